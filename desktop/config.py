@@ -1,0 +1,64 @@
+"""Where UnionDesk keeps its files.
+
+The data dir holds the database, its automatic backups and the node marker. It comes
+from ``--data-dir``, then ``UNIONDESK_DATA_DIR``, then the platform's user data dir, so
+one PC can keep several offices apart and tests never touch the real one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from desktop.errors import DatabaseError
+
+ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
+DB_FILENAME = "uniondesk.db"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / DB_FILENAME
+
+    @property
+    def backups(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def node_marker(self) -> Path:
+        """Kept outside the database so a copied or restored file can be recognised."""
+        return self.data_dir / "node-marker.json"
+
+    @property
+    def exports(self) -> Path:
+        return self.data_dir / "exports"
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("UnionDesk", appauthor=False))
+
+
+def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
+    chosen = data_dir or os.environ.get(ENV_DATA_DIR) or default_data_dir()
+    return Paths(Path(chosen).expanduser().resolve())
+
+
+def ensure_writable(paths: Paths) -> None:
+    """Create the data dir and prove it is writable before any database work starts."""
+    try:
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        probe = paths.data_dir / ".write-probe"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DatabaseError(
+            f"数据目录无法写入：{paths.data_dir}（{exc.strerror or exc}）。"
+            "请换一个有写入权限的目录，或用 --data-dir 指定。"
+        ) from exc

@@ -1,0 +1,214 @@
+"""Opening the database: refuse what is not ours, back up and upgrade what is older.
+
+Order on open: the data dir must be writable; an existing file must carry SQLite's
+header; its Alembic revision must be one this version knows (a newer one is refused and
+the file is never touched); an older one is copied to ``backups/`` and then upgraded in
+one transaction; finally the node marker is checked so a copied or restored database
+takes a fresh sync identity before its first write.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop import __version__
+from desktop.config import Paths, ensure_writable
+from desktop.errors import DatabaseError
+from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
+from desktop.sync import capture, identity
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+KEEP_BACKUPS = 30
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN/COMMIT are ours (DDL in
+    # migrations stays inside the transaction) — SQLAlchemy's documented pysqlite recipe.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    for pragma in (
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA busy_timeout = 10000",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA cache_size = -65536",
+    ):
+        cur.execute(pragma)
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": 10},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _read_revision(engine: Engine, path: Path) -> str | None:
+    """The database's Alembic revision; None for an empty file. Refuses foreign files."""
+    try:
+        with engine.connect() as conn:
+            tables = {
+                str(r[0])
+                for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise DatabaseError(
+                    f"文件 {path} 是一个 SQLite 数据库，但不是工会桌面通的数据库，未做任何改动。"
+                )
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except sa_exc.DatabaseError as exc:
+        raise DatabaseError(f"文件 {path} 已损坏或不是数据库文件，未做任何改动。") from exc
+    return str(rows[0][0]) if rows else None
+
+
+def run_migrations(conn: Connection, target: str = "head") -> None:
+    """Upgrade on ``conn`` inside the caller's transaction, then refresh capture triggers."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
+    capture.install_triggers(conn)
+
+
+class Database:
+    """One open database file: the engine, transactions, backups and the node marker."""
+
+    def __init__(self, paths: Paths, engine: Engine) -> None:
+        self.paths = paths
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._marker_counter = -1
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+        with self._sessions() as session:
+            session.connection(execution_options=options)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        if write:
+            self.update_marker()
+
+    @contextmanager
+    def connect(self, *, write: bool = True) -> Iterator[Connection]:
+        """A Core connection in one transaction (bulk paths, sync apply)."""
+        options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+        if write:
+            self.update_marker()
+
+    def update_marker(self) -> None:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT node_id, counter FROM sync_clock WHERE id = 1")).first()
+        if row is None:  # during the first migration, before the identity exists
+            return
+        node_id, counter = row
+        if int(counter) != self._marker_counter:
+            identity.write_marker(self.paths.node_marker, str(node_id), int(counter))
+            self._marker_counter = int(counter)
+
+    def backup(self, reason: str) -> Path:
+        """A consistent copy through SQLite's backup API (safe while the app has it open)."""
+        self.paths.backups.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
+        try:
+            src = sqlite3.connect(self.paths.database)
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+        except (OSError, sqlite3.Error) as exc:
+            target.unlink(missing_ok=True)
+            raise DatabaseError(
+                f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
+            ) from exc
+        self._prune_backups()
+        log.info("backup written: %s", target.name)
+        return target
+
+    def _prune_backups(self) -> None:
+        backups = sorted(self.paths.backups.glob("uniondesk-*.db"))
+        for old in backups[:-KEEP_BACKUPS]:
+            old.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(paths: Paths) -> Database:
+    """Open (creating or upgrading as needed) the database in ``paths.data_dir``."""
+    ensure_writable(paths)
+    db_file = paths.database
+    if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
+        raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
+    engine = make_engine(db_file)
+    try:
+        current = _read_revision(engine, db_file)
+        head = head_revision()
+        db = Database(paths, engine)
+        if current is not None and current not in known_revisions():
+            raise DatabaseError(
+                f"数据库 {db_file} 由更新版本的工会桌面通创建（结构版本 {current}），"
+                f"当前程序版本 {__version__} 无法打开。请安装最新版本，数据库未做任何改动。"
+            )
+        if current != head:
+            if current is not None:
+                db.backup(f"before-upgrade-{current}")
+            with db.connect() as conn:
+                run_migrations(conn)
+        with db.connect() as conn:
+            identity.ensure_identity(conn)
+            rotated = identity.check_marker(conn, paths.node_marker)
+        if rotated:
+            log.warning("sync identity renewed: %s", rotated)
+        db.update_marker()
+    except sa_exc.OperationalError as exc:
+        engine.dispose()
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
+        raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return db

@@ -1,0 +1,34 @@
+"""Database entities (SQLAlchemy 2 typed ORM). Qt-free by rule."""
+
+from desktop.models.base import Base, Synced, new_id, synced_tables
+from desktop.models.federation import Federation
+from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
+from desktop.models.sync_state import (
+    AppSetting,
+    CardSequence,
+    SyncChange,
+    SyncClock,
+    SyncContext,
+    SyncNode,
+)
+from desktop.models.union import Union
+
+__all__ = [
+    "AppSetting",
+    "Application",
+    "Attachment",
+    "Base",
+    "CardSequence",
+    "Federation",
+    "HardshipCase",
+    "Member",
+    "SyncChange",
+    "SyncClock",
+    "SyncContext",
+    "SyncNode",
+    "Synced",
+    "Transfer",
+    "Union",
+    "new_id",
+    "synced_tables",
+]

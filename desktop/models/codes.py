@@ -1,0 +1,237 @@
+"""Every code list in one place: a stable English/standard code stored, a Chinese label shown.
+
+The UI, the roster spreadsheets and the printed forms all read labels from here, and the
+roster importer turns the spellings offices really write (壮 for 壮族, 党员 for 中共党员)
+back into codes through ``CodeList.lookup``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    label_zh: str
+    items: tuple[tuple[str, str], ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.items)
+
+    def __contains__(self, code: object) -> bool:
+        return any(code == c for c, _ in self.items)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.items)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(label for _, label in self.items)
+
+    def label(self, code: str | None) -> str:
+        if code is None or code == "":
+            return ""
+        for c, label in self.items:
+            if c == code:
+                return label
+        return code
+
+    def lookup(self, text: str) -> str | None:
+        """Code for a code, a label or a known alias; None if unknown."""
+        value = text.strip()
+        if not value:
+            return None
+        for c, label in self.items:
+            if value == c or value == label:
+                return c
+        return self.aliases.get(value)
+
+
+_ETHNICITIES = (
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 "
+    "哈尼族 哈萨克族 傣族 黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 "
+    "柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 "
+    "塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 "
+    "鄂伦春族 赫哲族 门巴族 珞巴族 基诺族"
+).split()
+
+ETHNICITY = CodeList(
+    "ethnicity",
+    "民族",
+    tuple((f"{i:02d}", n) for i, n in enumerate(_ETHNICITIES, start=1))
+    + (("97", "其他"), ("98", "外国血统中国籍人士")),
+    # Rosters often drop the trailing 族 (壮, 回).
+    aliases={n[:-1]: f"{i:02d}" for i, n in enumerate(_ETHNICITIES, start=1)},
+)
+
+POLITICAL_STATUS = CodeList(
+    "political_status",
+    "政治面貌",
+    (
+        ("01", "中共党员"),
+        ("02", "中共预备党员"),
+        ("03", "共青团员"),
+        ("04", "民革党员"),
+        ("05", "民盟盟员"),
+        ("06", "民建会员"),
+        ("07", "民进会员"),
+        ("08", "农工党党员"),
+        ("09", "致公党党员"),
+        ("10", "九三学社社员"),
+        ("11", "台盟盟员"),
+        ("12", "无党派人士"),
+        ("13", "群众"),
+    ),
+    aliases={"党员": "01", "预备党员": "02", "团员": "03", "无": "13", "无党派": "12"},
+)
+
+EDUCATION = CodeList(
+    "education",
+    "学历",
+    (
+        ("doctorate", "博士研究生"),
+        ("master", "硕士研究生"),
+        ("bachelor", "大学本科"),
+        ("college", "大学专科"),
+        ("vocational", "中专/中技/职高"),
+        ("high_school", "高中"),
+        ("junior_high", "初中"),
+        ("primary", "小学及以下"),
+    ),
+    aliases={
+        "博士": "doctorate",
+        "硕士": "master",
+        "研究生": "master",
+        "本科": "bachelor",
+        "大专": "college",
+        "专科": "college",
+        "中专": "vocational",
+        "中技": "vocational",
+        "职高": "vocational",
+        "技校": "vocational",
+        "小学": "primary",
+    },
+)
+
+HUKOU_TYPE = CodeList(
+    "hukou_type",
+    "户籍类型",
+    (
+        ("local_urban", "本地城镇"),
+        ("local_rural", "本地农村"),
+        ("nonlocal_urban", "外地城镇"),
+        ("nonlocal_rural", "外地农村"),
+    ),
+    # Older rosters only say 农业/非农业; locality is unknown, so assume local.
+    aliases={"农业户口": "local_rural", "非农业户口": "local_urban", "农业": "local_rural",
+             "非农业": "local_urban"},
+)
+RURAL_HUKOU = frozenset({"local_rural", "nonlocal_rural"})
+
+INDUSTRY = CodeList(
+    "industry",
+    "行业",
+    (
+        ("A", "农、林、牧、渔业"),
+        ("B", "采矿业"),
+        ("C", "制造业"),
+        ("D", "电力、热力、燃气及水生产和供应业"),
+        ("E", "建筑业"),
+        ("F", "批发和零售业"),
+        ("G", "交通运输、仓储和邮政业"),
+        ("H", "住宿和餐饮业"),
+        ("I", "信息传输、软件和信息技术服务业"),
+        ("J", "金融业"),
+        ("K", "房地产业"),
+        ("L", "租赁和商务服务业"),
+        ("M", "科学研究和技术服务业"),
+        ("N", "水利、环境和公共设施管理业"),
+        ("O", "居民服务、修理和其他服务业"),
+        ("P", "教育"),
+        ("Q", "卫生和社会工作"),
+        ("R", "文化、体育和娱乐业"),
+        ("S", "公共管理、社会保障和社会组织"),
+        ("T", "国际组织"),
+    ),
+)
+
+OWNERSHIP = CodeList(
+    "ownership",
+    "单位类别",
+    (
+        ("110", "国有企业"),
+        ("120", "集体企业"),
+        ("130", "股份合作企业"),
+        ("140", "联营企业"),
+        ("150", "有限责任公司"),
+        ("160", "股份有限公司"),
+        ("170", "私营企业"),
+        ("190", "其他内资企业"),
+        ("200", "港澳台商投资企业"),
+        ("300", "外商投资企业"),
+        ("400", "事业单位"),
+        ("500", "机关"),
+        ("600", "个体工商户"),
+        ("700", "民办非企业单位"),
+        ("900", "其他"),
+    ),
+)
+
+MEMBERSHIP_STATUS = CodeList(
+    "membership_status",
+    "会籍状态",
+    (
+        ("applicant", "申请中"),
+        ("active", "在会"),
+        ("retained", "保留会籍"),
+        ("transferred_out", "已转出"),
+        ("withdrawn", "已退会"),
+        ("expelled", "已开除"),
+    ),
+    aliases={"会员": "active", "正常": "active", "欠费被退会": "withdrawn", "退会": "withdrawn"},
+)
+# Statuses that count as "in the union" for totals and card printing.
+CURRENT_STATUSES = frozenset({"active", "retained"})
+LEFT_STATUSES = frozenset({"transferred_out", "withdrawn", "expelled"})
+
+GENDER = CodeList("gender", "性别", (("M", "男"), ("F", "女")))
+
+HARDSHIP_LEVEL = CodeList(
+    "hardship_level",
+    "困难类别",
+    (("deep", "深度困难"), ("relative", "相对困难"), ("accidental", "意外致困")),
+)
+
+APPLICATION_STATUS = CodeList(
+    "application_status",
+    "申请状态",
+    (("submitted", "待审核"), ("approved", "已批准"), ("rejected", "未批准")),
+)
+
+# Age bands shown in filters and the dashboard; 16–34 is the 新生代 (new-generation) band.
+AGE_BANDS: tuple[tuple[str, str, int, int], ...] = (
+    ("under_35", "35岁以下（新生代）", 16, 34),
+    ("35_44", "35–44岁", 35, 44),
+    ("45_54", "45–54岁", 45, 54),
+    ("55_plus", "55岁及以上", 55, 200),
+)
+
+ALL_LISTS: dict[str, CodeList] = {
+    cl.name: cl
+    for cl in (
+        ETHNICITY,
+        POLITICAL_STATUS,
+        EDUCATION,
+        HUKOU_TYPE,
+        INDUSTRY,
+        OWNERSHIP,
+        MEMBERSHIP_STATUS,
+        GENDER,
+        HARDSHIP_LEVEL,
+        APPLICATION_STATUS,
+    )
+}

@@ -1,0 +1,112 @@
+"""会员：the real-name member record, with the registry's satellite records.
+
+ID numbers and card numbers carry plain (non-unique) indexes: uniqueness is a service
+rule, because two offline offices can legitimately register the same person and sync
+must keep both records and flag the pair rather than fail the whole package.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import LOCAL, Base, Synced
+
+
+class Member(Synced, Base):
+    __tablename__ = "members"
+
+    union_id: Mapped[str] = mapped_column(ForeignKey("unions.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    ethnicity: Mapped[str | None] = mapped_column(String(2))
+    political_status: Mapped[str | None] = mapped_column(String(2))
+    education: Mapped[str | None] = mapped_column(String(16))
+    hukou_type: Mapped[str | None] = mapped_column(String(16))
+    is_migrant_worker: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("0")
+    )
+    phone: Mapped[str | None] = mapped_column(String(11))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(50))
+    card_no: Mapped[str | None] = mapped_column(String(32))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    membership_status: Mapped[str] = mapped_column(String(16), default="active")
+    left_on: Mapped[date | None] = mapped_column(Date)
+    leave_reason: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the photo in ``attachments``: photos travel content-addressed.
+    photo: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str | None] = mapped_column(Text)
+    sort_key: Mapped[str] = mapped_column(String(200), default="", info=LOCAL)
+
+    __table_args__ = (
+        Index("ix_members_id_number", "id_number"),
+        Index("ix_members_card_no", "card_no"),
+        Index("ix_members_listing", "deleted", "sort_key"),
+        Index("ix_members_union_listing", "union_id", "deleted", "sort_key"),
+    )
+
+
+class Application(Synced, Base):
+    """入会申请：submitted → approved (creates the member) or rejected."""
+
+    __tablename__ = "applications"
+
+    union_id: Mapped[str] = mapped_column(ForeignKey("unions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(50))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="submitted")
+    reviewer: Mapped[str | None] = mapped_column(String(50))
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
+
+
+class Transfer(Synced, Base):
+    """会籍转接：a member moving from one union to another, with the slip number."""
+
+    __tablename__ = "transfers"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    from_union_id: Mapped[str | None] = mapped_column(ForeignKey("unions.id"))
+    to_union_id: Mapped[str | None] = mapped_column(ForeignKey("unions.id"))
+    # Destination outside this federation (free text, e.g. another district's union).
+    to_union_name: Mapped[str | None] = mapped_column(String(100))
+    transferred_on: Mapped[date] = mapped_column(Date)
+    slip_no: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class HardshipCase(Synced, Base):
+    """困难职工档案：one file per household, reviewed every year."""
+
+    __tablename__ = "hardship_cases"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    level: Mapped[str] = mapped_column(String(12))
+    cause: Mapped[str | None] = mapped_column(String(200))
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    monthly_income_per_capita: Mapped[int | None] = mapped_column(Integer)
+    opened_on: Mapped[date] = mapped_column(Date)
+    review_due_on: Mapped[date] = mapped_column(Date, index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(Base):
+    """Content-addressed blobs (photos); rows refer to them by SHA-256, never by position."""
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes]

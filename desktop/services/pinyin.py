@@ -1,0 +1,80 @@
+"""Pinyin for names, with the surname readings general-purpose dictionaries get wrong.
+
+pypinyin reads 单 as dan, 曾 as ceng, 解 as jie; as surnames they are shan, zeng, xie.
+Readings are cached per surname and per given name, because a registry of a million
+people draws on a few thousand distinct given names and pypinyin is slow per call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+# Compound surnames first: they are matched before single-character ones.
+COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
+    "欧阳": ("ou", "yang"), "司马": ("si", "ma"), "上官": ("shang", "guan"),
+    "诸葛": ("zhu", "ge"), "东方": ("dong", "fang"), "皇甫": ("huang", "fu"),
+    "尉迟": ("yu", "chi"), "万俟": ("mo", "qi"), "长孙": ("zhang", "sun"),
+    "令狐": ("ling", "hu"), "单于": ("chan", "yu"), "澹台": ("tan", "tai"),
+    "公孙": ("gong", "sun"), "慕容": ("mu", "rong"), "司徒": ("si", "tu"),
+    "夏侯": ("xia", "hou"), "宇文": ("yu", "wen"), "轩辕": ("xuan", "yuan"),
+}
+SURNAME_READINGS: dict[str, str] = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao",
+    "查": "zha", "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai", "秘": "bi",
+    "种": "chong", "员": "yun", "覃": "qin", "燕": "yan", "冼": "xian", "洗": "xian",
+    "葛": "ge", "过": "guo", "任": "ren", "华": "hua", "薄": "bo", "沈": "shen",
+    "曲": "qu", "纪": "ji", "牟": "mou", "隗": "wei", "宓": "mi", "句": "gou",
+    "卜": "bu", "召": "shao", "粘": "nian", "适": "kuo", "贲": "ben", "能": "nai",
+    "朝": "chao", "都": "du", "校": "jiao", "藏": "zang", "禚": "zhuo", "尉": "yu",
+    "繁": "po", "那": "na", "黑": "he", "重": "chong", "折": "she", "眭": "sui",
+    "柏": "bai", "万": "wan", "长": "chang", "蕃": "pi", "祭": "zhai", "逄": "pang",
+    "阚": "kan", "訾": "zi", "谌": "chen", "郇": "huan", "迮": "ze", "厍": "she",
+}
+
+
+@dataclass(frozen=True)
+class NamePinyin:
+    syllables: tuple[str, ...]
+
+    @property
+    def full(self) -> str:
+        return "".join(self.syllables)
+
+    @property
+    def initials(self) -> str:
+        return "".join(s[0] for s in self.syllables if s)
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> tuple[str, ...]:
+    return tuple(
+        s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def name_pinyin(name: str) -> NamePinyin:
+    """Syllables of a personal name, surname first, read as a surname."""
+    name = name.strip()
+    if not name:
+        return NamePinyin(())
+    if name[:2] in COMPOUND_SURNAMES:
+        head, rest = COMPOUND_SURNAMES[name[:2]], name[2:]
+    elif name[0] in SURNAME_READINGS:
+        head, rest = (SURNAME_READINGS[name[0]],), name[1:]
+    else:
+        head, rest = _plain(name[0]), name[1:]
+    return NamePinyin(head + (_plain(rest) if rest else ()))
+
+
+def text_pinyin(text: str) -> NamePinyin:
+    """Pinyin of ordinary text (union names): no surname rule."""
+    return NamePinyin(_plain(text.strip()) if text.strip() else ())
+
+
+def sort_key(name: str) -> str:
+    """Pinyin order for lists (张三 between 詹 and 赵), stable for equal readings."""
+    return " ".join(name_pinyin(name).syllables) + "\x00" + name

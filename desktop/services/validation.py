@@ -1,0 +1,132 @@
+"""Field rules shared by the member dialog, the CLI and the roster importer.
+
+python-stdnum does the arithmetic; every exception it raises becomes a Chinese
+``ValidationError`` naming the field, so bad input can never crash the caller. An area
+code missing from stdnum's (historical) table is only a warning: old ID numbers carry
+codes of counties that were renamed or merged long ago.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
+
+from desktop.errors import ValidationError
+
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def normalise_text(value: str) -> str:
+    """Full-width to half-width, trimmed (incl. the ideographic space), no inner blanks."""
+    folded = unicodedata.normalize("NFKC", value)
+    return re.sub(r"\s+", "", folded)
+
+
+@dataclass(frozen=True)
+class IdNumberInfo:
+    id_number: str
+    birth_date: date
+    gender: str  # "M" / "F"
+    warning: str | None = None
+
+
+def check_id_number(raw: str, *, today: date | None = None, check_area: bool = True) -> IdNumberInfo:
+    """Validate a 公民身份号码 and derive birth date and gender from it."""
+    number = normalise_text(raw).upper()
+    field = "id_number"
+    if not number:
+        raise ValidationError("身份证号不能为空", field=field)
+    if len(number) != 18:
+        raise ValidationError(f"身份证号应为 18 位，当前为 {len(number)} 位", field=field)
+    if not _ID_SHAPE.match(number):
+        raise ValidationError("身份证号前 17 位应为数字，最后一位为数字或 X", field=field)
+    try:
+        expected = ric.calc_check_digit(number)
+    except (stdnum_errors.ValidationError, ValueError) as exc:
+        raise ValidationError("身份证号格式不正确", field=field) from exc
+    if number[-1] != expected:
+        raise ValidationError(f"身份证号校验位错误，应为 {expected}", field=field)
+    try:
+        birth = ric.get_birth_date(number)
+    except (stdnum_errors.ValidationError, ValueError) as exc:
+        raise ValidationError(
+            f"身份证号中的出生日期 {number[6:10]}-{number[10:12]}-{number[12:14]} 不存在",
+            field=field,
+        ) from exc
+    today = today or date.today()
+    if birth > today or birth.year < 1900:
+        raise ValidationError(f"身份证号中的出生日期 {birth.isoformat()} 不合理", field=field)
+    warning = None
+    if check_area:
+        try:
+            ric.get_birth_place(number)
+        except Exception:  # stdnum's table lookup: any failure is only a warning here
+            warning = f"行政区划代码 {number[:6]} 不在现行代码表中（可能是已撤销的旧代码），请核对"
+    gender = "M" if int(number[16]) % 2 == 1 else "F"
+    return IdNumberInfo(number, birth, gender, warning)
+
+
+def check_phone(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    phone = normalise_text(raw).replace("-", "")
+    if not phone:
+        return None
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not _PHONE.match(phone):
+        raise ValidationError(
+            f"手机号应为以 1 开头的 11 位数字，当前为「{phone}」（{len(phone)} 位）", field="phone"
+        )
+    return phone
+
+
+def check_credit_code(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    code = normalise_text(raw).upper()
+    if not code:
+        return None
+    try:
+        return str(uscc.validate(code))
+    except stdnum_errors.InvalidLength as exc:
+        raise ValidationError(
+            f"统一社会信用代码应为 18 位，当前为 {len(code)} 位", field="credit_code"
+        ) from exc
+    except stdnum_errors.InvalidChecksum as exc:
+        raise ValidationError("统一社会信用代码校验位错误，请核对", field="credit_code") from exc
+    except Exception as exc:  # InvalidFormat / InvalidComponent / anything else from stdnum
+        raise ValidationError("统一社会信用代码格式不正确", field="credit_code") from exc
+
+
+def require_text(value: str | None, field: str, label: str, max_len: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{label}不能为空", field=field)
+    if len(text) > max_len:
+        raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
+    return text
+
+
+def mask_id_number(value: str | None) -> str:
+    """440304********5415: area code and last four, as shown in lists and exports."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return value[:2] + "*" * max(len(value) - 2, 0)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """138****1234."""
+    if not value:
+        return ""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

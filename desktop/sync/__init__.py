@@ -1,0 +1,1 @@
+"""Change capture, clocks, node identity and (later) packages and merge. Qt-free by rule."""

@@ -1,0 +1,109 @@
+"""Change capture by generated SQLite triggers: the one mechanism for every synced table.
+
+Why triggers: every write path passes through them — the ORM, Core bulk inserts, the sync
+engine's own apply, even a migration's data fix — so no path can forget to record a
+change, and the change row is written in the very same transaction as the data. The
+trigger text is generated from the live columns of each table that declares ``Synced``;
+there is no per-table sync code to keep in step.
+
+Each trigger bumps the single ``sync_clock`` row (counter and HLC) and writes one
+``sync_change`` row holding the new values of the fields that changed. Physical deletes
+of synced rows are refused: a delete is the ``deleted`` field set to 1, a tombstone with a
+dot of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+from desktop.models.base import synced_tables
+from desktop.sync.hlc import SQL_NOW
+
+CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
+BUMP = (
+    f"UPDATE sync_clock SET counter = counter + 1, hlc = max(hlc + 1, {SQL_NOW}) WHERE id = 1;"
+)
+# json_object takes at most 127 arguments in a default SQLite build.
+_MAX_PAIRS = 60
+
+
+def _json_object(columns: list[str], prefix: str) -> str:
+    chunks = [columns[i : i + _MAX_PAIRS] for i in range(0, len(columns), _MAX_PAIRS)] or [[]]
+    parts = [
+        "json_object(" + ", ".join(f"'{c}', {prefix}.\"{c}\"" for c in chunk) + ")"
+        for chunk in chunks
+    ]
+    expr = parts[0]
+    for part in parts[1:]:
+        expr = f"json_patch({expr}, {part})"
+    return expr
+
+
+def trigger_names(table: str) -> list[str]:
+    return [f"sync_{kind}_{table}" for kind in ("ins", "upd", "del", "pk")]
+
+
+def trigger_sql(table: str, columns: list[str]) -> list[str]:
+    """CREATE TRIGGER statements capturing writes to ``table``'s synced ``columns``."""
+    ins, upd, dele, pk = trigger_names(table)
+    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns) or "0"
+    # Remove the unchanged fields from the full object; '$."-"' names no real field.
+    removals = ", ".join(
+        f"CASE WHEN NEW.\"{c}\" IS OLD.\"{c}\" THEN '$.{c}' ELSE '$.\"-\"' END" for c in columns
+    )
+    update_fields = (
+        f"json_remove({_json_object(columns, 'NEW')}, {removals})"
+        if columns
+        else "json_object()"
+    )
+
+    def insert_change(fields_expr: str) -> str:
+        return (
+            "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+            f"SELECT node_id, counter, hlc, ctx, '{table}', NEW.id, {fields_expr} "
+            "FROM sync_clock WHERE id = 1;"
+        )
+
+    return [
+        f"CREATE TRIGGER {ins} AFTER INSERT ON \"{table}\" WHEN {CAPTURING} BEGIN "
+        f"{BUMP} {insert_change(_json_object(columns, 'NEW'))} END",
+        f"CREATE TRIGGER {upd} AFTER UPDATE ON \"{table}\" WHEN {CAPTURING} AND ({changed}) "
+        f"BEGIN {BUMP} {insert_change(update_fields)} END",
+        f"CREATE TRIGGER {dele} BEFORE DELETE ON \"{table}\" WHEN {CAPTURING} BEGIN "
+        "SELECT RAISE(ABORT, 'synced rows are never deleted: set deleted = 1'); END",
+        f"CREATE TRIGGER {pk} BEFORE UPDATE OF id ON \"{table}\" "
+        "WHEN NEW.id IS NOT OLD.id BEGIN "
+        "SELECT RAISE(ABORT, 'the id of a synced row never changes'); END",
+    ]
+
+
+def synced_columns(conn: Connection, table: str, local: Iterable[str]) -> list[str]:
+    """The live columns of ``table`` that travel: all but ``id`` and local-only ones."""
+    skip = {"id", *local}
+    rows = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+    return [str(r[1]) for r in rows if str(r[1]) not in skip]
+
+
+def install_triggers(conn: Connection) -> list[str]:
+    """(Re)create the capture triggers of every synced table present in the database."""
+    installed: list[str] = []
+    present = {
+        str(r[0])
+        for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    for table, local in sorted(synced_tables().items()):
+        for name in trigger_names(table):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        if table not in present:
+            continue
+        for statement in trigger_sql(table, synced_columns(conn, table, local)):
+            conn.exec_driver_sql(statement)
+        installed.append(table)
+    return installed
+
+
+def set_capturing(conn: Connection, enabled: bool) -> None:
+    """Switch capture off while applying received changes (same transaction only)."""
+    conn.execute(text("UPDATE sync_clock SET capturing = :on WHERE id = 1"), {"on": int(enabled)})

@@ -1,0 +1,48 @@
+"""Hybrid logical clock packed into one 64-bit integer: (unix ms << 16) | logical.
+
+The same formula is written in SQL inside the capture triggers (``SQL_NOW``), so a write
+made by a trigger and one reasoned about in Python agree. The HLC only breaks ties
+between concurrent writes; whether two writes are concurrent is decided by dots and
+version vectors, never by wall clocks.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+LOGICAL_BITS = 16
+LOGICAL_MASK = (1 << LOGICAL_BITS) - 1
+
+SQL_NOW = "(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << 16)"
+"""SQLite expression for the current wall clock as an HLC with logical part 0."""
+
+# A received clock this far ahead of ours is flagged as coming from a PC with a wrong date.
+FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+
+
+def pack(millis: int, logical: int = 0) -> int:
+    return (millis << LOGICAL_BITS) | (logical & LOGICAL_MASK)
+
+
+def millis(hlc: int) -> int:
+    return hlc >> LOGICAL_BITS
+
+
+def now_hlc() -> int:
+    return pack(time.time_ns() // 1_000_000)
+
+
+def advance(current: int, received: int = 0) -> int:
+    """Next local clock after ``current`` having seen ``received`` (never goes back)."""
+    return max(current + 1, received + 1, now_hlc())
+
+
+def to_datetime(hlc: int) -> datetime:
+    return datetime.fromtimestamp(millis(hlc) / 1000, tz=UTC)
+
+
+def is_future(hlc: int, reference: int | None = None) -> bool:
+    """True if ``hlc`` lies further ahead of ``reference`` (default: now) than tolerated."""
+    ref = now_hlc() if reference is None else reference
+    return millis(hlc) - millis(ref) > FUTURE_TOLERANCE_MS

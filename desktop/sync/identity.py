@@ -1,0 +1,221 @@
+"""This installation's node identity: Ed25519 signing key, X25519 box key, node id.
+
+The node id is derived from the public signing key, so nobody can claim another
+office's id without its private key. A marker file beside the database (outside it)
+records the node id and the highest counter written; a database that was copied to
+another PC, or restored from an older backup, no longer matches its marker and takes a
+fresh identity before its next write, so a (node, counter) dot is never issued twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import Connection, text
+
+_RAW = serialization.Encoding.Raw
+_RAW_PUB = serialization.PublicFormat.Raw
+_RAW_PRIV = serialization.PrivateFormat.Raw
+_NO_ENC = serialization.NoEncryption()
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def node_id_for(sign_public: bytes) -> str:
+    return hashlib.sha256(b"uniondesk-node:" + sign_public).hexdigest()[:32]
+
+
+def fingerprint(sign_public: bytes) -> str:
+    """Short digit groups a clerk can read over the phone: 6 groups of 5 digits."""
+    digest = hashlib.sha256(b"uniondesk-fp:" + sign_public).digest()
+    number = int.from_bytes(digest[:13], "big") % 10**30
+    digits = f"{number:030d}"
+    return " ".join(digits[i : i + 5] for i in range(0, 30, 5))
+
+
+def issuer_code(sign_public: bytes) -> str:
+    """Five Crockford base-32 characters (33 million values) embedded in card numbers."""
+    value = int.from_bytes(hashlib.sha256(b"uniondesk-issuer:" + sign_public).digest()[:4], "big")
+    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in range(4, -1, -1))
+
+
+@dataclass(frozen=True)
+class NodeKeys:
+    node_id: str
+    sign_public: bytes
+    sign_private: bytes
+    box_public: bytes
+    box_private: bytes
+
+    @classmethod
+    def generate(cls) -> NodeKeys:
+        sign = Ed25519PrivateKey.generate()
+        box = X25519PrivateKey.generate()
+        sign_pub = sign.public_key().public_bytes(_RAW, _RAW_PUB)
+        return cls(
+            node_id=node_id_for(sign_pub),
+            sign_public=sign_pub,
+            sign_private=sign.private_bytes(_RAW, _RAW_PRIV, _NO_ENC),
+            box_public=box.public_key().public_bytes(_RAW, _RAW_PUB),
+            box_private=box.private_bytes(_RAW, _RAW_PRIV, _NO_ENC),
+        )
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    node_id: str
+    fingerprint: str
+    issuer_code: str
+    counter: int
+    hlc: int
+
+
+def _store_new_identity(conn: Connection, name: str) -> NodeKeys:
+    keys = NodeKeys.generate()
+    conn.execute(
+        text(
+            "INSERT INTO sync_node (node_id, name, sign_public, box_public, sign_private, "
+            "box_private, is_self, issuer_code, created_at) VALUES (:n, :name, :sp, :bp, "
+            ":sk, :bk, 1, :ic, :at)"
+        ),
+        {
+            "n": keys.node_id,
+            "name": name,
+            "sp": keys.sign_public,
+            "bp": keys.box_public,
+            "sk": keys.sign_private,
+            "bk": keys.box_private,
+            "ic": issuer_code(keys.sign_public),
+            "at": datetime.now(UTC).replace(tzinfo=None),
+        },
+    )
+    return keys
+
+
+def ensure_identity(conn: Connection, name: str = "") -> str:
+    """Create the node identity and the clock row on a new database; return the node id."""
+    row = conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).first()
+    if row is not None:
+        return str(row[0])
+    keys = _store_new_identity(conn, name)
+    conn.execute(
+        text(
+            "INSERT INTO sync_clock (id, node_id, counter, hlc, ctx, capturing) "
+            "VALUES (1, :n, 0, 0, 0, 1)"
+        ),
+        {"n": keys.node_id},
+    )
+    conn.execute(
+        text("INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, '{}')"),
+        {"n": keys.node_id},
+    )
+    return keys.node_id
+
+
+def rotate_identity(conn: Connection, reason: str) -> str:
+    """Retire the current node id and continue under a new one (counters start afresh).
+
+    Changes written under the old id stay in the log under that id; peers keep them.
+    """
+    old = conn.execute(text("SELECT node_id, ctx FROM sync_clock WHERE id = 1")).one()
+    old_id = str(old[0])
+    name = conn.execute(
+        text("SELECT name FROM sync_node WHERE node_id = :n"), {"n": old_id}
+    ).scalar_one_or_none()
+    keys = _store_new_identity(conn, str(name or ""))
+    conn.execute(
+        text(
+            "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new, "
+            "sign_private = NULL, box_private = NULL WHERE node_id = :old"
+        ),
+        {"at": datetime.now(UTC).replace(tzinfo=None), "new": keys.node_id, "old": old_id},
+    )
+    # The new node has seen everything the old one had, including the old one's own writes.
+    vv = json.loads(
+        conn.execute(
+            text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
+            {"n": old_id, "c": int(old[1])},
+        ).scalar_one_or_none()
+        or "{}"
+    )
+    old_counter = conn.execute(
+        text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"), {"n": old_id}
+    ).scalar_one()
+    vv[old_id] = int(old_counter)
+    conn.execute(
+        text("INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, :vv)"),
+        {"n": keys.node_id, "vv": json.dumps(vv, sort_keys=True)},
+    )
+    conn.execute(
+        text(
+            "UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1"
+        ),
+        {"n": keys.node_id},
+    )
+    conn.execute(
+        text("INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        {"v": json.dumps({"old": old_id, "new": keys.node_id, "reason": reason})},
+    )
+    return keys.node_id
+
+
+def node_info(conn: Connection) -> NodeInfo:
+    row = conn.execute(
+        text(
+            "SELECT c.node_id, c.counter, c.hlc, n.sign_public, n.issuer_code "
+            "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
+        )
+    ).one()
+    return NodeInfo(
+        node_id=str(row[0]),
+        fingerprint=fingerprint(bytes(row[3])),
+        issuer_code=str(row[4]),
+        counter=int(row[1]),
+        hlc=int(row[2]),
+    )
+
+
+def read_marker(path: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_marker(path: Path, node_id: str, counter: int) -> None:
+    """Atomically record the highest counter this database has issued under ``node_id``."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"node_id": node_id, "counter": counter}), "utf-8")
+    os.replace(tmp, path)
+
+
+def check_marker(conn: Connection, marker_path: Path) -> str | None:
+    """Rotate the identity if this database is a copy or a restored older file.
+
+    Returns the reason when it rotated, None when the database is the one the marker
+    describes (or a brand-new database that has written nothing yet).
+    """
+    node_id, counter = conn.execute(
+        text("SELECT node_id, counter FROM sync_clock WHERE id = 1")
+    ).one()
+    marker = read_marker(marker_path)
+    reason: str | None = None
+    if marker is None:
+        if int(counter) > 0:
+            reason = "no marker beside a database that has written changes (copied here)"
+    elif marker.get("node_id") != node_id:
+        reason = "the marker names another node (database copied or replaced)"
+    elif int(str(marker.get("counter", 0))) > int(counter):
+        reason = "the database is older than its marker (restored from a backup)"
+    if reason is not None:
+        rotate_identity(conn, reason)
+    return reason

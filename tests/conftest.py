@@ -1,0 +1,69 @@
+"""Shared fixtures: every test gets a real SQLite file in tmp_path.
+
+Migrating a database takes a few hundred milliseconds, so one migrated template is made
+per test session and copied for each test (Anki's trick), identity marker and all
+stripped so every copy starts as a brand-new installation with its own node keys.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.config import Paths, resolve_paths  # noqa: E402
+from desktop.db import Database, open_database  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database file with no identity yet (copied per test)."""
+    folder = tmp_path_factory.mktemp("template")
+    db = open_database(resolve_paths(folder))
+    with db.connect() as conn:
+        conn.exec_driver_sql("DELETE FROM sync_context")
+        conn.exec_driver_sql("DELETE FROM sync_clock")
+        conn.exec_driver_sql("DELETE FROM sync_node")
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return folder / "uniondesk.db"
+
+
+def make_db(template: Path, folder: Path) -> Database:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, folder / "uniondesk.db")
+    return open_database(Paths(folder))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def db(db_template: Path, data_dir: Path) -> Iterator[Database]:
+    """A fresh, migrated database with its own node identity and no federation yet."""
+    database = make_db(db_template, data_dir)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def db_factory(db_template: Path, tmp_path: Path) -> Iterator[object]:
+    """Make several independent databases (several 'PCs') in one test."""
+    made: list[Database] = []
+
+    def factory(name: str) -> Database:
+        database = make_db(db_template, tmp_path / name)
+        made.append(database)
+        return database
+
+    yield factory
+    for database in made:
+        database.close()
