@@ -3,6 +3,15 @@
 from desktop.models.base import Base, Synced, new_id, synced_tables
 from desktop.models.federation import Federation
 from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
+from desktop.models.sync_packages import (  # noqa: F401
+    SyncAck,
+    SyncConflict,
+    SyncKnowledge,
+    SyncPeer,
+    SyncPending,
+    SyncReceipt,
+    SyncSegment,
+)
 from desktop.models.sync_state import (
     AppSetting,
     CardSequence,
