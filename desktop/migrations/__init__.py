@@ -15,10 +15,7 @@ VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 
 def known_revisions() -> list[str]:
     """Every revision this app version knows, oldest first."""
-    return sorted(
-        p.name.split("_", 1)[0]
-        for p in VERSIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")
-    )
+    return sorted(p.name.split("_", 1)[0] for p in VERSIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def head_revision() -> str:

@@ -59,9 +59,7 @@ def index_rows(
 def reindex_member(conn: Connection, member_id: str) -> None:
     """Refresh one member's document (or drop it if the member is deleted)."""
     row = conn.execute(
-        text(
-            "SELECT rowid, name, id_number, phone, card_no, deleted FROM members WHERE id = :id"
-        ),
+        text("SELECT rowid, name, id_number, phone, card_no, deleted FROM members WHERE id = :id"),
         {"id": member_id},
     ).one_or_none()
     if row is None:

@@ -36,7 +36,9 @@ class IdNumberInfo:
     warning: str | None = None
 
 
-def check_id_number(raw: str, *, today: date | None = None, check_area: bool = True) -> IdNumberInfo:
+def check_id_number(
+    raw: str, *, today: date | None = None, check_area: bool = True
+) -> IdNumberInfo:
     """Validate a 公民身份号码 and derive birth date and gender from it."""
     number = normalise_text(raw).upper()
     field = "id_number"

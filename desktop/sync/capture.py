@@ -22,9 +22,7 @@ from desktop.models.base import synced_tables
 from desktop.sync.hlc import SQL_NOW
 
 CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
-BUMP = (
-    f"UPDATE sync_clock SET counter = counter + 1, hlc = max(hlc + 1, {SQL_NOW}) WHERE id = 1;"
-)
+BUMP = f"UPDATE sync_clock SET counter = counter + 1, hlc = max(hlc + 1, {SQL_NOW}) WHERE id = 1;"
 # json_object takes at most 127 arguments in a default SQLite build.
 _MAX_PAIRS = 60
 
@@ -51,12 +49,10 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
     changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns) or "0"
     # Remove the unchanged fields from the full object; '$."-"' names no real field.
     removals = ", ".join(
-        f"CASE WHEN NEW.\"{c}\" IS OLD.\"{c}\" THEN '$.{c}' ELSE '$.\"-\"' END" for c in columns
+        f'CASE WHEN NEW."{c}" IS OLD."{c}" THEN \'$.{c}\' ELSE \'$."-"\' END' for c in columns
     )
     update_fields = (
-        f"json_remove({_json_object(columns, 'NEW')}, {removals})"
-        if columns
-        else "json_object()"
+        f"json_remove({_json_object(columns, 'NEW')}, {removals})" if columns else "json_object()"
     )
 
     def insert_change(fields_expr: str) -> str:
@@ -67,13 +63,13 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
         )
 
     return [
-        f"CREATE TRIGGER {ins} AFTER INSERT ON \"{table}\" WHEN {CAPTURING} BEGIN "
+        f'CREATE TRIGGER {ins} AFTER INSERT ON "{table}" WHEN {CAPTURING} BEGIN '
         f"{BUMP} {insert_change(_json_object(columns, 'NEW'))} END",
-        f"CREATE TRIGGER {upd} AFTER UPDATE ON \"{table}\" WHEN {CAPTURING} AND ({changed}) "
+        f'CREATE TRIGGER {upd} AFTER UPDATE ON "{table}" WHEN {CAPTURING} AND ({changed}) '
         f"BEGIN {BUMP} {insert_change(update_fields)} END",
-        f"CREATE TRIGGER {dele} BEFORE DELETE ON \"{table}\" WHEN {CAPTURING} BEGIN "
+        f'CREATE TRIGGER {dele} BEFORE DELETE ON "{table}" WHEN {CAPTURING} BEGIN '
         "SELECT RAISE(ABORT, 'synced rows are never deleted: set deleted = 1'); END",
-        f"CREATE TRIGGER {pk} BEFORE UPDATE OF id ON \"{table}\" "
+        f'CREATE TRIGGER {pk} BEFORE UPDATE OF id ON "{table}" '
         "WHEN NEW.id IS NOT OLD.id BEGIN "
         "SELECT RAISE(ABORT, 'the id of a synced row never changes'); END",
     ]

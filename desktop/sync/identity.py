@@ -154,14 +154,14 @@ def rotate_identity(conn: Connection, reason: str) -> str:
         {"n": keys.node_id, "vv": json.dumps(vv, sort_keys=True)},
     )
     conn.execute(
-        text(
-            "UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1"
-        ),
+        text("UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1"),
         {"n": keys.node_id},
     )
     conn.execute(
-        text("INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
-             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        text(
+            "INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ),
         {"v": json.dumps({"old": old_id, "new": keys.node_id, "reason": reason})},
     )
     return keys.node_id

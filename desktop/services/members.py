@@ -1,0 +1,352 @@
+"""实名制会员: register, edit, mark as left, delete (tombstone), read one member.
+
+Every rule lives in ``validate``: the dialog, the CLI and the roster importer call the
+same function and show its per-field Chinese messages. Birth date and gender are never
+typed: they come from the ID number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, text
+
+from desktop.db import Database
+from desktop.errors import NotFoundError, UnionDeskError, ValidationError
+from desktop.models import Member
+from desktop.models.base import new_id
+from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
+from desktop.services import card_numbers, federations, search_index
+from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
+from desktop.services.pinyin import sort_key
+from desktop.services.validation import (
+    check_id_number,
+    check_phone,
+    mask_id_number,
+    normalise_text,
+)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    id: str
+    name: str
+    id_number: str
+    union_id: str
+    union_name: str
+    gender: str | None
+    birth_date: date | None
+    ethnicity: str | None
+    political_status: str | None
+    education: str | None
+    hukou_type: str | None
+    is_migrant_worker: bool
+    phone: str | None
+    employer: str | None
+    position: str | None
+    card_no: str | None
+    joined_on: date | None
+    membership_status: str
+    left_on: date | None
+    leave_reason: str | None
+    photo: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class Validated:
+    values: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+
+
+def _as_date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(normalise_text(str(value)))
+    except ValueError as exc:
+        label = FIELDS_BY_NAME[field].label if field in FIELDS_BY_NAME else field
+        raise ValidationError(f"{label}应为 YYYY-MM-DD 格式的日期", field=field) from exc
+
+
+def _as_bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text_value = str(value).strip().lower()
+    if text_value in {"1", "true", "yes", "是", "y"}:
+        return True
+    if text_value in {"0", "false", "no", "否", "n"}:
+        return False
+    raise ValidationError("农民工一栏只能填「是」或「否」", field="is_migrant_worker")
+
+
+def validate(
+    conn: Connection,
+    values: dict[str, Any],
+    *,
+    member_id: str | None = None,
+    check_area: bool = True,
+    today: date | None = None,
+) -> Validated:
+    """Clean ``values`` (a new member's fields, or the changed ones) or raise with all problems."""
+    unknown = set(values) - EDITABLE
+    if unknown:
+        raise ValidationError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
+    problems: dict[str, str] = {}
+    warnings: list[str] = []
+    out: dict[str, Any] = {}
+    creating = member_id is None
+    for name in FIELDS_BY_NAME:
+        if name not in values and not (creating and FIELDS_BY_NAME[name].required):
+            continue
+        spec = FIELDS_BY_NAME[name]
+        raw = values.get(name)
+        try:
+            if spec.kind == "id_number":
+                info = check_id_number(str(raw or ""), today=today, check_area=check_area)
+                out.update(id_number=info.id_number, birth_date=info.birth_date, gender=info.gender)
+                if info.warning:
+                    warnings.append(info.warning)
+            elif spec.kind == "phone":
+                out[name] = check_phone(None if raw is None else str(raw))
+            elif spec.kind == "date":
+                out[name] = _as_date(raw, name)
+            elif spec.kind == "bool":
+                out[name] = _as_bool(raw)
+            elif spec.kind == "code":
+                if raw in (None, ""):
+                    out[name] = None
+                else:
+                    assert spec.codes is not None
+                    code = spec.codes.lookup(str(raw))
+                    if code is None:
+                        raise ValidationError(f"{spec.label}「{raw}」不在代码表中", field=name)
+                    out[name] = code
+            elif spec.kind == "union":
+                union = str(raw or "").strip()
+                if not union:
+                    raise ValidationError("请选择所属工会", field=name)
+                found = conn.execute(
+                    text("SELECT 1 FROM unions WHERE id = :u AND deleted = 0"), {"u": union}
+                ).first()
+                if found is None:
+                    raise ValidationError("所选工会不存在或已删除", field=name)
+                out[name] = union
+            else:
+                cleaned = str(raw).strip() if raw is not None else ""
+                if name == "name":
+                    cleaned = normalise_text(cleaned)
+                if spec.required and not cleaned:
+                    raise ValidationError(f"{spec.label}不能为空", field=name)
+                if len(cleaned) > spec.max_len:
+                    raise ValidationError(f"{spec.label}不能超过 {spec.max_len} 个字", field=name)
+                out[name] = cleaned or None
+        except ValidationError as exc:
+            problems[name] = exc.message
+    if "id_number" in out and "id_number" not in problems:
+        _check_duplicate_id(conn, out["id_number"], member_id, problems)
+    if out.get("card_no"):
+        _check_duplicate_card(conn, out["card_no"], member_id, problems)
+    if problems:
+        raise ValidationError("；".join(problems.values()), problems=problems)
+    if creating:
+        if out.get("is_migrant_worker") is None:
+            out["is_migrant_worker"] = out.get("hukou_type") in RURAL_HUKOU
+        out.setdefault("membership_status", None)
+        out["membership_status"] = out["membership_status"] or "active"
+        if out.get("joined_on") is None and out["membership_status"] != "applicant":
+            out["joined_on"] = today or date.today()
+    elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
+        out["is_migrant_worker"] = False
+    return Validated(out, tuple(warnings))
+
+
+def _check_duplicate_id(
+    conn: Connection, id_number: str, member_id: str | None, problems: dict[str, str]
+) -> None:
+    row = conn.execute(
+        text(
+            "SELECT m.name, u.name FROM members m JOIN unions u ON u.id = m.union_id "
+            "WHERE m.id_number = :n AND m.deleted = 0 AND m.id IS NOT :me LIMIT 1"
+        ),
+        {"n": id_number, "me": member_id},
+    ).first()
+    if row is not None:
+        problems["id_number"] = (
+            f"身份证号 {mask_id_number(id_number)} 已登记为会员「{row[0]}」（{row[1]}），"
+            "同一人不能重复登记"
+        )
+
+
+def _check_duplicate_card(
+    conn: Connection, card_no: str, member_id: str | None, problems: dict[str, str]
+) -> None:
+    row = conn.execute(
+        text("SELECT name FROM members WHERE card_no = :c AND deleted = 0 AND id IS NOT :me"),
+        {"c": card_no, "me": member_id},
+    ).first()
+    if row is not None:
+        problems["card_no"] = f"会员证号 {card_no} 已被「{row[0]}」使用"
+
+
+def _prefix(conn: Connection) -> str:
+    fed = federations.require_current_id(conn)
+    return str(
+        conn.execute(
+            text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": fed}
+        ).scalar_one()
+    )
+
+
+def add(db: Database, values: dict[str, Any]) -> tuple[MemberRecord, tuple[str, ...]]:
+    """Register one member; returns the record and any warnings (e.g. old area code)."""
+    with db.connect() as conn:
+        checked = validate(conn, values)
+        row = dict(checked.values)
+        if not row.get("card_no") and row["membership_status"] != "applicant":
+            row["card_no"] = card_numbers.issue(conn, _prefix(conn))[0]
+        member_id = insert_rows(conn, [row])[0]
+    return get(db, member_id), checked.warnings
+
+
+def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    """Bulk insert already-validated member rows (Core insert, captured, indexed).
+
+    One statement for all rows inside the caller's transaction; the capture triggers
+    record a change per row and the search index gets a document per row.
+    """
+    if not rows:
+        return []
+    start = conn.execute(text("SELECT coalesce(max(rowid), 0) FROM members")).scalar_one()
+    ids: list[str] = []
+    prepared = []
+    for row in rows:
+        member_id = row.get("id") or new_id()
+        ids.append(member_id)
+        prepared.append(
+            {
+                "union_id": None,
+                "gender": None,
+                "birth_date": None,
+                "ethnicity": None,
+                "political_status": None,
+                "education": None,
+                "hukou_type": None,
+                "is_migrant_worker": False,
+                "phone": None,
+                "employer": None,
+                "position": None,
+                "card_no": None,
+                "joined_on": None,
+                "membership_status": "active",
+                "left_on": None,
+                "leave_reason": None,
+                "photo": None,
+                "notes": None,
+                **row,
+                "id": member_id,
+                "deleted": False,
+                "sort_key": sort_key(row["name"]),
+            }
+        )
+    conn.execute(insert(Member.__table__), prepared)
+    new_rows = conn.execute(
+        text(
+            "SELECT rowid, name, id_number, phone, card_no FROM members WHERE rowid > :s "
+            "ORDER BY rowid"
+        ),
+        {"s": start},
+    ).all()
+    search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in new_rows])
+    return ids
+
+
+def update(
+    db: Database, member_id: str, changes: dict[str, Any]
+) -> tuple[MemberRecord, tuple[str, ...]]:
+    with db.connect() as conn:
+        _require(conn, member_id)
+        checked = validate(conn, changes, member_id=member_id)
+        values = dict(checked.values)
+        if "name" in values:
+            values["sort_key"] = sort_key(values["name"])
+        if values:
+            sets = ", ".join(f"{k} = :{k}" for k in values)
+            conn.execute(
+                text(f"UPDATE members SET {sets} WHERE id = :id"), {**values, "id": member_id}
+            )
+            search_index.reindex_member(conn, member_id)
+    return get(db, member_id), checked.warnings
+
+
+def mark_left(
+    db: Database, member_id: str, status: str, *, on: date | None = None, reason: str | None = None
+) -> MemberRecord:
+    """会员离会 is a status change, never a delete: the record stays in the registry."""
+    if status not in LEFT_STATUSES and status != "retained":
+        labels = "、".join(MEMBERSHIP_STATUS.label(s) for s in sorted(LEFT_STATUSES))
+        raise ValidationError(f"离会状态只能是：{labels} 或 保留会籍", field="membership_status")
+    with db.connect() as conn:
+        _require(conn, member_id)
+        conn.execute(
+            text(
+                "UPDATE members SET membership_status = :s, left_on = :d, leave_reason = :r "
+                "WHERE id = :id"
+            ),
+            {"s": status, "d": on or date.today(), "r": reason, "id": member_id},
+        )
+    return get(db, member_id)
+
+
+def delete(db: Database, member_id: str) -> None:
+    """Remove a record entered by mistake: a tombstone that travels, not a row removal."""
+    with db.connect() as conn:
+        _require(conn, member_id)
+        conn.execute(text("UPDATE members SET deleted = 1 WHERE id = :id"), {"id": member_id})
+        search_index.reindex_member(conn, member_id)
+
+
+def _require(conn: Connection, member_id: str) -> None:
+    found = conn.execute(
+        text("SELECT 1 FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}
+    ).first()
+    if found is None:
+        raise NotFoundError(f"找不到会员 {member_id}（可能已被删除）")
+
+
+def get(db: Database, member_id: str) -> MemberRecord:
+    with db.connect(write=False) as conn:
+        return get_in(conn, member_id)
+
+
+def get_in(conn: Connection, member_id: str) -> MemberRecord:
+    row = conn.execute(
+        text(
+            "SELECT m.id, m.name, m.id_number, m.union_id, u.name, m.gender, m.birth_date, "
+            "m.ethnicity, m.political_status, m.education, m.hukou_type, m.is_migrant_worker, "
+            "m.phone, m.employer, m.position, m.card_no, m.joined_on, m.membership_status, "
+            "m.left_on, m.leave_reason, m.photo, m.notes FROM members m "
+            "JOIN unions u ON u.id = m.union_id WHERE m.id = :id AND m.deleted = 0"
+        ),
+        {"id": member_id},
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"找不到会员 {member_id}（可能已被删除）")
+    values = list(row)
+    for i in (6, 16, 18):
+        if values[i] is not None:
+            values[i] = date.fromisoformat(str(values[i]))
+    values[11] = bool(values[11])
+    return MemberRecord(*values)
+
+
+def require_federation(db: Database) -> None:
+    with db.connect(write=False) as conn:
+        if federations.current_id(conn) is None:
+            raise UnionDeskError("尚未创建本单位（工会联合会）")

@@ -1,0 +1,129 @@
+"""Run a service call off the GUI thread with a progress dialog and a cancel button.
+
+Like Anki's operations: the worker calls ``fn(progress, cancel)``; progress and the
+result come back to the GUI thread by queued signals; the cancel button sets the token
+the service polls. Tests install ``SyncTaskRunner`` (Picard's fake pool idea), which runs
+the call inline so a test can assert right after clicking.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop.errors import UnionDeskError
+from desktop.services.progress import CancelToken, ProgressFn
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[ProgressFn, CancelToken], Any]
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Work, token: CancelToken) -> None:
+        super().__init__()
+        self.work = work
+        self.token = token
+        self.signals = _Signals()
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.work(self.signals.progress.emit, self.token)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
+            if not isinstance(exc, UnionDeskError):
+                log.exception("background task failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class TaskRunner(QObject):
+    """Starts background jobs; keeps them referenced until they finish."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._running: set[_Job] = set()
+
+    def run(
+        self,
+        work: Work,
+        *,
+        title: str,
+        parent: QWidget | None,
+        on_done: Done,
+        on_error: Failed,
+        cancellable: bool = True,
+    ) -> CancelToken:
+        token = CancelToken()
+        dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(token.cancel)
+        job = _Job(work, token)
+        self._running.add(job)
+
+        @Slot(int, int, str)
+        def on_progress(done: int, total: int, text: str) -> None:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(done if total else 0)
+            if text:
+                dialog.setLabelText(text)
+
+        def finish(callback: Callable[[Any], None], value: Any) -> None:
+            self._running.discard(job)
+            dialog.close()
+            dialog.deleteLater()
+            callback(value)
+
+        job.signals.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+        job.signals.finished.connect(
+            lambda r: finish(on_done, r), Qt.ConnectionType.QueuedConnection
+        )
+        job.signals.failed.connect(lambda e: finish(on_error, e), Qt.ConnectionType.QueuedConnection)
+        self._pool.start(job)
+        return token
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+
+class SyncTaskRunner(TaskRunner):
+    """Runs the work inline on the calling thread: for tests and tiny jobs."""
+
+    def run(
+        self,
+        work: Work,
+        *,
+        title: str,
+        parent: QWidget | None,
+        on_done: Done,
+        on_error: Failed,
+        cancellable: bool = True,
+    ) -> CancelToken:
+        token = CancelToken()
+        try:
+            result = work(lambda done, total, text: None, token)
+        except BaseException as exc:  # noqa: BLE001
+            on_error(exc)
+        else:
+            on_done(result)
+        return token

@@ -1,0 +1,1 @@
+"""Qt presentation only: windows, pages, dialogs and item models that call services."""

@@ -1,0 +1,24 @@
+"""The navigation areas of the main window, in order. One line per area.
+
+``factory`` is "module:callable"; the callable takes the ``AppContext`` and returns the
+page widget. Pages are imported and built the first time they are shown, which keeps the
+cold start short. A page may define ``navigate(**params)`` to accept click-throughs and
+``refresh()`` to reload after ``AppContext.data_changed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str
+    factory: str
+
+
+AREAS: tuple[Area, ...] = (
+    Area("members", "会员管理", "desktop.views.members.page:create_page"),
+    Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
+)

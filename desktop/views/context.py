@@ -1,0 +1,35 @@
+"""What every page is handed: the open database, the task runner and app-wide signals.
+
+Pages never reach for globals; the main window makes one ``AppContext`` and passes it to
+each page factory, and tests make one around a temporary database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.db import Database
+from desktop.tasks import TaskRunner
+
+
+class AppContext(QObject):
+    # Emitted after any write, with the area that wrote ("members", "unions", "sync", …),
+    # so pages showing related data refresh themselves.
+    data_changed = Signal(str)
+    # Ask the main window to show an area with parameters (e.g. a dashboard click-through
+    # to the member list filtered by union): navigate_requested.emit("members", {...}).
+    navigate_requested = Signal(str, dict)
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = runner
+
+    def navigate(self, area: str, **params: Any) -> None:
+        self.navigate_requested.emit(area, params)
+
+    def changed(self, area: str) -> None:
+        self.data_changed.emit(area)
