@@ -1,8 +1,24 @@
 """Database entities (SQLAlchemy 2 typed ORM). Qt-free by rule."""
 
+from desktop.models.activity import (
+    Activity,
+    ActivityPhoto,
+    Attendance,
+    ServiceCategory,
+    ServiceRecord,
+)
 from desktop.models.base import Base, Synced, new_id, synced_tables
+from desktop.models.evaluation import (
+    Evaluation,
+    EvaluationItem,
+    EvaluationLevel,
+    EvaluationScore,
+    EvaluationTemplate,
+)
 from desktop.models.federation import Federation
 from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
+from desktop.models.site import Site, SiteFacility, UnionWorker
+from desktop.models.stats_indexes import MEMBERS_AGE  # noqa: F401  (registers the indexes)
 from desktop.models.sync_packages import (  # noqa: F401
     SyncAck,
     SyncConflict,
@@ -23,6 +39,19 @@ from desktop.models.sync_state import (
 from desktop.models.union import Union
 
 __all__ = [
+    "Activity",
+    "ActivityPhoto",
+    "Attendance",
+    "Evaluation",
+    "EvaluationItem",
+    "EvaluationLevel",
+    "EvaluationScore",
+    "EvaluationTemplate",
+    "ServiceCategory",
+    "ServiceRecord",
+    "Site",
+    "SiteFacility",
+    "UnionWorker",
     "AppSetting",
     "Application",
     "Attachment",

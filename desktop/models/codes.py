@@ -127,8 +127,12 @@ HUKOU_TYPE = CodeList(
         ("nonlocal_rural", "外地农村"),
     ),
     # Older rosters only say 农业/非农业; locality is unknown, so assume local.
-    aliases={"农业户口": "local_rural", "非农业户口": "local_urban", "农业": "local_rural",
-             "非农业": "local_urban"},
+    aliases={
+        "农业户口": "local_rural",
+        "非农业户口": "local_urban",
+        "农业": "local_rural",
+        "非农业": "local_urban",
+    },
 )
 RURAL_HUKOU = frozenset({"local_rural", "nonlocal_rural"})
 
@@ -220,6 +224,85 @@ AGE_BANDS: tuple[tuple[str, str, int, int], ...] = (
     ("55_plus", "55岁及以上", 55, 200),
 )
 
+# ---- Activities and 会站家 (issue 6) -------------------------------------------------
+
+# The "3" of the 3+N service plan: fixed, cannot be renamed or retired.
+FIXED_SERVICE_CATEGORIES = CodeList(
+    "fixed_service_category",
+    "服务类别（必选）",
+    (
+        ("hardship_help", "困难帮扶"),
+        ("legal_aid", "法律援助"),
+        ("culture_sport_health", "文体健康"),
+    ),
+)
+# The "N": seeds of the editable list kept in the synced ``service_categories`` table.
+DEFAULT_N_SERVICE_CATEGORIES = CodeList(
+    "n_service_category",
+    "服务类别（自选）",
+    (
+        ("career", "职业发展"),
+        ("family_care", "亲情关爱"),
+        ("festival", "节日喜庆"),
+        ("counselling", "心理咨询"),
+        ("child_care", "子女关爱"),
+        ("public_services", "争取公共服务均等化"),
+    ),
+)
+
+SITE_KIND = CodeList(
+    "site_kind",
+    "阵地类别",
+    (("federation", "工会联合会"), ("station", "职工服务站"), ("home", "职工之家")),
+    aliases={"会": "federation", "站": "station", "家": "home", "服务站": "station"},
+)
+
+FACILITY = CodeList(
+    "facility",
+    "设施",
+    (
+        ("reading_room", "阅览室"),
+        ("activity_room", "活动室"),
+        ("nursing_room", "母婴室"),
+        ("counselling_room", "心理咨询室"),
+        ("gym", "健身室"),
+        ("legal_room", "法律服务室"),
+        ("aed", "AED（自动体外除颤器）"),
+        ("meeting_room", "会议室"),
+        ("rest_area", "休息区（爱心驿站）"),
+        ("canteen", "职工食堂"),
+        ("first_aid_kit", "急救箱"),
+        ("wifi", "无线网络"),
+    ),
+    aliases={"AED": "aed", "除颤仪": "aed", "图书室": "reading_room", "爱心驿站": "rest_area"},
+)
+
+FACILITY_CONDITION = CodeList(
+    "facility_condition",
+    "设施状况",
+    (("good", "良好"), ("fair", "一般"), ("poor", "需维修"), ("out_of_use", "停用")),
+)
+
+ATTENDANCE_METHOD = CodeList(
+    "attendance_method",
+    "签到方式",
+    (("card", "刷卡/输入卡号"), ("search", "查找会员"), ("guest", "非会员")),
+)
+
+WORKER_STATUS = CodeList(
+    "worker_status",
+    "在岗状态",
+    (("active", "在岗"), ("left", "已离职")),
+)
+
+STAR_LEVELS: tuple[tuple[int, str], ...] = (
+    (1, "一星"),
+    (2, "二星"),
+    (3, "三星"),
+    (4, "四星"),
+    (5, "五星"),
+)
+
 ALL_LISTS: dict[str, CodeList] = {
     cl.name: cl
     for cl in (
@@ -233,5 +316,12 @@ ALL_LISTS: dict[str, CodeList] = {
         GENDER,
         HARDSHIP_LEVEL,
         APPLICATION_STATUS,
+        FIXED_SERVICE_CATEGORIES,
+        DEFAULT_N_SERVICE_CATEGORIES,
+        SITE_KIND,
+        FACILITY,
+        FACILITY_CONDITION,
+        ATTENDANCE_METHOD,
+        WORKER_STATUS,
     )
 }
