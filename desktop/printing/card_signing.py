@@ -1,0 +1,165 @@
+"""The card QR payload: card number, member UUID and this installation's Ed25519 signature.
+
+Format (one line, QR alphanumeric-mode friendly when the card number is upper case)::
+
+    UD1:<card_no>:<member uuid, 32 hex upper>:<signer node id, first 8 hex upper>:<sig>
+
+``sig`` is the full 64-byte Ed25519 signature in unpadded base32 (103 characters; a
+truncated signature cannot be verified). The card number may itself contain ``:``, so
+the payload is parsed from the right. The signer prefix lets any office that knows the
+issuing node's public key (itself, its retired selves after a key rotation, trusted
+peers) verify the card offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import Connection, text
+
+from desktop.errors import UnionDeskError
+
+PREFIX = "UD1"
+DOMAIN = b"uniondesk-card-v1\n"
+NODE_PREFIX_LEN = 8
+SIG_LEN = 103
+
+
+@dataclass(frozen=True)
+class CardClaim:
+    """What a card asserts, before any signature check."""
+
+    card_no: str
+    member_id: str
+    signer: str  # node id prefix, lower-case hex
+
+    def message(self) -> bytes:
+        return DOMAIN + f"{self.card_no}\n{self.member_id}\n{self.signer}".encode()
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    reason: str  # Chinese, for the clerk
+    claim: CardClaim | None = None
+    signer_node_id: str | None = None
+    signer_name: str | None = None
+
+
+def _compact_uuid(member_id: str) -> str:
+    return uuid.UUID(member_id).hex.upper()
+
+
+def _b32(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").rstrip("=")
+
+
+def _unb32(value: str) -> bytes:
+    return base64.b32decode(value + "=" * (-len(value) % 8))
+
+
+class CardSigner:
+    """Signs payloads with one private key; built once per print run."""
+
+    def __init__(self, node_id: str, sign_private: bytes) -> None:
+        self._key = Ed25519PrivateKey.from_private_bytes(sign_private)
+        self.signer = node_id[:NODE_PREFIX_LEN].lower()
+
+    def payload(self, card_no: str, member_id: str) -> str:
+        if not card_no:
+            raise UnionDeskError("该会员还没有会员证号，不能制卡。请先发放会员证号。")
+        claim = CardClaim(card_no, str(uuid.UUID(member_id)), self.signer)
+        sig = self._key.sign(claim.message())
+        return ":".join(
+            (PREFIX, card_no, _compact_uuid(member_id), self.signer.upper(), _b32(sig))
+        )
+
+
+def self_signer(conn: Connection) -> CardSigner:
+    """The signer for this installation's current key (table sync_node, is_self = 1)."""
+    row = conn.execute(
+        text(
+            "SELECT n.node_id, n.sign_private FROM sync_clock c "
+            "JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
+        )
+    ).first()
+    if row is None or row[1] is None:
+        raise UnionDeskError("本机还没有签名密钥，无法为会员卡签名。请先完成初始设置。")
+    return CardSigner(str(row[0]), bytes(row[1]))
+
+
+def parse(payload: str) -> CardClaim:
+    """Split a scanned payload; raises UnionDeskError saying what is wrong."""
+    value = payload.strip()
+    parts = value.split(":")
+    if len(parts) < 5 or parts[0] != PREFIX:
+        raise UnionDeskError("这不是工会桌面通会员卡的二维码内容（应以 UD1: 开头）。")
+    head, sig = value.rsplit(":", 1)
+    rest, signer = head.rsplit(":", 1)
+    rest, member_hex = rest.rsplit(":", 1)
+    card_no = rest[len(PREFIX) + 1 :]
+    if not card_no or len(signer) != NODE_PREFIX_LEN or len(sig) != SIG_LEN:
+        raise UnionDeskError("二维码内容不完整或被截断，无法核验。")
+    try:
+        member_id = str(uuid.UUID(hex=member_hex))
+    except ValueError as exc:
+        raise UnionDeskError("二维码中的会员编号格式不正确。") from exc
+    return CardClaim(card_no, member_id, signer.lower())
+
+
+def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes]]:
+    """Public keys this PC trusts whose node id starts with ``signer``."""
+    like = signer + "%"
+    rows = conn.execute(
+        text("SELECT node_id, name, sign_public FROM sync_node WHERE node_id LIKE :p"),
+        {"p": like},
+    ).all()
+    keys = [(str(r[0]), str(r[1] or ""), bytes(r[2])) for r in rows]
+    has_peers = conn.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_peer'")
+    ).first()
+    if has_peers:
+        rows = conn.execute(
+            text(
+                "SELECT node_id, name, sign_public FROM sync_peer "
+                "WHERE trusted = 1 AND node_id LIKE :p"
+            ),
+            {"p": like},
+        ).all()
+        keys += [(str(r[0]), str(r[1] or ""), bytes(r[2])) for r in rows]
+    return keys
+
+
+def verify(conn: Connection, payload: str) -> Verification:
+    """Check a payload's signature against every trusted key matching its signer prefix."""
+    try:
+        claim = parse(payload)
+        sig = _unb32(payload.strip().rsplit(":", 1)[1])
+    except UnionDeskError as exc:
+        return Verification(False, exc.message)
+    except (binascii.Error, ValueError):
+        return Verification(False, "二维码中的签名不是有效的编码，卡片可能被改动。")
+    keys = _candidate_keys(conn, claim.signer)
+    if not keys:
+        return Verification(
+            False,
+            f"签发单位（节点 {claim.signer.upper()}）不在本机信任的单位中，无法核验。"
+            "如为本联合会下属单位所发，请先完成同步配对。",
+            claim,
+        )
+    for node_id, name, public in keys:
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(sig, claim.message())
+        except (InvalidSignature, ValueError):
+            continue
+        return Verification(True, "签名有效：卡片由受信任的单位签发，内容未被改动。",
+                            claim, node_id, name)
+    return Verification(False, "签名不符：卡号或会员信息被改动，或卡片是伪造的。", claim)
