@@ -70,13 +70,19 @@ def looks_like_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def _read_revision(engine: Engine, path: Path) -> str | None:
-    """The database's Alembic revision; None for an empty file. Refuses foreign files."""
+def _read_revision(path: Path) -> str | None:
+    """The database's Alembic revision; None for a new file. Refuses foreign files.
+
+    Read through a read-only connection: the engine's pragmas (WAL) would already change
+    the file, and a file we refuse must stay exactly as it was.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
     try:
-        with engine.connect() as conn:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
             tables = {
-                str(r[0])
-                for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+                str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
             if not tables:
                 return None
@@ -84,8 +90,10 @@ def _read_revision(engine: Engine, path: Path) -> str | None:
                 raise DatabaseError(
                     f"文件 {path} 是一个 SQLite 数据库，但不是工会桌面通的数据库，未做任何改动。"
                 )
-            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    except sa_exc.DatabaseError as exc:
+            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"文件 {path} 已损坏或不是数据库文件，未做任何改动。") from exc
     return str(rows[0][0]) if rows else None
 
@@ -182,9 +190,9 @@ def open_database(paths: Paths) -> Database:
     db_file = paths.database
     if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
         raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
+    current = _read_revision(db_file)
     engine = make_engine(db_file)
     try:
-        current = _read_revision(engine, db_file)
         head = head_revision()
         db = Database(paths, engine)
         if current is not None and current not in known_revisions():

@@ -23,7 +23,9 @@ def _seed(conn) -> None:  # type: ignore[no-untyped-def]
         text("INSERT INTO federations (id, name, card_prefix) VALUES ('f1', '测试联合会', 'GH')")
     )
     conn.execute(
-        text("INSERT INTO unions (id, federation_id, name, sort_key) VALUES ('u1', 'f1', '一号', '')")
+        text(
+            "INSERT INTO unions (id, federation_id, name, sort_key) VALUES ('u1', 'f1', '一号', '')"
+        )
     )
 
 

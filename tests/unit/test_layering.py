@@ -1,0 +1,52 @@
+"""Core modules stay headless: only desktop/views and desktop/tasks.py may import Qt."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2] / "desktop"
+ALLOWED = ("views/", "tasks.py")
+
+
+def _qt_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found += [n for n in names if n.split(".")[0] in {"PySide6", "shiboken6"}]
+    return found
+
+
+def test_no_qt_outside_views() -> None:
+    offenders = {}
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(ALLOWED):
+            continue
+        imports = _qt_imports(path)
+        if imports:
+            offenders[rel] = imports
+    assert offenders == {}
+
+
+def test_the_check_itself_sees_qt_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "x.py"
+    sample.write_text("from PySide6.QtCore import QObject\nimport shiboken6\n")
+    assert _qt_imports(sample) == ["PySide6.QtCore", "shiboken6"]
+
+
+def test_core_imports_without_qt_loaded() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, desktop.db, desktop.services.members, desktop.services.member_queries, "
+        "desktop.sync.capture, desktop.cli\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,164 @@
+"""Member and union services on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.errors import NotFoundError, ValidationError
+from desktop.services import federations, member_queries, members, unions
+
+GOOD_ID = "11010519491231002X"  # female, 1949-12-31
+OTHER_ID = "440304199001015415"  # male
+
+
+@pytest.fixture
+def union_id(db: Database) -> str:
+    federations.create(db, "测试园区工会联合会", card_prefix="GH")
+    return unions.add(db, "华强电子有限公司工会", industry="C", ownership="170").id
+
+
+def _change_count(db: Database) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text("SELECT count(*) FROM sync_change")).scalar_one())
+
+
+def test_add_derives_birth_gender_and_issues_card(db: Database, union_id: str) -> None:
+    record, warnings = members.add(
+        db,
+        {
+            "name": "张三",
+            "id_number": GOOD_ID.lower(),
+            "union_id": union_id,
+            "phone": "13800138000",
+        },
+    )
+    assert record.id_number == GOOD_ID
+    assert record.birth_date == date(1949, 12, 31) and record.gender == "F"
+    assert record.card_no and record.card_no.startswith(f"GH{date.today().year}")
+    assert record.membership_status == "active" and record.joined_on == date.today()
+    assert warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "fragment"),
+    [
+        ({"id_number": "110105194912310021"}, "id_number", "校验位错误，应为 X"),
+        ({"id_number": "11010519491231002"}, "id_number", "应为 18 位"),
+        ({"phone": "1380013800"}, "phone", "11 位"),
+        ({"name": "  "}, "name", "姓名不能为空"),
+        ({"ethnicity": "火星族"}, "ethnicity", "不在代码表中"),
+    ],
+)
+def test_bad_input_is_refused_per_field_and_nothing_written(
+    db: Database, union_id: str, values: dict[str, str], field: str, fragment: str
+) -> None:
+    base = {"name": "李四", "id_number": GOOD_ID, "union_id": union_id} | values
+    before = _change_count(db)
+    with pytest.raises(ValidationError) as err:
+        members.add(db, base)
+    assert field in err.value.problems and fragment in err.value.problems[field]
+    assert _change_count(db) == before
+
+
+def test_impossible_birth_date_with_valid_check_digit(db: Database, union_id: str) -> None:
+    from stdnum.cn import ric
+
+    body = "11010519490230002"
+    number = body + ric.calc_check_digit(body + "0")
+    with pytest.raises(ValidationError) as err:
+        members.add(db, {"name": "王五", "id_number": number, "union_id": union_id})
+    assert "1949-02-30 不存在" in err.value.problems["id_number"]
+
+
+def test_duplicate_id_names_existing_member_and_union(db: Database, union_id: str) -> None:
+    members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+    other = unions.add(db, "第二工会").id
+    with pytest.raises(ValidationError) as err:
+        members.add(db, {"name": "张叁", "id_number": GOOD_ID, "union_id": other})
+    message = err.value.problems["id_number"]
+    assert "张三" in message and "华强电子有限公司工会" in message and GOOD_ID not in message
+
+
+def test_unknown_area_code_is_only_a_warning(db: Database, union_id: str) -> None:
+    from stdnum.cn import ric
+
+    body = "99999919800101123"
+    record, warnings = members.add(
+        db,
+        {
+            "name": "赵六",
+            "id_number": body + ric.calc_check_digit(body + "0"),
+            "union_id": union_id,
+        },
+    )
+    assert record.id and warnings and "999999" in warnings[0]
+
+
+def test_update_captures_only_changed_fields_and_reindexes(db: Database, union_id: str) -> None:
+    record, _ = members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+    members.update(db, record.id, {"name": "单雄信", "phone": "13912345678"})
+    with db.connect(write=False) as conn:
+        fields = conn.execute(
+            text("SELECT fields FROM sync_change ORDER BY counter DESC LIMIT 1")
+        ).scalar_one()
+        assert '"name":"单雄信"' in fields and "id_number" not in fields
+        assert [r.id for r in member_queries.find(conn, "sxx")] == [record.id]
+        assert member_queries.find(conn, "zs") == []
+
+
+def test_mark_left_keeps_the_record_and_delete_is_a_tombstone(db: Database, union_id: str) -> None:
+    record, _ = members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+    left = members.mark_left(db, record.id, "withdrawn", reason="退休")
+    assert left.membership_status == "withdrawn" and left.left_on == date.today()
+    members.delete(db, record.id)
+    with pytest.raises(NotFoundError):
+        members.get(db, record.id)
+    with db.connect(write=False) as conn:
+        assert (
+            conn.execute(
+                text("SELECT deleted FROM members WHERE id = :i"), {"i": record.id}
+            ).scalar_one()
+            == 1
+        )
+        assert member_queries.find(conn, "张三") == []
+    # The same person can be registered again after the mistaken record was deleted.
+    members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+
+
+def test_union_rules(db: Database) -> None:
+    federations.create(db, "联合会")
+    with pytest.raises(ValidationError) as err:
+        unions.add(db, "甲工会", credit_code="91110000600037341X")
+    assert "credit_code" in err.value.problems
+    u = unions.add(db, "甲工会", credit_code="91350100M000100Y43", employee_count="120")
+    assert u.credit_code == "91350100M000100Y43" and u.employee_count == 120
+    with pytest.raises(ValidationError):
+        unions.add(db, "甲工会")
+    members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": u.id})
+    with pytest.raises(Exception, match="还有 1 名会员"):
+        unions.delete(db, u.id)
+    assert [x.member_count for x in unions.list_all(db)] == [1]
+
+
+def test_card_numbers_never_repeat_and_embed_the_issuer(db: Database, union_id: str) -> None:
+    from desktop.services import card_numbers
+    from desktop.sync.identity import node_info
+
+    with db.connect() as conn:
+        first = card_numbers.issue(conn, "GH", 3)
+        second = card_numbers.issue(conn, "GH", 2)
+        issuer = node_info(conn).issuer_code
+    assert len(set(first + second)) == 5
+    assert all(issuer in n for n in first + second)
+    assert second[0].endswith("00004")
+
+
+def test_card_pattern_must_keep_issuer_and_sequence(db: Database) -> None:
+    from desktop.services import card_numbers
+
+    with pytest.raises(ValidationError, match="本机编码"), db.connect() as conn:
+        card_numbers.set_pattern(conn, "{prefix}{year}{seq:06}")
