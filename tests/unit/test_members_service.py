@@ -162,3 +162,34 @@ def test_card_pattern_must_keep_issuer_and_sequence(db: Database) -> None:
 
     with pytest.raises(ValidationError, match="本机编码"), db.connect() as conn:
         card_numbers.set_pattern(conn, "{prefix}{year}{seq:06}")
+
+
+def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
+    db: Database, union_id: str
+) -> None:
+    from stdnum.cn import ric
+
+    rows = []
+    for i in range(250):
+        body = f"44030419850101{i:03d}"
+        rows.append(
+            {
+                "name": f"测试{i}",
+                "id_number": body + ric.calc_check_digit(body + "0"),
+                "union_id": union_id,
+            }
+        )
+    before = _change_count(db)
+    with pytest.raises(RuntimeError), db.connect() as conn:
+        members.insert_rows(conn, rows)
+        raise RuntimeError("cancelled half-way")
+    assert _change_count(db) == before  # rows and their changes rolled back together
+    with db.connect() as conn:
+        ids = members.insert_rows(conn, rows)
+    with db.connect(write=False) as conn:
+        captured = conn.execute(
+            text("SELECT row_id FROM sync_change WHERE tbl = 'members' ORDER BY counter")
+        ).scalars().all()
+        indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
+    assert captured == ids and indexed == 250
+    assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
