@@ -1,0 +1,113 @@
+"""The conflict log: list the open ones, resolve one by a new local write."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.errors import NotFoundError, UnionDeskError
+from desktop.sync import merge, schema
+from desktop.sync.knowledge import Contexts
+from desktop.sync.segments import Change
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: int
+    table: str
+    row_id: str
+    field: str
+    winner_node: str
+    winner_value: Any
+    loser_node: str
+    loser_value: Any
+    detected_at: datetime
+
+
+def _row_changes(conn: Connection, table: str, row_id: str) -> list[Change]:
+    rows = conn.execute(
+        text(
+            "SELECT node_id, counter, hlc, ctx, fields FROM sync_change "
+            "WHERE tbl = :t AND row_id = :r"
+        ),
+        {"t": table, "r": row_id},
+    ).all()
+    return [
+        Change(str(n), int(c), int(h), int(x), table, row_id, json.loads(f))
+        for n, c, h, x, f in rows
+    ]
+
+
+def refresh(conn: Connection) -> int:
+    """Mark resolved every open conflict a later write (local or received) has settled."""
+    contexts = Contexts(conn, {})
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL"
+        )
+    ).all()
+    closed = 0
+    for table, row_id in rows:
+        found = merge.open_conflicts(_row_changes(conn, str(table), str(row_id)), contexts.get)
+        still = {(c.key.field, c.key.lose_node, c.key.lose_counter) for c in found}
+        for cid, fld, node, counter in conn.execute(
+            text(
+                "SELECT id, field, lose_node, lose_counter FROM sync_conflict "
+                "WHERE tbl = :t AND row_id = :r AND resolved_at IS NULL"
+            ),
+            {"t": table, "r": row_id},
+        ).all():
+            if (str(fld), str(node), int(counter)) not in still:
+                conn.execute(
+                    text("UPDATE sync_conflict SET resolved_at = :at WHERE id = :i"),
+                    {"at": now, "i": cid},
+                )
+                closed += 1
+    return closed
+
+
+def list_open(conn: Connection) -> list[ConflictView]:
+    rows = conn.execute(
+        text(
+            "SELECT id, tbl, row_id, field, win_node, win_value, lose_node, lose_value, "
+            "detected_at FROM sync_conflict WHERE resolved_at IS NULL ORDER BY id"
+        )
+    ).all()
+    return [
+        ConflictView(
+            int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), json.loads(r[5]), str(r[6]),
+            json.loads(r[7]),
+            r[8] if isinstance(r[8], datetime) else datetime.fromisoformat(str(r[8])),
+        )
+        for r in rows
+    ]
+
+
+def resolve(conn: Connection, conflict_id: int, value: Any) -> None:
+    """Settle a conflict by writing ``value`` now (a local write that has seen both)."""
+    row = conn.execute(
+        text("SELECT tbl, row_id, field FROM sync_conflict WHERE id = :i AND resolved_at IS NULL"),
+        {"i": conflict_id},
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"冲突 {conflict_id} 不存在或已处理。")
+    table, row_id, fld = str(row[0]), str(row[1]), str(row[2])
+    info = schema.load(conn).get(table)
+    if info is None or fld not in info.synced:
+        raise UnionDeskError(
+            f"冲突 {conflict_id} 的字段「{fld}」在本版本中不存在，请升级后再处理。"
+        )
+    # Touch the field even when the value is unchanged, so a write that saw both exists.
+    current = conn.exec_driver_sql(f'SELECT "{fld}" FROM "{table}" WHERE id = ?', (row_id,)).first()
+    if current is not None and current[0] == value:
+        # Write another value and back, inside the same transaction: two dots, both seeing all.
+        placeholder = "" if not isinstance(value, int) else (0 if value else 1)
+        sql = f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ?'
+        conn.exec_driver_sql(sql, (placeholder, row_id))
+    conn.exec_driver_sql(f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ?', (value, row_id))
+    refresh(conn)

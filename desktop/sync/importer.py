@@ -1,0 +1,342 @@
+"""Import pipeline: decrypt → verify → filter what is new → preview → apply atomically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.db import Database
+from desktop.errors import UnionDeskError
+from desktop.sync import capture, crypto, history, knowledge, trust
+from desktop.sync import hlc as hlc_mod
+from desktop.sync import plan as plan_mod
+from desktop.sync.identity import fingerprint, node_id_for
+from desktop.sync.knowledge import VersionVector
+from desktop.sync.package_format import Package, read_package
+from desktop.sync.segments import Change, Segment
+
+MAX_PACKAGE_FILE = 2 << 30
+REFUSE_FUTURE_MS = 30 * 24 * 3600 * 1000
+Hook = Callable[[str], None]
+
+
+@dataclass
+class Loaded:
+    path: Path
+    package: Package
+    segments: list[Segment]
+    new_changes: list[Change]
+    contexts: dict[tuple[str, int], VersionVector]
+    own: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    package_id: str
+    sender: str
+    sender_fingerprint: str
+    dry_run: bool
+    nothing_new: bool
+    counts: dict[str, int]
+    warnings: list[str]
+    backup: str | None = None
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACKAGE_FILE:
+            raise UnionDeskError(f"同步包 {path.name} 超过大小上限，未做任何改动。")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnionDeskError(f"无法读取同步包 {path}：{exc.strerror}") from exc
+
+
+def decrypt_and_verify(conn: Connection, path: Path) -> Package:
+    name = path.name
+    env = crypto.read_envelope(_read_file(path), name)
+    node, _sp, _sk, _bp, box_private, _n = trust.self_keys(conn)
+    inner = crypto.open_sealed(env, node, box_private, name)
+    return read_package(
+        inner,
+        name,
+        lambda sender, pub: trust.check_sender(conn, name, sender, pub),
+        lambda origin: trust.sign_key(conn, origin),
+    )
+
+
+def _selves(conn: Connection) -> set[str]:
+    return {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
+
+
+def load(conn: Connection, path: Path) -> Loaded:
+    pkg = decrypt_and_verify(conn, path)
+    selves = _selves(conn)
+    own = pkg.sender in selves
+    loaded = Loaded(path, pkg, [], [], {}, own)
+    if own:
+        return loaded
+    if history.seen_package(conn, pkg.package_id):
+        raise UnionDeskError(
+            f"同步包 {path.name}（编号 {pkg.package_id[:8]}…）已经导入过，"
+            "重复导入被拒绝，未做任何改动。"
+        )
+    for seg in pkg.segments:
+        if seg.origin in selves:
+            continue
+        peer = trust.get_peer(conn, seg.origin)
+        if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
+            if seg.origin == pkg.sender:
+                raise UnionDeskError(
+                    f"同步包 {path.name} 来自已撤销信任的单位（节点 {seg.origin[:8]}…，指纹 "
+                    f"{peer.fingerprint}），含有其计数 {peer.revoked_after} 之后的修改，已拒绝。"
+                    "未做任何改动。"
+                )
+            loaded.warnings.append(
+                f"跳过已撤销信任的节点 {seg.origin[:8]}… 在计数 {peer.revoked_after} 之后的修改。"
+            )
+            continue
+        have = {
+            int(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT counter FROM sync_change WHERE node_id = :n "
+                    "AND counter BETWEEN :a AND :b"
+                ),
+                {"n": seg.origin, "a": seg.first, "b": seg.last},
+            ).all()
+        }
+        loaded.segments.append(seg)
+        for ctx, vv in seg.contexts.items():
+            loaded.contexts[(seg.origin, ctx)] = vv
+        for change in seg.changes:
+            if change.counter not in have:
+                have.add(change.counter)
+                loaded.new_changes.append(change)
+    now = hlc_mod.millis(hlc_mod.now_hlc())
+    far = [c for c in loaded.new_changes if hlc_mod.millis(c.hlc) - now > REFUSE_FUTURE_MS]
+    if far:
+        days = (hlc_mod.millis(max(c.hlc for c in far)) - now) // 86_400_000
+        raise UnionDeskError(
+            f"同步包 {path.name} 中有 {len(far)} 条修改的时间比本机超前约 {days} 天，"
+            "疑似对方电脑日期严重错误或包被伪造，已拒绝，未做任何改动。请让对方校正电脑日期后重新导出。"
+        )
+    new_attachments = [
+        sha
+        for sha in pkg.attachments
+        if conn.execute(
+            text("SELECT 1 FROM attachments WHERE sha256 = :s"), {"s": sha}
+        ).first()
+        is None
+    ]
+    if not loaded.new_changes and not new_attachments:
+        raise UnionDeskError(
+            f"同步包 {path.name} 中的修改本机都已经有了（旧包或重复的包），未做任何改动。"
+        )
+    return loaded
+
+
+def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> ImportResult:
+    pkg = loaded.package
+    counts = asdict(plan.counts) if plan is not None else asdict(plan_mod.Counts())
+    if plan is not None:
+        counts["attachments"] = len(pkg.attachments)
+    return ImportResult(
+        package_id=pkg.package_id,
+        sender=pkg.sender,
+        sender_fingerprint=fingerprint(pkg.sender_sign),
+        dry_run=dry_run,
+        nothing_new=plan is None,
+        counts=counts,
+        warnings=loaded.warnings + (plan.warnings if plan is not None else []),
+    )
+
+
+def preview(db: Database, path: Path) -> ImportResult:
+    """Dry run: every check and the full plan, inside a read-only transaction."""
+    with db.connect(write=False) as conn:
+        loaded = load(conn, path)
+        if loaded.own:
+            return _result(loaded, None, True)
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        return _result(loaded, plan, True)
+
+
+def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportResult:
+    """Verify, back up, then apply in one transaction and store a receipt."""
+    with db.connect(write=False) as conn:
+        loaded = load(conn, path)
+    if loaded.own:
+        return _result(loaded, None, False)
+    backup = db.backup("before-sync-import")
+    with db.connect() as conn:
+        loaded = load(conn, path)  # again, under the write lock
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        apply(conn, loaded, plan, hook)
+        result = _result(loaded, plan, False)
+        result.backup = str(backup)
+        history.record(
+            conn, loaded.package.package_id, "in", loaded.package.sender, path.name,
+            {"counts": result.counts, "warnings": result.warnings},
+        )
+        if hook is not None:
+            hook("before-commit")
+    return result
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _group_exec(conn: Connection, sql_for: Callable[[tuple[str, ...]], str],
+                rows: list[dict[str, Any]]) -> None:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for cols, members in groups.items():
+        sql = sql_for(cols)
+        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in members])
+
+
+def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
+    pkg = loaded.package
+    capture.set_capturing(conn, False)
+    for table, rows in plan.inserts.items():
+        _group_exec(
+            conn,
+            lambda cols, t=table: (  # type: ignore[misc]
+                f'INSERT INTO "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
+                + ", ".join("?" for _ in cols) + ")"
+            ),
+            rows,
+        )
+    for table, row_id, diff in plan.updates:
+        cols = list(diff)
+        conn.exec_driver_sql(
+            f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = ?' for c in cols) + " WHERE id = ?",
+            (*(diff[c] for c in cols), row_id),
+        )
+    if hook is not None:
+        hook("rows-applied")
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c.node, c.counter, c.hlc, c.ctx, c.tbl, c.row_id,
+             json.dumps(c.fields, ensure_ascii=False, separators=(",", ":")))
+            for c in plan.new_changes
+        ],
+    )
+    ctx_rows = [
+        (node, ctx, json.dumps(vv, sort_keys=True)) for (node, ctx), vv in loaded.contexts.items()
+    ]
+    if ctx_rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_context (node_id, ctx, vv) VALUES (?, ?, ?)", ctx_rows
+        )
+    now = _now()
+    for seg in loaded.segments:
+        conn.execute(
+            text(
+                "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+                "stored_at) VALUES (:o, :a, :b, :p, :s, :at)"
+            ),
+            {"o": seg.origin, "a": seg.first, "b": seg.last, "p": seg.payload,
+             "s": seg.signature, "at": now},
+        )
+    keys = pkg.manifest.get("keys", {})
+    for origin in {s.origin for s in loaded.segments}:
+        card = keys.get(origin)
+        if isinstance(card, dict) and trust.sign_key(conn, origin) is None:
+            try:
+                sign_pub = bytes.fromhex(str(card.get("sign", "")))
+                box_pub = bytes.fromhex(str(card.get("box", "")))
+            except ValueError:
+                continue
+            if node_id_for(sign_pub) == origin and len(box_pub) == 32:
+                trust.remember_origin(conn, origin, sign_pub, box_pub)
+    for tbl, row_id in plan.unpend:
+        conn.execute(
+            text("DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r"),
+            {"t": tbl, "r": row_id},
+        )
+    for (tbl, row_id), (mtbl, mid) in plan.pending.items():
+        conn.execute(
+            text(
+                "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
+                "VALUES (:t, :r, :mt, :mi)"
+            ),
+            {"t": tbl, "r": row_id, "mt": mtbl, "mi": mid},
+        )
+    for tbl, row_id, conflict in plan.conflicts_upsert:
+        w, lo = conflict.winner, conflict.loser
+        conn.execute(
+            text(
+                "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
+                "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
+                "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
+                "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
+                "win_node = excluded.win_node, win_counter = excluded.win_counter, "
+                "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL"
+            ),
+            {"t": tbl, "r": row_id, "f": conflict.key.field, "wn": w.node, "wc": w.counter,
+             "wh": w.hlc, "wv": json.dumps(conflict.win_value, ensure_ascii=False),
+             "ln": lo.node, "lc": lo.counter, "lh": lo.hlc,
+             "lv": json.dumps(conflict.lose_value, ensure_ascii=False), "at": now},
+        )
+    for cid in plan.conflicts_resolve:
+        conn.execute(
+            text("UPDATE sync_conflict SET resolved_at = :at WHERE id = :i"), {"at": now, "i": cid}
+        )
+    for sha, (mime, blob) in pkg.attachments.items():
+        conn.execute(
+            text(
+                "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
+                "VALUES (:s, :m, :n, :d)"
+            ),
+            {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
+        )
+    knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
+    conn.execute(
+        text("UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1"), {"h": plan.max_hlc}
+    )
+    _reindex(conn, plan)
+    sender_vv = pkg.manifest.get("vv", {})
+    for origin, counter in sender_vv.items():
+        if isinstance(counter, int):
+            conn.execute(
+                text(
+                    "INSERT INTO sync_ack (peer, origin, counter) VALUES (:p, :o, :c) "
+                    "ON CONFLICT(peer, origin) DO UPDATE SET "
+                    "counter = max(counter, excluded.counter)"
+                ),
+                {"p": pkg.sender, "o": str(origin), "c": counter},
+            )
+    knowledge.bump_context(conn)
+    capture.set_capturing(conn, True)
+
+
+def _reindex(conn: Connection, plan: plan_mod.Plan) -> None:
+    from desktop.services import search_index
+
+    inserted = {r["id"] for r in plan.inserts.get("members", [])}
+    fresh = [m for m in plan.members_touched if m in inserted]
+    for i in range(0, len(fresh), 500):
+        chunk = fresh[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            f"WHERE deleted = 0 AND id IN ({marks})",
+            tuple(chunk),
+        ).all()
+        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+    for member_id in plan.members_touched:
+        if member_id not in inserted:
+            search_index.reindex_member(conn, member_id)

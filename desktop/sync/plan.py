@@ -1,0 +1,274 @@
+"""Compute what applying a set of received changes does, reading only (dry run = plan).
+
+The apply step executes exactly this plan, so a dry run's counts equal the real ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.sync import hlc as hlc_mod
+from desktop.sync import merge, schema
+from desktop.sync.knowledge import Contexts, VersionVector
+from desktop.sync.segments import Change
+
+_CHUNK = 500
+
+
+@dataclass
+class Counts:
+    changes: int = 0
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    resolved: int = 0
+    duplicate_id_numbers: int = 0
+    pending_references: int = 0
+    future_clocks: int = 0
+    unknown_fields: int = 0
+    attachments: int = 0
+
+
+@dataclass
+class Plan:
+    counts: Counts = field(default_factory=Counts)
+    new_changes: list[Change] = field(default_factory=list)
+    inserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    updates: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    pending: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    unpend: list[tuple[str, str]] = field(default_factory=list)
+    conflicts_upsert: list[tuple[str, str, merge.OpenConflict]] = field(default_factory=list)
+    conflicts_resolve: list[int] = field(default_factory=list)
+    members_touched: list[str] = field(default_factory=list)
+    max_hlc: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _in_clause(ids: Sequence[str]) -> tuple[str, dict[str, str]]:
+    params = {f"p{i}": v for i, v in enumerate(ids)}
+    return ", ".join(f":p{i}" for i in range(len(ids))), params
+
+
+def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, list[Change]]:
+    result: dict[str, list[Change]] = {}
+    for chunk in _chunks(ids):
+        clause, params = _in_clause(chunk)
+        rows = conn.execute(
+            text(
+                "SELECT node_id, counter, hlc, ctx, row_id, fields FROM sync_change "
+                f"WHERE tbl = :tbl AND row_id IN ({clause})"
+            ),
+            {"tbl": table, **params},
+        ).all()
+        for node, counter, hlc, ctx, row_id, fields in rows:
+            result.setdefault(str(row_id), []).append(
+                Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id),
+                       json.loads(fields))
+            )
+    return result
+
+
+def _load_rows(
+    conn: Connection, info: schema.TableInfo, ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    cols = ["id", *info.synced]
+    select = ", ".join(f'"{c}"' for c in cols)
+    result: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.exec_driver_sql(
+            f'SELECT {select} FROM "{info.name}" WHERE id IN ({marks})', tuple(chunk)
+        ).all()
+        for row in rows:
+            result[str(row[0])] = dict(zip(cols, row, strict=True))
+    return result
+
+
+class _Exists:
+    """Does a row exist in a table, now or once this plan's inserts are done?"""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.planned: dict[str, set[str]] = {}
+        self._cache: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, table: str, row_id: str) -> bool:
+        if row_id in self.planned.get(table, ()):
+            return True
+        key = (table, row_id)
+        if key not in self._cache:
+            self._cache[key] = (
+                self._conn.exec_driver_sql(
+                    f'SELECT 1 FROM "{table}" WHERE id = ?', (row_id,)
+                ).first()
+                is not None
+            )
+        return self._cache[key]
+
+
+def build(
+    conn: Connection,
+    new_changes: list[Change],
+    new_contexts: dict[tuple[str, int], VersionVector],
+) -> Plan:
+    plan = Plan(new_changes=new_changes)
+    c = plan.counts
+    c.changes = len(new_changes)
+    now = hlc_mod.now_hlc()
+    tables = schema.load(conn)
+    contexts = Contexts(conn, new_contexts)
+    incoming: dict[str, dict[str, list[Change]]] = {}
+    for ch in new_changes:
+        plan.max_hlc = max(plan.max_hlc, ch.hlc)
+        if hlc_mod.is_future(ch.hlc, now):
+            c.future_clocks += 1
+        info = tables.get(ch.tbl)
+        if info is None:
+            c.unknown_fields += 1
+            continue
+        known = set(info.synced)
+        if any(f not in known for f in ch.fields):
+            c.unknown_fields += 1
+        incoming.setdefault(ch.tbl, {}).setdefault(ch.row_id, []).append(ch)
+    if c.future_clocks:
+        plan.warnings.append(
+            f"有 {c.future_clocks} 条修改的时间比本机时钟超前 24 小时以上："
+            "对方电脑的日期可能设置错误。"
+        )
+    pending_before = {
+        (str(r[0]), str(r[1]))
+        for r in conn.exec_driver_sql("SELECT tbl, row_id FROM sync_pending").all()
+    }
+    for tbl, row_id in pending_before:
+        if tbl in tables:
+            incoming.setdefault(tbl, {}).setdefault(row_id, [])
+    open_rows: dict[tuple[str, str], dict[tuple[str, str, int], int]] = {}
+    for cid, tbl, row_id, fld, node, counter in conn.exec_driver_sql(
+        "SELECT id, tbl, row_id, field, lose_node, lose_counter FROM sync_conflict "
+        "WHERE resolved_at IS NULL"
+    ).all():
+        open_rows.setdefault((str(tbl), str(row_id)), {})[(str(fld), str(node), int(counter))] = (
+            int(cid)
+        )
+    exists = _Exists(conn)
+    id_numbers: dict[str, str] = {}
+    for table in schema.dependency_order(tables):
+        rows_in = incoming.get(table)
+        if not rows_in:
+            continue
+        info = tables[table]
+        ids = sorted(rows_in)
+        log = _load_log(conn, table, ids)
+        current = _load_rows(conn, info, ids)
+        known = set(info.synced)
+        inserts: list[dict[str, Any]] = []
+        for row_id in ids:
+            all_changes = log.get(row_id, []) + rows_in[row_id]
+            if not all_changes:
+                continue
+            win = merge.winners(all_changes)
+            values = {f: w.fields[f] for f, w in win.items() if f in known}
+            cur = current.get(row_id)
+            missing: tuple[str, str] | None = None
+            if cur is None:
+                target = {col: values.get(col) for col in info.synced if col in values}
+                lacking = [col for col in info.required if target.get(col) is None]
+                if lacking:
+                    missing = (table, row_id)
+                diff = target
+            else:
+                diff = {k: v for k, v in values.items() if cur.get(k) != v}
+            if missing is None:
+                for col, parent in info.fks:
+                    ref = diff.get(col)
+                    if ref is not None and not exists(parent, str(ref)):
+                        missing = (parent, str(ref))
+                        break
+            key = (table, row_id)
+            if missing is not None:
+                plan.pending[key] = missing
+                continue
+            if key in pending_before:
+                plan.unpend.append(key)
+            if cur is None:
+                row = {"id": row_id, **diff}
+                for col in info.local:
+                    derived = schema.DERIVED.get(col)
+                    if derived is not None:
+                        row[col] = derived[1](row)
+                    elif col in info.local_required:
+                        row[col] = ""
+                inserts.append(row)
+                exists.planned.setdefault(table, set()).add(row_id)
+                c.new += 1
+                if diff.get(merge.DELETED):
+                    c.deleted += 1
+            elif diff:
+                for col in info.local:
+                    derived = schema.DERIVED.get(col)
+                    if derived is not None and derived[0] in diff:
+                        diff[col] = derived[1]({**cur, **diff})
+                plan.updates.append((table, row_id, diff))
+                if diff.get(merge.DELETED) and not cur.get(merge.DELETED):
+                    c.deleted += 1
+                else:
+                    c.updated += 1
+            if table == "members" and (cur is None or diff):
+                plan.members_touched.append(row_id)
+                final = {**(cur or {}), **diff}
+                if final.get("id_number") and not final.get(merge.DELETED):
+                    id_numbers[row_id] = str(final["id_number"])
+            # conflicts of this row, recomputed from every write held
+            found = merge.open_conflicts(all_changes, contexts.get)
+            before = open_rows.get(key, {})
+            now_keys = set()
+            for conflict in found:
+                k = (conflict.key.field, conflict.key.lose_node, conflict.key.lose_counter)
+                now_keys.add(k)
+                plan.conflicts_upsert.append((table, row_id, conflict))
+                if k not in before:
+                    c.conflicts += 1
+            for k, cid in before.items():
+                if k not in now_keys:
+                    plan.conflicts_resolve.append(cid)
+                    c.resolved += 1
+        if inserts:
+            plan.inserts[table] = inserts
+    c.pending_references = len(plan.pending)
+    c.duplicate_id_numbers = _duplicates(conn, id_numbers)
+    return plan
+
+
+def _duplicates(conn: Connection, id_numbers: dict[str, str]) -> int:
+    """Rows of this plan whose ID number another live member already carries."""
+    if not id_numbers:
+        return 0
+    count = 0
+    seen: dict[str, str] = {}
+    for row_id, number in id_numbers.items():
+        if number in seen and seen[number] != row_id:
+            count += 1
+            continue
+        seen[number] = row_id
+    numbers = sorted(set(id_numbers.values()))
+    for chunk in _chunks(numbers):
+        marks = ", ".join("?" for _ in chunk)
+        for rid, number in conn.exec_driver_sql(
+            f"SELECT id, id_number FROM members WHERE deleted = 0 AND id_number IN ({marks})",
+            tuple(chunk),
+        ).all():
+            mine = seen.get(str(number))
+            if mine is not None and mine != str(rid) and str(rid) not in id_numbers:
+                count += 1
+    return count

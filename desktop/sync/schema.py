@@ -1,0 +1,76 @@
+"""Live schema of the synced tables: columns by name, foreign keys, dependency order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from desktop.models.base import synced_tables
+
+
+def _derive_sort_key(values: dict[str, object]) -> object:
+    from desktop.services.pinyin import sort_key
+
+    return sort_key(str(values.get("name") or ""))
+
+
+# Local-only columns derived on this PC from travelling fields: column → (source, function).
+DERIVED: dict[str, tuple[str, Callable[[dict[str, object]], object]]] = {
+    "sort_key": ("name", _derive_sort_key),
+}
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    synced: tuple[str, ...]  # travelling columns except id
+    local: tuple[str, ...]
+    required: frozenset[str]  # NOT NULL without default (travelling)
+    local_required: frozenset[str]
+    fks: tuple[tuple[str, str], ...]  # (column, parent table)
+
+
+def load(conn: Connection) -> dict[str, TableInfo]:
+    present = {
+        str(r[0])
+        for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    result: dict[str, TableInfo] = {}
+    for table, local in synced_tables().items():
+        if table not in present:
+            continue
+        cols = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+        synced = tuple(str(c[1]) for c in cols if c[1] != "id" and c[1] not in local)
+        locals_ = tuple(str(c[1]) for c in cols if c[1] in local)
+        required = frozenset(
+            str(c[1]) for c in cols if c[3] and c[4] is None and c[1] != "id" and c[1] not in local
+        )
+        local_required = frozenset(str(c[1]) for c in cols if c[3] and c[1] in local)
+        fks = tuple(
+            (str(f[3]), str(f[2]))
+            for f in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all()
+        )
+        result[table] = TableInfo(table, synced, locals_, required, local_required, fks)
+    return result
+
+
+def dependency_order(tables: dict[str, TableInfo]) -> list[str]:
+    """Parents before children (a stable topological order; cycles broken by name)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) == 2 or state.get(name) == 1:
+            return
+        state[name] = 1
+        for _col, parent in tables[name].fks:
+            if parent in tables and parent != name:
+                visit(parent)
+        state[name] = 2
+        order.append(name)
+
+    for name in sorted(tables):
+        visit(name)
+    return order

@@ -1,0 +1,204 @@
+"""Trusted offices: key cards, enrolment by fingerprint, revocation, sender checks."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from desktop.errors import UnionDeskError
+from desktop.sync import crypto, strictjson
+from desktop.sync.identity import fingerprint, node_id_for
+
+CARD_KIND = "uniondesk-keycard"
+_CARD_PREFIX = b"uniondesk-keycard-v1\x00"
+
+
+@dataclass(frozen=True)
+class Peer:
+    node_id: str
+    name: str
+    fingerprint: str
+    trusted: bool
+    revoked_after: int | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:
+    """(node_id, sign_public, sign_private, box_public, box_private, name) of this PC."""
+    row = conn.execute(
+        text(
+            "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
+            "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
+        )
+    ).one()
+    return (
+        str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5])
+    )
+
+
+def key_card(conn: Connection) -> bytes:
+    """This PC's public key card (self-signed JSON), to give to other offices."""
+    node, sign_pub, sign_priv, box_pub, _box_priv, name = self_keys(conn)
+    body = {
+        "kind": CARD_KIND,
+        "version": 1,
+        "node_id": node,
+        "name": name,
+        "sign_public": sign_pub.hex(),
+        "box_public": box_pub.hex(),
+        "fingerprint": fingerprint(sign_pub),
+    }
+    raw = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    sig = crypto.sign(sign_priv, _CARD_PREFIX + raw)
+    card = {"card": body, "signature": sig.hex()}
+    return json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _digits(fp: str) -> str:
+    return re.sub(r"\D", "", fp)
+
+
+def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
+    """(node_id, name, sign_public, box_public) from a key card file, checked."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnionDeskError(f"无法读取密钥卡 {path}：{exc.strerror}") from exc
+    try:
+        outer = strictjson.loads(raw)
+        body = outer["card"]
+        sig = bytes.fromhex(outer["signature"])
+        sign_pub = bytes.fromhex(body["sign_public"])
+        box_pub = bytes.fromhex(body["box_public"])
+        name = str(body.get("name", ""))
+        if body.get("kind") != CARD_KIND or len(sign_pub) != 32 or len(box_pub) != 32:
+            raise ValueError("kind")
+    except (strictjson.StrictJSONError, KeyError, TypeError, ValueError) as exc:
+        raise UnionDeskError(f"文件 {path} 不是有效的工会桌面通密钥卡。") from exc
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if not crypto.verify(sign_pub, sig, _CARD_PREFIX + canonical):
+        raise UnionDeskError(f"密钥卡 {path} 的签名无效：内容被改动。")
+    if body.get("node_id") != node_id_for(sign_pub):
+        raise UnionDeskError(f"密钥卡 {path} 的节点编号与公钥不符。")
+    return node_id_for(sign_pub), name, sign_pub, box_pub
+
+
+def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
+    node, name, sign_pub, box_pub = read_card(path)
+    actual = fingerprint(sign_pub)
+    if _digits(expected_fingerprint) != _digits(actual):
+        raise UnionDeskError(
+            f"指纹不符：密钥卡 {path.name} 的指纹是 {actual}，与您输入的不一致。"
+            "请与对方电话核对，未登记。"
+        )
+    own = conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).scalar_one()
+    if node == own:
+        raise UnionDeskError("这是本机自己的密钥卡，无需登记。")
+    conn.execute(
+        text(
+            "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
+            "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
+            "trusted = 1, name = excluded.name"
+        ),
+        {"n": node, "name": name, "sp": sign_pub, "bp": box_pub, "at": _now()},
+    )
+    return Peer(node, name, actual, True, None)
+
+
+def remember_origin(conn: Connection, node: str, sign_pub: bytes, box_pub: bytes) -> None:
+    """Record the key of an origin seen only through a relay (not trusted as a sender)."""
+    conn.execute(
+        text(
+            "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+            "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)"
+        ),
+        {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now()},
+    )
+
+
+def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
+    rows = conn.execute(
+        text("SELECT node_id FROM sync_peer WHERE node_id LIKE :p"), {"p": node_prefix + "%"}
+    ).all()
+    if len(rows) != 1:
+        raise UnionDeskError(
+            f"找不到唯一的信任单位「{node_prefix}」（匹配 {len(rows)} 个），"
+            "请输入更完整的节点编号。"
+        )
+    node = str(rows[0][0])
+    if after is None:
+        after = int(
+            conn.execute(
+                text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"),
+                {"n": node},
+            ).scalar_one()
+        )
+    conn.execute(
+        text("UPDATE sync_peer SET revoked_after = :a WHERE node_id = :n"), {"a": after, "n": node}
+    )
+    peer = get_peer(conn, node)
+    assert peer is not None
+    return peer
+
+
+def get_peer(conn: Connection, node: str) -> Peer | None:
+    row = conn.execute(
+        text(
+            "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
+            "WHERE node_id = :n"
+        ),
+        {"n": node},
+    ).one_or_none()
+    if row is None:
+        return None
+    return Peer(
+        str(row[0]), str(row[1]), fingerprint(bytes(row[2])), bool(row[3]),
+        None if row[4] is None else int(row[4]),
+    )
+
+
+def list_peers(conn: Connection) -> list[Peer]:
+    rows = conn.execute(text("SELECT node_id FROM sync_peer ORDER BY trusted DESC, name")).all()
+    return [p for p in (get_peer(conn, str(r[0])) for r in rows) if p is not None]
+
+
+def box_key(conn: Connection, node: str) -> bytes | None:
+    value = conn.execute(
+        text("SELECT box_public FROM sync_peer WHERE node_id = :n"), {"n": node}
+    ).scalar_one_or_none()
+    return None if value is None else bytes(value)
+
+
+def sign_key(conn: Connection, node: str) -> bytes | None:
+    """Public signing key of a known node: ourselves (current or retired) or a peer."""
+    value = conn.execute(
+        text("SELECT sign_public FROM sync_node WHERE node_id = :n"), {"n": node}
+    ).scalar_one_or_none()
+    if value is None:
+        value = conn.execute(
+            text("SELECT sign_public FROM sync_peer WHERE node_id = :n"), {"n": node}
+        ).scalar_one_or_none()
+    return None if value is None else bytes(value)
+
+
+def check_sender(conn: Connection, package_name: str, node: str, sign_pub: bytes) -> None:
+    """Refuse a package whose sender is neither this PC nor an enrolled office."""
+    if conn.execute(
+        text("SELECT 1 FROM sync_node WHERE node_id = :n"), {"n": node}
+    ).first() is not None:
+        return
+    peer = get_peer(conn, node)
+    if peer is None or not peer.trusted:
+        raise UnionDeskError(
+            f"同步包 {package_name} 来自未登记的单位（节点 {node[:8]}…，指纹 "
+            f"{fingerprint(sign_pub)}）。请向对方索取密钥卡，电话核对指纹后用“登记信任单位”"
+            "（sync trust）登记，再导入。未做任何改动。"
+        )

@@ -1,0 +1,122 @@
+"""Helpers for sync tests: real databases, real keys, real package files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.models.base import new_id, synced_tables
+from desktop.sync import conflicts, trust
+from desktop.sync.identity import fingerprint
+
+
+def node_of(db: Database) -> str:
+    with db.connect(write=False) as conn:
+        return str(conn.execute(text("SELECT node_id FROM sync_clock")).scalar_one())
+
+
+def card_path(db: Database, folder: Path) -> tuple[Path, str]:
+    with db.connect(write=False) as conn:
+        card = trust.key_card(conn)
+        _n, sign_pub, *_ = trust.self_keys(conn)
+    path = folder / f"{hashlib.sha1(card).hexdigest()[:8]}.udkey"
+    path.write_bytes(card)
+    return path, fingerprint(sign_pub)
+
+
+def enrol(db: Database, other: Database, folder: Path) -> None:
+    path, fp = card_path(other, folder)
+    with db.connect() as conn:
+        trust.enrol(conn, path, fp)
+
+
+def mesh(dbs: list[Database], folder: Path) -> None:
+    for a in dbs:
+        for b in dbs:
+            if a is not b:
+                enrol(a, b, folder)
+
+
+def add_federation(db: Database) -> str:
+    fid = new_id()
+    with db.connect() as conn:
+        conn.execute(
+            text("INSERT INTO federations (id, name, card_prefix) VALUES (:i, '测试联合会', 'T')"),
+            {"i": fid},
+        )
+    return fid
+
+
+def add_union(db: Database, federation_id: str, name: str = "甲工会") -> str:
+    uid = new_id()
+    with db.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:i, :f, :n, '')"
+            ),
+            {"i": uid, "f": federation_id, "n": name},
+        )
+    return uid
+
+
+def add_member(db: Database, union_id: str, name: str = "张三", id_number: str = "1") -> str:
+    mid = new_id()
+    with db.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO members (id, union_id, name, id_number, membership_status, sort_key) "
+                "VALUES (:i, :u, :n, :x, 'active', '')"
+            ),
+            {"i": mid, "u": union_id, "n": name, "x": id_number},
+        )
+    return mid
+
+
+def set_field(db: Database, table: str, row_id: str, field: str, value: Any) -> None:
+    with db.connect() as conn:
+        conn.exec_driver_sql(f'UPDATE "{table}" SET "{field}" = ? WHERE id = ?', (value, row_id))
+
+
+def get_field(db: Database, table: str, row_id: str, field: str) -> Any:
+    with db.connect(write=False) as conn:
+        row = conn.exec_driver_sql(
+            f'SELECT "{field}" FROM "{table}" WHERE id = ?', (row_id,)
+        ).first()
+    return None if row is None else row[0]
+
+
+def state_hash(db: Database) -> str:
+    """Hash of every synced table's travelling columns (local ones excluded)."""
+    digest = hashlib.sha256()
+    with db.connect(write=False) as conn:
+        for table, local in sorted(synced_tables().items()):
+            cols = [
+                str(r[1]) for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+                if str(r[1]) not in local
+            ]
+            sel = ", ".join(f'"{c}"' for c in sorted(cols))
+            for row in conn.exec_driver_sql(f'SELECT {sel} FROM "{table}" ORDER BY id').all():
+                digest.update(json.dumps([table, *row], default=str).encode())
+    return digest.hexdigest()
+
+
+def open_conflicts(db: Database) -> set[tuple[str, str, str, str, int]]:
+    with db.connect() as conn:
+        conflicts.refresh(conn)
+        rows = conn.exec_driver_sql(
+            "SELECT tbl, row_id, field, lose_node, lose_counter FROM sync_conflict "
+            "WHERE resolved_at IS NULL"
+        ).all()
+    return {(str(a), str(b), str(c), str(d), int(e)) for a, b, c, d, e in rows}
+
+
+def file_hash(db: Database) -> str:
+    """Hash of the database file after a checkpoint (byte-identity checks)."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return hashlib.sha256(db.paths.database.read_bytes()).hexdigest()
