@@ -1,0 +1,248 @@
+"""Inputs of the forms as plain dataclasses, and the queries that fill them.
+
+Every value is already a printable string (labels from ``desktop.models.codes``, dates
+formatted, ID numbers and phones masked unless the clerk explicitly asked otherwise), so
+the renderers contain no business rules and a blank form is simply the empty dataclass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Connection, select
+
+from desktop.errors import NotFoundError, UnionDeskError
+from desktop.models import Attachment, Federation, HardshipCase, Member, Transfer, Union
+from desktop.models.codes import (
+    EDUCATION,
+    ETHNICITY,
+    GENDER,
+    HARDSHIP_LEVEL,
+    HUKOU_TYPE,
+    MEMBERSHIP_STATUS,
+    POLITICAL_STATUS,
+)
+from desktop.services.validation import mask_id_number, mask_phone
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    return value.strftime("%Y年%m月%d日") if value else ""
+
+
+@dataclass(frozen=True)
+class MemberFormData:
+    member_id: str = ""
+    name: str = ""
+    gender: str = ""
+    birth_date: str = ""
+    ethnicity: str = ""
+    political_status: str = ""
+    education: str = ""
+    id_number: str = ""
+    hukou_type: str = ""
+    migrant: str = ""
+    phone: str = ""
+    employer: str = ""
+    position: str = ""
+    union_name: str = ""
+    federation_name: str = ""
+    card_no: str = ""
+    joined_on: str = ""
+    status: str = ""
+    notes: str = ""
+    photo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class HardshipFormData:
+    member: MemberFormData = field(default_factory=MemberFormData)
+    level: str = ""
+    cause: str = ""
+    household_size: str = ""
+    income: str = ""
+    opened_on: str = ""
+    review_due_on: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class TransferFormData:
+    member: MemberFormData = field(default_factory=MemberFormData)
+    slip_no: str = ""
+    from_union: str = ""
+    to_union: str = ""
+    transferred_on: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AttendeeRow:
+    name: str
+    union_name: str = ""
+    card_no: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class AttendanceFormData:
+    title: str = ""
+    when: str = ""
+    place: str = ""
+    organiser: str = ""
+    federation_name: str = ""
+    attendees: tuple[AttendeeRow, ...] = ()
+
+
+def _union_names(conn: Connection, union_id: str | None) -> tuple[str, str]:
+    if not union_id:
+        return "", ""
+    u, f = Union.__table__.c, Federation.__table__.c
+    row = conn.execute(
+        select(u.name, f.name).join(Federation.__table__, f.id == u.federation_id)
+        .where(u.id == union_id)
+    ).first()
+    return (str(row[0]), str(row[1])) if row else ("", "")
+
+
+def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> MemberFormData:
+    m = Member.__table__.c
+    r = conn.execute(
+        select(Member.__table__).where(m.id == member_id, m.deleted.is_(False))
+    ).mappings().first()
+    if r is None:
+        raise NotFoundError(f"找不到会员 {member_id}（可能已删除）。")
+    union, federation = _union_names(conn, r["union_id"])
+    photo = None
+    if r["photo"]:
+        a = Attachment.__table__.c
+        photo = conn.execute(select(a.data).where(a.sha256 == r["photo"])).scalar_one_or_none()
+    id_number = str(r["id_number"] or "")
+    phone = str(r["phone"] or "")
+    return MemberFormData(
+        member_id=str(r["id"]),
+        name=str(r["name"]),
+        gender=GENDER.label(r["gender"]),
+        birth_date=fmt_date(r["birth_date"]),
+        ethnicity=ETHNICITY.label(r["ethnicity"]),
+        political_status=POLITICAL_STATUS.label(r["political_status"]),
+        education=EDUCATION.label(r["education"]),
+        id_number=id_number if unmasked else mask_id_number(id_number),
+        hukou_type=HUKOU_TYPE.label(r["hukou_type"]),
+        migrant="是" if r["is_migrant_worker"] else "否",
+        phone=phone if unmasked else mask_phone(phone),
+        employer=str(r["employer"] or ""),
+        position=str(r["position"] or ""),
+        union_name=union,
+        federation_name=federation,
+        card_no=str(r["card_no"] or ""),
+        joined_on=fmt_date(r["joined_on"]),
+        status=MEMBERSHIP_STATUS.label(r["membership_status"]),
+        notes=str(r["notes"] or ""),
+        photo=bytes(photo) if photo else None,
+    )
+
+
+def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -> HardshipFormData:
+    member = load_member(conn, member_id, unmasked=unmasked)
+    h = HardshipCase.__table__.c
+    r = conn.execute(
+        select(HardshipCase.__table__)
+        .where(h.member_id == member_id, h.deleted.is_(False))
+        .order_by(h.opened_on.desc())
+    ).mappings().first()
+    if r is None:
+        return HardshipFormData(member=member)
+    income = r["monthly_income_per_capita"]
+    return HardshipFormData(
+        member=member,
+        level=HARDSHIP_LEVEL.label(r["level"]),
+        cause=str(r["cause"] or ""),
+        household_size=str(r["household_size"] or ""),
+        income=f"{income} 元" if income is not None else "",
+        opened_on=fmt_date(r["opened_on"]),
+        review_due_on=fmt_date(r["review_due_on"]),
+        notes=str(r["notes"] or ""),
+    )
+
+
+def load_transfer(conn: Connection, member_id: str, *, unmasked: bool = False) -> TransferFormData:
+    member = load_member(conn, member_id, unmasked=unmasked)
+    t = Transfer.__table__.c
+    r = conn.execute(
+        select(Transfer.__table__)
+        .where(t.member_id == member_id, t.deleted.is_(False))
+        .order_by(t.transferred_on.desc())
+    ).mappings().first()
+    if r is None:
+        return TransferFormData(member=member, from_union=member.union_name)
+    to_union = _union_names(conn, r["to_union_id"])[0] or str(r["to_union_name"] or "")
+    return TransferFormData(
+        member=member,
+        slip_no=str(r["slip_no"] or ""),
+        from_union=_union_names(conn, r["from_union_id"])[0] or member.union_name,
+        to_union=to_union,
+        transferred_on=fmt_date(r["transferred_on"]),
+        reason=str(r["reason"] or ""),
+    )
+
+
+def load_attendance(
+    conn: Connection, activity_id: str, *, unmasked: bool = False
+) -> AttendanceFormData:
+    """An activity's recorded attendees (members and named guests) as sheet rows."""
+    from desktop.models.activity import Activity, Attendance
+
+    a = Activity.__table__.c
+    act = conn.execute(
+        select(Activity.__table__).where(a.id == activity_id, a.deleted.is_(False))
+    ).mappings().first()
+    if act is None:
+        raise NotFoundError(f"找不到活动 {activity_id}（可能已删除）。")
+    place = ""
+    if act["site_id"]:
+        from desktop.models.site import Site
+
+        sc = Site.__table__.c
+        place = str(
+            conn.execute(select(sc.name).where(sc.id == act["site_id"])).scalar_one_or_none()
+            or ""
+        )
+    t, m = Attendance.__table__.c, Member.__table__.c
+    u = Union.__table__.c
+    rows = conn.execute(
+        select(t.guest_name, m.name, u.name, m.card_no, m.phone)
+        .select_from(Attendance.__table__)
+        .outerjoin(Member.__table__, m.id == t.member_id)
+        .outerjoin(Union.__table__, u.id == m.union_id)
+        .where(t.activity_id == activity_id, t.deleted.is_(False))
+        .order_by(t.checked_in_at)
+    ).all()
+    attendees = tuple(
+        AttendeeRow(
+            name=str(r[1] or r[0] or ""),
+            union_name=str(r[2] or ("（非会员）" if r[0] else "")),
+            card_no=str(r[3] or ""),
+            phone=str(r[4] or "") if unmasked else mask_phone(r[4]),
+        )
+        for r in rows
+    )
+    start, end = act["starts_at"], act["ends_at"]
+    when = start.strftime("%Y年%m月%d日 %H:%M") if start else ""
+    if start and end:
+        when += "—" + (end.strftime("%H:%M") if end.date() == start.date()
+                       else end.strftime("%m月%d日 %H:%M"))
+    fed = conn.execute(select(Federation.__table__.c.name).limit(1)).scalar_one_or_none()
+    return AttendanceFormData(
+        title=str(act["title"]),
+        when=when,
+        place=place,
+        organiser=str(act["organiser"] or ""),
+        federation_name=str(fed or ""),
+        attendees=attendees,
+    )
+
+
+def require_subject(member_id: str | None, blank: bool, what: str) -> None:
+    if not blank and not member_id:
+        raise UnionDeskError(f"请指定要打印{what}的会员（--member），或选择打印空白表（--blank）。")
