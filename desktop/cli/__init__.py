@@ -23,6 +23,7 @@ AREAS: tuple[str, ...] = (
     "unions",
     "members",
     "stats",
+    "sync",
 )
 
 

@@ -1,0 +1,162 @@
+"""``uniondesk sync …``: identity, trust, export and import of sync packages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.errors import UnionDeskError
+from desktop.sync import conflicts, export, history, identity, importer, trust
+
+_LABELS = {
+    "changes": "新修改条数", "new": "新增记录", "updated": "更新记录", "deleted": "删除记录",
+    "conflicts": "新冲突", "resolved": "已化解冲突", "duplicate_id_numbers": "身份证号重复",
+    "pending_references": "引用的记录尚未收到", "future_clocks": "时间超前的修改",
+    "unknown_fields": "新版本字段（保留）", "attachments": "附件",
+}
+
+
+def _id(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        info = identity.node_info(conn)
+        card = trust.key_card(conn) if args.export_key else None
+    if card is not None:
+        Path(args.export_key).write_bytes(card)
+    if args.json:
+        print_json({"node_id": info.node_id, "fingerprint": info.fingerprint})
+    else:
+        print(f"本机节点：{info.node_id}")
+        print(f"指纹：{info.fingerprint}")
+        if card is not None:
+            print(f"密钥卡已保存到 {args.export_key}")
+    return 0
+
+
+def _trust(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        peer = trust.enrol(conn, Path(args.keyfile), args.fingerprint)
+    print(f"已登记信任单位 {peer.name or peer.node_id}（指纹 {peer.fingerprint}）")
+    return 0
+
+
+def _revoke(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        peer = trust.revoke(conn, args.node, args.after)
+    print(f"已撤销信任：节点 {peer.node_id} 只接受计数 ≤ {peer.revoked_after} 的修改")
+    return 0
+
+
+def _export(ctx: Context, args: argparse.Namespace) -> int:
+    result = export.export(ctx.db, Path(args.out), args.to or None, args.full)
+    print(
+        f"已导出 {result.path}：{result.changes} 条修改，{result.attachments} 个附件，"
+        f"{result.size} 字节，收件单位 {len(result.recipients)} 个"
+    )
+    return 0
+
+
+def _print_counts(result: importer.ImportResult) -> None:
+    print(f"同步包 {result.package_id}，发送单位 {result.sender}")
+    print(f"  发送单位指纹：{result.sender_fingerprint}")
+    for key, label in _LABELS.items():
+        print(f"  {label}：{result.counts.get(key, 0)}")
+    for warning in result.warnings:
+        print(f"  注意：{warning}")
+
+
+def _import(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    preview = importer.preview(ctx.db, path)
+    if args.dry_run or preview.nothing_new:
+        if args.json:
+            print_json(asdict(preview))
+        elif preview.nothing_new:
+            print("这是本机自己导出的同步包，导入不会有任何改动。")
+        else:
+            _print_counts(preview)
+            print("（试运行，数据库未做任何改动）")
+        return 0
+    if not args.yes:
+        _print_counts(preview)
+        if not sys.stdin.isatty():
+            raise UnionDeskError(
+                "未确认导入：请加 --yes 确认，或先用 --dry-run 预览。未做任何改动。"
+            )
+        if input("确认导入？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
+            raise UnionDeskError("已取消导入，未做任何改动。")
+    result = importer.import_file(ctx.db, path)
+    if args.json:
+        print_json(asdict(result))
+    else:
+        _print_counts(result)
+        print(f"导入完成，导入前的备份：{result.backup}")
+    return 0
+
+
+def _conflicts(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        conflicts.refresh(conn)
+        items = conflicts.list_open(conn)
+    if args.json:
+        print_json([asdict(c) for c in items])
+        return 0
+    if not items:
+        print("没有待处理的冲突。")
+    for c in items:
+        print(
+            f"#{c.id} {c.table}/{c.row_id} 字段 {c.field}：当前值来自 {c.winner_node[:8]}，"
+            f"另一值来自 {c.loser_node[:8]}"
+        )
+    return 0
+
+
+def _history(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        items = history.receipts(conn)
+    if args.json:
+        print_json([asdict(r) for r in items])
+        return 0
+    for r in items:
+        arrow = "收到" if r.direction == "in" else "发出"
+        print(f"{r.at:%Y-%m-%d %H:%M} {arrow} {r.file_name} 对方 {r.peer[:8]} {r.summary}")
+    if not items:
+        print("还没有收发过同步包。")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("sync", help="同步：本机身份、信任单位、导出导入同步包")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>", required=True)
+    p = verbs.add_parser("id", help="显示本机节点编号和指纹")
+    add_json_flag(p)
+    p.add_argument("--export-key", metavar="FILE", help="把本机密钥卡保存到文件")
+    p.set_defaults(handler=_id)
+    p = verbs.add_parser("trust", help="登记信任单位（核对指纹）")
+    p.add_argument("keyfile")
+    p.add_argument("--fingerprint", required=True)
+    p.set_defaults(handler=_trust)
+    p = verbs.add_parser("revoke", help="撤销对某单位的信任")
+    p.add_argument("node")
+    p.add_argument("--after", type=int, default=None)
+    p.set_defaults(handler=_revoke)
+    p = verbs.add_parser("export", help="导出同步包")
+    p.add_argument("out")
+    p.add_argument("--to", action="append", metavar="NODE")
+    p.add_argument("--full", action="store_true")
+    p.set_defaults(handler=_export)
+    p = verbs.add_parser("import", help="导入同步包")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--yes", action="store_true")
+    add_json_flag(p)
+    p.set_defaults(handler=_import)
+    p = verbs.add_parser("conflicts", help="列出待处理的冲突")
+    add_json_flag(p)
+    p.set_defaults(handler=_conflicts)
+    p = verbs.add_parser("history", help="收发记录")
+    add_json_flag(p)
+    p.set_defaults(handler=_history)
