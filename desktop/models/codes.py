@@ -200,6 +200,15 @@ MEMBERSHIP_STATUS = CodeList(
 )
 # Statuses that count as "in the union" for totals and card printing.
 CURRENT_STATUSES = frozenset({"active", "retained"})
+# Display order of statuses in statistics.
+MEMBERS_STATUS_ORDER = (
+    "applicant",
+    "active",
+    "retained",
+    "transferred_out",
+    "withdrawn",
+    "expelled",
+)
 LEFT_STATUSES = frozenset({"transferred_out", "withdrawn", "expelled"})
 
 GENDER = CodeList("gender", "性别", (("M", "男"), ("F", "女")))

@@ -1,0 +1,450 @@
+"""活动 under the 3+N plan, and 签到: by card number (a USB scanner types the number and
+Enter), by member search, or as a named non-member. One transaction per action."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.db import Database
+from desktop.errors import NotFoundError, ValidationError
+from desktop.models.base import new_id
+from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
+from desktop.services import categories
+from desktop.services.activity_inputs import (
+    as_amount_fen,
+    as_datetime,
+    opt_text,
+)
+from desktop.services.validation import normalise_text
+
+FIELDS = (
+    "title",
+    "category",
+    "starts_at",
+    "ends_at",
+    "site_id",
+    "organiser",
+    "budget",
+    "spent",
+    "description",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    id: str
+    title: str
+    category: str
+    category_name: str
+    starts_at: datetime
+    ends_at: datetime
+    site_id: str | None
+    site_name: str | None
+    organiser: str | None
+    budget_fen: int | None
+    spent_fen: int | None
+    description: str | None
+    notes: str | None
+    attendance: int = 0
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    id: str
+    activity_id: str
+    member_id: str | None
+    # The member's name (or the guest's) for the screen; never logged.
+    display_name: str
+    card_no: str | None
+    union_name: str | None
+    method: str
+    checked_in_at: datetime
+
+
+@dataclass(frozen=True)
+class Coverage:
+    year: int
+    reached: int
+    members: int
+
+    @property
+    def share(self) -> float:
+        return self.reached / self.members if self.members else 0.0
+
+
+def _dt(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _stamp(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def validate(
+    conn: Connection, values: dict[str, Any], old: ActivityRecord | None = None
+) -> dict[str, Any]:
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ValidationError(f"未知的活动字段：{'、'.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "title":
+            title = opt_text(value, key, "活动名称", 200)
+            if title is None:
+                raise ValidationError("活动名称不能为空", field=key)
+            out[key] = title
+        elif key == "category":
+            out[key] = categories.check_code(conn, value)
+        elif key == "starts_at":
+            out[key] = as_datetime(value, key, "开始时间")
+        elif key == "ends_at":
+            out[key] = as_datetime(value, key, "结束时间")
+        elif key == "site_id":
+            if value:
+                exists = conn.execute(
+                    text("SELECT 1 FROM sites WHERE id = :id AND deleted = 0"), {"id": value}
+                ).first()
+                if exists is None:
+                    raise ValidationError("所选阵地不存在或已删除", field=key)
+            out[key] = value or None
+        elif key == "budget":
+            out["budget_fen"] = as_amount_fen(value, key, "预算")
+        elif key == "spent":
+            out["spent_fen"] = as_amount_fen(value, key, "实际支出")
+        elif key == "organiser":
+            out[key] = opt_text(value, key, "组织者", 100)
+        else:
+            out[key] = opt_text(value, key, "活动简介" if key == "description" else "备注", 100_000)
+    start = out.get("starts_at", old.starts_at if old else None)
+    end = out.get("ends_at", old.ends_at if old else None)
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            f"结束时间（{end:%Y-%m-%d %H:%M}）不能早于开始时间（{start:%Y-%m-%d %H:%M}）",
+            field="ends_at",
+        )
+    return out
+
+
+def _params(clean: dict[str, Any]) -> dict[str, Any]:
+    return {k: (_stamp(v) if isinstance(v, datetime) else v) for k, v in clean.items()}
+
+
+_SELECT = (
+    "SELECT a.id, a.title, a.category, coalesce(c.name, a.category), a.starts_at, a.ends_at, "
+    "a.site_id, s.name, a.organiser, a.budget_fen, a.spent_fen, a.description, a.notes, "
+    "(SELECT count(*) FROM attendances t WHERE t.activity_id = a.id AND t.deleted = 0) "
+    "FROM activities a "
+    "LEFT JOIN sites s ON s.id = a.site_id "
+    "LEFT JOIN (SELECT code, min(name) AS name FROM service_categories WHERE deleted = 0 "
+    "GROUP BY code) c ON c.code = a.category "
+)
+
+
+def _record(r: Any) -> ActivityRecord:
+    return ActivityRecord(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        _dt(r[4]),
+        _dt(r[5]),
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        r[11],
+        r[12],
+        int(r[13]),
+    )
+
+
+def get_in(conn: Connection, activity_id: str) -> ActivityRecord:
+    row = conn.execute(
+        text(_SELECT + "WHERE a.id = :id AND a.deleted = 0"), {"id": activity_id}
+    ).first()
+    if row is None:
+        raise NotFoundError("该活动不存在或已删除", field="activity_id")
+    return _record(row)
+
+
+def get(db: Database, activity_id: str) -> ActivityRecord:
+    with db.connect(write=False) as conn:
+        return get_in(conn, activity_id)
+
+
+def add(db: Database, values: dict[str, Any]) -> ActivityRecord:
+    with db.connect() as conn:
+        clean = validate(conn, values)
+        for required, label in (
+            ("title", "活动名称"),
+            ("category", "服务类别"),
+            ("starts_at", "开始时间"),
+        ):
+            if required not in clean:
+                raise ValidationError(f"{label}不能为空", field=required)
+        clean.setdefault("ends_at", clean["starts_at"])
+        activity_id = new_id()
+        params = _params(clean)
+        cols = ", ".join(["id", *params])
+        marks = ", ".join([":id", *(f":{k}" for k in params)])
+        conn.execute(
+            text(f"INSERT INTO activities ({cols}) VALUES ({marks})"), {"id": activity_id, **params}
+        )
+        return get_in(conn, activity_id)
+
+
+def update(db: Database, activity_id: str, values: dict[str, Any]) -> ActivityRecord:
+    with db.connect() as conn:
+        old = get_in(conn, activity_id)
+        params = _params(validate(conn, values, old))
+        if params:
+            sets = ", ".join(f"{k} = :{k}" for k in params)
+            conn.execute(
+                text(f"UPDATE activities SET {sets} WHERE id = :id"), {"id": activity_id, **params}
+            )
+        return get_in(conn, activity_id)
+
+
+def delete(db: Database, activity_id: str) -> None:
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        conn.execute(text("UPDATE activities SET deleted = 1 WHERE id = :id"), {"id": activity_id})
+        for table in ("attendances", "activity_photos"):
+            conn.execute(
+                text(f"UPDATE {table} SET deleted = 1 WHERE activity_id = :id AND deleted = 0"),
+                {"id": activity_id},
+            )
+
+
+def list_activities(
+    db: Database,
+    *,
+    year: int | None = None,
+    category: str | None = None,
+    site_id: str | None = None,
+    search: str | None = None,
+    limit: int = 500,
+) -> list[ActivityRecord]:
+    parts = ["a.deleted = 0"]
+    params: dict[str, Any] = {"limit": limit}
+    if year is not None:
+        parts.append("a.starts_at >= :y0 AND a.starts_at < :y1")
+        params.update(y0=f"{year:04d}-01-01", y1=f"{year + 1:04d}-01-01")
+    if category:
+        parts.append("a.category = :cat")
+        params["cat"] = category
+    if site_id:
+        parts.append("a.site_id = :site")
+        params["site"] = site_id
+    if search and search.strip():
+        parts.append("a.title LIKE :q ESCAPE '\\'")
+        q = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["q"] = f"%{q}%"
+    sql = _SELECT + f"WHERE {' AND '.join(parts)} ORDER BY a.starts_at DESC LIMIT :limit"
+    with db.connect(write=False) as conn:
+        return [_record(r) for r in conn.execute(text(sql), params).all()]
+
+
+# ---- attendance ----------------------------------------------------------------------
+
+
+_ATT_SQL = (
+    "SELECT t.id, t.activity_id, t.member_id, coalesce(m.name, t.guest_name, ''), m.card_no, "
+    "u.name, t.method, t.checked_in_at FROM attendances t "
+    "LEFT JOIN members m ON m.id = t.member_id LEFT JOIN unions u ON u.id = m.union_id "
+)
+
+
+def _att(r: Any) -> AttendanceRecord:
+    return AttendanceRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _dt(r[7]))
+
+
+def _insert_attendance(
+    conn: Connection, activity_id: str, member_id: str | None, guest: str | None, method: str
+) -> AttendanceRecord:
+    att_id = new_id()
+    conn.execute(
+        text(
+            "INSERT INTO attendances (id, activity_id, member_id, guest_name, method, "
+            "checked_in_at) VALUES (:id, :a, :m, :g, :method, :at)"
+        ),
+        {
+            "id": att_id,
+            "a": activity_id,
+            "m": member_id,
+            "g": guest,
+            "method": method,
+            "at": _stamp(datetime.now(UTC).replace(tzinfo=None, microsecond=0)),
+        },
+    )
+    return _att(conn.execute(text(_ATT_SQL + "WHERE t.id = :id"), {"id": att_id}).one())
+
+
+def _check_member(conn: Connection, activity_id: str, member_id: str, shown: str) -> None:
+    row = conn.execute(
+        text("SELECT membership_status FROM members WHERE id = :id AND deleted = 0"),
+        {"id": member_id},
+    ).first()
+    if row is None:
+        raise ValidationError(f"{shown}：找不到该会员", field="card_no")
+    if row[0] not in CURRENT_STATUSES:
+        raise ValidationError(
+            f"{shown}：该会员会籍状态为「{MEMBERSHIP_STATUS.label(row[0])}」，不能以会员身份签到；"
+            "如确需参加，请按非会员登记姓名",
+            field="card_no",
+        )
+    dup = conn.execute(
+        text("SELECT 1 FROM attendances WHERE activity_id = :a AND member_id = :m AND deleted = 0"),
+        {"a": activity_id, "m": member_id},
+    ).first()
+    if dup is not None:
+        raise ValidationError(f"{shown}：该会员已签到，无需重复签到", field="card_no")
+
+
+def attend_by_card(db: Database, activity_id: str, card_no: str) -> AttendanceRecord:
+    """What the scanner types (card number, or a QR payload ending in it) then Enter."""
+    raw = normalise_text(card_no or "").upper()
+    # A card QR may carry a URL or "key:value" text; the card number is its last token.
+    for sep in ("/", "=", ":", "|"):
+        raw = raw.rsplit(sep, 1)[-1]
+    if not raw:
+        raise ValidationError("请输入或扫描会员证号", field="card_no")
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        rows = conn.execute(
+            text(
+                "SELECT id, membership_status FROM members WHERE card_no = :c AND deleted = 0 "
+                "ORDER BY CASE WHEN membership_status IN ('active', 'retained') THEN 0 ELSE 1 END"
+            ),
+            {"c": raw},
+        ).all()
+        if not rows:
+            raise ValidationError(
+                f"会员证号 {raw}：未找到该会员，请核对卡号，或按姓名查找会员", field="card_no"
+            )
+        member_id = str(rows[0][0])
+        _check_member(conn, activity_id, member_id, f"会员证号 {raw}")
+        return _insert_attendance(conn, activity_id, member_id, None, "card")
+
+
+def attend_member(db: Database, activity_id: str, member_id: str) -> AttendanceRecord:
+    """A member picked from the search results."""
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        _check_member(conn, activity_id, member_id, "所选会员")
+        return _insert_attendance(conn, activity_id, member_id, None, "search")
+
+
+def attend_guest(db: Database, activity_id: str, name: str) -> AttendanceRecord:
+    """A named non-member (family member, resident, worker not yet in the union)."""
+    guest = opt_text(name, "guest_name", "非会员姓名", 50)
+    if guest is None:
+        raise ValidationError("请填写非会员的姓名", field="guest_name")
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        return _insert_attendance(conn, activity_id, None, guest, "guest")
+
+
+def list_attendance(db: Database, activity_id: str) -> list[AttendanceRecord]:
+    with db.connect(write=False) as conn:
+        rows = conn.execute(
+            text(_ATT_SQL + "WHERE t.activity_id = :a AND t.deleted = 0 ORDER BY t.checked_in_at"),
+            {"a": activity_id},
+        ).all()
+    return [_att(r) for r in rows]
+
+
+def remove_attendance(db: Database, attendance_id: str) -> None:
+    with db.connect() as conn:
+        done = conn.execute(
+            text("UPDATE attendances SET deleted = 1 WHERE id = :id AND deleted = 0"),
+            {"id": attendance_id},
+        )
+        if done.rowcount == 0:
+            raise NotFoundError("该签到记录不存在或已撤销")
+
+
+def coverage_in(conn: Connection, year: int, as_of: date | None = None) -> Coverage:
+    """Share of current members who attended at least one activity in ``year``."""
+    cut = (as_of or date(year, 12, 31)).isoformat()
+    reached = conn.execute(
+        text(
+            "SELECT count(DISTINCT t.member_id) FROM activities a "
+            "JOIN attendances t ON t.activity_id = a.id AND t.deleted = 0 "
+            "JOIN members m ON m.id = t.member_id "
+            "WHERE a.deleted = 0 AND a.starts_at >= :y0 AND a.starts_at < :y1 "
+            "AND m.deleted = 0 AND m.membership_status IN ('active', 'retained') "
+            "AND (m.joined_on IS NULL OR m.joined_on <= :cut)"
+        ),
+        {"y0": f"{year:04d}-01-01", "y1": f"{year + 1:04d}-01-01", "cut": cut},
+    ).scalar_one()
+    members = conn.execute(
+        text(
+            "SELECT count(*) FROM members WHERE deleted = 0 "
+            "AND membership_status IN ('active', 'retained') "
+            "AND (joined_on IS NULL OR joined_on <= :cut)"
+        ),
+        {"cut": cut},
+    ).scalar_one()
+    return Coverage(year, int(reached), int(members))
+
+
+def coverage(db: Database, year: int, as_of: date | None = None) -> Coverage:
+    with db.connect(write=False) as conn:
+        return coverage_in(conn, year, as_of)
+
+
+# ---- photos --------------------------------------------------------------------------
+
+
+def add_photo(
+    db: Database,
+    activity_id: str,
+    data: bytes,
+    mime: str = "image/jpeg",
+    caption: str | None = None,
+) -> str:
+    """Store the bytes once in ``attachments`` (by SHA-256) and link them; returns the hash."""
+    if not data:
+        raise ValidationError("照片文件为空", field="photo")
+    digest = hashlib.sha256(data).hexdigest()
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        conn.execute(
+            text(
+                "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
+                "VALUES (:h, :m, :s, :d)"
+            ),
+            {"h": digest, "m": mime, "s": len(data), "d": data},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO activity_photos (id, activity_id, sha256, caption) "
+                "VALUES (:id, :a, :h, :c)"
+            ),
+            {
+                "id": new_id(),
+                "a": activity_id,
+                "h": digest,
+                "c": opt_text(caption, "caption", "说明", 200),
+            },
+        )
+    return digest
+
+
+def photos(db: Database, activity_id: str) -> list[str]:
+    with db.connect(write=False) as conn:
+        return [
+            str(r[0])
+            for r in conn.execute(
+                text("SELECT sha256 FROM activity_photos WHERE activity_id = :a AND deleted = 0"),
+                {"a": activity_id},
+            )
+        ]

@@ -1,0 +1,116 @@
+"""服务类别 (3+N): the 3 fixed categories and the editable N list, by stable code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+from uuid6 import uuid7
+
+from desktop.db import Database
+from desktop.errors import NotFoundError, ValidationError
+from desktop.models.base import new_id
+from desktop.services.activity_inputs import opt_text
+
+
+@dataclass(frozen=True)
+class CategoryRecord:
+    code: str
+    name: str
+    fixed: bool
+    active: bool
+    sort_order: int
+
+
+def list_in(conn: Connection, *, include_inactive: bool = False) -> list[CategoryRecord]:
+    where = "deleted = 0" + ("" if include_inactive else " AND active = 1")
+    rows = conn.execute(
+        text(
+            "SELECT code, name, fixed, active, sort_order FROM service_categories "
+            f"WHERE {where} ORDER BY fixed DESC, sort_order, name"
+        )
+    ).all()
+    # Two offline PCs may each add a category with the same code only by seeding; keep one.
+    seen: dict[str, CategoryRecord] = {}
+    for r in rows:
+        seen.setdefault(
+            str(r[0]), CategoryRecord(str(r[0]), str(r[1]), bool(r[2]), bool(r[3]), int(r[4]))
+        )
+    return list(seen.values())
+
+
+def list_categories(db: Database, *, include_inactive: bool = False) -> list[CategoryRecord]:
+    with db.connect(write=False) as conn:
+        return list_in(conn, include_inactive=include_inactive)
+
+
+def labels_in(conn: Connection) -> dict[str, str]:
+    """Code → name for every category ever used (inactive ones still label old records)."""
+    return {c.code: c.name for c in list_in(conn, include_inactive=True)}
+
+
+def check_code(conn: Connection, value: str | None, field: str = "category") -> str:
+    """A category given by code or name → its code; refuses unknown and retired ones."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError("服务类别不能为空", field=field)
+    for cat in list_in(conn, include_inactive=True):
+        if raw in (cat.code, cat.name):
+            if not cat.active:
+                raise ValidationError(f"服务类别「{cat.name}」已停用，请选择其他类别", field=field)
+            return cat.code
+    names = "、".join(c.name for c in list_in(conn))
+    raise ValidationError(f"未知的服务类别「{raw}」，可选：{names}", field=field)
+
+
+def add_category(db: Database, name: str) -> CategoryRecord:
+    clean = opt_text(name, "name", "类别名称", 50)
+    if clean is None:
+        raise ValidationError("类别名称不能为空", field="name")
+    with db.connect() as conn:
+        if any(c.name == clean for c in list_in(conn, include_inactive=True)):
+            raise ValidationError(f"服务类别「{clean}」已存在", field="name")
+        order = conn.execute(
+            text("SELECT coalesce(max(sort_order), 0) + 10 FROM service_categories")
+        ).scalar_one()
+        code = f"n_{uuid7().hex[-10:]}"
+        conn.execute(
+            text(
+                "INSERT INTO service_categories (id, code, name, fixed, active, sort_order) "
+                "VALUES (:id, :code, :name, 0, 1, :order)"
+            ),
+            {"id": new_id(), "code": code, "name": clean, "order": int(order)},
+        )
+    return CategoryRecord(code, clean, False, True, int(order))
+
+
+def _editable(conn: Connection, code: str) -> None:
+    row = conn.execute(
+        text("SELECT fixed FROM service_categories WHERE code = :c AND deleted = 0"), {"c": code}
+    ).first()
+    if row is None:
+        raise NotFoundError(f"服务类别 {code} 不存在")
+    if row[0]:
+        raise ValidationError("困难帮扶、法律援助、文体健康是固定的 3 类服务，不能修改或停用")
+
+
+def rename_category(db: Database, code: str, name: str) -> None:
+    clean = opt_text(name, "name", "类别名称", 50)
+    if clean is None:
+        raise ValidationError("类别名称不能为空", field="name")
+    with db.connect() as conn:
+        _editable(conn, code)
+        conn.execute(
+            text("UPDATE service_categories SET name = :n WHERE code = :c AND deleted = 0"),
+            {"n": clean, "c": code},
+        )
+
+
+def set_active(db: Database, code: str, active: bool) -> None:
+    """Retire (or bring back) an N category; its old records keep their label."""
+    with db.connect() as conn:
+        _editable(conn, code)
+        conn.execute(
+            text("UPDATE service_categories SET active = :a WHERE code = :c AND deleted = 0"),
+            {"a": int(active), "c": code},
+        )

@@ -1,0 +1,129 @@
+"""Activities and attendance on a real SQLite file, including the refused inputs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.errors import ValidationError
+from desktop.services import activities, categories
+
+
+def _count(db: Database, sql: str) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def _activity(db: Database, station: str) -> str:
+    return activities.add(
+        db,
+        {
+            "title": "职工趣味运动会",
+            "category": "文体健康",
+            "starts_at": "2026-11-21 09:00",
+            "ends_at": "2026-11-21 11:30",
+            "site_id": station,
+            "budget": "2000",
+            "spent": "1850.50",
+        },
+    ).id
+
+
+def test_categories_are_3_fixed_plus_editable_n(db: Database) -> None:
+    cats = categories.list_categories(db)
+    assert [c.code for c in cats if c.fixed] == [
+        "hardship_help",
+        "legal_aid",
+        "culture_sport_health",
+    ]
+    assert "public_services" in [c.code for c in cats]
+    new = categories.add_category(db, "职工技能竞赛")
+    categories.rename_category(db, new.code, "技能竞赛")
+    categories.set_active(db, "festival", False)
+    names = [c.name for c in categories.list_categories(db)]
+    assert "技能竞赛" in names and "节日喜庆" not in names
+    with pytest.raises(ValidationError, match="固定"):
+        categories.set_active(db, "legal_aid", False)
+
+
+def test_add_activity_and_attend_by_card(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    act = _activity(db, station)
+    rec = activities.get(db, act)
+    assert rec.category == "culture_sport_health" and rec.spent_fen == 185050
+    att = activities.attend_by_card(db, act, " c001\n")  # scanner case and whitespace
+    assert att.member_id == members["C001"] and att.method == "card"
+    activities.attend_by_card(db, act, "https://card.example/q?no=C004")  # retained: allowed
+    activities.attend_guest(db, act, "王阿姨")
+    assert activities.get(db, act).attendance == 3
+    cov = activities.coverage(db, 2026, date(2026, 11, 21))
+    # current at 2026-11-21: C001 C002 C004 C005 C007 (C008 joins in December)
+    assert (cov.reached, cov.members) == (2, 5)
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [("C999", "未找到该会员"), ("C003", "已退会"), ("", "请输入")],
+)
+def test_bad_card_numbers_are_refused_and_nothing_written(
+    db: Database, members: dict[str, str], station: str, card: str, message: str
+) -> None:
+    act = _activity(db, station)
+    before = _count(db, "SELECT count(*) FROM sync_change")
+    with pytest.raises(ValidationError, match=message) as info:
+        activities.attend_by_card(db, act, card)
+    assert info.value.field == "card_no"
+    assert _count(db, "SELECT count(*) FROM attendances") == 0
+    assert _count(db, "SELECT count(*) FROM sync_change") == before
+
+
+def test_duplicate_attendance_refused(db: Database, members: dict[str, str], station: str) -> None:
+    act = _activity(db, station)
+    activities.attend_by_card(db, act, "C002")
+    with pytest.raises(ValidationError, match="已签到"):
+        activities.attend_member(db, act, members["C002"])
+    assert _count(db, "SELECT count(*) FROM attendances") == 1
+
+
+def test_activity_ending_before_start_refused(db: Database, station: str) -> None:
+    with pytest.raises(ValidationError, match="不能早于开始时间") as info:
+        activities.add(
+            db,
+            {
+                "title": "讲座",
+                "category": "legal_aid",
+                "starts_at": "2026-11-21 14:00",
+                "ends_at": "2026-11-21 13:00",
+            },
+        )
+    assert info.value.field == "ends_at"
+    act = _activity(db, station)
+    with pytest.raises(ValidationError, match="不能早于"):
+        activities.update(db, act, {"ends_at": datetime(2026, 11, 20, 8, 0)})
+    assert _count(db, "SELECT count(*) FROM activities") == 1
+    assert activities.get(db, act).ends_at == datetime(2026, 11, 21, 11, 30)
+
+
+def test_writes_are_captured_for_sync(db: Database, members: dict[str, str], station: str) -> None:
+    act = _activity(db, station)
+    activities.attend_by_card(db, act, "C001")
+    activities.add_photo(db, act, b"\xff\xd8fakejpeg")
+    with db.connect(write=False) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT tbl, fields FROM sync_change WHERE tbl IN "
+                "('activities', 'attendances', 'activity_photos', 'sites')"
+            )
+        ).all()
+    tables = {r[0] for r in rows}
+    assert tables == {"activities", "attendances", "activity_photos", "sites"}
+    act_change = next(json.loads(r[1]) for r in rows if r[0] == "activities")
+    assert act_change["title"] == "职工趣味运动会" and act_change["budget_fen"] == 200000
+    activities.delete(db, act)
+    assert _count(db, "SELECT count(*) FROM activities WHERE deleted = 1") == 1
+    assert _count(db, "SELECT count(*) FROM attendances WHERE deleted = 0") == 0

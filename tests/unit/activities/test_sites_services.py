@@ -1,0 +1,113 @@
+"""会站家 registers, the service log and evaluations on real SQLite."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.errors import ValidationError
+from desktop.services import evaluations, service_log, sites
+from desktop.services.evaluations import ItemSpec, LevelSpec
+from desktop.services.service_log import DayEntry
+
+
+def _count(db: Database, sql: str) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def test_sites_facilities_workers(db: Database, station: str) -> None:
+    sites.set_facility(db, station, "AED", "良好")
+    sites.set_facility(db, station, "母婴室", "fair", 2)
+    sites.set_facility(db, station, "aed", "poor")  # update, not a second row
+    facs = sites.list_facilities(db, station)
+    assert [(f.facility, f.condition) for f in facs] == [("nursing_room", "fair"), ("aed", "poor")]
+    worker = sites.add_worker(
+        db, "李社工", site_id=station, contract_start="2025-01-01", contract_end="2027-12-31"
+    )
+    assert worker.site_name == "幸福路职工服务站"
+    assert [w.id for w in sites.list_workers(db, station)] == [worker.id]
+    with pytest.raises(ValidationError, match="不能早于开始日期"):
+        sites.update_worker(db, worker.id, contract_end="2024-01-01")
+    with pytest.raises(ValidationError, match="不在代码表"):
+        sites.set_facility(db, station, "游泳池")
+    with pytest.raises(ValidationError, match="负数"):
+        sites.add_site(db, "home", "某职工之家", seats=-3)
+    assert [s.kind for s in sites.list_sites(db)] == ["station"]
+
+
+def test_service_log_day_entry_and_negative_people(db: Database, station: str) -> None:
+    ids = service_log.add_day(
+        db,
+        "2026-11-20",
+        station,
+        [DayEntry("困难帮扶", 3), DayEntry("法律援助", "0"), DayEntry("心理咨询", 5, "团体辅导")],
+    )
+    assert len(ids) == 2  # the empty legal-aid row is skipped
+    assert sum(r.people for r in service_log.list_records(db, site_id=station)) == 8
+    before = _count(db, "SELECT count(*) FROM sync_change")
+    with pytest.raises(ValidationError, match="第 2 行：服务人次不能为负数") as info:
+        service_log.add_day(
+            db, "2026-11-21", station, [DayEntry("困难帮扶", 4), DayEntry("法律援助", -1)]
+        )
+    assert info.value.field == "people"
+    assert _count(db, "SELECT count(*) FROM service_records") == 2
+    assert _count(db, "SELECT count(*) FROM sync_change") == before
+    with pytest.raises(ValidationError, match="未知的服务类别"):
+        service_log.add_record(db, "2026-11-21", station, "钓鱼", 1)
+
+
+def _template(db: Database) -> evaluations.TemplateRecord:
+    return evaluations.create_template(
+        db,
+        "服务站星级评定（测试）",
+        [ItemSpec("场所", 50), ItemSpec("台账", 50), ItemSpec("表彰", 10, is_bonus=True)],
+        [
+            LevelSpec(1, 60),
+            LevelSpec(3, 80, min_area_m2=100),
+            LevelSpec(4, 90, required_facilities=("aed",)),
+        ],
+        site_kind="station",
+    )
+
+
+def test_scoring_gives_points_star_and_history(db: Database, station: str) -> None:
+    tpl = _template(db)
+    a, b, bonus = (i.id or "" for i in tpl.items)
+    first = evaluations.score_site(
+        db, station, tpl.id, {a: 45, b: 40, bonus: 10}, evaluated_on=date(2026, 3, 1)
+    )
+    # 95 points and 120 m², but no usable AED → stops at 3 stars and says why.
+    assert first.total_points == 95 and first.star_level == 3
+    assert any("AED" in s for s in first.shortfalls)
+    sites.set_facility(db, station, "aed", "good")
+    second = evaluations.score_site(
+        db,
+        station,
+        tpl.id,
+        {a: 45, b: 40, bonus: 10},
+        evaluated_on=date(2026, 11, 1),
+        assessor="区总工会",
+    )
+    assert second.star_level == 4
+    assert sites.get_site(db, station).star_level == 4
+    assert [e.star_level for e in evaluations.history(db, station)] == [4, 3]
+    # Editing the template keeps the old scores readable as they were scored.
+    evaluations.update_template(
+        db, tpl.id, tpl.name, [ItemSpec("场所与标识", 60, id=a)], list(tpl.levels), "station"
+    )
+    assert [s[0] for s in evaluations.scores_of(db, first.id)] == ["场所", "台账", "表彰"]
+    assert [i.title for i in evaluations.get_template(db, tpl.id).items] == ["场所与标识"]
+
+
+def test_score_over_item_maximum_refused(db: Database, station: str) -> None:
+    tpl = _template(db)
+    a = tpl.items[0].id or ""
+    with pytest.raises(ValidationError, match="得分 51 超过该项满分 50"):
+        evaluations.score_site(db, station, tpl.id, {a: 51}, evaluated_on="2026-11-21")
+    assert _count(db, "SELECT count(*) FROM evaluations") == 0
+    assert _count(db, "SELECT count(*) FROM evaluation_scores") == 0
+    assert sites.get_site(db, station).star_level is None
