@@ -120,3 +120,74 @@ def file_hash(db: Database) -> str:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return hashlib.sha256(db.paths.database.read_bytes()).hexdigest()
+
+
+def craft(
+    sender: Database,
+    recipients: list[Database],
+    *,
+    manifest_fn: Any = None,
+    entries_fn: Any = None,
+    raw_fn: Any = None,
+    sig_fn: Any = None,
+    zip_fn: Any = None,
+    keep: Any = None,
+) -> bytes:
+    """Build a package like ``export`` does, with hooks to make it hostile."""
+    from desktop.migrations import head_revision
+    from desktop.sync import crypto, knowledge, package_format
+    from desktop.sync.export import seal_own
+
+    with sender.connect() as conn:
+        node, sign_pub, sign_priv, box_pub, _bk, _n = trust.self_keys(conn)
+        seal_own(conn)
+        rows = conn.exec_driver_sql(
+            "SELECT origin, first, last, payload, signature FROM sync_segment"
+        ).all()
+        entries: dict[str, bytes] = {}
+        ranges: dict[str, list[list[int]]] = {}
+        keys: dict[str, dict[str, str]] = {}
+        for origin, first, last, payload, sig in rows:
+            if keep is not None and not keep(origin, first, last):
+                continue
+            name = package_format.seg_name(origin, first, last)
+            entries[name] = bytes(payload)
+            entries[name[:-4] + ".sig"] = bytes(sig)
+            ranges.setdefault(origin, []).append([first, last])
+            if origin != node:
+                sp = trust.sign_key(conn, origin)
+                keys[origin] = {"sign": sp.hex() if sp else "", "box": ""}
+        vv = knowledge.version_vector(conn)
+        boxes = {}
+        for r in recipients:
+            with r.connect(write=False) as rc:
+                rn, _a, _b, rbox, _c, _d = trust.self_keys(rc)
+            boxes[rn] = rbox
+    manifest: dict[str, Any] = {
+        "format": [1, 0], "schema": head_revision(), "package_id": new_id(),
+        "created_hlc": 0, "sender": node, "recipients": sorted(boxes), "vv": vv,
+        "ranges": ranges, "keys": keys, "attachments": {},
+    }
+    if entries_fn:
+        entries_fn(entries)
+    manifest["entries"] = package_format.entry_list(entries)
+    if manifest_fn:
+        manifest_fn(manifest)
+    raw = json.dumps(manifest, sort_keys=True).encode()
+    if raw_fn:
+        raw = raw_fn(raw)
+    from desktop.sync import crypto as _c
+
+    sig = sign_pub + _c.sign(sign_priv, raw)
+    if sig_fn:
+        sig = sig_fn(sig, raw)
+    inner = zip_fn(raw, sig, entries) if zip_fn else package_format.build_zip(raw, sig, entries)
+    return crypto.seal(inner, boxes)
+
+
+def origin_sign(db: Database, payload: bytes) -> bytes:
+    from desktop.sync import segments
+
+    with db.connect(write=False) as conn:
+        _n, _sp, sk, *_ = trust.self_keys(conn)
+    return segments.sign_payload(sk, payload)
