@@ -1,0 +1,204 @@
+"""Dashboard figures and the .xlsx reports, every figure checked by an independent count."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.errors import UnionDeskError
+from desktop.services import activities, dashboard, service_log
+from desktop.services.service_log import DayEntry
+from desktop.spreadsheets import reports
+
+AS_OF = date(2026, 11, 30)
+
+
+def _n(db: Database, sql: str, **params: object) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text(sql), params).scalar_one() or 0)
+
+
+CUR = (
+    "deleted = 0 AND membership_status IN ('active','retained') "
+    "AND (joined_on IS NULL OR joined_on <= '2026-11-30')"
+)
+
+
+@pytest.fixture
+def filled(db: Database, members: dict[str, str], station: str) -> Database:
+    for start, cat in (
+        ("2026-03-01 09:00", "legal_aid"),
+        ("2025-05-01 09:00", "legal_aid"),
+        ("2026-07-01 09:00", "festival"),
+    ):
+        act = activities.add(
+            db, {"title": "活动", "category": cat, "starts_at": start, "site_id": station}
+        ).id
+        activities.attend_by_card(db, act, "C001")
+        activities.attend_guest(db, act, "访客")
+    service_log.add_day(
+        db, "2026-11-02", station, [DayEntry("hardship_help", 7), DayEntry("legal_aid", 2)]
+    )
+    service_log.add_day(db, "2025-11-02", station, [DayEntry("hardship_help", 4)])
+    with db.connect() as conn:
+        for i, due in enumerate(("2026-11-01", "2026-12-15", "2027-06-01")):
+            conn.execute(
+                text(
+                    "INSERT INTO hardship_cases (id, member_id, level, opened_on, review_due_on) "
+                    "VALUES (:id, 'm1', 'deep', '2025-01-01', :due)"
+                ),
+                {"id": f"h{i}", "due": due},
+            )
+    return db
+
+
+def test_member_figures_match_independent_counts(filled: Database) -> None:
+    db = filled
+    m = dashboard.dashboard(db, AS_OF).members
+    assert m.total == _n(db, f"SELECT count(*) FROM members WHERE {CUR}") == 5
+    assert m.female == _n(db, f"SELECT count(*) FROM members WHERE {CUR} AND gender = 'F'")
+    assert m.migrant == _n(db, f"SELECT count(*) FROM members WHERE {CUR} AND is_migrant_worker")
+    assert m.new_in_month == 1 and m.new_in_year == 2  # C001 (Nov), C002 (Feb)
+    assert m.left_in_month == 1  # C003 withdrew in November
+    # C001 born 2000-05-01 → 26; C005 born 1992-11-22 → 34 on 2026-11-30: both 新生代.
+    young = next(b for b in m.age_bands if b.new_generation)
+    assert young.count == 2 and young.low == 16 and young.high == 34
+    assert m.age_other == 1  # C007 has no birth date
+    assert m.statuses["applicant"] == 1 and m.statuses["withdrawn"] == 1
+    assert sum(u.total for u in m.by_union) == m.total
+    assert {u.union_name: u.total for u in m.by_union} == {"甲工会": 2, "乙工会": 3}
+
+
+def test_activity_and_hardship_figures(filled: Database) -> None:
+    d = dashboard.dashboard(filled, AS_OF)
+    rows = {r.code: r for r in d.activities.rows}
+    assert (rows["legal_aid"].activities, rows["legal_aid"].activities_last) == (1, 1)
+    assert rows["legal_aid"].attendance == 2 and rows["legal_aid"].service_people == 2
+    assert rows["hardship_help"].service_people == 7 and rows["hardship_help"].people_last == 4
+    assert rows["festival"].activities == 1 and not rows["festival"].fixed
+    assert d.activities.coverage.reached == 1 and d.activities.coverage.members == 5
+    assert (d.hardship.open_cases, d.hardship.overdue, d.hardship.due_soon) == (3, 1, 1)
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    wb = load_workbook(path)
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def test_monthly_report_reconciles(filled: Database, tmp_path: Path) -> None:
+    db = filled
+    out = reports.write_monthly(db, 2026, 11, tmp_path / "月报.xlsx")
+    wb = load_workbook(out)
+    ws = wb["会员月报"]
+    assert ws.freeze_panes == "B5"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "B3:D3" in {str(r) for r in ws.merged_cells.ranges}  # 会员人数 group
+    body = {r[0]: r[1:] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    for uid, name in (("u1", "甲工会"), ("u2", "乙工会")):
+        expected = (
+            _n(db, f"SELECT count(*) FROM members WHERE {CUR} AND union_id = :u", u=uid),
+            _n(
+                db,
+                f"SELECT count(*) FROM members WHERE {CUR} AND union_id = :u AND gender='F'",
+                u=uid,
+            ),
+            _n(
+                db,
+                f"SELECT count(*) FROM members WHERE {CUR} AND union_id = :u "
+                "AND is_migrant_worker = 1",
+                u=uid,
+            ),
+            _n(
+                db,
+                "SELECT count(*) FROM members WHERE deleted = 0 AND union_id = :u AND "
+                "membership_status <> 'applicant' AND joined_on BETWEEN '2026-11-01' AND "
+                "'2026-11-30'",
+                u=uid,
+            ),
+            _n(
+                db,
+                "SELECT count(*) FROM members WHERE deleted = 0 AND union_id = :u AND "
+                "membership_status <> 'applicant' AND joined_on BETWEEN '2026-01-01' AND "
+                "'2026-11-30'",
+                u=uid,
+            ),
+            _n(
+                db,
+                "SELECT count(*) FROM members WHERE deleted = 0 AND union_id = :u AND "
+                "left_on BETWEEN '2026-11-01' AND '2026-11-30'",
+                u=uid,
+            ),
+            _n(
+                db,
+                "SELECT count(*) FROM members WHERE deleted = 0 AND union_id = :u AND "
+                "left_on BETWEEN '2026-01-01' AND '2026-11-30'",
+                u=uid,
+            ),
+        )
+        assert body[name] == expected
+    assert body["合计"] == tuple(
+        sum(col) for col in zip(body["甲工会"], body["乙工会"], strict=True)
+    )
+    m = dashboard.dashboard(db, AS_OF).members
+    assert body["合计"][0] == m.total and body["合计"][3] == m.new_in_month
+    structure = {r[0]: r[1] for r in _sheet_rows(out, "会员结构") if r[0]}
+    assert structure["年龄：35岁以下（新生代）"] == _n(
+        db,
+        f"SELECT count(*) FROM members WHERE {CUR} AND birth_date > '1991-11-30' "
+        "AND birth_date <= '2010-11-30'",
+    )
+    assert structure["农民工"] == m.migrant
+
+
+def test_annual_report_reconciles(filled: Database, tmp_path: Path) -> None:
+    db = filled
+    out = reports.write_annual(db, 2026, tmp_path / "年报.xlsx", today=AS_OF)
+    rows = {r[0]: r for r in _sheet_rows(out, "3+N服务") if r[0]}
+    legal = rows["法律援助"]
+    assert legal[2:4] == (
+        _n(
+            db,
+            "SELECT count(*) FROM activities WHERE deleted = 0 AND category = 'legal_aid' "
+            "AND starts_at LIKE '2026%'",
+        ),
+        _n(
+            db,
+            "SELECT count(*) FROM activities WHERE deleted = 0 AND category = 'legal_aid' "
+            "AND starts_at LIKE '2025%'",
+        ),
+    )
+    assert rows["困难帮扶"][6:8] == (
+        _n(
+            db,
+            "SELECT sum(people) FROM service_records WHERE category = 'hardship_help' "
+            "AND served_on LIKE '2026%'",
+        ),
+        _n(
+            db,
+            "SELECT sum(people) FROM service_records WHERE category = 'hardship_help' "
+            "AND served_on LIKE '2025%'",
+        ),
+    )
+    assert rows["合计"][4] == _n(
+        db,
+        "SELECT count(*) FROM attendances t JOIN activities a ON a.id = t.activity_id "
+        "WHERE a.starts_at LIKE '2026%'",
+    )
+    site_rows = {r[0]: r for r in _sheet_rows(out, "会站家阵地") if r[0]}
+    assert site_rows["职工服务站"][1] == 1 and site_rows["职工服务站"][2] == 120
+    members = {r[0]: r for r in _sheet_rows(out, "会员情况") if r[0]}
+    assert members["合计"][1] == 5
+
+
+def test_bad_report_target_is_refused(filled: Database, tmp_path: Path) -> None:
+    with pytest.raises(UnionDeskError, match=".xlsx"):
+        reports.write_monthly(filled, 2026, 11, tmp_path / "月报.xls")
+    with pytest.raises(UnionDeskError, match="月份"):
+        reports.write_monthly(filled, 2026, 13, tmp_path / "月报.xlsx")
+    assert list(tmp_path.glob("*.xls*")) == []
