@@ -1,0 +1,147 @@
+"""Start the GUI: font, database, first-run dialog or main window.
+
+``run_gui(argv)`` takes what is left of the command line (``--data-dir DIR``, and
+``--screenshot PATH`` or env ``UNIONDESK_SCREENSHOT``, which saves the first window shown
+to a PNG and quits: the screenshot script and the cold-start benchmark use it). Pages are
+imported only when first shown, so start-up stays short.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.errors import DatabaseError, UnionDeskError
+from desktop.resources import font_path
+from desktop.views.widgets import messages
+
+log = logging.getLogger(__name__)
+
+ENV_SCREENSHOT = "UNIONDESK_SCREENSHOT"
+_font_family: str | None = None
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="uniondesk", add_help=False)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--screenshot")
+    ns, _unknown = parser.parse_known_args(list(argv))
+    ns.screenshot = ns.screenshot or os.environ.get(ENV_SCREENSHOT) or None
+    return ns
+
+
+def install_font(app: QApplication) -> str | None:
+    """Load the bundled CJK font once and make it the application font."""
+    global _font_family
+    if _font_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(font_path()))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            log.warning("bundled CJK font not loaded: %s", font_path())
+            return None
+        _font_family = families[0]
+    font = QFont(app.font())
+    font.setFamilies([_font_family])
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+    return _font_family
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication([sys.argv[0] if sys.argv else "uniondesk"])
+    app.setApplicationName("UnionDesk")
+    app.setApplicationDisplayName("工会桌面通")
+    return app
+
+
+def save_screenshot(widget: QWidget, path: str | Path) -> bool:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return widget.grab().save(str(target), "PNG")
+
+
+def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) -> QWidget:
+    """Show the first-run dialog (no federation yet) or the main window; return it."""
+    from desktop.services import federations
+    from desktop.views.context import AppContext
+
+    assert isinstance(ctx, AppContext)
+    fed = federations.current(ctx.db)
+    if fed is not None:
+        return _show_main(ctx, fed.name, on_shown)
+    from desktop.views.first_run_dialog import FirstRunDialog
+
+    dialog = FirstRunDialog(ctx)
+
+    def accepted() -> None:
+        made = federations.current(ctx.db)
+        holder.append(_show_main(ctx, made.name if made else "", None))
+
+    holder: list[QWidget] = []
+    dialog.accepted.connect(accepted)
+    dialog.rejected.connect(application().quit)
+    dialog.show()
+    dialog.holder = holder  # type: ignore[attr-defined]  # keeps the main window alive
+    if on_shown is not None:
+        QTimer.singleShot(0, lambda: on_shown(dialog))
+    return dialog
+
+
+def _show_main(ctx: object, name: str, on_shown: Callable[[QWidget], None] | None) -> QWidget:
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow(ctx, name)  # type: ignore[arg-type]
+    window.show()
+    if on_shown is not None:
+        QTimer.singleShot(0, lambda: on_shown(window))
+    return window
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    ns = parse_args(argv)
+    app = application()
+    install_font(app)
+    try:
+        from desktop.config import resolve_paths
+        from desktop.db import open_database
+
+        db = open_database(resolve_paths(ns.data_dir))
+    except DatabaseError as exc:
+        messages.error(None, "无法打开数据库", exc.message)
+        return 1
+    except UnionDeskError as exc:
+        messages.error(None, "工会桌面通无法启动", exc.message)
+        return 1
+    from desktop.tasks import TaskRunner
+    from desktop.views.context import AppContext
+
+    runner = TaskRunner()
+    ctx = AppContext(db, runner)
+    on_shown = None
+    if ns.screenshot:
+        shot = ns.screenshot
+
+        def on_shown(widget: QWidget) -> None:
+            save_screenshot(widget, shot)
+            app.quit()
+
+    try:
+        window = launch(ctx, on_shown=on_shown)
+        code = app.exec()
+    finally:
+        runner.wait()
+        db.close()
+    del window
+    return int(code)

@@ -1,0 +1,161 @@
+"""The main window: area navigation on the left, pages built on first show, counts below.
+
+Pages come from ``areas.AREAS`` and are imported only when first shown. After a write
+(``AppContext.data_changed``) the visible page refreshes at once and the others when
+they are next shown.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.services import stats
+from desktop.views.areas import AREAS, Area
+from desktop.views.context import AppContext
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "工会桌面通"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, ctx: AppContext, federation_name: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_TITLE} — {federation_name}" if federation_name else APP_TITLE)
+        self.resize(1280, 800)
+        self.areas: tuple[Area, ...] = AREAS
+        self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        for area in self.areas:
+            item = QListWidgetItem(area.label)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            item.setSizeHint(item.sizeHint().expandedTo(self.nav.fontMetrics().size(0, "会") * 2))
+            self.nav.addItem(item)
+        self.nav.setMinimumWidth(130)
+        self.nav.setMaximumWidth(200)
+        self.stack = QStackedWidget(self)
+        self._slots: dict[str, QWidget] = {}
+        for area in self.areas:
+            slot = QWidget(self.stack)
+            self._slots[area.key] = slot
+            self.stack.addWidget(slot)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([150, 1130])
+        self.setCentralWidget(splitter)
+
+        self.counts = QLabel(self)
+        self.statusBar().addPermanentWidget(self.counts)
+
+        self.nav.currentRowChanged.connect(self._row_changed)
+        ctx.data_changed.connect(self._data_changed)
+        ctx.navigate_requested.connect(self.show_area)
+        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if self.areas:
+            self.nav.setCurrentRow(0)
+        # Counts read the whole registry: after the first paint, not before it.
+        QTimer.singleShot(0, self.update_counts)
+
+    # ---- pages -----------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page of an area, built (and imported) the first time it is asked for."""
+        if key in self.pages:
+            return self.pages[key]
+        area = next(a for a in self.areas if a.key == key)
+        module_name, _, attr = area.factory.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attr)
+            page: QWidget = factory(self.ctx)
+        except UnionDeskError as exc:
+            page = QLabel(exc.message)
+        except Exception:  # a broken page must not take the whole window down
+            log.exception("could not build page %s", key)
+            page = QLabel(f"「{area.label}」暂时无法打开，请联系技术支持。")
+        if isinstance(page, QLabel):
+            page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        slot = self._slots[key]
+        index = self.stack.indexOf(slot)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        self.pages[key] = page
+        return page
+
+    def current_key(self) -> str | None:
+        item = self.nav.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.areas):
+            self._activate(self.areas[row].key)
+
+    def _activate(self, key: str) -> QWidget:
+        fresh = key not in self.pages
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        if not fresh and key in self._stale:
+            self._refresh(key)
+        self._stale.discard(key)
+        return page
+
+    def show_area(self, key: str, params: dict[str, Any] | None = None) -> QWidget | None:
+        keys = [a.key for a in self.areas]
+        if key not in keys:
+            return None
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(keys.index(key))
+        self.nav.blockSignals(False)
+        page = self._activate(key)
+        if params and hasattr(page, "navigate"):
+            page.navigate(**params)
+        return page
+
+    # ---- refreshing ------------------------------------------------------------------
+
+    def _refresh(self, key: str) -> None:
+        page = self.pages.get(key)
+        if page is not None and hasattr(page, "refresh"):
+            try:
+                page.refresh()
+            except UnionDeskError as exc:
+                self.statusBar().showMessage(exc.message, 8000)
+
+    def _data_changed(self, _area: str) -> None:
+        current = self.current_key()
+        for key in self.pages:
+            if key == current:
+                self._refresh(key)
+            else:
+                self._stale.add(key)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        s = stats.registry_stats(self.ctx.db)
+        self.counts.setText(
+            f"在会会员 {s.members_current:,} 人　会员总数 {s.members_total:,} 人　"
+            f"基层工会 {s.unions:,} 个"
+        )

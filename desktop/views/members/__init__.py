@@ -1,0 +1,1 @@
+"""会员管理: the member list page and its dialogs."""

@@ -1,0 +1,73 @@
+"""会员离会: a status, a date and a reason — the record stays in the registry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
+from desktop.services import members
+from desktop.views.context import AppContext
+from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.field_error import FieldMessage
+
+_CHOICES = [(c, label) for c, label in MEMBERSHIP_STATUS if c in LEFT_STATUSES or c == "retained"]
+
+
+class LeaveDialog(QDialog):
+    def __init__(
+        self, ctx: AppContext, member_id: str, name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_id = member_id
+        self.setWindowTitle("会员离会")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"会员：{name}", self))
+        self.status = CodeCombo(_CHOICES, self, blank=None)
+        self.status.set_code("withdrawn")
+        self.on = QDateEdit(QDate.currentDate(), self)
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("yyyy-MM-dd")
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText("如：调离本单位、本人申请退会")
+        self.error = FieldMessage(self)
+        form.addRow("离会方式", self.status)
+        form.addRow("离会日期", self.on)
+        form.addRow("原因", self.reason)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        qd = self.on.date()
+        try:
+            members.mark_left(
+                self.ctx.db,
+                self.member_id,
+                self.status.code() or "withdrawn",
+                on=date(qd.year(), qd.month(), qd.day()),
+                reason=self.reason.text().strip() or None,
+            )
+        except UnionDeskError as exc:
+            self.error.show_error(exc.message)
+            return
+        self.ctx.changed("members")
+        self.accept()

@@ -1,0 +1,272 @@
+"""会员管理 page: one search box, four filters, the lazy member table and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
+from desktop.services import member_queries, members, unions
+from desktop.services.member_queries import MemberFilter, MemberRow
+from desktop.views.context import AppContext
+from desktop.views.qtmodels import member_table as mt
+from desktop.views.qtmodels.member_table import MemberTableModel
+from desktop.views.widgets import messages
+from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.search_box import SearchBox
+
+_STATUS_CHOICES = [
+    ("current", "在会会员（含保留会籍）"),
+    ("all", "全部会籍状态"),
+    *MEMBERSHIP_STATUS,
+]
+_MIGRANT_CHOICES = [("all", "全部人员"), ("yes", "农民工"), ("no", "非农民工")]
+_AGE_CHOICES = [("all", "全部年龄"), *((b[0], b[1]) for b in AGE_BANDS)]
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return MembersPage(ctx)
+
+
+class MembersPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: QDialog | None = None
+        self._building = True
+
+        self.search = SearchBox(self)
+        self.search.setPlaceholderText("搜索：姓名、拼音（如 zs）、身份证后 4 位、手机号、会员证号")
+        self.union_filter = QComboBox(self)
+        self.union_filter.setMinimumContentsLength(12)
+        self.union_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.status_filter = CodeCombo(_STATUS_CHOICES, self, blank=None)
+        self.migrant_filter = CodeCombo(_MIGRANT_CHOICES, self, blank=None)
+        self.age_filter = CodeCombo(_AGE_CHOICES, self, blank=None)
+        self._fill_unions()
+
+        self.add_button = QPushButton("新增会员", self)
+        self.edit_button = QPushButton("编辑", self)
+        self.leave_button = QPushButton("离会", self)
+        self.delete_button = QPushButton("删除", self)
+        self.count_label = QLabel(self)
+
+        self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in {
+            mt.COL_NAME: 90,
+            mt.COL_GENDER: 48,
+            mt.COL_AGE: 48,
+            mt.COL_UNION: 200,
+            mt.COL_ID_NUMBER: 170,
+            mt.COL_PHONE: 110,
+            mt.COL_CARD_NO: 150,
+            mt.COL_STATUS: 80,
+            mt.COL_JOINED_ON: 96,
+        }.items():
+            self.table.setColumnWidth(col, width)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for label, combo in (
+            ("工会", self.union_filter),
+            ("会籍", self.status_filter),
+            ("农民工", self.migrant_filter),
+            ("年龄", self.age_filter),
+        ):
+            filters.addWidget(QLabel(label, self))
+            filters.addWidget(combo, 1)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.leave_button, self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+
+        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        for combo in (self.union_filter, self.status_filter, self.migrant_filter, self.age_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.add_button.clicked.connect(self.add_member)
+        self.edit_button.clicked.connect(self.edit_member)
+        self.leave_button.clicked.connect(self.mark_left)
+        self.delete_button.clicked.connect(self.delete_member)
+        self.table.doubleClicked.connect(lambda _i: self.edit_member())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+        self._building = False
+        # The total needs a count over the whole filter: do it after the first paint.
+        QTimer.singleShot(0, self.update_count)
+
+    # ---- filters ---------------------------------------------------------------------
+
+    def _fill_unions(self) -> None:
+        chosen = self.union_filter.currentData()
+        self.union_filter.blockSignals(True)
+        self.union_filter.clear()
+        self.union_filter.addItem("全部工会", None)
+        for u in unions.list_all(self.ctx.db):
+            self.union_filter.addItem(u.name, u.id)
+        self.union_filter.setCurrentIndex(max(self.union_filter.findData(chosen), 0))
+        self.union_filter.blockSignals(False)
+
+    def current_filter(self) -> MemberFilter:
+        status = self.status_filter.code()
+        migrant = self.migrant_filter.code()
+        age = self.age_filter.code()
+        return MemberFilter(
+            union_id=self.union_filter.currentData(),
+            status=None if status == "all" else status,
+            migrant=None if migrant == "all" else migrant == "yes",
+            age_band=None if age == "all" else age,
+            search=self.search.text().strip() or None,
+        )
+
+    def apply_filter(self) -> None:
+        if self._building:
+            return
+        self.model.set_filter(self.current_filter())
+        self.update_count()
+
+    def update_count(self) -> None:
+        with self.ctx.db.connect(write=False) as conn:
+            total = member_queries.count(conn, self.model.filter)
+        self.count_label.setText(f"共 {total:,} 人")
+
+    # ---- area protocol ---------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._fill_unions()
+        self.model.refresh()
+        self.update_count()
+
+    def navigate(self, **params: Any) -> None:
+        """Click-throughs: union_id, status, migrant (bool), age_band, search."""
+        self._building = True
+        if "union_id" in params:
+            found = self.union_filter.findData(params["union_id"])
+            self.union_filter.setCurrentIndex(max(found, 0))
+        if "status" in params:
+            self.status_filter.set_code(params["status"] or "all")
+        if "migrant" in params:
+            m = params["migrant"]
+            self.migrant_filter.set_code("all" if m is None else "yes" if m else "no")
+        if "age_band" in params:
+            self.age_filter.set_code(params["age_band"] or "all")
+        if "search" in params:
+            self.search.setText(params["search"] or "")
+            self.search.flush()
+        self._building = False
+        self.apply_filter()
+
+    # ---- actions ---------------------------------------------------------------------
+
+    def selected_row(self) -> MemberRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_member(self, member_id: str) -> None:
+        row = self.model.row_of(member_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def _update_buttons(self) -> None:
+        has = self.selected_row() is not None
+        for button in (self.edit_button, self.leave_button, self.delete_button):
+            button.setEnabled(has)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: QDialog) -> None:
+        saved = getattr(dialog, "saved_id", None)
+        if saved:
+            self.select_member(saved)
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def add_member(self) -> None:
+        from desktop.views.members.member_dialog import MemberDialog
+
+        dialog = MemberDialog(self.ctx, parent=self)
+        union_id = self.union_filter.currentData()
+        if union_id:
+            dialog.set_value("union_id", union_id)
+        self._open(dialog)
+
+    def edit_member(self) -> None:
+        from desktop.views.members.member_dialog import MemberDialog
+
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            dialog = MemberDialog(self.ctx, row.id, parent=self)
+        except UnionDeskError as exc:
+            messages.error(self, "无法编辑", exc.message)
+            return
+        self._open(dialog)
+
+    def mark_left(self) -> None:
+        from desktop.views.members.leave_dialog import LeaveDialog
+
+        row = self.selected_row()
+        if row is not None:
+            self._open(LeaveDialog(self.ctx, row.id, row.name, parent=self))
+
+    def delete_member(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if not messages.confirm(
+            self,
+            "删除会员",
+            f"确定删除会员「{row.name}」吗？\n\n删除只用于纠正误录的记录；"
+            "会员调走或退会请用「离会」，记录会保留在名册中。",
+        ):
+            return
+        try:
+            members.delete(self.ctx.db, row.id)
+        except UnionDeskError as exc:
+            messages.error(self, "无法删除", exc.message)
+            return
+        self.ctx.changed("members")
+        self.ctx.status_message.emit(f"已删除会员「{row.name}」")

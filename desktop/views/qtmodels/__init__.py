@@ -1,0 +1,1 @@
+"""Qt item models over service queries (COL_* constants, custom roles, lazy fetch)."""

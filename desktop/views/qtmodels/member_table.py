@@ -1,0 +1,203 @@
+"""The member list as a lazy table model: keyset pages of ~200 rows, fetched on demand.
+
+The model never asks for all rows. It holds the pages it has fetched so far and, when the
+view scrolls near the end, ``fetchMore`` asks ``member_queries.fetch_page`` for the rows
+after the last one it holds (sort key, rowid). A new filter resets it to one page.
+ID numbers and phones arrive masked from the service; the table cannot show them whole.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.db import Database
+from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
+from desktop.services import member_queries
+from desktop.services.member_queries import MemberFilter, MemberRow
+
+COL_NAME = 0
+COL_GENDER = 1
+COL_AGE = 2
+COL_UNION = 3
+COL_ID_NUMBER = 4
+COL_PHONE = 5
+COL_CARD_NO = 6
+COL_STATUS = 7
+COL_JOINED_ON = 8
+COL_MIGRANT = 9
+
+HEADERS = {
+    COL_NAME: "姓名",
+    COL_GENDER: "性别",
+    COL_AGE: "年龄",
+    COL_UNION: "所属工会",
+    COL_ID_NUMBER: "身份证号",
+    COL_PHONE: "手机号",
+    COL_CARD_NO: "会员证号",
+    COL_STATUS: "会籍状态",
+    COL_JOINED_ON: "入会日期",
+    COL_MIGRANT: "农民工",
+}
+
+MemberIdRole = Qt.ItemDataRole.UserRole + 1
+MemberRowRole = Qt.ItemDataRole.UserRole + 2
+StatusCodeRole = Qt.ItemDataRole.UserRole + 3
+
+PAGE_SIZE = 200
+_LEFT_COLOUR = QColor("#888888")
+_CENTRED = {COL_GENDER, COL_AGE, COL_STATUS, COL_JOINED_ON, COL_MIGRANT}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MemberTableModel(QAbstractTableModel):
+    def __init__(
+        self,
+        db: Database,
+        flt: MemberFilter | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+        today: date | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._filter = flt or MemberFilter(status="current")
+        self._page_size = page_size
+        self._today = today
+        self._rows: list[MemberRow] = []
+        self._exhausted = False
+        # How many pages were asked of the service since the last reset (for tests and
+        # the benchmark: proof that rows are fetched a page at a time).
+        self.pages_fetched = 0
+        self._load(page_size)
+
+    # ---- filter and reload -----------------------------------------------------------
+
+    @property
+    def filter(self) -> MemberFilter:
+        return self._filter
+
+    def set_filter(self, flt: MemberFilter) -> None:
+        """Show a new filter: drop every row held and fetch its first page."""
+        self._filter = flt
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self.pages_fetched = 0
+        self._load(self._page_size)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Reload after a write, keeping about as many rows as were shown."""
+        want = max(self._page_size, len(self._rows))
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self._load(want)
+        self.endResetModel()
+
+    def _load(self, limit: int) -> None:
+        after = self._rows[-1].key if self._rows else None
+        with self._db.connect(write=False) as conn:
+            page = member_queries.fetch_page(conn, self._filter, after=after, limit=limit)
+        self.pages_fetched += 1
+        if len(page) < limit:
+            self._exhausted = True
+        self._rows.extend(page)
+
+    # ---- lazy fetching -------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        after = self._rows[-1].key if self._rows else None
+        with self._db.connect(write=False) as conn:
+            page = member_queries.fetch_page(conn, self._filter, after=after, limit=self._page_size)
+        self.pages_fetched += 1
+        if len(page) < self._page_size:
+            self._exhausted = True
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    # ---- the model -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(section)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def row_at(self, row: int) -> MemberRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, member_id: str) -> int:
+        """Position of a member among the rows held, or -1."""
+        for i, r in enumerate(self._rows):
+            if r.id == member_id:
+                return i
+        return -1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == MemberIdRole:
+            return r.id
+        if role == MemberRowRole:
+            return r
+        if role == StatusCodeRole:
+            return r.membership_status
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in _CENTRED:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and not member_queries.is_current(
+            r.membership_status
+        ):
+            return QBrush(_LEFT_COLOUR)
+        return None
+
+    def _display(self, r: MemberRow, col: int) -> str:
+        if col == COL_NAME:
+            return r.name
+        if col == COL_GENDER:
+            return GENDER.label(r.gender)
+        if col == COL_AGE:
+            age = r.age(self._today)
+            return "" if age is None else str(age)
+        if col == COL_UNION:
+            return r.union_name
+        if col == COL_ID_NUMBER:
+            return r.id_number_masked
+        if col == COL_PHONE:
+            return r.phone_masked
+        if col == COL_CARD_NO:
+            return r.card_no or ""
+        if col == COL_STATUS:
+            return MEMBERSHIP_STATUS.label(r.membership_status)
+        if col == COL_JOINED_ON:
+            return r.joined_on.isoformat() if r.joined_on else ""
+        if col == COL_MIGRANT:
+            return "是" if r.is_migrant_worker else ""
+        return ""

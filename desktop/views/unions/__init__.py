@@ -1,0 +1,1 @@
+"""基层工会: the union list page and its dialog."""
