@@ -111,3 +111,22 @@ def test_score_over_item_maximum_refused(db: Database, station: str) -> None:
     assert _count(db, "SELECT count(*) FROM evaluations") == 0
     assert _count(db, "SELECT count(*) FROM evaluation_scores") == 0
     assert sites.get_site(db, station).star_level is None
+
+
+def test_demo_fill_is_reproducible_and_consistent(db: Database) -> None:
+    import random
+
+    from desktop.services import dashboard
+    from desktop.services.demo_activities import fill_activities
+    from tests.unit.activities.conftest import seed_members
+
+    seed_members(db)
+    with db.connect() as conn:
+        summary = fill_activities(conn, random.Random(7), today=date(2026, 11, 21))
+    assert summary.sites == 21 and summary.activities > 100 and summary.evaluations == 16
+    assert _count(db, "SELECT count(*) FROM service_records") == summary.service_records
+    d = dashboard.dashboard(db, date(2026, 11, 21))
+    assert d.activities.total("activities") + d.activities.total("activities_last") == (
+        summary.activities
+    )
+    assert sum(s.sites for s in d.sites) == 21
