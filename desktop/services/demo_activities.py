@@ -275,7 +275,7 @@ def _evaluations(
             }
         ],
     )
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": new_id(),
             "template_id": tpl_id,
