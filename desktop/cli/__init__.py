@@ -24,6 +24,10 @@ AREAS: tuple[str, ...] = (
     "members",
     "stats",
     "sync",
+    "printing",
+    "roster",
+    "activities",
+    "report",
 )
 
 

@@ -1,0 +1,180 @@
+"""``uniondesk activities|sites|servicelog …``: what a clerk does at the counter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.errors import ValidationError
+from desktop.models.codes import SITE_KIND
+from desktop.services import activities, service_log, sites
+from desktop.services.activity_inputs import yuan
+from desktop.services.service_log import DayEntry
+
+
+def _act_add(ctx: Context, args: argparse.Namespace) -> int:
+    rec = activities.add(
+        ctx.db,
+        {
+            "title": args.title,
+            "category": args.category,
+            "starts_at": args.start,
+            "ends_at": args.end or args.start,
+            "site_id": args.site,
+            "organiser": args.organiser,
+            "budget": args.budget,
+            "spent": args.spent,
+            "description": args.description,
+        },
+    )
+    if args.json:
+        print_json(rec)
+    else:
+        print(f"已登记活动「{rec.title}」（{rec.category_name}），编号 {rec.id}")
+    return 0
+
+
+def _act_list(ctx: Context, args: argparse.Namespace) -> int:
+    rows = activities.list_activities(
+        ctx.db, year=args.year, category=args.category, search=args.search
+    )
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        print(
+            f"{r.starts_at:%Y-%m-%d %H:%M}\t{r.category_name}\t{r.title}\t签到 {r.attendance}"
+            f"\t预算 {yuan(r.budget_fen)}\t{r.id}"
+        )
+    print(f"共 {len(rows)} 项活动")
+    return 0
+
+
+def _act_attend(ctx: Context, args: argparse.Namespace) -> int:
+    cards = list(args.card)
+    if args.stdin:  # one card per line, as a scanner would type them
+        cards += [line.strip() for line in sys.stdin if line.strip()]
+    failed = 0
+    for card in cards:
+        try:
+            rec = activities.attend_by_card(ctx.db, args.activity, card)
+            print(f"签到成功：{rec.card_no}")
+        except ValidationError as exc:
+            failed += 1
+            print(f"错误：{exc.message}", file=sys.stderr)
+    for name in args.guest:
+        activities.attend_guest(ctx.db, args.activity, name)
+        print("已登记非会员 1 人")
+    return 1 if failed else 0
+
+
+def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
+    cov = activities.coverage(ctx.db, args.year or date.today().year)
+    if args.json:
+        print_json(
+            {"year": cov.year, "reached": cov.reached, "members": cov.members, "share": cov.share}
+        )
+    else:
+        print(
+            f"{cov.year} 年参加过活动的会员 {cov.reached} 人，占会员 {cov.members} 人的 "
+            f"{cov.share:.1%}"
+        )
+    return 0
+
+
+def _site_add(ctx: Context, args: argparse.Namespace) -> int:
+    rec = sites.add_site(
+        ctx.db,
+        args.kind,
+        args.name,
+        address=args.address,
+        area_m2=args.area,
+        seats=args.seats,
+        opening_hours=args.hours,
+    )
+    for fac in args.facility:
+        sites.set_facility(ctx.db, rec.id, fac)
+    print(f"已登记{rec.kind_label}「{rec.name}」，编号 {rec.id}")
+    return 0
+
+
+def _site_list(ctx: Context, args: argparse.Namespace) -> int:
+    rows = sites.list_sites(ctx.db, SITE_KIND.lookup(args.kind) if args.kind else None)
+    if args.json:
+        print_json(rows)
+        return 0
+    for s in rows:
+        star = f"{s.star_level}星" if s.star_level else "未评星"
+        area = f"{s.area_m2:g}㎡" if s.area_m2 is not None else ""
+        print(f"{s.kind_label}\t{s.name}\t{area}\t{star}\t{s.id}")
+    print(f"共 {len(rows)} 个阵地")
+    return 0
+
+
+def _log_add(ctx: Context, args: argparse.Namespace) -> int:
+    entries = []
+    for item in args.entry:
+        cat, _, people = item.rpartition("=")
+        entries.append(DayEntry(cat, people))
+    ids = service_log.add_day(ctx.db, args.date, args.site, entries)
+    print(f"已记录服务台账 {len(ids)} 条")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("activities", help="活动登记与签到")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
+    p = verbs.add_parser("add", help="登记活动")
+    p.add_argument("--title", required=True)
+    p.add_argument("--category", required=True, help="服务类别（代码或名称，如 文体健康）")
+    p.add_argument("--start", required=True, help="开始时间，如 2026-11-21 14:00")
+    p.add_argument("--end", help="结束时间")
+    p.add_argument("--site", help="阵地编号")
+    p.add_argument("--organiser")
+    p.add_argument("--budget", help="预算（元）")
+    p.add_argument("--spent", help="实际支出（元）")
+    p.add_argument("--description")
+    add_json_flag(p)
+    p.set_defaults(handler=_act_add)
+    p = verbs.add_parser("list", help="活动列表")
+    p.add_argument("--year", type=int)
+    p.add_argument("--category")
+    p.add_argument("--search")
+    add_json_flag(p)
+    p.set_defaults(handler=_act_list)
+    p = verbs.add_parser("attend", help="签到（会员证号或非会员姓名）")
+    p.add_argument("activity", help="活动编号")
+    p.add_argument("card", nargs="*", help="会员证号")
+    p.add_argument("--guest", action="append", default=[], help="非会员姓名（可重复）")
+    p.add_argument("--stdin", action="store_true", help="从标准输入逐行读取卡号")
+    p.set_defaults(handler=_act_attend)
+    p = verbs.add_parser("coverage", help="会员活动覆盖率")
+    p.add_argument("--year", type=int)
+    add_json_flag(p)
+    p.set_defaults(handler=_act_coverage)
+
+    parser = sub.add_parser("sites", help="会站家阵地登记")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
+    p = verbs.add_parser("add", help="登记阵地")
+    p.add_argument("--kind", required=True, help="federation/station/home 或 会/站/家")
+    p.add_argument("--name", required=True)
+    p.add_argument("--address")
+    p.add_argument("--area", help="面积（平方米）")
+    p.add_argument("--seats")
+    p.add_argument("--hours", help="开放时间")
+    p.add_argument("--facility", action="append", default=[], help="设施（可重复），如 AED")
+    p.set_defaults(handler=_site_add)
+    p = verbs.add_parser("list", help="阵地列表")
+    p.add_argument("--kind")
+    add_json_flag(p)
+    p.set_defaults(handler=_site_list)
+
+    parser = sub.add_parser("servicelog", help="服务台账")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
+    p = verbs.add_parser("add", help="记录一天的服务（类别=人次，可多项）")
+    p.add_argument("--date", default=date.today().isoformat())
+    p.add_argument("--site", required=True, help="阵地编号")
+    p.add_argument("entry", nargs="+", help="如 困难帮扶=3 法律援助=2")
+    p.set_defaults(handler=_log_add)

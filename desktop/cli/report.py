@@ -1,0 +1,35 @@
+"""``uniondesk report monthly|annual``: the upward report tables as .xlsx files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop.cli.common import Context
+from desktop.spreadsheets import reports
+
+
+def _monthly(ctx: Context, args: argparse.Namespace) -> int:
+    out = reports.write_monthly(ctx.db, args.year, args.month, Path(args.out))
+    print(f"已生成会员情况月报表：{out}")
+    return 0
+
+
+def _annual(ctx: Context, args: argparse.Namespace) -> int:
+    out = reports.write_annual(ctx.db, args.year, Path(args.out))
+    print(f"已生成年度统计表：{out}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("report", help="生成上报统计表（.xlsx）")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
+    p = verbs.add_parser("monthly", help="会员情况月报表")
+    p.add_argument("--year", type=int, required=True, help="年份，如 2026")
+    p.add_argument("--month", type=int, required=True, help="月份 1–12")
+    p.add_argument("out", help="输出文件（.xlsx）")
+    p.set_defaults(handler=_monthly)
+    p = verbs.add_parser("annual", help="年度统计表（会员、3+N 服务、会站家阵地）")
+    p.add_argument("--year", type=int, required=True, help="年份，如 2026")
+    p.add_argument("out", help="输出文件（.xlsx）")
+    p.set_defaults(handler=_annual)
