@@ -84,13 +84,20 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
     seq = int(last or 0)
     numbers: list[str] = []
     while len(numbers) < count:
-        seq += 1
-        number = render(pattern, prefix=prefix, year=year, issuer=str(issuer), seq=seq)
-        taken = conn.execute(
-            text("SELECT 1 FROM members WHERE card_no = :c LIMIT 1"), {"c": number}
-        ).first()
-        if taken is None:
-            numbers.append(number)
+        # Candidates are checked against existing cards 500 at a time (one query each).
+        batch = []
+        for _ in range(min(count - len(numbers), 500)):
+            seq += 1
+            batch.append(render(pattern, prefix=prefix, year=year, issuer=str(issuer), seq=seq))
+        marks = ", ".join(f":c{i}" for i in range(len(batch)))
+        taken = {
+            str(r[0])
+            for r in conn.execute(
+                text(f"SELECT card_no FROM members WHERE card_no IN ({marks})"),
+                {f"c{i}": number for i, number in enumerate(batch)},
+            )
+        }
+        numbers.extend(number for number in batch if number not in taken)
     conn.execute(
         text(
             "INSERT INTO card_sequences (issuer_code, year, last_seq) VALUES (:i, :y, :s) "
