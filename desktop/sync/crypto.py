@@ -83,11 +83,15 @@ def read_envelope(data: bytes, name: str) -> Envelope:
     if not data.startswith(MAGIC):
         raise UnionDeskError(f"文件 {name} 不是工会桌面通同步包（文件头不对），未做任何改动。")
     if len(data) < len(MAGIC) + 4:
-        raise UnionDeskError(f"同步包 {name} 不完整（文件被截断，可能是拷贝时拔出了U盘）。")
+        raise UnionDeskError(
+            f"同步包 {name} 不完整（文件被截断，可能是拷贝时拔出了U盘），未做任何改动。"
+        )
     (size,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
     start = len(MAGIC) + 4
     if size > _MAX_HEADER or start + size > len(data):
-        raise UnionDeskError(f"同步包 {name} 不完整或文件头损坏（可能是拷贝时拔出了U盘）。")
+        raise UnionDeskError(
+            f"同步包 {name} 不完整或文件头损坏（可能是拷贝时拔出了U盘），未做任何改动。"
+        )
     header = data[start : start + size]
     try:
         parsed = json.loads(header.decode("utf-8"))

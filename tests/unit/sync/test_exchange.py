@@ -206,7 +206,10 @@ def test_attachments_travel_content_addressed(pcs, tmp_path) -> None:
     sha = hashlib.sha256(blob).hexdigest()
     with a.connect() as conn:
         conn.execute(
-            text("INSERT INTO attachments (sha256, mime, size, data) VALUES (:s, 'image/png', :n, :d)"),
+            text(
+                "INSERT INTO attachments (sha256, mime, size, data) "
+                "VALUES (:s, 'image/png', :n, :d)"
+            ),
             {"s": sha, "n": len(blob), "d": blob},
         )
     set_field(a, "members", mid, "photo", sha)
