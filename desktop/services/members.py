@@ -7,6 +7,7 @@ typed: they come from the ID number.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -93,8 +94,15 @@ def validate(
     member_id: str | None = None,
     check_area: bool = True,
     today: date | None = None,
+    union_ids: Container[str] | None = None,
+    check_duplicates: bool = True,
 ) -> Validated:
-    """Clean ``values`` (a new member's fields, or the changed ones) or raise with all problems."""
+    """Clean ``values`` (a new member's fields, or the changed ones) or raise with all problems.
+
+    Bulk callers (the roster importer) may pass the set of live ``union_ids`` and
+    ``check_duplicates=False`` to skip the per-row queries, and must then check ID and card
+    duplicates themselves in one batch with the same messages.
+    """
     unknown = set(values) - EDITABLE
     if unknown:
         raise ValidationError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
@@ -132,10 +140,17 @@ def validate(
                 union = str(raw or "").strip()
                 if not union:
                     raise ValidationError("请选择所属工会", field=name)
-                found = conn.execute(
-                    text("SELECT 1 FROM unions WHERE id = :u AND deleted = 0"), {"u": union}
-                ).first()
-                if found is None:
+                if union_ids is not None:
+                    exists = union in union_ids
+                else:
+                    exists = (
+                        conn.execute(
+                            text("SELECT 1 FROM unions WHERE id = :u AND deleted = 0"),
+                            {"u": union},
+                        ).first()
+                        is not None
+                    )
+                if not exists:
                     raise ValidationError("所选工会不存在或已删除", field=name)
                 out[name] = union
             else:
@@ -149,9 +164,9 @@ def validate(
                 out[name] = cleaned or None
         except ValidationError as exc:
             problems[name] = exc.message
-    if "id_number" in out and "id_number" not in problems:
+    if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
-    if out.get("card_no"):
+    if out.get("card_no") and check_duplicates:
         _check_duplicate_card(conn, out["card_no"], member_id, problems)
     if problems:
         raise ValidationError("；".join(problems.values()), problems=problems)
@@ -167,6 +182,13 @@ def validate(
     return Validated(out, tuple(warnings))
 
 
+def duplicate_id_message(id_number: str, name: str, union_name: str) -> str:
+    return (
+        f"身份证号 {mask_id_number(id_number)} 已登记为会员「{name}」（{union_name}），"
+        "同一人不能重复登记"
+    )
+
+
 def _check_duplicate_id(
     conn: Connection, id_number: str, member_id: str | None, problems: dict[str, str]
 ) -> None:
@@ -178,10 +200,7 @@ def _check_duplicate_id(
         {"n": id_number, "me": member_id},
     ).first()
     if row is not None:
-        problems["id_number"] = (
-            f"身份证号 {mask_id_number(id_number)} 已登记为会员「{row[0]}」（{row[1]}），"
-            "同一人不能重复登记"
-        )
+        problems["id_number"] = duplicate_id_message(id_number, row[0], row[1])
 
 
 def _check_duplicate_card(

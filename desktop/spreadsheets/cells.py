@@ -1,0 +1,143 @@
+"""Cell normalisation: what clerks type in Excel and WPS, turned into service input.
+
+Text is trimmed (the ideographic space included); identifiers and dates have full-width
+digits and letters folded to ASCII; dates come as 2019.3.5, 2019/03/05, 2019年3月5日,
+20190305, real date cells or Excel serial numbers. An ID number in a numeric cell is never
+turned back into text: Excel has already rounded it to 15 significant digits.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from stdnum.cn import ric
+
+# U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic
+# space. Chinese punctuation in names of organisations is left alone on purpose.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+_BLANKS = " \t\r\n\u3000\u00a0\ufeff"
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
+
+NUMERIC_ID_MESSAGE = (
+    "是数字格式，Excel 已把身份证号变成了「{shown}」，后几位已丢失、无法还原。"
+    "请把这一列设置为「文本」格式后重新输入身份证号（或在号码前加英文单引号 '）"
+)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its field; the message is Chinese, without the label."""
+
+
+def fold(value: str) -> str:
+    """Full-width ASCII to half-width, trimmed."""
+    return value.translate(_FOLD).strip(_BLANKS)
+
+
+def trim(value: str) -> str:
+    return value.strip(_BLANKS)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip(_BLANKS))
+
+
+def as_text(value: Any) -> str:
+    """A free-text cell (name, employer, notes …) as trimmed text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return trim(str(value))
+
+
+def as_identifier(value: Any) -> str:
+    """Phone and card numbers: integral numbers are exact below 2**53, so they may be read."""
+    if isinstance(value, bool):
+        raise CellError("应为文本，不能是逻辑值")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        raise CellError(
+            f"应为文本格式的号码，当前是数字 {value:g}，请把这一列设置为「文本」后重新输入"
+        )
+    return fold(as_text(value)).replace(" ", "")
+
+
+def as_id_number(value: Any) -> str:
+    """An ID number cell as text, or ``CellError`` if Excel has turned it into a number."""
+    if isinstance(value, bool):
+        raise CellError("应为 18 位身份证号，不能是逻辑值")
+    if isinstance(value, int | float):
+        shown = f"{value:.15G}"
+        raise CellError(NUMERIC_ID_MESSAGE.format(shown=shown))
+    text = fold(as_text(value)).replace(" ", "").upper()
+    if text.startswith("'"):
+        text = text[1:]
+    if _SCIENTIFIC.match(text):
+        raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+    if len(text) == 18 and text.isdigit() and text.endswith("000"):
+        if ric.calc_check_digit(text) != text[-1]:
+            raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+    return text
+
+
+def excel_serial(value: float) -> date:
+    if not 1 <= value < 2958466:
+        raise CellError(f"「{value:g}」不是有效的日期")
+    return _EXCEL_EPOCH + timedelta(days=int(value))
+
+
+def as_date(value: Any) -> date | None:
+    """A date cell in any of the ways rosters write dates; None if blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("应为日期")
+    if isinstance(value, int | float):
+        return excel_serial(float(value))
+    text = fold(str(value))
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match is None:
+        if text.replace(".", "", 1).isdigit() and 4 <= len(text.split(".")[0]) <= 5:
+            return excel_serial(float(text))
+        raise CellError(f"「{text}」不是可识别的日期，请写成 2019-03-05 或 2019年3月5日")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise CellError(f"日期「{text}」不存在") from exc
+
+
+_TRUE = {"是", "√", "✓", "y", "yes", "1", "true", "是的"}
+_FALSE = {"否", "×", "x", "n", "no", "0", "false", "不是"}
+
+
+def as_bool_text(value: Any) -> str:
+    """是/否 for the member service; other spellings are left for it to refuse."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    text = fold(as_text(value)).lower()
+    if text in _TRUE:
+        return "是"
+    if text in _FALSE:
+        return "否"
+    return text

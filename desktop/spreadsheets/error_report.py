@@ -1,0 +1,59 @@
+"""The error report: the refused rows as they were in the file, plus what is wrong.
+
+Columns: 原表行号, 问题说明, then the file's own columns (header as written). Each bad
+cell is filled red; the file can be corrected and imported again as it is (the two
+added columns are recognised and ignored by the importer).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from desktop.spreadsheets import styles
+from desktop.spreadsheets.files import save_workbook
+from desktop.spreadsheets.preview import ImportPreview
+
+EXTRA = ("原表行号", "问题说明")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return "" if value is None else value
+
+
+def write_error_report(preview: ImportPreview, target: Path) -> Path:
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("导入错误")
+    headers = preview.header.headers
+    widths = [10.0, 60.0] + [max(10.0, min(30.0, len(h) * 2 + 4.0)) for h in headers]
+    styles.set_widths(ws, widths)
+    styles.freeze_header(ws)
+    ws.append(styles.header_cells(ws, [*EXTRA, *headers]))
+    rows = preview.table.rows
+    count = 0
+    for result in preview.refused:
+        original = rows[result.row - 1]
+        bad = {p.column_index for p in result.problems if p.column_index is not None}
+        problem_cell = WriteOnlyCell(ws, value="\n".join(p.text() for p in result.problems))
+        problem_cell.font = styles.PROBLEM_FONT
+        out: list[Any] = [result.row, problem_cell]
+        for index in range(len(headers)):
+            value = _plain(original[index]) if index < len(original) else ""
+            if index in bad:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.fill = styles.PROBLEM_FILL
+                cell.font = styles.PROBLEM_FONT
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        count += 1
+    styles.autofilter(ws, len(EXTRA) + len(headers), count + 1)
+    styles.a4_setup(ws, "名册导入错误报告")
+    return save_workbook(workbook, Path(target))

@@ -1,0 +1,38 @@
+"""Saving a workbook safely: to a temporary name first, then renamed into place.
+
+A cancelled or failed export leaves no half-written file, and a target still open in
+Excel (locked on Windows) gets a message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from desktop.spreadsheets.probe import SpreadsheetError
+
+
+def save_workbook(workbook: Any, target: Path) -> Path:
+    target = Path(target)
+    if target.suffix.lower() != ".xlsx":
+        raise SpreadsheetError(f"「{target.name}」的扩展名应为 .xlsx")
+    if not target.parent.exists():
+        raise SpreadsheetError(f"文件夹「{target.parent}」不存在")
+    temp = target.with_name(f".~{target.stem}.{os.getpid()}.tmp.xlsx")
+    try:
+        workbook.save(temp)
+        os.replace(temp, target)
+    except PermissionError as exc:
+        temp.unlink(missing_ok=True)
+        raise SpreadsheetError(
+            f"无法写入「{target.name}」：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。"
+            "请关闭该文件或换一个文件名后重试。"
+        ) from exc
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise SpreadsheetError(f"无法写入「{target}」：{exc.strerror or exc}") from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target

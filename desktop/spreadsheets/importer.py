@@ -1,0 +1,144 @@
+"""Roster import: ``prepare`` reads and checks (writes nothing), ``commit`` writes a preview.
+
+``commit`` refuses a preview with any refused row, takes an automatic backup, then
+inserts new members (card numbers issued, change capture by the triggers, search index
+filled) and updates existing ones in one transaction: all rows or none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.db import Database
+from desktop.errors import UnionDeskError
+from desktop.services import card_numbers, federations, members, search_index, unions
+from desktop.services.pinyin import sort_key
+from desktop.services.progress import CancelToken, ProgressFn, no_progress
+from desktop.spreadsheets import headers
+from desktop.spreadsheets.checking import ImportOptions, check_table
+from desktop.spreadsheets.preview import ImportPreview, ImportResult
+from desktop.spreadsheets.reader import RawTable, ReadOptions, read_table
+
+log = logging.getLogger(__name__)
+CHUNK = 5000
+
+
+def read(path: Path, options: ImportOptions) -> RawTable:
+    return read_table(Path(path), ReadOptions(row_limit=options.row_limit, sheet=options.sheet))
+
+
+def prepare(
+    db: Database,
+    path: Path,
+    options: ImportOptions | None = None,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    table: RawTable | None = None,
+) -> ImportPreview:
+    """Read, map and check a roster; nothing is written. Raises ``MappingNeeded``."""
+    options = options or ImportOptions()
+    progress(0, 0, "正在读取文件…")
+    if table is None:
+        table = read(path, options)
+    if cancel is not None:
+        cancel.check()
+    header = headers.detect(table.rows, options.mapping, union_given=options.union is not None)
+    headers.check_merged(header, table.merged)
+    with db.connect(write=False) as conn:
+        default_union = unions.find_by_name(conn, options.union) if options.union else None
+        preview = check_table(
+            conn, table, header, options, default_union, progress=progress, cancel=cancel
+        )
+    if header.unknown:
+        preview.notes.append(f"未导入的列：{'、'.join(header.unknown)}")
+    return preview
+
+
+def commit(
+    db: Database,
+    preview: ImportPreview,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportResult:
+    """Write a checked preview in one transaction after an automatic backup."""
+    refused = preview.count("refuse")
+    if refused:
+        raise UnionDeskError(
+            f"有 {refused} 行存在问题，为保证名册完整，本次未导入任何数据。"
+            "请按错误报告修改后重新导入。"
+        )
+    new_rows = [r for r in preview.rows if r.action == "new"]
+    updates = [r for r in preview.rows if r.action == "update"]
+    if not new_rows and not updates:
+        return ImportResult(preview.counts, "", ())
+    progress(0, 0, "正在备份数据…")
+    backup = db.backup("roster-import")
+    total = len(new_rows) + len(updates)
+    ids: list[str] = []
+    with db.connect() as conn:
+        _recheck(conn, preview)
+        rows = [dict(r.values) for r in new_rows]
+        _issue_cards(conn, rows)
+        for start in range(0, len(rows), CHUNK):
+            if cancel is not None:
+                cancel.check()
+            progress(start, total, f"正在写入第 {start + 1} 名会员…")
+            ids.extend(members.insert_rows(conn, rows[start : start + CHUNK]))
+        _apply_updates(conn, [(r.member_id or "", r.values) for r in updates])
+        if cancel is not None:
+            cancel.check()
+        progress(total, total, "正在提交…")
+    log.info("roster import: %d new, %d updated", len(new_rows), len(updates))
+    ids.extend(r.member_id or "" for r in updates)
+    return ImportResult(preview.counts, str(backup), tuple(ids))
+
+
+def _recheck(conn: Connection, preview: ImportPreview) -> None:
+    """Refuse if another import registered one of these ID numbers since the preview."""
+    numbers = [str(r.values["id_number"]) for r in preview.rows if r.action == "new"]
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+        taken = conn.execute(
+            text(f"SELECT 1 FROM members WHERE deleted = 0 AND id_number IN ({marks}) LIMIT 1"),
+            {f"p{i}": v for i, v in enumerate(chunk)},
+        ).first()
+        if taken is not None:
+            raise UnionDeskError("预览之后会员数据已有变化（可能刚导入过），请重新检查后再导入")
+
+
+def _issue_cards(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """会员证号 for new members without one, as ``members.add`` does."""
+    needing = [r for r in rows if not r.get("card_no") and r["membership_status"] != "applicant"]
+    if not needing:
+        return
+    fed = federations.require_current_id(conn)
+    prefix = str(
+        conn.execute(
+            text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": fed}
+        ).scalar_one()
+    )
+    for row, number in zip(needing, card_numbers.issue(conn, prefix, len(needing)), strict=True):
+        row["card_no"] = number
+
+
+def _apply_updates(conn: Connection, updates: list[tuple[str, dict[str, Any]]]) -> None:
+    """One executemany per set of changed columns, then the search documents."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for member_id, changes in updates:
+        values = dict(changes)
+        if "name" in values:
+            values["sort_key"] = sort_key(values["name"])
+        groups[tuple(sorted(values))].append({**values, "id": member_id})
+    for columns, params in groups.items():
+        sets = ", ".join(f"{c} = :{c}" for c in columns)
+        conn.execute(text(f"UPDATE members SET {sets} WHERE id = :id"), params)
+    for member_id, _ in updates:
+        search_index.reindex_member(conn, member_id)
