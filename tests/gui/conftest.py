@@ -16,7 +16,6 @@ from desktop.tasks import SyncTaskRunner
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
-
 # The offscreen platform plugin warns about a window-manager feature it lacks; that is
 # not our warning, every other Qt warning still fails the test.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"

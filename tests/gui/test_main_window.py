@@ -148,9 +148,9 @@ def test_invalid_id_is_rejected_inline_and_nothing_is_written(
     assert dialog.errors["id_number"].is_error
     assert "校验位错误" in dialog.errors["id_number"].text()
     assert dialog.errors["phone"].is_error
-    assert "所属工会" in dialog.errors["union_id"].text() or "工会" in dialog.errors[
-        "union_id"
-    ].text()
+    assert (
+        "所属工会" in dialog.errors["union_id"].text() or "工会" in dialog.errors["union_id"].text()
+    )
     assert not dialog.errors["name"].is_error
     assert member_rows(ctx) == before
     with ctx.db.connect(write=False) as conn:

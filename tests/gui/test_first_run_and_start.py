@@ -1,0 +1,112 @@
+"""Start-up: first-run dialog creates the federation; a bad database gives a message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.db import Database
+from desktop.services import federations, stats
+from desktop.tasks import SyncTaskRunner
+from desktop.views import app as gui_app
+from desktop.views import first_run_dialog
+from desktop.views.context import AppContext
+from desktop.views.first_run_dialog import FirstRunDialog
+from desktop.views.main_window import MainWindow
+
+from .conftest import Boxes
+
+
+@pytest.fixture
+def bare_ctx(db: Database, qapp: QApplication, boxes: Boxes) -> AppContext:
+    """A context over a database with no federation yet (a first start)."""
+    return AppContext(db, SyncTaskRunner())
+
+
+def test_first_run_creates_the_federation_then_shows_the_window(
+    qtbot: QtBot, bare_ctx: AppContext
+) -> None:
+    shown = gui_app.launch(bare_ctx)
+    assert isinstance(shown, FirstRunDialog)
+    qtbot.addWidget(shown)
+    shown.create_federation()  # empty name
+    assert shown.name_error.is_error and "名称" in shown.name_error.text()
+    assert federations.current(bare_ctx.db) is None
+
+    shown.name.insert("南山园区工会联合会")
+    shown.prefix.setText("ns")
+    shown.create_federation()
+    fed = federations.current(bare_ctx.db)
+    assert fed is not None and fed.name == "南山园区工会联合会" and fed.card_prefix == "NS"
+    holder = shown.holder  # type: ignore[attr-defined]
+    assert len(holder) == 1 and isinstance(holder[0], MainWindow)
+    qtbot.addWidget(holder[0])
+    assert holder[0].windowTitle() == "工会桌面通 — 南山园区工会联合会"
+
+
+def test_first_run_with_demo_data(
+    qtbot: QtBot, bare_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(first_run_dialog, "DEMO_MEMBERS", 300)
+    dialog = FirstRunDialog(bare_ctx)
+    qtbot.addWidget(dialog)
+    assert first_run_dialog.demo_available()
+    dialog.name.insert("演示工会联合会")
+    dialog.demo.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.create_federation()
+    figures = stats.registry_stats(bare_ctx.db)
+    assert figures.members_total == 300 and figures.unions > 0
+    fed = federations.current(bare_ctx.db)
+    assert fed is not None and fed.name == "演示工会联合会"
+
+
+def test_a_file_that_is_not_a_database_gives_a_message(tmp_path: Path, boxes: Boxes) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "uniondesk.db").write_text("这不是数据库", encoding="utf-8")
+    assert gui_app.run_gui(["--data-dir", str(data)]) == 1
+    assert boxes.kinds() == ["error"]
+    _kind, title, message = boxes.shown[0]
+    assert title == "无法打开数据库" and "不是数据库文件" in message
+    assert (data / "uniondesk.db").read_text(encoding="utf-8") == "这不是数据库"
+
+
+def test_uniondesk_shows_the_window_and_saves_a_screenshot(
+    tmp_path: Path, db: Database, qapp: QApplication
+) -> None:
+    """The real entry point in its own process (app.exec() and quit are process-wide)."""
+    federations.create(db, "截图工会联合会")
+    data_dir = db.paths.data_dir
+    db.close()
+    shot = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", gui_app.ENV_SCREENSHOT: str(shot)}
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(shot))
+    assert image.width() >= 800 and image.height() >= 500
+
+
+def test_font_is_the_bundled_cjk_font(qapp: QApplication) -> None:
+    family = gui_app.install_font(qapp)
+    assert family is not None
+    assert family in qapp.font().families()
+
+
+def test_parse_args_reads_the_screenshot_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(gui_app.ENV_SCREENSHOT, "/tmp/x.png")
+    ns = gui_app.parse_args(["--data-dir", "d"])
+    assert ns.data_dir == "d" and ns.screenshot == "/tmp/x.png"
