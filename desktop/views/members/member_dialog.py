@@ -97,8 +97,9 @@ class MemberDialog(QDialog):
             grid.addWidget(label, row, col * 2)
             grid.addLayout(cell, row, col * 2 + 1)
             row, col = (row, 1) if col == 0 else (row + 1, 0)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        for column in (1, 3):
+            grid.setColumnStretch(column, 1)
+            grid.setColumnMinimumWidth(column, 280)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -115,7 +116,7 @@ class MemberDialog(QDialog):
             hukou = self.editors["hukou_type"]
             assert isinstance(hukou, CodeCombo)
             hukou.currentIndexChanged.connect(self._suggest_migrant)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(760)
 
     def _editor(self, spec: FieldSpec) -> QWidget:
         if spec.kind == "code":
@@ -123,6 +124,10 @@ class MemberDialog(QDialog):
             return CodeCombo(spec.codes, self)
         if spec.kind == "union":
             combo = QComboBox(self)
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.addItem("（请选择）", None)
             for u in unions.list_all(self.ctx.db):
                 combo.addItem(u.name, u.id)
@@ -220,6 +225,9 @@ class MemberDialog(QDialog):
                 unplaced.append(text)
         if unplaced:
             self.general_error.show_error("；".join(unplaced))
+        # Messages wrap onto extra lines: let the dialog grow rather than clip them.
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         first = next((f for f in exc.problems if f in self.editors), None)
         if first:
             self.editors[first].setFocus()

@@ -83,7 +83,7 @@ class MembersPage(QWidget):
             mt.COL_NAME: 90,
             mt.COL_GENDER: 48,
             mt.COL_AGE: 48,
-            mt.COL_UNION: 200,
+            mt.COL_UNION: 250,
             mt.COL_ID_NUMBER: 170,
             mt.COL_PHONE: 110,
             mt.COL_CARD_NO: 150,

@@ -1,0 +1,119 @@
+"""Screenshots of the real window for the README, made offscreen from demo data.
+
+    python scripts/screenshots.py [--out docs/screenshots] [--members 5000]
+
+Writes main_window.png (the member list), member_dialog.png (a new member with a wrong
+ID check digit, showing the inline message) and first_run.png (the first-start dialog).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget  # noqa: E402
+from stdnum.cn import ric  # noqa: E402
+
+from desktop.config import resolve_paths  # noqa: E402
+from desktop.db import Database, open_database  # noqa: E402
+from desktop.services import demo, federations  # noqa: E402
+from desktop.tasks import SyncTaskRunner  # noqa: E402
+from desktop.views.app import application, install_font, save_screenshot  # noqa: E402
+from desktop.views.context import AppContext  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settle(widget: QWidget, ms: int = 150) -> None:
+    widget.show()
+    QTest.qWaitForWindowExposed(widget)
+    QTest.qWait(ms)
+
+
+def main_window_shot(ctx: AppContext, out: Path) -> None:
+    from desktop.views.main_window import MainWindow
+
+    fed = federations.current(ctx.db)
+    window = MainWindow(ctx, fed.name if fed else "")
+    window.resize(1360, 820)
+    settle(window, 400)
+    save_screenshot(window, out / "main_window.png")
+    window.close()
+
+
+def member_dialog_shot(ctx: AppContext, out: Path) -> None:
+    from desktop.views.members.member_dialog import MemberDialog
+
+    dialog = MemberDialog(ctx)
+    first17 = "44030519880612421"
+    good = ric.calc_check_digit(first17 + "0")
+    wrong = "7" if good != "7" else "3"
+    values = {"name": "陈晓明", "id_number": first17 + wrong, "phone": "1380013800"}
+    for field, value in values.items():
+        editor = dialog.editors[field]
+        assert isinstance(editor, QLineEdit)
+        editor.setText(value)
+    employer = dialog.editors["employer"]
+    assert isinstance(employer, QLineEdit)
+    employer.setText("深圳市南山区示例科技有限公司")
+    union = dialog.editors["union_id"]
+    assert isinstance(union, QComboBox)
+    union.setCurrentIndex(1)
+    dialog.save()  # refused: the messages appear under the fields
+    settle(dialog)
+    dialog.adjustSize()
+    QTest.qWait(100)
+    save_screenshot(dialog, out / "member_dialog.png")
+    dialog.close()
+
+
+def first_run_shot(out: Path, workdir: Path) -> None:
+    from desktop.views.first_run_dialog import FirstRunDialog
+
+    db = open_database(resolve_paths(workdir / "fresh"))
+    try:
+        ctx = AppContext(db, SyncTaskRunner())
+        dialog = FirstRunDialog(ctx)
+        dialog.name.setText("南山区科技园工会联合会")
+        dialog.prefix.setText("NS")
+        dialog.demo.setChecked(True)
+        settle(dialog)
+        save_screenshot(dialog, out / "first_run.png")
+        dialog.close()
+    finally:
+        db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--members", type=int, default=5000)
+    args = parser.parse_args(argv)
+    app = application()
+    install_font(app)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="uniondesk-shots-") as tmp:
+        workdir = Path(tmp)
+        db: Database = open_database(resolve_paths(workdir / "demo"))
+        try:
+            demo.fill_demo(db, members=args.members, seed=2026)
+            ctx = AppContext(db, SyncTaskRunner())
+            main_window_shot(ctx, args.out)
+            member_dialog_shot(ctx, args.out)
+        finally:
+            db.close()
+        first_run_shot(args.out, workdir)
+    for name in ("main_window.png", "member_dialog.png", "first_run.png"):
+        print(args.out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
