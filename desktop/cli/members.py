@@ -1,0 +1,206 @@
+"""``uniondesk members …``: register, edit, show, find, mark as left, delete.
+
+The ``--<field>`` options are built from ``MEMBER_FIELDS``; every rule is in
+``desktop.services.members``. ID numbers and phones are masked in every output except
+``members show --unmasked``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict, replace
+from datetime import date
+from typing import Any
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
+from desktop.services import member_queries, members, unions
+from desktop.services.member_fields import MEMBER_FIELDS
+from desktop.services.validation import mask_id_number, mask_phone
+
+# Fields with their own option names (the union is given by name, not by id).
+_SPECIAL = {"name", "id_number", "union_id"}
+LEAVE_STATUSES = ("withdrawn", "transferred_out", "expelled", "retained")
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _add_field_options(parser: argparse.ArgumentParser, *, creating: bool) -> None:
+    parser.add_argument("--name", required=creating, metavar="姓名", help="姓名")
+    parser.add_argument("--id-number", required=creating, metavar="号码", help="公民身份号码")
+    parser.add_argument("--union", required=creating, metavar="工会名称", help="所属工会的名称")
+    for spec in MEMBER_FIELDS:
+        if spec.name in _SPECIAL:
+            continue
+        parser.add_argument(_option(spec.name), dest=spec.name, metavar="值", help=spec.label)
+
+
+def _values(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        spec.name: getattr(args, spec.name)
+        for spec in MEMBER_FIELDS
+        if spec.name not in _SPECIAL and getattr(args, spec.name) is not None
+    }
+    if args.name is not None:
+        values["name"] = args.name
+    if args.id_number is not None:
+        values["id_number"] = args.id_number
+    if args.union is not None:
+        with ctx.db.connect(write=False) as conn:
+            values["union_id"] = unions.find_by_name(conn, args.union)
+    return values
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+
+
+def _add(ctx: Context, args: argparse.Namespace) -> int:
+    members.require_federation(ctx.db)
+    record, warnings = members.add(ctx.db, _values(ctx, args))
+    _warn(warnings)
+    print(record.id)
+    return 0
+
+
+def _update(ctx: Context, args: argparse.Namespace) -> int:
+    changes = _values(ctx, args)
+    if not changes:
+        print("用法错误：没有要修改的字段（例如 --phone 13800138000）", file=sys.stderr)
+        return 2
+    record, warnings = members.update(ctx.db, args.id, changes)
+    _warn(warnings)
+    print(f"已更新会员 {record.id}")
+    return 0
+
+
+def _delete(ctx: Context, args: argparse.Namespace) -> int:
+    members.delete(ctx.db, args.id)
+    print(f"已删除会员 {args.id}")
+    return 0
+
+
+def _show(ctx: Context, args: argparse.Namespace) -> int:
+    record = members.get(ctx.db, args.id)
+    if not args.unmasked:
+        record = replace(
+            record, id_number=mask_id_number(record.id_number), phone=mask_phone(record.phone)
+        )
+    if args.json:
+        print_json(record)
+        return 0
+    labels = {spec.name: spec.label for spec in MEMBER_FIELDS}
+    codes = {spec.name: spec.codes for spec in MEMBER_FIELDS if spec.codes is not None}
+    labels.update(
+        id="会员编号", union_name="所属工会", gender="性别", birth_date="出生日期",
+        left_on="离会日期", leave_reason="离会原因", photo="照片",
+    )  # fmt: skip
+    for key, value in asdict(record).items():
+        if key == "union_id" or value is None:
+            continue
+        if key == "gender":
+            value = GENDER.label(value)
+        elif key in codes:
+            value = codes[key].label(value)
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
+        print(f"{labels.get(key, key)}：{value}")
+    return 0
+
+
+def _row_json(row: member_queries.MemberRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "gender": row.gender,
+        "birth_date": row.birth_date,
+        "union_name": row.union_name,
+        "id_number": row.id_number_masked,
+        "phone": row.phone_masked,
+        "card_no": row.card_no,
+        "membership_status": row.membership_status,
+        "joined_on": row.joined_on,
+        "is_migrant_worker": row.is_migrant_worker,
+    }
+
+
+def _find(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        rows = member_queries.find(conn, args.query, args.limit)
+    if args.json:
+        print_json([_row_json(r) for r in rows])
+        return 0
+    if not rows:
+        print("没有找到匹配的会员。")
+    for r in rows:
+        status = MEMBERSHIP_STATUS.label(r.membership_status)
+        print(
+            f"{r.id}  {r.name}  {r.id_number_masked}  {r.phone_masked or '-'}  "
+            f"{r.card_no or '-'}  {r.union_name}  {status}"
+        )
+    return 0
+
+
+def _leave(ctx: Context, args: argparse.Namespace) -> int:
+    record = members.mark_left(ctx.db, args.id, args.status, on=args.on, reason=args.reason)
+    label = MEMBERSHIP_STATUS.label(record.membership_status)
+    print(f"已将会员 {record.id} 的会籍状态改为「{label}」")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from exc
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"应为整数：{text}") from exc
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("应在 1 到 10000 之间")
+    return value
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("members", help="会员")
+    verbs = p.add_subparsers(dest="verb", metavar="<操作>", required=True)
+
+    v = verbs.add_parser("add", help="登记会员（输出新会员编号）")
+    _add_field_options(v, creating=True)
+    v.set_defaults(handler=_add)
+
+    v = verbs.add_parser("update", help="修改会员信息")
+    v.add_argument("id", metavar="会员编号")
+    _add_field_options(v, creating=False)
+    v.set_defaults(handler=_update)
+
+    v = verbs.add_parser("delete", help="删除误录的会员（离会请用 leave）")
+    v.add_argument("id", metavar="会员编号")
+    v.set_defaults(handler=_delete)
+
+    v = verbs.add_parser("show", help="查看会员")
+    v.add_argument("id", metavar="会员编号")
+    v.add_argument("--unmasked", action="store_true", help="显示完整身份证号和手机号")
+    add_json_flag(v)
+    v.set_defaults(handler=_show)
+
+    v = verbs.add_parser("find", help="搜索会员（姓名、拼音、身份证尾号、手机号、会员证号）")
+    v.add_argument("query", metavar="查询")
+    v.add_argument("--limit", type=_limit, default=50, metavar="N", help="最多显示条数")
+    add_json_flag(v)
+    v.set_defaults(handler=_find)
+
+    v = verbs.add_parser("leave", help="会员离会或保留会籍（记录保留）")
+    v.add_argument("id", metavar="会员编号")
+    v.add_argument("--status", required=True, choices=LEAVE_STATUSES, help="离会类型")
+    v.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
+    v.add_argument("--reason", metavar="原因", help="离会原因")
+    v.set_defaults(handler=_leave)

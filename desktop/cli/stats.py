@@ -1,0 +1,55 @@
+"""``uniondesk stats`` (registry figures) and ``uniondesk check`` (integrity)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.models.codes import MEMBERSHIP_STATUS
+from desktop.services import integrity, stats
+
+
+def _stats(ctx: Context, args: argparse.Namespace) -> int:
+    figures = stats.registry_stats(ctx.db)
+    if args.json:
+        print_json(figures)
+        return 0
+    print(f"工会：{figures.unions} 个")
+    print(f"会员：{figures.members_total} 人（在会及保留会籍 {figures.members_current} 人）")
+    for status, count in sorted(figures.by_status.items()):
+        print(f"  {MEMBERSHIP_STATUS.label(status)}：{count}")
+    print(f"农民工会员：{figures.migrant_workers} 人")
+    print(f"女性会员：{figures.female} 人")
+    return 0
+
+
+def _check(ctx: Context, args: argparse.Namespace) -> int:
+    report = integrity.check(ctx.db, rebuild_search=args.rebuild_search)
+    if args.json:
+        print_json({"ok": report.ok, **asdict(report)})
+        return 0 if report.ok else 1
+    if report.rebuilt_search is not None:
+        print(f"已重建搜索索引：{report.rebuilt_search} 名会员")
+    print(f"会员 {report.members} 人，搜索索引 {report.search_documents} 条，本机修改记录 "
+          f"{report.own_changes} 条")  # fmt: skip
+    if report.ok:
+        print("检查通过，未发现问题。")
+        return 0
+    for problem in report.problems:
+        print(f"问题：{problem.message}")
+        if problem.member_ids:
+            print("  涉及会员编号：" + "、".join(problem.member_ids))
+    return 1
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("stats", help="登记库统计")
+    add_json_flag(p)
+    p.set_defaults(handler=_stats)
+
+    p = sub.add_parser("check", help="检查数据库完整性（发现问题时退出码为 1）")
+    p.add_argument("--rebuild-search", action="store_true", help="先重建会员搜索索引")
+    add_json_flag(p)
+    p.set_defaults(handler=_check)

@@ -1,0 +1,163 @@
+"""``uniondesk check``: is the database sound, and do its derived parts agree with the data?
+
+Read-only by default. Each finding names the member records concerned by their UUIDs —
+never by ID number or phone, which must not end up in logs or support e-mails. The
+search index is derived data: ``rebuild_search`` recreates it (one transaction) before
+the checks run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, text
+
+from desktop.db import Database
+from desktop.services import search_index
+
+LISTED = 20  # member ids shown per finding; the count is always complete
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    message: str
+    member_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    problems: list[Problem]
+    members: int
+    search_documents: int
+    own_changes: int
+    rebuilt_search: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _sqlite(conn: Connection, problems: list[Problem]) -> None:
+    rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+    if rows != ["ok"]:
+        problems.append(
+            Problem("integrity_check", "SQLite 完整性检查发现损坏：" + "；".join(rows[:10]))
+        )
+    fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if fk:
+        tables = sorted({str(r[0]) for r in fk})
+        problems.append(
+            Problem(
+                "foreign_key_check",
+                f"有 {len(fk)} 条记录引用了不存在的上级记录（表：{'、'.join(tables)}）",
+            )
+        )
+
+
+def _search(conn: Connection, problems: list[Problem]) -> tuple[int, int]:
+    live = int(conn.execute(text("SELECT count(*) FROM members WHERE deleted = 0")).scalar_one())
+    docs = int(conn.exec_driver_sql("SELECT count(*) FROM member_search").scalar_one())
+    missing = [
+        str(r[0])
+        for r in conn.exec_driver_sql(
+            "SELECT id FROM members WHERE deleted = 0 AND rowid NOT IN "
+            "(SELECT rowid FROM member_search)"
+        )
+    ]
+    stale = int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM member_search WHERE rowid NOT IN "
+            "(SELECT rowid FROM members WHERE deleted = 0)"
+        ).scalar_one()
+    )
+    if missing:
+        problems.append(
+            Problem(
+                "search_missing",
+                f"搜索索引缺少 {len(missing)} 名会员（可用 check --rebuild-search 重建）",
+                missing[:LISTED],
+            )
+        )
+    if stale:
+        problems.append(
+            Problem(
+                "search_stale",
+                f"搜索索引中有 {stale} 条记录对应的会员已删除或不存在"
+                "（可用 check --rebuild-search 重建）",
+            )
+        )
+    return live, docs
+
+
+def _sync_counters(conn: Connection, problems: list[Problem]) -> int:
+    node_id, counter = conn.execute(
+        text("SELECT node_id, counter FROM sync_clock WHERE id = 1")
+    ).one()
+    count, low, high = conn.execute(
+        text("SELECT count(*), min(counter), max(counter) FROM sync_change WHERE node_id = :n"),
+        {"n": node_id},
+    ).one()
+    count = int(count)
+    gap = bool(count) and (int(low) != 1 or int(high) != count)
+    if gap or int(counter) != int(high or 0):
+        problems.append(
+            Problem(
+                "sync_counters",
+                f"本机修改记录编号不连续：共 {count} 条，编号 {low or 0}–{high or 0}，"
+                f"时钟计数 {counter}。同步可能遗漏修改，请联系技术支持",
+            )
+        )
+    return count
+
+
+def _duplicates(conn: Connection, column: str, label: str, problems: list[Problem]) -> None:
+    groups = conn.exec_driver_sql(
+        f"SELECT group_concat(id, ' ') FROM members WHERE deleted = 0 AND {column} IS NOT NULL "
+        f"AND {column} <> '' GROUP BY {column} HAVING count(*) > 1"
+    ).all()
+    if groups:
+        ids = [member for g in groups for member in str(g[0]).split()]
+        problems.append(
+            Problem(
+                f"duplicate_{column}",
+                f"有 {len(groups)} 个{label}被多名会员共用"
+                f"（涉及 {len(ids)} 名会员，按会员编号列出）",
+                ids[:LISTED],
+            )
+        )
+
+
+def _deleted_unions(conn: Connection, problems: list[Problem]) -> None:
+    ids = [
+        str(r[0])
+        for r in conn.exec_driver_sql(
+            "SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id "
+            "WHERE m.deleted = 0 AND u.deleted = 1"
+        )
+    ]
+    if ids:
+        problems.append(
+            Problem(
+                "deleted_union",
+                f"有 {len(ids)} 名会员所属的工会已被删除，请把他们转到其他工会",
+                ids[:LISTED],
+            )
+        )
+
+
+def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
+    """Run every check; ``rebuild_search`` first recreates the member search index."""
+    rebuilt = None
+    if rebuild_search:
+        with db.connect() as conn:
+            rebuilt = search_index.rebuild(conn)
+    problems: list[Problem] = []
+    with db.connect(write=False) as conn:
+        _sqlite(conn, problems)
+        live, docs = _search(conn, problems)
+        own = _sync_counters(conn, problems)
+        _duplicates(conn, "id_number", "身份证号", problems)
+        _duplicates(conn, "card_no", "会员证号", problems)
+        _deleted_unions(conn, problems)
+    return IntegrityReport(problems, live, docs, own, rebuilt)
