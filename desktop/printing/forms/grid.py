@@ -94,8 +94,9 @@ class Sheet:
             return
         pad = 1.5 * mm
         size = LABEL_SIZE if cell.label else VALUE_SIZE
-        # Numbers and codes (no CJK) are never broken over two lines.
-        lines = 2 if any(ord(ch) >= 0x2E80 for ch in cell.text) else 1
+        # Numbers, codes and ordinary names are never broken over two lines; long
+        # Chinese text (union names, causes) is.
+        lines = 2 if len(cell.text) > 10 and any(ord(ch) >= 0x2E80 for ch in cell.text) else 1
         fit = fit_text(self.f, cell.text, w - 2 * pad, size, 6, max_lines=lines, max_h=h - pad)
         block = fit.size * 1.15 * len(fit.lines)
         ytop = top - (h - block) / 2 - fit.size * 0.08

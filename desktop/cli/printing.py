@@ -1,0 +1,115 @@
+"""``uniondesk print cards|form …`` and ``uniondesk card verify PAYLOAD``.
+
+Thin: loads records in one read transaction, renders outside it, prints warnings (which
+name members, for the clerk at the terminal; logs carry UUIDs only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.errors import UnionDeskError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("print", help="打印会员卡和表格（生成 PDF）")
+    verbs = p.add_subparsers(dest="verb", metavar="<对象>", parser_class=type(p))
+    verbs.required = True
+
+    cards = verbs.add_parser("cards", help="会员卡：A4 十卡（带裁切线）或单卡")
+    cards.add_argument("out", help="输出 PDF 文件")
+    who = cards.add_mutually_exclusive_group(required=True)
+    who.add_argument("--union", help="该基层工会全部在会会员（工会全称）")
+    who.add_argument("--member", action="append", metavar="UUID", help="会员编号，可重复")
+    cards.add_argument("--layout", choices=("single", "sheet"), default="sheet",
+                       help="sheet：A4 每页 10 张（默认）；single：每页一张（制卡机）")
+    cards.add_argument("--allow-missing-glyphs", action="store_true",
+                       help="字体缺字时用〓标出并继续（默认停止并报告）")
+    add_json_flag(cards)
+    cards.set_defaults(handler=_cards)
+
+    form = verbs.add_parser("form", help="表格：入会申请书、登记表、困难职工、签到表、转接单")
+    form.add_argument("kind", choices=("application", "registration", "hardship",
+                                       "attendance", "transfer"))
+    form.add_argument("out", help="输出 PDF 文件")
+    subject = form.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--member", metavar="UUID", help="会员编号（预填该会员信息）")
+    subject.add_argument("--activity", metavar="UUID", help="活动编号（签到表）")
+    subject.add_argument("--blank", action="store_true", help="打印空白表")
+    form.add_argument("--unmasked", action="store_true",
+                      help="显示完整身份证号和手机号（默认打码）")
+    form.add_argument("--allow-missing-glyphs", action="store_true",
+                      help="字体缺字时用〓标出并继续")
+    form.set_defaults(handler=_form)
+
+    card = sub.add_parser("card", help="会员卡核验")
+    card_verbs = card.add_subparsers(dest="verb", metavar="<操作>", parser_class=type(card))
+    card_verbs.required = True
+    verify = card_verbs.add_parser("verify", help="核验会员卡二维码内容是否被伪造或改动")
+    verify.add_argument("payload", help="扫码得到的文字（UD1:…）")
+    add_json_flag(verify)
+    verify.set_defaults(handler=_verify)
+
+
+def _cards(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.cards import render_cards
+    from desktop.printing.records import load_cards
+
+    with ctx.db.connect(write=False) as conn:
+        batch = load_cards(conn, union_name=args.union, member_ids=args.member)
+    warnings = batch.warnings + render_cards(
+        batch.records, args.out, layout=args.layout,
+        allow_missing_glyphs=args.allow_missing_glyphs,
+    )
+    if args.json:
+        print_json({"out": args.out, "cards": len(batch.records),
+                    "warnings": [w.message for w in warnings]})
+    else:
+        for w in warnings:
+            print(f"注意：{w.message}", file=sys.stderr)
+        print(f"已生成 {len(batch.records)} 张会员卡：{args.out}")
+    return 0
+
+
+def _form(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.forms import data as fd
+    from desktop.printing.forms.render import FORM_TITLES, FormData, blank, render_form
+
+    kind = args.kind
+    payload: FormData
+    if args.blank:
+        payload = blank(kind)
+    elif kind == "attendance":
+        if not args.activity:
+            raise UnionDeskError("签到表需要指定活动（--activity），或用 --blank 打印空白表。")
+        with ctx.db.connect(write=False) as conn:
+            payload = fd.load_attendance(conn, args.activity, unmasked=args.unmasked)
+    else:
+        if not args.member:
+            raise UnionDeskError(
+                f"「{FORM_TITLES[kind]}」需要指定会员（--member），或用 --blank 打印空白表。"
+            )
+        with ctx.db.connect(write=False) as conn:
+            if kind == "hardship":
+                payload = fd.load_hardship(conn, args.member, unmasked=args.unmasked)
+            elif kind == "transfer":
+                payload = fd.load_transfer(conn, args.member, unmasked=args.unmasked)
+            else:
+                payload = fd.load_member(conn, args.member, unmasked=args.unmasked)
+    render_form(kind, payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
+    print(f"已生成{FORM_TITLES[kind]}：{args.out}")
+    return 0
+
+
+def _verify(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.verify_card import check_card
+
+    result = check_card(ctx.db, args.payload)
+    if args.json:
+        print_json(result)
+    else:
+        print(result.summary)
+    return 0 if result.valid else 1
