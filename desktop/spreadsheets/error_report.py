@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from desktop.spreadsheets import styles
-from desktop.spreadsheets.files import save_workbook
+from desktop.spreadsheets.files import check_target, save_workbook
 from desktop.spreadsheets.preview import ImportPreview
 
 EXTRA = ("原表行号", "问题说明")
@@ -28,6 +28,7 @@ def _plain(value: Any) -> Any:
 
 
 def write_error_report(preview: ImportPreview, target: Path) -> Path:
+    check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("导入错误")
     headers = preview.header.headers

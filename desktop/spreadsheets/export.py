@@ -32,7 +32,7 @@ from desktop.services.member_queries import MemberFilter
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import mask_id_number, mask_phone
 from desktop.spreadsheets import styles
-from desktop.spreadsheets.files import save_workbook
+from desktop.spreadsheets.files import check_target, save_workbook
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ def export_members(
     cancel: CancelToken | None = None,
 ) -> ExportResult:
     flt = flt or MemberFilter()
+    check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(SHEET_TITLE)
     labels = [label for label, _ in COLUMNS]

@@ -13,12 +13,22 @@ from typing import Any
 from desktop.spreadsheets.probe import SpreadsheetError
 
 
-def save_workbook(workbook: Any, target: Path) -> Path:
+def check_target(target: Path) -> Path:
+    """Refuse a target we cannot write before spending time on the rows."""
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
         raise SpreadsheetError(f"「{target.name}」的扩展名应为 .xlsx")
-    if not target.parent.exists():
+    if not target.parent.is_dir():
         raise SpreadsheetError(f"文件夹「{target.parent}」不存在")
+    return target
+
+
+def save_workbook(workbook: Any, target: Path) -> Path:
+    try:
+        target = check_target(target)
+    except SpreadsheetError:
+        workbook.close()
+        raise
     temp = target.with_name(f".~{target.stem}.{os.getpid()}.tmp.xlsx")
     try:
         workbook.save(temp)

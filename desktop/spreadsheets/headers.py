@@ -149,7 +149,9 @@ def detect(
         score = _score(row, overrides)
         if score > best_score:
             best, best_score = index, score
-    if best < 0 or best_score < 2:
+    # One recognised name in a row of several labels is still a header: ask for the rest.
+    filled = sum(1 for c in rows[best] if isinstance(c, str) and c.strip()) if best >= 0 else 0
+    if best < 0 or (best_score < 2 and filled < 2):
         raise UnionDeskError(
             "找不到表头：前 30 行里没有一行同时包含「姓名」「身份证号」等列名。"
             "请确认第一张可见工作表是会员名册，表头写在一行里（例如：姓名、身份证号、所属工会、手机号），"

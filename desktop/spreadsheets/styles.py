@@ -55,7 +55,7 @@ def width_for(label: str, kind: str) -> float:
 
 
 def a4_setup(ws: Any, title: str, *, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
