@@ -1,1 +1,65 @@
-"""Benchmarks: one script per figure; ``python -m benchmarks.<name>``."""
+"""One script per speed figure of an issue; ``python -m benchmarks`` runs them all.
+
+Each prints ``BENCH <figure> project=<s> baseline=<s> ratio=<project/baseline>
+goal=<≤ or ≥ value> <MET|MISSED>`` and builds its own data in a temp dir.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def bench_line(
+    figure: str,
+    project: float,
+    baseline: float,
+    goal_op: str,
+    goal: float,
+    value: float | None = None,
+) -> str:
+    """``value`` is what the goal applies to (default: the ratio)."""
+    ratio = project / baseline if baseline else float("inf")
+    checked = ratio if value is None else value
+    met = checked <= goal if goal_op == "≤" else checked >= goal
+    return (
+        f"BENCH {figure} project={project:.4f} baseline={baseline:.4f} ratio={ratio:.4f} "
+        f"goal={goal_op}{goal:g} {'MET' if met else 'MISSED'}"
+    )  # fmt: skip
+
+
+def cache_dir(members: int, seed: int) -> Path:
+    """Where the demo database of this size and seed is kept between benchmark scripts."""
+    return Path(tempfile.gettempdir()) / f"uniondesk-bench-{members}-{seed}"
+
+
+def cached_database(members: int, seed: int) -> Path:
+    """A data dir holding a filled demo database (built once per size and seed)."""
+    from desktop.config import resolve_paths
+    from desktop.db import open_database
+    from desktop.services import demo
+
+    folder = cache_dir(members, seed)
+    if (folder / "complete").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    db = open_database(resolve_paths(folder))
+    try:
+        demo.fill_demo(db, members=members, seed=seed)
+    finally:
+        db.close()
+    (folder / "complete").write_text("ok")
+    return folder
+
+
+def remember(folder: Path, members: int, seed: int) -> None:
+    """Keep a database just built by a benchmark as the cache for this size and seed."""
+    target = cache_dir(members, seed)
+    if (target / "complete").exists() or folder == target:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(folder, target)
+    (target / "complete").write_text("ok")
+    os.sync()
