@@ -148,7 +148,8 @@ def lost_values(db: Database) -> list[tuple[str, str, str, int]]:
             )
         }
         rows = {
-            str(r[0]): r for r in conn.exec_driver_sql("SELECT id, name, phone, deleted FROM members")
+            str(r[0]): r
+            for r in conn.exec_driver_sql("SELECT id, name, phone, deleted FROM members")
         }
     writes: dict[tuple[str, str], list[tuple[int, str, int, int, Any]]] = {}
     for node, counter, hlc, ctx, tbl, row_id, fields in _log(db):

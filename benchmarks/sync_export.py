@@ -1,0 +1,123 @@
+"""Sync figures: full export of 100k members, its size, applying it, incremental 1k.
+
+python -m benchmarks.sync_export [--members N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import zstandard
+from sqlalchemy import insert, text
+
+from desktop.config import Paths
+from desktop.db import open_database
+from desktop.models import Federation, Member, Union
+from desktop.models.base import new_id
+from desktop.sync import export as ex
+from desktop.sync import importer, trust
+from desktop.sync.identity import fingerprint
+
+
+def line(figure: str, project: float, baseline: float, goal: float) -> None:
+    ratio = project / baseline if baseline else float("inf")
+    ok = "MET" if ratio <= goal else "MISSED"
+    print(
+        f"BENCH {figure} project={project:.3f} baseline={baseline:.3f} "
+        f"ratio={ratio:.3f} goal=≤{goal} {ok}"
+    )
+
+
+def enrol(db, other, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    with other.connect(write=False) as conn:
+        card = trust.key_card(conn)
+        fp = fingerprint(trust.self_keys(conn)[1])
+    path = folder / f"{id(other)}.udkey"
+    path.write_bytes(card)
+    with db.connect() as conn:
+        trust.enrol(conn, path, fp)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        a = open_database(Paths(root / "a"))
+        b = open_database(Paths(root / "b"))
+        enrol(a, b, root)
+        enrol(b, a, root)
+        fid, uid = new_id(), new_id()
+        rows = [
+            {
+                "id": new_id(),
+                "union_id": uid,
+                "name": f"会员{i:06d}",
+                "id_number": f"11010119900307{i % 10000:04d}",
+                "phone": f"138{i:08d}",
+                "membership_status": "active",
+                "employer": "某某科技有限公司",
+                "sort_key": "",
+            }
+            for i in range(args.members)
+        ]
+        with a.connect() as conn:
+            conn.execute(insert(Federation), [{"id": fid, "name": "联合会", "card_prefix": "T"}])
+            conn.execute(
+                insert(Union), [{"id": uid, "federation_id": fid, "name": "甲", "sort_key": ""}]
+            )
+            for i in range(0, len(rows), 10_000):
+                conn.execute(insert(Member), rows[i : i + 10_000])
+        pkg = root / "full.udsync"
+        t0 = time.perf_counter()
+        ex.export(a, pkg, full=True)
+        export_s = time.perf_counter() - t0
+        # baseline: the same rows as JSON, zstd-compressed
+        with a.connect(write=False) as conn:
+            data = [dict(r._mapping) for r in conn.execute(text("SELECT * FROM members"))]
+        t0 = time.perf_counter()
+        blob = zstandard.ZstdCompressor(level=3).compress(
+            json.dumps(data, ensure_ascii=False, default=str).encode()
+        )
+        base_s = time.perf_counter() - t0
+        line("sync_full_export_100k_seconds_vs_3s", export_s, 3.0, 1.0)
+        print(f"  (zstd JSON baseline took {base_s:.3f}s)")
+        line("sync_package_size_vs_zstd_json", pkg.stat().st_size, len(blob), 1.1)
+        t0 = time.perf_counter()
+        importer.import_file(b, pkg)
+        apply_s = time.perf_counter() - t0
+        raw = sqlite3.connect(root / "raw.db")
+        raw.execute("CREATE TABLE members (" + ", ".join(f'"{k}"' for k in data[0]) + ")")
+        cols = list(data[0])
+        t0 = time.perf_counter()
+        raw.executemany(
+            f"INSERT INTO members VALUES ({', '.join('?' for _ in cols)})",
+            [tuple(str(d[c]) if d[c] is not None else None for c in cols) for d in data],
+        )
+        raw.commit()
+        raw_s = time.perf_counter() - t0
+        line("sync_apply_100k_vs_executemany", apply_s, raw_s, 5.0)
+        # incremental: 1k edits on A, export + import on B
+        with a.connect() as conn:
+            for r in rows[:1000]:
+                conn.execute(
+                    text("UPDATE members SET phone = '13999999999' WHERE id = :i"), {"i": r["id"]}
+                )
+        inc = root / "inc.udsync"
+        t0 = time.perf_counter()
+        ex.export(a, inc, to=None)
+        importer.import_file(b, inc)
+        inc_s = time.perf_counter() - t0
+        line("sync_incremental_1k_export_import_vs_1s", inc_s, 1.0, 1.0)
+        a.close()
+        b.close()
+
+
+if __name__ == "__main__":
+    main()
