@@ -122,7 +122,9 @@ def ensure_identity(conn: Connection, name: str = "") -> str:
 def rotate_identity(conn: Connection, reason: str) -> str:
     """Retire the current node id and continue under a new one (counters start afresh).
 
-    Changes written under the old id stay in the log under that id; peers keep them.
+    Changes written under the old id stay in the log under that id; the old keys are
+    kept (never used for new writes) so changes not yet exported can still be sealed and
+    signed as the old node's segments.
     """
     old = conn.execute(text("SELECT node_id, ctx FROM sync_clock WHERE id = 1")).one()
     old_id = str(old[0])
@@ -132,8 +134,8 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     keys = _store_new_identity(conn, str(name or ""))
     conn.execute(
         text(
-            "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new, "
-            "sign_private = NULL, box_private = NULL WHERE node_id = :old"
+            "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new "
+            "WHERE node_id = :old"
         ),
         {"at": datetime.now(UTC).replace(tzinfo=None), "new": keys.node_id, "old": old_id},
     )
