@@ -52,7 +52,7 @@ def synced_tables() -> dict[str, frozenset[str]]:
     for mapper in Base.registry.mappers:
         cls = mapper.class_
         if getattr(cls, "__synced__", False):
-            table = mapper.local_table
+            table = cls.__table__
             local = frozenset(c.name for c in table.columns if c.info.get("sync") is False)
             result[str(table.name)] = local
     return result

@@ -274,7 +274,7 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
                 "sort_key": sort_key(row["name"]),
             }
         )
-    conn.execute(insert(Member.__table__), prepared)
+    conn.execute(insert(Member), prepared)
     new_rows = conn.execute(
         text(
             "SELECT rowid, name, id_number, phone, card_no FROM members WHERE rowid > :s "
