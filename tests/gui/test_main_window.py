@@ -99,7 +99,9 @@ def test_search_box_filters_after_typing_pauses(
     assert names(page) == ["王五"]
     page.search.clear()
     page.search.flush()
-    page.union_filter.setCurrentIndex(page.union_filter.findData(registry["甲公司工会"]))
+    assert not page.union_filter.loaded  # the first screen does not list the unions
+    page.union_filter.select_union(registry["甲公司工会"])
+    assert page.union_filter.currentText() == "甲公司工会（2）"
     assert names(page) == ["李四", "张三"]
 
 

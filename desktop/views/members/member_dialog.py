@@ -226,7 +226,9 @@ class MemberDialog(QDialog):
         if unplaced:
             self.general_error.show_error("；".join(unplaced))
         # Messages wrap onto extra lines: let the dialog grow rather than clip them.
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         first = next((f for f in exc.problems if f in self.editors), None)
         if first:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
-from desktop.services import member_queries, members, unions
+from desktop.services import member_queries, members
 from desktop.services.member_queries import MemberFilter, MemberRow
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import member_table as mt
@@ -28,6 +28,7 @@ from desktop.views.qtmodels.member_table import MemberTableModel
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.search_box import SearchBox
+from desktop.views.widgets.union_combo import UnionFilterCombo
 
 _STATUS_CHOICES = [
     ("current", "在会会员（含保留会籍）"),
@@ -51,7 +52,7 @@ class MembersPage(QWidget):
 
         self.search = SearchBox(self)
         self.search.setPlaceholderText("搜索：姓名、拼音（如 zs）、身份证后 4 位、手机号、会员证号")
-        self.union_filter = QComboBox(self)
+        self.union_filter = UnionFilterCombo(ctx.db, self)
         self.union_filter.setMinimumContentsLength(12)
         self.union_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -59,7 +60,6 @@ class MembersPage(QWidget):
         self.status_filter = CodeCombo(_STATUS_CHOICES, self, blank=None)
         self.migrant_filter = CodeCombo(_MIGRANT_CHOICES, self, blank=None)
         self.age_filter = CodeCombo(_AGE_CHOICES, self, blank=None)
-        self._fill_unions()
 
         self.add_button = QPushButton("新增会员", self)
         self.edit_button = QPushButton("编辑", self)
@@ -129,22 +129,12 @@ class MembersPage(QWidget):
 
     # ---- filters ---------------------------------------------------------------------
 
-    def _fill_unions(self) -> None:
-        chosen = self.union_filter.currentData()
-        self.union_filter.blockSignals(True)
-        self.union_filter.clear()
-        self.union_filter.addItem("全部工会", None)
-        for u in unions.list_all(self.ctx.db):
-            self.union_filter.addItem(u.name, u.id)
-        self.union_filter.setCurrentIndex(max(self.union_filter.findData(chosen), 0))
-        self.union_filter.blockSignals(False)
-
     def current_filter(self) -> MemberFilter:
         status = self.status_filter.code()
         migrant = self.migrant_filter.code()
         age = self.age_filter.code()
         return MemberFilter(
-            union_id=self.union_filter.currentData(),
+            union_id=self.union_filter.union_id(),
             status=None if status == "all" else status,
             migrant=None if migrant == "all" else migrant == "yes",
             age_band=None if age == "all" else age,
@@ -165,7 +155,8 @@ class MembersPage(QWidget):
     # ---- area protocol ---------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._fill_unions()
+        if self.union_filter.loaded:
+            self.union_filter.reload()
         self.model.refresh()
         self.update_count()
 
@@ -173,8 +164,7 @@ class MembersPage(QWidget):
         """Click-throughs: union_id, status, migrant (bool), age_band, search."""
         self._building = True
         if "union_id" in params:
-            found = self.union_filter.findData(params["union_id"])
-            self.union_filter.setCurrentIndex(max(found, 0))
+            self.union_filter.select_union(params["union_id"])
         if "status" in params:
             self.status_filter.set_code(params["status"] or "all")
         if "migrant" in params:
@@ -227,7 +217,7 @@ class MembersPage(QWidget):
         from desktop.views.members.member_dialog import MemberDialog
 
         dialog = MemberDialog(self.ctx, parent=self)
-        union_id = self.union_filter.currentData()
+        union_id = self.union_filter.union_id()
         if union_id:
             dialog.set_value("union_id", union_id)
         self._open(dialog)
