@@ -8,7 +8,7 @@ messages for database duplicates are the service's own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -133,21 +133,23 @@ def _strip_label(message: str, field_name: str) -> str:
     return message
 
 
-def _parse(spec_kind: str, field_name: str, value: Any) -> Any:
-    """One cell as service input; ``CellError`` for what cannot be read."""
-    if cells.is_blank(value):
-        return None
+def _parser(spec_kind: str, field_name: str) -> Callable[[Any], Any]:
+    """The cell reader of one column (chosen once, not per cell); ``CellError`` if unreadable."""
     if spec_kind == "id_number":
-        return cells.as_id_number(value)
+        return cells.as_id_number
     if spec_kind == "phone" or field_name == "card_no":
-        return cells.as_identifier(value) or None
+        return lambda v: cells.as_identifier(v) or None
     if spec_kind == "date":
-        return cells.as_date(value)
+        return cells.as_date
     if spec_kind == "bool":
-        return cells.as_bool_text(value) or None
+        return lambda v: cells.as_bool_text(v) or None
     if spec_kind == "code":
-        return cells.fold(cells.as_text(value)) or None
-    return cells.as_text(value) or None
+        return lambda v: cells.fold(cells.as_text(v)) or None
+    return lambda v: cells.as_text(v) or None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and cells.is_blank(value))
 
 
 class RowChecker:
@@ -166,7 +168,9 @@ class RowChecker:
         self.ctx = ctx
         self.seen_ids: dict[str, int] = {}
         self.seen_cards: dict[str, int] = {}
-        self.kinds = {f: FIELDS_BY_NAME[f].kind for f in header.columns}
+        self.parsers = [
+            (f, col, _parser(FIELDS_BY_NAME[f].kind, f)) for f, col in header.columns.items()
+        ]
 
     def problem(self, row: int, field_name: str, message: str) -> Problem:
         col = self.header.columns.get(field_name)
@@ -185,13 +189,17 @@ class RowChecker:
         problems: list[Problem] = []
         row_no = index + 1
         formulas = self.table.formulas
-        for field_name, col in self.header.columns.items():
-            value = cells_in_row[col] if col < len(cells_in_row) else None
+        width = len(cells_in_row)
+        for field_name, col, parse in self.parsers:
+            value = cells_in_row[col] if col < width else None
             if formulas and (index, col) in formulas:
                 problems.append(self.problem(row_no, field_name, FORMULA_MESSAGE))
                 continue
+            if _blank(value):
+                parsed[field_name] = None
+                continue
             try:
-                parsed[field_name] = _parse(self.kinds[field_name], field_name, value)
+                parsed[field_name] = parse(value)
             except cells.CellError as exc:
                 problems.append(self.problem(row_no, field_name, str(exc)))
         return parsed, problems

@@ -56,6 +56,7 @@ IGNORED = (
     "问题说明",
 )
 HEADER_SCAN_ROWS = 30
+SKIP = "-"  # a mapping target meaning "do not import this column"
 REQUIRED = ("name", "id_number")
 
 
@@ -128,7 +129,7 @@ def _score(row: Sequence[Any], overrides: Mapping[str, str]) -> int:
     for cell in row:
         key = header_key(cell)
         found = overrides.get(fold(str(cell or ""))) or _LOOKUP.get(key)
-        if found:
+        if found and found != SKIP:
             fields.add(found)
     return len(fields)
 
@@ -141,7 +142,7 @@ def detect(
 ) -> HeaderMap:
     """The header row (the best-scoring of the first rows) and its column mapping."""
     overrides = {
-        fold(k): v if v in FIELDS_BY_NAME else _LOOKUP.get(header_key(v), v)
+        fold(k): v if v in FIELDS_BY_NAME or v == SKIP else _LOOKUP.get(header_key(v), v)
         for k, v in (overrides or {}).items()
     }
     best, best_score = -1, 0
@@ -165,6 +166,8 @@ def detect(
         if not header:
             continue
         field_name = overrides.get(header) or _LOOKUP.get(header_key(header))
+        if field_name == SKIP:
+            continue
         if field_name is None:
             if header_key(header) not in _IGNORED:
                 unknown.append(header)

@@ -1,0 +1,175 @@
+"""BENCH roster_import: a 100k-row .xlsx roster imported vs python-calamine reading it.
+
+Builds its own roster (valid ID numbers from stdnum's check digit, not Faker per row)
+and an empty registry in a temp dir. The project figure is ``importer.prepare`` +
+``importer.commit``: read, header detection, normalisation, every row through
+``members.validate``, the duplicate checks against the file and the database, the
+automatic backup, card numbers, and the insert with change capture and search index.
+The baseline is python-calamine alone reading the same sheet into Python lists.
+Goals: ≤ 2.5× the baseline; peak RSS of the import < 500 MB (measured in a child
+process with ``resource.getrusage``; the baseline there is calamine's own peak).
+
+    python -m benchmarks.roster_import [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from stdnum.cn import ric
+
+from benchmarks import bench_line
+
+RATIO_GOAL = 2.5
+RSS_GOAL_MB = 500.0
+AREAS = ("440304", "440305", "110105", "310104", "420106", "510107", "330106", "441900")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海波鹏辉"
+ETHNICITIES = ("汉族",) * 20 + ("壮族", "回", "苗族", "土家族")
+POLITICAL = ("群众",) * 6 + ("中共党员", "共青团员")
+EDUCATION = ("高中", "大学专科", "大学本科", "初中", "中专/中技/职高")
+HUKOU = ("本地城镇", "本地农村", "外地城镇", "外地农村")
+HEADER = [
+    "序号", "姓名", "身份证号", "所属工会", "手机号", "民族", "政治面貌", "学历",
+    "户籍类型", "工作单位", "岗位", "入会日期",
+]  # fmt: skip
+UNIONS = ("甲电子有限公司工会", "乙物流有限公司工会", "丙餐饮管理有限公司工会")
+
+
+def id_number(i: int) -> str:
+    born = date(1960, 1, 1) + timedelta(days=i // 400)
+    body = f"{AREAS[i % len(AREAS)]}{born:%Y%m%d}{i % 400 + 100:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def build_roster(path: Path, rows: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("会员名册")
+    ws.append(["某某工会联合会会员花名册"])
+    ws.append(HEADER)
+    for i in range(rows):
+        ws.append(
+            [
+                i + 1,
+                rnd.choice(SURNAMES) + "".join(rnd.choices(GIVEN, k=rnd.choice((1, 2)))),
+                id_number(i),
+                UNIONS[i % len(UNIONS)],
+                f"1{rnd.choice('3589')}{rnd.randrange(10**9):09d}",
+                rnd.choice(ETHNICITIES),
+                rnd.choice(POLITICAL),
+                rnd.choice(EDUCATION),
+                rnd.choice(HUKOU),
+                "某某有限公司",
+                "操作工",
+                f"20{rnd.randrange(10, 26)}.{rnd.randrange(1, 13)}.{rnd.randrange(1, 29)}",
+            ]
+        )
+    wb.save(path)
+
+
+def _child_import(roster: Path, data_dir: Path) -> None:
+    from desktop.config import resolve_paths
+    from desktop.db import open_database
+    from desktop.services import federations, unions
+    from desktop.spreadsheets import importer
+    from desktop.spreadsheets.checking import ImportOptions
+
+    db = open_database(resolve_paths(data_dir))
+    federations.create(db, "基准联合会", card_prefix="GH")
+    for name in UNIONS:
+        unions.add(db, name)
+    start = time.perf_counter()
+    preview = importer.prepare(db, roster, ImportOptions(today=date(2026, 11, 21)))
+    checked = time.perf_counter()
+    result = importer.commit(db, preview)
+    end = time.perf_counter()
+    db.close()
+    assert preview.counts["new"] == preview.counts["total"], preview.problems[:3]
+    _report(
+        seconds=end - start,
+        check=checked - start,
+        write=end - checked,
+        rows=result.counts["new"],
+    )
+
+
+def _child_calamine(roster: Path) -> None:
+    import python_calamine
+
+    start = time.perf_counter()
+    workbook = python_calamine.CalamineWorkbook.from_path(str(roster))
+    rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    seconds = time.perf_counter() - start
+    _report(seconds=seconds, rows=len(rows))
+
+
+def _report(**values: float) -> None:
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({**values, "rss_mb": rss_kb / 1024}))
+
+
+def _run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.roster_import", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child", choices=("import", "calamine"))
+    parser.add_argument("--roster")
+    parser.add_argument("--data-dir")
+    args = parser.parse_args(argv)
+    if args.child == "import":
+        _child_import(Path(args.roster), Path(args.data_dir))
+        return 0
+    if args.child == "calamine":
+        _child_calamine(Path(args.roster))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="uniondesk-roster-") as tmp:
+        roster = Path(tmp) / "roster.xlsx"
+        build_roster(roster, args.rows)
+        base = min(
+            (_run_child("--child", "calamine", "--roster", str(roster)) for _ in range(3)),
+            key=lambda r: r["seconds"],
+        )
+        project = _run_child(
+            "--child", "import", "--roster", str(roster), "--data-dir", str(Path(tmp) / "data")
+        )
+    print(
+        f"# {args.rows} rows: check {project['check']:.2f}s, write {project['write']:.2f}s",
+        flush=True,
+    )
+    print(bench_line("roster_import", project["seconds"], base["seconds"], "≤", RATIO_GOAL))
+    print(
+        bench_line(
+            "roster_import_peak_rss_mb",
+            project["rss_mb"],
+            base["rss_mb"],
+            "≤",
+            RSS_GOAL_MB,
+            value=project["rss_mb"],
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Entry points for other pages: import wizard, export of a member filter, template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop.services import unions
+from desktop.services.member_queries import MemberFilter
+from desktop.spreadsheets import export, template
+from desktop.views.context import AppContext
+from desktop.views.widgets import messages
+
+
+def open_import_wizard(ctx: AppContext, parent: QWidget | None) -> Any:
+    """Show the (non-modal) import wizard and return it."""
+    from desktop.views.roster.import_wizard import ImportWizard
+
+    wizard = ImportWizard(ctx, parent)
+    wizard.show()
+    return wizard
+
+
+def _save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, name, "Excel 工作簿 (*.xlsx)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+
+
+def export_members(ctx: AppContext, parent: QWidget | None, member_filter: MemberFilter) -> None:
+    """Export the list as filtered now; masked unless the clerk asks for full numbers."""
+    path = _save_path(parent, "导出会员名册", "会员名册.xlsx")
+    if path is None:
+        return
+    unmasked = messages.confirm(
+        parent,
+        "导出会员名册",
+        "是否导出完整的身份证号和手机号？\n\n选「否」将隐去号码中间几位（推荐，防止个人信息泄露）。",
+    )
+
+    def work(progress: Any, cancel: Any) -> export.ExportResult:
+        return export.export_members(
+            ctx.db, path, member_filter, unmasked=unmasked, progress=progress, cancel=cancel
+        )
+
+    def done(result: export.ExportResult) -> None:
+        note = "（号码已部分隐藏）" if result.masked else "（含完整身份证号和手机号，请妥善保管）"
+        messages.inform(parent, "导出完成", f"已导出 {result.rows} 名会员到\n{result.path}\n{note}")
+        ctx.status_message.emit(f"已导出 {result.rows} 名会员")
+
+    ctx.runner.run(
+        work,
+        title="正在导出会员名册…",
+        parent=parent,
+        on_done=done,
+        on_error=lambda exc: messages.error(parent, "导出失败", str(exc)),
+    )
+
+
+def save_template(ctx: AppContext, parent: QWidget | None) -> Path | None:
+    path = _save_path(parent, "保存名册模板", "会员名册模板.xlsx")
+    if path is None:
+        return None
+    try:
+        names = [u.name for u in unions.list_all(ctx.db)]
+        written = template.write_template(path, names)
+    except Exception as exc:  # UnionDeskError carries the Chinese message
+        messages.error(parent, "保存模板失败", str(exc))
+        return None
+    messages.inform(parent, "模板已保存", f"名册模板已保存到\n{written}")
+    return written
