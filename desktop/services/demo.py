@@ -156,8 +156,13 @@ def _check_chars() -> tuple[str, ...]:
     if _CHECK_CHARS is None:
         from stdnum.cn import ric
 
-        # 17-digit numbers 0..10 have int(·, 13) = 0..10: one per remainder.
-        _CHECK_CHARS = tuple(ric.calc_check_digit(f"{r:017d}0") for r in range(11))
+        table: dict[int, str] = {}
+        k = 0
+        while len(table) < 11:
+            body = f"{k:017d}"
+            table[_r13(body, 0)] = ric.calc_check_digit(body + "0")
+            k += 1
+        _CHECK_CHARS = tuple(table[r] for r in range(11))
     return _CHECK_CHARS
 
 

@@ -1,0 +1,110 @@
+"""Demo data: reproducible, valid identity numbers and credit codes, one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from stdnum.cn import uscc
+
+from desktop.db import Database
+from desktop.errors import UnionDeskError
+from desktop.services import demo, federations
+from desktop.services.progress import Cancelled, CancelToken
+from desktop.services.validation import check_id_number
+
+TODAY = date(2026, 11, 21)
+
+
+def _people(db: Database) -> list[tuple[str, str]]:
+    with db.connect(write=False) as conn:
+        rows = conn.execute(text("SELECT name, id_number FROM members ORDER BY rowid")).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_same_seed_same_people_other_seed_differs(db_factory) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = db_factory("a"), db_factory("b"), db_factory("c")
+    demo.fill_demo(a, members=400, unions=10, seed=7, today=TODAY)
+    demo.fill_demo(b, members=400, unions=10, seed=7, today=TODAY)
+    demo.fill_demo(c, members=400, unions=10, seed=8, today=TODAY)
+    assert _people(a) == _people(b)
+    assert _people(a) != _people(c)
+    with a.connect(write=False) as ca, b.connect(write=False) as cb:
+        q = "SELECT name, credit_code FROM unions ORDER BY rowid"
+        assert ca.execute(text(q)).all() == cb.execute(text(q)).all()
+
+
+def test_generated_records_are_valid_and_plausible(db: Database) -> None:
+    summary = demo.fill_demo(db, members=3000, unions=20, seed=1, today=TODAY)
+    assert summary.created_federation and summary.federation_name.endswith("园区工会联合会")
+    with db.connect(write=False) as conn:
+        members = conn.execute(
+            text(
+                "SELECT id_number, birth_date, gender, phone, hukou_type, is_migrant_worker, "
+                "membership_status, card_no, joined_on, ethnicity FROM members"
+            )
+        ).all()
+        unions = conn.execute(text("SELECT credit_code, industry, ownership FROM unions")).all()
+    assert len(members) == 3000 and len(unions) == 20
+    ids = [m[0] for m in members]
+    assert len(set(ids)) == len(ids)
+    for m in members:
+        info = check_id_number(m[0], today=TODAY)
+        assert info.warning is None, m[0][:6]
+        assert info.birth_date.isoformat() == m[1] and info.gender == m[2]
+        age = (
+            TODAY.year
+            - info.birth_date.year
+            - ((TODAY.month, TODAY.day) < (info.birth_date.month, info.birth_date.day))
+        )
+        assert 18 <= age <= 65
+        assert len(m[3]) == 11 and m[3].startswith("1")
+        if m[5]:
+            assert m[4].endswith("rural")
+        assert (m[7] is None) == (m[6] == "applicant") == (m[8] is None)
+    migrant = sum(1 for m in members if m[5]) / len(members)
+    assert 0.22 < migrant < 0.38
+    assert sum(1 for m in members if m[9] == "01") / len(members) > 0.85
+    assert len({m[6] for m in members}) >= 5
+    cards = [m[7] for m in members if m[7]]
+    assert len(set(cards)) == len(cards)
+    for credit_code, industry, ownership in unions:
+        assert uscc.is_valid(credit_code) and industry and ownership
+
+
+def test_cancel_writes_nothing(db: Database) -> None:
+    token = CancelToken()
+    seen: list[int] = []
+
+    def progress(done: int, total: int, _text: str) -> None:
+        seen.append(done)
+        if done >= demo.CHUNK:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        demo.fill_demo(db, members=demo.CHUNK + 10, seed=2, progress=progress, cancel=token)
+    assert seen[:2] == [0, demo.CHUNK]
+    with db.connect(write=False) as conn:
+        counts = conn.execute(
+            text(
+                "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM unions), "
+                "(SELECT count(*) FROM sync_change)"
+            )  # fmt: skip
+        ).one()
+        assert tuple(counts) == (0, 0, 0)
+        assert federations.current_id(conn) is None
+
+
+def test_uses_existing_federation_and_refuses_non_empty_registry(db: Database) -> None:
+    fed = federations.create(db, "已有工会联合会", card_prefix="YY")
+    summary = demo.fill_demo(db, members=50, unions=10, seed=3, today=TODAY)
+    assert summary.federation_id == fed.id and not summary.created_federation
+    with db.connect(write=False) as conn:
+        cards = [
+            r[0]
+            for r in conn.execute(text("SELECT card_no FROM members WHERE card_no IS NOT NULL"))
+        ]
+    assert cards and all(c.startswith("YY2026") for c in cards)
+    with pytest.raises(UnionDeskError, match="空的登记库"):
+        demo.fill_demo(db, members=10, seed=4)
