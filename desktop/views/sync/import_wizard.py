@@ -1,0 +1,205 @@
+"""导入同步包: file → verification → preview (dry run) → confirm → apply → result.
+
+Every check is the engine's: ``importer.preview`` decrypts, verifies signatures and
+hashes and computes the plan without writing; ``importer.import_file`` backs the
+database up and applies the same plan in one transaction. A genuine package from an
+office not yet enrolled shows its fingerprint and offers enrolment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.services.progress import Cancelled
+from desktop.sync import importer, trust
+from desktop.sync.importer import ImportResult
+from desktop.views.context import AppContext
+from desktop.views.sync import files, labels, probe
+from desktop.views.sync.enrol_dialog import EnrolDialog
+from desktop.views.sync.import_pages import CheckPage, FilePage, ResultPage, UnknownPage
+from desktop.views.widgets import messages
+
+FILE, CHECK, UNKNOWN, RESULT = range(4)
+
+
+class ImportWizard(QDialog):
+    imported = Signal(object)  # ImportResult, after a successful apply
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("导入同步包")
+        self.resize(700, 540)
+        self.path: Path | None = None
+        self.preview: ImportResult | None = None
+        self.result: ImportResult | None = None
+        self.unknown: probe.UnknownSender | None = None
+        self.enrol_dialog: EnrolDialog | None = None
+
+        self.file_page = FilePage()
+        self.check_page = CheckPage()
+        self.unknown_page = UnknownPage()
+        self.result_page = ResultPage()
+        self.stack = QStackedWidget()
+        for page in (self.file_page, self.check_page, self.unknown_page, self.result_page):
+            self.stack.addWidget(page)
+        self.back_button = QPushButton("上一步")
+        self.next_button = QPushButton("下一步：核验并预览")
+        self.import_button = QPushButton("导入")
+        self.close_button = QPushButton("关闭")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.back_button, self.next_button, self.import_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+
+        self.back_button.clicked.connect(lambda: self.show_page(FILE))
+        self.next_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.confirm_import)
+        self.close_button.clicked.connect(self.close)
+        self.file_page.browse_button.clicked.connect(self.browse)
+        self.unknown_page.enrol_button.clicked.connect(self.offer_enrol)
+        self.file_page.show_found(files.packages_on(files.removable_volumes()))
+        self.show_page(FILE)
+
+    def show_page(self, page: int) -> None:
+        self.stack.setCurrentIndex(page)
+        self.back_button.setVisible(page in (CHECK, UNKNOWN))
+        self.next_button.setVisible(page == FILE)
+        ready = self.preview is not None and not self.preview.nothing_new
+        self.import_button.setVisible(page == CHECK and ready)
+        self.close_button.setText("完成" if page == RESULT else "关闭")
+
+    def browse(self) -> None:
+        path = files.open_package_path(self)
+        if path is not None:
+            self.file_page.path_edit.setText(str(path))
+
+    def _failed(self, title: str) -> Any:
+        def show(exc: BaseException) -> None:
+            if isinstance(exc, Cancelled):
+                messages.inform(self, title, exc.message)
+                return
+            text = exc.message if isinstance(exc, UnionDeskError) else f"意外错误：{exc!r}"
+            messages.error(self, title, text)
+
+        return show
+
+    # -- verification and preview (dry run) ----------------------------------------------
+    def check(self) -> None:
+        text = self.file_page.path_edit.text().strip()
+        if not text:
+            messages.warn(self, "导入同步包", "请先选择同步包文件（.udsync）。")
+            return
+        path = Path(text)
+        self.path = path
+        self.preview = None
+        db = self.ctx.db
+
+        def work(progress: Any, cancel: Any) -> ImportResult:
+            progress(0, 0, "正在解密、核验签名并预览…")
+            cancel.check()
+            return importer.preview(db, path)
+
+        self.ctx.runner.run(
+            work,
+            title="正在核验同步包…",
+            parent=self,
+            on_done=self._checked,
+            on_error=self._check_failed,
+        )
+
+    def _check_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UnionDeskError) and self.path is not None:
+            unknown = probe.unknown_sender(self.ctx.db, self.path)
+            if unknown is not None:
+                self.unknown = unknown
+                self.unknown_page.show_sender(unknown.node_id, unknown.fingerprint, self.path.name)
+                self.show_page(UNKNOWN)
+                return
+        self._failed("同步包未通过核验")(exc)
+
+    def _checked(self, preview: ImportResult) -> None:
+        if preview.nothing_new:
+            messages.inform(self, "导入同步包", "这是本机自己导出的同步包，导入不会有任何改动。")
+            return
+        self.preview = preview
+        with self.ctx.db.connect(write=False) as conn:
+            peer = trust.get_peer(conn, preview.sender)
+        name = peer.name if peer is not None and peer.name else f"节点 {preview.sender[:8]}"
+        self.check_page.show_preview(preview, name)
+        self.show_page(CHECK)
+
+    # -- unknown sender: enrol its key card, then check again -----------------------------
+    def offer_enrol(self) -> None:
+        if self.unknown is None:
+            return
+        dialog = EnrolDialog(self.ctx, self.unknown.fingerprint, self)
+        dialog.enrolled.connect(lambda _peer: self.check())
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.enrol_dialog = dialog
+        dialog.open()
+
+    # -- apply ----------------------------------------------------------------------------
+    def confirm_import(self) -> None:
+        preview, path = self.preview, self.path
+        if preview is None or path is None or preview.nothing_new:
+            return
+        summary = labels.receipt_summary("in", {"counts": preview.counts})
+        if not messages.confirm(
+            self,
+            "确认导入",
+            f"将导入 {preview.counts.get('changes', 0)} 条修改（{summary}）。\n\n"
+            "导入前会自动备份数据库。确定导入吗？",
+        ):
+            return
+        db = self.ctx.db
+
+        def work(progress: Any, cancel: Any) -> ImportResult:
+            progress(0, 0, "正在备份数据库并导入…")
+            cancel.check()
+
+            def hook(stage: str) -> None:
+                cancel.check()  # raising here rolls the whole transaction back
+
+            return importer.import_file(db, path, hook)
+
+        self.ctx.runner.run(
+            work,
+            title="正在导入同步包…",
+            parent=self,
+            on_done=self._imported,
+            on_error=self._failed("导入失败，未做任何改动"),
+        )
+
+    def _imported(self, result: ImportResult) -> None:
+        self.result = result
+        lines = [f"{label}：{result.counts.get(key, 0)}" for key, label in labels.PREVIEW_COUNTS]
+        extra = [f"注意：{w}" for w in result.warnings]
+        tail = (
+            "有新冲突：请到“数据同步”页面的“待处理冲突”中逐条选择保留哪个值。"
+            if result.counts.get("conflicts")
+            else ""
+        )
+        self.result_page.label.setText(
+            "✔ 导入完成。\n\n"
+            + "\n".join(lines + extra)
+            + f"\n\n导入前的备份：{result.backup}\n{tail}"
+        )
+        self.show_page(RESULT)
+        self.ctx.changed("sync")
+        self.imported.emit(result)

@@ -1,0 +1,142 @@
+"""Chinese wording for what the sync engine returns: tables, fields, values, nodes.
+
+Plain functions (no widgets) so the item models and wizards share one wording.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop.db import Database
+from desktop.errors import UnionDeskError
+from desktop.services import members, unions
+from desktop.services.member_fields import FIELDS_BY_NAME
+from desktop.sync import trust
+
+TABLES = {
+    "members": "会员",
+    "unions": "基层工会",
+    "federations": "总工会",
+    "applications": "入会申请",
+    "transfers": "会员转移",
+    "hardship_cases": "困难职工",
+    "activities": "活动",
+    "attendances": "活动签到",
+    "service_records": "服务记录",
+    "sites": "服务阵地",
+    "union_workers": "工会工作者",
+    "evaluations": "评价",
+}
+FIELDS = {
+    "deleted": "删除标记",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "left_on": "离会日期",
+    "leave_reason": "离会原因",
+    "photo": "照片",
+    "employer": "工作单位",
+    "chair": "工会主席",
+    "credit_code": "统一社会信用代码",
+    "employee_count": "职工人数",
+}
+PREVIEW_COUNTS = (
+    ("changes", "新修改条数"),
+    ("new", "新增记录"),
+    ("updated", "更新记录"),
+    ("deleted", "删除记录"),
+    ("conflicts", "新冲突（保留两个值，待您选择）"),
+    ("resolved", "已化解的冲突"),
+    ("duplicate_id_numbers", "身份证号重复"),
+    ("pending_references", "引用的记录尚未收到"),
+    ("future_clocks", "时间超前的修改"),
+    ("unknown_fields", "新版本字段（保留）"),
+    ("attachments", "附件"),
+)
+ATTENTION = {"conflicts", "duplicate_id_numbers", "pending_references", "future_clocks"}
+
+
+def table_label(table: str) -> str:
+    return TABLES.get(table, table)
+
+
+def field_label(table: str, field: str) -> str:
+    if table == "members" and field in FIELDS_BY_NAME:
+        return FIELDS_BY_NAME[field].label
+    if table == "unions" and field == "name":
+        return "工会名称"
+    return FIELDS.get(field, field)
+
+
+def value_text(
+    table: str, field: str, value: Any, union_names: dict[str, str] | None = None
+) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if field == "deleted":
+        return "已删除" if value else "未删除"
+    spec = FIELDS_BY_NAME.get(field) if table == "members" else None
+    if spec is not None and spec.codes is not None:
+        return spec.codes.label(str(value)) or str(value)
+    if spec is not None and spec.kind == "bool":
+        return "是" if value else "否"
+    if field == "union_id":
+        return (union_names or {}).get(str(value), f"工会 {str(value)[:8]}")
+    return str(value)
+
+
+def union_names(db: Database) -> dict[str, str]:
+    return {u.id: u.name for u in unions.list_all(db)}
+
+
+def record_label(db: Database, table: str, row_id: str) -> str:
+    """What a clerk recognises a row by (a member's or union's name), else a short id."""
+    try:
+        if table == "members":
+            m = members.get(db, row_id)
+            return f"{m.name}（{m.union_name}）"
+        if table == "unions":
+            return unions.get(db, row_id).name
+    except UnionDeskError:
+        return f"已删除的记录 {row_id[:8]}"
+    return f"记录 {row_id[:8]}"
+
+
+class NodeNames:
+    """Node id → the office name a clerk enrolled, this PC, or a short id."""
+
+    def __init__(self, db: Database) -> None:
+        with db.connect(write=False) as conn:
+            own = {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
+            peers = trust.list_peers(conn)
+        self.own = own
+        self.names = {p.node_id: p.name for p in peers if p.name}
+
+    def __call__(self, node: str) -> str:
+        if node in self.own:
+            return "本机"
+        name = self.names.get(node)
+        return name if name else f"节点 {node[:8]}"
+
+    def many(self, nodes: str) -> str:
+        parts = [self(n) for n in nodes.split(",") if n]
+        return "、".join(parts) if parts else "（仅本机）"
+
+
+def local_time(at: datetime) -> str:
+    """Stored timestamps are naive UTC; show them in the PC's local time."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def receipt_summary(direction: str, summary: dict[str, Any]) -> str:
+    if direction == "out":
+        mode = "全量" if summary.get("full") else "增量"
+        return f"{mode}，{summary.get('changes', 0)} 条修改"
+    counts = summary.get("counts") or {}
+    parts = [
+        f"{label.split('（')[0]} {counts[key]}"
+        for key, label in PREVIEW_COUNTS[1:]
+        if counts.get(key)
+    ]
+    return "，".join(parts) if parts else "没有新内容"

@@ -1,0 +1,282 @@
+"""数据同步 page: this PC's identity, trusted offices, conflicts and history.
+
+Buttons open the export and import wizards and the enrolment dialog; resolving a
+conflict and revoking an office are one engine call each.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.sync import conflicts, identity, trust
+from desktop.sync.conflicts import ConflictView
+from desktop.sync.trust import Peer
+from desktop.views.context import AppContext
+from desktop.views.qtmodels import conflict_table as ct
+from desktop.views.qtmodels.conflict_table import ConflictTableModel
+from desktop.views.qtmodels.sync_tables import PeerTableModel, ReceiptTableModel
+from desktop.views.sync import files, labels
+from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
+from desktop.views.widgets import messages
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return SyncPage(ctx)
+
+
+def _table(model: QAbstractItemModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def _selected_row(view: QTableView) -> int | None:
+    rows = view.selectionModel().selectedRows()
+    return rows[0].row() if rows else None
+
+
+class SyncPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: QDialog | None = None
+
+        # -- this PC ---------------------------------------------------------------------
+        self.office_label = QLabel()
+        self.node_label = QLabel()
+        self.fingerprint_label = QLabel()
+        self.fingerprint_label.setStyleSheet(FINGERPRINT_STYLE)
+        for label in (self.node_label, self.fingerprint_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.card_button = QPushButton("导出本机密钥卡…")
+        identity_box = QGroupBox("本机身份（对方登记本单位时，请念这组指纹给对方核对）")
+        form = QFormLayout(identity_box)
+        form.addRow("单位名称：", self.office_label)
+        form.addRow("节点编号：", self.node_label)
+        form.addRow("本机指纹：", self.fingerprint_label)
+        form.addRow("", self.card_button)
+
+        self.export_button = QPushButton("导出同步包…")
+        self.import_button = QPushButton("导入同步包…")
+        for b in (self.export_button, self.import_button):
+            b.setMinimumHeight(40)
+        actions = QVBoxLayout()
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.import_button)
+        actions.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(identity_box, 1)
+        top.addLayout(actions)
+
+        # -- trusted offices -------------------------------------------------------------
+        self.peer_model = PeerTableModel(ctx.db, self)
+        self.peer_table = _table(self.peer_model, self)
+        for col, width in ((0, 200), (1, 260), (2, 240)):
+            self.peer_table.setColumnWidth(col, width)
+        self.enrol_button = QPushButton("添加信任单位…")
+        self.revoke_button = QPushButton("撤销信任…")
+        peers_tab = self._tab(self.peer_table, self.enrol_button, self.revoke_button)
+
+        # -- conflicts -------------------------------------------------------------------
+        self.conflict_model = ConflictTableModel(ctx.db, self)
+        self.conflict_table = _table(self.conflict_model, self)
+        for col, width in (
+            (ct.COL_TABLE, 70),
+            (ct.COL_RECORD, 190),
+            (ct.COL_FIELD, 90),
+            (ct.COL_CURRENT, 200),
+            (ct.COL_OTHER, 200),
+        ):
+            self.conflict_table.setColumnWidth(col, width)
+        self.keep_button = QPushButton("保留当前值")
+        self.other_button = QPushButton("改用另一值")
+        conflicts_tab = self._tab(
+            self.conflict_table,
+            self.keep_button,
+            self.other_button,
+            note="两个单位同时改了同一字段时，系统先按时间选定“当前值”，另一值保留在这里，"
+            "请核实后选择。选择后会作为新的修改同步给其他单位。",
+        )
+
+        # -- history ---------------------------------------------------------------------
+        self.receipt_model = ReceiptTableModel(ctx.db, self)
+        self.receipt_table = _table(self.receipt_model, self)
+        for col, width in ((0, 130), (1, 60), (2, 180), (3, 260)):
+            self.receipt_table.setColumnWidth(col, width)
+        history_tab = self._tab(self.receipt_table)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(peers_tab, "信任单位")
+        self.tabs.addTab(conflicts_tab, "待处理冲突")
+        self.tabs.addTab(history_tab, "收发记录")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        self.card_button.clicked.connect(self.export_card)
+        self.export_button.clicked.connect(self.open_export)
+        self.import_button.clicked.connect(self.open_import)
+        self.enrol_button.clicked.connect(self.open_enrol)
+        self.revoke_button.clicked.connect(self.revoke_selected)
+        self.keep_button.clicked.connect(lambda: self.resolve_selected(keep_current=True))
+        self.other_button.clicked.connect(lambda: self.resolve_selected(keep_current=False))
+        for view in (self.peer_table, self.conflict_table):
+            view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        for model in (self.peer_model, self.conflict_model):
+            model.modelReset.connect(self._update_buttons)
+        self._load_identity()
+        self._update_buttons()
+
+    def _tab(self, view: QTableView, *buttons: QPushButton, note: str = "") -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        if buttons:
+            row = QHBoxLayout()
+            for b in buttons:
+                row.addWidget(b)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addWidget(view, 1)
+        return tab
+
+    # -- state -----------------------------------------------------------------------------
+    def _load_identity(self) -> None:
+        with self.ctx.db.connect(write=False) as conn:
+            info = identity.node_info(conn)
+            office = trust.self_keys(conn)[5]
+        self.office = office
+        self.office_label.setText(office or "（尚未设置）")
+        self.node_label.setText(info.node_id)
+        self.fingerprint_label.setText(info.fingerprint)
+
+    def refresh(self) -> None:
+        self._load_identity()
+        self.peer_model.refresh()
+        self.conflict_model.refresh()
+        self.receipt_model.refresh()
+        self._update_buttons()
+
+    def selected_peer(self) -> Peer | None:
+        row = _selected_row(self.peer_table)
+        return None if row is None else self.peer_model.item_at(row)
+
+    def selected_conflict(self) -> ConflictView | None:
+        row = _selected_row(self.conflict_table)
+        return None if row is None else self.conflict_model.conflict_at(row)
+
+    def _update_buttons(self) -> None:
+        peer = self.selected_peer()
+        self.revoke_button.setEnabled(
+            peer is not None and peer.trusted and peer.revoked_after is None
+        )
+        has_conflict = self.selected_conflict() is not None
+        self.keep_button.setEnabled(has_conflict)
+        self.other_button.setEnabled(has_conflict)
+        n = self.conflict_model.rowCount()
+        self.tabs.setTabText(1, f"待处理冲突（{n}）" if n else "待处理冲突")
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+
+    # -- actions ---------------------------------------------------------------------------
+    def export_card(self) -> None:
+        path = files.save_card_path(self, f"密钥卡-{self.office or '本单位'}{files.CARD_SUFFIX}")
+        if path is None:
+            return
+        try:
+            with self.ctx.db.connect(write=False) as conn:
+                card = trust.key_card(conn)
+            path.write_bytes(card)
+        except OSError as exc:
+            messages.error(self, "无法保存密钥卡", f"无法写入 {path}：{exc.strerror}")
+            return
+        messages.inform(
+            self,
+            "密钥卡已保存",
+            f"本机密钥卡已保存到\n{path}\n\n请把它交给对方单位（U盘、邮件均可，密钥卡不含任何"
+            f"会员信息），并电话告诉对方本机指纹：\n{self.fingerprint_label.text()}",
+        )
+
+    def open_export(self) -> None:
+        from desktop.views.sync.export_wizard import ExportWizard
+
+        self._open(ExportWizard(self.ctx, self))
+
+    def open_import(self) -> None:
+        from desktop.views.sync.import_wizard import ImportWizard
+
+        self._open(ImportWizard(self.ctx, self))
+
+    def open_enrol(self) -> None:
+        from desktop.views.sync.enrol_dialog import EnrolDialog
+
+        self._open(EnrolDialog(self.ctx, parent=self))
+
+    def revoke_selected(self) -> None:
+        peer = self.selected_peer()
+        if peer is None or not peer.trusted:
+            return
+        name = peer.name or f"节点 {peer.node_id[:8]}"
+        if not messages.confirm(
+            self,
+            "撤销信任",
+            f"确定撤销对「{name}」的信任吗？\n\n撤销后，只接受该单位到目前为止已收到的修改，"
+            "此后它发来的同步包将被拒绝（例如该单位电脑丢失或密钥泄露时使用）。",
+        ):
+            return
+        try:
+            with self.ctx.db.connect() as conn:
+                done = trust.revoke(conn, peer.node_id, None)
+        except UnionDeskError as exc:
+            messages.error(self, "无法撤销", exc.message)
+            return
+        self.ctx.changed("sync")
+        self.ctx.status_message.emit(f"已撤销对「{name}」的信任（计数 ≤ {done.revoked_after}）")
+
+    def resolve_selected(self, keep_current: bool) -> None:
+        c = self.selected_conflict()
+        if c is None:
+            return
+        value = c.winner_value if keep_current else c.loser_value
+        shown = labels.value_text(c.table, c.field, value, labels.union_names(self.ctx.db))
+        field = labels.field_label(c.table, c.field)
+        if not messages.confirm(
+            self, "处理冲突", f"将「{field}」定为「{shown}」，并同步给其他单位。确定吗？"
+        ):
+            return
+        try:
+            with self.ctx.db.connect() as conn:
+                conflicts.resolve(conn, c.id, value)
+        except UnionDeskError as exc:
+            messages.error(self, "无法处理冲突", exc.message)
+            return
+        self.ctx.changed("sync")
+        self.ctx.status_message.emit(f"已处理冲突：{field}")

@@ -1,0 +1,281 @@
+"""The 数据同步 area as two offices use it: export on PC A through the wizard, import
+on PC B through the wizard, enrol an unknown sender by fingerprint, resolve a conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.services import federations, members, unions
+from desktop.sync import export, identity, importer
+from desktop.tasks import SyncTaskRunner
+from desktop.views.context import AppContext
+from desktop.views.main_window import MainWindow
+from desktop.views.qtmodels import conflict_table as ct
+from desktop.views.sync import files
+from desktop.views.sync.export_wizard import ExportWizard
+from desktop.views.sync.import_wizard import CHECK, RESULT, UNKNOWN, ImportWizard
+from desktop.views.sync.page import SyncPage
+from tests.unit.sync.helpers import card_path, enrol, mesh
+
+from .conftest import Boxes, valid_id
+
+_LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def no_usb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "removable_volumes", lambda: [])
+
+
+@pytest.fixture
+def make_pc(db_factory: Any, qapp: Any, boxes: Boxes, no_usb: None) -> Iterator[Any]:
+    made: list[AppContext] = []
+
+    def make(name: str, office: str) -> AppContext:
+        db: Database = db_factory(name)
+        federations.create(db, office, card_prefix=name.upper())
+        ctx = AppContext(db, SyncTaskRunner())
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.deleteLater()
+
+
+@pytest.fixture
+def two(make_pc: Any, tmp_path: Path) -> tuple[AppContext, AppContext]:
+    a, b = make_pc("a", "甲街道总工会"), make_pc("b", "乙街道总工会")
+    (tmp_path / "cards").mkdir()
+    mesh([a.db, b.db], tmp_path / "cards")
+    return a, b
+
+
+def add_people(ctx: AppContext) -> dict[str, str]:
+    union = unions.add(ctx.db, "甲公司工会")
+    ids = {}
+    for name, id17 in (("张三", "44030419900101123"), ("李四", "44030419850615234")):
+        record, _ = members.add(
+            ctx.db, {"name": name, "id_number": valid_id(id17), "union_id": union.id}
+        )
+        ids[name] = record.id
+    return ids
+
+
+def member_names(db: Database) -> list[str]:
+    with db.connect(write=False) as conn:
+        rows = conn.execute(text("SELECT name FROM members WHERE deleted = 0 ORDER BY name"))
+        return [str(r[0]) for r in rows]
+
+
+def open_page(qtbot: QtBot, ctx: AppContext) -> SyncPage:
+    """The 数据同步 area of a main window (which refreshes it after every write)."""
+    window = MainWindow(ctx, "测试")
+    qtbot.addWidget(window)
+    page = window.show_area("sync")
+    assert isinstance(page, SyncPage)
+    return page
+
+
+def import_through_wizard(
+    qtbot: QtBot, page: SyncPage, package: Path, monkeypatch: pytest.MonkeyPatch
+) -> ImportWizard:
+    monkeypatch.setattr(files, "open_package_path", lambda _parent, start="": package)
+    qtbot.mouseClick(page.import_button, _LEFT)
+    wizard = page.dialog
+    assert isinstance(wizard, ImportWizard)
+    qtbot.mouseClick(wizard.file_page.browse_button, _LEFT)
+    assert wizard.file_page.path_edit.text() == str(package)
+    qtbot.mouseClick(wizard.next_button, _LEFT)
+    return wizard
+
+
+def test_export_on_a_and_import_on_b_through_the_wizards(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    add_people(a)
+    page_a = open_page(qtbot, a)
+    qtbot.mouseClick(page_a.export_button, _LEFT)
+    wizard = page_a.dialog
+    assert isinstance(wizard, ExportWizard)
+    assert wizard.selected_nodes() == [identity_of(b.db)]  # trusted offices ticked
+    assert not wizard.export_button.isEnabled()  # no USB stick, no target yet
+    target = tmp_path / "stick" / "给乙"
+    monkeypatch.setattr(
+        files, "save_package_path", lambda _p, _s: files.with_suffix(target, files.PACKAGE_SUFFIX)
+    )
+    qtbot.mouseClick(wizard.other_button, _LEFT)
+    package = target.with_name("给乙.udsync")
+    assert str(package) in wizard.target_label.text()
+    qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert package.is_file()
+    assert wizard.stack.currentIndex() == 1 and str(package) in wizard.result_label.text()
+    assert page_a.receipt_model.rowCount() == 1  # refreshed through ctx.changed
+
+    page_b = open_page(qtbot, b)
+    imp = import_through_wizard(qtbot, page_b, package, monkeypatch)
+    assert imp.stack.currentIndex() == CHECK, boxes.shown
+    assert "甲街道总工会" in imp.check_page.checks.text()
+    counts = imp.check_page.count_texts()
+    assert counts["new"].endswith("：4")  # federation, union, two members
+    assert member_names(b.db) == []  # preview wrote nothing
+    qtbot.mouseClick(imp.import_button, _LEFT)
+    assert boxes.kinds()[-1] == "confirm"
+    assert imp.stack.currentIndex() == RESULT
+    assert set(member_names(b.db)) == {"张三", "李四"}
+    assert "导入前的备份" in imp.result_page.label.text()
+    page_b.refresh()
+    assert page_b.receipt_model.rowCount() == 1
+    assert page_b.receipt_model.data(page_b.receipt_model.index(0, 1)) == "收到"
+
+
+def identity_of(db: Database) -> str:
+    with db.connect(write=False) as conn:
+        return identity.node_info(conn).node_id
+
+
+def test_export_offers_usb_stick_first(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a, _b = two
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    monkeypatch.setattr(
+        files, "removable_volumes", lambda: [files.Volume(stick, "KINGSTON", 8 << 30, True)]
+    )
+    wizard = ExportWizard(a)
+    qtbot.addWidget(wizard)
+    assert "KINGSTON" in wizard.volumes.item(0).text()
+    target = wizard.target()
+    assert target is not None and target.parent == stick and target.suffix == ".udsync"
+    qtbot.mouseClick(wizard.full, _LEFT)
+    qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert target.is_file() and "全量" in wizard.result_label.text()
+
+
+def test_unknown_sender_shows_fingerprint_then_enrols_and_imports(
+    qtbot: QtBot,
+    make_pc: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = make_pc("a", "甲街道总工会"), make_pc("b", "乙街道总工会")
+    stranger = make_pc("c", "丙街道总工会")
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    enrol(a.db, b.db, cards)  # A may send to B, but B has not enrolled A
+    add_people(a)
+    package = tmp_path / "a.udsync"
+    export.export(a.db, package)
+    a_card, a_fp = card_path(a.db, cards)
+    c_card, _ = card_path(stranger.db, cards)
+
+    page_b = open_page(qtbot, b)
+    wizard = import_through_wizard(qtbot, page_b, package, monkeypatch)
+    assert wizard.stack.currentIndex() == UNKNOWN
+    assert wizard.unknown_page.fingerprint.text() == a_fp
+    assert member_names(b.db) == []
+
+    qtbot.mouseClick(wizard.unknown_page.enrol_button, _LEFT)
+    dialog = wizard.enrol_dialog
+    assert dialog is not None
+    dialog.load_card(c_card)  # someone else's card: refused before any tick
+    assert "不一致" in dialog.match_label.text() and not dialog.confirm_box.isEnabled()
+    monkeypatch.setattr(files, "open_card_path", lambda _p: a_card)
+    qtbot.mouseClick(dialog.browse_button, _LEFT)
+    assert dialog.fingerprint_label.text() == a_fp and "一致" in dialog.match_label.text()
+    assert not dialog.enrol_button.isEnabled()  # the clerk must confirm the phone check
+    dialog.confirm_box.setChecked(True)
+    qtbot.mouseClick(dialog.enrol_button, _LEFT)
+
+    assert wizard.stack.currentIndex() == CHECK  # checked again after enrolment
+    qtbot.mouseClick(wizard.import_button, _LEFT)
+    assert set(member_names(b.db)) == {"张三", "李四"}
+    page_b.refresh()
+    names = [
+        page_b.peer_model.data(page_b.peer_model.index(r, 0))
+        for r in range(page_b.peer_model.rowCount())
+    ]
+    assert "甲街道总工会" in names
+
+
+def test_resolving_a_conflict_in_the_list_writes_the_chosen_value(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    ids = add_people(a)
+    export.export(a.db, tmp_path / "1.udsync")
+    importer.import_file(b.db, tmp_path / "1.udsync")
+    members.update(a.db, ids["张三"], {"employer": "甲厂"})
+    members.update(b.db, ids["张三"], {"employer": "乙厂"})
+    export.export(a.db, tmp_path / "2.udsync")
+    export.export(b.db, tmp_path / "3.udsync")
+    importer.import_file(b.db, tmp_path / "2.udsync")
+    importer.import_file(a.db, tmp_path / "3.udsync")
+
+    page = open_page(qtbot, a)
+    model = page.conflict_model
+    assert model.rowCount() == 1
+    assert page.tabs.tabText(1) == "待处理冲突（1）"
+    row = {col: model.data(model.index(0, col)) for col in ct.HEADERS}
+    assert row[ct.COL_TABLE] == "会员" and row[ct.COL_FIELD] == "工作单位"
+    assert row[ct.COL_RECORD].startswith("张三")
+    values = {row[ct.COL_CURRENT].split("（")[0], row[ct.COL_OTHER].split("（")[0]}
+    assert values == {"甲厂", "乙厂"}
+    other = row[ct.COL_OTHER].split("（")[0]
+
+    assert not page.other_button.isEnabled()
+    page.conflict_table.selectRow(0)
+    qtbot.mouseClick(page.other_button, _LEFT)
+    assert boxes.kinds()[-1] == "confirm"
+    assert members.get(a.db, ids["张三"]).employer == other
+    assert model.rowCount() == 0 and page.tabs.tabText(1) == "待处理冲突"
+
+
+def test_page_shows_identity_exports_card_and_revokes(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    page = open_page(qtbot, a)
+    with a.db.connect(write=False) as conn:
+        info = identity.node_info(conn)
+    assert page.fingerprint_label.text() == info.fingerprint
+    assert page.node_label.text() == info.node_id
+    card = tmp_path / "out" / "card.udkey"
+    card.parent.mkdir()
+    monkeypatch.setattr(files, "save_card_path", lambda _p, _s: card)
+    qtbot.mouseClick(page.card_button, _LEFT)
+    assert card.is_file() and boxes.kinds()[-1] == "inform"
+    assert info.fingerprint in boxes.shown[-1][2]
+
+    assert page.peer_model.rowCount() == 1
+    assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任"
+    assert not page.revoke_button.isEnabled()
+    page.peer_table.selectRow(0)
+    qtbot.mouseClick(page.revoke_button, _LEFT)
+    assert page.peer_model.data(page.peer_model.index(0, 2)).startswith("已撤销")
+    assert not page.revoke_button.isEnabled()
