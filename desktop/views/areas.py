@@ -22,4 +22,5 @@ AREAS: tuple[Area, ...] = (
     Area("members", "会员管理", "desktop.views.members.page:create_page"),
     Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
+    Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
 )

@@ -1,0 +1,292 @@
+"""打印中心 page: member cards and forms → preview, print, save as PDF; verify a card.
+
+The PDF is always made first (by ``desktop.printing``, on the task runner's worker
+thread with progress and cancel); preview, print and save all use that one file, so
+what is previewed is exactly what is printed or saved.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import text
+
+from desktop.errors import UnionDeskError
+from desktop.views.context import AppContext
+from desktop.views.printing import pdf_pages
+from desktop.views.widgets import messages
+
+PREVIEW_DPI = 60
+PRINT_DPI = 600
+PREVIEW_PAGES = 6
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return PrintPage(ctx)
+
+
+class PrintPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_ids: list[str] = []
+        self.pdf: Path | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="uniondesk-print-"))
+        self.warnings: list[str] = []
+
+        self.union_combo = QComboBox(self)
+        self.layout_combo = QComboBox(self)
+        self.layout_combo.addItem("A4 每页 10 张（带裁切线，双面）", "sheet")
+        self.layout_combo.addItem("每页 1 张（制卡机）", "single")
+        self.selection_label = QLabel("", self)
+        self.cards_button = QPushButton("生成会员卡", self)
+        cards_box = QGroupBox("会员卡", self)
+        form = QFormLayout(cards_box)
+        form.addRow("基层工会", self.union_combo)
+        form.addRow("", self.selection_label)
+        form.addRow("版式", self.layout_combo)
+        form.addRow("", self.cards_button)
+
+        self.kind_combo = QComboBox(self)
+        from desktop.printing.forms.render import FORM_TITLES
+
+        for key, title in FORM_TITLES.items():
+            self.kind_combo.addItem(title, key)
+        self.subject_edit = QLineEdit(self)
+        self.subject_edit.setPlaceholderText("会员编号或活动编号；留空打印空白表")
+        self.unmasked_check = QCheckBox("显示完整身份证号和手机号", self)
+        self.form_button = QPushButton("生成表格", self)
+        forms_box = QGroupBox("表格", self)
+        form2 = QFormLayout(forms_box)
+        form2.addRow("表格", self.kind_combo)
+        form2.addRow("对象", self.subject_edit)
+        form2.addRow("", self.unmasked_check)
+        form2.addRow("", self.form_button)
+
+        self.verify_edit = QLineEdit(self)
+        self.verify_edit.setPlaceholderText("扫码枪扫描会员卡二维码，或粘贴 UD1:… 内容")
+        self.verify_result = QLabel("", self)
+        self.verify_result.setWordWrap(True)
+        verify_box = QGroupBox("会员卡核验", self)
+        v = QVBoxLayout(verify_box)
+        v.addWidget(self.verify_edit)
+        v.addWidget(self.verify_result)
+
+        self.print_button = QPushButton("打印…", self)
+        self.save_button = QPushButton("另存为 PDF…", self)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.preview = QWidget(self)
+        self.preview_layout = QVBoxLayout(self.preview)
+        self.preview_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.preview)
+
+        left = QVBoxLayout()
+        for w in (cards_box, forms_box, verify_box):
+            left.addWidget(w)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        right.addLayout(buttons)
+        right.addWidget(self.status)
+        right.addWidget(scroll, 1)
+        root = QHBoxLayout(self)
+        root.addLayout(left, 0)
+        root.addLayout(right, 1)
+
+        self.cards_button.clicked.connect(self.make_cards)
+        self.form_button.clicked.connect(self.make_form)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.verify_edit.returnPressed.connect(self.verify_card)
+        self._set_ready(False)
+        self.refresh()
+
+    # -- public API for other pages (members page: "打印会员卡") --------------------
+    def navigate(self, member_ids: list[str] | None = None, **_: Any) -> None:
+        self.set_members(member_ids or [])
+
+    def set_members(self, member_ids: list[str]) -> None:
+        self.member_ids = list(member_ids)
+        self.selection_label.setText(
+            f"已选会员 {len(self.member_ids)} 人（优先于工会）" if self.member_ids else ""
+        )
+
+    def refresh(self) -> None:
+        current = self.union_combo.currentData()
+        self.union_combo.clear()
+        self.union_combo.addItem("（请选择）", None)
+        with self.ctx.db.connect(write=False) as conn:
+            for (name,) in conn.execute(
+                text("SELECT name FROM unions WHERE deleted = 0 ORDER BY sort_key, name")
+            ):
+                self.union_combo.addItem(str(name), str(name))
+        index = self.union_combo.findData(current)
+        self.union_combo.setCurrentIndex(max(index, 0))
+
+    # -- making PDFs ------------------------------------------------------------------
+    def _target(self) -> Path:
+        return self._tmp / "current.pdf"
+
+    def make_cards(self) -> None:
+        from desktop.printing.cards import render_cards
+        from desktop.printing.records import load_cards
+
+        union = self.union_combo.currentData()
+        ids = self.member_ids or None
+        try:
+            with self.ctx.db.connect(write=False) as conn:
+                batch = load_cards(conn, union_name=None if ids else union, member_ids=ids)
+        except UnionDeskError as exc:
+            messages.warn(self, "无法制卡", exc.message)
+            return
+        layout = self.layout_combo.currentData()
+        out = self._target()
+
+        def work(progress: Any, token: Any) -> list[str]:
+            warnings = render_cards(batch.records, out, layout=layout, progress=progress,
+                                    cancelled=lambda: token.cancelled)
+            return [w.message for w in batch.warnings + warnings]
+
+        self.ctx.runner.run(work, title="正在生成会员卡…", parent=self,
+                            on_done=self._made, on_error=self._failed)
+
+    def make_form(self) -> None:
+        from desktop.printing.forms import data as fd
+        from desktop.printing.forms.render import blank, render_form
+
+        kind = self.kind_combo.currentData()
+        subject = self.subject_edit.text().strip()
+        unmasked = self.unmasked_check.isChecked()
+        try:
+            if not subject:
+                payload: Any = blank(kind)
+            else:
+                with self.ctx.db.connect(write=False) as conn:
+                    loader = {"attendance": fd.load_attendance, "hardship": fd.load_hardship,
+                              "transfer": fd.load_transfer}.get(kind, fd.load_member)
+                    payload = loader(conn, subject, unmasked=unmasked)
+        except UnionDeskError as exc:
+            messages.warn(self, "无法生成表格", exc.message)
+            return
+        out = self._target()
+
+        def work(progress: Any, token: Any) -> list[str]:
+            render_form(kind, payload, out)
+            return []
+
+        self.ctx.runner.run(work, title="正在生成表格…", parent=self,
+                            on_done=self._made, on_error=self._failed, cancellable=False)
+
+    def _made(self, warnings: list[str]) -> None:
+        self.pdf = self._target()
+        self.warnings = warnings
+        notes = "\n".join(f"注意：{w}" for w in warnings)
+        self.status.setText(notes or "已生成，可预览、打印或另存。")
+        self._set_ready(True)
+        self._show_preview()
+
+    def _failed(self, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, UnionDeskError) else f"生成失败：{exc}"
+        messages.warn(self, "打印", message)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+
+    def _show_preview(self) -> None:
+        while self.preview_layout.count():
+            item = self.preview_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if self.pdf is None:
+            return
+        if not pdf_pages.renderer_available():
+            self.preview_layout.addWidget(
+                QLabel("预览需要 pdftoppm（poppler）。仍可直接打印或另存为 PDF。")
+            )
+            return
+        for path in pdf_pages.render_pages(self.pdf, PREVIEW_DPI, 1, PREVIEW_PAGES):
+            label = QLabel(self.preview)
+            label.setPixmap(QPixmap(str(path)))
+            label.setStyleSheet("border: 1px solid #999; background: white;")
+            self.preview_layout.addWidget(label)
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+    # -- output -------------------------------------------------------------------------
+    def save_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", "", "PDF 文件 (*.pdf)")
+        if not target:
+            return
+        if not target.lower().endswith(".pdf"):
+            target += ".pdf"
+        try:
+            shutil.copyfile(self.pdf, target)
+        except OSError as exc:
+            messages.error(self, "另存为 PDF", f"无法写入 {target}：{exc.strerror or exc}")
+            return
+        self.status.setText(f"已保存：{target}")
+
+    def print_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        if not pdf_pages.renderer_available():
+            messages.warn(self, "打印", "打印需要 pdftoppm（poppler）。"
+                          "请另存为 PDF 后用 PDF 阅读器按“实际大小”打印。")
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        pdf = self.pdf
+
+        def work(progress: Any, token: Any) -> int:
+            images = pdf_pages.render_pages(pdf, PRINT_DPI)
+            try:
+                pdf_pages.print_images(printer, images, PRINT_DPI)
+            finally:
+                if images:
+                    shutil.rmtree(images[0].parent, ignore_errors=True)
+            return len(images)
+
+        self.ctx.runner.run(work, title="正在发送到打印机…", parent=self,
+                            on_done=lambda n: self.status.setText(
+                                f"已发送 {n} 页到打印机（100% 比例）。"),
+                            on_error=self._failed, cancellable=False)
+
+    # -- verify --------------------------------------------------------------------------
+    def verify_card(self) -> None:
+        from desktop.printing.verify_card import check_card
+
+        result = check_card(self.ctx.db, self.verify_edit.text())
+        color = "#1b5e20" if result.valid else "#b71c1c"
+        self.verify_result.setStyleSheet(f"color: {color};")
+        self.verify_result.setText(result.summary)
