@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
-from desktop.services import member_queries, members
+from desktop.services import member_queries
 from desktop.services.member_queries import MemberFilter, MemberRow
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import member_table as mt
@@ -253,6 +253,8 @@ class MembersPage(QWidget):
             "会员调走或退会请用「离会」，记录会保留在名册中。",
         ):
             return
+        from desktop.services import members
+
         try:
             members.delete(self.ctx.db, row.id)
         except UnionDeskError as exc:
