@@ -76,12 +76,15 @@ class SyncPage(QWidget):
         form.addRow("单位名称：", self.office_label)
         form.addRow("节点编号：", self.node_label)
         form.addRow("本机指纹：", self.fingerprint_label)
-        form.addRow("", self.card_button)
+        card_row = QHBoxLayout()
+        card_row.addWidget(self.card_button)
+        card_row.addStretch(1)
+        form.addRow("", card_row)
 
         self.export_button = QPushButton("导出同步包…")
         self.import_button = QPushButton("导入同步包…")
         for b in (self.export_button, self.import_button):
-            b.setMinimumHeight(40)
+            b.setMinimumSize(170, 44)
         actions = QVBoxLayout()
         actions.addWidget(self.export_button)
         actions.addWidget(self.import_button)
@@ -93,7 +96,7 @@ class SyncPage(QWidget):
         # -- trusted offices -------------------------------------------------------------
         self.peer_model = PeerTableModel(ctx.db, self)
         self.peer_table = _table(self.peer_model, self)
-        for col, width in ((0, 200), (1, 260), (2, 240)):
+        for col, width in ((0, 200), (1, 300), (2, 240)):
             self.peer_table.setColumnWidth(col, width)
         self.enrol_button = QPushButton("添加信任单位…")
         self.revoke_button = QPushButton("撤销信任…")
@@ -104,10 +107,10 @@ class SyncPage(QWidget):
         self.conflict_table = _table(self.conflict_model, self)
         for col, width in (
             (ct.COL_TABLE, 70),
-            (ct.COL_RECORD, 190),
+            (ct.COL_RECORD, 260),
             (ct.COL_FIELD, 90),
-            (ct.COL_CURRENT, 200),
-            (ct.COL_OTHER, 200),
+            (ct.COL_CURRENT, 260),
+            (ct.COL_OTHER, 260),
         ):
             self.conflict_table.setColumnWidth(col, width)
         self.keep_button = QPushButton("保留当前值")
