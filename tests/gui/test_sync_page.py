@@ -15,7 +15,7 @@ from sqlalchemy import text
 from desktop.db import Database
 from desktop.services import federations, members, unions
 from desktop.sync import export, identity, importer
-from desktop.tasks import SyncTaskRunner
+from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.qtmodels import conflict_table as ct
@@ -279,3 +279,41 @@ def test_page_shows_identity_exports_card_and_revokes(
     qtbot.mouseClick(page.revoke_button, _LEFT)
     assert page.peer_model.data(page.peer_model.index(0, 2)).startswith("已撤销")
     assert not page.revoke_button.isEnabled()
+
+
+def test_bad_file_and_own_package_are_explained_in_chinese(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, _b = two
+    page = open_page(qtbot, a)
+    junk = tmp_path / "junk.udsync"
+    junk.write_bytes(b"not a package at all")
+    wizard = import_through_wizard(qtbot, page, junk, monkeypatch)
+    kind, title, message = boxes.shown[-1]
+    assert kind == "error" and "junk.udsync" in message and "未做任何改动" in message
+    assert wizard.stack.currentIndex() == 0 and not wizard.import_button.isVisible()
+
+    own = tmp_path / "own.udsync"
+    export.export(a.db, own)
+    wizard.file_page.path_edit.setText(str(own))
+    qtbot.mouseClick(wizard.next_button, _LEFT)
+    assert boxes.shown[-1][0] == "inform" and "本机自己导出" in boxes.shown[-1][2]
+
+
+def test_export_runs_on_the_real_worker_thread(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    a, _b = two
+    a.runner = TaskRunner()
+    wizard = ExportWizard(a)
+    qtbot.addWidget(wizard)
+    wizard.chosen_file = tmp_path / "threaded.udsync"
+    wizard._update()
+    with qtbot.waitSignal(wizard.exported, timeout=10000):
+        qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert (tmp_path / "threaded.udsync").is_file()
+    assert a.runner.wait()

@@ -110,30 +110,34 @@ class ImportWizard(QDialog):
         self.preview = None
         db = self.ctx.db
 
-        def work(progress: Any, cancel: Any) -> ImportResult:
+        def work(progress: Any, cancel: Any) -> ImportResult | probe.UnknownSender:
             progress(0, 0, "正在解密、核验签名并预览…")
             cancel.check()
-            return importer.preview(db, path)
+            try:
+                return importer.preview(db, path)
+            except UnionDeskError:
+                # Refused: if only because the sender is not enrolled, offer enrolment.
+                unknown = probe.unknown_sender(db, path)
+                if unknown is None:
+                    raise
+                return unknown
 
         self.ctx.runner.run(
             work,
             title="正在核验同步包…",
             parent=self,
             on_done=self._checked,
-            on_error=self._check_failed,
+            on_error=self._failed("同步包未通过核验"),
         )
 
-    def _check_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UnionDeskError) and self.path is not None:
-            unknown = probe.unknown_sender(self.ctx.db, self.path)
-            if unknown is not None:
-                self.unknown = unknown
-                self.unknown_page.show_sender(unknown.node_id, unknown.fingerprint, self.path.name)
-                self.show_page(UNKNOWN)
-                return
-        self._failed("同步包未通过核验")(exc)
-
-    def _checked(self, preview: ImportResult) -> None:
+    def _checked(self, outcome: ImportResult | probe.UnknownSender) -> None:
+        if isinstance(outcome, probe.UnknownSender):
+            self.unknown = outcome
+            name = self.path.name if self.path is not None else ""
+            self.unknown_page.show_sender(outcome.node_id, outcome.fingerprint, name)
+            self.show_page(UNKNOWN)
+            return
+        preview = outcome
         if preview.nothing_new:
             messages.inform(self, "导入同步包", "这是本机自己导出的同步包，导入不会有任何改动。")
             return
