@@ -55,7 +55,7 @@ class ExportWizard(QDialog):
         self.setWindowTitle("导出同步包")
         self.resize(640, 560)
         self.chosen_file: Path | None = None
-        self.result: ExportResult | None = None
+        self.export_result: ExportResult | None = None
         with ctx.db.connect(write=False) as conn:
             peers = [p for p in trust.list_peers(conn) if p.trusted]
             office = trust.self_keys(conn)[5]
@@ -223,7 +223,7 @@ class ExportWizard(QDialog):
         messages.error(self, "导出失败", text)
 
     def _done(self, result: ExportResult) -> None:
-        self.result = result
+        self.export_result = result
         kind = "全量" if self.full.isChecked() else "增量"
         self.result_label.setText(
             f"✔ 同步包已导出并回读校验通过。\n\n文件：{result.path}\n"

@@ -44,7 +44,7 @@ class ImportWizard(QDialog):
         self.resize(700, 540)
         self.path: Path | None = None
         self.preview: ImportResult | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.unknown: probe.UnknownSender | None = None
         self.enrol_dialog: EnrolDialog | None = None
 
@@ -191,7 +191,7 @@ class ImportWizard(QDialog):
         )
 
     def _imported(self, result: ImportResult) -> None:
-        self.result = result
+        self.import_result = result
         lines = [f"{label}：{result.counts.get(key, 0)}" for key, label in labels.PREVIEW_COUNTS]
         extra = [f"注意：{w}" for w in result.warnings]
         tail = (
