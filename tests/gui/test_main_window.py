@@ -27,6 +27,8 @@ def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    assert window.current_key() == "dashboard"  # 首页 is the start page
+    window.show_area("members")
     return window
 
 
@@ -80,7 +82,7 @@ def test_window_opens_on_members_with_counts(
     assert names(page) == ["李四", "王五", "张三"]
     qtbot.waitUntil(lambda: page.count_label.text() == "共 3 人")
 
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow([a.key for a in window.areas].index("unions"))
     assert isinstance(window.pages["unions"], UnionsPage)
     assert window.stack.currentWidget() is window.pages["unions"]
 

@@ -1,0 +1,1 @@
+"""首页: the dashboard with figures and click-through charts."""

@@ -1,0 +1,278 @@
+"""首页: the dashboard. Every figure comes from ``services.dashboard`` (SQL aggregates),
+computed off the GUI thread; union, age-band, status and migrant figures click through
+to the member list filtered the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.models.codes import MEMBERSHIP_STATUS
+from desktop.services import dashboard
+from desktop.services.dashboard import Dashboard
+from desktop.views.context import AppContext
+from desktop.views.widgets.bar_chart import Bar, BarChart
+
+# The member list filter a click-through starts from: the dashboard counts current
+# members (active + retained) unless a status bar is clicked.
+_RESET: dict[str, Any] = {
+    "union_id": None,
+    "status": "current",
+    "migrant": None,
+    "age_band": None,
+    "search": "",
+}
+
+_CARD_STYLE = (
+    "QFrame#figure { background: #ffffff; border: 1px solid #dfe3e8; border-radius: 6px; }"
+)
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return DashboardPage(ctx)
+
+
+class Figure(QFrame):
+    """One big number with its caption; optionally a link to a filtered list."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("figure")
+        self.setStyleSheet(_CARD_STYLE)
+        self.value = QLabel("—", self)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel(caption, self)
+        self.caption.setStyleSheet("color: #546e7a;")
+        self.note = QLabel(self)
+        self.note.setStyleSheet("color: #546e7a;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+    def set(self, value: str, note: str = "", colour: str = "#263238") -> None:
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {colour};")
+        self.note.setText(note)
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: Dashboard | None = None
+        self._loading = False
+        self._pending = False
+
+        self.heading = QLabel("首页", self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.as_of_label = QLabel(self)
+        self.as_of_label.setStyleSheet("color: #546e7a;")
+        self.refresh_button = QPushButton("刷新", self)
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        self.total = Figure("在会会员（含保留会籍）")
+        self.new_members = Figure("本月 / 本年新入会")
+        self.migrant = Figure("农民工会员")
+        self.new_generation = Figure("新生代（16–34岁）")
+        self.coverage = Figure("本年活动覆盖面")
+        self.hardship = Figure("困难职工档案待复核")
+        self.migrant_button = QPushButton("查看农民工名单", self.migrant)
+        self.migrant_button.setFlat(True)
+        self.migrant_button.setStyleSheet("color: #1e88e5; text-align: left;")
+        self.migrant.layout().addWidget(self.migrant_button)
+        self.new_gen_button = QPushButton("查看新生代名单", self.new_generation)
+        self.new_gen_button.setFlat(True)
+        self.new_gen_button.setStyleSheet("color: #1e88e5; text-align: left;")
+        self.new_generation.layout().addWidget(self.new_gen_button)
+
+        self.union_chart = BarChart("各基层工会会员数（点击查看名单）")
+        self.age_chart = BarChart("年龄结构（红色为16–34岁新生代）")
+        self.status_chart = BarChart("会籍状态（全部在册人员）")
+        self.gender_chart = BarChart("性别")
+        self.activity_chart = BarChart("活动场次（按服务类别，本年与上年）")
+        self.people_chart = BarChart("服务人次（活动签到＋服务台账，本年与上年）")
+        for chart in (self.activity_chart, self.people_chart):
+            chart.click_hint = ""
+        self.gender_chart.click_hint = ""
+        self.sites_label = QLabel()
+        self.sites_label.setWordWrap(True)
+
+        figures = QHBoxLayout()
+        for fig in (
+            self.total,
+            self.new_members,
+            self.migrant,
+            self.new_generation,
+            self.coverage,
+            self.hardship,
+        ):
+            figures.addWidget(fig, 1)
+        charts = QGridLayout()
+        charts.setHorizontalSpacing(24)
+        charts.setVerticalSpacing(16)
+        charts.addWidget(self.union_chart, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.age_chart, 0, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.gender_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.status_chart, 2, 0, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.activity_chart, 2, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.people_chart, 3, 1, Qt.AlignmentFlag.AlignTop)
+        charts.addWidget(self.sites_label, 3, 0, Qt.AlignmentFlag.AlignTop)
+        charts.setColumnStretch(0, 1)
+        charts.setColumnStretch(1, 1)
+
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addLayout(figures)
+        inner.addLayout(charts)
+        inner.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addWidget(self.as_of_label)
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.scroll, 1)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        self.union_chart.bar_clicked.connect(lambda key: self.open_members(union_id=key))
+        self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
+        self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
+        self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
+        self.new_gen_button.clicked.connect(
+            lambda: self.open_members(age_band=dashboard.NEW_GENERATION_BAND)
+        )
+        self.refresh()
+
+    # ---- area protocol ---------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Recompute every figure on a worker thread; one run at a time."""
+        if self._loading:
+            self._pending = True
+            return
+        self._loading = True
+        self.refresh_button.setEnabled(False)
+        db = self.ctx.db
+        self.ctx.runner.run(
+            lambda _progress, _cancel: dashboard.dashboard(db),
+            title="正在统计首页数据…",
+            parent=self,
+            on_done=self._loaded,
+            on_error=self._failed,
+            cancellable=False,
+        )
+
+    def open_members(self, **params: Any) -> None:
+        self.ctx.navigate("members", **{**_RESET, **params})
+
+    # ---- results ---------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        self._loading = False
+        self.refresh_button.setEnabled(True)
+        if self._pending:
+            self._pending = False
+            self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        text = exc.message if isinstance(exc, UnionDeskError) else "首页数据统计失败，请稍后重试。"
+        self.error_label.setText(text)
+        self.error_label.show()
+        self._finish()
+
+    def _loaded(self, data: Dashboard) -> None:
+        self.data = data
+        self.error_label.hide()
+        self.show_figures(data)
+        self._finish()
+
+    def show_figures(self, d: Dashboard) -> None:
+        m = d.members
+        self.as_of_label.setText(f"截至 {d.as_of:%Y年%m月%d日}")
+        self.total.set(f"{m.total:,}", f"女 {m.female:,} · 男 {m.male:,}")
+        self.new_members.set(
+            f"{m.new_in_month:,} / {m.new_in_year:,}",
+            f"本年离会 {m.left_in_year:,} 人",
+        )
+        self.migrant.set(f"{m.migrant:,}", f"占在会会员 {m.migrant_share:.1%}")
+        share = m.new_generation / m.total if m.total else 0.0
+        self.new_generation.set(f"{m.new_generation:,}", f"占 {share:.1%}", "#e53935")
+        cov = d.activities.coverage
+        self.coverage.set(f"{cov.share:.1%}", f"{cov.reached:,} 名会员参加过活动", "#1e88e5")
+        h = d.hardship
+        self.hardship.set(
+            f"{h.overdue:,}",
+            f"已逾期；30天内到期 {h.due_soon:,}（在档 {h.open_cases:,}）",
+            "#e53935" if h.overdue else "#263238",
+        )
+
+        unions = sorted(m.by_union, key=lambda r: -r.total)
+        self.union_chart.set_bars(
+            [
+                Bar(
+                    r.union_name,
+                    r.total,
+                    key=r.union_id,
+                    text=f"{r.total:,}",
+                    tooltip=f"{r.union_name}：在会 {r.total:,} 人，本年新入会 {r.new_in_year:,}",
+                )
+                for r in unions
+            ]
+        )
+        bands = [Bar(b.label, b.count, key=b.code, highlight=b.new_generation) for b in m.age_bands]
+        if m.age_other:
+            bands.append(Bar("出生日期不详或不足16岁", m.age_other))
+        self.age_chart.set_bars(bands)
+        self.status_chart.set_bars(
+            [Bar(MEMBERSHIP_STATUS.label(code), n, key=code) for code, n in m.statuses.items()]
+        )
+        genders = [Bar("女", m.female), Bar("男", m.male)]
+        if m.gender_unknown:
+            genders.append(Bar("未填", m.gender_unknown))
+        self.gender_chart.set_bars(genders)
+
+        a = d.activities
+        legend = (f"{a.year}年", f"{a.year - 1}年")
+        self.activity_chart.set_bars(
+            [Bar(r.label, r.activities, compare=r.activities_last) for r in a.rows]
+        )
+        self.activity_chart.set_legend(*legend)
+        self.people_chart.set_bars([Bar(r.label, r.people, compare=r.people_last) for r in a.rows])
+        self.people_chart.set_legend(*legend)
+
+        parts = [
+            f"{s.label} {s.sites} 个（{s.area_m2:,.0f} m²，社会化工会工作者 {s.workers} 人，"
+            f"本年服务 {s.service_people:,} 人次）"
+            for s in d.sites
+        ]
+        self.sites_label.setText("<b>会站家阵地</b><br>" + "<br>".join(parts))

@@ -1,0 +1,197 @@
+"""A small horizontal bar chart painted with QPainter (QtCharts is not installed).
+
+Each bar has a label on the left, its value on the right and, optionally, a thinner grey
+bar under it for a comparison figure (last year). Bars with a ``key`` are clickable:
+``bar_clicked(key)`` is emitted, the cursor becomes a hand over them. A highlighted bar
+(e.g. the 16–34 新生代 band) is painted in the accent colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+BAR_COLOUR = QColor("#1e88e5")
+HIGHLIGHT_COLOUR = QColor("#e53935")
+COMPARE_COLOUR = QColor("#b0bec5")
+TEXT_COLOUR = QColor("#263238")
+MUTED_COLOUR = QColor("#607d8b")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    key: Any = None  # what a click reports; None → not clickable
+    compare: float | None = None  # e.g. last year's figure, drawn grey underneath
+    highlight: bool = False
+    text: str | None = None  # value as shown (default: the number with separators)
+    tooltip: str | None = None
+
+
+class BarChart(QWidget):
+    bar_clicked = Signal(object)
+
+    ROW = 30  # pixels per bar
+    PAD = 8
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.bars: tuple[Bar, ...] = ()
+        self.legend: tuple[str, str] | None = None  # (this, compare) labels
+        self.empty_text = "暂无数据"
+        self.click_hint = "点击查看名单"
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    # ---- data ------------------------------------------------------------------------
+
+    def set_bars(self, bars: list[Bar] | tuple[Bar, ...]) -> None:
+        self.bars = tuple(bars)
+        self.updateGeometry()
+        self.setFixedHeight(self.sizeHint().height())
+        self.update()
+
+    def set_legend(self, current: str, compare: str) -> None:
+        self.legend = (current, compare)
+        self.update()
+
+    # ---- geometry --------------------------------------------------------------------
+
+    def _header_height(self) -> int:
+        return QFontMetrics(self.font()).height() + self.PAD * 2 if self.title else self.PAD
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        rows = max(len(self.bars), 1)
+        return QSize(360, self._header_height() + rows * self.ROW + self.PAD)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(240, self.sizeHint().height())
+
+    def _label_width(self) -> int:
+        fm = QFontMetrics(self.font())
+        widest = max((fm.horizontalAdvance(b.label) for b in self.bars), default=0)
+        return min(widest + self.PAD * 2, max(self.width() // 3, 80))
+
+    def _value_width(self) -> int:
+        fm = QFontMetrics(self.font())
+        widest = max((fm.horizontalAdvance(self._text(b)) for b in self.bars), default=0)
+        return widest + self.PAD * 2
+
+    def row_rect(self, index: int) -> QRect:
+        """The whole clickable row of bar ``index`` (label, bar and value)."""
+        top = self._header_height() + index * self.ROW
+        return QRect(0, top, self.width(), self.ROW)
+
+    def bar_at(self, pos: QPoint) -> int:
+        for i in range(len(self.bars)):
+            if self.row_rect(i).contains(pos):
+                return i
+        return -1
+
+    @staticmethod
+    def _text(bar: Bar) -> str:
+        if bar.text is not None:
+            return bar.text
+        value = f"{bar.value:,.0f}"
+        if bar.compare is not None:
+            value += f"（上年 {bar.compare:,.0f}）"
+        return value
+
+    # ---- painting --------------------------------------------------------------------
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        if self.title:
+            bold = self.font()
+            bold.setBold(True)
+            p.setFont(bold)
+            p.setPen(TEXT_COLOUR)
+            p.drawText(self.PAD, self.PAD + fm.ascent(), self.title)
+            p.setFont(self.font())
+            if self.legend:
+                self._paint_legend(p, fm)
+        if not self.bars:
+            p.setPen(MUTED_COLOUR)
+            p.drawText(self.row_rect(0), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            return
+        label_w = self._label_width()
+        value_w = self._value_width()
+        span = max(self.width() - label_w - value_w - self.PAD, 20)
+        top_value = max((max(b.value, b.compare or 0) for b in self.bars), default=0) or 1
+        for i, bar in enumerate(self.bars):
+            row = self.row_rect(i)
+            p.setPen(HIGHLIGHT_COLOUR if bar.highlight else TEXT_COLOUR)
+            label_rect = QRect(self.PAD, row.top(), label_w - self.PAD * 2, row.height())
+            p.drawText(
+                label_rect,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                fm.elidedText(bar.label, Qt.TextElideMode.ElideMiddle, label_rect.width()),
+            )
+            h = row.height() - 10
+            main_h = h if bar.compare is None else h * 0.62
+            width = span * bar.value / top_value
+            colour = HIGHLIGHT_COLOUR if bar.highlight else BAR_COLOUR
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRoundedRect(QRectF(label_w, row.top() + 5, max(width, 1.5), main_h), 2, 2)
+            if bar.compare is not None:
+                p.setBrush(COMPARE_COLOUR)
+                cw = span * bar.compare / top_value
+                p.drawRoundedRect(
+                    QRectF(label_w, row.top() + 5 + main_h + 1, max(cw, 1.5), h - main_h - 1), 1, 1
+                )
+            p.setPen(TEXT_COLOUR)
+            p.drawText(
+                QRect(label_w + int(width) + self.PAD, row.top(), value_w + span, row.height()),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self._text(bar),
+            )
+
+    def _paint_legend(self, p: QPainter, fm: QFontMetrics) -> None:
+        assert self.legend is not None
+        x = self.width() - self.PAD
+        y = self.PAD
+        for label, colour in reversed(
+            list(zip(self.legend, (BAR_COLOUR, COMPARE_COLOUR), strict=True))
+        ):
+            w = fm.horizontalAdvance(label)
+            x -= w
+            p.setPen(MUTED_COLOUR)
+            p.drawText(x, y + fm.ascent(), label)
+            x -= 14
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRect(QRectF(x, y + fm.ascent() - 9, 10, 10))
+            x -= self.PAD * 2
+
+    # ---- mouse -----------------------------------------------------------------------
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        i = self.bar_at(event.position().toPoint())
+        clickable = i >= 0 and self.bars[i].key is not None
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor
+        )
+        if i >= 0:
+            bar = self.bars[i]
+            tip = bar.tooltip or f"{bar.label}：{self._text(bar)}"
+            if clickable:
+                tip += f"\n{self.click_hint}"
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton:
+            i = self.bar_at(event.position().toPoint())
+            if i >= 0 and self.bars[i].key is not None:
+                self.bar_clicked.emit(self.bars[i].key)
+                return
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,78 @@
+"""首页: figures from the services, and bars that click through to the filtered list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.services import members
+from desktop.views.context import AppContext
+from desktop.views.dashboard.page import DashboardPage
+from desktop.views.main_window import MainWindow
+from desktop.views.members.page import MembersPage
+from desktop.views.qtmodels import member_table as mt
+from desktop.views.widgets.bar_chart import BarChart
+
+
+def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    window = MainWindow(ctx, "测试街道总工会")
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def click_bar(qtbot: QtBot, chart: BarChart, key: object) -> None:
+    index = next(i for i, bar in enumerate(chart.bars) if bar.key == key)
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.row_rect(index).center())
+
+
+def names(page: MembersPage) -> list[str]:
+    model = page.model
+    return sorted(model.data(model.index(r, mt.COL_NAME)) for r in range(model.rowCount()))
+
+
+def test_dashboard_is_the_start_page_with_figures(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    assert window.stack.currentWidget() is page
+    assert page.total.value.text() == "3"
+    unions = {bar.label: bar.value for bar in page.union_chart.bars}
+    assert unions == {"甲公司工会": 2, "乙公司工会": 1}
+    new_gen = [bar for bar in page.age_chart.bars if bar.highlight]
+    assert [bar.key for bar in new_gen] == ["under_35"]
+
+
+def test_union_bar_opens_the_member_list_of_that_union(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    click_bar(qtbot, page.union_chart, registry["甲公司工会"])
+    assert window.current_key() == "members"
+    members_page = window.pages["members"]
+    assert isinstance(members_page, MembersPage)
+    assert members_page.current_filter().union_id == registry["甲公司工会"]
+    assert members_page.union_filter.currentText().startswith("甲公司工会")
+    assert names(members_page) == ["张三", "李四"]
+
+
+def test_status_bar_and_refresh_after_a_write(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    members.mark_left(ctx.db, registry["王五"], "withdrawn")
+    ctx.changed("members")
+    assert page.total.value.text() == "2"
+    click_bar(qtbot, page.status_chart, "withdrawn")
+    members_page = window.pages["members"]
+    assert isinstance(members_page, MembersPage)
+    assert members_page.current_filter().status == "withdrawn"
+    assert names(members_page) == ["王五"]
