@@ -5,6 +5,7 @@ Nothing here touches the database; the wizards call these and pass paths to the 
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ def _looks_removable(info: QStorageInfo) -> bool:
     root = info.rootPath()
     fs = bytes(info.fileSystemType().data()).decode(errors="replace").lower()
     if sys.platform == "win32":
-        system = Path(sys.executable).drive.upper()
+        system = os.environ.get("SystemDrive", "C:").upper()
         return not root.upper().startswith(system) and fs in {"fat32", "exfat", "fat", "ntfs"}
     return root.startswith(_REMOVABLE_ROOTS) and (fs in _REMOVABLE_FS or fs == "")
 
