@@ -76,7 +76,7 @@ def check_output(step: str, proc: subprocess.CompletedProcess[str]) -> None:
         )
 
 
-def run(step: str, cmd: Sequence[str], timeout: float = 300, **env: str) -> str:
+def run(step: str, cmd: Sequence[str | Path], timeout: float = 300, **env: str) -> str:
     print(f"  $ {' '.join(str(c) for c in cmd)}", flush=True)
     started = time.monotonic()
     try:
