@@ -84,13 +84,16 @@ def commit(
     ids: list[str] = []
     with db.connect() as conn:
         _recheck(conn, preview)
-        rows = [dict(r.values) for r in new_rows]
-        _issue_cards(conn, rows)
-        for start in range(0, len(rows), CHUNK):
+        cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
+        for start in range(0, len(new_rows), CHUNK):
             if cancel is not None:
                 cancel.check()
             progress(start, total, f"正在写入第 {start + 1} 名会员…")
-            ids.extend(members.insert_rows(conn, rows[start : start + CHUNK]))
+            chunk = [dict(r.values) for r in new_rows[start : start + CHUNK]]
+            for row in chunk:
+                if not row.get("card_no") and row["membership_status"] != "applicant":
+                    row["card_no"] = next(cards)
+            ids.extend(members.insert_rows(conn, chunk))
         _apply_updates(conn, [(r.member_id or "", r.values) for r in updates])
         if cancel is not None:
             cancel.check()
@@ -114,19 +117,18 @@ def _recheck(conn: Connection, preview: ImportPreview) -> None:
             raise UnionDeskError("预览之后会员数据已有变化（可能刚导入过），请重新检查后再导入")
 
 
-def _issue_cards(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """会员证号 for new members without one, as ``members.add`` does."""
-    needing = [r for r in rows if not r.get("card_no") and r["membership_status"] != "applicant"]
+def _issue_cards(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    """会员证号 for the new members without one (in row order), as ``members.add`` does."""
+    needing = sum(1 for r in rows if not r.get("card_no") and r["membership_status"] != "applicant")
     if not needing:
-        return
+        return []
     fed = federations.require_current_id(conn)
     prefix = str(
         conn.execute(
             text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": fed}
         ).scalar_one()
     )
-    for row, number in zip(needing, card_numbers.issue(conn, prefix, len(needing)), strict=True):
-        row["card_no"] = number
+    return card_numbers.issue(conn, prefix, needing)
 
 
 def _apply_updates(conn: Connection, updates: list[tuple[str, dict[str, Any]]]) -> None:

@@ -40,7 +40,7 @@ class Problem:
         return f"第 {self.row} 行「{self.column}」：{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     row: int
     action: Action
