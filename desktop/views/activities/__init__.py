@@ -1,0 +1,1 @@
+"""活动管理: the activity list, the add-activity dialog and attendance by card number."""

@@ -1,0 +1,149 @@
+"""签到 for one activity: a USB scanner types the card number and Enter into the card box;
+an unknown or withdrawn card gets a red line under the box and nothing is written. A
+named non-member can be registered too. The attendee list and count follow each entry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.services import activities
+from desktop.services.activities import ActivityRecord, AttendanceRecord
+from desktop.views.context import AppContext
+from desktop.views.widgets.field_error import FieldMessage
+
+OK_STYLE = "color: #2e7d32;"
+METHODS = {"card": "刷卡", "search": "查找", "guest": "非会员"}
+
+
+class AttendancePanel(QWidget):
+    attended = Signal(object)  # AttendanceRecord
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.activity: ActivityRecord | None = None
+        self.rows: list[AttendanceRecord] = []
+
+        self.title = QLabel("请在左侧选择一项活动", self)
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.card_input = QLineEdit(self)
+        self.card_input.setPlaceholderText("扫描会员证二维码，或输入会员证号后按回车")
+        self.card_input.setClearButtonEnabled(True)
+        self.message = FieldMessage(self)
+        self.guest_input = QLineEdit(self)
+        self.guest_input.setPlaceholderText("非会员姓名（家属、居民、未入会职工）")
+        self.guest_button = QPushButton("登记非会员", self)
+        self.count_label = QLabel(self)
+        self.list = QListWidget(self)
+
+        guest = QHBoxLayout()
+        guest.addWidget(self.guest_input, 1)
+        guest.addWidget(self.guest_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(QLabel("刷卡签到", self))
+        layout.addWidget(self.card_input)
+        layout.addWidget(self.message)
+        layout.addLayout(guest)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.list, 1)
+
+        self.card_input.returnPressed.connect(self.check_in_card)
+        self.guest_input.returnPressed.connect(self.check_in_guest)
+        self.guest_button.clicked.connect(self.check_in_guest)
+        self._enable()
+
+    # ---- state -----------------------------------------------------------------------
+
+    def set_activity(self, activity: ActivityRecord | None) -> None:
+        same = (
+            activity is not None and self.activity is not None and activity.id == self.activity.id
+        )
+        self.activity = activity
+        if not same:
+            self.message.clear_message()
+            self.card_input.clear()
+        if activity is None:
+            self.title.setText("请在左侧选择一项活动")
+        else:
+            self.title.setText(
+                f"{activity.title}\n{activity.starts_at:%Y-%m-%d %H:%M} · {activity.category_name}"
+            )
+        self.reload()
+        self._enable()
+        if activity is not None and not same:
+            self.card_input.setFocus()
+
+    def reload(self) -> None:
+        self.rows = (
+            []
+            if self.activity is None
+            else activities.list_attendance(self.ctx.db, self.activity.id)
+        )
+        self.list.clear()
+        for r in reversed(self.rows):  # newest first: the one just scanned is on top
+            parts = [r.display_name or "（无姓名）", r.union_name or "", r.card_no or ""]
+            when = f"{r.checked_in_at:%H:%M}"
+            self.list.addItem(
+                "  ".join(p for p in parts if p) + f"  [{METHODS.get(r.method, r.method)} {when}]"
+            )
+        members = sum(1 for r in self.rows if r.member_id)
+        self.count_label.setText(
+            f"已签到 {len(self.rows):,} 人（会员 {members:,}，非会员 {len(self.rows) - members:,}）"
+            if self.activity
+            else ""
+        )
+
+    def _enable(self) -> None:
+        on = self.activity is not None
+        for w in (self.card_input, self.guest_input, self.guest_button):
+            w.setEnabled(on)
+
+    # ---- entry -----------------------------------------------------------------------
+
+    def check_in_card(self) -> None:
+        if self.activity is None:
+            return
+        raw = self.card_input.text()
+        try:
+            record = activities.attend_by_card(self.ctx.db, self.activity.id, raw)
+        except UnionDeskError as exc:
+            self.message.show_error(exc.message)
+            # Selected, so the next scan replaces the wrong number instead of adding to it.
+            self.card_input.selectAll()
+            return
+        self.card_input.clear()
+        self._done(record, f"{record.display_name} 签到成功")
+
+    def check_in_guest(self) -> None:
+        if self.activity is None:
+            return
+        try:
+            record = activities.attend_guest(self.ctx.db, self.activity.id, self.guest_input.text())
+        except UnionDeskError as exc:
+            self.message.show_error(exc.message)
+            return
+        self.guest_input.clear()
+        self._done(record, f"非会员 {record.display_name} 已登记")
+
+    def _done(self, record: AttendanceRecord, text: str) -> None:
+        self.message.show_hint(text)
+        self.message.setStyleSheet(OK_STYLE)
+        self.reload()
+        self.card_input.setFocus()
+        self.attended.emit(record)

@@ -1,0 +1,174 @@
+"""活动管理: the activities of a year, 新增活动, and the 签到 panel for the selected one,
+with this year's coverage (share of members reached by at least one activity)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.services import activities
+from desktop.services.activities import ActivityRecord
+from desktop.views.activities.activity_dialog import ActivityDialog
+from desktop.views.activities.attendance_panel import AttendancePanel
+from desktop.views.context import AppContext
+from desktop.views.qtmodels import activity_table as at
+from desktop.views.qtmodels.activity_table import ActivityTableModel
+from desktop.views.widgets.search_box import SearchBox
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return ActivitiesPage(ctx)
+
+
+class ActivitiesPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: QDialog | None = None
+        this_year = date.today().year
+
+        self.year_filter = QComboBox(self)
+        for year in range(this_year, this_year - 5, -1):
+            self.year_filter.addItem(f"{year}年", year)
+        self.year_filter.addItem("全部年份", None)
+        self.search = SearchBox(self)
+        self.search.setPlaceholderText("按活动名称搜索")
+        self.add_button = QPushButton("新增活动", self)
+        self.coverage_label = QLabel(self)
+        self.coverage_label.setStyleSheet("color: #1e88e5; font-weight: bold;")
+
+        self.model = ActivityTableModel(ctx.db, this_year, parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in {
+            at.COL_STARTS: 130,
+            at.COL_TITLE: 220,
+            at.COL_CATEGORY: 90,
+            at.COL_SITE: 150,
+            at.COL_ORGANISER: 90,
+            at.COL_ATTENDANCE: 70,
+            at.COL_BUDGET: 90,
+        }.items():
+            self.table.setColumnWidth(col, width)
+        self.attendance = AttendancePanel(ctx, self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年份", self))
+        top.addWidget(self.year_filter)
+        top.addWidget(self.search, 2)
+        top.addWidget(self.add_button)
+        top.addStretch(1)
+        top.addWidget(self.coverage_label)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.attendance)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.search.search_changed.connect(lambda _t: self.apply_filter())
+        self.add_button.clicked.connect(self.add_activity)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self.attendance.attended.connect(lambda _r: self._attended())
+        self.update_coverage()
+
+    # ---- area protocol ---------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.selected()
+        self.model.refresh()
+        if current is not None:
+            self.select_activity(current.id)
+        self.update_coverage()
+
+    def navigate(self, **params: Any) -> None:
+        """Click-throughs: activity_id selects that activity."""
+        if params.get("activity_id"):
+            self.select_activity(str(params["activity_id"]))
+
+    # ---- list ------------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        self.model.set_query(self.year_filter.currentData(), self.search.text().strip())
+        self._selected()
+
+    def selected(self) -> ActivityRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record_at(rows[0].row()) if rows else None
+
+    def select_activity(self, activity_id: str) -> None:
+        row = self.model.row_of(activity_id)
+        if row < 0 and self.year_filter.currentData() is not None:
+            self.year_filter.setCurrentIndex(self.year_filter.findData(None))
+            row = self.model.row_of(activity_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        self._selected()
+
+    def _selected(self) -> None:
+        self.attendance.set_activity(self.selected())
+
+    def update_coverage(self) -> None:
+        year = date.today().year
+        try:
+            cov = activities.coverage(self.ctx.db, year)
+        except UnionDeskError as exc:
+            self.coverage_label.setText(exc.message)
+            return
+        self.coverage_label.setText(
+            f"{year}年活动覆盖面 {cov.share:.1%}（{cov.reached:,} / {cov.members:,} 名会员）"
+        )
+
+    # ---- actions ---------------------------------------------------------------------
+
+    def add_activity(self) -> None:
+        dialog = ActivityDialog(self.ctx, self)
+        dialog.saved.connect(self._added)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+
+    def _added(self, record: ActivityRecord) -> None:
+        self.model.refresh()
+        self.select_activity(record.id)
+        self.ctx.changed("activities")
+
+    def _attended(self) -> None:
+        self.refresh()
+        self.ctx.changed("activities")
