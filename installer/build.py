@@ -88,7 +88,7 @@ def windows_installer() -> None:
         print("  ISCC.exe not found (install Inno Setup 6 or set ISCC=...): no installer made")
         return
     version = smoke.project_version()
-    call([iscc, f"/DAppVersion={version}", f"/DSourceDir={APP_DIR}", f"/O{DIST}",
+    call([iscc, f"/DAppVersion={version}", f"/DFrozenDir={APP_DIR}", f"/O{DIST}",
           str(HERE / "uniondesk.iss")])
     print(f"  {DIST / f'UnionDesk-{version}-setup.exe'}")
 

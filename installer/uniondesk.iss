@@ -1,6 +1,7 @@
 ﻿; Inno Setup 6 script for UnionDesk (工会桌面通). Built by installer\build.py after the
 ; frozen app passed the smoke test:
-;   ISCC /DAppVersion=0.1.0 /DSourceDir=dist\UnionDesk /Odist installer\uniondesk.iss
+;   ISCC /DAppVersion=0.1.0 /DFrozenDir=<repo>\dist\UnionDesk /O<repo>\dist installer\uniondesk.iss
+; (without the defines: version 0.1.0 and ..\dist\UnionDesk, relative to this file).
 ; Per-user install (no administrator rights) into %LOCALAPPDATA%\Programs\UnionDesk;
 ; the user's data (%LOCALAPPDATA%\UnionDesk: database, backups, node marker) is never
 ; installed, replaced or removed by this installer.
@@ -9,8 +10,9 @@
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
-#ifndef SourceDir
-  #define SourceDir "..\dist\UnionDesk"
+; FrozenDir: the PyInstaller output (not Inno's own [Setup] SourceDir directive).
+#ifndef FrozenDir
+  #define FrozenDir "..\dist\UnionDesk"
 #endif
 #define AppName "工会桌面通"
 #define AppExe "UnionDesk.exe"
@@ -61,7 +63,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
-Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#FrozenDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"

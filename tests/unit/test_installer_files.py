@@ -93,7 +93,7 @@ def test_inno_setup_script() -> None:
     assert "DefaultDirName={localappdata}\\Programs\\UnionDesk" in text
     assert "desktopicon" in text and "{autoprograms}" in text
     assert "{localappdata}\\UnionDesk" in text  # the uninstall message names the data dir
-    assert "SourceDir" in text and "UnionDesk.exe" in text
+    assert "{#FrozenDir}" in text and "UnionDesk.exe" in text
 
 
 def test_build_extra_is_not_a_runtime_dependency() -> None:
