@@ -97,11 +97,14 @@ class AttendancePanel(QWidget):
         )
         self.list.clear()
         for r in reversed(self.rows):  # newest first: the one just scanned is on top
-            parts = [r.display_name or "（无姓名）", r.union_name or "", r.card_no or ""]
-            when = f"{r.checked_in_at:%H:%M}"
-            self.list.addItem(
-                "  ".join(p for p in parts if p) + f"  [{METHODS.get(r.method, r.method)} {when}]"
-            )
+            method = METHODS.get(r.method, r.method)
+            parts = [
+                r.display_name or "（无姓名）",
+                f"{method} {r.checked_in_at:%H:%M}",
+                r.card_no or "",
+                r.union_name or "",
+            ]
+            self.list.addItem("  ".join(p for p in parts if p))
         members = sum(1 for r in self.rows if r.member_id)
         self.count_label.setText(
             f"已签到 {len(self.rows):,} 人（会员 {members:,}，非会员 {len(self.rows) - members:,}）"

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -130,18 +128,20 @@ class DashboardPage(QWidget):
             self.hardship,
         ):
             figures.addWidget(fig, 1)
-        charts = QGridLayout()
-        charts.setHorizontalSpacing(24)
-        charts.setVerticalSpacing(16)
-        charts.addWidget(self.union_chart, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.age_chart, 0, 1, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.gender_chart, 1, 1, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.status_chart, 2, 0, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.activity_chart, 2, 1, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.people_chart, 3, 1, Qt.AlignmentFlag.AlignTop)
-        charts.addWidget(self.sites_label, 3, 0, Qt.AlignmentFlag.AlignTop)
-        charts.setColumnStretch(0, 1)
-        charts.setColumnStretch(1, 1)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        for column, widgets in (
+            (left, (self.union_chart, self.status_chart, self.sites_label)),
+            (right, (self.age_chart, self.gender_chart, self.activity_chart, self.people_chart)),
+        ):
+            column.setSpacing(16)
+            for widget in widgets:
+                column.addWidget(widget)
+            column.addStretch(1)
+        charts = QHBoxLayout()
+        charts.setSpacing(24)
+        charts.addLayout(left, 1)
+        charts.addLayout(right, 1)
 
         body = QWidget()
         inner = QVBoxLayout(body)
