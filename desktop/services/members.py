@@ -28,6 +28,7 @@ from desktop.services.validation import (
     mask_id_number,
     normalise_text,
 )
+from desktop.sync import capture
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,8 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
                 "sort_key": sort_key(row["name"]),
             }
         )
-    conn.execute(insert(Member), prepared)
+    with capture.bulk_insert(conn, "members"):
+        conn.execute(insert(Member), prepared)
     new_rows = conn.execute(
         text(
             "SELECT rowid, name, id_number, phone, card_no FROM members WHERE rowid > :s "

@@ -14,7 +14,8 @@ dot of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
 
@@ -103,3 +104,39 @@ def install_triggers(conn: Connection) -> list[str]:
 def set_capturing(conn: Connection, enabled: bool) -> None:
     """Switch capture off while applying received changes (same transaction only)."""
     conn.execute(text("UPDATE sync_clock SET capturing = :on WHERE id = 1"), {"on": int(enabled)})
+
+
+@contextmanager
+def bulk_insert(conn: Connection, table: str) -> Iterator[None]:
+    """Capture a bulk insert with one set-based statement instead of a trigger per row.
+
+    The rows appended inside the block get exactly what the insert trigger would have
+    written — same columns, same JSON, one dot each with consecutive counters and
+    increasing HLCs — from the same generated column list, in the same transaction.
+    Only for inserts: updates inside the block would go uncaptured, so don't.
+    """
+    local = synced_tables()[table]
+    columns = synced_columns(conn, table, local)
+    start = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
+    set_capturing(conn, False)
+    yield
+    set_capturing(conn, True)
+    added = conn.exec_driver_sql(
+        f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (start,)
+    ).scalar_one()
+    if not added:
+        return
+    fields = _json_object(columns, "t")
+    conn.exec_driver_sql(
+        "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+        "SELECT c.node_id, c.counter + row_number() OVER w, "
+        f"max(c.hlc + 1, {SQL_NOW}) + row_number() OVER w - 1, c.ctx, '{table}', t.id, {fields} "
+        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ? '
+        "WINDOW w AS (ORDER BY t.rowid)",
+        (start,),
+    )
+    conn.exec_driver_sql(
+        f"UPDATE sync_clock SET counter = counter + ?, hlc = max(hlc + 1, {SQL_NOW}) + ? - 1 "
+        "WHERE id = 1",
+        (added, added),
+    )

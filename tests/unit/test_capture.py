@@ -80,3 +80,27 @@ def test_capture_off_while_applying(db: Database) -> None:
         conn.execute(text("UPDATE unions SET name = '远端' WHERE id = 'u1'"))
         set_capturing(conn, True)
     assert len(_changes(db)) == 2
+
+
+def test_bulk_capture_writes_what_the_trigger_writes(db: Database) -> None:
+    from desktop.sync.capture import bulk_insert
+
+    insert = text(
+        "INSERT INTO unions (id, federation_id, name, sort_key, chair) "
+        "VALUES (:id, 'f1', :name, '', '王五')"
+    )
+    with db.connect() as conn:
+        _seed(conn)
+        conn.execute(insert, {"id": "by-trigger", "name": "甲"})
+        with bulk_insert(conn, "unions"):
+            conn.execute(insert, [{"id": f"bulk-{i}", "name": "甲"} for i in range(3)])
+        conn.execute(text("UPDATE unions SET name = '乙' WHERE id = 'bulk-1'"))
+    changes = _changes(db)
+    by_row = {c[3]: c for c in changes if c[2] == "unions"}
+    assert by_row["bulk-0"][4] == by_row["by-trigger"][4]
+    assert [c[1] for c in changes] == list(range(1, len(changes) + 1))  # no gap, no reuse
+    with db.connect(write=False) as conn:
+        hlcs = [r[0] for r in conn.execute(text("SELECT hlc FROM sync_change ORDER BY counter"))]
+        clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+    assert clock[0] == len(changes) and clock[1] >= hlcs[-1]
