@@ -41,7 +41,7 @@ class UnionsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in {ut.COL_NAME: 220, ut.COL_EMPLOYER: 200, ut.COL_CREDIT_CODE: 170}.items():
+        for col, width in {ut.COL_NAME: 260, ut.COL_EMPLOYER: 220, ut.COL_CREDIT_CODE: 170}.items():
             self.table.setColumnWidth(col, width)
 
         self.add_button = QPushButton("新增工会", self)
