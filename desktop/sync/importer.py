@@ -22,6 +22,7 @@ from desktop.sync.package_format import Package, read_package
 from desktop.sync.segments import Change, Segment
 
 MAX_PACKAGE_FILE = 2 << 30
+_FIELDS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 REFUSE_FUTURE_MS = 30 * 24 * 3600 * 1000
 Hook = Callable[[str], None]
 
@@ -76,8 +77,13 @@ def _selves(conn: Connection) -> set[str]:
     return {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
 
 
-def load(conn: Connection, path: Path) -> Loaded:
-    pkg = decrypt_and_verify(conn, path)
+def load(conn: Connection, path: Path, verified: Package | None = None) -> Loaded:
+    """Check ``path`` (or its already ``verified`` content) against this database."""
+    if verified is None:
+        pkg = decrypt_and_verify(conn, path)
+    else:  # same bytes as checked before: the sender's trust is checked again here
+        pkg = verified
+        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign)
     selves = _selves(conn)
     own = pkg.sender in selves
     loaded = Loaded(path, pkg, [], [], {}, own)
@@ -177,7 +183,8 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         return _result(loaded, None, False)
     backup = db.backup("before-sync-import")
     with db.connect() as conn:
-        loaded = load(conn, path)  # again, under the write lock
+        # again under the write lock, reusing the decrypted and verified content
+        loaded = load(conn, path, loaded.package)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
@@ -225,12 +232,12 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         )
     if hook is not None:
         hook("rows-applied")
+    encode = _FIELDS_JSON.encode
     conn.exec_driver_sql(
         "INSERT OR IGNORE INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (c.node, c.counter, c.hlc, c.ctx, c.tbl, c.row_id,
-             json.dumps(c.fields, ensure_ascii=False, separators=(",", ":")))
+            (c.node, c.counter, c.hlc, c.ctx, c.tbl, c.row_id, encode(c.fields))
             for c in plan.new_changes
         ],
     )
@@ -324,19 +331,26 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
 
 
 def _reindex(conn: Connection, plan: plan_mod.Plan) -> None:
+    """Search documents of the touched members, a chunk of rows per statement."""
     from desktop.services import search_index
 
     inserted = {r["id"] for r in plan.inserts.get("members", [])}
-    fresh = [m for m in plan.members_touched if m in inserted]
-    for i in range(0, len(fresh), 500):
-        chunk = fresh[i : i + 500]
+    touched = list(dict.fromkeys(plan.members_touched))
+    for i in range(0, len(touched), 500):
+        chunk = touched[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
+        # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
         rows = conn.exec_driver_sql(
-            "SELECT rowid, name, id_number, phone, card_no FROM members "
-            f"WHERE deleted = 0 AND id IN ({marks})",
+            "SELECT id, rowid, name, id_number, phone, card_no, deleted FROM members "
+            f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
-    for member_id in plan.members_touched:
-        if member_id not in inserted:
-            search_index.reindex_member(conn, member_id)
+        stale = [int(r[1]) for r in rows if r[0] not in inserted]
+        if stale:
+            conn.exec_driver_sql(
+                f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in stale)})",
+                tuple(stale),
+            )
+        search_index.index_rows(
+            conn, [(int(r[1]), r[2], r[3], r[4], r[5]) for r in rows if not r[6]]
+        )

@@ -23,7 +23,7 @@ from desktop.sync import crypto, segments, strictjson
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.segments import Segment
 
-FORMAT_MAJOR = 1
+FORMAT_MAJOR = 2
 FORMAT_MINOR = 0
 MAX_ENTRIES = 200_000
 MAX_ENTRY_BYTES = 1 << 30

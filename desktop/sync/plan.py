@@ -177,8 +177,12 @@ def build(
             all_changes = log.get(row_id, []) + rows_in[row_id]
             if not all_changes:
                 continue
-            win = merge.winners(all_changes)
-            values = {f: w.fields[f] for f, w in win.items() if f in known}
+            single = len(all_changes) == 1  # e.g. a row new to this node: nothing to merge
+            if single:
+                values = {f: v for f, v in all_changes[0].fields.items() if f in known}
+            else:
+                win = merge.winners(all_changes)
+                values = {f: w.fields[f] for f, w in win.items() if f in known}
             cur = current.get(row_id)
             missing: tuple[str, str] | None = None
             if cur is None:
@@ -230,7 +234,8 @@ def build(
                 if final.get("id_number") and not final.get(merge.DELETED):
                     id_numbers[row_id] = str(final["id_number"])
             # conflicts of this row, recomputed from every write held
-            found = merge.open_conflicts(all_changes, contexts.get)
+            # (a lone write can conflict with nothing)
+            found = [] if single else merge.open_conflicts(all_changes, contexts.get)
             before = open_rows.get(key, {})
             now_keys = set()
             for conflict in found:
@@ -263,9 +268,10 @@ def _duplicates(conn: Connection, id_numbers: dict[str, str]) -> int:
         seen[number] = row_id
     numbers = sorted(set(id_numbers.values()))
     for chunk in _chunks(numbers):
+        # "+deleted": keeps SQLite on the id_number index instead of scanning by deleted
         marks = ", ".join("?" for _ in chunk)
         for rid, number in conn.exec_driver_sql(
-            f"SELECT id, id_number FROM members WHERE deleted = 0 AND id_number IN ({marks})",
+            f"SELECT id, id_number FROM members WHERE +deleted = 0 AND id_number IN ({marks})",
             tuple(chunk),
         ).all():
             mine = seen.get(str(number))

@@ -12,7 +12,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import zstandard
 from sqlalchemy import Connection, text
@@ -28,7 +28,7 @@ _TABLE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _ROW = re.compile(r"^[0-9A-Za-z-]{1,36}$")
 _NODE = re.compile(r"^[0-9a-f]{32}$")
-_SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(frozen=True)
@@ -53,41 +53,98 @@ class Segment:
     contexts: dict[int, VersionVector]
 
 
+LEVEL = 9
+"""zstd level of segment payloads: near the size of much higher levels at a fraction of
+their time (a segment is compressed once by its origin and then forwarded as is)."""
+
+
+def _runs(values: list[int]) -> list[list[int]]:
+    """Run-length pairs [value, count] of ``values``."""
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and runs[-1][0] == value:
+            runs[-1][1] += 1
+        else:
+            runs.append([value, 1])
+    return runs
+
+
+def encode(
+    origin: str,
+    first: int,
+    rows: list[tuple[int, int, str, str, dict[str, Any]]],
+    contexts: dict[int, VersionVector],
+) -> bytes:
+    """Compressed columnar payload of ``origin``'s changes first..first+len(rows)-1.
+
+    ``rows`` are (hlc, ctx, table, row_id, fields) in counter order. Layout (format 2):
+    counters are implied by ``first``/``last``; ``hlc`` is the first clock then deltas;
+    ``ctx`` and ``shape`` are run-length pairs; a shape is a table index and its field
+    names; ``cols`` holds, per shape, one value list per field in change order.
+    """
+    tables: dict[str, int] = {}
+    shapes: dict[tuple[int, tuple[str, ...]], int] = {}
+    cols: list[list[list[Any]]] = []
+    hlcs: list[int] = []
+    ctxs: list[int] = []
+    shape_of: list[int] = []
+    row_ids: list[str] = []
+    prev = 0
+    for hlc, ctx, tbl, row_id, fields in rows:
+        hlcs.append(hlc - prev)
+        prev = hlc
+        ctxs.append(ctx)
+        row_ids.append(row_id)
+        key = (tables.setdefault(tbl, len(tables)), tuple(fields))
+        index = shapes.get(key)
+        if index is None:
+            index = shapes[key] = len(shapes)
+            cols.append([[] for _ in key[1]])
+        shape_of.append(index)
+        for column, value in zip(cols[index], fields.values(), strict=True):
+            column.append(value)
+    body = {
+        "origin": origin,
+        "first": first,
+        "last": first + len(rows) - 1,
+        "tables": list(tables),
+        "contexts": {str(c): vv for c, vv in sorted(contexts.items())},
+        "hlc": hlcs,
+        "ctx": _runs(ctxs),
+        "rows": row_ids,
+        "shapes": [[t, list(names)] for t, names in shapes],
+        "shape": _runs(shape_of),
+        "cols": cols,
+    }
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return zstandard.ZstdCompressor(level=LEVEL).compress(raw.encode("utf-8"))
+
+
 def encode_from_log(conn: Connection, origin: str, first: int, last: int) -> bytes:
     """Compressed payload of ``origin``'s logged changes first..last."""
     rows = conn.execute(
         text(
-            "SELECT counter, hlc, ctx, tbl, row_id, fields FROM sync_change "
+            "SELECT hlc, ctx, tbl, row_id, fields FROM sync_change "
             "WHERE node_id = :n AND counter BETWEEN :a AND :b ORDER BY counter"
         ),
         {"n": origin, "a": first, "b": last},
     ).all()
-    tables: dict[str, int] = {}
-    parts: list[str] = []
-    ctxs: set[int] = set()
-    for counter, hlc, ctx, tbl, row_id, fields in rows:
-        index = tables.setdefault(str(tbl), len(tables))
-        ctxs.add(int(ctx))
-        parts.append(f'[{int(counter)},{int(hlc)},{int(ctx)},{index},{json.dumps(row_id)},{fields}]')
-    contexts: dict[str, Any] = {}
-    for ctx in sorted(ctxs):
+    if len(rows) != last - first + 1:
+        raise UnionDeskError(f"本机修改日志 {origin[:8]}… {first}-{last} 不完整，无法导出。")
+    # one parse for the whole run instead of one per change
+    fields = json.loads("[" + ",".join(str(r[4]) for r in rows) + "]")
+    items = [
+        (int(r[0]), int(r[1]), str(r[2]), str(r[3]), f)
+        for r, f in zip(rows, fields, strict=True)
+    ]
+    contexts: dict[int, VersionVector] = {}
+    for ctx in sorted({i[1] for i in items}):
         raw = conn.execute(
             text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
             {"n": origin, "c": ctx},
         ).scalar_one_or_none()
-        contexts[str(ctx)] = parse_vv(raw) if raw is not None else {}
-    head = json.dumps(
-        {
-            "origin": origin,
-            "first": first,
-            "last": last,
-            "tables": list(tables),
-            "contexts": contexts,
-        },
-        sort_keys=True,
-    )
-    body = head[:-1] + ',"changes":[' + ",".join(parts) + "]}"
-    return zstandard.ZstdCompressor(level=6).compress(body.encode("utf-8"))
+        contexts[ctx] = parse_vv(raw) if raw is not None else {}
+    return encode(origin, first, items, contexts)
 
 
 def sign_payload(sign_private: bytes, payload: bytes) -> bytes:
@@ -123,6 +180,27 @@ def _bad(where: str, what: str) -> UnionDeskError:
     return UnionDeskError(f"{where} 格式错误：{what}。未做任何改动。")
 
 
+def _is_int(value: object) -> TypeGuard[int]:
+    return type(value) is int
+
+
+def _unruns(runs: object, total: int, where: str, what: str) -> list[int]:
+    """Expand run-length pairs that must cover exactly ``total`` changes."""
+    if not isinstance(runs, list):
+        raise _bad(where, f"{what} 无效")
+    out: list[int] = []
+    for pair in runs:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and _is_int(pair[0])
+            and _is_int(pair[1]) and pair[1] >= 1 and len(out) + pair[1] <= total
+        ):
+            raise _bad(where, f"{what} 无效")
+        out.extend([pair[0]] * pair[1])
+    if len(out) != total:
+        raise _bad(where, f"{what} 与计数范围不符")
+    return out
+
+
 def decode(payload: bytes, signature: bytes, where: str) -> Segment:
     """Parse and validate a (signature-checked) payload; every field's type is checked."""
     try:
@@ -132,49 +210,84 @@ def decode(payload: bytes, signature: bytes, where: str) -> Segment:
     if not isinstance(data, dict):
         raise _bad(where, "不是对象")
     origin, first, last = data.get("origin"), data.get("first"), data.get("last")
-    tables, contexts, raw_changes = data.get("tables"), data.get("contexts"), data.get("changes")
+    tables, contexts = data.get("tables"), data.get("contexts")
     if not (isinstance(origin, str) and _NODE.match(origin)):
         raise _bad(where, "来源节点无效")
-    if not (isinstance(first, int) and isinstance(last, int) and 1 <= first <= last):
+    if not (_is_int(first) and _is_int(last) and 1 <= first <= last):
         raise _bad(where, "计数范围无效")
     if not isinstance(tables, list) or not all(
         isinstance(t, str) and _TABLE.match(t) for t in tables
     ):
         raise _bad(where, "表名无效")
-    if not isinstance(contexts, dict) or not isinstance(raw_changes, list):
-        raise _bad(where, "缺少 contexts 或 changes")
+    if not isinstance(contexts, dict):
+        raise _bad(where, "缺少 contexts")
     ctx_map: dict[int, VersionVector] = {}
     for key, vv in contexts.items():
         if not key.isdigit() or not isinstance(vv, dict):
             raise _bad(where, "上下文无效")
         if not all(
-            isinstance(n, str) and _NODE.match(n) and isinstance(c, int) and c >= 0
+            isinstance(n, str) and _NODE.match(n) and _is_int(c) and c >= 0
             for n, c in vv.items()
         ):
             raise _bad(where, "版本向量无效")
         ctx_map[int(key)] = {str(n): int(c) for n, c in vv.items()}
-    if len(raw_changes) != last - first + 1:
+    total = last - first + 1
+    hlcs, row_ids, raw_shapes, cols = (
+        data.get("hlc"), data.get("rows"), data.get("shapes"), data.get("cols")
+    )
+    if not (isinstance(hlcs, list) and isinstance(row_ids, list)):
+        raise _bad(where, "缺少 hlc 或 rows")
+    if len(hlcs) != total or len(row_ids) != total:
         raise _bad(where, "修改条数与计数范围不符")
-    changes: list[Change] = []
-    expected = first
-    for item in raw_changes:
-        if not (isinstance(item, list) and len(item) == 6):
-            raise _bad(where, f"第 {expected} 条修改结构无效")
-        counter, hlc, ctx, tindex, row_id, fields = item
-        if counter != expected or not isinstance(counter, int):
-            raise _bad(where, f"第 {expected} 条修改的计数不连续")
-        if not (isinstance(hlc, int) and 0 <= hlc < (1 << 63)):
-            raise _bad(where, f"第 {expected} 条修改的时钟无效")
-        if not (isinstance(ctx, int) and ctx in ctx_map):
-            raise _bad(where, f"第 {expected} 条修改的上下文缺失")
-        if not (isinstance(tindex, int) and 0 <= tindex < len(tables)):
-            raise _bad(where, f"第 {expected} 条修改的表编号无效")
-        if not (isinstance(row_id, str) and _ROW.match(row_id)):
-            raise _bad(where, f"第 {expected} 条修改的记录编号无效")
-        if not isinstance(fields, dict) or not all(
-            _FIELD.match(k) and isinstance(v, _SCALARS) for k, v in fields.items()
+    ctx_of = _unruns(data.get("ctx"), total, where, "上下文编号")
+    if not set(ctx_of) <= ctx_map.keys():
+        raise _bad(where, "修改的上下文缺失")
+    if not (isinstance(raw_shapes, list) and isinstance(cols, list)
+            and len(cols) == len(raw_shapes)):
+        raise _bad(where, "字段布局无效")
+    shape_of = _unruns(data.get("shape"), total, where, "字段布局编号")
+    uses = [0] * len(raw_shapes)
+    for index in shape_of:
+        if not 0 <= index < len(uses):
+            raise _bad(where, "字段布局编号无效")
+        uses[index] += 1
+    shapes: list[tuple[str, list[str]]] = []
+    for (shape, columns), count in zip(zip(raw_shapes, cols, strict=True), uses, strict=True):
+        if not (
+            isinstance(shape, list) and len(shape) == 2 and _is_int(shape[0])
+            and 0 <= shape[0] < len(tables) and isinstance(shape[1], list)
         ):
-            raise _bad(where, f"第 {expected} 条修改的字段无效")
-        changes.append(Change(origin, counter, hlc, ctx, tables[tindex], row_id, fields))
-        expected += 1
+            raise _bad(where, "字段布局无效")
+        names = shape[1]
+        if not (
+            all(isinstance(k, str) and _FIELD.match(k) for k in names)
+            and len(set(names)) == len(names)
+        ):
+            raise _bad(where, "字段名无效")
+        if not (
+            isinstance(columns, list) and len(columns) == len(names)
+            and all(isinstance(c, list) and len(c) == count for c in columns)
+        ):
+            raise _bad(where, "字段值的条数不符")
+        for column in columns:
+            if not {type(v) for v in column} <= _SCALAR_TYPES:
+                raise _bad(where, "字段值的类型无效")
+        shapes.append((tables[shape[0]], names))
+    if not all(type(r) is str and _ROW.match(r) for r in row_ids):
+        raise _bad(where, "记录编号无效")
+    if not all(_is_int(h) for h in hlcs):
+        raise _bad(where, "时钟无效")
+    iters = [zip(*columns, strict=True) for columns in cols] if cols else []
+    changes: list[Change] = []
+    hlc = 0
+    for i in range(total):
+        hlc += hlcs[i]
+        if not 0 <= hlc < (1 << 63):
+            raise _bad(where, f"第 {first + i} 条修改的时钟无效")
+        tbl, names = shapes[shape_of[i]]
+        values = next(iters[shape_of[i]]) if names else ()
+        changes.append(
+            Change(origin, first + i, hlc, ctx_of[i], tbl, row_ids[i],
+                   dict(zip(names, values, strict=True)))
+        )
     return Segment(origin, first, last, payload, signature, changes, ctx_map)

@@ -164,7 +164,8 @@ def craft(
                 rn, _a, _b, rbox, _c, _d = trust.self_keys(rc)
             boxes[rn] = rbox
     manifest: dict[str, Any] = {
-        "format": [1, 0], "schema": head_revision(), "package_id": new_id(),
+        "format": [package_format.FORMAT_MAJOR, package_format.FORMAT_MINOR],
+        "schema": head_revision(), "package_id": new_id(),
         "created_hlc": 0, "sender": node, "recipients": sorted(boxes), "vv": vv,
         "ranges": ranges, "keys": keys, "attachments": {},
     }

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, importer, trust
 from desktop.sync import hlc as hlc_mod
+from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR
 from tests.unit.sync.helpers import (
     add_federation,
     add_member,
@@ -106,7 +107,8 @@ def _manifest(fn: Callable[[dict[str, Any]], None]) -> Callable[[Env], bytes]:
 
 def _unsigned_manifest_edit(env: Env) -> bytes:
     return env.good(raw_fn=None, sig_fn=lambda sig, raw: sig, zip_fn=lambda raw, sig, e: _zip(
-        [("manifest.json", raw.replace(b'"format": [1, 0]', b'"format": [1, 1]')),
+        [("manifest.json", raw.replace(f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR}]'.encode(),
+                                       f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR + 1}]'.encode())),
          ("manifest.sig", sig), *sorted(e.items())]))
 
 
@@ -122,8 +124,7 @@ def _bomb(env: Env) -> bytes:
 def _far_future(env: Env) -> bytes:
     def fn(body: dict[str, Any]) -> dict[str, Any]:
         future = hlc_mod.pack(hlc_mod.millis(hlc_mod.now_hlc()) + 400 * 86_400_000)
-        for ch in body["changes"]:
-            ch[1] = future
+        body["hlc"][0] += future - sum(body["hlc"])  # every clock ~400 days ahead
         return body
     return _seg_rewrite(fn)(env)
 
@@ -134,7 +135,7 @@ def _relay_altered(env: Env) -> bytes:
     def entries_fn(entries: dict[str, bytes]) -> None:
         for name in [n for n in entries if n.endswith(".zst") and node_of(env.a) in n]:
             body = json.loads(zstandard.ZstdDecompressor().decompress(entries[name]))
-            body["changes"][-1][5]["name"] = "篡改"
+            body["cols"][-1][0][-1] = "篡改"
             entries[name] = zstandard.ZstdCompressor().compress(json.dumps(body).encode())
     return craft(env.c, [env.b], entries_fn=entries_fn)
 
@@ -246,15 +247,15 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "unknown-key": _unknown_key,
     "revoked-key": _revoked,
     "relay-altered-segment": _relay_altered,
-    "newer-major-format": _manifest(lambda m: m.__setitem__("format", [2, 0])),
+    "newer-major-format": _manifest(lambda m: m.__setitem__("format", [FORMAT_MAJOR + 1, 0])),
     "clock-far-future": _far_future,
     "segment-range-mismatch": _seg_rewrite(lambda b: {**b, "first": b["first"] + 1}),
     "segment-bad-table-name": _seg_rewrite(
         lambda b: {**b, "tables": ['members"; DROP TABLE members; --' for _ in b["tables"]]}),
     "segment-bad-field-name": _seg_rewrite(
-        lambda b: {**b, "changes": [[*c[:5], {'name" = 1; --': "x"}] for c in b["changes"]]}),
+        lambda b: {**b, "shapes": [[t, ['name" = 1; --', *f[1:]]] for t, f in b["shapes"]]}),
     "segment-counter-gap": _seg_rewrite(
-        lambda b: {**b, "changes": [[c[0] * 2, *c[1:]] for c in b["changes"]]}),
+        lambda b: {**b, "rows": b["rows"][:-1], "hlc": b["hlc"][:-1]}),
     "segment-duplicate-keys": _seg_rewrite(
         lambda b: json.dumps(b).encode()[:-1] + b', "origin": "x"}', raw_bytes=True),
     "segment-invalid-utf8": _seg_rewrite(
