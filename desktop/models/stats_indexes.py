@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index
 
+from desktop.models.activity import ServiceRecord
 from desktop.models.member import HardshipCase, Member
 
 _m = Member.__table__.c
@@ -30,3 +31,12 @@ MEMBERS_JOINED = Index(
 MEMBERS_LEFT = Index("ix_members_stats_left", _m.deleted, _m.left_on, _m.union_id)
 _h = HardshipCase.__table__.c
 HARDSHIP_DUE = Index("ix_hardship_cases_stats_due", _h.deleted, _h.closed_on, _h.review_due_on)
+_s = ServiceRecord.__table__.c
+# 人次 by category and by site: one index seek per category (or site) and year instead of
+# sorting every row of the two years by category.
+SERVICE_BY_CATEGORY = Index(
+    "ix_service_records_stats_category", _s.deleted, _s.category, _s.served_on, _s.people
+)
+SERVICE_BY_SITE = Index(
+    "ix_service_records_stats_site", _s.deleted, _s.site_id, _s.served_on, _s.people
+)

@@ -314,6 +314,16 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index("ix_service_records_site", ["site_id", "served_on"], unique=False)
+        batch_op.create_index(
+            "ix_service_records_stats_category",
+            ["deleted", "category", "served_on", "people"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_service_records_stats_site",
+            ["deleted", "site_id", "served_on", "people"],
+            unique=False,
+        )
 
     with op.batch_alter_table("hardship_cases", schema=None) as batch_op:
         batch_op.create_index(
@@ -388,6 +398,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_hardship_cases_stats_due")
 
     with op.batch_alter_table("service_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_service_records_stats_site")
+        batch_op.drop_index("ix_service_records_stats_category")
         batch_op.drop_index("ix_service_records_site")
         batch_op.drop_index("ix_service_records_dashboard")
 
