@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+GUI_OPTIONS = ("--data-dir", "--screenshot")
+
 
 def _wants_gui(argv: Sequence[str]) -> bool:
+    """True when only GUI options are given: no area, so no CLI command."""
     args = list(argv)
-    while args and args[0].startswith("--data-dir"):
+    while args and args[0].startswith(GUI_OPTIONS):
         args = args[1:] if "=" in args[0] else args[2:]
     return not args
 

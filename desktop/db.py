@@ -15,17 +15,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, sessionmaker
 
 from desktop import __version__
 from desktop.config import Paths, ensure_writable
 from desktop.errors import DatabaseError
 from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
-from desktop.sync import capture, identity
+from desktop.sync import identity
+
+if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never needs it
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
+    from desktop.sync import capture  # loads every model: only needed when migrating
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
@@ -116,14 +120,15 @@ class Database:
     def __init__(self, paths: Paths, engine: Engine) -> None:
         self.paths = paths
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._marker_counter = -1
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlalchemy.orm import Session
+
         options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-        with self._sessions() as session:
+        with Session(self.engine, expire_on_commit=False) as session:
             session.connection(execution_options=options)
             try:
                 yield session

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, text
 
-from desktop.services.pinyin import name_pinyin
 from desktop.services.validation import normalise_text
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -31,6 +30,10 @@ INSERT_SQL = (
 def document(
     rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
 ) -> tuple[int, str, str, str, str, str, str]:
+    # Imported here: pypinyin's phrase dictionary costs ~0.5 s, and searching (the
+    # start-up path) never needs it; only writing a document does.
+    from desktop.services.pinyin import name_pinyin
+
     py = name_pinyin(name)
     pinyin = " ".join((*py.syllables, py.full, py.initials)) if py.syllables else ""
     digits = phone or ""

@@ -13,7 +13,6 @@ from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import INDUSTRY, OWNERSHIP
 from desktop.services import federations
-from desktop.services.pinyin import text_pinyin
 from desktop.services.validation import check_credit_code, require_text
 
 EDITABLE = (
@@ -102,6 +101,12 @@ def _count(value: Any) -> int | None:
     return number
 
 
+def _sort_key(name: str) -> str:
+    from desktop.services.pinyin import text_pinyin  # heavy import, only when writing
+
+    return text_pinyin(name).full
+
+
 def _name_taken(conn: Connection, name: str, fed_id: str, except_id: str | None) -> bool:
     return (
         conn.execute(
@@ -131,7 +136,7 @@ def add(db: Database, name: str, **values: Any) -> UnionRecord:
                 + ", ".join(f":{k}" for k in EDITABLE)
                 + ")"
             ),
-            {**row, "id": union_id, "fed": fed_id, "sort": text_pinyin(clean["name"]).full},
+            {**row, "id": union_id, "fed": fed_id, "sort": _sort_key(clean["name"])},
         )
     return get(db, union_id)
 
@@ -146,7 +151,7 @@ def update(db: Database, union_id: str, **values: Any) -> UnionRecord:
         if "name" in clean:
             if _name_taken(conn, clean["name"], fed_id, union_id):
                 raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
-            clean["sort_key"] = text_pinyin(clean["name"]).full
+            clean["sort_key"] = _sort_key(clean["name"])
         sets = ", ".join(f"{k} = :{k}" for k in clean)
         conn.execute(text(f"UPDATE unions SET {sets} WHERE id = :id"), {**clean, "id": union_id})
     return get(db, union_id)
