@@ -102,3 +102,26 @@ def test_build_extra_is_not_a_runtime_dependency() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert not any("pyinstaller" in dep.lower() for dep in project["dependencies"])
     assert any("pyinstaller" in dep.lower() for dep in project["optional-dependencies"]["build"])
+
+
+def spec_list(name: str) -> list[str]:
+    """A list literal assigned to ``name`` at the spec's top level."""
+    for node in ast.parse(spec_text()).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, list)
+            return [str(v) for v in value]
+    raise AssertionError(f"{name} not found in the spec")
+
+
+def test_no_excluded_qt_module_is_imported() -> None:
+    """A page importing a Qt module the spec leaves out would only fail when clicked, frozen."""
+    excluded = set(spec_list("QT_UNUSED"))
+    used: dict[str, str] = {}
+    for path in (ROOT / "desktop").rglob("*.py"):
+        for module in re.findall(r"PySide6\.(Qt\w+)", path.read_text(encoding="utf-8")):
+            used.setdefault(module, str(path.relative_to(ROOT)))
+    clash = {m: f for m, f in used.items() if m in excluded}
+    assert not clash, f"remove these from QT_UNUSED in installer/uniondesk.spec: {clash}"
