@@ -65,6 +65,10 @@ class MembersPage(QWidget):
         self.edit_button = QPushButton("编辑", self)
         self.leave_button = QPushButton("离会", self)
         self.delete_button = QPushButton("删除", self)
+        self.import_button = QPushButton("导入名册…", self)
+        self.export_button = QPushButton("导出名册…", self)
+        self.template_button = QPushButton("名册模板…", self)
+        self.card_button = QPushButton("打印会员卡", self)
         self.count_label = QLabel(self)
 
         self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
@@ -105,6 +109,14 @@ class MembersPage(QWidget):
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.leave_button, self.delete_button):
             actions.addWidget(button)
+        actions.addSpacing(16)
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.template_button,
+            self.card_button,
+        ):
+            actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -119,6 +131,10 @@ class MembersPage(QWidget):
         self.edit_button.clicked.connect(self.edit_member)
         self.leave_button.clicked.connect(self.mark_left)
         self.delete_button.clicked.connect(self.delete_member)
+        self.import_button.clicked.connect(self.import_roster)
+        self.export_button.clicked.connect(self.export_roster)
+        self.template_button.clicked.connect(self.save_roster_template)
+        self.card_button.clicked.connect(self.print_card)
         self.table.doubleClicked.connect(lambda _i: self.edit_member())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -194,6 +210,30 @@ class MembersPage(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.table.scrollTo(index)
+
+    # ---- rosters and printing (their own packages; imported when first used) -----------
+
+    def import_roster(self) -> None:
+        from desktop.views.roster.actions import open_import_wizard
+
+        open_import_wizard(self.ctx, self)
+
+    def export_roster(self) -> None:
+        from desktop.views.roster.actions import export_members
+
+        export_members(self.ctx, self, self.current_filter())
+
+    def save_roster_template(self) -> None:
+        from desktop.views.roster.actions import save_template
+
+        save_template(self.ctx, self)
+
+    def print_card(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            messages.inform(self, "打印会员卡", "请先在列表中选择要打印会员卡的会员。")
+            return
+        self.ctx.navigate("printing", member_ids=[row.id])
 
     def _update_buttons(self) -> None:
         has = self.selected_row() is not None
