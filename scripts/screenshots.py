@@ -43,6 +43,9 @@ def main_window_shot(ctx: AppContext, out: Path) -> None:
     fed = federations.current(ctx.db)
     window = MainWindow(ctx, fed.name if fed else "")
     window.resize(1360, 820)
+    settle(window, 600)
+    save_screenshot(window, out / "dashboard.png")  # 首页 is the start page
+    window.show_area("members")
     settle(window, 400)
     save_screenshot(window, out / "main_window.png")
     window.close()
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             db.close()
         first_run_shot(args.out, workdir)
-    for name in ("main_window.png", "member_dialog.png", "first_run.png"):
+    for name in ("dashboard.png", "main_window.png", "member_dialog.png", "first_run.png"):
         print(args.out / name)
     return 0
 
