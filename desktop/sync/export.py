@@ -176,7 +176,7 @@ def export(
         try:
             from desktop.sync.importer import decrypt_and_verify
 
-            decrypt_and_verify(conn, out)
+            decrypt_and_verify(conn, out, materialize=False)
         except UnionDeskError as exc:
             out.unlink(missing_ok=True)
             raise UnionDeskError(

@@ -60,7 +60,8 @@ def _read_file(path: Path) -> bytes:
         raise UnionDeskError(f"无法读取同步包 {path}：{exc.strerror}") from exc
 
 
-def decrypt_and_verify(conn: Connection, path: Path) -> Package:
+def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -> Package:
+    """Decrypt and check everything; ``materialize`` false skips building the changes."""
     name = path.name
     env = crypto.read_envelope(_read_file(path), name)
     node, _sp, _sk, _bp, box_private, _n = trust.self_keys(conn)
@@ -70,6 +71,7 @@ def decrypt_and_verify(conn: Connection, path: Path) -> Package:
         name,
         lambda sender, pub: trust.check_sender(conn, name, sender, pub),
         lambda origin: trust.sign_key(conn, origin),
+        materialize,
     )
 
 

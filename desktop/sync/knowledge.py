@@ -45,32 +45,40 @@ def version_vector(conn: Connection) -> VersionVector:
     return {k: v for k, v in vv.items() if v > 0}
 
 
-def contiguous(conn: Connection, origin: str) -> int:
-    """Highest counter c such that every counter 1..c of ``origin`` is in the log."""
-    has_first = conn.execute(
-        text("SELECT 1 FROM sync_change WHERE node_id = :n AND counter = 1"), {"n": origin}
-    ).first()
-    if has_first is None:
-        return 0
-    value = conn.execute(
-        text(
-            "SELECT min(a.counter) FROM sync_change a WHERE a.node_id = :n AND NOT EXISTS "
-            "(SELECT 1 FROM sync_change b WHERE b.node_id = a.node_id "
-            "AND b.counter = a.counter + 1)"
-        ),
-        {"n": origin},
-    ).scalar_one()
+def contiguous(conn: Connection, origin: str, known: int = 0) -> int:
+    """Highest counter c such that every counter 1..c of ``origin`` is in the log.
+
+    ``known``: a value already established (log rows are never removed, so contiguity
+    only grows); the scan walks the primary key from there and stops at the first gap.
+    """
+    if known <= 0:
+        has_first = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_change WHERE node_id = ? AND counter = 1", (origin,)
+        ).first()
+        if has_first is None:
+            return 0
+        known = 1
+    value = conn.exec_driver_sql(
+        "SELECT a.counter FROM sync_change a WHERE a.node_id = ? AND a.counter >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM sync_change b WHERE b.node_id = a.node_id "
+        "AND b.counter = a.counter + 1) ORDER BY a.counter LIMIT 1",
+        (origin, known),
+    ).scalar()
     return int(value or 0)
 
 
 def refresh_knowledge(conn: Connection, origins: Iterable[str]) -> None:
+    stored = {
+        str(r[0]): int(r[1])
+        for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
+    }
     for origin in sorted(set(origins)):
         conn.execute(
             text(
                 "INSERT INTO sync_knowledge (node_id, contiguous) VALUES (:n, :c) "
                 "ON CONFLICT(node_id) DO UPDATE SET contiguous = excluded.contiguous"
             ),
-            {"n": origin, "c": contiguous(conn, origin)},
+            {"n": origin, "c": contiguous(conn, origin, stored.get(origin, 0))},
         )
 
 

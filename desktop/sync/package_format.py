@@ -159,9 +159,13 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
 
 
 def read_package(
-    data: bytes, name: str, check_sender: SenderCheck, known_key: KeyLookup
+    data: bytes, name: str, check_sender: SenderCheck, known_key: KeyLookup,
+    materialize: bool = True,
 ) -> Package:
-    """Verify everything in the decrypted zip ``data`` and return its parsed content."""
+    """Verify everything in the decrypted zip ``data`` and return its parsed content.
+
+    ``materialize`` false: all the same checks, but segments carry no ``Change`` objects.
+    """
     zf, infos = _open_zip(data, name)
     if "manifest.json" not in infos or "manifest.sig" not in infos:
         raise _refuse(name, "缺少清单或清单签名")
@@ -221,7 +225,9 @@ def read_package(
                     f"的条目 {seg} 签名无效：节点 {origin[:8]}… 的修改被转发方改动"
                     f"（指纹 {fingerprint(key)}）",
                 )
-            decoded = segments.decode(payload, seg_sig, f"同步包 {name} 的条目 {seg}")
+            decoded = segments.decode(
+                payload, seg_sig, f"同步包 {name} 的条目 {seg}", materialize
+            )
             if (decoded.origin, decoded.first, decoded.last) != (origin, first, last):
                 raise _refuse(name, f"的条目 {seg} 内容与其名称不符")
             pkg.segments.append(decoded)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import merge, schema
@@ -55,26 +55,21 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _in_clause(ids: Sequence[str]) -> tuple[str, dict[str, str]]:
-    params = {f"p{i}": v for i, v in enumerate(ids)}
-    return ", ".join(f":p{i}" for i in range(len(ids))), params
-
-
 def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, list[Change]]:
     result: dict[str, list[Change]] = {}
     for chunk in _chunks(ids):
-        clause, params = _in_clause(chunk)
-        rows = conn.execute(
-            text(
-                "SELECT node_id, counter, hlc, ctx, row_id, fields FROM sync_change "
-                f"WHERE tbl = :tbl AND row_id IN ({clause})"
-            ),
-            {"tbl": table, **params},
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.exec_driver_sql(
+            "SELECT node_id, counter, hlc, ctx, row_id, fields FROM sync_change "
+            f"WHERE tbl = ? AND row_id IN ({marks})",
+            (table, *chunk),
         ).all()
-        for node, counter, hlc, ctx, row_id, fields in rows:
+        if not rows:
+            continue
+        parsed = json.loads("[" + ",".join([str(r[5]) for r in rows]) + "]")
+        for (node, counter, hlc, ctx, row_id, _f), fields in zip(rows, parsed, strict=True):
             result.setdefault(str(row_id), []).append(
-                Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id),
-                       json.loads(fields))
+                Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
             )
     return result
 
@@ -129,16 +124,15 @@ def build(
     tables = schema.load(conn)
     contexts = Contexts(conn, new_contexts)
     incoming: dict[str, dict[str, list[Change]]] = {}
+    known_of = {name: frozenset(info.synced) for name, info in tables.items()}
+    plan.max_hlc = max((ch.hlc for ch in new_changes), default=0)
+    c.future_clocks = sum(1 for ch in new_changes if hlc_mod.is_future(ch.hlc, now))
     for ch in new_changes:
-        plan.max_hlc = max(plan.max_hlc, ch.hlc)
-        if hlc_mod.is_future(ch.hlc, now):
-            c.future_clocks += 1
-        info = tables.get(ch.tbl)
-        if info is None:
+        known_fields = known_of.get(ch.tbl)
+        if known_fields is None:
             c.unknown_fields += 1
             continue
-        known = set(info.synced)
-        if any(f not in known for f in ch.fields):
+        if not known_fields.issuperset(ch.fields):
             c.unknown_fields += 1
         incoming.setdefault(ch.tbl, {}).setdefault(ch.row_id, []).append(ch)
     if c.future_clocks:

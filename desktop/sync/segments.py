@@ -12,6 +12,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, TypeGuard
 
 import zstandard
@@ -84,25 +85,22 @@ def encode(
     """
     tables: dict[str, int] = {}
     shapes: dict[tuple[int, tuple[str, ...]], int] = {}
-    cols: list[list[list[Any]]] = []
-    hlcs: list[int] = []
-    ctxs: list[int] = []
+    grouped: list[list[Any]] = []  # per shape: the value tuples of its changes
     shape_of: list[int] = []
-    row_ids: list[str] = []
-    prev = 0
-    for hlc, ctx, tbl, row_id, fields in rows:
-        hlcs.append(hlc - prev)
-        prev = hlc
-        ctxs.append(ctx)
-        row_ids.append(row_id)
+    for _hlc, _ctx, tbl, _row_id, fields in rows:
         key = (tables.setdefault(tbl, len(tables)), tuple(fields))
         index = shapes.get(key)
         if index is None:
             index = shapes[key] = len(shapes)
-            cols.append([[] for _ in key[1]])
+            grouped.append([])
         shape_of.append(index)
-        for column, value in zip(cols[index], fields.values(), strict=True):
-            column.append(value)
+        grouped[index].append(tuple(fields.values()))
+    # transpose each shape's rows into one list per field
+    cols = [[list(column) for column in zip(*values, strict=True)] for values in grouped]
+    clocks = [r[0] for r in rows]
+    hlcs = [b - a for a, b in zip([0, *clocks], clocks, strict=False)]
+    ctxs = [r[1] for r in rows]
+    row_ids = [r[3] for r in rows]
     body = {
         "origin": origin,
         "first": first,
@@ -122,20 +120,17 @@ def encode(
 
 def encode_from_log(conn: Connection, origin: str, first: int, last: int) -> bytes:
     """Compressed payload of ``origin``'s logged changes first..last."""
-    rows = conn.execute(
-        text(
-            "SELECT hlc, ctx, tbl, row_id, fields FROM sync_change "
-            "WHERE node_id = :n AND counter BETWEEN :a AND :b ORDER BY counter"
-        ),
-        {"n": origin, "a": first, "b": last},
+    rows = conn.exec_driver_sql(
+        "SELECT hlc, ctx, tbl, row_id, fields FROM sync_change "
+        "WHERE node_id = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+        (origin, first, last),
     ).all()
     if len(rows) != last - first + 1:
         raise UnionDeskError(f"本机修改日志 {origin[:8]}… {first}-{last} 不完整，无法导出。")
     # one parse for the whole run instead of one per change
-    fields = json.loads("[" + ",".join(str(r[4]) for r in rows) + "]")
+    fields = json.loads("[" + ",".join([r[4] for r in rows]) + "]")
     items = [
-        (int(r[0]), int(r[1]), str(r[2]), str(r[3]), f)
-        for r, f in zip(rows, fields, strict=True)
+        (r[0], r[1], r[2], r[3], f) for r, f in zip(rows, fields, strict=True)
     ]
     contexts: dict[int, VersionVector] = {}
     for ctx in sorted({i[1] for i in items}):
@@ -201,8 +196,12 @@ def _unruns(runs: object, total: int, where: str, what: str) -> list[int]:
     return out
 
 
-def decode(payload: bytes, signature: bytes, where: str) -> Segment:
-    """Parse and validate a (signature-checked) payload; every field's type is checked."""
+def decode(payload: bytes, signature: bytes, where: str, materialize: bool = True) -> Segment:
+    """Parse and validate a (signature-checked) payload; every field's type is checked.
+
+    With ``materialize`` false every check is still made but no ``Change`` objects are
+    built (``changes`` is empty): enough to verify a package just written.
+    """
     try:
         data = strictjson.loads(decompress(payload, where))
     except strictjson.StrictJSONError as exc:
@@ -270,24 +269,33 @@ def decode(payload: bytes, signature: bytes, where: str) -> Segment:
         ):
             raise _bad(where, "字段值的条数不符")
         for column in columns:
-            if not {type(v) for v in column} <= _SCALAR_TYPES:
+            if not set(map(type, column)) <= _SCALAR_TYPES:
                 raise _bad(where, "字段值的类型无效")
         shapes.append((tables[shape[0]], names))
     if not all(type(r) is str and _ROW.match(r) for r in row_ids):
         raise _bad(where, "记录编号无效")
     if not all(_is_int(h) for h in hlcs):
         raise _bad(where, "时钟无效")
-    iters = [zip(*columns, strict=True) for columns in cols] if cols else []
-    changes: list[Change] = []
-    hlc = 0
-    for i in range(total):
-        hlc += hlcs[i]
-        if not 0 <= hlc < (1 << 63):
-            raise _bad(where, f"第 {first + i} 条修改的时钟无效")
-        tbl, names = shapes[shape_of[i]]
-        values = next(iters[shape_of[i]]) if names else ()
-        changes.append(
-            Change(origin, first + i, hlc, ctx_of[i], tbl, row_ids[i],
-                   dict(zip(names, values, strict=True)))
+    clocks = list(accumulate(hlcs))
+    if not (0 <= min(clocks) and max(clocks) < (1 << 63)):
+        raise _bad(where, "时钟无效")
+    if not materialize:
+        return Segment(origin, first, last, payload, signature, [], ctx_map)
+    by_shape: list[list[dict[str, Any]]] = [
+        [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        if names else [{} for _ in range(count)]
+        for (_tbl, names), columns, count in zip(shapes, cols, uses, strict=True)
+    ]
+    if len(by_shape) == 1:
+        fields_of = by_shape[0]
+    else:
+        cursors = [iter(group) for group in by_shape]
+        fields_of = [next(cursors[index]) for index in shape_of]
+    tables_of = [shapes[index][0] for index in shape_of]
+    changes = [
+        Change(origin, counter, hlc, ctx, tbl, row_id, fields)
+        for counter, hlc, ctx, tbl, row_id, fields in zip(
+            range(first, last + 1), clocks, ctx_of, tables_of, row_ids, fields_of, strict=True
         )
+    ]
     return Segment(origin, first, last, payload, signature, changes, ctx_map)
