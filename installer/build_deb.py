@@ -19,10 +19,12 @@ Run by ``installer/build.py`` after the smoke test; needs ``dpkg-deb``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import re
 import shutil
 import subprocess
 import sys
+from email.utils import formatdate
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -102,6 +104,8 @@ def normalise_modes(root: Path) -> None:
             continue
         if path.is_dir():
             path.chmod(0o755)
+        elif ".so" in path.suffixes or path.suffix == ".so":
+            path.chmod(0o644)  # shared libraries are mapped, not run
         else:
             path.chmod(0o755 if path.stat().st_mode & 0o111 else 0o644)
 
@@ -128,6 +132,13 @@ def build_tree(app_dir: Path, tree: Path, version: str, arch: str) -> None:
     doc = share / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(copyright_text(), encoding="utf-8")
+    changelog = (
+        f"{PACKAGE} ({version}) unstable; urgency=medium\n\n"
+        f"  * Release {version}; see the project's history for changes.\n\n"
+        f" -- {MAINTAINER}  {formatdate(localtime=True)}\n"
+    )
+    with gzip.GzipFile(doc / "changelog.gz", "wb", mtime=0) as fh:  # reproducible bytes
+        fh.write(changelog.encode("utf-8"))
 
     normalise_modes(tree)
     control_dir = tree / "DEBIAN"
@@ -147,7 +158,7 @@ def build_tree(app_dir: Path, tree: Path, version: str, arch: str) -> None:
         "Installed-Size": str(installed_kib),
         "Depends": ", ".join(depends),
         "Recommends": ", ".join(RECOMMENDS),
-        "Section": "office",
+        "Section": "misc",
         "Priority": "optional",
         "Homepage": HOMEPAGE,
         "Description": DESCRIPTION,
@@ -169,7 +180,13 @@ def copyright_text() -> str:
         " libraries bundled by PyInstaller keep their own licences.\n",
     ]
     for licence in sorted(fonts.glob("LICENSE-*.txt")):
-        body = licence.read_text(encoding="utf-8").strip().splitlines()
+        text = licence.read_text(encoding="utf-8")
+        if "Apache License" in text and "Version 2.0" in text:
+            parts.append(f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
+                         f"Comment: {licence.name}\nLicense: Apache-2.0\n"
+                         " On Debian systems see /usr/share/common-licenses/Apache-2.0.\n")
+            continue
+        body = text.strip().splitlines()
         indented = "\n".join(" " + (line if line.strip() else ".") for line in body)
         parts.append(f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
                      f"Comment: {licence.name}\n{indented}\n")
