@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +212,11 @@ def _group_exec(conn: Connection, sql_for: Callable[[tuple[str, ...]], str],
         groups.setdefault(tuple(row), []).append(row)
     for cols, members in groups.items():
         sql = sql_for(cols)
-        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in members])
+        if len(cols) == 1:
+            conn.exec_driver_sql(sql, [(r[cols[0]],) for r in members])
+        else:
+            values = itemgetter(*cols)
+            conn.exec_driver_sql(sql, [values(r) for r in members])
 
 
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:

@@ -168,7 +168,8 @@ def build(
         known = set(info.synced)
         inserts: list[dict[str, Any]] = []
         for row_id in ids:
-            all_changes = log.get(row_id, []) + rows_in[row_id]
+            logged = log.get(row_id)
+            all_changes = logged + rows_in[row_id] if logged else rows_in[row_id]
             if not all_changes:
                 continue
             single = len(all_changes) == 1  # e.g. a row new to this node: nothing to merge
@@ -180,7 +181,7 @@ def build(
             cur = current.get(row_id)
             missing: tuple[str, str] | None = None
             if cur is None:
-                target = {col: values.get(col) for col in info.synced if col in values}
+                target = {col: values[col] for col in info.synced if col in values}
                 lacking = [col for col in info.required if target.get(col) is None]
                 if lacking:
                     missing = (table, row_id)
@@ -224,13 +225,15 @@ def build(
                     c.updated += 1
             if table == "members" and (cur is None or diff):
                 plan.members_touched.append(row_id)
-                final = {**(cur or {}), **diff}
+                final = diff if cur is None else {**cur, **diff}
                 if final.get("id_number") and not final.get(merge.DELETED):
                     id_numbers[row_id] = str(final["id_number"])
             # conflicts of this row, recomputed from every write held
             # (a lone write can conflict with nothing)
-            found = [] if single else merge.open_conflicts(all_changes, contexts.get)
             before = open_rows.get(key, {})
+            if single and not before:
+                continue
+            found = [] if single else merge.open_conflicts(all_changes, contexts.get)
             now_keys = set()
             for conflict in found:
                 k = (conflict.key.field, conflict.key.lose_node, conflict.key.lose_counter)
