@@ -113,8 +113,8 @@ def check_png(step: str, path: Path) -> None:
 
 
 def gui(step: str, exe: Path, data_dir: Path, shot: Path, *, xcb: bool = False) -> None:
-    # The screenshot is asked for through the environment: ``--screenshot`` on the command
-    # line would make __main__ treat the call as a CLI subcommand.
+    # The screenshot is asked for through the environment, which every app version reads
+    # (``--screenshot`` on the command line came later).
     cmd: list[str | Path] = [exe, "--data-dir", data_dir]
     env = {"UNIONDESK_SCREENSHOT": str(shot)}
     if xcb:  # the real X11 platform plugin and the system libraries the .deb depends on
