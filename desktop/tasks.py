@@ -98,7 +98,9 @@ class TaskRunner(QObject):
         job.signals.finished.connect(
             lambda r: finish(on_done, r), Qt.ConnectionType.QueuedConnection
         )
-        job.signals.failed.connect(lambda e: finish(on_error, e), Qt.ConnectionType.QueuedConnection)
+        job.signals.failed.connect(
+            lambda e: finish(on_error, e), Qt.ConnectionType.QueuedConnection
+        )
         self._pool.start(job)
         return token
 
