@@ -377,7 +377,7 @@ def upgrade() -> None:
         [
             {
                 **row,
-                "id": category_id(row["code"]),
+                "id": category_id(str(row["code"])),
                 "active": True,
                 "sort_order": (i + 1) * 10,
                 "deleted": False,
