@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.errors import UnionDeskError
 from desktop.services import unions
-from desktop.services.progress import Cancelled
 from desktop.spreadsheets import headers, importer
 from desktop.spreadsheets.checking import ImportOptions
 from desktop.spreadsheets.error_report import write_error_report
@@ -34,17 +24,17 @@ from desktop.views.context import AppContext
 from desktop.views.roster import actions
 from desktop.views.roster.wizard_pages import FilePage, MappingPage, PreviewPage, ResultPage
 from desktop.views.widgets import messages
+from desktop.views.widgets.step_dialog import StepDialog
 
 FILE, MAPPING, PREVIEW, RESULT = range(4)
 
 
-class ImportWizard(QDialog):
+class ImportWizard(StepDialog):
     imported = Signal(object)  # ImportResult, after a successful commit
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("导入会员名册", parent)
         self.ctx = ctx
-        self.setWindowTitle("导入会员名册")
         self.resize(760, 520)
         self.table: RawTable | None = None
         self.preview: ImportPreview | None = None
@@ -55,26 +45,11 @@ class ImportWizard(QDialog):
         self.mapping_page = MappingPage()
         self.preview_page = PreviewPage()
         self.result_page = ResultPage()
-        self.stack = QStackedWidget()
-        for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
-            self.stack.addWidget(page)
-
-        self.back_button = QPushButton("上一步")
-        self.next_button = QPushButton("下一步")
-        self.import_button = QPushButton("导入")
-        self.close_button = QPushButton("关闭")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.back_button, self.next_button, self.import_button, self.close_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.stack, 1)
-        layout.addLayout(buttons)
+        self.add_pages(self.file_page, self.mapping_page, self.preview_page, self.result_page)
 
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         self.import_button.clicked.connect(self.confirm_import)
-        self.close_button.clicked.connect(self.close)
         self.file_page.browse_button.clicked.connect(self.browse)
         self.file_page.template_button.clicked.connect(lambda: actions.save_template(ctx, self))
         self.preview_page.report_button.clicked.connect(self.save_report)
@@ -112,15 +87,6 @@ class ImportWizard(QDialog):
             mapping=mapping or {},
         )
 
-    def _failed(self, title: str) -> Any:
-        def show(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                return
-            text = str(exc) if isinstance(exc, UnionDeskError) else f"意外错误：{exc!r}"
-            messages.error(self, title, text)
-
-        return show
-
     # -- step 1: read the file, find the header -------------------------------------------
     def read_file(self) -> None:
         text = self.file_page.path_edit.text().strip()
@@ -134,7 +100,7 @@ class ImportWizard(QDialog):
             title="正在读取名册…",
             parent=self,
             on_done=self._file_read,
-            on_error=self._failed("无法读取名册"),
+            on_error=self.failure_handler("无法读取名册"),
         )
 
     def _file_read(self, table: RawTable) -> None:
@@ -168,7 +134,7 @@ class ImportWizard(QDialog):
             title="正在检查名册…",
             parent=self,
             on_done=self._checked,
-            on_error=self._failed("名册检查未通过"),
+            on_error=self.failure_handler("名册检查未通过"),
         )
 
     def _checked(self, preview: ImportPreview) -> None:
@@ -194,7 +160,7 @@ class ImportWizard(QDialog):
             title="正在导入…",
             parent=self,
             on_done=self._committed,
-            on_error=self._failed("导入失败，未写入任何数据"),
+            on_error=self.failure_handler("导入失败，未写入任何数据"),
         )
 
     def _committed(self, result: ImportResult) -> None:

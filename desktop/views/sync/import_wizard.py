@@ -12,17 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from desktop.errors import UnionDeskError
-from desktop.services.progress import Cancelled
 from desktop.sync import importer, trust
 from desktop.sync.importer import ImportResult
 from desktop.views.context import AppContext
@@ -30,17 +22,17 @@ from desktop.views.sync import files, labels, probe
 from desktop.views.sync.enrol_dialog import EnrolDialog
 from desktop.views.sync.import_pages import CheckPage, FilePage, ResultPage, UnknownPage
 from desktop.views.widgets import messages
+from desktop.views.widgets.step_dialog import StepDialog
 
 FILE, CHECK, UNKNOWN, RESULT = range(4)
 
 
-class ImportWizard(QDialog):
+class ImportWizard(StepDialog):
     imported = Signal(object)  # ImportResult, after a successful apply
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("导入同步包", parent, next_text="下一步：核验并预览")
         self.ctx = ctx
-        self.setWindowTitle("导入同步包")
         self.resize(700, 540)
         self.path: Path | None = None
         self.preview: ImportResult | None = None
@@ -52,25 +44,11 @@ class ImportWizard(QDialog):
         self.check_page = CheckPage()
         self.unknown_page = UnknownPage()
         self.result_page = ResultPage()
-        self.stack = QStackedWidget()
-        for page in (self.file_page, self.check_page, self.unknown_page, self.result_page):
-            self.stack.addWidget(page)
-        self.back_button = QPushButton("上一步")
-        self.next_button = QPushButton("下一步：核验并预览")
-        self.import_button = QPushButton("导入")
-        self.close_button = QPushButton("关闭")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.back_button, self.next_button, self.import_button, self.close_button):
-            buttons.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.stack, 1)
-        layout.addLayout(buttons)
+        self.add_pages(self.file_page, self.check_page, self.unknown_page, self.result_page)
 
         self.back_button.clicked.connect(lambda: self.show_page(FILE))
         self.next_button.clicked.connect(self.check)
         self.import_button.clicked.connect(self.confirm_import)
-        self.close_button.clicked.connect(self.close)
         self.file_page.browse_button.clicked.connect(self.browse)
         self.unknown_page.enrol_button.clicked.connect(self.offer_enrol)
         self.file_page.show_found(files.packages_on(files.removable_volumes()))
@@ -88,16 +66,6 @@ class ImportWizard(QDialog):
         path = files.open_package_path(self)
         if path is not None:
             self.file_page.path_edit.setText(str(path))
-
-    def _failed(self, title: str) -> Any:
-        def show(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                messages.inform(self, title, exc.message)
-                return
-            text = exc.message if isinstance(exc, UnionDeskError) else f"意外错误：{exc!r}"
-            messages.error(self, title, text)
-
-        return show
 
     # -- verification and preview (dry run) ----------------------------------------------
     def check(self) -> None:
@@ -127,7 +95,7 @@ class ImportWizard(QDialog):
             title="正在核验同步包…",
             parent=self,
             on_done=self._checked,
-            on_error=self._failed("同步包未通过核验"),
+            on_error=self.failure_handler("同步包未通过核验", announce_cancel=True),
         )
 
     def _checked(self, outcome: ImportResult | probe.UnknownSender) -> None:
@@ -187,7 +155,7 @@ class ImportWizard(QDialog):
             title="正在导入同步包…",
             parent=self,
             on_done=self._imported,
-            on_error=self._failed("导入失败，未做任何改动"),
+            on_error=self.failure_handler("导入失败，未做任何改动", announce_cancel=True),
         )
 
     def _imported(self, result: ImportResult) -> None:
