@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -63,3 +66,15 @@ def remember(folder: Path, members: int, seed: int) -> None:
     shutil.copytree(folder, target)
     (target / "complete").write_text("ok")
     os.sync()
+
+
+def median_seconds(fn: Callable[[], object], repeat: int, *, warm: bool = False) -> float:
+    """Median wall time of ``repeat`` calls; ``warm`` runs one untimed call first."""
+    if warm:
+        fn()
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+from benchmarks import median_seconds
 from desktop.config import Paths
 from desktop.db import open_database
 from desktop.models.activity import category_id
@@ -200,16 +200,6 @@ def build(folder: Path, members: int, seed: int = 1) -> None:
     assert category_id("legal_aid")  # the seeded categories are in place
 
 
-def _time(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm the page cache, as a dashboard opened twice would be
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--members", type=int, default=1_000_000)
@@ -239,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                 def baseline() -> object:
                     return conn.execute(text("SELECT count(*) FROM members")).scalar_one()
 
-                p = _time(project, args.repeat)
-                b = _time(baseline, args.repeat)
+                p = median_seconds(project, args.repeat, warm=True)
+                b = median_seconds(baseline, args.repeat, warm=True)
         finally:
             db.close()
     verdict = "MET" if p <= GOAL else "MISSED"

@@ -22,10 +22,12 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from benchmarks import median_seconds
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -134,15 +136,6 @@ def build(folder: Path, members: int, seed: int = 1, *, name_pool: int = 20_000)
     con.close()
 
 
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--members", type=int, default=1_000_000)
@@ -204,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             project()  # warm the page cache and imports, as a second opening would be
             p = statistics.median(project() for _ in range(args.repeat))
-            b = _median(baseline, max(1, min(args.repeat, 3)))
+            b = median_seconds(baseline, max(1, min(args.repeat, 3)))
         finally:
             db.close()
         print(
