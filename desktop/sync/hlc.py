@@ -9,7 +9,6 @@ version vectors, never by wall clocks.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 LOGICAL_BITS = 16
 LOGICAL_MASK = (1 << LOGICAL_BITS) - 1
@@ -36,10 +35,6 @@ def now_hlc() -> int:
 def advance(current: int, received: int = 0) -> int:
     """Next local clock after ``current`` having seen ``received`` (never goes back)."""
     return max(current + 1, received + 1, now_hlc())
-
-
-def to_datetime(hlc: int) -> datetime:
-    return datetime.fromtimestamp(millis(hlc) / 1000, tz=UTC)
 
 
 def is_future(hlc: int, reference: int | None = None) -> bool:
