@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,8 @@ class PrintPage(QWidget):
         self.member_ids: list[str] = []
         self.pdf: Path | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="uniondesk-print-"))
+        # The working PDF may hold personal data: gone with the page, or at exit.
+        weakref.finalize(self, shutil.rmtree, self._tmp, True)
         self.warnings: list[str] = []
 
         self.union_combo = QComboBox(self)
@@ -169,12 +172,18 @@ class PrintPage(QWidget):
         out = self._target()
 
         def work(progress: Any, token: Any) -> list[str]:
-            warnings = render_cards(batch.records, out, layout=layout, progress=progress,
-                                    cancelled=lambda: token.cancelled)
+            warnings = render_cards(
+                batch.records,
+                out,
+                layout=layout,
+                progress=progress,
+                cancelled=lambda: token.cancelled,
+            )
             return [w.message for w in batch.warnings + warnings]
 
-        self.ctx.runner.run(work, title="正在生成会员卡…", parent=self,
-                            on_done=self._made, on_error=self._failed)
+        self.ctx.runner.run(
+            work, title="正在生成会员卡…", parent=self, on_done=self._made, on_error=self._failed
+        )
 
     def make_form(self) -> None:
         from desktop.printing.forms import data as fd
@@ -188,8 +197,11 @@ class PrintPage(QWidget):
                 payload: Any = blank(kind)
             else:
                 with self.ctx.db.connect(write=False) as conn:
-                    loader = {"attendance": fd.load_attendance, "hardship": fd.load_hardship,
-                              "transfer": fd.load_transfer}.get(kind, fd.load_member)
+                    loader = {
+                        "attendance": fd.load_attendance,
+                        "hardship": fd.load_hardship,
+                        "transfer": fd.load_transfer,
+                    }.get(kind, fd.load_member)
                     payload = loader(conn, subject, unmasked=unmasked)
         except UnionDeskError as exc:
             messages.warn(self, "无法生成表格", exc.message)
@@ -200,8 +212,14 @@ class PrintPage(QWidget):
             render_form(kind, payload, out)
             return []
 
-        self.ctx.runner.run(work, title="正在生成表格…", parent=self,
-                            on_done=self._made, on_error=self._failed, cancellable=False)
+        self.ctx.runner.run(
+            work,
+            title="正在生成表格…",
+            parent=self,
+            on_done=self._made,
+            on_error=self._failed,
+            cancellable=False,
+        )
 
     def _made(self, warnings: list[str]) -> None:
         self.pdf = self._target()
@@ -227,17 +245,23 @@ class PrintPage(QWidget):
                 widget.deleteLater()
         if self.pdf is None:
             return
-        if not pdf_pages.renderer_available():
+        try:
+            total = pdf_pages.page_count(self.pdf)
+            pages = list(pdf_pages.page_images(self.pdf, PREVIEW_DPI, 1, PREVIEW_PAGES))
+        except Exception as exc:  # a PDFium failure must not take the page down
             self.preview_layout.addWidget(
-                QLabel("预览需要 pdftoppm（poppler）。仍可直接打印或另存为 PDF。")
+                QLabel(f"无法显示预览：{exc}。仍可打印或另存为 PDF。", self.preview)
             )
             return
-        for path in pdf_pages.render_pages(self.pdf, PREVIEW_DPI, 1, PREVIEW_PAGES):
+        if total > len(pages):
+            self.preview_layout.addWidget(
+                QLabel(f"共 {total} 页，预览前 {len(pages)} 页。", self.preview)
+            )
+        for page in pages:
             label = QLabel(self.preview)
-            label.setPixmap(QPixmap(str(path)))
+            label.setPixmap(QPixmap.fromImage(page.image))
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self.preview_layout.addWidget(label)
-        shutil.rmtree(path.parent, ignore_errors=True)
 
     # -- output -------------------------------------------------------------------------
     def save_pdf(self) -> None:
@@ -258,29 +282,28 @@ class PrintPage(QWidget):
     def print_pdf(self) -> None:
         if self.pdf is None:
             return
-        if not pdf_pages.renderer_available():
-            messages.warn(self, "打印", "打印需要 pdftoppm（poppler）。"
-                          "请另存为 PDF 后用 PDF 阅读器按“实际大小”打印。")
-            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
+        self.send_to_printer(printer)
+
+    def send_to_printer(self, printer: QPrinter) -> None:
+        """Print the current PDF at 100 % on the worker thread, with progress and cancel."""
+        if self.pdf is None:
+            return
         pdf = self.pdf
 
         def work(progress: Any, token: Any) -> int:
-            images = pdf_pages.render_pages(pdf, PRINT_DPI)
-            try:
-                pdf_pages.print_images(printer, images, PRINT_DPI)
-            finally:
-                if images:
-                    shutil.rmtree(images[0].parent, ignore_errors=True)
-            return len(images)
+            return pdf_pages.print_pdf(printer, pdf, PRINT_DPI, progress, lambda: token.cancelled)
 
-        self.ctx.runner.run(work, title="正在发送到打印机…", parent=self,
-                            on_done=lambda n: self.status.setText(
-                                f"已发送 {n} 页到打印机（100% 比例）。"),
-                            on_error=self._failed, cancellable=False)
+        self.ctx.runner.run(
+            work,
+            title="正在发送到打印机…",
+            parent=self,
+            on_done=lambda n: self.status.setText(f"已发送 {n} 页到打印机（100% 比例）。"),
+            on_error=self._failed,
+        )
 
     # -- verify --------------------------------------------------------------------------
     def verify_card(self) -> None:

@@ -1,63 +1,123 @@
 """PDF pages as images (for the preview and the printer) and printing them at 100 %.
 
-QtPdf lives in PySide6-Addons, which we do not ship; poppler's ``pdftoppm`` (bundled on
-Windows, a package on UOS/Kylin) renders pages instead. Printing paints each page image
-onto the printer at the PDF page's physical size, full page, never "fit to page", so a
-card comes out 85.60 × 53.98 mm on every printer.
+Pages are rasterised with PDFium (pypdfium2: a small wheel with the engine inside, on
+Windows, UOS and Kylin alike), so preview and print need no external program and no
+PySide6-Addons. Printing paints each page onto the printer at the PDF page's physical
+size, full page, never "fit to page", so a card comes out 85.60 × 53.98 mm on every
+printer. PDFium is not thread-safe: every call into it holds one lock, which lets the
+GUI thread draw a preview while a worker thread prints.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop.services.progress import Cancelled, ProgressFn
 
-def renderer_available() -> bool:
-    return shutil.which("pdftoppm") is not None
-
-
-def render_pages(pdf: Path, dpi: int, first: int = 1, last: int | None = None) -> list[Path]:
-    """PNG files of the pages (in a temp dir the caller may delete), in page order."""
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        raise RuntimeError("pdftoppm not found")
-    folder = Path(tempfile.mkdtemp(prefix="uniondesk-preview-"))
-    args = [exe, "-png", "-r", str(dpi), "-f", str(first)]
-    if last is not None:
-        args += ["-l", str(last)]
-    subprocess.run([*args, str(pdf), str(folder / "p")], check=True, capture_output=True)
-    return sorted(folder.glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+_PDFIUM = threading.Lock()
 
 
-def page_size_pt(image: QImage, dpi: int) -> QSizeF:
-    return QSizeF(image.width() * 72.0 / dpi, image.height() * 72.0 / dpi)
+@dataclass(frozen=True)
+class PageImage:
+    number: int  # 1-based
+    size_pt: QSizeF  # the page's true size in PDF points
+    image: QImage
 
 
-def print_images(printer: QPrinter, images: list[Path], dpi: int) -> None:
-    """Paint page images at their true size: full page, no margins, no scaling to fit."""
-    painter: QPainter | None = None
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+
+
+def page_images(
+    pdf: Path, dpi: int, first: int = 1, last: int | None = None
+) -> Iterator[PageImage]:
+    """Render pages one at a time, so a 600-dpi print job holds one page in memory."""
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        total = len(doc)
     try:
-        for i, path in enumerate(images):
-            image = QImage(str(path))
-            size = page_size_pt(image, dpi)
-            page = QPageSize(size, QPageSize.Unit.Point, "",
-                             QPageSize.SizeMatchPolicy.FuzzyMatch)
-            layout = QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        stop = total if last is None else min(last, total)
+        for number in range(first, stop + 1):
+            with _PDFIUM:
+                page = doc[number - 1]
+                try:
+                    width, height = page.get_size()
+                    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True, prefer_bgrx=True)
+                    try:
+                        view = QImage(
+                            bitmap.buffer,
+                            bitmap.width,
+                            bitmap.height,
+                            bitmap.stride,
+                            QImage.Format.Format_RGBX8888,
+                        )
+                        image = view.copy()  # own the pixels before PDFium frees them
+                    finally:
+                        bitmap.close()
+                finally:
+                    page.close()
+            yield PageImage(number, QSizeF(width, height), image)
+    finally:
+        with _PDFIUM:
+            doc.close()
+
+
+def print_pdf(
+    printer: QPrinter,
+    pdf: Path,
+    dpi: int,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Send every page at its true size (full page, no margins, no scaling to fit).
+
+    Returns the number of pages sent. ``cancelled`` is asked between pages; on cancel the
+    printer job is aborted (nothing half-printed is spooled) and ``Cancelled`` raised.
+    """
+    total = page_count(pdf)
+    painter: QPainter | None = None
+    sent = 0
+    try:
+        for page in page_images(pdf, dpi):
+            if cancelled is not None and cancelled():
+                printer.abort()
+                raise Cancelled()
+            size = QPageSize(
+                page.size_pt, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch
+            )
             printer.setFullPage(True)
-            printer.setPageLayout(layout)
+            printer.setPageLayout(
+                QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+            )
             if painter is None:
                 painter = QPainter(printer)
-            elif i:
+            else:
                 printer.newPage()
             res = printer.resolution()
-            target = QRectF(0, 0, size.width() / 72.0 * res, size.height() / 72.0 * res)
-            painter.drawImage(target, image)
+            target = QRectF(
+                0, 0, page.size_pt.width() / 72.0 * res, page.size_pt.height() / 72.0 * res
+            )
+            painter.drawImage(target, page.image)
+            sent += 1
+            if progress is not None:
+                progress(sent, total, f"第 {sent} / {total} 页")
     finally:
         if painter is not None:
             painter.end()
+    return sent

@@ -46,36 +46,49 @@ def jpeg() -> bytes:
     return buf.getvalue()
 
 
-def seed(db: Database, count: int = 3, *, photos: bool = False, names: list[str] | None = None,
-         union_name: str = "蛇口联合工会") -> Seeded:
+def seed(
+    db: Database,
+    count: int = 3,
+    *,
+    photos: bool = False,
+    names: list[str] | None = None,
+    union_name: str = "蛇口联合工会",
+) -> Seeded:
     fed_id, union_id = new_id(), new_id()
     members: list[dict[str, object]] = []
     photo = jpeg()
     sha = hashlib.sha256(photo).hexdigest()
     for i in range(count):
-        members.append({
-            "id": new_id(),
-            "union_id": union_id,
-            "name": (names[i] if names and i < len(names) else f"测试会员{i}"),
-            "id_number": "440304199001015415",
-            "phone": "13812345678",
-            "gender": "M",
-            "ethnicity": "01",
-            "card_no": f"SZ2026TEST{i:05d}",
-            "joined_on": date(2025, 3, 1 + i),
-            "membership_status": "active",
-            "photo": sha if photos and i % 2 == 0 else None,
-            "sort_key": f"{i:05d}",
-        })
+        members.append(
+            {
+                "id": new_id(),
+                "union_id": union_id,
+                "name": (names[i] if names and i < len(names) else f"测试会员{i}"),
+                "id_number": "440304199001015415",
+                "phone": "13812345678",
+                "gender": "M",
+                "ethnicity": "01",
+                "card_no": f"SZ2026TEST{i:05d}",
+                "joined_on": date(2025, 3, 1 + i),
+                "membership_status": "active",
+                "photo": sha if photos and i % 2 == 0 else None,
+                "sort_key": f"{i:05d}",
+            }
+        )
     with db.connect() as conn:
-        conn.execute(insert(Federation.__table__), [{"id": fed_id, "name": "粤海街道总工会",
-                                                      "card_prefix": "SZ"}])
-        conn.execute(insert(Union.__table__), [{"id": union_id, "federation_id": fed_id,
-                                                 "name": union_name, "sort_key": "a"}])
+        conn.execute(
+            insert(Federation.__table__),
+            [{"id": fed_id, "name": "粤海街道总工会", "card_prefix": "SZ"}],
+        )
+        conn.execute(
+            insert(Union.__table__),
+            [{"id": union_id, "federation_id": fed_id, "name": union_name, "sort_key": "a"}],
+        )
         if photos:
-            conn.execute(insert(Attachment.__table__),
-                         [{"sha256": sha, "mime": "image/jpeg", "size": len(photo),
-                           "data": photo}])
+            conn.execute(
+                insert(Attachment.__table__),
+                [{"sha256": sha, "mime": "image/jpeg", "size": len(photo), "data": photo}],
+            )
         conn.execute(insert(Member.__table__), members)
     return Seeded("粤海街道总工会", union_id, union_name, members)
 

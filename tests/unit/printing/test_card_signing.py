@@ -71,8 +71,10 @@ def test_unknown_signer_fails_and_trusted_peer_passes(
         ).one()
     with db.connect() as conn:
         conn.execute(
-            text("INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-                 "enrolled_at) VALUES (:n, '西丽', :s, :b, 1, :t)"),
+            text(
+                "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+                "enrolled_at) VALUES (:n, '西丽', :s, :b, 1, :t)"
+            ),
             {"n": node_id, "s": public, "b": box, "t": datetime(2026, 11, 1)},
         )
     result = _verify(db, foreign)
@@ -86,7 +88,9 @@ def test_check_card_reports_member_status(db: Database) -> None:
     ok = check_card(db, payload)
     assert ok.valid and "测试会员0" in ok.summary
     with db.connect() as conn:
-        conn.execute(text("UPDATE members SET membership_status = 'withdrawn' WHERE id = :i"),
-                     {"i": first["id"]})
+        conn.execute(
+            text("UPDATE members SET membership_status = 'withdrawn' WHERE id = :i"),
+            {"i": first["id"]},
+        )
     gone = check_card(db, payload)
     assert gone.signature_valid and not gone.valid and "失效" in gone.summary

@@ -32,16 +32,34 @@ def px(v_mm: float) -> int:
     return round(v_mm / 25.4 * DPI)
 
 
-def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float,
-              tmp: Path) -> str:
+def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float, tmp: Path) -> str:
     """Render only the QR's square (pdftoppm crop) and decode it with zbarimg."""
     need("zbarimg")
     prefix = tmp / f"qr-{page}-{x_mm:.0f}-{top_mm:.0f}"
-    run("pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",
-        "-x", str(px(x_mm)), "-y", str(px(top_mm)), "-W", str(px(size_mm)),
-        "-H", str(px(size_mm)), str(pdf), str(prefix))
-    out = subprocess.run(["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True,
-                         text=True)
+    run(
+        "pdftoppm",
+        "-png",
+        "-r",
+        str(DPI),
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        "-x",
+        str(px(x_mm)),
+        "-y",
+        str(px(top_mm)),
+        "-W",
+        str(px(size_mm)),
+        "-H",
+        str(px(size_mm)),
+        str(pdf),
+        str(prefix),
+    )
+    out = subprocess.run(
+        ["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True, text=True
+    )
     return out.stdout.strip()
 
 
@@ -94,8 +112,19 @@ def test_sheet_qr_codes_decode_in_their_slots(db: Database, tmp_path: Path) -> N
 
 def _render(out: Path, page: int, tmp: Path) -> Image.Image:
     prefix = tmp / f"page{page}"
-    run("pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",
-        str(out), str(prefix))
+    run(
+        "pdftoppm",
+        "-png",
+        "-r",
+        str(DPI),
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(out),
+        str(prefix),
+    )
     return Image.open(f"{prefix}.png").convert("RGB")
 
 
@@ -119,12 +148,16 @@ def test_drawn_card_and_crop_mark_positions_match_the_spec(db: Database, tmp_pat
         assert abs(got - want) <= tol, (got, want)
     # The red header of the top-left card starts at the card's left and top edges.
     y = px((297 - 5 * 53.98) / 2 + 3)
-    reds = [x for x in range(img.width // 2)
-            if (lambda p: p[0] > 150 and p[1] < 60 and p[2] < 60)(img.getpixel((x, y)))]
+    reds = [
+        x
+        for x in range(img.width // 2)
+        if (lambda p: p[0] > 150 and p[1] < 60 and p[2] < 60)(img.getpixel((x, y)))
+    ]
     assert abs(reds[0] - px((210 - 171.2) / 2)) <= tol
     x = px((210 - 171.2) / 2 + 40)
-    reds_y = [yy for yy in range(px(40)) if (lambda p: p[0] > 150 and p[1] < 60)(
-        img.getpixel((x, yy)))]
+    reds_y = [
+        yy for yy in range(px(40)) if (lambda p: p[0] > 150 and p[1] < 60)(img.getpixel((x, yy)))
+    ]
     assert abs(reds_y[0] - px((297 - 5 * 53.98) / 2)) <= tol
 
 
@@ -139,8 +172,25 @@ def test_back_page_is_mirrored(db: Database, tmp_path: Path) -> None:
     assert "发证单位" in body
     # The only back is on the right half of the sheet.
     prefix = tmp_path / "half"
-    run("pdftotext", "-f", "2", "-l", "2", "-x", "0", "-y", "0", "-W", str(px(105)), "-H",
-        str(px(297)), "-r", str(DPI), str(out), str(prefix) + ".txt")
+    run(
+        "pdftotext",
+        "-f",
+        "2",
+        "-l",
+        "2",
+        "-x",
+        "0",
+        "-y",
+        "0",
+        "-W",
+        str(px(105)),
+        "-H",
+        str(px(297)),
+        "-r",
+        str(DPI),
+        str(out),
+        str(prefix) + ".txt",
+    )
     assert "发证单位" not in (tmp_path / "half.txt").read_text("utf-8")
     assert back.size == front.size
 
@@ -151,8 +201,10 @@ def test_photo_missing_or_unreadable_gives_placeholder_and_warning(
     s = seed(db, 4, photos=True)
     with db.connect() as conn:
         conn.execute(text("UPDATE attachments SET data = :d"), {"d": b"not a jpeg"})
-        conn.execute(text("UPDATE members SET photo = :h WHERE id = :i"),
-                     {"h": "f" * 64, "i": s.members[1]["id"]})
+        conn.execute(
+            text("UPDATE members SET photo = :h WHERE id = :i"),
+            {"h": "f" * 64, "i": s.members[1]["id"]},
+        )
     with db.connect(write=False) as conn:
         batch = load_cards(conn, union_name=s.union_name)
     warnings = render_cards(batch.records, tmp_path / "p.pdf", layout="single")

@@ -42,8 +42,17 @@ def test_registration_form_is_prefilled_and_masks_the_id_number(
     out = tmp_path / "reg.pdf"
     assert cli(data_dir, "print", "form", "registration", str(out), "--member", member) == 0
     body = pdf_text(out)
-    for expected in ("工会会员登记表", "测试会员0", "蛇口联合工会", "SZ2026TEST00000", "汉族",
-                     "男", "440304********5415", "138****5678", "盖章"):
+    for expected in (
+        "工会会员登记表",
+        "测试会员0",
+        "蛇口联合工会",
+        "SZ2026TEST00000",
+        "汉族",
+        "男",
+        "440304********5415",
+        "138****5678",
+        "盖章",
+    ):
         assert expected in body, expected
     assert "440304199001015415" not in body and "13812345678" not in body
     out2 = tmp_path / "reg-full.pdf"
@@ -51,10 +60,15 @@ def test_registration_form_is_prefilled_and_masks_the_id_number(
     assert "440304199001015415" in pdf_text(out2)
 
 
-@pytest.mark.parametrize("kind,title", [("application", "入会申请书"),
-                                        ("hardship", "困难职工登记表"),
-                                        ("transfer", "会籍转接单"),
-                                        ("attendance", "活动签到表")])
+@pytest.mark.parametrize(
+    "kind,title",
+    [
+        ("application", "入会申请书"),
+        ("hardship", "困难职工登记表"),
+        ("transfer", "会籍转接单"),
+        ("attendance", "活动签到表"),
+    ],
+)
 def test_blank_forms(data_dir: Path, db: Database, tmp_path: Path, kind: str, title: str) -> None:
     out = tmp_path / f"{kind}.pdf"
     assert cli(data_dir, "print", "form", kind, str(out), "--blank") == 0
@@ -70,14 +84,35 @@ def test_hardship_and_transfer_forms_use_their_records(
     s = seed(db, 1)
     member = str(s.members[0]["id"])
     with db.connect() as conn:
-        conn.execute(insert(HardshipCase.__table__), [{
-            "id": new_id(), "member_id": member, "level": "deep", "cause": "本人重病",
-            "household_size": 4, "monthly_income_per_capita": 800,
-            "opened_on": date(2026, 1, 2), "review_due_on": date(2027, 1, 2)}])
-        conn.execute(insert(Transfer.__table__), [{
-            "id": new_id(), "member_id": member, "from_union_id": s.union_id,
-            "to_union_name": "西丽街道总工会", "transferred_on": date(2026, 11, 1),
-            "slip_no": "ZJ2026-0007", "reason": "工作调动"}])
+        conn.execute(
+            insert(HardshipCase.__table__),
+            [
+                {
+                    "id": new_id(),
+                    "member_id": member,
+                    "level": "deep",
+                    "cause": "本人重病",
+                    "household_size": 4,
+                    "monthly_income_per_capita": 800,
+                    "opened_on": date(2026, 1, 2),
+                    "review_due_on": date(2027, 1, 2),
+                }
+            ],
+        )
+        conn.execute(
+            insert(Transfer.__table__),
+            [
+                {
+                    "id": new_id(),
+                    "member_id": member,
+                    "from_union_id": s.union_id,
+                    "to_union_name": "西丽街道总工会",
+                    "transferred_on": date(2026, 11, 1),
+                    "slip_no": "ZJ2026-0007",
+                    "reason": "工作调动",
+                }
+            ],
+        )
     cli(data_dir, "print", "form", "hardship", str(tmp_path / "h.pdf"), "--member", member)
     body = pdf_text(tmp_path / "h.pdf")
     assert "深度困难" in body and "本人重病" in body and "800 元" in body
@@ -94,17 +129,45 @@ def test_attendance_sheet_lists_attendees_then_blank_rows(
     s = seed(db, ROWS_PER_PAGE)
     activity = new_id()
     with db.connect() as conn:
-        conn.execute(insert(Activity.__table__), [{
-            "id": activity, "title": "职工健康讲座", "category": "culture_sport_health",
-            "starts_at": datetime(2026, 11, 30, 14, 30), "ends_at": datetime(2026, 11, 30, 16),
-            "organiser": "粤海街道总工会"}])
-        conn.execute(insert(Attendance.__table__), [
-            {"id": new_id(), "activity_id": activity, "member_id": m["id"], "method": "card",
-             "checked_in_at": datetime(2026, 11, 30, 14, i)} for i, m in enumerate(s.members)
-        ])
-        conn.execute(insert(Attendance.__table__), [
-            {"id": new_id(), "activity_id": activity, "guest_name": "来宾甲", "member_id": None,
-             "method": "manual", "checked_in_at": datetime(2026, 11, 30, 15)}])
+        conn.execute(
+            insert(Activity.__table__),
+            [
+                {
+                    "id": activity,
+                    "title": "职工健康讲座",
+                    "category": "culture_sport_health",
+                    "starts_at": datetime(2026, 11, 30, 14, 30),
+                    "ends_at": datetime(2026, 11, 30, 16),
+                    "organiser": "粤海街道总工会",
+                }
+            ],
+        )
+        conn.execute(
+            insert(Attendance.__table__),
+            [
+                {
+                    "id": new_id(),
+                    "activity_id": activity,
+                    "member_id": m["id"],
+                    "method": "card",
+                    "checked_in_at": datetime(2026, 11, 30, 14, i),
+                }
+                for i, m in enumerate(s.members)
+            ],
+        )
+        conn.execute(
+            insert(Attendance.__table__),
+            [
+                {
+                    "id": new_id(),
+                    "activity_id": activity,
+                    "guest_name": "来宾甲",
+                    "member_id": None,
+                    "method": "manual",
+                    "checked_in_at": datetime(2026, 11, 30, 15),
+                }
+            ],
+        )
     out = tmp_path / "att.pdf"
     assert cli(data_dir, "print", "form", "attendance", str(out), "--activity", activity) == 0
     body = pdf_text(out)
@@ -123,15 +186,27 @@ def test_form_bad_input(db: Database, data_dir: Path, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_cli_cards_and_verify(db: Database, data_dir: Path, tmp_path: Path,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_cards_and_verify(
+    db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     s = seed(db, 2)
     out = tmp_path / "cards.pdf"
     assert cli(data_dir, "print", "cards", str(out), "--union", s.union_name) == 0
     assert "测试会员1" in pdf_text(out)
     one = tmp_path / "one.pdf"
-    assert cli(data_dir, "print", "cards", str(one), "--member", str(s.members[1]["id"]),
-               "--layout", "single") == 0
+    assert (
+        cli(
+            data_dir,
+            "print",
+            "cards",
+            str(one),
+            "--member",
+            str(s.members[1]["id"]),
+            "--layout",
+            "single",
+        )
+        == 0
+    )
     assert "测试会员0" not in pdf_text(one) and "测试会员1" in pdf_text(one)
     assert cli(data_dir, "print", "cards", str(tmp_path / "n.pdf"), "--union", "无此工会") == 1
     with db.connect(write=False) as conn:

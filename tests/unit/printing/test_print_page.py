@@ -29,8 +29,11 @@ def test_page_makes_previews_saves_and_verifies(
     page.union_combo.setCurrentIndex(page.union_combo.findData(s.union_name))
     page.make_cards()
     assert page.pdf is not None and page.print_button.isEnabled()
-    previews = [w for w in page.preview.findChildren(QLabel)
-                if w.pixmap() is not None and not w.pixmap().isNull()]
+    previews = [
+        w
+        for w in page.preview.findChildren(QLabel)
+        if w.pixmap() is not None and not w.pixmap().isNull()
+    ]
     assert len(previews) == 2  # one A4 front sheet and its back
     target = tmp_path / "saved.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
@@ -51,3 +54,81 @@ def test_page_makes_previews_saves_and_verifies(
     page.verify_edit.setText(payload.replace("TEST00000", "TEST00009"))
     page.verify_card()
     assert page.verify_result.text().startswith("无效")
+
+
+def test_printing_sends_every_page_at_true_size(
+    db: Database, tmp_path: Path, qtbot: object
+) -> None:
+    """Single-card layout printed to a PDF printer: card-sized pages, never fit-to-A4."""
+    import pypdfium2 as pdfium
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.tasks import SyncTaskRunner
+    from desktop.views.context import AppContext
+    from desktop.views.printing.page import PrintPage
+
+    s = seed(db, 2)
+    ctx = AppContext(db, SyncTaskRunner())
+    page = PrintPage(ctx)
+    qtbot.addWidget(page)  # type: ignore[attr-defined]
+    page.set_members([str(m["id"]) for m in s.members])
+    page.layout_combo.setCurrentIndex(page.layout_combo.findData("single"))
+    page.make_cards()
+    assert page.pdf is not None
+    source_pages = len(pdfium.PdfDocument(page.pdf))
+    printed = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    page.send_to_printer(printer)
+    assert page.status.text().startswith(f"已发送 {source_pages} 页")
+    doc = pdfium.PdfDocument(printed)
+    assert len(doc) == source_pages == 4  # two cards, front and back
+    for i in range(len(doc)):
+        w, h = doc[i].get_size()
+        assert abs(w * 25.4 / 72 - 85.60) < 0.3 and abs(h * 25.4 / 72 - 53.98) < 0.3
+
+
+def test_cancelled_print_job_is_aborted(tmp_path: Path, qtbot: object) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.services.progress import Cancelled
+    from desktop.views.printing import pdf_pages
+
+    pdf = tmp_path / "three.pdf"
+    canvas = Canvas(str(pdf))
+    for n in range(3):
+        canvas.drawString(100, 700, f"page {n}")
+        canvas.showPage()
+    canvas.save()
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "out.pdf"))
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        pdf_pages.print_pdf(
+            printer, pdf, 72, lambda done, total, _: seen.append(done), lambda: len(seen) >= 1
+        )
+    assert seen == [1]
+
+
+def test_working_pdf_is_removed_with_the_page(db: Database, qtbot: object) -> None:
+    import gc
+
+    from desktop.tasks import SyncTaskRunner
+    from desktop.views.context import AppContext
+    from desktop.views.printing.page import PrintPage
+
+    seed(db, 1)
+    page = PrintPage(AppContext(db, SyncTaskRunner()))
+    folder = page._tmp
+    assert folder.is_dir()
+    page.deleteLater()
+    del page
+    gc.collect()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert not folder.exists()
