@@ -7,6 +7,7 @@ what is previewed is exactly what is printed or saved.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import weakref
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -37,6 +39,7 @@ from desktop.views.context import AppContext
 from desktop.views.printing import pdf_pages
 from desktop.views.widgets import messages
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 PREVIEW_DPI = 60
 PRINT_DPI = 600
 PREVIEW_PAGES = 6
@@ -76,7 +79,9 @@ class PrintPage(QWidget):
         for key, title in FORM_TITLES.items():
             self.kind_combo.addItem(title, key)
         self.subject_edit = QLineEdit(self)
-        self.subject_edit.setPlaceholderText("会员编号或活动编号；留空打印空白表")
+        self.subject_edit.setPlaceholderText(
+            "会员：姓名、拼音、会员证号或身份证后4位；活动：名称。留空打印空白表"
+        )
         self.unmasked_check = QCheckBox("显示完整身份证号和手机号", self)
         self.form_button = QPushButton("生成表格", self)
         forms_box = QGroupBox("表格", self)
@@ -190,7 +195,9 @@ class PrintPage(QWidget):
         from desktop.printing.forms.render import blank, render_form
 
         kind = self.kind_combo.currentData()
-        subject = self.subject_edit.text().strip()
+        subject = self._resolve_subject(kind, self.subject_edit.text().strip())
+        if subject is None:
+            return
         unmasked = self.unmasked_check.isChecked()
         try:
             if not subject:
@@ -220,6 +227,50 @@ class PrintPage(QWidget):
             on_error=self._failed,
             cancellable=False,
         )
+
+    def _resolve_subject(self, kind: str, typed: str) -> str | None:
+        """The member or activity id for what the clerk typed; "" for a blank form.
+
+        Clerks know names and card numbers, not ids: the text is searched like the member
+        list's search box (or activity titles for the sign-in sheet), and when several
+        match the clerk picks one. None means nothing to print (a message was shown).
+        """
+        if not typed:
+            return ""
+        if _UUID.fullmatch(typed):
+            return typed
+        choices: list[tuple[str, str]] = []
+        if kind == "attendance":
+            from desktop.services import activities
+
+            for a in activities.list_activities(self.ctx.db, search=typed, limit=50):
+                choices.append((f"{a.title}（{a.starts_at:%Y-%m-%d}）", a.id))
+            what = "活动"
+        else:
+            from desktop.services import member_queries
+
+            with self.ctx.db.connect(write=False) as conn:
+                rows = member_queries.find(conn, typed, limit=50)
+            for m in rows:
+                choices.append((f"{m.name}　{m.card_no or '无会员证号'}　{m.union_name}", m.id))
+            what = "会员"
+        if not choices:
+            messages.warn(self, "无法生成表格", f"没有找到与“{typed}”相符的{what}。")
+            return None
+        if len(choices) == 1:
+            return choices[0][1]
+        labels = [f"{i + 1}. {c[0]}" for i, c in enumerate(choices)]
+        label, ok = QInputDialog.getItem(
+            self,
+            f"选择{what}",
+            f"有 {len(choices)} 个{what}与“{typed}”相符，请选择：",
+            labels,
+            0,
+            False,
+        )
+        if not ok or label not in labels:
+            return None
+        return choices[labels.index(label)][1]
 
     def _made(self, warnings: list[str]) -> None:
         self.pdf = self._target()

@@ -132,3 +132,47 @@ def test_working_pdf_is_removed_with_the_page(db: Database, qtbot: object) -> No
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     assert not folder.exists()
+
+
+def test_form_subject_is_found_by_card_number_or_chosen_among_names(
+    db: Database, tmp_path: Path, qtbot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from desktop.tasks import SyncTaskRunner
+    from desktop.views.context import AppContext
+    from desktop.views.printing.page import PrintPage
+    from desktop.views.widgets import messages
+
+    seed(db, 3)
+    page = PrintPage(AppContext(db, SyncTaskRunner()))
+    qtbot.addWidget(page)  # type: ignore[attr-defined]
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("registration"))
+    target = tmp_path / "form.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+
+    page.subject_edit.setText("SZ2026TEST00001")
+    page.make_form()
+    page.save_pdf()
+    assert "测试会员1" in pdf_text(target) and "测试会员2" not in pdf_text(target)
+
+    offered: list[list[str]] = []
+
+    def pick_third(parent: object, title: str, label: str, items: list[str], *a: object):
+        offered.append(items)
+        return items[2], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick_third)
+    page.subject_edit.setText("测试会员")
+    page.make_form()
+    page.save_pdf()
+    assert len(offered[0]) == 3
+    chosen = offered[0][2].split("　")[0].split(" ", 1)[1]
+    assert chosen in pdf_text(target)
+
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text: warned.append(text))
+    page.pdf = None
+    page.subject_edit.setText("查无此人")
+    page.make_form()
+    assert page.pdf is None and "查无此人" in warned[0]
