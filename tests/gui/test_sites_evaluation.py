@@ -226,3 +226,25 @@ def test_template_edited_keeps_item_ids(
         ("表彰", template.items[2].id),
     ]
     assert [lv.star_level for lv in saved.levels] == [3, 4]
+
+
+def test_enter_moves_to_the_next_item_instead_of_saving(
+    qtbot: QtBot, ctx: AppContext, page: SitesPage
+) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = open_score_dialog(page)
+    # Offscreen the page keeps the active window; the dialog's own focus is what counts.
+    dialog.spins[0].setFocus()
+    dialog.spins[0].lineEdit().selectAll()
+    qtbot.keyClicks(dialog.spins[0], "40")
+    qtbot.keyClick(dialog.spins[0], Qt.Key.Key_Return)
+    assert dialog.focusWidget() in (dialog.spins[1], dialog.spins[1].lineEdit())
+    qtbot.keyClick(dialog.spins[1], Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.spins[2], Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.focusWidget() is dialog.save_button
+    assert count(ctx, "SELECT count(*) FROM evaluations") == 0
+    assert dialog.spins[0].value() == 40
+    qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert count(ctx, "SELECT count(*) FROM evaluations") == 1

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -93,7 +94,8 @@ class ScoreDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存评定")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存评定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -106,6 +108,21 @@ class ScoreDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.update_total()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter in a score box moves to the next item instead of saving half a sheet;
+        after the last item it lands on 保存评定, so a second Enter saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = self.focusWidget()
+            for n, spin in enumerate(self.spins):
+                if focus is spin or focus is spin.lineEdit():
+                    if n + 1 < len(self.spins):
+                        self.spins[n + 1].setFocus()
+                        self.spins[n + 1].selectAll()
+                    else:
+                        self.save_button.setFocus()
+                    return
+        super().keyPressEvent(event)
 
     def items(self) -> tuple[ItemSpec, ...]:
         return self.template.items
