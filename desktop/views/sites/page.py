@@ -60,12 +60,12 @@ class SitesPage(QWidget):
         self.model = SiteTableModel(ctx.db, parent=self)
         self.table = list_table(self.model, self)
         for col, width in {
-            st.COL_KIND: 36,
-            st.COL_NAME: 160,
-            st.COL_ADDRESS: 110,
-            st.COL_AREA: 72,
+            st.COL_KIND: 32,
+            st.COL_NAME: 170,
+            st.COL_ADDRESS: 100,
+            st.COL_AREA: 66,
             st.COL_SEATS: 44,
-            st.COL_HOURS: 120,
+            st.COL_HOURS: 110,
         }.items():
             self.table.setColumnWidth(col, width)
 

@@ -47,6 +47,7 @@ def status_text(w: WorkerRecord, today: date | None = None) -> str:
     return label
 
 
+COL_SITE = 4
 COLUMNS: tuple[Column[WorkerRecord], ...] = (
     Column("姓名", lambda w: w.name),
     Column("性别", lambda w: GENDER.label(w.gender)),
@@ -68,7 +69,7 @@ class WorkersPanel(QWidget):
         self.dialog: QDialog | None = None
         self.model: RecordTableModel[WorkerRecord] = RecordTableModel(COLUMNS, self)
         self.table = list_table(self.model, self)
-        for col, width in enumerate((80, 40, 100, 90, 160, 190)):
+        for col, width in enumerate((80, 40, 100, 90, 150, 190)):
             self.table.setColumnWidth(col, width)
         self.all_sites = QCheckBox("显示全部阵地", self)
         self.include_left = QCheckBox("含已离职", self)
@@ -109,6 +110,8 @@ class WorkersPanel(QWidget):
                 self.ctx.db, site_id, include_left=self.include_left.isChecked()
             )
         self.model.set_rows(rows)
+        # The site column only tells something when several sites are listed.
+        self.table.setColumnHidden(COL_SITE, not self.all_sites.isChecked())
         active = sum(1 for w in rows if w.status == "active")
         self.count_label.setText(f"在岗 {active} 人" if rows else "")
 
