@@ -3,7 +3,8 @@
     python scripts/screenshots.py [--out docs/screenshots] [--members 5000]
 
 Writes main_window.png (the member list), member_dialog.png (a new member with a wrong
-ID check digit, showing the inline message) and first_run.png (the first-start dialog).
+ID check digit, showing the inline message), sites.png (会站家 with the daily service log),
+sites_score.png (scoring a station) and first_run.png (the first-start dialog).
 """
 
 from __future__ import annotations
@@ -77,6 +78,41 @@ def member_dialog_shot(ctx: AppContext, out: Path) -> None:
     dialog.close()
 
 
+def sites_shot(ctx: AppContext, out: Path) -> None:
+    """会站家 with a station selected and today's service log half typed in, then the
+    scoring dialog for it with the live total and star level."""
+    from desktop.services import evaluations, sites
+    from desktop.views.main_window import MainWindow
+    from desktop.views.sites.page import SitesPage
+    from desktop.views.sites.score_dialog import ScoreDialog
+
+    fed = federations.current(ctx.db)
+    window = MainWindow(ctx, fed.name if fed else "")
+    window.resize(1360, 820)
+    page = window.show_area("sites")
+    assert isinstance(page, SitesPage)
+    station = next(s for s in sites.list_sites(ctx.db, "station") if s.star_level)
+    page.select_site(station.id)
+    log = page.service_log
+    for row, (people, note) in enumerate((("12", "困难职工走访慰问"), ("3", ""), ("26", "工间操"))):
+        log.people_edits[row].setText(people)
+        log.note_edits[row].setText(note)
+    settle(window, 400)
+    save_screenshot(window, out / "sites.png")
+    template = next(
+        t for t in evaluations.list_templates(ctx.db) if t.site_kind in (None, station.kind)
+    )
+    dialog = ScoreDialog(ctx, station, template, window)
+    for spin, item in zip(dialog.spins, template.items, strict=True):
+        spin.setValue(item.max_points * (0.6 if item.is_bonus else 0.9))
+    settle(dialog)
+    dialog.adjustSize()
+    QTest.qWait(100)
+    save_screenshot(dialog, out / "sites_score.png")
+    dialog.close()
+    window.close()
+
+
 def first_run_shot(out: Path, workdir: Path) -> None:
     from desktop.views.first_run_dialog import FirstRunDialog
 
@@ -110,10 +146,18 @@ def main(argv: list[str] | None = None) -> int:
             ctx = AppContext(db, SyncTaskRunner())
             main_window_shot(ctx, args.out)
             member_dialog_shot(ctx, args.out)
+            sites_shot(ctx, args.out)
         finally:
             db.close()
         first_run_shot(args.out, workdir)
-    for name in ("dashboard.png", "main_window.png", "member_dialog.png", "first_run.png"):
+    for name in (
+        "dashboard.png",
+        "main_window.png",
+        "member_dialog.png",
+        "sites.png",
+        "sites_score.png",
+        "first_run.png",
+    ):
         print(args.out / name)
     return 0
 

@@ -294,6 +294,19 @@ def _star_level(
     return reached, shortfalls
 
 
+def preview_level(
+    db: Database, site_id: str, template_id: str, total: float
+) -> tuple[int | None, tuple[str, ...]]:
+    """The star level a total would give this site now, without writing anything.
+
+    The scoring dialog shows it live as the assessor types, using the same rules
+    ``score_site`` applies when it saves, so what is shown is what will be recorded.
+    """
+    with db.connect(write=False) as conn:
+        template = template_in(conn, template_id)
+        return _star_level(conn, site_id, template, round(total, 2))
+
+
 def score_site(
     db: Database,
     site_id: str,

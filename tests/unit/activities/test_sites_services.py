@@ -130,3 +130,19 @@ def test_demo_fill_is_reproducible_and_consistent(db: Database) -> None:
         summary.activities
     )
     assert sum(s.sites for s in d.sites) == 21
+
+
+def test_preview_level_matches_scoring_and_writes_nothing(db: Database, station: str) -> None:
+    tpl = _template(db)
+    a, b, bonus = (i.id or "" for i in tpl.items)
+    assert evaluations.preview_level(db, station, tpl.id, 59) == (
+        None,
+        ("1 星：得分需达到 60 分（当前 59 分）",),
+    )
+    star, shortfalls = evaluations.preview_level(db, station, tpl.id, 95)
+    assert star == 3 and any("AED" in s for s in shortfalls)
+    assert _count(db, "SELECT count(*) FROM evaluations") == 0
+    scored = evaluations.score_site(
+        db, station, tpl.id, {a: 45, b: 40, bonus: 10}, evaluated_on="2026-11-21"
+    )
+    assert (scored.star_level, scored.shortfalls) == (star, shortfalls)
