@@ -139,12 +139,17 @@ def test_form_subject_is_found_by_card_number_or_chosen_among_names(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+    from desktop.services import search_index
     from desktop.tasks import SyncTaskRunner
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage
     from desktop.views.widgets import messages
 
     seed(db, 3)
+    with db.connect() as conn:  # the seed writes rows directly; give them search documents
+        search_index.rebuild(conn)
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text: warned.append(text))
     page = PrintPage(AppContext(db, SyncTaskRunner()))
     qtbot.addWidget(page)  # type: ignore[attr-defined]
     page.kind_combo.setCurrentIndex(page.kind_combo.findData("registration"))
@@ -170,8 +175,7 @@ def test_form_subject_is_found_by_card_number_or_chosen_among_names(
     chosen = offered[0][2].split("　")[0].split(" ", 1)[1]
     assert chosen in pdf_text(target)
 
-    warned: list[str] = []
-    monkeypatch.setattr(messages, "warn", lambda parent, title, text: warned.append(text))
+    assert warned == []
     page.pdf = None
     page.subject_edit.setText("查无此人")
     page.make_form()
