@@ -113,6 +113,23 @@ def sites_shot(ctx: AppContext, out: Path) -> None:
     window.close()
 
 
+def printing_shot(ctx: AppContext, out: Path) -> None:
+    """打印中心 with a union's cards made and previewed (10-up sheet, PDFium preview)."""
+    from desktop.views.main_window import MainWindow
+    from desktop.views.printing.page import PrintPage
+
+    fed = federations.current(ctx.db)
+    window = MainWindow(ctx, fed.name if fed else "")
+    window.resize(1360, 820)
+    page = window.show_area("printing")
+    assert isinstance(page, PrintPage)
+    page.union_combo.setCurrentIndex(1)
+    page.make_cards()
+    settle(window, 400)
+    save_screenshot(window, out / "printing.png")
+    window.close()
+
+
 def first_run_shot(out: Path, workdir: Path) -> None:
     from desktop.views.first_run_dialog import FirstRunDialog
 
@@ -147,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             main_window_shot(ctx, args.out)
             member_dialog_shot(ctx, args.out)
             sites_shot(ctx, args.out)
+            printing_shot(ctx, args.out)
         finally:
             db.close()
         first_run_shot(args.out, workdir)
@@ -155,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "main_window.png",
         "member_dialog.png",
         "sites.png",
+        "printing.png",
         "sites_score.png",
         "first_run.png",
     ):
