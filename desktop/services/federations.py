@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models.base import new_id
+from desktop.models.ids import new_id
 from desktop.services import card_numbers
 from desktop.services.validation import normalise_text, require_text
 
