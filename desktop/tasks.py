@@ -67,22 +67,19 @@ class TaskRunner(QObject):
         on_done: Done,
         on_error: Failed,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
+        """Start ``work`` on the pool. ``quiet`` shows no progress dialog: for short reads
+        whose widget shows its own busy state (the status-bar counts)."""
         token = CancelToken()
-        dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        if not cancellable:
-            dialog.setCancelButton(None)
-        dialog.canceled.connect(token.cancel)
+        dialog = None if quiet else self._dialog(title, parent, cancellable, token)
         job = _Job(work, token)
         self._running.add(job)
 
         @Slot(int, int, str)
         def on_progress(done: int, total: int, text: str) -> None:
+            if dialog is None:
+                return
             dialog.setMaximum(max(total, 0))
             dialog.setValue(done if total else 0)
             if text:
@@ -90,8 +87,9 @@ class TaskRunner(QObject):
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             self._running.discard(job)
-            dialog.close()
-            dialog.deleteLater()
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
             callback(value)
 
         job.signals.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
@@ -103,6 +101,21 @@ class TaskRunner(QObject):
         )
         self._pool.start(job)
         return token
+
+    @staticmethod
+    def _dialog(
+        title: str, parent: QWidget | None, cancellable: bool, token: CancelToken
+    ) -> QProgressDialog:
+        dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(token.cancel)
+        return dialog
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
@@ -120,6 +133,7 @@ class SyncTaskRunner(TaskRunner):
         on_done: Done,
         on_error: Failed,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
         token = CancelToken()
         try:
