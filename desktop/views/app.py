@@ -9,6 +9,7 @@ imported only when first shown, so start-up stays short.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -109,6 +110,18 @@ def _show_main(ctx: object, name: str, on_shown: Callable[[QWidget], None] | Non
     return window
 
 
+def resume_gc() -> None:
+    """Undo ``gc.disable()`` from the entry point once the first window is up.
+
+    What start-up built lives as long as the process, so it goes to the collector's
+    permanent generation (``gc.freeze``) instead of being rescanned by every later
+    collection. A no-op when the collector was never paused (tests, embedding).
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_gui(argv: Sequence[str]) -> int:
     ns = parse_args(argv)
     app = application()
@@ -119,9 +132,11 @@ def run_gui(argv: Sequence[str]) -> int:
 
         db = open_database(resolve_paths(ns.data_dir))
     except DatabaseError as exc:
+        resume_gc()
         messages.error(None, "无法打开数据库", exc.message)
         return 1
     except UnionDeskError as exc:
+        resume_gc()
         messages.error(None, "工会桌面通无法启动", exc.message)
         return 1
     from desktop.tasks import TaskRunner
@@ -139,6 +154,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
     try:
         window = launch(ctx, on_shown=on_shown)
+        QTimer.singleShot(0, resume_gc)
         code = app.exec()
     finally:
         runner.wait()
