@@ -9,7 +9,13 @@ the same run times, as fresh processes, alternately:
 * baseline — a bare PySide6 process that creates a QApplication and an empty
   QMainWindow, shows it, saves it to a PNG the same way and quits.
 
-Goal: project ≤ 3.0 × baseline (medians of the runs).
+Each run is timed from just before the process is started to the moment its screenshot
+file is written (the file's modification time): that is "to a shown main window", the
+figure the issue names. Both processes then quit; the time to process exit is printed as
+well (a ``#`` line), since ``uniondesk`` still finishes its background counts and closes
+the database after the shot while the bare window has nothing left to do.
+
+Goal: project ≤ 3.0 × baseline (medians of the runs, to the shown window).
 
     python -m benchmarks.cold_start [--members 100000] [--repeat 7]
 """
@@ -26,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import bench_line
 from benchmarks.first_screen import build
 
 GOAL = 3.0
@@ -53,14 +60,17 @@ def uniondesk_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "desktop"]
 
 
-def run(cmd: list[str], env: dict[str, str], shot: Path) -> float:
+def run(cmd: list[str], env: dict[str, str], shot: Path) -> tuple[float, float]:
+    """Seconds from start to the screenshot written, and from start to process exit."""
     shot.unlink(missing_ok=True)
+    started_ns = time.time_ns()  # the same clock as the file's modification time
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     elapsed = time.perf_counter() - t0
     if done.returncode != 0 or not shot.exists():
         raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return elapsed
+    shown = (shot.stat().st_mtime_ns - started_ns) / 1e9
+    return shown, elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,14 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             project.append(run(project_cmd, project_env, shot))
             baseline.append(run(baseline_cmd, env, shot))
-    p, b = statistics.median(project), statistics.median(baseline)
-    ratio = p / b
-    verdict = "MET" if ratio <= GOAL else "MISSED"
+    p_shown, b_shown = (statistics.median(r[0] for r in runs) for runs in (project, baseline))
+    p_exit, b_exit = (statistics.median(r[1] for r in runs) for runs in (project, baseline))
     print(f"# project command: {Path(project_cmd[0]).name} {' '.join(project_cmd[1:2])} …")
     print(
-        f"BENCH cold_start project={p:.3f}s baseline={b:.3f}s ratio={ratio:.2f} "
-        f"goal=≤{GOAL:.1f}x {verdict}"
+        f"# to process exit: project={p_exit:.3f}s baseline={b_exit:.3f}s "
+        f"ratio={p_exit / b_exit:.2f}"
     )
+    print(bench_line("cold_start", p_shown, b_shown, "≤", GOAL))
     return 0
 
 
