@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.services import federations, stats
-from desktop.tasks import SyncTaskRunner
+from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views import app as gui_app
 from desktop.views import first_run_dialog
 from desktop.views.context import AppContext
@@ -110,3 +112,37 @@ def test_parse_args_reads_the_screenshot_env(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv(gui_app.ENV_SCREENSHOT, "/tmp/x.png")
     ns = gui_app.parse_args(["--data-dir", "d"])
     assert ns.data_dir == "d" and ns.screenshot == "/tmp/x.png"
+
+
+def test_counts_show_busy_then_arrive_from_a_worker_thread(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """The status-bar counts never block the first paint and never show stale figures."""
+    runner = TaskRunner()
+    threaded = AppContext(ctx.db, runner)
+    window = MainWindow(threaded, "测试街道总工会")
+    qtbot.addWidget(window)
+    assert window.counts.text() == "正在统计会员人数…"
+    window.update_counts()  # started now, on the pool: a quiet task shows no dialog
+    assert (
+        window.findChildren(QProgressDialog, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        == []
+    )
+    qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text(), timeout=10000)
+    assert "基层工会 2 个" in window.counts.text()
+    runner.wait()
+
+
+def test_resume_gc_turns_the_collector_back_on() -> None:
+    """The entry point pauses the cyclic collector for start-up; run_gui resumes it."""
+    gc.disable()
+    try:
+        gui_app.resume_gc()
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        gui_app.resume_gc()  # already on: nothing more is frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
