@@ -57,6 +57,23 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._running: set[_Job] = set()
+        self._held: list[_Job] | None = None
+
+    def hold(self) -> None:
+        """Queue new jobs instead of starting them, until ``release``.
+
+        Start-up work (dashboard figures, status-bar counts) is asked for while the main
+        window is built; held, it waits for the window's first paint instead of competing
+        with it for the CPU and the GIL.
+        """
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held jobs, in order, and every later job at once."""
+        held, self._held = self._held or [], None
+        for job in held:
+            self._pool.start(job)
 
     def run(
         self,
@@ -99,7 +116,10 @@ class TaskRunner(QObject):
         job.signals.failed.connect(
             lambda e: finish(on_error, e), Qt.ConnectionType.QueuedConnection
         )
-        self._pool.start(job)
+        if self._held is not None:
+            self._held.append(job)
+        else:
+            self._pool.start(job)
         return token
 
     @staticmethod

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -27,6 +27,8 @@ from desktop.views.widgets import messages
 log = logging.getLogger(__name__)
 
 ENV_SCREENSHOT = "UNIONDESK_SCREENSHOT"
+# A window that is never painted (started minimised, say) still gets its start-up work.
+FIRST_PAINT_FALLBACK_MS = 1000
 _font_family: str | None = None
 
 
@@ -73,15 +75,57 @@ def save_screenshot(widget: QWidget, path: str | Path) -> bool:
     return widget.grab().save(str(target), "PNG")
 
 
+class FirstPaint(QObject):
+    """Calls ``then`` once, right after ``widget``'s first paint.
+
+    Qt paints a newly shown window when the window system exposes it, which comes after
+    zero-delay timers; so "after the first paint" is an event to watch, not a timer.
+    """
+
+    WATCHED = (QEvent.Type.Expose, QEvent.Type.UpdateRequest, QEvent.Type.Paint)
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        self._watched: list[QObject] = [widget]
+        handle = widget.windowHandle()  # exists once the widget has been shown
+        if handle is not None:
+            self._watched.append(handle)
+        for obj in self._watched:
+            obj.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._then is not None and event.type() in self.WATCHED:
+            QTimer.singleShot(0, self, self._fire)  # runs once the paint is done
+        return False
+
+    def _fire(self) -> None:
+        if self._then is None:
+            return
+        then, self._then = self._then, None
+        for obj in self._watched:
+            obj.removeEventFilter(self)
+        then()
+
+
 def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) -> QWidget:
-    """Show the first-run dialog (no federation yet) or the main window; return it."""
+    """Show the first-run dialog (no federation yet) or the main window; return it.
+
+    Background work the first window asks for while it is built (dashboard figures,
+    status-bar counts) is held until that window has painted: the clerk sees the real
+    first page, in its busy state, as early as possible.
+    """
     from desktop.services import federations
     from desktop.views.context import AppContext
 
     assert isinstance(ctx, AppContext)
+    ctx.runner.hold()
     fed = federations.current(ctx.db)
     if fed is not None:
-        return _show_main(ctx, fed.name, on_shown)
+        window = _show_main(ctx, fed.name, on_shown)
+        FirstPaint(window, ctx.runner.release)  # a child of the window: lives as long
+        return window
     from desktop.views.first_run_dialog import FirstRunDialog
 
     dialog = FirstRunDialog(ctx)
@@ -94,6 +138,7 @@ def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) ->
     dialog.accepted.connect(accepted)
     dialog.rejected.connect(application().quit)
     dialog.show()
+    FirstPaint(dialog, ctx.runner.release)
     dialog.holder = holder  # type: ignore[attr-defined]  # keeps the main window alive
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(dialog))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
@@ -20,6 +20,7 @@ from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views import app as gui_app
 from desktop.views import first_run_dialog
 from desktop.views.context import AppContext
+from desktop.views.dashboard.page import DashboardPage
 from desktop.views.first_run_dialog import FirstRunDialog
 from desktop.views.main_window import MainWindow
 
@@ -146,3 +147,74 @@ def test_resume_gc_turns_the_collector_back_on() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_held_jobs_start_only_on_release(qtbot: QtBot, qapp: QApplication) -> None:
+    runner = TaskRunner()
+    ran: list[str] = []
+    done: list[object] = []
+
+    def job(_progress: object, _cancel: object) -> str:
+        ran.append("job")
+        return "result"
+
+    runner.hold()
+    runner.run(
+        job,
+        title="x",
+        parent=None,
+        on_done=done.append,
+        on_error=done.append,
+        quiet=True,
+    )
+    qtbot.wait(100)  # time enough for a started job; a held one must not have run
+    assert ran == [] and done == []
+    runner.release()
+    qtbot.waitUntil(lambda: done == ["result"])
+    assert ran == ["job"]
+    runner.wait()
+
+
+def test_first_paint_fires_once_after_painting(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_app, "FIRST_PAINT_FALLBACK_MS", 60_000)  # only a paint can fire
+    widget = QLabel("首页")
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    widget.show()
+    gui_app.FirstPaint(widget, lambda: calls.append(1))
+    qtbot.waitUntil(lambda: calls == [1])
+    widget.repaint()
+    qtbot.wait(50)
+    assert calls == [1]
+
+
+def test_first_paint_falls_back_for_a_window_never_painted(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_app, "FIRST_PAINT_FALLBACK_MS", 10)
+    widget = QLabel("首页")
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    gui_app.FirstPaint(widget, lambda: calls.append(1))  # never shown
+    qtbot.waitUntil(lambda: calls == [1])
+
+
+def test_start_work_is_held_until_the_window_paints_then_fills_in(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """The first page is real and says it is counting; the figures follow the paint."""
+    runner = TaskRunner()
+    threaded = AppContext(ctx.db, runner)
+    window = gui_app.launch(threaded)
+    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    assert page.as_of_label.text() == "正在统计…" and page.total.value.text() == "—"
+    assert page.union_chart.empty_text == "正在统计…"  # not "暂无数据" before reading
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    assert page.total.value.text() == "3" and page.as_of_label.text().startswith("截至")
+    qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text(), timeout=10000)
+    runner.wait()

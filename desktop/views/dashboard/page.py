@@ -183,6 +183,7 @@ class DashboardPage(QWidget):
             return
         self._loading = True
         self.refresh_button.setEnabled(False)
+        self._show_busy(True)
         db = self.ctx.db
         self.ctx.runner.run(
             lambda _progress, _cancel: dashboard.dashboard(db),
@@ -207,11 +208,26 @@ class DashboardPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         text = exc.message if isinstance(exc, UnionDeskError) else "首页数据统计失败，请稍后重试。"
+        self._show_busy(False)
         self.error_label.setText(text)
         self.error_label.show()
         self._finish()
 
+    def _show_busy(self, busy: bool) -> None:
+        """While figures are computed say so: never "no data" for data not read yet."""
+        if busy:
+            self.as_of_label.setText("正在统计…")
+        elif self.data is not None:  # a failed refresh leaves the last figures, dated
+            self.as_of_label.setText(f"截至 {self.data.as_of:%Y年%m月%d日}")
+        else:
+            self.as_of_label.setText("")
+        empty = "正在统计…" if busy and self.data is None else "暂无数据"
+        for chart in self.findChildren(BarChart):
+            chart.empty_text = empty
+            chart.update()
+
     def _loaded(self, data: Dashboard) -> None:
+        self._show_busy(False)
         self.data = data
         self.error_label.hide()
         self.show_figures(data)
