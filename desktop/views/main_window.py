@@ -11,7 +11,7 @@ import importlib
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -78,9 +78,9 @@ class MainWindow(QMainWindow):
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         if self.areas:
             self.nav.setCurrentRow(0)
-        # Counts read the whole registry: on a worker thread, started once the window is
-        # up; the label says they are being counted until they arrive.
-        QTimer.singleShot(0, self.update_counts)
+        # Counts read the whole registry: on a worker thread (held by ``app.launch`` until
+        # the window has painted); the label says they are being counted until they arrive.
+        self.update_counts()
 
     # ---- pages -----------------------------------------------------------------------
 
@@ -181,9 +181,7 @@ class MainWindow(QMainWindow):
         )
         self._count_done()
 
-    def _count_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UnionDeskError):
-            log.error("registry counts failed: %s", type(exc).__name__)
+    def _count_failed(self, _exc: BaseException) -> None:  # the runner has logged it
         self.counts.setText("会员人数统计失败")
         self._count_done()
 
