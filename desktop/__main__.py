@@ -18,7 +18,6 @@ GUI_START_MODULES = (
     "sqlalchemy.dialects.sqlite",  # loaded by create_engine when the database opens
     "desktop.services.federations",
     "desktop.services.stats",
-    "desktop.services.dashboard",
 )
 
 

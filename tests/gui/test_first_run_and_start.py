@@ -23,6 +23,7 @@ from desktop.views.context import AppContext
 from desktop.views.dashboard.page import DashboardPage
 from desktop.views.first_run_dialog import FirstRunDialog
 from desktop.views.main_window import MainWindow
+from desktop.views.members.page import MembersPage
 
 from .conftest import Boxes
 
@@ -214,4 +215,17 @@ def test_start_work_is_held_until_the_window_paints_then_fills_in(
     qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
     assert page.total.value.text() == "3" and page.as_of_label.text().startswith("截至")
     qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text(), timeout=10000)
+    qtbot.mouseClick(page.new_gen_button, Qt.MouseButton.LeftButton)
+    members_page = window.pages["members"]
+    assert isinstance(members_page, MembersPage)
+    assert members_page.current_filter().age_band == "under_35"
     runner.wait()
+
+
+def test_dashboard_page_leaves_its_service_to_the_worker() -> None:
+    """The figures come after the first paint; so does importing what computes them."""
+    code = (
+        "import sys, desktop.views.dashboard.page\n"
+        "assert 'desktop.services.dashboard' not in sys.modules, 'imported at start'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

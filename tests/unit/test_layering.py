@@ -81,7 +81,7 @@ def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
         "    importlib.import_module(name)\n"
     )
     loaded = _fresh_modules(code)
-    assert "desktop.services.dashboard" in loaded and "desktop.db" in loaded
+    assert "desktop.services.federations" in loaded and "desktop.db" in loaded
     assert "sqlalchemy.orm" not in loaded
     assert not [m for m in loaded if m.startswith(("PySide6", "shiboken6"))]
     # Keys are made only on a first start or after a copy: no cryptography on every start.
