@@ -2,8 +2,13 @@
 
 ``run_gui(argv)`` takes what is left of the command line (``--data-dir DIR``, and
 ``--screenshot PATH`` or env ``UNIONDESK_SCREENSHOT``, which saves the first window shown
-to a PNG and quits: the screenshot script and the cold-start benchmark use it). Pages are
-imported only when first shown, so start-up stays short.
+to a PNG and quits: the cold-start benchmark and a start-up test use it).
+
+Kept short on purpose (the cold-start figure): ``desktop.__main__`` imports the Qt-free
+start modules before PySide6 with the cyclic collector paused; pages are imported only
+when first shown; what the first page asks for (dashboard figures, status-bar counts) is
+held until the window has painted and then runs on worker threads, the page showing
+that it is counting meanwhile.
 """
 
 from __future__ import annotations
