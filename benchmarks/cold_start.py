@@ -10,10 +10,13 @@ the same run times, as fresh processes, alternately:
   QMainWindow, shows it, saves it to a PNG the same way and quits.
 
 Each run is timed from just before the process is started to the moment its screenshot
-file is written (the file's modification time): that is "to a shown main window", the
-figure the issue names. Both processes then quit; the time to process exit is printed as
-well (a ``#`` line), since ``uniondesk`` still finishes its background counts and closes
-the database after the shot while the bare window has nothing left to do.
+file is written (the file's modification time, which the kernel keeps to a few ms): that
+is "to a shown main window", the figure the issue names. Both processes then quit; the
+time to process exit is printed too (a ``#`` line). ``uniondesk`` holds the work its first
+page asks for (dashboard figures, status-bar counts) until the window has painted, so a
+run that quits at the shot never starts it: the exit time is not the time to figures.
+The machine's load average is printed as well, since the figure is a ratio of two
+wall-clock times on a possibly shared machine.
 
 Goal: project ≤ 3.0 × baseline (medians of the runs, to the shown window).
 
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--members", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args(argv)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="bench-cold-start-") as tmp:
         folder = Path(tmp)
         data = folder / "data"
@@ -102,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             baseline.append(run(baseline_cmd, env, shot))
     p_shown, b_shown = (statistics.median(r[0] for r in runs) for runs in (project, baseline))
     p_exit, b_exit = (statistics.median(r[1] for r in runs) for runs in (project, baseline))
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# project command: {Path(project_cmd[0]).name} {' '.join(project_cmd[1:2])} …")
+    print(f"# load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
         f"# to process exit: project={p_exit:.3f}s baseline={b_exit:.3f}s "
         f"ratio={p_exit / b_exit:.2f}"
