@@ -84,5 +84,6 @@ def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
     assert "desktop.services.federations" in loaded and "desktop.db" in loaded
     assert "sqlalchemy.orm" not in loaded
     assert not [m for m in loaded if m.startswith(("PySide6", "shiboken6"))]
-    # Keys are made only on a first start or after a copy: no cryptography on every start.
-    assert not [m for m in loaded if m.startswith("cryptography")]
+    # Keys and the federation are made only on a first start: neither cryptography nor
+    # python-stdnum (validation) on every start.
+    assert not [m for m in loaded if m.startswith(("cryptography", "stdnum"))]
