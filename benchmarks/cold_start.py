@@ -21,7 +21,7 @@ as well, since the figure is a ratio of two wall-clock times on a possibly share
 
 Goal: project ≤ 3.0 × baseline (medians of the runs, to the shown window).
 
-    python -m benchmarks.cold_start [--members 100000] [--repeat 7]
+    python -m benchmarks.cold_start [--members 100000] [--repeat 15]
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ def run(cmd: list[str], env: dict[str, str], shot: Path) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--members", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=7)
+    # Alternating pairs; 15 of them because a process start is short and the load of a
+    # shared machine moves a lot from one second to the next.
+    ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args(argv)
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="bench-cold-start-") as tmp:
