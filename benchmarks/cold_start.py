@@ -9,9 +9,19 @@ the same run times, as fresh processes, alternately:
 * baseline — a bare PySide6 process that creates a QApplication and an empty
   QMainWindow, shows it, saves it to a PNG the same way and quits.
 
-Goal: project ≤ 3.0 × baseline (medians of the runs).
+Each run is timed from just before the process is started to the moment its screenshot
+file is written (the file's modification time, which the kernel keeps to a few ms): that
+is "to a shown main window", the figure the issue names. Both processes then quit; the
+time to process exit is printed too (a ``#`` line). ``uniondesk`` holds the work its first
+page asks for (dashboard figures, status-bar counts) until the window has painted, so a
+run that quits at the shot never starts it: the exit time is not the time to figures.
+Both run from bytecode cached in the temp dir (as an installed copy does), never
+recompiling the project's modules on each start. The machine's load average is printed
+as well, since the figure is a ratio of two wall-clock times on a possibly shared machine.
 
-    python -m benchmarks.cold_start [--members 100000] [--repeat 7]
+Goal: project ≤ 3.0 × baseline (medians of the runs, to the shown window).
+
+    python -m benchmarks.cold_start [--members 100000] [--repeat 15]
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import bench_line
 from benchmarks.first_screen import build
 
 GOAL = 3.0
@@ -53,21 +64,27 @@ def uniondesk_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "desktop"]
 
 
-def run(cmd: list[str], env: dict[str, str], shot: Path) -> float:
+def run(cmd: list[str], env: dict[str, str], shot: Path) -> tuple[float, float]:
+    """Seconds from start to the screenshot written, and from start to process exit."""
     shot.unlink(missing_ok=True)
+    started_ns = time.time_ns()  # the same clock as the file's modification time
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     elapsed = time.perf_counter() - t0
     if done.returncode != 0 or not shot.exists():
         raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return elapsed
+    shown = (shot.stat().st_mtime_ns - started_ns) / 1e9
+    return shown, elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--members", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=7)
+    # Alternating pairs; 15 of them because a process start is short and the load of a
+    # shared machine moves a lot from one second to the next.
+    ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args(argv)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="bench-cold-start-") as tmp:
         folder = Path(tmp)
         data = folder / "data"
@@ -78,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         env.pop("UNIONDESK_DATA_DIR", None)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+        # Run from bytecode, as an installed copy does (pip and PyInstaller ship .pyc):
+        # with PYTHONDONTWRITEBYTECODE set, as in some shells, every run would compile
+        # the project's own modules again (the bare script has none to compile). The
+        # cache lives in the temp dir; the untimed first runs below fill it for both.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
         shot = folder / "shot.png"
         project_cmd = [*uniondesk_command(), "--data-dir", str(data)]
         project_env = {**env, "UNIONDESK_SCREENSHOT": str(shot)}
@@ -90,14 +113,16 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             project.append(run(project_cmd, project_env, shot))
             baseline.append(run(baseline_cmd, env, shot))
-    p, b = statistics.median(project), statistics.median(baseline)
-    ratio = p / b
-    verdict = "MET" if ratio <= GOAL else "MISSED"
+    p_shown, b_shown = (statistics.median(r[0] for r in runs) for runs in (project, baseline))
+    p_exit, b_exit = (statistics.median(r[1] for r in runs) for runs in (project, baseline))
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# project command: {Path(project_cmd[0]).name} {' '.join(project_cmd[1:2])} …")
+    print(f"# load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
-        f"BENCH cold_start project={p:.3f}s baseline={b:.3f}s ratio={ratio:.2f} "
-        f"goal=≤{GOAL:.1f}x {verdict}"
+        f"# to process exit: project={p_exit:.3f}s baseline={b_exit:.3f}s "
+        f"ratio={p_exit / b_exit:.2f}"
     )
+    print(bench_line("cold_start", p_shown, b_shown, "≤", GOAL))
     return 0
 
 

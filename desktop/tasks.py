@@ -57,6 +57,23 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._running: set[_Job] = set()
+        self._held: list[_Job] | None = None
+
+    def hold(self) -> None:
+        """Queue new jobs instead of starting them, until ``release``.
+
+        Start-up work (dashboard figures, status-bar counts) is asked for while the main
+        window is built; held, it waits for the window's first paint instead of competing
+        with it for the CPU and the GIL.
+        """
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held jobs, in order, and every later job at once."""
+        held, self._held = self._held or [], None
+        for job in held:
+            self._pool.start(job)
 
     def run(
         self,
@@ -67,22 +84,19 @@ class TaskRunner(QObject):
         on_done: Done,
         on_error: Failed,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
+        """Start ``work`` on the pool. ``quiet`` shows no progress dialog: for short reads
+        whose widget shows its own busy state (the status-bar counts)."""
         token = CancelToken()
-        dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        if not cancellable:
-            dialog.setCancelButton(None)
-        dialog.canceled.connect(token.cancel)
+        dialog = None if quiet else self._dialog(title, parent, cancellable, token)
         job = _Job(work, token)
         self._running.add(job)
 
         @Slot(int, int, str)
         def on_progress(done: int, total: int, text: str) -> None:
+            if dialog is None:
+                return
             dialog.setMaximum(max(total, 0))
             dialog.setValue(done if total else 0)
             if text:
@@ -90,8 +104,9 @@ class TaskRunner(QObject):
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             self._running.discard(job)
-            dialog.close()
-            dialog.deleteLater()
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
             callback(value)
 
         job.signals.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
@@ -101,8 +116,26 @@ class TaskRunner(QObject):
         job.signals.failed.connect(
             lambda e: finish(on_error, e), Qt.ConnectionType.QueuedConnection
         )
-        self._pool.start(job)
+        if self._held is not None:
+            self._held.append(job)
+        else:
+            self._pool.start(job)
         return token
+
+    @staticmethod
+    def _dialog(
+        title: str, parent: QWidget | None, cancellable: bool, token: CancelToken
+    ) -> QProgressDialog:
+        dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(token.cancel)
+        return dialog
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
@@ -120,6 +153,7 @@ class SyncTaskRunner(TaskRunner):
         on_done: Done,
         on_error: Failed,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
         token = CancelToken()
         try:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, MetaData, String, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from uuid6 import uuid7
+from sqlalchemy import Boolean, MetaData, String, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from desktop.models.ids import new_id as new_id
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -24,11 +25,6 @@ NAMING = {
 
 LOCAL: dict[str, Any] = {"sync": False}
 """Column ``info`` for derived, per-PC values that change capture skips."""
-
-
-def new_id() -> str:
-    """UUIDv7: unique without coordination between offline PCs, and index-friendly."""
-    return str(uuid7())
 
 
 class Base(DeclarativeBase):
@@ -48,6 +44,7 @@ class Synced:
 
 def synced_tables() -> dict[str, frozenset[str]]:
     """Synced table name → its local-only column names, from the model declarations."""
+    _load_all_entities()
     result: dict[str, frozenset[str]] = {}
     for mapper in Base.registry.mappers:
         cls = mapper.class_
@@ -56,3 +53,22 @@ def synced_tables() -> dict[str, frozenset[str]]:
             local = frozenset(c.name for c in table.columns if c.info.get("sync") is False)
             result[str(table.name)] = local
     return result
+
+
+def _load_all_entities() -> None:
+    # ``desktop.models`` imports its entity modules lazily (so that the code lists and
+    # ids stay cheap to import); whatever reads the mappers must see all of them.
+    from desktop.models import load_all
+
+    load_all()
+
+
+@event.listens_for(Mapper, "before_configured")
+def _before_configured() -> None:
+    """Before the ORM is first used, every table is known to ``Base.metadata``.
+
+    A module that imports one entity directly (``desktop.models.activity``) and then
+    flushes it needs the tables its foreign keys name; loading every entity here keeps
+    that true however the entities were imported.
+    """
+    _load_all_entities()

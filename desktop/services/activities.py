@@ -12,8 +12,8 @@ from sqlalchemy import Connection, text
 
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
-from desktop.models.base import new_id
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
+from desktop.models.ids import new_id
 from desktop.services import categories
 from desktop.services.activity_inputs import (
     as_amount_fen,

@@ -9,7 +9,7 @@ from uuid6 import uuid7
 
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
-from desktop.models.base import new_id
+from desktop.models.ids import new_id
 from desktop.services.activity_inputs import opt_text
 
 

@@ -8,9 +8,8 @@ from sqlalchemy import Connection, text
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models.base import new_id
+from desktop.models.ids import new_id
 from desktop.services import card_numbers
-from desktop.services.validation import normalise_text, require_text
 
 SETTING_KEY = "federation_id"
 
@@ -60,6 +59,10 @@ def create(
     card_pattern: str | None = None,
 ) -> FederationRecord:
     """Create this installation's federation; refused if one exists already."""
+    # Imported here: every GUI start reads the federation (``current``) before its first
+    # paint, but only a first start creates one, and validation loads python-stdnum.
+    from desktop.services.validation import normalise_text, require_text
+
     clean_name = require_text(name, "name", "工会联合会名称", 100)
     prefix = normalise_text(card_prefix).upper()
     if len(prefix) > 12 or not prefix.isalnum() and prefix:

@@ -16,15 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import Connection, text
 
-_RAW = serialization.Encoding.Raw
-_RAW_PUB = serialization.PublicFormat.Raw
-_RAW_PRIV = serialization.PrivateFormat.Raw
-_NO_ENC = serialization.NoEncryption()
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -56,15 +49,28 @@ class NodeKeys:
 
     @classmethod
     def generate(cls) -> NodeKeys:
+        # Imported here: every start opens the database through this module, but keys
+        # are made only on a first start or after a copy, so the GUI's cold start skips
+        # loading cryptography.
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+            PublicFormat,
+        )
+
+        raw, pub, priv, none = Encoding.Raw, PublicFormat.Raw, PrivateFormat.Raw, NoEncryption()
         sign = Ed25519PrivateKey.generate()
         box = X25519PrivateKey.generate()
-        sign_pub = sign.public_key().public_bytes(_RAW, _RAW_PUB)
+        sign_pub = sign.public_key().public_bytes(raw, pub)
         return cls(
             node_id=node_id_for(sign_pub),
             sign_public=sign_pub,
-            sign_private=sign.private_bytes(_RAW, _RAW_PRIV, _NO_ENC),
-            box_public=box.public_key().public_bytes(_RAW, _RAW_PUB),
-            box_private=box.private_bytes(_RAW, _RAW_PRIV, _NO_ENC),
+            sign_private=sign.private_bytes(raw, priv, none),
+            box_public=box.public_key().public_bytes(raw, pub),
+            box_private=box.private_bytes(raw, priv, none),
         )
 
 

@@ -2,20 +2,26 @@
 
 ``run_gui(argv)`` takes what is left of the command line (``--data-dir DIR``, and
 ``--screenshot PATH`` or env ``UNIONDESK_SCREENSHOT``, which saves the first window shown
-to a PNG and quits: the screenshot script and the cold-start benchmark use it). Pages are
-imported only when first shown, so start-up stays short.
+to a PNG and quits: the cold-start benchmark and a start-up test use it).
+
+Kept short on purpose (the cold-start figure): ``desktop.__main__`` imports the Qt-free
+start modules before PySide6 with the cyclic collector paused; pages are imported only
+when first shown; what the first page asks for (dashboard figures, status-bar counts) is
+held until the window has painted and then runs on worker threads, the page showing
+that it is counting meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,6 +32,8 @@ from desktop.views.widgets import messages
 log = logging.getLogger(__name__)
 
 ENV_SCREENSHOT = "UNIONDESK_SCREENSHOT"
+# A window that is never painted (started minimised, say) still gets its start-up work.
+FIRST_PAINT_FALLBACK_MS = 1000
 _font_family: str | None = None
 
 
@@ -72,15 +80,57 @@ def save_screenshot(widget: QWidget, path: str | Path) -> bool:
     return widget.grab().save(str(target), "PNG")
 
 
+class FirstPaint(QObject):
+    """Calls ``then`` once, right after ``widget``'s first paint.
+
+    Qt paints a newly shown window when the window system exposes it, which comes after
+    zero-delay timers; so "after the first paint" is an event to watch, not a timer.
+    """
+
+    WATCHED = (QEvent.Type.Expose, QEvent.Type.UpdateRequest, QEvent.Type.Paint)
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        self._watched: list[QObject] = [widget]
+        handle = widget.windowHandle()  # exists once the widget has been shown
+        if handle is not None:
+            self._watched.append(handle)
+        for obj in self._watched:
+            obj.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._then is not None and event.type() in self.WATCHED:
+            QTimer.singleShot(0, self, self._fire)  # runs once the paint is done
+        return False
+
+    def _fire(self) -> None:
+        if self._then is None:
+            return
+        then, self._then = self._then, None
+        for obj in self._watched:
+            obj.removeEventFilter(self)
+        then()
+
+
 def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) -> QWidget:
-    """Show the first-run dialog (no federation yet) or the main window; return it."""
+    """Show the first-run dialog (no federation yet) or the main window; return it.
+
+    Background work the first window asks for while it is built (dashboard figures,
+    status-bar counts) is held until that window has painted: the clerk sees the real
+    first page, in its busy state, as early as possible.
+    """
     from desktop.services import federations
     from desktop.views.context import AppContext
 
     assert isinstance(ctx, AppContext)
+    ctx.runner.hold()
     fed = federations.current(ctx.db)
     if fed is not None:
-        return _show_main(ctx, fed.name, on_shown)
+        window = _show_main(ctx, fed.name, on_shown)
+        FirstPaint(window, ctx.runner.release)  # a child of the window: lives as long
+        return window
     from desktop.views.first_run_dialog import FirstRunDialog
 
     dialog = FirstRunDialog(ctx)
@@ -93,6 +143,7 @@ def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) ->
     dialog.accepted.connect(accepted)
     dialog.rejected.connect(application().quit)
     dialog.show()
+    FirstPaint(dialog, ctx.runner.release)
     dialog.holder = holder  # type: ignore[attr-defined]  # keeps the main window alive
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(dialog))
@@ -109,6 +160,18 @@ def _show_main(ctx: object, name: str, on_shown: Callable[[QWidget], None] | Non
     return window
 
 
+def resume_gc() -> None:
+    """Undo ``gc.disable()`` from the entry point once the first window is up.
+
+    What start-up built lives as long as the process, so it goes to the collector's
+    permanent generation (``gc.freeze``) instead of being rescanned by every later
+    collection. A no-op when the collector was never paused (tests, embedding).
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_gui(argv: Sequence[str]) -> int:
     ns = parse_args(argv)
     app = application()
@@ -119,9 +182,11 @@ def run_gui(argv: Sequence[str]) -> int:
 
         db = open_database(resolve_paths(ns.data_dir))
     except DatabaseError as exc:
+        resume_gc()
         messages.error(None, "无法打开数据库", exc.message)
         return 1
     except UnionDeskError as exc:
+        resume_gc()
         messages.error(None, "工会桌面通无法启动", exc.message)
         return 1
     from desktop.tasks import TaskRunner
@@ -139,6 +204,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
     try:
         window = launch(ctx, on_shown=on_shown)
+        QTimer.singleShot(0, resume_gc)
         code = app.exec()
     finally:
         runner.wait()

@@ -11,7 +11,7 @@ import importlib
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -67,8 +67,10 @@ class MainWindow(QMainWindow):
         splitter.setSizes([150, 1130])
         self.setCentralWidget(splitter)
 
-        self.counts = QLabel(self)
+        self.counts = QLabel("正在统计会员人数…", self)
         self.statusBar().addPermanentWidget(self.counts)
+        self._counting = False
+        self._recount = False
 
         self.nav.currentRowChanged.connect(self._row_changed)
         ctx.data_changed.connect(self._data_changed)
@@ -76,8 +78,9 @@ class MainWindow(QMainWindow):
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         if self.areas:
             self.nav.setCurrentRow(0)
-        # Counts read the whole registry: after the first paint, not before it.
-        QTimer.singleShot(0, self.update_counts)
+        # Counts read the whole registry: on a worker thread (held by ``app.launch`` until
+        # the window has painted); the label says they are being counted until they arrive.
+        self.update_counts()
 
     # ---- pages -----------------------------------------------------------------------
 
@@ -154,8 +157,36 @@ class MainWindow(QMainWindow):
         self.update_counts()
 
     def update_counts(self) -> None:
-        s = stats.registry_stats(self.ctx.db)
+        """Recount the registry off the GUI thread; one count at a time, the last wins."""
+        if self._counting:
+            self._recount = True
+            return
+        self._counting = True
+        self.counts.setText("正在统计会员人数…")
+        db = self.ctx.db
+        self.ctx.runner.run(
+            lambda _progress, _cancel: stats.registry_stats(db),
+            title="正在统计会员人数…",
+            parent=self,
+            on_done=self._counted,
+            on_error=self._count_failed,
+            cancellable=False,
+            quiet=True,
+        )
+
+    def _counted(self, s: stats.RegistryStats) -> None:
         self.counts.setText(
             f"在会会员 {s.members_current:,} 人　会员总数 {s.members_total:,} 人　"
             f"基层工会 {s.unions:,} 个"
         )
+        self._count_done()
+
+    def _count_failed(self, _exc: BaseException) -> None:  # the runner has logged it
+        self.counts.setText("会员人数统计失败")
+        self._count_done()
+
+    def _count_done(self) -> None:
+        self._counting = False
+        if self._recount:
+            self._recount = False
+            self.update_counts()

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.services import federations, stats
-from desktop.tasks import SyncTaskRunner
+from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views import app as gui_app
 from desktop.views import first_run_dialog
 from desktop.views.context import AppContext
+from desktop.views.dashboard.page import DashboardPage
 from desktop.views.first_run_dialog import FirstRunDialog
 from desktop.views.main_window import MainWindow
+from desktop.views.members.page import MembersPage
 
 from .conftest import Boxes
 
@@ -110,3 +114,118 @@ def test_parse_args_reads_the_screenshot_env(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv(gui_app.ENV_SCREENSHOT, "/tmp/x.png")
     ns = gui_app.parse_args(["--data-dir", "d"])
     assert ns.data_dir == "d" and ns.screenshot == "/tmp/x.png"
+
+
+def test_counts_show_busy_then_arrive_from_a_worker_thread(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """The status-bar counts never block the first paint and never show stale figures."""
+    runner = TaskRunner()
+    threaded = AppContext(ctx.db, runner)
+    window = MainWindow(threaded, "测试街道总工会")
+    qtbot.addWidget(window)
+    assert window.counts.text() == "正在统计会员人数…"  # asked for, on the pool
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    assert window.findChildren(QProgressDialog, options=direct) == []  # quiet: no dialog
+    qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text(), timeout=10000)
+    assert "基层工会 2 个" in window.counts.text()
+    runner.wait()
+
+
+def test_resume_gc_turns_the_collector_back_on() -> None:
+    """The entry point pauses the cyclic collector for start-up; run_gui resumes it."""
+    gc.disable()
+    try:
+        gui_app.resume_gc()
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        gui_app.resume_gc()  # already on: nothing more is frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_held_jobs_start_only_on_release(qtbot: QtBot, qapp: QApplication) -> None:
+    runner = TaskRunner()
+    ran: list[str] = []
+    done: list[object] = []
+
+    def job(_progress: object, _cancel: object) -> str:
+        ran.append("job")
+        return "result"
+
+    runner.hold()
+    runner.run(
+        job,
+        title="x",
+        parent=None,
+        on_done=done.append,
+        on_error=done.append,
+        quiet=True,
+    )
+    qtbot.wait(100)  # time enough for a started job; a held one must not have run
+    assert ran == [] and done == []
+    runner.release()
+    qtbot.waitUntil(lambda: done == ["result"])
+    assert ran == ["job"]
+    runner.wait()
+
+
+def test_first_paint_fires_once_after_painting(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_app, "FIRST_PAINT_FALLBACK_MS", 60_000)  # only a paint can fire
+    widget = QLabel("首页")
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    widget.show()
+    gui_app.FirstPaint(widget, lambda: calls.append(1))
+    qtbot.waitUntil(lambda: calls == [1])
+    widget.repaint()
+    qtbot.wait(50)
+    assert calls == [1]
+
+
+def test_first_paint_falls_back_for_a_window_never_painted(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_app, "FIRST_PAINT_FALLBACK_MS", 10)
+    widget = QLabel("首页")
+    qtbot.addWidget(widget)
+    calls: list[int] = []
+    gui_app.FirstPaint(widget, lambda: calls.append(1))  # never shown
+    qtbot.waitUntil(lambda: calls == [1])
+
+
+def test_start_work_is_held_until_the_window_paints_then_fills_in(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """The first page is real and says it is counting; the figures follow the paint."""
+    runner = TaskRunner()
+    threaded = AppContext(ctx.db, runner)
+    window = gui_app.launch(threaded)
+    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    assert page.as_of_label.text() == "正在统计…" and page.total.value.text() == "—"
+    assert page.union_chart.empty_text == "正在统计…"  # not "暂无数据" before reading
+    qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
+    assert page.total.value.text() == "3" and page.as_of_label.text().startswith("截至")
+    qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text(), timeout=10000)
+    qtbot.mouseClick(page.new_gen_button, Qt.MouseButton.LeftButton)
+    members_page = window.pages["members"]
+    assert isinstance(members_page, MembersPage)
+    assert members_page.current_filter().age_band == "under_35"
+    runner.wait()
+
+
+def test_dashboard_page_leaves_its_service_to_the_worker() -> None:
+    """The figures come after the first paint; so does importing what computes them."""
+    code = (
+        "import sys, desktop.views.dashboard.page\n"
+        "assert 'desktop.services.dashboard' not in sys.modules, 'imported at start'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -50,3 +50,40 @@ def test_core_imports_without_qt_loaded() -> None:
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _fresh_modules(code: str) -> list[str]:
+    """Run ``code`` in a fresh interpreter; the names of the modules it left loaded."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.split()
+
+
+def test_code_lists_and_ids_import_without_the_orm() -> None:
+    loaded = _fresh_modules("import desktop.models.codes, desktop.models.ids")
+    assert "desktop.models.codes" in loaded and "desktop.models.ids" in loaded
+    assert "sqlalchemy.orm" not in loaded
+    assert "desktop.models.member" not in loaded
+
+
+def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
+    """The cold start imports these before PySide6; the ORM would cost ~0.2 s there."""
+    code = (
+        "import importlib, desktop.__main__ as entry\n"
+        "for name in entry.GUI_START_MODULES:\n"
+        "    importlib.import_module(name)\n"
+    )
+    loaded = _fresh_modules(code)
+    assert "desktop.services.federations" in loaded and "desktop.db" in loaded
+    assert "sqlalchemy.orm" not in loaded
+    assert not [m for m in loaded if m.startswith(("PySide6", "shiboken6"))]
+    # Keys and the federation are made only on a first start: neither cryptography nor
+    # python-stdnum (validation) on every start.
+    assert not [m for m in loaded if m.startswith(("cryptography", "stdnum"))]

@@ -4,7 +4,7 @@ to the member list filtered the same way."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import MEMBERSHIP_STATUS
-from desktop.services import dashboard
-from desktop.services.dashboard import Dashboard
 from desktop.views.context import AppContext
 from desktop.views.widgets.bar_chart import Bar, BarChart
+
+if TYPE_CHECKING:
+    from desktop.db import Database
+    from desktop.services.dashboard import Dashboard
 
 # The member list filter a click-through starts from: the dashboard counts current
 # members (active + retained) unless a status bar is clicked.
@@ -40,6 +42,14 @@ _CARD_STYLE = (
 
 def create_page(ctx: AppContext) -> QWidget:
     return DashboardPage(ctx)
+
+
+def _compute(db: Database) -> Dashboard:
+    # Imported here, on the worker: the figures are computed after the first paint, so
+    # the service and its helpers stay off the cold start.
+    from desktop.services import dashboard
+
+    return dashboard.dashboard(db)
 
 
 class Figure(QFrame):
@@ -169,9 +179,7 @@ class DashboardPage(QWidget):
         self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
         self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
-        self.new_gen_button.clicked.connect(
-            lambda: self.open_members(age_band=dashboard.NEW_GENERATION_BAND)
-        )
+        self.new_gen_button.clicked.connect(self.open_new_generation)
         self.refresh()
 
     # ---- area protocol ---------------------------------------------------------------
@@ -183,9 +191,10 @@ class DashboardPage(QWidget):
             return
         self._loading = True
         self.refresh_button.setEnabled(False)
+        self._show_busy(True)
         db = self.ctx.db
         self.ctx.runner.run(
-            lambda _progress, _cancel: dashboard.dashboard(db),
+            lambda _progress, _cancel: _compute(db),
             title="正在统计首页数据…",
             parent=self,
             on_done=self._loaded,
@@ -195,6 +204,11 @@ class DashboardPage(QWidget):
 
     def open_members(self, **params: Any) -> None:
         self.ctx.navigate("members", **{**_RESET, **params})
+
+    def open_new_generation(self) -> None:
+        from desktop.services.dashboard import NEW_GENERATION_BAND
+
+        self.open_members(age_band=NEW_GENERATION_BAND)
 
     # ---- results ---------------------------------------------------------------------
 
@@ -207,11 +221,26 @@ class DashboardPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         text = exc.message if isinstance(exc, UnionDeskError) else "首页数据统计失败，请稍后重试。"
+        self._show_busy(False)
         self.error_label.setText(text)
         self.error_label.show()
         self._finish()
 
+    def _show_busy(self, busy: bool) -> None:
+        """While figures are computed say so: never "no data" for data not read yet."""
+        if busy:
+            self.as_of_label.setText("正在统计…")
+        elif self.data is not None:  # a failed refresh leaves the last figures, dated
+            self.as_of_label.setText(f"截至 {self.data.as_of:%Y年%m月%d日}")
+        else:
+            self.as_of_label.setText("")
+        empty = "正在统计…" if busy and self.data is None else "暂无数据"
+        for chart in self.findChildren(BarChart):
+            chart.empty_text = empty
+            chart.update()
+
     def _loaded(self, data: Dashboard) -> None:
+        self._show_busy(False)
         self.data = data
         self.error_label.hide()
         self.show_figures(data)
