@@ -18,7 +18,7 @@ from desktop.models.evaluation import (
 from desktop.models.federation import Federation
 from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
 from desktop.models.site import Site, SiteFacility, UnionWorker
-from desktop.models.stats_indexes import MEMBERS_AGE  # noqa: F401  (registers the indexes)
+from desktop.models.stats_indexes import MEMBERS_JOINED  # noqa: F401  (registers the indexes)
 from desktop.models.sync_packages import (  # noqa: F401
     SyncAck,
     SyncConflict,
