@@ -42,6 +42,8 @@ CATS = (
     "child_care",
     "public_services",
 )
+
+
 def _uuid(n: int, prefix: str) -> str:
     return f"{prefix}{n:035d}"[-36:]
 

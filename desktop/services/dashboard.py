@@ -214,7 +214,7 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
         f"AND birth_date <= :b{i})"
         for i in range(len(AGE_BANDS))
     )
-    for row in conn.execute(
+    for late in conn.execute(
         text(
             stats.late_joiners_sql(
                 "membership_status, union_id, coalesce(gender, ''), is_migrant_worker, "
@@ -224,9 +224,9 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
         ),
         {"cut": cut, **limits},
     ):
-        add_group(str(row[0]), str(row[1]), str(row[2]), int(row[3]), -int(row[4]))
+        add_group(str(late[0]), str(late[1]), str(late[2]), int(late[3]), -int(late[4]))
         for i in range(len(AGE_BANDS)):
-            band_counts[i] -= int(row[5 + i] or 0)
+            band_counts[i] -= int(late[5 + i] or 0)
     for fig, first, last in (
         ("joined", "new_in_month", "new_in_year"),
         ("left", "left_in_month", "left_in_year"),
@@ -239,9 +239,9 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
             ),
             {"fig": fig, "m0": m0, "y0": y0, "cut": cut},
         ):
-            row = per_union.setdefault(str(union_id), {})
-            row[first] = int(in_month or 0)
-            row[last] = int(in_year or 0)
+            values = per_union.setdefault(str(union_id), {})
+            values[first] = int(in_month or 0)
+            values[last] = int(in_year or 0)
     bands = [
         AgeBand(code, label, low, high, band_counts[i], code == NEW_GENERATION_BAND)
         for i, (code, label, low, high) in enumerate(AGE_BANDS)

@@ -160,7 +160,8 @@ def test_upgrade_fills_the_summary_from_existing_data(tmp_path: Path) -> None:
         )
         conn.execute(
             text(
-                "INSERT INTO unions (id, federation_id, name, sort_key) VALUES ('u1', 'f', '甲', 'j')"
+                "INSERT INTO unions (id, federation_id, name, sort_key) "
+                "VALUES ('u1', 'f', '甲', 'j')"
             )
         )
         for i, (status, joined) in enumerate(
