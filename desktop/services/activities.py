@@ -14,7 +14,7 @@ from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.ids import new_id
-from desktop.services import categories
+from desktop.services import categories, stats
 from desktop.services.activity_inputs import (
     as_amount_fen,
     as_datetime,
@@ -372,28 +372,13 @@ def remove_attendance(db: Database, attendance_id: str) -> None:
 
 
 def coverage_in(conn: Connection, year: int, as_of: date | None = None) -> Coverage:
-    """Share of current members who attended at least one activity in ``year``."""
-    cut = (as_of or date(year, 12, 31)).isoformat()
-    reached = conn.execute(
-        text(
-            "SELECT count(DISTINCT t.member_id) FROM activities a "
-            "JOIN attendances t ON t.activity_id = a.id AND t.deleted = 0 "
-            "JOIN members m ON m.id = t.member_id "
-            "WHERE a.deleted = 0 AND a.starts_at >= :y0 AND a.starts_at < :y1 "
-            "AND m.deleted = 0 AND m.membership_status IN ('active', 'retained') "
-            "AND (m.joined_on IS NULL OR m.joined_on <= :cut)"
-        ),
-        {"y0": f"{year:04d}-01-01", "y1": f"{year + 1:04d}-01-01", "cut": cut},
-    ).scalar_one()
-    members = conn.execute(
-        text(
-            "SELECT count(*) FROM members WHERE deleted = 0 "
-            "AND membership_status IN ('active', 'retained') "
-            "AND (joined_on IS NULL OR joined_on <= :cut)"
-        ),
-        {"cut": cut},
-    ).scalar_one()
-    return Coverage(year, int(reached), int(members))
+    """Share of current members who attended at least one activity in ``year``.
+
+    Read from the dashboard summary (``desktop.services.stats``): one member lookup per
+    attendee would cost seconds at a million members.
+    """
+    cut = as_of or date(year, 12, 31)
+    return Coverage(year, stats.reached_members(conn, year, cut), stats.current_members(conn, cut))
 
 
 def coverage(db: Database, year: int, as_of: date | None = None) -> Coverage:

@@ -2,8 +2,8 @@
 
 Read-only by default. Each finding names the member records concerned by their UUIDs —
 never by ID number or phone, which must not end up in logs or support e-mails. The
-search index is derived data: ``rebuild_search`` recreates it (one transaction) before
-the checks run.
+search index and the dashboard summary counts are derived data: ``rebuild_search``
+recreates both (one transaction) before the checks run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, text
 
 from desktop.db import Database
-from desktop.services import search_index
+from desktop.services import search_index, stats
 
 LISTED = 20  # member ids shown per finding; the count is always complete
 
@@ -146,12 +146,25 @@ def _deleted_unions(conn: Connection, problems: list[Problem]) -> None:
         )
 
 
+def _summary(conn: Connection, problems: list[Problem]) -> None:
+    wrong = stats.summary_differences(conn)
+    if wrong:
+        problems.append(
+            Problem(
+                "dashboard_summary",
+                f"首页统计汇总有 {wrong} 行与实际数据不符（可用 check --rebuild-search 重建）",
+            )
+        )
+
+
 def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
-    """Run every check; ``rebuild_search`` first recreates the member search index."""
+    """Run every check; ``rebuild_search`` first recreates the member search index and
+    the dashboard summary counts."""
     rebuilt = None
     if rebuild_search:
         with db.connect() as conn:
             rebuilt = search_index.rebuild(conn)
+            stats.rebuild_summary(conn)
     problems: list[Problem] = []
     with db.connect(write=False) as conn:
         _sqlite(conn, problems)
@@ -160,4 +173,5 @@ def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
         _duplicates(conn, "id_number", "身份证号", problems)
         _duplicates(conn, "card_no", "会员证号", problems)
         _deleted_unions(conn, problems)
+        _summary(conn, problems)
     return IntegrityReport(problems, live, docs, own, rebuilt)

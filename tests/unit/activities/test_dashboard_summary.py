@@ -1,0 +1,233 @@
+"""The dashboard summary counts (``desktop.services.stats``) stay exact through every write.
+
+After each kind of write the held summary is compared with a fresh count of the data
+(``summary_differences``), and the figures read from it with independent SQL counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import text
+
+from desktop.config import Paths
+from desktop.db import Database, make_engine, open_database, run_migrations
+from desktop.models.base import synced_tables
+from desktop.services import activities, dashboard, integrity, service_log, stats
+from desktop.services import members as member_service
+from desktop.services.service_log import DayEntry
+
+AS_OF = date(2026, 11, 30)
+
+
+def _differences(db: Database) -> int:
+    with db.connect(write=False) as conn:
+        return stats.summary_differences(conn)
+
+
+def _scalar(db: Database, sql: str, **params: object) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text(sql), params).scalar_one() or 0)
+
+
+def _reached_by_join(db: Database, year: int) -> int:
+    """Coverage the slow way: one member lookup per attendee."""
+    return _scalar(
+        db,
+        "SELECT count(DISTINCT t.member_id) FROM activities a "
+        "JOIN attendances t ON t.activity_id = a.id AND t.deleted = 0 "
+        "JOIN members m ON m.id = t.member_id WHERE a.deleted = 0 "
+        "AND substr(a.starts_at, 1, 4) = :y AND m.deleted = 0 "
+        "AND m.membership_status IN ('active', 'retained') "
+        "AND (m.joined_on IS NULL OR m.joined_on <= :cut)",
+        y=str(year),
+        cut=AS_OF.isoformat(),
+    )
+
+
+def test_summary_stays_exact_through_every_kind_of_write(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    assert _differences(db) == 0
+    act = activities.add(
+        db, {"title": "普法", "category": "legal_aid", "starts_at": "2026-03-01 09:00",
+             "site_id": station},
+    ).id  # fmt: skip
+    first = activities.attend_by_card(db, act, "C001")
+    activities.attend_by_card(db, act, "C002")  # leaves later: then no longer covered
+    activities.attend_guest(db, act, "访客")
+    service_log.add_day(db, "2026-11-02", station, [DayEntry("hardship_help", 7)])
+    assert _differences(db) == 0
+    cov = dashboard.dashboard(db, AS_OF).activities.coverage
+    assert cov.reached == _reached_by_join(db, 2026) == 2
+
+    # A member leaves, another moves union and changes gender, one is deleted.
+    member_service.mark_left(db, members["C002"], "withdrawn", on=date(2026, 11, 10), reason="离职")
+    with db.connect() as conn:
+        conn.execute(text("UPDATE members SET union_id = 'u2', gender = 'F' WHERE id = 'm5'"))
+        conn.execute(text("UPDATE members SET deleted = 1 WHERE id = 'm4'"))
+    assert _differences(db) == 0
+    assert dashboard.dashboard(db, AS_OF).activities.coverage.reached == 1
+
+    # The activity moves to last year and changes category; an attendance is removed.
+    activities.update(db, act, {"starts_at": "2025-12-20 09:00", "category": "festival"})
+    assert _differences(db) == 0
+    assert dashboard.dashboard(db, AS_OF).activities.coverage.reached == _reached_by_join(db, 2026)
+    activities.remove_attendance(db, first.id)
+    assert _differences(db) == 0
+
+    # The member of the removed attendance comes back: the attendee row follows.
+    activities.attend_by_card(db, act, "C001")
+    with db.connect() as conn:
+        conn.execute(text("UPDATE members SET membership_status = 'withdrawn' WHERE id = 'm1'"))
+    assert _differences(db) == 0
+    with db.connect() as conn:
+        conn.execute(text("UPDATE members SET membership_status = 'active' WHERE id = 'm1'"))
+
+    # Service log: edit people, then delete the record; a deleted activity.
+    with db.connect() as conn:
+        rid = conn.execute(text("SELECT id FROM service_records LIMIT 1")).scalar_one()
+        conn.execute(text("UPDATE service_records SET people = 3 WHERE id = :r"), {"r": rid})
+    assert _differences(db) == 0
+    service_log.delete_record(db, rid)
+    activities.delete(db, act)
+    assert _differences(db) == 0
+
+    # Physical deletes happen only with capture off (e.g. a local repair): still exact.
+    with db.connect() as conn:
+        conn.execute(text("UPDATE sync_clock SET capturing = 0"))
+        conn.execute(text("DELETE FROM attendances"))
+        conn.execute(text("DELETE FROM activities"))
+        conn.execute(text("DELETE FROM hardship_cases"))
+        conn.execute(text("DELETE FROM members WHERE id = 'm2'"))
+        conn.execute(text("UPDATE sync_clock SET capturing = 1"))
+    assert _differences(db) == 0
+
+
+def test_bulk_member_insert_is_counted(db: Database, members: dict[str, str]) -> None:
+    with db.connect() as conn:
+        members_service_rows = [
+            {"union_id": "u1", "name": f"批量{i}", "id_number": f"B{i:017d}",
+             "gender": "F", "birth_date": date(1995, 1, 1), "joined_on": date(2026, 5, 1)}
+            for i in range(30)
+        ]  # fmt: skip
+        member_service.insert_rows(conn, members_service_rows)
+    assert _differences(db) == 0
+    figures = dashboard.dashboard(db, AS_OF).members
+    assert figures.total == _scalar(
+        db,
+        "SELECT count(*) FROM members WHERE deleted = 0 AND membership_status IN "
+        "('active', 'retained') AND (joined_on IS NULL OR joined_on <= '2026-11-30')",
+    )
+    assert figures.new_in_year == 32  # C001, C002 and the 30 new members
+
+
+def test_registry_stats_match_independent_counts(db: Database, members: dict[str, str]) -> None:
+    s = stats.registry_stats(db)
+    assert s.members_total == _scalar(db, "SELECT count(*) FROM members WHERE deleted = 0")
+    assert s.by_status["withdrawn"] == 1 and s.by_status["active"] == 5
+    assert s.migrant_workers == _scalar(
+        db,
+        "SELECT count(*) FROM members WHERE deleted = 0 AND is_migrant_worker = 1 "
+        "AND membership_status IN ('active', 'retained')",
+    )
+    assert s.female == 3  # C001, C004 (retained), C008: gender F, current status
+
+
+def test_summary_is_local_and_never_captured(db: Database, members: dict[str, str]) -> None:
+    assert not {"dashboard_counts", "dashboard_attendees"} & set(synced_tables())
+    assert (
+        _scalar(
+            db,
+            "SELECT count(*) FROM sync_change WHERE tbl IN "
+            "('dashboard_counts', 'dashboard_attendees')",
+        )
+        == 0
+    )
+    assert _scalar(db, "SELECT count(*) FROM dashboard_counts WHERE fig = 'members'") > 0
+
+
+def test_upgrade_fills_the_summary_from_existing_data(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "uniondesk.db")
+    with engine.connect() as conn, conn.begin():
+        run_migrations(conn, "0003")
+    engine.dispose()
+    engine = make_engine(tmp_path / "uniondesk.db")
+    with engine.connect() as conn, conn.begin():
+        conn.execute(
+            text("INSERT INTO federations (id, name, card_prefix) VALUES ('f', 'f', 'GH')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO unions (id, federation_id, name, sort_key) "
+                "VALUES ('u1', 'f', '甲', 'j')"
+            )
+        )
+        for i, (status, joined) in enumerate(
+            (("active", "2026-02-01"), ("retained", None), ("withdrawn", "2020-01-01"))
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO members (id, union_id, name, id_number, gender, birth_date, "
+                    "joined_on, membership_status, left_on, sort_key) VALUES (:id, 'u1', '某', "
+                    ":idn, 'F', '1990-01-01', :j, :s, :left, 'mou')"
+                ),
+                {"id": f"m{i + 1}", "idn": f"X{i:017d}", "j": joined, "s": status,
+                 "left": "2026-03-01" if status == "withdrawn" else None},
+            )  # fmt: skip
+        conn.execute(
+            text("INSERT INTO sites (id, kind, name, sort_key) VALUES ('s1', 'station', '站', 'z')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO activities (id, title, category, starts_at, ends_at, site_id) "
+                "VALUES ('a1', '活动', 'career', '2026-05-01 09:00:00', "
+                "'2026-05-01 11:00:00', 's1')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO attendances (id, activity_id, member_id, method, checked_in_at) "
+                "VALUES ('t1', 'a1', 'm1', 'card', '2026-05-01 09:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO service_records (id, served_on, site_id, category, people) "
+                "VALUES ('r1', '2026-05-02', 's1', 'career', 9)"
+            )
+        )
+    engine.dispose()
+    db = open_database(Paths(tmp_path))
+    try:
+        assert _differences(db) == 0
+        d = dashboard.dashboard(db, AS_OF)
+        rows = {r.code: r for r in d.activities.rows}
+        assert (rows["career"].activities, rows["career"].attendance) == (1, 1)
+        assert rows["career"].service_people == 9
+        assert d.activities.coverage.reached == 1 and d.members.total == 2
+        assert d.members.new_in_year == 1 and d.members.left_in_year == 1
+    finally:
+        db.close()
+
+
+def test_check_finds_a_wrong_summary_and_rebuilds_it(db: Database, members: dict[str, str]) -> None:
+    with db.connect() as conn:
+        conn.execute(text("UPDATE dashboard_counts SET n = n + 1 WHERE fig = 'born'"))
+    report = integrity.check(db)
+    assert "dashboard_summary" in [p.kind for p in report.problems]
+    assert integrity.check(db, rebuild_search=True).ok
+    assert _differences(db) == 0
+
+
+def test_installed_triggers_are_the_ones_stats_describes(db: Database) -> None:
+    """A change to the trigger SQL in ``stats`` needs a migration that installs it."""
+    with db.connect(write=False) as conn:
+        installed = {
+            str(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dashboard_%'"
+            )
+        }
+    assert installed == set(stats.SUMMARY_TRIGGERS)
