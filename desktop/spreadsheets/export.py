@@ -1,8 +1,10 @@
 """Member lists to .xlsx (openpyxl write-only): any ``MemberFilter``, masked by default.
 
 ID numbers and phones are written as text cells (never numbers) and masked
-(440304********5415, 138****1234) unless ``unmasked`` is asked for. Dates are written
-as YYYY-MM-DD text, which Excel and WPS show the same way and the importer reads back.
+(440304********5415, 138****1234) unless ``unmasked`` is asked for. Dates are real
+date cells with the yyyy-mm-dd number format (openpyxl gives a ``date`` value that
+format), so Excel and WPS sort, filter and compute with them; the importer reads date
+cells back as dates.
 The sheet has a styled, frozen header row with an autofilter, set widths and A4
 landscape print setup with the header repeated on every page.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +75,11 @@ class ExportResult:
     masked: bool
 
 
+def _date(stored: str | None) -> date | None:
+    """A stored ISO date as a ``date`` (a date cell); None leaves the cell empty."""
+    return date.fromisoformat(stored) if stored else None
+
+
 def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Iterator[list[Any]]:
     """The export's cell values, streamed in the member list's order."""
     where, params = member_queries.where_clause(flt)
@@ -85,7 +93,7 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             r[0],
             id_text(r[1]),
             gender(r[2]),
-            r[3] or "",
+            _date(r[3]),
             r[4],
             phone_text(r[5]),
             ethnicity(r[6]),
@@ -95,7 +103,7 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             "是" if r[10] else "否",
             r[11] or "",
             r[12] or "",
-            r[13] or "",
+            _date(r[13]),
             status(r[14]),
             r[15] or "",
             r[16] or "",

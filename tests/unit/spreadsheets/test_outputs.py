@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -143,3 +145,25 @@ def test_template_round_trip_imports(db: Database, tmp_path: Path) -> None:
     wb.save(path)
     preview = importer.prepare(db, path, ImportOptions(today=TODAY))
     assert preview.counts["new"] == 1 and preview.counts["total"] == 1
+
+
+def test_export_writes_real_date_cells(db: Database, tmp_path: Path) -> None:
+    setup_registry(db)
+    number = make_id(birth="19850315", seq=1)
+    _import(db, tmp_path, [["张三", number, "甲公司工会", "13800138000"]])
+    result = export_members(db, tmp_path / "dates.xlsx", unmasked=True)
+    ws = openpyxl.load_workbook(result.path).active
+    header = [c.value for c in ws[1]]
+    birth = ws.cell(row=2, column=header.index("出生日期") + 1)
+    joined = ws.cell(row=2, column=header.index("入会日期") + 1)
+    assert birth.is_date and birth.number_format == "yyyy-mm-dd"
+    assert birth.value.date() == date(1985, 3, 15)
+    with zipfile.ZipFile(result.path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    # An Excel serial number (31121 = 1985-03-15) with a style, not a text cell.
+    assert re.search(rf'<c r="{birth.coordinate}" s="\d+" t="n"><v>31121</v></c>', sheet)
+    assert joined.is_date and joined.number_format == "yyyy-mm-dd"
+    assert joined.value.date() == TODAY  # the importer's default 入会日期
+    for label in ("身份证号", "手机号"):  # identifiers stay text, never numbers
+        assert ws.cell(row=2, column=header.index(label) + 1).data_type == "s"
+    assert ws.cell(row=2, column=header.index("所属工会") + 1).number_format == "General"
