@@ -7,6 +7,7 @@ from desktop.models.activity import (
     ServiceCategory,
     ServiceRecord,
 )
+from desktop.models.audit import AuditEntry  # noqa: F401  (local audit trail, migration 0006)
 from desktop.models.base import Base, Synced, new_id, synced_tables
 from desktop.models.evaluation import (
     Evaluation,

@@ -7,6 +7,10 @@ format), so Excel and WPS sort, filter and compute with them; the importer reads
 cells back as dates.
 The sheet has a styled, frozen header row with an autofilter, set widths and A4
 landscape print setup with the header repeated on every page.
+
+An unmasked export is recorded in the local audit trail (who, when, how many members,
+which filter; no personal data). If that record cannot be written, the file is deleted
+again: a full-ID export that leaves no trace is not kept.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy import Connection, text
 
 from desktop.db import Database
 from desktop.models.codes import (
+    AGE_BANDS,
     EDUCATION,
     ETHNICITY,
     GENDER,
@@ -30,7 +35,7 @@ from desktop.models.codes import (
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
 )
-from desktop.services import member_queries
+from desktop.services import audit, member_queries
 from desktop.services.member_queries import MemberFilter
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import mask_id_number, mask_phone
@@ -110,6 +115,30 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
         ]
 
 
+def _scope(conn: Connection, flt: MemberFilter) -> str:
+    """The filter in words for the audit trail: union and codes, never the search text."""
+    parts = []
+    if flt.union_id:
+        name = conn.execute(
+            text("SELECT name FROM unions WHERE id = :u"), {"u": flt.union_id}
+        ).scalar_one_or_none()
+        parts.append(f"工会：{name or flt.union_id}")
+    else:
+        parts.append("全部工会")
+    if flt.status == "current":
+        parts.append("会籍状态：在会和保留会籍")
+    elif flt.status:
+        parts.append(f"会籍状态：{MEMBERSHIP_STATUS.label(flt.status)}")
+    if flt.migrant is not None:
+        parts.append("农民工" if flt.migrant else "非农民工")
+    if flt.age_band:
+        band = next((b for b in AGE_BANDS if b[0] == flt.age_band), None)
+        parts.append(f"年龄段：{band[1] if band else flt.age_band}")
+    if flt.search and flt.search.strip():
+        parts.append("按关键词筛选")  # the words themselves may be a name or an ID number
+    return "，".join(parts)
+
+
 def export_members(
     db: Database,
     target: Path,
@@ -129,6 +158,7 @@ def export_members(
     ws.append(styles.header_cells(ws, labels))
     written = 0
     with db.connect(write=False) as conn:
+        scope = _scope(conn, flt)
         total = member_queries.count(conn, flt)
         progress(0, total, "正在导出…")
         for values in member_rows(conn, flt, unmasked=unmasked):
@@ -142,5 +172,11 @@ def export_members(
     styles.a4_setup(ws, SHEET_TITLE)
     progress(written, total, "正在保存文件…")
     path = save_workbook(workbook, Path(target))
+    if unmasked:
+        try:
+            audit.record(db, audit.ROSTER_EXPORT_UNMASKED, f"{written} 名会员；{scope}")
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
     log.info("roster export: %d rows, masked=%s", written, not unmasked)
     return ExportResult(path, written, not unmasked)
