@@ -197,8 +197,12 @@ def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
                     return SheetXml(counted, frozenset())
             if _FORMULA.search(body):
                 _collect_formulas(body, formulas)
+    # The last cell of the sheet is still in ``tail`` (each chunk is cut before its last
+    # cell): a formula there, the bottom-right cell, must not be missed.
+    if _FORMULA.search(tail):
+        _collect_formulas(tail, formulas)
     if rows is None:
-        rows = counted
+        rows = counted + len(_ROW_TAG.findall(tail))
     return SheetXml(rows, frozenset(formulas))
 
 
