@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import Connection, text
 
 from desktop.db import Database
@@ -123,13 +122,6 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
         ]
 
 
-def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
-    """A cell that shows ``value`` as typed: openpyxl would take "=…" for a formula."""
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 def _scope(conn: Connection, flt: MemberFilter) -> str:
     """The filter in words for the audit trail: union and codes, never the search text."""
     parts = []
@@ -180,7 +172,7 @@ def export_members(
             for i in _FREE_TEXT:
                 value = values[i]
                 if value and value[0] == "=":
-                    values[i] = _text_cell(ws, value)
+                    values[i] = styles.text_cell(ws, value)
             ws.append(values)
             written += 1
             if written % 5000 == 0:

@@ -20,7 +20,7 @@ from desktop.spreadsheets.error_report import write_error_report
 from desktop.spreadsheets.export import export_members
 from desktop.spreadsheets.template import write_template
 
-from .helpers import make_id, read_sheet, setup_registry, write_xlsx
+from .helpers import make_id, read_sheet, setup_registry, write_csv, write_xlsx
 
 TODAY = date(2026, 11, 21)
 
@@ -190,3 +190,20 @@ def test_export_never_writes_a_formula(db: Database, tmp_path: Path) -> None:
     assert row["工作单位"] == "=1+1" and row["备注"] == trap
     again = importer.prepare(db, result.path, ImportOptions(on_duplicate="update", today=TODAY))
     assert again.counts["unchanged"] == 1, again.problems
+
+
+def test_error_report_never_writes_a_formula(db: Database, tmp_path: Path) -> None:
+    setup_registry(db)
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["姓名", "身份证号", "工会", "备注", "=说明"],
+            ["甲", "123", "甲公司工会", "=1+1", "=2+2"],
+        ],
+        "utf-8",
+    )
+    report = write_error_report(importer.prepare(db, path, ImportOptions()), tmp_path / "e.xlsx")
+    with zipfile.ZipFile(report) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    rows = read_sheet(report)
+    assert rows[0][-1] == "=说明" and rows[1][-2:] == ("=1+1", "=2+2")
