@@ -334,7 +334,8 @@ class RowChecker:
         problems: list[Problem],
         bad: set[str | None],
     ) -> None:
-        values = {k: v for k, v in parsed.items() if k not in bad}
+        # ``parsed`` is this row's own dict and is not used after this: no copy when clean.
+        values = {k: v for k, v in parsed.items() if k not in bad} if bad else parsed
         for required in ("name", "id_number", "union_id"):
             values.setdefault(required, None)
         checked = self._validate(values, None, result.row, problems, bad)
