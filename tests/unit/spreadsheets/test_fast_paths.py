@@ -5,16 +5,19 @@ calling stdnum per row; ``normalise_text`` skips NFKC and blank removal when the
 change nothing; ``cells.column_parser`` reads plain text cells without the general path.
 Each is compared here with a reference copy of the code it replaced, on generated input
 chosen to hit every branch: valid numbers, wrong check digits, impossible dates,
-full-width and non-ASCII digits, blanks inside and around, and arbitrary text.
+full-width and non-ASCII digits, blanks inside and around, and arbitrary text. The
+collector pause used by the row loops must give the collector back as it found it.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum import exceptions as stdnum_errors
@@ -23,6 +26,7 @@ from stdnum.cn import ric
 from desktop.errors import ValidationError
 from desktop.services.validation import check_id_number, normalise_text
 from desktop.spreadsheets import cells
+from desktop.spreadsheets.bulk import paused_gc
 
 TODAY = date(2026, 11, 21)
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -196,3 +200,18 @@ def test_column_parsers_match_the_general_path(column: tuple[str, str], values: 
         assert _outcome(read, value) == _outcome(
             lambda v: _reference_cell(kind, field_name, v), value
         )
+
+
+def test_paused_gc_restores_the_collector_state() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing row check")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # was off before: stays off
+    finally:
+        gc.enable()
