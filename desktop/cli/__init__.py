@@ -28,6 +28,7 @@ AREAS: tuple[str, ...] = (
     "roster",
     "activities",
     "report",
+    "audit",
 )
 
 

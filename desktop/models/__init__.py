@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ServiceCategory,
         ServiceRecord,
     )
+    from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
     from desktop.models.evaluation import (
         Evaluation,
@@ -63,6 +64,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "union",
     "member",
     "activity",
+    "audit",
     "evaluation",
     "site",
     "stats_indexes",
@@ -77,6 +79,7 @@ __all__ = [
     "Application",
     "Attachment",
     "Attendance",
+    "AuditEntry",
     "Base",
     "CardSequence",
     "Evaluation",

@@ -1,14 +1,15 @@
 """Validate every data row with the member service's rules and sort rows into a preview.
 
 Each row goes through ``members.validate`` (the member dialog's rules); the per-row
-queries are replaced by batches: the live unions are loaded once, and ID numbers and
-card numbers are looked up against the database in one query per 500 values. The
-messages for database duplicates are the service's own.
+queries are replaced by set-based ones: the live unions are loaded once, and the file's
+ID numbers and card numbers are each looked up in one query (a JSON array joined with
+``json_each``). The messages for database duplicates are the service's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,12 +21,11 @@ from desktop.services import federations, members
 from desktop.services.member_fields import FIELDS_BY_NAME
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import check_id_number, normalise_text
-from desktop.spreadsheets import cells
+from desktop.spreadsheets import bulk, cells
 from desktop.spreadsheets.headers import HeaderMap
 from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, RowResult
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
 
-BATCH = 500
 FORMULA_MESSAGE = "是公式，导入需要的是数值。请选中这一列，复制后「选择性粘贴 → 数值」，保存再导入"
 _COMPARE = (
     "name",
@@ -83,35 +83,33 @@ class _Context:
         self.area_warnings: dict[str, str | None] = {}
 
     def load_members(self, conn: Connection, id_numbers: Iterable[str]) -> None:
+        """The live members holding any of these ID numbers, in one set-based query."""
         columns = ", ".join(f"m.{c}" for c in _COMPARE)
-        for chunk in _chunks(sorted(set(id_numbers))):
-            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-            found = conn.execute(
-                text(
-                    f"SELECT m.id, u.name, {columns} FROM members m "
-                    "JOIN unions u ON u.id = m.union_id "
-                    f"WHERE m.deleted = 0 AND m.id_number IN ({marks})"
-                ),
-                {f"p{i}": v for i, v in enumerate(chunk)},
-            ).all()
-            for r in found:
-                values = dict(zip(_COMPARE, r[2:], strict=True))
-                self.existing.setdefault(
-                    str(values["id_number"]), _Existing(str(r[0]), str(r[1]), values)
-                )
+        found = conn.execute(
+            text(
+                f"SELECT m.id, u.name, {columns} FROM members m "
+                "JOIN unions u ON u.id = m.union_id "
+                "WHERE m.deleted = 0 AND m.id_number IN (SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(sorted(set(id_numbers)))},
+        ).all()
+        for r in found:
+            values = dict(zip(_COMPARE, r[2:], strict=True))
+            self.existing.setdefault(
+                str(values["id_number"]), _Existing(str(r[0]), str(r[1]), values)
+            )
 
     def load_cards(self, conn: Connection, card_numbers: Iterable[str]) -> None:
-        for chunk in _chunks(sorted(set(card_numbers))):
-            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-            found = conn.execute(
-                text(
-                    f"SELECT card_no, id, name FROM members WHERE deleted = 0 "
-                    f"AND card_no IN ({marks})"
-                ),
-                {f"p{i}": v for i, v in enumerate(chunk)},
-            ).all()
-            for r in found:
-                self.cards.setdefault(str(r[0]), (str(r[1]), str(r[2])))
+        """Who holds any of these card numbers, in one set-based query."""
+        found = conn.execute(
+            text(
+                "SELECT card_no, id, name FROM members WHERE deleted = 0 "
+                "AND card_no IN (SELECT value FROM json_each(:cards))"
+            ),
+            {"cards": json.dumps(sorted(set(card_numbers)))},
+        ).all()
+        for r in found:
+            self.cards.setdefault(str(r[0]), (str(r[1]), str(r[2])))
 
     def area_warning(self, id_number: str) -> str | None:
         """The service's area-code warning, looked up once per area code."""
@@ -121,35 +119,11 @@ class _Context:
         return self.area_warnings[area]
 
 
-def _chunks(values: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), BATCH):
-        yield values[start : start + BATCH]
-
-
 def _strip_label(message: str, field_name: str) -> str:
     label = FIELDS_BY_NAME[field_name].label if field_name in FIELDS_BY_NAME else ""
     if label and message.startswith(label) and len(message) > len(label):
         return message[len(label) :].strip()
     return message
-
-
-def _parser(spec_kind: str, field_name: str) -> Callable[[Any], Any]:
-    """The cell reader of one column (chosen once, not per cell); ``CellError`` if unreadable."""
-    if spec_kind == "id_number":
-        return cells.as_id_number
-    if spec_kind == "phone" or field_name == "card_no":
-        return lambda v: cells.as_identifier(v) or None
-    if spec_kind == "date":
-        return cells.as_date
-    if spec_kind == "bool":
-        return lambda v: cells.as_bool_text(v) or None
-    if spec_kind == "code":
-        return lambda v: cells.fold(cells.as_text(v)) or None
-    return lambda v: cells.as_text(v) or None
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and cells.is_blank(value))
 
 
 class RowChecker:
@@ -169,8 +143,36 @@ class RowChecker:
         self.seen_ids: dict[str, int] = {}
         self.seen_cards: dict[str, int] = {}
         self.parsers = [
-            (f, col, _parser(FIELDS_BY_NAME[f].kind, f)) for f, col in header.columns.items()
+            (f, col, cells.column_parser(FIELDS_BY_NAME[f].kind, f))
+            for f, col in header.columns.items()
         ]
+        # The ID column is read once, up front (its values are looked up in the database
+        # before the rows are checked); ``parse_row`` takes those results by row index.
+        self.id_col = header.columns["id_number"]
+        self.id_first = 0
+        self.id_cells: list[str | cells.CellError | None] = []
+
+    def read_ids(self, first: int, data: list[list[Any]]) -> list[str]:
+        """Read every row's ID number cell once; returns the readable ones."""
+        col = self.id_col
+        parse = cells.column_parser("id_number", "id_number")
+        self.id_first = first
+        results: list[str | cells.CellError | None] = [None] * len(data)
+        self.id_cells = results
+        found: list[str] = []
+        for offset, row in enumerate(data):
+            value = row[col] if col < len(row) else None
+            if value is None:
+                continue
+            try:
+                number = parse(value)
+            except cells.CellError as exc:
+                results[offset] = exc
+                continue
+            results[offset] = number
+            if number:
+                found.append(number)
+        return found
 
     def problem(self, row: int, field_name: str, message: str) -> Problem:
         col = self.header.columns.get(field_name)
@@ -190,16 +192,23 @@ class RowChecker:
         row_no = index + 1
         formulas = self.table.formulas
         width = len(cells_in_row)
+        id_col = self.id_col
         for field_name, col, parse in self.parsers:
-            value = cells_in_row[col] if col < width else None
             if formulas and (index, col) in formulas:
                 problems.append(self.problem(row_no, field_name, FORMULA_MESSAGE))
                 continue
-            if _blank(value):
+            value = cells_in_row[col] if col < width else None
+            if value is None:
                 parsed[field_name] = None
                 continue
             try:
-                parsed[field_name] = parse(value)
+                if col == id_col and self.id_cells:
+                    known = self.id_cells[index - self.id_first]
+                    if isinstance(known, cells.CellError):
+                        raise known
+                    parsed[field_name] = known
+                else:
+                    parsed[field_name] = parse(value)
             except cells.CellError as exc:
                 problems.append(self.problem(row_no, field_name, str(exc)))
         return parsed, problems
@@ -325,7 +334,8 @@ class RowChecker:
         problems: list[Problem],
         bad: set[str | None],
     ) -> None:
-        values = {k: v for k, v in parsed.items() if k not in bad}
+        # ``parsed`` is this row's own dict and is not used after this: no copy when clean.
+        values = {k: v for k, v in parsed.items() if k not in bad} if bad else parsed
         for required in ("name", "id_number", "union_id"):
             values.setdefault(required, None)
         checked = self._validate(values, None, result.row, problems, bad)
@@ -389,23 +399,22 @@ def check_table(
     checker = RowChecker(conn, table, header, options, ctx)
     data = table.rows[header.row + 1 :]
     first = header.row + 1
-    id_col = header.columns["id_number"]
-    card_col = header.columns.get("card_no")
-    ids = [_quiet(cells.as_id_number, r[id_col]) for r in data if id_col < len(r)]
-    ctx.load_members(conn, (i for i in ids if i))
-    if card_col is not None:
-        cards = [_quiet(cells.as_identifier, r[card_col]) for r in data if card_col < len(r)]
-        ctx.load_cards(conn, (c for c in cards if c))
-    rows: list[RowResult] = []
-    total = len(data)
-    for offset, row in enumerate(data):
-        if offset % 2000 == 0:
-            if cancel is not None:
-                cancel.check()
-            progress(offset, total, f"正在检查第 {first + offset + 1} 行…")
-        checked = checker.check(first + offset, row)
-        if checked is not None:
-            rows.append(checked)
+    with bulk.paused_gc():  # ~10^6 live objects: full collections find nothing to free
+        ctx.load_members(conn, checker.read_ids(first, data))
+        card_col = header.columns.get("card_no")
+        if card_col is not None:
+            cards = [_quiet(cells.as_identifier, r[card_col]) for r in data if card_col < len(r)]
+            ctx.load_cards(conn, (c for c in cards if c))
+        rows: list[RowResult] = []
+        total = len(data)
+        for offset, row in enumerate(data):
+            if offset % 2000 == 0:
+                if cancel is not None:
+                    cancel.check()
+                progress(offset, total, f"正在检查第 {first + offset + 1} 行…")
+            checked = checker.check(first + offset, row)
+            if checked is not None:
+                rows.append(checked)
     progress(total, total, "检查完成")
     return ImportPreview(table, header, options.on_duplicate, rows, list(table.notes))
 

@@ -46,13 +46,14 @@ def write_error_report(preview: ImportPreview, target: Path) -> Path:
         out: list[Any] = [result.row, problem_cell]
         for index in range(len(headers)):
             value = _plain(original[index]) if index < len(original) else ""
+            as_text = isinstance(value, str) and value.startswith("=")  # CSV text, not a formula
             if index in bad:
-                cell = WriteOnlyCell(ws, value=value)
+                cell = styles.text_cell(ws, value) if as_text else WriteOnlyCell(ws, value=value)
                 cell.fill = styles.PROBLEM_FILL
                 cell.font = styles.PROBLEM_FONT
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(styles.text_cell(ws, value) if as_text else value)
         ws.append(out)
         count += 1
     styles.autofilter(ws, len(EXTRA) + len(headers), count + 1)

@@ -1,10 +1,16 @@
 """Member lists to .xlsx (openpyxl write-only): any ``MemberFilter``, masked by default.
 
 ID numbers and phones are written as text cells (never numbers) and masked
-(440304********5415, 138****1234) unless ``unmasked`` is asked for. Dates are written
-as YYYY-MM-DD text, which Excel and WPS show the same way and the importer reads back.
+(440304********5415, 138****1234) unless ``unmasked`` is asked for. Dates are real
+date cells with the yyyy-mm-dd number format (openpyxl gives a ``date`` value that
+format), so Excel and WPS sort, filter and compute with them; the importer reads date
+cells back as dates.
 The sheet has a styled, frozen header row with an autofilter, set widths and A4
 landscape print setup with the header repeated on every page.
+
+An unmasked export is recorded in the local audit trail (who, when, how many members,
+which filter; no personal data). If that record cannot be written, the file is deleted
+again: a full-ID export that leaves no trace is not kept.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +27,7 @@ from sqlalchemy import Connection, text
 
 from desktop.db import Database
 from desktop.models.codes import (
+    AGE_BANDS,
     EDUCATION,
     ETHNICITY,
     GENDER,
@@ -27,7 +35,7 @@ from desktop.models.codes import (
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
 )
-from desktop.services import member_queries
+from desktop.services import audit, member_queries
 from desktop.services.member_queries import MemberFilter
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import mask_id_number, mask_phone
@@ -63,6 +71,13 @@ _SELECT = (
     "FROM members m JOIN unions u ON u.id = m.union_id "
 )
 SHEET_TITLE = "会员名册"
+# Free-text columns (typed by clerks or received by sync): a value starting with "=" is
+# written as a text cell, never as a live formula (spreadsheet formula injection).
+_FREE_TEXT = tuple(
+    i
+    for i, (label, _) in enumerate(COLUMNS)
+    if label in {"姓名", "所属工会", "工作单位", "岗位", "会员证号", "备注"}
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,11 @@ class ExportResult:
     path: Path
     rows: int
     masked: bool
+
+
+def _date(stored: str | None) -> date | None:
+    """A stored ISO date as a ``date`` (a date cell); None leaves the cell empty."""
+    return date.fromisoformat(stored) if stored else None
 
 
 def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Iterator[list[Any]]:
@@ -85,7 +105,7 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             r[0],
             id_text(r[1]),
             gender(r[2]),
-            r[3] or "",
+            _date(r[3]),
             r[4],
             phone_text(r[5]),
             ethnicity(r[6]),
@@ -95,11 +115,35 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             "是" if r[10] else "否",
             r[11] or "",
             r[12] or "",
-            r[13] or "",
+            _date(r[13]),
             status(r[14]),
             r[15] or "",
             r[16] or "",
         ]
+
+
+def _scope(conn: Connection, flt: MemberFilter) -> str:
+    """The filter in words for the audit trail: union and codes, never the search text."""
+    parts = []
+    if flt.union_id:
+        name = conn.execute(
+            text("SELECT name FROM unions WHERE id = :u"), {"u": flt.union_id}
+        ).scalar_one_or_none()
+        parts.append(f"工会：{name or flt.union_id}")
+    else:
+        parts.append("全部工会")
+    if flt.status == "current":
+        parts.append("会籍状态：在会和保留会籍")
+    elif flt.status:
+        parts.append(f"会籍状态：{MEMBERSHIP_STATUS.label(flt.status)}")
+    if flt.migrant is not None:
+        parts.append("农民工" if flt.migrant else "非农民工")
+    if flt.age_band:
+        band = next((b for b in AGE_BANDS if b[0] == flt.age_band), None)
+        parts.append(f"年龄段：{band[1] if band else flt.age_band}")
+    if flt.search and flt.search.strip():
+        parts.append("按关键词筛选")  # the words themselves may be a name or an ID number
+    return "，".join(parts)
 
 
 def export_members(
@@ -121,9 +165,14 @@ def export_members(
     ws.append(styles.header_cells(ws, labels))
     written = 0
     with db.connect(write=False) as conn:
+        scope = _scope(conn, flt)
         total = member_queries.count(conn, flt)
         progress(0, total, "正在导出…")
         for values in member_rows(conn, flt, unmasked=unmasked):
+            for i in _FREE_TEXT:
+                value = values[i]
+                if value and value[0] == "=":
+                    values[i] = styles.text_cell(ws, value)
             ws.append(values)
             written += 1
             if written % 5000 == 0:
@@ -134,5 +183,11 @@ def export_members(
     styles.a4_setup(ws, SHEET_TITLE)
     progress(written, total, "正在保存文件…")
     path = save_workbook(workbook, Path(target))
+    if unmasked:
+        try:
+            audit.record(db, audit.ROSTER_EXPORT_UNMASKED, f"{written} 名会员；{scope}")
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
     log.info("roster export: %d rows, masked=%s", written, not unmasked)
     return ExportResult(path, written, not unmasked)

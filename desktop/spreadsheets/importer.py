@@ -7,6 +7,7 @@ filled) and updates existing ones in one transaction: all rows or none.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from pathlib import Path
@@ -89,10 +90,12 @@ def commit(
             if cancel is not None:
                 cancel.check()
             progress(start, total, f"正在写入第 {start + 1} 名会员…")
-            chunk = [dict(r.values) for r in new_rows[start : start + CHUNK]]
-            for row in chunk:
-                if not row.get("card_no") and row["membership_status"] != "applicant":
-                    row["card_no"] = next(cards)
+            # insert_rows copies each row; a row is copied here only to add its card
+            # number, so the preview itself stays as checked (a retry must not reuse it).
+            chunk = [
+                {**r.values, "card_no": next(cards)} if _needs_card(r.values) else r.values
+                for r in new_rows[start : start + CHUNK]
+            ]
             ids.extend(members.insert_rows(conn, chunk))
         _apply_updates(conn, [(r.member_id or "", r.values) for r in updates])
         if cancel is not None:
@@ -106,20 +109,26 @@ def commit(
 def _recheck(conn: Connection, preview: ImportPreview) -> None:
     """Refuse if another import registered one of these ID numbers since the preview."""
     numbers = [str(r.values["id_number"]) for r in preview.rows if r.action == "new"]
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
-        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-        taken = conn.execute(
-            text(f"SELECT 1 FROM members WHERE deleted = 0 AND id_number IN ({marks}) LIMIT 1"),
-            {f"p{i}": v for i, v in enumerate(chunk)},
-        ).first()
-        if taken is not None:
-            raise UnionDeskError("预览之后会员数据已有变化（可能刚导入过），请重新检查后再导入")
+    if not numbers:
+        return
+    taken = conn.execute(
+        text(
+            "SELECT 1 FROM members WHERE deleted = 0 "
+            "AND id_number IN (SELECT value FROM json_each(:ids)) LIMIT 1"
+        ),
+        {"ids": json.dumps(numbers)},
+    ).first()
+    if taken is not None:
+        raise UnionDeskError("预览之后会员数据已有变化（可能刚导入过），请重新检查后再导入")
+
+
+def _needs_card(values: dict[str, Any]) -> bool:
+    return not values.get("card_no") and values["membership_status"] != "applicant"
 
 
 def _issue_cards(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     """会员证号 for the new members without one (in row order), as ``members.add`` does."""
-    needing = sum(1 for r in rows if not r.get("card_no") and r["membership_status"] != "applicant")
+    needing = sum(1 for r in rows if _needs_card(r))
     if not needing:
         return []
     fed = federations.require_current_id(conn)

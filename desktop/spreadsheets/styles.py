@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -26,7 +27,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 def header_cells(ws: Any, labels: list[str]) -> list[WriteOnlyCell]:
     out = []
     for label in labels:
-        cell = WriteOnlyCell(ws, value=label)
+        cell = text_cell(ws, label) if str(label).startswith("=") else WriteOnlyCell(ws, label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGN
@@ -73,6 +74,14 @@ def freeze_header(ws: Any) -> None:
 
 def autofilter(ws: Any, columns: int, rows: int) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+
+
+def text_cell(ws: Any, value: str) -> Cell:
+    """A cell that shows ``value`` as typed: openpyxl would write "=…" as a live formula,
+    so text from a roster or the registry could run in the clerk's Excel."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def cell_value(value: Any) -> Any:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.services import audit
 from desktop.services.member_queries import MemberFilter
 from desktop.views.context import AppContext
 from desktop.views.roster import export_members, open_import_wizard
@@ -132,3 +133,23 @@ def test_export_current_filter(
     assert sorted(r[0] for r in rows[1:]) == ["张三", "李四"]
     assert all("*" in r[1] for r in rows[1:])
     assert boxes.kinds() == ["confirm", "inform"]
+
+
+def test_unmasked_export_is_audited(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Boxes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "完整.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    boxes.answer = True  # full numbers
+    export_members(ctx, None, MemberFilter(union_id=registry["甲公司工会"]))
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1:] and not any("*" in r[1] for r in rows[1:])
+    assert boxes.kinds() == ["confirm", "inform"] and "审计记录" in boxes.shown[-1][2]
+    [entry] = audit.recent(ctx.db)
+    assert entry.action == audit.ROSTER_EXPORT_UNMASKED
+    assert entry.detail == "2 名会员；工会：甲公司工会"

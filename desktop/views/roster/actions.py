@@ -32,7 +32,11 @@ def _save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
 
 
 def export_members(ctx: AppContext, parent: QWidget | None, member_filter: MemberFilter) -> None:
-    """Export the list as filtered now; masked unless the clerk asks for full numbers."""
+    """Export the list as filtered now; masked unless the clerk asks for full numbers.
+
+    An unmasked export is recorded in the local audit trail by ``export.export_members``
+    itself, so the GUI and the CLI cannot differ there.
+    """
     path = _save_path(parent, "导出会员名册", "会员名册.xlsx")
     if path is None:
         return
@@ -48,7 +52,11 @@ def export_members(ctx: AppContext, parent: QWidget | None, member_filter: Membe
         )
 
     def done(result: export.ExportResult) -> None:
-        note = "（号码已部分隐藏）" if result.masked else "（含完整身份证号和手机号，请妥善保管）"
+        note = (
+            "（号码已部分隐藏）"
+            if result.masked
+            else "（含完整身份证号和手机号，请妥善保管；本次导出已记入本机审计记录）"
+        )
         messages.inform(parent, "导出完成", f"已导出 {result.rows} 名会员到\n{result.path}\n{note}")
         ctx.status_message.emit(f"已导出 {result.rows} 名会员")
 

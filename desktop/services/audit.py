@@ -1,0 +1,84 @@
+"""The local audit trail: record a sensitive action, list what was recorded.
+
+Qt-free; the CLI and the GUI call the same functions. The trail stays on this PC (the
+``audit_log`` table is not synced) and its detail text never holds personal data, so it
+can be shown to anyone who may open the program. ``who`` is the operating-system
+account: UnionDesk has no log-in of its own, and the OS account is what an office can
+trace back to a person.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select
+
+from desktop.db import Database
+from desktop.models.audit import AuditEntry
+
+ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
+ACTION_LABELS: dict[str, str] = {
+    ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
+}
+UNKNOWN_USER = "（未知用户）"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    occurred_at: datetime  # UTC, timezone-aware
+    os_user: str
+    action: str
+    label: str
+    detail: str
+
+
+def os_user() -> str:
+    """The logged-in account name; never fails (getpass raises when none can be found)."""
+    try:
+        return getpass.getuser() or UNKNOWN_USER
+    except Exception:  # OSError / KeyError / ImportError, depending on platform and version
+        return UNKNOWN_USER
+
+
+def record_in(conn: Connection, action: str, detail: str = "") -> None:
+    """Append one entry inside the caller's transaction."""
+    if action not in ACTION_LABELS:
+        raise ValueError(f"unknown audit action: {action}")
+    conn.execute(
+        insert(AuditEntry),
+        {
+            "occurred_at": datetime.now(UTC).replace(tzinfo=None),
+            "os_user": os_user()[:100],
+            "action": action,
+            "detail": detail,
+        },
+    )
+
+
+def record(db: Database, action: str, detail: str = "") -> None:
+    """Append one entry in its own transaction."""
+    with db.connect() as conn:
+        record_in(conn, action, detail)
+
+
+def recent(db: Database, limit: int = 200) -> list[AuditRecord]:
+    """The latest entries, newest first."""
+    table = AuditEntry.__table__
+    with db.connect(write=False) as conn:
+        rows = conn.execute(
+            select(table.c.occurred_at, table.c.os_user, table.c.action, table.c.detail)
+            .order_by(table.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        AuditRecord(
+            occurred_at=r[0].replace(tzinfo=UTC),
+            os_user=r[1],
+            action=r[2],
+            label=ACTION_LABELS.get(r[2], r[2]),
+            detail=r[3],
+        )
+        for r in rows
+    ]
