@@ -101,17 +101,14 @@ def export(
         ranges: dict[str, list[list[int]]] = {}
         keys: dict[str, dict[str, str]] = {}
         changes = 0
+        acks: dict[tuple[str, str], int] = {
+            (str(p), str(o)): int(c)
+            for p, o, c in conn.exec_driver_sql("SELECT peer, origin, counter FROM sync_ack")
+        }
         for origin, first, last, payload, signature in rows:
             origin, first, last = str(origin), int(first), int(last)
             if not full and peers:
-                acked = min(
-                    int(conn.execute(
-                        text("SELECT coalesce(max(counter), 0) FROM sync_ack "
-                             "WHERE peer = :p AND origin = :o"),
-                        {"p": peer, "o": origin},
-                    ).scalar_one())
-                    for peer in peers
-                )
+                acked = min(acks.get((peer, origin), 0) for peer in peers)
                 if last <= acked:
                     continue
             name = seg_name(origin, first, last)
@@ -119,7 +116,7 @@ def export(
             entries[name[:-4] + ".sig"] = bytes(signature)
             ranges.setdefault(origin, []).append([first, last])
             changes += last - first + 1
-            if origin != node:
+            if origin != node and origin not in keys:
                 sp = trust.sign_key(conn, origin)
                 bp = trust.box_key(conn, origin)
                 if sp is not None:

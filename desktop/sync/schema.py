@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,7 +33,30 @@ class TableInfo:
     fks: tuple[tuple[str, str], ...]  # (column, parent table)
 
 
+_CACHE: dict[str, dict[str, TableInfo]] = {}
+
+
 def load(conn: Connection) -> dict[str, TableInfo]:
+    """The synced tables as they are in this file, cached by the text of its schema.
+
+    Every import needs this and reading it costs two PRAGMAs per table; one query over
+    ``sqlite_master`` tells whether the schema is one already read (any migration, added
+    column or replaced file changes that text, so a stale entry is never used).
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    ).all()
+    key = hashlib.sha256(repr([tuple(r) for r in rows]).encode("utf-8")).hexdigest()
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _read(conn)
+        if len(_CACHE) > 64:  # tests open many schemas; a running app has one
+            _CACHE.clear()
+        _CACHE[key] = cached
+    return dict(cached)
+
+
+def _read(conn: Connection) -> dict[str, TableInfo]:
     present = {
         str(r[0])
         for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -166,8 +166,15 @@ def get_peer(conn: Connection, node: str) -> Peer | None:
 
 
 def list_peers(conn: Connection) -> list[Peer]:
-    rows = conn.execute(text("SELECT node_id FROM sync_peer ORDER BY trusted DESC, name")).all()
-    return [p for p in (get_peer(conn, str(r[0])) for r in rows) if p is not None]
+    rows = conn.exec_driver_sql(
+        "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
+        "ORDER BY trusted DESC, name"
+    ).all()
+    return [
+        Peer(str(r[0]), str(r[1]), fingerprint(bytes(r[2])), bool(r[3]),
+             None if r[4] is None else int(r[4]))
+        for r in rows
+    ]
 
 
 def box_key(conn: Connection, node: str) -> bytes | None:
@@ -179,13 +186,11 @@ def box_key(conn: Connection, node: str) -> bytes | None:
 
 def sign_key(conn: Connection, node: str) -> bytes | None:
     """Public signing key of a known node: ourselves (current or retired) or a peer."""
-    value = conn.execute(
-        text("SELECT sign_public FROM sync_node WHERE node_id = :n"), {"n": node}
-    ).scalar_one_or_none()
-    if value is None:
-        value = conn.execute(
-            text("SELECT sign_public FROM sync_peer WHERE node_id = :n"), {"n": node}
-        ).scalar_one_or_none()
+    value = conn.exec_driver_sql(
+        "SELECT coalesce((SELECT sign_public FROM sync_node WHERE node_id = ?), "
+        "(SELECT sign_public FROM sync_peer WHERE node_id = ?))",
+        (node, node),
+    ).scalar()
     return None if value is None else bytes(value)
 
 
