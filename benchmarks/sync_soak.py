@@ -41,9 +41,7 @@ def make_template(folder: Path) -> Path:
 
 def jobs(count: int, seed: int) -> list[Job]:
     rng = random.Random(seed)
-    return [
-        (i, rng.getrandbits(32), rng.randint(3, 8), rng.randint(5, 25)) for i in range(count)
-    ]
+    return [(i, rng.getrandbits(32), rng.randint(3, 8), rng.randint(5, 25)) for i in range(count)]
 
 
 def _init(template: Path, folder: Path) -> None:
