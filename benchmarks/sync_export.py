@@ -110,8 +110,13 @@ def main() -> None:
         # baseline: the same member rows (already fetched) into an equivalent table, i.e. the
         # same DDL with its indexes and foreign key, same pragmas, one transaction
         raw = sqlite3.connect(root / "raw.db", isolation_level=None)
-        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
-                       "temp_store = MEMORY", "cache_size = -65536"):
+        for pragma in (
+            "foreign_keys = ON",
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "temp_store = MEMORY",
+            "cache_size = -65536",
+        ):
             raw.execute(f"PRAGMA {pragma}")
         for statement in ddl:
             raw.execute(statement)

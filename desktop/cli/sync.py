@@ -13,10 +13,17 @@ from desktop.errors import UnionDeskError
 from desktop.sync import conflicts, export, history, identity, importer, trust
 
 _LABELS = {
-    "changes": "新修改条数", "new": "新增记录", "updated": "更新记录", "deleted": "删除记录",
-    "conflicts": "新冲突", "resolved": "已化解冲突", "duplicate_id_numbers": "身份证号重复",
-    "pending_references": "引用的记录尚未收到", "future_clocks": "时间超前的修改",
-    "unknown_fields": "新版本字段（保留）", "attachments": "附件",
+    "changes": "新修改条数",
+    "new": "新增记录",
+    "updated": "更新记录",
+    "deleted": "删除记录",
+    "conflicts": "新冲突",
+    "resolved": "已化解冲突",
+    "duplicate_id_numbers": "身份证号重复",
+    "pending_references": "引用的记录尚未收到",
+    "future_clocks": "时间超前的修改",
+    "unknown_fields": "新版本字段（保留）",
+    "attachments": "附件",
 }
 
 
@@ -52,6 +59,13 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     result = export.export(ctx.db, Path(args.out), args.to or None, args.full)
+    if result.ack_only:
+        print(
+            f"没有对方尚未收到的修改：已导出回执包 {result.path}（{result.size} 字节，"
+            f"收件单位 {len(result.recipients)} 个）。它只告诉对方本机已收到哪些修改，"
+            "不含任何数据；对方导入后就不会再重复发送这些修改。"
+        )
+        return 0
     print(
         f"已导出 {result.path}：{result.changes} 条修改，{result.attachments} 个附件，"
         f"{result.size} 字节，收件单位 {len(result.recipients)} 个"
@@ -71,6 +85,8 @@ def _print_counts(result: importer.ImportResult) -> None:
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
     preview = importer.preview(ctx.db, path)
+    if preview.ack_only:
+        return _import_ack(ctx, path, preview, args)
     if args.dry_run or preview.nothing_new:
         if args.json:
             print_json(asdict(preview))
@@ -94,6 +110,24 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     else:
         _print_counts(result)
         print(f"导入完成，导入前的备份：{result.backup}")
+    return 0
+
+
+def _import_ack(
+    ctx: Context, path: Path, preview: importer.ImportResult, args: argparse.Namespace
+) -> int:
+    """A receipt changes no data, so it is recorded without asking (unless a dry run)."""
+    result = preview if args.dry_run else importer.import_file(ctx.db, path)
+    if args.json:
+        print_json(asdict(result))
+        return 0
+    print(f"同步包 {result.package_id}，发送单位 {result.sender}")
+    print(f"  发送单位指纹：{result.sender_fingerprint}")
+    print("  这是回执包：只说明对方已收到哪些修改，不含任何数据修改。")
+    if args.dry_run:
+        print("（试运行，数据库未做任何改动）")
+    else:
+        print("已记录对方的回执，以后导出给对方时不再重复发送这些修改；数据未做任何改动。")
     return 0
 
 

@@ -47,9 +47,7 @@ def refresh(conn: Connection) -> int:
     contexts = Contexts(conn, {})
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = conn.execute(
-        text(
-            "SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL"
-        )
+        text("SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL")
     ).all()
     closed = 0
     for table, row_id in rows:
@@ -80,7 +78,13 @@ def list_open(conn: Connection) -> list[ConflictView]:
     ).all()
     return [
         ConflictView(
-            int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), json.loads(r[5]), str(r[6]),
+            int(r[0]),
+            str(r[1]),
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            json.loads(r[5]),
+            str(r[6]),
             json.loads(r[7]),
             r[8] if isinstance(r[8], datetime) else datetime.fromisoformat(str(r[8])),
         )

@@ -37,6 +37,7 @@ class Loaded:
     contexts: dict[tuple[str, int], VersionVector]
     own: bool
     warnings: list[str] = field(default_factory=list)
+    ack_only: bool = False
 
 
 @dataclass
@@ -49,6 +50,9 @@ class ImportResult:
     counts: dict[str, int]
     warnings: list[str]
     backup: str | None = None
+    ack_only: bool = False
+    """An acknowledgement-only package (回执): importing it records what the sender has
+    received and changes no data."""
 
 
 def _read_file(path: Path) -> bytes:
@@ -140,11 +144,13 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     new_attachments = [
         sha
         for sha in pkg.attachments
-        if conn.execute(
-            text("SELECT 1 FROM attachments WHERE sha256 = :s"), {"s": sha}
-        ).first()
+        if conn.execute(text("SELECT 1 FROM attachments WHERE sha256 = :s"), {"s": sha}).first()
         is None
     ]
+    if not pkg.manifest["ranges"] and not pkg.attachments:
+        # acknowledgement only: the sender had nothing new, it only tells what it has received
+        loaded.ack_only = True
+        return loaded
     if not loaded.new_changes and not new_attachments:
         raise UnionDeskError(
             f"同步包 {path.name} 中的修改本机都已经有了（旧包或重复的包），未做任何改动。"
@@ -165,6 +171,7 @@ def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> Import
         nothing_new=plan is None,
         counts=counts,
         warnings=loaded.warnings + (plan.warnings if plan is not None else []),
+        ack_only=loaded.ack_only,
     )
 
 
@@ -174,6 +181,8 @@ def preview(db: Database, path: Path) -> ImportResult:
         loaded = load(conn, path)
         if loaded.own:
             return _result(loaded, None, True)
+        if loaded.ack_only:
+            return _result(loaded, plan_mod.Plan(), True)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
         return _result(loaded, plan, True)
 
@@ -184,6 +193,8 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         loaded = load(conn, path)
     if loaded.own:
         return _result(loaded, None, False)
+    if loaded.ack_only:
+        return _import_ack(db, path, loaded.package, hook)
     backup = db.backup("before-sync-import")
     with db.connect() as conn:
         # again under the write lock, reusing the decrypted and verified content
@@ -193,7 +204,11 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         result = _result(loaded, plan, False)
         result.backup = str(backup)
         history.record(
-            conn, loaded.package.package_id, "in", loaded.package.sender, path.name,
+            conn,
+            loaded.package.package_id,
+            "in",
+            loaded.package.sender,
+            path.name,
             {"counts": result.counts, "warnings": result.warnings},
         )
         if hook is not None:
@@ -201,12 +216,48 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
     return result
 
 
+def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) -> ImportResult:
+    """Record what the sender has received; no data row changes, so no backup is taken."""
+    with db.connect() as conn:
+        loaded = load(conn, path, verified)  # trust and "already imported" checked again
+        result = _result(loaded, plan_mod.Plan(), False)
+        if loaded.ack_only:
+            record_acks(conn, loaded.package)
+            history.record(
+                conn,
+                loaded.package.package_id,
+                "in",
+                loaded.package.sender,
+                path.name,
+                {"counts": result.counts, "warnings": result.warnings, "ack_only": True},
+            )
+        if hook is not None:
+            hook("before-commit")
+    return result
+
+
+def record_acks(conn: Connection, pkg: Package) -> None:
+    """The sender's version vector: what it has, so later exports to it can skip that."""
+    rows = [
+        (pkg.sender, str(origin), counter)
+        for origin, counter in pkg.manifest.get("vv", {}).items()
+        if isinstance(counter, int)
+    ]
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO sync_ack (peer, origin, counter) VALUES (?, ?, ?) "
+            "ON CONFLICT(peer, origin) DO UPDATE SET counter = max(counter, excluded.counter)",
+            rows,
+        )
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _group_exec(conn: Connection, sql_for: Callable[[tuple[str, ...]], str],
-                rows: list[dict[str, Any]]) -> None:
+def _group_exec(
+    conn: Connection, sql_for: Callable[[tuple[str, ...]], str], rows: list[dict[str, Any]]
+) -> None:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
@@ -226,8 +277,11 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         _group_exec(
             conn,
             lambda cols, t=table: (  # type: ignore[misc]
-                f'INSERT INTO "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
-                + ", ".join("?" for _ in cols) + ")"
+                f'INSERT INTO "{t}" ('
+                + ", ".join(f'"{c}"' for c in cols)
+                + ") VALUES ("
+                + ", ".join("?" for _ in cols)
+                + ")"
             ),
             rows,
         )
@@ -262,8 +316,14 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
                 "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
                 "stored_at) VALUES (:o, :a, :b, :p, :s, :at)"
             ),
-            {"o": seg.origin, "a": seg.first, "b": seg.last, "p": seg.payload,
-             "s": seg.signature, "at": now},
+            {
+                "o": seg.origin,
+                "a": seg.first,
+                "b": seg.last,
+                "p": seg.payload,
+                "s": seg.signature,
+                "at": now,
+            },
         )
     keys = pkg.manifest.get("keys", {})
     for origin in {s.origin for s in loaded.segments}:
@@ -300,10 +360,20 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
                 "win_node = excluded.win_node, win_counter = excluded.win_counter, "
                 "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL"
             ),
-            {"t": tbl, "r": row_id, "f": conflict.key.field, "wn": w.node, "wc": w.counter,
-             "wh": w.hlc, "wv": json.dumps(conflict.win_value, ensure_ascii=False),
-             "ln": lo.node, "lc": lo.counter, "lh": lo.hlc,
-             "lv": json.dumps(conflict.lose_value, ensure_ascii=False), "at": now},
+            {
+                "t": tbl,
+                "r": row_id,
+                "f": conflict.key.field,
+                "wn": w.node,
+                "wc": w.counter,
+                "wh": w.hlc,
+                "wv": json.dumps(conflict.win_value, ensure_ascii=False),
+                "ln": lo.node,
+                "lc": lo.counter,
+                "lh": lo.hlc,
+                "lv": json.dumps(conflict.lose_value, ensure_ascii=False),
+                "at": now,
+            },
         )
     for cid in plan.conflicts_resolve:
         conn.execute(
@@ -318,21 +388,9 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
-    conn.execute(
-        text("UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1"), {"h": plan.max_hlc}
-    )
+    conn.execute(text("UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1"), {"h": plan.max_hlc})
     _reindex(conn, plan)
-    sender_vv = pkg.manifest.get("vv", {})
-    for origin, counter in sender_vv.items():
-        if isinstance(counter, int):
-            conn.execute(
-                text(
-                    "INSERT INTO sync_ack (peer, origin, counter) VALUES (:p, :o, :c) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET "
-                    "counter = max(counter, excluded.counter)"
-                ),
-                {"p": pkg.sender, "o": str(origin), "c": counter},
-            )
+    record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
 

@@ -38,9 +38,7 @@ def version_vector(conn: Connection) -> VersionVector:
             {"n": old},
         ).scalar_one()
         vv[old] = max(vv.get(old, 0), int(top))
-    node, counter = conn.execute(
-        text("SELECT node_id, counter FROM sync_clock WHERE id = 1")
-    ).one()
+    node, counter = conn.execute(text("SELECT node_id, counter FROM sync_clock WHERE id = 1")).one()
     vv[str(node)] = int(counter)
     return {k: v for k, v in vv.items() if v > 0}
 

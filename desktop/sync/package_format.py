@@ -133,8 +133,16 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
             "请先升级工会桌面通",
         )
     need = {
-        "package_id": str, "sender": str, "schema": str, "recipients": list, "vv": dict,
-        "ranges": dict, "keys": dict, "entries": list, "attachments": dict, "created_hlc": int,
+        "package_id": str,
+        "sender": str,
+        "schema": str,
+        "recipients": list,
+        "vv": dict,
+        "ranges": dict,
+        "keys": dict,
+        "entries": list,
+        "attachments": dict,
+        "created_hlc": int,
     }
     for key, kind in need.items():
         if not isinstance(m.get(key), kind):
@@ -149,8 +157,7 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
             raise _refuse(name, "的清单条目列表格式错误")
     for origin, runs in m["ranges"].items():
         if not isinstance(runs, list) or not all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
-            for r in runs
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r) for r in runs
         ):
             raise _refuse(name, f"的清单中节点 {origin[:8]} 的计数范围格式错误")
     if not all(isinstance(v, int) for v in m["vv"].values()):
@@ -159,7 +166,10 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
 
 
 def read_package(
-    data: bytes, name: str, check_sender: SenderCheck, known_key: KeyLookup,
+    data: bytes,
+    name: str,
+    check_sender: SenderCheck,
+    known_key: KeyLookup,
     materialize: bool = True,
 ) -> Package:
     """Verify everything in the decrypted zip ``data`` and return its parsed content.
@@ -225,9 +235,7 @@ def read_package(
                     f"的条目 {seg} 签名无效：节点 {origin[:8]}… 的修改被转发方改动"
                     f"（指纹 {fingerprint(key)}）",
                 )
-            decoded = segments.decode(
-                payload, seg_sig, f"同步包 {name} 的条目 {seg}", materialize
-            )
+            decoded = segments.decode(payload, seg_sig, f"同步包 {name} 的条目 {seg}", materialize)
             if (decoded.origin, decoded.first, decoded.last) != (origin, first, last):
                 raise _refuse(name, f"的条目 {seg} 内容与其名称不符")
             pkg.segments.append(decoded)

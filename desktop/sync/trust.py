@@ -39,9 +39,7 @@ def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:
             "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
         )
     ).one()
-    return (
-        str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5])
-    )
+    return (str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5]))
 
 
 def key_card(conn: Connection) -> bytes:
@@ -160,7 +158,10 @@ def get_peer(conn: Connection, node: str) -> Peer | None:
     if row is None:
         return None
     return Peer(
-        str(row[0]), str(row[1]), fingerprint(bytes(row[2])), bool(row[3]),
+        str(row[0]),
+        str(row[1]),
+        fingerprint(bytes(row[2])),
+        bool(row[3]),
         None if row[4] is None else int(row[4]),
     )
 
@@ -171,8 +172,13 @@ def list_peers(conn: Connection) -> list[Peer]:
         "ORDER BY trusted DESC, name"
     ).all()
     return [
-        Peer(str(r[0]), str(r[1]), fingerprint(bytes(r[2])), bool(r[3]),
-             None if r[4] is None else int(r[4]))
+        Peer(
+            str(r[0]),
+            str(r[1]),
+            fingerprint(bytes(r[2])),
+            bool(r[3]),
+            None if r[4] is None else int(r[4]),
+        )
         for r in rows
     ]
 
@@ -196,9 +202,10 @@ def sign_key(conn: Connection, node: str) -> bytes | None:
 
 def check_sender(conn: Connection, package_name: str, node: str, sign_pub: bytes) -> None:
     """Refuse a package whose sender is neither this PC nor an enrolled office."""
-    if conn.execute(
-        text("SELECT 1 FROM sync_node WHERE node_id = :n"), {"n": node}
-    ).first() is not None:
+    if (
+        conn.execute(text("SELECT 1 FROM sync_node WHERE node_id = :n"), {"n": node}).first()
+        is not None
+    ):
         return
     peer = get_peer(conn, node)
     if peer is None or not peer.trusted:

@@ -56,9 +56,7 @@ def add_union(db: Database, federation_id: str, name: str = "甲工会") -> str:
     uid = new_id()
     with db.connect() as conn:
         conn.execute(
-            text(
-                "INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:i, :f, :n, '')"
-            ),
+            text("INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:i, :f, :n, '')"),
             {"i": uid, "f": federation_id, "n": name},
         )
     return uid
@@ -96,7 +94,8 @@ def state_hash(db: Database) -> str:
     with db.connect(write=False) as conn:
         for table, local in sorted(synced_tables().items()):
             cols = [
-                str(r[1]) for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+                str(r[1])
+                for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
                 if str(r[1]) not in local
             ]
             sel = ", ".join(f'"{c}"' for c in sorted(cols))
@@ -165,9 +164,15 @@ def craft(
             boxes[rn] = rbox
     manifest: dict[str, Any] = {
         "format": [package_format.FORMAT_MAJOR, package_format.FORMAT_MINOR],
-        "schema": head_revision(), "package_id": new_id(),
-        "created_hlc": 0, "sender": node, "recipients": sorted(boxes), "vv": vv,
-        "ranges": ranges, "keys": keys, "attachments": {},
+        "schema": head_revision(),
+        "package_id": new_id(),
+        "created_hlc": 0,
+        "sender": node,
+        "recipients": sorted(boxes),
+        "vv": vv,
+        "ranges": ranges,
+        "keys": keys,
+        "attachments": {},
     }
     if entries_fn:
         entries_fn(entries)

@@ -128,9 +128,7 @@ def test_gap_then_fill_equals_in_order(pcs, tmp_path) -> None:
     set_field(a, "members", mid, "phone", "13700000000")
     first_last = [1, 2]
     late = tmp_path / "late.udsync"
-    late.write_bytes(
-        craft(a, [b, c], keep=lambda o, f, last: [f, last] != first_last)
-    )
+    late.write_bytes(craft(a, [b, c], keep=lambda o, f, last: [f, last] != first_last))
     full = tmp_path / "full.udsync"
     full.write_bytes(craft(a, [b, c]))
     res = importer.import_file(b, late)  # 3.. before 1..2: pending member
