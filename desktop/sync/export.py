@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
@@ -39,20 +39,18 @@ class ExportResult:
 def seal_own(conn: Connection) -> int:
     """Sign this node's changes not yet in a segment; returns how many were sealed."""
     node, _sp, sign_private, _bp, _bk, _n = trust.self_keys(conn)
-    counter = int(conn.execute(text("SELECT counter FROM sync_clock WHERE id = 1")).scalar_one())
+    counter = int(conn.exec_driver_sql("SELECT counter FROM sync_clock WHERE id = 1").scalar_one())
     last = int(
-        conn.execute(
-            text("SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n"), {"n": node}
+        conn.exec_driver_sql(
+            "SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n", {"n": node}
         ).scalar_one()
     )
     if counter <= last:
         return 0
     payload = segments.encode_from_log(conn, node, last + 1, counter)
-    conn.execute(
-        text(
-            "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
-            "VALUES (:o, :a, :b, :p, :s, :at)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
+        "VALUES (:o, :a, :b, :p, :s, :at)",
         {
             "o": node,
             "a": last + 1,
@@ -184,7 +182,7 @@ def _export(
     progress(3, _STEPS, "正在打包、签名并加密…")
     vv = knowledge.version_vector(conn)
     package_id = new_id()
-    hlc_now = int(conn.execute(text("SELECT hlc FROM sync_clock WHERE id = 1")).scalar_one())
+    hlc_now = int(conn.exec_driver_sql("SELECT hlc FROM sync_clock WHERE id = 1").scalar_one())
     manifest = {
         "format": [FORMAT_MAJOR, FORMAT_MINOR],
         "schema": head_revision(),
@@ -254,16 +252,14 @@ def _attachments(
         for first, last in runs:
             cancel.check()
             for fld in ATTACHMENT_FIELDS:
-                for (sha,) in conn.execute(
-                    text(
-                        f"SELECT DISTINCT json_extract(fields, '$.{fld}') FROM sync_change "
-                        "WHERE node_id = :n AND counter BETWEEN :a AND :b "
-                        f"AND json_extract(fields, '$.{fld}') IS NOT NULL"
-                    ),
+                for (sha,) in conn.exec_driver_sql(
+                    f"SELECT DISTINCT json_extract(fields, '$.{fld}') FROM sync_change "
+                    "WHERE node_id = :n AND counter BETWEEN :a AND :b "
+                    f"AND json_extract(fields, '$.{fld}') IS NOT NULL",
                     {"n": origin, "a": first, "b": last},
                 ).all():
-                    blob = conn.execute(
-                        text("SELECT mime, data FROM attachments WHERE sha256 = :s"),
+                    blob = conn.exec_driver_sql(
+                        "SELECT mime, data FROM attachments WHERE sha256 = :s",
                         {"s": str(sha)},
                     ).one_or_none()
                     if blob is not None:

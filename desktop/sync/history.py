@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,9 @@ def record(
     file_name: str,
     summary: dict[str, Any],
 ) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO sync_receipt (package_id, direction, peer, at, file_name, summary) "
-            "VALUES (:p, :d, :peer, :at, :f, :s)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_receipt (package_id, direction, peer, at, file_name, summary) "
+        "VALUES (:p, :d, :peer, :at, :f, :s)",
         {
             "p": package_id,
             "d": direction,
@@ -46,8 +44,8 @@ def record(
 
 def seen_package(conn: Connection, package_id: str) -> bool:
     return (
-        conn.execute(
-            text("SELECT 1 FROM sync_receipt WHERE package_id = :p AND direction = 'in'"),
+        conn.exec_driver_sql(
+            "SELECT 1 FROM sync_receipt WHERE package_id = :p AND direction = 'in'",
             {"p": package_id},
         ).first()
         is not None
@@ -55,11 +53,9 @@ def seen_package(conn: Connection, package_id: str) -> bool:
 
 
 def receipts(conn: Connection, limit: int = 200) -> list[Receipt]:
-    rows = conn.execute(
-        text(
-            "SELECT package_id, direction, peer, at, file_name, summary FROM sync_receipt "
-            "ORDER BY id DESC LIMIT :n"
-        ),
+    rows = conn.exec_driver_sql(
+        "SELECT package_id, direction, peer, at, file_name, summary FROM sync_receipt "
+        "ORDER BY id DESC LIMIT :n",
         {"n": limit},
     ).all()
     return [

@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
@@ -118,11 +118,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             continue
         have = {
             int(r[0])
-            for r in conn.execute(
-                text(
-                    "SELECT counter FROM sync_change WHERE node_id = :n "
-                    "AND counter BETWEEN :a AND :b"
-                ),
+            for r in conn.exec_driver_sql(
+                "SELECT counter FROM sync_change WHERE node_id = :n AND counter BETWEEN :a AND :b",
                 {"n": seg.origin, "a": seg.first, "b": seg.last},
             ).all()
         }
@@ -144,7 +141,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     new_attachments = [
         sha
         for sha in pkg.attachments
-        if conn.execute(text("SELECT 1 FROM attachments WHERE sha256 = :s"), {"s": sha}).first()
+        if conn.exec_driver_sql("SELECT 1 FROM attachments WHERE sha256 = :s", {"s": sha}).first()
         is None
     ]
     if not pkg.manifest["ranges"] and not pkg.attachments:
@@ -311,11 +308,9 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         )
     now = _now()
     for seg in loaded.segments:
-        conn.execute(
-            text(
-                "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
-                "stored_at) VALUES (:o, :a, :b, :p, :s, :at)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+            "stored_at) VALUES (:o, :a, :b, :p, :s, :at)",
             {
                 "o": seg.origin,
                 "a": seg.first,
@@ -337,29 +332,25 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub)
     for tbl, row_id in plan.unpend:
-        conn.execute(
-            text("DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r"),
+        conn.exec_driver_sql(
+            "DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r",
             {"t": tbl, "r": row_id},
         )
     for (tbl, row_id), (mtbl, mid) in plan.pending.items():
-        conn.execute(
-            text(
-                "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
-                "VALUES (:t, :r, :mt, :mi)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
+            "VALUES (:t, :r, :mt, :mi)",
             {"t": tbl, "r": row_id, "mt": mtbl, "mi": mid},
         )
     for tbl, row_id, conflict in plan.conflicts_upsert:
         w, lo = conflict.winner, conflict.loser
-        conn.execute(
-            text(
-                "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
-                "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
-                "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
-                "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
-                "win_node = excluded.win_node, win_counter = excluded.win_counter, "
-                "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL"
-            ),
+        conn.exec_driver_sql(
+            "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
+            "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
+            "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
+            "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
+            "win_node = excluded.win_node, win_counter = excluded.win_counter, "
+            "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL",
             {
                 "t": tbl,
                 "r": row_id,
@@ -376,19 +367,18 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
             },
         )
     for cid in plan.conflicts_resolve:
-        conn.execute(
-            text("UPDATE sync_conflict SET resolved_at = :at WHERE id = :i"), {"at": now, "i": cid}
+        conn.exec_driver_sql(
+            "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i", {"at": now, "i": cid}
         )
     for sha, (mime, blob) in pkg.attachments.items():
-        conn.execute(
-            text(
-                "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
-                "VALUES (:s, :m, :n, :d)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) VALUES (:s, :m, :n, :d)",
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
-    conn.execute(text("UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1"), {"h": plan.max_hlc})
+    conn.exec_driver_sql(
+        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
+    )
     _reindex(conn, plan)
     record_acks(conn, pkg)
     knowledge.bump_context(conn)

@@ -16,7 +16,7 @@ from itertools import accumulate
 from typing import Any, TypeGuard
 
 import zstandard
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
@@ -132,8 +132,8 @@ def encode_from_log(conn: Connection, origin: str, first: int, last: int) -> byt
     items = [(r[0], r[1], r[2], r[3], f) for r, f in zip(rows, fields, strict=True)]
     contexts: dict[int, VersionVector] = {}
     for ctx in sorted({i[1] for i in items}):
-        raw = conn.execute(
-            text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
+        raw = conn.exec_driver_sql(
+            "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
             {"n": origin, "c": ctx},
         ).scalar_one_or_none()
         contexts[ctx] = parse_vv(raw) if raw is not None else {}

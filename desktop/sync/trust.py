@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
@@ -33,11 +33,9 @@ def _now() -> datetime:
 
 def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:
     """(node_id, sign_public, sign_private, box_public, box_private, name) of this PC."""
-    row = conn.execute(
-        text(
-            "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
-            "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
-        )
+    row = conn.exec_driver_sql(
+        "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
+        "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
     ).one()
     return (str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5]))
 
@@ -97,15 +95,13 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
             f"指纹不符：密钥卡 {path.name} 的指纹是 {actual}，与您输入的不一致。"
             "请与对方电话核对，未登记。"
         )
-    own = conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).scalar_one()
+    own = conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").scalar_one()
     if node == own:
         raise UnionDeskError("这是本机自己的密钥卡，无需登记。")
-    conn.execute(
-        text(
-            "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
-            "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
-            "trusted = 1, name = excluded.name"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
+        "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
+        "trusted = 1, name = excluded.name",
         {"n": node, "name": name, "sp": sign_pub, "bp": box_pub, "at": _now()},
     )
     return Peer(node, name, actual, True, None)
@@ -113,18 +109,16 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
 
 def remember_origin(conn: Connection, node: str, sign_pub: bytes, box_pub: bytes) -> None:
     """Record the key of an origin seen only through a relay (not trusted as a sender)."""
-    conn.execute(
-        text(
-            "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-            "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+        "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)",
         {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now()},
     )
 
 
 def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
-    rows = conn.execute(
-        text("SELECT node_id FROM sync_peer WHERE node_id LIKE :p"), {"p": node_prefix + "%"}
+    rows = conn.exec_driver_sql(
+        "SELECT node_id FROM sync_peer WHERE node_id LIKE :p", {"p": node_prefix + "%"}
     ).all()
     if len(rows) != 1:
         raise UnionDeskError(
@@ -134,13 +128,13 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
     node = str(rows[0][0])
     if after is None:
         after = int(
-            conn.execute(
-                text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"),
+            conn.exec_driver_sql(
+                "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n",
                 {"n": node},
             ).scalar_one()
         )
-    conn.execute(
-        text("UPDATE sync_peer SET revoked_after = :a WHERE node_id = :n"), {"a": after, "n": node}
+    conn.exec_driver_sql(
+        "UPDATE sync_peer SET revoked_after = :a WHERE node_id = :n", {"a": after, "n": node}
     )
     peer = get_peer(conn, node)
     assert peer is not None
@@ -148,11 +142,9 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
 
 
 def get_peer(conn: Connection, node: str) -> Peer | None:
-    row = conn.execute(
-        text(
-            "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
-            "WHERE node_id = :n"
-        ),
+    row = conn.exec_driver_sql(
+        "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
+        "WHERE node_id = :n",
         {"n": node},
     ).one_or_none()
     if row is None:
@@ -184,8 +176,8 @@ def list_peers(conn: Connection) -> list[Peer]:
 
 
 def box_key(conn: Connection, node: str) -> bytes | None:
-    value = conn.execute(
-        text("SELECT box_public FROM sync_peer WHERE node_id = :n"), {"n": node}
+    value = conn.exec_driver_sql(
+        "SELECT box_public FROM sync_peer WHERE node_id = :n", {"n": node}
     ).scalar_one_or_none()
     return None if value is None else bytes(value)
 
@@ -203,7 +195,7 @@ def sign_key(conn: Connection, node: str) -> bytes | None:
 def check_sender(conn: Connection, package_name: str, node: str, sign_pub: bytes) -> None:
     """Refuse a package whose sender is neither this PC nor an enrolled office."""
     if (
-        conn.execute(text("SELECT 1 FROM sync_node WHERE node_id = :n"), {"n": node}).first()
+        conn.exec_driver_sql("SELECT 1 FROM sync_node WHERE node_id = :n", {"n": node}).first()
         is not None
     ):
         return
