@@ -270,6 +270,9 @@ def _group_exec(
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
+    first_new_member = int(
+        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
+    )
     for table, rows in plan.inserts.items():
         _group_exec(
             conn,
@@ -379,33 +382,45 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     conn.exec_driver_sql(
         "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
     )
-    _reindex(conn, plan)
+    _reindex(conn, plan, first_new_member)
     record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
 
 
-def _reindex(conn: Connection, plan: plan_mod.Plan) -> None:
-    """Search documents of the touched members, a chunk of rows per statement."""
+def _reindex(conn: Connection, plan: plan_mod.Plan, first_new_rowid: int) -> None:
+    """Search documents of the touched members, in as few statements as possible.
+
+    Members this apply inserted are the rows from ``first_new_rowid`` on (the write lock
+    is held, nothing else appends): one range read. Updated ones are read by id, a chunk
+    per statement, and their old documents dropped first.
+    """
     from desktop.services import search_index
 
     inserted = {r["id"] for r in plan.inserts.get("members", [])}
-    touched = list(dict.fromkeys(plan.members_touched))
+    if inserted:
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            "WHERE rowid >= ? AND +deleted = 0",
+            (first_new_rowid,),
+        ).all()
+        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+    touched = [m for m in dict.fromkeys(plan.members_touched) if m not in inserted]
     for i in range(0, len(touched), 500):
         chunk = touched[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
         # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
-        rows = conn.exec_driver_sql(
-            "SELECT id, rowid, name, id_number, phone, card_no, deleted FROM members "
+        found = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no, deleted FROM members "
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        stale = [int(r[1]) for r in rows if r[0] not in inserted]
+        stale = [int(r[0]) for r in found]
         if stale:
             conn.exec_driver_sql(
                 f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in stale)})",
                 tuple(stale),
             )
         search_index.index_rows(
-            conn, [(int(r[1]), r[2], r[3], r[4], r[5]) for r in rows if not r[6]]
+            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +13,15 @@ from desktop.models.base import synced_tables
 
 
 def _derive_sort_key(values: dict[str, object]) -> object:
+    return _sort_key(str(values.get("name") or ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _sort_key(name: str) -> str:
+    """Names repeat a lot (张伟, 王芳 …): convert each distinct name once per process."""
     from desktop.services.pinyin import sort_key
 
-    return sort_key(str(values.get("name") or ""))
+    return sort_key(name)
 
 
 # Local-only columns derived on this PC from travelling fields: column → (source, function).
