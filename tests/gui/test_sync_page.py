@@ -358,6 +358,9 @@ def test_nothing_new_exports_a_receipt_and_the_peer_records_it(
     assert imp.stack.currentIndex() == RESULT
     assert "已记录对方的回执" in imp.result_page.label.text()
     assert member_names(b.db) == before
+    page_b.refresh()
+    model = page_b.receipt_model
+    assert "回执" in model.data(model.index(0, 4))  # the history says what it was
     again = export.export(b.db, tmp_path / "again.udsync", [identity_of(a.db)])
     assert again.ack_only  # B no longer re-sends what A acknowledged
 
