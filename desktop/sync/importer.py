@@ -101,10 +101,13 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             f"同步包 {path.name}（编号 {pkg.package_id[:8]}…）已经导入过，"
             "重复导入被拒绝，未做任何改动。"
         )
+    peers: dict[str, trust.Peer | None] = {}
     for seg in pkg.segments:
         if seg.origin in selves:
             continue
-        peer = trust.get_peer(conn, seg.origin)
+        if seg.origin not in peers:
+            peers[seg.origin] = trust.get_peer(conn, seg.origin)
+        peer = peers[seg.origin]
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
                 raise UnionDeskError(

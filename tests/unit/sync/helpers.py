@@ -36,10 +36,13 @@ def enrol(db: Database, other: Database, folder: Path) -> None:
 
 
 def mesh(dbs: list[Database], folder: Path) -> None:
+    """Every PC enrols every other one's key card (each card written once)."""
+    cards = [card_path(db, folder) for db in dbs]
     for a in dbs:
-        for b in dbs:
+        for b, (path, fp) in zip(dbs, cards, strict=True):
             if a is not b:
-                enrol(a, b, folder)
+                with a.connect() as conn:
+                    trust.enrol(conn, path, fp)
 
 
 def add_federation(db: Database) -> str:
