@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
-from desktop.sync import conflicts, export, history, identity, importer, trust
+from desktop.sync import certs, conflicts, export, history, identity, importer, trust
 
 _LABELS = {
     "changes": "新修改条数",
@@ -46,7 +46,35 @@ def _id(ctx: Context, args: argparse.Namespace) -> int:
 def _trust(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect() as conn:
         peer = trust.enrol(conn, Path(args.keyfile), args.fingerprint)
+        if args.root:
+            certs.add_root(conn, peer.node_id)
     print(f"已登记信任单位 {peer.name or peer.node_id}（指纹 {peer.fingerprint}）")
+    if args.root:
+        print(
+            "并认可它为上级单位：凡持有它签发的单位证书的单位，其同步包可直接导入，无需逐个登记。"
+        )
+    return 0
+
+
+def _certify(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        raw = certs.issue(conn, Path(args.keyfile), args.fingerprint)
+    cert = certs.parse(raw, "新证书")
+    Path(args.out).write_bytes(raw)
+    print(
+        f"已为单位 {cert.name or cert.node_id}（节点 {cert.node_id}）签发单位证书：{args.out}。"
+        "请交给该单位，在其电脑上用 sync install-cert 安装。"
+    )
+    return 0
+
+
+def _install_cert(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        cert = certs.install(conn, Path(args.file))
+    print(
+        f"已安装单位证书（签发单位节点 {cert.issuer}）。以后导出的同步包都附带此证书，"
+        "认可该上级单位的单位可以直接导入。"
+    )
     return 0
 
 
@@ -172,7 +200,16 @@ def register(subparsers: Any) -> None:
     p = verbs.add_parser("trust", help="登记信任单位（核对指纹）")
     p.add_argument("keyfile")
     p.add_argument("--fingerprint", required=True)
+    p.add_argument("--root", action="store_true", help="并认可它为上级单位（可签发单位证书）")
     p.set_defaults(handler=_trust)
+    p = verbs.add_parser("certify", help="（上级单位）核对指纹后为下级单位签发单位证书")
+    p.add_argument("keyfile")
+    p.add_argument("--fingerprint", required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=_certify)
+    p = verbs.add_parser("install-cert", help="安装上级单位为本机签发的单位证书")
+    p.add_argument("file")
+    p.set_defaults(handler=_install_cert)
     p = verbs.add_parser("revoke", help="撤销对某单位的信任")
     p.add_argument("node")
     p.add_argument("--after", type=int, default=None)

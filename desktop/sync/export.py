@@ -15,7 +15,7 @@ from desktop.errors import UnionDeskError
 from desktop.migrations import head_revision
 from desktop.models.base import new_id
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
-from desktop.sync import crypto, history, knowledge, package_format, segments, trust
+from desktop.sync import certs, crypto, history, knowledge, package_format, segments, trust
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
 
 ATTACHMENT_FIELDS = ("photo",)
@@ -176,6 +176,9 @@ def _export(
             bp = trust.box_key(conn, origin)
             if sp is not None:
                 keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
+    own_cert = certs.own(conn)
+    if own_cert is not None:  # lets offices that trust our root accept us unenrolled
+        entries[certs.ENTRY] = own_cert
     progress(2, _STEPS, "正在收集附件…")
     mimes = _attachments(conn, ranges, entries, cancel)
     cancel.check()
@@ -219,7 +222,7 @@ def _export(
             f"同步包 {out} 写入后回读校验失败（{exc.message}），已删除该文件。请换一个U盘重试。"
         ) from exc
     cancel.check()  # the last point a cancel is honoured: next the file takes its name
-    ack_only = not entries
+    ack_only = not ranges and not mimes
     history.record(
         conn,
         package_id,

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.sync import capture, crypto, history, knowledge, trust
+from desktop.sync import capture, certs, crypto, history, knowledge, trust
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -74,7 +74,7 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     return read_package(
         inner,
         name,
-        lambda sender, pub: trust.check_sender(conn, name, sender, pub),
+        lambda sender, pub, cert: trust.check_sender(conn, name, sender, pub, cert),
         lambda origin: trust.sign_key(conn, origin),
         materialize,
     )
@@ -90,7 +90,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         pkg = decrypt_and_verify(conn, path)
     else:  # same bytes as checked before: the sender's trust is checked again here
         pkg = verified
-        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign)
+        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign, pkg.sender_cert)
     selves = _selves(conn)
     own = pkg.sender in selves
     loaded = Loaded(path, pkg, [], [], {}, own)
@@ -222,6 +222,7 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
         loaded = load(conn, path, verified)  # trust and "already imported" checked again
         result = _result(loaded, plan_mod.Plan(), False)
         if loaded.ack_only:
+            _remember_sender(conn, loaded.package)
             record_acks(conn, loaded.package)
             history.record(
                 conn,
@@ -234,6 +235,14 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
         if hook is not None:
             hook("before-commit")
     return result
+
+
+def _remember_sender(conn: Connection, pkg: Package) -> None:
+    """A sender accepted on its office certificate becomes a known, trusted office."""
+    if pkg.sender_cert is not None:
+        peer = trust.get_peer(conn, pkg.sender)
+        if peer is None or not peer.trusted:
+            certs.remember(conn, pkg.sender_cert)
 
 
 def record_acks(conn: Connection, pkg: Package) -> None:
@@ -386,6 +395,7 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
     )
     _reindex(conn, plan, first_new_member)
+    _remember_sender(conn, pkg)
     record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)

@@ -30,7 +30,7 @@ MAX_ENTRY_BYTES = 1 << 30
 MAX_TOTAL_BYTES = 2 << 30
 MAX_MANIFEST_BYTES = 64 << 20
 _ENTRY = re.compile(
-    r"^(manifest\.json|manifest\.sig|segments/[0-9a-f]{32}/[0-9]{1,19}-[0-9]{1,19}\.(zst|sig)"
+    r"^(manifest\.json|manifest\.sig|sender\.cert|segments/[0-9a-f]{32}/[0-9]{1,19}-[0-9]{1,19}\.(zst|sig)"
     r"|attachments/[0-9a-f]{64})$"
 )
 
@@ -64,13 +64,17 @@ class Package:
     sender_sign: bytes
     segments: list[Segment] = field(default_factory=list)
     attachments: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    sender_cert: bytes | None = None  # the sender's office certificate, if it sent one
 
     @property
     def package_id(self) -> str:
         return str(self.manifest["package_id"])
 
 
-SenderCheck = Callable[[str, bytes], None]
+SenderCheck = Callable[[str, bytes, bytes | None], None]
+"""check(sender, sender_sign_public, sender_certificate_or_None); raises to refuse."""
+CERT_ENTRY = "sender.cert"
+MAX_CERT_BYTES = 4096
 KeyLookup = Callable[[str], bytes | None]
 
 
@@ -189,7 +193,12 @@ def read_package(
     sender = node_id_for(sender_pub)
     if not crypto.verify(sender_pub, signature, raw):
         raise _refuse(name, "的清单签名无效：清单被改动或签名被替换")
-    check_sender(sender, sender_pub)
+    cert: bytes | None = None
+    if CERT_ENTRY in infos:  # self-authenticating; read before trusting the manifest
+        if infos[CERT_ENTRY].file_size > MAX_CERT_BYTES:
+            raise _refuse(name, "的单位证书超过大小上限")
+        cert = _read(zf, infos[CERT_ENTRY], name)
+    check_sender(sender, sender_pub, cert)
     try:
         manifest = _check_manifest(strictjson.loads(raw), name)
     except strictjson.StrictJSONError as exc:
@@ -208,10 +217,14 @@ def read_package(
         if len(blob) != e["size"] or hashlib.sha256(blob).hexdigest() != e["sha256"]:
             raise _refuse(name, f"的条目 {entry_name} 校验失败：内容被改动")
         blobs[entry_name] = blob
-    pkg = Package(name=name, manifest=manifest, sender=sender, sender_sign=sender_pub)
-    covered: set[str] = set()
+    pkg = Package(
+        name=name, manifest=manifest, sender=sender, sender_sign=sender_pub, sender_cert=cert
+    )
+    covered: set[str] = {CERT_ENTRY} if cert is not None else set()
     for origin, runs in sorted(manifest["ranges"].items()):
         key = known_key(origin)
+        if key is None and origin == sender:  # accepted above (e.g. on its certificate)
+            key = sender_pub
         if key is None:
             card = manifest["keys"].get(origin)
             if isinstance(card, dict) and isinstance(card.get("sign"), str):

@@ -25,6 +25,7 @@ class Peer:
     fingerprint: str
     trusted: bool
     revoked_after: int | None
+    certified_by: str | None = None  # accepted on the certificate of this root office
 
 
 def _now() -> datetime:
@@ -58,7 +59,7 @@ def key_card(conn: Connection) -> bytes:
     return json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-def _digits(fp: str) -> str:
+def digits(fp: str) -> str:
     return re.sub(r"\D", "", fp)
 
 
@@ -90,7 +91,7 @@ def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
 def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
     node, name, sign_pub, box_pub = read_card(path)
     actual = fingerprint(sign_pub)
-    if _digits(expected_fingerprint) != _digits(actual):
+    if digits(expected_fingerprint) != digits(actual):
         raise UnionDeskError(
             f"指纹不符：密钥卡 {path.name} 的指纹是 {actual}，与您输入的不一致。"
             "请与对方电话核对，未登记。"
@@ -101,7 +102,7 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
     conn.exec_driver_sql(
         "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
         "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
-        "trusted = 1, name = excluded.name",
+        "trusted = 1, name = excluded.name, certified_by = NULL",
         {"n": node, "name": name, "sp": sign_pub, "bp": box_pub, "at": _now()},
     )
     return Peer(node, name, actual, True, None)
@@ -143,8 +144,8 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
 
 def get_peer(conn: Connection, node: str) -> Peer | None:
     row = conn.exec_driver_sql(
-        "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
-        "WHERE node_id = :n",
+        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
+        "FROM sync_peer WHERE node_id = :n",
         {"n": node},
     ).one_or_none()
     if row is None:
@@ -155,13 +156,14 @@ def get_peer(conn: Connection, node: str) -> Peer | None:
         fingerprint(bytes(row[2])),
         bool(row[3]),
         None if row[4] is None else int(row[4]),
+        None if row[5] is None else str(row[5]),
     )
 
 
 def list_peers(conn: Connection) -> list[Peer]:
     rows = conn.exec_driver_sql(
-        "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
-        "ORDER BY trusted DESC, name"
+        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
+        "FROM sync_peer ORDER BY trusted DESC, name"
     ).all()
     return [
         Peer(
@@ -170,6 +172,7 @@ def list_peers(conn: Connection) -> list[Peer]:
             fingerprint(bytes(r[2])),
             bool(r[3]),
             None if r[4] is None else int(r[4]),
+            None if r[5] is None else str(r[5]),
         )
         for r in rows
     ]
@@ -192,17 +195,32 @@ def sign_key(conn: Connection, node: str) -> bytes | None:
     return None if value is None else bytes(value)
 
 
-def check_sender(conn: Connection, package_name: str, node: str, sign_pub: bytes) -> None:
-    """Refuse a package whose sender is neither this PC nor an enrolled office."""
+def check_sender(
+    conn: Connection, package_name: str, node: str, sign_pub: bytes, cert: bytes | None = None
+) -> None:
+    """Refuse a package whose sender is neither this PC, an enrolled office, nor an office
+    carrying a certificate (``cert``) from a root office this PC enrolled as such."""
+    from desktop.sync import certs  # certs builds on this module
+
     if (
         conn.exec_driver_sql("SELECT 1 FROM sync_node WHERE node_id = :n", {"n": node}).first()
         is not None
     ):
         return
     peer = get_peer(conn, node)
-    if peer is None or not peer.trusted:
-        raise UnionDeskError(
-            f"同步包 {package_name} 来自未登记的单位（节点 {node[:8]}…，指纹 "
-            f"{fingerprint(sign_pub)}）。请向对方索取密钥卡，电话核对指纹后用“登记信任单位”"
-            "（sync trust）登记，再导入。未做任何改动。"
-        )
+    if peer is not None and peer.trusted:
+        if peer.certified_by is not None and certs.root_revoked(conn, peer.certified_by):
+            raise UnionDeskError(
+                f"同步包 {package_name} 来自凭上级单位证书登记的单位（节点 {node[:8]}…），"
+                f"但签发证书的单位（节点 {peer.certified_by[:8]}…）已被撤销信任，已拒绝。"
+                "如仍需接收，请直接登记该单位的密钥卡。未做任何改动。"
+            )
+        return
+    if cert is not None:
+        certs.check(conn, cert, node, sign_pub, f"同步包 {package_name}")
+        return
+    raise UnionDeskError(
+        f"同步包 {package_name} 来自未登记的单位（节点 {node[:8]}…，指纹 "
+        f"{fingerprint(sign_pub)}）。请向对方索取密钥卡，电话核对指纹后用“登记信任单位”"
+        "（sync trust）登记，再导入。未做任何改动。"
+    )
