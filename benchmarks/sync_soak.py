@@ -1,8 +1,17 @@
-"""Soak: many random convergence scenarios. python -m benchmarks.sync_soak [--scenarios N]"""
+"""Soak: many random convergence scenarios. python -m benchmarks.sync_soak [--scenarios N]
+
+Each scenario is the property test's: 3–8 PCs, each a real SQLite file with its own keys,
+real signed and encrypted package files, duplicates, drops, relays and late deliveries.
+Scenarios are independent, so they run on every core (``--workers``); the scenario list
+is drawn from ``--seed`` up front, so a failure prints everything needed to rerun it
+alone (``--only INDEX``). ``--progress FILE`` appends a line every ``--every`` scenarios.
+"""
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import random
 import tempfile
 import time
@@ -12,35 +21,87 @@ from desktop.config import resolve_paths
 from desktop.db import open_database
 from tests.unit.sync import scenario
 
+Job = tuple[int, int, int, int]  # index, seed, nodes, steps
+
+_template: Path | None = None
+_folder: Path | None = None
+
+
+def make_template(folder: Path) -> Path:
+    """A migrated file with no identity: each node copies it and makes its own keys."""
+    db = open_database(resolve_paths(folder))
+    with db.connect() as conn:
+        for table in ("sync_context", "sync_clock", "sync_node"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return folder / "uniondesk.db"
+
+
+def jobs(count: int, seed: int) -> list[Job]:
+    rng = random.Random(seed)
+    return [(i, rng.getrandbits(32), rng.randint(3, 8), rng.randint(5, 25)) for i in range(count)]
+
+
+def _init(template: Path, folder: Path) -> None:
+    global _template, _folder
+    _template, _folder = template, folder
+
+
+def run_job(job: Job) -> tuple[Job, bool, str]:
+    assert _template is not None
+    _i, seed, nodes, steps = job
+    try:
+        outcome = scenario.run(seed, _template, nodes, steps, _folder)
+    except Exception as exc:  # a crash is a failed scenario, reported with its inputs
+        return job, False, f"crashed: {exc!r}"
+    return job, outcome.ok, outcome.detail
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scenarios", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", type=int, default=None, help="rerun one scenario by index")
+    parser.add_argument("--progress", type=Path, default=None)
+    parser.add_argument("--every", type=int, default=100)
     args = parser.parse_args()
+    todo = jobs(args.scenarios, args.seed)
+    if args.only is not None:
+        todo = [todo[args.only]]
+    import desktop.services.pinyin  # noqa: F401  loaded once before the workers fork
+
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "template"
-        db = open_database(resolve_paths(folder))
-        with db.connect() as conn:
-            for table in ("sync_context", "sync_clock", "sync_node"):
-                conn.exec_driver_sql(f"DELETE FROM {table}")
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
-        template = folder / "uniondesk.db"
-        rng = random.Random(args.seed)
-        passed = 0
+        template = make_template(Path(tmp) / "template")
+        passed = done = 0
         start = time.perf_counter()
-        for i in range(args.scenarios):
-            outcome = scenario.run(
-                rng.getrandbits(32), template, rng.randint(3, 8), rng.randint(5, 25), Path(tmp)
-            )
-            if outcome.ok:
-                passed += 1
-            else:
-                print(f"scenario {i} FAILED: {outcome.detail}")
+        log = args.progress.open("a", encoding="utf-8") if args.progress else None
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ctx.Pool(args.workers, _init, (template, Path(tmp))) as pool:
+            for job, ok, detail in pool.imap_unordered(run_job, todo, chunksize=2):
+                done += 1
+                if ok:
+                    passed += 1
+                else:
+                    i, seed, nodes, steps = job
+                    line = (
+                        f"scenario {i} FAILED (seed={seed} nodes={nodes} steps={steps}): {detail}"
+                    )
+                    print(line, flush=True)
+                    if log:
+                        log.write(line + "\n")
+                if log and (done % args.every == 0 or done == len(todo)):
+                    took = time.perf_counter() - start
+                    log.write(f"{done}/{len(todo)} passed={passed} {took:.0f}s\n")
+                    log.flush()
         took = time.perf_counter() - start
-        print(f"SOAK sync_convergence passed={passed} of {args.scenarios} in {took:.0f}s")
+        line = f"SOAK sync_convergence passed={passed} of {len(todo)} in {took:.0f}s"
+        print(line, flush=True)
+        if log:
+            log.write(line + "\n")
+            log.close()
 
 
 if __name__ == "__main__":

@@ -159,19 +159,28 @@ class Database:
             self._marker_counter = int(counter)
 
     def backup(self, reason: str) -> Path:
-        """A consistent copy through SQLite's backup API (safe while the app has it open)."""
+        """A consistent copy through SQLite's backup API (safe while the app has it open).
+
+        Written under a ``.part`` name and renamed when complete, so a crash never leaves a
+        half copy that looks like a backup; that also makes a rollback journal on the new
+        file pointless (``journal_mode=OFF``: one fsync instead of three, ~3× faster).
+        """
         self.paths.backups.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
+        part = target.with_name(target.name + ".part")
         try:
             src = sqlite3.connect(self.paths.database)
-            dst = sqlite3.connect(target)
+            dst = sqlite3.connect(part)
             try:
+                dst.execute("PRAGMA journal_mode = OFF")
                 src.backup(dst)
             finally:
                 dst.close()
                 src.close()
+            part.replace(target)
         except (OSError, sqlite3.Error) as exc:
+            part.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
             raise DatabaseError(
                 f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"

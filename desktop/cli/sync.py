@@ -10,13 +10,20 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
-from desktop.sync import conflicts, export, history, identity, importer, trust
+from desktop.sync import certs, conflicts, export, history, identity, importer, trust
 
 _LABELS = {
-    "changes": "新修改条数", "new": "新增记录", "updated": "更新记录", "deleted": "删除记录",
-    "conflicts": "新冲突", "resolved": "已化解冲突", "duplicate_id_numbers": "身份证号重复",
-    "pending_references": "引用的记录尚未收到", "future_clocks": "时间超前的修改",
-    "unknown_fields": "新版本字段（保留）", "attachments": "附件",
+    "changes": "新修改条数",
+    "new": "新增记录",
+    "updated": "更新记录",
+    "deleted": "删除记录",
+    "conflicts": "新冲突",
+    "resolved": "已化解冲突",
+    "duplicate_id_numbers": "身份证号重复",
+    "pending_references": "引用的记录尚未收到",
+    "future_clocks": "时间超前的修改",
+    "unknown_fields": "新版本字段（保留）",
+    "attachments": "附件",
 }
 
 
@@ -39,7 +46,35 @@ def _id(ctx: Context, args: argparse.Namespace) -> int:
 def _trust(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect() as conn:
         peer = trust.enrol(conn, Path(args.keyfile), args.fingerprint)
+        if args.root:
+            certs.add_root(conn, peer.node_id)
     print(f"已登记信任单位 {peer.name or peer.node_id}（指纹 {peer.fingerprint}）")
+    if args.root:
+        print(
+            "并认可它为上级单位：凡持有它签发的单位证书的单位，其同步包可直接导入，无需逐个登记。"
+        )
+    return 0
+
+
+def _certify(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        raw = certs.issue(conn, Path(args.keyfile), args.fingerprint)
+    cert = certs.parse(raw, "新证书")
+    Path(args.out).write_bytes(raw)
+    print(
+        f"已为单位 {cert.name or cert.node_id}（节点 {cert.node_id}）签发单位证书：{args.out}。"
+        "请交给该单位，在其电脑上用 sync install-cert 安装。"
+    )
+    return 0
+
+
+def _install_cert(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        cert = certs.install(conn, Path(args.file))
+    print(
+        f"已安装单位证书（签发单位节点 {cert.issuer}）。以后导出的同步包都附带此证书，"
+        "认可该上级单位的单位可以直接导入。"
+    )
     return 0
 
 
@@ -52,6 +87,13 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     result = export.export(ctx.db, Path(args.out), args.to or None, args.full)
+    if result.ack_only:
+        print(
+            f"没有对方尚未收到的修改：已导出回执包 {result.path}（{result.size} 字节，"
+            f"收件单位 {len(result.recipients)} 个）。它只告诉对方本机已收到哪些修改，"
+            "不含任何数据；对方导入后就不会再重复发送这些修改。"
+        )
+        return 0
     print(
         f"已导出 {result.path}：{result.changes} 条修改，{result.attachments} 个附件，"
         f"{result.size} 字节，收件单位 {len(result.recipients)} 个"
@@ -71,6 +113,8 @@ def _print_counts(result: importer.ImportResult) -> None:
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
     preview = importer.preview(ctx.db, path)
+    if preview.ack_only:
+        return _import_ack(ctx, path, preview, args)
     if args.dry_run or preview.nothing_new:
         if args.json:
             print_json(asdict(preview))
@@ -94,6 +138,24 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     else:
         _print_counts(result)
         print(f"导入完成，导入前的备份：{result.backup}")
+    return 0
+
+
+def _import_ack(
+    ctx: Context, path: Path, preview: importer.ImportResult, args: argparse.Namespace
+) -> int:
+    """A receipt changes no data, so it is recorded without asking (unless a dry run)."""
+    result = preview if args.dry_run else importer.import_file(ctx.db, path)
+    if args.json:
+        print_json(asdict(result))
+        return 0
+    print(f"同步包 {result.package_id}，发送单位 {result.sender}")
+    print(f"  发送单位指纹：{result.sender_fingerprint}")
+    print("  这是回执包：只说明对方已收到哪些修改，不含任何数据修改。")
+    if args.dry_run:
+        print("（试运行，数据库未做任何改动）")
+    else:
+        print("已记录对方的回执，以后导出给对方时不再重复发送这些修改；数据未做任何改动。")
     return 0
 
 
@@ -138,7 +200,16 @@ def register(subparsers: Any) -> None:
     p = verbs.add_parser("trust", help="登记信任单位（核对指纹）")
     p.add_argument("keyfile")
     p.add_argument("--fingerprint", required=True)
+    p.add_argument("--root", action="store_true", help="并认可它为上级单位（可签发单位证书）")
     p.set_defaults(handler=_trust)
+    p = verbs.add_parser("certify", help="（上级单位）核对指纹后为下级单位签发单位证书")
+    p.add_argument("keyfile")
+    p.add_argument("--fingerprint", required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=_certify)
+    p = verbs.add_parser("install-cert", help="安装上级单位为本机签发的单位证书")
+    p.add_argument("file")
+    p.set_defaults(handler=_install_cert)
     p = verbs.add_parser("revoke", help="撤销对某单位的信任")
     p.add_argument("node")
     p.add_argument("--after", type=int, default=None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.models.base import synced_tables
 from desktop.sync.hlc import SQL_NOW
@@ -103,7 +103,7 @@ def install_triggers(conn: Connection) -> list[str]:
 
 def set_capturing(conn: Connection, enabled: bool) -> None:
     """Switch capture off while applying received changes (same transaction only)."""
-    conn.execute(text("UPDATE sync_clock SET capturing = :on WHERE id = 1"), {"on": int(enabled)})
+    conn.exec_driver_sql("UPDATE sync_clock SET capturing = :on WHERE id = 1", {"on": int(enabled)})
 
 
 @contextmanager

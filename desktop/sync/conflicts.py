@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.errors import NotFoundError, UnionDeskError
 from desktop.sync import merge, schema
@@ -29,11 +29,8 @@ class ConflictView:
 
 
 def _row_changes(conn: Connection, table: str, row_id: str) -> list[Change]:
-    rows = conn.execute(
-        text(
-            "SELECT node_id, counter, hlc, ctx, fields FROM sync_change "
-            "WHERE tbl = :t AND row_id = :r"
-        ),
+    rows = conn.exec_driver_sql(
+        "SELECT node_id, counter, hlc, ctx, fields FROM sync_change WHERE tbl = :t AND row_id = :r",
         {"t": table, "r": row_id},
     ).all()
     return [
@@ -46,25 +43,21 @@ def refresh(conn: Connection) -> int:
     """Mark resolved every open conflict a later write (local or received) has settled."""
     contexts = Contexts(conn, {})
     now = datetime.now(UTC).replace(tzinfo=None)
-    rows = conn.execute(
-        text(
-            "SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL"
-        )
+    rows = conn.exec_driver_sql(
+        "SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL"
     ).all()
     closed = 0
     for table, row_id in rows:
         found = merge.open_conflicts(_row_changes(conn, str(table), str(row_id)), contexts.get)
         still = {(c.key.field, c.key.lose_node, c.key.lose_counter) for c in found}
-        for cid, fld, node, counter in conn.execute(
-            text(
-                "SELECT id, field, lose_node, lose_counter FROM sync_conflict "
-                "WHERE tbl = :t AND row_id = :r AND resolved_at IS NULL"
-            ),
+        for cid, fld, node, counter in conn.exec_driver_sql(
+            "SELECT id, field, lose_node, lose_counter FROM sync_conflict "
+            "WHERE tbl = :t AND row_id = :r AND resolved_at IS NULL",
             {"t": table, "r": row_id},
         ).all():
             if (str(fld), str(node), int(counter)) not in still:
-                conn.execute(
-                    text("UPDATE sync_conflict SET resolved_at = :at WHERE id = :i"),
+                conn.exec_driver_sql(
+                    "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i",
                     {"at": now, "i": cid},
                 )
                 closed += 1
@@ -72,15 +65,19 @@ def refresh(conn: Connection) -> int:
 
 
 def list_open(conn: Connection) -> list[ConflictView]:
-    rows = conn.execute(
-        text(
-            "SELECT id, tbl, row_id, field, win_node, win_value, lose_node, lose_value, "
-            "detected_at FROM sync_conflict WHERE resolved_at IS NULL ORDER BY id"
-        )
+    rows = conn.exec_driver_sql(
+        "SELECT id, tbl, row_id, field, win_node, win_value, lose_node, lose_value, "
+        "detected_at FROM sync_conflict WHERE resolved_at IS NULL ORDER BY id"
     ).all()
     return [
         ConflictView(
-            int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), json.loads(r[5]), str(r[6]),
+            int(r[0]),
+            str(r[1]),
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            json.loads(r[5]),
+            str(r[6]),
             json.loads(r[7]),
             r[8] if isinstance(r[8], datetime) else datetime.fromisoformat(str(r[8])),
         )
@@ -90,8 +87,8 @@ def list_open(conn: Connection) -> list[ConflictView]:
 
 def resolve(conn: Connection, conflict_id: int, value: Any) -> None:
     """Settle a conflict by writing ``value`` now (a local write that has seen both)."""
-    row = conn.execute(
-        text("SELECT tbl, row_id, field FROM sync_conflict WHERE id = :i AND resolved_at IS NULL"),
+    row = conn.exec_driver_sql(
+        "SELECT tbl, row_id, field FROM sync_conflict WHERE id = :i AND resolved_at IS NULL",
         {"i": conflict_id},
     ).one_or_none()
     if row is None:

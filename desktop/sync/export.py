@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.migrations import head_revision
 from desktop.models.base import new_id
-from desktop.sync import crypto, history, knowledge, package_format, segments, trust
+from desktop.services.progress import CancelToken, ProgressFn, no_progress
+from desktop.sync import certs, crypto, history, knowledge, package_format, segments, trust
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
 
 ATTACHMENT_FIELDS = ("photo",)
@@ -29,28 +30,35 @@ class ExportResult:
     changes: int
     attachments: int
     size: int
+    ack_only: bool = False
+    """Nothing the recipients lack: the package is an acknowledgement (回执) carrying only
+    this node's version vector (signed and encrypted like any package), so the peer learns
+    what this node has received and stops re-sending it."""
 
 
 def seal_own(conn: Connection) -> int:
     """Sign this node's changes not yet in a segment; returns how many were sealed."""
     node, _sp, sign_private, _bp, _bk, _n = trust.self_keys(conn)
-    counter = int(conn.execute(text("SELECT counter FROM sync_clock WHERE id = 1")).scalar_one())
+    counter = int(conn.exec_driver_sql("SELECT counter FROM sync_clock WHERE id = 1").scalar_one())
     last = int(
-        conn.execute(
-            text("SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n"), {"n": node}
+        conn.exec_driver_sql(
+            "SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n", {"n": node}
         ).scalar_one()
     )
     if counter <= last:
         return 0
     payload = segments.encode_from_log(conn, node, last + 1, counter)
-    conn.execute(
-        text(
-            "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
-            "VALUES (:o, :a, :b, :p, :s, :at)"
-        ),
-        {"o": node, "a": last + 1, "b": counter, "p": payload,
-         "s": segments.sign_payload(sign_private, payload),
-         "at": datetime.now(UTC).replace(tzinfo=None)},
+    conn.exec_driver_sql(
+        "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
+        "VALUES (:o, :a, :b, :p, :s, :at)",
+        {
+            "o": node,
+            "a": last + 1,
+            "b": counter,
+            "p": payload,
+            "s": segments.sign_payload(sign_private, payload),
+            "at": datetime.now(UTC).replace(tzinfo=None),
+        },
     )
     return counter - last
 
@@ -85,108 +93,179 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def export(
-    db: Database, out: Path, to: list[str] | None = None, full: bool = False
-) -> ExportResult:
-    out = Path(out)
-    with db.connect() as conn:
-        node, sign_pub, sign_private, box_pub, _bk, _n = trust.self_keys(conn)
-        peers = _recipients(conn, to)
-        seal_own(conn)
-        rows = conn.execute(
-            text("SELECT origin, first, last, payload, signature FROM sync_segment "
-                 "ORDER BY origin, first")
-        ).all()
-        entries: dict[str, bytes] = {}
-        ranges: dict[str, list[list[int]]] = {}
-        keys: dict[str, dict[str, str]] = {}
-        changes = 0
-        for origin, first, last, payload, signature in rows:
-            origin, first, last = str(origin), int(first), int(last)
-            if not full and peers:
-                acked = min(
-                    int(conn.execute(
-                        text("SELECT coalesce(max(counter), 0) FROM sync_ack "
-                             "WHERE peer = :p AND origin = :o"),
-                        {"p": peer, "o": origin},
-                    ).scalar_one())
-                    for peer in peers
-                )
-                if last <= acked:
-                    continue
-            name = seg_name(origin, first, last)
-            entries[name] = bytes(payload)
-            entries[name[:-4] + ".sig"] = bytes(signature)
-            ranges.setdefault(origin, []).append([first, last])
-            changes += last - first + 1
-            if origin != node:
-                sp = trust.sign_key(conn, origin)
-                bp = trust.box_key(conn, origin)
-                if sp is not None:
-                    keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
-        mimes: dict[str, str] = {}
-        for origin, runs in ranges.items():
-            for first, last in runs:
-                for fld in ATTACHMENT_FIELDS:
-                    for (sha,) in conn.execute(
-                        text(
-                            f"SELECT DISTINCT json_extract(fields, '$.{fld}') FROM sync_change "
-                            "WHERE node_id = :n AND counter BETWEEN :a AND :b "
-                            f"AND json_extract(fields, '$.{fld}') IS NOT NULL"
-                        ),
-                        {"n": origin, "a": first, "b": last},
-                    ).all():
-                        blob = conn.execute(
-                            text("SELECT mime, data FROM attachments WHERE sha256 = :s"),
-                            {"s": str(sha)},
-                        ).one_or_none()
-                        if blob is not None:
-                            entries[f"attachments/{sha}"] = bytes(blob[1])
-                            mimes[str(sha)] = str(blob[0])
-        vv = knowledge.version_vector(conn)
-        package_id = new_id()
-        hlc_now = int(conn.execute(text("SELECT hlc FROM sync_clock WHERE id = 1")).scalar_one())
-        manifest = {
-            "format": [FORMAT_MAJOR, FORMAT_MINOR],
-            "schema": head_revision(),
-            "package_id": package_id,
-            "created_hlc": hlc_now,
-            "sender": node,
-            "recipients": sorted(peers),
-            "vv": vv,
-            "ranges": ranges,
-            "keys": keys,
-            "attachments": mimes,
-            "entries": package_format.entry_list(entries),
-        }
-        raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        sig = sign_pub + crypto.sign(sign_private, raw)
-        inner = package_format.build_zip(raw, sig, entries)
-        sealed = crypto.seal(inner, {**peers, node: box_pub})
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        try:
-            _fsync_write(tmp, sealed)
-            os.replace(tmp, out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UnionDeskError(
-                f"无法写入同步包 {out}：{exc.strerror}。请检查U盘是否可写。"
-            ) from exc
-        try:
-            from desktop.sync.importer import decrypt_and_verify
+_STEPS = 6  # progress: seal, select, attachments, pack, write, verify
 
-            decrypt_and_verify(conn, out, materialize=False)
-        except UnionDeskError as exc:
+
+def export(
+    db: Database,
+    out: Path,
+    to: list[str] | None = None,
+    full: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write one package for ``to`` (default: every trusted, unrevoked office).
+
+    All in one transaction: sealing this node's new changes, the history row. The file is
+    written under a temporary name, read back and verified, and only then renamed into
+    place, so a cancel (``cancel`` is polled between steps and segments) or any failure
+    leaves neither a file nor a history row, and never destroys a file it would replace.
+    """
+    out = Path(out)
+    token = cancel or CancelToken()
+    tmp = out.with_name(out.name + ".tmp")
+    placed = False
+    try:
+        with db.connect() as conn:
+            result = _export(conn, out, tmp, to, full, progress, token)
+            try:
+                os.replace(tmp, out)  # the history row commits right after
+            except OSError as exc:
+                raise UnionDeskError(
+                    f"无法写入同步包 {out}：{exc.strerror}。请检查U盘是否可写。"
+                ) from exc
+            placed = True
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        if placed:  # renamed into place but the transaction did not commit
             out.unlink(missing_ok=True)
-            raise UnionDeskError(
-                f"同步包 {out} 写入后回读校验失败（{exc.message}），已删除该文件。请换一个U盘重试。"
-            ) from exc
-        history.record(
-            conn, package_id, "out", ",".join(sorted(peers)), out.name,
-            {"changes": changes, "segments": len(ranges), "full": full},
-        )
-    return ExportResult(
-        str(out), package_id, sorted(peers), sum(len(r) for r in ranges.values()), changes,
-        len(mimes), len(sealed),
+        raise
+    progress(_STEPS, _STEPS, "导出完成")
+    return result
+
+
+def _export(
+    conn: Connection,
+    out: Path,
+    tmp: Path,
+    to: list[str] | None,
+    full: bool,
+    progress: ProgressFn,
+    cancel: CancelToken,
+) -> ExportResult:
+    node, sign_pub, sign_private, box_pub, _bk, _n = trust.self_keys(conn)
+    peers = _recipients(conn, to)
+    progress(0, _STEPS, "正在整理本机的新修改并签名…")
+    seal_own(conn)
+    cancel.check()
+    progress(1, _STEPS, "正在挑选对方尚未收到的修改…")
+    entries: dict[str, bytes] = {}
+    ranges: dict[str, list[list[int]]] = {}
+    keys: dict[str, dict[str, str]] = {}
+    changes = 0
+    acks: dict[tuple[str, str], int] = {
+        (str(p), str(o)): int(c)
+        for p, o, c in conn.exec_driver_sql("SELECT peer, origin, counter FROM sync_ack")
+    }
+    for origin, first, last, payload, signature in conn.exec_driver_sql(
+        "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
+    ):
+        cancel.check()
+        origin, first, last = str(origin), int(first), int(last)
+        if not full and peers:
+            acked = min(acks.get((peer, origin), 0) for peer in peers)
+            if last <= acked:
+                continue
+        name = seg_name(origin, first, last)
+        entries[name] = bytes(payload)
+        entries[name[:-4] + ".sig"] = bytes(signature)
+        ranges.setdefault(origin, []).append([first, last])
+        changes += last - first + 1
+        if origin != node and origin not in keys:
+            sp = trust.sign_key(conn, origin)
+            bp = trust.box_key(conn, origin)
+            if sp is not None:
+                keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
+    own_cert = certs.own(conn)
+    if own_cert is not None:  # lets offices that trust our root accept us unenrolled
+        entries[certs.ENTRY] = own_cert
+    progress(2, _STEPS, "正在收集附件…")
+    mimes = _attachments(conn, ranges, entries, cancel)
+    cancel.check()
+    progress(3, _STEPS, "正在打包、签名并加密…")
+    vv = knowledge.version_vector(conn)
+    package_id = new_id()
+    hlc_now = int(conn.exec_driver_sql("SELECT hlc FROM sync_clock WHERE id = 1").scalar_one())
+    manifest = {
+        "format": [FORMAT_MAJOR, FORMAT_MINOR],
+        "schema": head_revision(),
+        "package_id": package_id,
+        "created_hlc": hlc_now,
+        "sender": node,
+        "recipients": sorted(peers),
+        "vv": vv,
+        "ranges": ranges,
+        "keys": keys,
+        "attachments": mimes,
+        "entries": package_format.entry_list(entries),
+    }
+    raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    sig = sign_pub + crypto.sign(sign_private, raw)
+    inner = package_format.build_zip(raw, sig, entries)
+    sealed = crypto.seal(inner, {**peers, node: box_pub})
+    del inner
+    cancel.check()
+    progress(4, _STEPS, "正在写入文件…")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _fsync_write(tmp, sealed)
+    except OSError as exc:
+        raise UnionDeskError(f"无法写入同步包 {out}：{exc.strerror}。请检查U盘是否可写。") from exc
+    cancel.check()
+    progress(5, _STEPS, "正在回读校验…")
+    try:
+        from desktop.sync.importer import decrypt_and_verify
+
+        decrypt_and_verify(conn, tmp, materialize=False)
+    except UnionDeskError as exc:
+        raise UnionDeskError(
+            f"同步包 {out} 写入后回读校验失败（{exc.message}），已删除该文件。请换一个U盘重试。"
+        ) from exc
+    cancel.check()  # the last point a cancel is honoured: next the file takes its name
+    ack_only = not ranges and not mimes
+    history.record(
+        conn,
+        package_id,
+        "out",
+        ",".join(sorted(peers)),
+        out.name,
+        {"changes": changes, "segments": len(ranges), "full": full, "ack_only": ack_only},
     )
+    return ExportResult(
+        str(out),
+        package_id,
+        sorted(peers),
+        sum(len(r) for r in ranges.values()),
+        changes,
+        len(mimes),
+        len(sealed),
+        ack_only,
+    )
+
+
+def _attachments(
+    conn: Connection,
+    ranges: dict[str, list[list[int]]],
+    entries: dict[str, bytes],
+    cancel: CancelToken,
+) -> dict[str, str]:
+    """Photos referenced by the exported changes, content-addressed (sha256 → mime)."""
+    mimes: dict[str, str] = {}
+    for origin, runs in ranges.items():
+        for first, last in runs:
+            cancel.check()
+            for fld in ATTACHMENT_FIELDS:
+                for (sha,) in conn.exec_driver_sql(
+                    f"SELECT DISTINCT json_extract(fields, '$.{fld}') FROM sync_change "
+                    "WHERE node_id = :n AND counter BETWEEN :a AND :b "
+                    f"AND json_extract(fields, '$.{fld}') IS NOT NULL",
+                    {"n": origin, "a": first, "b": last},
+                ).all():
+                    blob = conn.exec_driver_sql(
+                        "SELECT mime, data FROM attachments WHERE sha256 = :s",
+                        {"s": str(sha)},
+                    ).one_or_none()
+                    if blob is not None:
+                        entries[f"attachments/{sha}"] = bytes(blob[1])
+                        mimes[str(sha)] = str(blob[0])
+    return mimes

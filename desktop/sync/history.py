@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 
 @dataclass(frozen=True)
@@ -21,38 +21,51 @@ class Receipt:
 
 
 def record(
-    conn: Connection, package_id: str, direction: str, peer: str, file_name: str,
+    conn: Connection,
+    package_id: str,
+    direction: str,
+    peer: str,
+    file_name: str,
     summary: dict[str, Any],
 ) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO sync_receipt (package_id, direction, peer, at, file_name, summary) "
-            "VALUES (:p, :d, :peer, :at, :f, :s)"
-        ),
-        {"p": package_id, "d": direction, "peer": peer,
-         "at": datetime.now(UTC).replace(tzinfo=None), "f": file_name[:260],
-         "s": json.dumps(summary, ensure_ascii=False, sort_keys=True)},
+    conn.exec_driver_sql(
+        "INSERT INTO sync_receipt (package_id, direction, peer, at, file_name, summary) "
+        "VALUES (:p, :d, :peer, :at, :f, :s)",
+        {
+            "p": package_id,
+            "d": direction,
+            "peer": peer,
+            "at": datetime.now(UTC).replace(tzinfo=None),
+            "f": file_name[:260],
+            "s": json.dumps(summary, ensure_ascii=False, sort_keys=True),
+        },
     )
 
 
 def seen_package(conn: Connection, package_id: str) -> bool:
-    return conn.execute(
-        text("SELECT 1 FROM sync_receipt WHERE package_id = :p AND direction = 'in'"),
-        {"p": package_id},
-    ).first() is not None
+    return (
+        conn.exec_driver_sql(
+            "SELECT 1 FROM sync_receipt WHERE package_id = :p AND direction = 'in'",
+            {"p": package_id},
+        ).first()
+        is not None
+    )
 
 
 def receipts(conn: Connection, limit: int = 200) -> list[Receipt]:
-    rows = conn.execute(
-        text(
-            "SELECT package_id, direction, peer, at, file_name, summary FROM sync_receipt "
-            "ORDER BY id DESC LIMIT :n"
-        ),
+    rows = conn.exec_driver_sql(
+        "SELECT package_id, direction, peer, at, file_name, summary FROM sync_receipt "
+        "ORDER BY id DESC LIMIT :n",
         {"n": limit},
     ).all()
     return [
-        Receipt(str(r[0]), str(r[1]), str(r[2]),
-                r[3] if isinstance(r[3], datetime) else datetime.fromisoformat(str(r[3])),
-                str(r[4]), json.loads(r[5]))
+        Receipt(
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            r[3] if isinstance(r[3], datetime) else datetime.fromisoformat(str(r[3])),
+            str(r[4]),
+            json.loads(r[5]),
+        )
         for r in rows
     ]

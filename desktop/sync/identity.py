@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -85,12 +85,10 @@ class NodeInfo:
 
 def _store_new_identity(conn: Connection, name: str) -> NodeKeys:
     keys = NodeKeys.generate()
-    conn.execute(
-        text(
-            "INSERT INTO sync_node (node_id, name, sign_public, box_public, sign_private, "
-            "box_private, is_self, issuer_code, created_at) VALUES (:n, :name, :sp, :bp, "
-            ":sk, :bk, 1, :ic, :at)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_node (node_id, name, sign_public, box_public, sign_private, "
+        "box_private, is_self, issuer_code, created_at) VALUES (:n, :name, :sp, :bp, "
+        ":sk, :bk, 1, :ic, :at)",
         {
             "n": keys.node_id,
             "name": name,
@@ -107,19 +105,17 @@ def _store_new_identity(conn: Connection, name: str) -> NodeKeys:
 
 def ensure_identity(conn: Connection, name: str = "") -> str:
     """Create the node identity and the clock row on a new database; return the node id."""
-    row = conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).first()
+    row = conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").first()
     if row is not None:
         return str(row[0])
     keys = _store_new_identity(conn, name)
-    conn.execute(
-        text(
-            "INSERT INTO sync_clock (id, node_id, counter, hlc, ctx, capturing) "
-            "VALUES (1, :n, 0, 0, 0, 1)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_clock (id, node_id, counter, hlc, ctx, capturing) "
+        "VALUES (1, :n, 0, 0, 0, 1)",
         {"n": keys.node_id},
     )
-    conn.execute(
-        text("INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, '{}')"),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, '{}')",
         {"n": keys.node_id},
     )
     return keys.node_id
@@ -132,55 +128,49 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     kept (never used for new writes) so changes not yet exported can still be sealed and
     signed as the old node's segments.
     """
-    old = conn.execute(text("SELECT node_id, ctx FROM sync_clock WHERE id = 1")).one()
+    old = conn.exec_driver_sql("SELECT node_id, ctx FROM sync_clock WHERE id = 1").one()
     old_id = str(old[0])
-    name = conn.execute(
-        text("SELECT name FROM sync_node WHERE node_id = :n"), {"n": old_id}
+    name = conn.exec_driver_sql(
+        "SELECT name FROM sync_node WHERE node_id = :n", {"n": old_id}
     ).scalar_one_or_none()
     keys = _store_new_identity(conn, str(name or ""))
-    conn.execute(
-        text(
-            "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new "
-            "WHERE node_id = :old"
-        ),
+    conn.exec_driver_sql(
+        "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new "
+        "WHERE node_id = :old",
         {"at": datetime.now(UTC).replace(tzinfo=None), "new": keys.node_id, "old": old_id},
     )
     # The new node has seen everything the old one had, including the old one's own writes.
     vv = json.loads(
-        conn.execute(
-            text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
+        conn.exec_driver_sql(
+            "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
             {"n": old_id, "c": int(old[1])},
         ).scalar_one_or_none()
         or "{}"
     )
-    old_counter = conn.execute(
-        text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"), {"n": old_id}
+    old_counter = conn.exec_driver_sql(
+        "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n", {"n": old_id}
     ).scalar_one()
     vv[old_id] = int(old_counter)
-    conn.execute(
-        text("INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, :vv)"),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, :vv)",
         {"n": keys.node_id, "vv": json.dumps(vv, sort_keys=True)},
     )
-    conn.execute(
-        text("UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1"),
+    conn.exec_driver_sql(
+        "UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1",
         {"n": keys.node_id},
     )
-    conn.execute(
-        text(
-            "INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         {"v": json.dumps({"old": old_id, "new": keys.node_id, "reason": reason})},
     )
     return keys.node_id
 
 
 def node_info(conn: Connection) -> NodeInfo:
-    row = conn.execute(
-        text(
-            "SELECT c.node_id, c.counter, c.hlc, n.sign_public, n.issuer_code "
-            "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
-        )
+    row = conn.exec_driver_sql(
+        "SELECT c.node_id, c.counter, c.hlc, n.sign_public, n.issuer_code "
+        "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
     ).one()
     return NodeInfo(
         node_id=str(row[0]),
@@ -212,8 +202,8 @@ def check_marker(conn: Connection, marker_path: Path) -> str | None:
     Returns the reason when it rotated, None when the database is the one the marker
     describes (or a brand-new database that has written nothing yet).
     """
-    node_id, counter = conn.execute(
-        text("SELECT node_id, counter FROM sync_clock WHERE id = 1")
+    node_id, counter = conn.exec_driver_sql(
+        "SELECT node_id, counter FROM sync_clock WHERE id = 1"
     ).one()
     marker = read_marker(marker_path)
     reason: str | None = None

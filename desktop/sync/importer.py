@@ -10,11 +10,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.sync import capture, crypto, history, knowledge, trust
+from desktop.sync import capture, certs, crypto, history, knowledge, trust
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -37,6 +37,7 @@ class Loaded:
     contexts: dict[tuple[str, int], VersionVector]
     own: bool
     warnings: list[str] = field(default_factory=list)
+    ack_only: bool = False
 
 
 @dataclass
@@ -49,6 +50,9 @@ class ImportResult:
     counts: dict[str, int]
     warnings: list[str]
     backup: str | None = None
+    ack_only: bool = False
+    """An acknowledgement-only package (回执): importing it records what the sender has
+    received and changes no data."""
 
 
 def _read_file(path: Path) -> bytes:
@@ -70,7 +74,7 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     return read_package(
         inner,
         name,
-        lambda sender, pub: trust.check_sender(conn, name, sender, pub),
+        lambda sender, pub, cert: trust.check_sender(conn, name, sender, pub, cert),
         lambda origin: trust.sign_key(conn, origin),
         materialize,
     )
@@ -86,7 +90,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         pkg = decrypt_and_verify(conn, path)
     else:  # same bytes as checked before: the sender's trust is checked again here
         pkg = verified
-        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign)
+        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign, pkg.sender_cert)
     selves = _selves(conn)
     own = pkg.sender in selves
     loaded = Loaded(path, pkg, [], [], {}, own)
@@ -97,10 +101,13 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             f"同步包 {path.name}（编号 {pkg.package_id[:8]}…）已经导入过，"
             "重复导入被拒绝，未做任何改动。"
         )
+    peers: dict[str, trust.Peer | None] = {}
     for seg in pkg.segments:
         if seg.origin in selves:
             continue
-        peer = trust.get_peer(conn, seg.origin)
+        if seg.origin not in peers:
+            peers[seg.origin] = trust.get_peer(conn, seg.origin)
+        peer = peers[seg.origin]
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
                 raise UnionDeskError(
@@ -114,11 +121,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             continue
         have = {
             int(r[0])
-            for r in conn.execute(
-                text(
-                    "SELECT counter FROM sync_change WHERE node_id = :n "
-                    "AND counter BETWEEN :a AND :b"
-                ),
+            for r in conn.exec_driver_sql(
+                "SELECT counter FROM sync_change WHERE node_id = :n AND counter BETWEEN :a AND :b",
                 {"n": seg.origin, "a": seg.first, "b": seg.last},
             ).all()
         }
@@ -140,11 +144,13 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     new_attachments = [
         sha
         for sha in pkg.attachments
-        if conn.execute(
-            text("SELECT 1 FROM attachments WHERE sha256 = :s"), {"s": sha}
-        ).first()
+        if conn.exec_driver_sql("SELECT 1 FROM attachments WHERE sha256 = :s", {"s": sha}).first()
         is None
     ]
+    if not pkg.manifest["ranges"] and not pkg.attachments:
+        # acknowledgement only: the sender had nothing new, it only tells what it has received
+        loaded.ack_only = True
+        return loaded
     if not loaded.new_changes and not new_attachments:
         raise UnionDeskError(
             f"同步包 {path.name} 中的修改本机都已经有了（旧包或重复的包），未做任何改动。"
@@ -165,6 +171,7 @@ def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> Import
         nothing_new=plan is None,
         counts=counts,
         warnings=loaded.warnings + (plan.warnings if plan is not None else []),
+        ack_only=loaded.ack_only,
     )
 
 
@@ -174,6 +181,8 @@ def preview(db: Database, path: Path) -> ImportResult:
         loaded = load(conn, path)
         if loaded.own:
             return _result(loaded, None, True)
+        if loaded.ack_only:
+            return _result(loaded, plan_mod.Plan(), True)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
         return _result(loaded, plan, True)
 
@@ -184,6 +193,8 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         loaded = load(conn, path)
     if loaded.own:
         return _result(loaded, None, False)
+    if loaded.ack_only:
+        return _import_ack(db, path, loaded.package, hook)
     backup = db.backup("before-sync-import")
     with db.connect() as conn:
         # again under the write lock, reusing the decrypted and verified content
@@ -193,7 +204,11 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         result = _result(loaded, plan, False)
         result.backup = str(backup)
         history.record(
-            conn, loaded.package.package_id, "in", loaded.package.sender, path.name,
+            conn,
+            loaded.package.package_id,
+            "in",
+            loaded.package.sender,
+            path.name,
             {"counts": result.counts, "warnings": result.warnings},
         )
         if hook is not None:
@@ -201,12 +216,57 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
     return result
 
 
+def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) -> ImportResult:
+    """Record what the sender has received; no data row changes, so no backup is taken."""
+    with db.connect() as conn:
+        loaded = load(conn, path, verified)  # trust and "already imported" checked again
+        result = _result(loaded, plan_mod.Plan(), False)
+        if loaded.ack_only:
+            _remember_sender(conn, loaded.package)
+            record_acks(conn, loaded.package)
+            history.record(
+                conn,
+                loaded.package.package_id,
+                "in",
+                loaded.package.sender,
+                path.name,
+                {"counts": result.counts, "warnings": result.warnings, "ack_only": True},
+            )
+        if hook is not None:
+            hook("before-commit")
+    return result
+
+
+def _remember_sender(conn: Connection, pkg: Package) -> None:
+    """A sender accepted on its office certificate becomes a known, trusted office."""
+    if pkg.sender_cert is not None:
+        peer = trust.get_peer(conn, pkg.sender)
+        if peer is None or not peer.trusted:
+            certs.remember(conn, pkg.sender_cert)
+
+
+def record_acks(conn: Connection, pkg: Package) -> None:
+    """The sender's version vector: what it has, so later exports to it can skip that."""
+    rows = [
+        (pkg.sender, str(origin), counter)
+        for origin, counter in pkg.manifest.get("vv", {}).items()
+        if isinstance(counter, int)
+    ]
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO sync_ack (peer, origin, counter) VALUES (?, ?, ?) "
+            "ON CONFLICT(peer, origin) DO UPDATE SET counter = max(counter, excluded.counter)",
+            rows,
+        )
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _group_exec(conn: Connection, sql_for: Callable[[tuple[str, ...]], str],
-                rows: list[dict[str, Any]]) -> None:
+def _group_exec(
+    conn: Connection, sql_for: Callable[[tuple[str, ...]], str], rows: list[dict[str, Any]]
+) -> None:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
@@ -222,12 +282,18 @@ def _group_exec(conn: Connection, sql_for: Callable[[tuple[str, ...]], str],
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
+    first_new_member = int(
+        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
+    )
     for table, rows in plan.inserts.items():
         _group_exec(
             conn,
             lambda cols, t=table: (  # type: ignore[misc]
-                f'INSERT INTO "{t}" (' + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
-                + ", ".join("?" for _ in cols) + ")"
+                f'INSERT INTO "{t}" ('
+                + ", ".join(f'"{c}"' for c in cols)
+                + ") VALUES ("
+                + ", ".join("?" for _ in cols)
+                + ")"
             ),
             rows,
         )
@@ -257,13 +323,17 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         )
     now = _now()
     for seg in loaded.segments:
-        conn.execute(
-            text(
-                "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
-                "stored_at) VALUES (:o, :a, :b, :p, :s, :at)"
-            ),
-            {"o": seg.origin, "a": seg.first, "b": seg.last, "p": seg.payload,
-             "s": seg.signature, "at": now},
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+            "stored_at) VALUES (:o, :a, :b, :p, :s, :at)",
+            {
+                "o": seg.origin,
+                "a": seg.first,
+                "b": seg.last,
+                "p": seg.payload,
+                "s": seg.signature,
+                "at": now,
+            },
         )
     keys = pkg.manifest.get("keys", {})
     for origin in {s.origin for s in loaded.segments}:
@@ -277,87 +347,93 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub)
     for tbl, row_id in plan.unpend:
-        conn.execute(
-            text("DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r"),
+        conn.exec_driver_sql(
+            "DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r",
             {"t": tbl, "r": row_id},
         )
     for (tbl, row_id), (mtbl, mid) in plan.pending.items():
-        conn.execute(
-            text(
-                "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
-                "VALUES (:t, :r, :mt, :mi)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
+            "VALUES (:t, :r, :mt, :mi)",
             {"t": tbl, "r": row_id, "mt": mtbl, "mi": mid},
         )
     for tbl, row_id, conflict in plan.conflicts_upsert:
         w, lo = conflict.winner, conflict.loser
-        conn.execute(
-            text(
-                "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
-                "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
-                "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
-                "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
-                "win_node = excluded.win_node, win_counter = excluded.win_counter, "
-                "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL"
-            ),
-            {"t": tbl, "r": row_id, "f": conflict.key.field, "wn": w.node, "wc": w.counter,
-             "wh": w.hlc, "wv": json.dumps(conflict.win_value, ensure_ascii=False),
-             "ln": lo.node, "lc": lo.counter, "lh": lo.hlc,
-             "lv": json.dumps(conflict.lose_value, ensure_ascii=False), "at": now},
+        conn.exec_driver_sql(
+            "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
+            "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
+            "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
+            "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
+            "win_node = excluded.win_node, win_counter = excluded.win_counter, "
+            "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL",
+            {
+                "t": tbl,
+                "r": row_id,
+                "f": conflict.key.field,
+                "wn": w.node,
+                "wc": w.counter,
+                "wh": w.hlc,
+                "wv": json.dumps(conflict.win_value, ensure_ascii=False),
+                "ln": lo.node,
+                "lc": lo.counter,
+                "lh": lo.hlc,
+                "lv": json.dumps(conflict.lose_value, ensure_ascii=False),
+                "at": now,
+            },
         )
     for cid in plan.conflicts_resolve:
-        conn.execute(
-            text("UPDATE sync_conflict SET resolved_at = :at WHERE id = :i"), {"at": now, "i": cid}
+        conn.exec_driver_sql(
+            "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i", {"at": now, "i": cid}
         )
     for sha, (mime, blob) in pkg.attachments.items():
-        conn.execute(
-            text(
-                "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
-                "VALUES (:s, :m, :n, :d)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) VALUES (:s, :m, :n, :d)",
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
-    conn.execute(
-        text("UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1"), {"h": plan.max_hlc}
+    conn.exec_driver_sql(
+        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
     )
-    _reindex(conn, plan)
-    sender_vv = pkg.manifest.get("vv", {})
-    for origin, counter in sender_vv.items():
-        if isinstance(counter, int):
-            conn.execute(
-                text(
-                    "INSERT INTO sync_ack (peer, origin, counter) VALUES (:p, :o, :c) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET "
-                    "counter = max(counter, excluded.counter)"
-                ),
-                {"p": pkg.sender, "o": str(origin), "c": counter},
-            )
+    _reindex(conn, plan, first_new_member)
+    _remember_sender(conn, pkg)
+    record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
 
 
-def _reindex(conn: Connection, plan: plan_mod.Plan) -> None:
-    """Search documents of the touched members, a chunk of rows per statement."""
+def _reindex(conn: Connection, plan: plan_mod.Plan, first_new_rowid: int) -> None:
+    """Search documents of the touched members, in as few statements as possible.
+
+    Members this apply inserted are the rows from ``first_new_rowid`` on (the write lock
+    is held, nothing else appends): one range read. Updated ones are read by id, a chunk
+    per statement, and their old documents dropped first.
+    """
     from desktop.services import search_index
 
     inserted = {r["id"] for r in plan.inserts.get("members", [])}
-    touched = list(dict.fromkeys(plan.members_touched))
+    if inserted:
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            "WHERE rowid >= ? AND +deleted = 0",
+            (first_new_rowid,),
+        ).all()
+        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+    touched = [m for m in dict.fromkeys(plan.members_touched) if m not in inserted]
     for i in range(0, len(touched), 500):
         chunk = touched[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
         # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
-        rows = conn.exec_driver_sql(
-            "SELECT id, rowid, name, id_number, phone, card_no, deleted FROM members "
+        found = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no, deleted FROM members "
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        stale = [int(r[1]) for r in rows if r[0] not in inserted]
+        stale = [int(r[0]) for r in found]
         if stale:
             conn.exec_driver_sql(
                 f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in stale)})",
                 tuple(stale),
             )
         search_index.index_rows(
-            conn, [(int(r[1]), r[2], r[3], r[4], r[5]) for r in rows if not r[6]]
+            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
         )

@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 VersionVector = dict[str, int]
 
 
 def self_node(conn: Connection) -> str:
-    return str(conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).scalar_one())
+    return str(conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").scalar_one())
 
 
 def retired_selves(conn: Connection) -> list[str]:
-    rows = conn.execute(
-        text("SELECT node_id FROM sync_node WHERE is_self = 0 AND retired_at IS NOT NULL")
+    rows = conn.exec_driver_sql(
+        "SELECT node_id FROM sync_node WHERE is_self = 0 AND retired_at IS NOT NULL"
     ).all()
     return [str(r[0]) for r in rows]
 
@@ -30,16 +30,16 @@ def version_vector(conn: Connection) -> VersionVector:
     """What this node has: its own counter, retired selves and contiguous received runs."""
     vv: VersionVector = {
         str(r[0]): int(r[1])
-        for r in conn.execute(text("SELECT node_id, contiguous FROM sync_knowledge")).all()
+        for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
     }
     for old in retired_selves(conn):
-        top = conn.execute(
-            text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"),
+        top = conn.exec_driver_sql(
+            "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n",
             {"n": old},
         ).scalar_one()
         vv[old] = max(vv.get(old, 0), int(top))
-    node, counter = conn.execute(
-        text("SELECT node_id, counter FROM sync_clock WHERE id = 1")
+    node, counter = conn.exec_driver_sql(
+        "SELECT node_id, counter FROM sync_clock WHERE id = 1"
     ).one()
     vv[str(node)] = int(counter)
     return {k: v for k, v in vv.items() if v > 0}
@@ -73,11 +73,9 @@ def refresh_knowledge(conn: Connection, origins: Iterable[str]) -> None:
         for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
     }
     for origin in sorted(set(origins)):
-        conn.execute(
-            text(
-                "INSERT INTO sync_knowledge (node_id, contiguous) VALUES (:n, :c) "
-                "ON CONFLICT(node_id) DO UPDATE SET contiguous = excluded.contiguous"
-            ),
+        conn.exec_driver_sql(
+            "INSERT INTO sync_knowledge (node_id, contiguous) VALUES (:n, :c) "
+            "ON CONFLICT(node_id) DO UPDATE SET contiguous = excluded.contiguous",
             {"n": origin, "c": contiguous(conn, origin, stored.get(origin, 0))},
         )
 
@@ -87,10 +85,10 @@ def bump_context(conn: Connection) -> int:
     node = self_node(conn)
     vv = version_vector(conn)
     vv.pop(node, None)
-    conn.execute(text("UPDATE sync_clock SET ctx = ctx + 1 WHERE id = 1"))
-    ctx = int(conn.execute(text("SELECT ctx FROM sync_clock WHERE id = 1")).scalar_one())
-    conn.execute(
-        text("INSERT OR REPLACE INTO sync_context (node_id, ctx, vv) VALUES (:n, :c, :vv)"),
+    conn.exec_driver_sql("UPDATE sync_clock SET ctx = ctx + 1 WHERE id = 1")
+    ctx = int(conn.exec_driver_sql("SELECT ctx FROM sync_clock WHERE id = 1").scalar_one())
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO sync_context (node_id, ctx, vv) VALUES (:n, :c, :vv)",
         {"n": node, "c": ctx, "vv": json.dumps(vv, sort_keys=True)},
     )
     return ctx
@@ -107,8 +105,8 @@ class Contexts:
         key = (node, ctx)
         found = self._cache.get(key)
         if found is None:
-            raw = self._conn.execute(
-                text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
+            raw = self._conn.exec_driver_sql(
+                "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
                 {"n": node, "c": ctx},
             ).scalar_one_or_none()
             found = parse_vv(raw) if raw is not None else {}

@@ -30,7 +30,7 @@ MAX_ENTRY_BYTES = 1 << 30
 MAX_TOTAL_BYTES = 2 << 30
 MAX_MANIFEST_BYTES = 64 << 20
 _ENTRY = re.compile(
-    r"^(manifest\.json|manifest\.sig|segments/[0-9a-f]{32}/[0-9]{1,19}-[0-9]{1,19}\.(zst|sig)"
+    r"^(manifest\.json|manifest\.sig|sender\.cert|segments/[0-9a-f]{32}/[0-9]{1,19}-[0-9]{1,19}\.(zst|sig)"
     r"|attachments/[0-9a-f]{64})$"
 )
 
@@ -64,13 +64,17 @@ class Package:
     sender_sign: bytes
     segments: list[Segment] = field(default_factory=list)
     attachments: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    sender_cert: bytes | None = None  # the sender's office certificate, if it sent one
 
     @property
     def package_id(self) -> str:
         return str(self.manifest["package_id"])
 
 
-SenderCheck = Callable[[str, bytes], None]
+SenderCheck = Callable[[str, bytes, bytes | None], None]
+"""check(sender, sender_sign_public, sender_certificate_or_None); raises to refuse."""
+CERT_ENTRY = "sender.cert"
+MAX_CERT_BYTES = 4096
 KeyLookup = Callable[[str], bytes | None]
 
 
@@ -133,8 +137,16 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
             "请先升级工会桌面通",
         )
     need = {
-        "package_id": str, "sender": str, "schema": str, "recipients": list, "vv": dict,
-        "ranges": dict, "keys": dict, "entries": list, "attachments": dict, "created_hlc": int,
+        "package_id": str,
+        "sender": str,
+        "schema": str,
+        "recipients": list,
+        "vv": dict,
+        "ranges": dict,
+        "keys": dict,
+        "entries": list,
+        "attachments": dict,
+        "created_hlc": int,
     }
     for key, kind in need.items():
         if not isinstance(m.get(key), kind):
@@ -149,8 +161,7 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
             raise _refuse(name, "的清单条目列表格式错误")
     for origin, runs in m["ranges"].items():
         if not isinstance(runs, list) or not all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r)
-            for r in runs
+            isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r) for r in runs
         ):
             raise _refuse(name, f"的清单中节点 {origin[:8]} 的计数范围格式错误")
     if not all(isinstance(v, int) for v in m["vv"].values()):
@@ -159,7 +170,10 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
 
 
 def read_package(
-    data: bytes, name: str, check_sender: SenderCheck, known_key: KeyLookup,
+    data: bytes,
+    name: str,
+    check_sender: SenderCheck,
+    known_key: KeyLookup,
     materialize: bool = True,
 ) -> Package:
     """Verify everything in the decrypted zip ``data`` and return its parsed content.
@@ -179,7 +193,12 @@ def read_package(
     sender = node_id_for(sender_pub)
     if not crypto.verify(sender_pub, signature, raw):
         raise _refuse(name, "的清单签名无效：清单被改动或签名被替换")
-    check_sender(sender, sender_pub)
+    cert: bytes | None = None
+    if CERT_ENTRY in infos:  # self-authenticating; read before trusting the manifest
+        if infos[CERT_ENTRY].file_size > MAX_CERT_BYTES:
+            raise _refuse(name, "的单位证书超过大小上限")
+        cert = _read(zf, infos[CERT_ENTRY], name)
+    check_sender(sender, sender_pub, cert)
     try:
         manifest = _check_manifest(strictjson.loads(raw), name)
     except strictjson.StrictJSONError as exc:
@@ -198,10 +217,14 @@ def read_package(
         if len(blob) != e["size"] or hashlib.sha256(blob).hexdigest() != e["sha256"]:
             raise _refuse(name, f"的条目 {entry_name} 校验失败：内容被改动")
         blobs[entry_name] = blob
-    pkg = Package(name=name, manifest=manifest, sender=sender, sender_sign=sender_pub)
-    covered: set[str] = set()
+    pkg = Package(
+        name=name, manifest=manifest, sender=sender, sender_sign=sender_pub, sender_cert=cert
+    )
+    covered: set[str] = {CERT_ENTRY} if cert is not None else set()
     for origin, runs in sorted(manifest["ranges"].items()):
         key = known_key(origin)
+        if key is None and origin == sender:  # accepted above (e.g. on its certificate)
+            key = sender_pub
         if key is None:
             card = manifest["keys"].get(origin)
             if isinstance(card, dict) and isinstance(card.get("sign"), str):
@@ -225,9 +248,7 @@ def read_package(
                     f"的条目 {seg} 签名无效：节点 {origin[:8]}… 的修改被转发方改动"
                     f"（指纹 {fingerprint(key)}）",
                 )
-            decoded = segments.decode(
-                payload, seg_sig, f"同步包 {name} 的条目 {seg}", materialize
-            )
+            decoded = segments.decode(payload, seg_sig, f"同步包 {name} 的条目 {seg}", materialize)
             if (decoded.origin, decoded.first, decoded.last) != (origin, first, last):
                 raise _refuse(name, f"的条目 {seg} 内容与其名称不符")
             pkg.segments.append(decoded)

@@ -181,7 +181,11 @@ def build(
             cur = current.get(row_id)
             missing: tuple[str, str] | None = None
             if cur is None:
-                target = {col: values[col] for col in info.synced if col in values}
+                # a lone change already lists its fields in one segment shape's order;
+                # merged winners come in any order, so put those in column order
+                target = (
+                    values if single else {col: values[col] for col in info.synced if col in values}
+                )
                 lacking = [col for col in info.required if target.get(col) is None]
                 if lacking:
                     missing = (table, row_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,9 +13,15 @@ from desktop.models.base import synced_tables
 
 
 def _derive_sort_key(values: dict[str, object]) -> object:
+    return _sort_key(str(values.get("name") or ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _sort_key(name: str) -> str:
+    """Names repeat a lot (张伟, 王芳 …): convert each distinct name once per process."""
     from desktop.services.pinyin import sort_key
 
-    return sort_key(str(values.get("name") or ""))
+    return sort_key(name)
 
 
 # Local-only columns derived on this PC from travelling fields: column → (source, function).
@@ -32,7 +40,30 @@ class TableInfo:
     fks: tuple[tuple[str, str], ...]  # (column, parent table)
 
 
+_CACHE: dict[str, dict[str, TableInfo]] = {}
+
+
 def load(conn: Connection) -> dict[str, TableInfo]:
+    """The synced tables as they are in this file, cached by the text of its schema.
+
+    Every import needs this and reading it costs two PRAGMAs per table; one query over
+    ``sqlite_master`` tells whether the schema is one already read (any migration, added
+    column or replaced file changes that text, so a stale entry is never used).
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    ).all()
+    key = hashlib.sha256(repr([tuple(r) for r in rows]).encode("utf-8")).hexdigest()
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _read(conn)
+        if len(_CACHE) > 64:  # tests open many schemas; a running app has one
+            _CACHE.clear()
+        _CACHE[key] = cached
+    return dict(cached)
+
+
+def _read(conn: Connection) -> dict[str, TableInfo]:
     present = {
         str(r[0])
         for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")

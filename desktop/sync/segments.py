@@ -16,7 +16,7 @@ from itertools import accumulate
 from typing import Any, TypeGuard
 
 import zstandard
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
@@ -129,13 +129,11 @@ def encode_from_log(conn: Connection, origin: str, first: int, last: int) -> byt
         raise UnionDeskError(f"本机修改日志 {origin[:8]}… {first}-{last} 不完整，无法导出。")
     # one parse for the whole run instead of one per change
     fields = json.loads("[" + ",".join([r[4] for r in rows]) + "]")
-    items = [
-        (r[0], r[1], r[2], r[3], f) for r, f in zip(rows, fields, strict=True)
-    ]
+    items = [(r[0], r[1], r[2], r[3], f) for r, f in zip(rows, fields, strict=True)]
     contexts: dict[int, VersionVector] = {}
     for ctx in sorted({i[1] for i in items}):
-        raw = conn.execute(
-            text("SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c"),
+        raw = conn.exec_driver_sql(
+            "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
             {"n": origin, "c": ctx},
         ).scalar_one_or_none()
         contexts[ctx] = parse_vv(raw) if raw is not None else {}
@@ -186,8 +184,12 @@ def _unruns(runs: object, total: int, where: str, what: str) -> list[int]:
     out: list[int] = []
     for pair in runs:
         if not (
-            isinstance(pair, list) and len(pair) == 2 and _is_int(pair[0])
-            and _is_int(pair[1]) and pair[1] >= 1 and len(out) + pair[1] <= total
+            isinstance(pair, list)
+            and len(pair) == 2
+            and _is_int(pair[0])
+            and _is_int(pair[1])
+            and pair[1] >= 1
+            and len(out) + pair[1] <= total
         ):
             raise _bad(where, f"{what} 无效")
         out.extend([pair[0]] * pair[1])
@@ -225,14 +227,16 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         if not key.isdigit() or not isinstance(vv, dict):
             raise _bad(where, "上下文无效")
         if not all(
-            isinstance(n, str) and _NODE.match(n) and _is_int(c) and c >= 0
-            for n, c in vv.items()
+            isinstance(n, str) and _NODE.match(n) and _is_int(c) and c >= 0 for n, c in vv.items()
         ):
             raise _bad(where, "版本向量无效")
         ctx_map[int(key)] = {str(n): int(c) for n, c in vv.items()}
     total = last - first + 1
     hlcs, row_ids, raw_shapes, cols = (
-        data.get("hlc"), data.get("rows"), data.get("shapes"), data.get("cols")
+        data.get("hlc"),
+        data.get("rows"),
+        data.get("shapes"),
+        data.get("cols"),
     )
     if not (isinstance(hlcs, list) and isinstance(row_ids, list)):
         raise _bad(where, "缺少 hlc 或 rows")
@@ -241,8 +245,9 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
     ctx_of = _unruns(data.get("ctx"), total, where, "上下文编号")
     if not set(ctx_of) <= ctx_map.keys():
         raise _bad(where, "修改的上下文缺失")
-    if not (isinstance(raw_shapes, list) and isinstance(cols, list)
-            and len(cols) == len(raw_shapes)):
+    if not (
+        isinstance(raw_shapes, list) and isinstance(cols, list) and len(cols) == len(raw_shapes)
+    ):
         raise _bad(where, "字段布局无效")
     shape_of = _unruns(data.get("shape"), total, where, "字段布局编号")
     uses = [0] * len(raw_shapes)
@@ -253,8 +258,11 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
     shapes: list[tuple[str, list[str]]] = []
     for (shape, columns), count in zip(zip(raw_shapes, cols, strict=True), uses, strict=True):
         if not (
-            isinstance(shape, list) and len(shape) == 2 and _is_int(shape[0])
-            and 0 <= shape[0] < len(tables) and isinstance(shape[1], list)
+            isinstance(shape, list)
+            and len(shape) == 2
+            and _is_int(shape[0])
+            and 0 <= shape[0] < len(tables)
+            and isinstance(shape[1], list)
         ):
             raise _bad(where, "字段布局无效")
         names = shape[1]
@@ -264,7 +272,8 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         ):
             raise _bad(where, "字段名无效")
         if not (
-            isinstance(columns, list) and len(columns) == len(names)
+            isinstance(columns, list)
+            and len(columns) == len(names)
             and all(isinstance(c, list) and len(c) == count for c in columns)
         ):
             raise _bad(where, "字段值的条数不符")
@@ -283,7 +292,8 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         return Segment(origin, first, last, payload, signature, [], ctx_map)
     by_shape: list[list[dict[str, Any]]] = [
         [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-        if names else [{} for _ in range(count)]
+        if names
+        else [{} for _ in range(count)]
         for (_tbl, names), columns, count in zip(shapes, cols, uses, strict=True)
     ]
     if len(by_shape) == 1:

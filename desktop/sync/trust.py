@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
@@ -25,6 +25,7 @@ class Peer:
     fingerprint: str
     trusted: bool
     revoked_after: int | None
+    certified_by: str | None = None  # accepted on the certificate of this root office
 
 
 def _now() -> datetime:
@@ -33,15 +34,11 @@ def _now() -> datetime:
 
 def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:
     """(node_id, sign_public, sign_private, box_public, box_private, name) of this PC."""
-    row = conn.execute(
-        text(
-            "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
-            "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
-        )
+    row = conn.exec_driver_sql(
+        "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
+        "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
     ).one()
-    return (
-        str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5])
-    )
+    return (str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5]))
 
 
 def key_card(conn: Connection) -> bytes:
@@ -62,7 +59,7 @@ def key_card(conn: Connection) -> bytes:
     return json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-def _digits(fp: str) -> str:
+def digits(fp: str) -> str:
     return re.sub(r"\D", "", fp)
 
 
@@ -94,20 +91,18 @@ def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
 def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
     node, name, sign_pub, box_pub = read_card(path)
     actual = fingerprint(sign_pub)
-    if _digits(expected_fingerprint) != _digits(actual):
+    if digits(expected_fingerprint) != digits(actual):
         raise UnionDeskError(
             f"指纹不符：密钥卡 {path.name} 的指纹是 {actual}，与您输入的不一致。"
             "请与对方电话核对，未登记。"
         )
-    own = conn.execute(text("SELECT node_id FROM sync_clock WHERE id = 1")).scalar_one()
+    own = conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").scalar_one()
     if node == own:
         raise UnionDeskError("这是本机自己的密钥卡，无需登记。")
-    conn.execute(
-        text(
-            "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
-            "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
-            "trusted = 1, name = excluded.name"
-        ),
+    conn.exec_driver_sql(
+        "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
+        "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
+        "trusted = 1, name = excluded.name, certified_by = NULL",
         {"n": node, "name": name, "sp": sign_pub, "bp": box_pub, "at": _now()},
     )
     return Peer(node, name, actual, True, None)
@@ -115,18 +110,16 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
 
 def remember_origin(conn: Connection, node: str, sign_pub: bytes, box_pub: bytes) -> None:
     """Record the key of an origin seen only through a relay (not trusted as a sender)."""
-    conn.execute(
-        text(
-            "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-            "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)"
-        ),
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+        "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)",
         {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now()},
     )
 
 
 def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
-    rows = conn.execute(
-        text("SELECT node_id FROM sync_peer WHERE node_id LIKE :p"), {"p": node_prefix + "%"}
+    rows = conn.exec_driver_sql(
+        "SELECT node_id FROM sync_peer WHERE node_id LIKE :p", {"p": node_prefix + "%"}
     ).all()
     if len(rows) != 1:
         raise UnionDeskError(
@@ -136,13 +129,13 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
     node = str(rows[0][0])
     if after is None:
         after = int(
-            conn.execute(
-                text("SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n"),
+            conn.exec_driver_sql(
+                "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n",
                 {"n": node},
             ).scalar_one()
         )
-    conn.execute(
-        text("UPDATE sync_peer SET revoked_after = :a WHERE node_id = :n"), {"a": after, "n": node}
+    conn.exec_driver_sql(
+        "UPDATE sync_peer SET revoked_after = :a WHERE node_id = :n", {"a": after, "n": node}
     )
     peer = get_peer(conn, node)
     assert peer is not None
@@ -150,55 +143,84 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
 
 
 def get_peer(conn: Connection, node: str) -> Peer | None:
-    row = conn.execute(
-        text(
-            "SELECT node_id, name, sign_public, trusted, revoked_after FROM sync_peer "
-            "WHERE node_id = :n"
-        ),
+    row = conn.exec_driver_sql(
+        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
+        "FROM sync_peer WHERE node_id = :n",
         {"n": node},
     ).one_or_none()
     if row is None:
         return None
     return Peer(
-        str(row[0]), str(row[1]), fingerprint(bytes(row[2])), bool(row[3]),
+        str(row[0]),
+        str(row[1]),
+        fingerprint(bytes(row[2])),
+        bool(row[3]),
         None if row[4] is None else int(row[4]),
+        None if row[5] is None else str(row[5]),
     )
 
 
 def list_peers(conn: Connection) -> list[Peer]:
-    rows = conn.execute(text("SELECT node_id FROM sync_peer ORDER BY trusted DESC, name")).all()
-    return [p for p in (get_peer(conn, str(r[0])) for r in rows) if p is not None]
+    rows = conn.exec_driver_sql(
+        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
+        "FROM sync_peer ORDER BY trusted DESC, name"
+    ).all()
+    return [
+        Peer(
+            str(r[0]),
+            str(r[1]),
+            fingerprint(bytes(r[2])),
+            bool(r[3]),
+            None if r[4] is None else int(r[4]),
+            None if r[5] is None else str(r[5]),
+        )
+        for r in rows
+    ]
 
 
 def box_key(conn: Connection, node: str) -> bytes | None:
-    value = conn.execute(
-        text("SELECT box_public FROM sync_peer WHERE node_id = :n"), {"n": node}
+    value = conn.exec_driver_sql(
+        "SELECT box_public FROM sync_peer WHERE node_id = :n", {"n": node}
     ).scalar_one_or_none()
     return None if value is None else bytes(value)
 
 
 def sign_key(conn: Connection, node: str) -> bytes | None:
     """Public signing key of a known node: ourselves (current or retired) or a peer."""
-    value = conn.execute(
-        text("SELECT sign_public FROM sync_node WHERE node_id = :n"), {"n": node}
-    ).scalar_one_or_none()
-    if value is None:
-        value = conn.execute(
-            text("SELECT sign_public FROM sync_peer WHERE node_id = :n"), {"n": node}
-        ).scalar_one_or_none()
+    value = conn.exec_driver_sql(
+        "SELECT coalesce((SELECT sign_public FROM sync_node WHERE node_id = ?), "
+        "(SELECT sign_public FROM sync_peer WHERE node_id = ?))",
+        (node, node),
+    ).scalar()
     return None if value is None else bytes(value)
 
 
-def check_sender(conn: Connection, package_name: str, node: str, sign_pub: bytes) -> None:
-    """Refuse a package whose sender is neither this PC nor an enrolled office."""
-    if conn.execute(
-        text("SELECT 1 FROM sync_node WHERE node_id = :n"), {"n": node}
-    ).first() is not None:
+def check_sender(
+    conn: Connection, package_name: str, node: str, sign_pub: bytes, cert: bytes | None = None
+) -> None:
+    """Refuse a package whose sender is neither this PC, an enrolled office, nor an office
+    carrying a certificate (``cert``) from a root office this PC enrolled as such."""
+    from desktop.sync import certs  # certs builds on this module
+
+    if (
+        conn.exec_driver_sql("SELECT 1 FROM sync_node WHERE node_id = :n", {"n": node}).first()
+        is not None
+    ):
         return
     peer = get_peer(conn, node)
-    if peer is None or not peer.trusted:
-        raise UnionDeskError(
-            f"同步包 {package_name} 来自未登记的单位（节点 {node[:8]}…，指纹 "
-            f"{fingerprint(sign_pub)}）。请向对方索取密钥卡，电话核对指纹后用“登记信任单位”"
-            "（sync trust）登记，再导入。未做任何改动。"
-        )
+    if peer is not None and peer.trusted:
+        if peer.certified_by is not None and certs.root_revoked(conn, peer.certified_by):
+            raise UnionDeskError(
+                f"同步包 {package_name} 来自凭上级单位证书登记的单位（节点 {node[:8]}…），"
+                f"但签发证书的单位（节点 {peer.certified_by[:8]}…）已被撤销信任，已拒绝。"
+                "如仍需接收，请直接登记该单位的密钥卡。未做任何改动。"
+            )
+        return
+    if cert is not None:
+        certs.check(conn, cert, node, sign_pub, f"同步包 {package_name}")
+        return
+    raise UnionDeskError(
+        f"同步包 {package_name} 来自未登记的单位（节点 {node[:8]}…，指纹 "
+        f"{fingerprint(sign_pub)}）。请向对方索取密钥卡，电话核对指纹后用“登记信任单位”"
+        "（sync trust）登记，再导入。未做任何改动。"
+    )

@@ -3,6 +3,7 @@ on PC B through the wizard, enrol an unknown sender by fingerprint, resolve a co
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import text
 
 from desktop.db import Database
 from desktop.services import federations, members, unions
+from desktop.services.progress import CancelToken
 from desktop.sync import export, identity, importer
 from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views.context import AppContext
@@ -317,3 +319,125 @@ def test_export_runs_on_the_real_worker_thread(
         qtbot.mouseClick(wizard.export_button, _LEFT)
     assert (tmp_path / "threaded.udsync").is_file()
     assert a.runner.wait()
+
+
+def _export_wizard(qtbot: QtBot, ctx: AppContext, target: Path) -> ExportWizard:
+    wizard = ExportWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.chosen_file = target
+    wizard._update()
+    return wizard
+
+
+def test_nothing_new_exports_a_receipt_and_the_peer_records_it(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    add_people(a)
+    for src, dst, name in ((a, b, "ab"), (b, a, "ba")):  # each has what the other made
+        export.export(src.db, tmp_path / name, [identity_of(dst.db)])
+        importer.import_file(dst.db, tmp_path / name)
+
+    wizard = _export_wizard(qtbot, a, tmp_path / "ack.udsync")
+    qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert wizard.export_result is not None and wizard.export_result.ack_only
+    assert "回执包" in wizard.result_label.text() and "不含任何数据" in wizard.result_label.text()
+    assert export.export(b.db, tmp_path / "x", [identity_of(a.db)]).changes > 0  # B re-sends
+
+    before = member_names(b.db)
+    page_b = open_page(qtbot, b)
+    imp = import_through_wizard(qtbot, page_b, tmp_path / "ack.udsync", monkeypatch)
+    assert imp.stack.currentIndex() == CHECK, boxes.shown
+    assert "这是回执包" in imp.check_page.warnings.text()
+    qtbot.mouseClick(imp.import_button, _LEFT)
+    assert "回执" in boxes.shown[-1][2] and "不改动任何数据" in boxes.shown[-1][2]
+    assert imp.stack.currentIndex() == RESULT
+    assert "已记录对方的回执" in imp.result_page.label.text()
+    assert member_names(b.db) == before
+    page_b.refresh()
+    model = page_b.receipt_model
+    assert "回执" in model.data(model.index(0, 4))  # the history says what it was
+    again = export.export(b.db, tmp_path / "again.udsync", [identity_of(a.db)])
+    assert again.ack_only  # B no longer re-sends what A acknowledged
+
+
+class _CancelAtStep(SyncTaskRunner):
+    """Inline runner whose progress callback presses 取消 when ``step`` is reported."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+        self.reported: list[tuple[int, int, str]] = []
+
+    def run(self, work: Any, *, title: str, parent: Any, on_done: Any, on_error: Any,
+            cancellable: bool = True) -> CancelToken:  # fmt: skip
+        token = CancelToken()
+
+        def progress(done: int, total: int, text: str) -> None:
+            self.reported.append((done, total, text))
+            if done == self.step:
+                token.cancel()
+
+        try:
+            result = work(progress, token)
+        except BaseException as exc:  # noqa: BLE001
+            on_error(exc)
+        else:
+            on_done(result)
+        return token
+
+
+@pytest.mark.parametrize("step", [1, 5])
+def test_cancelled_export_leaves_no_file_and_no_history(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], tmp_path: Path, boxes: Boxes, step: int
+) -> None:
+    a, _b = two
+    add_people(a)
+    runner = _CancelAtStep(step)
+    a.runner = runner
+    target = tmp_path / "usb" / "p.udsync"
+    wizard = _export_wizard(qtbot, a, target)
+    with qtbot.assertNotEmitted(wizard.exported):
+        qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert [d for d, _t, _x in runner.reported][: step + 1] == list(range(step + 1))
+    assert not target.exists() and not list(tmp_path.rglob("*.tmp"))
+    with a.db.connect(write=False) as conn:
+        assert conn.execute(text("SELECT count(*) FROM sync_receipt")).scalar_one() == 0
+    assert wizard.stack.currentIndex() == 0 and wizard.export_button.isEnabled()
+    assert not boxes.shown  # a cancel is not an error
+
+
+def test_export_cancel_from_the_progress_dialog_on_the_worker_thread(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], tmp_path: Path, monkeypatch: Any
+) -> None:
+    a, _b = two
+    add_people(a)
+    a.runner = TaskRunner()
+    tokens: list[CancelToken] = []
+    real_run = a.runner.run
+    monkeypatch.setattr(a.runner, "run", lambda *args, **kw: tokens.append(real_run(*args, **kw)))
+    started, release = threading.Event(), threading.Event()
+    real_seal = export.seal_own
+
+    def slow_seal(conn: Any) -> int:
+        started.set()
+        release.wait(10)
+        return real_seal(conn)
+
+    monkeypatch.setattr(export, "seal_own", slow_seal)
+    wizard = _export_wizard(qtbot, a, tmp_path / "threaded.udsync")
+    messages_seen: list[str] = []
+    a.status_message.connect(messages_seen.append)
+    qtbot.mouseClick(wizard.export_button, _LEFT)
+    assert started.wait(10)
+    tokens[0].cancel()  # what the progress dialog's 取消 button does
+    release.set()
+    assert a.runner.wait()
+    qtbot.waitUntil(lambda: wizard.export_button.isEnabled(), timeout=10000)
+    assert not (tmp_path / "threaded.udsync").exists()
+    assert not list(tmp_path.glob("*.tmp")) and wizard.export_result is None
+    assert any("已取消导出" in m for m in messages_seen)

@@ -202,9 +202,8 @@ class ExportWizard(QDialog):
         db = self.ctx.db
 
         def work(progress: Any, cancel: Any) -> ExportResult:
-            progress(0, 0, "正在打包、签名并加密…")
-            cancel.check()
-            return export.export(db, target, nodes, full)
+            # progress per step; cancel honoured until the verified file takes its name
+            return export.export(db, target, nodes, full, progress, cancel)
 
         self.export_button.setEnabled(False)
         self.ctx.runner.run(
@@ -218,6 +217,7 @@ class ExportWizard(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._update()
         if isinstance(exc, Cancelled):
+            self.ctx.status_message.emit("已取消导出同步包：没有写入文件，也没有记录")
             return
         text = exc.message if isinstance(exc, UnionDeskError) else f"意外错误：{exc!r}"
         messages.error(self, "导出失败", text)
@@ -225,10 +225,17 @@ class ExportWizard(QDialog):
     def _done(self, result: ExportResult) -> None:
         self.export_result = result
         kind = "全量" if self.full.isChecked() else "增量"
+        if result.ack_only:
+            content = (
+                "回执包：对方已有本机的全部修改，本包只告诉对方本机已收到哪些修改，"
+                "不含任何数据。对方导入后就不会再重复发送这些修改"
+            )
+        else:
+            content = f"{kind}，{result.changes} 条修改，{result.attachments} 个附件"
         self.result_label.setText(
             f"✔ 同步包已导出并回读校验通过。\n\n文件：{result.path}\n"
-            f"内容：{kind}，{result.changes} 条修改，{result.attachments} 个附件，"
-            f"{result.size / 1024:.1f} KB\n收件单位：{len(result.recipients)} 个\n\n"
+            f"内容：{content}，{result.size / 1024:.1f} KB\n"
+            f"收件单位：{len(result.recipients)} 个\n\n"
             "请把U盘交给对方单位，在对方电脑的“数据同步”页面点“导入同步包”。"
         )
         self.stack.setCurrentIndex(RESULT)

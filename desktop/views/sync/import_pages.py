@@ -106,7 +106,14 @@ class CheckPage(QWidget):
             if n and key in labels.ATTENTION:
                 item.setForeground(QBrush(ATTENTION_COLOUR))
             self.counts.addItem(item)
-        self.warnings.setText("\n".join(f"注意：{w}" for w in preview.warnings))
+        notes = [f"注意：{w}" for w in preview.warnings]
+        if preview.ack_only:
+            notes.insert(
+                0,
+                "这是回执包：只说明对方已收到哪些修改，不含任何数据修改。"
+                "导入后只记录回执，以后不再向对方重复发送这些修改。",
+            )
+        self.warnings.setText("\n".join(notes))
 
     def count_texts(self) -> dict[str, str]:
         return {

@@ -132,12 +132,14 @@ class ImportWizard(StepDialog):
         if preview is None or path is None or preview.nothing_new:
             return
         summary = labels.receipt_summary("in", {"counts": preview.counts})
-        if not messages.confirm(
-            self,
-            "确认导入",
-            f"将导入 {preview.counts.get('changes', 0)} 条修改（{summary}）。\n\n"
-            "导入前会自动备份数据库。确定导入吗？",
-        ):
+        if preview.ack_only:
+            question = "这是回执包，只记录对方已收到哪些修改，不改动任何数据。确定记录吗？"
+        else:
+            question = (
+                f"将导入 {preview.counts.get('changes', 0)} 条修改（{summary}）。\n\n"
+                "导入前会自动备份数据库。确定导入吗？"
+            )
+        if not messages.confirm(self, "确认导入", question):
             return
         db = self.ctx.db
 
@@ -167,6 +169,15 @@ class ImportWizard(StepDialog):
             if result.counts.get("conflicts")
             else ""
         )
+        if result.ack_only:
+            self.result_page.label.setText(
+                "✔ 已记录对方的回执。\n\n这个包只说明对方已收到哪些修改，数据未做任何改动；"
+                "以后导出给对方时不再重复发送这些修改。"
+            )
+            self.show_page(RESULT)
+            self.ctx.changed("sync")
+            self.imported.emit(result)
+            return
         self.result_page.label.setText(
             "✔ 导入完成。\n\n"
             + "\n".join(lines + extra)

@@ -27,10 +27,10 @@ class _Stop(Exception):
 
 
 def unknown_sender(db: Database, path: Path) -> UnknownSender | None:
-    seen: list[tuple[str, bytes]] = []
+    seen: list[tuple[str, bytes, bytes | None]] = []
 
-    def capture(sender: str, sign_public: bytes) -> None:
-        seen.append((sender, sign_public))
+    def capture(sender: str, sign_public: bytes, cert: bytes | None) -> None:
+        seen.append((sender, sign_public, cert))
         raise _Stop
 
     try:
@@ -45,9 +45,9 @@ def unknown_sender(db: Database, path: Path) -> UnknownSender | None:
                 pass
             if not seen:
                 return None
-            sender, sign_public = seen[0]
+            sender, sign_public, cert = seen[0]
             try:
-                trust.check_sender(conn, path.name, sender, sign_public)
+                trust.check_sender(conn, path.name, sender, sign_public, cert)
             except UnionDeskError:
                 return UnknownSender(sender, fingerprint(sign_public))
     except (OSError, UnionDeskError):

@@ -36,10 +36,13 @@ def enrol(db: Database, other: Database, folder: Path) -> None:
 
 
 def mesh(dbs: list[Database], folder: Path) -> None:
+    """Every PC enrols every other one's key card (each card written once)."""
+    cards = [card_path(db, folder) for db in dbs]
     for a in dbs:
-        for b in dbs:
+        for b, (path, fp) in zip(dbs, cards, strict=True):
             if a is not b:
-                enrol(a, b, folder)
+                with a.connect() as conn:
+                    trust.enrol(conn, path, fp)
 
 
 def add_federation(db: Database) -> str:
@@ -56,9 +59,7 @@ def add_union(db: Database, federation_id: str, name: str = "甲工会") -> str:
     uid = new_id()
     with db.connect() as conn:
         conn.execute(
-            text(
-                "INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:i, :f, :n, '')"
-            ),
+            text("INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:i, :f, :n, '')"),
             {"i": uid, "f": federation_id, "n": name},
         )
     return uid
@@ -96,7 +97,8 @@ def state_hash(db: Database) -> str:
     with db.connect(write=False) as conn:
         for table, local in sorted(synced_tables().items()):
             cols = [
-                str(r[1]) for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+                str(r[1])
+                for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
                 if str(r[1]) not in local
             ]
             sel = ", ".join(f'"{c}"' for c in sorted(cols))
@@ -165,9 +167,15 @@ def craft(
             boxes[rn] = rbox
     manifest: dict[str, Any] = {
         "format": [package_format.FORMAT_MAJOR, package_format.FORMAT_MINOR],
-        "schema": head_revision(), "package_id": new_id(),
-        "created_hlc": 0, "sender": node, "recipients": sorted(boxes), "vv": vv,
-        "ranges": ranges, "keys": keys, "attachments": {},
+        "schema": head_revision(),
+        "package_id": new_id(),
+        "created_hlc": 0,
+        "sender": node,
+        "recipients": sorted(boxes),
+        "vv": vv,
+        "ranges": ranges,
+        "keys": keys,
+        "attachments": {},
     }
     if entries_fn:
         entries_fn(entries)

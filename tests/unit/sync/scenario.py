@@ -111,10 +111,13 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int) -> Out
 
 def _log(db: Database) -> list[tuple[Any, ...]]:
     with db.connect(write=False) as conn:
-        return [tuple(r) for r in conn.exec_driver_sql(
-            "SELECT node_id, counter, hlc, ctx, tbl, row_id, fields FROM sync_change "
-            "ORDER BY node_id, counter"
-        ).all()]
+        return [
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                "SELECT node_id, counter, hlc, ctx, tbl, row_id, fields FROM sync_change "
+                "ORDER BY node_id, counter"
+            ).all()
+        ]
 
 
 def check(dbs: list[Database]) -> Outcome:

@@ -20,8 +20,9 @@ from tests.unit.sync import scenario
     nodes=st.integers(3, 8),
     steps=st.integers(5, 25),
 )
-def test_random_exchanges_converge(db_template: Path, tmp_path: Path, seed: int, nodes: int,
-                                   steps: int) -> None:
+def test_random_exchanges_converge(
+    db_template: Path, tmp_path: Path, seed: int, nodes: int, steps: int
+) -> None:
     outcome = scenario.run(seed, db_template, nodes, steps, tmp_path)
     assert outcome.ok, outcome.detail
 

@@ -128,9 +128,7 @@ def test_gap_then_fill_equals_in_order(pcs, tmp_path) -> None:
     set_field(a, "members", mid, "phone", "13700000000")
     first_last = [1, 2]
     late = tmp_path / "late.udsync"
-    late.write_bytes(
-        craft(a, [b, c], keep=lambda o, f, last: [f, last] != first_last)
-    )
+    late.write_bytes(craft(a, [b, c], keep=lambda o, f, last: [f, last] != first_last))
     full = tmp_path / "full.udsync"
     full.write_bytes(craft(a, [b, c]))
     res = importer.import_file(b, late)  # 3.. before 1..2: pending member
@@ -223,3 +221,28 @@ def test_export_refuses_unknown_recipient(pcs, tmp_path) -> None:
     with pytest.raises(UnionDeskError, match="收件单位"):
         ex.export(a, tmp_path / "x.udsync", to=["ffff"])
     assert not (tmp_path / "x.udsync").exists()
+
+
+def _found(db, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from desktop.services import member_queries
+
+    with db.connect(write=False) as conn:
+        return sorted(r.name for r in member_queries.find(conn, query))
+
+
+def test_search_index_follows_received_inserts_edits_and_deletes(pcs, tmp_path) -> None:
+    a, b, _c = pcs
+    uid = add_union(a, add_federation(a))
+    kept = add_member(a, uid, "王芳", "Y1")
+    moved = add_member(a, uid, "张三", "Y2")
+    send(a, b, tmp_path / "1.udsync")
+    assert _found(b, "王芳") == ["王芳"] and _found(b, "张三") == ["张三"]
+    set_field(a, "members", moved, "name", "李四")
+    set_field(a, "members", kept, "deleted", 1)
+    add_member(a, uid, "赵六", "Y3")
+    send(a, b, tmp_path / "2.udsync")
+    assert _found(b, "张三") == [] and _found(b, "李四") == ["李四"]
+    assert _found(b, "王芳") == [] and _found(b, "赵六") == ["赵六"]
+    with b.connect(write=False) as conn:
+        docs = conn.exec_driver_sql("SELECT count(*) FROM member_search").scalar_one()
+    assert docs == 2  # one document per live member, none left behind

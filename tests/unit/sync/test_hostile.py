@@ -49,8 +49,11 @@ def _flip(data: bytes, at: int) -> bytes:
     return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
 
 
-def _zip(items: list[tuple[str, bytes]], attr: dict[str, int] | None = None,
-         deflate: set[str] | None = None) -> bytes:
+def _zip(
+    items: list[tuple[str, bytes]],
+    attr: dict[str, int] | None = None,
+    deflate: set[str] | None = None,
+) -> bytes:
     buf = io.BytesIO()
     with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as zf:
         warnings.simplefilter("ignore")
@@ -71,23 +74,30 @@ def _entry_flip(prefix: str) -> Callable[[Env], bytes]:
             items = [("manifest.json", raw), ("manifest.sig", sig), *sorted(entries.items())]
             items = [(n, _flip(d, len(d) // 2) if n.startswith(prefix) else d) for n, d in items]
             return _zip(items)
+
         return env.good(zip_fn=zf)
+
     return make
 
 
-def _extra_zip(items_fn: Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]],
-               **kw: Any) -> Callable[[Env], bytes]:
+def _extra_zip(
+    items_fn: Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]], **kw: Any
+) -> Callable[[Env], bytes]:
     def make(env: Env) -> bytes:
         def zf(raw: bytes, sig: bytes, entries: dict[str, bytes]) -> bytes:
             items = [("manifest.json", raw), ("manifest.sig", sig), *sorted(entries.items())]
             return _zip(items_fn(items), **kw)
+
         return env.good(zip_fn=zf)
+
     return make
 
 
-def _seg_rewrite(fn: Callable[[dict[str, Any]], Any], raw_bytes: bool = False,
-                 signer: str = "a") -> Callable[[Env], bytes]:
+def _seg_rewrite(
+    fn: Callable[[dict[str, Any]], Any], raw_bytes: bool = False, signer: str = "a"
+) -> Callable[[Env], bytes]:
     """Rewrite A's segment payload and re-sign it with ``signer``'s key."""
+
     def make(env: Env) -> bytes:
         def entries_fn(entries: dict[str, bytes]) -> None:
             for name in [n for n in entries if n.endswith(".zst")]:
@@ -97,7 +107,9 @@ def _seg_rewrite(fn: Callable[[dict[str, Any]], Any], raw_bytes: bool = False,
                 payload = zstandard.ZstdCompressor().compress(data)
                 entries[name] = payload
                 entries[name[:-4] + ".sig"] = origin_sign(getattr(env, signer), payload)
+
         return env.good(entries_fn=entries_fn)
+
     return make
 
 
@@ -106,10 +118,23 @@ def _manifest(fn: Callable[[dict[str, Any]], None]) -> Callable[[Env], bytes]:
 
 
 def _unsigned_manifest_edit(env: Env) -> bytes:
-    return env.good(raw_fn=None, sig_fn=lambda sig, raw: sig, zip_fn=lambda raw, sig, e: _zip(
-        [("manifest.json", raw.replace(f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR}]'.encode(),
-                                       f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR + 1}]'.encode())),
-         ("manifest.sig", sig), *sorted(e.items())]))
+    return env.good(
+        raw_fn=None,
+        sig_fn=lambda sig, raw: sig,
+        zip_fn=lambda raw, sig, e: _zip(
+            [
+                (
+                    "manifest.json",
+                    raw.replace(
+                        f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR}]'.encode(),
+                        f'"format": [{FORMAT_MAJOR}, {FORMAT_MINOR + 1}]'.encode(),
+                    ),
+                ),
+                ("manifest.sig", sig),
+                *sorted(e.items()),
+            ]
+        ),
+    )
 
 
 def _bomb(env: Env) -> bytes:
@@ -118,6 +143,7 @@ def _bomb(env: Env) -> bytes:
             payload = zstandard.ZstdCompressor(level=1).compress(b" " * (600 << 20))
             entries[name] = payload
             entries[name[:-4] + ".sig"] = origin_sign(env.a, payload)
+
     return env.good(entries_fn=entries_fn)
 
 
@@ -126,17 +152,20 @@ def _far_future(env: Env) -> bytes:
         future = hlc_mod.pack(hlc_mod.millis(hlc_mod.now_hlc()) + 400 * 86_400_000)
         body["hlc"][0] += future - sum(body["hlc"])  # every clock ~400 days ahead
         return body
+
     return _seg_rewrite(fn)(env)
 
 
 def _relay_altered(env: Env) -> bytes:
     # C (trusted by B) relays A's segment but changes a value; it cannot re-sign as A.
     importer.import_file(env.c, _to_file(env, craft(env.a, [env.c]), "toc"))
+
     def entries_fn(entries: dict[str, bytes]) -> None:
         for name in [n for n in entries if n.endswith(".zst") and node_of(env.a) in n]:
             body = json.loads(zstandard.ZstdDecompressor().decompress(entries[name]))
             body["cols"][-1][0][-1] = "篡改"
             entries[name] = zstandard.ZstdCompressor().compress(json.dumps(body).encode())
+
     return craft(env.c, [env.b], entries_fn=entries_fn)
 
 
@@ -198,8 +227,14 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "flip-manifest-sig": _entry_flip("manifest.sig"),
     "flip-segment": _entry_flip("segments/"),
     "flip-segment-sig": lambda env: env.good(
-        zip_fn=lambda raw, sig, e: _zip([("manifest.json", raw), ("manifest.sig", sig),
-            *[(n, _flip(d, 3) if n.endswith(".sig") else d) for n, d in sorted(e.items())]])),
+        zip_fn=lambda raw, sig, e: _zip(
+            [
+                ("manifest.json", raw),
+                ("manifest.sig", sig),
+                *[(n, _flip(d, 3) if n.endswith(".sig") else d) for n, d in sorted(e.items())],
+            ]
+        )
+    ),
     "flip-attachment": _entry_flip("attachments/"),
     "flip-envelope-magic": lambda env: _flip(env.good(), 0),
     "flip-envelope-header": lambda env: _flip(env.good(), 30),
@@ -213,15 +248,16 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "sig-short": lambda env: env.good(sig_fn=lambda sig, raw: sig[:50]),
     "manifest-edited-after-signing": _unsigned_manifest_edit,
     "manifest-entry-hash-wrong": _manifest(
-        lambda m: m["entries"][0].__setitem__("sha256", "0" * 64)),
+        lambda m: m["entries"][0].__setitem__("sha256", "0" * 64)
+    ),
     "manifest-entry-size-wrong": _manifest(lambda m: m["entries"][0].__setitem__("size", 1)),
     "unlisted-entry": _extra_zip(lambda items: [*items, ("attachments/" + "a" * 64, b"x")]),
     "unknown-entry-name": _extra_zip(lambda items: [*items, ("readme.txt", b"hi")]),
     "missing-entry": _extra_zip(lambda items: [i for i in items if not i[0].endswith(".zst")]),
     "missing-segment-sig": _extra_zip(
-        lambda items: [i for i in items if not i[0].endswith(".sig") or i[0] == "manifest.sig"]),
-    "duplicate-json-keys": lambda env: env.good(
-        raw_fn=lambda raw: raw[:-1] + b', "sender": "x"}'),
+        lambda items: [i for i in items if not i[0].endswith(".sig") or i[0] == "manifest.sig"]
+    ),
+    "duplicate-json-keys": lambda env: env.good(raw_fn=lambda raw: raw[:-1] + b', "sender": "x"}'),
     "invalid-utf8": lambda env: env.good(raw_fn=lambda raw: raw[:-1] + b', "x": "\xff\xfe"}'),
     "manifest-not-object": lambda env: env.good(raw_fn=lambda raw: b"[" + raw + b"]"),
     "manifest-missing-field": _manifest(lambda m: m.pop("vv")),
@@ -230,8 +266,10 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "zip-slip-absolute": _extra_zip(lambda items: [*items, ("/tmp/evil.txt", b"x")]),
     "zip-slip-nested": _extra_zip(lambda items: [*items, ("segments/../../evil", b"x")]),
     "zip-slip-drive": _extra_zip(lambda items: [*items, ("C:\\evil.txt", b"x")]),
-    "zip-symlink": _extra_zip(lambda items: [*items, ("attachments/" + "b" * 64, b"/etc/passwd")],
-                              attr={"attachments/" + "b" * 64: stat.S_IFLNK | 0o777}),
+    "zip-symlink": _extra_zip(
+        lambda items: [*items, ("attachments/" + "b" * 64, b"/etc/passwd")],
+        attr={"attachments/" + "b" * 64: stat.S_IFLNK | 0o777},
+    ),
     "zip-deflated-entry": _extra_zip(lambda items: items, deflate={"manifest.json"}),
     "zip-duplicate-entry": _extra_zip(lambda items: [*items, items[0]]),
     "zip-bomb-segment": _bomb,
@@ -251,15 +289,20 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "clock-far-future": _far_future,
     "segment-range-mismatch": _seg_rewrite(lambda b: {**b, "first": b["first"] + 1}),
     "segment-bad-table-name": _seg_rewrite(
-        lambda b: {**b, "tables": ['members"; DROP TABLE members; --' for _ in b["tables"]]}),
+        lambda b: {**b, "tables": ['members"; DROP TABLE members; --' for _ in b["tables"]]}
+    ),
     "segment-bad-field-name": _seg_rewrite(
-        lambda b: {**b, "shapes": [[t, ['name" = 1; --', *f[1:]]] for t, f in b["shapes"]]}),
+        lambda b: {**b, "shapes": [[t, ['name" = 1; --', *f[1:]]] for t, f in b["shapes"]]}
+    ),
     "segment-counter-gap": _seg_rewrite(
-        lambda b: {**b, "rows": b["rows"][:-1], "hlc": b["hlc"][:-1]}),
+        lambda b: {**b, "rows": b["rows"][:-1], "hlc": b["hlc"][:-1]}
+    ),
     "segment-duplicate-keys": _seg_rewrite(
-        lambda b: json.dumps(b).encode()[:-1] + b', "origin": "x"}', raw_bytes=True),
+        lambda b: json.dumps(b).encode()[:-1] + b', "origin": "x"}', raw_bytes=True
+    ),
     "segment-invalid-utf8": _seg_rewrite(
-        lambda b: json.dumps(b).encode()[:-1] + b', "x": "\xff"}', raw_bytes=True),
+        lambda b: json.dumps(b).encode()[:-1] + b', "x": "\xff"}', raw_bytes=True
+    ),
     "segment-signed-by-sender-not-origin": _seg_rewrite(lambda b: b, signer="c"),
 }
 
@@ -314,7 +357,9 @@ def test_hostile_package_refused(env: Env, case: str, tmp_path: Path) -> None:
     assert "未做任何改动" in info.value.message or "已拒绝" in info.value.message
     assert file_hash(env.b) == before
     assert _tree(data_dir) - {"uniondesk.db-wal", "uniondesk.db-shm"} == tree_before - {
-        "uniondesk.db-wal", "uniondesk.db-shm"}
+        "uniondesk.db-wal",
+        "uniondesk.db-shm",
+    }
     assert _tree(path.parent) == incoming_before
 
 
