@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.db import Database
-from desktop.sync import history, trust
+from desktop.sync import certs, history, trust
 from desktop.sync.trust import Peer
 from desktop.views.sync import labels
 
@@ -29,11 +29,18 @@ RECEIPT_HEADERS = ("时间", "收/发", "对方单位", "文件", "内容")
 PeerRole = Qt.ItemDataRole.UserRole + 1
 
 
-def peer_status(p: Peer) -> str:
+def peer_status(
+    p: Peer, roots: frozenset[str] = frozenset(), names: dict[str, str] | None = None
+) -> str:
     if not p.trusted:
         return "未登记（经转发得知）"
     if p.revoked_after is not None:
         return f"已撤销：只接受计数 ≤ {p.revoked_after} 的修改"
+    if p.node_id in roots:
+        return "信任（上级根密钥，可为下级单位签发证书）"
+    if p.certified_by:
+        root = (names or {}).get(p.certified_by) or p.certified_by[:8]
+        return f"信任（由「{root}」的单位证书认证）"
     return "信任"
 
 
@@ -88,8 +95,18 @@ class PeerTableModel(_Table):
     def load(self) -> list[tuple[Any, tuple[str, ...]]]:
         with self._db.connect(write=False) as conn:
             peers = trust.list_peers(conn)
+            roots = frozenset(certs.root_nodes(conn))
+        names = {p.node_id: p.name for p in peers}
         return [
-            (p, (p.name or "（未命名单位）", p.fingerprint, peer_status(p), p.node_id))
+            (
+                p,
+                (
+                    p.name or "（未命名单位）",
+                    p.fingerprint,
+                    peer_status(p, roots, names),
+                    p.node_id,
+                ),
+            )
             for p in peers
         ]
 

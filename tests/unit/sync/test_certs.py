@@ -169,3 +169,24 @@ def test_cli_certify_install_and_trust_root(db_factory, tmp_path, capsys) -> Non
             text("SELECT certified_by FROM sync_peer WHERE node_id = :n"), {"n": node_of(park)}
         ).scalar_one()
     assert by == node_of(root)
+
+
+def test_peer_list_says_which_office_is_root_and_which_is_certified(offices, tmp_path) -> None:
+    pytest.importorskip("pytestqt")
+    from desktop.views.qtmodels.sync_tables import PeerTableModel
+
+    root, district, park, _other = offices
+    certify(root, park, tmp_path)
+    add_member(park, add_union(park, add_federation(park)))
+    pkg = tmp_path / "park.udsync"
+    ex.export(park, pkg, to=[node_of(district)])
+    importer.import_file(district, pkg)
+    model = PeerTableModel(district)
+    model.refresh()
+    status = {
+        model.item_at(r).node_id: model.data(model.index(r, 2)) for r in range(model.rowCount())
+    }
+    assert status[node_of(root)].startswith("信任（上级根密钥")
+    assert (
+        status[node_of(park)].startswith("信任（由「") and "单位证书认证" in status[node_of(park)]
+    )
