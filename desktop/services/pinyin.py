@@ -2,7 +2,10 @@
 
 pypinyin reads 单 as dan, 曾 as ceng, 解 as jie; as surnames they are shan, zeng, xie.
 Readings are cached per surname and per given name, because a registry of a million
-people draws on a few thousand distinct given names and pypinyin is slow per call.
+people draws on a few thousand distinct given names and pypinyin is slow per call (its
+phrase segmentation costs ~0.1 ms). A given name whose characters each have one reading
+only cannot be read differently as a phrase, so it is put together from cached
+per-character readings; pypinyin reads the whole name only when a character has several.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
 
 # Compound surnames first: they are matched before single-character ones.
 COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
@@ -117,6 +121,27 @@ def _plain(text: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=None)
+def _only_reading(char: str) -> str | None:
+    """The reading of a character with exactly one (None: several, or not in the dictionary)."""
+    readings = PINYIN_DICT.get(ord(char))
+    if readings is None or "," in readings:
+        return None
+    plain = _plain(char)
+    return plain[0] if len(plain) == 1 else None
+
+
+def _given(text: str) -> tuple[str, ...]:
+    """Pinyin of a given name (or any text): per character when no character is ambiguous."""
+    parts = []
+    for char in text:
+        reading = _only_reading(char)
+        if reading is None:
+            return _plain(text)
+        parts.append(reading)
+    return tuple(parts)
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
@@ -129,7 +154,7 @@ def name_pinyin(name: str) -> NamePinyin:
         head, rest = (SURNAME_READINGS[name[0]],), name[1:]
     else:
         head, rest = _plain(name[0]), name[1:]
-    return NamePinyin(head + (_plain(rest) if rest else ()))
+    return NamePinyin(head + (_given(rest) if rest else ()))
 
 
 def text_pinyin(text: str) -> NamePinyin:
