@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Date, text
@@ -247,9 +248,8 @@ _ROW_DEFAULTS: dict[str, Any] = {
     "is_migrant_worker": False,
     "membership_status": "active",
 }
-_DATE_COLUMNS = tuple(
-    i for i, c in enumerate(Member.__table__.columns) if isinstance(c.type, Date)
-)
+_DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
+_in_column_order = itemgetter(*_INSERT_COLUMNS)
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -275,19 +275,14 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     for rowid, row in enumerate(rows, start + 1):
         member_id = row.get("id") or new_id()
         ids.append(member_id)
-        values = {
-            **_ROW_DEFAULTS,
-            **row,
-            "id": member_id,
-            "deleted": False,
-            "sort_key": sort_key(row["name"]),
-        }
-        ordered = [values[c] for c in _INSERT_COLUMNS]
-        for i in _DATE_COLUMNS:
-            if ordered[i] is not None:
-                ordered[i] = ordered[i].isoformat()
-        params.append((rowid, *ordered))
-        docs.append((rowid, values["name"], values["id_number"], values["phone"], values["card_no"]))
+        name = row["name"]
+        values = {**_ROW_DEFAULTS, **row, "id": member_id, "deleted": False}
+        values["sort_key"] = sort_key(name)
+        for column in _DATE_NAMES:
+            if values[column] is not None:
+                values[column] = values[column].isoformat()
+        params.append((rowid, *_in_column_order(values)))
+        docs.append((rowid, name, values["id_number"], values["phone"], values["card_no"]))
     with capture.bulk_insert(conn, "members"):
         conn.exec_driver_sql(_INSERT_SQL, params)
     search_index.index_rows(conn, docs)

@@ -11,7 +11,7 @@ per-character readings; pypinyin reads the whole name only when a character has 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
@@ -121,7 +121,7 @@ def _plain(text: str) -> tuple[str, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _only_reading(char: str) -> str | None:
     """The reading of a character with exactly one (None: several, or not in the dictionary)."""
     readings = PINYIN_DICT.get(ord(char))

@@ -45,16 +45,12 @@ Document = tuple[int, str, str, str, str, str, str]
 def _substrings(chars: str) -> list[str]:
     """Every substring of ``chars``, each once (a query of any length is one exact term)."""
     n = len(chars)
-    return list(dict.fromkeys(chars[i:j] for i in range(n) for j in range(i + 1, n + 1)))
+    return list(dict.fromkeys([chars[i:j] for i in range(n) for j in range(i + 1, n + 1)]))
 
 
-def _leading_parts(tokens: Iterable[str]) -> list[str]:
-    """Every non-empty beginning of every token, each once."""
-    out: dict[str, None] = {}
-    for token in tokens:
-        for end in range(1, len(token) + 1):
-            out[token[:end]] = None
-    return list(out)
+def _clean(token: str) -> str:
+    token = token.lower()
+    return token if token.isascii() and token.isalnum() else _NOT_ALNUM.sub("", token)
 
 
 @lru_cache(maxsize=262_144)
@@ -65,12 +61,10 @@ def name_terms(name: str) -> tuple[str, str]:
     from desktop.services.pinyin import name_pinyin
 
     py = name_pinyin(name)
-    tokens = (*py.syllables, py.full, py.initials) if py.syllables else ()
-    cleaned = (_NOT_ALNUM.sub("", t.lower()) for t in tokens)
-    return (
-        " ".join(_substrings("".join(_CJK.findall(name)))),
-        " ".join(_leading_parts(t for t in cleaned if t)),
-    )
+    tokens = [_clean(t) for t in (*py.syllables, py.full, py.initials)] if py.syllables else []
+    # Every non-empty beginning of every token, each once.
+    parts = [t[:end] for t in tokens for end in range(1, len(t) + 1)]
+    return " ".join(_substrings("".join(_CJK.findall(name)))), " ".join(dict.fromkeys(parts))
 
 
 def document(

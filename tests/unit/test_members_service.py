@@ -187,9 +187,13 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
     with db.connect() as conn:
         ids = members.insert_rows(conn, rows)
     with db.connect(write=False) as conn:
-        captured = conn.execute(
-            text("SELECT row_id FROM sync_change WHERE tbl = 'members' ORDER BY counter")
-        ).scalars().all()
+        captured = (
+            conn.execute(
+                text("SELECT row_id FROM sync_change WHERE tbl = 'members' ORDER BY counter")
+            )
+            .scalars()
+            .all()
+        )
         indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
     assert captured == ids and indexed == 250
     assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
@@ -234,18 +238,14 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
             )
         }
         fields = dict(
-            conn.execute(
-                text("SELECT row_id, fields FROM sync_change WHERE tbl = 'members'")
-            ).all()
+            conn.execute(text("SELECT row_id, fields FROM sync_change WHERE tbl = 'members'")).all()
         )
     assert stored[bulk_id] == stored["core-row"]
     assert fields[bulk_id] == fields["core-row"]
     assert "1949-12-31" in fields[bulk_id] and '"is_migrant_worker":1' in fields[bulk_id]
 
 
-def test_bulk_insert_refuses_unknown_fields_and_writes_nothing(
-    db: Database, union_id: str
-) -> None:
+def test_bulk_insert_refuses_unknown_fields_and_writes_nothing(db: Database, union_id: str) -> None:
     from desktop.errors import UnionDeskError
 
     before = _change_count(db)
