@@ -131,7 +131,8 @@ def _only_reading(char: str) -> str | None:
     return plain[0] if len(plain) == 1 else None
 
 
-def _given(text: str) -> tuple[str, ...]:
+@lru_cache(maxsize=65_536)
+def given_pinyin(text: str) -> tuple[str, ...]:
     """Pinyin of a given name (or any text): per character when no character is ambiguous."""
     parts = []
     for char in text:
@@ -142,19 +143,23 @@ def _given(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def split_name(name: str) -> tuple[str, tuple[str, ...], str]:
+    """(surname, its reading as a surname, given name) of a personal name."""
+    name = name.strip()
+    if not name:
+        return "", (), ""
+    if name[:2] in COMPOUND_SURNAMES:
+        return name[:2], COMPOUND_SURNAMES[name[:2]], name[2:]
+    if name[0] in SURNAME_READINGS:
+        return name[0], (SURNAME_READINGS[name[0]],), name[1:]
+    return name[0], _plain(name[0]), name[1:]
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
-    name = name.strip()
-    if not name:
-        return NamePinyin(())
-    if name[:2] in COMPOUND_SURNAMES:
-        head, rest = COMPOUND_SURNAMES[name[:2]], name[2:]
-    elif name[0] in SURNAME_READINGS:
-        head, rest = (SURNAME_READINGS[name[0]],), name[1:]
-    else:
-        head, rest = _plain(name[0]), name[1:]
-    return NamePinyin(head + (_given(rest) if rest else ()))
+    _, head, rest = split_name(name)
+    return NamePinyin(head + given_pinyin(rest))
 
 
 def text_pinyin(text: str) -> NamePinyin:
