@@ -108,3 +108,13 @@ def test_uses_existing_federation_and_refuses_non_empty_registry(db: Database) -
     assert cards and all(c.startswith("YY2026") for c in cards)
     with pytest.raises(UnionDeskError, match="空的登记库"):
         demo.fill_demo(db, members=10, seed=4)
+
+
+def test_batch_ids_are_unique_ascending_uuid7() -> None:
+    import uuid
+
+    ids = demo._uuid7_batch(5000) + demo._uuid7_batch(5000)
+    parsed = [uuid.UUID(i) for i in ids]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert [str(u) for u in parsed] == ids and len(set(ids)) == len(ids)
+    assert ids[:5000] == sorted(ids[:5000])

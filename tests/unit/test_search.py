@@ -199,3 +199,21 @@ def test_hits_are_fetched_by_rowid_not_by_walking_a_registry_index(
         ]
     assert any("m USING INTEGER PRIMARY KEY" in step for step in plan), plan
     assert not any(step.startswith(("SCAN m", "SEARCH m USING INDEX")) for step in plan), plan
+
+
+def test_per_character_pinyin_reads_given_names_as_pypinyin_does() -> None:
+    """Unambiguous characters are read one by one; the result must equal pypinyin's
+    reading of the whole given name (phrase dictionary and all)."""
+    from desktop.services import demo, pinyin
+
+    chars = sorted(set(demo._MALE + demo._FEMALE))
+    names = [a + b for a in chars[::7] for b in chars[::5]] + [
+        "乐乐",
+        "长青",
+        "朝阳",
+        "重庆",
+        "李A",
+    ]
+    assert [pinyin.given_pinyin(n) for n in names] == [pinyin._plain(n) for n in names]
+    assert pinyin.given_pinyin("张伟") == ("zhang", "wei")
+    assert pinyin._only_reading("乐") is None and pinyin._only_reading("伟") == "wei"
