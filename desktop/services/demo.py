@@ -19,7 +19,8 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -439,6 +440,27 @@ class _MemberFactory:
 # ---- the fill ------------------------------------------------------------------------------
 
 
+@contextmanager
+def _indexes_built_after(conn: Connection, table: str) -> Iterator[None]:
+    """Drop ``table``'s own indexes for a bulk load and build each once at the end.
+
+    Building an index by sorting a million rows once is far cheaper than updating eight
+    b-trees row by row (members at 1M, raw inserts: 52 s → 19 s). Drop and rebuild happen
+    in the caller's transaction, so a cancel or an error rolls back to the indexes as they
+    were; the definitions are read from the schema, so exactly what it holds is rebuilt.
+    """
+    defs = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).all()
+    for name, _ in defs:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in defs:
+        conn.exec_driver_sql(sql)
+
+
 def _federation(
     conn: Connection, rng: random.Random, today: date
 ) -> tuple[str, str, str, tuple[str, str, str, str, str], bool]:
@@ -520,16 +542,18 @@ def fill_demo(
         cards = [None if s == "applicant" else next(issued) for s in statuses]
         done = 0
         report(0, members, "正在生成演示会员…")
-        while done < members:
+        with _indexes_built_after(conn, "members"):
+            while done < members:
+                if cancel is not None:
+                    cancel.check()
+                end = min(done + CHUNK, members)
+                rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
+                member_service.insert_rows(conn, rows)
+                done = end
+                report(done, members, f"已生成 {done}/{members} 名会员")
             if cancel is not None:
                 cancel.check()
-            end = min(done + CHUNK, members)
-            rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
-            member_service.insert_rows(conn, rows)
-            done = end
-            report(done, members, f"已生成 {done}/{members} 名会员")
-        if cancel is not None:
-            cancel.check()
+            report(members, members, "正在建立会员索引…")
         report(members, members, "正在生成演示活动与阵地…")
         fill_activities(conn, rng, today=today)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)
