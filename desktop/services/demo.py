@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -213,6 +216,23 @@ def _areas_by_year(province: str, years: range) -> dict[int, list[str]]:
 # ---- generation --------------------------------------------------------------------------
 
 
+def _uuid7_batch(n: int) -> list[str]:
+    """``n`` UUIDv7 strings (RFC 9562) at once, ascending like a run of ``new_id()`` calls.
+
+    ``new_id`` builds a ``uuid.UUID`` per call, a third of the generator's own per-row
+    time at a million members. Here one millisecond timestamp is shared and the 74 random
+    bits start at a random value and count up, so the ids are unique, valid version-7 /
+    variant-10 UUIDs in index order.
+    """
+    head = ((time.time_ns() // 1_000_000) & 0xFFFF_FFFF_FFFF) << 80 | 7 << 76 | 2 << 62
+    start = secrets.randbits(73)  # leaves room to count up without leaving 74 bits
+    out: list[str] = []
+    for r in range(start, start + n):
+        h = f"{head | (r >> 62) << 64 | (r & 0x3FFF_FFFF_FFFF_FFFF):032x}"
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
 def _weighted(rng: random.Random, pairs: Any, k: int) -> list[Any]:
     values = [p[0] for p in pairs]
     cum: list[int] = []
@@ -317,8 +337,10 @@ class _MemberFactory:
         days = youngest.toordinal() - self.first_ord + 1
         self.birth_text: list[str] = []
         self.birth_r: list[int] = []
+        self.birth_dates: list[date] = []
         for i in range(days):
             d = date.fromordinal(self.first_ord + i)
+            self.birth_dates.append(d)
             digits = d.strftime("%Y%m%d")
             self.birth_text.append(digits)
             self.birth_r.append(_r13(digits, 3))
@@ -367,6 +389,8 @@ class _MemberFactory:
         male_given, female_given = self.given["M"], self.given["F"]
         out: list[dict[str, Any]] = []
         rand = rng.random
+        ids = _uuid7_batch(n)
+        birth_dates = self.birth_dates
         for i in range(n):
             male = rand() < 0.55
             given = male_given if male else female_given
@@ -388,12 +412,12 @@ class _MemberFactory:
                     reason = choices[int(rand() * len(choices))]
             out.append(
                 {
-                    "id": new_id(),
+                    "id": ids[i],
                     "name": surnames[i] + given[int(rand() * _GIVEN_POOL)],
                     "id_number": self._id_number(province, day, male),
                     "union_id": union["id"],
                     "gender": "M" if male else "F",
-                    "birth_date": date.fromordinal(birth_ord),
+                    "birth_date": birth_dates[day],
                     "ethnicity": ethnicity[i],
                     "political_status": political[i],
                     "education": education[i],
@@ -414,6 +438,27 @@ class _MemberFactory:
 
 
 # ---- the fill ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _indexes_built_after(conn: Connection, table: str) -> Iterator[None]:
+    """Drop ``table``'s own indexes for a bulk load and build each once at the end.
+
+    Building an index by sorting a million rows once is far cheaper than updating eight
+    b-trees row by row (members at 1M, raw inserts: 52 s → 19 s). Drop and rebuild happen
+    in the caller's transaction, so a cancel or an error rolls back to the indexes as they
+    were; the definitions are read from the schema, so exactly what it holds is rebuilt.
+    """
+    defs = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    ).all()
+    for name, _ in defs:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in defs:
+        conn.exec_driver_sql(sql)
 
 
 def _federation(
@@ -497,16 +542,18 @@ def fill_demo(
         cards = [None if s == "applicant" else next(issued) for s in statuses]
         done = 0
         report(0, members, "正在生成演示会员…")
-        while done < members:
+        with _indexes_built_after(conn, "members"):
+            while done < members:
+                if cancel is not None:
+                    cancel.check()
+                end = min(done + CHUNK, members)
+                rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
+                member_service.insert_rows(conn, rows)
+                done = end
+                report(done, members, f"已生成 {done}/{members} 名会员")
             if cancel is not None:
                 cancel.check()
-            end = min(done + CHUNK, members)
-            rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
-            member_service.insert_rows(conn, rows)
-            done = end
-            report(done, members, f"已生成 {done}/{members} 名会员")
-        if cancel is not None:
-            cancel.check()
+            report(members, members, "正在建立会员索引…")
         report(members, members, "正在生成演示活动与阵地…")
         fill_activities(conn, rng, today=today)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

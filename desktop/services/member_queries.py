@@ -7,6 +7,7 @@ on screen. Rows carry masked ID numbers and phones: a list cannot leak them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -146,16 +147,23 @@ def count(conn: Connection, flt: MemberFilter) -> int:
     )
 
 
+def find_sql(rowids: Sequence[int]) -> str:
+    """The rows of these search hits, in list order.
+
+    "+m.deleted": without the plus, SQLite answers "deleted = 0 ORDER BY sort_key" by
+    walking a deleted-first index over the whole registry (~0.3–0.7 s at a million
+    members) instead of fetching these few rows by rowid and sorting them (~0.5 ms).
+    """
+    marks = ", ".join(str(int(r)) for r in rowids)
+    return _COLUMNS + f"WHERE m.rowid IN ({marks}) AND +m.deleted = 0 ORDER BY m.sort_key"
+
+
 def find(conn: Connection, query: str, limit: int = 50) -> list[MemberRow]:
     """The search box: matches by name, pinyin, ID tail, phone fragment or card number."""
     rowids = search_index.find_rowids(conn, query, limit)
     if not rowids:
         return []
-    marks = ", ".join(str(int(r)) for r in rowids)
-    rows = conn.execute(
-        text(_COLUMNS + f"WHERE m.rowid IN ({marks}) AND m.deleted = 0 ORDER BY m.sort_key")
-    ).all()
-    return [_row(r) for r in rows]
+    return [_row(r) for r in conn.execute(text(find_sql(rowids))).all()]
 
 
 def is_current(status: str) -> bool:

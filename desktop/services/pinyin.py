@@ -2,15 +2,19 @@
 
 pypinyin reads 单 as dan, 曾 as ceng, 解 as jie; as surnames they are shan, zeng, xie.
 Readings are cached per surname and per given name, because a registry of a million
-people draws on a few thousand distinct given names and pypinyin is slow per call.
+people draws on a few thousand distinct given names and pypinyin is slow per call (its
+phrase segmentation costs ~0.1 ms). A given name whose characters each have one reading
+only cannot be read differently as a phrase, so it is put together from cached
+per-character readings; pypinyin reads the whole name only when a character has several.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
 
 # Compound surnames first: they are matched before single-character ones.
 COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
@@ -117,19 +121,45 @@ def _plain(text: str) -> tuple[str, ...]:
     )
 
 
+@cache
+def _only_reading(char: str) -> str | None:
+    """The reading of a character with exactly one (None: several, or not in the dictionary)."""
+    readings = PINYIN_DICT.get(ord(char))
+    if readings is None or "," in readings:
+        return None
+    plain = _plain(char)
+    return plain[0] if len(plain) == 1 else None
+
+
+@lru_cache(maxsize=65_536)
+def given_pinyin(text: str) -> tuple[str, ...]:
+    """Pinyin of a given name (or any text): per character when no character is ambiguous."""
+    parts = []
+    for char in text:
+        reading = _only_reading(char)
+        if reading is None:
+            return _plain(text)
+        parts.append(reading)
+    return tuple(parts)
+
+
+def split_name(name: str) -> tuple[str, tuple[str, ...], str]:
+    """(surname, its reading as a surname, given name) of a personal name."""
+    name = name.strip()
+    if not name:
+        return "", (), ""
+    if name[:2] in COMPOUND_SURNAMES:
+        return name[:2], COMPOUND_SURNAMES[name[:2]], name[2:]
+    if name[0] in SURNAME_READINGS:
+        return name[0], (SURNAME_READINGS[name[0]],), name[1:]
+    return name[0], _plain(name[0]), name[1:]
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
-    name = name.strip()
-    if not name:
-        return NamePinyin(())
-    if name[:2] in COMPOUND_SURNAMES:
-        head, rest = COMPOUND_SURNAMES[name[:2]], name[2:]
-    elif name[0] in SURNAME_READINGS:
-        head, rest = (SURNAME_READINGS[name[0]],), name[1:]
-    else:
-        head, rest = _plain(name[0]), name[1:]
-    return NamePinyin(head + (_plain(rest) if rest else ()))
+    _, head, rest = split_name(name)
+    return NamePinyin(head + given_pinyin(rest))
 
 
 def text_pinyin(text: str) -> NamePinyin:

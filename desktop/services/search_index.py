@@ -2,49 +2,83 @@
 
 FTS5's trigram tokenizer silently finds nothing for queries under three characters, and
 a LIKE scan reads every row; so each member's searchable values are turned into tokens
-here, where Python knows Chinese: one token per character of the name (a phrase query
-then matches any substring, even one character), pinyin syllables plus full pinyin plus
-initials (prefix queries: zs, zhang, zhangsan), the ID number reversed (its last 4+
-characters become a prefix), every phone suffix of 3+ digits (any fragment becomes a
-prefix) and the card number both ways.
+here, where Python knows Chinese.
+
+Name and pinyin queries are answered by one *exact* term each, never by a prefix query:
+FTS5 answers ``wang*`` or ``x*`` by merging the doclists of every term that starts so
+(thousands of full pinyins at a million members, ~100 ms), while one term's doclist is
+read lazily and a ``LIMIT 50`` stops after 50 rows. So the document holds every
+substring of the name's Chinese characters (张三丰 → 张 三 丰 张三 三丰 张三丰) and every
+leading part of every pinyin token — syllables, full pinyin and initials (zhang → z zh
+zha zhan zhang). Without positions to keep (no phrase queries), the table stores
+``detail=column`` and no per-column sizes (no ranking), which keeps both the index and
+bulk inserts lean.
+
+Digit queries stay prefix queries, each specific enough to touch few terms: the ID number
+reversed (its last 4+ characters become a prefix), every phone suffix of 3+ digits (any
+fragment becomes a prefix) and the card number both ways. A query of letters only is
+compared with whole card numbers, not their beginnings: every card of a federation starts
+with the same letters, so a prefix match there would only list arbitrary members.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from sqlalchemy import Connection, text
 
 from desktop.services.validation import normalise_text
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_ALNUM = re.compile(r"^[0-9a-z]+$")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 INSERT_SQL = (
     "INSERT INTO member_search (rowid, name, pinyin, idrev, phone, card, cardrev) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
+Document = tuple[int, str, str, str, str, str, str]
 
-def document(
-    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
-) -> tuple[int, str, str, str, str, str, str]:
+
+def _substrings(chars: str) -> list[str]:
+    """Every substring of ``chars``, each once (a query of any length is one exact term)."""
+    n = len(chars)
+    return list(dict.fromkeys([chars[i:j] for i in range(n) for j in range(i + 1, n + 1)]))
+
+
+def _clean(token: str) -> str:
+    token = token.lower()
+    return token if token.isascii() and token.isalnum() else _NOT_ALNUM.sub("", token)
+
+
+@lru_cache(maxsize=262_144)
+def name_terms(name: str) -> tuple[str, str]:
+    """The name and pinyin columns of a document; cached because names repeat a lot."""
     # Imported here: pypinyin's phrase dictionary costs ~0.5 s, and searching (the
     # start-up path) never needs it; only writing a document does.
     from desktop.services.pinyin import name_pinyin
 
     py = name_pinyin(name)
-    pinyin = " ".join((*py.syllables, py.full, py.initials)) if py.syllables else ""
+    tokens = [_clean(t) for t in (*py.syllables, py.full, py.initials)] if py.syllables else []
+    # Every non-empty beginning of every token, each once.
+    parts = [t[:end] for t in tokens for end in range(1, len(t) + 1)]
+    return " ".join(_substrings("".join(_CJK.findall(name)))), " ".join(dict.fromkeys(parts))
+
+
+def document(
+    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
+) -> Document:
+    names, pinyin = name_terms(name)
     digits = phone or ""
-    suffixes = " ".join(digits[i:] for i in range(0, max(len(digits) - 2, 0)))
     card = (card_no or "").lower()
     return (
         rowid,
-        " ".join(name),
+        names,
         pinyin,
         (id_number or "").lower()[::-1],
-        suffixes,
+        " ".join([digits[i:] for i in range(0, len(digits) - 2)]),
         card,
         card[::-1],
     )
@@ -72,14 +106,25 @@ def reindex_member(conn: Connection, member_id: str) -> None:
         index_rows(conn, [(int(row[0]), row[1], row[2], row[3], row[4])])
 
 
+REBUILD_CHUNK = 50_000
+
+
 def rebuild(conn: Connection) -> int:
-    """Rebuild the whole index from the members table (after VACUUM, or on ``check``)."""
+    """Rebuild the whole index from the members table (after VACUUM, on ``check``, in 0004)."""
     conn.exec_driver_sql("DELETE FROM member_search")
-    rows = conn.exec_driver_sql(
-        "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0"
-    ).all()
-    index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
-    return len(rows)
+    total = 0
+    last = 0
+    while True:  # in chunks: a million members' documents need not sit in memory at once
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            "WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (last, REBUILD_CHUNK),
+        ).all()
+        if not rows:
+            return total
+        index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+        total += len(rows)
+        last = int(rows[-1][0])
 
 
 def _quote(token: str) -> str:
@@ -93,21 +138,23 @@ def match_expression(query: str) -> str | None:
         return None
     chars = _CJK.findall(q)
     if chars:
-        return f"name : {_quote(' '.join(chars))}"
-    q = re.sub(r"[^0-9a-z]", "", q)
-    if not q or not _ALNUM.match(q):
+        return f"name : {_quote(''.join(chars))}"
+    q = _NOT_ALNUM.sub("", q)
+    if not q:
         return None
     parts: list[str] = []
     if q.isalpha():
-        parts.append(f"pinyin : {_quote(q)}*")
-    id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
-    if id_like and len(q) >= 4:
-        parts.append(f"idrev : {_quote(q[::-1])}*")
-    if q.isdigit() and len(q) >= 3:
-        parts.append(f"phone : {_quote(q)}*")
-    parts.append(f"card : {_quote(q)}*")
-    if len(q) >= 3 and not q.isalpha():
-        parts.append(f"cardrev : {_quote(q[::-1])}*")
+        parts.append(f"pinyin : {_quote(q)}")
+        parts.append(f"card : {_quote(q)}")
+    else:
+        id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
+        if id_like and len(q) >= 4:
+            parts.append(f"idrev : {_quote(q[::-1])}*")
+        if q.isdigit() and len(q) >= 3:
+            parts.append(f"phone : {_quote(q)}*")
+        parts.append(f"card : {_quote(q)}*")
+        if len(q) >= 3:
+            parts.append(f"cardrev : {_quote(q[::-1])}*")
     return " OR ".join(f"({p})" for p in parts)
 
 

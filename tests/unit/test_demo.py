@@ -108,3 +108,46 @@ def test_uses_existing_federation_and_refuses_non_empty_registry(db: Database) -
     assert cards and all(c.startswith("YY2026") for c in cards)
     with pytest.raises(UnionDeskError, match="空的登记库"):
         demo.fill_demo(db, members=10, seed=4)
+
+
+def test_batch_ids_are_unique_ascending_uuid7() -> None:
+    import uuid
+
+    ids = demo._uuid7_batch(5000) + demo._uuid7_batch(5000)
+    parsed = [uuid.UUID(i) for i in ids]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert [str(u) for u in parsed] == ids and len(set(ids)) == len(ids)
+    assert ids[:5000] == sorted(ids[:5000])
+
+
+def _member_indexes(db: Database) -> list[tuple[str, str]]:
+    with db.connect(write=False) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'members' ORDER BY name"
+            )
+        ).all()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def test_member_indexes_are_rebuilt_after_the_fill_and_kept_on_cancel(db: Database) -> None:
+    before = _member_indexes(db)
+    assert len(before) >= 8
+    token = CancelToken()
+
+    def cancel_after_first_chunk(done: int, _total: int, _text: str) -> None:
+        if done:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        demo.fill_demo(db, members=30, seed=2, progress=cancel_after_first_chunk, cancel=token)
+    assert _member_indexes(db) == before
+    demo.fill_demo(db, members=300, unions=5, seed=2, today=TODAY)
+    assert _member_indexes(db) == before
+    with db.connect(write=False) as conn:
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM members WHERE id_number = '1'"
+        ).all()
+        assert "ix_members_id_number" in str(plan)
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"

@@ -187,9 +187,68 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
     with db.connect() as conn:
         ids = members.insert_rows(conn, rows)
     with db.connect(write=False) as conn:
-        captured = conn.execute(
-            text("SELECT row_id FROM sync_change WHERE tbl = 'members' ORDER BY counter")
-        ).scalars().all()
+        captured = (
+            conn.execute(
+                text("SELECT row_id FROM sync_change WHERE tbl = 'members' ORDER BY counter")
+            )
+            .scalars()
+            .all()
+        )
         indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
     assert captured == ids and indexed == 250
     assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
+
+
+def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
+    db: Database, union_id: str
+) -> None:
+    """insert_rows writes tuples itself: the stored values and change records must match
+    an ordinary Core insert of the same row, captured by the per-row trigger."""
+    from sqlalchemy import insert
+
+    from desktop.models import Member
+
+    row = {
+        "name": "欧阳修",
+        "id_number": GOOD_ID,
+        "union_id": union_id,
+        "gender": "F",
+        "birth_date": date(1949, 12, 31),
+        "ethnicity": "01",
+        "hukou_type": "local_rural",
+        "is_migrant_worker": True,
+        "phone": "13800138000",
+        "card_no": "GH2026X00001",
+        "joined_on": date(2020, 2, 29),
+        "membership_status": "retained",
+        "left_on": date(2024, 1, 1),
+        "leave_reason": "退休",
+    }
+    with db.connect() as conn:
+        bulk_id = members.insert_rows(conn, [row])[0]
+        conn.execute(
+            insert(Member),
+            {**row, "id": "core-row", "sort_key": members.sort_key(row["name"])},
+        )
+    with db.connect(write=False) as conn:
+        stored = {
+            r.id: {k: v for k, v in r._mapping.items() if k != "id"}
+            for r in conn.execute(
+                text("SELECT * FROM members WHERE id IN (:a, 'core-row')"), {"a": bulk_id}
+            )
+        }
+        fields = dict(
+            conn.execute(text("SELECT row_id, fields FROM sync_change WHERE tbl = 'members'")).all()
+        )
+    assert stored[bulk_id] == stored["core-row"]
+    assert fields[bulk_id] == fields["core-row"]
+    assert "1949-12-31" in fields[bulk_id] and '"is_migrant_worker":1' in fields[bulk_id]
+
+
+def test_bulk_insert_refuses_unknown_fields_and_writes_nothing(db: Database, union_id: str) -> None:
+    from desktop.errors import UnionDeskError
+
+    before = _change_count(db)
+    with pytest.raises(UnionDeskError, match="colour"), db.connect() as conn:
+        members.insert_rows(conn, [{"name": "张三", "id_number": GOOD_ID, "colour": "red"}])
+    assert _change_count(db) == before

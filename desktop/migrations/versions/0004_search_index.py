@@ -1,0 +1,80 @@
+"""search index: exact terms for names and pinyin, no positions, no prefix index
+
+The member search table of 0001 answered pinyin by prefix queries (``wang*``, ``x*``),
+which FTS5 evaluates by merging the doclists of every matching term — ~100 ms at a
+million members. From here on a document holds every substring of the name and every
+leading part of every pinyin token, so those queries read one term; positions
+(``detail=full``), per-column sizes and the 2/3-character prefix index are no longer
+needed. The table is recreated and refilled from ``members`` in the upgrade's
+transaction, with the document format of ``desktop.services.search_index`` (a later
+change of that format must come with its own migration that rebuilds again).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-21
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+# Frozen copies of the table definitions before and after this revision.
+TABLE_0004 = (
+    "CREATE VIRTUAL TABLE member_search USING fts5("
+    "name, pinyin, idrev, phone, card, cardrev, "
+    "tokenize = 'unicode61 remove_diacritics 0', detail = column, columnsize = 0)"
+)
+TABLE_0001 = (
+    "CREATE VIRTUAL TABLE member_search USING fts5("
+    "name, pinyin, idrev, phone, card, cardrev, "
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+)
+
+
+def upgrade() -> None:
+    from desktop.services import search_index
+
+    op.execute("DROP TABLE IF EXISTS member_search")
+    op.execute(TABLE_0004)
+    search_index.rebuild(op.get_bind())
+
+
+def _document_0001(
+    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
+) -> tuple[int, str, str, str, str, str, str]:
+    """The 0001 document format (a frozen copy, for the downgrade)."""
+    from desktop.services.pinyin import name_pinyin
+
+    py = name_pinyin(name)
+    pinyin = " ".join((*py.syllables, py.full, py.initials)) if py.syllables else ""
+    digits = phone or ""
+    card = (card_no or "").lower()
+    return (
+        rowid,
+        " ".join(name),
+        pinyin,
+        (id_number or "").lower()[::-1],
+        " ".join(digits[i:] for i in range(0, len(digits) - 2)),
+        card,
+        card[::-1],
+    )
+
+
+def downgrade() -> None:
+    conn = op.get_bind()
+    op.execute("DROP TABLE IF EXISTS member_search")
+    op.execute(TABLE_0001)
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0"
+    ).all()
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO member_search (rowid, name, pinyin, idrev, phone, card, cardrev) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_document_0001(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows],
+        )
