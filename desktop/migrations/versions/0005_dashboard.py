@@ -12,7 +12,7 @@ ix_members_stats_joined stays: it finds the members who joined after a report's 
 The SQL below is a frozen copy of ``desktop.services.stats`` at this revision.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-21
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
