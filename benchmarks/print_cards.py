@@ -49,20 +49,26 @@ def make_records(count: int, seed: int = 7) -> list[CardRecord]:
     for i in range(count):
         member_id = str(uuid.uuid4())
         card_no = f"SZ2026K7Q2M{i:05d}"
-        records.append(CardRecord(
-            member_id=member_id, name=fake.name(), union_name=rnd.choice(unions),
-            federation_name="深圳市南山区粤海街道总工会", card_no=card_no,
-            joined_on=date(2020 + i % 6, 1 + i % 12, 1 + i % 28),
-            payload=signer.payload(card_no, member_id),
-        ))
+        records.append(
+            CardRecord(
+                member_id=member_id,
+                name=fake.name(),
+                union_name=rnd.choice(unions),
+                federation_name="深圳市南山区粤海街道总工会",
+                card_no=card_no,
+                joined_on=date(2020 + i % 6, 1 + i % 12, 1 + i % 28),
+                payload=signer.payload(card_no, member_id),
+            )
+        )
     return records
 
 
 def baseline(records: list[CardRecord]) -> bytes:
     f = fonts()
     out = io.BytesIO()
-    c = Canvas(out, pagesize=(geo.PAGE_W, geo.PAGE_H), pageCompression=1,
-               initialFontName=f.latin.name)
+    c = Canvas(
+        out, pagesize=(geo.PAGE_W, geo.PAGE_H), pageCompression=1, initialFontName=f.latin.name
+    )
     for start in range(0, len(records), geo.PER_SHEET):
         for i, rec in enumerate(records[start : start + geo.PER_SHEET]):
             slot = geo.slot_rect(i)
@@ -75,8 +81,9 @@ def baseline(records: list[CardRecord]) -> bytes:
             c.drawString(x + 17 * mm, y + 7 * mm, rec.union_name)
             c.setFont(f.latin.name, 9)
             c.drawString(x + 26 * mm, y + 25 * mm, rec.card_no)
-            c.drawString(x + 26 * mm, y + 17 * mm, rec.joined_on.isoformat() if rec.joined_on
-                         else "")
+            c.drawString(
+                x + 26 * mm, y + 17 * mm, rec.joined_on.isoformat() if rec.joined_on else ""
+            )
             qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
             qr.addData(rec.payload)
             qr.make()
@@ -88,8 +95,9 @@ def baseline(records: list[CardRecord]) -> bytes:
                 for dark, run in itertools.groupby(row):
                     k = len(list(run))
                     if dark:
-                        c.rect(qx + col * unit, qy - (r + 1) * unit, k * unit, unit,
-                               stroke=0, fill=1)
+                        c.rect(
+                            qx + col * unit, qy - (r + 1) * unit, k * unit, unit, stroke=0, fill=1
+                        )
                     col += k
         c.showPage()
     c.save()
@@ -123,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     p, b = statistics.median(p_times), statistics.median(b_times)
     print(bench_line(f"print_cards_{args.cards}_sheet", p, b, "≤", SPEED_GOAL))
     met = "MET" if size < SIZE_GOAL else "MISSED"
-    print(f"BENCH print_cards_{args.cards}_pdf_bytes project={size} baseline={SIZE_GOAL} "
-          f"ratio={size / SIZE_GOAL:.4f} goal=≤{SIZE_GOAL} {met}")
+    print(
+        f"BENCH print_cards_{args.cards}_pdf_bytes project={size} baseline={SIZE_GOAL} "
+        f"ratio={size / SIZE_GOAL:.4f} goal=≤{SIZE_GOAL} {met}"
+    )
     return 0
 
 

@@ -55,9 +55,23 @@ def freeze() -> None:
     except ImportError:
         fail("PyInstaller is not installed: pip install -e '.[build]'")
     shutil.rmtree(APP_DIR, ignore_errors=True)
-    call([sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean",
-          "--distpath", str(DIST), "--workpath", str(WORK), "--log-level", "WARN"],
-         cwd=str(ROOT))
+    call(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(SPEC),
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(WORK),
+            "--log-level",
+            "WARN",
+        ],
+        cwd=str(ROOT),
+    )
     print(f"  {APP_DIR} ({folder_size(APP_DIR) / 2**20:.0f} MiB)")
 
 
@@ -74,8 +88,11 @@ def smoke_test(no_gui: bool) -> None:
 
 def find_iscc() -> str | None:
     candidates = [os.environ.get("ISCC"), shutil.which("ISCC"), shutil.which("iscc")]
-    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles"),
-                 os.environ.get("LOCALAPPDATA", "") + "\\Programs"):
+    for base in (
+        os.environ.get("ProgramFiles(x86)"),
+        os.environ.get("ProgramFiles"),
+        os.environ.get("LOCALAPPDATA", "") + "\\Programs",
+    ):
         if base:
             candidates.append(str(Path(base) / "Inno Setup 6" / "ISCC.exe"))
     return next((c for c in candidates if c and Path(c).is_file()), None)
@@ -88,15 +105,23 @@ def windows_installer() -> None:
         print("  ISCC.exe not found (install Inno Setup 6 or set ISCC=...): no installer made")
         return
     version = smoke.project_version()
-    call([iscc, f"/DAppVersion={version}", f"/DFrozenDir={APP_DIR}", f"/O{DIST}",
-          str(HERE / "uniondesk.iss")])
+    call(
+        [
+            iscc,
+            f"/DAppVersion={version}",
+            f"/DFrozenDir={APP_DIR}",
+            f"/O{DIST}",
+            str(HERE / "uniondesk.iss"),
+        ]
+    )
     print(f"  {DIST / f'UnionDesk-{version}-setup.exe'}")
 
 
 def linux_package() -> None:
     step("Debian package")
-    call([sys.executable, str(HERE / "build_deb.py"), "--app-dir", str(APP_DIR),
-          "--out", str(DIST)])
+    call(
+        [sys.executable, str(HERE / "build_deb.py"), "--app-dir", str(APP_DIR), "--out", str(DIST)]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,8 +77,9 @@ def project_version() -> str:
 
 
 def architecture() -> str:
-    out = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    )
     return out.stdout.strip()
 
 
@@ -147,9 +148,9 @@ def build_tree(app_dir: Path, tree: Path, version: str, arch: str) -> None:
     glibc = newest_glibc(opt)
     if glibc:
         depends.insert(0, f"libc6 (>= {glibc})")
-    installed_kib = sum(
-        p.stat().st_size for p in tree.rglob("*") if p.is_file() and not p.is_symlink()
-    ) // 1024
+    installed_kib = (
+        sum(p.stat().st_size for p in tree.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
+    )
     control = {
         "Package": PACKAGE,
         "Version": version,
@@ -182,14 +183,18 @@ def copyright_text() -> str:
     for licence in sorted(fonts.glob("LICENSE-*.txt")):
         text = licence.read_text(encoding="utf-8")
         if "Apache License" in text and "Version 2.0" in text:
-            parts.append(f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
-                         f"Comment: {licence.name}\nLicense: Apache-2.0\n"
-                         " On Debian systems see /usr/share/common-licenses/Apache-2.0.\n")
+            parts.append(
+                f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
+                f"Comment: {licence.name}\nLicense: Apache-2.0\n"
+                " On Debian systems see /usr/share/common-licenses/Apache-2.0.\n"
+            )
             continue
         body = text.strip().splitlines()
         indented = "\n".join(" " + (line if line.strip() else ".") for line in body)
-        parts.append(f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
-                     f"Comment: {licence.name}\n{indented}\n")
+        parts.append(
+            f"\nFiles: opt/uniondesk/_internal/resources/fonts/*\n"
+            f"Comment: {licence.name}\n{indented}\n"
+        )
     return "".join(parts)
 
 

@@ -28,9 +28,7 @@ def draw(size: int) -> Image.Image:
     img = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     pen = ImageDraw.Draw(img)
     margin = big // 16
-    pen.rounded_rectangle(
-        (margin, margin, big - margin, big - margin), radius=big // 5, fill=RED
-    )
+    pen.rounded_rectangle((margin, margin, big - margin, big - margin), radius=big // 5, fill=RED)
     font = ImageFont.truetype(str(FONT), int(big * 0.62))
     left, top, right, bottom = pen.textbbox((0, 0), "工", font=font)
     x = (big - (right - left)) / 2 - left

@@ -35,8 +35,12 @@ MEMBERS = 200
 FEDERATION = "测试联合会"
 GUI_TIMEOUT = 90
 # Output that means the frozen app is broken even when the exit code says otherwise.
-BAD_OUTPUT = ("Traceback (most recent call last)", "Failed to execute script",
-              "bundled CJK font not loaded", "ModuleNotFoundError")
+BAD_OUTPUT = (
+    "Traceback (most recent call last)",
+    "Failed to execute script",
+    "bundled CJK font not loaded",
+    "ModuleNotFoundError",
+)
 
 
 class SmokeError(RuntimeError):
@@ -83,8 +87,14 @@ def run(step: str, cmd: Sequence[str | Path], timeout: float = 300, **env: str) 
     started = time.monotonic()
     try:
         proc = subprocess.run(
-            [str(c) for c in cmd], capture_output=True, text=True, encoding="utf-8",
-            errors="replace", timeout=timeout, env=child_env(**env), check=False,
+            [str(c) for c in cmd],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            env=child_env(**env),
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise SmokeError(f"{step}: no answer after {timeout:.0f} s") from exc

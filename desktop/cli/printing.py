@@ -24,25 +24,35 @@ def register(sub: Any) -> None:
     who = cards.add_mutually_exclusive_group(required=True)
     who.add_argument("--union", help="该基层工会全部在会会员（工会全称）")
     who.add_argument("--member", action="append", metavar="UUID", help="会员编号，可重复")
-    cards.add_argument("--layout", choices=("single", "sheet"), default="sheet",
-                       help="sheet：A4 每页 10 张（默认）；single：每页一张（制卡机）")
-    cards.add_argument("--allow-missing-glyphs", action="store_true",
-                       help="字体缺字时用〓标出并继续（默认停止并报告）")
+    cards.add_argument(
+        "--layout",
+        choices=("single", "sheet"),
+        default="sheet",
+        help="sheet：A4 每页 10 张（默认）；single：每页一张（制卡机）",
+    )
+    cards.add_argument(
+        "--allow-missing-glyphs",
+        action="store_true",
+        help="字体缺字时用〓标出并继续（默认停止并报告）",
+    )
     add_json_flag(cards)
     cards.set_defaults(handler=_cards)
 
     form = verbs.add_parser("form", help="表格：入会申请书、登记表、困难职工、签到表、转接单")
-    form.add_argument("kind", choices=("application", "registration", "hardship",
-                                       "attendance", "transfer"))
+    form.add_argument(
+        "kind", choices=("application", "registration", "hardship", "attendance", "transfer")
+    )
     form.add_argument("out", help="输出 PDF 文件")
     subject = form.add_mutually_exclusive_group(required=True)
     subject.add_argument("--member", metavar="UUID", help="会员编号（预填该会员信息）")
     subject.add_argument("--activity", metavar="UUID", help="活动编号（签到表）")
     subject.add_argument("--blank", action="store_true", help="打印空白表")
-    form.add_argument("--unmasked", action="store_true",
-                      help="显示完整身份证号和手机号（默认打码）")
-    form.add_argument("--allow-missing-glyphs", action="store_true",
-                      help="字体缺字时用〓标出并继续")
+    form.add_argument(
+        "--unmasked", action="store_true", help="显示完整身份证号和手机号（默认打码）"
+    )
+    form.add_argument(
+        "--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续"
+    )
     form.set_defaults(handler=_form)
 
     card = sub.add_parser("card", help="会员卡核验")
@@ -61,12 +71,19 @@ def _cards(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect(write=False) as conn:
         batch = load_cards(conn, union_name=args.union, member_ids=args.member)
     warnings = batch.warnings + render_cards(
-        batch.records, args.out, layout=args.layout,
+        batch.records,
+        args.out,
+        layout=args.layout,
         allow_missing_glyphs=args.allow_missing_glyphs,
     )
     if args.json:
-        print_json({"out": args.out, "cards": len(batch.records),
-                    "warnings": [w.message for w in warnings]})
+        print_json(
+            {
+                "out": args.out,
+                "cards": len(batch.records),
+                "warnings": [w.message for w in warnings],
+            }
+        )
     else:
         for w in warnings:
             print(f"注意：{w.message}", file=sys.stderr)

@@ -78,9 +78,7 @@ class CardSigner:
             raise UnionDeskError("该会员还没有会员证号，不能制卡。请先发放会员证号。")
         claim = CardClaim(card_no, str(uuid.UUID(member_id)), self.signer)
         sig = self._key.sign(claim.message())
-        return ":".join(
-            (PREFIX, card_no, _compact_uuid(member_id), self.signer.upper(), _b32(sig))
-        )
+        return ":".join((PREFIX, card_no, _compact_uuid(member_id), self.signer.upper(), _b32(sig)))
 
 
 def self_signer(conn: Connection) -> CardSigner:
@@ -160,6 +158,7 @@ def verify(conn: Connection, payload: str) -> Verification:
             Ed25519PublicKey.from_public_bytes(public).verify(sig, claim.message())
         except (InvalidSignature, ValueError):
             continue
-        return Verification(True, "签名有效：卡片由受信任的单位签发，内容未被改动。",
-                            claim, node_id, name)
+        return Verification(
+            True, "签名有效：卡片由受信任的单位签发，内容未被改动。", claim, node_id, name
+        )
     return Verification(False, "签名不符：卡号或会员信息被改动，或卡片是伪造的。", claim)

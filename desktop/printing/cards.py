@@ -112,8 +112,9 @@ class _CardPainter:
         c.setFillColorRGB(1, 0.86, 0.45)
         f.draw(c, geo.CARD_W - 4 * mm - tw, geo.CARD_H - 7 * mm, title, 9)
         c.setFillColorRGB(1, 1, 1)
-        fit = fit_text(f, federation, geo.CARD_W - 12 * mm - tw, 11, 6, max_lines=2,
-                       max_h=(HEADER_H - 2) * mm)
+        fit = fit_text(
+            f, federation, geo.CARD_W - 12 * mm - tw, 11, 6, max_lines=2, max_h=(HEADER_H - 2) * mm
+        )
         block = fit.size * 1.15 * len(fit.lines)
         draw_fit(c, f, fit, 4 * mm, geo.CARD_H - (HEADER_H * mm - block) / 2 - 0.3 * mm)
         c.setFillColorRGB(*GREY)
@@ -139,8 +140,9 @@ class _CardPainter:
         c.setLineWidth(0.4)
         c.line(5 * mm, 11 * mm, geo.CARD_W - 5 * mm, 11 * mm)
         c.setFillColorRGB(*INK)
-        fit = fit_text(f, f"发证单位：{federation}", geo.CARD_W - 10 * mm, 8, 5, max_lines=2,
-                       max_h=7 * mm)
+        fit = fit_text(
+            f, f"发证单位：{federation}", geo.CARD_W - 10 * mm, 8, 5, max_lines=2, max_h=7 * mm
+        )
         draw_fit(c, f, fit, 5 * mm, 9.5 * mm, align="center", box_w=geo.CARD_W - 10 * mm)
 
     def front(self, rec: CardRecord, warnings: list[PrintWarning]) -> None:
@@ -214,8 +216,9 @@ def render_cards(
     else:
         target = out
     pagesize = (geo.CARD_W, geo.CARD_H) if layout == "single" else (geo.PAGE_W, geo.PAGE_H)
-    canvas = Canvas(target, pagesize=pagesize, pageCompression=1,
-                    initialFontName=font_set.latin.name)
+    canvas = Canvas(
+        target, pagesize=pagesize, pageCompression=1, initialFontName=font_set.latin.name
+    )
     canvas.setTitle("工会会员卡")
     canvas.setCreator("工会桌面通 UnionDesk")
     painter = _CardPainter(canvas, font_set)

@@ -56,9 +56,7 @@ def draw_placeholder(
     canvas.restoreState()
 
 
-def draw_photo(
-    canvas: Canvas, image: ImageReader, x: float, y: float, w: float, h: float
-) -> None:
+def draw_photo(canvas: Canvas, image: ImageReader, x: float, y: float, w: float, h: float) -> None:
     """Fit the photo inside the frame, centred, keeping its aspect ratio."""
     canvas.drawImage(image, x, y, w, h, preserveAspectRatio=True, anchor="c")
     canvas.saveState()

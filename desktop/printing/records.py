@@ -77,9 +77,7 @@ def _member_rows(
         rows = sorted(rows, key=lambda r: order.get(str(r["id"]), 0))
         unknown = set(member_ids) - {str(r["id"]) for r in rows}
         if unknown:
-            raise UnionDeskError(
-                f"找不到以下会员（可能已删除）：{'、'.join(sorted(unknown))}。"
-            )
+            raise UnionDeskError(f"找不到以下会员（可能已删除）：{'、'.join(sorted(unknown))}。")
     return list(rows)
 
 

@@ -31,9 +31,13 @@ def check_card(db: Database, payload: str) -> CardCheck:
         result = card_signing.verify(conn, payload)
         claim = result.claim
         if not result.valid or claim is None:
-            return CardCheck(False, False, f"无效：{result.reason}",
-                             claim.card_no if claim else None,
-                             claim.member_id if claim else None)
+            return CardCheck(
+                False,
+                False,
+                f"无效：{result.reason}",
+                claim.card_no if claim else None,
+                claim.member_id if claim else None,
+            )
         m, u = Member.__table__.c, Union.__table__.c
         row = conn.execute(
             select(m.name, m.card_no, m.membership_status, m.deleted, u.name)
@@ -54,5 +58,11 @@ def check_card(db: Database, payload: str) -> CardCheck:
             valid = False
             lines.append(f"该会员已换发新卡（现会员证号 {card_no}），此卡已作废。")
     head = "有效" if valid else "已失效"
-    return CardCheck(valid, True, head + "：" + "\n".join(lines), claim.card_no,
-                     claim.member_id, result.signer_node_id)
+    return CardCheck(
+        valid,
+        True,
+        head + "：" + "\n".join(lines),
+        claim.card_no,
+        claim.member_id,
+        result.signer_node_id,
+    )

@@ -47,7 +47,7 @@ def test_spec_names(needle: str) -> None:
 
 def test_spec_ships_every_resource_folder() -> None:
     """Every folder under resources/ is either named in the spec's loop or would be missed."""
-    match = re.search(r'for sub in \(([^)]*)\):', spec_text())
+    match = re.search(r"for sub in \(([^)]*)\):", spec_text())
     assert match, "the spec no longer lists resource folders"
     listed = set(re.findall(r'"([^"]+)"', match.group(1)))
     present = {p.name for p in (ROOT / "resources").iterdir() if p.is_dir()}

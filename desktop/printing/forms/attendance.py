@@ -15,8 +15,14 @@ from desktop.printing.forms.grid import L, Sheet, V
 
 ROWS_PER_PAGE = 18
 MIN_BLANK_ROWS = 5
-COLUMNS = (("序号", 10), ("姓名", 22), ("所属工会", 44), ("会员证号", 30),
-           ("联系电话", 24), ("本人签名", 26))
+COLUMNS = (
+    ("序号", 10),
+    ("姓名", 22),
+    ("所属工会", 44),
+    ("会员证号", 30),
+    ("联系电话", 24),
+    ("本人签名", 26),
+)
 
 
 def pages_for(count: int) -> int:
@@ -44,11 +50,18 @@ def draw_attendance(canvas: Canvas, fonts: FontSet, d: AttendanceFormData) -> No
         chunk = rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE]
         body = []
         for i, row in enumerate(chunk, start=page * ROWS_PER_PAGE + 1):
-            values = ("", "", "", "", "") if row is None else (
-                row.name, row.union_name, row.card_no, row.phone, "")
-            body.append([V(str(i), COLUMNS[0][1], "center")]
-                        + [V(v, w, "center" if k != 1 else "left")
-                           for k, (v, (_, w)) in enumerate(zip(values, COLUMNS[1:], strict=True))])
+            values = (
+                ("", "", "", "", "")
+                if row is None
+                else (row.name, row.union_name, row.card_no, row.phone, "")
+            )
+            body.append(
+                [V(str(i), COLUMNS[0][1], "center")]
+                + [
+                    V(v, w, "center" if k != 1 else "left")
+                    for k, (v, (_, w)) in enumerate(zip(values, COLUMNS[1:], strict=True))
+                ]
+            )
         sheet.rows(body, h=10)
         sheet.gap(5)
         sheet.line_text(f"实到人数：{' ' * 14}人        记录人：{' ' * 20}", 10)

@@ -99,7 +99,8 @@ def _union_names(conn: Connection, union_id: str | None) -> tuple[str, str]:
         return "", ""
     u, f = Union.__table__.c, Federation.__table__.c
     row = conn.execute(
-        select(u.name, f.name).join(Federation.__table__, f.id == u.federation_id)
+        select(u.name, f.name)
+        .join(Federation.__table__, f.id == u.federation_id)
         .where(u.id == union_id)
     ).first()
     return (str(row[0]), str(row[1])) if row else ("", "")
@@ -107,9 +108,11 @@ def _union_names(conn: Connection, union_id: str | None) -> tuple[str, str]:
 
 def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> MemberFormData:
     m = Member.__table__.c
-    r = conn.execute(
-        select(Member.__table__).where(m.id == member_id, m.deleted.is_(False))
-    ).mappings().first()
+    r = (
+        conn.execute(select(Member.__table__).where(m.id == member_id, m.deleted.is_(False)))
+        .mappings()
+        .first()
+    )
     if r is None:
         raise NotFoundError(f"找不到会员 {member_id}（可能已删除）。")
     union, federation = _union_names(conn, r["union_id"])
@@ -146,11 +149,15 @@ def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> 
 def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -> HardshipFormData:
     member = load_member(conn, member_id, unmasked=unmasked)
     h = HardshipCase.__table__.c
-    r = conn.execute(
-        select(HardshipCase.__table__)
-        .where(h.member_id == member_id, h.deleted.is_(False))
-        .order_by(h.opened_on.desc())
-    ).mappings().first()
+    r = (
+        conn.execute(
+            select(HardshipCase.__table__)
+            .where(h.member_id == member_id, h.deleted.is_(False))
+            .order_by(h.opened_on.desc())
+        )
+        .mappings()
+        .first()
+    )
     if r is None:
         return HardshipFormData(member=member)
     income = r["monthly_income_per_capita"]
@@ -169,11 +176,15 @@ def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -
 def load_transfer(conn: Connection, member_id: str, *, unmasked: bool = False) -> TransferFormData:
     member = load_member(conn, member_id, unmasked=unmasked)
     t = Transfer.__table__.c
-    r = conn.execute(
-        select(Transfer.__table__)
-        .where(t.member_id == member_id, t.deleted.is_(False))
-        .order_by(t.transferred_on.desc())
-    ).mappings().first()
+    r = (
+        conn.execute(
+            select(Transfer.__table__)
+            .where(t.member_id == member_id, t.deleted.is_(False))
+            .order_by(t.transferred_on.desc())
+        )
+        .mappings()
+        .first()
+    )
     if r is None:
         return TransferFormData(member=member, from_union=member.union_name)
     to_union = _union_names(conn, r["to_union_id"])[0] or str(r["to_union_name"] or "")
@@ -194,9 +205,11 @@ def load_attendance(
     from desktop.models.activity import Activity, Attendance
 
     a = Activity.__table__.c
-    act = conn.execute(
-        select(Activity.__table__).where(a.id == activity_id, a.deleted.is_(False))
-    ).mappings().first()
+    act = (
+        conn.execute(select(Activity.__table__).where(a.id == activity_id, a.deleted.is_(False)))
+        .mappings()
+        .first()
+    )
     if act is None:
         raise NotFoundError(f"找不到活动 {activity_id}（可能已删除）。")
     place = ""
@@ -205,8 +218,7 @@ def load_attendance(
 
         sc = Site.__table__.c
         place = str(
-            conn.execute(select(sc.name).where(sc.id == act["site_id"])).scalar_one_or_none()
-            or ""
+            conn.execute(select(sc.name).where(sc.id == act["site_id"])).scalar_one_or_none() or ""
         )
     t, m = Attendance.__table__.c, Member.__table__.c
     u = Union.__table__.c
@@ -230,8 +242,9 @@ def load_attendance(
     start, end = act["starts_at"], act["ends_at"]
     when = start.strftime("%Y年%m月%d日 %H:%M") if start else ""
     if start and end:
-        when += "—" + (end.strftime("%H:%M") if end.date() == start.date()
-                       else end.strftime("%m月%d日 %H:%M"))
+        when += "—" + (
+            end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%m月%d日 %H:%M")
+        )
     fed = conn.execute(select(Federation.__table__.c.name).limit(1)).scalar_one_or_none()
     return AttendanceFormData(
         title=str(act["title"]),

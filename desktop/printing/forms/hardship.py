@@ -16,28 +16,47 @@ def draw_hardship(sheet: Sheet, d: HardshipFormData) -> None:
     sheet.title("困难职工登记表", f"建档日期：{d.opened_on or ' ' * 24}")
     sheet.rows(
         [
-            [L("姓名", 16), V(m.name, 24), L("性别", 12), V(m.gender, 12, "center"),
-             L("出生日期", 16), V(m.birth_date, 26)],
+            [
+                L("姓名", 16),
+                V(m.name, 24),
+                L("性别", 12),
+                V(m.gender, 12, "center"),
+                L("出生日期", 16),
+                V(m.birth_date, 26),
+            ],
             [L("身份证号", 16), V(m.id_number, 50), L("手机号码", 16), V(m.phone, 24)],
             [L("工作单位", 16), V(m.employer, 50), L("岗位", 16), V(m.position, 24)],
             [L("所属工会", 16), V(m.union_name, 90)],
-            [L("困难类别", 16), V(d.level, 24), L("家庭人口", 12),
-             V(d.household_size, 12, "center"),
-             L("月人均收入", 16), V(d.income, 26)],
+            [
+                L("困难类别", 16),
+                V(d.level, 24),
+                L("家庭人口", 12),
+                V(d.household_size, 12, "center"),
+                L("月人均收入", 16),
+                V(d.income, 26),
+            ],
             [L("致困原因", 16), V(d.cause, 90)],
             [L("复审日期", 16), V(d.review_due_on, 90)],
         ],
         h=10.5,
     )
     sheet.rows(
-        [[L("家庭成员", 16), L("姓名", 16), L("与本人关系", 16), L("年龄", 10),
-          L("工作单位或就读学校", 30), L("月收入（元）", 18)]]
-        + [[L("", 16), V("", 16), V("", 16), V("", 10), V("", 30), V("", 18)]
-           for _ in range(4)],
+        [
+            [
+                L("家庭成员", 16),
+                L("姓名", 16),
+                L("与本人关系", 16),
+                L("年龄", 10),
+                L("工作单位或就读学校", 30),
+                L("月收入（元）", 18),
+            ]
+        ]
+        + [[L("", 16), V("", 16), V("", 16), V("", 10), V("", 30), V("", 18)] for _ in range(4)],
         h=9,
     )
-    sheet.paragraph_box("本人承诺", PROMISE, 36,
-                        sign=("本人签名：" + " " * 16, "年      月      日"))
+    sheet.paragraph_box(
+        "本人承诺", PROMISE, 36, sign=("本人签名：" + " " * 16, "年      月      日")
+    )
     sheet.gap(3)
     sheet.stamp_boxes(("基层工会意见", "工会联合会审核意见"), h=44)
     sheet.footer("困难职工档案每年复审一次；本表涉及个人隐私，仅限帮扶工作使用。")

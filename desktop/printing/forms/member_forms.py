@@ -49,10 +49,12 @@ def draw_application(sheet: Sheet, d: MemberFormData) -> None:
         ],
         h=11,
     )
-    sheet.paragraph_box("申请人声明", PLEDGE, 52, sign=("申请人签名：" + " " * 16,
-                                                       "年      月      日"))
-    sheet.paragraph_box("基层工会意见", "", 48,
-                        sign=("负责人签字：" + " " * 16 + "（盖章）", "年      月      日"))
+    sheet.paragraph_box(
+        "申请人声明", PLEDGE, 52, sign=("申请人签名：" + " " * 16, "年      月      日")
+    )
+    sheet.paragraph_box(
+        "基层工会意见", "", 48, sign=("负责人签字：" + " " * 16 + "（盖章）", "年      月      日")
+    )
     sheet.paragraph_box("备注", d.notes, 24)
     sheet.footer("本表一式两份，基层工会和工会联合会各存一份。")
 

@@ -13,8 +13,14 @@ def _grid(sheet: Sheet, d: TransferFormData) -> None:
     m = d.member
     sheet.rows(
         [
-            [L("会员姓名", 18), V(m.name, 30), L("性别", 14), V(m.gender, 14, "center"),
-             L("会员证号", 18), V(m.card_no, 36)],
+            [
+                L("会员姓名", 18),
+                V(m.name, 30),
+                L("性别", 14),
+                V(m.gender, 14, "center"),
+                L("会员证号", 18),
+                V(m.card_no, 36),
+            ],
             [L("身份证号", 18), V(m.id_number, 58), L("入会日期", 18), V(m.joined_on, 36)],
             [L("转出工会", 18), V(d.from_union, 112)],
             [L("转入工会", 18), V(d.to_union, 112)],
