@@ -69,6 +69,11 @@ class TaskRunner(QObject):
         if self._held is None:
             self._held = []
 
+    @property
+    def busy(self) -> bool:
+        """True while any job is held back or has not yet delivered its result."""
+        return bool(self._held) or bool(self._running)
+
     def release(self) -> None:
         """Start the held jobs, in order, and every later job at once."""
         held, self._held = self._held or [], None

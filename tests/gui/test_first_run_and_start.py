@@ -104,6 +104,56 @@ def test_uniondesk_shows_the_window_and_saves_a_screenshot(
     assert image.width() >= 800 and image.height() >= 500
 
 
+def test_settled_screenshot_waits_for_the_start_up_figures(
+    tmp_path: Path, db: Database, qapp: QApplication
+) -> None:
+    """The first-paint picture shows the counting state; the settled one the figures."""
+    from desktop.services import demo
+
+    demo.fill_demo(db, members=200, seed=4)
+    data_dir = db.paths.data_dir
+    db.close()
+    shots = {}
+    for settled in ("0", "1"):
+        shot = tmp_path / f"shot-{settled}.png"
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            gui_app.ENV_SCREENSHOT: str(shot),
+            gui_app.ENV_SCREENSHOT_SETTLED: settled,
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        shots[settled] = QImage(str(shot))
+    assert shots["0"].size() == shots["1"].size()
+    assert shots["0"] != shots["1"]
+
+
+def test_runner_is_busy_while_jobs_are_held_or_running(qtbot: QtBot, qapp: QApplication) -> None:
+    runner = TaskRunner()
+    results: list[int] = []
+    assert not runner.busy
+    runner.hold()
+    runner.run(
+        lambda progress, token: 7,
+        title="t",
+        parent=None,
+        on_done=results.append,
+        on_error=lambda exc: None,
+        quiet=True,
+    )
+    assert runner.busy and results == []
+    runner.release()
+    qtbot.waitUntil(lambda: results == [7], timeout=5000)
+    assert not runner.busy
+
+
 def test_font_is_the_bundled_cjk_font(qapp: QApplication) -> None:
     family = gui_app.install_font(qapp)
     assert family is not None
