@@ -64,12 +64,12 @@ def check_code(conn: Connection, value: str | None, field: str = "category") -> 
 
 
 def add_category(db: Database, name: str) -> CategoryRecord:
-    clean = opt_text(name, "name", "类别名称", 50)
-    if clean is None:
-        raise ValidationError("类别名称不能为空", field="name")
+    clean = _clean_name(name)
     with db.connect() as conn:
-        if any(c.name == clean for c in list_in(conn, include_inactive=True)):
-            raise ValidationError(f"服务类别「{clean}」已存在", field="name")
+        for cat in list_in(conn, include_inactive=True):
+            if cat.name == clean:
+                hint = "（已停用，可重新启用）" if not cat.active else ""
+                raise ValidationError(f"服务类别「{clean}」已存在{hint}", field="name")
         order = conn.execute(
             text("SELECT coalesce(max(sort_order), 0) + 10 FROM service_categories")
         ).scalar_one()
@@ -84,33 +84,78 @@ def add_category(db: Database, name: str) -> CategoryRecord:
     return CategoryRecord(code, clean, False, True, int(order))
 
 
-def _editable(conn: Connection, code: str) -> None:
-    row = conn.execute(
-        text("SELECT fixed FROM service_categories WHERE code = :c AND deleted = 0"), {"c": code}
-    ).first()
-    if row is None:
-        raise NotFoundError(f"服务类别 {code} 不存在")
-    if row[0]:
-        raise ValidationError("困难帮扶、法律援助、文体健康是固定的 3 类服务，不能修改或停用")
+def resolve_in(conn: Connection, value: str | None) -> CategoryRecord:
+    """A category named by its code or its current name, retired ones included.
+
+    Clerks think in names (「亲情关爱」), scripts and sync in codes; the CLI and the
+    dialog accept either. A code wins over a name so a name can never shadow a code.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError("请指定服务类别（代码或名称）", field="category")
+    cats = list_in(conn, include_inactive=True)
+    for cat in cats:
+        if cat.code == raw:
+            return cat
+    for cat in cats:
+        if cat.name == raw:
+            return cat
+    raise NotFoundError(
+        f"未找到服务类别「{raw}」，可用 categories list --all 查看全部类别", field="category"
+    )
 
 
-def rename_category(db: Database, code: str, name: str) -> None:
+def find_category(db: Database, value: str | None) -> CategoryRecord:
+    with db.connect(write=False) as conn:
+        return resolve_in(conn, value)
+
+
+def _editable(conn: Connection, value: str) -> CategoryRecord:
+    cat = resolve_in(conn, value)
+    if cat.fixed:
+        raise ValidationError(
+            f"「{cat.name}」是固定的 3 类服务之一（困难帮扶、法律援助、文体健康），不能修改或停用"
+        )
+    return cat
+
+
+def _clean_name(name: str | None) -> str:
     clean = opt_text(name, "name", "类别名称", 50)
     if clean is None:
         raise ValidationError("类别名称不能为空", field="name")
-    with db.connect() as conn:
-        _editable(conn, code)
-        conn.execute(
-            text("UPDATE service_categories SET name = :n WHERE code = :c AND deleted = 0"),
-            {"n": clean, "c": code},
-        )
+    return clean
 
 
-def set_active(db: Database, code: str, active: bool) -> None:
-    """Retire (or bring back) an N category; its old records keep their label."""
+def rename_category(db: Database, code: str, name: str) -> CategoryRecord:
+    """Rename an N category (given by code or name); its records follow by code.
+
+    Two categories with one name would make 「按名称选择」 in the CLI, the service-log
+    form and the spreadsheets ambiguous, so a name another category holds is refused.
+    """
+    clean = _clean_name(name)
     with db.connect() as conn:
-        _editable(conn, code)
-        conn.execute(
-            text("UPDATE service_categories SET active = :a WHERE code = :c AND deleted = 0"),
-            {"a": int(active), "c": code},
-        )
+        cat = _editable(conn, code)
+        for other in list_in(conn, include_inactive=True):
+            if other.code != cat.code and other.name == clean:
+                state = "" if other.active else "（已停用）"
+                raise ValidationError(
+                    f"服务类别「{clean}」已存在{state}，请换一个名称", field="name"
+                )
+        if clean != cat.name:
+            conn.execute(
+                text("UPDATE service_categories SET name = :n WHERE code = :c AND deleted = 0"),
+                {"n": clean, "c": cat.code},
+            )
+    return CategoryRecord(cat.code, clean, cat.fixed, cat.active, cat.sort_order)
+
+
+def set_active(db: Database, code: str, active: bool) -> CategoryRecord:
+    """Retire (or bring back) an N category (by code or name); old records keep their label."""
+    with db.connect() as conn:
+        cat = _editable(conn, code)
+        if cat.active != active:
+            conn.execute(
+                text("UPDATE service_categories SET active = :a WHERE code = :c AND deleted = 0"),
+                {"a": int(active), "c": cat.code},
+            )
+    return CategoryRecord(cat.code, cat.name, cat.fixed, active, cat.sort_order)
