@@ -27,6 +27,7 @@ AREAS: tuple[str, ...] = (
     "printing",
     "roster",
     "activities",
+    "categories",
     "report",
     "audit",
 )
