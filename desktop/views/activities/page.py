@@ -26,6 +26,7 @@ from desktop.services import activities
 from desktop.services.activities import ActivityRecord
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.attendance_panel import AttendancePanel
+from desktop.views.activities.categories_dialog import CategoriesDialog
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import activity_table as at
 from desktop.views.qtmodels.activity_table import ActivityTableModel
@@ -50,6 +51,8 @@ class ActivitiesPage(QWidget):
         self.search = SearchBox(self)
         self.search.setPlaceholderText("按活动名称搜索")
         self.add_button = QPushButton("新增活动", self)
+        self.categories_button = QPushButton("服务类别…", self)
+        self.categories_button.setToolTip("查看固定的 3 类服务，编辑本单位自定的 N 类服务")
         self.coverage_label = QLabel(self)
         self.coverage_label.setStyleSheet("color: #1e88e5; font-weight: bold;")
 
@@ -82,6 +85,7 @@ class ActivitiesPage(QWidget):
         top.addWidget(self.year_filter)
         top.addWidget(self.search, 2)
         top.addWidget(self.add_button)
+        top.addWidget(self.categories_button)
         top.addStretch(1)
         top.addWidget(self.coverage_label)
         splitter = QSplitter(self)
@@ -97,6 +101,7 @@ class ActivitiesPage(QWidget):
         self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.search.search_changed.connect(lambda _t: self.apply_filter())
         self.add_button.clicked.connect(self.add_activity)
+        self.categories_button.clicked.connect(self.edit_categories)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.attendance.attended.connect(lambda _r: self._attended())
         self.update_coverage()
@@ -159,6 +164,14 @@ class ActivitiesPage(QWidget):
     def add_activity(self) -> None:
         dialog = ActivityDialog(self.ctx, self)
         dialog.saved.connect(self._added)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+
+    def edit_categories(self) -> None:
+        """The 3+N list; its changes reach other pages through ``ctx.changed``."""
+        dialog = CategoriesDialog(self.ctx, self)
         self.dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
