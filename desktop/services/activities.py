@@ -442,16 +442,23 @@ def add_photo(
         return _link_photo(conn, activity_id, data, mime, caption)
 
 
+def photo_size_problem(name: str, size: int) -> str | None:
+    """The refusal for a file over the limit (also checked before a file is read)."""
+    if size <= MAX_PHOTO_BYTES:
+        return None
+    return (
+        f"{name}：文件有 {size / 1024 / 1024:.1f} MB，"
+        f"照片不能超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB，请先压缩或缩小后再添加"
+    )
+
+
 def check_photo(name: str, data: bytes) -> str:
     """The photo's MIME type, or the Chinese refusal naming the file."""
     if not data:
         raise ValidationError(f"{name}：文件是空的", field="photo")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            f"{name}：文件有 {len(data) / 1024 / 1024:.1f} MB，"
-            f"照片不能超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB，请先压缩或缩小后再添加",
-            field="photo",
-        )
+    too_large = photo_size_problem(name, len(data))
+    if too_large:
+        raise ValidationError(too_large, field="photo")
     mime = photo_mime(data)
     if mime is None:
         raise ValidationError(f"{name}：不是 JPEG 或 PNG 图片，只能添加这两种照片", field="photo")
