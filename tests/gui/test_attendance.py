@@ -14,6 +14,7 @@ from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import activity_table as at
+from tests.gui.conftest import Boxes, valid_id
 
 
 def card_of(ctx: AppContext, member_id: str) -> str:
@@ -117,3 +118,123 @@ def test_add_activity_shows_bad_times_inline(
     dialog.save()
     assert dialog.record is not None
     assert dialog.record.budget_fen == 150050
+
+
+def search_for(qtbot: QtBot, page: ActivitiesPage, query: str) -> None:
+    box = page.attendance.picker.search
+    box.setFocus()
+    # As an input method commits Chinese text (QTest cannot type CJK keys), then Enter.
+    box.clear()
+    box.insert(query)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_member_found_by_search_is_checked_in(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    panel = page.attendance
+    picker = panel.picker
+    search_for(qtbot, page, "李四")  # one match: Enter in the box checks in
+    assert attendance_rows(ctx) == [registry["李四"]]
+    assert not panel.message.is_error and "李四 签到成功" in panel.message.text()
+    assert picker.search.text() == ""
+    assert "已签到 1 人" in panel.count_label.text()
+    with ctx.db.connect(write=False) as conn:
+        method = conn.execute(text("SELECT method FROM attendances")).scalar_one()
+    assert method == "search"
+
+    # Typing pauses → the list fills (the debounce fires), then a double-click picks.
+    picker.search.insert("张三")
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 1)
+    line = picker.model.data(picker.model.index(0, 0))
+    assert "张三" in line and "甲公司工会" in line and card_of(ctx, registry["张三"]) in line
+    rect = picker.view.visualRect(picker.model.index(0, 0))
+    # A real double-click is a click then a double-click event; QTest needs both.
+    qtbot.mouseClick(picker.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(picker.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sorted(attendance_rows(ctx)) == sorted([registry["李四"], registry["张三"]])
+    assert "（2 / 3 名会员）" in page.coverage_label.text()
+
+    # The same member again is refused in the panel, nothing written.
+    search_for(qtbot, page, "张三")
+    assert panel.message.is_error and "已签到" in panel.message.text()
+    assert len(attendance_rows(ctx)) == 2
+
+
+def test_several_matches_wait_for_a_choice_in_the_list(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    second, _ = members.add(
+        ctx.db,
+        {
+            "name": "张三",
+            "id_number": valid_id("44030419700202456"),
+            "union_id": registry["乙公司工会"],
+            "phone": "13800138000",
+        },
+    )
+    picker = page.attendance.picker
+    search_for(qtbot, page, "张三")
+    assert picker.model.rowCount() == 2
+    lines = [picker.model.data(picker.model.index(i, 0)) for i in range(2)]
+    assert any("138****8000" in line for line in lines)  # masked, never the full phone
+    assert not any("13800138000" in line for line in lines)
+    assert attendance_rows(ctx) == []  # Enter with two 张三 picks nobody
+    assert picker.view.hasFocus()
+    pick = next(i for i, line in enumerate(lines) if "乙公司工会" in line)
+    picker.view.setCurrentIndex(picker.model.index(pick, 0))
+    qtbot.keyClick(picker.view, Qt.Key.Key_Return)
+    assert attendance_rows(ctx) == [second.id]
+
+
+def test_withdrawn_member_found_by_search_is_refused(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    members.mark_left(ctx.db, registry["王五"], "withdrawn")
+    panel = page.attendance
+    search_for(qtbot, page, "王五")
+    assert "退会" in panel.picker.model.data(panel.picker.model.index(0, 0))
+    assert panel.message.is_error
+    assert "不能以会员身份签到" in panel.message.text()
+    assert attendance_rows(ctx) == []
+    assert panel.list.count() == 0
+    assert panel.picker.search.text() == "王五"  # kept, so the clerk sees whom it was
+
+
+def test_undo_a_check_in_asks_first_and_updates_the_counts(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    page: ActivitiesPage,
+    boxes: Boxes,
+) -> None:
+    panel = page.attendance
+    scan(qtbot, page, card_of(ctx, registry["张三"]))
+    scan(qtbot, page, card_of(ctx, registry["李四"]))
+    assert "（2 / 3 名会员）" in page.coverage_label.text()
+    assert not panel.undo_button.isEnabled()  # nothing selected yet
+
+    panel.list.setCurrentRow(0)  # newest first: 李四
+    assert panel.undo_button.isEnabled()
+    boxes.answer = False
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds() == ["confirm"] and "李四" in boxes.shown[0][2]
+    assert len(attendance_rows(ctx)) == 2  # said no: nothing changed
+
+    boxes.answer = True
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert attendance_rows(ctx) == [registry["张三"]]
+    with ctx.db.connect(write=False) as conn:
+        assert (
+            conn.execute(text("SELECT count(*) FROM attendances WHERE deleted = 1")).scalar() == 1
+        )
+    assert "已撤销 李四" in panel.message.text()
+    assert panel.list.count() == 1
+    assert "已签到 1 人" in panel.count_label.text()
+    assert page.model.data(page.model.index(0, at.COL_ATTENDANCE)) == "1"
+    assert "（1 / 3 名会员）" in page.coverage_label.text()
+    assert not panel.undo_button.isEnabled()
+
+    # Undone, the member can check in again.
+    scan(qtbot, page, card_of(ctx, registry["李四"]))
+    assert len(attendance_rows(ctx)) == 2

@@ -1,15 +1,18 @@
 """签到 for one activity: a USB scanner types the card number and Enter into the card box;
 an unknown or withdrawn card gets a red line under the box and nothing is written. A
-named non-member can be registered too. The attendee list and count follow each entry."""
+member without a card is found by search, and a named non-member can be registered too.
+The attendee list and count follow each entry; a wrong entry is undone (撤销签到) from
+the list. The activity's photos sit underneath."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,14 +21,20 @@ from PySide6.QtWidgets import (
 from desktop.errors import UnionDeskError
 from desktop.services import activities
 from desktop.services.activities import ActivityRecord, AttendanceRecord
+from desktop.views.activities.member_picker import MemberPicker
+from desktop.views.activities.photos import PhotoStrip
 from desktop.views.context import AppContext
+from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
 
 OK_STYLE = "color: #2e7d32;"
 METHODS = {"card": "刷卡", "search": "查找", "guest": "非会员"}
+ATT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class AttendancePanel(QWidget):
+    # The activity's attendance changed: a check-in, or an undone one (the record removed).
+    # The page refreshes the count column and the coverage on it.
     attended = Signal(object)  # AttendanceRecord
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -44,11 +53,15 @@ class AttendancePanel(QWidget):
         self.card_input.setPlaceholderText("扫描会员证二维码，或输入会员证号后按回车")
         self.card_input.setClearButtonEnabled(True)
         self.message = FieldMessage(self)
+        self.picker = MemberPicker(ctx, self)
         self.guest_input = QLineEdit(self)
         self.guest_input.setPlaceholderText("非会员姓名（家属、居民、未入会职工）")
         self.guest_button = QPushButton("登记非会员", self)
         self.count_label = QLabel(self)
         self.list = QListWidget(self)
+        self.undo_button = QPushButton("撤销签到", self)
+        self.undo_button.setToolTip("撤销所选人员在本活动的签到（如刷错卡、选错人）")
+        self.photos = PhotoStrip(ctx, self)
 
         guest = QHBoxLayout()
         guest.addWidget(self.guest_input, 1)
@@ -59,13 +72,23 @@ class AttendancePanel(QWidget):
         layout.addWidget(QLabel("刷卡签到", self))
         layout.addWidget(self.card_input)
         layout.addWidget(self.message)
+        layout.addWidget(QLabel("没带卡的会员：按姓名等查找，回车或双击签到", self))
+        layout.addWidget(self.picker)
         layout.addLayout(guest)
-        layout.addWidget(self.count_label)
+        count = QHBoxLayout()
+        count.addWidget(self.count_label, 1)
+        count.addWidget(self.undo_button)
+        layout.addLayout(count)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.photos)
 
         self.card_input.returnPressed.connect(self.check_in_card)
         self.guest_input.returnPressed.connect(self.check_in_guest)
         self.guest_button.clicked.connect(self.check_in_guest)
+        self.picker.picked.connect(self.check_in_member)
+        self.undo_button.clicked.connect(self.undo_selected)
+        self.list.itemSelectionChanged.connect(self._enable)
+        self.photos.changed.connect(lambda: self.ctx.changed("activities"))
         self._enable()
 
     # ---- state -----------------------------------------------------------------------
@@ -78,6 +101,7 @@ class AttendancePanel(QWidget):
         if not same:
             self.message.clear_message()
             self.card_input.clear()
+            self.picker.reset()
         if activity is None:
             self.title.setText("请在左侧选择一项活动")
         else:
@@ -85,6 +109,7 @@ class AttendancePanel(QWidget):
                 f"{activity.title}\n{activity.starts_at:%Y-%m-%d %H:%M} · {activity.category_name}"
             )
         self.reload()
+        self.photos.set_activity(activity.id if activity else None)
         self._enable()
         if activity is not None and not same:
             self.card_input.setFocus()
@@ -104,7 +129,9 @@ class AttendancePanel(QWidget):
                 r.card_no or "",
                 r.union_name or "",
             ]
-            self.list.addItem("  ".join(p for p in parts if p))
+            item = QListWidgetItem("  ".join(p for p in parts if p))
+            item.setData(ATT_ROLE, r.id)
+            self.list.addItem(item)
         members = sum(1 for r in self.rows if r.member_id)
         self.count_label.setText(
             f"已签到 {len(self.rows):,} 人（会员 {members:,}，非会员 {len(self.rows) - members:,}）"
@@ -114,8 +141,16 @@ class AttendancePanel(QWidget):
 
     def _enable(self) -> None:
         on = self.activity is not None
-        for w in (self.card_input, self.guest_input, self.guest_button):
+        for w in (self.card_input, self.picker, self.guest_input, self.guest_button):
             w.setEnabled(on)
+        self.undo_button.setEnabled(on and self.selected_attendance() is not None)
+
+    def selected_attendance(self) -> AttendanceRecord | None:
+        items = self.list.selectedItems()
+        if not items:
+            return None
+        att_id = items[0].data(ATT_ROLE)
+        return next((r for r in self.rows if r.id == att_id), None)
 
     # ---- entry -----------------------------------------------------------------------
 
@@ -133,6 +168,36 @@ class AttendancePanel(QWidget):
         self.card_input.clear()
         self._done(record, f"{record.display_name} 签到成功")
 
+    def check_in_member(self, member_id: str) -> None:
+        """A member picked from the search list; refusals (withdrawn, already here) stay
+        in the panel's message line and the search stays as typed, to pick another."""
+        if self.activity is None:
+            return
+        try:
+            record = activities.attend_member(self.ctx.db, self.activity.id, member_id)
+        except UnionDeskError as exc:
+            self.message.show_error(exc.message)
+            return
+        self.picker.reset()
+        self._done(record, f"{record.display_name} 签到成功")
+
+    def undo_selected(self) -> None:
+        record = self.selected_attendance()
+        if self.activity is None or record is None:
+            return
+        who = record.display_name or "（无姓名）"
+        if not messages.confirm(
+            self, "撤销签到", f"撤销「{who}」在「{self.activity.title}」的签到？"
+        ):
+            return
+        try:
+            activities.remove_attendance(self.ctx.db, record.id)
+        except UnionDeskError as exc:
+            self.message.show_error(exc.message)
+            self.reload()
+            return
+        self._done(record, f"已撤销 {who} 的签到")
+
     def check_in_guest(self) -> None:
         if self.activity is None:
             return
@@ -148,5 +213,6 @@ class AttendancePanel(QWidget):
         self.message.show_hint(text)
         self.message.setStyleSheet(OK_STYLE)
         self.reload()
+        self._enable()
         self.card_input.setFocus()
         self.attended.emit(record)
