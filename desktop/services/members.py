@@ -20,7 +20,7 @@ from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import Member
 from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
-from desktop.services import card_numbers, federations, search_index
+from desktop.services import card_numbers, federations, search_index, stats
 from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
 from desktop.services.validation import (
@@ -250,6 +250,10 @@ _ROW_DEFAULTS: dict[str, Any] = {
 }
 _DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
 _in_column_order = itemgetter(*_INSERT_COLUMNS)
+# From this many rows on, change capture and the dashboard counts are written set-based
+# with their triggers suspended; below it the triggers do it (suspending them changes the
+# schema version, which every other open connection then has to re-read).
+SET_BASED_FROM = 200
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -260,8 +264,10 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
     order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
     booleans as 0/1), with explicit rowids so the search documents are made from the rows
-    in hand rather than read back. ``capture.bulk_insert`` records one change per row,
-    exactly what the insert trigger would.
+    in hand rather than read back. For a batch (``SET_BASED_FROM`` rows or more),
+    ``capture.bulk_insert`` records one change per row and ``stats.bulk_member_insert``
+    counts the rows for the dashboard, each exactly what its insert trigger would, in one
+    statement instead of a trigger run per row.
     """
     if not rows:
         return []
@@ -283,8 +289,11 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
                 values[column] = values[column].isoformat()
         params.append((rowid, *_in_column_order(values)))
         docs.append((rowid, name, values["id_number"], values["phone"], values["card_no"]))
-    with capture.bulk_insert(conn, "members"):
-        conn.exec_driver_sql(_INSERT_SQL, params)
+    if len(params) < SET_BASED_FROM:
+        conn.exec_driver_sql(_INSERT_SQL, params)  # the triggers capture and count
+    else:
+        with capture.bulk_insert(conn, "members"), stats.bulk_member_insert(conn):
+            conn.exec_driver_sql(_INSERT_SQL, params)
     search_index.index_rows(conn, docs)
     return ids
 
