@@ -33,7 +33,6 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from desktop.db import Database
-from desktop.sync import capture
 
 CURRENT_SQL = "('active', 'retained')"
 LEFT_SQL = "('transferred_out', 'withdrawn', 'expelled')"
@@ -309,6 +308,10 @@ def bulk_member_insert(conn: Connection) -> Iterator[None]:
     equal to what the trigger would have left (tests compare both ways). Only for
     inserts into ``members``, in the caller's transaction.
     """
+    # Imported here: the status bar reads this module on the GUI's cold start, and
+    # capture loads the ORM models (~0.2 s) that start must not pay for.
+    from desktop.sync import capture
+
     start = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one()
     with capture.suspended_triggers(conn, [MEMBER_INSERT_TRIGGER]):
         yield
