@@ -1,8 +1,9 @@
 """Roster import: ``prepare`` reads and checks (writes nothing), ``commit`` writes a preview.
 
 ``commit`` refuses a preview with any refused row, takes an automatic backup, then
-inserts new members (card numbers issued, change capture by the triggers, search index
-filled) and updates existing ones in one transaction: all rows or none.
+inserts new members (card numbers issued, change capture and dashboard counts written
+set-based by ``members.insert_rows``, search index filled) and updates existing ones in
+one transaction: all rows or none.
 """
 
 from __future__ import annotations
