@@ -1,8 +1,9 @@
 """Roster import: ``prepare`` reads and checks (writes nothing), ``commit`` writes a preview.
 
 ``commit`` refuses a preview with any refused row, takes an automatic backup, then
-inserts new members (card numbers issued, change capture by the triggers, search index
-filled) and updates existing ones in one transaction: all rows or none.
+inserts new members (card numbers issued, change capture and dashboard counts written
+set-based by ``members.insert_rows``, search index filled) and updates existing ones in
+one transaction: all rows or none.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from desktop.errors import UnionDeskError
 from desktop.services import card_numbers, federations, members, search_index, unions
 from desktop.services.pinyin import sort_key
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
-from desktop.spreadsheets import headers
+from desktop.spreadsheets import bulk, headers
 from desktop.spreadsheets.checking import ImportOptions, check_table
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable, ReadOptions, read_table
@@ -83,7 +84,9 @@ def commit(
     backup = db.backup("roster-import")
     total = len(new_rows) + len(updates)
     ids: list[str] = []
-    with db.connect() as conn:
+    # The preview (the sheet and one result per row) keeps ~10^6 objects alive while the
+    # insert allocates ~10^6 more: full collections would walk them all and free nothing.
+    with bulk.paused_gc(), db.connect() as conn:
         _recheck(conn, preview)
         cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
         for start in range(0, len(new_rows), CHUNK):
