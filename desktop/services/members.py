@@ -187,6 +187,7 @@ def validate(
                 out[name] = union
         except ValidationError as exc:
             problems[name] = exc.message
+    _check_joined_not_future(out, problems, today)
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
     if out.get("card_no") and check_duplicates:
@@ -203,6 +204,16 @@ def validate(
     elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
         out["is_migrant_worker"] = False
     return Validated(out, tuple(warnings))
+
+
+def _check_joined_not_future(
+    out: dict[str, Any], problems: dict[str, str], today: date | None
+) -> None:
+    """A join date after today is a typing slip (2062 for 2026); counted as a member from
+    a future day, the person would be missing from today's figures and reports."""
+    joined = out.get("joined_on")
+    if joined is not None and "joined_on" not in problems and joined > (today or date.today()):
+        problems["joined_on"] = f"入会日期 {joined:%Y-%m-%d} 晚于今天，请核对"
 
 
 def duplicate_id_message(id_number: str, name: str, union_name: str) -> str:

@@ -101,6 +101,7 @@ def reference_validate(
                 out[name] = cleaned or None
         except ValidationError as exc:
             problems[name] = exc.message
+    members._check_joined_not_future(out, problems, today)  # rule added after a780b00
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
     if out.get("card_no") and check_duplicates:

@@ -252,3 +252,22 @@ def test_bulk_insert_refuses_unknown_fields_and_writes_nothing(db: Database, uni
     with pytest.raises(UnionDeskError, match="colour"), db.connect() as conn:
         members.insert_rows(conn, [{"name": "张三", "id_number": GOOD_ID, "colour": "red"}])
     assert _change_count(db) == before
+
+
+def test_join_date_after_today_is_refused_and_nothing_written(db: Database) -> None:
+    from datetime import timedelta
+
+    federations.create(db, "入会日期测试联合会")
+    union = unions.add(db, "甲工会")
+    with db.connect(write=False) as conn:
+        before = conn.execute(text("SELECT count(*) FROM members")).scalar_one()
+    tomorrow = date.today() + timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        members.add(
+            db,
+            {"name": "张三", "id_number": "11010519491231002X", "union_id": union.id,
+             "joined_on": tomorrow},
+        )  # fmt: skip
+    assert "入会日期" in caught.value.problems["joined_on"]
+    with db.connect(write=False) as conn:
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == before
