@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -264,19 +263,33 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _group_exec(
-    conn: Connection, sql_for: Callable[[tuple[str, ...]], str], rows: list[dict[str, Any]]
-) -> None:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for cols, members in groups.items():
-        sql = sql_for(cols)
-        if len(cols) == 1:
-            conn.exec_driver_sql(sql, [(r[cols[0]],) for r in members])
-        else:
-            values = itemgetter(*cols)
-            conn.exec_driver_sql(sql, [values(r) for r in members])
+def _quoted(cols: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def _apply_rows(conn: Connection, plan: plan_mod.Plan) -> None:
+    """The planned inserts and updates: one ``executemany`` per table and column set.
+
+    Inserts first (parents before children, as planned), then updates; rows of one
+    statement touch distinct ids, and the member tables carry no UNIQUE index beyond the
+    primary key, so grouping updates by column set cannot change what they leave behind.
+    """
+    for table, batches in plan.inserts.items():
+        for batch in batches:
+            marks = ", ".join("?" for _ in batch.cols)
+            conn.exec_driver_sql(
+                f'INSERT INTO "{table}" ({_quoted(batch.cols)}) VALUES ({marks})', batch.rows
+            )
+    updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+    for table, row_id, diff in plan.updates:
+        key = (table, tuple(diff))
+        params = updates.get(key)
+        if params is None:
+            params = updates[key] = []
+        params.append((*diff.values(), row_id))
+    for (table, cols), params in updates.items():
+        sets = ", ".join(f'"{c}" = ?' for c in cols)
+        conn.exec_driver_sql(f'UPDATE "{table}" SET {sets} WHERE id = ?', params)
 
 
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
@@ -285,24 +298,7 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     first_new_member = int(
         conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
     )
-    for table, rows in plan.inserts.items():
-        _group_exec(
-            conn,
-            lambda cols, t=table: (  # type: ignore[misc]
-                f'INSERT INTO "{t}" ('
-                + ", ".join(f'"{c}"' for c in cols)
-                + ") VALUES ("
-                + ", ".join("?" for _ in cols)
-                + ")"
-            ),
-            rows,
-        )
-    for table, row_id, diff in plan.updates:
-        cols = list(diff)
-        conn.exec_driver_sql(
-            f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = ?' for c in cols) + " WHERE id = ?",
-            (*(diff[c] for c in cols), row_id),
-        )
+    _apply_rows(conn, plan)
     if hook is not None:
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
@@ -346,44 +342,47 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub)
-    for tbl, row_id in plan.unpend:
+    if plan.unpend:
         conn.exec_driver_sql(
-            "DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r",
-            {"t": tbl, "r": row_id},
+            "DELETE FROM sync_pending WHERE tbl = ? AND row_id = ?", list(plan.unpend)
         )
-    for (tbl, row_id), (mtbl, mid) in plan.pending.items():
+    if plan.pending:
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
-            "VALUES (:t, :r, :mt, :mi)",
-            {"t": tbl, "r": row_id, "mt": mtbl, "mi": mid},
+            "VALUES (?, ?, ?, ?)",
+            [(tbl, row_id, mtbl, mid) for (tbl, row_id), (mtbl, mid) in plan.pending.items()],
         )
-    for tbl, row_id, conflict in plan.conflicts_upsert:
-        w, lo = conflict.winner, conflict.loser
+    if plan.conflicts_upsert:
+        # one statement per conflict in plan order (executemany runs them in list order)
         conn.exec_driver_sql(
             "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
             "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
-            "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
             "win_node = excluded.win_node, win_counter = excluded.win_counter, "
             "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL",
-            {
-                "t": tbl,
-                "r": row_id,
-                "f": conflict.key.field,
-                "wn": w.node,
-                "wc": w.counter,
-                "wh": w.hlc,
-                "wv": json.dumps(conflict.win_value, ensure_ascii=False),
-                "ln": lo.node,
-                "lc": lo.counter,
-                "lh": lo.hlc,
-                "lv": json.dumps(conflict.lose_value, ensure_ascii=False),
-                "at": now,
-            },
+            [
+                (
+                    tbl,
+                    row_id,
+                    conflict.key.field,
+                    conflict.winner.node,
+                    conflict.winner.counter,
+                    conflict.winner.hlc,
+                    json.dumps(conflict.win_value, ensure_ascii=False),
+                    conflict.loser.node,
+                    conflict.loser.counter,
+                    conflict.loser.hlc,
+                    json.dumps(conflict.lose_value, ensure_ascii=False),
+                    now,
+                )
+                for tbl, row_id, conflict in plan.conflicts_upsert
+            ],
         )
-    for cid in plan.conflicts_resolve:
+    if plan.conflicts_resolve:
         conn.exec_driver_sql(
-            "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i", {"at": now, "i": cid}
+            "UPDATE sync_conflict SET resolved_at = ? WHERE id = ?",
+            [(now, cid) for cid in plan.conflicts_resolve],
         )
     for sha, (mime, blob) in pkg.attachments.items():
         conn.exec_driver_sql(
@@ -410,7 +409,7 @@ def _reindex(conn: Connection, plan: plan_mod.Plan, first_new_rowid: int) -> Non
     """
     from desktop.services import search_index
 
-    inserted = {r["id"] for r in plan.inserts.get("members", [])}
+    inserted = {row[0] for batch in plan.inserts.get("members", []) for row in batch.rows}
     if inserted:
         rows = conn.exec_driver_sql(
             "SELECT rowid, name, id_number, phone, card_no FROM members "
