@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 import zstandard
 from sqlalchemy import Connection
@@ -32,8 +32,15 @@ _NODE = re.compile(r"^[0-9a-f]{32}$")
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
+    """One received or logged write: its dot (node, counter), clock, context and fields.
+
+    A named tuple rather than a frozen dataclass: a full export holds one per row
+    (100k and more) and a frozen dataclass sets each attribute through
+    ``object.__setattr__``, several times the cost of building a tuple. Equally
+    immutable, equal by value, and unhashable like before (``fields`` is a dict).
+    """
+
     node: str
     counter: int
     hlc: int
@@ -302,10 +309,19 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         cursors = [iter(group) for group in by_shape]
         fields_of = [next(cursors[index]) for index in shape_of]
     tables_of = [shapes[index][0] for index in shape_of]
-    changes = [
-        Change(origin, counter, hlc, ctx, tbl, row_id, fields)
-        for counter, hlc, ctx, tbl, row_id, fields in zip(
-            range(first, last + 1), clocks, ctx_of, tables_of, row_ids, fields_of, strict=True
+    changes = list(
+        map(
+            Change._make,
+            zip(
+                [origin] * total,
+                range(first, last + 1),
+                clocks,
+                ctx_of,
+                tables_of,
+                row_ids,
+                fields_of,
+                strict=True,
+            ),
         )
-    ]
+    )
     return Segment(origin, first, last, payload, signature, changes, ctx_map)
