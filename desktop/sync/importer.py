@@ -128,16 +128,23 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         loaded.segments.append(seg)
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
+        if not have and seg.last - seg.first + 1 == len(seg.changes):
+            # nothing of this run held yet (a first sync): counters in a decoded segment
+            # are first..last, each once, so every change is new
+            loaded.new_changes.extend(seg.changes)
+            continue
         for change in seg.changes:
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
-    now = hlc_mod.millis(hlc_mod.now_hlc())
-    far = [c for c in loaded.new_changes if hlc_mod.millis(c.hlc) - now > REFUSE_FUTURE_MS]
-    if far:
-        days = (hlc_mod.millis(max(c.hlc for c in far)) - now) // 86_400_000
+    now_hlc = hlc_mod.now_hlc()
+    limit = hlc_mod.beyond(now_hlc, REFUSE_FUTURE_MS)
+    top = max((c.hlc for c in loaded.new_changes), default=0)
+    if top >= limit:
+        far = sum(1 for c in loaded.new_changes if c.hlc >= limit)
+        days = (hlc_mod.millis(top) - hlc_mod.millis(now_hlc)) // 86_400_000
         raise UnionDeskError(
-            f"同步包 {path.name} 中有 {len(far)} 条修改的时间比本机超前约 {days} 天，"
+            f"同步包 {path.name} 中有 {far} 条修改的时间比本机超前约 {days} 天，"
             "疑似对方电脑日期严重错误或包被伪造，已拒绝，未做任何改动。请让对方校正电脑日期后重新导出。"
         )
     new_attachments = [

@@ -139,7 +139,9 @@ def build(
     incoming: dict[str, dict[str, list[Change]]] = {}
     known_of = {name: frozenset(info.synced) for name, info in tables.items()}
     plan.max_hlc = max((ch.hlc for ch in new_changes), default=0)
-    c.future_clocks = sum(1 for ch in new_changes if hlc_mod.is_future(ch.hlc, now))
+    future = hlc_mod.beyond(now, hlc_mod.FUTURE_TOLERANCE_MS)
+    if plan.max_hlc >= future:
+        c.future_clocks = sum(1 for ch in new_changes if ch.hlc >= future)
     # changes carrying a field this version lacks (kept in the log, not applied): their
     # ids, so the row loop filters only those and takes every other change's fields as is
     partial: set[int] = set()
