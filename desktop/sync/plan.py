@@ -41,10 +41,13 @@ class InsertBatch:
 
     Why tuples grouped here rather than dicts grouped at apply time: a full export brings
     100k new rows, nearly all of one shape; building each row once, in column order, is
-    the whole cost the apply step then adds to SQLite's own.
+    the whole cost the apply step then adds to SQLite's own. Derived local columns (the
+    pinyin sort key) are left to the apply step: a dry run has no use for them, and the
+    apply step makes a member's sort key and search document from one pinyin reading.
     """
 
-    cols: tuple[str, ...]
+    cols: tuple[str, ...]  # "id" and the travelling columns the rows set
+    local: tuple[str, ...]  # local columns the apply step fills (derived, or blank)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
@@ -194,12 +197,9 @@ def build(
         known = frozenset(info.synced)
         required = tuple(info.required)
         # local columns a new row needs: derived ones from its fields, required ones blank
-        extras = [
-            (col, schema.DERIVED[col][1] if col in schema.DERIVED else None)
-            for col in info.local
-            if col in schema.DERIVED or col in info.local_required
-        ]
-        extra_cols = tuple(col for col, _f in extras)
+        extra_cols = tuple(
+            col for col in info.local if col in schema.DERIVED or col in info.local_required
+        )
         batches: dict[tuple[str, ...], InsertBatch] = {}
         planned = exists.planned.setdefault(table, set())
         is_members = table == "members"
@@ -250,14 +250,8 @@ def build(
                 shape = tuple(diff)
                 group = batches.get(shape)
                 if group is None:
-                    group = batches[shape] = InsertBatch(("id", *shape, *extra_cols))
-                group.rows.append(
-                    (
-                        row_id,
-                        *diff.values(),
-                        *[derive(diff) if derive is not None else "" for _c, derive in extras],
-                    )
-                )
+                    group = batches[shape] = InsertBatch(("id", *shape), extra_cols)
+                group.rows.append((row_id, *diff.values()))
                 planned.add(row_id)
                 c.new += 1
                 if diff.get(merge.DELETED):
@@ -266,7 +260,7 @@ def build(
                 for col in info.local:
                     derived = schema.DERIVED.get(col)
                     if derived is not None and derived[0] in diff:
-                        diff[col] = derived[1]({**cur, **diff})
+                        diff[col] = derived[1](diff[derived[0]])
                 plan.updates.append((table, row_id, diff))
                 if diff.get(merge.DELETED) and not cur.get(merge.DELETED):
                     c.deleted += 1
