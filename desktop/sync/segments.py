@@ -12,7 +12,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple, TypeGuard
 
 import zstandard
@@ -297,8 +297,10 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         raise _bad(where, "时钟无效")
     if not materialize:
         return Segment(origin, first, last, payload, signature, [], ctx_map)
+    # names and every column of a shape were checked to have matching lengths above;
+    # map() builds the field dicts without a Python frame per change
     by_shape: list[list[dict[str, Any]]] = [
-        [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
         if names
         else [{} for _ in range(count)]
         for (_tbl, names), columns, count in zip(shapes, cols, uses, strict=True)
