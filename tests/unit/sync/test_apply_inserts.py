@@ -12,7 +12,7 @@ from desktop.db import Database
 from desktop.models.base import new_id
 from desktop.services import search_index
 from desktop.services.pinyin import sort_key
-from desktop.sync import capture, importer
+from desktop.sync import capture, importer, writer
 from desktop.sync import export as ex
 from desktop.sync import plan as plan_mod
 from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh
@@ -76,8 +76,8 @@ def test_values_that_are_not_plain_text_are_indexed_as_sqlite_stored_them(db: Da
     hidden = (new_id(), uid, "active", "王五", "110101199003070003", 13800000001, None, True)
     with db.connect() as conn:
         capture.set_capturing(conn, False)
-        unsure = importer._apply_rows(conn, _batch_plan([odd, plain, hidden], cols))
-        importer._reindex(conn, plan_mod.Plan(), unsure)
+        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols))
+        writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
         stored = conn.exec_driver_sql(
             "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0 "
@@ -96,8 +96,8 @@ def test_a_shape_without_every_document_field_is_read_back(db: Database) -> None
     row = (new_id(), uid, "active", "赵六", "110101199003070004")
     with db.connect() as conn:
         capture.set_capturing(conn, False)
-        unsure = importer._apply_rows(conn, _batch_plan([row], cols))
-        importer._reindex(conn, plan_mod.Plan(), unsure)
+        unsure = writer.apply_rows(conn, _batch_plan([row], cols))
+        writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
     assert len(unsure) == 1
     assert [d[1] for d in _documents(db)] == [search_index.name_terms("赵六")[0]]
