@@ -37,7 +37,16 @@ def advance(current: int, received: int = 0) -> int:
     return max(current + 1, received + 1, now_hlc())
 
 
+def beyond(reference: int, ahead_ms: int) -> int:
+    """The smallest clock whose milliseconds lie more than ``ahead_ms`` past ``reference``'s.
+
+    So a whole package is screened with plain integer comparisons (``hlc >= limit``)
+    rather than a function call per change.
+    """
+    return pack(millis(reference) + ahead_ms + 1)
+
+
 def is_future(hlc: int, reference: int | None = None) -> bool:
     """True if ``hlc`` lies further ahead of ``reference`` (default: now) than tolerated."""
     ref = now_hlc() if reference is None else reference
-    return millis(hlc) - millis(ref) > FUTURE_TOLERANCE_MS
+    return hlc >= beyond(ref, FUTURE_TOLERANCE_MS)

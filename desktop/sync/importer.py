@@ -6,15 +6,13 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.sync import capture, certs, crypto, history, knowledge, trust
+from desktop.sync import capture, certs, crypto, history, knowledge, trust, writer
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -129,16 +127,23 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         loaded.segments.append(seg)
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
+        if not have and seg.last - seg.first + 1 == len(seg.changes):
+            # nothing of this run held yet (a first sync): counters in a decoded segment
+            # are first..last, each once, so every change is new
+            loaded.new_changes.extend(seg.changes)
+            continue
         for change in seg.changes:
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
-    now = hlc_mod.millis(hlc_mod.now_hlc())
-    far = [c for c in loaded.new_changes if hlc_mod.millis(c.hlc) - now > REFUSE_FUTURE_MS]
-    if far:
-        days = (hlc_mod.millis(max(c.hlc for c in far)) - now) // 86_400_000
+    now_hlc = hlc_mod.now_hlc()
+    limit = hlc_mod.beyond(now_hlc, REFUSE_FUTURE_MS)
+    top = max((c.hlc for c in loaded.new_changes), default=0)
+    if top >= limit:
+        far = sum(1 for c in loaded.new_changes if c.hlc >= limit)
+        days = (hlc_mod.millis(top) - hlc_mod.millis(now_hlc)) // 86_400_000
         raise UnionDeskError(
-            f"同步包 {path.name} 中有 {len(far)} 条修改的时间比本机超前约 {days} 天，"
+            f"同步包 {path.name} 中有 {far} 条修改的时间比本机超前约 {days} 天，"
             "疑似对方电脑日期严重错误或包被伪造，已拒绝，未做任何改动。请让对方校正电脑日期后重新导出。"
         )
     new_attachments = [
@@ -264,45 +269,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _group_exec(
-    conn: Connection, sql_for: Callable[[tuple[str, ...]], str], rows: list[dict[str, Any]]
-) -> None:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for cols, members in groups.items():
-        sql = sql_for(cols)
-        if len(cols) == 1:
-            conn.exec_driver_sql(sql, [(r[cols[0]],) for r in members])
-        else:
-            values = itemgetter(*cols)
-            conn.exec_driver_sql(sql, [values(r) for r in members])
-
-
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
-    first_new_member = int(
-        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
-    )
-    for table, rows in plan.inserts.items():
-        _group_exec(
-            conn,
-            lambda cols, t=table: (  # type: ignore[misc]
-                f'INSERT INTO "{t}" ('
-                + ", ".join(f'"{c}"' for c in cols)
-                + ") VALUES ("
-                + ", ".join("?" for _ in cols)
-                + ")"
-            ),
-            rows,
-        )
-    for table, row_id, diff in plan.updates:
-        cols = list(diff)
-        conn.exec_driver_sql(
-            f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = ?' for c in cols) + " WHERE id = ?",
-            (*(diff[c] for c in cols), row_id),
-        )
+    unsure = writer.apply_rows(conn, plan)
     if hook is not None:
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
@@ -346,44 +316,47 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub)
-    for tbl, row_id in plan.unpend:
+    if plan.unpend:
         conn.exec_driver_sql(
-            "DELETE FROM sync_pending WHERE tbl = :t AND row_id = :r",
-            {"t": tbl, "r": row_id},
+            "DELETE FROM sync_pending WHERE tbl = ? AND row_id = ?", list(plan.unpend)
         )
-    for (tbl, row_id), (mtbl, mid) in plan.pending.items():
+    if plan.pending:
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
-            "VALUES (:t, :r, :mt, :mi)",
-            {"t": tbl, "r": row_id, "mt": mtbl, "mi": mid},
+            "VALUES (?, ?, ?, ?)",
+            [(tbl, row_id, mtbl, mid) for (tbl, row_id), (mtbl, mid) in plan.pending.items()],
         )
-    for tbl, row_id, conflict in plan.conflicts_upsert:
-        w, lo = conflict.winner, conflict.loser
+    if plan.conflicts_upsert:
+        # one statement per conflict in plan order (executemany runs them in list order)
         conn.exec_driver_sql(
             "INSERT INTO sync_conflict (tbl, row_id, field, win_node, win_counter, win_hlc, "
             "win_value, lose_node, lose_counter, lose_hlc, lose_value, detected_at) VALUES "
-            "(:t, :r, :f, :wn, :wc, :wh, :wv, :ln, :lc, :lh, :lv, :at) "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(tbl, row_id, field, lose_node, lose_counter) DO UPDATE SET "
             "win_node = excluded.win_node, win_counter = excluded.win_counter, "
             "win_hlc = excluded.win_hlc, win_value = excluded.win_value, resolved_at = NULL",
-            {
-                "t": tbl,
-                "r": row_id,
-                "f": conflict.key.field,
-                "wn": w.node,
-                "wc": w.counter,
-                "wh": w.hlc,
-                "wv": json.dumps(conflict.win_value, ensure_ascii=False),
-                "ln": lo.node,
-                "lc": lo.counter,
-                "lh": lo.hlc,
-                "lv": json.dumps(conflict.lose_value, ensure_ascii=False),
-                "at": now,
-            },
+            [
+                (
+                    tbl,
+                    row_id,
+                    conflict.key.field,
+                    conflict.winner.node,
+                    conflict.winner.counter,
+                    conflict.winner.hlc,
+                    json.dumps(conflict.win_value, ensure_ascii=False),
+                    conflict.loser.node,
+                    conflict.loser.counter,
+                    conflict.loser.hlc,
+                    json.dumps(conflict.lose_value, ensure_ascii=False),
+                    now,
+                )
+                for tbl, row_id, conflict in plan.conflicts_upsert
+            ],
         )
-    for cid in plan.conflicts_resolve:
+    if plan.conflicts_resolve:
         conn.exec_driver_sql(
-            "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i", {"at": now, "i": cid}
+            "UPDATE sync_conflict SET resolved_at = ? WHERE id = ?",
+            [(now, cid) for cid in plan.conflicts_resolve],
         )
     for sha, (mime, blob) in pkg.attachments.items():
         conn.exec_driver_sql(
@@ -394,46 +367,8 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     conn.exec_driver_sql(
         "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
     )
-    _reindex(conn, plan, first_new_member)
+    writer.reindex(conn, plan, unsure)
     _remember_sender(conn, pkg)
     record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
-
-
-def _reindex(conn: Connection, plan: plan_mod.Plan, first_new_rowid: int) -> None:
-    """Search documents of the touched members, in as few statements as possible.
-
-    Members this apply inserted are the rows from ``first_new_rowid`` on (the write lock
-    is held, nothing else appends): one range read. Updated ones are read by id, a chunk
-    per statement, and their old documents dropped first.
-    """
-    from desktop.services import search_index
-
-    inserted = {r["id"] for r in plan.inserts.get("members", [])}
-    if inserted:
-        rows = conn.exec_driver_sql(
-            "SELECT rowid, name, id_number, phone, card_no FROM members "
-            "WHERE rowid >= ? AND +deleted = 0",
-            (first_new_rowid,),
-        ).all()
-        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
-    touched = [m for m in dict.fromkeys(plan.members_touched) if m not in inserted]
-    for i in range(0, len(touched), 500):
-        chunk = touched[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
-        found = conn.exec_driver_sql(
-            f"SELECT rowid, name, id_number, phone, card_no, deleted FROM members "
-            f"WHERE id IN ({marks})",
-            tuple(chunk),
-        ).all()
-        stale = [int(r[0]) for r in found]
-        if stale:
-            conn.exec_driver_sql(
-                f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in stale)})",
-                tuple(stale),
-            )
-        search_index.index_rows(
-            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
-        )

@@ -12,8 +12,8 @@ from sqlalchemy import Connection
 from desktop.models.base import synced_tables
 
 
-def _derive_sort_key(values: dict[str, object]) -> object:
-    return _sort_key(str(values.get("name") or ""))
+def _derive_sort_key(name: object) -> object:
+    return _sort_key(str(name or ""))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -24,8 +24,9 @@ def _sort_key(name: str) -> str:
     return sort_key(name)
 
 
-# Local-only columns derived on this PC from travelling fields: column → (source, function).
-DERIVED: dict[str, tuple[str, Callable[[dict[str, object]], object]]] = {
+# Local-only columns derived on this PC from travelling fields: column → (source field,
+# function of the source's value; the value is None when a row has no such field).
+DERIVED: dict[str, tuple[str, Callable[[object], object]]] = {
     "sort_key": ("name", _derive_sort_key),
 }
 

@@ -12,8 +12,8 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Any, TypeGuard
+from itertools import accumulate, repeat
+from typing import Any, NamedTuple, TypeGuard
 
 import zstandard
 from sqlalchemy import Connection
@@ -32,8 +32,15 @@ _NODE = re.compile(r"^[0-9a-f]{32}$")
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
+    """One received or logged write: its dot (node, counter), clock, context and fields.
+
+    A named tuple rather than a frozen dataclass: a full export holds one per row
+    (100k and more) and a frozen dataclass sets each attribute through
+    ``object.__setattr__``, several times the cost of building a tuple. Equally
+    immutable, equal by value, and unhashable like before (``fields`` is a dict).
+    """
+
     node: str
     counter: int
     hlc: int
@@ -290,8 +297,10 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         raise _bad(where, "时钟无效")
     if not materialize:
         return Segment(origin, first, last, payload, signature, [], ctx_map)
+    # names and every column of a shape were checked to have matching lengths above;
+    # map() builds the field dicts without a Python frame per change
     by_shape: list[list[dict[str, Any]]] = [
-        [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
         if names
         else [{} for _ in range(count)]
         for (_tbl, names), columns, count in zip(shapes, cols, uses, strict=True)
@@ -302,10 +311,19 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
         cursors = [iter(group) for group in by_shape]
         fields_of = [next(cursors[index]) for index in shape_of]
     tables_of = [shapes[index][0] for index in shape_of]
-    changes = [
-        Change(origin, counter, hlc, ctx, tbl, row_id, fields)
-        for counter, hlc, ctx, tbl, row_id, fields in zip(
-            range(first, last + 1), clocks, ctx_of, tables_of, row_ids, fields_of, strict=True
+    changes = list(
+        map(
+            Change._make,
+            zip(
+                [origin] * total,
+                range(first, last + 1),
+                clocks,
+                ctx_of,
+                tables_of,
+                row_ids,
+                fields_of,
+                strict=True,
+            ),
         )
-    ]
+    )
     return Segment(origin, first, last, payload, signature, changes, ctx_map)

@@ -1,0 +1,170 @@
+"""Writing a plan's rows: bulk inserts with their local columns and search documents,
+updates grouped by column set, and the search documents of updated members.
+
+Kept apart from ``importer`` (decrypt, verify, bookkeeping): this is the part whose cost
+grows with the rows, so it works in tuples and ``executemany`` throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from desktop.sync import plan as plan_mod
+from desktop.sync import schema
+
+if TYPE_CHECKING:
+    from desktop.services.search_index import Document
+
+
+def _quoted(cols: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+_DOC_FIELDS = ("name", "id_number", "phone", "card_no", "deleted")
+_TEXT_OR_NONE = (str, type(None))
+
+
+def _insert_batch(
+    conn: Connection, table: str, batch: plan_mod.InsertBatch, next_rowid: int
+) -> tuple[list[Document], list[int]]:
+    """Insert one planned batch, filling its local columns; members get their search
+    documents made in the same pass (their rowids are given explicitly from
+    ``next_rowid``, as ``members.insert_rows`` does).
+
+    Returns the documents and the rowids whose documents must be read back instead: a
+    member whose fields are not all plain text (a hostile or future package) is indexed
+    from what SQLite stored, never from a guess at SQLite's conversion.
+    """
+    from desktop.services import search_index  # lazily, as pypinyin: only writes need it
+
+    cols = batch.cols
+    fills: list[tuple[int | None, Callable[[object], object] | None]] = []
+    for col in batch.local:
+        derived = schema.DERIVED.get(col)
+        if derived is None:
+            fills.append((None, None))
+        else:
+            fills.append((cols.index(derived[0]) if derived[0] in cols else None, derived[1]))
+    docs: list[Document] = []
+    unsure: list[int] = []
+    if table != "members":
+        rows: list[tuple[Any, ...]] = [
+            (
+                *row,
+                *["" if fn is None else fn(None if at is None else row[at]) for at, fn in fills],
+            )
+            for row in batch.rows
+        ]
+        insert_cols = (*cols, *batch.local)
+    else:
+        insert_cols = ("rowid", *cols, *batch.local)
+        rows = []
+        doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
+        for rowid, row in enumerate(batch.rows, next_rowid):
+            # the sort key first, then the document: one pinyin reading serves both
+            # (``pinyin.name_pinyin`` is cached and the name was read a moment ago)
+            rows.append(
+                (
+                    rowid,
+                    *row,
+                    *[
+                        "" if fn is None else fn(None if at is None else row[at])
+                        for at, fn in fills
+                    ],
+                )
+            )
+            if doc_at is None:
+                unsure.append(rowid)
+                continue
+            name, id_number, phone, card_no, deleted = (row[i] for i in doc_at)
+            if not (
+                type(name) is str
+                and isinstance(id_number, _TEXT_OR_NONE)
+                and isinstance(phone, _TEXT_OR_NONE)
+                and isinstance(card_no, _TEXT_OR_NONE)
+                and type(deleted) in (bool, int)
+            ):
+                unsure.append(rowid)
+            elif not deleted:
+                docs.append(search_index.document(rowid, name, id_number, phone, card_no))
+    marks = ", ".join("?" for _ in insert_cols)
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({_quoted(insert_cols)}) VALUES ({marks})', rows)
+    return docs, unsure
+
+
+def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
+    """The planned inserts and updates: one ``executemany`` per table and column set.
+
+    Inserts first (parents before children, as planned), then updates; rows of one
+    statement touch distinct ids, and the member tables carry no UNIQUE index beyond the
+    primary key, so grouping updates by column set cannot change what they leave behind.
+    Returns the rowids of inserted members whose search documents are still to be made.
+    """
+    from desktop.services import search_index
+
+    unsure: list[int] = []
+    for table, batches in plan.inserts.items():
+        next_rowid = 1
+        if table == "members":
+            next_rowid = int(
+                conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
+            )
+        for batch in batches:
+            docs, later = _insert_batch(conn, table, batch, next_rowid)
+            next_rowid += len(batch.rows)
+            if docs:
+                conn.exec_driver_sql(search_index.INSERT_SQL, docs)
+            unsure.extend(later)
+    updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+    for table, row_id, diff in plan.updates:
+        key = (table, tuple(diff))
+        params = updates.get(key)
+        if params is None:
+            params = updates[key] = []
+        params.append((*diff.values(), row_id))
+    for (table, cols), params in updates.items():
+        sets = ", ".join(f'"{c}" = ?' for c in cols)
+        conn.exec_driver_sql(f'UPDATE "{table}" SET {sets} WHERE id = ?', params)
+    return unsure
+
+
+def reindex(conn: Connection, plan: plan_mod.Plan, unsure: list[int]) -> None:
+    """Search documents of the members this apply touched and has not indexed yet.
+
+    Inserted members were indexed as they were inserted, except ``unsure`` rowids (read
+    back here). Updated ones are read by id, a chunk per statement, and their old
+    documents dropped first.
+    """
+    from desktop.services import search_index
+
+    for i in range(0, len(unsure), 500):
+        rowids = unsure[i : i + 500]
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no FROM members "
+            f"WHERE rowid IN ({', '.join('?' for _ in rowids)}) AND +deleted = 0",
+            tuple(rowids),
+        ).all()
+        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+    inserted = {row[0] for batch in plan.inserts.get("members", []) for row in batch.rows}
+    touched = [m for m in dict.fromkeys(plan.members_touched) if m not in inserted]
+    for i in range(0, len(touched), 500):
+        chunk = touched[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
+        found = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no, deleted FROM members "
+            f"WHERE id IN ({marks})",
+            tuple(chunk),
+        ).all()
+        stale = [int(r[0]) for r in found]
+        if stale:
+            conn.exec_driver_sql(
+                f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in stale)})",
+                tuple(stale),
+            )
+        search_index.index_rows(
+            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
+        )

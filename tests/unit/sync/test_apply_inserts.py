@@ -1,0 +1,103 @@
+"""The apply step's bulk insert path: derived columns, search documents, odd values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.models.base import new_id
+from desktop.services import search_index
+from desktop.services.pinyin import sort_key
+from desktop.sync import capture, importer, writer
+from desktop.sync import export as ex
+from desktop.sync import plan as plan_mod
+from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh
+
+
+@pytest.fixture
+def pair(db_factory, tmp_path):  # type: ignore[no-untyped-def]
+    a, b = db_factory("a"), db_factory("b")
+    mesh([a, b], tmp_path)
+    return a, b
+
+
+def _documents(db: Database) -> list[tuple[Any, ...]]:
+    with db.connect(write=False) as conn:
+        return [
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                "SELECT rowid, name, pinyin, idrev, phone, card, cardrev FROM member_search "
+                "ORDER BY rowid"
+            ).all()
+        ]
+
+
+def test_received_members_get_sort_keys_and_the_documents_a_rebuild_makes(
+    pair, tmp_path: Path
+) -> None:
+    a, b = pair
+    uid = add_union(a, add_federation(a))
+    names = ["单雄信", "曾国藩", "欧阳修", "会员000123", "张三"]
+    for i, name in enumerate(names):
+        add_member(a, uid, name, f"11010119900307{i:04d}")
+    gone = add_member(a, uid, "王五", "110101199003079999")
+    with a.connect() as conn:
+        conn.execute(text("UPDATE members SET deleted = 1 WHERE id = :i"), {"i": gone})
+        conn.execute(text("UPDATE members SET phone = '13812345678', card_no = 'T0001'"))
+    ex.export(a, tmp_path / "1.udsync", full=True)
+    result = importer.import_file(b, tmp_path / "1.udsync")
+    assert result.counts["new"] == len(names) + 3  # federation, union, members
+    with b.connect(write=False) as conn:
+        keys = dict(conn.execute(text("SELECT name, sort_key FROM members")).all())
+    assert keys == {n: sort_key(n) for n in [*names, "王五"]}
+    applied = _documents(b)
+    assert len(applied) == len(names)  # the deleted one has no document
+    with b.connect() as conn:
+        search_index.rebuild(conn)
+    assert _documents(b) == applied
+
+
+def _batch_plan(rows: list[tuple[Any, ...]], cols: tuple[str, ...]) -> plan_mod.Plan:
+    plan = plan_mod.Plan()
+    plan.inserts["members"] = [plan_mod.InsertBatch(cols, ("sort_key",), rows)]
+    return plan
+
+
+def test_values_that_are_not_plain_text_are_indexed_as_sqlite_stored_them(db: Database) -> None:
+    uid = add_union(db, add_federation(db))
+    cols = ("id", "union_id", "membership_status", "name", "id_number", "phone", "card_no")
+    cols += ("deleted",)
+    odd = (new_id(), uid, "active", "李四", "110101199003070001", 13812345678, None, False)
+    plain = (new_id(), uid, "active", "张三", "110101199003070002", "13800000000", "T9", 0)
+    hidden = (new_id(), uid, "active", "王五", "110101199003070003", 13800000001, None, True)
+    with db.connect() as conn:
+        capture.set_capturing(conn, False)
+        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols))
+        writer.reindex(conn, plan_mod.Plan(), unsure)
+        capture.set_capturing(conn, True)
+        stored = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0 "
+            "ORDER BY rowid"
+        ).all()
+    assert len(unsure) == 2  # the integer phones, whatever their deleted flag
+    assert [r[3] for r in stored] == ["13812345678", "13800000000"]
+    expected = sorted(search_index.document(int(r[0]), r[1], r[2], r[3], r[4]) for r in stored)
+    assert _documents(db) == expected
+
+
+def test_a_shape_without_every_document_field_is_read_back(db: Database) -> None:
+    uid = add_union(db, add_federation(db))
+    # phone, card_no and deleted take the table's defaults
+    cols = ("id", "union_id", "membership_status", "name", "id_number")
+    row = (new_id(), uid, "active", "赵六", "110101199003070004")
+    with db.connect() as conn:
+        capture.set_capturing(conn, False)
+        unsure = writer.apply_rows(conn, _batch_plan([row], cols))
+        writer.reindex(conn, plan_mod.Plan(), unsure)
+        capture.set_capturing(conn, True)
+    assert len(unsure) == 1
+    assert [d[1] for d in _documents(db)] == [search_index.name_terms("赵六")[0]]
