@@ -8,6 +8,7 @@ grows with the rows, so it works in tuples and ``executemany`` throughout.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -103,21 +104,27 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
     primary key, so grouping updates by column set cannot change what they leave behind.
     Returns the rowids of inserted members whose search documents are still to be made.
     """
-    from desktop.services import search_index
+    from desktop.services import search_index, stats
+    from desktop.services.members import SET_BASED_FROM
 
     unsure: list[int] = []
     for table, batches in plan.inserts.items():
         next_rowid = 1
+        counting: AbstractContextManager[None] = nullcontext()
         if table == "members":
             next_rowid = int(
                 conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
             )
-        for batch in batches:
-            docs, later = _insert_batch(conn, table, batch, next_rowid)
-            next_rowid += len(batch.rows)
-            if docs:
-                conn.exec_driver_sql(search_index.INSERT_SQL, docs)
-            unsure.extend(later)
+            if sum(len(b.rows) for b in batches) >= SET_BASED_FROM:
+                # Dashboard counts set-based (as members.insert_rows does), not per row.
+                counting = stats.bulk_member_insert(conn)
+        with counting:
+            for batch in batches:
+                docs, later = _insert_batch(conn, table, batch, next_rowid)
+                next_rowid += len(batch.rows)
+                if docs:
+                    conn.exec_driver_sql(search_index.INSERT_SQL, docs)
+                unsure.extend(later)
     updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for table, row_id, diff in plan.updates:
         key = (table, tuple(diff))

@@ -101,3 +101,44 @@ def test_a_shape_without_every_document_field_is_read_back(db: Database) -> None
         capture.set_capturing(conn, True)
     assert len(unsure) == 1
     assert [d[1] for d in _documents(db)] == [search_index.name_terms("赵六")[0]]
+
+
+def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_path: Path) -> None:
+    """Over SET_BASED_FROM members the apply suspends the per-row dashboard trigger; the
+    summary must still equal a fresh recount, and the trigger must be back afterwards."""
+    from datetime import date
+
+    from desktop.services import members, stats
+    from desktop.services.members import SET_BASED_FROM
+
+    a, b = pair
+    uid = add_union(a, add_federation(a))
+    statuses = ["active", "active", "retained", "withdrawn", "applicant"]
+    rows = [
+        {
+            "name": f"会员{i:04d}",
+            "id_number": f"1101011990030{i:05d}",
+            "union_id": uid,
+            "gender": "F" if i % 3 else "M",
+            "birth_date": date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
+            "is_migrant_worker": i % 4 == 0,
+            "membership_status": statuses[i % len(statuses)],
+            "joined_on": None if i % 5 == 4 else date(2000 + i % 26, 1 + i % 12, 1),
+        }
+        for i in range(SET_BASED_FROM + 50)
+    ]
+    with a.connect() as conn:
+        members.insert_rows(conn, rows)
+    ex.export(a, tmp_path / "big.udsync", full=True)
+    importer.import_file(b, tmp_path / "big.udsync")
+    with b.connect(write=False) as conn:
+        assert stats.summary_differences(conn) == 0
+        held = conn.exec_driver_sql(
+            "SELECT sum(n) FROM dashboard_counts WHERE fig = 'members'"
+        ).scalar_one()
+        assert held == len(rows)
+        triggers = {
+            r[0]
+            for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+    assert stats.MEMBER_INSERT_TRIGGER in triggers
