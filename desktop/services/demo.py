@@ -405,7 +405,8 @@ class _MemberFactory:
         self, unions: list[dict[str, Any]], status: list[str], cards: list[str | None]
     ) -> list[dict[str, Any]]:
         """Member rows, one column at a time: each column is one comprehension over
-        precomputed pools, which costs far less per row than a loop doing everything."""
+        precomputed pools (measured ~20 % less CPU than one loop doing everything per row;
+        the rows' own cost is small next to the write path's)."""
         rng = self.rng
         n = len(unions)
         rand = rng.random
