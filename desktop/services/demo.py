@@ -33,6 +33,7 @@ from desktop.db import Database
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models import Federation, Union
 from desktop.models.base import new_id
+from desktop.models.codes import CURRENT_STATUSES
 from desktop.services import card_numbers, federations
 from desktop.services import members as member_service
 from desktop.services.demo_activities import fill_activities
@@ -60,6 +61,7 @@ SURNAMES: tuple[tuple[str, int], ...] = tuple(
 _MALE = "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"  # noqa: E501
 _FEMALE = "秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"  # noqa: E501
 _GIVEN_POOL = 2500  # distinct given names per gender: pinyin is computed once per name
+_ADULT_DAYS = 6575  # 18 years (with leap days) after a birth day: the earliest join
 
 
 def _pairs(spec: str) -> tuple[tuple[str, int], ...]:
@@ -233,14 +235,19 @@ def _uuid7_batch(n: int) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _weight_table(pairs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Each value repeated by its integer weight: ``table[int(random() * len(table))]``
+    picks exactly what ``random.choices(cum_weights=…)`` picks from the same draw, without
+    a bisect and a call per pick."""
+    return tuple(p[0] for p in pairs for _ in range(int(p[-1])))
+
+
 def _weighted(rng: random.Random, pairs: Any, k: int) -> list[Any]:
-    values = [p[0] for p in pairs]
-    cum: list[int] = []
-    total = 0
-    for p in pairs:
-        total += int(p[-1])
-        cum.append(total)
-    return rng.choices(values, cum_weights=cum, k=k)
+    table = _weight_table(tuple(pairs))
+    size = len(table)
+    rand = rng.random
+    return [table[int(rand() * size)] for _ in range(k)]
 
 
 def _given_names(rng: random.Random, chars: str, count: int) -> list[str]:
@@ -335,106 +342,151 @@ class _MemberFactory:
         youngest = today.replace(year=today.year - 18)
         self.first_ord = oldest.toordinal()
         days = youngest.toordinal() - self.first_ord + 1
-        self.birth_text: list[str] = []
-        self.birth_r: list[int] = []
-        self.birth_dates: list[date] = []
-        for i in range(days):
-            d = date.fromordinal(self.first_ord + i)
-            self.birth_dates.append(d)
-            digits = d.strftime("%Y%m%d")
-            self.birth_text.append(digits)
-            self.birth_r.append(_r13(digits, 3))
         self.days = days
+        self.birth_dates = [date.fromordinal(self.first_ord + i) for i in range(days)]
+        # Per birth day: the 8 ID digits, their GB 11643 remainder, and the year.
+        self.birth_text = [d.strftime("%Y%m%d") for d in self.birth_dates]
+        self.birth_r = [_r13(digits, 3) for digits in self.birth_text]
+        birth_year = [d.year for d in self.birth_dates]
         years = range(oldest.year, youngest.year + 1)
         provinces = {park[2], *(p for p, _ in HOME_PROVINCES)}
         self.areas = {p: _areas_by_year(p, years) for p in provinces}
-        self.area_r = {
+        area_r = {
             code: _r13(code, 11)
             for per_year in self.areas.values()
             for codes in per_year.values()
             for code in codes
         }
+        # Per province and birth day: (county codes, their remainders) valid that year, so
+        # an ID number is a few list lookups and one table lookup for its check digit.
+        self.day_areas: dict[str, list[tuple[list[str], list[int]]]] = {}
+        for province, per_year in self.areas.items():
+            by_year = {y: (codes, [area_r[c] for c in codes]) for y, codes in per_year.items()}
+            self.day_areas[province] = [by_year[y] for y in birth_year]
         self.local = park[2]
-        self.seq_r = [_r13(f"{s:03d}", 0) for s in range(1000)]
+        self.seq_text = [f"{s:03d}" for s in range(1000)]
+        self.seq_r = [_r13(text, 0) for text in self.seq_text]
         self.check = _check_chars()
         self.seen: set[str] = set()
-
-    def _id_number(self, province: str, day: int, male: bool) -> str:
-        rng = self.rng
-        codes = self.areas[province][int(self.birth_text[day][:4])]
-        while True:
-            area = codes[int(rng.random() * len(codes))]
-            seq = int(rng.random() * 499) * 2 + (1 if male else 2)
-            r = (self.area_r[area] + self.birth_r[day] + self.seq_r[seq]) % 11
-            number = f"{area}{self.birth_text[day]}{seq:03d}{self.check[r]}"
-            if number not in self.seen:
-                self.seen.add(number)
-                return number
+        # Every day a member can join or leave on (from 18 years after the oldest birth
+        # day to today), as ready ``date`` objects indexed by ordinal − ``day_base``.
+        self.day_base = self.first_ord + _ADULT_DAYS
+        self.day_dates = [date.fromordinal(o) for o in range(self.day_base, today.toordinal() + 1)]
 
     def draw_unions(self, n: int) -> list[dict[str, Any]]:
         return self.rng.choices(self.unions, weights=self.union_weights, k=n)
 
+    def _id_numbers(self, provinces: list[str], days: list[int], male: list[bool]) -> list[str]:
+        """GB 11643 numbers, unique in this fill: area valid in the birth year, odd
+        sequence for men, check digit from the precomputed remainders."""
+        rand = self.rng.random
+        birth_text, birth_r = self.birth_text, self.birth_r
+        seq_text, seq_r, check = self.seq_text, self.seq_r, self.check
+        day_areas, seen = self.day_areas, self.seen
+        out: list[str] = []
+        for province, day, is_male in zip(provinces, days, male, strict=True):
+            codes, code_r = day_areas[province][day]
+            while True:
+                k = int(rand() * len(codes))
+                seq = int(rand() * 499) * 2 + (1 if is_male else 2)
+                number = (
+                    codes[k]
+                    + birth_text[day]
+                    + seq_text[seq]
+                    + check[(code_r[k] + birth_r[day] + seq_r[seq]) % 11]
+                )
+                if number not in seen:
+                    seen.add(number)
+                    out.append(number)
+                    break
+        return out
+
     def rows(
         self, unions: list[dict[str, Any]], status: list[str], cards: list[str | None]
     ) -> list[dict[str, Any]]:
+        """Member rows, one column at a time: each column is one comprehension over
+        precomputed pools (measured ~20 % less CPU than one loop doing everything per row;
+        the rows' own cost is small next to the write path's)."""
         rng = self.rng
         n = len(unions)
-        today_ord = self.today.toordinal()
+        rand = rng.random
         surnames = _weighted(rng, SURNAMES, n)
         ethnicity = _weighted(rng, ETHNICITY_WEIGHTS, n)
         political = _weighted(rng, POLITICAL_WEIGHTS, n)
         education = _weighted(rng, EDUCATION_WEIGHTS, n)
         hukou = _weighted(rng, HUKOU_WEIGHTS, n)
         homes = _weighted(rng, HOME_PROVINCES, n)
-        male_given, female_given = self.given["M"], self.given["F"]
-        out: list[dict[str, Any]] = []
-        rand = rng.random
         ids = _uuid7_batch(n)
+        male = [rand() < 0.55 for _ in range(n)]
+        days = [int(rand() * self.days) for _ in range(n)]
+        male_given, female_given = self.given["M"], self.given["F"]
+        names = [
+            s + (male_given if m else female_given)[int(rand() * _GIVEN_POOL)]
+            for s, m in zip(surnames, male, strict=True)
+        ]
+        local = self.local
+        provinces = [
+            home if h.startswith("nonlocal") else local
+            for home, h in zip(homes, hukou, strict=True)
+        ]
+        id_numbers = self._id_numbers(provinces, days, male)
+        migrant = [h.endswith("rural") and rand() < MIGRANT_SHARE_OF_RURAL for h in hukou]
+        prefixes = PHONE_PREFIXES
+        phones = [
+            f"{prefixes[int(rand() * len(prefixes))]}{int(rand() * 100_000_000):08d}"
+            for _ in range(n)
+        ]
+        positions = [POSITIONS[int(rand() * len(POSITIONS))] for _ in range(n)]
+        # Joined at 18 at the earliest and not before the union was founded; left after.
+        base, day_dates = self.day_base, self.day_dates
+        today_ord = self.today.toordinal()
+        first_ord = self.first_ord
+        joined: list[date | None] = []
+        left: list[date | None] = []
+        reasons: list[str | None] = []
+        for union, day, st in zip(unions, days, status, strict=True):
+            if st == "applicant":
+                joined.append(None)
+                left.append(None)
+                reasons.append(None)
+                continue
+            earliest = max(first_ord + day + _ADULT_DAYS, union["founded_on"].toordinal())
+            earliest = min(earliest, today_ord)  # the youngest turned 18 today, not tomorrow
+            joined_ord = earliest + int(rand() * max(today_ord - earliest, 1))
+            joined.append(day_dates[joined_ord - base])
+            if st == "active":
+                left.append(None)
+                reasons.append(None)
+            else:
+                left_ord = joined_ord + int(rand() * (today_ord - joined_ord))
+                left.append(day_dates[left_ord - base])
+                choices = LEAVE_REASONS[st]
+                reasons.append(choices[int(rand() * len(choices))])
         birth_dates = self.birth_dates
-        for i in range(n):
-            male = rand() < 0.55
-            given = male_given if male else female_given
-            day = int(rand() * self.days)
-            birth_ord = self.first_ord + day
-            rural = hukou[i].endswith("rural")
-            province = homes[i] if hukou[i].startswith("nonlocal") else self.local
-            union = unions[i]
-            founded = union["founded_on"].toordinal()
-            earliest = max(birth_ord + 6575, founded)  # 18 years after birth
-            st = status[i]
-            joined = left = reason = None
-            if st != "applicant":
-                joined_ord = earliest + int(rand() * max(today_ord - earliest, 1))
-                joined = date.fromordinal(joined_ord)
-                if st != "active":
-                    left = date.fromordinal(joined_ord + int(rand() * (today_ord - joined_ord)))
-                    choices = LEAVE_REASONS[st]
-                    reason = choices[int(rand() * len(choices))]
-            out.append(
-                {
-                    "id": ids[i],
-                    "name": surnames[i] + given[int(rand() * _GIVEN_POOL)],
-                    "id_number": self._id_number(province, day, male),
-                    "union_id": union["id"],
-                    "gender": "M" if male else "F",
-                    "birth_date": birth_dates[day],
-                    "ethnicity": ethnicity[i],
-                    "political_status": political[i],
-                    "education": education[i],
-                    "hukou_type": hukou[i],
-                    "is_migrant_worker": rural and rand() < MIGRANT_SHARE_OF_RURAL,
-                    "phone": PHONE_PREFIXES[int(rand() * len(PHONE_PREFIXES))]
-                    + f"{int(rand() * 100_000_000):08d}",
-                    "employer": union["employer"],
-                    "position": POSITIONS[int(rand() * len(POSITIONS))],
-                    "card_no": cards[i],
-                    "joined_on": joined,
-                    "membership_status": st,
-                    "left_on": left,
-                    "leave_reason": reason,
-                }
-            )
-        return out
+        return [
+            {
+                "id": ids[i],
+                "name": names[i],
+                "id_number": id_numbers[i],
+                "union_id": unions[i]["id"],
+                "gender": "M" if male[i] else "F",
+                "birth_date": birth_dates[days[i]],
+                "ethnicity": ethnicity[i],
+                "political_status": political[i],
+                "education": education[i],
+                "hukou_type": hukou[i],
+                "is_migrant_worker": migrant[i],
+                "phone": phones[i],
+                "employer": unions[i]["employer"],
+                "position": positions[i],
+                "card_no": cards[i],
+                "joined_on": joined[i],
+                "membership_status": status[i],
+                "left_on": left[i],
+                "leave_reason": reasons[i],
+            }
+            for i in range(n)
+        ]
 
 
 # ---- the fill ------------------------------------------------------------------------------
@@ -541,6 +593,7 @@ def fill_demo(
         issued = iter(card_numbers.issue(conn, prefix, needing, on=today) if needing else [])
         cards = [None if s == "applicant" else next(issued) for s in statuses]
         done = 0
+        current: list[str] = []  # active/retained, in rowid order: the activities' attendees
         report(0, members, "正在生成演示会员…")
         with _indexes_built_after(conn, "members"):
             while done < members:
@@ -549,11 +602,12 @@ def fill_demo(
                 end = min(done + CHUNK, members)
                 rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
                 member_service.insert_rows(conn, rows)
+                current += [r["id"] for r in rows if r["membership_status"] in CURRENT_STATUSES]
                 done = end
                 report(done, members, f"已生成 {done}/{members} 名会员")
             if cancel is not None:
                 cancel.check()
             report(members, members, "正在建立会员索引…")
         report(members, members, "正在生成演示活动与阵地…")
-        fill_activities(conn, rng, today=today)
+        fill_activities(conn, rng, today=today, current_members=current)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

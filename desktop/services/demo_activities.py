@@ -63,23 +63,31 @@ def fill_activities(
     homes: int = 12,
     activities_per_year: int = 120,
     log_days: int = 400,
+    current_members: list[str] | None = None,
 ) -> ActivityDemoSummary:
     """Insert the demo rows with Core ``insert()`` (lists of dicts) on the caller's
-    transaction. Covers this year and last, so the dashboard compares two years."""
+    transaction. Covers this year and last, so the dashboard compares two years.
+
+    ``current_members``: ids of the live active/retained members in rowid order, when the
+    caller has just written them (the demo fill) — reading them back is a scan of the whole
+    members table, seconds at a million members. Left out, they are read.
+    """
     today = today or date.today()
     unions = [
         str(r[0])
         for r in conn.execute(text("SELECT id FROM unions WHERE deleted = 0 ORDER BY rowid"))
     ]
-    members = [
-        str(r[0])
-        for r in conn.execute(
-            text(
-                "SELECT id FROM members WHERE deleted = 0 AND membership_status IN "
-                "('active', 'retained') ORDER BY rowid"
+    members = current_members
+    if members is None:
+        members = [
+            str(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT id FROM members WHERE deleted = 0 AND membership_status IN "
+                    "('active', 'retained') ORDER BY rowid"
+                )
             )
-        )
-    ]
+        ]
     cats = [
         str(r[0])
         for r in conn.execute(

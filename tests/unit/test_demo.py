@@ -151,3 +151,44 @@ def test_member_indexes_are_rebuilt_after_the_fill_and_kept_on_cancel(db: Databa
         ).all()
         assert "ix_members_id_number" in str(plan)
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+
+
+def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) -> None:
+    """Join/leave dates follow birth (18+), founding and each other; every member is
+    captured for sync, indexed for search and counted exactly on the dashboard; the
+    activities' attendees are current members (the fill hands them over, unread)."""
+    from desktop.services import search_index, stats
+
+    demo.fill_demo(db, members=2500, unions=8, seed=5, today=TODAY)
+    with db.connect(write=False) as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT m.birth_date, m.joined_on, m.left_on, m.membership_status, u.founded_on "
+            "FROM members m JOIN unions u ON u.id = m.union_id"
+        ).all()
+        for birth, joined, left, status, founded in rows:
+            if status == "applicant":
+                assert joined is None and left is None
+                continue
+            born, on = date.fromisoformat(birth), date.fromisoformat(joined)
+            age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+            assert age >= 18 and founded <= joined
+            assert joined <= TODAY.isoformat()
+            assert (left is None) == (status == "active")
+            assert left is None or joined <= left <= TODAY.isoformat()
+        counts = conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM members), "
+            "(SELECT count(*) FROM sync_change WHERE tbl = 'members'), "
+            "(SELECT count(*) FROM member_search)"
+        ).one()
+        assert tuple(counts) == (2500, 2500, 2500)
+        assert stats.summary_differences(conn) == 0
+        attendees = conn.exec_driver_sql(
+            "SELECT DISTINCT m.membership_status FROM attendances t "
+            "JOIN members m ON m.id = t.member_id"
+        ).scalars().all()  # fmt: skip
+        assert attendees and set(attendees) <= {"active", "retained"}
+        name, id_number = conn.exec_driver_sql(
+            "SELECT name, id_number FROM members ORDER BY rowid DESC LIMIT 1"
+        ).one()
+        assert 2500 in search_index.find_rowids(conn, name)
+        assert 2500 in search_index.find_rowids(conn, id_number[-6:])
