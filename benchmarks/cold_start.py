@@ -1,6 +1,6 @@
 """BENCH cold_start: ``uniondesk`` to a shown main window on a 100,000-member database.
 
-Builds a 100k-member registry in a temp dir (``benchmarks.first_screen.build``), then in
+Opens the cached 100k-member demo registry (``benchmarks.cached_database``), then in
 the same run times, as fresh processes, alternately:
 
 * project — ``uniondesk`` (the installed console script, else ``python -m desktop``) with
@@ -36,8 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import bench_line
-from benchmarks.first_screen import build
+from benchmarks import bench_line, cached_database
 
 GOAL = 3.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,11 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="bench-cold-start-") as tmp:
         folder = Path(tmp)
-        data = folder / "data"
-        data.mkdir()
         t0 = time.perf_counter()
-        build(data, args.members)
-        print(f"# built {args.members:,} members in {time.perf_counter() - t0:.1f}s")
+        data = cached_database(args.members, 0)
+        print(f"# {args.members:,}-member registry ready in {time.perf_counter() - t0:.1f}s")
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         env.pop("UNIONDESK_DATA_DIR", None)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
