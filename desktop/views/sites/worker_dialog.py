@@ -3,7 +3,6 @@ marked 已离职 here (a status, not a delete), so the history of who served whe
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from desktop.services.sites import WorkerRecord
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_values import editor_value, set_editor_value
 
 LABELS = {
     "name": "姓名＊",
@@ -110,17 +110,7 @@ class WorkerDialog(QDialog):
         return edit
 
     def _set(self, name: str, value: Any) -> None:
-        editor = self.editors[name]
-        if isinstance(editor, CodeCombo):
-            editor.set_code(value)
-        elif isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(editor.findData(value), 0))
-        elif isinstance(editor, QPlainTextEdit):
-            editor.setPlainText(value or "")
-        elif isinstance(editor, QLineEdit):
-            if isinstance(value, date):
-                value = value.isoformat()
-            editor.setText("" if value is None else str(value))
+        set_editor_value(self.editors[name], value)
 
     def line(self, name: str) -> QLineEdit:
         editor = self.editors[name]
@@ -128,17 +118,7 @@ class WorkerDialog(QDialog):
         return editor
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, editor in self.editors.items():
-            if isinstance(editor, CodeCombo):
-                out[name] = editor.code()
-            elif isinstance(editor, QComboBox):
-                out[name] = editor.currentData()
-            elif isinstance(editor, QPlainTextEdit):
-                out[name] = editor.toPlainText().strip() or None
-            elif isinstance(editor, QLineEdit):
-                out[name] = editor.text().strip() or None
-        return out
+        return {name: editor_value(editor) for name, editor in self.editors.items()}
 
     def save(self) -> None:
         for message in (self.general_error, *self.errors.values()):
