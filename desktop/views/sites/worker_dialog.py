@@ -8,11 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,8 +19,7 @@ from desktop.services import sites
 from desktop.services.sites import WorkerRecord
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
-from desktop.views.widgets.field_error import FieldMessage
-from desktop.views.widgets.form_values import editor_value, set_editor_value
+from desktop.views.widgets.form_dialog import editor_value, lay_out_form, set_editor_value
 
 LABELS = {
     "name": "姓名＊",
@@ -56,26 +52,7 @@ class WorkerDialog(QDialog):
         self.setMinimumWidth(460)
 
         self.editors: dict[str, QWidget] = {name: self._editor(name) for name in LABELS}
-        self.errors = {name: FieldMessage(self) for name in LABELS}
-        self.general_error = FieldMessage(self)
-        form = QFormLayout()
-        for name, editor in self.editors.items():
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(editor)
-            cell.addWidget(self.errors[name])
-            form.addRow(LABELS[name], cell)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.general_error)
-        layout.addWidget(buttons)
+        self.errors, self.general_error = lay_out_form(self, LABELS, self.editors, self.save)
 
         if worker is not None:
             for name in LABELS:

@@ -1,0 +1,86 @@
+"""The shared parts of a record dialog: its field grid and reading/filling its editors.
+
+Dialogs keep ``editors: dict[field, QWidget]``; ``set_editor_value``/``editor_value`` are
+the one place that knows how each kind of editor holds a service value (a code, an id,
+text, a date as ISO text), so every dialog sends the services the same shapes, and
+``lay_out_form`` gives every field its inline Chinese error line under the editor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.field_error import FieldMessage
+
+
+def lay_out_form(
+    dialog: QDialog,
+    labels: dict[str, str],
+    editors: dict[str, QWidget],
+    save: Callable[[], None],
+) -> tuple[dict[str, FieldMessage], FieldMessage]:
+    """Label, editor and error line per field, a general error line, 保存/取消.
+
+    Returns the per-field error lines and the general one.
+    """
+    errors = {name: FieldMessage(dialog) for name in labels}
+    general = FieldMessage(dialog)
+    form = QFormLayout()
+    for name, editor in editors.items():
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(editor)
+        cell.addWidget(errors[name])
+        form.addRow(labels[name], cell)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(general)
+    layout.addWidget(buttons)
+    return errors, general
+
+
+def set_editor_value(editor: QWidget, value: Any) -> None:
+    if isinstance(editor, CodeCombo):
+        editor.set_code(value)
+    elif isinstance(editor, QComboBox):
+        editor.setCurrentIndex(max(editor.findData(value), 0))
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText(value or "")
+    elif isinstance(editor, QLineEdit):
+        if isinstance(value, date):
+            value = value.isoformat()
+        editor.setText("" if value is None else str(value))
+
+
+def editor_value(editor: QWidget) -> Any:
+    """The editor's value for a service call: None for an empty text or no choice."""
+    if isinstance(editor, CodeCombo):
+        return editor.code()
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, QPlainTextEdit):
+        return editor.toPlainText().strip() or None
+    if isinstance(editor, QLineEdit):
+        return editor.text().strip() or None
+    return None
