@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from desktop.db import Database
 from desktop.services import activities
 from desktop.services.activities import ActivityRecord
+from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 
 COL_STARTS = 0
 COL_TITLE = 1
@@ -37,14 +38,14 @@ ActivityRecordRole = Qt.ItemDataRole.UserRole + 2
 # The list shows at most this many activities per query; a year has a few hundred.
 LIMIT = 2000
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def yuan(fen: int | None) -> str:
     return "" if fen is None else f"{fen / 100:,.2f}"
 
 
-class ActivityTableModel(QAbstractTableModel):
+class ActivityTableModel(LoadedTableModel[ActivityRecord]):
+    headers = HEADERS
+
     def __init__(
         self, db: Database, year: int | None = None, search: str = "", parent: Any = None
     ) -> None:
@@ -52,7 +53,7 @@ class ActivityTableModel(QAbstractTableModel):
         self._db = db
         self.year = year
         self.search = search
-        self._rows: list[ActivityRecord] = self._load()
+        self._rows = self._load()
 
     def _load(self) -> list[ActivityRecord]:
         return activities.list_activities(
@@ -63,34 +64,10 @@ class ActivityTableModel(QAbstractTableModel):
         self.year, self.search = year, search
         self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = self._load()
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
-
-    def record_at(self, row: int) -> ActivityRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, activity_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == activity_id), -1)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        a = self.record_of(index)
+        if a is None:
             return None
-        a = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(a, col)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from desktop.db import Database
 from desktop.services import sites
 from desktop.services.sites import SiteRecord
+from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 from desktop.views.sites.common import star_text
 
 COL_KIND = 0
@@ -35,52 +36,31 @@ SHORT_KIND = {"federation": "会", "station": "站", "home": "家"}
 SiteIdRole = Qt.ItemDataRole.UserRole + 1
 SiteRecordRole = Qt.ItemDataRole.UserRole + 2
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def area_text(area: float | None) -> str:
     return "" if area is None else f"{area:,.1f}".removesuffix(".0")
 
 
-class SiteTableModel(QAbstractTableModel):
+class SiteTableModel(LoadedTableModel[SiteRecord]):
+    headers = HEADERS
+
     def __init__(self, db: Database, kind: str | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
         self.kind = kind
-        self._rows: list[SiteRecord] = sites.list_sites(db, kind)
+        self._rows = self._load()
 
     def set_kind(self, kind: str | None) -> None:
         self.kind = kind
         self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = sites.list_sites(self._db, self.kind)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
-
-    def record_at(self, row: int) -> SiteRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, site_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == site_id), -1)
+    def _load(self) -> list[SiteRecord]:
+        return sites.list_sites(self._db, self.kind)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        s = self.record_of(index)
+        if s is None:
             return None
-        s = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(s, col)
