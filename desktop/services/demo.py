@@ -20,7 +20,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -33,10 +33,10 @@ from desktop.db import Database
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models import Federation, Union
 from desktop.models.base import new_id
-from desktop.models.codes import CURRENT_STATUSES
 from desktop.services import card_numbers, federations
 from desktop.services import members as member_service
 from desktop.services.demo_activities import fill_activities
+from desktop.services.demo_pipeline import member_chunks
 from desktop.services.pinyin import text_pinyin
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 
@@ -554,8 +554,13 @@ def fill_demo(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     today: date | None = None,
+    parallel: bool | None = None,
 ) -> DemoSummary:
-    """Fill an empty registry with demo unions and members, all in one transaction."""
+    """Fill an empty registry with demo unions and members, all in one transaction.
+
+    ``parallel`` makes the member rows in a producer process (``demo_pipeline``); by
+    default from ``PARALLEL_FROM`` members on.
+    """
     if not 0 <= members <= MAX_MEMBERS:
         raise ValidationError(f"演示会员人数应在 0 到 {MAX_MEMBERS} 之间", field="members")
     if not 1 <= unions <= 200:
@@ -595,15 +600,20 @@ def fill_demo(
         done = 0
         current: list[str] = []  # active/retained, in rowid order: the activities' attendees
         report(0, members, "正在生成演示会员…")
-        with _indexes_built_after(conn, "members"):
-            while done < members:
+        first_rowid = 1 + int(
+            conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one()
+        )
+        chunks = member_chunks(
+            factory, assigned, statuses, cards, first_rowid=first_rowid, chunk=CHUNK,
+            parallel=parallel,
+        )  # fmt: skip
+        with _indexes_built_after(conn, "members"), closing(chunks):
+            for prepared, chunk_current in chunks:
                 if cancel is not None:
                     cancel.check()
-                end = min(done + CHUNK, members)
-                rows = factory.rows(assigned[done:end], statuses[done:end], cards[done:end])
-                member_service.insert_rows(conn, rows)
-                current += [r["id"] for r in rows if r["membership_status"] in CURRENT_STATUSES]
-                done = end
+                member_service.write_prepared(conn, prepared)
+                current += chunk_current
+                done += len(prepared.ids)
                 report(done, members, f"已生成 {done}/{members} 名会员")
             if cancel is not None:
                 cancel.check()

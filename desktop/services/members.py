@@ -288,29 +288,30 @@ _in_column_order = itemgetter(*_INSERT_COLUMNS)
 SET_BASED_FROM = 200
 
 
-def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
-    """Bulk insert already-validated member rows (captured, indexed), in the caller's
-    transaction.
+@dataclass(frozen=True)
+class PreparedRows:
+    """Member rows as the bulk insert writes them, made without a database.
 
-    Why not Core ``insert(Member)`` with dicts: SQLAlchemy's per-row parameter processing
-    cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
-    order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
-    booleans as 0/1), with explicit rowids so the search documents are made from the rows
-    in hand rather than read back. For a batch (``SET_BASED_FROM`` rows or more),
-    ``capture.bulk_insert`` records one change per row and ``stats.bulk_member_insert``
-    counts the rows for the dashboard, each exactly what its insert trigger would, in one
-    statement instead of a trigger run per row.
+    Why a separate step: making the rows (ids, pinyin sort keys, search documents) is
+    Python work that needs no connection, so a producer process can make the next chunk
+    while this one writes (the demo generator at a million members).
     """
-    if not rows:
-        return []
-    start = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
+
+    first_rowid: int
+    ids: list[str]
+    params: list[tuple[Any, ...]]
+    documents: list[search_index.Document]
+
+
+def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
+    """Already-validated member rows → what ``write_prepared`` inserts at ``first_rowid``."""
     unknown = set().union(*rows) - set(_INSERT_COLUMNS)
     if unknown:
         raise UnionDeskError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
     ids: list[str] = []
     params: list[tuple[Any, ...]] = []
-    docs: list[tuple[int, str, str | None, str | None, str | None]] = []
-    for rowid, row in enumerate(rows, start + 1):
+    documents: list[search_index.Document] = []
+    for rowid, row in enumerate(rows, first_rowid):
         member_id = row.get("id") or new_id()
         ids.append(member_id)
         name = row["name"]
@@ -320,14 +321,54 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
             if values[column] is not None:
                 values[column] = values[column].isoformat()
         params.append((rowid, *_in_column_order(values)))
-        docs.append((rowid, name, values["id_number"], values["phone"], values["card_no"]))
-    if len(params) < SET_BASED_FROM:
-        conn.exec_driver_sql(_INSERT_SQL, params)  # the triggers capture and count
+        documents.append(
+            search_index.document(
+                rowid, name, values["id_number"], values["phone"], values["card_no"]
+            )
+        )
+    return PreparedRows(first_rowid, ids, params, documents)
+
+
+def write_prepared(conn: Connection, prepared: PreparedRows) -> list[str]:
+    """Insert prepared rows (captured, counted, indexed) in the caller's transaction.
+
+    For a batch (``SET_BASED_FROM`` rows or more), ``capture.bulk_insert`` records one
+    change per row and ``stats.bulk_member_insert`` counts the rows for the dashboard,
+    each exactly what its insert trigger would, in one statement instead of a trigger run
+    per row.
+    """
+    if not prepared.params:
+        return []
+    start = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
+    if start + 1 != prepared.first_rowid:
+        # the rowids are explicit: rows prepared for another place in the table would
+        # collide with (or leave a gap after) what is there now
+        raise UnionDeskError(
+            f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start} 行"
+        )
+    if len(prepared.params) < SET_BASED_FROM:
+        conn.exec_driver_sql(_INSERT_SQL, prepared.params)  # the triggers capture and count
     else:
         with capture.bulk_insert(conn, "members"), stats.bulk_member_insert(conn):
-            conn.exec_driver_sql(_INSERT_SQL, params)
-    search_index.index_rows(conn, docs)
-    return ids
+            conn.exec_driver_sql(_INSERT_SQL, prepared.params)
+    conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
+    return prepared.ids
+
+
+def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    """Bulk insert already-validated member rows (captured, indexed), in the caller's
+    transaction.
+
+    Why not Core ``insert(Member)`` with dicts: SQLAlchemy's per-row parameter processing
+    cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
+    order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
+    booleans as 0/1), with explicit rowids so the search documents are made from the rows
+    in hand rather than read back.
+    """
+    if not rows:
+        return []
+    start = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
+    return write_prepared(conn, prepare_rows(rows, start + 1))
 
 
 def update(

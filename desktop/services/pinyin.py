@@ -104,6 +104,8 @@ SURNAME_READINGS: dict[str, str] = {
 @dataclass(frozen=True)
 class NamePinyin:
     syllables: tuple[str, ...]
+    # How many leading syllables read the surname (0 for text that is not a name).
+    surname_syllables: int = 0
 
     @property
     def full(self) -> str:
@@ -159,7 +161,7 @@ def split_name(name: str) -> tuple[str, tuple[str, ...], str]:
 def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
     _, head, rest = split_name(name)
-    return NamePinyin(head + given_pinyin(rest))
+    return NamePinyin(head + given_pinyin(rest), len(head))
 
 
 def text_pinyin(text: str) -> NamePinyin:

@@ -192,3 +192,57 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
         ).one()
         assert 2500 in search_index.find_rowids(conn, name)
         assert 2500 in search_index.find_rowids(conn, id_number[-6:])
+
+
+def _everything_but_ids(db: Database) -> list[tuple[object, ...]]:
+    """Member rows without their UUIDs (drawn from the clock) and card numbers (they carry
+    the issuing PC), plus the activities drawn after the members from the same random
+    generator."""
+    with db.connect(write=False) as conn:
+        people = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, gender, birth_date, phone, card_no IS NULL, "
+            "joined_on, membership_status, left_on, sort_key FROM members ORDER BY rowid"
+        ).all()
+        activities = conn.exec_driver_sql(
+            "SELECT title, starts_at FROM activities ORDER BY rowid"
+        ).all()
+        documents = conn.exec_driver_sql(
+            "SELECT d.rowid, d.terms = ? FROM member_search d ORDER BY d.rowid", ("",)
+        ).all()
+    return [*map(tuple, people), *map(tuple, activities), (len(documents),)]
+
+
+def test_a_producer_process_makes_the_same_federation_as_in_process(db_factory) -> None:  # type: ignore[no-untyped-def]
+    """Same seed, same people, same activities whether the rows are made in a second
+    process or here; small chunks so several cross the queue."""
+    here, there = db_factory("here"), db_factory("there")
+    chunk = demo.CHUNK
+    demo.CHUNK = 700
+    try:
+        demo.fill_demo(here, members=2500, unions=12, seed=5, today=TODAY, parallel=False)
+        demo.fill_demo(there, members=2500, unions=12, seed=5, today=TODAY, parallel=True)
+    finally:
+        demo.CHUNK = chunk
+    expected = _everything_but_ids(here)
+    assert len(expected) > 2500 and _everything_but_ids(there) == expected
+    with there.connect(write=False) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sync_change").scalar_one() > 2500
+
+
+def test_an_error_in_the_producer_process_reaches_the_writer() -> None:
+    """The producer's failure arrives as a clerk-readable error carrying its traceback
+    (the fill's transaction then rolls back like on any error: see the cancel test)."""
+    import random
+
+    from desktop.services import demo_pipeline
+
+    rng = random.Random(3)
+    unions = demo._make_unions(rng, 3, demo.PARKS[0], "f", TODAY)
+    factory = demo._MemberFactory(rng, demo.PARKS[0], unions, TODAY)
+    assigned = factory.draw_unions(50)
+    chunks = demo_pipeline.member_chunks(
+        factory, assigned, ["active"] * 50, ["C1"] * 49, first_rowid=1, chunk=20, parallel=True
+    )
+    with pytest.raises(UnionDeskError, match="后台进程出错") as raised:
+        list(chunks)
+    assert "IndexError" in str(raised.value)

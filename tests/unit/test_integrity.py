@@ -48,7 +48,7 @@ def test_counter_gap_and_stale_search_rows(db: Database) -> None:
     demo.fill_demo(db, members=20, unions=10, seed=1)
     with db.connect() as conn:
         conn.execute(text("DELETE FROM sync_change WHERE counter = 5"))
-        conn.execute(text("INSERT INTO member_search (rowid, name) VALUES (999999, '幽 灵')"))
+        conn.execute(text("INSERT INTO member_search (rowid, terms) VALUES (999999, '幽 灵')"))
     assert _kinds(integrity.check(db)) == ["search_stale", "sync_counters"]
     report = integrity.check(db, rebuild_search=True)
     assert report.rebuilt_search == 20 and _kinds(report) == ["sync_counters"]

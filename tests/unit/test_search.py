@@ -115,17 +115,28 @@ def test_filter_and_keyset_paging_cover_every_row_once(
     ("query", "expected"),
     [
         # One letter and prefixes longer than any prefix index: exact index terms now.
-        ("z", {"张三", "张三丰", "曾国藩", "查良镛", "朴正"}),
-        ("x", {"单雄信", "解缙", "欧阳修"}),
+        # A beginning is a beginning of the whole reading or of the initials, so one
+        # letter lists surnames (朴正's "zheng" and 欧阳修's "xiu" are given names).
+        ("z", {"张三", "张三丰", "曾国藩", "查良镛"}),
+        ("x", {"解缙"}),
         ("zhan", {"张三", "张三丰"}),
         ("zhangsanf", {"张三丰"}),
         ("sanf", set()),  # a prefix of a syllable or of the whole reading, not a substring
-        ("feng", {"张三丰"}),
+        ("feng", {"张三丰"}),  # a whole given-name syllable
+        ("fen", set()),
+        ("sanfeng", {"张三丰"}),  # the whole given name
+        ("xiongxin", {"单雄信"}),
+        ("zheng", {"朴正"}),
         ("阳修", {"欧阳修"}),
         ("欧阳修", {"欧阳修"}),
         ("修欧", set()),
         # Letters only never match the shared beginning of every card number ("GH…").
         ("gh", set()),
+        # The tags that keep ID, phone and card terms apart never match a pinyin query.
+        ("p", {"朴正"}),
+        ("i", set()),
+        ("k", set()),
+        ("p_138", set()),
     ],
 )
 def test_prefixes_of_any_length(
@@ -177,7 +188,12 @@ def test_upgrade_to_0004_rebuilds_the_index_of_a_populated_database(tmp_path: Pa
                 "SELECT sql FROM sqlite_master WHERE name = 'member_search'"
             ).scalar_one()
         assert indexed == live and len(live) == len(PEOPLE) - 1
-        assert "detail = column" in ddl
+        assert "detail = none" in ddl and "terms" in ddl
+        with db.connect(write=False) as conn:
+            merge = conn.exec_driver_sql(
+                "SELECT v FROM member_search_config WHERE k = 'automerge'"
+            ).scalar_one()
+        assert merge == 16
         assert _names(db, "wang") == set() and _names(db, "zhan") == {"张三", "张三丰"}
         assert _names(db, "曾国") == {"曾国藩"} and _names(db, "qiuying") == set()
         assert _names(db, "gh2026a00004") == {"解缙"}

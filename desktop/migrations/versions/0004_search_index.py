@@ -6,8 +6,7 @@ million members. From here on a document holds every substring of the name and e
 leading part of every pinyin token, so those queries read one term; positions
 (``detail=full``), per-column sizes and the 2/3-character prefix index are no longer
 needed. The table is recreated and refilled from ``members`` in the upgrade's
-transaction, with the document format of ``desktop.services.search_index`` (a later
-change of that format must come with its own migration that rebuilds again).
+transaction, with the document format of that time (frozen below; 0007 replaced it).
 
 Revision ID: 0004
 Revises: 0003
@@ -36,12 +35,46 @@ TABLE_0001 = (
 )
 
 
-def upgrade() -> None:
-    from desktop.services import search_index
+def _document_0004(
+    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
+) -> tuple[int, str, str, str, str, str, str]:
+    """The 0004 document format (a frozen copy: the service's format moved on in 0007)."""
+    import re
 
+    from desktop.services.pinyin import name_pinyin
+
+    han = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+    cjk = "".join(re.findall(han, name))
+    names = [cjk[i:j] for i in range(len(cjk)) for j in range(i + 1, len(cjk) + 1)]
+    py = name_pinyin(name)
+    tokens = [re.sub(r"[^0-9a-z]", "", t.lower()) for t in (*py.syllables, py.full, py.initials)]
+    parts = [t[:end] for t in (tokens if py.syllables else []) for end in range(1, len(t) + 1)]
+    digits = phone or ""
+    card = (card_no or "").lower()
+    return (
+        rowid,
+        " ".join(dict.fromkeys(names)),
+        " ".join(dict.fromkeys(parts)),
+        (id_number or "").lower()[::-1],
+        " ".join([digits[i:] for i in range(0, len(digits) - 2)]),
+        card,
+        card[::-1],
+    )
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
     op.execute("DROP TABLE IF EXISTS member_search")
     op.execute(TABLE_0004)
-    search_index.rebuild(op.get_bind())
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0"
+    ).all()
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT INTO member_search (rowid, name, pinyin, idrev, phone, card, cardrev) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_document_0004(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows],
+        )
 
 
 def _document_0001(
