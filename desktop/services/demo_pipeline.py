@@ -20,6 +20,7 @@ import multiprocessing
 import queue as queue_mod
 import traceback
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop.errors import UnionDeskError
@@ -43,36 +44,34 @@ class RowFactory(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
-def _chunks(
-    factory: RowFactory,
-    unions: list[dict[str, Any]],
-    statuses: list[str],
-    cards: list[str | None],
-    first_rowid: int,
-    chunk: int,
-) -> Iterator[Chunk]:
-    """Every chunk in order, made in this process (the producer's loop, or the only one)."""
-    for start in range(0, len(statuses), chunk):
-        end = min(start + chunk, len(statuses))
-        rows = factory.rows(unions[start:end], statuses[start:end], cards[start:end])
-        current = [r["id"] for r in rows if r["membership_status"] in CURRENT_STATUSES]
-        yield prepare_rows(rows, first_rowid + start), current
+@dataclass(frozen=True)
+class _Work:
+    """Everything the producer needs; pickled once to start the process."""
+
+    factory: RowFactory
+    unions: list[dict[str, Any]]
+    statuses: list[str]
+    cards: list[str | None]
+    first_rowid: int
+    chunk: int
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Every chunk in order, made in this process (the producer's loop, or the only one)."""
+        for start in range(0, len(self.statuses), self.chunk):
+            end = min(start + self.chunk, len(self.statuses))
+            rows = self.factory.rows(
+                self.unions[start:end], self.statuses[start:end], self.cards[start:end]
+            )
+            current = [r["id"] for r in rows if r["membership_status"] in CURRENT_STATUSES]
+            yield prepare_rows(rows, self.first_rowid + start), current
 
 
-def _produce(
-    factory: RowFactory,
-    unions: list[dict[str, Any]],
-    statuses: list[str],
-    cards: list[str | None],
-    first_rowid: int,
-    chunk: int,
-    out: Any,
-) -> None:
+def _produce(work: _Work, out: Any) -> None:
     """The producer process: every chunk in order, then the generator's final state."""
     try:
-        for made in _chunks(factory, unions, statuses, cards, first_rowid, chunk):
+        for made in work.chunks():
             out.put(("chunk", made))
-        out.put(("done", factory.rng.getstate()))
+        out.put(("done", work.factory.rng.getstate()))
     except BaseException:  # reported to the parent, which raises it there
         out.put(("error", traceback.format_exc()))
 
@@ -92,18 +91,16 @@ def member_chunks(
     ``parallel=None`` decides by size. Closing the iterator early (cancel, an error while
     writing) stops the producer.
     """
+    work = _Work(factory, unions, statuses, cards, first_rowid, chunk)
     if parallel is None:
         parallel = len(statuses) >= PARALLEL_FROM
     if not parallel:
-        yield from _chunks(factory, unions, statuses, cards, first_rowid, chunk)
+        yield from work.chunks()
         return
     context = multiprocessing.get_context("spawn")
     out = context.Queue(maxsize=_QUEUE_CHUNKS)
     producer = context.Process(
-        target=_produce,
-        args=(factory, unions, statuses, cards, first_rowid, chunk, out),
-        name="uniondesk-demo-producer",
-        daemon=True,
+        target=_produce, args=(work, out), name="uniondesk-demo-producer", daemon=True
     )
     producer.start()
     try:

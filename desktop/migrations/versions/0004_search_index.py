@@ -15,6 +15,9 @@ Create Date: 2026-11-21
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from alembic import op
 
 revision = "0004"
@@ -62,10 +65,11 @@ def _document_0004(
     )
 
 
-def upgrade() -> None:
+def _fill(table_sql: str, document: Callable[..., tuple[Any, ...]]) -> None:
+    """Recreate the table and index every live member with the given document format."""
     conn = op.get_bind()
     op.execute("DROP TABLE IF EXISTS member_search")
-    op.execute(TABLE_0004)
+    op.execute(table_sql)
     rows = conn.exec_driver_sql(
         "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0"
     ).all()
@@ -73,8 +77,12 @@ def upgrade() -> None:
         conn.exec_driver_sql(
             "INSERT INTO member_search (rowid, name, pinyin, idrev, phone, card, cardrev) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [_document_0004(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows],
+            [document(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows],
         )
+
+
+def upgrade() -> None:
+    _fill(TABLE_0004, _document_0004)
 
 
 def _document_0001(
@@ -99,15 +107,4 @@ def _document_0001(
 
 
 def downgrade() -> None:
-    conn = op.get_bind()
-    op.execute("DROP TABLE IF EXISTS member_search")
-    op.execute(TABLE_0001)
-    rows = conn.exec_driver_sql(
-        "SELECT rowid, name, id_number, phone, card_no FROM members WHERE deleted = 0"
-    ).all()
-    if rows:
-        conn.exec_driver_sql(
-            "INSERT INTO member_search (rowid, name, pinyin, idrev, phone, card, cardrev) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [_document_0001(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows],
-        )
+    _fill(TABLE_0001, _document_0001)
