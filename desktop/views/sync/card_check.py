@@ -37,7 +37,9 @@ class CardCheck(QWidget):
 
     changed = Signal()
 
-    def __init__(self, expected_fingerprint: str | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, expected_fingerprint: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.expected = expected_fingerprint
         self.card: Path | None = None
