@@ -45,9 +45,8 @@ def _id(ctx: Context, args: argparse.Namespace) -> int:
 
 def _trust(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect() as conn:
-        peer = trust.enrol(conn, Path(args.keyfile), args.fingerprint)
-        if args.root:
-            certs.add_root(conn, peer.node_id)
+        enrol = certs.enrol_root if args.root else trust.enrol
+        peer = enrol(conn, Path(args.keyfile), args.fingerprint)
     print(f"已登记信任单位 {peer.name or peer.node_id}（指纹 {peer.fingerprint}）")
     if args.root:
         print(
@@ -58,9 +57,7 @@ def _trust(ctx: Context, args: argparse.Namespace) -> int:
 
 def _certify(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect(write=False) as conn:
-        raw = certs.issue(conn, Path(args.keyfile), args.fingerprint)
-    cert = certs.parse(raw, "新证书")
-    Path(args.out).write_bytes(raw)
+        cert = certs.issue_to(conn, Path(args.keyfile), args.fingerprint, Path(args.out))
     print(
         f"已为单位 {cert.name or cert.node_id}（节点 {cert.node_id}）签发单位证书：{args.out}。"
         "请交给该单位，在其电脑上用 sync install-cert 安装。"

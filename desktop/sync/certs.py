@@ -98,6 +98,26 @@ def issue(conn: Connection, card: Path, expected_fingerprint: str) -> bytes:
     ).encode("utf-8")
 
 
+def issue_to(conn: Connection, card: Path, expected_fingerprint: str, out: Path) -> Certificate:
+    """Sign and save a certificate: what the CLI's ``certify`` and the GUI's button both do,
+    so a refusal (wrong fingerprint, own card, unwritable folder) reads the same in both."""
+    raw = issue(conn, card, expected_fingerprint)
+    cert = parse(raw, "新证书")
+    try:
+        out.write_bytes(raw)
+    except OSError as exc:
+        raise UnionDeskError(f"无法写入证书 {out}：{exc.strerror}。证书未保存。") from exc
+    return cert
+
+
+def enrol_root(conn: Connection, card: Path, expected_fingerprint: str) -> trust.Peer:
+    """Enrol an office and accept it as a root in the caller's one transaction, so a
+    refused card never leaves a root mark behind (CLI ``trust --root``, the enrol dialog)."""
+    peer = trust.enrol(conn, card, expected_fingerprint)
+    add_root(conn, peer.node_id)
+    return peer
+
+
 def install(conn: Connection, path: Path) -> Certificate:
     """Keep this PC's own certificate, to be attached to every package it exports."""
     try:

@@ -1,7 +1,7 @@
 """数据同步 page: this PC's identity, trusted offices, conflicts and history.
 
-Buttons open the export and import wizards and the enrolment dialog; resolving a
-conflict and revoking an office are one engine call each.
+Buttons open the export and import wizards, the enrolment dialog and the certificate
+actions (cert_actions); resolving a conflict and revoking an office are one engine call each.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from desktop.views.context import AppContext
 from desktop.views.qtmodels import conflict_table as ct
 from desktop.views.qtmodels.conflict_table import ConflictTableModel
 from desktop.views.qtmodels.sync_tables import PeerTableModel, ReceiptTableModel
-from desktop.views.sync import files, labels
+from desktop.views.sync import cert_actions, files, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
 
@@ -70,14 +70,24 @@ class SyncPage(QWidget):
         self.fingerprint_label.setStyleSheet(FINGERPRINT_STYLE)
         for label in (self.node_label, self.fingerprint_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cert_label = QLabel()
+        self.cert_label.setWordWrap(True)
+        self.cert_label.setTextFormat(Qt.TextFormat.PlainText)
         self.card_button = QPushButton("导出本机密钥卡…")
+        self.install_cert_button = QPushButton("安装上级证书…")
+        self.install_cert_button.setToolTip(
+            "安装上级单位为本机签发的单位证书（.udcert）：认可该上级单位的单位可直接导入"
+            "本机的同步包"
+        )
         identity_box = QGroupBox("本机身份（对方登记本单位时，请念这组指纹给对方核对）")
         form = QFormLayout(identity_box)
         form.addRow("单位名称：", self.office_label)
         form.addRow("节点编号：", self.node_label)
         form.addRow("本机指纹：", self.fingerprint_label)
+        form.addRow("单位证书：", self.cert_label)
         card_row = QHBoxLayout()
         card_row.addWidget(self.card_button)
+        card_row.addWidget(self.install_cert_button)
         card_row.addStretch(1)
         form.addRow("", card_row)
 
@@ -100,7 +110,10 @@ class SyncPage(QWidget):
             self.peer_table.setColumnWidth(col, width)
         self.enrol_button = QPushButton("添加信任单位…")
         self.revoke_button = QPushButton("撤销信任…")
-        peers_tab = self._tab(self.peer_table, self.enrol_button, self.revoke_button)
+        self.certify_button = QPushButton("为下级单位签发证书…")
+        peers_tab = self._tab(
+            self.peer_table, self.enrol_button, self.revoke_button, self.certify_button
+        )
 
         # -- conflicts -------------------------------------------------------------------
         self.conflict_model = ConflictTableModel(ctx.db, self)
@@ -139,6 +152,8 @@ class SyncPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.card_button.clicked.connect(self.export_card)
+        self.install_cert_button.clicked.connect(self.install_certificate)
+        self.certify_button.clicked.connect(self.open_certify)
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
         self.enrol_button.clicked.connect(self.open_enrol)
@@ -173,10 +188,12 @@ class SyncPage(QWidget):
         with self.ctx.db.connect(write=False) as conn:
             info = identity.node_info(conn)
             office = trust.self_keys(conn)[5]
+            cert_text = cert_actions.own_certificate_text(conn)
         self.office = office
         self.office_label.setText(office or "（尚未设置）")
         self.node_label.setText(info.node_id)
         self.fingerprint_label.setText(info.fingerprint)
+        self.cert_label.setText(cert_text)
 
     def refresh(self) -> None:
         self._load_identity()
@@ -242,6 +259,12 @@ class SyncPage(QWidget):
         from desktop.views.sync.enrol_dialog import EnrolDialog
 
         self._open(EnrolDialog(self.ctx, parent=self))
+
+    def install_certificate(self) -> None:
+        cert_actions.install_certificate(self, self.ctx)
+
+    def open_certify(self) -> None:
+        self._open(cert_actions.CertifyDialog(self.ctx, self))
 
     def revoke_selected(self) -> None:
         peer = self.selected_peer()
