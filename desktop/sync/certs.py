@@ -119,7 +119,11 @@ def enrol_root(conn: Connection, card: Path, expected_fingerprint: str) -> trust
 
 
 def install(conn: Connection, path: Path) -> Certificate:
-    """Keep this PC's own certificate, to be attached to every package it exports."""
+    """Keep this PC's own certificate, to be attached to every package it exports.
+
+    Its signature is checked when this PC knows the issuer's key; a PC that never enrolled
+    its issuer can only check that the certificate names it (receivers check the rest).
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -130,6 +134,17 @@ def install(conn: Connection, path: Path) -> Certificate:
         raise UnionDeskError(
             f"证书 {path.name} 是签发给节点 {cert.node_id[:8]}… 的，不是本机（{node[:8]}…）。"
             "请把本机的密钥卡交给上级单位重新签发。未做任何改动。"
+        )
+    # The issuer's key is known when this PC enrolled it (the usual case: a park trusts
+    # its district). Then a certificate edited by hand is refused here, at the clerk's
+    # desk, rather than later by every office that receives this PC's packages.
+    issuer_key = trust.sign_key(conn, cert.issuer)
+    if issuer_key is not None and not crypto.verify(
+        issuer_key, cert.signature, _PREFIX + cert.body
+    ):
+        raise UnionDeskError(
+            f"证书 {path.name} 的签名与签发单位（节点 {cert.issuer[:8]}…）的密钥不符："
+            "内容被改动过。请向上级单位重新索取。未做任何改动。"
         )
     _set(conn, _OWN, raw.decode("utf-8"))
     return cert

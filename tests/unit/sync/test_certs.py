@@ -190,3 +190,26 @@ def test_peer_list_says_which_office_is_root_and_which_is_certified(offices, tmp
     assert (
         status[node_of(park)].startswith("信任（由「") and "单位证书认证" in status[node_of(park)]
     )
+
+
+def test_an_altered_certificate_is_refused_at_install_when_the_issuer_is_known(
+    offices, tmp_path
+) -> None:
+    """A park that enrolled its issuer checks the signature itself; one that never did can
+    only check that the certificate names it (the district still refuses it on import)."""
+    root, district, park, other = offices
+    raw = json.loads(certify(root, park, tmp_path).read_bytes())
+    raw["cert"]["name"] = "冒名单位"
+    altered = tmp_path / "altered.udcert"
+    altered.write_bytes(json.dumps(raw).encode())
+    with park.connect() as conn:
+        certs.install(conn, altered)  # the park does not know the root's key: names only
+    enrol(park, root, tmp_path)  # now it does
+    with park.connect() as conn:
+        before = certs.own(conn)
+    with park.connect() as conn, pytest.raises(UnionDeskError, match="签名与签发单位"):
+        certs.install(conn, altered)
+    with park.connect(write=False) as conn:
+        assert certs.own(conn) == before
+    with park.connect() as conn:  # the certificate as issued still installs
+        certs.install(conn, tmp_path / f"{node_of(park)[:8]}.udcert")
