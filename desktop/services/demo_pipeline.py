@@ -17,6 +17,7 @@ needs ``multiprocessing.freeze_support()`` at its entry point (``desktop.__main_
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queue_mod
 import traceback
 from collections.abc import Generator, Iterator
@@ -30,6 +31,9 @@ from desktop.services.members import PreparedRows, prepare_rows
 # Below this many members a second process costs more (about a second to start and
 # import) than it saves.
 PARALLEL_FROM = 100_000
+# "always" or "never" overrides the size rule; the installer's smoke test sets "always" to
+# prove a frozen build can start its producer (the executable re-run as a child).
+PRODUCER_ENV = "UNIONDESK_DEMO_PRODUCER"
 _QUEUE_CHUNKS = 2
 _POLL_SECONDS = 1.0
 
@@ -93,7 +97,8 @@ def member_chunks(
     """
     work = _Work(factory, unions, statuses, cards, first_rowid, chunk)
     if parallel is None:
-        parallel = len(statuses) >= PARALLEL_FROM
+        forced = os.environ.get(PRODUCER_ENV, "")
+        parallel = forced == "always" or (forced != "never" and len(statuses) >= PARALLEL_FROM)
     if not parallel:
         yield from work.chunks()
         return

@@ -246,3 +246,30 @@ def test_an_error_in_the_producer_process_reaches_the_writer() -> None:
     with pytest.raises(UnionDeskError, match="后台进程出错") as raised:
         list(chunks)
     assert "IndexError" in str(raised.value)
+
+
+@pytest.mark.parametrize(("forced", "expected"), [("always", True), ("never", False), ("", False)])
+def test_the_environment_can_force_the_producer_on_or_off(
+    monkeypatch: pytest.MonkeyPatch, forced: str, expected: bool
+) -> None:
+    """The installer's smoke test forces the producer on to prove a frozen build can start
+    it; 50 members are far below the size from which it is used on its own."""
+    import multiprocessing
+    import random
+
+    from desktop.services import demo_pipeline
+
+    monkeypatch.setenv(demo_pipeline.PRODUCER_ENV, forced)
+    rng = random.Random(4)
+    unions = demo._make_unions(rng, 3, demo.PARKS[0], "f", TODAY)
+    factory = demo._MemberFactory(rng, demo.PARKS[0], unions, TODAY)
+    assigned = factory.draw_unions(50)
+    chunks = demo_pipeline.member_chunks(
+        factory, assigned, ["active"] * 50, ["C1"] * 50, first_rowid=1, chunk=20
+    )
+    first = next(chunks)
+    running = [p.name for p in multiprocessing.active_children()]
+    rest = list(chunks)
+    assert ("uniondesk-demo-producer" in running) is expected
+    assert len(first[0].ids) + sum(len(c[0].ids) for c in rest) == 50
+    assert not multiprocessing.active_children()
