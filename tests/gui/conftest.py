@@ -94,3 +94,28 @@ def registry(ctx: AppContext) -> dict[str, str]:
         )
         ids[name] = record.id
     return ids
+
+
+@pytest.fixture
+def no_usb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync wizards list removable drives first; tests never see the machine's own."""
+    from desktop.views.sync import files
+
+    monkeypatch.setattr(files, "removable_volumes", lambda: [])
+
+
+@pytest.fixture
+def make_pc(db_factory: Any, qapp: Any, boxes: Boxes, no_usb: None) -> Iterator[Any]:
+    """Another office's PC: ``make_pc("a", "甲街道总工会")`` gives its AppContext."""
+    made: list[AppContext] = []
+
+    def make(name: str, office: str) -> AppContext:
+        db: Database = db_factory(name)
+        federations.create(db, office, card_prefix=name.upper())
+        ctx = AppContext(db, SyncTaskRunner())
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.deleteLater()

@@ -6,7 +6,6 @@ real certificates; only the file choosers and message boxes are replaced."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.db import Database
-from desktop.services import federations
 from desktop.sync import certs, importer, trust
 from desktop.sync import export as ex
-from desktop.tasks import SyncTaskRunner
 from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.sync import cert_actions, files
@@ -30,23 +26,6 @@ from tests.unit.sync.helpers import card_path, enrol, node_of
 from .conftest import Boxes
 
 _LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def make_pc(db_factory: Any, qapp: Any, boxes: Boxes, monkeypatch: Any) -> Iterator[Any]:
-    monkeypatch.setattr(files, "removable_volumes", lambda: [])
-    made: list[AppContext] = []
-
-    def make(name: str, office: str) -> AppContext:
-        db: Database = db_factory(name)
-        federations.create(db, office, card_prefix=name.upper())
-        ctx = AppContext(db, SyncTaskRunner())
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.deleteLater()
 
 
 @pytest.fixture

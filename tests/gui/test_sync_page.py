@@ -4,7 +4,6 @@ on PC B through the wizard, enrol an unknown sender by fingerprint, resolve a co
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.db import Database
-from desktop.services import federations, members, unions
+from desktop.services import members, unions
 from desktop.services.progress import CancelToken
 from desktop.sync import export, identity, importer
 from desktop.tasks import SyncTaskRunner, TaskRunner
@@ -30,27 +29,6 @@ from tests.unit.sync.helpers import card_path, enrol, mesh
 from .conftest import Boxes, valid_id
 
 _LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def no_usb(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "removable_volumes", lambda: [])
-
-
-@pytest.fixture
-def make_pc(db_factory: Any, qapp: Any, boxes: Boxes, no_usb: None) -> Iterator[Any]:
-    made: list[AppContext] = []
-
-    def make(name: str, office: str) -> AppContext:
-        db: Database = db_factory(name)
-        federations.create(db, office, card_prefix=name.upper())
-        ctx = AppContext(db, SyncTaskRunner())
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.deleteLater()
 
 
 @pytest.fixture
