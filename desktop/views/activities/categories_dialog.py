@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -40,6 +39,7 @@ from desktop.services import categories
 from desktop.services.categories import CategoryRecord
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
+from desktop.views.widgets.tables import select_row
 
 COL_NAME, COL_KIND, COL_STATE = range(3)
 HEADERS = ("类别名称", "类型", "状态")
@@ -170,13 +170,7 @@ class CategoriesDialog(QDialog):
         row = self.model.row_of(code)
         if row < 0:
             return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().select(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def _update_buttons(self) -> None:
         cat = self.selected()

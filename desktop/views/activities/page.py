@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,7 @@ from desktop.views.context import AppContext
 from desktop.views.qtmodels import activity_table as at
 from desktop.views.qtmodels.activity_table import ActivityTableModel
 from desktop.views.widgets.search_box import SearchBox
+from desktop.views.widgets.tables import select_row
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -136,13 +137,7 @@ class ActivitiesPage(QWidget):
             self.year_filter.setCurrentIndex(self.year_filter.findData(None))
             row = self.model.row_of(activity_id)
         if row >= 0:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().select(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            select_row(self.table, row)
         self._selected()
 
     def _selected(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,7 @@ from desktop.views.qtmodels.member_table import MemberTableModel
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.search_box import SearchBox
+from desktop.views.widgets.tables import select_row
 from desktop.views.widgets.union_combo import UnionFilterCombo
 
 _STATUS_CHOICES = [
@@ -203,13 +204,7 @@ class MembersPage(QWidget):
     def select_member(self, member_id: str) -> None:
         row = self.model.row_of(member_id)
         if row >= 0:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().select(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            select_row(self.table, row)
 
     # ---- rosters and printing (their own packages; imported when first used) -----------
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from desktop.db import Database
 from desktop.sync import conflicts
 from desktop.sync.conflicts import ConflictView
+from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 from desktop.views.sync import labels
 
 COL_TABLE = 0
@@ -35,13 +36,15 @@ HEADERS = {
 
 ConflictRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 @dataclass(frozen=True)
 class ConflictRow:
     conflict: ConflictView
     texts: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return str(self.conflict.id)
 
 
 def load_conflicts(db: Database) -> list[ConflictRow]:
@@ -72,37 +75,25 @@ def load_conflicts(db: Database) -> list[ConflictRow]:
     return rows
 
 
-class ConflictTableModel(QAbstractTableModel):
+class ConflictTableModel(LoadedTableModel[ConflictRow]):
+    headers = HEADERS
+
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._rows: list[ConflictRow] = load_conflicts(db)
+        self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = load_conflicts(self._db)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
+    def _load(self) -> list[ConflictRow]:
+        return load_conflicts(self._db)
 
     def conflict_at(self, row: int) -> ConflictView | None:
-        return self._rows[row].conflict if 0 <= row < len(self._rows) else None
+        found = self.record_at(row)
+        return None if found is None else found.conflict
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record_of(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return row.texts[index.column()] if index.column() < len(row.texts) else None
         if role == ConflictRole:

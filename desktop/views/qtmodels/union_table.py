@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from desktop.db import Database
 from desktop.models.codes import INDUSTRY, OWNERSHIP
 from desktop.services import unions
 from desktop.services.unions import UnionRecord
+from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 
 COL_NAME = 0
 COL_EMPLOYER = 1
@@ -34,40 +35,22 @@ HEADERS = {
 UnionIdRole = Qt.ItemDataRole.UserRole + 1
 UnionRecordRole = Qt.ItemDataRole.UserRole + 2
 
-Index = QModelIndex | QPersistentModelIndex
 
+class UnionTableModel(LoadedTableModel[UnionRecord]):
+    headers = HEADERS
 
-class UnionTableModel(QAbstractTableModel):
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._rows: list[UnionRecord] = unions.list_all(db)
+        self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = unions.list_all(self._db)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
-
-    def record_at(self, row: int) -> UnionRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+    def _load(self) -> list[UnionRecord]:
+        return unions.list_all(self._db)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        u = self.record_of(index)
+        if u is None:
             return None
-        u = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(u, col)

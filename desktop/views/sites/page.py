@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +34,7 @@ from desktop.views.sites.site_dialog import SiteDialog
 from desktop.views.sites.site_table import SiteTableModel
 from desktop.views.sites.workers_panel import WorkersPanel
 from desktop.views.widgets import messages
+from desktop.views.widgets.tables import select_row
 
 AREA = "sites"
 
@@ -152,13 +153,7 @@ class SitesPage(QWidget):
             self.model.set_kind(None)
             row = self.model.row_of(site_id)
         if row >= 0:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().select(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            select_row(self.table, row)
         self._selected()
 
     def _selected(self) -> None:
