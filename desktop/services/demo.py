@@ -600,18 +600,20 @@ def fill_demo(
         done = 0
         current: list[str] = []  # active/retained, in rowid order: the activities' attendees
         report(0, members, "正在生成演示会员…")
-        first_rowid = 1 + int(
-            conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one()
-        )
+        first_rowid = member_service.next_rowid(conn)
         chunks = member_chunks(
             factory, assigned, statuses, cards, first_rowid=first_rowid, chunk=CHUNK,
             parallel=parallel,
         )  # fmt: skip
-        with _indexes_built_after(conn, "members"), closing(chunks):
+        with (
+            _indexes_built_after(conn, "members"),
+            closing(chunks),
+            member_service.appending(conn) as append,
+        ):
             for prepared, chunk_current in chunks:
                 if cancel is not None:
                     cancel.check()
-                member_service.write_prepared(conn, prepared)
+                append(prepared)
                 current += chunk_current
                 done += len(prepared.ids)
                 report(done, members, f"已生成 {done}/{members} 名会员")

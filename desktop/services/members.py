@@ -7,10 +7,12 @@ typed: they come from the ID number.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections import Counter
+from collections.abc import Callable, Container, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any
 
@@ -282,6 +284,16 @@ _ROW_DEFAULTS: dict[str, Any] = {
 }
 _DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
 _in_column_order = itemgetter(*_INSERT_COLUMNS)
+# A prepared row (rowid first, then the columns) → what stats.member_figures reads.
+_figure_values = itemgetter(
+    *(
+        1 + _INSERT_COLUMNS.index(c)
+        for c in (
+            "union_id", "membership_status", "gender", "is_migrant_worker",
+            "birth_date", "joined_on", "left_on",
+        )
+    )
+)  # fmt: skip
 # From this many rows on, change capture and the dashboard counts are written set-based
 # with their triggers suspended; below it the triggers do it (suspending them changes the
 # schema version, which every other open connection then has to re-read).
@@ -301,6 +313,7 @@ class PreparedRows:
     ids: list[str]
     params: list[tuple[Any, ...]]
     documents: list[search_index.Document]
+    figures: Counter[stats.FigureKey]  # what the rows add to the dashboard summary
 
 
 def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
@@ -326,31 +339,65 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
                 rowid, name, values["id_number"], values["phone"], values["card_no"]
             )
         )
-    return PreparedRows(first_rowid, ids, params, documents)
+    figures = stats.member_figures(map(_figure_values, params))
+    return PreparedRows(first_rowid, ids, params, documents, figures)
 
 
 def write_prepared(conn: Connection, prepared: PreparedRows) -> list[str]:
     """Insert prepared rows (captured, counted, indexed) in the caller's transaction.
 
-    For a batch (``SET_BASED_FROM`` rows or more), ``capture.bulk_insert`` records one
-    change per row and ``stats.bulk_member_insert`` counts the rows for the dashboard,
-    each exactly what its insert trigger would, in one statement instead of a trigger run
-    per row.
+    A batch of ``SET_BASED_FROM`` rows or more goes through ``appending``; a few rows are
+    captured and counted by the triggers.
     """
+    with appending(conn, set_based=len(prepared.params) >= SET_BASED_FROM) as append:
+        return append(prepared)
+
+
+@contextmanager
+def appending(
+    conn: Connection, *, set_based: bool = True
+) -> Iterator[Callable[[PreparedRows], list[str]]]:
+    """Append many prepared batches; change capture and dashboard counts once, at the end.
+
+    ``capture.bulk_insert`` records one change per appended row and
+    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
+    insert trigger would, in one statement instead of a trigger run per row. One block
+    for all the batches of an import or a demo fill, not one per batch: the count's
+    upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
+    demo fill's 58 s at a million members). Only appends inside the block: an update
+    made in it would go uncaptured. ``set_based=False`` (a few rows) leaves both to the
+    triggers instead.
+    """
+    if not set_based:
+        yield partial(_append, conn)
+        return
+    figures: Counter[stats.FigureKey] = Counter()
+
+    def append(prepared: PreparedRows) -> list[str]:
+        ids = _append(conn, prepared)
+        figures.update(prepared.figures)
+        return ids
+
+    with capture.bulk_insert(conn, "members"), stats.bulk_member_insert(conn, figures):
+        yield append
+
+
+def next_rowid(conn: Connection) -> int:
+    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``)."""
+    return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
+
+
+def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
     if not prepared.params:
         return []
-    start = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
-    if start + 1 != prepared.first_rowid:
+    start = next_rowid(conn)
+    if start != prepared.first_rowid:
         # the rowids are explicit: rows prepared for another place in the table would
         # collide with (or leave a gap after) what is there now
         raise UnionDeskError(
-            f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start} 行"
+            f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
-    if len(prepared.params) < SET_BASED_FROM:
-        conn.exec_driver_sql(_INSERT_SQL, prepared.params)  # the triggers capture and count
-    else:
-        with capture.bulk_insert(conn, "members"), stats.bulk_member_insert(conn):
-            conn.exec_driver_sql(_INSERT_SQL, prepared.params)
+    conn.exec_driver_sql(_INSERT_SQL, prepared.params)
     conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
     return prepared.ids
 
@@ -367,8 +414,7 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     """
     if not rows:
         return []
-    start = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
-    return write_prepared(conn, prepare_rows(rows, start + 1))
+    return write_prepared(conn, prepare_rows(rows, next_rowid(conn)))
 
 
 def update(

@@ -89,17 +89,21 @@ def commit(
     with bulk.paused_gc(), db.connect() as conn:
         _recheck(conn, preview)
         cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
-        for start in range(0, len(new_rows), CHUNK):
-            if cancel is not None:
-                cancel.check()
-            progress(start, total, f"正在写入第 {start + 1} 名会员…")
-            # insert_rows copies each row; a row is copied here only to add its card
-            # number, so the preview itself stays as checked (a retry must not reuse it).
-            chunk = [
-                {**r.values, "card_no": next(cards)} if _needs_card(r.values) else r.values
-                for r in new_rows[start : start + CHUNK]
-            ]
-            ids.extend(members.insert_rows(conn, chunk))
+        next_rowid = members.next_rowid(conn)
+        set_based = len(new_rows) >= members.SET_BASED_FROM
+        with members.appending(conn, set_based=set_based) as append:
+            for start in range(0, len(new_rows), CHUNK):
+                if cancel is not None:
+                    cancel.check()
+                progress(start, total, f"正在写入第 {start + 1} 名会员…")
+                # prepare_rows copies each row; a row is copied here only to add its card
+                # number, so the preview itself stays as checked (a retry must not reuse it).
+                chunk = [
+                    {**r.values, "card_no": next(cards)} if _needs_card(r.values) else r.values
+                    for r in new_rows[start : start + CHUNK]
+                ]
+                ids.extend(append(members.prepare_rows(chunk, next_rowid)))
+                next_rowid += len(chunk)
         _apply_updates(conn, [(r.member_id or "", r.values) for r in updates])
         if cancel is not None:
             cancel.check()

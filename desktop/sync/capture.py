@@ -163,18 +163,23 @@ def bulk_insert(conn: Connection, table: str) -> Iterator[None]:
         yield
     if not capturing:
         return
-    added = conn.exec_driver_sql(
-        f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (start,)
-    ).scalar_one()
+    added, top = conn.exec_driver_sql(
+        f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
+    ).one()
     if not added:
         return
+    # The n-th appended row (in rowid order) gets counter + n. Rowids appended without a
+    # gap give n directly; otherwise a window numbers them (~60% dearer: it buffers rows).
+    if top - start == added:
+        nth, window = f"(t.rowid - {int(start)})", ""
+    else:
+        nth, window = "row_number() OVER w", " WINDOW w AS (ORDER BY t.rowid)"
     fields = _json_object(columns, "t")
     conn.exec_driver_sql(
         "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-        "SELECT c.node_id, c.counter + row_number() OVER w, "
-        f"max(c.hlc + 1, {SQL_NOW}) + row_number() OVER w - 1, c.ctx, '{table}', t.id, {fields} "
-        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ? '
-        "WINDOW w AS (ORDER BY t.rowid)",
+        f"SELECT c.node_id, c.counter + {nth}, max(c.hlc + 1, {SQL_NOW}) + {nth} - 1, c.ctx, "
+        f"'{table}', t.id, {fields} "
+        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ?{window}',
         (start,),
     )
     conn.exec_driver_sql(

@@ -154,3 +154,24 @@ def test_failed_batch_restores_the_suspended_triggers(
     with db.connect(write=False) as conn:
         assert _derived(conn)["triggers"] == triggers
         assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == 0
+
+
+def test_python_figures_equal_a_recount_of_the_data(db: Database, union_ids: list[str]) -> None:
+    """``stats.member_figures`` (rows counted as prepared) against the SQL recount."""
+    rows = _rows(union_ids)
+    with db.connect() as conn:
+        prepared = members.prepare_rows(rows, members.next_rowid(conn))
+        assert sum(n for k, n in prepared.figures.items() if k[0] == "members") == len(rows)
+        with members.appending(conn) as append:
+            append(prepared)
+        assert stats.summary_differences(conn) == 0
+
+
+def test_status_sql_names_the_code_sets() -> None:
+    from desktop.models.codes import CURRENT_STATUSES, LEFT_STATUSES
+
+    def codes(sql: str) -> set[str]:
+        return {part.strip(" '") for part in sql.strip("()").split(",")}
+
+    assert codes(stats.CURRENT_SQL) == CURRENT_STATUSES
+    assert codes(stats.LEFT_SQL) == LEFT_STATUSES

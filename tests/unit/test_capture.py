@@ -82,23 +82,35 @@ def test_capture_off_while_applying(db: Database) -> None:
     assert len(_changes(db)) == 2
 
 
-def test_bulk_capture_writes_what_the_trigger_writes(db: Database) -> None:
+@pytest.mark.parametrize("rowid_step", [1, 7], ids=["contiguous", "gaps"])
+def test_bulk_capture_writes_what_the_trigger_writes(db: Database, rowid_step: int) -> None:
+    """Appended rowids without a gap are numbered by arithmetic, with gaps by a window:
+    both must give consecutive counters in rowid order."""
     from desktop.sync.capture import bulk_insert
 
     insert = text(
-        "INSERT INTO unions (id, federation_id, name, sort_key, chair) "
-        "VALUES (:id, 'f1', :name, '', '王五')"
+        "INSERT INTO unions (rowid, id, federation_id, name, sort_key, chair) "
+        "VALUES (:rowid, :id, 'f1', :name, '', '王五')"
     )
     with db.connect() as conn:
         _seed(conn)
-        conn.execute(insert, {"id": "by-trigger", "name": "甲"})
+        top = conn.execute(text("SELECT max(rowid) FROM unions")).scalar_one()
+        conn.execute(insert, {"rowid": top + 1, "id": "by-trigger", "name": "甲"})
         with bulk_insert(conn, "unions"):
-            conn.execute(insert, [{"id": f"bulk-{i}", "name": "甲"} for i in range(3)])
+            conn.execute(
+                insert,
+                [
+                    {"rowid": top + 2 + i * rowid_step, "id": f"bulk-{i}", "name": "甲"}
+                    for i in (2, 0, 1)  # out of rowid order: the counters follow rowids
+                ],
+            )
         conn.execute(text("UPDATE unions SET name = '乙' WHERE id = 'bulk-1'"))
     changes = _changes(db)
     by_row = {c[3]: c for c in changes if c[2] == "unions"}
     assert by_row["bulk-0"][4] == by_row["by-trigger"][4]
     assert [c[1] for c in changes] == list(range(1, len(changes) + 1))  # no gap, no reuse
+    bulk = [c[3] for c in changes if c[3].startswith("bulk-")][:3]
+    assert bulk == ["bulk-0", "bulk-1", "bulk-2"]  # in rowid order
     with db.connect(write=False) as conn:
         hlcs = [r[0] for r in conn.execute(text("SELECT hlc FROM sync_change ORDER BY counter"))]
         clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
