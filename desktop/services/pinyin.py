@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import groupby
 
 from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PINYIN_DICT
+from pypinyin.constants import PINYIN_DICT, RE_HANS
 
 # Compound surnames first: they are matched before single-character ones.
 COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
@@ -133,15 +134,32 @@ def _only_reading(char: str) -> str | None:
     return plain[0] if len(plain) == 1 else None
 
 
+@cache
+def _is_hans(char: str) -> bool:
+    return RE_HANS.match(char) is not None
+
+
 @lru_cache(maxsize=65_536)
 def given_pinyin(text: str) -> tuple[str, ...]:
-    """Pinyin of a given name (or any text): per character when no character is ambiguous."""
-    parts = []
-    for char in text:
-        reading = _only_reading(char)
-        if reading is None:
-            return _plain(text)
-        parts.append(reading)
+    """Pinyin of a given name (or any text), a stretch of Chinese characters at a time.
+
+    pypinyin reads each stretch of Chinese characters on its own (its phrases never
+    cross a digit or a letter), and keeps each stretch of other characters (digits,
+    Latin letters, the · of 买买提·艾力) as one part, as written. A Chinese stretch whose
+    characters each have one reading is put together from cached per-character readings;
+    only a stretch with an ambiguous character is read by pypinyin (cached by stretch).
+    """
+    parts: list[str] = []
+    for hans, chars in groupby(text, key=_is_hans):
+        run = "".join(chars)
+        if not hans:
+            parts.append(run.lower())
+            continue
+        readings = [_only_reading(c) for c in run]
+        if None in readings:
+            parts.extend(_plain(run))
+        else:
+            parts.extend(readings)  # type: ignore[arg-type]
     return tuple(parts)
 
 

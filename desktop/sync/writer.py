@@ -7,6 +7,7 @@ grows with the rows, so it works in tuples and ``executemany`` throughout.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from desktop.sync import plan as plan_mod
 from desktop.sync import schema
 
 if TYPE_CHECKING:
+    from desktop.services import stats
     from desktop.services.search_index import Document
 
 
@@ -96,6 +98,51 @@ def _insert_batch(
     return docs, unsure
 
 
+_FIGURE_FIELDS = (
+    "union_id", "membership_status", "gender", "is_migrant_worker",
+    "birth_date", "joined_on", "left_on", "deleted",
+)  # fmt: skip
+
+
+def _is_iso_date(value: object) -> bool:
+    """A date as SQLite keeps it as text (a DATE column converts number-like text)."""
+    return value is None or (
+        type(value) is str and len(value) == 10 and value[4] == "-" and value[:4].isdigit()
+    )
+
+
+def _member_figures(batches: list[plan_mod.InsertBatch]) -> Counter[stats.FigureKey] | None:
+    """What new members add to the dashboard summary, counted from the rows in hand.
+
+    None (count from the stored rows instead) unless every batch sets every field the
+    figures read, each of a type SQLite stores unchanged: a hostile or future package is
+    counted from what SQLite made of it, never from a guess at its conversions.
+    """
+    from desktop.services import stats
+
+    picked: list[stats.NewMember] = []
+    for batch in batches:
+        if not set(_FIGURE_FIELDS) <= set(batch.cols):
+            return None
+        at = [batch.cols.index(f) for f in _FIGURE_FIELDS]
+        for row in batch.rows:
+            union_id, status, gender, migrant, born, joined, left, deleted = (row[i] for i in at)
+            if not (
+                type(union_id) is str
+                and type(status) is str
+                and isinstance(gender, _TEXT_OR_NONE)
+                and type(migrant) in (bool, int)
+                and type(deleted) in (bool, int)
+                and _is_iso_date(born)
+                and _is_iso_date(joined)
+                and _is_iso_date(left)
+            ):
+                return None
+            if not deleted:
+                picked.append((union_id, status, gender, migrant, born, joined, left))
+    return stats.member_figures(picked)
+
+
 def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
     """The planned inserts and updates: one ``executemany`` per table and column set.
 
@@ -117,7 +164,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
             )
             if sum(len(b.rows) for b in batches) >= SET_BASED_FROM:
                 # Dashboard counts set-based (as members.insert_rows does), not per row.
-                counting = stats.bulk_member_insert(conn)
+                counting = stats.bulk_member_insert(conn, _member_figures(batches))
         with counting:
             for batch in batches:
                 docs, later = _insert_batch(conn, table, batch, next_rowid)

@@ -233,3 +233,21 @@ def test_per_character_pinyin_reads_given_names_as_pypinyin_does() -> None:
     assert [pinyin.given_pinyin(n) for n in names] == [pinyin._plain(n) for n in names]
     assert pinyin.given_pinyin("张伟") == ("zhang", "wei")
     assert pinyin._only_reading("乐") is None and pinyin._only_reading("伟") == "wei"
+
+
+def test_text_pypinyin_does_not_read_is_kept_as_pypinyin_keeps_it() -> None:
+    """Digits, Latin letters and the separator dot are kept per stretch, without asking
+    pypinyin; mixed with Chinese (one reading or several) the parts must equal its own."""
+    import random
+
+    from desktop.services import pinyin
+
+    rng = random.Random(7)
+    pool = list("伟芳强娜敏静丽乐长朝重行0123456789aBcXyz ·-._（）１２Ａ〇é\u3000")
+    texts = ["员000123", "买买提·艾力", "John Smith", "A3", "乐·乐", "〇七"] + [
+        "".join(rng.choice(pool) for _ in range(rng.randint(1, 7))) for _ in range(3000)
+    ]
+    assert [pinyin.given_pinyin.__wrapped__(t) for t in texts] == [
+        pinyin._plain.__wrapped__(t) for t in texts
+    ]
+    assert pinyin.given_pinyin("员000123") == ("yuan", "000123")

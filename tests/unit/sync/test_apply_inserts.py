@@ -119,11 +119,12 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
             "name": f"会员{i:04d}",
             "id_number": f"1101011990030{i:05d}",
             "union_id": uid,
-            "gender": "F" if i % 3 else "M",
+            "gender": ("F", "M", None)[i % 3],
             "birth_date": date(1960 + i % 45, 1 + i % 12, 1 + i % 28),
             "is_migrant_worker": i % 4 == 0,
             "membership_status": statuses[i % len(statuses)],
             "joined_on": None if i % 5 == 4 else date(2000 + i % 26, 1 + i % 12, 1),
+            "left_on": date(2025, 1 + i % 12, 1) if i % 5 == 3 else None,
         }
         for i in range(SET_BASED_FROM + 50)
     ]
@@ -142,3 +143,20 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")
         }
     assert stats.MEMBER_INSERT_TRIGGER in triggers
+
+
+def test_figures_are_counted_from_the_rows_only_when_sqlite_keeps_them_as_they_are() -> None:
+    """Plain rows are counted in Python; a value SQLite would convert (number-like text in
+    a DATE column) or a missing field sends the count back to the stored rows."""
+    cols = ("id", *writer._FIGURE_FIELDS)
+    row = ("m1", "u1", "active", None, True, "1990-03-07", "2020-01-01", None, 0)
+    batch = plan_mod.InsertBatch(cols, (), [row, ("m2", *row[1:-1], 1)])  # m2 deleted
+    figures = writer._member_figures([batch])
+    assert figures == {
+        ("members", "", "u1", "active", "", 1): 1,
+        ("born", "1990-03-07", "", "", "", 0): 1,
+        ("joined", "2020-01-01", "u1", "", "", 0): 1,
+    }
+    odd = ("m3", "u1", "active", None, True, "2020", None, None, 0)
+    assert writer._member_figures([plan_mod.InsertBatch(cols, (), [row, odd])]) is None
+    assert writer._member_figures([plan_mod.InsertBatch(cols[:-1], (), [row[:-1]])]) is None
