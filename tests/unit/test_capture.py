@@ -82,11 +82,20 @@ def test_capture_off_while_applying(db: Database) -> None:
     assert len(_changes(db)) == 2
 
 
-@pytest.mark.parametrize("rowid_step", [1, 7], ids=["contiguous", "gaps"])
-def test_bulk_capture_writes_what_the_trigger_writes(db: Database, rowid_step: int) -> None:
-    """Appended rowids without a gap are numbered by arithmetic, with gaps by a window:
-    both must give consecutive counters in rowid order."""
+@pytest.mark.parametrize(
+    ("rowid_step", "slice_rows"),
+    [(1, 20_000), (1, 2), (7, 2)],
+    ids=["contiguous", "contiguous-in-slices", "gaps"],
+)
+def test_bulk_capture_writes_what_the_trigger_writes(
+    db: Database, rowid_step: int, slice_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appended rowids without a gap are numbered by arithmetic (a slice of rows per
+    statement), with gaps by a window: both must give consecutive counters in rowid order."""
+    from desktop.sync import capture
     from desktop.sync.capture import bulk_insert
+
+    monkeypatch.setattr(capture, "CAPTURE_SLICE", slice_rows)
 
     insert = text(
         "INSERT INTO unions (rowid, id, federation_id, name, sort_key, chair) "
