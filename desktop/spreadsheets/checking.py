@@ -238,8 +238,8 @@ class RowChecker:
         row_no = index + 1
         name = str(parsed.get("name") or "")
         result = RowResult(row_no, "new", name)
-        bad = {p.field for p in problems}
         self.resolve_union(parsed, row_no, problems)
+        bad = {p.field for p in problems}  # fields already reported: one message per cell
         id_number = parsed.get("id_number")
         existing = self.ctx.existing.get(id_number) if isinstance(id_number, str) else None
         if isinstance(id_number, str) and "id_number" not in bad:

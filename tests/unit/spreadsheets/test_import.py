@@ -178,6 +178,7 @@ def test_union_option_and_unknown_union(db: Database, tmp_path: Path) -> None:
     path2 = write_xlsx(tmp_path / "u2.xlsx", [["姓名", "身份证号", "工会"], ["乙", b, "丙工会"]])
     preview = importer.prepare(db, path2, opts())
     assert "丙工会" in preview.problems[0].message
+    assert len(preview.problems) == 1  # not also 「请选择所属工会」 for the same cell
 
 
 def test_mapping_asked_and_given(db: Database, tmp_path: Path) -> None:
