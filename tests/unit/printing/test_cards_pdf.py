@@ -32,31 +32,19 @@ def px(v_mm: float) -> int:
     return round(v_mm / 25.4 * DPI)
 
 
+def render_png(pdf: Path, page: int, prefix: Path, *options: object) -> Path:
+    """One page of ``pdf`` as ``prefix``.png at ``DPI`` (extra pdftoppm options, e.g. a crop)."""
+    args = ["-png", "-r", DPI, "-f", page, "-l", page, "-singlefile", *options, pdf, prefix]
+    run("pdftoppm", *map(str, args))
+    return Path(f"{prefix}.png")
+
+
 def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float, tmp: Path) -> str:
     """Render only the QR's square (pdftoppm crop) and decode it with zbarimg."""
     need("zbarimg")
     prefix = tmp / f"qr-{page}-{x_mm:.0f}-{top_mm:.0f}"
-    run(
-        "pdftoppm",
-        "-png",
-        "-r",
-        str(DPI),
-        "-f",
-        str(page),
-        "-l",
-        str(page),
-        "-singlefile",
-        "-x",
-        str(px(x_mm)),
-        "-y",
-        str(px(top_mm)),
-        "-W",
-        str(px(size_mm)),
-        "-H",
-        str(px(size_mm)),
-        str(pdf),
-        str(prefix),
-    )
+    crop = ("-x", px(x_mm), "-y", px(top_mm), "-W", px(size_mm), "-H", px(size_mm))
+    render_png(pdf, page, prefix, *crop)
     out = subprocess.run(
         ["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True, text=True
     )
@@ -111,21 +99,7 @@ def test_sheet_qr_codes_decode_in_their_slots(db: Database, tmp_path: Path) -> N
 
 
 def _render(out: Path, page: int, tmp: Path) -> Image.Image:
-    prefix = tmp / f"page{page}"
-    run(
-        "pdftoppm",
-        "-png",
-        "-r",
-        str(DPI),
-        "-f",
-        str(page),
-        "-l",
-        str(page),
-        "-singlefile",
-        str(out),
-        str(prefix),
-    )
-    return Image.open(f"{prefix}.png").convert("RGB")
+    return Image.open(render_png(out, page, tmp / f"page{page}")).convert("RGB")
 
 
 def test_drawn_card_and_crop_mark_positions_match_the_spec(db: Database, tmp_path: Path) -> None:
