@@ -32,6 +32,7 @@ from desktop.services.validation import (
     mask_id_number,
     normalise_text,
 )
+from desktop.statement_worker import StatementWorker, statement_worker
 from desktop.sync import capture
 
 
@@ -317,7 +318,7 @@ class PreparedRows:
 
 
 def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
-    """Already-validated member rows → what ``write_prepared`` inserts at ``first_rowid``."""
+    """Already-validated member rows → what ``appending`` inserts at ``first_rowid``."""
     unknown = set().union(*rows) - set(_INSERT_COLUMNS)
     if unknown:
         raise UnionDeskError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
@@ -343,16 +344,6 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
     return PreparedRows(first_rowid, ids, params, documents, figures)
 
 
-def write_prepared(conn: Connection, prepared: PreparedRows) -> list[str]:
-    """Insert prepared rows (captured, counted, indexed) in the caller's transaction.
-
-    A batch of ``SET_BASED_FROM`` rows or more goes through ``appending``; a few rows are
-    captured and counted by the triggers.
-    """
-    with appending(conn, set_based=len(prepared.params) >= SET_BASED_FROM) as append:
-        return append(prepared)
-
-
 @contextmanager
 def appending(
     conn: Connection, *, set_based: bool = True
@@ -364,21 +355,26 @@ def appending(
     insert trigger would, in one statement instead of a trigger run per row. One block
     for all the batches of an import or a demo fill, not one per batch: the count's
     upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
-    demo fill's 58 s at a million members). Only appends inside the block: an update
-    made in it would go uncaptured. ``set_based=False`` (a few rows) leaves both to the
-    triggers instead.
+    demo fill's 58 s at a million members). A batch's search documents are indexed on a
+    ``StatementWorker`` while the caller makes the next batch. Only appends inside the
+    block: an update made in it would go uncaptured. ``set_based=False`` (a few rows)
+    leaves capture and counts to the triggers and indexes in the caller's thread.
     """
     if not set_based:
-        yield partial(_append, conn)
+        yield partial(_append, conn, worker=None, appended=None)
         return
     figures: Counter[stats.FigureKey] = Counter()
+    with (
+        capture.bulk_insert(conn, "members") as appended,
+        stats.bulk_member_insert(conn, figures),
+        statement_worker(conn) as worker,
+    ):
 
-    def append(prepared: PreparedRows) -> list[str]:
-        ids = _append(conn, prepared)
-        figures.update(prepared.figures)
-        return ids
+        def append(prepared: PreparedRows) -> list[str]:
+            ids = _append(conn, prepared, worker, appended)
+            figures.update(prepared.figures)
+            return ids
 
-    with capture.bulk_insert(conn, "members"), stats.bulk_member_insert(conn, figures):
         yield append
 
 
@@ -387,7 +383,12 @@ def next_rowid(conn: Connection) -> int:
     return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
 
 
-def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
+def _append(
+    conn: Connection,
+    prepared: PreparedRows,
+    worker: StatementWorker | None,
+    appended: capture.AppendedRows | None,
+) -> list[str]:
     if not prepared.params:
         return []
     start = next_rowid(conn)
@@ -398,8 +399,20 @@ def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
     conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
+    if worker is None:
+        conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
+    else:
+        # the documents, then the change records of this batch, beside the next batch
+        payload = search_index.documents_json(prepared.documents)
+        top = prepared.first_rowid + len(prepared.params) - 1
+        through = appended.through(top) if appended is not None else []
+        worker.submit((search_index.INSERT_JSON_SQL, (payload,)), *through)
     return prepared.ids
+
+
+# Rows prepared per batch by ``insert_rows``: the next batch's Python overlaps this one's
+# search indexing, and a batch's tuples and documents need not all sit in memory at once.
+BULK_CHUNK = 10_000
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -410,11 +423,17 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
     order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
     booleans as 0/1), with explicit rowids so the search documents are made from the rows
-    in hand rather than read back.
+    in hand rather than read back. ``SET_BASED_FROM`` rows or more go through
+    ``appending``; a few rows are captured and counted by the triggers.
     """
     if not rows:
         return []
-    return write_prepared(conn, prepare_rows(rows, next_rowid(conn)))
+    first = next_rowid(conn)
+    ids: list[str] = []
+    with appending(conn, set_based=len(rows) >= SET_BASED_FROM) as append:
+        for start in range(0, len(rows), BULK_CHUNK):
+            ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
+    return ids
 
 
 def update(

@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from desktop.errors import UnionDeskError
 from desktop.models.base import synced_tables
 from desktop.sync.hlc import SQL_NOW
 
@@ -145,8 +146,37 @@ def suspended_triggers(conn: Connection, names: Iterable[str]) -> Iterator[None]
     restore()
 
 
+Statement = tuple[str, tuple[int, int]]
+
+
+class AppendedRows:
+    """What ``bulk_insert`` yields: a caller appending rowids without gaps can have each
+    batch captured as it goes (``through``), so capture runs beside its next batch (on a
+    ``StatementWorker``) instead of all at the end of the block."""
+
+    def __init__(self, insert: str | None, start: int) -> None:
+        self._insert = insert  # None: capture is off
+        self.start = start
+        self.captured = start  # rows up to this rowid have their statements handed out
+
+    def through(self, top: int) -> list[Statement]:
+        """Statements capturing the rows from the last call up to rowid ``top``.
+
+        The caller promises the rows appended so far are exactly rowids start+1 … top,
+        and runs the statements in this transaction before the block ends; the block
+        checks the promise and refuses the transaction if it was broken.
+        """
+        if self._insert is None or top <= self.captured:
+            return []
+        low, self.captured = self.captured, top
+        return [
+            (self._insert, (at, min(at + CAPTURE_SLICE, top)))
+            for at in range(low, top, CAPTURE_SLICE)
+        ]
+
+
 @contextmanager
-def bulk_insert(conn: Connection, table: str) -> Iterator[None]:
+def bulk_insert(conn: Connection, table: str) -> Iterator[AppendedRows]:
     """Capture a bulk insert with one set-based statement instead of a trigger per row.
 
     The rows appended inside the block get exactly what the insert trigger would have
@@ -161,41 +191,43 @@ def bulk_insert(conn: Connection, table: str) -> Iterator[None]:
     columns = synced_columns(conn, table, local)
     start = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
     capturing = conn.exec_driver_sql(f"SELECT {CAPTURING}").scalar_one()
+    # The n-th appended row (in rowid order) gets counter + n. Rowids appended without a
+    # gap give n directly, and the rows are captured a slice at a time: one statement
+    # over a 100k-row import held ~50 MB more at its peak. With gaps, a window
+    # numbers them in one statement (~60% dearer: it buffers the rows). Every slice
+    # numbers from the clock as it is before the block; it moves at the end.
+    base = conn.exec_driver_sql(
+        f"SELECT (SELECT max(hlc + 1, {SQL_NOW}) FROM sync_clock WHERE id = 1)"
+    ).scalar()
+    insert = (
+        "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+        "SELECT c.node_id, c.counter + {nth}, max(c.hlc + 1, {now}) + {nth} - 1, c.ctx, "
+        f"'{table}', t.id, {_json_object(columns, 't')} "
+        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ?'
+    )
+    gapless_nth = f"(t.rowid - {int(start)})"
+    sliced = insert.format(nth=gapless_nth, now=str(int(base or 0))) + " AND t.rowid <= ?"
+    appended = AppendedRows(sliced if capturing else None, start)
     with suspended_triggers(conn, trigger_names(table)[:1]):
-        yield
+        yield appended
     if not capturing:
         return
     added, top = conn.exec_driver_sql(
         f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
     ).one()
+    gapless = not added or top - start == added
+    if appended.captured > start and not (gapless and appended.captured <= top):
+        raise UnionDeskError(f"内部错误：{table} 表追加的行与已记录的变更不符，已全部撤销")
     if not added:
         return
-    # The n-th appended row (in rowid order) gets counter + n. Rowids appended without a
-    # gap give n directly, and the rows are captured a slice at a time: one statement
-    # over a 100k-row import held ~50 MB more at its peak. With gaps, a window
-    # numbers them in one statement (~60% dearer: it buffers the rows).
-    fields = _json_object(columns, "t")
-    insert = (
-        "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-        "SELECT c.node_id, c.counter + {nth}, max(c.hlc + 1, {now}) + {nth} - 1, c.ctx, "
-        f"'{table}', t.id, {fields} "
-        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ?'
-    )
-    if top - start == added:
-        nth = f"(t.rowid - {int(start)})"
-        # each slice numbers from the clock as it was before the block: it moves at the end
-        now = f"(SELECT max(hlc + 1, {SQL_NOW}) FROM sync_clock WHERE id = 1)"
-        base = conn.exec_driver_sql(f"SELECT {now}").scalar_one()
-        sliced = insert.format(nth=nth, now=str(int(base))) + " AND t.rowid <= ?"
-        for low in range(start, top, CAPTURE_SLICE):
-            conn.exec_driver_sql(sliced, (low, min(low + CAPTURE_SLICE, top)))
+    if gapless:
+        for statement, params in appended.through(top):
+            conn.exec_driver_sql(statement, params)
     else:
-        nth = "row_number() OVER w"
-        conn.exec_driver_sql(
-            insert.format(nth=nth, now=SQL_NOW) + " WINDOW w AS (ORDER BY t.rowid)", (start,)
-        )
+        window = insert.format(nth="row_number() OVER w", now=SQL_NOW)
+        conn.exec_driver_sql(window + " WINDOW w AS (ORDER BY t.rowid)", (start,))
     conn.exec_driver_sql(
-        f"UPDATE sync_clock SET counter = counter + ?, hlc = max(hlc + 1, {SQL_NOW}) + ? - 1 "
+        f"UPDATE sync_clock SET counter = counter + ?, hlc = max(hlc + 1, {SQL_NOW}, ?) + ? - 1 "
         "WHERE id = 1",
-        (added, added),
+        (added, base, added),
     )

@@ -199,11 +199,14 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
     assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
 
 
+@pytest.mark.parametrize("batch", [1, 250], ids=["by-trigger", "set-based-in-chunks"])
 def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
-    db: Database, union_id: str
+    db: Database, union_id: str, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """insert_rows writes tuples itself: the stored values and change records must match
-    an ordinary Core insert of the same row, captured by the per-row trigger."""
+    an ordinary Core insert of the same row, captured by the per-row trigger — whether
+    the triggers capture a few rows or a big insert is captured set-based, chunk by
+    chunk beside the next chunk (``BULK_CHUNK`` cut small to have several)."""
     from sqlalchemy import insert
 
     from desktop.models import Member
@@ -224,8 +227,14 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
         "left_on": date(2024, 1, 1),
         "leave_reason": "退休",
     }
+    monkeypatch.setattr(members, "BULK_CHUNK", 60)
+    others = [
+        {"name": f"测试{i}", "id_number": f"ID{i}", "union_id": union_id, "phone": f"139{i:08d}"}
+        for i in range(batch - 1)
+    ]
     with db.connect() as conn:
-        bulk_id = members.insert_rows(conn, [row])[0]
+        ids = members.insert_rows(conn, [*others, row])
+        bulk_id = ids[-1]
         conn.execute(
             insert(Member),
             {**row, "id": "core-row", "sort_key": members.sort_key(row["name"])},
@@ -242,6 +251,23 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
         )
     assert stored[bulk_id] == stored["core-row"]
     assert fields[bulk_id] == fields["core-row"]
+    with db.connect(write=False) as conn:
+        changes = conn.execute(
+            text(
+                "SELECT row_id, counter, hlc FROM sync_change "
+                "WHERE tbl = 'members' ORDER BY counter"
+            )
+        ).all()
+        clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
+        indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
+    assert [c[0] for c in changes] == [*ids, "core-row"]  # one change each, in rowid order
+    counters, hlcs = [c[1] for c in changes], [c[2] for c in changes]
+    assert counters == list(range(counters[0], counters[0] + batch + 1))
+    assert clock[0] == counters[-1]
+    assert hlcs == sorted(set(hlcs)) and clock[1] == hlcs[-1]
+    assert indexed == batch  # the Core row has no document: only the service writes them
+    found = member_queries.find(db.engine.connect(), "00000123")  # a fragment of 13900000123
+    assert [r.name for r in found] == (["测试123"] if batch > 124 else [])
     assert "1949-12-31" in fields[bulk_id] and '"is_migrant_worker":1' in fields[bulk_id]
 
 
