@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.statement_worker import StatementWorker, statement_worker
 from desktop.sync import capture, certs, crypto, history, knowledge, trust, writer
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
@@ -270,10 +271,24 @@ def _now() -> datetime:
 
 
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
+    # The worker indexes new members' search documents while the rows and then the
+    # change log are made here; every statement sent here waits for it first.
+    with statement_worker(conn) as worker:
+        _apply(conn, loaded, plan, hook, worker)
+
+
+def _apply(
+    conn: Connection,
+    loaded: Loaded,
+    plan: plan_mod.Plan,
+    hook: Hook | None,
+    worker: StatementWorker,
+) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
-    unsure = writer.apply_rows(conn, plan)
+    unsure = writer.apply_rows(conn, plan, worker)
     if hook is not None:
+        worker.wait()
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
     conn.exec_driver_sql(

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from desktop.sync import capture, schema
 from desktop.sync import plan as plan_mod
-from desktop.sync import schema
 
 if TYPE_CHECKING:
     from desktop.services import stats
     from desktop.services.search_index import Document
+    from desktop.statement_worker import StatementWorker
 
 
 def _quoted(cols: tuple[str, ...]) -> str:
@@ -31,15 +32,21 @@ _TEXT_OR_NONE = (str, type(None))
 
 
 def _insert_batch(
-    conn: Connection, table: str, batch: plan_mod.InsertBatch, next_rowid: int
-) -> tuple[list[Document], list[int]]:
+    conn: Connection,
+    table: str,
+    batch: plan_mod.InsertBatch,
+    next_rowid: int,
+    index: Callable[[list[Document]], None],
+    chunk: int,
+) -> list[int]:
     """Insert one planned batch, filling its local columns; members get their search
     documents made in the same pass (their rowids are given explicitly from
-    ``next_rowid``, as ``members.insert_rows`` does).
+    ``next_rowid``, as ``members.insert_rows`` does) and handed to ``index`` a chunk
+    at a time, so a worker can index one chunk while the next is made.
 
-    Returns the documents and the rowids whose documents must be read back instead: a
-    member whose fields are not all plain text (a hostile or future package) is indexed
-    from what SQLite stored, never from a guess at SQLite's conversion.
+    Returns the rowids whose documents must be read back instead: a member whose
+    fields are not all plain text (a hostile or future package) is indexed from what
+    SQLite stored, never from a guess at SQLite's conversion.
     """
     from desktop.services import search_index  # lazily, as pypinyin: only writes need it
 
@@ -51,8 +58,7 @@ def _insert_batch(
             fills.append((None, None))
         else:
             fills.append((cols.index(derived[0]) if derived[0] in cols else None, derived[1]))
-    docs: list[Document] = []
-    unsure: list[int] = []
+    marks = ", ".join("?" for _ in (*cols, *batch.local))
     if table != "members":
         rows: list[tuple[Any, ...]] = [
             (
@@ -62,11 +68,20 @@ def _insert_batch(
             for row in batch.rows
         ]
         insert_cols = (*cols, *batch.local)
-    else:
-        insert_cols = ("rowid", *cols, *batch.local)
+        conn.exec_driver_sql(
+            f'INSERT INTO "{table}" ({_quoted(insert_cols)}) VALUES ({marks})', rows
+        )
+        return []
+    insert = (
+        f'INSERT INTO "{table}" ({_quoted(("rowid", *cols, *batch.local))}) VALUES (?, {marks})'
+    )
+    doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
+    unsure: list[int] = []
+    for start in range(0, len(batch.rows), chunk):
         rows = []
-        doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
-        for rowid, row in enumerate(batch.rows, next_rowid):
+        docs: list[Document] = []
+        first = next_rowid + start
+        for rowid, row in enumerate(batch.rows[start : start + chunk], first):
             # the sort key first, then the document: one pinyin reading serves both
             # (``pinyin.name_pinyin`` is cached and the name was read a moment ago)
             rows.append(
@@ -93,9 +108,10 @@ def _insert_batch(
                 unsure.append(rowid)
             elif not deleted:
                 docs.append(search_index.document(rowid, name, id_number, phone, card_no))
-    marks = ", ".join("?" for _ in insert_cols)
-    conn.exec_driver_sql(f'INSERT INTO "{table}" ({_quoted(insert_cols)}) VALUES ({marks})', rows)
-    return docs, unsure
+        conn.exec_driver_sql(insert, rows)
+        if docs:
+            index(docs)
+    return unsure
 
 
 _FIGURE_FIELDS = (
@@ -143,18 +159,24 @@ def _member_figures(batches: list[plan_mod.InsertBatch]) -> Counter[stats.Figure
     return stats.member_figures(picked)
 
 
-def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
+def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -> list[int]:
     """The planned inserts and updates: one ``executemany`` per table and column set.
 
     Inserts first (parents before children, as planned), then updates; rows of one
     statement touch distinct ids, and the member tables carry no UNIQUE index beyond the
     primary key, so grouping updates by column set cannot change what they leave behind.
-    Returns the rowids of inserted members whose search documents are still to be made.
+    New members' search documents are indexed on ``worker``, beside the Python that
+    makes the next rows. Returns the rowids of inserted members whose search documents
+    are still to be made.
     """
     from desktop.services import search_index, stats
-    from desktop.services.members import SET_BASED_FROM
+    from desktop.services.members import BULK_CHUNK, SET_BASED_FROM
+
+    def index(docs: list[Document]) -> None:
+        worker.submit((search_index.INSERT_JSON_SQL, (search_index.documents_json(docs),)))
 
     unsure: list[int] = []
+    capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()
     for table, batches in plan.inserts.items():
         next_rowid = 1
         counting: AbstractContextManager[None] = nullcontext()
@@ -165,13 +187,15 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
             if sum(len(b.rows) for b in batches) >= SET_BASED_FROM:
                 # Dashboard counts set-based (as members.insert_rows does), not per row.
                 counting = stats.bulk_member_insert(conn, _member_figures(batches))
-        with counting:
+        quiet: AbstractContextManager[None] = nullcontext()
+        if sum(len(b.rows) for b in batches) >= SET_BASED_FROM and not capturing:
+            # Capture is off while received changes are applied; its insert trigger would
+            # still test that flag for every row (~3 µs each), so it is left out meanwhile.
+            quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
+        with counting, quiet:
             for batch in batches:
-                docs, later = _insert_batch(conn, table, batch, next_rowid)
+                unsure += _insert_batch(conn, table, batch, next_rowid, index, BULK_CHUNK)
                 next_rowid += len(batch.rows)
-                if docs:
-                    conn.exec_driver_sql(search_index.INSERT_SQL, docs)
-                unsure.extend(later)
     updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for table, row_id, diff in plan.updates:
         key = (table, tuple(diff))

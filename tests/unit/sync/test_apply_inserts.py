@@ -12,6 +12,7 @@ from desktop.db import Database
 from desktop.models.base import new_id
 from desktop.services import search_index
 from desktop.services.pinyin import sort_key
+from desktop.statement_worker import statement_worker
 from desktop.sync import capture, importer, writer
 from desktop.sync import export as ex
 from desktop.sync import plan as plan_mod
@@ -35,9 +36,15 @@ def _documents(db: Database) -> list[tuple[Any, ...]]:
         ]
 
 
+@pytest.mark.parametrize("chunk", [10_000, 2], ids=["one-chunk", "in-chunks"])
 def test_received_members_get_sort_keys_and_the_documents_a_rebuild_makes(
-    pair, tmp_path: Path
+    pair, tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also when the rows come in several chunks, each indexed on the worker beside the
+    next (the deleted member's chunk has one document fewer than rows)."""
+    from desktop.services import members
+
+    monkeypatch.setattr(members, "BULK_CHUNK", chunk)
     a, b = pair
     uid = add_union(a, add_federation(a))
     names = ["单雄信", "曾国藩", "欧阳修", "会员000123", "张三"]
@@ -73,9 +80,9 @@ def test_values_that_are_not_plain_text_are_indexed_as_sqlite_stored_them(db: Da
     odd = (new_id(), uid, "active", "李四", "110101199003070001", 13812345678, None, False)
     plain = (new_id(), uid, "active", "张三", "110101199003070002", "13800000000", "T9", 0)
     hidden = (new_id(), uid, "active", "王五", "110101199003070003", 13800000001, None, True)
-    with db.connect() as conn:
+    with db.connect() as conn, statement_worker(conn) as worker:
         capture.set_capturing(conn, False)
-        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols))
+        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols), worker)
         writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
         stored = conn.exec_driver_sql(
@@ -93,9 +100,9 @@ def test_a_shape_without_every_document_field_is_read_back(db: Database) -> None
     # phone, card_no and deleted take the table's defaults
     cols = ("id", "union_id", "membership_status", "name", "id_number")
     row = (new_id(), uid, "active", "赵六", "110101199003070004")
-    with db.connect() as conn:
+    with db.connect() as conn, statement_worker(conn) as worker:
         capture.set_capturing(conn, False)
-        unsure = writer.apply_rows(conn, _batch_plan([row], cols))
+        unsure = writer.apply_rows(conn, _batch_plan([row], cols), worker)
         writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
     assert len(unsure) == 1
