@@ -33,14 +33,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
 from desktop.services.validation import normalise_text
 
+if TYPE_CHECKING:
+    from desktop.services.pinyin import NamePinyin
+
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_ALL_CJK = re.compile(_CJK.pattern + "+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 TABLE_SQL = (
@@ -60,34 +65,45 @@ INSERT_JSON_SQL = (
 Document = tuple[int, str]
 
 
-def _substrings(chars: str) -> list[str]:
-    """Every substring of ``chars``, each once (a query of any length is one exact term)."""
-    n = len(chars)
-    return list(dict.fromkeys([chars[i:j] for i in range(n) for j in range(i + 1, n + 1)]))
-
-
 def _clean(token: str) -> str:
     token = token.lower()
     return token if token.isascii() and token.isalnum() else _NOT_ALNUM.sub("", token)
 
 
-@lru_cache(maxsize=262_144)
-def name_terms(name: str) -> str:
-    """The name's part of a document; cached because names repeat a lot."""
-    # Imported here: pypinyin's phrase dictionary costs ~0.5 s, and searching (the
-    # start-up path) never needs it; only writing a document does.
+@cache
+def _pinyin_reader() -> Callable[[str], NamePinyin]:
+    # Imported on first use, not at module level: pypinyin's phrase dictionary costs
+    # ~0.2-0.5 s, and searching (the start-up path) never needs it; only writing a
+    # document does. Not an import inside ``name_terms``: that costs ~2 µs a name.
     from desktop.services.pinyin import name_pinyin
 
-    terms = _substrings("".join(_CJK.findall(name)))
-    py = name_pinyin(name)
-    syllables = [s for s in map(_clean, py.syllables) if s]
-    if syllables:
+    return name_pinyin
+
+
+@lru_cache(maxsize=262_144)
+def name_terms(name: str) -> str:
+    """The name's part of a document; cached because names repeat a lot.
+
+    Every substring of the Chinese characters (duplicates, as in 丽丽, go with the final
+    de-duplication), then the pinyin terms. Syllables that are plain lower-case letters
+    and digits, as nearly all are, skip the per-syllable cleaning.
+    """
+    hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
+    n = len(hans)
+    terms = [hans[i:j] for i in range(n) for j in range(i + 1, n + 1)]
+    py = _pinyin_reader()(name)
+    syllables = py.syllables
+    full = "".join(syllables)
+    if not (full.isascii() and full.isalnum() and full.islower() and all(syllables)):
+        syllables = tuple([s for s in map(_clean, syllables) if s])
         full = "".join(syllables)
+    if syllables:
         initials = "".join([s[0] for s in syllables])
         given = syllables[py.surname_syllables :]
         terms += [full[:end] for end in range(1, len(full) + 1)]
         terms += [initials[:end] for end in range(2, len(initials) + 1)]
-        terms += [*given, "".join(given)]
+        terms += given
+        terms.append("".join(given))
     return " ".join(dict.fromkeys(terms))
 
 
