@@ -215,7 +215,8 @@ def bulk_insert(conn: Connection, table: str) -> Iterator[AppendedRows]:
     added, top = conn.exec_driver_sql(
         f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
     ).one()
-    gapless = not added or top - start == added
+    top = int(top or start)
+    gapless = top - start == added
     if appended.captured > start and not (gapless and appended.captured <= top):
         raise UnionDeskError(f"内部错误：{table} 表追加的行与已记录的变更不符，已全部撤销")
     if not added:

@@ -127,9 +127,13 @@ def test_bulk_capture_writes_what_the_trigger_writes(
     assert clock[0] == len(changes) and clock[1] >= hlcs[-1]
 
 
-def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(db: Database) -> None:
+@pytest.mark.parametrize("written", [(1, 3), ()], ids=["with-a-gap", "none-written"])
+def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(
+    db: Database, written: tuple[int, ...]
+) -> None:
     """``through`` numbers rows by rowid arithmetic: rows that turn out not to be
-    gapless would get wrong counters, so the whole transaction is refused."""
+    gapless (or not there at all) would get wrong counters, so the whole transaction
+    is refused."""
     from desktop.errors import UnionDeskError
     from desktop.sync.capture import bulk_insert
 
@@ -143,7 +147,8 @@ def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(db: Database) 
     with pytest.raises(UnionDeskError, match="内部错误"), db.connect() as conn:
         with bulk_insert(conn, "unions") as appended:
             top = appended.start
-            conn.execute(insert, [{"rowid": top + 1, "id": "a"}, {"rowid": top + 3, "id": "b"}])
+            for at in written:
+                conn.execute(insert, {"rowid": top + at, "id": f"row-{at}"})
             for statement, params in appended.through(top + 2):  # top + 2 was never written
                 conn.exec_driver_sql(statement, params)
     assert _changes(db) == before
