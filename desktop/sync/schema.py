@@ -16,12 +16,23 @@ def _derive_sort_key(name: object) -> object:
     return _sort_key(str(name or ""))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=262_144)
 def _sort_key(name: str) -> str:
-    """Names repeat a lot (张伟, 王芳 …): convert each distinct name once per process."""
+    """Names repeat a lot (张伟, 王芳 …): convert each distinct name once per process.
+
+    As many entries as ``search_index.name_terms`` keeps: a 100k-member package holds
+    ~77k distinct names, and a smaller cache evicted them before they came round again.
+    """
+    return _sort_key_reader()(name)
+
+
+@functools.cache
+def _sort_key_reader() -> Callable[[str], str]:
+    # Imported on first use (pypinyin stays off the start-up path), once: an import
+    # statement inside ``_sort_key`` cost ~2 µs a name.
     from desktop.services.pinyin import sort_key
 
-    return sort_key(name)
+    return sort_key
 
 
 # Local-only columns derived on this PC from travelling fields: column → (source field,
