@@ -179,16 +179,17 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()
     for table, batches in plan.inserts.items():
         next_rowid = 1
+        many = sum(len(b.rows) for b in batches) >= SET_BASED_FROM
         counting: AbstractContextManager[None] = nullcontext()
         if table == "members":
             next_rowid = int(
                 conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
             )
-            if sum(len(b.rows) for b in batches) >= SET_BASED_FROM:
+            if many:
                 # Dashboard counts set-based (as members.insert_rows does), not per row.
                 counting = stats.bulk_member_insert(conn, _member_figures(batches))
         quiet: AbstractContextManager[None] = nullcontext()
-        if sum(len(b.rows) for b in batches) >= SET_BASED_FROM and not capturing:
+        if many and not capturing:
             # Capture is off while received changes are applied; its insert trigger would
             # still test that flag for every row (~3 µs each), so it is left out meanwhile.
             quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
