@@ -126,6 +126,7 @@ def _child_import(roster: Path, data_dir: Path) -> None:
     federations.create(db, "基准联合会", card_prefix="GH")
     for name in UNIONS:
         unions.add(db, name)
+    db.checkpoints.flush()  # the setup's WAL checkpoint, not inside the timed window
     wall, start = time.perf_counter(), time.process_time()
     preview = importer.prepare(db, roster, ImportOptions(today=date(2026, 11, 21)))
     checked = time.process_time()

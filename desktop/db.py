@@ -25,6 +25,7 @@ from desktop.config import Paths, ensure_writable
 from desktop.errors import DatabaseError
 from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
 from desktop.sync import identity
+from desktop.wal_checkpoints import BackgroundCheckpointer
 
 if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never needs it
     from sqlalchemy.orm import Session
@@ -47,6 +48,10 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         "PRAGMA busy_timeout = 10000",
         "PRAGMA temp_store = MEMORY",
         "PRAGMA cache_size = -65536",
+        # checkpoints run on ``BackgroundCheckpointer``'s thread, never inside a commit;
+        # a log grown by a bulk write is cut back to 64 MB when it restarts
+        "PRAGMA wal_autocheckpoint = 0",
+        "PRAGMA journal_size_limit = 67108864",
     ):
         cur.execute(pragma)
     cur.close()
@@ -120,6 +125,7 @@ class Database:
     def __init__(self, paths: Paths, engine: Engine) -> None:
         self.paths = paths
         self.engine = engine
+        self.checkpoints = BackgroundCheckpointer(paths.database)
         self._marker_counter = -1
 
     @contextmanager
@@ -137,7 +143,7 @@ class Database:
                 session.rollback()
                 raise
         if write:
-            self.update_marker()
+            self._committed()
 
     @contextmanager
     def connect(self, *, write: bool = True) -> Iterator[Connection]:
@@ -146,7 +152,11 @@ class Database:
         with self.engine.connect().execution_options(**options) as conn, conn.begin():
             yield conn
         if write:
-            self.update_marker()
+            self._committed()
+
+    def _committed(self) -> None:
+        self.checkpoints.request()
+        self.update_marker()
 
     def update_marker(self) -> None:
         with self.engine.connect() as conn:
@@ -195,6 +205,7 @@ class Database:
             old.unlink(missing_ok=True)
 
     def close(self) -> None:
+        self.checkpoints.close()
         self.engine.dispose()
 
 
@@ -206,9 +217,9 @@ def open_database(paths: Paths) -> Database:
         raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
     current = _read_revision(db_file)
     engine = make_engine(db_file)
+    db = Database(paths, engine)
     try:
         head = head_revision()
-        db = Database(paths, engine)
         if current is not None and current not in known_revisions():
             raise DatabaseError(
                 f"数据库 {db_file} 由更新版本的工会桌面通创建（结构版本 {current}），"
@@ -226,11 +237,11 @@ def open_database(paths: Paths) -> Database:
             log.warning("sync identity renewed: %s", rotated)
         db.update_marker()
     except sa_exc.OperationalError as exc:
-        engine.dispose()
+        db.close()
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
             raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
         raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
     except BaseException:
-        engine.dispose()
+        db.close()
         raise
     return db

@@ -119,6 +119,7 @@ def open_conflicts(db: Database) -> set[tuple[str, str, str, str, int]]:
 
 def file_hash(db: Database) -> str:
     """Hash of the database file after a checkpoint (byte-identity checks)."""
+    db.checkpoints.flush()  # not one still running in the background while we read
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return hashlib.sha256(db.paths.database.read_bytes()).hexdigest()
