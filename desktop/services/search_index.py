@@ -10,10 +10,14 @@ term starting with x, ~100 ms at a million members); a single term's doclist is 
 lazily and a ``LIMIT 50`` stops after 50 rows. A document holds:
 
 - every substring of the name's Chinese characters (张三丰 → 张 三 丰 张三 三丰 张三丰);
-- every beginning of the full reading and of the initials (z zh … zhangsanfeng, z zs
-  zsf), and each given-name syllable and the whole given-name reading as whole words
-  (san feng sanfeng). A lone "x" therefore lists surnames read x…, not every member
-  with an x somewhere in the given name;
+- every beginning of the initials (zs zsf), the beginnings of the full reading up to
+  ``EXACT_BEGINNINGS`` letters (z zh … zhangs) and, when longer, the whole reading tagged
+  ``f_`` (f_zhangsanfeng), and each given-name syllable and the whole given-name reading
+  as whole words (san feng sanfeng). A lone "x" therefore lists surnames read x…, not
+  every member with an x somewhere in the given name. A longer beginning (zhangsa) is the
+  prefix query ``f_zhangsa*``: by then it spans a few hundred readings at most, while the
+  seven or so longer beginnings of every reading were near-unique terms, the dearest kind
+  to index (~20 % of the index's writing time);
 - the ID number reversed (its last 4+ characters are a prefix), every phone suffix of
   3+ digits (any fragment is a prefix of one), the card number both ways.
 
@@ -22,10 +26,10 @@ and members are written 100k at a time by imports, sync and the demo generator. 
 column with ``detail=none`` (no positions, no column lists: there are no phrase or
 column queries) and ASCII-only tokenising keep the index lean. Terms from different
 fields must not meet, so every term that is not a Chinese substring or a pinyin word
-carries a tag with an underscore (``i_`` ID, ``p_`` phone, ``k_``/``r_`` card),
-which no pinyin word or Chinese character can contain.
+carries a tag with an underscore (``i_`` ID, ``p_`` phone, ``k_``/``r_`` card, ``f_``
+a long whole reading), which no pinyin word or Chinese character can contain.
 
-The document format is part of the schema: migration 0007 rebuilt the table for it, and
+The document format is part of the schema: migrations 0007 and 0008 rebuilt the table for it, and
 a later change of the format must come with a migration that rebuilds again.
 """
 
@@ -64,6 +68,11 @@ INSERT_JSON_SQL = (
 
 Document = tuple[int, str]
 
+# Beginnings of the full reading up to this many letters are exact terms; a longer query
+# is a prefix query on the ``f_`` reading (see the module docstring). Part of the document
+# format: changing it needs a migration that rebuilds the index.
+EXACT_BEGINNINGS = 6
+
 
 def _clean(token: str) -> str:
     token = token.lower()
@@ -100,7 +109,9 @@ def name_terms(name: str) -> str:
     if syllables:
         initials = "".join([s[0] for s in syllables])
         given = syllables[py.surname_syllables :]
-        terms += [full[:end] for end in range(1, len(full) + 1)]
+        terms += [full[:end] for end in range(1, min(len(full), EXACT_BEGINNINGS) + 1)]
+        if len(full) > EXACT_BEGINNINGS:
+            terms.append("f_" + full)
         terms += [initials[:end] for end in range(2, len(initials) + 1)]
         terms += given
         terms.append("".join(given))
@@ -207,7 +218,10 @@ def match_expression(query: str) -> str | None:
     if q.isalpha():
         # a pinyin word, or a whole card number (never a card's beginning: every card of
         # a federation starts with the same letters, so that would list arbitrary members)
-        return f"{_quote(q)} OR {_quote('k_' + q)}"
+        word = f"{_quote(q)} OR {_quote('k_' + q)}"
+        if len(q) > EXACT_BEGINNINGS:
+            return f"{word} OR {_quote('f_' + q)}*"
+        return word
     parts: list[str] = []
     id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
     if id_like and len(q) >= 4:

@@ -121,6 +121,14 @@ def test_filter_and_keyset_paging_cover_every_row_once(
         ("x", {"解缙"}),
         ("zhan", {"张三", "张三丰"}),
         ("zhangsanf", {"张三丰"}),
+        # Beyond six letters a beginning is a prefix query on the whole reading: the
+        # same members as an exact beginning would give, and nothing more.
+        ("zhangs", {"张三", "张三丰"}),
+        ("zhangsa", {"张三", "张三丰"}),
+        ("zhangsanfeng", {"张三丰"}),
+        ("zhangsanfengx", set()),
+        ("xiongxi", set()),
+        ("ouyangxiu", {"欧阳修"}),
         ("sanf", set()),  # a prefix of a syllable or of the whole reading, not a substring
         ("feng", {"张三丰"}),  # a whole given-name syllable
         ("fen", set()),
@@ -143,6 +151,49 @@ def test_prefixes_of_any_length(
     db: Database, people: dict[str, str], query: str, expected: set[str]
 ) -> None:
     assert _names(db, query) == expected
+
+
+def test_downgrade_to_0007_writes_the_long_beginnings_back_and_upgrade_restores(
+    db: Database, people: dict[str, str]
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from desktop.db import run_migrations
+    from desktop.migrations import MIGRATIONS_DIR
+
+    def documents() -> dict[int, str]:
+        with db.connect(write=False) as conn:
+            rows = conn.exec_driver_sql("SELECT rowid, terms FROM member_search").all()
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    def pinyin_of(docs: dict[int, str], name: str) -> list[str]:
+        with db.connect(write=False) as conn:
+            rowid = conn.execute(
+                text("SELECT rowid FROM members WHERE name = :n"), {"n": name}
+            ).scalar_one()
+        tags = ("i_", "p_", "k_", "r_")
+        return [t for t in docs[rowid].split() if t.isascii() and not t.startswith(tags)]
+
+    head = documents()
+    assert pinyin_of(head, "张三丰") == (
+        "z zh zha zhan zhang zhangs f_zhangsanfeng zs zsf san feng sanfeng".split()
+    )
+    with db.connect() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    old = documents()
+    assert pinyin_of(old, "张三丰") == (
+        "z zh zha zhan zhang zhangs zhangsa zhangsan zhangsanf zhangsanfe zhangsanfen "
+        "zhangsanfeng zs zsf san feng sanfeng".split()
+    )
+    assert not any("f_" in terms for terms in old.values())
+    assert old.keys() == head.keys()
+    with db.connect() as conn:
+        run_migrations(conn)
+    assert documents() == head
 
 
 def test_names_with_a_separator_dot(db: Database, people: dict[str, str]) -> None:
