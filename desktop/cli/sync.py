@@ -82,6 +82,16 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unroot(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        node = certs.remove_root(conn, args.node)
+    print(
+        f"已取消对节点 {node} 的上级单位认可：它本身仍是信任单位，但不再能为其他单位签发证书；"
+        "凭它的证书登记的单位需直接登记后才能再导入。"
+    )
+    return 0
+
+
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     result = export.export(ctx.db, Path(args.out), args.to or None, args.full)
     if result.ack_only:
@@ -211,6 +221,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("node")
     p.add_argument("--after", type=int, default=None)
     p.set_defaults(handler=_revoke)
+    p = verbs.add_parser("unroot", help="取消对某单位的上级单位认可（仍信任该单位本身）")
+    p.add_argument("node")
+    p.set_defaults(handler=_unroot)
     p = verbs.add_parser("export", help="导出同步包")
     p.add_argument("out")
     p.add_argument("--to", action="append", metavar="NODE")

@@ -10,7 +10,9 @@ What a certificate can and cannot do: it names one node and its two public keys 
 signed by the root's signing key (domain-separated from key cards and packages). It is
 checked against the root key the district enrolled, never against a key it carries;
 its subject must be the key that signed the package; a revoked root certifies nothing,
-and offices it certified are refused from then on as well.
+and offices it certified are refused from then on as well. The same holds for a root
+whose root status was taken back (``remove_root``, ``sync unroot``: ticked by mistake, or
+the higher-level union changed), while its own packages stay accepted.
 """
 
 from __future__ import annotations
@@ -166,6 +168,22 @@ def add_root(conn: Connection, node: str) -> None:
     _set(conn, _ROOTS, json.dumps(sorted(roots)))
 
 
+def remove_root(conn: Connection, node_prefix: str) -> str:
+    """Take back root status from an office: it stays trusted for its own packages, but
+    certifies nobody any more, and the offices accepted on its certificates are refused
+    until enrolled directly (as after revoking it). Returns the office's node id."""
+    roots = root_nodes(conn)
+    matches = [n for n in roots if n.startswith(node_prefix)] if node_prefix else []
+    if len(matches) != 1:
+        raise UnionDeskError(
+            f"找不到唯一的上级单位「{node_prefix}」（匹配 {len(matches)} 个），"
+            "请输入更完整的节点编号。未做任何改动。"
+        )
+    node = matches[0]
+    _set(conn, _ROOTS, json.dumps(sorted(set(roots) - {node})))
+    return node
+
+
 def root_nodes(conn: Connection) -> list[str]:
     raw = _get(conn, _ROOTS)
     return [str(n) for n in json.loads(raw)] if raw else []
@@ -213,9 +231,15 @@ def remember(conn: Connection, raw: bytes) -> None:
 
 
 def root_revoked(conn: Connection, root: str) -> bool:
-    """Whether an office certified by ``root`` has lost that backing."""
+    """Whether an office certified by ``root`` has lost that backing: the root was revoked,
+    or is no longer accepted as a root."""
     peer = trust.get_peer(conn, root)
-    return peer is None or not peer.trusted or peer.revoked_after is not None
+    return (
+        peer is None
+        or not peer.trusted
+        or peer.revoked_after is not None
+        or root not in root_nodes(conn)
+    )
 
 
 def _get(conn: Connection, key: str) -> str | None:

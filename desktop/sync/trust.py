@@ -212,7 +212,8 @@ def check_sender(
         if peer.certified_by is not None and certs.root_revoked(conn, peer.certified_by):
             raise UnionDeskError(
                 f"同步包 {package_name} 来自凭上级单位证书登记的单位（节点 {node[:8]}…），"
-                f"但签发证书的单位（节点 {peer.certified_by[:8]}…）已被撤销信任，已拒绝。"
+                f"但签发证书的单位（节点 {peer.certified_by[:8]}…）已被撤销信任"
+                "或不再被认可为上级单位，已拒绝。"
                 "如仍需接收，请直接登记该单位的密钥卡。未做任何改动。"
             )
         return

@@ -172,6 +172,41 @@ def test_enrol_with_the_root_box_makes_the_office_a_root(
     assert status.startswith("信任（上级根密钥") is as_root
 
 
+def test_unroot_button_takes_back_root_status_after_asking(
+    qtbot: QtBot, make_pc: Any, cards: Path, boxes: Boxes
+) -> None:
+    root, district = make_pc("root", "市总工会"), make_pc("district", "南山区总工会")
+    plain = make_pc("plain", "西丽街道总工会")
+    path, fp = card_path(root.db, cards)
+    with district.db.connect() as conn:
+        certs.enrol_root(conn, path, fp)
+    enrol(district.db, plain.db, cards)
+    page = open_page(qtbot, district)
+    rows = {page.peer_model.item_at(r).node_id: r for r in range(page.peer_model.rowCount())}
+
+    page.peer_table.selectRow(rows[node_of(plain.db)])
+    assert not page.unroot_button.isEnabled()  # an ordinary trusted office
+    page.peer_table.selectRow(rows[node_of(root.db)])
+    assert page.unroot_button.isEnabled()
+
+    boxes.answer = False  # the clerk thinks again: nothing changes
+    qtbot.mouseClick(page.unroot_button, _LEFT)
+    assert boxes.shown[-1][:2] == ("confirm", "取消上级认可")
+    assert "「市总工会」" in boxes.shown[-1][2]
+    with district.db.connect(write=False) as conn:
+        assert certs.root_nodes(conn) == [node_of(root.db)]
+
+    boxes.answer = True
+    qtbot.mouseClick(page.unroot_button, _LEFT)
+    with district.db.connect(write=False) as conn:
+        assert certs.root_nodes(conn) == []
+        assert trust.get_peer(conn, node_of(root.db)).trusted  # type: ignore[union-attr]
+    row = {page.peer_model.item_at(r).node_id: r for r in range(page.peer_model.rowCount())}
+    assert page.peer_model.data(page.peer_model.index(row[node_of(root.db)], 2)) == "信任"
+    page.peer_table.selectRow(row[node_of(root.db)])
+    assert not page.unroot_button.isEnabled()
+
+
 def test_certify_through_the_button_writes_a_certificate_the_office_installs(
     qtbot: QtBot,
     make_pc: Any,

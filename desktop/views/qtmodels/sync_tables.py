@@ -91,11 +91,13 @@ class PeerTableModel(_Table):
     """Enrolled offices (trusted first); origins only seen through relays come last."""
 
     headers = PEER_HEADERS
+    roots: frozenset[str] = frozenset()  # offices accepted as roots, as of the last load
 
     def load(self) -> list[tuple[Any, tuple[str, ...]]]:
         with self._db.connect(write=False) as conn:
             peers = trust.list_peers(conn)
             roots = frozenset(certs.root_nodes(conn))
+        self.roots = roots
         names = {p.node_id: p.name for p in peers}
         return [
             (

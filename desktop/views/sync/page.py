@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.sync import conflicts, identity, trust
+from desktop.sync import certs, conflicts, identity, trust
 from desktop.sync.conflicts import ConflictView
 from desktop.sync.trust import Peer
 from desktop.views.context import AppContext
@@ -110,9 +110,14 @@ class SyncPage(QWidget):
             self.peer_table.setColumnWidth(col, width)
         self.enrol_button = QPushButton("添加信任单位…")
         self.revoke_button = QPushButton("撤销信任…")
+        self.unroot_button = QPushButton("取消上级认可…")
         self.certify_button = QPushButton("为下级单位签发证书…")
         peers_tab = self._tab(
-            self.peer_table, self.enrol_button, self.revoke_button, self.certify_button
+            self.peer_table,
+            self.enrol_button,
+            self.revoke_button,
+            self.unroot_button,
+            self.certify_button,
         )
 
         # -- conflicts -------------------------------------------------------------------
@@ -158,6 +163,7 @@ class SyncPage(QWidget):
         self.import_button.clicked.connect(self.open_import)
         self.enrol_button.clicked.connect(self.open_enrol)
         self.revoke_button.clicked.connect(self.revoke_selected)
+        self.unroot_button.clicked.connect(self.unroot_selected)
         self.keep_button.clicked.connect(lambda: self.resolve_selected(keep_current=True))
         self.other_button.clicked.connect(lambda: self.resolve_selected(keep_current=False))
         for view in (self.peer_table, self.conflict_table):
@@ -215,6 +221,7 @@ class SyncPage(QWidget):
         self.revoke_button.setEnabled(
             peer is not None and peer.trusted and peer.revoked_after is None
         )
+        self.unroot_button.setEnabled(peer is not None and peer.node_id in self.peer_model.roots)
         has_conflict = self.selected_conflict() is not None
         self.keep_button.setEnabled(has_conflict)
         self.other_button.setEnabled(has_conflict)
@@ -286,6 +293,27 @@ class SyncPage(QWidget):
             return
         self.ctx.changed("sync")
         self.ctx.status_message.emit(f"已撤销对「{name}」的信任（计数 ≤ {done.revoked_after}）")
+
+    def unroot_selected(self) -> None:
+        peer = self.selected_peer()
+        if peer is None or peer.node_id not in self.peer_model.roots:
+            return
+        name = peer.name or f"节点 {peer.node_id[:8]}"
+        if not messages.confirm(
+            self,
+            "取消上级认可",
+            f"确定不再认可「{name}」为上级单位吗？\n\n它本身仍是信任单位，发来的同步包照常导入；"
+            "但它签发的单位证书不再有效，凭证书登记的单位需直接登记其密钥卡后才能再导入。",
+        ):
+            return
+        try:
+            with self.ctx.db.connect() as conn:
+                certs.remove_root(conn, peer.node_id)
+        except UnionDeskError as exc:
+            messages.error(self, "无法取消上级认可", exc.message)
+            return
+        self.ctx.changed("sync")
+        self.ctx.status_message.emit(f"已不再认可「{name}」为上级单位")
 
     def resolve_selected(self, keep_current: bool) -> None:
         c = self.selected_conflict()

@@ -142,6 +142,51 @@ def test_revoking_the_root_stops_its_offices(offices, tmp_path) -> None:
     assert importer.import_file(district, second).counts["new"] == 1
 
 
+def test_unrooting_stops_its_offices_but_keeps_the_root_itself_trusted(
+    offices, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    root, district, park, other = offices
+    certify(root, park, tmp_path)
+    uid = add_union(park, add_federation(park))
+    first = tmp_path / "1.udsync"
+    ex.export(park, first, to=[node_of(district)])
+    importer.import_file(district, first)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(district.paths.data_dir), "sync", *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, _out, err = run("unroot", node_of(park)[:12])  # certified, but not a root
+    assert code == 1 and "找不到唯一的上级单位" in err
+    code, out, _err = run("unroot", node_of(root)[:12])
+    assert code == 0 and node_of(root) in out and "不再能为其他单位签发证书" in out
+    with district.connect(write=False) as conn:
+        assert certs.root_nodes(conn) == []
+    assert _peer(district, node_of(root)).trusted  # type: ignore[union-attr]
+    # the park, accepted on the root's certificate, is refused from now on ...
+    add_member(park, uid)
+    second = tmp_path / "2.udsync"
+    ex.export(park, second, to=[node_of(district)])
+    with pytest.raises(UnionDeskError, match="不再被认可为上级单位"):
+        importer.import_file(district, second)
+    # ... as is an office that comes with a certificate of that root for the first time
+    certify(root, other, tmp_path)
+    add_federation(other)
+    fresh = tmp_path / "other.udsync"
+    ex.export(other, fresh, to=[node_of(district)])
+    with pytest.raises(UnionDeskError, match="本机不认可的上级单位"):
+        importer.import_file(district, fresh)
+    # while the root's own packages are still imported
+    enrol(root, district, tmp_path)
+    add_federation(root)
+    own = tmp_path / "root.udsync"
+    ex.export(root, own, to=[node_of(district)])
+    assert importer.import_file(district, own).counts["new"] >= 1
+    code, _out, err = run("unroot", node_of(root)[:12])  # already taken back
+    assert code == 1 and "匹配 0 个" in err
+
+
 def test_cli_certify_install_and_trust_root(db_factory, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     root, district, park = (db_factory(n) for n in ("root", "district", "park"))
 
