@@ -48,6 +48,27 @@ def certify(root: Database, office: Database, folder: Path) -> Path:
     return out
 
 
+def refused(sender: Database, receiver: Database, folder: Path, name: str, reason: str) -> None:
+    """``sender``'s package to ``receiver`` is refused with ``reason`` in the message."""
+    pkg = folder / f"{name}.udsync"
+    ex.export(sender, pkg, to=[node_of(receiver)])
+    with pytest.raises(UnionDeskError, match=reason):
+        importer.import_file(receiver, pkg)
+
+
+def accepted_on_certificate(
+    root: Database, park: Database, district: Database, folder: Path
+) -> str:
+    """The park, certified by the root, has had a first package accepted by the district
+    on that certificate; returns the park's union (for later changes)."""
+    certify(root, park, folder)
+    uid = add_union(park, add_federation(park))
+    first = folder / "1.udsync"
+    ex.export(park, first, to=[node_of(district)])
+    importer.import_file(district, first)
+    return uid
+
+
 def _peer(db: Database, node: str) -> trust.Peer | None:
     with db.connect(write=False) as conn:
         return trust.get_peer(conn, node)
@@ -75,25 +96,17 @@ def test_certified_park_is_accepted_and_remembered(offices, tmp_path) -> None:
 def test_uncertified_or_unrooted_senders_are_refused(offices, tmp_path) -> None:
     root, district, park, other = offices
     add_federation(other)
-    plain = tmp_path / "plain.udsync"
-    ex.export(other, plain, to=[node_of(district)])
-    with pytest.raises(UnionDeskError, match="未登记的单位"):
-        importer.import_file(district, plain)
+    refused(other, district, tmp_path, "plain", "未登记的单位")
 
     # a certificate from an office the district does not accept as a root
     certify(other, park, tmp_path)
     add_federation(park)
-    pkg = tmp_path / "p.udsync"
-    ex.export(park, pkg, to=[node_of(district)])
-    with pytest.raises(UnionDeskError, match="不认可的上级单位"):
-        importer.import_file(district, pkg)
+    refused(park, district, tmp_path, "p", "不认可的上级单位")
     # the root itself enrolled but not as a root: certifies nothing
     with district.connect() as conn:
         conn.exec_driver_sql("DELETE FROM app_settings WHERE key = 'sync_roots'")
     certify(root, park, tmp_path)
-    ex.export(park, pkg, to=[node_of(district)])
-    with pytest.raises(UnionDeskError, match="不认可的上级单位"):
-        importer.import_file(district, pkg)
+    refused(park, district, tmp_path, "p2", "不认可的上级单位")
 
 
 def test_borrowed_or_altered_certificates_are_refused(offices, tmp_path) -> None:
@@ -124,11 +137,7 @@ def test_borrowed_or_altered_certificates_are_refused(offices, tmp_path) -> None
 
 def test_revoking_the_root_stops_its_offices(offices, tmp_path) -> None:
     root, district, park, _other = offices
-    certify(root, park, tmp_path)
-    uid = add_union(park, add_federation(park))
-    first = tmp_path / "1.udsync"
-    ex.export(park, first, to=[node_of(district)])
-    importer.import_file(district, first)
+    uid = accepted_on_certificate(root, park, district, tmp_path)
     with district.connect() as conn:
         trust.revoke(conn, node_of(root), None)
     add_member(park, uid)
@@ -146,11 +155,7 @@ def test_unrooting_stops_its_offices_but_keeps_the_root_itself_trusted(
     offices, tmp_path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     root, district, park, other = offices
-    certify(root, park, tmp_path)
-    uid = add_union(park, add_federation(park))
-    first = tmp_path / "1.udsync"
-    ex.export(park, first, to=[node_of(district)])
-    importer.import_file(district, first)
+    uid = accepted_on_certificate(root, park, district, tmp_path)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(["--data-dir", str(district.paths.data_dir), "sync", *args])
@@ -166,17 +171,11 @@ def test_unrooting_stops_its_offices_but_keeps_the_root_itself_trusted(
     assert _peer(district, node_of(root)).trusted  # type: ignore[union-attr]
     # the park, accepted on the root's certificate, is refused from now on ...
     add_member(park, uid)
-    second = tmp_path / "2.udsync"
-    ex.export(park, second, to=[node_of(district)])
-    with pytest.raises(UnionDeskError, match="不再被认可为上级单位"):
-        importer.import_file(district, second)
+    refused(park, district, tmp_path, "2", "不再被认可为上级单位")
     # ... as is an office that comes with a certificate of that root for the first time
     certify(root, other, tmp_path)
     add_federation(other)
-    fresh = tmp_path / "other.udsync"
-    ex.export(other, fresh, to=[node_of(district)])
-    with pytest.raises(UnionDeskError, match="本机不认可的上级单位"):
-        importer.import_file(district, fresh)
+    refused(other, district, tmp_path, "other", "本机不认可的上级单位")
     # while the root's own packages are still imported
     enrol(root, district, tmp_path)
     add_federation(root)
