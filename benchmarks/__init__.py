@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+# A statement run before the timed insert: SQL alone, or SQL with its parameters.
+Setup = str | tuple[str, Sequence[Any]]
 
 
 def bench_line(
@@ -78,3 +83,29 @@ def median_seconds(fn: Callable[[], object], repeat: int, *, warm: bool = False)
         fn()
         runs.append(time.perf_counter() - t0)
     return statistics.median(runs)
+
+
+def bare_executemany(
+    path: Path,
+    setup: Iterable[Setup],
+    insert: str,
+    rows: Sequence[Sequence[Any]],
+    pragmas: Iterable[str] = (),
+) -> tuple[float, float]:
+    """Wall and CPU seconds of ``rows`` written by one bare ``executemany`` in one
+    transaction into a new WAL database at ``path``, after its ``setup`` statements: the
+    raw SQLite baseline the write benchmarks compare with. ``pragmas`` without "PRAGMA"."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", *pragmas):
+            con.execute(f"PRAGMA {pragma}")
+        for statement in setup:
+            sql, params = (statement, ()) if isinstance(statement, str) else statement
+            con.execute(sql, params)
+        start, cpu = time.perf_counter(), time.process_time()
+        con.execute("BEGIN")
+        con.executemany(insert, rows)
+        con.execute("COMMIT")
+        return time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        con.close()

@@ -40,7 +40,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from benchmarks import bench_line
+from benchmarks import bare_executemany, bench_line
 
 RATIO_GOAL = 2.5
 RSS_GOAL_MB = 500.0
@@ -185,22 +185,17 @@ def _child_floor(data_dir: Path) -> None:
                 if not str(r[0]).startswith("CREATE TRIGGER")
             ]
             rows = src.execute(f"SELECT {columns} FROM {table} WHERE {filtered}").fetchall()
-            bare = sqlite3.connect(Path(tmp) / f"{table}.db", isolation_level=None)
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
-                bare.execute(f"PRAGMA {pragma}")
-            for statement in schema:
-                bare.execute(statement)
             if table == "member_search":
-                for statement in search_index.TABLE_SETTINGS:
-                    bare.execute(statement)
-            marks = ", ".join("?" * len(rows[0]))
+                schema += search_index.TABLE_SETTINGS
             names = "(rowid, terms)" if table == "member_search" else ""
-            start = time.process_time()
-            bare.execute("BEGIN")
-            bare.executemany(f"INSERT INTO {table} {names} VALUES ({marks})", rows)
-            bare.execute("COMMIT")
-            parts[table] = time.process_time() - start
-            bare.close()
+            marks = ", ".join("?" * len(rows[0]))
+            _wall, parts[table] = bare_executemany(
+                Path(tmp) / f"{table}.db",
+                schema,
+                f"INSERT INTO {table} {names} VALUES ({marks})",
+                rows,
+                ["cache_size = -65536"],
+            )
     src.close()
     print(json.dumps(parts))
 

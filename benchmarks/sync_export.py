@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import zstandard
 from sqlalchemy import insert, text
 
+from benchmarks import bare_executemany
 from desktop.config import Paths
 from desktop.db import open_database
 from desktop.models import Federation, Member, Union
@@ -117,28 +117,14 @@ def main() -> None:
         checkpoint_s = time.perf_counter() - t0
         # baseline: the same member rows (already fetched) into an equivalent table, i.e. the
         # same DDL with its indexes and foreign key, same pragmas, one transaction
-        raw = sqlite3.connect(root / "raw.db", isolation_level=None)
-        for pragma in (
-            "foreign_keys = ON",
-            "journal_mode = WAL",
-            "synchronous = NORMAL",
-            "temp_store = MEMORY",
-            "cache_size = -65536",
-        ):
-            raw.execute(f"PRAGMA {pragma}")
-        for statement in ddl:
-            raw.execute(statement)
-        for sql, values in parents:
-            raw.execute(sql, values)
         marks = ", ".join("?" for _ in raw_rows[0])
-        c0 = time.process_time()  # read outside the timed window below
-        t0 = time.perf_counter()
-        raw.execute("BEGIN")
-        raw.executemany(f"INSERT INTO members VALUES ({marks})", raw_rows)
-        raw.execute("COMMIT")
-        raw_s = time.perf_counter() - t0
-        raw_cpu = time.process_time() - c0
-        raw.close()
+        raw_s, raw_cpu = bare_executemany(
+            root / "raw.db",
+            [*ddl, *parents],
+            f"INSERT INTO members VALUES ({marks})",
+            raw_rows,
+            ["foreign_keys = ON", "temp_store = MEMORY", "cache_size = -65536"],
+        )
         line("sync_apply_100k_vs_executemany", apply_s, raw_s, 5.0)
         print(
             f"  (CPU of this process: apply {apply_cpu:.3f}s, executemany {raw_cpu:.3f}s, "

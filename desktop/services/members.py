@@ -346,7 +346,7 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
 
 @contextmanager
 def appending(
-    conn: Connection, *, set_based: bool = True
+    conn: Connection, *, rows: int | None = None
 ) -> Iterator[Callable[[PreparedRows], list[str]]]:
     """Append many prepared batches; change capture and dashboard counts once, at the end.
 
@@ -357,10 +357,11 @@ def appending(
     upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
     demo fill's 58 s at a million members). A batch's search documents are indexed on a
     ``StatementWorker`` while the caller makes the next batch. Only appends inside the
-    block: an update made in it would go uncaptured. ``set_based=False`` (a few rows)
-    leaves capture and counts to the triggers and indexes in the caller's thread.
+    block: an update made in it would go uncaptured. ``rows``, how many the block will
+    append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
+    and indexed in the caller's thread.
     """
-    if not set_based:
+    if rows is not None and rows < SET_BASED_FROM:
         yield partial(_append, conn, worker=None, appended=None)
         return
     figures: Counter[stats.FigureKey] = Counter()
@@ -423,14 +424,14 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
     order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
     booleans as 0/1), with explicit rowids so the search documents are made from the rows
-    in hand rather than read back. ``SET_BASED_FROM`` rows or more go through
-    ``appending``; a few rows are captured and counted by the triggers.
+    in hand rather than read back. Capture and counts as ``appending`` decides: set-based
+    from ``SET_BASED_FROM`` rows, by the triggers below it.
     """
     if not rows:
         return []
     first = next_rowid(conn)
     ids: list[str] = []
-    with appending(conn, set_based=len(rows) >= SET_BASED_FROM) as append:
+    with appending(conn, rows=len(rows)) as append:
         for start in range(0, len(rows), BULK_CHUNK):
             ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
     return ids

@@ -90,8 +90,7 @@ def commit(
         _recheck(conn, preview)
         cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
         next_rowid = members.next_rowid(conn)
-        set_based = len(new_rows) >= members.SET_BASED_FROM
-        with members.appending(conn, set_based=set_based) as append:
+        with members.appending(conn, rows=len(new_rows)) as append:
             for start in range(0, len(new_rows), CHUNK):
                 if cancel is not None:
                     cancel.check()

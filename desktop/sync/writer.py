@@ -169,8 +169,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     makes the next rows. Returns the rowids of inserted members whose search documents
     are still to be made.
     """
-    from desktop.services import search_index, stats
-    from desktop.services.members import BULK_CHUNK, SET_BASED_FROM
+    from desktop.services import members, search_index, stats
 
     def index(docs: list[Document]) -> None:
         worker.submit((search_index.INSERT_JSON_SQL, (search_index.documents_json(docs),)))
@@ -179,12 +178,10 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()
     for table, batches in plan.inserts.items():
         next_rowid = 1
-        many = sum(len(b.rows) for b in batches) >= SET_BASED_FROM
+        many = sum(len(b.rows) for b in batches) >= members.SET_BASED_FROM
         counting: AbstractContextManager[None] = nullcontext()
         if table == "members":
-            next_rowid = int(
-                conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) + 1 FROM members").scalar_one()
-            )
+            next_rowid = members.next_rowid(conn)
             if many:
                 # Dashboard counts set-based (as members.insert_rows does), not per row.
                 counting = stats.bulk_member_insert(conn, _member_figures(batches))
@@ -195,7 +192,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
             quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
         with counting, quiet:
             for batch in batches:
-                unsure += _insert_batch(conn, table, batch, next_rowid, index, BULK_CHUNK)
+                unsure += _insert_batch(conn, table, batch, next_rowid, index, members.BULK_CHUNK)
                 next_rowid += len(batch.rows)
     updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for table, row_id, diff in plan.updates:

@@ -6,6 +6,9 @@ actions (cert_actions); resolving a conflict and revoking an office are one engi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +36,11 @@ from desktop.views.qtmodels.sync_tables import PeerTableModel, ReceiptTableModel
 from desktop.views.sync import cert_actions, files, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+T = TypeVar("T")
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -278,42 +286,46 @@ class SyncPage(QWidget):
         if peer is None or not peer.trusted:
             return
         name = peer.name or f"节点 {peer.node_id[:8]}"
-        if not messages.confirm(
-            self,
+        done = self._change_peer(
             "撤销信任",
             f"确定撤销对「{name}」的信任吗？\n\n撤销后，只接受该单位到目前为止已收到的修改，"
             "此后它发来的同步包将被拒绝（例如该单位电脑丢失或密钥泄露时使用）。",
-        ):
-            return
-        try:
-            with self.ctx.db.connect() as conn:
-                done = trust.revoke(conn, peer.node_id, None)
-        except UnionDeskError as exc:
-            messages.error(self, "无法撤销", exc.message)
-            return
-        self.ctx.changed("sync")
-        self.ctx.status_message.emit(f"已撤销对「{name}」的信任（计数 ≤ {done.revoked_after}）")
+            "无法撤销",
+            lambda conn: trust.revoke(conn, peer.node_id, None),
+        )
+        if done is not None:
+            self.ctx.status_message.emit(f"已撤销对「{name}」的信任（计数 ≤ {done.revoked_after}）")
 
     def unroot_selected(self) -> None:
         peer = self.selected_peer()
         if peer is None or peer.node_id not in self.peer_model.roots:
             return
         name = peer.name or f"节点 {peer.node_id[:8]}"
-        if not messages.confirm(
-            self,
+        done = self._change_peer(
             "取消上级认可",
             f"确定不再认可「{name}」为上级单位吗？\n\n它本身仍是信任单位，发来的同步包照常导入；"
             "但它签发的单位证书不再有效，凭证书登记的单位需直接登记其密钥卡后才能再导入。",
-        ):
-            return
+            "无法取消上级认可",
+            lambda conn: certs.remove_root(conn, peer.node_id),
+        )
+        if done is not None:
+            self.ctx.status_message.emit(f"已不再认可「{name}」为上级单位")
+
+    def _change_peer(
+        self, title: str, question: str, refused: str, change: Callable[[Connection], T]
+    ) -> T | None:
+        """Ask, then make one change to a trusted office in its own transaction; None
+        when the clerk said no or the change was refused (its reason shown)."""
+        if not messages.confirm(self, title, question):
+            return None
         try:
             with self.ctx.db.connect() as conn:
-                certs.remove_root(conn, peer.node_id)
+                done = change(conn)
         except UnionDeskError as exc:
-            messages.error(self, "无法取消上级认可", exc.message)
-            return
+            messages.error(self, refused, exc.message)
+            return None
         self.ctx.changed("sync")
-        self.ctx.status_message.emit(f"已不再认可「{name}」为上级单位")
+        return done
 
     def resolve_selected(self, keep_current: bool) -> None:
         c = self.selected_conflict()
