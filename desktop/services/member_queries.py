@@ -92,14 +92,12 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
             params["born_after"] = _years_ago(today, band[3] + 1).isoformat()
             params["born_by"] = _years_ago(today, band[2]).isoformat()
     if flt.search and flt.search.strip():
-        expr = search_index.match_expression(flt.search)
-        if expr is None:
+        found = search_index.rowids_sql(flt.search)
+        if found is None:
             parts.append("0")
         else:
-            parts.append(
-                "m.rowid IN (SELECT rowid FROM member_search WHERE member_search MATCH :q)"
-            )
-            params["q"] = expr
+            parts.append(f"m.rowid IN ({found[0]})")
+            params.update(found[1])
     return " AND ".join(parts), params
 
 

@@ -320,15 +320,33 @@ def member_figures(rows: Iterable[NewMember]) -> Counter[FigureKey]:
     counted in a fraction of that, and in the demo's producer process at no cost to the
     writer. Tests compare it with the trigger and with a recount of the data.
     """
-    counts: Counter[FigureKey] = Counter()
-    for union_id, status, gender, migrant, born, joined, left in rows:
-        counts["members", "", union_id, status, gender or "", int(migrant)] += 1
-        if born is not None and status in CURRENT_STATUSES:
-            counts["born", born, "", "", "", 0] += 1
-        if joined is not None and status != "applicant":
-            counts["joined", joined, union_id, "", "", 0] += 1
-        if left is not None and status in LEFT_STATUSES:
-            counts["left", left, union_id, "", "", 0] += 1
+    # key tuples made in comprehensions and counted by Counter's C loop: half the time
+    # of a ``counts[key] += 1`` per key
+    table = list(rows)
+    counts: Counter[FigureKey] = Counter(
+        [("members", "", u, status, g or "", int(m)) for u, status, g, m, _, _, _ in table]
+    )
+    counts.update(
+        [
+            ("born", born, "", "", "", 0)
+            for _, status, _, _, born, _, _ in table
+            if born is not None and status in CURRENT_STATUSES
+        ]
+    )
+    counts.update(
+        [
+            ("joined", joined, u, "", "", 0)
+            for u, status, _, _, _, joined, _ in table
+            if joined is not None and status != "applicant"
+        ]
+    )
+    counts.update(
+        [
+            ("left", left, u, "", "", 0)
+            for u, status, _, _, _, _, left in table
+            if left is not None and status in LEFT_STATUSES
+        ]
+    )
     return counts
 
 

@@ -153,6 +153,62 @@ def test_prefixes_of_any_length(
     assert _names(db, query) == expected
 
 
+def test_a_longer_phone_fragment_is_checked_against_the_phone(
+    db: Database, people: dict[str, str]
+) -> None:
+    """李四's phone holds the pieces of 1234 (123, 234) but not 1234 itself."""
+    with db.connect(write=False) as conn:
+        union = conn.execute(text("SELECT id FROM unions")).scalar_one()
+    members.add(
+        db, {"name": "李四", "id_number": _id(60), "union_id": union, "phone": "13712399234"}
+    )
+    assert _names(db, "1234") == {"张三丰"}
+    assert _names(db, "12399") == {"李四"}
+    assert _names(db, "123") == {"张三丰", "李四"}  # three digits: one piece, exact
+    assert _names(db, "13712399234") == {"李四"}
+    assert _names(db, "9234") == {"李四"}
+    with db.connect(write=False) as conn:
+        for query, expected in (("1234", 1), ("2399", 1), ("4321", 0)):
+            flt = member_queries.MemberFilter(search=query)
+            assert member_queries.count(conn, flt) == expected, query
+
+
+def test_downgrade_to_0008_writes_phone_suffixes_back_and_upgrade_restores(
+    db: Database, people: dict[str, str]
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from desktop.db import run_migrations
+    from desktop.migrations import MIGRATIONS_DIR
+
+    def phone_terms(name: str) -> list[str]:
+        with db.connect(write=False) as conn:
+            terms = conn.execute(
+                text(
+                    "SELECT s.terms FROM member_search s JOIN members m ON m.rowid = s.rowid "
+                    "WHERE m.name = :n"
+                ),
+                {"n": name},
+            ).scalar_one()
+        return [t for t in str(terms).split() if t.startswith("p_")]
+
+    assert phone_terms("张三丰") == "p_139 p_391 p_912 p_123 p_234 p_345 p_456 p_567 p_678".split()
+    with db.connect() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    assert phone_terms("张三丰") == (
+        "p_13912345678 p_3912345678 p_912345678 p_12345678 p_2345678 p_345678 p_45678 "
+        "p_5678 p_678".split()
+    )
+    with db.connect() as conn:
+        run_migrations(conn)
+    assert phone_terms("张三丰")[:2] == ["p_139", "p_391"]
+    assert _names(db, "45678") == {"张三丰"}
+
+
 def test_downgrade_to_0007_writes_the_long_beginnings_back_and_upgrade_restores(
     db: Database, people: dict[str, str]
 ) -> None:
