@@ -96,7 +96,7 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
         if found is None:
             parts.append("0")
         else:
-            parts.append(f"m.rowid IN ({found[0]})")
+            parts.append(f"m.rowid IN ({' UNION ALL '.join(found[0])})")
             params.update(found[1])
     return " AND ".join(parts), params
 

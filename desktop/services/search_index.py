@@ -41,6 +41,7 @@ a later change of the format must come with a migration that rebuilds again.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -75,8 +76,8 @@ INSERT_JSON_SQL = (
 
 Document = tuple[int, str]
 
-# A query's rowids: the exact terms, then the phone pieces checked against the phone
-# (a correlated lookup of the candidate's row, ~1 µs each), deduplicated.
+# A query's rowids: those of the exact terms, and those of the phone pieces checked
+# against the phone (a lookup of the candidate's row, a few µs each).
 _EXACT_SQL = "SELECT rowid FROM member_search WHERE member_search MATCH :search_terms"
 _PHONE_SQL = (
     "SELECT rowid FROM member_search WHERE member_search MATCH :search_pieces AND instr("
@@ -270,9 +271,9 @@ def match(query: str) -> Match | None:
     return Match(" OR ".join(parts), pieces, q if pieces else "")
 
 
-def rowids_sql(query: str) -> tuple[str, dict[str, str]] | None:
-    """A SELECT of the rowids of the members a query finds (no order), and its
-    parameters; None when the query can find nobody."""
+def rowids_sql(query: str) -> tuple[list[str], dict[str, str]] | None:
+    """SELECTs of the rowids of the members a query finds, and their parameters; None
+    when the query can find nobody. A member may be found by more than one of them."""
     found = match(query)
     if found is None:
         return None
@@ -281,13 +282,28 @@ def rowids_sql(query: str) -> tuple[str, dict[str, str]] | None:
     if found.pieces:
         selects.append(_PHONE_SQL)
         params.update(search_pieces=found.pieces, search_digits=found.digits)
-    return " UNION ".join(selects), params
+    return selects, params
 
 
 def find_rowids(conn: Connection, query: str, limit: int = 50) -> Sequence[int]:
+    """The first ``limit`` rowids the query finds, in rowid order.
+
+    Each SELECT stops at ``limit`` rows and the lists are merged, rather than one UNION:
+    SQLite builds a UNION whole before its LIMIT applies, which for four digits at a
+    million members meant checking all ~600 phones that hold their pieces (4 ms).
+    """
     found = rowids_sql(query)
     if found is None:
         return []
-    sql, params = found
-    rows = conn.execute(text(f"{sql} LIMIT :search_limit"), {**params, "search_limit": limit})
-    return [int(r[0]) for r in rows]
+    selects, params = found
+    hits = [
+        [
+            int(r[0])
+            for r in conn.execute(
+                text(f"{sql} ORDER BY rowid LIMIT :search_limit"),
+                {**params, "search_limit": limit},
+            )
+        ]
+        for sql in selects
+    ]
+    return list(dict.fromkeys(heapq.merge(*hits)))[:limit]

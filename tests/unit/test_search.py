@@ -173,6 +173,32 @@ def test_a_longer_phone_fragment_is_checked_against_the_phone(
             assert member_queries.count(conn, flt) == expected, query
 
 
+def test_hits_of_id_and_phone_come_merged_in_rowid_order_each_once(
+    db: Database, people: dict[str, str]
+) -> None:
+    """赵六 is found by ID tail and by phone; 李四 (added first) by phone only."""
+    serial = next(s for s in range(61, 99) if _id(s)[-1].isdigit())
+    tail = _id(serial)[-5:]
+    with db.connect(write=False) as conn:
+        union = conn.execute(text("SELECT id FROM unions")).scalar_one()
+    for name, id_number in (("李四", _id(98 if serial != 98 else 97)), ("赵六", _id(serial))):
+        members.add(
+            db,
+            {"name": name, "id_number": id_number, "union_id": union, "phone": f"137000{tail}"},
+        )
+    with db.connect(write=False) as conn:
+        rowids = {
+            name: conn.execute(
+                text("SELECT rowid FROM members WHERE name = :n"), {"n": name}
+            ).scalar_one()
+            for name in ("李四", "赵六")
+        }
+        assert search_index.find_rowids(conn, tail) == [rowids["李四"], rowids["赵六"]]
+        assert search_index.find_rowids(conn, tail, limit=1) == [rowids["李四"]]
+        flt = member_queries.MemberFilter(search=tail)
+        assert member_queries.count(conn, flt) == 2
+
+
 def test_downgrade_to_0008_writes_phone_suffixes_back_and_upgrade_restores(
     db: Database, people: dict[str, str]
 ) -> None:
