@@ -9,7 +9,8 @@ same rows" too: the rows are not the same rows without the indexes that make the
 findable.
 
 Both sides run ``--rounds`` times, alternating (project, baseline, project, …), each
-project round into a new database; the figure is the median of each side. One pair of
+project round in a new process into a new database; the figure is the median of each
+side. One pair of
 4 s and 1.5 s runs on a shared machine moved the ratio by ±0.4 from run to run (the
 host's speed drifts within seconds); alternating rounds see the same drift on both
 sides, and the comment line prints every round's ratio. It also gives the ratio to a
@@ -21,16 +22,61 @@ by other load than the wall-clock figure).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from benchmarks import bare_executemany, bench_line
+
+
+def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float]:
+    """Wall and CPU seconds of the insert, and of the checkpoint after it.
+
+    Run in a new process each round, so each starts as cold as the first (the pinyin
+    and search-term caches would otherwise serve later rounds). Every round draws the
+    same members (same seed) for its own new unions.
+    """
+    from desktop.config import resolve_paths
+    from desktop.db import open_database
+    from desktop.services import demo, members
+
+    db = open_database(resolve_paths(folder))
+    demo.fill_demo(db, members=0, unions=20, seed=seed)
+    with db.connect() as conn:
+        unions = [dict(r._mapping) for r in conn.exec_driver_sql("SELECT * FROM unions")]
+    for u in unions:
+        u["founded_on"] = date.fromisoformat(u["founded_on"])
+    factory = demo._MemberFactory(random.Random(seed), demo.PARKS[0], unions, date.today())
+    cards: list[str | None] = [f"C{i:09d}" for i in range(n)]
+    rows = factory.rows(factory.draw_unions(n), ["active"] * n, cards)
+    start, cpu = time.perf_counter(), time.process_time()
+    with db.connect() as conn:
+        members.insert_rows(conn, rows)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    # the WAL checkpoint the commit asked for, which runs after it on its own
+    # thread; finished before the baseline starts, so the two never share the disk
+    start = time.perf_counter()
+    db.checkpoints.flush()
+    checkpoint = time.perf_counter() - start
+    db.close()
+    return wall, cpu, checkpoint
+
+
+def _run_round(folder: Path, n: int, seed: int) -> tuple[float, float, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bulk_insert", "--members", str(n), "--seed",
+         str(seed), "--child-folder", str(folder)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    wall, cpu, checkpoint = json.loads(out.strip().splitlines()[-1])
+    return float(wall), float(cpu), float(checkpoint)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,45 +84,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--child-folder", help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args(argv)
-
-    from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import demo, members
+    if args.child_folder:
+        print(json.dumps(_project_round(Path(args.child_folder), args.members, args.seed)))
+        return
 
     with tempfile.TemporaryDirectory(prefix="uniondesk-bulk-") as tmp:
-        rows: list[dict[str, Any]] = []
-
-        def project_round(folder: Path) -> tuple[float, float, float]:
-            """Wall and CPU seconds of the insert, and of the checkpoint after it."""
-            db = open_database(resolve_paths(folder))
-            demo.fill_demo(db, members=0, unions=20, seed=args.seed)
-            if not rows:
-                with db.connect() as conn:
-                    unions = [
-                        dict(r._mapping) for r in conn.exec_driver_sql("SELECT * FROM unions")
-                    ]
-                for u in unions:
-                    u["founded_on"] = date.fromisoformat(u["founded_on"])
-                factory = demo._MemberFactory(
-                    random.Random(args.seed), demo.PARKS[0], unions, date.today()
-                )
-                n = args.members
-                cards: list[str | None] = [f"C{i:09d}" for i in range(n)]
-                rows.extend(factory.rows(factory.draw_unions(n), ["active"] * n, cards))
-            start, cpu = time.perf_counter(), time.process_time()
-            with db.connect() as conn:
-                members.insert_rows(conn, rows)
-            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-            # the WAL checkpoint the commit asked for, which runs after it on its own
-            # thread; finished before the baseline starts, so the two never share the disk
-            start = time.perf_counter()
-            db.checkpoints.flush()
-            checkpoint = time.perf_counter() - start
-            db.close()
-            return wall, cpu, checkpoint
-
-        first = project_round(Path(tmp) / "data0")
+        first = _run_round(Path(tmp) / "data0", args.members, args.seed)
         src = sqlite3.connect(Path(tmp) / "data0" / "uniondesk.db")
         ddl = src.execute("SELECT sql FROM sqlite_master WHERE name = 'members'").fetchone()[0]
         indexes = [
@@ -111,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         projects = [first]
         baselines = [raw_insert(indexes, app_cache)]
         for i in range(1, args.rounds):
-            projects.append(project_round(Path(tmp) / f"data{i}"))
+            projects.append(_run_round(Path(tmp) / f"data{i}", args.members, args.seed))
             baselines.append(raw_insert(indexes, app_cache))
         project = statistics.median(p[0] for p in projects)
         baseline = statistics.median(b[0] for b in baselines)

@@ -10,9 +10,9 @@ per-character readings; pypinyin reads the whole name only when a character has 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import groupby
+from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT, RE_HANS
@@ -102,8 +102,10 @@ SURNAME_READINGS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class NamePinyin:
+class NamePinyin(NamedTuple):
+    """A named tuple, not a frozen dataclass: one is made per distinct name written, and
+    a dataclass costs ~1 µs more each (0.08 s of a 100k-member import)."""
+
     syllables: tuple[str, ...]
     # How many leading syllables read the surname (0 for text that is not a name).
     surname_syllables: int = 0

@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
@@ -105,6 +106,18 @@ def _pinyin_reader() -> Callable[[str], NamePinyin]:
     return name_pinyin
 
 
+# Slices of a string of each length: every substring (longest name part handled this
+# way: 8 characters), the beginnings of a reading, of the initials, the phone's pieces.
+# Mapping ``text.__getitem__`` over them makes the terms without a Python loop.
+_SUBSTRINGS = tuple(
+    tuple(slice(i, j) for i in range(n) for j in range(i + 1, n + 1)) for n in range(9)
+)
+_BEGINNINGS = tuple(slice(0, end) for end in range(1, EXACT_BEGINNINGS + 1))
+_INITIALS = tuple(slice(0, end) for end in range(2, 65))
+_PIECES = tuple(tuple(slice(i, i + 3) for i in range(n - 2)) for n in range(33))
+_first_letter = itemgetter(0)
+
+
 @lru_cache(maxsize=262_144)
 def name_terms(name: str) -> str:
     """The name's part of a document; cached because names repeat a lot.
@@ -115,7 +128,10 @@ def name_terms(name: str) -> str:
     """
     hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
     n = len(hans)
-    terms = [hans[i:j] for i in range(n) for j in range(i + 1, n + 1)]
+    if n < len(_SUBSTRINGS):
+        terms = list(map(hans.__getitem__, _SUBSTRINGS[n]))
+    else:
+        terms = [hans[i:j] for i in range(n) for j in range(i + 1, n + 1)]
     py = _pinyin_reader()(name)
     syllables = py.syllables
     full = "".join(syllables)
@@ -123,12 +139,12 @@ def name_terms(name: str) -> str:
         syllables = tuple([s for s in map(_clean, syllables) if s])
         full = "".join(syllables)
     if syllables:
-        initials = "".join([s[0] for s in syllables])
+        initials = "".join(map(_first_letter, syllables))
         given = syllables[py.surname_syllables :]
-        terms += [full[:end] for end in range(1, min(len(full), EXACT_BEGINNINGS) + 1)]
+        terms += map(full.__getitem__, _BEGINNINGS[: len(full)])
         if len(full) > EXACT_BEGINNINGS:
             terms.append("f_" + full)
-        terms += [initials[:end] for end in range(2, len(initials) + 1)]
+        terms += map(initials.__getitem__, _INITIALS[: len(initials) - 1])
         terms += given
         terms.append("".join(given))
     return " ".join(dict.fromkeys(terms))
@@ -145,21 +161,23 @@ def _plain(value: str | None) -> str:
 def document(
     rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
 ) -> Document:
-    terms = name_terms(name)
+    terms = [name_terms(name)]
     digits = _plain(phone)
     if len(digits) >= 3:
-        terms += " p_" + " p_".join(phone_pieces(digits))
+        terms.append("p_" + " p_".join(phone_pieces(digits)))
     id_clean = _plain(id_number)
     if id_clean:
-        terms += " i_" + id_clean[::-1]
+        terms.append("i_" + id_clean[::-1])
     card = _plain(card_no)
     if card:
-        terms += f" k_{card} r_{card[::-1]}"
-    return rowid, terms
+        terms.append(f"k_{card} r_{card[::-1]}")
+    return rowid, " ".join(terms)
 
 
 def phone_pieces(digits: str) -> list[str]:
     """The three-digit pieces of a phone number or fragment, in order."""
+    if len(digits) < len(_PIECES):
+        return list(map(digits.__getitem__, _PIECES[len(digits)]))
     return [digits[i : i + 3] for i in range(len(digits) - 2)]
 
 
