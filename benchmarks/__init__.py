@@ -6,10 +6,13 @@ goal=<≤ or ≥ value> <MET|MISSED>`` and builds its own data in a temp dir.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -71,6 +74,18 @@ def remember(folder: Path, members: int, seed: int) -> None:
     shutil.copytree(folder, target)
     (target / "complete").write_text("ok")
     os.sync()
+
+
+def run_child(module: str, *args: str) -> Any:
+    """The JSON a benchmark module prints last when run as a new process with ``args``.
+
+    Why a new process: each run then starts as cold as a clerk's first import (no pinyin
+    or search-term caches left from an earlier run), and its peak RSS is its own.
+    """
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def median_seconds(fn: Callable[[], object], repeat: int, *, warm: bool = False) -> float:

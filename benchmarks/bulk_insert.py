@@ -26,14 +26,12 @@ import json
 import random
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks import bare_executemany, bench_line
+from benchmarks import bare_executemany, bench_line, run_child
 
 
 def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float]:
@@ -70,12 +68,8 @@ def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float
 
 
 def _run_round(folder: Path, n: int, seed: int) -> tuple[float, float, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bulk_insert", "--members", str(n), "--seed",
-         str(seed), "--child-folder", str(folder)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    wall, cpu, checkpoint = json.loads(out.strip().splitlines()[-1])
+    args = ("--members", str(n), "--seed", str(seed), "--child-folder", str(folder))
+    wall, cpu, checkpoint = run_child("benchmarks.bulk_insert", *args)
     return float(wall), float(cpu), float(checkpoint)
 
 

@@ -27,8 +27,6 @@ import argparse
 import json
 import random
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -40,7 +38,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from benchmarks import bare_executemany, bench_line
+from benchmarks import bare_executemany, bench_line, run_child
 
 RATIO_GOAL = 2.5
 RSS_GOAL_MB = 500.0
@@ -206,13 +204,7 @@ def _report(**values: float) -> None:
 
 
 def _run_child(*args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.roster_import", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, float] = run_child("benchmarks.roster_import", *args)
     return result
 
 

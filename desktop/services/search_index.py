@@ -106,16 +106,28 @@ def _pinyin_reader() -> Callable[[str], NamePinyin]:
     return name_pinyin
 
 
-# Slices of a string of each length: every substring (longest name part handled this
-# way: 8 characters), the beginnings of a reading, of the initials, the phone's pieces.
-# Mapping ``text.__getitem__`` over them makes the terms without a Python loop.
-_SUBSTRINGS = tuple(
-    tuple(slice(i, j) for i in range(n) for j in range(i + 1, n + 1)) for n in range(9)
-)
+# Mapping ``text.__getitem__`` over precomputed slices makes a name's or a phone's terms
+# without a Python loop per term; the slices depend only on the length.
 _BEGINNINGS = tuple(slice(0, end) for end in range(1, EXACT_BEGINNINGS + 1))
-_INITIALS = tuple(slice(0, end) for end in range(2, 65))
-_PIECES = tuple(tuple(slice(i, i + 3) for i in range(n - 2)) for n in range(33))
 _first_letter = itemgetter(0)
+
+
+@cache
+def _substrings(n: int) -> tuple[slice, ...]:
+    """Every substring of a string of length ``n``, shortest-first from each start."""
+    return tuple(slice(i, j) for i in range(n) for j in range(i + 1, n + 1))
+
+
+@cache
+def _longer_beginnings(n: int) -> tuple[slice, ...]:
+    """The beginnings of 2 … ``n`` characters."""
+    return tuple(slice(0, end) for end in range(2, n + 1))
+
+
+@cache
+def _pieces(n: int) -> tuple[slice, ...]:
+    """The three-character windows of a string of length ``n``."""
+    return tuple(slice(i, i + 3) for i in range(n - 2))
 
 
 @lru_cache(maxsize=262_144)
@@ -127,11 +139,7 @@ def name_terms(name: str) -> str:
     and digits, as nearly all are, skip the per-syllable cleaning.
     """
     hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
-    n = len(hans)
-    if n < len(_SUBSTRINGS):
-        terms = list(map(hans.__getitem__, _SUBSTRINGS[n]))
-    else:
-        terms = [hans[i:j] for i in range(n) for j in range(i + 1, n + 1)]
+    terms = list(map(hans.__getitem__, _substrings(len(hans))))
     py = _pinyin_reader()(name)
     syllables = py.syllables
     full = "".join(syllables)
@@ -144,7 +152,7 @@ def name_terms(name: str) -> str:
         terms += map(full.__getitem__, _BEGINNINGS[: len(full)])
         if len(full) > EXACT_BEGINNINGS:
             terms.append("f_" + full)
-        terms += map(initials.__getitem__, _INITIALS[: len(initials) - 1])
+        terms += map(initials.__getitem__, _longer_beginnings(len(initials)))
         terms += given
         terms.append("".join(given))
     return " ".join(dict.fromkeys(terms))
@@ -176,9 +184,7 @@ def document(
 
 def phone_pieces(digits: str) -> list[str]:
     """The three-digit pieces of a phone number or fragment, in order."""
-    if len(digits) < len(_PIECES):
-        return list(map(digits.__getitem__, _PIECES[len(digits)]))
-    return [digits[i : i + 3] for i in range(len(digits) - 2)]
+    return list(map(digits.__getitem__, _pieces(len(digits))))
 
 
 def documents_json(docs: Iterable[Document]) -> str:
@@ -246,14 +252,12 @@ def _quote(token: str) -> str:
 class Match:
     """What a query asks of the index.
 
-    ``terms``: an FTS5 expression whose hits all match. ``pieces``: the phone pieces of a
-    fragment of 4+ digits, whose hits are only candidates until their phone is seen to
-    hold ``digits``.
+    ``terms``: an FTS5 expression whose hits all match. ``phone``: a fragment of 4+
+    digits, whose pieces' hits are only candidates until their phone is seen to hold it.
     """
 
     terms: str
-    pieces: str | None = None
-    digits: str = ""
+    phone: str | None = None
 
 
 def match(query: str) -> Match | None:
@@ -278,15 +282,12 @@ def match(query: str) -> Match | None:
     id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
     if id_like and len(q) >= 4:
         parts.append(_quote("i_" + q[::-1]) + "*")
-    pieces = None
     if q.isdigit() and len(q) == 3:
         parts.append(_quote("p_" + q))
-    elif q.isdigit() and len(q) > 3:
-        pieces = " ".join(_quote("p_" + p) for p in dict.fromkeys(phone_pieces(q)))
     parts.append(_quote("k_" + q) + "*")
     if len(q) >= 3:
         parts.append(_quote("r_" + q[::-1]) + "*")
-    return Match(" OR ".join(parts), pieces, q if pieces else "")
+    return Match(" OR ".join(parts), q if q.isdigit() and len(q) > 3 else None)
 
 
 def rowids_sql(query: str) -> tuple[list[str], dict[str, str]] | None:
@@ -297,9 +298,12 @@ def rowids_sql(query: str) -> tuple[list[str], dict[str, str]] | None:
         return None
     selects = [_EXACT_SQL]
     params = {"search_terms": found.terms}
-    if found.pieces:
+    if found.phone:
+        pieces = dict.fromkeys(phone_pieces(found.phone))
         selects.append(_PHONE_SQL)
-        params.update(search_pieces=found.pieces, search_digits=found.digits)
+        params.update(
+            search_pieces=" ".join(_quote("p_" + p) for p in pieces), search_digits=found.phone
+        )
     return selects, params
 
 
