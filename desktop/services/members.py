@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Container, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
@@ -24,6 +24,7 @@ from desktop.models import Member
 from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.services import card_numbers, federations, search_index, stats
+from desktop.services.deferred_indexes import deferred_indexes, worth_deferring
 from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
 from desktop.services.validation import (
@@ -359,13 +360,16 @@ def appending(
     ``StatementWorker`` while the caller makes the next batch. Only appends inside the
     block: an update made in it would go uncaptured. ``rows``, how many the block will
     append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
-    and indexed in the caller's thread.
+    and indexed in the caller's thread; at least as many as the table holds, and its
+    secondary indexes are built once at the end instead (``deferred_indexes``).
     """
     if rows is not None and rows < SET_BASED_FROM:
         yield partial(_append, conn, worker=None, appended=None)
         return
     figures: Counter[stats.FigureKey] = Counter()
+    defer = rows is not None and worth_deferring(next_rowid(conn) - 1, rows)
     with (
+        deferred_indexes(conn, "members") if defer else nullcontext(),
         capture.bulk_insert(conn, "members") as appended,
         stats.bulk_member_insert(conn, figures),
         statement_worker(conn) as worker,
@@ -404,10 +408,10 @@ def _append(
         conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
     else:
         # the documents, then the change records of this batch, beside the next batch
-        payload = search_index.documents_json(prepared.documents)
+        documents = search_index.documents_statement(prepared.documents)
         top = prepared.first_rowid + len(prepared.params) - 1
         through = appended.through(top) if appended is not None else []
-        worker.submit((search_index.INSERT_JSON_SQL, (payload,)), *through)
+        worker.submit(documents, *through)
     return prepared.ids
 
 

@@ -170,15 +170,24 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     are still to be made.
     """
     from desktop.services import members, search_index, stats
+    from desktop.services.deferred_indexes import deferred_indexes, worth_deferring
 
     def index(docs: list[Document]) -> None:
-        worker.submit((search_index.INSERT_JSON_SQL, (search_index.documents_json(docs),)))
+        worker.submit(search_index.documents_statement(docs))
 
     unsure: list[int] = []
     capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()
     for table, batches in plan.inserts.items():
         next_rowid = 1
-        many = sum(len(b.rows) for b in batches) >= members.SET_BASED_FROM
+        count = sum(len(b.rows) for b in batches)
+        many = count >= members.SET_BASED_FROM
+        existing = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"')
+        # as members.appending does: a table at most doubled gets its indexes built after
+        deferring: AbstractContextManager[None] = (
+            deferred_indexes(conn, table)
+            if many and worth_deferring(int(existing.scalar_one()), count)
+            else nullcontext()
+        )
         counting: AbstractContextManager[None] = nullcontext()
         if table == "members":
             next_rowid = members.next_rowid(conn)
@@ -190,7 +199,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
             # Capture is off while received changes are applied; its insert trigger would
             # still test that flag for every row (~3 µs each), so it is left out meanwhile.
             quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
-        with counting, quiet:
+        with deferring, counting, quiet:
             for batch in batches:
                 unsure += _insert_batch(conn, table, batch, next_rowid, index, members.BULK_CHUNK)
                 next_rowid += len(batch.rows)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from desktop.db import Database
 from desktop.models.base import new_id
@@ -138,8 +138,24 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
     with a.connect() as conn:
         members.insert_rows(conn, rows)
     ex.export(a, tmp_path / "big.udsync", full=True)
-    importer.import_file(b, tmp_path / "big.udsync")
+    dropped: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("DROP INDEX"):
+            dropped.append(statement)
+
+    index_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     with b.connect(write=False) as conn:
+        indexes = conn.exec_driver_sql(index_sql).all()
+    event.listen(b.engine, "before_cursor_execute", seen)
+    importer.import_file(b, tmp_path / "big.udsync")
+    event.remove(b.engine, "before_cursor_execute", seen)
+    # the members' indexes were built after the rows (an empty table at least doubled),
+    # and are back exactly as defined
+    assert 'DROP INDEX "ix_members_id_number"' in dropped
+    with b.connect(write=False) as conn:
+        assert conn.exec_driver_sql(index_sql).all() == indexes
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
         assert stats.summary_differences(conn) == 0
         held = conn.exec_driver_sql(
             "SELECT sum(n) FROM dashboard_counts WHERE fig = 'members'"
