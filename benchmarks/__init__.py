@@ -106,10 +106,12 @@ def bare_executemany(
     insert: str,
     rows: Sequence[Sequence[Any]],
     pragmas: Iterable[str] = (),
+    after: Iterable[str] = (),
 ) -> tuple[float, float]:
     """Wall and CPU seconds of ``rows`` written by one bare ``executemany`` in one
     transaction into a new WAL database at ``path``, after its ``setup`` statements: the
-    raw SQLite baseline the write benchmarks compare with. ``pragmas`` without "PRAGMA"."""
+    raw SQLite baseline the write benchmarks compare with. ``pragmas`` without "PRAGMA";
+    ``after``, statements timed in the same transaction after the rows (index builds)."""
     con = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in ("journal_mode = WAL", "synchronous = NORMAL", *pragmas):
@@ -120,6 +122,8 @@ def bare_executemany(
         start, cpu = time.perf_counter(), time.process_time()
         con.execute("BEGIN")
         con.executemany(insert, rows)
+        for statement in after:
+            con.execute(statement)
         con.execute("COMMIT")
         return time.perf_counter() - start, time.process_time() - cpu
     finally:

@@ -6,13 +6,16 @@ Building an index afterwards sorts the keys once. For 100k members into an empty
 the insert with its five indexes 1.2-1.4 s, without them 0.42 s plus 0.36 s to build
 them; at a million, 52 s against 19 s. An index over rows already in the table is rebuilt
 from all of them, though, so this pays only while the append is at least as large as
-what is there (``worth_deferring``).
+what is there (``worth_deferring``; raw, 100k members onto 100k: 1.45 s against 1.62 s
+row by row, onto 200k: 2.28 against 2.08 s).
 
 Drop and build happen in the caller's transaction, and the build runs after an error too:
 a rollback returns to the indexes as they were, and a caller that catches the error keeps
-them. The definitions are read from the schema, so exactly what it holds
-is rebuilt. UNIQUE indexes stay in place, so a duplicate is refused at its own row.
-Nothing inside the block may look rows up by a dropped index's columns: it only appends.
+them. Only a cancel skips the build (at a million rows it takes seconds), as a cancel
+always rolls the whole transaction back. The definitions are read from the schema, so
+exactly what it holds is rebuilt. UNIQUE indexes stay in place, so a duplicate is refused
+at its own row. Nothing inside the block may look rows up by a dropped index's columns:
+it only appends.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, text
+
+from desktop.services.progress import Cancelled
 
 _SECONDARY = text(
     "SELECT m.name, m.sql FROM sqlite_master m "
@@ -41,9 +46,14 @@ def deferred_indexes(conn: Connection, table: str) -> Iterator[None]:
     definitions = conn.execute(_SECONDARY, {"table": table}).all()
     for name, _ in definitions:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    cancelled = False
     try:
         yield
+    except Cancelled:
+        cancelled = True  # a cancel rolls everything back: building would only delay it
+        raise
     finally:
         # also after an error: a caller that catches it and commits keeps every index
-        for _, sql in definitions:
-            conn.exec_driver_sql(sql)
+        if not cancelled:
+            for _, sql in definitions:
+                conn.exec_driver_sql(sql)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop.db import Database
 from desktop.services import federations, members, unions
 from desktop.services.deferred_indexes import deferred_indexes
+from desktop.services.progress import Cancelled
 from tests.unit.test_bulk_member_insert import _rows
 
 
@@ -85,3 +86,19 @@ def test_a_failed_append_leaves_the_indexes_to_the_caller_s_transaction(
             members.insert_rows(conn, [rows[0], rows[1], {**rows[2], "id": rows[0]["id"]}])
         # a caller that catches the error and commits keeps every index
         assert _indexes(conn) == defined
+
+
+def test_a_cancel_skips_the_build_and_the_rollback_brings_the_indexes_back(db: Database) -> None:
+    with db.connect() as conn:
+        conn.execute(text("CREATE TABLE scratch (a TEXT, b TEXT)"))
+        conn.execute(text("CREATE INDEX scratch_b ON scratch (b)"))
+        before = _indexes(conn, "scratch")
+    with pytest.raises(Cancelled), db.connect() as conn:
+        with pytest.raises(Cancelled), deferred_indexes(conn, "scratch"):
+            conn.execute(text("INSERT INTO scratch VALUES ('x', 'y')"))
+            raise Cancelled()
+        assert _indexes(conn, "scratch") == []  # not built: the transaction is going
+        raise Cancelled()
+    with db.connect(write=False) as conn:
+        assert _indexes(conn, "scratch") == before
+        assert conn.execute(text("SELECT count(*) FROM scratch")).scalar_one() == 0
