@@ -30,6 +30,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         runs = 0
 
         def raw_insert(
-            extra: list[str], pragmas: list[str], after: list[str] | None = None
+            extra: list[str], pragmas: list[str], after: Sequence[str] = ()
         ) -> tuple[float, float]:
             nonlocal runs
             runs += 1
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"INSERT INTO members VALUES ({marks})",
                 stored,
                 pragmas,
-                after or [],
+                after,
             )
 
         app_cache = ["cache_size = -65536"]

@@ -24,7 +24,7 @@ from desktop.models import Member
 from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.services import card_numbers, federations, search_index, stats
-from desktop.services.deferred_indexes import deferred_indexes, worth_deferring
+from desktop.services.deferred_indexes import deferred_indexes
 from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
 from desktop.services.validation import (
@@ -367,9 +367,8 @@ def appending(
         yield partial(_append, conn, worker=None, appended=None)
         return
     figures: Counter[stats.FigureKey] = Counter()
-    defer = rows is not None and worth_deferring(next_rowid(conn) - 1, rows)
     with (
-        deferred_indexes(conn, "members") if defer else nullcontext(),
+        deferred_indexes(conn, "members", rows) if rows is not None else nullcontext(),
         capture.bulk_insert(conn, "members") as appended,
         stats.bulk_member_insert(conn, figures),
         statement_worker(conn) as worker,

@@ -170,7 +170,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     are still to be made.
     """
     from desktop.services import members, search_index, stats
-    from desktop.services.deferred_indexes import deferred_indexes, worth_deferring
+    from desktop.services.deferred_indexes import deferred_indexes
 
     def index(docs: list[Document]) -> None:
         worker.submit(search_index.documents_statement(docs))
@@ -181,12 +181,9 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
         next_rowid = 1
         count = sum(len(b.rows) for b in batches)
         many = count >= members.SET_BASED_FROM
-        existing = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"')
-        # as members.appending does: a table at most doubled gets its indexes built after
+        # as members.appending does: indexes built after rows that at least double the table
         deferring: AbstractContextManager[None] = (
-            deferred_indexes(conn, table)
-            if many and worth_deferring(int(existing.scalar_one()), count)
-            else nullcontext()
+            deferred_indexes(conn, table, count) if many else nullcontext()
         )
         counting: AbstractContextManager[None] = nullcontext()
         if table == "members":

@@ -30,7 +30,7 @@ def test_unique_indexes_stay_and_the_others_come_back_as_defined(db: Database) -
         conn.execute(text("CREATE UNIQUE INDEX scratch_a ON scratch (a)"))
         conn.execute(text("CREATE INDEX scratch_bc ON scratch (b, c DESC) WHERE b IS NOT NULL"))
         before = _indexes(conn, "scratch")
-        with deferred_indexes(conn, "scratch"):
+        with deferred_indexes(conn, "scratch", 2):
             assert [name for name, _ in _indexes(conn, "scratch")] == ["scratch_a"]
             conn.execute(text("INSERT INTO scratch VALUES ('x', 'y', 'z'), ('w', NULL, 'v')"))
             with pytest.raises(IntegrityError):  # refused at its own row, not at the end
@@ -94,7 +94,7 @@ def test_a_cancel_skips_the_build_and_the_rollback_brings_the_indexes_back(db: D
         conn.execute(text("CREATE INDEX scratch_b ON scratch (b)"))
         before = _indexes(conn, "scratch")
     with pytest.raises(Cancelled), db.connect() as conn:
-        with pytest.raises(Cancelled), deferred_indexes(conn, "scratch"):
+        with pytest.raises(Cancelled), deferred_indexes(conn, "scratch", 2):
             conn.execute(text("INSERT INTO scratch VALUES ('x', 'y')"))
             raise Cancelled()
         assert _indexes(conn, "scratch") == []  # not built: the transaction is going
