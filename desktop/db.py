@@ -13,7 +13,6 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 
 from desktop import __version__
+from desktop.clock import Clock
+from desktop.clock import current as current_clock
 from desktop.config import Paths, ensure_writable
 from desktop.errors import DatabaseError
 from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
@@ -122,9 +123,11 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
 class Database:
     """One open database file: the engine, transactions, backups and the node marker."""
 
-    def __init__(self, paths: Paths, engine: Engine) -> None:
+    def __init__(self, paths: Paths, engine: Engine, clock: Clock | None = None) -> None:
         self.paths = paths
         self.engine = engine
+        #: Where services that were given this database read "today" and "now".
+        self.clock: Clock = clock or current_clock()
         self.checkpoints = BackgroundCheckpointer(paths.database)
         self._marker_counter = -1
 
@@ -176,7 +179,7 @@ class Database:
         file pointless (``journal_mode=OFF``: one fsync instead of three, ~3× faster).
         """
         self.paths.backups.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
         part = target.with_name(target.name + ".part")
         try:
@@ -209,15 +212,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(paths: Paths) -> Database:
-    """Open (creating or upgrading as needed) the database in ``paths.data_dir``."""
+def open_database(paths: Paths, clock: Clock | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database in ``paths.data_dir``.
+
+    ``clock`` defaults to the process's clock (:func:`desktop.clock.current`).
+    """
     ensure_writable(paths)
     db_file = paths.database
     if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
         raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
     current = _read_revision(db_file)
     engine = make_engine(db_file)
-    db = Database(paths, engine)
+    db = Database(paths, engine, clock)
     try:
         head = head_revision()
         if current is not None and current not in known_revisions():

@@ -10,14 +10,28 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from desktop import clock  # noqa: E402
 from desktop.config import Paths, resolve_paths  # noqa: E402
 from desktop.db import Database, open_database  # noqa: E402
+
+#: The date every test lives on, whatever the PC's calendar says (``faketime`` checks it).
+TEST_TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[clock.FixedClock]:
+    """Every test runs on 2026-11-21 09:00: databases, the CLI and the window read it."""
+    fixed = clock.FixedClock.on(TEST_TODAY)
+    previous = clock.use(fixed)
+    yield fixed
+    clock.use(previous)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import ValidationError
@@ -71,7 +70,7 @@ def _act_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
-    cov = activities.coverage(ctx.db, args.year or date.today().year)
+    cov = activities.coverage(ctx.db, args.year or ctx.db.clock.today().year)
     if args.json:
         print_json(
             {"year": cov.year, "reached": cov.reached, "members": cov.members, "share": cov.share}
@@ -118,7 +117,7 @@ def _log_add(ctx: Context, args: argparse.Namespace) -> int:
     for item in args.entry:
         cat, _, people = item.rpartition("=")
         entries.append(DayEntry(cat, people))
-    ids = service_log.add_day(ctx.db, args.date, args.site, entries)
+    ids = service_log.add_day(ctx.db, args.date or ctx.db.clock.today(), args.site, entries)
     print(f"已记录服务台账 {len(ids)} 条")
     return 0
 
@@ -174,7 +173,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("servicelog", help="服务台账")
     verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
     p = verbs.add_parser("add", help="记录一天的服务（类别=人次，可多项）")
-    p.add_argument("--date", default=date.today().isoformat())
+    p.add_argument("--date", default=None, help="日期，默认今天")
     p.add_argument("--site", required=True, help="阵地编号")
     p.add_argument("entry", nargs="+", help="如 困难帮扶=3 法律援助=2")
     p.set_defaults(handler=_log_add)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
@@ -282,7 +283,7 @@ def _insert_attendance(
             "m": member_id,
             "g": guest,
             "method": method,
-            "at": _stamp(datetime.now(UTC).replace(tzinfo=None, microsecond=0)),
+            "at": _stamp(clock.current().utcnow().replace(microsecond=0)),
         },
     )
     return _att(conn.execute(text(_ATT_SQL + "WHERE t.id = :id"), {"id": att_id}).one())

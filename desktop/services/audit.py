@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models.audit import AuditEntry
 
@@ -49,7 +50,7 @@ def record_in(conn: Connection, action: str, detail: str = "") -> None:
     conn.execute(
         insert(AuditEntry),
         {
-            "occurred_at": datetime.now(UTC).replace(tzinfo=None),
+            "occurred_at": clock.current().utcnow(),
             "os_user": os_user()[:100],
             "action": action,
             "detail": detail,

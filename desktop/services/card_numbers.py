@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
+from desktop import clock
 from desktop.errors import ValidationError
 
 DEFAULT_PATTERN = "{prefix}{year}{issuer}{seq:05}"
@@ -105,7 +106,7 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
     array joined with ``json_each``); only if some are taken (cards typed in by hand that
     happen to match the series) is another, smaller round needed.
     """
-    year = (on or date.today()).year
+    year = (on or clock.current().today()).year
     issuer = conn.execute(
         text(
             "SELECT n.issuer_code FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id "

@@ -395,4 +395,4 @@ def dashboard_in(conn: Connection, as_of: date) -> Dashboard:
 def dashboard(db: Database, as_of: date | None = None) -> Dashboard:
     """Every 首页 figure, read in one transaction (a consistent snapshot)."""
     with db.connect(write=False) as conn:
-        return dashboard_in(conn, as_of or date.today())
+        return dashboard_in(conn, as_of or db.clock.today())

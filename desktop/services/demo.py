@@ -545,7 +545,7 @@ def fill_demo(
     if not 1 <= unions <= 200:
         raise ValidationError("演示工会数量应在 1 到 200 之间", field="unions")
     report: Callable[[int, int, str], None] = progress or no_progress
-    today = today or date.today()
+    today = today or db.clock.today()
     rng = random.Random(seed)
     with db.connect() as conn:
         existing = conn.execute(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
+from desktop import clock
 from desktop.models.activity import Activity, Attendance, ServiceRecord
 from desktop.models.base import new_id
 from desktop.models.evaluation import (
@@ -72,7 +73,7 @@ def fill_activities(
     caller has just written them (the demo fill) — reading them back is a scan of the whole
     members table, seconds at a million members. Left out, they are read.
     """
-    today = today or date.today()
+    today = today or clock.current().today()
     unions = [
         str(r[0])
         for r in conn.execute(text("SELECT id FROM unions WHERE deleted = 0 ORDER BY rowid"))

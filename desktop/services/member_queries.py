@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop import clock
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.services import search_index
 from desktop.services.validation import mask_id_number, mask_phone
@@ -55,7 +56,7 @@ class MemberRow:
     def age(self, today: date | None = None) -> int | None:
         if self.birth_date is None:
             return None
-        t = today or date.today()
+        t = today or clock.current().today()
         b = self.birth_date
         return t.year - b.year - ((t.month, t.day) < (b.month, b.day))
 
@@ -85,7 +86,7 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
     if flt.age_band:
         band = next((b for b in AGE_BANDS if b[0] == flt.age_band), None)
         if band is not None:
-            today = flt.today or date.today()
+            today = flt.today or clock.current().today()
             # Age between lo and hi inclusive ⇔ born after (today − (hi+1) years) and
             # on or before (today − lo years).
             parts.append("m.birth_date > :born_after AND m.birth_date <= :born_by")

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, text
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import Member
@@ -204,7 +205,7 @@ def validate(
         out.setdefault("membership_status", None)
         out["membership_status"] = out["membership_status"] or "active"
         if out.get("joined_on") is None and out["membership_status"] != "applicant":
-            out["joined_on"] = today or date.today()
+            out["joined_on"] = today or clock.current().today()
     elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
         out["is_migrant_worker"] = False
     return Validated(out, tuple(warnings))
@@ -216,7 +217,11 @@ def _check_joined_not_future(
     """A join date after today is a typing slip (2062 for 2026); counted as a member from
     a future day, the person would be missing from today's figures and reports."""
     joined = out.get("joined_on")
-    if joined is not None and "joined_on" not in problems and joined > (today or date.today()):
+    if (
+        joined is not None
+        and "joined_on" not in problems
+        and joined > (today or clock.current().today())
+    ):
         problems["joined_on"] = f"入会日期 {joined:%Y-%m-%d} 晚于今天，请核对"
 
 
@@ -472,7 +477,7 @@ def mark_left(
                 "UPDATE members SET membership_status = :s, left_on = :d, leave_reason = :r "
                 "WHERE id = :id"
             ),
-            {"s": status, "d": on or date.today(), "r": reason, "id": member_id},
+            {"s": status, "d": on or db.clock.today(), "r": reason, "id": member_id},
         )
     return get(db, member_id)
 

@@ -16,6 +16,7 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
+from desktop import clock
 from desktop.errors import ValidationError
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -80,7 +81,7 @@ def check_id_number(
             f"身份证号中的出生日期 {number[6:10]}-{number[10:12]}-{number[12:14]} 不存在",
             field=field,
         ) from exc
-    today = today or date.today()
+    today = today or clock.current().today()
     if birth > today or birth.year < 1900:
         raise ValidationError(f"身份证号中的出生日期 {birth.isoformat()} 不合理", field=field)
     warning = None

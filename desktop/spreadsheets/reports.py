@@ -198,7 +198,7 @@ def _activity_sheet(ws: Worksheet, fed: str, figures: ActivityFigures) -> None:
 
 def write_annual(db: Database, year: int, out: Path, today: date | None = None) -> Path:
     """年度统计表: members by union, 3+N services by category, 会站家 by kind."""
-    now = today or date.today()
+    now = today or db.clock.today()
     as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
     with db.connect(write=False) as conn:
         members = dashboard.member_figures(conn, as_of)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson, trust
 from desktop.sync.identity import fingerprint, node_id_for
@@ -91,7 +91,7 @@ def issue(conn: Connection, card: Path, expected_fingerprint: str) -> bytes:
         "name": name,
         "sign_public": sign_pub.hex(),
         "box_public": box_pub.hex(),
-        "issued_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issued_at": clock.current().utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sig = crypto.sign(sign_private, _PREFIX + canonical)
@@ -224,7 +224,7 @@ def remember(conn: Connection, raw: bytes) -> None:
             "name": cert.name,
             "sp": cert.sign_public,
             "bp": cert.box_public,
-            "at": datetime.now(UTC).replace(tzinfo=None),
+            "at": clock.current().utcnow(),
             "by": cert.issuer,
         },
     )

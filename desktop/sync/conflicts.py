@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError
 from desktop.sync import merge, schema
 from desktop.sync.knowledge import Contexts
@@ -42,7 +43,7 @@ def _row_changes(conn: Connection, table: str, row_id: str) -> list[Change]:
 def refresh(conn: Connection) -> int:
     """Mark resolved every open conflict a later write (local or received) has settled."""
     contexts = Contexts(conn, {})
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = clock.current().utcnow()
     rows = conn.exec_driver_sql(
         "SELECT DISTINCT tbl, row_id FROM sync_conflict WHERE resolved_at IS NULL"
     ).all()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.migrations import head_revision
@@ -57,7 +57,7 @@ def seal_own(conn: Connection) -> int:
             "b": counter,
             "p": payload,
             "s": segments.sign_payload(sign_private, payload),
-            "at": datetime.now(UTC).replace(tzinfo=None),
+            "at": clock.current().utcnow(),
         },
     )
     return counter - last

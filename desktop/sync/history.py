@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
+
+from desktop import clock
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def record(
             "p": package_id,
             "d": direction,
             "peer": peer,
-            "at": datetime.now(UTC).replace(tzinfo=None),
+            "at": clock.current().utcnow(),
             "f": file_name[:260],
             "s": json.dumps(summary, ensure_ascii=False, sort_keys=True),
         },

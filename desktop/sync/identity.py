@@ -13,10 +13,11 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
+
+from desktop import clock
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -97,7 +98,7 @@ def _store_new_identity(conn: Connection, name: str) -> NodeKeys:
             "sk": keys.sign_private,
             "bk": keys.box_private,
             "ic": issuer_code(keys.sign_public),
-            "at": datetime.now(UTC).replace(tzinfo=None),
+            "at": clock.current().utcnow(),
         },
     )
     return keys
@@ -137,7 +138,7 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     conn.exec_driver_sql(
         "UPDATE sync_node SET is_self = 0, retired_at = :at, superseded_by = :new "
         "WHERE node_id = :old",
-        {"at": datetime.now(UTC).replace(tzinfo=None), "new": keys.node_id, "old": old_id},
+        {"at": clock.current().utcnow(), "new": keys.node_id, "old": old_id},
     )
     # The new node has seen everything the old one had, including the old one's own writes.
     vv = json.loads(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.statement_worker import StatementWorker, statement_worker
@@ -267,7 +268,7 @@ def record_acks(conn: Connection, pkg: Package) -> None:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.current().utcnow()
 
 
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
 from desktop.sync.identity import fingerprint, node_id_for
@@ -29,7 +30,7 @@ class Peer:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.current().utcnow()
 
 
 def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:

@@ -3,7 +3,6 @@ named), thumbnails from the stored bytes, remove with a tombstone."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from desktop.views.activities import photos as photos_view
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.activities.photos import THUMB, PhotoStrip
 from desktop.views.context import AppContext
+from tests.conftest import TEST_TODAY
 from tests.gui.conftest import Boxes
 
 
@@ -48,7 +48,7 @@ def strip(qtbot: QtBot, ctx: AppContext, registry: dict[str, str]) -> PhotoStrip
         {
             "title": "职工摄影展",
             "category": "文体健康",
-            "starts_at": f"{date.today():%Y-%m-%d} 09:00",
+            "starts_at": f"{TEST_TODAY:%Y-%m-%d} 09:00",
         },
     )
     page = ActivitiesPage(ctx)

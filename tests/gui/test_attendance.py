@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -14,6 +12,7 @@ from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import activity_table as at
+from tests.conftest import TEST_TODAY
 from tests.gui.conftest import Boxes, valid_id
 
 
@@ -40,8 +39,8 @@ def page(qtbot: QtBot, ctx: AppContext, registry: dict[str, str]) -> ActivitiesP
         {
             "title": "职工健步走",
             "category": "文体健康",
-            "starts_at": f"{date.today():%Y-%m-%d} 09:00",
-            "ends_at": f"{date.today():%Y-%m-%d} 11:00",
+            "starts_at": f"{TEST_TODAY:%Y-%m-%d} 09:00",
+            "ends_at": f"{TEST_TODAY:%Y-%m-%d} 11:00",
         },
     )
     widget = ActivitiesPage(ctx)

@@ -3,7 +3,6 @@ and the 会站家 service-log form offer what the list says."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.qtmodels import activity_table as at
 from desktop.views.sites.page import SitesPage
+from tests.conftest import TEST_TODAY
 
 from .conftest import Boxes
 
@@ -139,8 +139,8 @@ def test_disabled_category_not_offered_but_old_activities_keep_their_label(
         {
             "title": "中秋游园",
             "category": "节日喜庆",
-            "starts_at": f"{date.today():%Y-%m-%d} 09:00",
-            "ends_at": f"{date.today():%Y-%m-%d} 11:00",
+            "starts_at": f"{TEST_TODAY:%Y-%m-%d} 09:00",
+            "ends_at": f"{TEST_TODAY:%Y-%m-%d} 11:00",
         },
     )
     dialog = open_dialog(qtbot, page)

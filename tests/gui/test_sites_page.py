@@ -19,6 +19,7 @@ from desktop.views.sites import site_table as st
 from desktop.views.sites.page import SitesPage
 from desktop.views.sites.site_dialog import SiteDialog
 from desktop.views.sites.worker_dialog import WorkerDialog
+from tests.conftest import TEST_TODAY
 from tests.gui.conftest import Boxes
 
 
@@ -173,8 +174,8 @@ def test_daily_entry_saves_several_categories_in_one_go(
     log = page.service_log
     codes = [c.code for c in log.categories]
     assert codes[:3] == ["hardship_help", "legal_aid", "culture_sport_health"]
-    assert log.date.date() == QDate.currentDate()  # today by default
-    day = date.today() - timedelta(days=1)
+    assert log.date.date() == QDate(TEST_TODAY)  # today by default
+    day = TEST_TODAY - timedelta(days=1)
     log.date.setDate(QDate(day.year, day.month, day.day))
 
     # The clerk types straight down the column: a number, Enter, the next number …
@@ -230,7 +231,7 @@ def test_empty_day_is_not_saved(ctx: AppContext, page: SitesPage) -> None:
 def test_recent_record_can_be_deleted(
     ctx: AppContext, page: SitesPage, station: str, boxes: Boxes
 ) -> None:
-    service_log.add_day(ctx.db, date.today(), station, [DayEntry("legal_aid", 4)])
+    service_log.add_day(ctx.db, TEST_TODAY, station, [DayEntry("legal_aid", 4)])
     log = page.service_log
     log.reload()
     log.table.selectRow(0)

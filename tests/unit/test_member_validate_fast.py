@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 
+from desktop import clock
 from desktop.errors import ValidationError
 from desktop.models.codes import RURAL_HUKOU
 from desktop.services import members
@@ -114,7 +115,7 @@ def reference_validate(
         out.setdefault("membership_status", None)
         out["membership_status"] = out["membership_status"] or "active"
         if out.get("joined_on") is None and out["membership_status"] != "applicant":
-            out["joined_on"] = today or date.today()
+            out["joined_on"] = today or clock.current().today()
     elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
         out["is_migrant_worker"] = False
     return Validated(out, tuple(warnings))

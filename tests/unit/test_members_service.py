@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import text
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.services import federations, member_queries, members, unions
+from tests.conftest import TEST_TODAY
 
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
 OTHER_ID = "440304199001015415"  # male
@@ -38,8 +40,8 @@ def test_add_derives_birth_gender_and_issues_card(db: Database, union_id: str) -
     )
     assert record.id_number == GOOD_ID
     assert record.birth_date == date(1949, 12, 31) and record.gender == "F"
-    assert record.card_no and record.card_no.startswith(f"GH{date.today().year}")
-    assert record.membership_status == "active" and record.joined_on == date.today()
+    assert record.card_no and record.card_no.startswith(f"GH{TEST_TODAY.year}")
+    assert record.membership_status == "active" and record.joined_on == TEST_TODAY
     assert warnings == ()
 
 
@@ -113,7 +115,7 @@ def test_update_captures_only_changed_fields_and_reindexes(db: Database, union_i
 def test_mark_left_keeps_the_record_and_delete_is_a_tombstone(db: Database, union_id: str) -> None:
     record, _ = members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
     left = members.mark_left(db, record.id, "withdrawn", reason="退休")
-    assert left.membership_status == "withdrawn" and left.left_on == date.today()
+    assert left.membership_status == "withdrawn" and left.left_on == TEST_TODAY
     members.delete(db, record.id)
     with pytest.raises(NotFoundError):
         members.get(db, record.id)
@@ -287,7 +289,7 @@ def test_join_date_after_today_is_refused_and_nothing_written(db: Database) -> N
     union = unions.add(db, "甲工会")
     with db.connect(write=False) as conn:
         before = conn.execute(text("SELECT count(*) FROM members")).scalar_one()
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = TEST_TODAY + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         members.add(
             db,
@@ -297,3 +299,17 @@ def test_join_date_after_today_is_refused_and_nothing_written(db: Database) -> N
     assert "入会日期" in caught.value.problems["joined_on"]
     with db.connect(write=False) as conn:
         assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == before
+
+
+def test_dates_come_from_the_injected_clock_not_the_calendar(
+    db: Database, union_id: str, fixed_clock: clock.FixedClock
+) -> None:
+    """The clerk's "today" is the clock's: a member added on 2031-07-01 joins and gets a
+    2031 card whatever the PC's calendar says, and is refused a join date after it."""
+    fixed_clock.at = datetime(2031, 7, 1, 10)
+    record, _ = members.add(db, {"name": "李四", "id_number": GOOD_ID, "union_id": union_id})
+    assert record.joined_on == date(2031, 7, 1)
+    assert record.card_no and record.card_no.startswith("GH2031")
+    fixed_clock.at = datetime(2026, 1, 1, 10)
+    with pytest.raises(ValidationError):
+        members.update(db, record.id, {"joined_on": date(2026, 3, 1)})

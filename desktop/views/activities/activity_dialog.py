@@ -3,7 +3,6 @@ message in red right under it and nothing is written."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.services import activities, categories, sites
 from desktop.services.activities import ActivityRecord
@@ -50,7 +50,7 @@ class ActivityDialog(QDialog):
         self.setMinimumWidth(520)
         self.record: ActivityRecord | None = None
 
-        now = datetime.now().replace(minute=0, second=0, microsecond=0)
+        now = clock.current().now().replace(minute=0, second=0, microsecond=0)
         self.editors: dict[str, QWidget] = {
             "title": QLineEdit(self),
             "category": QComboBox(self),

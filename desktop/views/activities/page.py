@@ -3,7 +3,6 @@ with this year's coverage (share of members reached by at least one activity).""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services import activities
 from desktop.services.activities import ActivityRecord
@@ -43,7 +43,7 @@ class ActivitiesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: QDialog | None = None
-        this_year = date.today().year
+        this_year = clock.current().today().year
 
         self.year_filter = QComboBox(self)
         for year in range(this_year, this_year - 5, -1):
@@ -144,7 +144,7 @@ class ActivitiesPage(QWidget):
         self.attendance.set_activity(self.selected())
 
     def update_coverage(self) -> None:
-        year = date.today().year
+        year = clock.current().today().year
         try:
             cov = activities.coverage(self.ctx.db, year)
         except UnionDeskError as exc:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.services import members
@@ -37,7 +38,7 @@ class LeaveDialog(QDialog):
         form.addRow(QLabel(f"会员：{name}", self))
         self.status = CodeCombo(_CHOICES, self, blank=None)
         self.status.set_code("withdrawn")
-        self.on = QDateEdit(QDate.currentDate(), self)
+        self.on = QDateEdit(QDate(clock.current().today()), self)
         self.on.setCalendarPopup(True)
         self.on.setDisplayFormat("yyyy-MM-dd")
         self.reason = QLineEdit(self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services import evaluations
 from desktop.services.evaluations import EvaluationRecord, ItemSpec, TemplateRecord
@@ -50,7 +51,7 @@ class ScoreDialog(QDialog):
 
         heading = QLabel(f"{site.name}（{site.kind_label}）　评分模板：{template.name}", self)
         heading.setWordWrap(True)
-        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date = QDateEdit(QDate(clock.current().today()), self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.assessor = QLineEdit(self)

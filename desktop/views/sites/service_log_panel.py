@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services import categories, service_log
 from desktop.services.categories import CategoryRecord
@@ -59,7 +60,7 @@ class ServiceLogPanel(QWidget):
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
-        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date = QDateEdit(QDate(clock.current().today()), self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.today_button = QPushButton("今天", self)
@@ -100,7 +101,7 @@ class ServiceLogPanel(QWidget):
         layout.addLayout(recent)
         layout.addWidget(self.table, 1)
 
-        self.today_button.clicked.connect(lambda: self.date.setDate(QDate.currentDate()))
+        self.today_button.clicked.connect(lambda: self.date.setDate(QDate(clock.current().today())))
         self.save_button.clicked.connect(self.save)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.delete_button.clicked.connect(self.delete_selected)

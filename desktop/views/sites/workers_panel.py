@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.models.codes import GENDER, WORKER_STATUS
 from desktop.services import sites
 from desktop.services.sites import SiteRecord, WorkerRecord
@@ -39,7 +40,7 @@ def contract_text(w: WorkerRecord) -> str:
 
 def status_text(w: WorkerRecord, today: date | None = None) -> str:
     label = WORKER_STATUS.label(w.status)
-    day = today or date.today()
+    day = today or clock.current().today()
     if w.status == "active" and w.contract_expires_within(day, 0):
         return f"{label}（合同已到期）"
     if w.status == "active" and w.contract_expires_within(day, EXPIRY_WARNING_DAYS):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services.progress import Cancelled
 from desktop.sync import export, trust
@@ -42,7 +43,7 @@ VolumeRole = Qt.ItemDataRole.UserRole + 2
 
 def default_file_name(office: str, now: datetime | None = None) -> str:
     safe = re.sub(r'[\\/:*?"<>|\s]+', "", office)[:20]
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
+    stamp = (now or clock.current().now()).strftime("%Y%m%d-%H%M")
     return f"同步包-{safe + '-' if safe else ''}{stamp}{files.PACKAGE_SUFFIX}"
 
 
