@@ -24,7 +24,7 @@ from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import Member
 from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
-from desktop.services import card_numbers, federations, search_index, stats
+from desktop.services import card_numbers, dates, federations, search_index, stats
 from desktop.services.deferred_indexes import deferred_indexes
 from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
@@ -70,16 +70,26 @@ class Validated:
     warnings: tuple[str, ...] = ()
 
 
-def _as_date(value: Any, field: str) -> date | None:
+def _as_date(
+    value: Any, field: str, today: date | None = None, notes: list[str] | None = None
+) -> date | None:
+    """A typed date by the shared rule (``desktop.services.dates``), as the roster reads it.
+
+    A year or year-month is completed to the first day and a note is added to ``notes``
+    (shown as a warning by the dialog and the CLI), never completed silently.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, date):
         return value
+    label = FIELDS_BY_NAME[field].label if field in FIELDS_BY_NAME else field
     try:
-        return date.fromisoformat(normalise_text(str(value)))
-    except ValueError as exc:
-        label = FIELDS_BY_NAME[field].label if field in FIELDS_BY_NAME else field
-        raise ValidationError(f"{label}应为 YYYY-MM-DD 格式的日期", field=field) from exc
+        reading = dates.read_date(value, today=today or clock.current().today())
+    except dates.DateError as exc:
+        raise ValidationError(f"{label}：{exc}", field=field) from None
+    if reading.note and notes is not None:
+        notes.append(f"{label}{reading.note}")
+    return reading.value
 
 
 def _as_bool(value: Any) -> bool | None:
@@ -170,7 +180,7 @@ def validate(
             elif kind == "phone":
                 out[name] = check_phone(None if raw is None else str(raw))
             elif kind == "date":
-                out[name] = raw if type(raw) is date else _as_date(raw, name)
+                out[name] = raw if type(raw) is date else _as_date(raw, name, today, warnings)
             elif kind == "bool":
                 out[name] = _as_bool(raw)
             else:  # "union"
@@ -192,7 +202,7 @@ def validate(
                 out[name] = union
         except ValidationError as exc:
             problems[name] = exc.message
-    _check_joined_not_future(out, problems, today)
+    _check_joined_on(conn, out, problems, today, member_id if check_duplicates else None)
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
     if out.get("card_no") and check_duplicates:
@@ -211,18 +221,39 @@ def validate(
     return Validated(out, tuple(warnings))
 
 
-def _check_joined_not_future(
-    out: dict[str, Any], problems: dict[str, str], today: date | None
+def _check_joined_on(
+    conn: Connection,
+    out: dict[str, Any],
+    problems: dict[str, str],
+    today: date | None,
+    stored_id: str | None,
 ) -> None:
-    """A join date after today is a typing slip (2062 for 2026); counted as a member from
-    a future day, the person would be missing from today's figures and reports."""
+    """A join date after today, or before the member turned 16, is refused.
+
+    After today is a typing slip (2062 for 2026): counted as a member from a future day,
+    the person would be missing from today's figures. Before the 16th birthday is a date
+    misread (2019 taken as an Excel serial gave 1905) or mistyped: the 工会法 admits
+    workers from 16. The birth date comes from the ID number in ``out``, or, when an edit
+    changes only the join date, from the stored member ``stored_id`` (per-row callers only;
+    the roster import always has the ID number).
+    """
     joined = out.get("joined_on")
-    if (
-        joined is not None
-        and "joined_on" not in problems
-        and joined > (today or clock.current().today())
-    ):
+    if joined is None or "joined_on" in problems:
+        return
+    if joined > (today or clock.current().today()):
         problems["joined_on"] = f"入会日期 {joined:%Y-%m-%d} 晚于今天，请核对"
+        return
+    birth = out.get("birth_date")
+    if birth is None and "id_number" not in problems and stored_id is not None:
+        stored = conn.execute(
+            text("SELECT birth_date FROM members WHERE id = :id"), {"id": stored_id}
+        ).scalar()
+        birth = date.fromisoformat(stored) if isinstance(stored, str) else stored
+    if isinstance(birth, date) and joined < dates.sixteenth_birthday(birth):
+        problems["joined_on"] = (
+            f"入会日期 {joined:%Y-%m-%d} 早于该会员年满 16 周岁的日子（按身份证号中的出生日期），"
+            "请核对入会日期"
+        )
 
 
 def duplicate_id_message(id_number: str, name: str, union_name: str) -> str:

@@ -2,18 +2,24 @@
 
 Text is trimmed (the ideographic space included); identifiers and dates have full-width
 digits and letters folded to ASCII; dates come as 2019.3.5, 2019/03/05, 2019年3月5日,
-20190305, real date cells or Excel serial numbers. An ID number in a numeric cell is never
-turned back into text: Excel has already rounded it to 15 significant digits.
+20190305, real date cells or Excel serial numbers, and partial dates (2019, 2019.3) that
+are completed with a note, by the one rule in ``desktop.services.dates``. An ID number in
+a numeric cell is never turned back into text: Excel has already rounded it to 15
+significant digits.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from stdnum.cn import ric
+
+from desktop import clock
+from desktop.services import dates
+from desktop.services.dates import DateReading
 
 # U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic
 # space. Chinese punctuation in names of organisations is left alone on purpose.
@@ -22,9 +28,6 @@ _FOLD[0x3000] = 0x20
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
 _BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_EXCEL_EPOCH = date(1899, 12, 30)
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
 
 NUMERIC_ID_MESSAGE = (
@@ -102,35 +105,24 @@ def as_id_number(value: Any) -> str:
     return text
 
 
-def excel_serial(value: float) -> date:
-    if not 1 <= value < 2958466:
-        raise CellError(f"「{value:g}」不是有效的日期")
-    return _EXCEL_EPOCH + timedelta(days=int(value))
+def read_date(value: Any, today: date | None = None) -> DateReading | None:
+    """A date cell by the shared rule (``desktop.services.dates``); None if blank.
 
-
-def as_date(value: Any) -> date | None:
-    """A date cell in any of the ways rosters write dates; None if blank."""
+    A year or year-month is completed to the first day and the reading carries a note for
+    the preview; a small number is never taken for an Excel serial.
+    """
     if is_blank(value):
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        raise CellError("应为日期")
-    if isinstance(value, int | float):
-        return excel_serial(float(value))
-    text = fold(str(value))
-    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
-    if match is None:
-        if text.replace(".", "", 1).isdigit() and 4 <= len(text.split(".")[0]) <= 5:
-            return excel_serial(float(text))
-        raise CellError(f"「{text}」不是可识别的日期，请写成 2019-03-05 或 2019年3月5日")
-    year, month, day = (int(g) for g in match.groups())
     try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise CellError(f"日期「{text}」不存在") from exc
+        return dates.read_date(value, today=today or clock.current().today())
+    except dates.DateError as exc:
+        raise CellError(str(exc)) from None
+
+
+def as_date(value: Any, today: date | None = None) -> date | None:
+    """A date cell as a date (a completed partial date too, without its note)."""
+    reading = read_date(value, today)
+    return None if reading is None else reading.value
 
 
 _TRUE = {"是", "√", "✓", "y", "yes", "1", "true", "是的"}
@@ -165,12 +157,13 @@ def _unless_blank(parse: Parser) -> Parser:
     return run
 
 
-def column_parser(kind: str, field_name: str) -> Parser:
+def column_parser(kind: str, field_name: str, *, today: date | None = None) -> Parser:
     """The reader of one column, chosen once per column: None for a blank cell.
 
     Every kind has a fast path for the common case of a plain text cell, with the same
     result as the general path (``as_text`` then the kind's own rule); a property test
-    holds the two equal. ``CellError`` if the cell cannot be read as its field.
+    holds the two equal. ``CellError`` if the cell cannot be read as its field. A date
+    column gives ``DateReading`` values (a completed partial date carries its note).
     """
     if kind == "id_number":
         return _unless_blank(as_id_number)
@@ -184,7 +177,8 @@ def column_parser(kind: str, field_name: str) -> Parser:
 
         return identifier
     if kind == "date":
-        return _cached(_unless_blank(as_date))
+        day = today or clock.current().today()
+        return _cached(_unless_blank(lambda v: read_date(v, day)))
     if kind == "bool":
         return _unless_blank(lambda v: as_bool_text(v) or None)
     if kind == "code":

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop import clock
 from desktop.errors import ValidationError
 from desktop.services import federations, members
 from desktop.services.member_fields import FIELDS_BY_NAME
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import check_id_number, normalise_text
-from desktop.spreadsheets import bulk, cells
+from desktop.spreadsheets import bulk, cells, layout
 from desktop.spreadsheets.headers import HeaderMap
 from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, RowResult
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
@@ -142,10 +143,19 @@ class RowChecker:
         self.ctx = ctx
         self.seen_ids: dict[str, int] = {}
         self.seen_cards: dict[str, int] = {}
+        today = options.today or clock.current().today()
         self.parsers = [
-            (f, col, cells.column_parser(FIELDS_BY_NAME[f].kind, f))
+            (f, col, cells.column_parser(FIELDS_BY_NAME[f].kind, f, today=today))
             for f, col in header.columns.items()
         ]
+        # Date columns give ``DateReading``s: unwrapped after the row is read, with the note
+        # of a completed partial date (2019.3 → 2019-03-01) kept for the preview.
+        self.date_fields = [f for f in header.columns if FIELDS_BY_NAME[f].kind == "date"]
+        self.notes: list[str] = []  # about the table: total rows and the footer below them
+        # Rows without an ID number below a total row: the footer (制表人、审核人) if no
+        # member follows them, dropped at the end; refused as usual if one does.
+        self.after_total = False
+        self.footer: list[RowResult] = []
         # The ID column is read once, up front (its values are looked up in the database
         # before the rows are checked); ``parse_row`` takes those results by row index.
         self.id_col = header.columns["id_number"]
@@ -186,7 +196,8 @@ class RowChecker:
 
     def parse_row(
         self, index: int, cells_in_row: list[Any]
-    ) -> tuple[dict[str, Any], list[Problem]]:
+    ) -> tuple[dict[str, Any], list[Problem], list[str]]:
+        """The row's fields, its problems, and notes on completed partial dates."""
         parsed: dict[str, Any] = {}
         problems: list[Problem] = []
         row_no = index + 1
@@ -211,7 +222,41 @@ class RowChecker:
                     parsed[field_name] = parse(value)
             except cells.CellError as exc:
                 problems.append(self.problem(row_no, field_name, str(exc)))
-        return parsed, problems
+        notes: list[str] = []
+        for field_name in self.date_fields:
+            reading = parsed.get(field_name)
+            if reading is not None:
+                parsed[field_name] = reading.value
+                if reading.note:
+                    notes.append(f"「{self.header.header_of(field_name)}」{reading.note}")
+        return parsed, problems, notes
+
+    def note_total(self, row_no: int, label: str) -> None:
+        self.after_total = True
+        self.notes.append(f"第 {row_no} 行是合计行（「{label}」），不是会员，未导入")
+
+    def skip_total(self, row_no: int, cells_in_row: list[Any]) -> bool:
+        """A 合计/总计/小计 row without a valid ID number: noted in the preview, not a row.
+
+        Called only for rows without an 18-character ID number (the rare path), so the
+        100k-row import pays nothing for it.
+        """
+        label = layout.total_label(cells_in_row)
+        if label is None:
+            return False
+        self.note_total(row_no, label)
+        return True
+
+    def drop_footer(self, rows: list[RowResult]) -> list[RowResult]:
+        """Without the rows below the last total row that have no ID number (the footer)."""
+        if not self.footer:
+            return rows
+        for result in self.footer:
+            self.notes.append(
+                f"第 {result.row} 行在末尾的合计行之下且没有身份证号，视为表尾说明，未导入"
+            )
+        dropped = {id(r) for r in self.footer}
+        return [r for r in rows if id(r) not in dropped]
 
     def resolve_union(self, parsed: dict[str, Any], row_no: int, problems: list[Problem]) -> None:
         name = parsed.pop("union_id", None)
@@ -232,12 +277,27 @@ class RowChecker:
             parsed["union_id"] = union_id
 
     def check(self, index: int, cells_in_row: list[Any]) -> RowResult | None:
-        parsed, problems = self.parse_row(index, cells_in_row)
-        if all(v is None for v in parsed.values()) and not problems:
-            return None  # a blank line or a footer in an ignored column
+        parsed, problems, notes = self.parse_row(index, cells_in_row)
         row_no = index + 1
+        if all(v is None for v in parsed.values()) and not problems:
+            # A blank line or a footer in an ignored column (合计 under 序号: noted).
+            label = layout.total_label(cells_in_row)
+            if label is not None:
+                self.note_total(row_no, label)
+            return None
+        number = parsed.get("id_number")
+        footer = False
+        if type(number) is str and len(number) == 18:
+            if self.after_total:  # a member below a 小计 row: what came between is data
+                self.after_total, self.footer = False, []
+        elif self.skip_total(row_no, cells_in_row):
+            return None
+        else:
+            footer = self.after_total and not number
         name = str(parsed.get("name") or "")
         result = RowResult(row_no, "new", name)
+        if notes:
+            result.warnings.extend(notes)
         self.resolve_union(parsed, row_no, problems)
         bad = {p.field for p in problems}  # fields already reported: one message per cell
         id_number = parsed.get("id_number")
@@ -279,6 +339,8 @@ class RowChecker:
         if problems:
             result.action = "refuse"
             result.problems = problems
+        if footer:
+            self.footer.append(result)
         return result
 
     def check_card(
@@ -416,7 +478,9 @@ def check_table(
             if checked is not None:
                 rows.append(checked)
     progress(total, total, "检查完成")
-    return ImportPreview(table, header, options.on_duplicate, rows, list(table.notes))
+    rows = checker.drop_footer(rows)
+    notes = [*table.notes, *checker.notes]
+    return ImportPreview(table, header, options.on_duplicate, rows, notes)
 
 
 def _quiet(parse: Any, value: Any) -> str | None:

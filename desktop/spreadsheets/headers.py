@@ -100,6 +100,10 @@ class HeaderMap:
         return self.headers[index] or FIELDS_BY_NAME[field_name].label
 
 
+class HeaderNotFound(UnionDeskError):
+    """No row of the first ones reads as a roster header."""
+
+
 class MappingNeeded(UnionDeskError):
     """The header row was found but a required field has no column: ask the clerk."""
 
@@ -134,6 +138,28 @@ def _score(row: Sequence[Any], overrides: Mapping[str, str]) -> int:
     return len(fields)
 
 
+def _folded_overrides(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    return {
+        fold(k): v if v in FIELDS_BY_NAME or v == SKIP else _LOOKUP.get(header_key(v), v)
+        for k, v in (overrides or {}).items()
+    }
+
+
+def _best_row(rows: Sequence[Sequence[Any]], overrides: Mapping[str, str]) -> tuple[int, int]:
+    """The best-scoring of the first rows and its score; (-1, 0) when none scores."""
+    best, best_score = -1, 0
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = _score(row, overrides)
+        if score > best_score:
+            best, best_score = index, score
+    return best, best_score
+
+
+def has_header(rows: Sequence[Sequence[Any]], overrides: Mapping[str, str] | None = None) -> bool:
+    """Does a sheet look like a roster (a row naming two fields)? Picks the sheet to read."""
+    return _best_row(rows, _folded_overrides(overrides))[1] >= 2
+
+
 def detect(
     rows: Sequence[Sequence[Any]],
     overrides: Mapping[str, str] | None = None,
@@ -141,19 +167,12 @@ def detect(
     union_given: bool = False,
 ) -> HeaderMap:
     """The header row (the best-scoring of the first rows) and its column mapping."""
-    overrides = {
-        fold(k): v if v in FIELDS_BY_NAME or v == SKIP else _LOOKUP.get(header_key(v), v)
-        for k, v in (overrides or {}).items()
-    }
-    best, best_score = -1, 0
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score = _score(row, overrides)
-        if score > best_score:
-            best, best_score = index, score
+    overrides = _folded_overrides(overrides)
+    best, best_score = _best_row(rows, overrides)
     # One recognised name in a row of several labels is still a header: ask for the rest.
     filled = sum(1 for c in rows[best] if isinstance(c, str) and c.strip()) if best >= 0 else 0
     if best < 0 or (best_score < 2 and filled < 2):
-        raise UnionDeskError(
+        raise HeaderNotFound(
             "找不到表头：前 30 行里没有一行同时包含「姓名」「身份证号」等列名。"
             "请确认第一张可见工作表是会员名册，表头写在一行里（例如：姓名、身份证号、所属工会、手机号），"
             "或用 --map 列名=字段 指定。"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +22,38 @@ from desktop.errors import UnionDeskError
 from desktop.services import card_numbers, federations, members, search_index, unions
 from desktop.services.pinyin import sort_key
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
-from desktop.spreadsheets import bulk, headers
+from desktop.spreadsheets import bulk, headers, layout
 from desktop.spreadsheets.checking import ImportOptions, check_table
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
-from desktop.spreadsheets.reader import RawTable, ReadOptions, read_table
+from desktop.spreadsheets.reader import RawTable, ReadOptions, no_header_message, read_table
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
 
 
 def read(path: Path, options: ImportOptions) -> RawTable:
-    return read_table(Path(path), ReadOptions(row_limit=options.row_limit, sheet=options.sheet))
+    """The roster's cells; without a sheet name, the first sheet with a roster header."""
+    mapping = dict(options.mapping)
+    return read_table(
+        Path(path),
+        ReadOptions(
+            row_limit=options.row_limit,
+            sheet=options.sheet,
+            has_header=lambda rows: headers.has_header(rows, mapping),
+        ),
+    )
+
+
+def detect_header(table: RawTable, options: ImportOptions) -> headers.HeaderMap:
+    """The header row; when there is none, the message names the sheets to choose from."""
+    try:
+        return headers.detect(table.rows, options.mapping, union_given=options.union is not None)
+    except headers.HeaderNotFound as exc:
+        if not table.sheets:  # a CSV: one table, nothing to choose
+            raise
+        raise headers.HeaderNotFound(
+            no_header_message(table.path, table.sheets, table.sheet)
+        ) from exc
 
 
 def prepare(
@@ -45,18 +67,24 @@ def prepare(
 ) -> ImportPreview:
     """Read, map and check a roster; nothing is written. Raises ``MappingNeeded``."""
     options = options or ImportOptions()
+    if options.today is None:
+        options = replace(options, today=db.clock.today())
     progress(0, 0, "正在读取文件…")
     if table is None:
         table = read(path, options)
     if cancel is not None:
         cancel.check()
-    header = headers.detect(table.rows, options.mapping, union_given=options.union is not None)
+    header = detect_header(table, options)
     headers.check_merged(header, table.merged)
+    filled = layout.fill_merged_down(table.rows, table.merged, header.row)
     with db.connect(write=False) as conn:
         default_union = unions.find_by_name(conn, options.union) if options.union else None
         preview = check_table(
             conn, table, header, options, default_union, progress=progress, cancel=cancel
         )
+    merged_note = layout.merged_note(filled, header)
+    if merged_note:
+        preview.notes.append(merged_note)
     if header.unknown:
         preview.notes.append(f"未导入的列：{'、'.join(header.unknown)}")
     return preview

@@ -15,14 +15,15 @@ from typing import Literal
 
 from desktop.errors import UnionDeskError
 
-Kind = Literal["xlsx", "csv"]
+Kind = Literal["xlsx", "xls", "csv"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
-XLS_MESSAGE = (
-    "「{name}」是旧版 Excel 97-2003 工作簿（.xls），本程序只读取 .xlsx。请在 Excel 或 WPS 中"
-    "打开它，选择「文件 → 另存为」，保存类型选「Excel 工作簿 (*.xlsx)」，再导入新文件。"
+XLS_TEXT_MESSAGE = (
+    "「{name}」的扩展名是 .xls，但内容是文本或网页（有些系统这样导出表格），不是 Excel 工作簿。"
+    "请在 Excel 或 WPS 中打开它，选择「文件 → 另存为」，保存类型选「Excel 工作簿 (*.xlsx)」，"
+    "再导入新文件。"
 )
 
 
@@ -51,20 +52,22 @@ def locked_message(path: Path) -> str:
 
 
 def detect_kind(path: Path) -> Kind:
-    """``xlsx`` or ``csv``; anything else is refused with what it looks like."""
+    """``xlsx``, ``xls`` (Excel 97-2003) or ``csv``; anything else is refused with what it
+    looks like. A .csv with a NUL byte is still ``csv``: the reader says where the byte is."""
     head = open_bytes(path, 8192)
     name = path.name
     if not head:
         raise SpreadsheetError(f"「{name}」是空文件（0 字节），里面没有名册")
     if head.startswith(OLE_MAGIC):
-        raise SpreadsheetError(_ole_message(path))
+        return _ole_kind(path)
     if head.startswith(ZIP_MAGIC):
         return _zip_kind(path)
-    if path.suffix.lower() in {".csv", ".txt"} and _looks_textual(head):
+    textual = _looks_textual(head)
+    if path.suffix.lower() in {".csv", ".txt"} and (textual or _text_with_nul(head)):
         return "csv"
-    if path.suffix.lower() == ".xls" and _looks_textual(head):
+    if path.suffix.lower() == ".xls" and textual:
         # Some systems export HTML or tab-separated text named .xls.
-        raise SpreadsheetError(XLS_MESSAGE.format(name=name))
+        raise SpreadsheetError(XLS_TEXT_MESSAGE.format(name=name))
     raise SpreadsheetError(
         f"「{name}」不是 Excel 表格（.xlsx）或 CSV 文件，可能已损坏或被改了扩展名。"
         "请在 Excel 或 WPS 中打开原始名册，另存为 .xlsx 后再导入。"
@@ -84,20 +87,30 @@ def _looks_textual(head: bytes) -> bool:
     return False
 
 
-def _ole_message(path: Path) -> str:
+def _text_with_nul(head: bytes) -> bool:
+    """Text with a few NUL bytes (a broken export), or UTF-16 text with its BOM."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    nuls = head.count(b"\x00")
+    return 0 < nuls * 20 < len(head) and _looks_textual(head.replace(b"\x00", b""))
+
+
+def _ole_kind(path: Path) -> Kind:
     """OLE2 is both the old .xls format and the wrapper of an encrypted .xlsx."""
     data = open_bytes(path, 1 << 20)
     if (
         "EncryptionInfo".encode("utf-16-le") in data
         or "EncryptedPackage".encode("utf-16-le") in data
     ):
-        return (
+        raise SpreadsheetError(
             f"「{path.name}」设置了打开密码（已加密），无法读取。请在 Excel 中打开它，"
             "选择「文件 → 信息 → 保护工作簿 → 用密码进行加密」，清空密码并保存后再导入。"
         )
     if "WordDocument".encode("utf-16-le") in data:
-        return f"「{path.name}」是 Word 文档，不是 Excel 表格。请选择名册的 Excel 文件。"
-    return XLS_MESSAGE.format(name=path.name)
+        raise SpreadsheetError(
+            f"「{path.name}」是 Word 文档，不是 Excel 表格。请选择名册的 Excel 文件。"
+        )
+    return "xls"
 
 
 def _zip_kind(path: Path) -> Kind:

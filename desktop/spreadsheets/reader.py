@@ -1,14 +1,20 @@
 """Read a roster file into rows of cells, refusing what is not a usable spreadsheet.
 
-.xlsx goes through python-calamine (cells come back as str, float, bool, date or
-datetime); .csv is decoded as UTF-8 (with or without BOM) or GB18030 (a superset of GBK)
-and every cell is text. The sheet's size is checked from its XML before it is loaded.
+.xlsx and old .xls (Excel 97-2003) go through python-calamine (cells come back as str,
+float, int, bool, date or datetime, with the merged ranges); .csv is decoded as UTF-8
+(with or without BOM), UTF-16 (with BOM) or GB18030 (a superset of GBK) and every cell is
+text. An .xlsx sheet's size is checked from its XML before it is loaded.
+
+Without ``--sheet`` the first visible sheet whose first rows hold a roster header is read
+(offices put a cover or 填表说明 sheet first) and the preview names it; when no sheet has
+one, the message lists the sheets and says how to choose.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,7 @@ from typing import Any
 import python_calamine as calamine
 
 from desktop.spreadsheets.probe import (
+    Kind,
     SpreadsheetError,
     detect_kind,
     locked_message,
@@ -27,10 +34,14 @@ from desktop.spreadsheets.probe import (
 DEFAULT_ROW_LIMIT = 200_000
 
 
+HeaderTest = Callable[[list[list[Any]]], bool]
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     row_limit: int = DEFAULT_ROW_LIMIT
-    sheet: str | None = None  # a sheet name; default: the first visible sheet with data
+    sheet: str | None = None  # a sheet name; default: the first visible sheet with a header
+    has_header: HeaderTest | None = None  # does a sheet's first rows hold a roster header?
 
 
 @dataclass
@@ -43,13 +54,14 @@ class RawTable:
     formulas: frozenset[tuple[int, int]] = frozenset()
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
     notes: list[str] = field(default_factory=list)
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, for messages
 
 
 def read_table(path: Path, options: ReadOptions | None = None) -> RawTable:
     options = options or ReadOptions()
     path = Path(path)
     kind = detect_kind(path)
-    table = _read_csv(path, options) if kind == "csv" else _read_xlsx(path, options)
+    table = _read_csv(path, options) if kind == "csv" else _read_workbook(path, kind, options)
     if not any(any(_filled(c) for c in row) for row in table.rows):
         raise SpreadsheetError(f"工作表「{table.sheet}」是空的，没有任何数据")
     return table
@@ -66,9 +78,13 @@ def _too_many(path: Path, sheet: str, rows: int, limit: int) -> SpreadsheetError
     )
 
 
-def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
+def _read_workbook(path: Path, kind: Kind, options: ReadOptions) -> RawTable:
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() == f".{kind}":
+            workbook = calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine goes by the extension; a renamed file is opened by its content
+            raw = open_bytes(path, path.stat().st_size + 1)
+            workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except PermissionError as exc:
         raise SpreadsheetError(locked_message(path)) from exc
     except calamine.PasswordError as exc:
@@ -76,16 +92,17 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
             f"「{path.name}」设置了密码，无法读取。请在 Excel 中取消密码后再导入。"
         ) from exc
     except Exception as exc:  # calamine raises several types for broken files
+        fix = "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入。" if kind == "xls" else ""
         raise SpreadsheetError(
-            f"「{path.name}」已损坏，无法作为 Excel 表格读取（{type(exc).__name__}）"
+            f"「{path.name}」已损坏，无法作为 Excel 表格读取（{type(exc).__name__}）。{fix}"
         ) from exc
     try:
-        return _pick_sheet(path, workbook, options)
+        return _pick_sheet(path, kind, workbook, options)
     finally:
         workbook.close()
 
 
-def _pick_sheet(path: Path, workbook: Any, options: ReadOptions) -> RawTable:
+def _pick_sheet(path: Path, kind: Kind, workbook: Any, options: ReadOptions) -> RawTable:
     metas = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     if not metas:
         raise SpreadsheetError(f"「{path.name}」里没有工作表")
@@ -103,11 +120,31 @@ def _pick_sheet(path: Path, workbook: Any, options: ReadOptions) -> RawTable:
     notes: list[str] = []
     if hidden and options.sheet is None:
         notes.append(f"已忽略隐藏的工作表：{'、'.join(hidden)}")
+    without_header: list[str] = []
+    first: RawTable | None = None
     for meta in chosen:
-        table = _load_sheet(path, workbook, names.index(meta.name), meta.name, options)
-        if table is not None:
-            table.notes.extend(notes)
-            return table
+        table = _load_sheet(path, kind, workbook, names.index(meta.name), meta.name, options)
+        if table is None:
+            continue
+        table.sheets = tuple(names)
+        test = options.has_header
+        if options.sheet is None and test is not None and not test(table.rows):
+            without_header.append(meta.name)
+            first = first or table
+            continue
+        if without_header:
+            notes.insert(
+                0,
+                f"已选用工作表「{meta.name}」（工作表「{'」「'.join(without_header)}」中没有"
+                "会员名册的表头）；如要导入其他工作表，请用 --sheet 工作表名称 指定",
+            )
+        table.notes.extend(notes)
+        return table
+    if len(without_header) == 1 and first is not None:
+        first.notes.extend(notes)  # the only sheet: the header check asks for a mapping
+        return first
+    if without_header:
+        raise SpreadsheetError(no_header_message(path, tuple(names)))
     if hidden and options.sheet is None:
         raise SpreadsheetError(
             f"「{path.name}」可见的工作表都是空的，数据可能在隐藏的工作表（{'、'.join(hidden)}）中。"
@@ -116,10 +153,21 @@ def _pick_sheet(path: Path, workbook: Any, options: ReadOptions) -> RawTable:
     raise SpreadsheetError(f"「{path.name}」的工作表是空的，没有任何数据")
 
 
+def no_header_message(path: Path, sheets: tuple[str, ...], sheet: str | None = None) -> str:
+    """No header found: which sheets the file has and how to choose one."""
+    where = f"工作表「{sheet}」" if sheet is not None else "各工作表"
+    return (
+        f"找不到表头：「{path.name}」{where}的前 30 行里没有一行同时包含「姓名」「身份证号」"
+        f"等列名。本文件的工作表有：{'、'.join(sheets)}。请确认名册在哪张工作表，"
+        "用 --sheet 工作表名称 指定（导入向导中填写「工作表」），表头写在一行里"
+        "（例如：姓名、身份证号、所属工会、手机号），或用 --map 列名=字段 指定。"
+    )
+
+
 def _load_sheet(
-    path: Path, workbook: Any, index: int, name: str, options: ReadOptions
+    path: Path, kind: Kind, workbook: Any, index: int, name: str, options: ReadOptions
 ) -> RawTable | None:
-    part = sheet_part(path, index)
+    part = sheet_part(path, index) if kind == "xlsx" else None
     formulas: frozenset[tuple[int, int]] = frozenset()
     if part is not None:
         facts = scan_sheet(path, part, options.row_limit)
@@ -139,6 +187,9 @@ def _load_sheet(
 def _read_csv(path: Path, options: ReadOptions) -> RawTable:
     raw = _read_all(path)
     text = _decode(raw, path)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise SpreadsheetError(_nul_message(path, text, nul))
     sample = text[:20000]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
@@ -150,6 +201,19 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
         if len(rows) > options.row_limit + 100:
             raise _too_many(path, path.stem, len(rows), options.row_limit)
     return RawTable(path, path.stem, rows)
+
+
+def _nul_message(path: Path, text: str, at: int) -> str:
+    """Where the first NUL byte is (line and character), and how many there are."""
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    count = text.count("\x00")
+    more = f"（全文共 {count} 个）" if count > 1 else ""
+    return (
+        f"「{path.name}」第 {line} 行第 {column} 个字符处有一个空字节（NUL，0x00）{more}，"
+        "CSV 文本中不应出现这种字符，通常是导出名册的系统出错或文件没有完整复制。"
+        "请用 Excel 或 WPS 打开该文件另存为 .xlsx 后再导入，或请对方重新导出。"
+    )
 
 
 def _read_all(path: Path) -> bytes:

@@ -62,7 +62,7 @@ def reference_validate(
             elif spec.kind == "phone":
                 out[name] = check_phone(None if raw is None else str(raw))
             elif spec.kind == "date":
-                out[name] = _as_date(raw, name)
+                out[name] = _as_date(raw, name, today, warnings)
             elif spec.kind == "bool":
                 out[name] = _as_bool(raw)
             elif spec.kind == "code":
@@ -102,7 +102,8 @@ def reference_validate(
                 out[name] = cleaned or None
         except ValidationError as exc:
             problems[name] = exc.message
-    members._check_joined_not_future(out, problems, today)  # rule added after a780b00
+    # rules added after a780b00: join date not after today nor before the 16th birthday
+    members._check_joined_on(conn, out, problems, today, member_id if check_duplicates else None)
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
     if out.get("card_no") and check_duplicates:

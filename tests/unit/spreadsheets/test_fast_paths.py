@@ -150,7 +150,7 @@ def _reference_cell(kind: str, field_name: str, value: Any) -> Any:
     if kind == "phone" or field_name == "card_no":
         return cells.as_identifier(value) or None
     if kind == "date":
-        return cells.as_date(value)
+        return cells.read_date(value)
     if kind == "bool":
         return cells.as_bool_text(value) or None
     if kind == "code":
@@ -177,7 +177,20 @@ COLUMNS = [
 CELL_TEXT = st.one_of(
     st.text(max_size=16),
     st.text("0123456789０１２.-/年月日 　\t", max_size=14),
-    st.sampled_from(["2019.3.5", "2019年3月5日", "20190305", "43000", "是", "否", "汉族", "'0"]),
+    st.sampled_from(
+        [
+            "2019.3.5",
+            "2019年3月5日",
+            "20190305",
+            "43000",
+            "2019.3",
+            "201903",
+            "2019年",
+            "是",
+            "汉族",
+            "'0",
+        ]
+    ),
 )
 CELLS = st.one_of(
     CELL_TEXT,
