@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("out", help="保存到的 .xlsx 文件")
     p.set_defaults(handler=_template)
 
-    p = verbs.add_parser("import", help="导入会员名册（.xlsx 或 .csv）")
+    p = verbs.add_parser("import", help="导入会员名册（.xlsx、.xls 或 .csv）")
     p.add_argument("file", help="名册文件")
     p.add_argument("--union", help="名册没有「所属工会」列（或为空）时使用的工会名称")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示预览，不写入")
@@ -43,7 +43,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--map", action="append", default=[], metavar="列名=字段", help="指定列对应的字段，可重复"
     )
-    p.add_argument("--sheet", help="要导入的工作表名称（默认第一张可见工作表）")
+    p.add_argument(
+        "--sheet",
+        metavar="工作表名称",
+        help="要导入的工作表（默认：第一张有会员名册表头的可见工作表）",
+    )
     p.add_argument("--max-rows", type=int, default=DEFAULT_ROW_LIMIT, help="行数上限")
     add_json_flag(p)
     p.set_defaults(handler=_import)
@@ -104,11 +108,21 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print(preview.summary())
         for note in preview.notes:
             print(note)
-        warnings = sum(len(r.warnings) for r in preview.rows)
-        if warnings:
-            print(f"提示：{warnings} 行的身份证号行政区划代码不在现行代码表中，请核对")
+        _print_warnings(preview)
         print("（预览，未写入）" if args.dry_run else "已导入。")
     return 0
+
+
+def _print_warnings(preview: ImportPreview) -> None:
+    """Each row's notes (a completed partial date, an old area code), the first ones only."""
+    lines = [f"第 {r.row} 行：{w}" for r in preview.rows for w in r.warnings]
+    if not lines:
+        return
+    print(f"请核对以下 {len(lines)} 条提示：")
+    for line in lines[:SHOWN_PROBLEMS]:
+        print(f"  {line}")
+    if len(lines) > SHOWN_PROBLEMS:
+        print(f"  …… 另有 {len(lines) - SHOWN_PROBLEMS} 条提示（导入向导的预览中可逐行查看）")
 
 
 def _print_refusal(

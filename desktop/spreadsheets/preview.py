@@ -97,7 +97,8 @@ class ImportPreview:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """Counts and, per refused row, row number, column and reason (no personal data)."""
+        """Counts, per refused row its number, column and reason, and each row's notes
+        (a completed partial date, an old area code); no personal data."""
         return {
             "file": str(self.table.path),
             "sheet": self.table.sheet,
@@ -109,6 +110,7 @@ class ImportPreview:
                 for p in self.problems
             ],
             "notes": list(self.notes),
+            "warnings": [{"row": r.row, "message": w} for r in self.rows for w in r.warnings],
         }
 
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from desktop.cli import main
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.spreadsheets import importer
@@ -316,3 +317,27 @@ def test_nul_byte_in_csv_is_named_with_its_place(db: Database, tmp_path: Path) -
     message = exc.value.message
     assert "第 3 行第 4 个字符处有一个空字节（NUL，0x00）" in message
     assert "改了扩展名" not in message
+
+
+def test_cli_names_the_sheet_and_prints_each_date_note(
+    db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup_registry(db)
+    first, second = make_id(seq=11), make_id(seq=22)
+    path = workbook(
+        tmp_path / "r.xlsx",
+        {
+            "填表说明": [["填表说明：身份证号请设置为文本格式"]],
+            "一车间": [TITLE, HEADER, [1, "张三", first, "甲公司工会", 2019.3, None]],
+            "二车间": [TITLE, HEADER, [1, "李四", second, "甲公司工会", "2018", None]],
+        },
+    )
+    argv = ["--data-dir", str(data_dir), "roster", "import", str(path)]
+    assert main([*argv, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "已选用工作表「一车间」（工作表「填表说明」中没有会员名册的表头）" in out
+    assert "第 3 行：「入会时间」只写到月份（2019.3），已按 2019-03-01 记录，请核对" in out
+    assert main([*argv, "--sheet", "二车间"]) == 0
+    out = capsys.readouterr().out
+    assert "第 3 行：「入会时间」只写了年份（2018），已按 2018-01-01 记录，请核对" in out
+    assert stored(db) == {second: {"joined_on": "2018-01-01", "union": "甲公司工会"}}
