@@ -255,3 +255,23 @@ def test_unions_page_adds_a_union_and_checks_the_credit_code(
     qtbot.mouseClick(page.members_button, Qt.MouseButton.LeftButton)
     assert window.current_key() == "members"
     assert names(members_page(window)) == ["李四", "张三"]
+
+
+def test_dialog_join_date_by_the_roster_rule(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Boxes
+) -> None:
+    dialog = MemberDialog(ctx)
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog, "name", "孙八")
+    type_into(qtbot, dialog, "id_number", valid_id("44030419900101888"))
+    dialog.set_value("union_id", registry["甲公司工会"])
+    type_into(qtbot, dialog, "joined_on", "2005")  # the member was 15
+    dialog.save()
+    assert "年满 16 周岁" in dialog.errors["joined_on"].text()
+    type_into(qtbot, dialog, "joined_on", "2019.3")
+    dialog.save()
+    assert dialog.saved_id is not None
+    assert members.get(ctx.db, dialog.saved_id).joined_on.isoformat() == "2019-03-01"
+    assert boxes.shown == [
+        ("inform", "已保存，请核对", "入会日期只写到月份（2019.3），已按 2019-03-01 记录，请核对")
+    ]

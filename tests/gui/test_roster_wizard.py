@@ -107,6 +107,34 @@ def test_wizard_refused_rows_offer_error_report(
     assert count(ctx) == before
 
 
+def test_wizard_sheet_choice_and_date_notes_in_the_preview(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], tmp_path: Path
+) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["填表说明：身份证号请设置为文本格式"])
+    for name, seq in (("一车间", "1"), ("二车间", "2")):
+        ws = wb.create_sheet(name)
+        ws.append(["会员花名册"])
+        ws.append(["姓名", "身份证号", "所属工会", "入会时间"])
+        ws.append(["赵六", valid_id(f"4403041980010111{seq}"), "甲公司工会", 2019.3])
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    wizard = open_import_wizard(ctx, None)
+    qtbot.addWidget(wizard)
+    wizard.file_page.path_edit.setText(str(path))
+    wizard.file_page.sheet_edit.setText("二车间")
+    click(qtbot, wizard.next_button)
+    assert wizard.stack.currentIndex() == MAPPING
+    assert "工作表「二车间」第 2 行" in wizard.mapping_page.message.text()
+    click(qtbot, wizard.next_button)
+    assert wizard.stack.currentIndex() == PREVIEW
+    assert "工作表「二车间」：共 1 行" in wizard.preview_page.summary.text()
+    model = wizard.preview_page.model
+    detail = model.data(model.index(0, 3))
+    assert detail.startswith("「入会时间」只写到月份（2019.3），已按 2019-03-01 记录，请核对")
+
+
 def test_wizard_unreadable_file_shows_message(
     qtbot: QtBot, ctx: AppContext, boxes: Boxes, tmp_path: Path
 ) -> None:

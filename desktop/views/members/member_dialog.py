@@ -140,7 +140,7 @@ class MemberDialog(QDialog):
             return notes
         edit = QLineEdit(self)
         if spec.kind == "date":
-            edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setPlaceholderText("如 2019-03-05（只写年月则按 1 日记录）")
         elif spec.kind == "id_number":
             edit.setPlaceholderText("18 位公民身份号码")
             edit.setMaxLength(20)

@@ -85,6 +85,7 @@ class ImportWizard(StepDialog):
             union=self.file_page.union_combo.currentData(),
             on_duplicate=self.file_page.duplicate_combo.currentData(),
             mapping=mapping or {},
+            sheet=self.file_page.sheet_edit.text().strip() or None,
         )
 
     # -- step 1: read the file, find the header -------------------------------------------
@@ -106,9 +107,10 @@ class ImportWizard(StepDialog):
     def _file_read(self, table: RawTable) -> None:
         self.table = table
         try:
-            header = headers.detect(table.rows, union_given=self.options().union is not None)
+            header = importer.detect_header(table, self.options())
             message = (
-                f"已在第 {header.row + 1} 行找到表头，请核对每一列导入为哪个字段"
+                f"已在工作表「{table.sheet}」第 {header.row + 1} 行找到表头，"
+                "请核对每一列导入为哪个字段"
                 "（「不导入」的列会被忽略）。"
             )
         except headers.MappingNeeded as exc:

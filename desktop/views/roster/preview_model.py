@@ -54,7 +54,7 @@ class PreviewModel(QAbstractTableModel):
             if row.problems:
                 return "；".join(f"「{p.column}」{p.message}" for p in row.problems)
             if row.action == "update":
-                return "更新：" + "、".join(sorted(row.values))
+                return "；".join(["更新：" + "、".join(sorted(row.values)), *row.warnings])
             return "；".join([row.note, *row.warnings]).strip("；")
         if role == Qt.ItemDataRole.BackgroundRole and row.action in _COLOURS:
             return QBrush(QColor(_COLOURS[row.action]))

@@ -27,7 +27,7 @@ class FilePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "选择基层工会报来的会员名册（Excel .xlsx 或 .csv）。"
+                "选择基层工会报来的会员名册（Excel .xlsx、旧版 .xls 或 .csv）。"
                 "还没有名册的单位可以先下载模板填写。"
             )
         )
@@ -39,6 +39,9 @@ class FilePage(QWidget):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         form.addRow("名册文件：", row)
+        self.sheet_edit = QLineEdit()
+        self.sheet_edit.setPlaceholderText("留空则自动选用第一张有会员名册表头的工作表")
+        form.addRow("工作表：", self.sheet_edit)
         self.union_combo = QComboBox()
         self.union_combo.addItem("（按名册中的「所属工会」列）", None)
         for name in union_names:
@@ -112,7 +115,7 @@ class PreviewPage(QWidget):
 
     def show_preview(self, preview: ImportPreview) -> None:
         self.model.set_preview(preview)
-        lines = [preview.summary() + "。"]
+        lines = [f"工作表「{preview.table.sheet}」：{preview.summary()}。"]
         lines.extend(preview.notes)
         if preview.refused:
             lines.append(
