@@ -341,3 +341,13 @@ def test_cli_names_the_sheet_and_prints_each_date_note(
     out = capsys.readouterr().out
     assert "第 3 行：「入会时间」只写了年份（2018），已按 2018-01-01 记录，请核对" in out
     assert stored(db) == {second: {"joined_on": "2018-01-01", "union": "甲公司工会"}}
+
+
+def test_utf16_text_from_excel_is_still_read(db: Database, tmp_path: Path) -> None:
+    # Excel's 「Unicode 文本」: UTF-16 with a BOM (a NUL after every ASCII byte), tabs.
+    setup_registry(db)
+    number = make_id(seq=11)
+    path = tmp_path / "名册.txt"
+    rows = ["姓名\t身份证号\t所属工会", f"张三\t{number}\t甲公司工会"]
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-16"))
+    assert prepare(db, path).counts["new"] == 1
