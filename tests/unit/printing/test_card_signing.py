@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from desktop.cards import signing as cs
 from desktop.db import Database
-from desktop.printing import card_signing as cs
 from desktop.printing.verify_card import check_card
 from tests.unit.printing.conftest import Seeded, seed
 
