@@ -148,7 +148,8 @@ def parse(payload: str) -> CardClaim:
 
 
 def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes]]:
-    """Public keys this PC trusts whose node id starts with ``signer``."""
+    """Public keys this PC trusts whose node id starts with ``signer``: its own (current and
+    retired) and its trusted offices' that were not revoked."""
     like = signer + "%"
     rows = conn.execute(
         text("SELECT node_id, name, sign_public FROM sync_node WHERE node_id LIKE :p"),
@@ -161,8 +162,13 @@ def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes
     if has_peers:
         rows = conn.execute(
             text(
-                "SELECT node_id, name, sign_public FROM sync_peer "
-                "WHERE trusted = 1 AND node_id LIKE :p"
+                # An office whose trust was revoked, or that was trusted on the certificate
+                # of a root office since revoked, no longer vouches for its cards.
+                "SELECT p.node_id, p.name, p.sign_public FROM sync_peer p "
+                "WHERE p.trusted = 1 AND p.revoked_after IS NULL AND p.node_id LIKE :p "
+                "AND (p.certified_by IS NULL OR EXISTS (SELECT 1 FROM sync_peer r "
+                "WHERE r.node_id = p.certified_by AND r.trusted = 1 "
+                "AND r.revoked_after IS NULL))"
             ),
             {"p": like},
         ).all()
@@ -186,7 +192,8 @@ def verify(conn: Connection, payload: str) -> Verification:
     if not keys:
         return Verification(
             False,
-            f"签发单位（节点 {claim.signer.upper()}）不在本机信任的单位中，无法核验。"
+            f"签发单位（节点 {claim.signer.upper()}）不在本机信任的单位中或已被撤销信任，"
+            "无法核验。"
             "如为本联合会下属单位所发，请先完成同步配对。",
             claim,
             problem="untrusted",

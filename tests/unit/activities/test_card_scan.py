@@ -19,6 +19,7 @@ from desktop.printing.records import load_cards
 from desktop.services import activities
 from desktop.sync import export as sync_export
 from desktop.sync import importer as sync_importer
+from desktop.sync import trust
 from tests.conftest import TEST_TODAY
 from tests.unit.printing.conftest import Seeded, decode_qr, seed
 from tests.unit.sync import helpers
@@ -160,3 +161,17 @@ def test_card_issued_by_a_trusted_office_checks_in_its_synced_member(
     card = _payload(branch, "XL2026AB00007", member)  # printed at the branch office
     record = activities.attend_by_card(db, _activity(db), card)
     assert record.member_id == member and _attendances(db) == [member]
+
+
+def test_card_of_an_office_whose_trust_was_revoked_is_refused(
+    db: Database, db_factory: Callable[[str], Database], tmp_path: Path
+) -> None:
+    branch = db_factory("branch")
+    helpers.mesh([db, branch], tmp_path)
+    s = seed(db, 1)
+    member = s.members[0]
+    card = _payload(branch, str(member["card_no"]), str(member["id"]))
+    act = _activity(db)
+    with db.connect() as conn:
+        trust.revoke(conn, helpers.node_of(branch)[:8], None)
+    assert "已被撤销信任" in _refused(db, act, card)
