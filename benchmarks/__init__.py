@@ -76,11 +76,35 @@ def remember(folder: Path, members: int, seed: int) -> None:
     os.sync()
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident set size, in MiB, for a child to report.
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux keeps that figure across ``execve``,
+    and ``subprocess`` starts a child by vfork + exec, so a child reported its parent's
+    peak whenever that was higher (``python -m benchmarks`` printed 2514 MB for both the
+    roster import and calamine: the peak of the earlier benchmarks run in the parent).
+    ``VmHWM`` in /proc/self/status is the high-water mark of this program image alone.
+    Elsewhere (no /proc) ``ru_maxrss`` is the best there is.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    import resource  # POSIX only; benchmarks do not run on Windows
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 def run_child(module: str, *args: str) -> Any:
     """The JSON a benchmark module prints last when run as a new process with ``args``.
 
     Why a new process: each run then starts as cold as a clerk's first import (no pinyin
-    or search-term caches left from an earlier run), and its peak RSS is its own.
+    or search-term caches left from an earlier run), and its peak RSS (``peak_rss_mb``
+    read in the child) is its own.
     """
     out = subprocess.run(
         [sys.executable, "-m", module, *args], check=True, capture_output=True, text=True

@@ -24,8 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks import bench_line
+from desktop.cards.signing import CardSigner
 from desktop.printing import geometry as geo
-from desktop.printing.card_signing import CardSigner
 from desktop.printing.cards import QR_SIZE, QR_X, QR_Y, render_cards
 from desktop.printing.fonts import fonts
 from desktop.printing.records import CardRecord

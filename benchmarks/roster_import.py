@@ -7,7 +7,8 @@ and an empty registry in a temp dir. The project figure is ``importer.prepare`` 
 automatic backup, card numbers, and the insert with change capture and search index.
 The baseline is python-calamine alone reading the same sheet into Python lists.
 Goals: ≤ 2.5× the baseline; peak RSS of the import < 500 MB (measured in a child
-process with ``resource.getrusage``; the baseline there is calamine's own peak).
+process, its own VmHWM: ``benchmarks.peak_rss_mb``; the baseline there is calamine's own
+peak).
 Both sides run in fresh child processes and are timed in CPU seconds of that process
 (``time.process_time``), so other load on a shared machine does not skew the ratio;
 wall-clock seconds are printed on the comment line.
@@ -27,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,7 +39,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from benchmarks import bare_executemany, bench_line, run_child
+from benchmarks import bare_executemany, bench_line, peak_rss_mb, run_child
 
 RATIO_GOAL = 2.5
 RSS_GOAL_MB = 500.0
@@ -206,8 +206,7 @@ def _child_floor(data_dir: Path) -> None:
 
 
 def _report(**values: float) -> None:
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({**values, "rss_mb": rss_kb / 1024}))
+    print(json.dumps({**values, "rss_mb": peak_rss_mb()}))
 
 
 def _run_child(*args: str) -> dict[str, float]:

@@ -14,10 +14,10 @@ from datetime import date
 
 from sqlalchemy import Connection, RowMapping, select
 
+from desktop.cards.signing import self_signer
 from desktop.errors import UnionDeskError
 from desktop.models import Attachment, Federation, Member, Union
 from desktop.models.codes import CURRENT_STATUSES
-from desktop.printing.card_signing import self_signer
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from desktop.cards import signing
 from desktop.db import Database
 from desktop.models import Member, Union
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
-from desktop.printing import card_signing
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class CardCheck:
 
 def check_card(db: Database, payload: str) -> CardCheck:
     with db.connect(write=False) as conn:
-        result = card_signing.verify(conn, payload)
+        result = signing.verify(conn, payload)
         claim = result.claim
         if not result.valid or claim is None:
             return CardCheck(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop import clock
+from desktop.cards import signing
 from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
@@ -311,9 +312,12 @@ def _check_member(conn: Connection, activity_id: str, member_id: str, shown: str
 
 
 def attend_by_card(db: Database, activity_id: str, card_no: str) -> AttendanceRecord:
-    """What the scanner types (card number, or a QR payload ending in it) then Enter."""
+    """What the scanner types then Enter: the printed card's QR (``UD1:…``, checked by its
+    signature), a typed card number, or another QR that ends in the number (a URL)."""
+    if signing.is_payload(card_no or ""):
+        return _attend_by_payload(db, activity_id, card_no)
     raw = normalise_text(card_no or "").upper()
-    # A card QR may carry a URL or "key:value" text; the card number is its last token.
+    # A non-UnionDesk QR may carry a URL or "key:value" text; the number is its last token.
     for sep in ("/", "=", ":", "|"):
         raw = raw.rsplit(sep, 1)[-1]
     if not raw:
@@ -334,6 +338,47 @@ def attend_by_card(db: Database, activity_id: str, card_no: str) -> AttendanceRe
         member_id = str(rows[0][0])
         _check_member(conn, activity_id, member_id, f"会员证号 {raw}")
         return _insert_attendance(conn, activity_id, member_id, None, "card")
+
+
+_SCAN_REFUSED = "会员证二维码校验失败："
+
+
+def _payload_refusal(result: signing.Verification) -> str:
+    """The clerk's message for a card QR that did not verify."""
+    if result.problem == "signature":
+        return _SCAN_REFUSED + "可能是伪造或被改动的卡，请核对"
+    if result.problem == "untrusted":
+        return _SCAN_REFUSED + result.reason
+    return _SCAN_REFUSED + result.reason + "请重新扫描，或输入卡面上的会员证号"
+
+
+def _attend_by_payload(db: Database, activity_id: str, payload: str) -> AttendanceRecord:
+    """A printed card's QR: signed by this office or a trusted one (members that came by
+    sync), naming the member by UUID; the card must still be the member's current one."""
+    with db.connect() as conn:
+        get_in(conn, activity_id)
+        result = signing.verify(conn, payload)
+        claim = result.claim
+        if not result.valid or claim is None:
+            raise ValidationError(_payload_refusal(result), field="card_no")
+        shown = f"会员证号 {claim.card_no}"
+        current = conn.execute(
+            text("SELECT card_no FROM members WHERE id = :id AND deleted = 0"),
+            {"id": claim.member_id},
+        ).first()
+        if current is None:
+            raise ValidationError(
+                f"{shown}：未找到该会员（卡片签名有效，但本机没有此会员的记录；"
+                "如是其他单位的会员，请先完成同步），或按姓名查找会员",
+                field="card_no",
+            )
+        if current[0] != claim.card_no:
+            raise ValidationError(
+                f"{shown}：此卡已作废，该会员已换发新卡（现会员证号 {current[0]}），请使用新卡",
+                field="card_no",
+            )
+        _check_member(conn, activity_id, claim.member_id, shown)
+        return _insert_attendance(conn, activity_id, claim.member_id, None, "card")
 
 
 def attend_member(db: Database, activity_id: str, member_id: str) -> AttendanceRecord:

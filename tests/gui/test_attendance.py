@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.cards import signing
 from desktop.services import activities, members
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage
@@ -94,6 +95,29 @@ def test_unknown_or_withdrawn_card_is_refused_inline(
     assert "退会" in panel.message.text() or "不能以会员身份签到" in panel.message.text()
     assert attendance_rows(ctx) == []
     assert panel.list.count() == 0
+
+
+def test_scanned_card_qr_checks_the_member_in_and_a_forged_one_is_refused(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    """The scanner types the printed card's whole QR payload, then Enter."""
+    with ctx.db.connect(write=False) as conn:
+        signer = signing.self_signer(conn)
+    qr = signer.payload(card_of(ctx, registry["张三"]), registry["张三"])
+    panel = page.attendance
+    scan(qtbot, page, qr)
+    assert attendance_rows(ctx) == [registry["张三"]]
+    assert not panel.message.is_error and "张三 签到成功" in panel.message.text()
+    assert panel.card_input.text() == ""
+
+    # 李四's card with 王五's number written in: the signature no longer matches.
+    genuine = signer.payload(card_of(ctx, registry["李四"]), registry["李四"])
+    altered = genuine.replace(card_of(ctx, registry["李四"]), card_of(ctx, registry["王五"]))
+    scan(qtbot, page, altered)
+    assert panel.message.is_error
+    assert panel.message.text() == "会员证二维码校验失败：可能是伪造或被改动的卡，请核对"
+    assert panel.card_input.selectedText() == altered  # the next scan replaces it
+    assert attendance_rows(ctx) == [registry["张三"]]
 
 
 def test_add_activity_shows_bad_times_inline(

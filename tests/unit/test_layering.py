@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2] / "desktop"
 ALLOWED = ("views/", "tasks.py")
 
@@ -32,6 +34,36 @@ def test_no_qt_outside_views() -> None:
         if imports:
             offenders[rel] = imports
     assert offenders == {}
+
+
+def _desktop_imports(path: Path) -> set[str]:
+    """The ``desktop.<package>`` names a module imports."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        found |= {".".join(n.split(".")[:2]) for n in names if n.startswith("desktop.")}
+    return found
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        # printing imports services (masks), so services reading a card use desktop.cards.
+        ("services", {"desktop.printing", "desktop.views", "desktop.cli"}),
+        ("cards", {"desktop.printing", "desktop.services", "desktop.views", "desktop.cli"}),
+    ],
+)
+def test_lower_packages_never_import_upward(package: str, forbidden: set[str]) -> None:
+    offenders = {
+        path.relative_to(ROOT).as_posix(): sorted(_desktop_imports(path) & forbidden)
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_the_check_itself_sees_qt_imports(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""签到 for one activity: a USB scanner types the card number and Enter into the card box;
-an unknown or withdrawn card gets a red line under the box and nothing is written. A
+"""签到 for one activity: a USB scanner types the printed card's QR (checked by its
+signature in the service) or a card number, and Enter, into the card box; an unknown,
+forged or withdrawn card gets a red line under the box and nothing is written. A
 member without a card is found by search, and a named non-member can be registered too.
 The attendee list and count follow each entry; a wrong entry is undone (撤销签到) from
 the list. The activity's photos sit underneath."""

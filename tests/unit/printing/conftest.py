@@ -100,3 +100,29 @@ def seeded(db: Database) -> Seeded:
 
 def pdf_text(path: Path) -> str:
     return run("pdftotext", "-enc", "UTF-8", str(path), "-")
+
+
+DPI = 300
+
+
+def px(v_mm: float) -> int:
+    return round(v_mm / 25.4 * DPI)
+
+
+def render_png(pdf: Path, page: int, prefix: Path, *options: object) -> Path:
+    """One page of ``pdf`` as ``prefix``.png at ``DPI`` (extra pdftoppm options, e.g. a crop)."""
+    args = ["-png", "-r", DPI, "-f", page, "-l", page, "-singlefile", *options, pdf, prefix]
+    run("pdftoppm", *map(str, args))
+    return Path(f"{prefix}.png")
+
+
+def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float, tmp: Path) -> str:
+    """Render only the QR's square (pdftoppm crop) and decode it with zbarimg."""
+    need("zbarimg")
+    prefix = tmp / f"qr-{page}-{x_mm:.0f}-{top_mm:.0f}"
+    crop = ("-x", px(x_mm), "-y", px(top_mm), "-W", px(size_mm), "-H", px(size_mm))
+    render_png(pdf, page, prefix, *crop)
+    out = subprocess.run(
+        ["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True, text=True
+    )
+    return out.stdout.strip()

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from desktop.cards import signing as cs
 from desktop.db import Database
-from desktop.printing import card_signing as cs
 from desktop.printing.verify_card import check_card
 from tests.unit.printing.conftest import Seeded, seed
 
@@ -32,6 +32,16 @@ def test_payload_round_trips_and_verifies(db: Database) -> None:
     assert result.valid, result.reason
     assert result.claim == cs.parse(payload)
     assert result.claim.member_id == MEMBER and result.claim.card_no == "SZ2026ABCDE00001"
+
+
+def test_scanner_typing_caps_lock_enter_or_full_width_colons_still_verifies(db: Database) -> None:
+    """The sign-in box and `card verify` read a scan through the same parser."""
+    payload = _payload(db)
+    for scanned in (payload.swapcase(), f" {payload}\r\n", payload.replace(":", "\uff1a")):
+        assert cs.is_payload(scanned)
+        assert cs.parse(scanned) == cs.parse(payload)
+        assert _verify(db, scanned).valid, scanned
+    assert not cs.is_payload("SZ2026ABCDE00001")
 
 
 def test_card_number_with_colons_still_parses(db: Database) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,16 @@ from desktop.errors import UnionDeskError
 from desktop.printing import geometry as geo
 from desktop.printing.cards import PHOTO, QR_SIZE, QR_X, QR_Y, render_cards
 from desktop.printing.records import load_cards
-from tests.unit.printing.conftest import LONG_UNION, need, pdf_text, run, seed
-
-DPI = 300
+from tests.unit.printing.conftest import (
+    DPI,
+    LONG_UNION,
+    decode_qr,
+    pdf_text,
+    px,
+    render_png,
+    run,
+    seed,
+)
 
 
 def info(pdf: Path) -> tuple[int, float, float]:
@@ -26,29 +32,6 @@ def info(pdf: Path) -> tuple[int, float, float]:
     pages = int(re.search(r"Pages:\s+(\d+)", out).group(1))  # type: ignore[union-attr]
     w, h = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", out).groups()  # type: ignore[union-attr]
     return pages, float(w) / 72 * 25.4, float(h) / 72 * 25.4
-
-
-def px(v_mm: float) -> int:
-    return round(v_mm / 25.4 * DPI)
-
-
-def render_png(pdf: Path, page: int, prefix: Path, *options: object) -> Path:
-    """One page of ``pdf`` as ``prefix``.png at ``DPI`` (extra pdftoppm options, e.g. a crop)."""
-    args = ["-png", "-r", DPI, "-f", page, "-l", page, "-singlefile", *options, pdf, prefix]
-    run("pdftoppm", *map(str, args))
-    return Path(f"{prefix}.png")
-
-
-def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float, tmp: Path) -> str:
-    """Render only the QR's square (pdftoppm crop) and decode it with zbarimg."""
-    need("zbarimg")
-    prefix = tmp / f"qr-{page}-{x_mm:.0f}-{top_mm:.0f}"
-    crop = ("-x", px(x_mm), "-y", px(top_mm), "-W", px(size_mm), "-H", px(size_mm))
-    render_png(pdf, page, prefix, *crop)
-    out = subprocess.run(
-        ["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True, text=True
-    )
-    return out.stdout.strip()
 
 
 def cards_pdf(db: Database, tmp: Path, layout: str, **kw: object) -> tuple[Path, list[str]]:

@@ -17,7 +17,7 @@ def test_page_makes_previews_saves_and_verifies(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog, QLabel
 
-    from desktop.printing.card_signing import self_signer
+    from desktop.cards.signing import self_signer
     from desktop.tasks import SyncTaskRunner
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage

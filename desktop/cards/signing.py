@@ -9,14 +9,21 @@ truncated signature cannot be verified). The card number may itself contain ``:`
 the payload is parsed from the right. The signer prefix lets any office that knows the
 issuing node's public key (itself, its retired selves after a key rotation, trusted
 peers) verify the card offline.
+
+What a scanner types is cleaned first (``clean_scan``): surrounding blanks and the
+Enter it sends, full-width punctuation from a Chinese input method, and the whole text
+case-swapped when the scanner typed with Caps Lock on (``ud1:`` instead of ``UD1:``; the
+prefix tells us, so a card number's own case is never guessed).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -45,6 +52,11 @@ class CardClaim:
         return DOMAIN + f"{self.card_no}\n{self.member_id}\n{self.signer}".encode()
 
 
+# Why a payload was refused: unreadable (not a card, cut short), a signer this PC does not
+# trust, or a signature that does not match the content (forged or altered).
+Problem = Literal["", "format", "untrusted", "signature"]
+
+
 @dataclass(frozen=True)
 class Verification:
     valid: bool
@@ -52,6 +64,7 @@ class Verification:
     claim: CardClaim | None = None
     signer_node_id: str | None = None
     signer_name: str | None = None
+    problem: Problem = ""
 
 
 def _compact_uuid(member_id: str) -> str:
@@ -94,9 +107,25 @@ def self_signer(conn: Connection) -> CardSigner:
     return CardSigner(str(row[0]), bytes(row[1]))
 
 
-def parse(payload: str) -> CardClaim:
-    """Split a scanned payload; raises UnionDeskError saying what is wrong."""
-    value = payload.strip()
+def clean_scan(value: str) -> str:
+    """What a keyboard-emulating scanner typed, as the QR holds it (see module doc)."""
+    text = value.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    if text.startswith(PREFIX.lower() + ":"):
+        text = text.swapcase()  # Caps Lock (or a lower-case scanner mode) inverted every letter
+    return text
+
+
+def is_payload(value: str) -> bool:
+    """True when ``value`` is meant as a card QR payload (starts with ``UD1:``), whatever
+    else it holds: such text is then checked as a card, never read as a bare number."""
+    return clean_scan(value).upper().startswith(PREFIX + ":")
+
+
+def _split(payload: str) -> tuple[CardClaim, str]:
+    """The claim and the signature text of a cleaned payload."""
+    value = clean_scan(payload)
     parts = value.split(":")
     if len(parts) < 5 or parts[0] != PREFIX:
         raise UnionDeskError("这不是工会桌面通会员卡的二维码内容（应以 UD1: 开头）。")
@@ -110,11 +139,17 @@ def parse(payload: str) -> CardClaim:
         member_id = str(uuid.UUID(hex=member_hex))
     except ValueError as exc:
         raise UnionDeskError("二维码中的会员编号格式不正确。") from exc
-    return CardClaim(card_no, member_id, signer.lower())
+    return CardClaim(card_no, member_id, signer.lower()), sig
+
+
+def parse(payload: str) -> CardClaim:
+    """Split a scanned payload; raises UnionDeskError saying what is wrong."""
+    return _split(payload)[0]
 
 
 def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes]]:
-    """Public keys this PC trusts whose node id starts with ``signer``."""
+    """Public keys this PC trusts whose node id starts with ``signer``: its own (current and
+    retired) and its trusted offices' that were not revoked."""
     like = signer + "%"
     rows = conn.execute(
         text("SELECT node_id, name, sign_public FROM sync_node WHERE node_id LIKE :p"),
@@ -127,8 +162,13 @@ def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes
     if has_peers:
         rows = conn.execute(
             text(
-                "SELECT node_id, name, sign_public FROM sync_peer "
-                "WHERE trusted = 1 AND node_id LIKE :p"
+                # An office whose trust was revoked, or that was trusted on the certificate
+                # of a root office since revoked, no longer vouches for its cards.
+                "SELECT p.node_id, p.name, p.sign_public FROM sync_peer p "
+                "WHERE p.trusted = 1 AND p.revoked_after IS NULL AND p.node_id LIKE :p "
+                "AND (p.certified_by IS NULL OR EXISTS (SELECT 1 FROM sync_peer r "
+                "WHERE r.node_id = p.certified_by AND r.trusted = 1 "
+                "AND r.revoked_after IS NULL))"
             ),
             {"p": like},
         ).all()
@@ -139,19 +179,24 @@ def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes
 def verify(conn: Connection, payload: str) -> Verification:
     """Check a payload's signature against every trusted key matching its signer prefix."""
     try:
-        claim = parse(payload)
-        sig = _unb32(payload.strip().rsplit(":", 1)[1])
+        claim, sig_text = _split(payload)
     except UnionDeskError as exc:
-        return Verification(False, exc.message)
+        return Verification(False, exc.message, problem="format")
+    try:
+        sig = _unb32(sig_text)
     except (binascii.Error, ValueError):
-        return Verification(False, "二维码中的签名不是有效的编码，卡片可能被改动。")
+        return Verification(
+            False, "二维码中的签名不是有效的编码，卡片可能被改动。", claim, problem="signature"
+        )
     keys = _candidate_keys(conn, claim.signer)
     if not keys:
         return Verification(
             False,
-            f"签发单位（节点 {claim.signer.upper()}）不在本机信任的单位中，无法核验。"
+            f"签发单位（节点 {claim.signer.upper()}）不在本机信任的单位中或已被撤销信任，"
+            "无法核验。"
             "如为本联合会下属单位所发，请先完成同步配对。",
             claim,
+            problem="untrusted",
         )
     for node_id, name, public in keys:
         try:
@@ -161,4 +206,6 @@ def verify(conn: Connection, payload: str) -> Verification:
         return Verification(
             True, "签名有效：卡片由受信任的单位签发，内容未被改动。", claim, node_id, name
         )
-    return Verification(False, "签名不符：卡号或会员信息被改动，或卡片是伪造的。", claim)
+    return Verification(
+        False, "签名不符：卡号或会员信息被改动，或卡片是伪造的。", claim, problem="signature"
+    )
