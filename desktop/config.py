@@ -13,7 +13,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from desktop.errors import DatabaseError
+from desktop.errors import DatabaseError, StorageFullError, storage_error
 
 ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
 DB_FILENAME = "uniondesk.db"
@@ -58,6 +58,9 @@ def ensure_writable(paths: Paths) -> None:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:
+        full = storage_error(exc, path=paths.data_dir)
+        if isinstance(full, StorageFullError):
+            raise full from exc
         raise DatabaseError(
             f"数据目录无法写入：{paths.data_dir}（{exc.strerror or exc}）。"
             "请换一个有写入权限的目录，或用 --data-dir 指定。"
