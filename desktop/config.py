@@ -52,6 +52,10 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
 def ensure_writable(paths: Paths) -> None:
     """Create the data dir and prove it is writable before any database work starts."""
+    if paths.data_dir.exists() and not paths.data_dir.is_dir():
+        raise DatabaseError(
+            f"数据目录「{paths.data_dir}」是一个文件，不是文件夹。请用 --data-dir 指定一个文件夹。"
+        )
     try:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
         probe = paths.data_dir / ".write-probe"

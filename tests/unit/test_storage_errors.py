@@ -335,3 +335,11 @@ def test_an_unexpected_error_is_named_without_its_text(
     code, _, err = run(capsys, data_dir, "roster", "export", str(data_dir / "x.xlsx"))
     assert code == 1 and "程序内部错误（ValueError" in err
     assert_clean(err, NAMES[0])
+
+
+def test_a_data_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_a_folder = tmp_path / "roster.xlsx"
+    not_a_folder.write_bytes(b"PK")
+    code, _, err = run(capsys, not_a_folder, "stats")
+    assert code == 1 and f"数据目录「{not_a_folder}」是一个文件" in err
+    assert not_a_folder.read_bytes() == b"PK"

@@ -1,10 +1,16 @@
-"""The member dialog refuses control characters next to the field, and writes nothing."""
+"""Errors as the GUI shows them: control characters refused next to the field, and a
+full disk from a background task worded as the CLI words it."""
 
 from __future__ import annotations
+
+import errno
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.errors import StorageFullError
+from desktop.tasks import SyncTaskRunner
 from desktop.views.context import AppContext
 from desktop.views.members.member_dialog import MemberDialog
 
@@ -29,3 +35,19 @@ def test_dialog_refuses_a_pasted_escape_in_the_name(
     assert not dialog.errors["id_number"].is_error
     with ctx.db.connect(write=False) as conn:
         assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == before
+
+
+def test_a_task_that_hits_a_full_disk_reports_the_domain_error(
+    qapp: object, tmp_path: Path
+) -> None:
+    target = tmp_path / "cards.pdf"
+
+    def work(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    failures: list[BaseException] = []
+    SyncTaskRunner().run(
+        work, title="打印", parent=None, on_done=lambda _r: None, on_error=failures.append
+    )
+    assert isinstance(failures[0], StorageFullError)
+    assert "磁盘空间不足" in str(failures[0]) and str(target) in str(failures[0])
