@@ -217,3 +217,28 @@ def test_cards_and_forms_print_with_a_visible_mark(
     )
     assert code == 0, err
     assert "王〓[31m小明〓〓〓" in _pdf_text(form)
+
+
+def test_template_and_reports_with_a_union_name_stored_with_a_control_character(
+    registry: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stored_by_an_older_version(registry, capsys)
+    with registry.connect() as conn:
+        conn.execute(text("UPDATE unions SET name = :n"), {"n": "甲\x07公司工会"})
+    template, annual = tmp_path / "t.xlsx", tmp_path / "annual.xlsx"
+    code, _, err = run(capsys, data_dir, "roster", "template", str(template))
+    assert code == 0, err
+    cells = {
+        c.value
+        for ws in openpyxl.load_workbook(template).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+    assert "甲\ufffd公司工会" in cells
+    code, _, err = run(capsys, data_dir, "report", "annual", "--year", "2026", str(annual))
+    assert code == 0, err
+    cells = {
+        c.value for ws in openpyxl.load_workbook(annual).worksheets for row in ws.iter_rows()
+        for c in row
+    }  # fmt: skip
+    assert "甲\ufffd公司工会" in cells
