@@ -13,7 +13,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from desktop.errors import DatabaseError
+from desktop.errors import DatabaseError, StorageFullError, storage_error
 
 ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
 DB_FILENAME = "uniondesk.db"
@@ -52,12 +52,19 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
 def ensure_writable(paths: Paths) -> None:
     """Create the data dir and prove it is writable before any database work starts."""
+    if paths.data_dir.exists() and not paths.data_dir.is_dir():
+        raise DatabaseError(
+            f"数据目录「{paths.data_dir}」是一个文件，不是文件夹。请用 --data-dir 指定一个文件夹。"
+        )
     try:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
         probe = paths.data_dir / ".write-probe"
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:
+        full = storage_error(exc, path=paths.data_dir)
+        if isinstance(full, StorageFullError):
+            raise full from exc
         raise DatabaseError(
             f"数据目录无法写入：{paths.data_dir}（{exc.strerror or exc}）。"
             "请换一个有写入权限的目录，或用 --data-dir 指定。"

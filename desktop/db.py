@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import ExceptionContext
 
 from desktop import __version__
 from desktop.clock import Clock
 from desktop.clock import current as current_clock
 from desktop.config import Paths, ensure_writable
-from desktop.errors import DatabaseError
+from desktop.errors import DatabaseError, StorageFullError, storage_error
 from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
 from desktop.sync import identity
 from desktop.wal_checkpoints import BackgroundCheckpointer
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never nee
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: Seconds a writer waits for another connection's write to end ("database is locked").
+BUSY_TIMEOUT = 10.0
 KEEP_BACKUPS = 30
 
 
@@ -46,7 +49,6 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         "PRAGMA foreign_keys = ON",
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
-        "PRAGMA busy_timeout = 10000",
         "PRAGMA temp_store = MEMORY",
         "PRAGMA cache_size = -65536",
         # checkpoints run on ``BackgroundCheckpointer``'s thread, never inside a commit;
@@ -63,13 +65,31 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
+    """The engine for ``path``: our pragmas, our BEGIN, and errors a clerk can read.
+
+    ``busy_timeout`` (default ``BUSY_TIMEOUT``, read at call time so tests can shorten
+    it) is how long a writer waits for another window or command to finish its write
+    before giving up with ``DatabaseBusyError``. ``hide_parameters``: SQLAlchemy's error
+    text would otherwise carry every bound value (names, ID numbers, addresses) into
+    messages, logs and tracebacks. The ``handle_error`` hook turns a full disk, a lock
+    timeout or a read-only file into the domain error (``errors.storage_error``).
+    """
+    timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": 10},
+        connect_args={"check_same_thread": False, "timeout": timeout},
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+
+    def translate(context: ExceptionContext) -> None:
+        error = storage_error(context.original_exception, database=path, busy_seconds=timeout)
+        if error is not None:
+            raise error from None
+
+    event.listen(engine, "handle_error", translate)
     return engine
 
 
@@ -102,7 +122,13 @@ def _read_revision(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"文件 {path} 已损坏或不是数据库文件，未做任何改动。") from exc
+        # a full disk, a lock or a forbidden file is not corruption: say what it is
+        translated = (
+            storage_error(exc, database=path) if isinstance(exc, sqlite3.OperationalError) else None
+        )
+        raise translated or DatabaseError(
+            f"文件 {path} 已损坏或不是数据库文件，未做任何改动。"
+        ) from exc
     return str(rows[0][0]) if rows else None
 
 
@@ -195,6 +221,11 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             part.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
+            if isinstance(storage_error(exc), StorageFullError):
+                raise StorageFullError(
+                    f"磁盘空间不足：自动备份 {target} 写不下。为安全起见本次操作未执行，"
+                    "未写入任何数据，请清理磁盘后重试。"
+                ) from exc
             raise DatabaseError(
                 f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
             ) from exc

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.errors import UnionDeskError
+from desktop.errors import UnionDeskError, storage_error
 from desktop.services.progress import CancelToken, ProgressFn
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 Work = Callable[[ProgressFn, CancelToken], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+
+
+def as_domain_error(exc: BaseException) -> BaseException:
+    """A full disk or a missing, forbidden or read-only file, as the CLI words it
+    (``errors.storage_error``); anything else as it is."""
+    if isinstance(exc, UnionDeskError):
+        return exc
+    return storage_error(exc) or exc
 
 
 class _Signals(QObject):
@@ -42,9 +50,10 @@ class _Job(QRunnable):
         try:
             result = self.work(self.signals.progress.emit, self.token)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-            if not isinstance(exc, UnionDeskError):
+            error = as_domain_error(exc)
+            if not isinstance(error, UnionDeskError):
                 log.exception("background task failed")
-            self.signals.failed.emit(exc)
+            self.signals.failed.emit(error)
         else:
             self.signals.finished.emit(result)
 
@@ -164,7 +173,7 @@ class SyncTaskRunner(TaskRunner):
         try:
             result = work(lambda done, total, text: None, token)
         except BaseException as exc:  # noqa: BLE001
-            on_error(exc)
+            on_error(as_domain_error(exc))
         else:
             on_done(result)
         return token

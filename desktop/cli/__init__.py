@@ -14,8 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop import APP_TITLE, __version__
-from desktop.cli.common import CliArgumentParser, Context
-from desktop.errors import UnionDeskError
+from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
 AREAS: tuple[str, ...] = (
@@ -47,17 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return 2
-    ctx = Context(args.data_dir)
-    try:
-        return int(handler(ctx, args) or 0)
-    except UnionDeskError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        return 1
-    finally:
-        ctx.close()
+    with terminal_safe_output():  # usage errors quote the arguments: escaped too
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return 2
+        ctx = Context(args.data_dir)
+        try:
+            return int(handler(ctx, args) or 0)
+        except KeyboardInterrupt:
+            print("已中断：未完成的操作已撤销。", file=sys.stderr)
+            return 130
+        except Exception as exc:  # noqa: BLE001 - the CLI's one error handler
+            out = getattr(args, "out", None)  # the output file, where a command has one
+            return report_error(exc, ctx.paths.database, out if isinstance(out, str) else None)
+        finally:
+            ctx.close()

@@ -1,16 +1,29 @@
-"""Shared CLI plumbing: lazy database opening, JSON output, usage errors as exit 2."""
+"""Shared CLI plumbing: lazy database opening, JSON output, usage errors as exit 2,
+terminal-safe output and the one place where errors become messages."""
 
 from __future__ import annotations
 
 import argparse
+import gc
+import io
 import json
+import os
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 from desktop.config import resolve_paths
-from desktop.db import Database, open_database
+from desktop.control_chars import escape_control_chars
+from desktop.db import BUSY_TIMEOUT, Database, open_database
+from desktop.errors import UnionDeskError, storage_error
+
+#: Set to 1 to let unexpected errors through with their traceback (for developers).
+DEBUG_ENV = "UNIONDESK_DEBUG"
 
 
 class CliArgumentParser(argparse.ArgumentParser):
@@ -57,3 +70,119 @@ def print_json(value: Any) -> None:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+
+class TerminalSafeStream(io.TextIOBase):
+    """Writes through to ``stream`` with control characters escaped (``\\u001b``).
+
+    Why: a name stored with ESC or BEL by an older version (or received by sync) drove
+    the terminal in ``members find``. Every CLI output passes here, so no command needs
+    its own cleaning. A carriage return is let through only at the start of a write: the
+    progress line (``print("\\r…", end="")``) rewrites itself that way.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.startswith("\r"):
+            self._stream.write("\r" + escape_control_chars(text[1:]))
+        else:
+            self._stream.write(escape_control_chars(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8")
+
+    def writable(self) -> bool:
+        return True
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """After a failed write, finalizers fail again (a zip file closing itself on the
+    full disk, openpyxl's row writer): echoes of the error already reported, printed
+    by Python as "Exception ignored … Traceback". Shown only with ``UNIONDESK_DEBUG=1``."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        sys.__unraisablehook__(unraisable)
+
+
+@contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """For one command: ``sys.stdout`` and ``sys.stderr`` through ``TerminalSafeStream``,
+    and finalizer errors kept off the terminal (``report_error`` collects the failed
+    call's objects while this is in place)."""
+    saved = sys.stdout, sys.stderr, sys.unraisablehook
+    sys.stdout, sys.stderr = TerminalSafeStream(saved[0]), TerminalSafeStream(saved[1])
+    sys.unraisablehook = _quiet_unraisable
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr, sys.unraisablehook = saved
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of our own code, as ``file:line``: enough for a bug report,
+    without the error's text (which may quote a name or an ID number)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f"{os.sep}desktop{os.sep}" in f.filename] or frames
+    if not ours:
+        return "未知位置"
+    last = ours[-1]
+    return f"{Path(last.filename).name}:{last.lineno}"
+
+
+def _release_frames(exc: BaseException) -> None:
+    """Run the finalizers of the failed call now, under ``_quiet_unraisable``: its
+    frames (an open zip file, a row generator) live on in the tracebacks until freed."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        return
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    gc.collect()
+
+
+def report_error(exc: Exception, database: Path | None, path: str | None = None) -> int:
+    """The CLI's one error handler: a Chinese message on stderr and the exit code.
+
+    Refusals (``UnionDeskError``) print as they are. Failures of the disk or the
+    database file (full, locked, read-only, a missing or forbidden path) become their
+    domain message through ``errors.storage_error``, the mapping the engine uses. Anything
+    else is a bug: its type and place are printed, never its text or a traceback (both
+    may carry personal data); ``UNIONDESK_DEBUG=1`` re-raises it for a developer.
+    ``path`` (the command's output file) is named when an ``OSError`` names no file: a
+    write that fails on a full disk does not say which file it was writing.
+    """
+    error = exc if isinstance(exc, UnionDeskError) else None
+    if error is None:
+        error = storage_error(exc, database=database, busy_seconds=BUSY_TIMEOUT, path=path)
+    if error is None and os.environ.get(DEBUG_ENV) == "1":
+        raise exc
+    where = _where(exc)
+    _release_frames(exc)
+    if error is None:
+        print(
+            f"错误：程序内部错误（{type(exc).__name__}，位于 {where}），操作未完成，"
+            "未提交的数据库修改已撤销。请把这行信息告诉技术支持；"
+            f"设置环境变量 {DEBUG_ENV}=1 再运行可看到详细信息。",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"错误：{error.message}", file=sys.stderr)
+    return 1

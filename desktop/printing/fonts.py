@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop.control_chars import CONTROL
 from desktop.resources import resources_dir
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ class FontSet:
         """Characters of ``text`` that no face can draw, in order, without repeats."""
         seen: list[str] = []
         for char in text:
-            if char.isspace() or char in seen:
-                continue
+            if char.isspace() or char in seen or CONTROL.match(char):
+                continue  # a control character is drawn as 〓 (``runs``), never refused
             if self.face_for(char) is None:
                 seen.append(char)
         return seen
@@ -95,7 +96,7 @@ class FontSet:
         """Split ``text`` into (font name, run) pieces; undrawable characters become 〓."""
         out: list[tuple[str, str]] = []
         for char in text:
-            face = self.face_for(char)
+            face = None if CONTROL.match(char) else self.face_for(char)
             if face is None:
                 name, char = self.cjk.name, MISSING_MARK
             elif char == " ":

@@ -55,6 +55,14 @@ def deferred_indexes(conn: Connection, table: str, appended_rows: int) -> Iterat
         raise
     finally:
         # also after an error: a caller that catches it and commits keeps every index
-        if not cancelled:
+        if not cancelled and _transaction_open(conn):
             for _, sql in definitions:
                 conn.exec_driver_sql(sql)
+
+
+def _transaction_open(conn: Connection) -> bool:
+    """False when SQLite has rolled the transaction back by itself, as it may after a
+    full disk or an I/O error (https://sqlite.org/lang_transaction.html): the drops went
+    with it, so the indexes are back, and building them again would fail and hide the
+    real error."""
+    return bool(getattr(conn.connection.driver_connection, "in_transaction", True))

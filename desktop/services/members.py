@@ -30,6 +30,7 @@ from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
 from desktop.services.validation import (
     check_id_number,
+    check_no_control_chars,
     check_phone,
     mask_id_number,
     normalise_text,
@@ -157,6 +158,7 @@ def validate(
                 cleaned = str(raw).strip() if raw is not None else ""
                 if name == "name":
                     cleaned = normalise_text(cleaned)
+                check_no_control_chars(cleaned, name, spec.label, one_line=name != "notes")
                 if spec.required and not cleaned:
                     raise ValidationError(f"{spec.label}不能为空", field=name)
                 if len(cleaned) > spec.max_len:

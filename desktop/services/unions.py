@@ -13,7 +13,7 @@ from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import INDUSTRY, OWNERSHIP
 from desktop.services import federations
-from desktop.services.validation import check_credit_code, require_text
+from desktop.services.validation import check_credit_code, check_no_control_chars, require_text
 
 EDITABLE = (
     "name",
@@ -27,6 +27,8 @@ EDITABLE = (
     "employee_count",
     "notes",
 )
+# For messages about the free-text fields (the CLI's option help uses the same words).
+FIELD_LABELS = {"employer": "单位名称", "address": "地址", "chair": "工会主席", "notes": "备注"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
                     else date.fromisoformat(str(value))
                 )
             else:
-                out[key] = (str(value).strip() or None) if value is not None else None
+                cleaned = str(value).strip() if value is not None else ""
+                label = FIELD_LABELS.get(key, key)
+                check_no_control_chars(cleaned, key, label, one_line=key != "notes")
+                out[key] = cleaned or None
         except ValidationError as exc:
             problems[key] = exc.message
         except ValueError:

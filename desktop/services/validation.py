@@ -17,6 +17,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
 from desktop import clock
+from desktop.control_chars import describe, find_control_char
 from desktop.errors import ValidationError
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -127,13 +128,28 @@ def check_credit_code(raw: str | None) -> str | None:
         raise ValidationError("统一社会信用代码格式不正确", field="credit_code") from exc
 
 
+def check_no_control_chars(value: str, field: str, label: str, *, one_line: bool = True) -> str:
+    """Refuse invisible control characters (BEL, ESC, bidi overrides …; see
+    ``desktop.control_chars``): stored, they broke the roster export for everyone and
+    drove the terminal. The message names the position and code point, never the value
+    (it may be a name). ``one_line=False`` lets tabs and line breaks through (notes)."""
+    index = find_control_char(value, one_line=one_line)
+    if index is not None:
+        raise ValidationError(
+            f"{label}第 {index + 1} 个字符是不可见的控制字符（{describe(value[index])}），"
+            "可能是从别处复制时带入的，请删除后重新输入",
+            field=field,
+        )
+    return value
+
+
 def require_text(value: str | None, field: str, label: str, max_len: int) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError(f"{label}不能为空", field=field)
     if len(text) > max_len:
         raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
-    return text
+    return check_no_control_chars(text, field, label)
 
 
 def mask_id_number(value: str | None) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from desktop.control_chars import replace_control_chars
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import check_target, save_workbook
 from desktop.spreadsheets.preview import ImportPreview
@@ -24,6 +25,8 @@ EXTRA = ("原表行号", "问题说明")
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
+    if isinstance(value, str):  # a refused control character is shown as U+FFFD
+        return replace_control_chars(value)
     return "" if value is None else value
 
 
@@ -31,7 +34,7 @@ def write_error_report(preview: ImportPreview, target: Path) -> Path:
     check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("导入错误")
-    headers = preview.header.headers
+    headers = [replace_control_chars(str(h)) for h in preview.header.headers]
     widths = [10.0, 60.0] + [max(10.0, min(30.0, len(h) * 2 + 4.0)) for h in headers]
     styles.set_widths(ws, widths)
     styles.freeze_header(ws)
@@ -41,7 +44,9 @@ def write_error_report(preview: ImportPreview, target: Path) -> Path:
     for result in preview.refused:
         original = rows[result.row - 1]
         bad = {p.column_index for p in result.problems if p.column_index is not None}
-        problem_cell = WriteOnlyCell(ws, value="\n".join(p.text() for p in result.problems))
+        problem_cell = WriteOnlyCell(
+            ws, value=replace_control_chars("\n".join(p.text() for p in result.problems))
+        )
         problem_cell.font = styles.PROBLEM_FONT
         out: list[Any] = [result.row, problem_cell]
         for index in range(len(headers)):

@@ -25,6 +25,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import Connection, text
 
+from desktop.control_chars import replace_control_chars
 from desktop.db import Database
 from desktop.models.codes import (
     AGE_BANDS,
@@ -72,12 +73,16 @@ _SELECT = (
 )
 SHEET_TITLE = "会员名册"
 # Free-text columns (typed by clerks or received by sync): a value starting with "=" is
-# written as a text cell, never as a live formula (spreadsheet formula injection).
+# written as a text cell, never as a live formula (spreadsheet formula injection); a
+# control character (stored by an older version or received by sync) becomes U+FFFD,
+# which openpyxl accepts: one such name must not stop the whole federation's export.
 _FREE_TEXT = tuple(
     i
     for i, (label, _) in enumerate(COLUMNS)
     if label in {"姓名", "所属工会", "工作单位", "岗位", "会员证号", "备注"}
 )
+
+_TEXT = tuple(i for i, (_, kind) in enumerate(COLUMNS) if kind != "date")
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,10 @@ def export_members(
         total = member_queries.count(conn, flt)
         progress(0, total, "正在导出…")
         for values in member_rows(conn, flt, unmasked=unmasked):
+            for i in _TEXT:
+                value = values[i]
+                if type(value) is str and not value.isprintable():  # stored before control
+                    values[i] = replace_control_chars(value)  # chars were refused, or synced
             for i in _FREE_TEXT:
                 value = values[i]
                 if value and value[0] == "=":

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from desktop.errors import StorageFullError, storage_error
 from desktop.spreadsheets.probe import SpreadsheetError
 
 
@@ -41,6 +42,9 @@ def save_workbook(workbook: Any, target: Path) -> Path:
         ) from exc
     except OSError as exc:
         temp.unlink(missing_ok=True)
+        full = storage_error(exc, path=target)
+        if isinstance(full, StorageFullError):
+            raise full from exc
         raise SpreadsheetError(f"无法写入「{target}」：{exc.strerror or exc}") from exc
     except BaseException:
         temp.unlink(missing_ok=True)

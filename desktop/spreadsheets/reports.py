@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.db import Database
-from desktop.errors import UnionDeskError
+from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.services import dashboard
 from desktop.services.dashboard import ActivityFigures, MemberFigures
@@ -58,6 +58,9 @@ def _save(wb: Workbook, out: Path) -> Path:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        full = storage_error(exc, path=out)
+        if isinstance(full, StorageFullError):
+            raise full from exc
         raise UnionDeskError(f"无法写入报表文件 {out}：{exc.strerror or exc}") from exc
     return out
 

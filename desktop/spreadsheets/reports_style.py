@@ -10,6 +10,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.control_chars import replace_control_chars
+
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -88,6 +90,8 @@ def write_table(
     for n, values in enumerate(body):
         is_total = total is not None and n == len(body) - 1
         for k, value in enumerate(values, start=1):
+            if isinstance(value, str):  # a name stored with a control character
+                value = replace_control_chars(value)
             cell = ws.cell(out, k, value)
             cell.border = BORDER
             cell.font = HEAD_FONT if is_total else BODY_FONT

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from desktop.control_chars import replace_control_chars
 from desktop.services.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import save_workbook
@@ -57,8 +58,8 @@ HINTS = {
 
 
 def _choices(spec: FieldSpec, union_names: Sequence[str]) -> list[str]:
-    if spec.kind == "union":
-        return list(union_names)
+    if spec.kind == "union":  # names stored with a control character must not stop it
+        return [replace_control_chars(name) for name in union_names]
     if spec.kind == "bool":
         return ["是", "否"]
     if spec.codes is not None:

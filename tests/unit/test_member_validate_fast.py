@@ -27,7 +27,12 @@ from desktop.services.members import (
     _check_duplicate_card,
     _check_duplicate_id,
 )
-from desktop.services.validation import check_id_number, check_phone, normalise_text
+from desktop.services.validation import (
+    check_id_number,
+    check_no_control_chars,
+    check_phone,
+    normalise_text,
+)
 
 
 def reference_validate(
@@ -40,7 +45,8 @@ def reference_validate(
     union_ids: Container[str] | None = None,
     check_duplicates: bool = True,
 ) -> Validated:
-    """``members.validate`` as it was before its fast path (commit a780b00)."""
+    """``members.validate`` as it was before its fast path (commit a780b00), plus the
+    rules added since (control characters)."""
     unknown = set(values) - EDITABLE
     if unknown:
         raise ValidationError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
@@ -95,6 +101,8 @@ def reference_validate(
                 cleaned = str(raw).strip() if raw is not None else ""
                 if name == "name":
                     cleaned = normalise_text(cleaned)
+                # added with the control-character rule (issue 17, point 7)
+                check_no_control_chars(cleaned, name, spec.label, one_line=name != "notes")
                 if spec.required and not cleaned:
                     raise ValidationError(f"{spec.label}不能为空", field=name)
                 if len(cleaned) > spec.max_len:
