@@ -46,7 +46,7 @@ def write_error_report(preview: ImportPreview, target: Path) -> Path:
         out: list[Any] = [result.row, problem_cell]
         for index in range(len(headers)):
             value = _plain(original[index]) if index < len(original) else ""
-            as_text = isinstance(value, str) and value.startswith("=")  # CSV text, not a formula
+            as_text = styles.formula_like(value)  # CSV text, not a formula
             if index in bad:
                 cell = styles.text_cell(ws, value) if as_text else WriteOnlyCell(ws, value=value)
                 cell.fill = styles.PROBLEM_FILL

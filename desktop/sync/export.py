@@ -14,6 +14,7 @@ from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.migrations import head_revision
 from desktop.models.base import new_id
+from desktop.private_files import clean_stale_beside, create_private
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.sync import certs, crypto, history, knowledge, package_format, segments, trust
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
@@ -87,6 +88,7 @@ def _recipients(conn: Connection, to: list[str] | None) -> dict[str, bytes]:
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
+    create_private(path)  # 0600 before the first byte: the package names every member
     with path.open("wb") as fh:
         fh.write(data)
         fh.flush()
@@ -114,6 +116,7 @@ def export(
     out = Path(out)
     token = cancel or CancelToken()
     tmp = out.with_name(out.name + ".tmp")
+    clean_stale_beside(out)  # a killed earlier export to this name left its .tmp
     placed = False
     try:
         with db.connect() as conn:
