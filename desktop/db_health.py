@@ -100,7 +100,8 @@ def verify_backup(path: Path) -> list[str]:
     (a truncated copy is not), and it is a UnionDesk registry whose tables can be read.
     """
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        # immutable: a copy has no other writer, and no -shm file is made beside it
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
         return [f"无法读取：{exc}"]
     try:
