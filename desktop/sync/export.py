@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -95,6 +96,15 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+def _clean_stale_packages(out: Path) -> None:
+    """Remove the full-size ``*.udsync.tmp`` a killed export left in the target folder (on
+    the stick): never a package, and it holds every row it was sealing."""
+    clean_stale_beside(out)
+    with contextlib.suppress(OSError):
+        for stale in out.parent.glob("*.udsync.tmp"):
+            stale.unlink(missing_ok=True)
+
+
 _STEPS = 6  # progress: seal, select, attachments, pack, write, verify
 
 
@@ -116,7 +126,7 @@ def export(
     out = Path(out)
     token = cancel or CancelToken()
     tmp = out.with_name(out.name + ".tmp")
-    clean_stale_beside(out)  # a killed earlier export to this name left its .tmp
+    _clean_stale_packages(out)
     placed = False
     try:
         with db.connect() as conn:

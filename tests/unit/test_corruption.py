@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -121,9 +122,7 @@ def test_large_file_checked_in_the_background_refuses_the_first_write(
         db.close()
 
 
-def test_damage_after_the_open_is_caught_before_backups_and_bulk_writes(
-    registry: Path, tmp_path: Path
-) -> None:
+def test_damage_after_the_open_is_caught_before_a_backup(registry: Path, tmp_path: Path) -> None:
     folder = copy_registry(registry, tmp_path / "data")
     db = open_database(Paths(folder))  # sound when opened
     try:
@@ -133,22 +132,33 @@ def test_damage_after_the_open_is_caught_before_backups_and_bulk_writes(
         with pytest.raises(CorruptDatabaseError):
             db.backup("roster-import")
         assert len(list((folder / "backups").glob("*.db*"))) == 1  # no bad copy added
-        with pytest.raises(CorruptDatabaseError):
-            demo.fill_demo(db, members=10)
         assert digest(folder / "uniondesk.db") == before
     finally:
         db.close()
 
 
-def test_bulk_insert_checks_first(registry: Path, tmp_path: Path) -> None:
+def _demo(db: db_module.Database) -> None:
+    demo.fill_demo(db, members=10)
+
+
+def _bulk_insert(db: db_module.Database) -> None:
+    with db.connect() as conn:
+        members.insert_rows(conn, [{"name": "王五"}] * members.CHECK_BEFORE_ROWS)
+
+
+@pytest.mark.parametrize("bulk_write", [_demo, _bulk_insert], ids=["demo", "bulk_insert"])
+def test_damage_after_the_open_is_caught_before_a_bulk_write(
+    registry: Path, tmp_path: Path, bulk_write: Callable[[db_module.Database], None]
+) -> None:
     folder = copy_registry(registry, tmp_path / "data")
-    db = open_database(Paths(folder))
+    db = open_database(Paths(folder))  # sound when opened
     try:
         db.engine.dispose()
         damage(folder / "uniondesk.db")
-        rows = [{"name": "王五"}] * members.CHECK_BEFORE_ROWS
-        with pytest.raises(CorruptDatabaseError), db.connect() as conn:
-            members.insert_rows(conn, rows)
+        before = digest(folder / "uniondesk.db")
+        with pytest.raises(CorruptDatabaseError):
+            bulk_write(db)
+        assert digest(folder / "uniondesk.db") == before
     finally:
         db.close()
 

@@ -73,8 +73,10 @@ def test_sync_package_is_owner_only_and_a_stale_tmp_is_removed(db_factory, tmp_p
     out.parent.mkdir()
     stale = out.with_name("p.udsync.tmp")
     stale.write_bytes(b"\0" * 4096)  # a killed export's full-size leftover
+    other = out.with_name("周一.udsync.tmp")  # … of an export under another name
+    other.write_bytes(b"\0" * 4096)
     sync_export.export(a, out, [node_of(b)])
-    assert not stale.exists() and mode_of(out) == 0o600
+    assert not stale.exists() and not other.exists() and mode_of(out) == 0o600
 
 
 def test_stale_temporaries_are_removed_at_start(db_template: Path, tmp_path: Path) -> None:
