@@ -37,6 +37,7 @@ from desktop.private_files import (
     create_private,
     make_private,
     private_dir,
+    use_app_temp,
 )
 from desktop.sync import identity
 from desktop.wal_checkpoints import BackgroundCheckpointer
@@ -323,6 +324,7 @@ def _private_files(paths: Paths) -> None:
     if paths.backups.exists():
         private_dir(paths.backups)
     clean_temp_dir(paths.tmp)
+    use_app_temp(paths.tmp)
 
 
 def open_database(

@@ -154,6 +154,26 @@ def temp_files_in(folder: Path) -> Iterator[Path]:
             tempfile.tempdir = previous
 
 
+_app_temp: Path | None = None
+
+
+def use_app_temp(folder: Path) -> None:
+    """Remember the open data dir's temp folder for writers not given the database (the
+    import error report, made from a preview): set when a database opens."""
+    global _app_temp
+    _app_temp = folder
+
+
+@contextlib.contextmanager
+def app_temp_files() -> Iterator[None]:
+    """:func:`temp_files_in` the open data dir's temp folder (no-op before any open)."""
+    if _app_temp is None:
+        yield
+        return
+    with temp_files_in(_app_temp):
+        yield
+
+
 def mode_of(path: Path) -> int:
     """The permission bits of ``path`` (tests and ``check``)."""
     return stat.S_IMODE(path.stat().st_mode)

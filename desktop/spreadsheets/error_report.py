@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from desktop.private_files import app_temp_files
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import check_target, save_workbook
 from desktop.spreadsheets.preview import ImportPreview
@@ -28,6 +29,12 @@ def _plain(value: Any) -> Any:
 
 
 def write_error_report(preview: ImportPreview, target: Path) -> Path:
+    # the refused rows may hold ID numbers: openpyxl spools them to the data dir's tmp
+    with app_temp_files():
+        return _write(preview, target)
+
+
+def _write(preview: ImportPreview, target: Path) -> Path:
     check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("导入错误")

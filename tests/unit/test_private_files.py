@@ -13,15 +13,21 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from openpyxl.worksheet import _writer as openpyxl_writer
 
 from desktop.cli import main as cli_main
 from desktop.config import Paths
 from desktop.db import Database, open_database
+from desktop.printing.forms.render import blank, render_form
 from desktop.private_files import mode_of
 from desktop.services import categories, federations, unions
-from desktop.spreadsheets import export, reports
+from desktop.spreadsheets import export, importer, reports
+from desktop.spreadsheets.checking import ImportOptions
+from desktop.spreadsheets.error_report import write_error_report
 from desktop.sync import export as sync_export
+from tests.conftest import TEST_TODAY
 from tests.unit.corruption import filled_registry
 from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh, node_of
 
@@ -60,7 +66,9 @@ def test_exports_reports_and_key_cards_are_owner_only(db: Database, tmp_path: Pa
         cli_main(["--data-dir", str(db.paths.data_dir), "sync", "id", "--export-key", str(card)])
         == 0
     )
-    for file in (roster, monthly, card):
+    form = tmp_path / "登记表.pdf"
+    render_form("registration", blank("registration"), form)
+    for file in (roster, monthly, card, form):
         assert mode_of(file) == 0o600, file.name
 
 
@@ -181,3 +189,33 @@ def test_report_workbooks_write_formula_like_names_as_text(db: Database, tmp_pat
             assert name in xml
         assert "=HYPERLINK(1)联合会" in xml
     assert "=CMD类别" in _sheet_xml(tmp_path / "年报.xlsx")
+
+
+def test_openpyxl_spools_exports_and_error_reports_in_the_data_dir(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where openpyxl puts its spool files (full IDs of an unmasked export or of the
+    refused rows of an import) while it writes: never the system temp folder."""
+    spooled: list[Path] = []
+    real = openpyxl_writer.create_temporary_file
+
+    def recording(suffix: str = "") -> str:
+        name = real(suffix)
+        spooled.append(Path(name))
+        return name
+
+    monkeypatch.setattr(openpyxl_writer, "create_temporary_file", recording)
+    federations.create(db, "临时文件工会联合会")
+    unions.add(db, "甲公司工会")
+    export.export_members(db, tmp_path / "名册.xlsx", unmasked=True)
+    bad = tmp_path / "bad.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "工会"])
+    ws.append(["乙", "440304198503151234", "不存在的工会"])
+    wb.save(bad)
+    preview = importer.prepare(db, bad, ImportOptions(today=TEST_TODAY))
+    write_error_report(preview, tmp_path / "errors.xlsx")
+    assert len(spooled) >= 2  # a sheet's rows, and its parts as openpyxl writes them
+    assert all(p.parent == db.paths.tmp for p in spooled), spooled
