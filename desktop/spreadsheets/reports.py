@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.models.codes import MEMBERSHIP_STATUS
-from desktop.private_files import replacing
+from desktop.private_files import app_temp_files, replacing
 from desktop.services import dashboard
 from desktop.services.dashboard import ActivityFigures, MemberFigures
 from desktop.spreadsheets.reports_style import Column, page_setup, write_table
@@ -54,8 +54,8 @@ def _save(wb: Workbook, out: Path) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise UnionDeskError(f"报表文件名应以 .xlsx 结尾：{out.name}")
     try:
-        with replacing(out) as tmp:
-            wb.save(tmp)
+        with app_temp_files(), replacing(out) as tmp:
+            wb.save(tmp)  # openpyxl spools each sheet to tempfile's folder
     except OSError as exc:
         raise UnionDeskError(f"无法写入报表文件 {out}：{exc.strerror or exc}") from exc
     return out

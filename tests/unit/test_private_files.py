@@ -204,10 +204,6 @@ def test_openpyxl_spools_exports_and_error_reports_in_the_data_dir(
         spooled.append(Path(name))
         return name
 
-    monkeypatch.setattr(openpyxl_writer, "create_temporary_file", recording)
-    federations.create(db, "临时文件工会联合会")
-    unions.add(db, "甲公司工会")
-    export.export_members(db, tmp_path / "名册.xlsx", unmasked=True)
     bad = tmp_path / "bad.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -215,7 +211,12 @@ def test_openpyxl_spools_exports_and_error_reports_in_the_data_dir(
     ws.append(["姓名", "身份证号", "工会"])
     ws.append(["乙", "440304198503151234", "不存在的工会"])
     wb.save(bad)
+    monkeypatch.setattr(openpyxl_writer, "create_temporary_file", recording)
+    federations.create(db, "临时文件工会联合会")
+    unions.add(db, "甲公司工会")
+    export.export_members(db, tmp_path / "名册.xlsx", unmasked=True)
+    reports.write_monthly(db, 2026, 11, tmp_path / "月报.xlsx")
     preview = importer.prepare(db, bad, ImportOptions(today=TEST_TODAY))
     write_error_report(preview, tmp_path / "errors.xlsx")
-    assert len(spooled) >= 2  # a sheet's rows, and its parts as openpyxl writes them
-    assert all(p.parent == db.paths.tmp for p in spooled), spooled
+    assert len(spooled) >= 3  # each workbook's sheets, as openpyxl writes them
+    assert all(p.parent == db.paths.tmp for p in spooled), [str(p) for p in spooled]
