@@ -25,6 +25,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 log = logging.getLogger(__name__)
 
@@ -110,23 +111,81 @@ def replacing(target: Path) -> Iterator[Path]:
         raise
 
 
-def clean_temp_dir(folder: Path) -> int:
-    """Empty the data dir's temp folder (left by a killed export); returns files removed.
+LOCK_NAME = ".owner.lock"
+# One folder per process and data dir: {root: (folder, open lock file)}; kept open for
+# the life of the process, the lock tells a later start that the owner still runs.
+_process_dirs: dict[Path, tuple[Path, IO[bytes]]] = {}
+_DIRS_LOCK = threading.Lock()
 
-    Called when the database opens, so only by the process that owns the data dir.
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    if sys.platform == "win32":  # an open file cannot be deleted there: see _owner_gone
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _owner_gone(folder: Path) -> bool:
+    """True when no live process holds ``folder`` (its lock is free, or it has none)."""
+    lock = folder / LOCK_NAME
+    if not lock.exists():
+        return True
+    if sys.platform == "win32":
+        try:
+            lock.unlink()  # refused while the owner keeps it open
+        except OSError:
+            return False
+        return True
+    try:
+        with lock.open("rb") as handle:
+            return _try_lock(handle)
+    except OSError:
+        return False
+
+
+def process_temp_dir(root: Path) -> Path:
+    """This process's own folder under the data dir's ``tmp`` (0700), made once.
+
+    Several processes may share a data dir (the window and a CLI command): each spools
+    into its own folder and holds a lock in it, so a start removes only what dead
+    processes left (:func:`clean_temp_dir`).
     """
+    with _DIRS_LOCK:
+        known = _process_dirs.get(root)
+        if known is not None and known[0].is_dir():
+            return known[0]
+        folder = private_dir(root / f"p{os.getpid()}-{os.urandom(4).hex()}")
+        handle = (folder / LOCK_NAME).open("wb")
+        _try_lock(handle)
+        _process_dirs[root] = (folder, handle)
+        return folder
+
+
+def clean_temp_dir(root: Path) -> int:
+    """Remove what killed processes left in the data dir's temp folder; returns how many
+    entries went. Folders of live processes (their lock is held) are left alone."""
     removed = 0
-    if folder.is_dir():
-        for entry in folder.iterdir():
+    own = {folder for folder, _ in _process_dirs.values()}
+    if root.is_dir():
+        for entry in root.iterdir():
+            if entry in own:
+                continue
             try:
                 if entry.is_dir() and not entry.is_symlink():
+                    if not _owner_gone(entry):
+                        continue
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
                 removed += 1
             except OSError as exc:  # in use by another process (Windows): next time
                 log.warning("temp file not removed: %s (%s)", entry.name, exc)
-    private_dir(folder)
+    private_dir(root)
     if removed:
         log.info("removed %d stale temporary file(s)", removed)
     return removed
@@ -136,15 +195,16 @@ _TEMPDIR_LOCK = threading.RLock()
 
 
 @contextlib.contextmanager
-def temp_files_in(folder: Path) -> Iterator[Path]:
-    """Send the ``tempfile`` module's files to ``folder`` while the block runs.
+def temp_files_in(root: Path) -> Iterator[Path]:
+    """Send the ``tempfile`` module's files to this process's folder under ``root`` (the
+    data dir's ``tmp``) while the block runs.
 
-    openpyxl's write-only worksheets spool every row to a ``NamedTemporaryFile`` in the
-    system temp folder and take no folder argument; a killed export of an unmasked
-    roster would leave the full ID numbers there, outside the data dir and its
-    clean-up. The process-wide default is swapped under a lock and restored after.
+    openpyxl spools every sheet to a ``NamedTemporaryFile`` in the system temp folder
+    and takes no folder argument; a killed export of an unmasked roster would leave the
+    full ID numbers there, outside the data dir and its clean-up. The process-wide
+    default is swapped under a lock and restored after.
     """
-    private_dir(folder)
+    folder = process_temp_dir(root)
     with _TEMPDIR_LOCK:
         previous = tempfile.tempdir
         tempfile.tempdir = str(folder)
@@ -157,11 +217,11 @@ def temp_files_in(folder: Path) -> Iterator[Path]:
 _app_temp: Path | None = None
 
 
-def use_app_temp(folder: Path) -> None:
+def use_app_temp(root: Path) -> None:
     """Remember the open data dir's temp folder for writers not given the database (the
     import error report, made from a preview): set when a database opens."""
     global _app_temp
-    _app_temp = folder
+    _app_temp = root
 
 
 @contextlib.contextmanager

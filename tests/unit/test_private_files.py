@@ -219,4 +219,39 @@ def test_openpyxl_spools_exports_and_error_reports_in_the_data_dir(
     preview = importer.prepare(db, bad, ImportOptions(today=TEST_TODAY))
     write_error_report(preview, tmp_path / "errors.xlsx")
     assert len(spooled) >= 3  # each workbook's sheets, as openpyxl writes them
-    assert all(p.parent == db.paths.tmp for p in spooled), [str(p) for p in spooled]
+    assert all(db.paths.tmp in p.parents for p in spooled), [str(p) for p in spooled]
+
+
+def test_a_start_leaves_the_temp_folder_of_a_live_process_alone(
+    db: Database, tmp_path: Path
+) -> None:
+    """The window exporting while a CLI command starts on the same data dir: the start
+    must not remove the running export's spool."""
+    live = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_TEMP, str(db.paths.tmp)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        text=True,
+    )
+    with live:
+        try:
+            assert live.stdout is not None
+            folder = Path(live.stdout.readline().strip())
+            (folder / "openpyxl.spool").write_text("rows", encoding="utf-8")
+            open_database(db.paths).close()
+            assert (folder / "openpyxl.spool").exists()
+        finally:
+            live.send_signal(signal.SIGKILL)
+            live.wait(10)
+    open_database(db.paths).close()
+    assert not folder.exists()
+
+
+_HOLD_TEMP = """
+import sys, time
+from pathlib import Path
+from desktop.private_files import process_temp_dir
+
+print(process_temp_dir(Path(sys.argv[1])), flush=True)
+time.sleep(60)
+"""
