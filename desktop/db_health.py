@@ -11,8 +11,9 @@ matching each index entry to its row (``integrity_check``; 12× slower). Measure
   b-tree spreads the damage, a backup of a damaged file is no backup;
 * on open, the check runs before anything is read when the file is at most
   ``OPEN_CHECK_BYTES`` (≈35k members, ≤ ~50 ms: the window's cold start at 100k
-  members has ~0.1 s of headroom left), otherwise on a background thread: the first
-  write waits for its answer, and once it has found damage every later read and write
+  members has ~0.1 s of headroom left), otherwise on a background thread that starts
+  ``START_DELAY`` after the open (or at once when a write comes): the first write waits
+  for its answer, and once it has found damage every later read and write
   is refused too;
 * a corrupt file is refused — reads and writes, in the CLI and the window — except by
   ``uniondesk check``, which reports it; the message names the newest backup that
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 #: Files up to this size are checked before the open returns; larger ones in the background.
 OPEN_CHECK_BYTES = 64 * 1024 * 1024
+#: Seconds the open-time background check waits before it starts (unless a write asks).
+START_DELAY = 2.0
 #: At most this many findings are read back (a badly broken file has thousands).
 MAX_FINDINGS = 10
 BACKUP_PATTERN = "uniondesk-*.db"
@@ -177,8 +180,10 @@ class HealthState:
 class BackgroundCheck:
     """``quick_check`` of a large file on its own thread, so the window opens at once.
 
-    ``wait()`` returns the findings (the first write waits for them); ``close()`` stops
-    the check (``interrupt``) when the database closes first.
+    It starts ``START_DELAY`` seconds after the open (the window's first paint and first
+    queries come first on a 2-core PC), or at once when a write wants its answer:
+    ``wait()`` starts it if needed and waits for the findings; ``close()`` stops the
+    check (``interrupt``) when the database closes first.
     """
 
     def __init__(self, path: Path, state: HealthState) -> None:
@@ -187,10 +192,14 @@ class BackgroundCheck:
         self._con: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._go = threading.Event()
         self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        self._go.wait(START_DELAY)
+        if self._closed:
+            return
         try:
             con = sqlite3.connect(
                 f"{self._path.as_uri()}?mode=ro", uri=True, check_same_thread=False
@@ -215,6 +224,7 @@ class BackgroundCheck:
                 log.error("database fails quick_check: %s", "; ".join(findings[:3]))
 
     def wait(self) -> None:
+        self._go.set()
         self._thread.join()
 
     @property
@@ -226,4 +236,5 @@ class BackgroundCheck:
             self._closed = True
             if self._con is not None:
                 self._con.interrupt()
+        self._go.set()
         self._thread.join()
