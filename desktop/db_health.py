@@ -140,12 +140,19 @@ def last_good_backup(folder: Path) -> Path | None:
     return None
 
 
-def corruption_message(database: Path, backups: Path, findings: list[str]) -> str:
-    """The clerk's message: what is wrong, that nothing was written, how to restore."""
+def corruption_message(
+    database: Path, backups: Path, findings: list[str], *, reported: bool = False
+) -> str:
+    """The clerk's message: what is wrong, that nothing was written, how to restore.
+
+    ``reported``: said by ``uniondesk check``, which found it, rather than by a refusal.
+    """
     detail = "；".join(findings[:3])
-    head = (
-        f"数据库 {database} 已损坏（SQLite 完整性检查：{detail}）。"
-        "为防止损坏扩散，本次操作已拒绝（只有 uniondesk check 可以读取它），数据库未做任何改动。"
+    head = f"数据库 {database} 已损坏（SQLite 完整性检查：{detail}）。" + (
+        "工会桌面通将拒绝读写此数据库，以防损坏扩散。"
+        if reported
+        else "为防止损坏扩散，本次操作已拒绝（只有 uniondesk check 可以读取它），"
+        "数据库未做任何改动。"
     )
     good = last_good_backup(backups)
     if good is None:
@@ -164,6 +171,11 @@ def corruption_message(database: Path, backups: Path, findings: list[str]) -> st
 
 def refuse(database: Path, backups: Path, findings: list[str]) -> CorruptDatabaseError:
     return CorruptDatabaseError(corruption_message(database, backups, findings), findings)
+
+
+def report(database: Path, backups: Path, findings: list[str]) -> str:
+    """What ``uniondesk check`` says about a damaged file."""
+    return corruption_message(database, backups, findings, reported=True)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from desktop import db_health
 from desktop.db import Database
 from desktop.db_health import CorruptDatabaseError
 from desktop.services import search_index, stats
@@ -44,7 +45,7 @@ class IntegrityReport:
 
 
 def _corrupt(db: Database, findings: list[str]) -> IntegrityReport:
-    message = db.corruption_error(findings).message
+    message = db_health.report(db.paths.database, db.paths.backups, findings)
     return IntegrityReport([Problem("integrity_check", message)], 0, 0, 0)
 
 
