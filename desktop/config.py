@@ -2,7 +2,8 @@
 
 The data dir holds the database, its automatic backups and the node marker. It comes
 from ``--data-dir``, then ``UNIONDESK_DATA_DIR``, then the platform's user data dir, so
-one PC can keep several offices apart and tests never touch the real one.
+one PC can keep several offices apart and tests never touch the real one. It is made
+0700 on Linux (``desktop.private_files``); on Windows it lives under the user's profile.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from desktop.errors import DatabaseError, StorageFullError, storage_error
+from desktop.private_files import private_dir
 
 ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
 DB_FILENAME = "uniondesk.db"
@@ -40,6 +42,11 @@ class Paths:
     def exports(self) -> Path:
         return self.data_dir / "exports"
 
+    @property
+    def tmp(self) -> Path:
+        """The data dir's own temp folder: emptied at every start (killed exports)."""
+        return self.data_dir / "tmp"
+
 
 def default_data_dir() -> Path:
     return Path(user_data_dir("UnionDesk", appauthor=False))
@@ -57,7 +64,7 @@ def ensure_writable(paths: Paths) -> None:
             f"数据目录「{paths.data_dir}」是一个文件，不是文件夹。请用 --data-dir 指定一个文件夹。"
         )
     try:
-        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(paths.data_dir)
         probe = paths.data_dir / ".write-probe"
         probe.write_bytes(b"ok")
         probe.unlink()

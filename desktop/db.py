@@ -5,6 +5,11 @@ header; its Alembic revision must be one this version knows (a newer one is refu
 the file is never touched); an older one is copied to ``backups/`` and then upgraded in
 one transaction; finally the node marker is checked so a copied or restored database
 takes a fresh sync identity before its first write.
+
+A damaged file is never trusted (``desktop.db_health``): it is checked on open (before
+anything is read when small, on a thread when large), again before every backup and
+bulk write, and refused with a message naming the last good backup. Files are owner-only
+(``desktop.private_files``).
 """
 
 from __future__ import annotations
@@ -20,12 +25,21 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import ExceptionContext
 
-from desktop import __version__
+from desktop import __version__, db_health
 from desktop.clock import Clock
 from desktop.clock import current as current_clock
 from desktop.config import Paths, ensure_writable
+from desktop.db_health import BackgroundCheck, HealthState
 from desktop.errors import DatabaseError, StorageFullError, storage_error
 from desktop.migrations import MIGRATIONS_DIR, head_revision, known_revisions
+from desktop.private_files import (
+    clean_stale_beside,
+    clean_temp_dir,
+    create_private,
+    make_private,
+    private_dir,
+    use_app_temp,
+)
 from desktop.sync import identity
 from desktop.wal_checkpoints import BackgroundCheckpointer
 
@@ -149,13 +163,67 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
 class Database:
     """One open database file: the engine, transactions, backups and the node marker."""
 
-    def __init__(self, paths: Paths, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        engine: Engine,
+        clock: Clock | None = None,
+        *,
+        allow_corrupt: bool = False,
+    ) -> None:
         self.paths = paths
         self.engine = engine
         #: Where services that were given this database read "today" and "now".
         self.clock: Clock = clock or current_clock()
         self.checkpoints = BackgroundCheckpointer(paths.database)
         self._marker_counter = -1
+        #: What the last integrity check found; a corrupt file is refused (``_gate``).
+        self.health = HealthState()
+        #: Only ``uniondesk check`` reads a corrupt file (to report it); nobody writes it.
+        self.allow_corrupt = allow_corrupt
+        self._background_check: BackgroundCheck | None = None
+
+    # -- integrity -------------------------------------------------------------------
+
+    def check_in_background(self) -> None:
+        """Start the open-time ``quick_check`` of a large file on its own thread."""
+        self._background_check = BackgroundCheck(self.paths.database, self.health)
+
+    def corruption_error(self, findings: list[str]) -> db_health.CorruptDatabaseError:
+        return db_health.refuse(self.paths.database, self.paths.backups, findings)
+
+    def ensure_sound(self) -> None:
+        """A fresh ``quick_check`` now; refuses a damaged file. Before every backup and bulk
+        write: seconds at a million members, and a write into a damaged b-tree spreads it."""
+        findings = db_health.quick_check(self.paths.database)
+        self.health.findings = findings
+        if findings:
+            log.error("database fails quick_check before a bulk write or backup")
+            raise self.corruption_error(findings)
+
+    def _gate(self, write: bool) -> None:
+        """Refuse any use of a file known to be damaged (reads only for ``check``); a write
+        waits for the open-time check when it still runs."""
+        background = self._background_check
+        if write and background is not None and background.running:
+            background.wait()
+        findings = self.health.findings
+        if findings and (write or not self.allow_corrupt):
+            raise self.corruption_error(findings)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite's "database disk image is malformed" met by any statement becomes the
+        clerk's message (and marks the file damaged) instead of a traceback."""
+        try:
+            yield
+        except (sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
+            if "malformed" not in str(exc):
+                raise
+            self.health.findings = [str(getattr(exc, "orig", exc))]
+            raise self.corruption_error(self.health.findings) from exc
+
+    # -- transactions ----------------------------------------------------------------
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
@@ -163,7 +231,8 @@ class Database:
         from sqlalchemy.orm import Session
 
         options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-        with Session(self.engine, expire_on_commit=False) as session:
+        self._gate(write)
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session:
             session.connection(execution_options=options)
             try:
                 yield session
@@ -178,7 +247,12 @@ class Database:
     def connect(self, *, write: bool = True) -> Iterator[Connection]:
         """A Core connection in one transaction (bulk paths, sync apply)."""
         options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+        self._gate(write)
+        with (
+            self._translated(),
+            self.engine.connect().execution_options(**options) as conn,
+            conn.begin(),
+        ):
             yield conn
         if write:
             self._committed()
@@ -198,17 +272,27 @@ class Database:
             self._marker_counter = int(counter)
 
     def backup(self, reason: str) -> Path:
-        """A consistent copy through SQLite's backup API (safe while the app has it open).
+        """A verified, consistent copy through SQLite's backup API (safe while open).
 
-        Written under a ``.part`` name and renamed when complete, so a crash never leaves a
-        half copy that looks like a backup; that also makes a rollback journal on the new
-        file pointless (``journal_mode=OFF``: one fsync instead of three, ~3× faster).
+        The database is checked first (a copy of a damaged file is no backup, and the
+        bulk write that follows must not run on it). The copy is written under a
+        ``.part`` name, 0600, then checked itself (``db_health.verify_backup``) and only
+        then renamed into the rotation: a crash never leaves a half copy that looks like
+        a backup, and the rotation holds only copies that passed, so pruning it to
+        ``KEEP_BACKUPS`` can never age out the last good one for a bad one. The ``.part``
+        also makes a rollback journal on the new file pointless (``journal_mode=OFF``:
+        one fsync instead of three, ~3× faster).
         """
-        self.paths.backups.mkdir(parents=True, exist_ok=True)
+        self.ensure_sound()
+        private_dir(self.paths.backups)
+        for stale in self.paths.backups.glob("uniondesk-*.db.part"):
+            stale.unlink(missing_ok=True)  # left by a killed backup
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
         part = target.with_name(target.name + ".part")
         try:
+            clean_stale_beside(target)
+            create_private(part)
             src = sqlite3.connect(self.paths.database)
             dst = sqlite3.connect(part)
             try:
@@ -217,6 +301,13 @@ class Database:
             finally:
                 dst.close()
                 src.close()
+            findings = db_health.verify_backup(part)
+            if findings:
+                raise DatabaseError(
+                    f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
+                    "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
+                    "请检查磁盘空间和磁盘是否有故障。"
+                )
             part.replace(target)
         except (OSError, sqlite3.Error) as exc:
             part.unlink(missing_ok=True)
@@ -229,32 +320,71 @@ class Database:
             raise DatabaseError(
                 f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
             ) from exc
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
         self._prune_backups()
         log.info("backup written: %s", target.name)
         return target
 
     def _prune_backups(self) -> None:
-        backups = sorted(self.paths.backups.glob("uniondesk-*.db"))
-        for old in backups[:-KEEP_BACKUPS]:
+        """Keep the newest ``KEEP_BACKUPS``: every file in the rotation passed its check."""
+        for old in db_health.backups_newest_first(self.paths.backups)[KEEP_BACKUPS:]:
             old.unlink(missing_ok=True)
 
     def close(self) -> None:
+        if self._background_check is not None:
+            self._background_check.close()
         self.checkpoints.close()
         self.engine.dispose()
 
 
-def open_database(paths: Paths, clock: Clock | None = None) -> Database:
+def _private_files(paths: Paths) -> None:
+    """The database and its -wal/-shm owner-only (SQLite gives new -wal/-shm files the
+    database file's mode); a new database file is created 0600 before SQLite opens it.
+    The data dir's temp folder is emptied: what is there was left by a killed process."""
+    db_file = paths.database
+    if not db_file.exists():
+        create_private(db_file)
+    for path in (
+        db_file,
+        db_file.with_name(db_file.name + "-wal"),
+        db_file.with_name(db_file.name + "-shm"),
+    ):
+        make_private(path)
+    if paths.backups.exists():
+        private_dir(paths.backups)
+    clean_temp_dir(paths.tmp)
+    use_app_temp(paths.tmp)
+
+
+def open_database(
+    paths: Paths, clock: Clock | None = None, *, allow_corrupt: bool = False
+) -> Database:
     """Open (creating or upgrading as needed) the database in ``paths.data_dir``.
 
     ``clock`` defaults to the process's clock (:func:`desktop.clock.current`).
+    A damaged file is refused (``db_health.CorruptDatabaseError``) unless
+    ``allow_corrupt``: then it is opened for reading only, neither upgraded nor written
+    (``uniondesk check`` reports it).
     """
     ensure_writable(paths)
     db_file = paths.database
     if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
         raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
-    current = _read_revision(db_file)
+    size = db_file.stat().st_size if db_file.exists() else 0
+    findings: list[str] | None = None
+    if 0 < size <= db_health.OPEN_CHECK_BYTES:
+        findings = db_health.quick_check(db_file)
+        if findings and not allow_corrupt:
+            raise db_health.refuse(db_file, paths.backups, findings)
+    _private_files(paths)
+    current = None if findings else _read_revision(db_file)
     engine = make_engine(db_file)
-    db = Database(paths, engine, clock)
+    db = Database(paths, engine, clock, allow_corrupt=allow_corrupt)
+    db.health.findings = findings
+    if findings:
+        return db  # allow_corrupt: read-only inspection, nothing upgraded or written
     try:
         head = head_revision()
         if current is not None and current not in known_revisions():
@@ -273,6 +403,8 @@ def open_database(paths: Paths, clock: Clock | None = None) -> Database:
         if rotated:
             log.warning("sync identity renewed: %s", rotated)
         db.update_marker()
+        if size > db_health.OPEN_CHECK_BYTES:
+            db.check_in_background()
     except sa_exc.OperationalError as exc:
         db.close()
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():

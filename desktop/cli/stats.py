@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.db import open_database
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.services import integrity, stats
 
@@ -26,12 +28,20 @@ def _stats(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
-    report = integrity.check(ctx.db, rebuild_search=args.rebuild_search)
+    # The one command that opens a damaged file (read-only) to report it, not refuse it.
+    db = open_database(ctx.paths, allow_corrupt=True)
+    try:
+        report = integrity.check(db, rebuild_search=args.rebuild_search)
+    finally:
+        db.close()
     if args.json:
         print_json({"ok": report.ok, **asdict(report)})
         return 0 if report.ok else 1
     if report.rebuilt_search is not None:
         print(f"已重建搜索索引：{report.rebuilt_search} 名会员")
+    if report.problems and report.problems[0].kind == "integrity_check":
+        print(f"问题：{report.problems[0].message}", file=sys.stderr)
+        return 1
     print(f"会员 {report.members} 人，搜索索引 {report.search_documents} 条，本机修改记录 "
           f"{report.own_changes} 条")  # fmt: skip
     if report.ok:

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
+from desktop.private_files import write_private
 from desktop.sync import certs, conflicts, export, history, identity, importer, trust
 
 _LABELS = {
@@ -32,7 +33,7 @@ def _id(ctx: Context, args: argparse.Namespace) -> int:
         info = identity.node_info(conn)
         card = trust.key_card(conn) if args.export_key else None
     if card is not None:
-        Path(args.export_key).write_bytes(card)
+        write_private(Path(args.export_key), card)  # key material: owner-only
     if args.json:
         print_json({"node_id": info.node_id, "fingerprint": info.fingerprint})
     else:

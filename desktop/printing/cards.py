@@ -23,6 +23,7 @@ from desktop.printing.photos import decode_photo, draw_photo, draw_placeholder
 from desktop.printing.qr import draw_qr
 from desktop.printing.records import CardRecord, PrintWarning
 from desktop.printing.textfit import draw_fit, fit_text
+from desktop.private_files import create_private
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ def render_cards(
     tmp: Path | None = None
     if isinstance(out, str | os.PathLike):
         final = Path(out)
-        tmp = final.with_name(final.name + ".part")
+        tmp = create_private(final.with_name(final.name + ".part"))  # 0600: personal data
         target = str(tmp)
     else:
         target = out

@@ -547,6 +547,7 @@ def fill_demo(
     report: Callable[[int, int, str], None] = progress or no_progress
     today = today or db.clock.today()
     rng = random.Random(seed)
+    db.ensure_sound()  # a bulk write into a damaged file spreads the damage
     with db.connect() as conn:
         existing = conn.execute(
             text(

@@ -1,7 +1,11 @@
 """``uniondesk check``: is the database sound, and do its derived parts agree with the data?
 
-Read-only by default. Each finding names the member records concerned by their UUIDs —
-never by ID number or phone, which must not end up in logs or support e-mails. The
+Read-only by default, and the one command that opens a damaged file (for reading):
+SQLite's own check runs first, and when it finds damage that is the whole report — the
+message names the last good backup and how to restore it — because every later query
+would only trip over the damaged pages. Each finding names the member records concerned
+by their UUIDs — never by ID number or phone, which must not end up in logs or support
+e-mails. The
 search index and the dashboard summary counts are derived data: ``rebuild_search``
 recreates both (one transaction) before the checks run.
 """
@@ -12,7 +16,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from desktop import db_health
 from desktop.db import Database
+from desktop.db_health import CorruptDatabaseError
 from desktop.services import search_index, stats
 
 LISTED = 20  # member ids shown per finding; the count is always complete
@@ -38,12 +44,17 @@ class IntegrityReport:
         return not self.problems
 
 
-def _sqlite(conn: Connection, problems: list[Problem]) -> None:
-    rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
-    if rows != ["ok"]:
-        problems.append(
-            Problem("integrity_check", "SQLite 完整性检查发现损坏：" + "；".join(rows[:10]))
-        )
+def _corrupt(db: Database, findings: list[str]) -> IntegrityReport:
+    message = db_health.report(db.paths.database, db.paths.backups, findings)
+    return IntegrityReport([Problem("integrity_check", message)], 0, 0, 0)
+
+
+def _damage(conn: Connection) -> list[str]:
+    rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check(10)").all()]
+    return [] if rows == ["ok"] else rows
+
+
+def _foreign_keys(conn: Connection, problems: list[Problem]) -> None:
     fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
     if fk:
         tables = sorted({str(r[0]) for r in fk})
@@ -160,6 +171,16 @@ def _summary(conn: Connection, problems: list[Problem]) -> None:
 def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
     """Run every check; ``rebuild_search`` first recreates the member search index and
     the dashboard summary counts."""
+    if db.health.corrupt:  # found on open: nothing else can be read reliably
+        return _corrupt(db, db.health.findings or [])
+    try:
+        with db.connect(write=False) as conn:
+            damage = _damage(conn)
+    except CorruptDatabaseError as exc:
+        return _corrupt(db, exc.findings)
+    if damage:
+        db.health.findings = damage
+        return _corrupt(db, damage)
     rebuilt = None
     if rebuild_search:
         with db.connect() as conn:
@@ -167,7 +188,7 @@ def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
             stats.rebuild_summary(conn)
     problems: list[Problem] = []
     with db.connect(write=False) as conn:
-        _sqlite(conn, problems)
+        _foreign_keys(conn, problems)
         live, docs = _search(conn, problems)
         own = _sync_counters(conn, problems)
         _duplicates(conn, "id_number", "身份证号", problems)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, text
 
-from desktop import clock
+from desktop import clock, db_health
 from desktop.db import Database
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import Member
@@ -455,6 +455,8 @@ def _append(
 # Rows prepared per batch by ``insert_rows``: the next batch's Python overlaps this one's
 # search indexing, and a batch's tuples and documents need not all sit in memory at once.
 BULK_CHUNK = 10_000
+# A bulk insert of at least this many rows first runs SQLite's quick_check (db_health).
+CHECK_BEFORE_ROWS = 1000
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -470,6 +472,8 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     """
     if not rows:
         return []
+    if len(rows) >= CHECK_BEFORE_ROWS:
+        db_health.check_connection(conn)  # a bulk write into a damaged file spreads it
     first = next_rowid(conn)
     ids: list[str] = []
     with appending(conn, rows=len(rows)) as append:

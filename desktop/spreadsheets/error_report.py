@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from desktop.control_chars import replace_control_chars
+from desktop.private_files import app_temp_files
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import check_target, save_workbook
 from desktop.spreadsheets.preview import ImportPreview
@@ -31,6 +32,12 @@ def _plain(value: Any) -> Any:
 
 
 def write_error_report(preview: ImportPreview, target: Path) -> Path:
+    # the refused rows may hold ID numbers: openpyxl spools them to the data dir's tmp
+    with app_temp_files():
+        return _write(preview, target)
+
+
+def _write(preview: ImportPreview, target: Path) -> Path:
     check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet("导入错误")
@@ -51,7 +58,7 @@ def write_error_report(preview: ImportPreview, target: Path) -> Path:
         out: list[Any] = [result.row, problem_cell]
         for index in range(len(headers)):
             value = _plain(original[index]) if index < len(original) else ""
-            as_text = isinstance(value, str) and value.startswith("=")  # CSV text, not a formula
+            as_text = styles.formula_like(value)  # CSV text, not a formula
             if index in bad:
                 cell = styles.text_cell(ws, value) if as_text else WriteOnlyCell(ws, value=value)
                 cell.fill = styles.PROBLEM_FILL

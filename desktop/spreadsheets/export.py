@@ -36,6 +36,7 @@ from desktop.models.codes import (
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
 )
+from desktop.private_files import temp_files_in
 from desktop.services import audit, member_queries
 from desktop.services.member_queries import MemberFilter
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
@@ -72,8 +73,8 @@ _SELECT = (
     "FROM members m JOIN unions u ON u.id = m.union_id "
 )
 SHEET_TITLE = "会员名册"
-# Free-text columns (typed by clerks or received by sync): a value starting with "=" is
-# written as a text cell, never as a live formula (spreadsheet formula injection); a
+# Free-text columns (typed by clerks or received by sync): a value starting with = + - @
+# is written as a text cell, never as a live formula (spreadsheet formula injection); a
 # control character (stored by an older version or received by sync) becomes U+FFFD,
 # which openpyxl accepts: one such name must not stop the whole federation's export.
 _FREE_TEXT = tuple(
@@ -160,6 +161,19 @@ def export_members(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportResult:
+    # openpyxl spools the rows to tempfile's folder: the data dir's own, emptied at start
+    with temp_files_in(db.paths.tmp):
+        return _export_members(db, target, flt, unmasked, progress, cancel)
+
+
+def _export_members(
+    db: Database,
+    target: Path,
+    flt: MemberFilter | None,
+    unmasked: bool,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> ExportResult:
     flt = flt or MemberFilter()
     check_target(target)
     workbook = Workbook(write_only=True)
@@ -180,7 +194,7 @@ def export_members(
                     values[i] = replace_control_chars(value)  # chars were refused, or synced
             for i in _FREE_TEXT:
                 value = values[i]
-                if value and value[0] == "=":
+                if styles.formula_like(value):
                     values[i] = styles.text_cell(ws, value)
             ws.append(values)
             written += 1

@@ -1,16 +1,18 @@
 """Saving a workbook safely: to a temporary name first, then renamed into place.
 
 A cancelled or failed export leaves no half-written file, and a target still open in
-Excel (locked on Windows) gets a message instead of a traceback.
+Excel (locked on Windows) gets a message instead of a traceback. The temporary is
+``<target>.part``, owner-only (``desktop.private_files``): a killed export leaves at most
+that, and the next export to the same name removes it first.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from desktop.errors import StorageFullError, storage_error
+from desktop.private_files import replacing
 from desktop.spreadsheets.probe import SpreadsheetError
 
 
@@ -30,23 +32,17 @@ def save_workbook(workbook: Any, target: Path) -> Path:
     except SpreadsheetError:
         workbook.close()
         raise
-    temp = target.with_name(f".~{target.stem}.{os.getpid()}.tmp.xlsx")
     try:
-        workbook.save(temp)
-        os.replace(temp, target)
+        with replacing(target) as temp:
+            workbook.save(temp)
     except PermissionError as exc:
-        temp.unlink(missing_ok=True)
         raise SpreadsheetError(
             f"无法写入「{target.name}」：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。"
             "请关闭该文件或换一个文件名后重试。"
         ) from exc
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         full = storage_error(exc, path=target)
         if isinstance(full, StorageFullError):
             raise full from exc
         raise SpreadsheetError(f"无法写入「{target}」：{exc.strerror or exc}") from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     return target

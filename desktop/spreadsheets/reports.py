@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.db import Database
 from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
+from desktop.private_files import app_temp_files, replacing
 from desktop.services import dashboard
 from desktop.services.dashboard import ActivityFigures, MemberFigures
 from desktop.spreadsheets.reports_style import Column, page_setup, write_table
@@ -52,12 +53,10 @@ def _save(wb: Workbook, out: Path) -> Path:
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UnionDeskError(f"报表文件名应以 .xlsx 结尾：{out.name}")
-    tmp = out.with_name(out.name + ".part")
     try:
-        wb.save(tmp)
-        tmp.replace(out)
+        with app_temp_files(), replacing(out) as tmp:
+            wb.save(tmp)  # openpyxl spools each sheet to tempfile's folder
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         full = storage_error(exc, path=out)
         if isinstance(full, StorageFullError):
             raise full from exc

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.control_chars import replace_control_chars
+from desktop.spreadsheets.styles import keep_as_text
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -55,12 +56,12 @@ def write_table(
     last = get_column_letter(ncol)
     r = start_row
     ws.merge_cells(f"A{r}:{last}{r}")
-    ws[f"A{r}"] = title
+    keep_as_text(ws.cell(r, 1, title))  # the federation's name starts the title
     ws[f"A{r}"].font = TITLE_FONT
     ws[f"A{r}"].alignment = CENTER
     ws.row_dimensions[r].height = 30
     ws.merge_cells(f"A{r + 1}:{last}{r + 1}")
-    ws[f"A{r + 1}"] = subtitle
+    keep_as_text(ws.cell(r + 1, 1, subtitle))
     ws[f"A{r + 1}"].font = BODY_FONT
     ws[f"A{r + 1}"].alignment = LEFT
     h1, h2 = r + 2, r + 3
@@ -92,7 +93,7 @@ def write_table(
         for k, value in enumerate(values, start=1):
             if isinstance(value, str):  # a name stored with a control character
                 value = replace_control_chars(value)
-            cell = ws.cell(out, k, value)
+            cell = keep_as_text(ws.cell(out, k, value))
             cell.border = BORDER
             cell.font = HEAD_FONT if is_total else BODY_FONT
             cell.alignment = LEFT if k == 1 else CENTER

@@ -27,7 +27,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 def header_cells(ws: Any, labels: list[str]) -> list[WriteOnlyCell]:
     out = []
     for label in labels:
-        cell = text_cell(ws, label) if str(label).startswith("=") else WriteOnlyCell(ws, label)
+        cell = text_cell(ws, label) if formula_like(label) else WriteOnlyCell(ws, label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = HEADER_ALIGN
@@ -76,9 +76,27 @@ def autofilter(ws: Any, columns: int, rows: int) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
 
 
+#: What a spreadsheet program may take for the start of a formula (OWASP's CSV/formula
+#: injection list): "=" for openpyxl itself, "+", "-", "@" for Excel and WPS on re-entry.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def formula_like(value: object) -> bool:
+    """Text (a union, category or member name…) a spreadsheet could run as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def keep_as_text(cell: Any) -> Any:
+    """Make a cell holding formula-like text a plain text cell (openpyxl writes any value
+    starting with "=" as a live formula, so text from a roster or the registry could run
+    in the clerk's Excel). The one mechanism for every workbook we write."""
+    if formula_like(cell.value):
+        cell.data_type = "s"
+    return cell
+
+
 def text_cell(ws: Any, value: str) -> Cell:
-    """A cell that shows ``value`` as typed: openpyxl would write "=…" as a live formula,
-    so text from a roster or the registry could run in the clerk's Excel."""
+    """A write-only cell that shows ``value`` as typed (see :func:`keep_as_text`)."""
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
     return cell

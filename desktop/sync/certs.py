@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.errors import UnionDeskError
+from desktop.private_files import write_private
 from desktop.sync import crypto, strictjson, trust
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.package_format import CERT_ENTRY, MAX_CERT_BYTES
@@ -106,7 +107,7 @@ def issue_to(conn: Connection, card: Path, expected_fingerprint: str, out: Path)
     raw = issue(conn, card, expected_fingerprint)
     cert = parse(raw, "新证书")
     try:
-        out.write_bytes(raw)
+        write_private(out, raw)  # key material: owner-only
     except OSError as exc:
         raise UnionDeskError(f"无法写入证书 {out}：{exc.strerror}。证书未保存。") from exc
     return cert

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.migrations import head_revision
 from desktop.models.base import new_id
+from desktop.private_files import clean_stale_beside, create_private
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.sync import certs, crypto, history, knowledge, package_format, segments, trust
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
@@ -87,10 +89,20 @@ def _recipients(conn: Connection, to: list[str] | None) -> dict[str, bytes]:
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
+    create_private(path)  # 0600 before the first byte: the package names every member
     with path.open("wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _clean_stale_packages(out: Path) -> None:
+    """Remove the full-size ``*.udsync.tmp`` a killed export left in the target folder (on
+    the stick): never a package, and it holds every row it was sealing."""
+    clean_stale_beside(out)
+    with contextlib.suppress(OSError):
+        for stale in out.parent.glob("*.udsync.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 _STEPS = 6  # progress: seal, select, attachments, pack, write, verify
@@ -114,6 +126,7 @@ def export(
     out = Path(out)
     token = cancel or CancelToken()
     tmp = out.with_name(out.name + ".tmp")
+    _clean_stale_packages(out)
     placed = False
     try:
         with db.connect() as conn:

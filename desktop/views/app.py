@@ -28,6 +28,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop.db_health import CorruptDatabaseError
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
 from desktop.views.widgets import messages
@@ -188,6 +189,10 @@ def run_gui(argv: Sequence[str]) -> int:
         from desktop.db import open_database
 
         db = open_database(resolve_paths(ns.data_dir))
+    except CorruptDatabaseError as exc:  # names the last good backup and how to restore
+        resume_gc()
+        messages.error(None, "数据库已损坏", exc.message)
+        return 1
     except DatabaseError as exc:
         resume_gc()
         messages.error(None, "无法打开数据库", exc.message)

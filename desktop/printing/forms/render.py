@@ -23,6 +23,7 @@ from desktop.printing.forms.grid import Sheet
 from desktop.printing.forms.hardship import draw_hardship
 from desktop.printing.forms.member_forms import draw_application, draw_registration
 from desktop.printing.forms.transfer import draw_transfer
+from desktop.private_files import create_private
 
 FormData = MemberFormData | HardshipFormData | TransferFormData | AttendanceFormData
 FORM_TITLES: dict[str, str] = {
@@ -99,7 +100,7 @@ def render_form(
     target: str | BinaryIO
     if isinstance(out, str | os.PathLike):
         final = Path(out)
-        tmp = final.with_name(final.name + ".part")
+        tmp = create_private(final.with_name(final.name + ".part"))  # 0600: personal data
         target = str(tmp)
     else:
         target = out

@@ -1,0 +1,212 @@
+"""A damaged database is never trusted (issue 17, point 6).
+
+Real files: a demo registry with 16 KB overwritten in the middle, as a failing disk or
+a bad copy leaves it. It is refused (reads and writes) with a message naming the last
+good backup, ``check`` reports it with exit 1, backups are verified before they join
+the rotation, and damage that appears after the open is caught before a bulk write.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop import db as db_module
+from desktop import db_health
+from desktop.cli import main as cli_main
+from desktop.clock import FixedClock
+from desktop.config import Paths
+from desktop.db import open_database
+from desktop.db_health import CorruptDatabaseError
+from desktop.errors import DatabaseError
+from desktop.services import demo, integrity, members, stats
+from tests.unit.corruption import copy_registry, damage, digest, filled_registry
+
+
+@pytest.fixture(scope="module")
+def registry(db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1500-member registry with one good backup and an unmasked roster of it."""
+    folder = filled_registry(db_template, tmp_path_factory.mktemp("registry") / "data")
+    db = open_database(Paths(folder))
+    try:
+        db.backup("manual")
+    finally:
+        db.close()
+    roster = folder.parent / "roster.xlsx"
+    assert cli_main(["--data-dir", str(folder), "roster", "export", str(roster)]) == 0
+    return folder
+
+
+@pytest.fixture
+def damaged(registry: Path, tmp_path: Path) -> Path:
+    folder = copy_registry(registry, tmp_path / "data")
+    damage(folder / "uniondesk.db")
+    return folder
+
+
+def _backup(folder: Path) -> Path:
+    (only,) = sorted((folder / "backups").glob("uniondesk-*.db"))
+    return only
+
+
+def test_damaged_database_is_refused_on_open_naming_the_last_good_backup(damaged: Path) -> None:
+    before = digest(damaged / "uniondesk.db")
+    with pytest.raises(CorruptDatabaseError) as caught:
+        open_database(Paths(damaged))
+    message = caught.value.message
+    assert "已损坏" in message and str(_backup(damaged)) in message
+    assert "uniondesk.db-wal" in message and "uniondesk check" in message  # how to restore
+    assert digest(damaged / "uniondesk.db") == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["members", "find", "张"],
+        ["roster", "export", "{tmp}/out.xlsx", "--unmasked"],
+        ["roster", "import", "{roster}"],
+        ["demo", "--members", "10"],
+    ],
+    ids=["stats", "find", "export", "import", "demo"],
+)
+def test_cli_refuses_a_damaged_database_without_a_traceback(
+    registry: Path,
+    damaged: Path,
+    tmp_path: Path,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = digest(damaged / "uniondesk.db")
+    roster = registry.parent / "roster.xlsx"
+    args = [a.format(tmp=tmp_path, roster=roster) for a in command]
+    assert cli_main(["--data-dir", str(damaged), *args]) == 1
+    err = capsys.readouterr().err
+    assert "已损坏" in err and _backup(damaged).name in err and "Traceback" not in err
+    assert digest(damaged / "uniondesk.db") == before
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_check_reports_damage_with_exit_1(
+    damaged: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["--data-dir", str(damaged), "check"]) == 1
+    captured = capsys.readouterr()
+    assert "已损坏" in captured.err and _backup(damaged).name in captured.err
+    assert cli_main(["--data-dir", str(damaged), "check", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["problems"][0]["kind"] == "integrity_check"
+    # a rebuild would write: refused, never a traceback
+    assert cli_main(["--data-dir", str(damaged), "check", "--rebuild-search"]) == 1
+    assert "已损坏" in capsys.readouterr().err
+
+
+def test_large_file_checked_in_the_background_refuses_the_first_write(
+    damaged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``OPEN_CHECK_BYTES`` the open returns at once; the first write waits for the
+    check and is refused, and from then on reads are refused too."""
+    monkeypatch.setattr(db_health, "OPEN_CHECK_BYTES", 0)
+    db = open_database(Paths(damaged))
+    try:
+        with pytest.raises(CorruptDatabaseError), db.connect() as conn:
+            conn.exec_driver_sql("UPDATE app_settings SET value = value")
+        with pytest.raises(CorruptDatabaseError):
+            stats.registry_stats(db)
+    finally:
+        db.close()
+
+
+def test_damage_after_the_open_is_caught_before_a_backup(registry: Path, tmp_path: Path) -> None:
+    folder = copy_registry(registry, tmp_path / "data")
+    db = open_database(Paths(folder))  # sound when opened
+    try:
+        db.engine.dispose()
+        damage(folder / "uniondesk.db")
+        before = digest(folder / "uniondesk.db")
+        with pytest.raises(CorruptDatabaseError):
+            db.backup("roster-import")
+        assert len(list((folder / "backups").glob("*.db*"))) == 1  # no bad copy added
+        assert digest(folder / "uniondesk.db") == before
+    finally:
+        db.close()
+
+
+def _demo(db: db_module.Database) -> None:
+    demo.fill_demo(db, members=10)
+
+
+def _bulk_insert(db: db_module.Database) -> None:
+    with db.connect() as conn:
+        members.insert_rows(conn, [{"name": "王五"}] * members.CHECK_BEFORE_ROWS)
+
+
+@pytest.mark.parametrize("bulk_write", [_demo, _bulk_insert], ids=["demo", "bulk_insert"])
+def test_damage_after_the_open_is_caught_before_a_bulk_write(
+    registry: Path, tmp_path: Path, bulk_write: Callable[[db_module.Database], None]
+) -> None:
+    folder = copy_registry(registry, tmp_path / "data")
+    db = open_database(Paths(folder))  # sound when opened
+    try:
+        db.engine.dispose()
+        damage(folder / "uniondesk.db")
+        before = digest(folder / "uniondesk.db")
+        with pytest.raises(CorruptDatabaseError):
+            bulk_write(db)
+        assert digest(folder / "uniondesk.db") == before
+    finally:
+        db.close()
+
+
+def test_a_backup_that_fails_its_check_never_joins_the_rotation(
+    db: db_module.Database, monkeypatch: pytest.MonkeyPatch, fixed_clock: FixedClock
+) -> None:
+    """A copy damaged on its way to disk is deleted and refused; the good ones stay."""
+    monkeypatch.setattr(db_module, "KEEP_BACKUPS", 3)
+
+    def backup(reason: str) -> Path:
+        fixed_clock.advance(timedelta(minutes=1))
+        return db.backup(reason)
+
+    good = [backup(f"good{i}") for i in range(3)]
+    real = db_health.verify_backup
+
+    def damaged_on_disk(path: Path) -> list[str]:
+        damage(path)
+        return real(path)
+
+    monkeypatch.setattr(db_health, "verify_backup", damaged_on_disk)
+    with pytest.raises(DatabaseError) as caught:
+        backup("bad")
+    assert "校验未通过" in caught.value.message
+    assert sorted(db.paths.backups.iterdir()) == good  # no bad copy, no good one aged out
+    monkeypatch.setattr(db_health, "verify_backup", real)
+    newest = backup("after")
+    assert sorted(db.paths.backups.iterdir()) == [*good[1:], newest]
+
+
+def test_the_message_names_the_newest_backup_that_passes(registry: Path, tmp_path: Path) -> None:
+    """Older versions kept any copy: a damaged newest backup is skipped, not named."""
+    folder = copy_registry(registry, tmp_path / "data")
+    good = _backup(folder)
+    bad = good.with_name("uniondesk-29991231-000000-000000-manual.db")
+    shutil.copyfile(good, bad)
+    damage(bad)
+    assert db_health.last_good_backup(folder / "backups") == good
+    damage(folder / "uniondesk.db")
+    with pytest.raises(CorruptDatabaseError) as caught:
+        open_database(Paths(folder))
+    assert good.name in caught.value.message and bad.name not in caught.value.message
+
+
+def test_check_on_a_sound_registry_still_passes(registry: Path, tmp_path: Path) -> None:
+    db = open_database(Paths(copy_registry(registry, tmp_path / "data")))
+    try:
+        assert integrity.check(db).ok
+    finally:
+        db.close()
