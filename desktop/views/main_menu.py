@@ -45,6 +45,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
     def keep(action: QAction) -> None:
         actions[action.objectName()] = action
+        window.addAction(action)  # its shortcut works even while the menu bar is hidden
 
     file_menu = bar.addMenu("文件(&F)")
     keep(

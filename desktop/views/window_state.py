@@ -59,8 +59,10 @@ def restore(window: QMainWindow, settings: QSettings) -> bool:
     area = available(window)
     width = min(rect.width(), area.width() - MARGIN)
     height = min(rect.height(), area.height() - MARGIN)
-    x = min(max(rect.x(), area.left()), area.right() - width)
-    y = min(max(rect.y(), area.top()), area.bottom() - height)
+    # Inside the area with half the margin to spare on each side (the frame's border).
+    edge = MARGIN // 2
+    x = min(max(rect.x(), area.left() + edge), area.right() - edge - width)
+    y = min(max(rect.y(), area.top() + edge), area.bottom() - edge - height)
     window.setGeometry(QRect(x, y, width, height))
     return True
 
