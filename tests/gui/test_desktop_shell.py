@@ -234,6 +234,13 @@ def test_pages_are_not_clipped_at_1024_by_768(
         widget = getattr(page, name)
         assert widget.isVisible() and inside(widget, window), name
         assert widget.width() > 0 and widget.height() > 0, name
+    if area == "dashboard":  # the figure cards reflow: no sideways scrolling
+        assert page.scroll_area.horizontalScrollBar().maximum() == 0  # type: ignore[attr-defined]
+        cards = page.figure_cards  # type: ignore[attr-defined]
+        assert cards[-1].geometry().right() <= page.scroll_area.viewport().width()  # type: ignore[attr-defined]
+        assert {card.y() for card in cards} != {cards[0].y()}  # wrapped onto two rows
+    if area == "activities":  # the search box keeps a usable width
+        assert page.search.width() >= 180  # type: ignore[attr-defined]
 
 
 # ---- a package file on the command line ----------------------------------------------

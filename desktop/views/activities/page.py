@@ -84,16 +84,23 @@ class ActivitiesPage(QWidget):
             self.table.setColumnWidth(col, width)
         self.attendance = AttendancePanel(ctx, self)
 
+        # Two rows, so the search box keeps a usable width on a 1024×768 screen.
+        self.search.setMinimumWidth(180)
         top = QHBoxLayout()
         top.addWidget(QLabel("年份", self))
         top.addWidget(self.year_filter)
         top.addWidget(self.search, 2)
-        top.addWidget(self.add_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.delete_button)
-        top.addWidget(self.categories_button)
         top.addStretch(1)
         top.addWidget(self.coverage_label)
+        actions = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.categories_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
         splitter = QSplitter(self)
         splitter.setObjectName("activities_splitter")
         splitter.addWidget(self.table)
@@ -103,6 +110,7 @@ class ActivitiesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
         self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
