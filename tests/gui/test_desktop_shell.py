@@ -268,3 +268,51 @@ def test_launch_on_a_package_opens_the_import_wizard_on_it(
     assert wizard.file_page.path_edit.text() == str(package)
     assert wizard.stack.currentIndex() == FILE  # checked at once: refused, with the reason
     assert boxes.kinds() == ["error"] and boxes.shown[0][1] == "同步包未通过核验"
+
+
+# ---- every button the clerk can see says it in Chinese -------------------------------
+
+# Latin words a Chinese office uses as they are (file kinds, key names).
+ALLOWED_LATIN = {"PDF", "Excel", "USB", "Ctrl", "xlsx", "udsync", "udkey"}
+
+
+def english_buttons(widget: QWidget) -> list[str]:
+    found = []
+    for button in widget.findChildren(QAbstractButton):
+        words = set(LATIN_WORD.findall(button.text())) - ALLOWED_LATIN
+        if words:
+            found.append(f"{type(widget).__name__}: {button.text()}")
+    return found
+
+
+def test_no_english_button_in_any_page_or_dialog(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], no_usb: None
+) -> None:
+    from desktop.views.activities.activity_dialog import ActivityDialog
+    from desktop.views.first_run_dialog import FirstRunDialog
+    from desktop.views.roster.import_wizard import ImportWizard as RosterWizard
+    from desktop.views.sites.site_dialog import SiteDialog
+    from desktop.views.sync.export_wizard import ExportWizard
+    from desktop.views.unions.union_dialog import UnionDialog
+
+    window = open_window(qtbot, ctx)
+    for area in window.areas:
+        window.show_area(area.key)
+    dialogs: list[QWidget] = [
+        MemberDialog(ctx),
+        UnionDialog(ctx),
+        ActivityDialog(ctx),
+        SiteDialog(ctx),
+        RosterWizard(ctx),
+        ImportWizard(ctx),
+        ExportWizard(ctx),
+        FirstRunDialog(ctx),
+        HelpDialog(),
+        AboutDialog(ctx.db.paths.data_dir),
+        messages.question_box(None, "删除", "确定删除吗？"),
+    ]
+    found = english_buttons(window)
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        found += english_buttons(dialog)
+    assert found == []
