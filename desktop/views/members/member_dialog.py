@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -83,6 +84,8 @@ class MemberDialog(QDialog):
             self.errors[spec.name] = error
             label = QLabel(spec.label + ("＊" if spec.required else ""), self)
             label.setBuddy(editor)
+            # Level with its editor, not centred on the editor and its message lines.
+            label.setMinimumHeight(min(editor.sizeHint().height(), editor.maximumHeight()))
             cell = QVBoxLayout()
             cell.setSpacing(2)
             cell.addWidget(editor)
@@ -93,12 +96,12 @@ class MemberDialog(QDialog):
             if spec.name in _WIDE:
                 if col:
                     row, col = row + 1, 0
-                grid.addWidget(label, row, 0)
-                grid.addLayout(cell, row, 1, 1, 3)
+                grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addLayout(cell, row, 1, 1, 3, Qt.AlignmentFlag.AlignTop)
                 row += 1
                 continue
-            grid.addWidget(label, row, col * 2)
-            grid.addLayout(cell, row, col * 2 + 1)
+            grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop)
+            grid.addLayout(cell, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
             row, col = (row, 1) if col == 0 else (row + 1, 0)
         for column in (1, 3):
             grid.setColumnStretch(column, 1)
