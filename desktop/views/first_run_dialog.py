@@ -38,7 +38,8 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.federation: federations.FederationRecord | None = None
-        self.setWindowTitle("欢迎使用工会桌面通")
+        # Qt adds the application's name (工会桌面通) to every title itself.
+        self.setWindowTitle("欢迎使用")
         intro = QLabel(
             "这是第一次在本机使用工会桌面通。请先填写本单位（工会联合会）的名称，"
             "以后可以在设置中修改地址等信息。",

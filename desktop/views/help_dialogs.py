@@ -79,7 +79,7 @@ class AboutDialog(QDialog):
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.setWindowTitle(f"关于{APP_TITLE}")
+        self.setWindowTitle("关于")  # Qt adds " — 工会桌面通"
         title = QLabel(f"<b>{APP_TITLE}</b>（UnionDesk）　版本 {__version__}", self)
         title.setTextFormat(Qt.TextFormat.RichText)
         blurb = QLabel(

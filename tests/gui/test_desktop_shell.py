@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QFileDialog,
     QLabel,
     QMessageBox,
@@ -197,6 +198,19 @@ def test_size_position_and_splitters_come_back(qtbot: QtBot, ctx: AppContext) ->
     again.show_area("activities")
     restored = again.pages["activities"].findChild(QSplitter, "activities_splitter")
     assert restored is not None and restored.sizes() == wanted
+
+
+def test_no_title_repeats_the_application_name(qtbot: QtBot, ctx: AppContext) -> None:
+    """Qt appends the display name (工会桌面通) to every window title on Windows and
+    Linux; a title that holds it already would read 工会桌面通 twice."""
+    from desktop.views.first_run_dialog import FirstRunDialog
+
+    assert QApplication.applicationDisplayName() == "工会桌面通"
+    window = open_window(qtbot, ctx)
+    dialogs = (FirstRunDialog(ctx), HelpDialog(), AboutDialog(ctx.db.paths.data_dir))
+    for widget in (window, *dialogs):
+        qtbot.addWidget(widget)
+        assert "工会桌面通" not in widget.windowTitle(), widget.windowTitle()
 
 
 def test_a_remembered_window_larger_than_this_screen_is_cut_to_fit(

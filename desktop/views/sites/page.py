@@ -89,6 +89,7 @@ class SitesPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         splitter = QSplitter(self)
+        splitter.setObjectName("sites_splitter")  # remembered between runs
         splitter.addWidget(self.table)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 5)
