@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -330,3 +331,48 @@ def test_no_english_button_in_any_page_or_dialog(
         qtbot.addWidget(dialog)
         found += english_buttons(dialog)
     assert found == []
+
+
+# ---- a roster dropped on the member list -----------------------------------------------
+
+
+def drop_event(kind: type, paths: list[Path]) -> Any:
+    from PySide6.QtCore import QMimeData, QPointF
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = kind(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    return event, mime  # the event keeps no reference to its data
+
+
+def test_dropping_an_xlsx_on_the_member_list_opens_the_import_wizard(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    from desktop.views.members.page import MembersPage
+    from desktop.views.roster.import_wizard import ImportWizard as RosterWizard
+
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    assert page.acceptDrops()
+    roster, other = tmp_path / "名册.xlsx", tmp_path / "照片.jpg"
+    enter, _keep = drop_event(QDragEnterEvent, [other])
+    page.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # a photo is not a roster
+    enter, _keep2 = drop_event(QDragEnterEvent, [roster, roster])
+    page.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # one roster at a time
+    enter, _keep3 = drop_event(QDragEnterEvent, [roster])
+    page.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop, _keep4 = drop_event(QDropEvent, [roster])
+    page.dropEvent(drop)
+    wizard = page.roster_wizard
+    assert isinstance(wizard, RosterWizard) and wizard.isVisible()
+    qtbot.addWidget(wizard)
+    assert wizard.file_page.path_edit.text() == str(roster)

@@ -18,11 +18,14 @@ MASKED = "导出打码名册"
 UNMASKED = "导出完整名册"
 
 
-def open_import_wizard(ctx: AppContext, parent: QWidget | None) -> Any:
-    """Show the (non-modal) import wizard and return it."""
+def open_import_wizard(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> Any:
+    """Show the (non-modal) import wizard and return it; on ``path`` (a dropped file),
+    with that file filled in, so the clerk still chooses the union and duplicates rule."""
     from desktop.views.roster.import_wizard import ImportWizard
 
     wizard = ImportWizard(ctx, parent)
+    if path is not None:
+        wizard.file_page.path_edit.setText(str(path))
     wizard.show()
     return wizard
 
