@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
 
 FILENAME = "window.ini"
 # What the window asks for when nothing is remembered; shrunk to fit the screen.
@@ -95,16 +95,23 @@ def was_maximised(settings: QSettings) -> bool:
 
 
 def save_splitters(root: QWidget, settings: QSettings) -> None:
-    """Every named splitter under ``root``, by object name."""
+    """Every named splitter under ``root``, and every named table's column widths."""
     for splitter in root.findChildren(QSplitter):
         if splitter.objectName():
             settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+    for table in root.findChildren(QTableView):
+        if table.objectName():
+            settings.setValue(f"columns/{table.objectName()}", table.horizontalHeader().saveState())
 
 
 def restore_splitters(root: QWidget, settings: QSettings) -> None:
-    """Named splitters under ``root`` (a page just built) as they were left."""
+    """Named splitters and table columns under ``root`` (a page just built) as left."""
     candidates = [root] if isinstance(root, QSplitter) else []
     for splitter in [*candidates, *root.findChildren(QSplitter)]:
         state = settings.value(f"splitters/{splitter.objectName()}")
         if splitter.objectName() and isinstance(state, QByteArray):
             splitter.restoreState(state)
+    for table in root.findChildren(QTableView):
+        state = settings.value(f"columns/{table.objectName()}")
+        if table.objectName() and isinstance(state, QByteArray):
+            table.horizontalHeader().restoreState(state)

@@ -191,6 +191,8 @@ def test_size_position_and_splitters_come_back(qtbot: QtBot, ctx: AppContext) ->
     assert splitter is not None
     splitter.setSizes([150, 500])
     wanted = splitter.sizes()
+    table = window.pages["activities"].table  # type: ignore[attr-defined]
+    table.setColumnWidth(1, 333)
     window.close()
     assert (ctx.db.paths.data_dir / window_state.FILENAME).is_file()  # not the real home
 
@@ -199,6 +201,7 @@ def test_size_position_and_splitters_come_back(qtbot: QtBot, ctx: AppContext) ->
     again.show_area("activities")
     restored = again.pages["activities"].findChild(QSplitter, "activities_splitter")
     assert restored is not None and restored.sizes() == wanted
+    assert again.pages["activities"].table.columnWidth(1) == 333  # type: ignore[attr-defined]
 
 
 def test_no_title_repeats_the_application_name(qtbot: QtBot, ctx: AppContext) -> None:

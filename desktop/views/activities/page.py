@@ -62,6 +62,7 @@ class ActivitiesPage(QWidget):
 
         self.model = ActivityTableModel(ctx.db, this_year, parent=self)
         self.table = QTableView(self)
+        self.table.setObjectName("activities_table")  # its column widths are remembered
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

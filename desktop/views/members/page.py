@@ -79,6 +79,7 @@ class MembersPage(QWidget):
 
         self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
         self.table = QTableView(self)
+        self.table.setObjectName("members_table")  # its column widths are remembered
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -60,6 +60,7 @@ class SitesPage(QWidget):
 
         self.model = SiteTableModel(ctx.db, parent=self)
         self.table = list_table(self.model, self)
+        self.table.setObjectName("sites_table")  # its column widths are remembered
         for col, width in {
             st.COL_KIND: 32,
             st.COL_NAME: 170,
