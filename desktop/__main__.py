@@ -21,11 +21,23 @@ GUI_START_MODULES = (
 )
 
 
+# A file the GUI opens when it is the only argument (what a file-association double-click
+# passes): ``uniondesk 甲街道.udsync`` starts the window on the sync import wizard.
+GUI_FILE_SUFFIXES = (".udsync",)
+
+
 def _wants_gui(argv: Sequence[str]) -> bool:
-    """True when only GUI options are given: no area, so no CLI command."""
-    args = list(argv)
-    while args and args[0].startswith(GUI_OPTIONS):
-        args = args[1:] if "=" in args[0] else args[2:]
+    """True when only GUI options are given (and at most one package file): no area, so
+    no CLI command."""
+    args, rest = list(argv), []
+    while args:
+        if args[0].startswith(GUI_OPTIONS):
+            args = args[1:] if "=" in args[0] else args[2:]
+        else:
+            rest.append(args.pop(0))
+    args = rest
+    if len(args) == 1 and args[0].lower().endswith(GUI_FILE_SUFFIXES):
+        return True
     return not args
 
 

@@ -2,7 +2,8 @@
 
     python scripts/screenshots.py [--out docs/screenshots] [--members 5000]
 
-Writes main_window.png (the member list), member_dialog.png (a new member with a wrong
+Writes dashboard.png and main_window.png (the member list) at 1366×768,
+dashboard_1024.png and activities_1024.png at 1024×768, member_dialog.png (a new member with a wrong
 ID check digit, showing the inline message), sites.png (会站家 with the daily service log),
 sites_score.png (scoring a station) and first_run.png (the first-start dialog).
 """
@@ -30,6 +31,9 @@ from desktop.views.app import application, install_font, save_screenshot  # noqa
 from desktop.views.context import AppContext  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# The common office laptop screen, and the smallest screen the window must work on.
+LAPTOP = (1366, 768)
+SMALL = (1024, 768)
 
 
 def settle(widget: QWidget, ms: int = 150) -> None:
@@ -43,12 +47,17 @@ def main_window_shot(ctx: AppContext, out: Path) -> None:
 
     fed = federations.current(ctx.db)
     window = MainWindow(ctx, fed.name if fed else "")
-    window.resize(1360, 820)
+    window.resize(*LAPTOP)
     settle(window, 600)
     save_screenshot(window, out / "dashboard.png")  # 首页 is the start page
     window.show_area("members")
     settle(window, 400)
     save_screenshot(window, out / "main_window.png")
+    window.resize(*SMALL)  # nothing clipped on a 1024×768 screen either
+    for key in ("dashboard", "activities"):
+        window.show_area(key)
+        settle(window, 400)
+        save_screenshot(window, out / f"{key}_1024.png")
     window.close()
 
 
@@ -88,7 +97,7 @@ def sites_shot(ctx: AppContext, out: Path) -> None:
 
     fed = federations.current(ctx.db)
     window = MainWindow(ctx, fed.name if fed else "")
-    window.resize(1360, 820)
+    window.resize(*LAPTOP)
     page = window.show_area("sites")
     assert isinstance(page, SitesPage)
     station = next(s for s in sites.list_sites(ctx.db, "station") if s.star_level)
@@ -120,7 +129,7 @@ def printing_shot(ctx: AppContext, out: Path) -> None:
 
     fed = federations.current(ctx.db)
     window = MainWindow(ctx, fed.name if fed else "")
-    window.resize(1360, 820)
+    window.resize(*LAPTOP)
     page = window.show_area("printing")
     assert isinstance(page, PrintPage)
     page.union_combo.setCurrentIndex(1)

@@ -28,9 +28,11 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop import APP_TITLE, __version__
 from desktop.db_health import CorruptDatabaseError
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
+from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="uniondesk", add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--screenshot")
+    parser.add_argument("file", nargs="?", help="a .udsync package to import (double-click)")
     ns, _unknown = parser.parse_known_args(list(argv))
     ns.screenshot = ns.screenshot or os.environ.get(ENV_SCREENSHOT) or None
     ns.settled = os.environ.get(ENV_SCREENSHOT_SETTLED, "") not in ("", "0")
@@ -78,7 +81,9 @@ def application() -> QApplication:
         return app
     app = QApplication([sys.argv[0] if sys.argv else "uniondesk"])
     app.setApplicationName("UnionDesk")
-    app.setApplicationDisplayName("工会桌面通")
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    install_chinese(app)
     return app
 
 
@@ -122,7 +127,12 @@ class FirstPaint(QObject):
         then()
 
 
-def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) -> QWidget:
+def launch(
+    ctx: object,
+    *,
+    on_shown: Callable[[QWidget], None] | None = None,
+    open_file: Path | None = None,
+) -> QWidget:
     """Show the first-run dialog (no federation yet) or the main window; return it.
 
     Background work the first window asks for while it is built (dashboard figures,
@@ -136,7 +146,7 @@ def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) ->
     ctx.runner.hold()
     fed = federations.current(ctx.db)
     if fed is not None:
-        window = _show_main(ctx, fed.name, on_shown)
+        window = _show_main(ctx, fed.name, on_shown, open_file)
         FirstPaint(window, ctx.runner.release)  # a child of the window: lives as long
         return window
     from desktop.views.first_run_dialog import FirstRunDialog
@@ -145,7 +155,7 @@ def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) ->
 
     def accepted() -> None:
         made = federations.current(ctx.db)
-        holder.append(_show_main(ctx, made.name if made else "", None))
+        holder.append(_show_main(ctx, made.name if made else "", None, open_file))
 
     holder: list[QWidget] = []
     dialog.accepted.connect(accepted)
@@ -158,11 +168,18 @@ def launch(ctx: object, *, on_shown: Callable[[QWidget], None] | None = None) ->
     return dialog
 
 
-def _show_main(ctx: object, name: str, on_shown: Callable[[QWidget], None] | None) -> QWidget:
+def _show_main(
+    ctx: object,
+    name: str,
+    on_shown: Callable[[QWidget], None] | None,
+    open_file: Path | None = None,
+) -> QWidget:
     from desktop.views.main_window import MainWindow
 
     window = MainWindow(ctx, name)  # type: ignore[arg-type]
-    window.show()
+    window.show_as_left()
+    if open_file is not None:
+        QTimer.singleShot(0, window, lambda: window.open_sync_file(open_file))
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window))
     return window
@@ -222,7 +239,7 @@ def run_gui(argv: Sequence[str]) -> int:
             app.quit()
 
     try:
-        window = launch(ctx, on_shown=on_shown)
+        window = launch(ctx, on_shown=on_shown, open_file=Path(ns.file) if ns.file else None)
         QTimer.singleShot(0, resume_gc)
         code = app.exec()
     finally:

@@ -25,6 +25,8 @@ from desktop.views.widgets.field_error import FieldMessage
 
 DEMO_MEMBERS = 3000
 DEMO_SEED = 2026
+# The federation a trial with demo data gets when the clerk typed no name of their own.
+DEMO_NAME = "演示街道总工会"
 
 
 def demo_available() -> bool:
@@ -36,7 +38,8 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.federation: federations.FederationRecord | None = None
-        self.setWindowTitle("欢迎使用工会桌面通")
+        # Qt adds the application's name (工会桌面通) to every title itself.
+        self.setWindowTitle("欢迎使用")
         intro = QLabel(
             "这是第一次在本机使用工会桌面通。请先填写本单位（工会联合会）的名称，"
             "以后可以在设置中修改地址等信息。",
@@ -45,14 +48,17 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("如：某某街道总工会 / 某某园区工会联合会")
-        self.name_error = FieldMessage(self)
+        self.name_error = FieldMessage(self, one_line=True)
+        self.name_error.clear_when_edited(self.name)
         self.prefix = QLineEdit(self)
         self.prefix.setPlaceholderText("选填，如 SZ（字母或数字，12 位以内）")
         self.prefix.setMaxLength(12)
-        self.prefix_error = FieldMessage(self)
+        self.prefix_error = FieldMessage(self, one_line=True)
+        self.prefix_error.clear_when_edited(self.prefix)
         self.demo = QCheckBox("使用演示数据试用（自动生成示例工会和会员）", self)
         self._demo_ok = demo_available()
         self.demo.setVisible(self._demo_ok)
+        self.demo.toggled.connect(self._demo_toggled)
         self.general_error = FieldMessage(self)
 
         form = QFormLayout()
@@ -80,9 +86,19 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
+    def _demo_toggled(self, on: bool) -> None:
+        """A trial needs no real name: fill the demo one (and take it back if unticked)."""
+        if on and not self.name.text().strip():
+            self.name.setText(DEMO_NAME)
+            self.name_error.clear_message()
+        elif not on and self.name.text() == DEMO_NAME:
+            self.name.clear()
+
     def create_federation(self) -> None:
         for m in (self.name_error, self.prefix_error, self.general_error):
             m.clear_message()
+        if self.demo.isChecked() and self._demo_ok and not self.name.text().strip():
+            self.name.setText(DEMO_NAME)
         if self.federation is None:
             try:
                 self.federation = federations.create(

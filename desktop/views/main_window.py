@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -22,14 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import APP_TITLE
 from desktop.errors import UnionDeskError
 from desktop.services import stats
+from desktop.views import window_state
 from desktop.views.areas import AREAS, Area
 from desktop.views.context import AppContext
+from desktop.views.main_menu import build_menus, search_box_of
+from desktop.views.widgets import messages
 
 log = logging.getLogger(__name__)
-
-APP_TITLE = "工会桌面通"
 
 
 class MainWindow(QMainWindow):
@@ -38,8 +43,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle(f"{APP_TITLE} — {federation_name}" if federation_name else APP_TITLE)
-        self.resize(1280, 800)
+        self.setWindowTitle(window_title(federation_name))
+        self.settings = window_state.settings_for(ctx.db.paths.data_dir)
+        self.dialog: QWidget | None = None  # the help or about box last opened
         self.areas: tuple[Area, ...] = AREAS
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()
@@ -60,12 +66,16 @@ class MainWindow(QMainWindow):
             self._slots[area.key] = slot
             self.stack.addWidget(slot)
         splitter = QSplitter(self)
+        splitter.setObjectName("main_splitter")
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([150, 1130])
         self.setCentralWidget(splitter)
+        self.actions_by_name = build_menus(self)
+        window_state.restore(self, self.settings)
+        window_state.restore_splitters(splitter, self.settings)
 
         self.counts = QLabel("正在统计会员人数…", self)
         self.statusBar().addPermanentWidget(self.counts)
@@ -106,6 +116,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(slot)
         slot.deleteLater()
         self.pages[key] = page
+        window_state.restore_splitters(page, self.settings)
         return page
 
     def current_key(self) -> str | None:
@@ -136,6 +147,67 @@ class MainWindow(QMainWindow):
         if params and hasattr(page, "navigate"):
             page.navigate(**params)
         return page
+
+    def call_page(self, key: str, method: str, *args: Any) -> Any:
+        """Show an area and call one of its page's actions (the menu bar's way in)."""
+        page = self.show_area(key)
+        action = getattr(page, method, None)
+        return action(*args) if callable(action) else None
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the current page's search box, else 会员管理's."""
+        box = search_box_of(self.stack.currentWidget())
+        if box is None:
+            box = search_box_of(self.show_area("members"))
+        if box is not None:
+            box.setFocus()
+            box.selectAll()
+
+    def refresh_current(self) -> None:
+        key = self.current_key()
+        if key is not None:
+            self._refresh(key)
+        self.update_counts()
+        self.statusBar().showMessage("已刷新", 3000)
+
+    def open_sync_file(self, path: Path) -> None:
+        """A .udsync given on the command line (a double-click): the import wizard on it."""
+        self.call_page("sync", "open_import", path)
+
+    # ---- help ------------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        from desktop.views.help_dialogs import HelpDialog
+
+        self._show_dialog(HelpDialog(self))
+
+    def show_about(self) -> None:
+        from desktop.views.help_dialogs import AboutDialog
+
+        self._show_dialog(AboutDialog(self.ctx.db.paths.data_dir, self))
+
+    def open_data_folder(self) -> None:
+        folder = self.ctx.db.paths.data_dir
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            messages.warn(self, "无法打开数据文件夹", f"数据文件夹在：\n{folder}")
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    # ---- window state ----------------------------------------------------------------
+
+    def show_as_left(self) -> None:
+        """Show maximised when it was closed maximised, else at the remembered size."""
+        if window_state.was_maximised(self.settings):
+            self.showMaximized()
+        else:
+            self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        window_state.save(self, self.settings)
+        super().closeEvent(event)
 
     # ---- refreshing ------------------------------------------------------------------
 
@@ -190,3 +262,13 @@ class MainWindow(QMainWindow):
         if self._recount:
             self._recount = False
             self.update_counts()
+
+
+def window_title(federation_name: str) -> str:
+    """The federation's name: Qt adds the application's display name (工会桌面通) itself
+    on Windows and Linux, so putting it here too would show it twice."""
+    app = QApplication.instance()
+    shown_by_qt = isinstance(app, QApplication) and app.applicationDisplayName() == APP_TITLE
+    if shown_by_qt:
+        return federation_name or APP_TITLE
+    return f"{federation_name} — {APP_TITLE}" if federation_name else APP_TITLE

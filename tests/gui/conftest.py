@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from stdnum.cn import ric
 
+from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.services import federations, members, unions
 from desktop.tasks import SyncTaskRunner
 from desktop.views.context import AppContext
+from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 
 # The offscreen platform plugin warns about a window-manager feature it lacks; that is
@@ -42,9 +45,20 @@ class Boxes:
 
     shown: list[tuple[str, str, str]] = field(default_factory=list)
     answer: bool = True
+    # The yes=/no= button labels of each confirm (empty when 是/否).
+    buttons: list[dict[str, str | None]] = field(default_factory=list)
 
     def kinds(self) -> list[str]:
         return [k for k, _t, _x in self.shown]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chinese_qt(qapp: QApplication) -> QApplication:
+    """The test application made like the real one: display name 工会桌面通 and Qt's
+    Chinese catalogue installed, so dialogs under test read as the clerk sees them."""
+    qapp.setApplicationDisplayName(APP_TITLE)
+    assert install_chinese(qapp)
+    return qapp
 
 
 @pytest.fixture
@@ -60,8 +74,9 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
     for kind in ("inform", "warn", "error"):
         monkeypatch.setattr(messages, kind, recorder(kind))
 
-    def confirm(_parent: Any, title: str, text: str) -> bool:
+    def confirm(_parent: Any, title: str, text: str, **buttons: str | None) -> bool:
         rec.shown.append(("confirm", title, text))
+        rec.buttons.append(buttons)
         return rec.answer
 
     monkeypatch.setattr(messages, "confirm", confirm)

@@ -204,10 +204,14 @@ def test_several_matches_wait_for_a_choice_in_the_list(
     assert not any("13800138000" in line for line in lines)
     assert attendance_rows(ctx) == []  # Enter with two 张三 picks nobody
     assert picker.view.hasFocus()
+    # ...and says what to do, rather than seeming to do nothing.
+    assert picker.hint.isVisible() and "找到 2 名会员" in picker.hint.text()
+    assert "↑↓" in picker.hint.text()
     pick = next(i for i, line in enumerate(lines) if "乙公司工会" in line)
     picker.view.setCurrentIndex(picker.model.index(pick, 0))
     qtbot.keyClick(picker.view, Qt.Key.Key_Return)
     assert attendance_rows(ctx) == [second.id]
+    assert not picker.hint.isVisible()
 
 
 def test_withdrawn_member_found_by_search_is_refused(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def test_first_run_creates_the_federation_then_shows_the_window(
     holder = shown.holder  # type: ignore[attr-defined]
     assert len(holder) == 1 and isinstance(holder[0], MainWindow)
     qtbot.addWidget(holder[0])
-    assert holder[0].windowTitle() == "工会桌面通 — 南山园区工会联合会"
+    assert holder[0].windowTitle() == "南山园区工会联合会"
 
 
 def test_first_run_with_demo_data(
@@ -91,7 +92,11 @@ def test_uniondesk_shows_the_window_and_saves_a_screenshot(
     data_dir = db.paths.data_dir
     db.close()
     shot = tmp_path / "shot.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", gui_app.ENV_SCREENSHOT: str(shot)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": laptop_screen(tmp_path),
+        gui_app.ENV_SCREENSHOT: str(shot),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
         env=env,
@@ -101,7 +106,16 @@ def test_uniondesk_shows_the_window_and_saves_a_screenshot(
     )
     assert done.returncode == 0, done.stderr
     image = QImage(str(shot))
-    assert image.width() >= 800 and image.height() >= 500
+    # Fitted to a 1366×768 laptop: wide, and never taller than the screen.
+    assert 1024 <= image.width() <= 1366 and 500 <= image.height() <= 768
+
+
+def laptop_screen(folder: Path, width: int = 1366, height: int = 768) -> str:
+    """QT_QPA_PLATFORM for an offscreen screen of that size (the plugin's config file)."""
+    config = folder / f"screen-{width}x{height}.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}))
+    return f"offscreen:configfile={config}"
 
 
 def test_settled_screenshot_waits_for_the_start_up_figures(

@@ -73,7 +73,7 @@ def test_window_opens_on_members_with_counts(
     qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
 ) -> None:
     window = open_window(qtbot, ctx)
-    assert window.windowTitle() == "工会桌面通 — 测试街道总工会"
+    assert window.windowTitle() == "测试街道总工会"
     assert window.current_key() == "members"
     assert "unions" not in window.pages  # built on first show only
     qtbot.waitUntil(lambda: "在会会员 3 人" in window.counts.text())

@@ -29,7 +29,9 @@ def test_export_button_writes_the_filtered_list_masked(
     boxes.answer = False  # "export full numbers?" → no
     page = members_page(open_window(qtbot, ctx))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    rows = list(load_workbook(target, read_only=True).active.iter_rows(values_only=True))
+    book = load_workbook(target, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()  # read-only books hold the file open until closed
     cells = [str(c) for row in rows[1:] for c in row if c]
     assert len(rows) >= 4 and any("*" in c for c in cells)
     assert ("inform", "导出完成") in [(k, t) for k, t, _ in boxes.shown]

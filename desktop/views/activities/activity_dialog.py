@@ -1,5 +1,6 @@
-"""新增活动: the add-activity form. The service validates; each refused field gets its
-message in red right under it and nothing is written."""
+"""新增活动 / 编辑活动: the activity form. The service validates; each refused field gets
+its message in red right under it and nothing is written. Given a record, the form
+opens filled in and 保存 updates that activity (a mistyped one is corrected, not kept)."""
 
 from __future__ import annotations
 
@@ -43,10 +44,17 @@ ALIASES = {"budget_fen": "budget", "spent_fen": "spent"}
 class ActivityDialog(QDialog):
     saved = Signal(object)  # ActivityRecord
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        editing: ActivityRecord | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("新增活动")
+        self.editing = editing
+        self.setWindowTitle("编辑活动" if editing else "新增活动")
         self.setMinimumWidth(520)
         self.record: ActivityRecord | None = None
 
@@ -78,7 +86,9 @@ class ActivityDialog(QDialog):
         assert isinstance(description, QPlainTextEdit)
         description.setFixedHeight(80)
 
-        self.messages = {key: FieldMessage(self) for key in self.editors}
+        self.messages = {key: FieldMessage(self, one_line=True) for key in self.editors}
+        for key, editor in self.editors.items():
+            self.messages[key].clear_when_edited(editor)
         self.general = FieldMessage(self)
         form = QFormLayout()
         for key, editor in self.editors.items():
@@ -98,6 +108,28 @@ class ActivityDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general)
         layout.addWidget(buttons)
+        if editing is not None:
+            self.fill(editing)
+
+    def fill(self, record: ActivityRecord) -> None:
+        """The form as the activity is now (amounts in 元, times to the minute)."""
+        texts = {
+            "title": record.title,
+            "starts_at": f"{record.starts_at:%Y-%m-%d %H:%M}",
+            "ends_at": f"{record.ends_at:%Y-%m-%d %H:%M}",
+            "organiser": record.organiser or "",
+            "budget": _yuan(record.budget_fen),
+            "spent": _yuan(record.spent_fen),
+        }
+        for key, value in texts.items():
+            self.line(key).setText(value)
+        for key, data in (("category", record.category), ("site_id", record.site_id)):
+            combo = self.editors[key]
+            assert isinstance(combo, QComboBox)
+            combo.setCurrentIndex(max(combo.findData(data), 0))
+        description = self.editors["description"]
+        assert isinstance(description, QPlainTextEdit)
+        description.setPlainText(record.description or "")
 
     def line(self, key: str) -> QLineEdit:
         editor = self.editors[key]
@@ -135,9 +167,20 @@ class ActivityDialog(QDialog):
     def save(self) -> None:
         self.clear_messages()
         try:
-            self.record = activities.add(self.ctx.db, self.values())
+            if self.editing is None:
+                self.record = activities.add(self.ctx.db, self.values())
+            else:
+                self.record = activities.update(self.ctx.db, self.editing.id, self.values())
         except UnionDeskError as exc:
             self.show_problems(exc)
             return
         self.saved.emit(self.record)
         self.accept()
+
+
+def _yuan(fen: int | None) -> str:
+    """1500 元 as "1500", 1500.5 元 as "1500.50"; empty when not recorded."""
+    if fen is None:
+        return ""
+    whole, cents = divmod(fen, 100)
+    return str(whole) if cents == 0 else f"{whole}.{cents:02d}"

@@ -92,6 +92,10 @@ class MemberPicker(QWidget):
         self.empty = QLabel("没有找到符合条件的会员", self)
         self.empty.setStyleSheet("color: #555555;")
         self.empty.hide()
+        # Enter with several matches says what to do next (it used to look like nothing).
+        self.hint = QLabel(self)
+        self.hint.setStyleSheet("color: #1e88e5;")
+        self.hint.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +103,7 @@ class MemberPicker(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addWidget(self.empty)
+        layout.addWidget(self.hint)
 
         self.search.search_changed.connect(self.run_search)
         # After SearchBox's own returnPressed → flush, so the matches are current.
@@ -113,6 +118,7 @@ class MemberPicker(QWidget):
             with self.ctx.db.connect(write=False) as conn:
                 rows = member_queries.find(conn, query, RESULT_LIMIT)
         self.model.set_rows(rows)
+        self.hint.hide()
         self.view.setVisible(bool(rows))
         self.empty.setVisible(bool(query) and not rows)
         if rows:
@@ -127,11 +133,16 @@ class MemberPicker(QWidget):
         if self.model.rowCount() == 1:
             self._pick_index(self.model.index(0, 0))
         elif self.model.rowCount() > 1:
+            self.hint.setText(
+                f"找到 {self.model.rowCount()} 名会员：请用 ↑↓ 选中要签到的人，再按回车（或双击）。"
+            )
+            self.hint.show()
             self.view.setFocus()
 
     def _pick_index(self, index: Index) -> None:
         member_id = index.data(ID_ROLE) if index.isValid() else None
         if member_id:
+            self.hint.hide()
             self.picked.emit(str(member_id))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

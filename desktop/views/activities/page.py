@@ -30,6 +30,7 @@ from desktop.views.activities.categories_dialog import CategoriesDialog
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import activity_table as at
 from desktop.views.qtmodels.activity_table import ActivityTableModel
+from desktop.views.widgets import messages
 from desktop.views.widgets.search_box import SearchBox
 from desktop.views.widgets.tables import select_row
 
@@ -52,6 +53,8 @@ class ActivitiesPage(QWidget):
         self.search = SearchBox(self)
         self.search.setPlaceholderText("按活动名称搜索")
         self.add_button = QPushButton("新增活动", self)
+        self.edit_button = QPushButton("编辑活动", self)
+        self.delete_button = QPushButton("删除活动", self)
         self.categories_button = QPushButton("服务类别…", self)
         self.categories_button.setToolTip("查看固定的 3 类服务，编辑本单位自定的 N 类服务")
         self.coverage_label = QLabel(self)
@@ -59,6 +62,7 @@ class ActivitiesPage(QWidget):
 
         self.model = ActivityTableModel(ctx.db, this_year, parent=self)
         self.table = QTableView(self)
+        self.table.setObjectName("activities_table")  # its column widths are remembered
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -81,15 +85,25 @@ class ActivitiesPage(QWidget):
             self.table.setColumnWidth(col, width)
         self.attendance = AttendancePanel(ctx, self)
 
+        # Two rows, so the search box keeps a usable width on a 1024×768 screen.
+        self.search.setMinimumWidth(180)
         top = QHBoxLayout()
         top.addWidget(QLabel("年份", self))
         top.addWidget(self.year_filter)
         top.addWidget(self.search, 2)
-        top.addWidget(self.add_button)
-        top.addWidget(self.categories_button)
         top.addStretch(1)
         top.addWidget(self.coverage_label)
+        actions = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.categories_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
         splitter = QSplitter(self)
+        splitter.setObjectName("activities_splitter")
         splitter.addWidget(self.table)
         splitter.addWidget(self.attendance)
         splitter.setStretchFactor(0, 3)
@@ -97,15 +111,20 @@ class ActivitiesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
         self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.search.search_changed.connect(lambda _t: self.apply_filter())
         self.add_button.clicked.connect(self.add_activity)
+        self.edit_button.clicked.connect(self.edit_activity)
+        self.delete_button.clicked.connect(self.delete_activity)
+        self.table.doubleClicked.connect(lambda _i: self.edit_activity())
         self.categories_button.clicked.connect(self.edit_categories)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.attendance.attended.connect(lambda _r: self._attended())
         self.update_coverage()
+        self._selected()
 
     # ---- area protocol ---------------------------------------------------------------
 
@@ -141,7 +160,10 @@ class ActivitiesPage(QWidget):
         self._selected()
 
     def _selected(self) -> None:
-        self.attendance.set_activity(self.selected())
+        current = self.selected()
+        self.attendance.set_activity(current)
+        self.edit_button.setEnabled(current is not None)
+        self.delete_button.setEnabled(current is not None)
 
     def update_coverage(self) -> None:
         year = clock.current().today().year
@@ -163,6 +185,46 @@ class ActivitiesPage(QWidget):
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
+
+    def edit_activity(self) -> None:
+        current = self.selected()
+        if current is None:
+            return
+        dialog = ActivityDialog(self.ctx, self, editing=current)
+        dialog.saved.connect(self._added)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+
+    def delete_activity(self) -> None:
+        """Delete a mistyped activity with its check-ins (tombstones, so other offices
+        drop it too at the next sync), after the clerk confirms."""
+        current = self.selected()
+        if current is None:
+            return
+        attended = (
+            f"\n\n它的 {current.attendance} 条签到记录也将一并删除，活动覆盖面随之重新计算。"
+            if current.attendance
+            else ""
+        )
+        if not messages.confirm(
+            self,
+            "删除活动",
+            f"确定删除活动「{current.title}」（{current.starts_at:%Y-%m-%d}）吗？{attended}",
+            yes="删除活动",
+            no="不删除",
+        ):
+            return
+        try:
+            activities.delete(self.ctx.db, current.id)
+        except UnionDeskError as exc:
+            messages.error(self, "无法删除活动", exc.message)
+            return
+        self.refresh()
+        self._selected()
+        self.ctx.changed("activities")
+        self.ctx.status_message.emit(f"已删除活动「{current.title}」")
 
     def edit_categories(self) -> None:
         """The 3+N list; its changes reach other pages through ``ctx.changed``."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,6 +36,9 @@ _RESET: dict[str, Any] = {
     "age_band": None,
     "search": "",
 }
+
+# Cards a row by the page's width: all six from 1150 pixels, three from 620, else two.
+FIGURE_ROWS = ((6, 1150), (3, 620))
 
 _CARD_STYLE = (
     "QFrame#figure { background: #ffffff; border: 1px solid #dfe3e8; border-radius: 6px; }"
@@ -129,16 +134,20 @@ class DashboardPage(QWidget):
         self.sites_label = QLabel()
         self.sites_label.setWordWrap(True)
 
-        figures = QHBoxLayout()
-        for fig in (
+        # The figure cards reflow (6, 3 or 2 a row) with the page's width, so a 1024×768
+        # screen needs no sideways scrolling to see them all.
+        figures = QGridLayout()
+        self.figure_grid = figures
+        self.figure_cards: tuple[Figure, ...] = (
             self.total,
             self.new_members,
             self.migrant,
             self.new_generation,
             self.coverage,
             self.hardship,
-        ):
-            figures.addWidget(fig, 1)
+        )
+        self._figure_columns = 0
+        self._reflow_figures(len(self.figure_cards))
         left = QVBoxLayout()
         right = QVBoxLayout()
         for column, widgets in (
@@ -181,6 +190,25 @@ class DashboardPage(QWidget):
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
         self.new_gen_button.clicked.connect(self.open_new_generation)
         self.refresh()
+
+    # ---- layout ----------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        width = event.size().width()
+        columns = next((n for n, least in FIGURE_ROWS if width >= least), 2)
+        self._reflow_figures(columns)
+        super().resizeEvent(event)
+
+    def _reflow_figures(self, columns: int) -> None:
+        if columns == self._figure_columns:
+            return
+        self._figure_columns = columns
+        for card in self.figure_cards:
+            self.figure_grid.removeWidget(card)
+        for column in range(len(self.figure_cards)):
+            self.figure_grid.setColumnStretch(column, 1 if column < columns else 0)
+        for n, card in enumerate(self.figure_cards):
+            self.figure_grid.addWidget(card, n // columns, n % columns)
 
     # ---- area protocol ---------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,6 +52,7 @@ class MemberDialog(QDialog):
         self.saved_id: str | None = None
         self.warnings: tuple[str, ...] = ()
         self._original: dict[str, Any] = {}
+        self._pristine: dict[str, Any] | None = None  # the values when first shown
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, FieldMessage] = {}
         self.setWindowTitle("编辑会员" if member_id else "新增会员")
@@ -76,26 +79,29 @@ class MemberDialog(QDialog):
         for spec in MEMBER_FIELDS:
             editor = self._editor(spec)
             self.editors[spec.name] = editor
-            error = FieldMessage(self)
+            error = FieldMessage(self, one_line=True)
+            error.clear_when_edited(editor)
             self.errors[spec.name] = error
             label = QLabel(spec.label + ("＊" if spec.required else ""), self)
             label.setBuddy(editor)
+            # Level with its editor, not centred on the editor and its message lines.
+            label.setMinimumHeight(min(editor.sizeHint().height(), editor.maximumHeight()))
             cell = QVBoxLayout()
             cell.setSpacing(2)
             cell.addWidget(editor)
             if spec.kind == "id_number":
-                self.derived = FieldMessage(self)
+                self.derived = FieldMessage(self, one_line=True)
                 cell.addWidget(self.derived)
             cell.addWidget(error)
             if spec.name in _WIDE:
                 if col:
                     row, col = row + 1, 0
-                grid.addWidget(label, row, 0)
-                grid.addLayout(cell, row, 1, 1, 3)
+                grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addLayout(cell, row, 1, 1, 3, Qt.AlignmentFlag.AlignTop)
                 row += 1
                 continue
-            grid.addWidget(label, row, col * 2)
-            grid.addLayout(cell, row, col * 2 + 1)
+            grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop)
+            grid.addLayout(cell, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
             row, col = (row, 1) if col == 0 else (row + 1, 0)
         for column in (1, 3):
             grid.setColumnStretch(column, 1)
@@ -207,6 +213,28 @@ class MemberDialog(QDialog):
             self.derived.show_warning(f"{derived}　⚠ {info.warning}")
         else:
             self.derived.show_hint(derived)
+
+    # ---- leaving without saving ------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        if self._pristine is None:  # what the page filled in counts as untouched
+            self._pristine = self.values()
+        super().showEvent(event)
+
+    def has_unsaved_changes(self) -> bool:
+        return self._pristine is not None and self.values() != self._pristine
+
+    def reject(self) -> None:
+        """Esc, 取消 or the close box: ask before throwing typed data away."""
+        if self.has_unsaved_changes() and not messages.confirm(
+            self,
+            "放弃未保存的修改？",
+            "放弃未保存的修改？\n\n已填写的内容尚未保存，放弃后将不会登记。",
+            yes="放弃修改",
+            no="继续编辑",
+        ):
+            return
+        super().reject()
 
     # ---- saving ----------------------------------------------------------------------
 

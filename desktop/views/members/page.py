@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +29,7 @@ from desktop.views.qtmodels import member_table as mt
 from desktop.views.qtmodels.member_table import MemberTableModel
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.file_drop import ROSTER_SUFFIXES, dropped_file
 from desktop.views.widgets.search_box import SearchBox
 from desktop.views.widgets.tables import select_row
 from desktop.views.widgets.union_combo import UnionFilterCombo
@@ -50,6 +53,8 @@ class MembersPage(QWidget):
         self.ctx = ctx
         self.dialog: QDialog | None = None
         self._building = True
+        self.setAcceptDrops(True)  # an .xlsx dropped on the list starts the import wizard
+        self.roster_wizard: QWidget | None = None  # the last one opened
 
         self.search = SearchBox(self)
         self.search.setPlaceholderText("搜索：姓名、拼音（如 zs）、身份证后 4 位、手机号、会员证号")
@@ -74,6 +79,7 @@ class MembersPage(QWidget):
 
         self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
         self.table = QTableView(self)
+        self.table.setObjectName("members_table")  # its column widths are remembered
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -208,10 +214,24 @@ class MembersPage(QWidget):
 
     # ---- rosters and printing (their own packages; imported when first used) -----------
 
-    def import_roster(self) -> None:
+    def import_roster(self, path: Path | None = None) -> None:
         from desktop.views.roster.actions import open_import_wizard
 
-        open_import_wizard(self.ctx, self)
+        self.roster_wizard = open_import_wizard(self.ctx, self, path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if dropped_file(event.mimeData(), ROSTER_SUFFIXES) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt's name
+        if dropped_file(event.mimeData(), ROSTER_SUFFIXES) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        path = dropped_file(event.mimeData(), ROSTER_SUFFIXES)
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_roster(path)
 
     def export_roster(self) -> None:
         from desktop.views.roster.actions import export_members

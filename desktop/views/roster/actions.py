@@ -13,12 +13,19 @@ from desktop.spreadsheets import export, template
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
+# The two answers of the export question, as the buttons read (the text names them).
+MASKED = "导出打码名册"
+UNMASKED = "导出完整名册"
 
-def open_import_wizard(ctx: AppContext, parent: QWidget | None) -> Any:
-    """Show the (non-modal) import wizard and return it."""
+
+def open_import_wizard(ctx: AppContext, parent: QWidget | None, path: Path | None = None) -> Any:
+    """Show the (non-modal) import wizard and return it; on ``path`` (a dropped file),
+    with that file filled in, so the clerk still chooses the union and duplicates rule."""
     from desktop.views.roster.import_wizard import ImportWizard
 
     wizard = ImportWizard(ctx, parent)
+    if path is not None:
+        wizard.file_page.path_edit.setText(str(path))
     wizard.show()
     return wizard
 
@@ -43,7 +50,11 @@ def export_members(ctx: AppContext, parent: QWidget | None, member_filter: Membe
     unmasked = messages.confirm(
         parent,
         "导出会员名册",
-        "是否导出完整的身份证号和手机号？\n\n选「否」将隐去号码中间几位（推荐，防止个人信息泄露）。",
+        f"名册中的身份证号和手机号要完整导出吗？\n\n选「{MASKED}」将隐去号码中间几位"
+        "（推荐，防止个人信息泄露）；只有确需完整号码时才选「"
+        f"{UNMASKED}」。",
+        yes=UNMASKED,
+        no=MASKED,
     )
 
     def work(progress: Any, cancel: Any) -> export.ExportResult:

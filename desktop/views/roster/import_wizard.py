@@ -63,6 +63,7 @@ class ImportWizard(StepDialog):
         can_commit = self.preview is not None and self.preview.can_commit
         self.import_button.setVisible(page == PREVIEW and can_commit)
         self.close_button.setText("完成" if page == RESULT else "关闭")
+        self.update_default()
 
     def go_back(self) -> None:
         self.show_page(max(self.stack.currentIndex() - 1, FILE))

@@ -82,6 +82,7 @@ class EvaluationPanel(QWidget):
         top.addWidget(self.new_template_button)
         top.addWidget(self.edit_template_button)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("evaluations_splitter")  # remembered between runs
         splitter.addWidget(self.history)
         splitter.addWidget(self.scores)
         splitter.setChildrenCollapsible(False)

@@ -60,6 +60,7 @@ class SitesPage(QWidget):
 
         self.model = SiteTableModel(ctx.db, parent=self)
         self.table = list_table(self.model, self)
+        self.table.setObjectName("sites_table")  # its column widths are remembered
         for col, width in {
             st.COL_KIND: 32,
             st.COL_NAME: 170,
@@ -89,6 +90,7 @@ class SitesPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         splitter = QSplitter(self)
+        splitter.setObjectName("sites_splitter")  # remembered between runs
         splitter.addWidget(self.table)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 5)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from desktop.services.evaluations import EvaluationRecord, ItemSpec, TemplateRec
 from desktop.services.sites import SiteRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import day_of, item_title, star_text
+from desktop.views.sites.score_spin import ScoreSpin
 from desktop.views.widgets.field_error import FieldMessage
 
 ITEM_IN_MESSAGE = re.compile(r"^第 (\d+) 项")
@@ -58,17 +58,18 @@ class ScoreDialog(QDialog):
         self.assessor.setPlaceholderText("如 区总工会考核组")
         self.notes = QLineEdit(self)
 
-        self.spins: list[QDoubleSpinBox] = []
+        self.spins: list[ScoreSpin] = []
         items_host = QWidget(self)
         items = QFormLayout(items_host)
         for n, item in enumerate(template.items, start=1):
-            spin = QDoubleSpinBox(items_host)
+            spin = ScoreSpin(items_host)
             spin.setDecimals(1)
             spin.setRange(0, item.max_points)
             spin.setSingleStep(1)
             spin.setSuffix(f" / {item.max_points:g} 分")
             spin.setMinimumWidth(130)
             spin.valueChanged.connect(lambda _v: self.update_total())
+            spin.clamped.connect(lambda typed, n=n, item=item: self._clamped(n, item, typed))
             self.spins.append(spin)
             label = QLabel(f"{n}. {item_title(item.title, item.is_bonus)}")
             label.setWordWrap(True)
@@ -125,6 +126,12 @@ class ScoreDialog(QDialog):
                     return
         super().keyPressEvent(event)
 
+    def _clamped(self, n: int, item: ItemSpec, typed: float) -> None:
+        self.message.show_error(
+            f"第 {n} 项「{item.title}」：满分 {item.max_points:g} 分，输入的 {typed:g} 分已改为 "
+            f"{item.max_points:g} 分，请核对。"
+        )
+
     def items(self) -> tuple[ItemSpec, ...]:
         return self.template.items
 
@@ -157,6 +164,9 @@ class ScoreDialog(QDialog):
         self.shortfall_label.setVisible(bool(shortfalls))
 
     def save(self) -> None:
+        # 保存 pressed with 25 still typed in a "/ 10 分" box: correct it, let them look.
+        if any([spin.settle() for spin in self.spins]):
+            return
         self.message.clear_message()
         try:
             self.record = evaluations.score_site(

@@ -46,10 +46,10 @@ class CardCheck(QWidget):
         self.card_fingerprint: str | None = None
         self.card_name = ""
         self.card_node = ""
+        self._tried = ""
 
         self.path_edit = QLineEdit()
-        self.path_edit.setReadOnly(True)
-        self.path_edit.setPlaceholderText("尚未选择密钥卡")
+        self.path_edit.setPlaceholderText("输入或粘贴密钥卡文件的路径后按回车，或点「选择密钥卡…」")
         self.browse_button = QPushButton("选择密钥卡…")
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -74,6 +74,7 @@ class CardCheck(QWidget):
         layout.addWidget(self.confirm_box)
 
         self.browse_button.clicked.connect(self.browse)
+        self.path_edit.editingFinished.connect(self.load_typed)
         self.confirm_box.toggled.connect(lambda _c: self._update())
         if expected_fingerprint:
             self.match_label.setText(
@@ -85,6 +86,22 @@ class CardCheck(QWidget):
         path = files.open_card_path(self)
         if path is not None:
             self.load_card(path)
+
+    def load_typed(self) -> None:
+        """A path typed or pasted into the field: read that card (once per new path)."""
+        text = self.path_edit.text().strip().strip('"')
+        if not text or text == self._tried or (self.card is not None and Path(text) == self.card):
+            return
+        self._tried = text  # Enter then focus-out: one message, not two
+        path = Path(text).expanduser()
+        if not path.is_file():
+            messages.error(
+                self,
+                "无法读取密钥卡",
+                f"找不到文件：{path}\n请检查路径是否正确，或点「选择密钥卡…」选择文件。",
+            )
+            return
+        self.load_card(path)
 
     def load_card(self, path: Path) -> bool:
         try:

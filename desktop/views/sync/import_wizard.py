@@ -61,6 +61,12 @@ class ImportWizard(StepDialog):
         ready = self.preview is not None and not self.preview.nothing_new
         self.import_button.setVisible(page == CHECK and ready)
         self.close_button.setText("完成" if page == RESULT else "关闭")
+        self.update_default()
+
+    def start_with(self, path: Path) -> None:
+        """Opened on a file (a double-clicked .udsync): fill it in and check it at once."""
+        self.file_page.path_edit.setText(str(path))
+        self.check()
 
     def browse(self) -> None:
         path = files.open_package_path(self)

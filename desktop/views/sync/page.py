@@ -7,6 +7,7 @@ actions (cert_actions); resolving a conflict and revoking an office are one engi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
@@ -265,10 +266,15 @@ class SyncPage(QWidget):
 
         self._open(ExportWizard(self.ctx, self))
 
-    def open_import(self) -> None:
+    def open_import(self, path: Path | None = None) -> None:
+        """The import wizard; on ``path`` (a .udsync given on the command line) it starts
+        checking that file at once."""
         from desktop.views.sync.import_wizard import ImportWizard
 
-        self._open(ImportWizard(self.ctx, self))
+        wizard = ImportWizard(self.ctx, self)
+        self._open(wizard)
+        if path is not None:
+            wizard.start_with(path)
 
     def open_enrol(self) -> None:
         from desktop.views.sync.enrol_dialog import EnrolDialog

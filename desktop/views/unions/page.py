@@ -33,6 +33,7 @@ class UnionsPage(QWidget):
         self.dialog: QDialog | None = None
         self.model = UnionTableModel(ctx.db, self)
         self.table = QTableView(self)
+        self.table.setObjectName("unions_table")  # its column widths are remembered
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

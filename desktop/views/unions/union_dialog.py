@@ -56,7 +56,8 @@ class UnionDialog(QDialog):
         outer.addLayout(form)
         for name in unions.EDITABLE:
             editor = self._editor(name)
-            error = FieldMessage(self)
+            error = FieldMessage(self, one_line=True)
+            error.clear_when_edited(editor)
             self.editors[name], self.errors[name] = editor, error
             cell = QVBoxLayout()
             cell.setSpacing(2)

@@ -76,7 +76,8 @@ class BarChart(QWidget):
     def _label_width(self) -> int:
         fm = QFontMetrics(self.font())
         widest = max((fm.horizontalAdvance(b.label) for b in self.bars), default=0)
-        return min(widest + self.PAD * 2, max(self.width() // 3, 80))
+        # Up to 45% of the width: long union names keep the part that tells them apart.
+        return min(widest + self.PAD * 2, max(self.width() * 9 // 20, 80))
 
     def _value_width(self) -> int:
         fm = QFontMetrics(self.font())

@@ -37,10 +37,11 @@ def lay_out_form(
 
     Returns the per-field error lines and the general one.
     """
-    errors = {name: FieldMessage(dialog) for name in labels}
+    errors = {name: FieldMessage(dialog, one_line=True) for name in labels}
     general = FieldMessage(dialog)
     form = QFormLayout()
     for name, editor in editors.items():
+        errors[name].clear_when_edited(editor)
         cell = QVBoxLayout()
         cell.setSpacing(2)
         cell.addWidget(editor)

@@ -42,10 +42,23 @@ class StepDialog(QDialog):
         buttons.addStretch(1)
         for button in (self.back_button, self.next_button, self.import_button, self.close_button):
             buttons.addWidget(button)
+            # Enter presses only the button chosen by ``update_default``, never 上一步
+            # (QDialog would otherwise take the first push button, or the focused one).
+            button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
         layout.addLayout(buttons)
         self.close_button.clicked.connect(self.close)
+
+    def update_default(self) -> None:
+        """Make the step that moves on the default: 导入, else 下一步, else 关闭/完成.
+
+        Each wizard calls this at the end of its ``show_page`` (visibility decides).
+        """
+        for button in (self.import_button, self.next_button, self.close_button):
+            if button.isVisibleTo(self):
+                button.setDefault(True)
+                return
 
     def add_pages(self, *pages: QWidget) -> None:
         for page in pages:
