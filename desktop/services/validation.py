@@ -19,6 +19,11 @@ from stdnum.cn import ric, uscc
 from desktop import clock
 from desktop.errors import ValidationError
 
+# The masks live in ``masking`` (one function for every output); re-exported for callers
+# that import them from here.
+from desktop.services.masking import mask_id_number as mask_id_number
+from desktop.services.masking import mask_phone as mask_phone
+
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -134,21 +139,3 @@ def require_text(value: str | None, field: str, label: str, max_len: int) -> str
     if len(text) > max_len:
         raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
     return text
-
-
-def mask_id_number(value: str | None) -> str:
-    """440304********5415: area code and last four, as shown in lists and exports."""
-    if not value:
-        return ""
-    if len(value) <= 10:
-        return value[:2] + "*" * max(len(value) - 2, 0)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value: str | None) -> str:
-    """138****1234."""
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
