@@ -104,9 +104,11 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print(preview.summary())
         for note in preview.notes:
             print(note)
-        warnings = sum(len(r.warnings) for r in preview.rows)
-        if warnings:
-            print(f"提示：{warnings} 行的身份证号行政区划代码不在现行代码表中，请核对")
+        warned = [r for r in preview.rows if r.warnings]
+        for r in warned[:20]:  # area codes and 15-digit conversions: never the number itself
+            print(f"提示：第 {r.row} 行：{'；'.join(r.warnings)}")
+        if len(warned) > 20:
+            print(f"提示：另有 {len(warned) - 20} 行的身份证号需要核对")
         print("（预览，未写入）" if args.dry_run else "已导入。")
     return 0
 
