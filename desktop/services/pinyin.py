@@ -1,6 +1,17 @@
 """Pinyin for names, with the surname readings general-purpose dictionaries get wrong.
 
 pypinyin reads 单 as dan, 曾 as ceng, 解 as jie; as surnames they are shan, zeng, xie.
+The surname readings below were checked against a public surname table (pinyin-pro's
+百家姓 list, which follows 《现代汉语词典》): 乜 nie, 六 lu, 子车 ziju, 万俟 moqi,
+尉迟 yuchi. A few surnames are read two ways in use and are found by either (尉 wei/yu,
+吕 lv/lu: the ü written either way, 盖 ge/gai, 乐 yue/le).
+
+A given name's character with several readings (曾 ceng/zeng, 乐 le/yue, 长 chang/zhang,
+行 xing/hang, 重 zhong/chong) cannot be read right from the name alone, so a name has
+several readings for search (``name_readings``): the one pypinyin gives in context
+first (used for sorting), then, one character at a time, another reading of each
+ambiguous character — at most ``MAX_CHAR_READINGS`` per character and ``MAX_READINGS``
+per name, so the search index grows by a bounded number of terms.
 Readings are cached per surname and per given name, because a registry of a million
 people draws on a few thousand distinct given names and pypinyin is slow per call (its
 phrase segmentation costs ~0.1 ms). A given name whose characters each have one reading
@@ -14,7 +25,7 @@ from functools import cache, lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.constants import PINYIN_DICT, RE_HANS
 
 # Compound surnames first: they are matched before single-character ones.
@@ -37,69 +48,97 @@ COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
     "夏侯": ("xia", "hou"),
     "宇文": ("yu", "wen"),
     "轩辕": ("xuan", "yuan"),
+    "子车": ("zi", "ju"),
+    "乐正": ("yue", "zheng"),
+    "仉督": ("zhang", "du"),
+    "夹谷": ("jia", "gu"),
+    "拓跋": ("tuo", "ba"),
+    "羊舌": ("yang", "she"),
+    "第五": ("di", "wu"),
+    "闾丘": ("lv", "qiu"),
+    "钟离": ("zhong", "li"),
+    "赫连": ("he", "lian"),
+    "呼延": ("hu", "yan"),
 }
-SURNAME_READINGS: dict[str, str] = {
-    "单": "shan",
-    "曾": "zeng",
-    "解": "xie",
-    "仇": "qiu",
-    "区": "ou",
-    "朴": "piao",
-    "查": "zha",
-    "盖": "ge",
-    "乐": "yue",
-    "缪": "miao",
-    "翟": "zhai",
-    "秘": "bi",
-    "种": "chong",
-    "员": "yun",
-    "覃": "qin",
-    "燕": "yan",
-    "冼": "xian",
-    "洗": "xian",
-    "葛": "ge",
-    "过": "guo",
-    "任": "ren",
-    "华": "hua",
-    "薄": "bo",
-    "沈": "shen",
-    "曲": "qu",
-    "纪": "ji",
-    "牟": "mou",
-    "隗": "wei",
-    "宓": "mi",
-    "句": "gou",
-    "卜": "bu",
-    "召": "shao",
-    "粘": "nian",
-    "适": "kuo",
-    "贲": "ben",
-    "能": "nai",
-    "朝": "chao",
-    "都": "du",
-    "校": "jiao",
-    "藏": "zang",
-    "禚": "zhuo",
-    "尉": "yu",
-    "繁": "po",
-    "那": "na",
-    "黑": "he",
-    "重": "chong",
-    "折": "she",
-    "眭": "sui",
-    "柏": "bai",
-    "万": "wan",
-    "长": "chang",
-    "蕃": "pi",
-    "祭": "zhai",
-    "逄": "pang",
-    "阚": "kan",
-    "訾": "zi",
-    "谌": "chen",
-    "郇": "huan",
-    "迮": "ze",
-    "厍": "she",
+# Each surname's readings, the usual one first (it orders lists); the others are found
+# by search too. The ü is written v (lv); its spelling with u is added everywhere.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan",),
+    "曾": ("zeng",),
+    "解": ("xie",),
+    "仇": ("qiu",),
+    "区": ("ou",),
+    "朴": ("piao",),
+    "查": ("zha",),
+    "盖": ("ge", "gai"),
+    "乐": ("yue", "le"),
+    "缪": ("miao",),
+    "翟": ("zhai",),
+    "秘": ("bi",),
+    "种": ("chong",),
+    "员": ("yun",),
+    "覃": ("qin",),
+    "燕": ("yan",),
+    "冼": ("xian",),
+    "洗": ("xian",),
+    "葛": ("ge",),
+    "过": ("guo",),
+    "任": ("ren",),
+    "华": ("hua",),
+    "薄": ("bo",),
+    "沈": ("shen",),
+    "曲": ("qu",),
+    "纪": ("ji",),
+    "牟": ("mou",),
+    "隗": ("wei", "kui"),
+    "宓": ("mi",),
+    "句": ("gou",),
+    "卜": ("bu",),
+    "召": ("shao",),
+    "粘": ("nian",),
+    "适": ("kuo",),
+    "贲": ("ben",),
+    "能": ("nai",),
+    "朝": ("chao",),
+    "都": ("du",),
+    "校": ("jiao",),
+    "藏": ("zang",),
+    "禚": ("zhuo",),
+    "尉": ("wei", "yu"),
+    "繁": ("po",),
+    "那": ("na",),
+    "黑": ("he",),
+    "重": ("chong",),
+    "折": ("she",),
+    "眭": ("sui",),
+    "柏": ("bai",),
+    "万": ("wan",),
+    "长": ("chang",),
+    "蕃": ("pi",),
+    "祭": ("zhai",),
+    "逄": ("pang",),
+    "阚": ("kan",),
+    "訾": ("zi",),
+    "谌": ("chen",),
+    "郇": ("huan",),
+    "迮": ("ze",),
+    "厍": ("she",),
+    "乜": ("nie",),
+    "六": ("lu",),
+    "吕": ("lv",),
+    "相": ("xiang",),
+    "宿": ("su",),
+    "殷": ("yin",),
+    "於": ("yu",),
+    "钭": ("tou",),
+    "莘": ("shen",),
+    "佴": ("nai",),
+    "应": ("ying",),
 }
+#: Readings kept for one character of a given name (its reading in context first), and
+#: for a whole name. Part of the search document format: a change needs a migration.
+MAX_CHAR_READINGS = 2
+MAX_READINGS = 4
 
 
 class NamePinyin(NamedTuple):
@@ -166,15 +205,69 @@ def given_pinyin(text: str) -> tuple[str, ...]:
 
 
 def split_name(name: str) -> tuple[str, tuple[str, ...], str]:
-    """(surname, its reading as a surname, given name) of a personal name."""
+    """(surname, its usual reading as a surname, given name) of a personal name."""
+    surname, options, given = _split(name)
+    return surname, tuple(o[0] for o in options), given
+
+
+def _split(name: str) -> tuple[str, tuple[tuple[str, ...], ...], str]:
+    """(surname, each surname syllable's readings, given name)."""
     name = name.strip()
     if not name:
         return "", (), ""
     if name[:2] in COMPOUND_SURNAMES:
-        return name[:2], COMPOUND_SURNAMES[name[:2]], name[2:]
-    if name[0] in SURNAME_READINGS:
-        return name[0], (SURNAME_READINGS[name[0]],), name[1:]
-    return name[0], _plain(name[0]), name[1:]
+        return name[:2], _surname_options(name[:2]), name[2:]
+    return name[0], _surname_options(name[0]), name[1:]
+
+
+@cache
+def _surname_options(surname: str) -> tuple[tuple[str, ...], ...]:
+    if surname in COMPOUND_SURNAMES:
+        return tuple(map(_spellings, COMPOUND_SURNAMES[surname]))
+    readings = SURNAME_READINGS.get(surname) or _plain(surname)
+    return (tuple(dict.fromkeys(s for r in readings for s in _spellings(r))),)
+
+
+@cache
+def _spellings(syllable: str) -> tuple[str, ...]:
+    """A syllable and, for the ü (lv, nve), its spelling with u that people also type."""
+    return (syllable, syllable.replace("v", "u")) if "v" in syllable else (syllable,)
+
+
+@cache
+def _char_options(char: str, reading: str) -> tuple[str, ...]:
+    """``reading`` (the one in context) and up to ``MAX_CHAR_READINGS`` - 1 others of
+    ``char``, each with its u spelling of the ü."""
+    others = [
+        r.lower()
+        for r in pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")[0]
+        if r.lower() != reading and r.isascii() and r.isalpha()
+    ]
+    chosen = [reading, *others[: MAX_CHAR_READINGS - 1]]
+    return tuple(dict.fromkeys(s for r in chosen for s in _spellings(r)))
+
+
+@lru_cache(maxsize=65_536)
+def given_options(text: str) -> tuple[tuple[str, ...], ...]:
+    """For each part of ``given_pinyin(text)``: its readings, the contextual one first.
+
+    Only a character pypinyin knows several readings for (or an ü) gets more than one.
+    """
+    parts: list[tuple[str, ...]] = []
+    for hans, chars in groupby(text, key=_is_hans):
+        run = "".join(chars)
+        if not hans:
+            parts.append((run.lower(),))
+            continue
+        single = [_only_reading(c) for c in run]
+        context = _plain(run) if None in single else tuple(single)
+        if len(context) != len(run):  # pypinyin kept unknown characters together
+            parts.extend((r,) for r in context if r is not None)
+            continue
+        for char, reading, only in zip(run, context, single, strict=True):
+            assert reading is not None
+            parts.append(_spellings(reading) if only is not None else _char_options(char, reading))
+    return tuple(parts)
 
 
 @lru_cache(maxsize=200_000)
@@ -182,6 +275,32 @@ def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
     _, head, rest = split_name(name)
     return NamePinyin(head + given_pinyin(rest), len(head))
+
+
+@lru_cache(maxsize=200_000)
+def name_readings(name: str) -> tuple[NamePinyin, ...]:
+    """The readings a clerk may search a name by: ``name_pinyin`` first, then each other
+    reading of one syllable at a time (surname or given name), at most ``MAX_READINGS``.
+
+    One change at a time rather than every combination: a name with three ambiguous
+    characters would otherwise have 8 readings or more, each ~6 terms in the index.
+    """
+    _, head, rest = _split(name)
+    given = given_options(rest)
+    primary = NamePinyin(tuple(o[0] for o in head) + given_pinyin(rest), len(head))
+    if all(len(o) == 1 for o in given) and all(len(o) == 1 for o in head):
+        return (primary,)
+    options = head + given
+    base = primary.syllables
+    if len(base) != len(options):  # cannot happen for names; keep the one reading
+        return (primary,)
+    readings = [primary]
+    for i, choices in enumerate(options):
+        for alt in choices[1:]:
+            if len(readings) == MAX_READINGS:
+                return tuple(readings)
+            readings.append(NamePinyin((*base[:i], alt, *base[i + 1 :]), len(head)))
+    return tuple(readings)
 
 
 def text_pinyin(text: str) -> NamePinyin:
