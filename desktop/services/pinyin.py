@@ -206,26 +206,31 @@ def given_pinyin(text: str) -> tuple[str, ...]:
 
 def split_name(name: str) -> tuple[str, tuple[str, ...], str]:
     """(surname, its usual reading as a surname, given name) of a personal name."""
-    surname, options, given = _split(name)
-    return surname, tuple(o[0] for o in options), given
+    surname, given = _head(name)
+    return surname, _surname(surname)[0], given
 
 
-def _split(name: str) -> tuple[str, tuple[tuple[str, ...], ...], str]:
-    """(surname, each surname syllable's readings, given name)."""
+def _head(name: str) -> tuple[str, str]:
+    """(surname, given name): a compound surname when the name starts with one."""
     name = name.strip()
-    if not name:
-        return "", (), ""
     if name[:2] in COMPOUND_SURNAMES:
-        return name[:2], _surname_options(name[:2]), name[2:]
-    return name[0], _surname_options(name[0]), name[1:]
+        return name[:2], name[2:]
+    return name[:1], name[1:]
 
 
 @cache
-def _surname_options(surname: str) -> tuple[tuple[str, ...], ...]:
+def _surname(
+    surname: str,
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
+    """(usual reading, each syllable's readings, whether there is more than one)."""
+    if not surname:
+        return (), (), False
     if surname in COMPOUND_SURNAMES:
-        return tuple(map(_spellings, COMPOUND_SURNAMES[surname]))
-    readings = SURNAME_READINGS.get(surname) or _plain(surname)
-    return (tuple(dict.fromkeys(s for r in readings for s in _spellings(r))),)
+        options = tuple(map(_spellings, COMPOUND_SURNAMES[surname]))
+    else:
+        readings = SURNAME_READINGS.get(surname) or _plain(surname)
+        options = (tuple(dict.fromkeys(s for r in readings for s in _spellings(r))),)
+    return tuple(o[0] for o in options), options, any(len(o) > 1 for o in options)
 
 
 @cache
@@ -270,10 +275,18 @@ def given_options(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(parts)
 
 
+@lru_cache(maxsize=65_536)
+def _given_alternatives(text: str) -> tuple[tuple[str, ...], ...] | None:
+    """``given_options(text)``, or None when every part has one reading (most names)."""
+    options = given_options(text)
+    return options if any(len(o) > 1 for o in options) else None
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> NamePinyin:
     """Syllables of a personal name, surname first, read as a surname."""
-    _, head, rest = split_name(name)
+    surname, rest = _head(name)
+    head = _surname(surname)[0]
     return NamePinyin(head + given_pinyin(rest), len(head))
 
 
@@ -285,12 +298,13 @@ def name_readings(name: str) -> tuple[NamePinyin, ...]:
     One change at a time rather than every combination: a name with three ambiguous
     characters would otherwise have 8 readings or more, each ~6 terms in the index.
     """
-    _, head, rest = _split(name)
-    given = given_options(rest)
-    primary = NamePinyin(tuple(o[0] for o in head) + given_pinyin(rest), len(head))
-    if all(len(o) == 1 for o in given) and all(len(o) == 1 for o in head):
+    primary = name_pinyin(name)
+    surname, rest = _head(name)
+    _, head, several = _surname(surname)
+    given = _given_alternatives(rest)
+    if given is None and not several:
         return (primary,)
-    options = head + given
+    options = head + (given if given is not None else given_options(rest))
     base = primary.syllables
     if len(base) != len(options):  # cannot happen for names; keep the one reading
         return (primary,)
