@@ -105,3 +105,15 @@ def test_sort_key_reads_the_surname_as_a_surname() -> None:
     assert pinyin.sort_key("乜小红").startswith("nie xiao hong")
     assert pinyin.sort_key("六一").startswith("lu yi")
     assert pinyin.sort_key("子车明").startswith("zi ju ming")
+
+
+def test_given_name_readings_are_readings_pypinyin_knows() -> None:
+    """The curated table only chooses among the heteronyms pypinyin lists."""
+    from pypinyin import Style
+    from pypinyin import pinyin as heteronyms
+
+    for char, readings in pinyin.GIVEN_NAME_READINGS.items():
+        known = {r.lower() for r in heteronyms(char, style=Style.NORMAL, heteronym=True)[0]}
+        assert set(readings) <= known, (char, readings, known)
+        assert len(readings) <= pinyin.MAX_CHAR_READINGS
+    assert pinyin.name_readings("张明") == (pinyin.name_pinyin("张明"),)  # not "meng"
