@@ -2,7 +2,8 @@
 
 The ``--<field>`` options are built from ``MEMBER_FIELDS``; every rule is in
 ``desktop.services.members``. ID numbers and phones are masked in every output except
-``members show --unmasked``.
+``members show --unmasked``; beside a masked number the birth date is given as its year
+only (``birth_year``), since the full date gives the number back (``masking``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.services import member_queries, members, unions
+from desktop.services.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.services.member_fields import MEMBER_FIELDS
-from desktop.services.validation import mask_id_number, mask_phone
 
 # Fields with their own option names (the union is given by name, not by id).
 _SPECIAL = {"name", "id_number", "union_id"}
@@ -86,12 +87,20 @@ def _delete(ctx: Context, args: argparse.Namespace) -> int:
 
 def _show(ctx: Context, args: argparse.Namespace) -> int:
     record = members.get(ctx.db, args.id)
+    birth = record.birth_date
     if not args.unmasked:
         record = replace(
-            record, id_number=mask_id_number(record.id_number), phone=mask_phone(record.phone)
+            record,
+            id_number=mask_id_number(record.id_number),
+            phone=mask_phone(record.phone),
+            birth_date=None,
         )
     if args.json:
-        print_json(record)
+        shown = asdict(record)
+        if not args.unmasked:
+            del shown["birth_date"]
+            shown["birth_year"] = birth.year if birth else None
+        print_json(shown)
         return 0
     labels = {spec.name: spec.label for spec in MEMBER_FIELDS}
     codes = {spec.name: spec.codes for spec in MEMBER_FIELDS if spec.codes is not None}
@@ -100,6 +109,9 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
         left_on="离会日期", leave_reason="离会原因", photo="照片",
     )  # fmt: skip
     for key, value in asdict(record).items():
+        if key == "birth_date" and not args.unmasked and birth is not None:
+            print(f"出生年份：{birth_year_text(birth)}")
+            continue
         if key == "union_id" or value is None:
             continue
         if key == "gender":
@@ -117,7 +129,7 @@ def _row_json(row: member_queries.MemberRow) -> dict[str, Any]:
         "id": row.id,
         "name": row.name,
         "gender": row.gender,
-        "birth_date": row.birth_date,
+        "birth_year": row.birth_date.year if row.birth_date else None,
         "union_name": row.union_name,
         "id_number": row.id_number_masked,
         "phone": row.phone_masked,

@@ -2,7 +2,10 @@
 
 A page is fetched by "rows after this (sort_key, rowid)", which costs the same for the
 first and the millionth row, so a table over a million members only ever reads what is
-on screen. Rows carry masked ID numbers and phones: a list cannot leak them.
+on screen. Rows carry masked ID numbers and phones: a list cannot leak them. A row's
+``birth_date`` is there for the age column and the age filter; shown beside the masked
+number it would give the number back, so lists show the age and outputs the year
+(``desktop.services.masking``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.services import search_index
-from desktop.services.validation import mask_id_number, mask_phone
+from desktop.services.masking import mask_id_number, mask_phone
 
 PageKey = tuple[str, int]
 

@@ -26,13 +26,13 @@ from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.services import card_numbers, dates, federations, search_index, stats
 from desktop.services.deferred_indexes import deferred_indexes
+from desktop.services.masking import mask_id_number
 from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
 from desktop.services.pinyin import sort_key
 from desktop.services.validation import (
     check_id_number,
     check_no_control_chars,
     check_phone,
-    mask_id_number,
     normalise_text,
 )
 from desktop.statement_worker import StatementWorker, statement_worker

@@ -35,8 +35,12 @@ fields must not meet, so every term that is not a Chinese substring or a pinyin 
 carries a tag with an underscore (``i_`` ID, ``p_`` phone, ``k_``/``r_`` card, ``f_``
 a long whole reading), which no pinyin word or Chinese character can contain.
 
-The document format is part of the schema: migrations 0007 and 0008 rebuilt the table for it, and
-a later change of the format must come with a migration that rebuilds again.
+Names are indexed under each of their readings (``pinyin.name_readings``): a given name's
+曾 under ceng and zeng, 吕 under lv and lu, at most four readings a name.
+
+The document format is part of the schema: migrations 0007-0010 rebuilt the table for it,
+and a later change of the format must come with a migration that rebuilds again (0010
+holds a frozen copy of the document code, so it does not change with this module).
 """
 
 from __future__ import annotations
@@ -98,13 +102,13 @@ def _clean(token: str) -> str:
 
 
 @cache
-def _pinyin_reader() -> Callable[[str], NamePinyin]:
+def _pinyin_reader() -> Callable[[str], tuple[NamePinyin, ...]]:
     # Imported on first use, not at module level: pypinyin's phrase dictionary costs
     # ~0.2-0.5 s, and searching (the start-up path) never needs it; only writing a
     # document does. Not an import inside ``name_terms``: that costs ~2 µs a name.
-    from desktop.services.pinyin import name_pinyin
+    from desktop.services.pinyin import name_readings
 
-    return name_pinyin
+    return name_readings
 
 
 # Mapping ``text.__getitem__`` over precomputed slices makes a name's or a phone's terms
@@ -136,12 +140,20 @@ def name_terms(name: str) -> str:
     """The name's part of a document; cached because names repeat a lot.
 
     Every substring of the Chinese characters (duplicates, as in 丽丽, go with the final
-    de-duplication), then the pinyin terms. Syllables that are plain lower-case letters
-    and digits, as nearly all are, skip the per-syllable cleaning.
+    de-duplication), then the pinyin terms of each of the name's readings
+    (``pinyin.name_readings``: one for most names, at most four). Syllables that are
+    plain lower-case letters and digits, as nearly all are, skip the per-syllable
+    cleaning.
     """
     hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
     terms = list(map(hans.__getitem__, _substrings(len(hans))))
-    py = _pinyin_reader()(name)
+    for py in _pinyin_reader()(name):
+        _reading_terms(py, terms)
+    return " ".join(dict.fromkeys(terms))
+
+
+def _reading_terms(py: NamePinyin, terms: list[str]) -> None:
+    """Add one reading's terms: beginnings, the whole reading, initials, given words."""
     syllables = py.syllables
     full = "".join(syllables)
     if not (full.isascii() and full.isalnum() and full.islower() and all(syllables)):
@@ -156,7 +168,6 @@ def name_terms(name: str) -> str:
         terms += map(initials.__getitem__, _longer_beginnings(len(initials)))
         terms += given
         terms.append("".join(given))
-    return " ".join(dict.fromkeys(terms))
 
 
 def _plain(value: str | None) -> str:

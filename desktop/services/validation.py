@@ -1,9 +1,10 @@
 """Field rules shared by the member dialog, the CLI and the roster importer.
 
 python-stdnum does the arithmetic; every exception it raises becomes a Chinese
-``ValidationError`` naming the field, so bad input can never crash the caller. An area
-code missing from stdnum's (historical) table is only a warning: old ID numbers carry
-codes of counties that were renamed or merged long ago.
+``ValidationError`` naming the field, so bad input can never crash the caller. A county
+code that stdnum's (historical) table does not list, or that was abolished before the
+birth year, is only a warning (``id_numbers``): old ID numbers carry codes of counties
+renamed or merged long ago.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from desktop import clock
 from desktop.control_chars import describe, find_control_char
 from desktop.errors import ValidationError
+from desktop.services import id_numbers
+
+# The masks live in ``masking`` (one function for every output); re-exported for callers
+# that import them from here.
+from desktop.services.masking import mask_id_number as mask_id_number
+from desktop.services.masking import mask_phone as mask_phone
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -55,18 +62,47 @@ class IdNumberInfo:
     warning: str | None = None
 
 
+def clean_id_number(raw: str) -> str:
+    """An ID number as typed or pasted, reduced to its characters: full-width folded, blanks
+    and hyphens removed (110105-19491231-002X), Excel's leading apostrophe (text marker)
+    dropped, a lower-case x raised. The roster reader cleans cells the same way."""
+    number = normalise_text(raw).upper()
+    if number.startswith("'"):
+        number = number[1:]
+    return number.replace("-", "") if "-" in number else number
+
+
 def check_id_number(
     raw: str, *, today: date | None = None, check_area: bool = True
 ) -> IdNumberInfo:
-    """Validate a 公民身份号码 and derive birth date and gender from it."""
-    number = normalise_text(raw).upper()
+    """Validate a 公民身份号码 and derive birth date and gender from it.
+
+    A 15-digit first-generation number is accepted as its 18-digit form (GB 11643-1999),
+    with a warning that says how it was converted. A province code that does not exist
+    is refused; a doubtful county code is only a warning (``id_numbers.area_warning``).
+    """
+    number = clean_id_number(raw)
     field = "id_number"
     if not number:
         raise ValidationError("身份证号不能为空", field=field)
+    notes: list[str] = []
+    if len(number) == 15:
+        upgraded = id_numbers.upgrade_15(number)
+        if upgraded is None:
+            raise ValidationError("15 位旧身份证号应全部为数字", field=field)
+        number = upgraded
+        notes.append(id_numbers.upgrade_note(upgraded))
     if len(number) != 18:
-        raise ValidationError(f"身份证号应为 18 位，当前为 {len(number)} 位", field=field)
+        raise ValidationError(
+            f"身份证号应为 18 位（或 15 位旧号码），当前为 {len(number)} 位", field=field
+        )
     if not _ID_SHAPE.match(number):
         raise ValidationError("身份证号前 17 位应为数字，最后一位为数字或 X", field=field)
+    if number[:2] not in id_numbers.PROVINCES:
+        raise ValidationError(
+            f"身份证号前两位「{number[:2]}」不是省级行政区划代码（如 11 北京、44 广东），请核对",
+            field=field,
+        )
     # The shape check above guarantees 17 decimal digits, so the GB 11643 check digit and
     # the birth date are computed here directly (stdnum's own functions re-clean the
     # string on every call, which dominated a 100k-row import). Same arithmetic as
@@ -85,14 +121,12 @@ def check_id_number(
     today = today or clock.current().today()
     if birth > today or birth.year < 1900:
         raise ValidationError(f"身份证号中的出生日期 {birth.isoformat()} 不合理", field=field)
-    warning = None
     if check_area:
-        try:
-            ric.get_birth_place(number)
-        except Exception:  # stdnum's table lookup: any failure is only a warning here
-            warning = f"行政区划代码 {number[:6]} 不在现行代码表中（可能是已撤销的旧代码），请核对"
+        area = id_numbers.area_warning(number[:6], birth.year)
+        if area:
+            notes.append(area)
     gender = "M" if int(number[16]) % 2 == 1 else "F"
-    return IdNumberInfo(number, birth, gender, warning)
+    return IdNumberInfo(number, birth, gender, "；".join(notes) or None)
 
 
 def check_phone(raw: str | None) -> str | None:
@@ -150,21 +184,3 @@ def require_text(value: str | None, field: str, label: str, max_len: int) -> str
     if len(text) > max_len:
         raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
     return check_no_control_chars(text, field, label)
-
-
-def mask_id_number(value: str | None) -> str:
-    """440304********5415: area code and last four, as shown in lists and exports."""
-    if not value:
-        return ""
-    if len(value) <= 10:
-        return value[:2] + "*" * max(len(value) - 2, 0)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value: str | None) -> str:
-    """138****1234."""
-    if not value:
-        return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]

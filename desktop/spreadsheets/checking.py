@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.errors import ValidationError
 from desktop.services import federations, members
+from desktop.services.id_numbers import upgrade_15, upgrade_note
 from desktop.services.member_fields import FIELDS_BY_NAME
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.validation import check_id_number, normalise_text
@@ -113,8 +114,9 @@ class _Context:
             self.cards.setdefault(str(r[0]), (str(r[1]), str(r[2])))
 
     def area_warning(self, id_number: str) -> str | None:
-        """The service's area-code warning, looked up once per area code."""
-        area = id_number[:6]
+        """The service's area-code warning, looked up once per area code and birth year
+        (whether a code is doubtful depends on the year: ``id_numbers.area_warning``)."""
+        area = id_number[:10]
         if area not in self.area_warnings:
             self.area_warnings[area] = check_id_number(id_number, check_area=True).warning
         return self.area_warnings[area]
@@ -161,6 +163,8 @@ class RowChecker:
         self.id_col = header.columns["id_number"]
         self.id_first = 0
         self.id_cells: list[str | cells.CellError | None] = []
+        # Offsets (in ``id_cells``) of 15-digit numbers read as their 18-digit form.
+        self.upgraded_ids: set[int] = set()
 
     def read_ids(self, first: int, data: list[list[Any]]) -> list[str]:
         """Read every row's ID number cell once; returns the readable ones."""
@@ -179,6 +183,10 @@ class RowChecker:
             except cells.CellError as exc:
                 results[offset] = exc
                 continue
+            upgraded = upgrade_15(number) if number and len(number) == 15 else None
+            if upgraded is not None:  # before any lookup, so duplicates are found
+                number = upgraded
+                self.upgraded_ids.add(offset)
             results[offset] = number
             if number:
                 found.append(number)
@@ -298,6 +306,8 @@ class RowChecker:
         result = RowResult(row_no, "new", name)
         if notes:
             result.warnings.extend(notes)
+        if index - self.id_first in self.upgraded_ids:
+            result.warnings.append(upgrade_note(str(parsed.get("id_number"))))
         self.resolve_union(parsed, row_no, problems)
         bad = {p.field for p in problems}  # fields already reported: one message per cell
         id_number = parsed.get("id_number")

@@ -1,7 +1,9 @@
 """Member lists to .xlsx (openpyxl write-only): any ``MemberFilter``, masked by default.
 
 ID numbers and phones are written as text cells (never numbers) and masked
-(440304********5415, 138****1234) unless ``unmasked`` is asked for. Dates are real
+(440*************15, 138****1234) unless ``unmasked`` is asked for; a masked export has
+出生年份 (the year) where an unmasked one has 出生日期, because the full birth date beside a
+masked number gives most of it back (``desktop.services.masking``). Dates are real
 date cells with the yyyy-mm-dd number format (openpyxl gives a ``date`` value that
 format), so Excel and WPS sort, filter and compute with them; the importer reads date
 cells back as dates.
@@ -38,9 +40,9 @@ from desktop.models.codes import (
 )
 from desktop.private_files import temp_files_in
 from desktop.services import audit, member_queries
+from desktop.services.masking import mask_id_number, mask_phone
 from desktop.services.member_queries import MemberFilter
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
-from desktop.services.validation import mask_id_number, mask_phone
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import check_target, save_workbook
 
@@ -72,6 +74,9 @@ _SELECT = (
     "m.position, m.joined_on, m.membership_status, m.card_no, m.notes "
     "FROM members m JOIN unions u ON u.id = m.union_id "
 )
+# The birth column of a masked export: the year only (see the module docstring).
+MASKED_BIRTH_LABEL = "出生年份"
+_BIRTH = next(i for i, (label, _) in enumerate(COLUMNS) if label == "出生日期")
 SHEET_TITLE = "会员名册"
 # Free-text columns (typed by clerks or received by sync): a value starting with = + - @
 # is written as a text cell, never as a live formula (spreadsheet formula injection); a
@@ -98,12 +103,26 @@ def _date(stored: str | None) -> date | None:
     return date.fromisoformat(stored) if stored else None
 
 
+def _year(stored: str | None) -> int | None:
+    """A stored ISO date as its year (a number cell)."""
+    return int(stored[:4]) if stored else None
+
+
+def labels_for(*, unmasked: bool) -> list[str]:
+    """The header row: 出生年份 instead of 出生日期 when the export is masked."""
+    labels = [label for label, _ in COLUMNS]
+    if not unmasked:
+        labels[_BIRTH] = MASKED_BIRTH_LABEL
+    return labels
+
+
 def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Iterator[list[Any]]:
     """The export's cell values, streamed in the member list's order."""
     where, params = member_queries.where_clause(flt)
     result = conn.execute(text(_SELECT + f"WHERE {where} ORDER BY m.sort_key, m.rowid"), params)
     id_text = (lambda v: v or "") if unmasked else mask_id_number
     phone_text = (lambda v: v or "") if unmasked else mask_phone
+    birth = _date if unmasked else _year
     gender, ethnicity, political = GENDER.label, ETHNICITY.label, POLITICAL_STATUS.label
     education, hukou, status = EDUCATION.label, HUKOU_TYPE.label, MEMBERSHIP_STATUS.label
     for r in result:
@@ -111,7 +130,7 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
             r[0],
             id_text(r[1]),
             gender(r[2]),
-            _date(r[3]),
+            birth(r[3]),
             r[4],
             phone_text(r[5]),
             ethnicity(r[6]),
@@ -178,7 +197,7 @@ def _export_members(
     check_target(target)
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(SHEET_TITLE)
-    labels = [label for label, _ in COLUMNS]
+    labels = labels_for(unmasked=unmasked)
     styles.set_widths(ws, [styles.width_for(label, kind) for label, kind in COLUMNS])
     styles.freeze_header(ws)
     ws.append(styles.header_cells(ws, labels))

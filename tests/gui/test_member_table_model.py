@@ -35,7 +35,7 @@ def test_columns_show_labels_and_masked_values(ctx: AppContext, registry: dict[s
     assert cell(model, row, mt.COL_AGE) == "36"
     assert cell(model, row, mt.COL_UNION) == "甲公司工会"
     full_id = valid_id("44030419900101123")
-    assert cell(model, row, mt.COL_ID_NUMBER) == full_id[:6] + "********" + full_id[-4:]
+    assert cell(model, row, mt.COL_ID_NUMBER) == full_id[:3] + "*" * 13 + full_id[-2:]
     assert cell(model, row, mt.COL_PHONE) == "138****1234"
     assert cell(model, row, mt.COL_STATUS) == "在会"
     assert cell(model, row, mt.COL_CARD_NO).startswith("CS2026")

@@ -23,7 +23,7 @@ from desktop.models.codes import (
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
 )
-from desktop.services.validation import mask_id_number, mask_phone
+from desktop.services.masking import birth_year_text, mask_id_number, mask_phone
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -126,7 +126,8 @@ def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> 
         member_id=str(r["id"]),
         name=str(r["name"]),
         gender=GENDER.label(r["gender"]),
-        birth_date=fmt_date(r["birth_date"]),
+        # Beside a masked ID number only the year: the date would give the number back.
+        birth_date=fmt_date(r["birth_date"]) if unmasked else birth_year_text(r["birth_date"]),
         ethnicity=ETHNICITY.label(r["ethnicity"]),
         political_status=POLITICAL_STATUS.label(r["political_status"]),
         education=EDUCATION.label(r["education"]),

@@ -31,7 +31,7 @@ from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.services import members, unions
 from desktop.services.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.services.members import MemberRecord
-from desktop.services.validation import check_id_number
+from desktop.services.validation import check_id_number, clean_id_number
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
@@ -148,8 +148,8 @@ class MemberDialog(QDialog):
         if spec.kind == "date":
             edit.setPlaceholderText("如 2019-03-05（只写年月则按 1 日记录）")
         elif spec.kind == "id_number":
-            edit.setPlaceholderText("18 位公民身份号码")
-            edit.setMaxLength(20)
+            edit.setPlaceholderText("18 位公民身份号码（15 位旧号码自动转换）")
+            edit.setMaxLength(24)  # room for pasted hyphens or blanks, which are removed
         elif spec.kind == "phone":
             edit.setPlaceholderText("11 位手机号")
         elif spec.name == "card_no" and not self.member_id:
@@ -198,8 +198,8 @@ class MemberDialog(QDialog):
 
     def _show_derived(self, text: str) -> None:
         self.errors["id_number"].clear_message()
-        raw = text.strip()
-        if len(raw) < 18:
+        raw = clean_id_number(text)  # hyphens, blanks, a pasted apostrophe, as the CLI
+        if len(raw) < 18 and not (len(raw) == 15 and raw.isdigit()):
             self.derived.clear_message()
             return
         try:

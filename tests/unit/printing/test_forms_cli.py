@@ -49,7 +49,7 @@ def test_registration_form_is_prefilled_and_masks_the_id_number(
         "SZ2026TEST00000",
         "汉族",
         "男",
-        "440304********5415",
+        "440*************15",
         "138****5678",
         "盖章",
     ):

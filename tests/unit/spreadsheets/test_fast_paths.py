@@ -24,6 +24,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from desktop.errors import ValidationError
+from desktop.services.id_numbers import PROVINCES, area_warning
 from desktop.services.validation import check_id_number, normalise_text
 from desktop.spreadsheets import cells
 from desktop.spreadsheets.bulk import paused_gc
@@ -39,13 +40,28 @@ def reference_normalise(value: str) -> str:
 
 def reference_check(raw: str, check_area: bool) -> tuple[str, ...]:
     """The stdnum-based ``check_id_number`` as it was, reduced to a comparable outcome."""
-    number = reference_normalise(raw).upper()
+    number = reference_normalise(raw).upper().removeprefix("'").replace("-", "")
     if not number:
         return ("refused", "身份证号不能为空")
+    notes = []
+    if len(number) == 15:
+        if not re.fullmatch(r"[0-9]{15}", number):
+            return ("refused", "15 位旧身份证号应全部为数字")
+        number = number[:6] + "19" + number[6:] + "0"
+        number = number[:17] + ric.calc_check_digit(number)
+        notes.append(
+            "已将 15 位身份证号转换为 18 位：在出生年份前补「19」，"
+            f"末位补校验码「{number[-1]}」，请核对"
+        )
     if len(number) != 18:
-        return ("refused", f"身份证号应为 18 位，当前为 {len(number)} 位")
+        return ("refused", f"身份证号应为 18 位（或 15 位旧号码），当前为 {len(number)} 位")
     if not _ID_SHAPE.match(number):
         return ("refused", "身份证号前 17 位应为数字，最后一位为数字或 X")
+    if number[:2] not in PROVINCES:
+        return (
+            "refused",
+            f"身份证号前两位「{number[:2]}」不是省级行政区划代码（如 11 北京、44 广东），请核对",
+        )
     try:
         expected = ric.calc_check_digit(number)
     except (stdnum_errors.ValidationError, ValueError):
@@ -61,14 +77,12 @@ def reference_check(raw: str, check_area: bool) -> tuple[str, ...]:
         )
     if birth > TODAY or birth.year < 1900:
         return ("refused", f"身份证号中的出生日期 {birth.isoformat()} 不合理")
-    warning = ""
     if check_area:
-        try:
-            ric.get_birth_place(number)
-        except Exception:
-            warning = f"行政区划代码 {number[:6]} 不在现行代码表中（可能是已撤销的旧代码），请核对"
+        area = area_warning(number[:6], birth.year)
+        if area:
+            notes.append(area)
     gender = "M" if int(number[16]) % 2 == 1 else "F"
-    return ("accepted", number, birth.isoformat(), gender, warning)
+    return ("accepted", number, birth.isoformat(), gender, "；".join(notes))
 
 
 def project_check(raw: str, check_area: bool) -> tuple[str, ...]:
@@ -86,7 +100,9 @@ def project_check(raw: str, check_area: bool) -> tuple[str, ...]:
     )
 
 
-AREAS = st.sampled_from(["440304", "110105", "310104", "999999", "000000", "441900", "123456"])
+AREAS = st.sampled_from(
+    ["440304", "110105", "310104", "999999", "000000", "441900", "123456", "110110", "119999"]
+)
 BIRTHS = st.one_of(
     st.dates(date(1890, 1, 1), date(2030, 12, 31)).map(lambda d: d.strftime("%Y%m%d")),
     st.text("0123456789", min_size=8, max_size=8),  # 19990230, 20001301 …
@@ -100,7 +116,11 @@ def id_numbers(draw: st.DrawFn) -> str:
     last = draw(st.sampled_from([right, right, "X", "x", "0", "7"]))
     number = body + last
     # Ways a clerk's cell differs from the clean number.
-    style = draw(st.sampled_from(["plain", "fullwidth", "spaces", "arabic", "ideographic"]))
+    style = draw(
+        st.sampled_from(
+            ["plain", "fullwidth", "spaces", "arabic", "ideographic", "hyphens", "apostrophe", "15"]
+        )
+    )
     if style == "fullwidth":
         number = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number)
     elif style == "spaces":
@@ -111,13 +131,19 @@ def id_numbers(draw: st.DrawFn) -> str:
         number = number[:position] + digit + number[position + 1 :]
     elif style == "ideographic":
         number = "\u3000" + number + "\u3000"
+    elif style == "hyphens":
+        number = f"{number[:6]}-{number[6:14]}-{number[14:]}"
+    elif style == "apostrophe":
+        number = "'" + number
+    elif style == "15":
+        number = number[:6] + number[8:17]
     return number
 
 
 ANY_TEXT = st.one_of(
     id_numbers(),
     st.text(max_size=24),
-    st.text("0123456789X xＸ０１９\u3000\t-", max_size=22),
+    st.text("0123456789X xＸ０１９\u3000\t-'", max_size=22),
 )
 
 

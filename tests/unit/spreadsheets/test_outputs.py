@@ -78,9 +78,10 @@ def test_export_masked_and_unmasked_reread(db: Database, tmp_path: Path) -> None
 
     masked = export_members(db, tmp_path / "masked.xlsx")
     rows = read_sheet(masked.path)
-    assert rows[0][:6] == ("姓名", "身份证号", "性别", "出生日期", "所属工会", "手机号")
+    assert rows[0][:6] == ("姓名", "身份证号", "性别", "出生年份", "所属工会", "手机号")
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["张三"][1] == a[:6] + "********" + a[-4:]
+    assert by_name["张三"][1] == a[:3] + "*" * 13 + a[-2:]
+    assert by_name["李四"][3] == 1949  # the year only beside a masked number
     assert by_name["张三"][5] == "138****8000"
     assert a not in str(rows)
 
