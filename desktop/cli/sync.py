@@ -120,7 +120,7 @@ def _print_counts(result: importer.ImportResult) -> None:
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
     preview = importer.preview(ctx.db, path)
-    if preview.ack_only:
+    if preview.ack_only or preview.up_to_date:
         return _import_ack(ctx, path, preview, args)
     if args.dry_run or preview.nothing_new:
         if args.json:
@@ -151,13 +151,21 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 def _import_ack(
     ctx: Context, path: Path, preview: importer.ImportResult, args: argparse.Namespace
 ) -> int:
-    """A receipt changes no data, so it is recorded without asking (unless a dry run)."""
+    """A receipt, or a package with nothing new (已是最新), changes no data: it is
+    recorded without asking (unless a dry run)."""
     result = preview if args.dry_run else importer.import_file(ctx.db, path)
     if args.json:
         print_json(asdict(result))
         return 0
     print(f"同步包 {result.package_id}，发送单位 {result.sender}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
+    for warning in result.warnings:
+        print(f"  注意：{warning}")
+    if result.up_to_date:
+        print("已是最新：包中的修改本机都已经有了（例如经其他单位转来过），数据未做任何改动。")
+        if not args.dry_run:
+            print("已记录对方已有哪些修改，以后导出给对方时不再重复发送。")
+        return 0
     print("  这是回执包：只说明对方已收到哪些修改，不含任何数据修改。")
     if args.dry_run:
         print("（试运行，数据库未做任何改动）")

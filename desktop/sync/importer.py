@@ -38,6 +38,11 @@ class Loaded:
     own: bool
     warnings: list[str] = field(default_factory=list)
     ack_only: bool = False
+    up_to_date: bool = False
+    """Every change (and attachment) in it is held already: it came by another path too
+    (relays) or was imported before. Importing it records only what it says about the
+    sender's knowledge."""
+    replayed: bool = False  # this very package was imported before: nothing to record
 
 
 @dataclass
@@ -53,6 +58,9 @@ class ImportResult:
     ack_only: bool = False
     """An acknowledgement-only package (回执): importing it records what the sender has
     received and changes no data."""
+    up_to_date: bool = False
+    """已是最新: nothing in the package is new here. A success: what it says about the
+    sender's knowledge is still recorded, so the next export to the sender is right."""
 
 
 def _read_file(path: Path) -> bytes:
@@ -97,10 +105,11 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     if own:
         return loaded
     if history.seen_package(conn, pkg.package_id):
-        raise UnionDeskError(
-            f"同步包 {path.name}（编号 {pkg.package_id[:8]}…）已经导入过，"
-            "重复导入被拒绝，未做任何改动。"
-        )
+        # imported before: everything it says is recorded already (its changes, its
+        # receipts), so a second import is a success that writes nothing
+        loaded.up_to_date = loaded.replayed = True
+        loaded.warnings.append(f"同步包 {path.name} 以前已经导入过，本机已是最新，未做任何改动。")
+        return loaded
     peers: dict[str, trust.Peer | None] = {}
     for seg in pkg.segments:
         if seg.origin in selves:
@@ -159,16 +168,16 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         loaded.ack_only = True
         return loaded
     if not loaded.new_changes and not new_attachments:
-        raise UnionDeskError(
-            f"同步包 {path.name} 中的修改本机都已经有了（旧包或重复的包），未做任何改动。"
-        )
+        # the same changes reached this PC by another path (a relay) first: nothing to
+        # apply, but the sender's version vector still tells what it holds
+        loaded.up_to_date = True
     return loaded
 
 
 def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> ImportResult:
     pkg = loaded.package
     counts = asdict(plan.counts) if plan is not None else asdict(plan_mod.Counts())
-    if plan is not None:
+    if plan is not None and not loaded.up_to_date:
         counts["attachments"] = len(pkg.attachments)
     return ImportResult(
         package_id=pkg.package_id,
@@ -179,6 +188,7 @@ def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> Import
         counts=counts,
         warnings=loaded.warnings + (plan.warnings if plan is not None else []),
         ack_only=loaded.ack_only,
+        up_to_date=loaded.up_to_date,
     )
 
 
@@ -188,7 +198,7 @@ def preview(db: Database, path: Path) -> ImportResult:
         loaded = load(conn, path)
         if loaded.own:
             return _result(loaded, None, True)
-        if loaded.ack_only:
+        if loaded.ack_only or loaded.up_to_date:
             return _result(loaded, plan_mod.Plan(), True)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
         return _result(loaded, plan, True)
@@ -200,7 +210,7 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         loaded = load(conn, path)
     if loaded.own:
         return _result(loaded, None, False)
-    if loaded.ack_only:
+    if loaded.ack_only or loaded.up_to_date:
         return _import_ack(db, path, loaded.package, hook)
     backup = db.backup("before-sync-import")
     with db.connect() as conn:
@@ -210,38 +220,42 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
         result.backup = str(backup)
-        history.record(
-            conn,
-            loaded.package.package_id,
-            "in",
-            loaded.package.sender,
-            path.name,
-            {"counts": result.counts, "warnings": result.warnings},
-        )
+        _record(conn, loaded, result, {})
         if hook is not None:
             hook("before-commit")
     return result
 
 
 def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) -> ImportResult:
-    """Record what the sender has received; no data row changes, so no backup is taken."""
+    """Record what the sender has received (a receipt, or a package whose changes are all
+    here already); no data row changes, so no backup is taken."""
     with db.connect() as conn:
         loaded = load(conn, path, verified)  # trust and "already imported" checked again
+        if not (loaded.ack_only or loaded.up_to_date):
+            # only a restore of this database between the two reads can get here
+            raise UnionDeskError(
+                f"导入同步包 {path.name} 时本机数据发生了变化，请重新导入。未做任何改动。"
+            )
         result = _result(loaded, plan_mod.Plan(), False)
-        if loaded.ack_only:
+        if not loaded.replayed:
             _remember_sender(conn, loaded.package)
             record_acks(conn, loaded.package)
-            history.record(
-                conn,
-                loaded.package.package_id,
-                "in",
-                loaded.package.sender,
-                path.name,
-                {"counts": result.counts, "warnings": result.warnings, "ack_only": True},
-            )
+            kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
+            _record(conn, loaded, result, kind)
         if hook is not None:
             hook("before-commit")
     return result
+
+
+def _record(conn: Connection, loaded: Loaded, result: ImportResult, kind: dict[str, bool]) -> None:
+    history.record(
+        conn,
+        loaded.package.package_id,
+        "in",
+        loaded.package.sender,
+        loaded.path.name,
+        {"counts": result.counts, "warnings": result.warnings, **kind},
+    )
 
 
 def _remember_sender(conn: Connection, pkg: Package) -> None:

@@ -132,6 +132,8 @@ def local_time(at: datetime) -> str:
 def receipt_summary(direction: str, summary: dict[str, Any]) -> str:
     if summary.get("ack_only"):
         return "回执（只含已收到的修改记录，无数据）"
+    if summary.get("up_to_date"):
+        return "已是最新（修改本机都已有）"
     if direction == "out":
         mode = "全量" if summary.get("full") else "增量"
         return f"{mode}，{summary.get('changes', 0)} 条修改"
