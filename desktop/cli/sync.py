@@ -10,7 +10,16 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
-from desktop.sync import certs, conflicts, export, history, identity, importer, trust
+from desktop.sync import (
+    certs,
+    conflicts,
+    export,
+    history,
+    identity,
+    importer,
+    quarantine,
+    trust,
+)
 
 _LABELS = {
     "changes": "新修改条数",
@@ -23,6 +32,7 @@ _LABELS = {
     "pending_references": "引用的记录尚未收到",
     "future_clocks": "时间超前的修改",
     "unknown_fields": "新版本字段（保留）",
+    "quarantined": "数值不合规则（已隔离）",
     "attachments": "附件",
 }
 
@@ -191,6 +201,24 @@ def _conflicts(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _quarantine(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        items = quarantine.list_all(conn)
+    if args.json:
+        print_json([asdict(q) for q in items])
+        return 0
+    if not items:
+        print("没有被隔离的修改。")
+    for q in items:
+        office = q.office or "未命名单位"
+        print(
+            f"{q.detected_at:%Y-%m-%d %H:%M} 来自「{office}」（节点 {q.origin[:8]}…）"
+            f"第 {q.counter} 号修改：{q.table_label}记录 {q.row_id} "
+            f"字段「{q.field_label}」{q.reason}"
+        )
+    return 0
+
+
 def _history(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect(write=False) as conn:
         items = history.receipts(conn)
@@ -246,6 +274,9 @@ def register(subparsers: Any) -> None:
     p = verbs.add_parser("conflicts", help="列出待处理的冲突")
     add_json_flag(p)
     p.set_defaults(handler=_conflicts)
+    p = verbs.add_parser("quarantine", help="列出因数值不合规则而被隔离的收到的修改")
+    add_json_flag(p)
+    p.set_defaults(handler=_quarantine)
     p = verbs.add_parser("history", help="收发记录")
     add_json_flag(p)
     p.set_defaults(handler=_history)

@@ -109,3 +109,26 @@ class SyncReceipt(Base):
     summary: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_sync_receipt_package", "package_id"),)
+
+
+class SyncQuarantine(Base):
+    """A received change with a value that fails the rules of local input (migration 0010).
+
+    The change itself stays in ``sync_change`` (counters stay contiguous) but is never
+    merged; one row here per invalid field, for the clerk's list.
+    """
+
+    __tablename__ = "sync_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    origin: Mapped[str] = mapped_column(String(32))
+    counter: Mapped[int] = mapped_column(BigInteger)
+    tbl: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("origin", "counter", "field", name="uq_sync_quarantine_change_field"),
+    )

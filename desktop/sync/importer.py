@@ -14,7 +14,7 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.statement_worker import StatementWorker, statement_worker
-from desktop.sync import capture, certs, crypto, history, knowledge, trust, writer
+from desktop.sync import capture, certs, crypto, history, knowledge, quarantine, trust, writer
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -346,6 +346,7 @@ def _apply(
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub)
+    quarantine.record(conn, plan.quarantine, now)
     if plan.unpend:
         conn.exec_driver_sql(
             "DELETE FROM sync_pending WHERE tbl = ? AND row_id = ?", list(plan.unpend)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import merge, schema
+from desktop.sync import values as value_rules
 from desktop.sync.knowledge import Contexts, VersionVector
 from desktop.sync.segments import Change
 
@@ -32,6 +33,7 @@ class Counts:
     pending_references: int = 0
     future_clocks: int = 0
     unknown_fields: int = 0
+    quarantined: int = 0
     attachments: int = 0
 
 
@@ -64,6 +66,15 @@ class Plan:
     members_touched: list[str] = field(default_factory=list)
     max_hlc: int = 0
     warnings: list[str] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)
+    """Changes with invalid values (received now, or found in the log): never merged,
+    recorded in ``sync_quarantine`` by the apply step."""
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    change: Change
+    problems: tuple[value_rules.Invalid, ...]
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -71,7 +82,10 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, list[Change]]:
+def _load_log(
+    conn: Connection, table: str, ids: Sequence[str], bad: list[Quarantined]
+) -> dict[str, list[Change]]:
+    """Logged changes of these rows, less those with invalid values (added to ``bad``)."""
     result: dict[str, list[Change]] = {}
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)
@@ -84,9 +98,12 @@ def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, lis
             continue
         parsed = json.loads("[" + ",".join([str(r[5]) for r in rows]) + "]")
         for (node, counter, hlc, ctx, row_id, _f), fields in zip(rows, parsed, strict=True):
-            result.setdefault(str(row_id), []).append(
-                Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
-            )
+            change = Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
+            problems = value_rules.check(table, fields)
+            if problems:
+                bad.append(Quarantined(change, tuple(problems)))
+                continue
+            result.setdefault(str(row_id), []).append(change)
     return result
 
 
@@ -148,10 +165,15 @@ def build(
     # changes carrying a field this version lacks (kept in the log, not applied): their
     # ids, so the row loop filters only those and takes every other change's fields as is
     partial: set[int] = set()
+    check = value_rules.check
     for ch in new_changes:
         known_fields = known_of.get(ch.tbl)
         if known_fields is None:
             c.unknown_fields += 1
+            continue
+        problems = check(ch.tbl, ch.fields)
+        if problems:
+            plan.quarantine.append(Quarantined(ch, tuple(problems)))
             continue
         if not known_fields.issuperset(ch.fields):
             c.unknown_fields += 1
@@ -186,13 +208,14 @@ def build(
         )
     exists = _Exists(conn)
     id_numbers: dict[str, str] = {}
+    logged_bad: list[Quarantined] = []
     for table in schema.dependency_order(tables):
         rows_in = incoming.get(table)
         if not rows_in:
             continue
         info = tables[table]
         ids = sorted(rows_in)
-        log = _load_log(conn, table, ids)
+        log = _load_log(conn, table, ids, logged_bad)
         current = _load_rows(conn, info, ids)
         known = frozenset(info.synced)
         required = tuple(info.required)
@@ -293,7 +316,55 @@ def build(
             plan.inserts[table] = list(batches.values())
     c.pending_references = len(plan.pending)
     c.duplicate_id_numbers = _duplicates(conn, id_numbers)
+    plan.quarantine += _not_yet_quarantined(conn, logged_bad)
+    c.quarantined = len(plan.quarantine)
+    plan.warnings += quarantine_messages(conn, plan.quarantine)
     return plan
+
+
+def _not_yet_quarantined(conn: Connection, found: list[Quarantined]) -> list[Quarantined]:
+    """Invalid changes held in the log (from before values were checked, or quarantined
+    by an earlier import): only those not listed yet are news."""
+    news: list[Quarantined] = []
+    for item in found:
+        ch = item.change
+        listed = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_quarantine WHERE origin = ? AND counter = ?", (ch.node, ch.counter)
+        ).first()
+        if listed is None:
+            news.append(item)
+    return news
+
+
+QUARANTINE_SHOWN = 20
+
+
+def quarantine_messages(conn: Connection, items: Sequence[Quarantined]) -> list[str]:
+    """One line per quarantined change, naming its origin office and record (by table and
+    record number: never a name or an ID number)."""
+    from desktop.sync import trust
+
+    names: dict[str, str] = {}
+    lines: list[str] = []
+    for item in items[:QUARANTINE_SHOWN]:
+        ch = item.change
+        if ch.node not in names:
+            peer = trust.get_peer(conn, ch.node)
+            office = peer.name if peer is not None and peer.name else "未命名单位"
+            names[ch.node] = f"「{office}」（节点 {ch.node[:8]}…）"
+        what = "；".join(
+            f"字段「{value_rules.field_label(ch.tbl, p.field)}」{p.reason}" for p in item.problems
+        )
+        lines.append(
+            f"来自{names[ch.node]}的第 {ch.counter} 号修改（{value_rules.table_label(ch.tbl)}记录 "
+            f"{ch.row_id}）：{what}。已隔离，未应用；请联系该单位核对后重新修改该记录。"
+        )
+    if len(items) > QUARANTINE_SHOWN:
+        lines.append(
+            f"另有 {len(items) - QUARANTINE_SHOWN} 条修改因数值不合规则被隔离"
+            "（用 sync quarantine 查看全部）。"
+        )
+    return lines
 
 
 def _duplicates(conn: Connection, id_numbers: dict[str, str]) -> int:

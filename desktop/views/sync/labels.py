@@ -51,9 +51,16 @@ PREVIEW_COUNTS = (
     ("pending_references", "引用的记录尚未收到"),
     ("future_clocks", "时间超前的修改"),
     ("unknown_fields", "新版本字段（保留）"),
+    ("quarantined", "数值不合规则（已隔离）"),
     ("attachments", "附件"),
 )
-ATTENTION = {"conflicts", "duplicate_id_numbers", "pending_references", "future_clocks"}
+ATTENTION = {
+    "conflicts",
+    "duplicate_id_numbers",
+    "pending_references",
+    "future_clocks",
+    "quarantined",
+}
 
 
 def table_label(table: str) -> str:

@@ -1,0 +1,42 @@
+"""sync: quarantine of received changes whose values fail the rules of local input
+
+A validly signed change can still carry a NULL name or a 220-character phone; such a
+change stays in the change log (counters stay contiguous) but is never merged, and is
+listed here, one row per invalid field, for the clerk. Upgrading also reinstalls the
+capture triggers (as every migration does), which now bound how far ahead of the PC's
+date the local clock may stay.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sync_quarantine",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("origin", sa.String(length=32), nullable=False),
+        sa.Column("counter", sa.BigInteger(), nullable=False),
+        sa.Column("tbl", sa.String(length=40), nullable=False),
+        sa.Column("row_id", sa.String(length=36), nullable=False),
+        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("detected_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
+        sa.UniqueConstraint("origin", "counter", "field", name="uq_sync_quarantine_change_field"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sync_quarantine")
