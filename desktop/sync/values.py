@@ -204,8 +204,24 @@ _EXTRA: dict[str, Callable[[], dict[str, list[Rule]]]] = {
 }
 
 
+@dataclass
+class _Field:
+    """A field's checks: NULL allowed or not, then the rules for a value that is set.
+
+    ``known_good`` remembers text values already accepted (a package repeats its union
+    id, status and employer names thousands of times): a set lookup instead of the rules.
+    """
+
+    nullable: bool
+    rules: tuple[Rule, ...]
+    known_good: set[str]
+
+
+_KNOWN_GOOD_MAX = 4096
+
+
 @cache
-def _rules(table: str) -> dict[str, tuple[Rule, ...]]:
+def _rules(table: str) -> dict[str, _Field]:
     """Field → its checks, for one synced table of this version (empty if unknown)."""
     from desktop.models.base import Base, synced_tables
 
@@ -215,7 +231,9 @@ def _rules(table: str) -> dict[str, tuple[Rule, ...]]:
         return {}
     extra = _EXTRA[table]() if table in _EXTRA else {}
     return {
-        column.name: (_type_rule(column), *extra.get(column.name, ()))
+        column.name: _Field(
+            bool(column.nullable), (_type_rule(column), *extra.get(column.name, ())), set()
+        )
         for column in model.columns
         if column.name != "id" and column.name not in local
     }
@@ -237,12 +255,22 @@ def check(table: str, fields: dict[str, Any]) -> list[Invalid]:
     rules = _rules(table)
     found: list[Invalid] = []
     for name, value in fields.items():
-        checks = rules.get(name)
-        if checks is None:
+        spec = rules.get(name)
+        if spec is None:
             continue
-        for rule in checks:
+        if value is None:
+            if not spec.nullable:
+                found.append(Invalid(name, "不能为空"))
+            continue
+        text = type(value) is str
+        if text and value in spec.known_good:
+            continue
+        for rule in spec.rules:
             reason = rule(value)
             if reason is not None:
                 found.append(Invalid(name, reason))
                 break
+        else:
+            if text and len(spec.known_good) < _KNOWN_GOOD_MAX:
+                spec.known_good.add(value)
     return found
