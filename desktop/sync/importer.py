@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -24,7 +24,6 @@ from desktop.sync.segments import Change, Segment
 
 MAX_PACKAGE_FILE = 2 << 30
 _FIELDS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-REFUSE_FUTURE_MS = 30 * 24 * 3600 * 1000
 Hook = Callable[[str], None]
 
 
@@ -147,16 +146,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
-    now_hlc = hlc_mod.now_hlc()
-    limit = hlc_mod.beyond(now_hlc, REFUSE_FUTURE_MS)
-    top = max((c.hlc for c in loaded.new_changes), default=0)
-    if top >= limit:
-        far = sum(1 for c in loaded.new_changes if c.hlc >= limit)
-        days = (hlc_mod.millis(top) - hlc_mod.millis(now_hlc)) // 86_400_000
-        raise UnionDeskError(
-            f"同步包 {path.name} 中有 {far} 条修改的时间比本机超前约 {days} 天，"
-            "疑似对方电脑日期严重错误或包被伪造，已拒绝，未做任何改动。请让对方校正电脑日期后重新导出。"
-        )
+    loaded.warnings += clock_warnings(conn, loaded.new_changes)
     new_attachments = [
         sha
         for sha in pkg.attachments
@@ -172,6 +162,66 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         # apply, but the sender's version vector still tells what it holds
         loaded.up_to_date = True
     return loaded
+
+
+_DAY_MS = 86_400_000
+
+
+def _date_of(millis: int) -> str:
+    return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def clock_warnings(conn: Connection, new_changes: list[Change]) -> list[str]:
+    """What the clerk should know about dates: never a reason to refuse a package.
+
+    This PC's date is judged wrong when it lies before the date this version was made, or
+    when the package holds changes far ahead and so does this PC's own record (its clock
+    or its own earlier writes, which never ran more than a day past the date it had): the
+    date was set back, and the far-ahead changes are no fault of their senders. Otherwise
+    each office whose changes lie over a day ahead is named, with how far.
+    """
+    now = hlc_mod.now_hlc()
+    now_ms = hlc_mod.millis(now)
+    own = int(
+        conn.exec_driver_sql(
+            "SELECT max((SELECT hlc FROM sync_clock WHERE id = 1), coalesce((SELECT max(hlc) "
+            "FROM sync_change WHERE node_id IN (SELECT node_id FROM sync_node)), 0))"
+        ).scalar_one()
+    )
+    behind_own = hlc_mod.millis(own) - now_ms
+    warnings: list[str] = []
+    limit = hlc_mod.beyond(now, hlc_mod.FUTURE_TOLERANCE_MS)
+    ahead: dict[str, tuple[int, int]] = {}
+    for change in new_changes:
+        if change.hlc >= limit:
+            count, top = ahead.get(change.node, (0, 0))
+            ahead[change.node] = (count + 1, max(top, change.hlc))
+    today = _date_of(now_ms)
+    set_back = bool(ahead) and behind_own > hlc_mod.MAX_AHEAD_MS
+    if now_ms < hlc_mod.EARLIEST_PLAUSIBLE_MS or set_back:
+        why = (
+            "早于本软件版本的发布日期"
+            if now_ms < hlc_mod.EARLIEST_PLAUSIBLE_MS
+            else f"比本机以前记录的时间（{_date_of(hlc_mod.millis(own))}）还早约 "
+            f"{behind_own // _DAY_MS} 天"
+        )
+        far = sum(count for count, _top in ahead.values())
+        warnings.append(
+            f"本机电脑的日期（{today}）有误：{why}。同步包已照常导入"
+            + (f"（其中 {far} 条修改的时间比本机日期超前）" if far else "")
+            + "。请把本机日期校正为正确的日期，以免本机新做的修改排序有误。"
+        )
+        return warnings
+    for origin, (count, top) in sorted(ahead.items()):
+        peer = trust.get_peer(conn, origin)
+        office = peer.name if peer is not None and peer.name else "未命名单位"
+        days = (hlc_mod.millis(top) - now_ms) // _DAY_MS
+        warnings.append(
+            f"来自「{office}」（节点 {origin[:8]}…）的 {count} 条修改的时间比本机日期（{today}）"
+            f"超前约 {days} 天，最晚到 {_date_of(hlc_mod.millis(top))}：该单位电脑的日期可能"
+            "设置错误。修改已照常导入；本机时钟不会跟着跳到将来。请提醒该单位校正电脑日期。"
+        )
+    return warnings
 
 
 def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> ImportResult:
@@ -395,8 +445,10 @@ def _apply(
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
+    # a received clock is taken on only up to a day past this PC's date (hlc.MAX_AHEAD_MS)
     conn.exec_driver_sql(
-        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
+        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1",
+        {"h": hlc_mod.adoptable(plan.max_hlc)},
     )
     writer.reindex(conn, plan, unsure)
     _remember_sender(conn, pkg)

@@ -186,11 +186,6 @@ def build(
             by_row[ch.row_id] = [ch]
         else:
             batch.append(ch)
-    if c.future_clocks:
-        plan.warnings.append(
-            f"有 {c.future_clocks} 条修改的时间比本机时钟超前 24 小时以上："
-            "对方电脑的日期可能设置错误。"
-        )
     pending_before = {
         (str(r[0]), str(r[1]))
         for r in conn.exec_driver_sql("SELECT tbl, row_id FROM sync_pending").all()
@@ -240,7 +235,7 @@ def build(
                 else:
                     values = {f: v for f, v in only.fields.items() if f in known}
             else:
-                win = merge.winners(all_changes)
+                win = merge.winners(all_changes, contexts.get)
                 values = {f: w.fields[f] for f, w in win.items() if f in known}
             cur = current.get(row_id)
             missing: tuple[str, str] | None = None

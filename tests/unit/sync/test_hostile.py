@@ -285,7 +285,6 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "revoked-key": _revoked,
     "relay-altered-segment": _relay_altered,
     "newer-major-format": _manifest(lambda m: m.__setitem__("format", [FORMAT_MAJOR + 1, 0])),
-    "clock-far-future": _far_future,
     "segment-range-mismatch": _seg_rewrite(lambda b: {**b, "first": b["first"] + 1}),
     "segment-bad-table-name": _seg_rewrite(
         lambda b: {**b, "tables": ['members"; DROP TABLE members; --' for _ in b["tables"]]}
@@ -385,3 +384,16 @@ def test_replayed_or_older_package_is_up_to_date(
     result = importer.import_file(env.b, path)
     assert result.up_to_date and not any(result.counts.values())
     assert state_hash(env.b) == before
+
+
+def test_far_future_package_is_accepted_and_flagged(env: Env, tmp_path: Path) -> None:
+    """Never refused for the sender's clock alone: applied, its office named."""
+    path = tmp_path / "future.udsync"
+    path.write_bytes(_far_future(env))
+    dry = importer.preview(env.b, path)
+    result = importer.import_file(env.b, path)
+    assert result.counts == dry.counts and result.counts["future_clocks"] == 4
+    assert any(node_of(env.a)[:8] in w and "超前约" in w for w in result.warnings)
+    with env.b.connect(write=False) as conn:
+        clock = conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar_one()
+    assert hlc_mod.millis(clock) <= hlc_mod.physical_ms() + hlc_mod.MAX_AHEAD_MS
