@@ -419,3 +419,28 @@ def test_export_cancel_from_the_progress_dialog_on_the_worker_thread(
     assert not (tmp_path / "threaded.udsync").exists()
     assert not list(tmp_path.glob("*.tmp")) and wizard.export_result is None
     assert any("已取消导出" in m for m in messages_seen)
+
+
+def test_quarantined_changes_are_listed_on_the_page_with_their_origin(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    a, b = two
+    ids = add_people(a)
+    first = tmp_path / "first.udsync"
+    export.export(a.db, first)
+    importer.import_file(b.db, first)
+    with a.db.connect() as conn:  # a value SQLite takes but the rules refuse
+        conn.execute(
+            text("UPDATE members SET phone = :p WHERE id = :i"), {"p": "1" * 220, "i": ids["张三"]}
+        )
+    second = tmp_path / "second.udsync"
+    export.export(a.db, second)
+    importer.import_file(b.db, second)
+    page = open_page(qtbot, b)
+    page.refresh()
+    model = page.quarantine_model
+    assert model.rowCount() == 1
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert "甲街道总工会" in row[1] and ids["张三"] in row[2] and row[3] == "手机号"
+    assert "超过上限" in row[4]
+    assert page.tabs.tabText(3) == "已隔离的修改（1）"

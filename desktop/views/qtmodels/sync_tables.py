@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.db import Database
-from desktop.sync import certs, history, trust
+from desktop.sync import certs, history, quarantine, trust
 from desktop.sync.trust import Peer
 from desktop.views.sync import labels
 
@@ -25,6 +25,7 @@ RECEIPT_PEER = 2
 RECEIPT_FILE = 3
 RECEIPT_SUMMARY = 4
 RECEIPT_HEADERS = ("时间", "收/发", "对方单位", "文件", "内容")
+QUARANTINE_HEADERS = ("发现时间", "来源单位", "记录", "字段", "原因")
 
 PeerRole = Qt.ItemDataRole.UserRole + 1
 
@@ -134,4 +135,28 @@ class ReceiptTableModel(_Table):
                 ),
             )
             for r in receipts
+        ]
+
+
+class QuarantineTableModel(_Table):
+    """Received changes kept out of the data for invalid values, with their origin."""
+
+    headers = QUARANTINE_HEADERS
+
+    def load(self) -> list[tuple[Any, tuple[str, ...]]]:
+        with self._db.connect(write=False) as conn:
+            items = quarantine.list_all(conn)
+        return [
+            (
+                q,
+                (
+                    labels.local_time(q.detected_at),
+                    f"{q.office or '（未命名单位）'}"
+                    f"（节点 {q.origin[:8]}…，第 {q.counter} 号修改）",
+                    f"{q.table_label} {q.row_id}",
+                    q.field_label,
+                    q.reason,
+                ),
+            )
+            for q in items
         ]

@@ -32,7 +32,11 @@ from desktop.sync.trust import Peer
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import conflict_table as ct
 from desktop.views.qtmodels.conflict_table import ConflictTableModel
-from desktop.views.qtmodels.sync_tables import PeerTableModel, ReceiptTableModel
+from desktop.views.qtmodels.sync_tables import (
+    PeerTableModel,
+    QuarantineTableModel,
+    ReceiptTableModel,
+)
 from desktop.views.sync import cert_actions, files, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
@@ -156,10 +160,22 @@ class SyncPage(QWidget):
             self.receipt_table.setColumnWidth(col, width)
         history_tab = self._tab(self.receipt_table)
 
+        # -- quarantine --------------------------------------------------------------------
+        self.quarantine_model = QuarantineTableModel(ctx.db, self)
+        self.quarantine_table = _table(self.quarantine_model, self)
+        for col, width in ((0, 130), (1, 260), (2, 300), (3, 90)):
+            self.quarantine_table.setColumnWidth(col, width)
+        quarantine_tab = self._tab(
+            self.quarantine_table,
+            note="这些收到的修改数值不合规则（如必填项为空、超长、身份证号校验位错误），"
+            "已隔离，没有写入数据。请联系来源单位核对并重新修改对应记录。",
+        )
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(peers_tab, "信任单位")
         self.tabs.addTab(conflicts_tab, "待处理冲突")
         self.tabs.addTab(history_tab, "收发记录")
+        self.tabs.addTab(quarantine_tab, "已隔离的修改")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -214,6 +230,7 @@ class SyncPage(QWidget):
         self.peer_model.refresh()
         self.conflict_model.refresh()
         self.receipt_model.refresh()
+        self.quarantine_model.refresh()
         self._update_buttons()
 
     def selected_peer(self) -> Peer | None:
@@ -235,6 +252,8 @@ class SyncPage(QWidget):
         self.other_button.setEnabled(has_conflict)
         n = self.conflict_model.rowCount()
         self.tabs.setTabText(1, f"待处理冲突（{n}）" if n else "待处理冲突")
+        q = self.quarantine_model.rowCount()
+        self.tabs.setTabText(3, f"已隔离的修改（{q}）" if q else "已隔离的修改")
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
