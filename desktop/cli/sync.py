@@ -92,6 +92,20 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _introducer(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        peer = trust.set_introducer(conn, args.node, not args.off)
+    name = peer.name or peer.node_id
+    if peer.may_introduce:
+        print(
+            f"已允许 {name} 引荐其他单位：它转来的、本机未登记的单位的修改将被接收，"
+            "导入时列出每个新单位的指纹。"
+        )
+    else:
+        print(f"已不再允许 {name} 引荐其他单位：它转来的、本机未登记的单位的修改将被跳过。")
+    return 0
+
+
 def _unroot(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect() as conn:
         node = certs.remove_root(conn, args.node)
@@ -257,6 +271,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("node")
     p.add_argument("--after", type=int, default=None)
     p.set_defaults(handler=_revoke)
+    p = verbs.add_parser(
+        "introducer", help="允许（或 --off 不再允许）某信任单位转来未登记单位的修改"
+    )
+    p.add_argument("node")
+    p.add_argument("--off", action="store_true")
+    p.set_defaults(handler=_introducer)
     p = verbs.add_parser("unroot", help="取消对某单位的上级单位认可（仍信任该单位本身）")
     p.add_argument("node")
     p.set_defaults(handler=_unroot)

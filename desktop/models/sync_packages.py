@@ -23,6 +23,10 @@ class SyncPeer(Base):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_after: Mapped[int | None] = mapped_column(BigInteger)
     certified_by: Mapped[str | None] = mapped_column(String(32))
+    # 1: its packages may bring offices this PC never enrolled (off unless allowed).
+    may_introduce: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # For an origin known only through a relay: the office whose package brought its key.
+    introduced_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class SyncSegment(Base):

@@ -87,6 +87,66 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     )
 
 
+class _Vouching:
+    """Which relayed origins a package may bring (issue: any trusted office could
+    introduce any number of offices nobody enrolled).
+
+    An origin this PC never enrolled is taken only from a sender the clerk allowed to
+    introduce others (``sync introducer``; roots by default) and not revoked; every one
+    taken is listed with its fingerprint. An origin known only because a now revoked
+    office introduced it is no longer taken from anyone.
+    """
+
+    def __init__(self, conn: Connection, pkg: Package) -> None:
+        self._conn = conn
+        self._pkg = pkg
+        sender = trust.get_peer(conn, pkg.sender)
+        self._sender_revoked = sender is not None and sender.revoked_after is not None
+        self._may = not self._sender_revoked and (
+            (sender is not None and sender.may_introduce) or pkg.sender in certs.root_nodes(conn)
+        )
+        self._told: set[str] = set()
+
+    def _fingerprint(self, origin: str) -> str:
+        card = self._pkg.manifest.get("keys", {}).get(origin)
+        try:
+            return fingerprint(bytes.fromhex(str(card.get("sign", ""))))
+        except (AttributeError, ValueError):
+            return "（未知）"
+
+    def accepts(self, origin: str, peer: trust.Peer | None, warnings: list[str]) -> bool:
+        first = origin not in self._told
+        self._told.add(origin)
+        who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
+        if peer is None:
+            if self._may:
+                if first:
+                    warnings.append(f"新来源单位（{who}）：由发送单位引荐，首次收到它的修改。")
+                return True
+            if first:
+                why = (
+                    "发送单位已被撤销信任，不能再引荐其他单位"
+                    if self._sender_revoked
+                    else "本机没有允许发送单位引荐其他单位"
+                )
+                warnings.append(
+                    f"跳过未登记单位（{who}）的修改：它由发送单位转来，{why}。如需接收，"
+                    "请电话核对指纹后登记该单位的密钥卡，"
+                    "或用“允许引荐”（sync introducer）允许发送单位引荐。"
+                )
+            return False
+        if not peer.trusted and peer.introduced_by is not None:
+            introducer = trust.get_peer(self._conn, peer.introduced_by)
+            if introducer is None or introducer.revoked_after is not None:
+                if first:
+                    warnings.append(
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：它由已撤销"
+                        f"信任的单位（节点 {peer.introduced_by[:8]}…）引荐，本机未直接登记它。"
+                    )
+                return False
+        return True
+
+
 def _selves(conn: Connection) -> set[str]:
     return {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
 
@@ -110,12 +170,15 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         loaded.warnings.append(f"同步包 {path.name} 以前已经导入过，本机已是最新，未做任何改动。")
         return loaded
     peers: dict[str, trust.Peer | None] = {}
+    vouch = _Vouching(conn, pkg)
     for seg in pkg.segments:
         if seg.origin in selves:
             continue
         if seg.origin not in peers:
             peers[seg.origin] = trust.get_peer(conn, seg.origin)
         peer = peers[seg.origin]
+        if seg.origin != pkg.sender and not vouch.accepts(seg.origin, peer, loaded.warnings):
+            continue
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
                 raise UnionDeskError(
@@ -395,7 +458,7 @@ def _apply(
             except ValueError:
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
-                trust.remember_origin(conn, origin, sign_pub, box_pub)
+                trust.remember_origin(conn, origin, sign_pub, box_pub, pkg.sender)
     quarantine.record(conn, plan.quarantine, now)
     if plan.unpend:
         conn.exec_driver_sql(

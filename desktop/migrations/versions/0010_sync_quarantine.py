@@ -1,8 +1,12 @@
-"""sync: quarantine of received changes whose values fail the rules of local input
+"""sync: quarantine of received changes whose values fail the rules of local input;
+who may introduce offices this PC never enrolled
 
 A validly signed change can still carry a NULL name or a 220-character phone; such a
 change stays in the change log (counters stay contiguous) but is never merged, and is
-listed here, one row per invalid field, for the clerk. Upgrading also reinstalls the
+listed here, one row per invalid field, for the clerk. ``sync_peer`` gains
+``may_introduce`` (this office's packages may bring offices this PC never enrolled; off
+unless the clerk allows it) and ``introduced_by`` (who brought a relayed origin's key),
+so a revoked office's introductions can be refused. Upgrading also reinstalls the
 capture triggers (as every migration does), which now bound how far ahead of the PC's
 date the local clock may stay.
 
@@ -36,7 +40,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quarantine")),
         sa.UniqueConstraint("origin", "counter", "field", name="uq_sync_quarantine_change_field"),
     )
+    # plain ADD COLUMN: SQLite adds a column with a constant default in place
+    op.add_column(
+        "sync_peer",
+        sa.Column("may_introduce", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    )
+    op.add_column("sync_peer", sa.Column("introduced_by", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("sync_peer", "introduced_by")
+    op.drop_column("sync_peer", "may_introduce")
     op.drop_table("sync_quarantine")
