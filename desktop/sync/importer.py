@@ -21,6 +21,7 @@ from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.knowledge import VersionVector
 from desktop.sync.package_format import Package, read_package
 from desktop.sync.segments import Change, Segment
+from desktop.sync.values import Invalid
 
 MAX_PACKAGE_FILE = 2 << 30
 _FIELDS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -37,6 +38,8 @@ class Loaded:
     own: bool
     warnings: list[str] = field(default_factory=list)
     ack_only: bool = False
+    judged: dict[tuple[str, int], tuple[Invalid, ...]] = field(default_factory=dict)
+    """Invalid values of the new changes, as decoding found them (``values``)."""
     up_to_date: bool = False
     """Every change (and attachment) in it is held already: it came by another path too
     (relays) or was imported before. Importing it records only what it says about the
@@ -198,6 +201,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             ).all()
         }
         loaded.segments.append(seg)
+        for counter, problems in seg.invalid.items():
+            loaded.judged[(seg.origin, counter)] = problems
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
         if not have and seg.last - seg.first + 1 == len(seg.changes):
@@ -313,7 +318,7 @@ def preview(db: Database, path: Path) -> ImportResult:
             return _result(loaded, None, True)
         if loaded.ack_only or loaded.up_to_date:
             return _result(loaded, plan_mod.Plan(), True)
-        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         return _result(loaded, plan, True)
 
 
@@ -329,7 +334,7 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
     with db.connect() as conn:
         # again under the write lock, reusing the decrypted and verified content
         loaded = load(conn, path, loaded.package)
-        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
         result.backup = str(backup)

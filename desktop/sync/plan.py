@@ -6,7 +6,7 @@ The apply step executes exactly this plan, so a dry run's counts equal the real 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,11 +145,18 @@ class _Exists:
         return self._cache[key]
 
 
+Judged = Mapping[tuple[str, int], tuple[value_rules.Invalid, ...]]
+"""(origin, counter) → invalid values, as decoding found them; a change absent is valid."""
+
+
 def build(
     conn: Connection,
     new_changes: list[Change],
     new_contexts: dict[tuple[str, int], VersionVector],
+    judged: Judged | None = None,
 ) -> Plan:
+    """The plan for ``new_changes``; ``judged``: their values already checked (received
+    segments are, column by column), else each change is checked here."""
     plan = Plan(new_changes=new_changes)
     c = plan.counts
     c.changes = len(new_changes)
@@ -171,9 +178,13 @@ def build(
         if known_fields is None:
             c.unknown_fields += 1
             continue
-        problems = check(ch.tbl, ch.fields)
+        problems = (
+            tuple(check(ch.tbl, ch.fields))
+            if judged is None
+            else judged.get((ch.node, ch.counter), ())
+        )
         if problems:
-            plan.quarantine.append(Quarantined(ch, tuple(problems)))
+            plan.quarantine.append(Quarantined(ch, problems))
             continue
         if not known_fields.issuperset(ch.fields):
             c.unknown_fields += 1

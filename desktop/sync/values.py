@@ -274,3 +274,26 @@ def check(table: str, fields: dict[str, Any]) -> list[Invalid]:
             if text and len(spec.known_good) < _KNOWN_GOOD_MAX:
                 spec.known_good.add(value)
     return found
+
+
+def check_column(table: str, name: str, column: list[Any]) -> dict[int, Invalid]:
+    """Positions in ``column`` (one field's values, as a segment carries them) whose value
+    is invalid: each distinct value is judged once, with exactly ``check``'s rules."""
+    spec = _rules(table).get(name)
+    if spec is None:
+        return {}
+    kinds = set(map(type, column))
+    # True == 1 == 1.0 in a set: distinct by (type, value) unless all share one type
+    keyed = len(kinds) > 1
+    distinct = set(zip(map(type, column), column, strict=True)) if keyed else set(column)
+    bad: dict[Any, Invalid] = {}
+    for item in distinct:
+        value = item[1] if keyed else item
+        found = check(table, {name: value})
+        if found:
+            bad[item] = found[0]
+    if not bad:
+        return {}
+    if keyed:
+        return {at: bad[(type(v), v)] for at, v in enumerate(column) if (type(v), v) in bad}
+    return {at: bad[v] for at, v in enumerate(column) if v in bad}
