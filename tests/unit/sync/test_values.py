@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from desktop.sync import values
@@ -17,6 +17,7 @@ FIELDS = ["deleted", "name", "phone", "id_number", "birth_date", "is_migrant_wor
 
 
 @given(st.sampled_from(FIELDS), st.lists(st.sampled_from(POOL), max_size=30))
+@example("deleted", [1, 1.0, True, 7])  # equal in a set, not to the rules
 def test_column_judgement_equals_per_change_judgement(field: str, column: list[Any]) -> None:
     by_change = {
         at: found[0]
