@@ -444,3 +444,28 @@ def test_quarantined_changes_are_listed_on_the_page_with_their_origin(
     assert "甲街道总工会" in row[1] and ids["张三"] in row[2] and row[3] == "手机号"
     assert "超过上限" in row[4]
     assert page.tabs.tabText(3) == "已隔离的修改（1）"
+
+
+def test_a_package_with_nothing_new_is_up_to_date_in_the_wizard(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    add_people(a)
+    first, again = tmp_path / "first.udsync", tmp_path / "again.udsync"
+    export.export(a.db, first, [identity_of(b.db)])
+    export.export(a.db, again, [identity_of(b.db)], full=True)  # the same changes again
+    importer.import_file(b.db, first)
+    before = member_names(b.db)
+    page_b = open_page(qtbot, b)
+    imp = import_through_wizard(qtbot, page_b, again, monkeypatch)
+    assert imp.stack.currentIndex() == CHECK, boxes.shown
+    assert "已是最新" in imp.check_page.warnings.text()
+    qtbot.mouseClick(imp.import_button, _LEFT)
+    assert "已是最新" in boxes.shown[-1][2]
+    assert imp.stack.currentIndex() == RESULT
+    assert "已是最新" in imp.result_page.label.text()
+    assert member_names(b.db) == before
