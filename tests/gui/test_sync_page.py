@@ -469,3 +469,18 @@ def test_a_package_with_nothing_new_is_up_to_date_in_the_wizard(
     assert imp.stack.currentIndex() == RESULT
     assert "已是最新" in imp.result_page.label.text()
     assert member_names(b.db) == before
+
+
+def test_an_office_may_be_allowed_to_introduce_others(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], boxes: Boxes
+) -> None:
+    a, _b = two
+    page = open_page(qtbot, a)
+    assert not page.introduce_button.isEnabled()
+    page.peer_table.selectRow(0)
+    qtbot.mouseClick(page.introduce_button, _LEFT)
+    assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任（可引荐其他单位）"
+    page.peer_table.selectRow(0)
+    assert page.introduce_button.text() == "不再允许引荐…"
+    qtbot.mouseClick(page.introduce_button, _LEFT)
+    assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任"

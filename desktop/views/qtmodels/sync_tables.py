@@ -39,10 +39,11 @@ def peer_status(
         return f"已撤销：只接受计数 ≤ {p.revoked_after} 的修改"
     if p.node_id in roots:
         return "信任（上级根密钥，可为下级单位签发证书）"
+    introduces = "，可引荐其他单位" if p.may_introduce else ""
     if p.certified_by:
         root = (names or {}).get(p.certified_by) or p.certified_by[:8]
-        return f"信任（由「{root}」的单位证书认证）"
-    return "信任"
+        return f"信任（由「{root}」的单位证书认证{introduces}）"
+    return "信任（可引荐其他单位）" if p.may_introduce else "信任"
 
 
 class _Table(QAbstractTableModel):
