@@ -4,7 +4,9 @@ Each scenario is the property test's: 3–8 PCs, each a real SQLite file with it
 real signed and encrypted package files, duplicates, drops, relays and late deliveries.
 Scenarios are independent, so they run on every core (``--workers``); the scenario list
 is drawn from ``--seed`` up front, so a failure prints everything needed to rerun it
-alone (``--only INDEX``). ``--progress FILE`` appends a line every ``--every`` scenarios.
+alone (``--only INDEX``). Every odd-numbered scenario also sets PCs' dates wrong and
+back again (``scenario.SKEWS``: ±10 years, days ahead, weeks and a year behind).
+``--progress FILE`` appends a line every ``--every`` scenarios.
 """
 
 from __future__ import annotations
@@ -51,9 +53,9 @@ def _init(template: Path, folder: Path) -> None:
 
 def run_job(job: Job) -> tuple[Job, bool, str]:
     assert _template is not None
-    _i, seed, nodes, steps = job
+    i, seed, nodes, steps = job
     try:
-        outcome = scenario.run(seed, _template, nodes, steps, _folder)
+        outcome = scenario.run(seed, _template, nodes, steps, _folder, clocks=i % 2 == 1)
     except Exception as exc:  # a crash is a failed scenario, reported with its inputs
         return job, False, f"crashed: {exc!r}"
     return job, outcome.ok, outcome.detail
@@ -87,7 +89,8 @@ def main() -> None:
                 else:
                     i, seed, nodes, steps = job
                     line = (
-                        f"scenario {i} FAILED (seed={seed} nodes={nodes} steps={steps}): {detail}"
+                        f"scenario {i} FAILED (seed={seed} nodes={nodes} steps={steps} "
+                        f"clocks={i % 2 == 1}): {detail}"
                     )
                     print(line, flush=True)
                     if log:

@@ -11,7 +11,16 @@ from typing import Any
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
 from desktop.private_files import write_private
-from desktop.sync import certs, conflicts, export, history, identity, importer, trust
+from desktop.sync import (
+    certs,
+    conflicts,
+    export,
+    history,
+    identity,
+    importer,
+    quarantine,
+    trust,
+)
 
 _LABELS = {
     "changes": "新修改条数",
@@ -24,6 +33,7 @@ _LABELS = {
     "pending_references": "引用的记录尚未收到",
     "future_clocks": "时间超前的修改",
     "unknown_fields": "新版本字段（保留）",
+    "quarantined": "数值不合规则（已隔离）",
     "attachments": "附件",
 }
 
@@ -83,6 +93,20 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _introducer(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect() as conn:
+        peer = trust.set_introducer(conn, args.node, not args.off)
+    name = peer.name or peer.node_id
+    if peer.may_introduce:
+        print(
+            f"已允许 {name} 引荐其他单位：它转来的、本机未登记的单位的修改将被接收，"
+            "导入时列出每个新单位的指纹。"
+        )
+    else:
+        print(f"已不再允许 {name} 引荐其他单位：它转来的、本机未登记的单位的修改将被跳过。")
+    return 0
+
+
 def _unroot(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.db.connect() as conn:
         node = certs.remove_root(conn, args.node)
@@ -121,7 +145,7 @@ def _print_counts(result: importer.ImportResult) -> None:
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
     preview = importer.preview(ctx.db, path)
-    if preview.ack_only:
+    if preview.ack_only or preview.up_to_date:
         return _import_ack(ctx, path, preview, args)
     if args.dry_run or preview.nothing_new:
         if args.json:
@@ -152,13 +176,21 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 def _import_ack(
     ctx: Context, path: Path, preview: importer.ImportResult, args: argparse.Namespace
 ) -> int:
-    """A receipt changes no data, so it is recorded without asking (unless a dry run)."""
+    """A receipt, or a package with nothing new (已是最新), changes no data: it is
+    recorded without asking (unless a dry run)."""
     result = preview if args.dry_run else importer.import_file(ctx.db, path)
     if args.json:
         print_json(asdict(result))
         return 0
     print(f"同步包 {result.package_id}，发送单位 {result.sender}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
+    for warning in result.warnings:
+        print(f"  注意：{warning}")
+    if result.up_to_date:
+        print("已是最新：包中的修改本机都已经有了（例如经其他单位转来过），数据未做任何改动。")
+        if not args.dry_run:
+            print("已记录对方已有哪些修改，以后导出给对方时不再重复发送。")
+        return 0
     print("  这是回执包：只说明对方已收到哪些修改，不含任何数据修改。")
     if args.dry_run:
         print("（试运行，数据库未做任何改动）")
@@ -180,6 +212,24 @@ def _conflicts(ctx: Context, args: argparse.Namespace) -> int:
         print(
             f"#{c.id} {c.table}/{c.row_id} 字段 {c.field}：当前值来自 {c.winner_node[:8]}，"
             f"另一值来自 {c.loser_node[:8]}"
+        )
+    return 0
+
+
+def _quarantine(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.db.connect(write=False) as conn:
+        items = quarantine.list_all(conn)
+    if args.json:
+        print_json([asdict(q) for q in items])
+        return 0
+    if not items:
+        print("没有被隔离的修改。")
+    for q in items:
+        office = q.office or "未命名单位"
+        print(
+            f"{q.detected_at:%Y-%m-%d %H:%M} 来自「{office}」（节点 {q.origin[:8]}…）"
+            f"第 {q.counter} 号修改：{q.table_label}记录 {q.row_id} "
+            f"字段「{q.field_label}」{q.reason}"
         )
     return 0
 
@@ -222,6 +272,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("node")
     p.add_argument("--after", type=int, default=None)
     p.set_defaults(handler=_revoke)
+    p = verbs.add_parser(
+        "introducer", help="允许（或 --off 不再允许）某信任单位转来未登记单位的修改"
+    )
+    p.add_argument("node")
+    p.add_argument("--off", action="store_true")
+    p.set_defaults(handler=_introducer)
     p = verbs.add_parser("unroot", help="取消对某单位的上级单位认可（仍信任该单位本身）")
     p.add_argument("node")
     p.set_defaults(handler=_unroot)
@@ -239,6 +295,9 @@ def register(subparsers: Any) -> None:
     p = verbs.add_parser("conflicts", help="列出待处理的冲突")
     add_json_flag(p)
     p.set_defaults(handler=_conflicts)
+    p = verbs.add_parser("quarantine", help="列出因数值不合规则而被隔离的收到的修改")
+    add_json_flag(p)
+    p.set_defaults(handler=_quarantine)
     p = verbs.add_parser("history", help="收发记录")
     add_json_flag(p)
     p.set_defaults(handler=_history)

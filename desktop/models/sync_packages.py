@@ -23,6 +23,10 @@ class SyncPeer(Base):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_after: Mapped[int | None] = mapped_column(BigInteger)
     certified_by: Mapped[str | None] = mapped_column(String(32))
+    # 1: its packages may bring offices this PC never enrolled (off unless allowed).
+    may_introduce: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # For an origin known only through a relay: the office whose package brought its key.
+    introduced_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class SyncSegment(Base):
@@ -109,3 +113,26 @@ class SyncReceipt(Base):
     summary: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_sync_receipt_package", "package_id"),)
+
+
+class SyncQuarantine(Base):
+    """A received change with a value that fails the rules of local input (migration 0010).
+
+    The change itself stays in ``sync_change`` (counters stay contiguous) but is never
+    merged; one row here per invalid field, for the clerk's list.
+    """
+
+    __tablename__ = "sync_quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    origin: Mapped[str] = mapped_column(String(32))
+    counter: Mapped[int] = mapped_column(BigInteger)
+    tbl: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("origin", "counter", "field", name="uq_sync_quarantine_change_field"),
+    )

@@ -157,6 +157,23 @@ def _deleted_unions(conn: Connection, problems: list[Problem]) -> None:
         )
 
 
+def _values(conn: Connection, problems: list[Problem]) -> None:
+    """Stored values that the rules of local input refuse (written by an older version,
+    or received before sync checked values): the same rules sync quarantines by."""
+    from desktop.sync import quarantine
+
+    count, ids, where = quarantine.flagged_values(conn, LISTED)
+    if count:
+        problems.append(
+            Problem(
+                "invalid_values",
+                f"有 {count} 条记录的字段值不合规则（{'、'.join(where[:10])}），"
+                "请在对应记录中改正（按记录编号列出）",
+                ids,
+            )
+        )
+
+
 def _summary(conn: Connection, problems: list[Problem]) -> None:
     wrong = stats.summary_differences(conn)
     if wrong:
@@ -194,5 +211,6 @@ def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
         _duplicates(conn, "id_number", "身份证号", problems)
         _duplicates(conn, "card_no", "会员证号", problems)
         _deleted_unions(conn, problems)
+        _values(conn, problems)
         _summary(conn, problems)
     return IntegrityReport(problems, live, docs, own, rebuilt)

@@ -22,10 +22,11 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import UnionDeskError
 from desktop.models.base import synced_tables
-from desktop.sync.hlc import SQL_NOW
+from desktop.sync.hlc import sql_next
 
 CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
-BUMP = f"UPDATE sync_clock SET counter = counter + 1, hlc = max(hlc + 1, {SQL_NOW}) WHERE id = 1;"
+# The clock ticks on, or restarts from the PC's date if it was left far ahead (hlc.py).
+BUMP = f"UPDATE sync_clock SET counter = counter + 1, hlc = {sql_next('hlc')} WHERE id = 1;"
 # Rows per statement when a bulk insert is captured set-based.
 CAPTURE_SLICE = 5_000
 # json_object takes at most 127 arguments in a default SQLite build.
@@ -197,16 +198,19 @@ def bulk_insert(conn: Connection, table: str) -> Iterator[AppendedRows]:
     # numbers them in one statement (~60% dearer: it buffers the rows). Every slice
     # numbers from the clock as it is before the block; it moves at the end.
     base = conn.exec_driver_sql(
-        f"SELECT (SELECT max(hlc + 1, {SQL_NOW}) FROM sync_clock WHERE id = 1)"
+        f"SELECT (SELECT {sql_next('hlc')} FROM sync_clock WHERE id = 1)"
     ).scalar()
     insert = (
         "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-        "SELECT c.node_id, c.counter + {nth}, max(c.hlc + 1, {now}) + {nth} - 1, c.ctx, "
+        "SELECT c.node_id, c.counter + {nth}, {first} + {nth} - 1, c.ctx, "
         f"'{table}', t.id, {_json_object(columns, 't')} "
         f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ?'
     )
     gapless_nth = f"(t.rowid - {int(start)})"
-    sliced = insert.format(nth=gapless_nth, now=str(int(base or 0))) + " AND t.rowid <= ?"
+    sliced = (
+        insert.format(nth=gapless_nth, first=sql_next("c.hlc", str(int(base or 0))))
+        + " AND t.rowid <= ?"
+    )
     appended = AppendedRows(sliced if capturing else None, start)
     with suspended_triggers(conn, trigger_names(table)[:1]):
         yield appended
@@ -225,10 +229,10 @@ def bulk_insert(conn: Connection, table: str) -> Iterator[AppendedRows]:
         for statement, params in appended.through(top):
             conn.exec_driver_sql(statement, params)
     else:
-        window = insert.format(nth="row_number() OVER w", now=SQL_NOW)
+        window = insert.format(nth="row_number() OVER w", first=sql_next("c.hlc"))
         conn.exec_driver_sql(window + " WINDOW w AS (ORDER BY t.rowid)", (start,))
     conn.exec_driver_sql(
-        f"UPDATE sync_clock SET counter = counter + ?, hlc = max(hlc + 1, {SQL_NOW}, ?) + ? - 1 "
+        f"UPDATE sync_clock SET counter = counter + ?, hlc = max({sql_next('hlc')}, ?) + ? - 1 "
         "WHERE id = 1",
         (added, base, added),
     )

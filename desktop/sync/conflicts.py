@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError
-from desktop.sync import merge, schema
+from desktop.sync import merge, schema, values
 from desktop.sync.knowledge import Contexts
 from desktop.sync.segments import Change
 
@@ -34,10 +34,11 @@ def _row_changes(conn: Connection, table: str, row_id: str) -> list[Change]:
         "SELECT node_id, counter, hlc, ctx, fields FROM sync_change WHERE tbl = :t AND row_id = :r",
         {"t": table, "r": row_id},
     ).all()
-    return [
+    changes = [
         Change(str(n), int(c), int(h), int(x), table, row_id, json.loads(f))
         for n, c, h, x, f in rows
     ]
+    return [c for c in changes if not values.check(table, c.fields)]  # quarantined: not merged
 
 
 def refresh(conn: Connection) -> int:

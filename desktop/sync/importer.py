@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -14,17 +14,17 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.statement_worker import StatementWorker, statement_worker
-from desktop.sync import capture, certs, crypto, history, knowledge, trust, writer
+from desktop.sync import capture, certs, crypto, history, knowledge, quarantine, trust, writer
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.knowledge import VersionVector
 from desktop.sync.package_format import Package, read_package
 from desktop.sync.segments import Change, Segment
+from desktop.sync.values import Invalid
 
 MAX_PACKAGE_FILE = 2 << 30
 _FIELDS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-REFUSE_FUTURE_MS = 30 * 24 * 3600 * 1000
 Hook = Callable[[str], None]
 
 
@@ -38,6 +38,13 @@ class Loaded:
     own: bool
     warnings: list[str] = field(default_factory=list)
     ack_only: bool = False
+    judged: dict[tuple[str, int], tuple[Invalid, ...]] = field(default_factory=dict)
+    """Invalid values of the new changes, as decoding found them (``values``)."""
+    up_to_date: bool = False
+    """Every change (and attachment) in it is held already: it came by another path too
+    (relays) or was imported before. Importing it records only what it says about the
+    sender's knowledge."""
+    replayed: bool = False  # this very package was imported before: nothing to record
 
 
 @dataclass
@@ -53,6 +60,9 @@ class ImportResult:
     ack_only: bool = False
     """An acknowledgement-only package (回执): importing it records what the sender has
     received and changes no data."""
+    up_to_date: bool = False
+    """已是最新: nothing in the package is new here. A success: what it says about the
+    sender's knowledge is still recorded, so the next export to the sender is right."""
 
 
 def _read_file(path: Path) -> bytes:
@@ -80,6 +90,66 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     )
 
 
+class _Vouching:
+    """Which relayed origins a package may bring (issue: any trusted office could
+    introduce any number of offices nobody enrolled).
+
+    An origin this PC never enrolled is taken only from a sender the clerk allowed to
+    introduce others (``sync introducer``; roots by default) and not revoked; every one
+    taken is listed with its fingerprint. An origin known only because a now revoked
+    office introduced it is no longer taken from anyone.
+    """
+
+    def __init__(self, conn: Connection, pkg: Package) -> None:
+        self._conn = conn
+        self._pkg = pkg
+        sender = trust.get_peer(conn, pkg.sender)
+        self._sender_revoked = sender is not None and sender.revoked_after is not None
+        self._may = not self._sender_revoked and (
+            (sender is not None and sender.may_introduce) or pkg.sender in certs.root_nodes(conn)
+        )
+        self._told: set[str] = set()
+
+    def _fingerprint(self, origin: str) -> str:
+        card = self._pkg.manifest.get("keys", {}).get(origin)
+        try:
+            return fingerprint(bytes.fromhex(str(card.get("sign", ""))))
+        except (AttributeError, ValueError):
+            return "（未知）"
+
+    def accepts(self, origin: str, peer: trust.Peer | None, warnings: list[str]) -> bool:
+        first = origin not in self._told
+        self._told.add(origin)
+        who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
+        if peer is None:
+            if self._may:
+                if first:
+                    warnings.append(f"新来源单位（{who}）：由发送单位引荐，首次收到它的修改。")
+                return True
+            if first:
+                why = (
+                    "发送单位已被撤销信任，不能再引荐其他单位"
+                    if self._sender_revoked
+                    else "本机没有允许发送单位引荐其他单位"
+                )
+                warnings.append(
+                    f"跳过未登记单位（{who}）的修改：它由发送单位转来，{why}。如需接收，"
+                    "请电话核对指纹后登记该单位的密钥卡，"
+                    "或用“允许引荐”（sync introducer）允许发送单位引荐。"
+                )
+            return False
+        if not peer.trusted and peer.introduced_by is not None:
+            introducer = trust.get_peer(self._conn, peer.introduced_by)
+            if introducer is None or introducer.revoked_after is not None:
+                if first:
+                    warnings.append(
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：它由已撤销"
+                        f"信任的单位（节点 {peer.introduced_by[:8]}…）引荐，本机未直接登记它。"
+                    )
+                return False
+        return True
+
+
 def _selves(conn: Connection) -> set[str]:
     return {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
 
@@ -97,17 +167,21 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     if own:
         return loaded
     if history.seen_package(conn, pkg.package_id):
-        raise UnionDeskError(
-            f"同步包 {path.name}（编号 {pkg.package_id[:8]}…）已经导入过，"
-            "重复导入被拒绝，未做任何改动。"
-        )
+        # imported before: everything it says is recorded already (its changes, its
+        # receipts), so a second import is a success that writes nothing
+        loaded.up_to_date = loaded.replayed = True
+        loaded.warnings.append(f"同步包 {path.name} 以前已经导入过，本机已是最新，未做任何改动。")
+        return loaded
     peers: dict[str, trust.Peer | None] = {}
+    vouch = _Vouching(conn, pkg)
     for seg in pkg.segments:
         if seg.origin in selves:
             continue
         if seg.origin not in peers:
             peers[seg.origin] = trust.get_peer(conn, seg.origin)
         peer = peers[seg.origin]
+        if seg.origin != pkg.sender and not vouch.accepts(seg.origin, peer, loaded.warnings):
+            continue
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
                 raise UnionDeskError(
@@ -127,6 +201,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             ).all()
         }
         loaded.segments.append(seg)
+        for counter, problems in seg.invalid.items():
+            loaded.judged[(seg.origin, counter)] = problems
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
         if not have and seg.last - seg.first + 1 == len(seg.changes):
@@ -138,16 +214,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
-    now_hlc = hlc_mod.now_hlc()
-    limit = hlc_mod.beyond(now_hlc, REFUSE_FUTURE_MS)
-    top = max((c.hlc for c in loaded.new_changes), default=0)
-    if top >= limit:
-        far = sum(1 for c in loaded.new_changes if c.hlc >= limit)
-        days = (hlc_mod.millis(top) - hlc_mod.millis(now_hlc)) // 86_400_000
-        raise UnionDeskError(
-            f"同步包 {path.name} 中有 {far} 条修改的时间比本机超前约 {days} 天，"
-            "疑似对方电脑日期严重错误或包被伪造，已拒绝，未做任何改动。请让对方校正电脑日期后重新导出。"
-        )
+    loaded.warnings += clock_warnings(conn, loaded.new_changes)
     new_attachments = [
         sha
         for sha in pkg.attachments
@@ -159,16 +226,76 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         loaded.ack_only = True
         return loaded
     if not loaded.new_changes and not new_attachments:
-        raise UnionDeskError(
-            f"同步包 {path.name} 中的修改本机都已经有了（旧包或重复的包），未做任何改动。"
-        )
+        # the same changes reached this PC by another path (a relay) first: nothing to
+        # apply, but the sender's version vector still tells what it holds
+        loaded.up_to_date = True
     return loaded
+
+
+_DAY_MS = 86_400_000
+
+
+def _date_of(millis: int) -> str:
+    return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def clock_warnings(conn: Connection, new_changes: list[Change]) -> list[str]:
+    """What the clerk should know about dates: never a reason to refuse a package.
+
+    This PC's date is judged wrong when it lies before the date this version was made, or
+    when the package holds changes far ahead and so does this PC's own record (its clock
+    or its own earlier writes, which never ran more than a day past the date it had): the
+    date was set back, and the far-ahead changes are no fault of their senders. Otherwise
+    each office whose changes lie over a day ahead is named, with how far.
+    """
+    now = hlc_mod.now_hlc()
+    now_ms = hlc_mod.millis(now)
+    own = int(
+        conn.exec_driver_sql(
+            "SELECT max((SELECT hlc FROM sync_clock WHERE id = 1), coalesce((SELECT max(hlc) "
+            "FROM sync_change WHERE node_id IN (SELECT node_id FROM sync_node)), 0))"
+        ).scalar_one()
+    )
+    behind_own = hlc_mod.millis(own) - now_ms
+    warnings: list[str] = []
+    limit = hlc_mod.beyond(now, hlc_mod.FUTURE_TOLERANCE_MS)
+    ahead: dict[str, tuple[int, int]] = {}
+    for change in new_changes:
+        if change.hlc >= limit:
+            count, top = ahead.get(change.node, (0, 0))
+            ahead[change.node] = (count + 1, max(top, change.hlc))
+    today = _date_of(now_ms)
+    set_back = bool(ahead) and behind_own > hlc_mod.MAX_AHEAD_MS
+    if now_ms < hlc_mod.EARLIEST_PLAUSIBLE_MS or set_back:
+        why = (
+            "早于本软件版本的发布日期"
+            if now_ms < hlc_mod.EARLIEST_PLAUSIBLE_MS
+            else f"比本机以前记录的时间（{_date_of(hlc_mod.millis(own))}）还早约 "
+            f"{behind_own // _DAY_MS} 天"
+        )
+        far = sum(count for count, _top in ahead.values())
+        warnings.append(
+            f"本机电脑的日期（{today}）有误：{why}。同步包已照常导入"
+            + (f"（其中 {far} 条修改的时间比本机日期超前）" if far else "")
+            + "。请把本机日期校正为正确的日期，以免本机新做的修改排序有误。"
+        )
+        return warnings
+    for origin, (count, top) in sorted(ahead.items()):
+        peer = trust.get_peer(conn, origin)
+        office = peer.name if peer is not None and peer.name else "未命名单位"
+        days = (hlc_mod.millis(top) - now_ms) // _DAY_MS
+        warnings.append(
+            f"来自「{office}」（节点 {origin[:8]}…）的 {count} 条修改的时间比本机日期（{today}）"
+            f"超前约 {days} 天，最晚到 {_date_of(hlc_mod.millis(top))}：该单位电脑的日期可能"
+            "设置错误。修改已照常导入；本机时钟不会跟着跳到将来。请提醒该单位校正电脑日期。"
+        )
+    return warnings
 
 
 def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> ImportResult:
     pkg = loaded.package
     counts = asdict(plan.counts) if plan is not None else asdict(plan_mod.Counts())
-    if plan is not None:
+    if plan is not None and not loaded.up_to_date:
         counts["attachments"] = len(pkg.attachments)
     return ImportResult(
         package_id=pkg.package_id,
@@ -179,6 +306,7 @@ def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> Import
         counts=counts,
         warnings=loaded.warnings + (plan.warnings if plan is not None else []),
         ack_only=loaded.ack_only,
+        up_to_date=loaded.up_to_date,
     )
 
 
@@ -188,9 +316,9 @@ def preview(db: Database, path: Path) -> ImportResult:
         loaded = load(conn, path)
         if loaded.own:
             return _result(loaded, None, True)
-        if loaded.ack_only:
+        if loaded.ack_only or loaded.up_to_date:
             return _result(loaded, plan_mod.Plan(), True)
-        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         return _result(loaded, plan, True)
 
 
@@ -200,48 +328,52 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         loaded = load(conn, path)
     if loaded.own:
         return _result(loaded, None, False)
-    if loaded.ack_only:
+    if loaded.ack_only or loaded.up_to_date:
         return _import_ack(db, path, loaded.package, hook)
     backup = db.backup("before-sync-import")
     with db.connect() as conn:
         # again under the write lock, reusing the decrypted and verified content
         loaded = load(conn, path, loaded.package)
-        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts)
+        plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
         result.backup = str(backup)
-        history.record(
-            conn,
-            loaded.package.package_id,
-            "in",
-            loaded.package.sender,
-            path.name,
-            {"counts": result.counts, "warnings": result.warnings},
-        )
+        _record(conn, loaded, result, {})
         if hook is not None:
             hook("before-commit")
     return result
 
 
 def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) -> ImportResult:
-    """Record what the sender has received; no data row changes, so no backup is taken."""
+    """Record what the sender has received (a receipt, or a package whose changes are all
+    here already); no data row changes, so no backup is taken."""
     with db.connect() as conn:
         loaded = load(conn, path, verified)  # trust and "already imported" checked again
+        if not (loaded.ack_only or loaded.up_to_date):
+            # only a restore of this database between the two reads can get here
+            raise UnionDeskError(
+                f"导入同步包 {path.name} 时本机数据发生了变化，请重新导入。未做任何改动。"
+            )
         result = _result(loaded, plan_mod.Plan(), False)
-        if loaded.ack_only:
+        if not loaded.replayed:
             _remember_sender(conn, loaded.package)
             record_acks(conn, loaded.package)
-            history.record(
-                conn,
-                loaded.package.package_id,
-                "in",
-                loaded.package.sender,
-                path.name,
-                {"counts": result.counts, "warnings": result.warnings, "ack_only": True},
-            )
+            kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
+            _record(conn, loaded, result, kind)
         if hook is not None:
             hook("before-commit")
     return result
+
+
+def _record(conn: Connection, loaded: Loaded, result: ImportResult, kind: dict[str, bool]) -> None:
+    history.record(
+        conn,
+        loaded.package.package_id,
+        "in",
+        loaded.package.sender,
+        loaded.path.name,
+        {"counts": result.counts, "warnings": result.warnings, **kind},
+    )
 
 
 def _remember_sender(conn: Connection, pkg: Package) -> None:
@@ -331,7 +463,8 @@ def _apply(
             except ValueError:
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
-                trust.remember_origin(conn, origin, sign_pub, box_pub)
+                trust.remember_origin(conn, origin, sign_pub, box_pub, pkg.sender)
+    quarantine.record(conn, plan.quarantine, now)
     if plan.unpend:
         conn.exec_driver_sql(
             "DELETE FROM sync_pending WHERE tbl = ? AND row_id = ?", list(plan.unpend)
@@ -380,8 +513,10 @@ def _apply(
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
+    # a received clock is taken on only up to a day past this PC's date (hlc.MAX_AHEAD_MS)
     conn.exec_driver_sql(
-        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1", {"h": plan.max_hlc}
+        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1",
+        {"h": hlc_mod.adoptable(plan.max_hlc)},
     )
     writer.reindex(conn, plan, unsure)
     _remember_sender(conn, pkg)

@@ -1,4 +1,5 @@
-"""Field-level merge of one row: winners by (hlc, node), concurrency by dots and contexts.
+"""Field-level merge of one row: a write beats every write it had seen; among writes no
+other write saw, the greatest (hlc, node) wins; concurrency by dots and contexts.
 
 Pure functions over the full set of writes a node holds for a row, so every node that
 holds the same writes computes the same values and the same open conflicts, whatever
@@ -38,14 +39,32 @@ def _rank(c: Change) -> tuple[int, str, int]:
     return (c.hlc, c.node, c.counter)
 
 
-def winners(changes: Sequence[Change]) -> dict[str, Change]:
-    """Field → the write with max (hlc, node id) among ``changes`` that set it."""
-    best: dict[str, Change] = {}
+def winners(changes: Sequence[Change], contexts: ContextLookup) -> dict[str, Change]:
+    """Field → its winning write among ``changes``: the greatest (hlc, node id) among the
+    writes of that field that no other write of it had seen.
+
+    Why causality first: a PC's clock is bounded to a day past its date (``hlc``), so a
+    write made after seeing one stamped years ahead by a PC with a wrong date can carry
+    a smaller clock; it must still win, as the clerk who made it saw the other value.
+    Usually the greatest clock has been seen by nobody, so this costs one pass per field.
+    """
+    seen = _Seen(contexts)
+    by_field: dict[str, list[Change]] = {}
     for change in changes:
         for field in change.fields:
-            current = best.get(field)
-            if current is None or _rank(change) > _rank(current):
-                best[field] = change
+            by_field.setdefault(field, []).append(change)
+    best: dict[str, Change] = {}
+    for field, writes in by_field.items():
+        if len(writes) == 1:
+            best[field] = writes[0]
+            continue
+        ranked = sorted(writes, key=_rank, reverse=True)
+        for candidate in ranked:
+            if not any(seen(other, candidate) for other in writes if other is not candidate):
+                best[field] = candidate
+                break
+        else:  # a cycle cannot happen (seen follows counters); keep a winner regardless
+            best[field] = ranked[0]
     return best
 
 
@@ -71,7 +90,7 @@ def open_conflicts(changes: Sequence[Change], contexts: ContextLookup) -> list[O
     for change in changes:
         for field in change.fields:
             by_field.setdefault(field, []).append(change)
-    win = winners(changes)
+    win = winners(changes, contexts)
     result: dict[ConflictKey, OpenConflict] = {}
     maximal: dict[str, list[Change]] = {}
     for field, writes in by_field.items():

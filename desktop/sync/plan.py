@@ -6,7 +6,7 @@ The apply step executes exactly this plan, so a dry run's counts equal the real 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import merge, schema
+from desktop.sync import values as value_rules
 from desktop.sync.knowledge import Contexts, VersionVector
 from desktop.sync.segments import Change
 
@@ -32,6 +33,7 @@ class Counts:
     pending_references: int = 0
     future_clocks: int = 0
     unknown_fields: int = 0
+    quarantined: int = 0
     attachments: int = 0
 
 
@@ -64,6 +66,15 @@ class Plan:
     members_touched: list[str] = field(default_factory=list)
     max_hlc: int = 0
     warnings: list[str] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)
+    """Changes with invalid values (received now, or found in the log): never merged,
+    recorded in ``sync_quarantine`` by the apply step."""
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    change: Change
+    problems: tuple[value_rules.Invalid, ...]
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -71,7 +82,10 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, list[Change]]:
+def _load_log(
+    conn: Connection, table: str, ids: Sequence[str], bad: list[Quarantined]
+) -> dict[str, list[Change]]:
+    """Logged changes of these rows, less those with invalid values (added to ``bad``)."""
     result: dict[str, list[Change]] = {}
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)
@@ -84,9 +98,12 @@ def _load_log(conn: Connection, table: str, ids: Sequence[str]) -> dict[str, lis
             continue
         parsed = json.loads("[" + ",".join([str(r[5]) for r in rows]) + "]")
         for (node, counter, hlc, ctx, row_id, _f), fields in zip(rows, parsed, strict=True):
-            result.setdefault(str(row_id), []).append(
-                Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
-            )
+            change = Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
+            problems = value_rules.check(table, fields)
+            if problems:
+                bad.append(Quarantined(change, tuple(problems)))
+                continue
+            result.setdefault(str(row_id), []).append(change)
     return result
 
 
@@ -128,11 +145,18 @@ class _Exists:
         return self._cache[key]
 
 
+Judged = Mapping[tuple[str, int], tuple[value_rules.Invalid, ...]]
+"""(origin, counter) → invalid values, as decoding found them; a change absent is valid."""
+
+
 def build(
     conn: Connection,
     new_changes: list[Change],
     new_contexts: dict[tuple[str, int], VersionVector],
+    judged: Judged | None = None,
 ) -> Plan:
+    """The plan for ``new_changes``; ``judged``: their values already checked (received
+    segments are, column by column), else each change is checked here."""
     plan = Plan(new_changes=new_changes)
     c = plan.counts
     c.changes = len(new_changes)
@@ -148,10 +172,19 @@ def build(
     # changes carrying a field this version lacks (kept in the log, not applied): their
     # ids, so the row loop filters only those and takes every other change's fields as is
     partial: set[int] = set()
+    check = value_rules.check
     for ch in new_changes:
         known_fields = known_of.get(ch.tbl)
         if known_fields is None:
             c.unknown_fields += 1
+            continue
+        problems = (
+            tuple(check(ch.tbl, ch.fields))
+            if judged is None
+            else judged.get((ch.node, ch.counter), ())
+        )
+        if problems:
+            plan.quarantine.append(Quarantined(ch, problems))
             continue
         if not known_fields.issuperset(ch.fields):
             c.unknown_fields += 1
@@ -164,11 +197,6 @@ def build(
             by_row[ch.row_id] = [ch]
         else:
             batch.append(ch)
-    if c.future_clocks:
-        plan.warnings.append(
-            f"有 {c.future_clocks} 条修改的时间比本机时钟超前 24 小时以上："
-            "对方电脑的日期可能设置错误。"
-        )
     pending_before = {
         (str(r[0]), str(r[1]))
         for r in conn.exec_driver_sql("SELECT tbl, row_id FROM sync_pending").all()
@@ -186,13 +214,14 @@ def build(
         )
     exists = _Exists(conn)
     id_numbers: dict[str, str] = {}
+    logged_bad: list[Quarantined] = []
     for table in schema.dependency_order(tables):
         rows_in = incoming.get(table)
         if not rows_in:
             continue
         info = tables[table]
         ids = sorted(rows_in)
-        log = _load_log(conn, table, ids)
+        log = _load_log(conn, table, ids, logged_bad)
         current = _load_rows(conn, info, ids)
         known = frozenset(info.synced)
         required = tuple(info.required)
@@ -217,7 +246,7 @@ def build(
                 else:
                     values = {f: v for f, v in only.fields.items() if f in known}
             else:
-                win = merge.winners(all_changes)
+                win = merge.winners(all_changes, contexts.get)
                 values = {f: w.fields[f] for f, w in win.items() if f in known}
             cur = current.get(row_id)
             missing: tuple[str, str] | None = None
@@ -293,7 +322,55 @@ def build(
             plan.inserts[table] = list(batches.values())
     c.pending_references = len(plan.pending)
     c.duplicate_id_numbers = _duplicates(conn, id_numbers)
+    plan.quarantine += _not_yet_quarantined(conn, logged_bad)
+    c.quarantined = len(plan.quarantine)
+    plan.warnings += quarantine_messages(conn, plan.quarantine)
     return plan
+
+
+def _not_yet_quarantined(conn: Connection, found: list[Quarantined]) -> list[Quarantined]:
+    """Invalid changes held in the log (from before values were checked, or quarantined
+    by an earlier import): only those not listed yet are news."""
+    news: list[Quarantined] = []
+    for item in found:
+        ch = item.change
+        listed = conn.exec_driver_sql(
+            "SELECT 1 FROM sync_quarantine WHERE origin = ? AND counter = ?", (ch.node, ch.counter)
+        ).first()
+        if listed is None:
+            news.append(item)
+    return news
+
+
+QUARANTINE_SHOWN = 20
+
+
+def quarantine_messages(conn: Connection, items: Sequence[Quarantined]) -> list[str]:
+    """One line per quarantined change, naming its origin office and record (by table and
+    record number: never a name or an ID number)."""
+    from desktop.sync import trust
+
+    names: dict[str, str] = {}
+    lines: list[str] = []
+    for item in items[:QUARANTINE_SHOWN]:
+        ch = item.change
+        if ch.node not in names:
+            peer = trust.get_peer(conn, ch.node)
+            office = peer.name if peer is not None and peer.name else "未命名单位"
+            names[ch.node] = f"「{office}」（节点 {ch.node[:8]}…）"
+        what = "；".join(
+            f"字段「{value_rules.field_label(ch.tbl, p.field)}」{p.reason}" for p in item.problems
+        )
+        lines.append(
+            f"来自{names[ch.node]}的第 {ch.counter} 号修改（{value_rules.table_label(ch.tbl)}记录 "
+            f"{ch.row_id}）：{what}。已隔离，未应用；请联系该单位核对后重新修改该记录。"
+        )
+    if len(items) > QUARANTINE_SHOWN:
+        lines.append(
+            f"另有 {len(items) - QUARANTINE_SHOWN} 条修改因数值不合规则被隔离"
+            "（用 sync quarantine 查看全部）。"
+        )
+    return lines
 
 
 def _duplicates(conn: Connection, id_numbers: dict[str, str]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple, TypeGuard
 
@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from desktop.errors import UnionDeskError
 from desktop.sync import crypto, strictjson
 from desktop.sync.knowledge import VersionVector, parse_vv
+from desktop.sync.values import Invalid, check_column
 
 SIGN_PREFIX = b"uniondesk-segment-v1\x00"
 MAX_SEGMENT_BYTES = 1 << 30  # decompressed
@@ -59,6 +60,9 @@ class Segment:
     signature: bytes
     changes: list[Change]
     contexts: dict[int, VersionVector]
+    invalid: dict[int, tuple[Invalid, ...]] = field(default_factory=dict)
+    """Counter → the invalid values of that change (``values``), judged column by column
+    at decoding: the merge quarantines these instead of checking every change again."""
 
 
 LEVEL = 9
@@ -326,4 +330,31 @@ def decode(payload: bytes, signature: bytes, where: str, materialize: bool = Tru
             ),
         )
     )
-    return Segment(origin, first, last, payload, signature, changes, ctx_map)
+    return Segment(
+        origin,
+        first,
+        last,
+        payload,
+        signature,
+        changes,
+        ctx_map,
+        _invalid(first, shapes, cols, shape_of),
+    )
+
+
+def _invalid(
+    first: int, shapes: list[tuple[str, list[str]]], cols: list[Any], shape_of: list[int]
+) -> dict[int, tuple[Invalid, ...]]:
+    """Counter → invalid values, found per shape and field over whole columns."""
+    found: dict[int, list[Invalid]] = {}
+    for index, ((table, names), columns) in enumerate(zip(shapes, cols, strict=True)):
+        at_of: list[int] | None = None  # change index of each row of this shape
+        for name, column in zip(names, columns, strict=True):
+            bad = check_column(table, name, column)
+            if not bad:
+                continue
+            if at_of is None:
+                at_of = [i for i, s in enumerate(shape_of) if s == index]
+            for row, problem in bad.items():
+                found.setdefault(first + at_of[row], []).append(problem)
+    return {counter: tuple(problems) for counter, problems in found.items()}

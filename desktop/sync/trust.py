@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -27,6 +28,8 @@ class Peer:
     trusted: bool
     revoked_after: int | None
     certified_by: str | None = None  # accepted on the certificate of this root office
+    may_introduce: bool = False  # its packages may bring offices this PC never enrolled
+    introduced_by: str | None = None  # a relayed origin: whose package brought its key
 
 
 def _now() -> datetime:
@@ -109,13 +112,37 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
     return Peer(node, name, actual, True, None)
 
 
-def remember_origin(conn: Connection, node: str, sign_pub: bytes, box_pub: bytes) -> None:
-    """Record the key of an origin seen only through a relay (not trusted as a sender)."""
+def remember_origin(
+    conn: Connection, node: str, sign_pub: bytes, box_pub: bytes, introduced_by: str
+) -> None:
+    """Record the key of an origin seen only through a relay (not trusted as a sender),
+    and which office's package introduced it."""
     conn.exec_driver_sql(
         "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-        "enrolled_at) VALUES (:n, '', :sp, :bp, 0, :at)",
-        {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now()},
+        "enrolled_at, introduced_by) VALUES (:n, '', :sp, :bp, 0, :at, :by)",
+        {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now(), "by": introduced_by},
     )
+
+
+def set_introducer(conn: Connection, node_prefix: str, allowed: bool) -> Peer:
+    """Allow (or stop) an enrolled office's packages to bring offices never enrolled here."""
+    rows = conn.exec_driver_sql(
+        "SELECT node_id FROM sync_peer WHERE trusted = 1 AND node_id LIKE :p",
+        {"p": node_prefix.lower() + "%"},
+    ).all()
+    if len(rows) != 1:
+        raise UnionDeskError(
+            f"找不到唯一的信任单位「{node_prefix}」（匹配 {len(rows)} 个），"
+            "请输入更完整的节点编号。未做任何改动。"
+        )
+    node = str(rows[0][0])
+    conn.exec_driver_sql(
+        "UPDATE sync_peer SET may_introduce = :m WHERE node_id = :n",
+        {"m": int(allowed), "n": node},
+    )
+    peer = get_peer(conn, node)
+    assert peer is not None
+    return peer
 
 
 def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
@@ -143,40 +170,36 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
     return peer
 
 
+_PEER_COLUMNS = (
+    "node_id, name, sign_public, trusted, revoked_after, certified_by, may_introduce, introduced_by"
+)
+
+
+def _peer(r: Any) -> Peer:
+    return Peer(
+        str(r[0]),
+        str(r[1]),
+        fingerprint(bytes(r[2])),
+        bool(r[3]),
+        None if r[4] is None else int(r[4]),
+        None if r[5] is None else str(r[5]),
+        bool(r[6]),
+        None if r[7] is None else str(r[7]),
+    )
+
+
 def get_peer(conn: Connection, node: str) -> Peer | None:
     row = conn.exec_driver_sql(
-        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
-        "FROM sync_peer WHERE node_id = :n",
-        {"n": node},
+        f"SELECT {_PEER_COLUMNS} FROM sync_peer WHERE node_id = :n", {"n": node}
     ).one_or_none()
-    if row is None:
-        return None
-    return Peer(
-        str(row[0]),
-        str(row[1]),
-        fingerprint(bytes(row[2])),
-        bool(row[3]),
-        None if row[4] is None else int(row[4]),
-        None if row[5] is None else str(row[5]),
-    )
+    return None if row is None else _peer(row)
 
 
 def list_peers(conn: Connection) -> list[Peer]:
     rows = conn.exec_driver_sql(
-        "SELECT node_id, name, sign_public, trusted, revoked_after, certified_by "
-        "FROM sync_peer ORDER BY trusted DESC, name"
+        f"SELECT {_PEER_COLUMNS} FROM sync_peer ORDER BY trusted DESC, name"
     ).all()
-    return [
-        Peer(
-            str(r[0]),
-            str(r[1]),
-            fingerprint(bytes(r[2])),
-            bool(r[3]),
-            None if r[4] is None else int(r[4]),
-            None if r[5] is None else str(r[5]),
-        )
-        for r in rows
-    ]
+    return [_peer(r) for r in rows]
 
 
 def box_key(conn: Connection, node: str) -> bytes | None:

@@ -419,3 +419,68 @@ def test_export_cancel_from_the_progress_dialog_on_the_worker_thread(
     assert not (tmp_path / "threaded.udsync").exists()
     assert not list(tmp_path.glob("*.tmp")) and wizard.export_result is None
     assert any("已取消导出" in m for m in messages_seen)
+
+
+def test_quarantined_changes_are_listed_on_the_page_with_their_origin(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    a, b = two
+    ids = add_people(a)
+    first = tmp_path / "first.udsync"
+    export.export(a.db, first)
+    importer.import_file(b.db, first)
+    with a.db.connect() as conn:  # a value SQLite takes but the rules refuse
+        conn.execute(
+            text("UPDATE members SET phone = :p WHERE id = :i"), {"p": "1" * 220, "i": ids["张三"]}
+        )
+    second = tmp_path / "second.udsync"
+    export.export(a.db, second)
+    importer.import_file(b.db, second)
+    page = open_page(qtbot, b)
+    page.refresh()
+    model = page.quarantine_model
+    assert model.rowCount() == 1
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert "甲街道总工会" in row[1] and ids["张三"] in row[2] and row[3] == "手机号"
+    assert "超过上限" in row[4]
+    assert page.tabs.tabText(3) == "已隔离的修改（1）"
+
+
+def test_a_package_with_nothing_new_is_up_to_date_in_the_wizard(
+    qtbot: QtBot,
+    two: tuple[AppContext, AppContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    a, b = two
+    add_people(a)
+    first, again = tmp_path / "first.udsync", tmp_path / "again.udsync"
+    export.export(a.db, first, [identity_of(b.db)])
+    export.export(a.db, again, [identity_of(b.db)], full=True)  # the same changes again
+    importer.import_file(b.db, first)
+    before = member_names(b.db)
+    page_b = open_page(qtbot, b)
+    imp = import_through_wizard(qtbot, page_b, again, monkeypatch)
+    assert imp.stack.currentIndex() == CHECK, boxes.shown
+    assert "已是最新" in imp.check_page.warnings.text()
+    qtbot.mouseClick(imp.import_button, _LEFT)
+    assert "已是最新" in boxes.shown[-1][2]
+    assert imp.stack.currentIndex() == RESULT
+    assert "已是最新" in imp.result_page.label.text()
+    assert member_names(b.db) == before
+
+
+def test_an_office_may_be_allowed_to_introduce_others(
+    qtbot: QtBot, two: tuple[AppContext, AppContext], boxes: Boxes
+) -> None:
+    a, _b = two
+    page = open_page(qtbot, a)
+    assert not page.introduce_button.isEnabled()
+    page.peer_table.selectRow(0)
+    qtbot.mouseClick(page.introduce_button, _LEFT)
+    assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任（可引荐其他单位）"
+    page.peer_table.selectRow(0)
+    assert page.introduce_button.text() == "不再允许引荐…"
+    qtbot.mouseClick(page.introduce_button, _LEFT)
+    assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任"

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.db import Database
-from desktop.sync import certs, history, trust
+from desktop.sync import certs, history, quarantine, trust
 from desktop.sync.trust import Peer
 from desktop.views.sync import labels
 
@@ -25,6 +25,7 @@ RECEIPT_PEER = 2
 RECEIPT_FILE = 3
 RECEIPT_SUMMARY = 4
 RECEIPT_HEADERS = ("时间", "收/发", "对方单位", "文件", "内容")
+QUARANTINE_HEADERS = ("发现时间", "来源单位", "记录", "字段", "原因")
 
 PeerRole = Qt.ItemDataRole.UserRole + 1
 
@@ -38,10 +39,11 @@ def peer_status(
         return f"已撤销：只接受计数 ≤ {p.revoked_after} 的修改"
     if p.node_id in roots:
         return "信任（上级根密钥，可为下级单位签发证书）"
+    introduces = "，可引荐其他单位" if p.may_introduce else ""
     if p.certified_by:
         root = (names or {}).get(p.certified_by) or p.certified_by[:8]
-        return f"信任（由「{root}」的单位证书认证）"
-    return "信任"
+        return f"信任（由「{root}」的单位证书认证{introduces}）"
+    return "信任（可引荐其他单位）" if p.may_introduce else "信任"
 
 
 class _Table(QAbstractTableModel):
@@ -134,4 +136,28 @@ class ReceiptTableModel(_Table):
                 ),
             )
             for r in receipts
+        ]
+
+
+class QuarantineTableModel(_Table):
+    """Received changes kept out of the data for invalid values, with their origin."""
+
+    headers = QUARANTINE_HEADERS
+
+    def load(self) -> list[tuple[Any, tuple[str, ...]]]:
+        with self._db.connect(write=False) as conn:
+            items = quarantine.list_all(conn)
+        return [
+            (
+                q,
+                (
+                    labels.local_time(q.detected_at),
+                    f"{q.office or '（未命名单位）'}"
+                    f"（节点 {q.origin[:8]}…，第 {q.counter} 号修改）",
+                    f"{q.table_label} {q.row_id}",
+                    q.field_label,
+                    q.reason,
+                ),
+            )
+            for q in items
         ]

@@ -107,7 +107,9 @@ class CheckPage(QWidget):
                 item.setForeground(QBrush(ATTENTION_COLOUR))
             self.counts.addItem(item)
         notes = [f"注意：{w}" for w in preview.warnings]
-        if preview.ack_only:
+        if preview.up_to_date:
+            notes.insert(0, UP_TO_DATE)
+        elif preview.ack_only:
             notes.insert(
                 0,
                 "这是回执包：只说明对方已收到哪些修改，不含任何数据修改。"
@@ -120,6 +122,12 @@ class CheckPage(QWidget):
             str(self.counts.item(i).data(PathRole)): self.counts.item(i).text()
             for i in range(self.counts.count())
         }
+
+
+UP_TO_DATE = (
+    "已是最新：包中的修改本机都已经有了（例如经其他单位转来过），不会改动任何数据。"
+    "导入后只记录对方已有哪些修改，以后不再向对方重复发送。"
+)
 
 
 class UnknownPage(QWidget):

@@ -138,7 +138,9 @@ class ImportWizard(StepDialog):
         if preview is None or path is None or preview.nothing_new:
             return
         summary = labels.receipt_summary("in", {"counts": preview.counts})
-        if preview.ack_only:
+        if preview.up_to_date:
+            question = "已是最新：包中的修改本机都已经有了。只记录对方已有哪些修改，确定记录吗？"
+        elif preview.ack_only:
             question = "这是回执包，只记录对方已收到哪些修改，不改动任何数据。确定记录吗？"
         else:
             question = (
@@ -175,6 +177,15 @@ class ImportWizard(StepDialog):
             if result.counts.get("conflicts")
             else ""
         )
+        if result.up_to_date:
+            self.result_page.label.setText(
+                "✔ 已是最新。\n\n包中的修改本机都已经有了，数据未做任何改动；"
+                "已记录对方已有哪些修改，以后导出给对方时不再重复发送。"
+            )
+            self.show_page(RESULT)
+            self.ctx.changed("sync")
+            self.imported.emit(result)
+            return
         if result.ack_only:
             self.result_page.label.setText(
                 "✔ 已记录对方的回执。\n\n这个包只说明对方已收到哪些修改，数据未做任何改动；"

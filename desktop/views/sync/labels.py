@@ -51,9 +51,16 @@ PREVIEW_COUNTS = (
     ("pending_references", "引用的记录尚未收到"),
     ("future_clocks", "时间超前的修改"),
     ("unknown_fields", "新版本字段（保留）"),
+    ("quarantined", "数值不合规则（已隔离）"),
     ("attachments", "附件"),
 )
-ATTENTION = {"conflicts", "duplicate_id_numbers", "pending_references", "future_clocks"}
+ATTENTION = {
+    "conflicts",
+    "duplicate_id_numbers",
+    "pending_references",
+    "future_clocks",
+    "quarantined",
+}
 
 
 def table_label(table: str) -> str:
@@ -132,6 +139,8 @@ def local_time(at: datetime) -> str:
 def receipt_summary(direction: str, summary: dict[str, Any]) -> str:
     if summary.get("ack_only"):
         return "回执（只含已收到的修改记录，无数据）"
+    if summary.get("up_to_date"):
+        return "已是最新（修改本机都已有）"
     if direction == "out":
         mode = "全量" if summary.get("full") else "增量"
         return f"{mode}，{summary.get('changes', 0)} 条修改"

@@ -33,7 +33,11 @@ from desktop.sync.trust import Peer
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import conflict_table as ct
 from desktop.views.qtmodels.conflict_table import ConflictTableModel
-from desktop.views.qtmodels.sync_tables import PeerTableModel, ReceiptTableModel
+from desktop.views.qtmodels.sync_tables import (
+    PeerTableModel,
+    QuarantineTableModel,
+    ReceiptTableModel,
+)
 from desktop.views.sync import cert_actions, files, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
@@ -120,12 +124,14 @@ class SyncPage(QWidget):
         self.enrol_button = QPushButton("添加信任单位…")
         self.revoke_button = QPushButton("撤销信任…")
         self.unroot_button = QPushButton("取消上级认可…")
+        self.introduce_button = QPushButton("允许引荐其他单位…")
         self.certify_button = QPushButton("为下级单位签发证书…")
         peers_tab = self._tab(
             self.peer_table,
             self.enrol_button,
             self.revoke_button,
             self.unroot_button,
+            self.introduce_button,
             self.certify_button,
         )
 
@@ -157,10 +163,22 @@ class SyncPage(QWidget):
             self.receipt_table.setColumnWidth(col, width)
         history_tab = self._tab(self.receipt_table)
 
+        # -- quarantine --------------------------------------------------------------------
+        self.quarantine_model = QuarantineTableModel(ctx.db, self)
+        self.quarantine_table = _table(self.quarantine_model, self)
+        for col, width in ((0, 130), (1, 260), (2, 300), (3, 90)):
+            self.quarantine_table.setColumnWidth(col, width)
+        quarantine_tab = self._tab(
+            self.quarantine_table,
+            note="这些收到的修改数值不合规则（如必填项为空、超长、身份证号校验位错误），"
+            "已隔离，没有写入数据。请联系来源单位核对并重新修改对应记录。",
+        )
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(peers_tab, "信任单位")
         self.tabs.addTab(conflicts_tab, "待处理冲突")
         self.tabs.addTab(history_tab, "收发记录")
+        self.tabs.addTab(quarantine_tab, "已隔离的修改")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -173,6 +191,7 @@ class SyncPage(QWidget):
         self.enrol_button.clicked.connect(self.open_enrol)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.unroot_button.clicked.connect(self.unroot_selected)
+        self.introduce_button.clicked.connect(self.toggle_introducer)
         self.keep_button.clicked.connect(lambda: self.resolve_selected(keep_current=True))
         self.other_button.clicked.connect(lambda: self.resolve_selected(keep_current=False))
         for view in (self.peer_table, self.conflict_table):
@@ -215,6 +234,7 @@ class SyncPage(QWidget):
         self.peer_model.refresh()
         self.conflict_model.refresh()
         self.receipt_model.refresh()
+        self.quarantine_model.refresh()
         self._update_buttons()
 
     def selected_peer(self) -> Peer | None:
@@ -231,11 +251,20 @@ class SyncPage(QWidget):
             peer is not None and peer.trusted and peer.revoked_after is None
         )
         self.unroot_button.setEnabled(peer is not None and peer.node_id in self.peer_model.roots)
+        live = peer is not None and peer.trusted and peer.revoked_after is None
+        self.introduce_button.setEnabled(live)
+        self.introduce_button.setText(
+            "不再允许引荐…"
+            if live and peer is not None and peer.may_introduce
+            else "允许引荐其他单位…"
+        )
         has_conflict = self.selected_conflict() is not None
         self.keep_button.setEnabled(has_conflict)
         self.other_button.setEnabled(has_conflict)
         n = self.conflict_model.rowCount()
         self.tabs.setTabText(1, f"待处理冲突（{n}）" if n else "待处理冲突")
+        q = self.quarantine_model.rowCount()
+        self.tabs.setTabText(3, f"已隔离的修改（{q}）" if q else "已隔离的修改")
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -316,6 +345,31 @@ class SyncPage(QWidget):
         )
         if done is not None:
             self.ctx.status_message.emit(f"已不再认可「{name}」为上级单位")
+
+    def toggle_introducer(self) -> None:
+        """Per office: may its packages bring offices this PC never enrolled?"""
+        peer = self.selected_peer()
+        if peer is None or not peer.trusted:
+            return
+        name = peer.name or f"节点 {peer.node_id[:8]}"
+        allow = not peer.may_introduce
+        question = (
+            f"允许「{name}」引荐其他单位吗？\n\n允许后，它转来的、本机未登记的单位的修改也会被接收，"
+            "导入时列出每个新单位的指纹。只对您信得过、负责汇总下级数据的单位这样做。"
+            if allow
+            else f"不再允许「{name}」引荐其他单位吗？\n\n"
+            "此后它转来的、本机未登记的单位的修改将被跳过。"
+        )
+        done = self._change_peer(
+            "引荐其他单位",
+            question,
+            "无法更改",
+            lambda conn: trust.set_introducer(conn, peer.node_id, allow),
+        )
+        if done is not None:
+            self.ctx.status_message.emit(
+                f"已允许「{name}」引荐其他单位" if allow else f"已不再允许「{name}」引荐其他单位"
+            )
 
     def _change_peer(
         self, title: str, question: str, refused: str, change: Callable[[Connection], T]

@@ -65,7 +65,28 @@ def add_union(db: Database, federation_id: str, name: str = "甲工会") -> str:
     return uid
 
 
+def valid_id(token: object) -> str:
+    """A valid 18-digit ID number standing for ``token`` (the same token, the same number;
+    a token that is already a valid number is kept): received values are checked."""
+    from desktop.errors import ValidationError
+    from desktop.services.validation import check_id_number
+
+    text_token = str(token)
+    try:
+        return check_id_number(text_token, check_area=False).id_number
+    except ValidationError:
+        pass
+    h = int(hashlib.sha1(text_token.encode()).hexdigest()[:12], 16)
+    seq, day, month, year = h % 1000, h // 1000 % 28 + 1, h // 28_000 % 12 + 1, h // 336_000 % 40
+    body = f"110101{1960 + year}{month:02d}{day:02d}{seq:03d}"
+    checksum = (1 - 2 * int(body, 13)) % 11
+    return body + ("X" if checksum == 10 else str(checksum))
+
+
 def add_member(db: Database, union_id: str, name: str = "张三", id_number: str = "1") -> str:
+    """A member row written as a clerk would leave it; ``id_number`` any token (see
+    ``valid_id``)."""
+    id_number = valid_id(id_number)
     mid = new_id()
     with db.connect() as conn:
         conn.execute(

@@ -14,11 +14,17 @@ from sqlalchemy import text
 from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.sync import export as ex
+from desktop.sync import hlc as hlc_mod
 from desktop.sync import importer
 from tests.unit.sync import helpers
 
 NAMES = ["张三", "李四", "王五", "赵六"]
 PHONES = ["13800000001", "13800000002", None]
+DAY = 86_400_000
+YEAR = 365 * DAY
+SKEWS = [0, 0, 10 * YEAR, -10 * YEAR, 10 * DAY, -25 * DAY, -400 * DAY]
+"""How far off a PC's date may be set (the ``clock`` step): ±10 years, days ahead,
+weeks and a year behind; a later ``clock`` step on the same PC steps it back or on."""
 
 
 @dataclass
@@ -27,7 +33,15 @@ class Outcome:
     detail: str = ""
 
 
-def run(seed: int, template: Path, nodes: int, steps: int, folder: Path | None = None) -> Outcome:
+def run(
+    seed: int,
+    template: Path,
+    nodes: int,
+    steps: int,
+    folder: Path | None = None,
+    clocks: bool = False,
+) -> Outcome:
+    """``clocks``: PCs' dates are also set wrong and corrected at random (``SKEWS``)."""
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         root = Path(tmp)
@@ -35,7 +49,7 @@ def run(seed: int, template: Path, nodes: int, steps: int, folder: Path | None =
 
         dbs = [make_db(template, root / f"n{i}") for i in range(nodes)]
         try:
-            return _run(rng, dbs, root, steps)
+            return _run(rng, dbs, root, steps, clocks)
         finally:
             for db in dbs:
                 db.close()
@@ -46,49 +60,92 @@ def _members(db: Database) -> list[str]:
         return [str(r[0]) for r in conn.execute(text("SELECT id FROM members ORDER BY id"))]
 
 
-def _deliver(src: Database, dst: Database, root: Path, n: int, twice: bool = False) -> None:
+class Skewed:
+    """Each PC's date offset: imports read it through ``hlc.physical_offset``; a local
+    write gets the stamp its capture trigger would make on a PC so dated (SQLite reads
+    the real clock, so the stamp is set after the write, with the trigger's own rule)."""
+
+    def __init__(self, dbs: list[Database]) -> None:
+        self.offset = {id(db): 0 for db in dbs}
+        self.refused: list[str] = []
+
+    def importing(self, db: Database, path: Path) -> None:
+        """Every package of a scenario is genuine: none may be refused (old, duplicate,
+        relayed twice, or from a PC with a wrong date are all successes)."""
+        with hlc_mod.physical_offset(self.offset[id(db)]):
+            try:
+                importer.import_file(db, path)
+            except UnionDeskError as exc:
+                self.refused.append(exc.message)
+
+    def write(self, db: Database, action: Any, *args: Any) -> None:
+        skew = self.offset[id(db)]
+        with db.connect(write=False) as conn:
+            before = int(conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar_one())
+        action(db, *args)
+        if not skew:
+            return
+        now = hlc_mod.pack(hlc_mod.physical_ms() + skew)
+        ahead = hlc_mod.MAX_AHEAD_MS << hlc_mod.LOGICAL_BITS
+        stamp = now if before > now + ahead else max(before + 1, now)
+        with db.connect() as conn:
+            conn.exec_driver_sql(
+                "UPDATE sync_change SET hlc = ? WHERE node_id = (SELECT node_id FROM "
+                "sync_clock) AND counter = (SELECT counter FROM sync_clock)",
+                (stamp,),
+            )
+            conn.exec_driver_sql("UPDATE sync_clock SET hlc = ?", (stamp,))
+
+
+def _deliver(
+    src: Database, dst: Database, root: Path, n: int, clocks: Skewed, twice: bool = False
+) -> None:
     path = root / f"p{n}.udsync"
     ex.export(src, path, to=[helpers.node_of(dst)])
     for _ in range(2 if twice else 1):
-        try:
-            importer.import_file(dst, path)
-        except UnionDeskError:
-            pass  # duplicate or nothing new
+        clocks.importing(dst, path)
 
 
-def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int) -> Outcome:
+def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: bool) -> Outcome:
+    clocks = Skewed(dbs)
     helpers.mesh(dbs, root)
     uid = helpers.add_union(dbs[0], helpers.add_federation(dbs[0]))
     counter = 0
     for i in range(1, len(dbs)):
         counter += 1
-        _deliver(dbs[0], dbs[i], root, counter)
+        _deliver(dbs[0], dbs[i], root, counter, clocks)
     stash: list[tuple[int, int, Path]] = []
     for _ in range(steps):
-        op = rng.choice(["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"])
+        ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"]
+        op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
         members = _members(db)
-        if op == "create" or not members:
-            helpers.add_member(db, uid, rng.choice(NAMES), f"ID{rng.randrange(5)}")
+        if op == "clock":
+            clocks.offset[id(db)] = rng.choice(SKEWS)
+        elif op == "create" or not members:
+            name, token = rng.choice(NAMES), f"ID{rng.randrange(5)}"
+            clocks.write(db, helpers.add_member, uid, name, token)
         elif op == "edit":
             field = rng.choice(["name", "phone"])
             value = rng.choice(NAMES if field == "name" else PHONES)
-            helpers.set_field(db, "members", rng.choice(members), field, value)
+            row = rng.choice(members)
+            clocks.write(db, helpers.set_field, "members", row, field, value)
         elif op in ("delete", "undelete"):
-            helpers.set_field(db, "members", rng.choice(members), "deleted", int(op == "delete"))
+            row, gone = rng.choice(members), int(op == "delete")
+            clocks.write(db, helpers.set_field, "members", row, "deleted", gone)
         elif op == "send":
             j = rng.choice([k for k in range(len(dbs)) if k != i])
             counter += 1
             if rng.random() < 0.2:  # relay through a third PC
                 k = rng.choice([x for x in range(len(dbs)) if x not in (i, j)] or [j])
-                _deliver(db, dbs[k], root, counter)
+                _deliver(db, dbs[k], root, counter, clocks)
                 counter += 1
-                _deliver(dbs[k], dbs[j], root, counter)
+                _deliver(dbs[k], dbs[j], root, counter, clocks)
             elif rng.random() < 0.2:
                 ex.export(db, root / f"drop{counter}.udsync", to=[helpers.node_of(dbs[j])])
             else:
-                _deliver(db, dbs[j], root, counter, twice=rng.random() < 0.2)
+                _deliver(db, dbs[j], root, counter, clocks, twice=rng.random() < 0.2)
         else:  # stash a package to deliver later, out of order
             j = rng.choice([k for k in range(len(dbs)) if k != i])
             counter += 1
@@ -97,15 +154,14 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int) -> Out
             stash.append((i, j, path))
     rng.shuffle(stash)
     for _i, j, path in stash:
-        try:
-            importer.import_file(dbs[j], path)
-        except UnionDeskError:
-            pass
+        clocks.importing(dbs[j], path)
     n = len(dbs)
     for _round in range(2):
         for i in range(n):
             counter += 1
-            _deliver(dbs[i], dbs[(i + 1) % n], root, counter)
+            _deliver(dbs[i], dbs[(i + 1) % n], root, counter, clocks)
+    if clocks.refused:
+        return Outcome(False, f"{len(clocks.refused)} packages refused: {clocks.refused[:2]}")
     return check(dbs)
 
 
@@ -168,11 +224,17 @@ def lost_values(db: Database) -> list[tuple[str, str, str, int]]:
 
     lost = []
     cols = {"name": 1, "phone": 2, "deleted": 3}
+
+    def winner(ws: list[tuple[int, str, int, int, Any]]) -> tuple[int, str, int, int, Any]:
+        """The greatest clock among the writes no other write had seen."""
+        tops = [w for w in ws if not any(seen(o, w) for o in ws if o is not w)]
+        return max(tops or ws, key=lambda w: (w[0], w[1], w[2]))
+
     for (row_id, field), ws in writes.items():
-        best = max(ws, key=lambda w: (w[0], w[1], w[2]))
+        best = winner(ws)
         if field in cols and rows[row_id][cols[field]] != best[4]:
             lost.append((row_id, field, "table differs from winner", 0))
-        deleter = max(writes.get((row_id, "deleted"), []), key=lambda w: (w[0], w[1], w[2]))
+        deleter = winner(writes.get((row_id, "deleted"), []))
         for w in ws:
             if w is best or any(seen(o, w) for o in ws if o is not w):
                 continue

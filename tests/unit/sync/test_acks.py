@@ -72,15 +72,16 @@ def test_nothing_new_exports_an_ack_that_stops_resending(pair, tmp_path) -> None
     assert after.changes == 0 and after.ack_only  # no more re-sending
 
 
-def test_ack_is_signed_encrypted_and_refused_twice(pair, tmp_path) -> None:
+def test_ack_is_signed_encrypted_and_second_import_writes_nothing(pair, tmp_path) -> None:
     a, b = pair
     _a_sends_to_b(a, b, tmp_path)
     ack = ex.export(b, tmp_path / "ack.udsync", to=[node_of(a)])
     raw = Path(ack.path).read_bytes()
     assert b"manifest.json" not in raw and b'"vv"' not in raw  # the zip inside is sealed
     importer.import_file(a, Path(ack.path))
-    with pytest.raises(UnionDeskError, match="已经导入过"):
-        importer.import_file(a, Path(ack.path))
+    before = file_hash(a)
+    again = importer.import_file(a, Path(ack.path))
+    assert again.up_to_date and file_hash(a) == before
 
     tampered = tmp_path / "tampered.udsync"
     flipped = bytearray(raw)
@@ -90,14 +91,15 @@ def test_ack_is_signed_encrypted_and_refused_twice(pair, tmp_path) -> None:
         importer.import_file(a, tampered)
 
 
-def test_stale_data_package_is_still_refused(pair, tmp_path) -> None:
-    """Only a package without changes is a receipt; old changes stay 'nothing new'."""
+def test_stale_data_package_is_up_to_date_not_a_receipt(pair, tmp_path) -> None:
+    """Only a package without changes is a receipt; old changes are 已是最新."""
     a, b = pair
     _a_sends_to_b(a, b, tmp_path)
     stale = tmp_path / "stale.udsync"
     ex.export(a, stale, to=[node_of(b)], full=True)
-    with pytest.raises(UnionDeskError, match="都已经有了"):
-        importer.import_file(b, stale)
+    before = state_hash(b)
+    result = importer.import_file(b, stale)
+    assert result.up_to_date and not result.ack_only and state_hash(b) == before
 
 
 def test_cli_says_the_package_is_only_a_receipt(pair, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from desktop.statement_worker import statement_worker
 from desktop.sync import capture, importer, writer
 from desktop.sync import export as ex
 from desktop.sync import plan as plan_mod
-from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh
+from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh, valid_id
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_received_members_get_sort_keys_and_the_documents_a_rebuild_makes(
     uid = add_union(a, add_federation(a))
     names = ["单雄信", "曾国藩", "欧阳修", "会员000123", "张三"]
     for i, name in enumerate(names):
-        add_member(a, uid, name, f"11010119900307{i:04d}")
+        add_member(a, uid, name, valid_id(i))
     gone = add_member(a, uid, "王五", "110101199003079999")
     with a.connect() as conn:
         conn.execute(text("UPDATE members SET deleted = 1 WHERE id = :i"), {"i": gone})
@@ -124,7 +124,7 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
     rows = [
         {
             "name": f"会员{i:04d}",
-            "id_number": f"1101011990030{i:05d}",
+            "id_number": valid_id(i),
             "union_id": uid,
             "gender": ("F", "M", None)[i % 3],
             "birth_date": date(1960 + i % 45, 1 + i % 12, 1 + i % 28),

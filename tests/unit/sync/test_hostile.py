@@ -31,6 +31,7 @@ from tests.unit.sync.helpers import (
     node_of,
     origin_sign,
     set_field,
+    state_hash,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -280,13 +281,10 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "not-a-package": lambda env: b"PK\x03\x04 this is a plain zip-ish file",
     "inner-not-zip": lambda env: _seal(env, b"not a zip at all"),
     "wrong-recipient": _wrong_recipient,
-    "replayed-package": _replayed,
-    "older-after-newer": _older_after_newer,
     "unknown-key": _unknown_key,
     "revoked-key": _revoked,
     "relay-altered-segment": _relay_altered,
     "newer-major-format": _manifest(lambda m: m.__setitem__("format", [FORMAT_MAJOR + 1, 0])),
-    "clock-far-future": _far_future,
     "segment-range-mismatch": _seg_rewrite(lambda b: {**b, "first": b["first"] + 1}),
     "segment-bad-table-name": _seg_rewrite(
         lambda b: {**b, "tables": ['members"; DROP TABLE members; --' for _ in b["tables"]]}
@@ -373,3 +371,29 @@ def test_good_package_is_accepted(env: Env, tmp_path: Path) -> None:
     path.write_bytes(env.good())
     result = importer.import_file(env.b, path)
     assert result.counts["new"] == 3 and result.counts["attachments"] == 1
+
+
+@pytest.mark.parametrize("make", [_replayed, _older_after_newer], ids=["replayed", "older"])
+def test_replayed_or_older_package_is_up_to_date(
+    env: Env, make: Callable[[Env], bytes], tmp_path: Path
+) -> None:
+    """Nothing in them is new: a success (已是最新) that leaves the data as it was."""
+    path = tmp_path / "again.udsync"
+    path.write_bytes(make(env))
+    before = state_hash(env.b)
+    result = importer.import_file(env.b, path)
+    assert result.up_to_date and not any(result.counts.values())
+    assert state_hash(env.b) == before
+
+
+def test_far_future_package_is_accepted_and_flagged(env: Env, tmp_path: Path) -> None:
+    """Never refused for the sender's clock alone: applied, its office named."""
+    path = tmp_path / "future.udsync"
+    path.write_bytes(_far_future(env))
+    dry = importer.preview(env.b, path)
+    result = importer.import_file(env.b, path)
+    assert result.counts == dry.counts and result.counts["future_clocks"] == 4
+    assert any(node_of(env.a)[:8] in w and "超前约" in w for w in result.warnings)
+    with env.b.connect(write=False) as conn:
+        clock = conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar_one()
+    assert hlc_mod.millis(clock) <= hlc_mod.physical_ms() + hlc_mod.MAX_AHEAD_MS
