@@ -99,7 +99,10 @@ def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
     event.listen(engine, "begin", _on_begin)
 
     def translate(context: ExceptionContext) -> None:
-        error = storage_error(context.original_exception, database=path, busy_seconds=timeout)
+        original = context.original_exception
+        if "malformed" in str(original):
+            return  # Database._translated names the last good backup and marks the file
+        error = storage_error(original, database=path, busy_seconds=timeout)
         if error is not None:
             raise error from None
 

@@ -15,6 +15,7 @@ data dir's own ``tmp`` folder instead (:func:`temp_files_in`), which every start
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -157,13 +158,26 @@ def process_temp_dir(root: Path) -> Path:
     """
     with _DIRS_LOCK:
         known = _process_dirs.get(root)
-        if known is not None and known[0].is_dir():
-            return known[0]
+        if known is not None:
+            if known[0].is_dir():
+                return known[0]
+            known[1].close()  # its folder went (a test's tmp_path, a cleaned data dir)
+        if not _process_dirs:
+            atexit.register(_remove_process_dirs)
         folder = private_dir(root / f"p{os.getpid()}-{os.urandom(4).hex()}")
         handle = (folder / LOCK_NAME).open("wb")
         _try_lock(handle)
         _process_dirs[root] = (folder, handle)
         return folder
+
+
+def _remove_process_dirs() -> None:
+    """At exit: this process's spool folders go, and their lock files are closed."""
+    with _DIRS_LOCK:
+        for folder, handle in _process_dirs.values():
+            handle.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        _process_dirs.clear()
 
 
 def clean_temp_dir(root: Path) -> int:

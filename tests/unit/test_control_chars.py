@@ -152,7 +152,8 @@ def test_sync_apply_takes_a_received_value_and_outputs_stay_clean(
     db_factory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
     """A package from an older version carries a name with control characters: applying
-    it must not crash, and every output of the receiving office stays usable."""
+    it must not crash, the change is quarantined (sync checks received values like local
+    input), and every output of the receiving office stays usable."""
     sender, receiver = db_factory("sender"), db_factory("receiver")
     mesh([sender, receiver], tmp_path)
     setup_registry(sender, UNION)
@@ -166,7 +167,11 @@ def test_sync_apply_takes_a_received_value_and_outputs_stay_clean(
     assert code == 0, err
     sheet = openpyxl.load_workbook(out_file).worksheets[0]
     names = [r[0] for r in sheet.iter_rows(values_only=True)]
-    assert "王\ufffd[31m小明\ufffd\ufffd\ufffd" in names
+    assert "王小明" in names
+    assert not any(isinstance(n, str) and not n.isprintable() for n in names)
+    code, out, err = run(capsys, receiver.paths.data_dir, "sync", "quarantine", "--json")
+    assert code == 0, err
+    assert "name" in out and "\x1b" not in out
 
 
 # --- outputs of values stored before the check ----------------------------------------
