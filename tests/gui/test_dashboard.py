@@ -11,7 +11,7 @@ from desktop.views.dashboard.page import DashboardPage
 from desktop.views.main_window import MainWindow
 from desktop.views.members.page import MembersPage
 from desktop.views.qtmodels import member_table as mt
-from desktop.views.widgets.bar_chart import BarChart
+from desktop.views.widgets.bar_chart import Bar, BarChart
 
 
 def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
@@ -76,3 +76,19 @@ def test_status_bar_and_refresh_after_a_write(
     assert isinstance(members_page, MembersPage)
     assert members_page.current_filter().status == "withdrawn"
     assert names(members_page) == ["王五"]
+
+
+def test_a_narrow_chart_puts_its_legend_under_the_title(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1024×768 a chart is narrow: its legend must not be painted over the title, so it
+    takes a line of its own and the chart grows by that line."""
+    chart = BarChart("活动场次（按服务类别，本年与上年）")
+    qtbot.addWidget(chart)
+    chart.set_bars([Bar("困难帮扶", 13, compare=16)])
+    chart.set_legend("2026年", "2025年")
+    chart.show()
+    chart.resize(900, chart.height())
+    wide = chart.height()
+    chart.resize(260, chart.height())
+    assert chart.height() == wide + chart.fontMetrics().height()
+    chart.resize(900, chart.height())
+    assert chart.height() == wide

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 BAR_COLOUR = QColor("#1e88e5")
@@ -59,12 +66,41 @@ class BarChart(QWidget):
 
     def set_legend(self, current: str, compare: str) -> None:
         self.legend = (current, compare)
+        self._fit_height()
         self.update()
+
+    def _fit_height(self) -> None:
+        height = self.sizeHint().height()
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """A narrower chart may move its legend under the title, which takes a line."""
+        super().resizeEvent(event)
+        self._fit_height()
 
     # ---- geometry --------------------------------------------------------------------
 
     def _header_height(self) -> int:
-        return QFontMetrics(self.font()).height() + self.PAD * 2 if self.title else self.PAD
+        if not self.title:
+            return self.PAD
+        line = QFontMetrics(self.font()).height()
+        return line * (2 if self._legend_below() else 1) + self.PAD * 2
+
+    def _legend_width(self, fm: QFontMetrics) -> int:
+        if self.legend is None:
+            return 0
+        return sum(fm.horizontalAdvance(label) + 14 + self.PAD * 2 for label in self.legend)
+
+    def _legend_below(self) -> bool:
+        """True when title and legend do not fit side by side: the legend takes its own
+        line rather than being painted over the title."""
+        if self.legend is None or not self.title:
+            return False
+        bold = self.font()
+        bold.setBold(True)
+        title_w = QFontMetrics(bold).horizontalAdvance(self.title)
+        return title_w + self._legend_width(QFontMetrics(self.font())) + self.PAD * 3 > self.width()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         rows = max(len(self.bars), 1)
@@ -159,7 +195,7 @@ class BarChart(QWidget):
     def _paint_legend(self, p: QPainter, fm: QFontMetrics) -> None:
         assert self.legend is not None
         x = self.width() - self.PAD
-        y = self.PAD
+        y = self.PAD + (fm.height() if self._legend_below() else 0)
         for label, colour in reversed(
             list(zip(self.legend, (BAR_COLOUR, COMPARE_COLOUR), strict=True))
         ):
