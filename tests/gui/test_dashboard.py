@@ -92,3 +92,16 @@ def test_a_narrow_chart_puts_its_legend_under_the_title(qtbot) -> None:  # type:
     assert chart.height() == wide + chart.fontMetrics().height()
     chart.resize(900, chart.height())
     assert chart.height() == wide
+
+
+def test_narrow_union_bars_keep_the_words_that_tell_unions_apart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Eliding 成都市晨光五金制品有限公司工会委员会 in the middle showed every bar as
+    成都市…委员会; the shared beginning and the company-form ending go first."""
+    chart = BarChart("各基层工会会员数")
+    qtbot.addWidget(chart)
+    names = ["成都市晨光五金制品有限公司工会委员会", "成都市德邦塑胶制品有限公司工会委员会"]
+    chart.set_bars([Bar(name, 10 + i) for i, name in enumerate(names)])
+    fm = chart.fontMetrics()
+    shown = [chart.shown_label(n, fm, fm.horizontalAdvance("晨光五金制品有")) for n in names]
+    assert shown == ["晨光五金制品", "德邦塑胶制品"]
+    assert chart.shown_label(names[0], fm, 10_000) == names[0]  # fits: whole

@@ -8,6 +8,7 @@ bar under it for a comparison figure (last year). Bars with a ``key`` are clicka
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,35 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 BAR_COLOUR = QColor("#1e88e5")
+# Endings of organisation names that say what kind of body it is, not which one.
+_FORM_ENDINGS = (
+    "工会委员会",
+    "工会联合会",
+    "联合工会",
+    "工会",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "实业",
+)
 HIGHLIGHT_COLOUR = QColor("#e53935")
 COMPARE_COLOUR = QColor("#b0bec5")
 TEXT_COLOUR = QColor("#263238")
 MUTED_COLOUR = QColor("#607d8b")
+
+
+def short_label(label: str, common_prefix: str = "") -> str:
+    """``label`` without the beginning every bar shares and its organisation-form endings;
+    unchanged when nothing would be left."""
+    core = label[len(common_prefix) :] if label.startswith(common_prefix) else label
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for ending in _FORM_ENDINGS:
+            if core.endswith(ending) and len(core) > len(ending):
+                core = core[: -len(ending)]
+                trimmed = True
+    return core or label
 
 
 @dataclass(frozen=True)
@@ -131,6 +157,23 @@ class BarChart(QWidget):
                 return i
         return -1
 
+    def shown_label(self, label: str, fm: QFontMetrics, width: int) -> str:
+        """The label as painted in ``width`` pixels (the tooltip keeps it whole).
+
+        Union names share their beginning and end (成都市……有限公司工会委员会), so
+        eliding in the middle shows every bar as 成都市…委员会. A name that does not fit
+        loses the beginning all bars share and the company-form ending first, keeping
+        the words that tell the unions apart (晨光五金制品).
+        """
+        if fm.horizontalAdvance(label) <= width:
+            return label
+        short = short_label(label, self._common_prefix())
+        return fm.elidedText(short, Qt.TextElideMode.ElideRight, width)
+
+    def _common_prefix(self) -> str:
+        labels = [b.label for b in self.bars]
+        return os.path.commonprefix(labels) if len(labels) > 1 else ""
+
     @staticmethod
     def _text(bar: Bar) -> str:
         if bar.text is not None:
@@ -170,7 +213,7 @@ class BarChart(QWidget):
             p.drawText(
                 label_rect,
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                fm.elidedText(bar.label, Qt.TextElideMode.ElideMiddle, label_rect.width()),
+                self.shown_label(bar.label, fm, label_rect.width()),
             )
             h = row.height() - 10
             main_h = h if bar.compare is None else h * 0.62
