@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop import clock
-from desktop.errors import UnionDeskError
+from desktop.errors import UnionDeskError, storage_error
 from desktop.private_files import write_private
 from desktop.sync import crypto, strictjson, trust
 from desktop.sync.identity import fingerprint, node_id_for
@@ -109,7 +109,9 @@ def issue_to(conn: Connection, card: Path, expected_fingerprint: str, out: Path)
     try:
         write_private(out, raw)  # key material: owner-only
     except OSError as exc:
-        raise UnionDeskError(f"无法写入证书 {out}：{exc.strerror}。证书未保存。") from exc
+        raise storage_error(exc, path=out) or UnionDeskError(
+            f"无法写入证书 {out}，证书未保存。"
+        ) from exc
     return cert
 
 
@@ -130,7 +132,7 @@ def install(conn: Connection, path: Path) -> Certificate:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnionDeskError(f"无法读取证书 {path}：{exc.strerror}") from exc
+        raise storage_error(exc, path=path) or UnionDeskError(f"无法读取证书 {path}") from exc
     cert = parse(raw, f"文件 {path.name}")
     node, sign_pub, *_ = trust.self_keys(conn)
     if cert.node_id != node or cert.sign_public != sign_pub:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.db import Database
-from desktop.errors import UnionDeskError
+from desktop.errors import UnionDeskError, storage_error
 from desktop.migrations import head_revision
 from desktop.models.base import new_id
 from desktop.private_files import clean_stale_beside, create_private
@@ -134,8 +134,8 @@ def export(
             try:
                 os.replace(tmp, out)  # the history row commits right after
             except OSError as exc:
-                raise UnionDeskError(
-                    f"无法写入同步包 {out}：{exc.strerror}。请检查U盘是否可写。"
+                raise storage_error(exc, path=out) or UnionDeskError(
+                    f"无法写入同步包 {out}。请检查U盘是否可写。"
                 ) from exc
             placed = True
     except BaseException:
@@ -223,7 +223,9 @@ def _export(
         out.parent.mkdir(parents=True, exist_ok=True)
         _fsync_write(tmp, sealed)
     except OSError as exc:
-        raise UnionDeskError(f"无法写入同步包 {out}：{exc.strerror}。请检查U盘是否可写。") from exc
+        raise storage_error(exc, path=out) or UnionDeskError(
+            f"无法写入同步包 {out}。请检查U盘是否可写。"
+        ) from exc
     cancel.check()
     progress(5, _STEPS, "正在回读校验…")
     try:

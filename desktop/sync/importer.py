@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.db import Database
-from desktop.errors import UnionDeskError
+from desktop.errors import UnionDeskError, storage_error
 from desktop.statement_worker import StatementWorker, statement_worker
 from desktop.sync import capture, certs, crypto, history, knowledge, quarantine, trust, writer
 from desktop.sync import hlc as hlc_mod
@@ -72,7 +72,7 @@ def _read_file(path: Path) -> bytes:
             raise UnionDeskError(f"同步包 {path.name} 超过大小上限，未做任何改动。")
         return path.read_bytes()
     except OSError as exc:
-        raise UnionDeskError(f"无法读取同步包 {path}：{exc.strerror}") from exc
+        raise storage_error(exc, path=path) or UnionDeskError(f"无法读取同步包 {path}") from exc
 
 
 def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -> Package:

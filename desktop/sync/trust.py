@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from desktop import clock
-from desktop.errors import UnionDeskError
+from desktop.errors import UnionDeskError, storage_error
 from desktop.sync import crypto, strictjson
 from desktop.sync.identity import fingerprint, node_id_for
 
@@ -72,7 +72,7 @@ def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UnionDeskError(f"无法读取密钥卡 {path}：{exc.strerror}") from exc
+        raise storage_error(exc, path=path) or UnionDeskError(f"无法读取密钥卡 {path}") from exc
     try:
         outer = strictjson.loads(raw)
         body = outer["card"]

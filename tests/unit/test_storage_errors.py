@@ -300,7 +300,7 @@ def test_the_engine_waits_the_busy_timeout_then_raises_the_domain_error(
         (["print", "cards", "{missing}/c.pdf", "--union", UNION], "找不到「{missing}/c.pdf」"),
         (["print", "cards", "{folder}", "--union", UNION], "「{folder}」是一个文件夹"),
         (["print", "form", "registration", "{missing}/f.pdf", "--blank"], "找不到「{missing}"),
-        (["sync", "import", "{missing}/p.udsync", "--yes"], "{missing}/p.udsync"),
+        (["sync", "import", "{missing}/p.udsync", "--yes"], "找不到「{missing}/p.udsync」"),
     ],
 )
 def test_bad_paths_get_a_message_with_the_path(
@@ -317,6 +317,7 @@ def test_bad_paths_get_a_message_with_the_path(
     code, _, err = run(capsys, data_dir, *(a.format(**places) for a in argv))
     assert code == 1 and err.startswith("错误：")
     assert expected.format(**places) in err
+    assert "No such file" not in err and "Is a directory" not in err  # the OS's English
     assert_clean(err, NAMES[0])
 
 
