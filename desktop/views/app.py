@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 ENV_SCREENSHOT = "UNIONDESK_SCREENSHOT"
 ENV_SCREENSHOT_SETTLED = "UNIONDESK_SCREENSHOT_SETTLED"
+REMEMBER_PROPERTY = "rememberState"  # False: closing does not save the window's layout
 SETTLE_POLL_MS = 50
 SETTLE_LIMIT_MS = 20000
 # A window that is never painted (started minimised, say) still gets its start-up work.
@@ -236,6 +237,9 @@ def run_gui(argv: Sequence[str]) -> int:
             if ns.settled:
                 app.processEvents()  # let the last results reach their widgets
             save_screenshot(widget, shot)
+            # A check of the installation, often offscreen at a made-up screen size: it
+            # must not become the size the clerk's real window opens at next time.
+            widget.setProperty(REMEMBER_PROPERTY, False)
             app.quit()
 
     try:

@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
             self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        window_state.save(self, self.settings)
+        if self.property("rememberState") is not False:  # app.REMEMBER_PROPERTY
+            window_state.save(self, self.settings)
         super().closeEvent(event)
 
     # ---- refreshing ------------------------------------------------------------------

@@ -108,6 +108,8 @@ def test_uniondesk_shows_the_window_and_saves_a_screenshot(
     image = QImage(str(shot))
     # Fitted to a 1366×768 laptop: wide, and never taller than the screen.
     assert 1024 <= image.width() <= 1366 and 500 <= image.height() <= 768
+    # A check of the installation leaves the clerk's window layout as it was.
+    assert not (data_dir / "window.ini").exists()
 
 
 def laptop_screen(folder: Path, width: int = 1366, height: int = 768) -> str:
