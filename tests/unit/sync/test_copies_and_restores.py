@@ -47,10 +47,10 @@ class Office:
     def node(self) -> str:
         return str(json.loads(self.ok("sync", "id", "--json"))["node_id"])
 
-    def add_member(self, token: str) -> str:
+    def add_member(self, token: str, union: str = UNION) -> str:
         out = self.ok(
             "members", "add", "--name", f"会员{token}", "--id-number", valid_id(token),
-            "--union", UNION,
+            "--union", union,
         )  # fmt: skip
         return out.strip()
 
@@ -226,3 +226,28 @@ def test_copy_sends_what_the_retired_pc_wrote_but_never_sent(pair, make_office, 
     copy.add_member("new-pc")
     copy.send(b, tmp_path, "1")  # sealed with the former identity's key, still held here
     assert b.member(unsent) is not None
+
+
+def test_restored_writer_opens_packages_sealed_for_its_former_id(pair, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    b.ok("init", "--federation", "乙联合会", "--card-prefix", "YB")
+    b.ok("unions", "add", "乙工会", "--industry", "C")
+    b.add_member("b-kept", "乙工会")
+    b.send(a, tmp_path, "1")
+    backup = b.backup()
+    b_lost = b.add_member("b-lost", "乙工会")
+    b.send(a, tmp_path, "2")
+    a_new = a.add_member("a-new")
+    in_transit = tmp_path / "in-transit.udsync"
+    a.ok("sync", "export", str(in_transit))  # sealed for B's identity of the time
+    old_node = b.node()
+    b.restore(backup)
+    assert b.node() != old_node  # it had written past the backup: a fresh identity
+
+    b.ok("sync", "import", str(in_transit), "--yes")  # opened with the former key
+    assert b.member(a_new) is not None
+    b.send(a, tmp_path, "3")
+    a.send(b, tmp_path, "3")  # B's own lost member comes back as its former self's change
+    assert b.member(b_lost) is not None
+    b.add_member("b-after", "乙工会")  # the restored office writes on, under its new identity
+    b.send(a, tmp_path, "4")
