@@ -299,5 +299,6 @@ def check_binding(
         reason = "the database is older than its marker (restored from a backup)"
     if reason is not None:
         node_id = rotate_identity(conn, reason)
-    _store_binding(conn, node_id, binding)
+    if stored != {"node_id": node_id, "binding": binding}:
+        _store_binding(conn, node_id, binding)  # only then: a read-only file still opens
     return reason
