@@ -211,13 +211,19 @@ def _export(
         (str(p), str(o)): int(c)
         for p, o, c in conn.exec_driver_sql("SELECT peer, origin, counter FROM sync_ack")
     }
+    # A former identity of this database (before a copy or restore) that never sent a
+    # package since may be gone for good: waiting for its acknowledgement would re-send
+    # everything new in every package. It gets what the other recipients lack.
+    acked_peers = {p for p, _o in acks}
+    former = set(knowledge.retired_selves(conn))
+    waiting = [p for p in peers if p not in former or p in acked_peers] or list(peers)
     for origin, first, last, payload, signature in conn.exec_driver_sql(
         "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
     ):
         cancel.check()
         origin, first, last = str(origin), int(first), int(last)
         if not full and peers:
-            acked = min(acks.get((peer, origin), 0) for peer in peers)
+            acked = min(acks.get((peer, origin), 0) for peer in waiting)
             if last <= acked:
                 continue
         name = seg_name(origin, first, last)

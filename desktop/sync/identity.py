@@ -161,7 +161,7 @@ def rotate_identity(conn: Connection, reason: str) -> str:
         "UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1",
         {"n": keys.node_id},
     )
-    _keep_as_office(conn, old_id, vv)
+    _keep_as_office(conn, old_id)
     conn.exec_driver_sql(
         "INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -170,13 +170,14 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     return keys.node_id
 
 
-def _keep_as_office(conn: Connection, old_id: str, vv: dict[str, int]) -> None:
+def _keep_as_office(conn: Connection, old_id: str) -> None:
     """The former identity becomes another trusted office to this database.
 
     After a copy the original may still be in use under the old id: its later changes
     are someone else's here, received and sent like any office's (a restored office gets
-    back what its former self wrote after the backup the same way). What it held is
-    known exactly — everything this database held — so that becomes its acknowledgement.
+    back what its former self wrote after the backup the same way). Until a package from
+    it arrives it may be gone for good (a restored PC), so export does not wait for its
+    acknowledgement (``export``: former selves without one are left out of the minimum).
     """
     conn.exec_driver_sql(
         "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
@@ -184,13 +185,7 @@ def _keep_as_office(conn: Connection, old_id: str, vv: dict[str, int]) -> None:
         "WHERE node_id = :n",
         {"n": old_id, "at": clock.current().utcnow()},
     )
-    rows = [(old_id, origin, counter) for origin, counter in vv.items() if counter > 0]
-    if rows:
-        conn.exec_driver_sql(
-            "INSERT INTO sync_ack (peer, origin, counter) VALUES (?, ?, ?) "
-            "ON CONFLICT(peer, origin) DO UPDATE SET counter = excluded.counter",
-            rows,
-        )
+    conn.exec_driver_sql("DELETE FROM sync_ack WHERE peer = :n", {"n": old_id})
 
 
 def node_info(conn: Connection) -> NodeInfo:

@@ -251,3 +251,17 @@ def test_restored_writer_opens_packages_sealed_for_its_former_id(pair, tmp_path)
     assert b.member(b_lost) is not None
     b.add_member("b-after", "乙工会")  # the restored office writes on, under its new identity
     b.send(a, tmp_path, "4")
+
+
+def test_a_former_identity_gone_for_good_does_not_hold_back_acks(pair, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    a.add_member("kept")
+    backup = a.backup()
+    a.add_member("lost-pc")
+    a.restore(backup)  # a fresh identity; the former one never sends again
+    a.add_member("one")
+    a.send(b, tmp_path, "1")
+    b.send(a, tmp_path, "1")  # B acknowledges everything A sent
+    a.add_member("two")
+    out = a.ok("sync", "export", str(tmp_path / "a-2.udsync"))
+    assert "：1 条修改" in out  # only the new member: not everything since the restore
