@@ -69,7 +69,9 @@ def state_dir() -> Path:
     chosen = os.environ.get(ENV_STATE_DIR)
     if chosen:
         return Path(chosen).expanduser().resolve()
-    return Path(user_state_dir("UnionDesk", appauthor=False))
+    # its own app name: on Windows and macOS the user state dir is the user data dir, and
+    # the default data dir must not hold what a copy of it is recognised by
+    return Path(user_state_dir("UnionDesk-Installation", appauthor=False))
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
