@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.config import resolve_paths
+from desktop.config import ENV_STATE_DIR, resolve_paths
 from desktop.db import open_database
 from tests.unit.sync import scenario
 
@@ -76,6 +76,8 @@ def main() -> None:
     import desktop.services.pinyin  # noqa: F401  loaded once before the workers fork
 
     with tempfile.TemporaryDirectory() as tmp:
+        # the installation's secret and node markers in the run's tmp, never the real home
+        os.environ[ENV_STATE_DIR] = str(Path(tmp) / "state")
         template = make_template(Path(tmp) / "template")
         passed = done = 0
         start = time.perf_counter()

@@ -1,23 +1,27 @@
 """Where UnionDesk keeps its files.
 
-The data dir holds the database, its automatic backups and the node marker. It comes
-from ``--data-dir``, then ``UNIONDESK_DATA_DIR``, then the platform's user data dir, so
-one PC can keep several offices apart and tests never touch the real one. It is made
+The data dir holds the database and its automatic backups. It comes from ``--data-dir``,
+then ``UNIONDESK_DATA_DIR``, then the platform's user data dir, so one PC can keep several
+offices apart and tests never touch the real one. The installation's own state (its secret
+and the node markers that tell a copied or restored database) lives outside every data
+dir: ``UNIONDESK_STATE_DIR``, else the platform's user state dir (docs/SYNC.md). It is made
 0700 on Linux (``desktop.private_files``); on Windows it lives under the user's profile.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_state_dir
 
 from desktop.errors import DatabaseError, StorageFullError, storage_error
 from desktop.private_files import private_dir
 
 ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
+ENV_STATE_DIR = "UNIONDESK_STATE_DIR"
 DB_FILENAME = "uniondesk.db"
 
 
@@ -35,8 +39,16 @@ class Paths:
 
     @property
     def node_marker(self) -> Path:
-        """Kept outside the database so a copied or restored file can be recognised."""
+        """The marker older versions kept in the data dir. It travels with a copied folder,
+        so it is only read once, to carry an existing database over to ``identity_marker``."""
         return self.data_dir / "node-marker.json"
+
+    @property
+    def identity_marker(self) -> Path:
+        """This database's node id and highest counter, kept in the installation's state
+        dir (not in the data dir): a copied folder or a restored file cannot bring it along."""
+        key = hashlib.sha256(str(self.database).encode("utf-8")).hexdigest()[:32]
+        return state_dir() / "nodes" / f"{key}.json"
 
     @property
     def exports(self) -> Path:
@@ -50,6 +62,16 @@ class Paths:
 
 def default_data_dir() -> Path:
     return Path(user_data_dir("UnionDesk", appauthor=False))
+
+
+def state_dir() -> Path:
+    """Where this installation keeps its secret and node markers (outside any data dir)."""
+    chosen = os.environ.get(ENV_STATE_DIR)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    # its own app name: on Windows and macOS the user state dir is the user data dir, and
+    # the default data dir must not hold what a copy of it is recognised by
+    return Path(user_state_dir("UnionDesk-Installation", appauthor=False))
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:

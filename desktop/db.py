@@ -40,7 +40,7 @@ from desktop.private_files import (
     private_dir,
     use_app_temp,
 )
-from desktop.sync import identity
+from desktop.sync import identity, installation
 from desktop.wal_checkpoints import BackgroundCheckpointer
 
 if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never needs it
@@ -271,7 +271,9 @@ class Database:
             return
         node_id, counter = row
         if int(counter) != self._marker_counter:
-            identity.write_marker(self.paths.node_marker, str(node_id), int(counter))
+            marker = self.paths.identity_marker
+            installation.ensure_marker_dir(marker)
+            identity.write_marker(marker, str(node_id), int(counter))
             self._marker_counter = int(counter)
 
     def backup(self, reason: str) -> Path:
@@ -401,8 +403,15 @@ def open_database(
             with db.connect() as conn:
                 run_migrations(conn)
         with db.connect() as conn:
+            fresh = identity.is_new(conn)
             identity.ensure_identity(conn)
-            rotated = identity.check_marker(conn, paths.node_marker)
+            rotated = identity.check_binding(
+                conn,
+                installation.binding(paths.database),
+                paths.identity_marker,
+                paths.node_marker,
+                fresh=fresh,
+            )
         if rotated:
             log.warning("sync identity renewed: %s", rotated)
         db.update_marker()

@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop import clock  # noqa: E402
-from desktop.config import Paths, resolve_paths  # noqa: E402
+from desktop.config import ENV_STATE_DIR, Paths, resolve_paths  # noqa: E402
 from desktop.db import Database, open_database  # noqa: E402
 
 #: The date every test lives on, whatever the PC's calendar says (``faketime`` checks it).
@@ -32,6 +32,15 @@ def fixed_clock() -> Iterator[clock.FixedClock]:
     previous = clock.use(fixed)
     yield fixed
     clock.use(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installation_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The installation's state dir (its secret, node markers) in tmp: never the real home."""
+    folder = tmp_path_factory.mktemp("installation-state")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_STATE_DIR, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,16 @@ from desktop.migrations import head_revision
 from desktop.models.base import new_id
 from desktop.private_files import clean_stale_beside, create_private
 from desktop.services.progress import CancelToken, ProgressFn, no_progress
-from desktop.sync import certs, crypto, history, knowledge, package_format, segments, trust
+from desktop.sync import (
+    certs,
+    crypto,
+    history,
+    knowledge,
+    package_format,
+    segments,
+    succession,
+    trust,
+)
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
 
 ATTACHMENT_FIELDS = ("photo",)
@@ -39,7 +48,12 @@ class ExportResult:
 
 
 def seal_own(conn: Connection) -> int:
-    """Sign this node's changes not yet in a segment; returns how many were sealed."""
+    """Sign this node's changes not yet in a segment; returns how many were sealed.
+
+    Also a former identity's (before a copy or restore took a fresh one): writes it made
+    here but never sent are sealed with its own key, which this database still holds, so
+    they still reach the other offices.
+    """
     node, _sp, sign_private, _bp, _bk, _n = trust.self_keys(conn)
     counter = int(conn.exec_driver_sql("SELECT counter FROM sync_clock WHERE id = 1").scalar_one())
     last = int(
@@ -47,6 +61,33 @@ def seal_own(conn: Connection) -> int:
             "SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n", {"n": node}
         ).scalar_one()
     )
+    sealed = _seal(conn, node, sign_private, last, counter)
+    for old, old_private, written in conn.exec_driver_sql(
+        # what the former identity had written here: its successor's first context
+        "SELECT o.node_id, o.sign_private, json_extract(c.vv, '$.' || o.node_id) "
+        "FROM sync_node o JOIN sync_context c ON c.node_id = o.superseded_by AND c.ctx = 0 "
+        "WHERE o.is_self = 0 AND o.sign_private IS NOT NULL ORDER BY o.node_id"
+    ).all():
+        if written:
+            old = str(old)
+            sealed += _seal(conn, old, bytes(old_private), _sealed_upto(conn, old), int(written))
+    return sealed
+
+
+def _sealed_upto(conn: Connection, node: str) -> int:
+    """The end of the run 1..n that ``node``'s segments held here cover without a gap."""
+    upto = 0
+    for first, last in conn.exec_driver_sql(
+        "SELECT first, last FROM sync_segment WHERE origin = :n ORDER BY first", {"n": node}
+    ).all():
+        if int(first) > upto + 1:
+            break
+        upto = max(upto, int(last))
+    return upto
+
+
+def _seal(conn: Connection, node: str, sign_private: bytes, last: int, counter: int) -> int:
+    """Seal ``node``'s changes ``last + 1 .. counter`` (held here) as one segment."""
     if counter <= last:
         return 0
     payload = segments.encode_from_log(conn, node, last + 1, counter)
@@ -170,13 +211,19 @@ def _export(
         (str(p), str(o)): int(c)
         for p, o, c in conn.exec_driver_sql("SELECT peer, origin, counter FROM sync_ack")
     }
+    # A former identity of this database (before a copy or restore) that never sent a
+    # package since may be gone for good: waiting for its acknowledgement would re-send
+    # everything new in every package. It gets what the other recipients lack.
+    acked_peers = {p for p, _o in acks}
+    former = set(knowledge.retired_selves(conn))
+    waiting = [p for p in peers if p not in former or p in acked_peers] or list(peers)
     for origin, first, last, payload, signature in conn.exec_driver_sql(
         "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
     ):
         cancel.check()
         origin, first, last = str(origin), int(first), int(last)
         if not full and peers:
-            acked = min(acks.get((peer, origin), 0) for peer in peers)
+            acked = min(acks.get((peer, origin), 0) for peer in waiting)
             if last <= acked:
                 continue
         name = seg_name(origin, first, last)
@@ -207,6 +254,8 @@ def _export(
         "sender": node,
         "recipients": sorted(peers),
         "vv": vv,
+        # "node NEW succeeds node OLD", signed by OLD: partners keep trusting this office
+        succession.MANIFEST_KEY: succession.statements(conn),
         "ranges": ranges,
         "keys": keys,
         "attachments": mimes,

@@ -1,10 +1,13 @@
 """This installation's node identity: Ed25519 signing key, X25519 box key, node id.
 
 The node id is derived from the public signing key, so nobody can claim another
-office's id without its private key. A marker file beside the database (outside it)
-records the node id and the highest counter written; a database that was copied to
-another PC, or restored from an older backup, no longer matches its marker and takes a
-fresh identity before its next write, so a (node, counter) dot is never issued twice.
+office's id without its private key. The identity is bound to this installation and
+this database file's place (``installation.binding``, stored in the database), and a
+marker in the installation's state dir (outside every data dir) records the node id and
+the highest counter written. A database copied to another PC or folder (whole data dir or
+the file alone) no longer matches its binding; one restored from an older backup is behind
+its marker. Either takes a fresh identity before its next write, so a (node, counter) dot
+is never issued twice (docs/SYNC.md, "One identity per installation and file").
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop import clock
+from desktop.sync.knowledge import contiguous
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -148,10 +152,7 @@ def rotate_identity(conn: Connection, reason: str) -> str:
         ).scalar_one_or_none()
         or "{}"
     )
-    old_counter = conn.exec_driver_sql(
-        "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n", {"n": old_id}
-    ).scalar_one()
-    vv[old_id] = int(old_counter)
+    vv[old_id] = contiguous(conn, old_id)
     conn.exec_driver_sql(
         "INSERT INTO sync_context (node_id, ctx, vv) VALUES (:n, 0, :vv)",
         {"n": keys.node_id, "vv": json.dumps(vv, sort_keys=True)},
@@ -160,12 +161,31 @@ def rotate_identity(conn: Connection, reason: str) -> str:
         "UPDATE sync_clock SET node_id = :n, counter = 0, ctx = 0 WHERE id = 1",
         {"n": keys.node_id},
     )
+    _keep_as_office(conn, old_id)
     conn.exec_driver_sql(
         "INSERT INTO app_settings (key, value) VALUES ('identity_rotated', :v) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         {"v": json.dumps({"old": old_id, "new": keys.node_id, "reason": reason})},
     )
     return keys.node_id
+
+
+def _keep_as_office(conn: Connection, old_id: str) -> None:
+    """The former identity becomes another trusted office to this database.
+
+    After a copy the original may still be in use under the old id: its later changes
+    are someone else's here, received and sent like any office's (a restored office gets
+    back what its former self wrote after the backup the same way). Until a package from
+    it arrives it may be gone for good (a restored PC), so export does not wait for its
+    acknowledgement (``export``: former selves without one are left out of the minimum).
+    """
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+        "enrolled_at) SELECT node_id, name, sign_public, box_public, 1, :at FROM sync_node "
+        "WHERE node_id = :n",
+        {"n": old_id, "at": clock.current().utcnow()},
+    )
+    conn.exec_driver_sql("DELETE FROM sync_ack WHERE peer = :n", {"n": old_id})
 
 
 def node_info(conn: Connection) -> NodeInfo:
@@ -197,24 +217,83 @@ def write_marker(path: Path, node_id: str, counter: int) -> None:
     os.replace(tmp, path)
 
 
-def check_marker(conn: Connection, marker_path: Path) -> str | None:
+BINDING_KEY = "node_binding"
+
+
+def is_new(conn: Connection) -> bool:
+    """No identity yet: the next ``ensure_identity`` makes one (a brand-new database)."""
+    return conn.exec_driver_sql("SELECT 1 FROM sync_clock WHERE id = 1").first() is None
+
+
+def _stored_binding(conn: Connection) -> dict[str, object] | None:
+    raw = conn.exec_driver_sql(
+        "SELECT value FROM app_settings WHERE key = :k", {"k": BINDING_KEY}
+    ).scalar_one_or_none()
+    try:
+        data = json.loads(str(raw)) if raw is not None else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _store_binding(conn: Connection, node_id: str, binding: str) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO app_settings (key, value) VALUES (:k, :v) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        {"k": BINDING_KEY, "v": json.dumps({"node_id": node_id, "binding": binding})},
+    )
+
+
+def _marker_counter(marker: dict[str, object]) -> int:
+    try:
+        return int(str(marker.get("counter", 0)))
+    except ValueError:
+        return 0
+
+
+def check_binding(
+    conn: Connection,
+    binding: str,
+    marker_path: Path,
+    legacy_marker_path: Path | None = None,
+    fresh: bool = False,
+) -> str | None:
     """Rotate the identity if this database is a copy or a restored older file.
 
-    Returns the reason when it rotated, None when the database is the one the marker
-    describes (or a brand-new database that has written nothing yet).
+    ``binding``: this installation's binding for this file's place; ``marker_path``: the
+    marker in the state dir; ``legacy_marker_path``: the marker older versions kept in the
+    data dir, read only when the database has no binding yet; ``fresh``: the identity was
+    made in this very opening. Returns the reason when it rotated, None otherwise.
     """
     node_id, counter = conn.exec_driver_sql(
         "SELECT node_id, counter FROM sync_clock WHERE id = 1"
     ).one()
-    marker = read_marker(marker_path)
+    node_id, counter = str(node_id), int(counter)
     reason: str | None = None
-    if marker is None:
-        if int(counter) > 0:
-            reason = "no marker beside a database that has written changes (copied here)"
+    stored = _stored_binding(conn)
+    marker = read_marker(marker_path)
+    if fresh:
+        pass
+    elif stored is None:
+        # written by an older version: its data-dir marker is all there is to judge by
+        legacy = read_marker(legacy_marker_path) if legacy_marker_path is not None else None
+        if legacy is None:
+            if counter > 0:
+                reason = "no marker beside a database that has written changes (copied here)"
+        elif legacy.get("node_id") != node_id:
+            reason = "the marker names another node (database copied or replaced)"
+        elif _marker_counter(legacy) > counter:
+            reason = "the database is older than its marker (restored from a backup)"
+    elif stored.get("binding") != binding or stored.get("node_id") != node_id:
+        reason = "the database was copied from another PC or folder"
+    elif marker is None:
+        reason = "this installation holds no marker for the database (copied or replaced)"
     elif marker.get("node_id") != node_id:
-        reason = "the marker names another node (database copied or replaced)"
-    elif int(str(marker.get("counter", 0))) > int(counter):
+        reason = "the marker names another node (database replaced by an older copy)"
+    elif _marker_counter(marker) > counter:
         reason = "the database is older than its marker (restored from a backup)"
     if reason is not None:
-        rotate_identity(conn, reason)
+        node_id = rotate_identity(conn, reason)
+    if stored != {"node_id": node_id, "binding": binding}:
+        _store_binding(conn, node_id, binding)  # only then: a read-only file still opens
     return reason

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -14,7 +15,17 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import UnionDeskError, storage_error
 from desktop.statement_worker import StatementWorker, statement_worker
-from desktop.sync import capture, certs, crypto, history, knowledge, quarantine, trust, writer
+from desktop.sync import (
+    capture,
+    certs,
+    crypto,
+    history,
+    knowledge,
+    quarantine,
+    succession,
+    trust,
+    writer,
+)
 from desktop.sync import hlc as hlc_mod
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -45,6 +56,8 @@ class Loaded:
     (relays) or was imported before. Importing it records only what it says about the
     sender's knowledge."""
     replayed: bool = False  # this very package was imported before: nothing to record
+    successors: list[succession.Statement] = field(default_factory=list)
+    """Succession statements that make the sender trusted here (recorded on import)."""
 
 
 @dataclass
@@ -80,14 +93,56 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     name = path.name
     env = crypto.read_envelope(_read_file(path), name)
     node, _sp, _sk, _bp, box_private, _n = trust.self_keys(conn)
+    if node not in env.recipients:
+        # sealed for a former identity of this database (a package made before the sender
+        # learnt that this office was restored or copied): its key is still held here
+        former = conn.exec_driver_sql(
+            "SELECT node_id, box_private FROM sync_node WHERE is_self = 0 "
+            "AND box_private IS NOT NULL ORDER BY retired_at DESC"
+        ).all()
+        for old, old_private in former:
+            if str(old) in env.recipients:
+                node, box_private = str(old), bytes(old_private)
+                break
     inner = crypto.open_sealed(env, node, box_private, name)
+
+    def successor(sender: str, pub: bytes, cert: bytes | None, manifest: dict[str, Any]) -> None:
+        _check_successor(conn, name, sender, pub, cert, manifest)
+
     return read_package(
         inner,
         name,
         lambda sender, pub, cert: trust.check_sender(conn, name, sender, pub, cert),
         lambda origin: trust.sign_key(conn, origin),
         materialize,
+        successor,
     )
+
+
+def _check_successor(
+    conn: Connection,
+    name: str,
+    sender: str,
+    pub: bytes,
+    cert: bytes | None,
+    manifest: dict[str, Any],
+) -> None:
+    """Accept a sender ``check_sender`` refused if a trusted identity signed that it
+    succeeds it (``succession``); otherwise refuse as before, saying why not."""
+    if succession.chain(conn, sender, manifest) is not None:
+        return
+    try:
+        trust.check_sender(conn, name, sender, pub, cert)
+    except UnionDeskError as exc:
+        extra = succession.why_not(conn, sender, manifest)
+        raise UnionDeskError(exc.message + extra if extra else exc.message) from None
+
+
+def _check_sender_again(conn: Connection, name: str, pkg: Package) -> None:
+    try:
+        trust.check_sender(conn, name, pkg.sender, pkg.sender_sign, pkg.sender_cert)
+    except UnionDeskError:
+        _check_successor(conn, name, pkg.sender, pkg.sender_sign, pkg.sender_cert, pkg.manifest)
 
 
 class _Vouching:
@@ -150,8 +205,13 @@ class _Vouching:
         return True
 
 
-def _selves(conn: Connection) -> set[str]:
-    return {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
+def _former_selves(conn: Connection) -> set[str]:
+    """This database's former identities (before a copy or restore took a fresh one).
+
+    Their changes are someone else's now: the counters held here are skipped like any
+    held change, and those not held (written after the backup, or by the original of a
+    copy) are accepted back from whoever relays them."""
+    return set(knowledge.retired_selves(conn))
 
 
 def load(conn: Connection, path: Path, verified: Package | None = None) -> Loaded:
@@ -160,12 +220,16 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         pkg = decrypt_and_verify(conn, path)
     else:  # same bytes as checked before: the sender's trust is checked again here
         pkg = verified
-        trust.check_sender(conn, path.name, pkg.sender, pkg.sender_sign, pkg.sender_cert)
-    selves = _selves(conn)
-    own = pkg.sender in selves
+        _check_sender_again(conn, path.name, pkg)
+    current = knowledge.self_node(conn)
+    former = _former_selves(conn)
+    own = pkg.sender == current
     loaded = Loaded(path, pkg, [], [], {}, own)
     if own:
         return loaded
+    successors = succession.chain(conn, pkg.sender, pkg.manifest) or []
+    loaded.successors = successors
+    loaded.warnings += succession.describe(conn, successors)
     if history.seen_package(conn, pkg.package_id):
         # imported before: everything it says is recorded already (its changes, its
         # receipts), so a second import is a success that writes nothing
@@ -175,12 +239,13 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
     peers: dict[str, trust.Peer | None] = {}
     vouch = _Vouching(conn, pkg)
     for seg in pkg.segments:
-        if seg.origin in selves:
+        if seg.origin == current:
             continue
         if seg.origin not in peers:
             peers[seg.origin] = trust.get_peer(conn, seg.origin)
         peer = peers[seg.origin]
-        if seg.origin != pkg.sender and not vouch.accepts(seg.origin, peer, loaded.warnings):
+        known_here = seg.origin == pkg.sender or seg.origin in former
+        if not known_here and not vouch.accepts(seg.origin, peer, loaded.warnings):
             continue
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
@@ -377,7 +442,12 @@ def _record(conn: Connection, loaded: Loaded, result: ImportResult, kind: dict[s
 
 
 def _remember_sender(conn: Connection, pkg: Package) -> None:
-    """A sender accepted on its office certificate becomes a known, trusted office."""
+    """A sender accepted on its office certificate, or as the successor of an office
+    trusted here (``succession``), becomes a known, trusted office."""
+    successors = succession.chain(conn, pkg.sender, pkg.manifest)
+    if successors:
+        succession.remember(conn, successors)
+        return
     if pkg.sender_cert is not None:
         peer = trust.get_peer(conn, pkg.sender)
         if peer is None or not peer.trusted:
@@ -385,16 +455,23 @@ def _remember_sender(conn: Connection, pkg: Package) -> None:
 
 
 def record_acks(conn: Connection, pkg: Package) -> None:
-    """The sender's version vector: what it has, so later exports to it can skip that."""
+    """The sender's version vector: what it holds now, so later exports to it skip that.
+
+    The latest declaration replaces what it said before, even downwards: an office
+    restored from a backup declares less than it once acknowledged, and whatever it no
+    longer holds is sent again. (A package delivered late declares less than a newer
+    one; that costs one redundant re-send, which is 「已是最新」 at the receiver.)
+    """
     rows = [
         (pkg.sender, str(origin), counter)
         for origin, counter in pkg.manifest.get("vv", {}).items()
         if isinstance(counter, int)
     ]
+    conn.exec_driver_sql("DELETE FROM sync_ack WHERE peer = ?", (pkg.sender,))
     if rows:
         conn.exec_driver_sql(
             "INSERT INTO sync_ack (peer, origin, counter) VALUES (?, ?, ?) "
-            "ON CONFLICT(peer, origin) DO UPDATE SET counter = max(counter, excluded.counter)",
+            "ON CONFLICT(peer, origin) DO UPDATE SET counter = excluded.counter",
             rows,
         )
 

@@ -33,11 +33,9 @@ def version_vector(conn: Connection) -> VersionVector:
         for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
     }
     for old in retired_selves(conn):
-        top = conn.exec_driver_sql(
-            "SELECT coalesce(max(counter), 0) FROM sync_change WHERE node_id = :n",
-            {"n": old},
-        ).scalar_one()
-        vv[old] = max(vv.get(old, 0), int(top))
+        # contiguous, not the highest held: a restored office holds its former id's writes
+        # only up to its backup, and later ones come back from peers, possibly with gaps
+        vv[old] = max(vv.get(old, 0), contiguous(conn, old, vv.get(old, 0)))
     node, counter = conn.exec_driver_sql(
         "SELECT node_id, counter FROM sync_clock WHERE id = 1"
     ).one()

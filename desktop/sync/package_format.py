@@ -73,6 +73,9 @@ class Package:
 
 SenderCheck = Callable[[str, bytes, bytes | None], None]
 """check(sender, sender_sign_public, sender_certificate_or_None); raises to refuse."""
+SuccessorCheck = Callable[[str, bytes, bytes | None, dict[str, Any]], None]
+"""check(sender, sender_sign_public, certificate_or_None, manifest), asked after
+``SenderCheck`` refused; raises to refuse."""
 CERT_ENTRY = "sender.cert"
 MAX_CERT_BYTES = 4096
 KeyLookup = Callable[[str], bytes | None]
@@ -169,16 +172,26 @@ def _check_manifest(m: Any, name: str) -> dict[str, Any]:
     return m
 
 
+def _parse_manifest(raw: bytes, name: str) -> dict[str, Any]:
+    try:
+        return _check_manifest(strictjson.loads(raw), name)
+    except strictjson.StrictJSONError as exc:
+        raise _refuse(name, f"的清单不是有效的 JSON（{exc}）") from exc
+
+
 def read_package(
     data: bytes,
     name: str,
     check_sender: SenderCheck,
     known_key: KeyLookup,
     materialize: bool = True,
+    successor: SuccessorCheck | None = None,
 ) -> Package:
     """Verify everything in the decrypted zip ``data`` and return its parsed content.
 
     ``materialize`` false: all the same checks, but segments carry no ``Change`` objects.
+    ``successor``: asked only when ``check_sender`` refuses the sender, with the verified
+    manifest; it raises to keep the refusal (``succession``).
     """
     zf, infos = _open_zip(data, name)
     if "manifest.json" not in infos or "manifest.sig" not in infos:
@@ -198,11 +211,18 @@ def read_package(
         if infos[CERT_ENTRY].file_size > MAX_CERT_BYTES:
             raise _refuse(name, "的单位证书超过大小上限")
         cert = _read(zf, infos[CERT_ENTRY], name)
-    check_sender(sender, sender_pub, cert)
+    manifest: dict[str, Any] | None = None
     try:
-        manifest = _check_manifest(strictjson.loads(raw), name)
-    except strictjson.StrictJSONError as exc:
-        raise _refuse(name, f"的清单不是有效的 JSON（{exc}）") from exc
+        check_sender(sender, sender_pub, cert)
+    except UnionDeskError:
+        if successor is None:
+            raise
+        # an office under a fresh identity may carry its former identity's signed
+        # succession statement in the (signature-checked) manifest
+        manifest = _parse_manifest(raw, name)
+        successor(sender, sender_pub, cert, manifest)  # raises, saying why, when it does not hold
+    if manifest is None:
+        manifest = _parse_manifest(raw, name)
     if manifest["sender"] != sender:
         raise _refuse(name, "的清单中的发送单位与签名密钥不一致")
     listed = {str(e["name"]): e for e in manifest["entries"]}
