@@ -182,8 +182,10 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         peer = peers[seg.origin]
         if seg.origin != pkg.sender and not vouch.accepts(seg.origin, peer, loaded.warnings):
             continue
+        changes = seg.changes
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
+                # made by the revoked key after its cutoff: nothing in it is believed
                 raise UnionDeskError(
                     f"同步包 {path.name} 来自已撤销信任的单位（节点 {seg.origin[:8]}…，指纹 "
                     f"{peer.fingerprint}），含有其计数 {peer.revoked_after} 之后的修改，已拒绝。"
@@ -192,7 +194,10 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             loaded.warnings.append(
                 f"跳过已撤销信任的节点 {seg.origin[:8]}… 在计数 {peer.revoked_after} 之后的修改。"
             )
-            continue
+            # a relayed run across the cutoff: what it wrote up to the cutoff is still its own
+            changes = [ch for ch in seg.changes if ch.counter <= peer.revoked_after]
+            if not changes:
+                continue
         have = {
             int(r[0])
             for r in conn.exec_driver_sql(
@@ -200,17 +205,18 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
                 {"n": seg.origin, "a": seg.first, "b": seg.last},
             ).all()
         }
-        loaded.segments.append(seg)
+        if changes is seg.changes:  # a run cut at a cutoff is not relayed from here
+            loaded.segments.append(seg)
         for counter, problems in seg.invalid.items():
             loaded.judged[(seg.origin, counter)] = problems
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
-        if not have and seg.last - seg.first + 1 == len(seg.changes):
+        if not have and changes is seg.changes and seg.last - seg.first + 1 == len(changes):
             # nothing of this run held yet (a first sync): counters in a decoded segment
             # are first..last, each once, so every change is new
-            loaded.new_changes.extend(seg.changes)
+            loaded.new_changes.extend(changes)
             continue
-        for change in seg.changes:
+        for change in changes:
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
