@@ -195,6 +195,9 @@ def _export(
             bp = trust.box_key(conn, origin)
             if sp is not None:
                 keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
+                relayed_cert = certs.held(conn, origin)
+                if relayed_cert is not None:  # a root's word for it travels with it
+                    keys[origin]["cert"] = relayed_cert
     own_cert = certs.own(conn)
     if own_cert is not None:  # lets offices that trust our root accept us unenrolled
         entries[certs.ENTRY] = own_cert

@@ -45,6 +45,8 @@ class Loaded:
     (relays) or was imported before. Importing it records only what it says about the
     sender's knowledge."""
     replayed: bool = False  # this very package was imported before: nothing to record
+    certified: dict[str, str] = field(default_factory=dict)
+    """Relayed origins taken on a root's certificate (origin → certificate)."""
 
 
 @dataclass
@@ -109,6 +111,8 @@ class _Vouching:
             (sender is not None and sender.may_introduce) or pkg.sender in certs.root_nodes(conn)
         )
         self._told: set[str] = set()
+        self.by_cert: dict[str, str] = {}
+        """Origins taken on a root's certificate relayed with them."""
 
     def _fingerprint(self, origin: str) -> str:
         card = self._pkg.manifest.get("keys", {}).get(origin)
@@ -117,10 +121,41 @@ class _Vouching:
         except (AttributeError, ValueError):
             return "（未知）"
 
+    def certified(self, origin: str) -> certs.Certificate | None:
+        """A root this PC accepts vouches for ``origin`` by the certificate relayed with it."""
+        card = self._pkg.manifest.get("keys", {}).get(origin)
+        if not isinstance(card, dict):
+            return None
+        try:
+            sign_pub = bytes.fromhex(str(card.get("sign", "")))
+        except ValueError:
+            return None
+        return certs.vouches(self._conn, card.get("cert"), origin, sign_pub)
+
     def accepts(self, origin: str, peer: trust.Peer | None, warnings: list[str]) -> bool:
         first = origin not in self._told
         self._told.add(origin)
         who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
+        if peer is None or (not peer.trusted and peer.introduced_by is not None):
+            cert = self.certified(origin)
+            if cert is not None:
+                if first:
+                    warnings.append(
+                        f"新来源单位（{who}）：凭本机认可的上级单位（节点 {cert.issuer[:8]}…）"
+                        "签发的单位证书接收，首次收到它的修改。"
+                    )
+                self.by_cert[origin] = str(
+                    self._pkg.manifest["keys"][origin]["cert"]
+                )  # checked just now
+                return True
+        if peer is not None and peer.certified_by is not None:
+            if certs.root_revoked(self._conn, peer.certified_by):
+                if first:
+                    warnings.append(
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：为它签发"
+                        f"证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
+                    )
+                return False
         if peer is None:
             if self._may:
                 if first:
@@ -220,6 +255,7 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
+    loaded.certified = vouch.by_cert
     loaded.warnings += clock_warnings(conn, loaded.new_changes)
     new_attachments = [
         sha
@@ -383,8 +419,10 @@ def _record(conn: Connection, loaded: Loaded, result: ImportResult, kind: dict[s
 
 
 def _remember_sender(conn: Connection, pkg: Package) -> None:
-    """A sender accepted on its office certificate becomes a known, trusted office."""
+    """A sender accepted on its office certificate becomes a known, trusted office; its
+    certificate is kept to travel with its changes when this PC relays them."""
     if pkg.sender_cert is not None:
+        certs.keep(conn, pkg.sender_cert, pkg.sender, pkg.sender_sign)
         peer = trust.get_peer(conn, pkg.sender)
         if peer is None or not peer.trusted:
             certs.remember(conn, pkg.sender_cert)
@@ -470,6 +508,12 @@ def _apply(
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub, pkg.sender)
+    for origin, raw in loaded.certified.items():
+        # vouched for by a root this PC accepts: a trusted office certified by that root
+        certs.remember(conn, raw.encode("utf-8"))
+        held_key = trust.sign_key(conn, origin)
+        if held_key is not None:  # and passed on with its changes when relayed from here
+            certs.keep(conn, raw.encode("utf-8"), origin, held_key)
     quarantine.record(conn, plan.quarantine, now)
     if plan.unpend:
         conn.exec_driver_sql(
