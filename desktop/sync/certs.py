@@ -36,6 +36,7 @@ CERT_KIND = "uniondesk-cert"
 _PREFIX = b"uniondesk-cert-v1\x00"
 _OWN = "sync_certificate"
 _ROOTS = "sync_roots"
+_HELD = "sync_cert:"  # + node: certificates of other offices, to relay
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,35 @@ def remember(conn: Connection, raw: bytes) -> None:
             "by": cert.issuer,
         },
     )
+
+
+def keep(conn: Connection, raw: bytes, node: str, sign_pub: bytes) -> None:
+    """Keep the certificate an office attached to its package, so this PC can pass it on
+    with that office's changes when it relays them (the chain travels with the records:
+    a receiver that trusts the root takes the office without enrolling it). Kept only if
+    it names that office and key; whether to believe it is each receiver's own check."""
+    try:
+        cert = parse(raw, "单位证书")
+    except UnionDeskError:
+        return
+    if cert.node_id == node and cert.sign_public == sign_pub:
+        _set(conn, _HELD + node, raw.decode("utf-8"))
+
+
+def held(conn: Connection, node: str) -> str | None:
+    """The certificate kept for ``node`` (``keep``), to travel with its relayed changes."""
+    return _get(conn, _HELD + node)
+
+
+def vouches(conn: Connection, raw: object, origin: str, sign_pub: bytes) -> Certificate | None:
+    """The certificate relayed with ``origin``'s changes, if a root this PC accepts issued
+    it for that very key; ``None`` otherwise (the origin is then judged as unvouched)."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return check(conn, raw.encode("utf-8"), origin, sign_pub, "单位证书")
+    except UnionDeskError:
+        return None
 
 
 def root_revoked(conn: Connection, root: str) -> bool:

@@ -117,6 +117,12 @@ def _recipients(conn: Connection, to: list[str] | None) -> dict[str, bytes]:
                     f"收件单位「{wanted}」不是唯一的已登记信任单位"
                     f"（匹配 {len(match)} 个），未导出。"
                 )
+            if match[0].revoked_after is not None:
+                # revoked: an office that left or whose key leaked gets no more data
+                raise UnionDeskError(
+                    f"收件单位「{match[0].name or match[0].node_id[:8]}」（节点 "
+                    f"{match[0].node_id[:8]}…）已被撤销信任，不再向它发送数据。未导出。"
+                )
             key = trust.box_key(conn, match[0].node_id)
             assert key is not None
             chosen[match[0].node_id] = key
@@ -236,6 +242,9 @@ def _export(
             bp = trust.box_key(conn, origin)
             if sp is not None:
                 keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
+                relayed_cert = certs.held(conn, origin)
+                if relayed_cert is not None:  # a root's word for it travels with it
+                    keys[origin]["cert"] = relayed_cert
     own_cert = certs.own(conn)
     if own_cert is not None:  # lets offices that trust our root accept us unenrolled
         entries[certs.ENTRY] = own_cert

@@ -58,6 +58,8 @@ class Loaded:
     replayed: bool = False  # this very package was imported before: nothing to record
     successors: list[succession.Statement] = field(default_factory=list)
     """Succession statements that make the sender trusted here (recorded on import)."""
+    certified: dict[str, str] = field(default_factory=dict)
+    """Relayed origins taken on a root's certificate (origin → certificate)."""
 
 
 @dataclass
@@ -164,6 +166,8 @@ class _Vouching:
             (sender is not None and sender.may_introduce) or pkg.sender in certs.root_nodes(conn)
         )
         self._told: set[str] = set()
+        self.by_cert: dict[str, str] = {}
+        """Origins taken on a root's certificate relayed with them."""
 
     def _fingerprint(self, origin: str) -> str:
         card = self._pkg.manifest.get("keys", {}).get(origin)
@@ -172,10 +176,41 @@ class _Vouching:
         except (AttributeError, ValueError):
             return "（未知）"
 
+    def certified(self, origin: str) -> certs.Certificate | None:
+        """A root this PC accepts vouches for ``origin`` by the certificate relayed with it."""
+        card = self._pkg.manifest.get("keys", {}).get(origin)
+        if not isinstance(card, dict):
+            return None
+        try:
+            sign_pub = bytes.fromhex(str(card.get("sign", "")))
+        except ValueError:
+            return None
+        return certs.vouches(self._conn, card.get("cert"), origin, sign_pub)
+
     def accepts(self, origin: str, peer: trust.Peer | None, warnings: list[str]) -> bool:
         first = origin not in self._told
         self._told.add(origin)
         who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
+        if peer is None or (not peer.trusted and peer.introduced_by is not None):
+            cert = self.certified(origin)
+            if cert is not None:
+                if first:
+                    warnings.append(
+                        f"新来源单位（{who}）：凭本机认可的上级单位（节点 {cert.issuer[:8]}…）"
+                        "签发的单位证书接收，首次收到它的修改。"
+                    )
+                self.by_cert[origin] = str(
+                    self._pkg.manifest["keys"][origin]["cert"]
+                )  # checked just now
+                return True
+        if peer is not None and peer.certified_by is not None:
+            if certs.root_revoked(self._conn, peer.certified_by):
+                if first:
+                    warnings.append(
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：为它签发"
+                        f"证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
+                    )
+                return False
         if peer is None:
             if self._may:
                 if first:
@@ -247,8 +282,10 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
         known_here = seg.origin == pkg.sender or seg.origin in former
         if not known_here and not vouch.accepts(seg.origin, peer, loaded.warnings):
             continue
+        changes = seg.changes
         if peer is not None and peer.revoked_after is not None and seg.last > peer.revoked_after:
             if seg.origin == pkg.sender:
+                # made by the revoked key after its cutoff: nothing in it is believed
                 raise UnionDeskError(
                     f"同步包 {path.name} 来自已撤销信任的单位（节点 {seg.origin[:8]}…，指纹 "
                     f"{peer.fingerprint}），含有其计数 {peer.revoked_after} 之后的修改，已拒绝。"
@@ -257,7 +294,10 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             loaded.warnings.append(
                 f"跳过已撤销信任的节点 {seg.origin[:8]}… 在计数 {peer.revoked_after} 之后的修改。"
             )
-            continue
+            # a relayed run across the cutoff: what it wrote up to the cutoff is still its own
+            changes = [ch for ch in seg.changes if ch.counter <= peer.revoked_after]
+            if not changes:
+                continue
         have = {
             int(r[0])
             for r in conn.exec_driver_sql(
@@ -265,20 +305,22 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
                 {"n": seg.origin, "a": seg.first, "b": seg.last},
             ).all()
         }
-        loaded.segments.append(seg)
+        if changes is seg.changes:  # a run cut at a cutoff is not relayed from here
+            loaded.segments.append(seg)
         for counter, problems in seg.invalid.items():
             loaded.judged[(seg.origin, counter)] = problems
         for ctx, vv in seg.contexts.items():
             loaded.contexts[(seg.origin, ctx)] = vv
-        if not have and seg.last - seg.first + 1 == len(seg.changes):
+        if not have and changes is seg.changes and seg.last - seg.first + 1 == len(changes):
             # nothing of this run held yet (a first sync): counters in a decoded segment
             # are first..last, each once, so every change is new
-            loaded.new_changes.extend(seg.changes)
+            loaded.new_changes.extend(changes)
             continue
-        for change in seg.changes:
+        for change in changes:
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
+    loaded.certified = vouch.by_cert
     loaded.warnings += clock_warnings(conn, loaded.new_changes)
     new_attachments = [
         sha
@@ -443,7 +485,10 @@ def _record(conn: Connection, loaded: Loaded, result: ImportResult, kind: dict[s
 
 def _remember_sender(conn: Connection, pkg: Package) -> None:
     """A sender accepted on its office certificate, or as the successor of an office
-    trusted here (``succession``), becomes a known, trusted office."""
+    trusted here (``succession``), becomes a known, trusted office; an office
+    certificate is kept to travel with its changes when this PC relays them."""
+    if pkg.sender_cert is not None:
+        certs.keep(conn, pkg.sender_cert, pkg.sender, pkg.sender_sign)
     successors = succession.chain(conn, pkg.sender, pkg.manifest)
     if successors:
         succession.remember(conn, successors)
@@ -541,6 +586,12 @@ def _apply(
                 continue
             if node_id_for(sign_pub) == origin and len(box_pub) == 32:
                 trust.remember_origin(conn, origin, sign_pub, box_pub, pkg.sender)
+    for origin, raw in loaded.certified.items():
+        # vouched for by a root this PC accepts: a trusted office certified by that root
+        certs.remember(conn, raw.encode("utf-8"))
+        held_key = trust.sign_key(conn, origin)
+        if held_key is not None:  # and passed on with its changes when relayed from here
+            certs.keep(conn, raw.encode("utf-8"), origin, held_key)
     quarantine.record(conn, plan.quarantine, now)
     if plan.unpend:
         conn.exec_driver_sql(
