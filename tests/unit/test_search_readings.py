@@ -30,6 +30,7 @@ PEOPLE = [
     "盖聂",
     "万俟卨",
     "尉迟恭",
+    "陈旅",  # given name with ü: lv or lu
 ]
 
 
@@ -74,6 +75,7 @@ def _names(db: Database, query: str) -> set[str]:
         (["genie"], "盖聂"),
         (["moqixie", "mqx"], "万俟卨"),
         (["yuchigong", "ycg"], "尉迟恭"),
+        (["chenlv", "chenlu", "lv", "lu"], "陈旅"),
     ],
 )
 def test_found_by_every_reading(db: Database, people: None, queries: list[str], name: str) -> None:
