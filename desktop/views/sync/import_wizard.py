@@ -168,6 +168,14 @@ class ImportWizard(StepDialog):
             on_error=self.failure_handler("导入失败，未做任何改动", announce_cancel=True),
         )
 
+    def _finish_unchanged(self, result: ImportResult, text: str) -> None:
+        """A package that changed no data (nothing new, or only a receipt) still counts
+        as imported: its acknowledgements were recorded."""
+        self.result_page.label.setText(text)
+        self.show_page(RESULT)
+        self.ctx.changed("sync")
+        self.imported.emit(result)
+
     def _imported(self, result: ImportResult) -> None:
         self.import_result = result
         lines = [f"{label}：{result.counts.get(key, 0)}" for key, label in labels.PREVIEW_COUNTS]
@@ -178,22 +186,18 @@ class ImportWizard(StepDialog):
             else ""
         )
         if result.up_to_date:
-            self.result_page.label.setText(
+            self._finish_unchanged(
+                result,
                 "✔ 已是最新。\n\n包中的修改本机都已经有了，数据未做任何改动；"
-                "已记录对方已有哪些修改，以后导出给对方时不再重复发送。"
+                "已记录对方已有哪些修改，以后导出给对方时不再重复发送。",
             )
-            self.show_page(RESULT)
-            self.ctx.changed("sync")
-            self.imported.emit(result)
             return
         if result.ack_only:
-            self.result_page.label.setText(
+            self._finish_unchanged(
+                result,
                 "✔ 已记录对方的回执。\n\n这个包只说明对方已收到哪些修改，数据未做任何改动；"
-                "以后导出给对方时不再重复发送这些修改。"
+                "以后导出给对方时不再重复发送这些修改。",
             )
-            self.show_page(RESULT)
-            self.ctx.changed("sync")
-            self.imported.emit(result)
             return
         self.result_page.label.setText(
             "✔ 导入完成。\n\n"

@@ -9,12 +9,15 @@ from hypothesis import strategies as st
 
 from tests.unit.sync import scenario
 
-
-@settings(
+# Each example builds several real databases: few examples, no deadline.
+RANDOM_RUNS = settings(
     max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@RANDOM_RUNS
 @given(
     seed=st.integers(0, 2**32 - 1),
     nodes=st.integers(3, 8),
@@ -27,11 +30,7 @@ def test_random_exchanges_converge(
     assert outcome.ok, outcome.detail
 
 
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@RANDOM_RUNS
 @given(
     seed=st.integers(0, 2**32 - 1),
     nodes=st.integers(3, 6),
