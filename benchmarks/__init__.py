@@ -49,8 +49,8 @@ def cache_dir(members: int, seed: int) -> Path:
 def cached_database(members: int, seed: int) -> Path:
     """A data dir holding a filled demo database (built once per size and seed)."""
     from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import demo
+    from desktop.demo import generate as demo
+    from desktop.opening import open_database
 
     folder = cache_dir(members, seed)
     if (folder / "complete").exists():

@@ -45,8 +45,9 @@ def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float
     same members (same seed) for its own new unions.
     """
     from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import demo, members
+    from desktop.demo import generate as demo
+    from desktop.opening import open_database
+    from desktop.services.members import registry as members
 
     db = open_database(resolve_paths(folder))
     demo.fill_demo(db, members=0, unions=20, seed=seed)

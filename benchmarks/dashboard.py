@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 from benchmarks import bench_line, cached_database, median_seconds
 from desktop.config import Paths
-from desktop.db import open_database
-from desktop.services import dashboard
+from desktop.opening import open_database
+from desktop.services.figures import dashboard
 
 GOAL = 0.300
 TODAY = date(2026, 11, 21)

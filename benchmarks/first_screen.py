@@ -38,11 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.config import Paths
-    from desktop.db import open_database
-    from desktop.tasks import SyncTaskRunner
+    from desktop.opening import open_database
     from desktop.views.app import application, install_font
     from desktop.views.context import AppContext
     from desktop.views.members.page import MembersPage
+    from desktop.views.tasks import SyncTaskRunner
 
     app = application()
     install_font(app)

@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     args, _ = parser.parse_known_args(argv)
 
     from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import demo
+    from desktop.demo import generate as demo
+    from desktop.opening import open_database
 
     with tempfile.TemporaryDirectory(prefix="uniondesk-gen-") as tmp:
         folder = Path(tmp) / "data"

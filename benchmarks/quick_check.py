@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 from benchmarks import bench_line, cached_database
-from desktop import db_health
 from desktop.config import Paths
-from desktop.db import open_database
+from desktop.opening import open_database
+from desktop.storage import health as db_health
 
 GOAL = 1.0
 

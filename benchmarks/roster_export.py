@@ -21,9 +21,9 @@ from openpyxl import Workbook
 
 from benchmarks import bench_line, cached_database
 from desktop.config import resolve_paths
-from desktop.db import open_database
-from desktop.services.member_queries import MemberFilter
-from desktop.spreadsheets.export import COLUMNS, export_members, member_rows
+from desktop.opening import open_database
+from desktop.services.members.queries import MemberFilter
+from desktop.services.rosters.export import COLUMNS, export_members, member_rows
 
 GOAL = 1.3
 

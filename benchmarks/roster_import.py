@@ -91,10 +91,12 @@ def build_roster(path: Path, rows: int, seed: int = 7) -> None:
 
 def _child_import(roster: Path, data_dir: Path) -> None:
     from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import federations, members, unions
-    from desktop.spreadsheets import importer
-    from desktop.spreadsheets.checking import ImportOptions
+    from desktop.opening import open_database
+    from desktop.services.members import registry as members
+    from desktop.services.rosters import importer
+    from desktop.services.rosters.checking import ImportOptions
+    from desktop.services.unions import federations
+    from desktop.services.unions import registry as unions
 
     # The member writes (pinyin and search documents, the insert, change capture and the
     # dashboard counts) belong to the member service; their share is timed separately so
@@ -164,7 +166,7 @@ def _child_floor(data_dir: Path) -> None:
     """SQLite's own share of the import: the stored rows written again with bare executemany."""
     import sqlite3
 
-    from desktop.services import search_index
+    from desktop.storage import search_index
 
     src = sqlite3.connect(data_dir / "uniondesk.db")
     parts: dict[str, float] = {}

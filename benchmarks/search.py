@@ -23,7 +23,7 @@ def _p95(samples: list[float]) -> float:
 
 
 def _queries(raw: sqlite3.Connection, rng: random.Random, count: int) -> list[str]:
-    from desktop.services.pinyin import name_pinyin
+    from desktop.storage.pinyin import name_pinyin
 
     top = raw.execute("SELECT max(rowid) FROM members").fetchone()[0]
     out: list[str] = []
@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     args, _ = parser.parse_known_args(argv)
 
     from desktop.config import resolve_paths
-    from desktop.db import open_database
-    from desktop.services import member_queries
+    from desktop.opening import open_database
+    from desktop.services.members import queries as member_queries
 
     folder = cached_database(args.members, args.seed)
     # Both sides are measured in the steady state of an office PC that has the database

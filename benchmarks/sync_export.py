@@ -16,9 +16,9 @@ from sqlalchemy import insert, text
 
 from benchmarks import bare_executemany
 from desktop.config import Paths
-from desktop.db import open_database
 from desktop.models import Federation, Member, Union
 from desktop.models.base import new_id
+from desktop.opening import open_database
 from desktop.sync import export as ex
 from desktop.sync import importer, trust
 from desktop.sync.identity import fingerprint

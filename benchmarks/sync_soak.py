@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from desktop.config import ENV_STATE_DIR, resolve_paths
-from desktop.db import open_database
+from desktop.opening import open_database
 from tests.unit.sync import scenario
 
 Job = tuple[int, int, int, int]  # index, seed, nodes, steps
@@ -73,7 +73,7 @@ def main() -> None:
     todo = jobs(args.scenarios, args.seed)
     if args.only is not None:
         todo = [todo[args.only]]
-    import desktop.services.pinyin  # noqa: F401  loaded once before the workers fork
+    import desktop.storage.pinyin  # noqa: F401  loaded once before the workers fork
 
     with tempfile.TemporaryDirectory() as tmp:
         # the installation's secret and node markers in the run's tmp, never the real home

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from desktop.config import resolve_paths  # noqa: E402
-from desktop.db import Database, open_database  # noqa: E402
-from desktop.services import demo, federations  # noqa: E402
-from desktop.tasks import SyncTaskRunner  # noqa: E402
+from desktop.storage.database import Database  # noqa: E402
+from desktop.opening import open_database
+from desktop.demo import generate as demo  # noqa: E402
+from desktop.services.unions import federations  # noqa: E402
+from desktop.views.tasks import SyncTaskRunner  # noqa: E402
 from desktop.views.app import application, install_font, save_screenshot  # noqa: E402
 from desktop.views.context import AppContext  # noqa: E402
 
@@ -90,7 +92,8 @@ def member_dialog_shot(ctx: AppContext, out: Path) -> None:
 def sites_shot(ctx: AppContext, out: Path) -> None:
     """会站家 with a station selected and today's service log half typed in, then the
     scoring dialog for it with the live total and star level."""
-    from desktop.services import evaluations, sites
+    from desktop.services.sites import evaluations
+    from desktop.services.sites import records as sites
     from desktop.views.main_window import MainWindow
     from desktop.views.sites.page import SitesPage
     from desktop.views.sites.score_dialog import ScoreDialog

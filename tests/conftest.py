@@ -19,7 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop import clock  # noqa: E402
 from desktop.config import ENV_STATE_DIR, Paths, resolve_paths  # noqa: E402
-from desktop.db import Database, open_database  # noqa: E402
+from desktop.opening import open_database
+from desktop.storage.database import Database  # noqa: E402
 
 #: The date every test lives on, whatever the PC's calendar says (``faketime`` checks it).
 TEST_TODAY = date(2026, 11, 21)

@@ -8,9 +8,11 @@ import sys
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import ValidationError
 from desktop.models.codes import SITE_KIND
-from desktop.services import activities, service_log, sites
-from desktop.services.activity_inputs import yuan
-from desktop.services.service_log import DayEntry
+from desktop.services.activities import records as activities
+from desktop.services.activities.inputs import yuan
+from desktop.services.sites import records as sites
+from desktop.services.sites import service_log
+from desktop.services.sites.service_log import DayEntry
 
 
 def _act_add(ctx: Context, args: argparse.Namespace) -> int:

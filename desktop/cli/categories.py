@@ -10,8 +10,8 @@ import argparse
 from collections.abc import Callable
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.services import categories
-from desktop.services.categories import CategoryRecord
+from desktop.services.activities import categories
+from desktop.services.activities.categories import CategoryRecord
 
 
 def _describe(cat: CategoryRecord) -> str:

@@ -19,8 +19,9 @@ from typing import Any, NoReturn, TextIO
 
 from desktop.config import resolve_paths
 from desktop.control_chars import escape_control_chars
-from desktop.db import BUSY_TIMEOUT, Database, open_database
 from desktop.errors import UnionDeskError, storage_error
+from desktop.opening import open_database
+from desktop.storage.database import BUSY_TIMEOUT, Database
 
 #: Set to 1 to let unexpected errors through with their traceback (for developers).
 DEBUG_ENV = "UNIONDESK_DEBUG"

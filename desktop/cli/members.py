@@ -16,9 +16,11 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
-from desktop.services import member_queries, members, unions
-from desktop.services.masking import birth_year_text, mask_id_number, mask_phone
-from desktop.services.member_fields import MEMBER_FIELDS
+from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
+from desktop.models.member_fields import MEMBER_FIELDS
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.unions import registry as unions
 
 # Fields with their own option names (the union is given by name, not by id).
 _SPECIAL = {"name", "id_number", "union_id"}

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import Context
-from desktop.spreadsheets import reports
+from desktop.services.figures import report_book as reports
 
 
 def _monthly(ctx: Context, args: argparse.Namespace) -> int:

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.services import unions
-from desktop.services.member_queries import MemberFilter
-from desktop.services.progress import ProgressFn
-from desktop.spreadsheets import export, importer, template
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.progress import ProgressFn
+from desktop.services.members.queries import MemberFilter
+from desktop.services.rosters import export, importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.services.unions import registry as unions
+from desktop.spreadsheets import template
 from desktop.spreadsheets.error_report import write_error_report
 from desktop.spreadsheets.headers import parse_map_option
 from desktop.spreadsheets.preview import ImportPreview

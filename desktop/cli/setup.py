@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.services import demo, federations
+from desktop.demo import generate as demo
+from desktop.services.unions import federations
 
 
 def _init(ctx: Context, args: argparse.Namespace) -> int:

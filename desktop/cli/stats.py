@@ -8,9 +8,10 @@ from dataclasses import asdict
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.db import open_database
 from desktop.models.codes import MEMBERSHIP_STATUS
-from desktop.services import integrity, stats
+from desktop.opening import open_database
+from desktop.services.figures import summary as stats
+from desktop.services.upkeep import integrity
 
 
 def _stats(ctx: Context, args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import INDUSTRY, OWNERSHIP
-from desktop.services import unions
+from desktop.services.unions import registry as unions
 
 _LABELS = {
     "employer": "单位名称",

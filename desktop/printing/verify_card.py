@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from desktop.cards import signing
-from desktop.db import Database
 from desktop.models import Member, Union
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
+from desktop.storage.database import Database
 
 
 @dataclass(frozen=True)

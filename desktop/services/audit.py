@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, insert, select
 
 from desktop import clock
-from desktop.db import Database
 from desktop.models.audit import AuditEntry
+from desktop.storage.database import Database
 
 ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
 ACTION_LABELS: dict[str, str] = {

@@ -18,8 +18,8 @@ from typing import Any
 from stdnum.cn import ric
 
 from desktop import clock
-from desktop.services import dates
-from desktop.services.dates import DateReading
+from desktop.models import dates
+from desktop.models.dates import DateReading
 
 # U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic
 # space. Chinese punctuation in names of organisations is left alone on purpose.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.errors import UnionDeskError
-from desktop.services.member_fields import FIELDS_BY_NAME, MEMBER_FIELDS
+from desktop.models.member_fields import FIELDS_BY_NAME, MEMBER_FIELDS
 from desktop.spreadsheets.cells import fold
 
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.control_chars import replace_control_chars
-from desktop.services.member_fields import MEMBER_FIELDS, FieldSpec
+from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.spreadsheets import styles
 from desktop.spreadsheets.files import save_workbook
 

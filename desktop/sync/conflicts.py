@@ -11,7 +11,8 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError
-from desktop.sync import merge, schema, values
+from desktop.models import values
+from desktop.sync import merge, schema
 from desktop.sync.knowledge import Contexts
 from desktop.sync.segments import Change
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop import clock
-from desktop.db import Database
 from desktop.errors import UnionDeskError, storage_error
-from desktop.migrations import head_revision
 from desktop.models.base import new_id
 from desktop.private_files import clean_stale_beside, create_private
-from desktop.services.progress import CancelToken, ProgressFn, no_progress
+from desktop.progress import CancelToken, ProgressFn, no_progress
+from desktop.storage.database import Database
+from desktop.storage.migrations import head_revision
 from desktop.sync import (
     certs,
     crypto,

@@ -12,27 +12,18 @@ from typing import Any
 from sqlalchemy import Connection
 
 from desktop import clock
-from desktop.db import Database
 from desktop.errors import UnionDeskError, storage_error
-from desktop.statement_worker import StatementWorker, statement_worker
-from desktop.sync import (
-    capture,
-    certs,
-    crypto,
-    history,
-    knowledge,
-    quarantine,
-    succession,
-    trust,
-    writer,
-)
-from desktop.sync import hlc as hlc_mod
+from desktop.models.values import Invalid
+from desktop.storage import capture
+from desktop.storage import hlc as hlc_mod
+from desktop.storage.database import Database
+from desktop.storage.statement_worker import StatementWorker, statement_worker
+from desktop.sync import certs, crypto, history, knowledge, quarantine, succession, trust, writer
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.knowledge import VersionVector
 from desktop.sync.package_format import Package, read_package
 from desktop.sync.segments import Change, Segment
-from desktop.sync.values import Invalid
 
 MAX_PACKAGE_FILE = 2 << 30
 _FIELDS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

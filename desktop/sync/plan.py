@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from desktop.sync import hlc as hlc_mod
+from desktop.models import values as value_rules
+from desktop.storage import hlc as hlc_mod
 from desktop.sync import merge, schema
-from desktop.sync import values as value_rules
 from desktop.sync.knowledge import Contexts, VersionVector
 from desktop.sync.segments import Change
 

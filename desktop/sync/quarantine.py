@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from desktop.sync import values
+from desktop.models import values
 from desktop.sync.plan import Quarantined
 
 
@@ -67,43 +67,3 @@ def list_all(conn: Connection) -> list[QuarantineEntry]:
         )
         for r in rows
     ]
-
-
-_CHUNK = 50_000
-
-
-def flagged_values(conn: Connection, limit: int = 20) -> tuple[int, list[str], list[str]]:
-    """Stored rows of synced tables holding a value the rules refuse, for ``check``:
-    (how many rows, up to ``limit`` of their ids, the tables and fields concerned).
-
-    Read a chunk of rows at a time and judged column by column (each distinct value of
-    a field once), so a million members take seconds, not a Python loop per field.
-    """
-    from desktop.sync import schema
-
-    count = 0
-    ids: list[str] = []
-    where: set[str] = set()
-    for table, info in sorted(schema.load(conn).items()):
-        cols = ["id", *info.synced]
-        select = ", ".join(f'"{c}"' for c in cols)
-        last = 0
-        while True:
-            rows = conn.exec_driver_sql(
-                f'SELECT rowid, {select} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?',
-                (last, _CHUNK),
-            ).all()
-            if not rows:
-                break
-            last = int(rows[-1][0])
-            bad_rows: set[int] = set()
-            for at, name in enumerate(info.synced, start=2):
-                found = values.check_column(table, name, [r[at] for r in rows])
-                if found:
-                    bad_rows.update(found)
-                    where.add(f"{values.table_label(table)}.{values.field_label(table, name)}")
-            for index in sorted(bad_rows):
-                count += 1
-                if len(ids) < limit:
-                    ids.append(str(rows[index][1]))
-    return count, ids, sorted(where)

@@ -30,7 +30,7 @@ def _sort_key(name: str) -> str:
 def _sort_key_reader() -> Callable[[str], str]:
     # Imported on first use (pypinyin stays off the start-up path), once: an import
     # statement inside ``_sort_key`` cost ~2 µs a name.
-    from desktop.services.pinyin import sort_key
+    from desktop.storage.pinyin import sort_key
 
     return sort_key
 

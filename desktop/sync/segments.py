@@ -19,9 +19,9 @@ import zstandard
 from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
+from desktop.models.values import Invalid, check_column
 from desktop.sync import crypto, strictjson
 from desktop.sync.knowledge import VersionVector, parse_vv
-from desktop.sync.values import Invalid, check_column
 
 SIGN_PREFIX = b"uniondesk-segment-v1\x00"
 MAX_SEGMENT_BYTES = 1 << 30  # decompressed

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from desktop.sync import capture, schema
+from desktop.storage import capture
 from desktop.sync import plan as plan_mod
+from desktop.sync import schema
 
 if TYPE_CHECKING:
-    from desktop.services import stats
-    from desktop.services.search_index import Document
-    from desktop.statement_worker import StatementWorker
+    from desktop.services.figures import summary as stats
+    from desktop.storage.search_index import Document
+    from desktop.storage.statement_worker import StatementWorker
 
 
 def _quoted(cols: tuple[str, ...]) -> str:
@@ -48,7 +49,7 @@ def _insert_batch(
     fields are not all plain text (a hostile or future package) is indexed from what
     SQLite stored, never from a guess at SQLite's conversion.
     """
-    from desktop.services import search_index  # lazily, as pypinyin: only writes need it
+    from desktop.storage import search_index  # lazily, as pypinyin: only writes need it
 
     cols = batch.cols
     fills: list[tuple[int | None, Callable[[object], object] | None]] = []
@@ -134,7 +135,7 @@ def _member_figures(batches: list[plan_mod.InsertBatch]) -> Counter[stats.Figure
     figures read, each of a type SQLite stores unchanged: a hostile or future package is
     counted from what SQLite made of it, never from a guess at its conversions.
     """
-    from desktop.services import stats
+    from desktop.services.figures import summary as stats
 
     picked: list[stats.NewMember] = []
     for batch in batches:
@@ -169,8 +170,10 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     makes the next rows. Returns the rowids of inserted members whose search documents
     are still to be made.
     """
-    from desktop.services import members, search_index, stats
-    from desktop.services.deferred_indexes import deferred_indexes
+    from desktop.services.figures import summary as stats
+    from desktop.services.members import registry as members
+    from desktop.storage import search_index
+    from desktop.storage.deferred_indexes import deferred_indexes
 
     def index(docs: list[Document]) -> None:
         worker.submit(search_index.documents_statement(docs))
@@ -220,7 +223,7 @@ def reindex(conn: Connection, plan: plan_mod.Plan, unsure: list[int]) -> None:
     back here). Updated ones are read by id, a chunk per statement, and their old
     documents dropped first.
     """
-    from desktop.services import search_index
+    from desktop.storage import search_index
 
     for i in range(0, len(unsure), 500):
         rowids = unsure[i : i + 500]

@@ -29,9 +29,9 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_TITLE, __version__
-from desktop.db_health import CorruptDatabaseError
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
+from desktop.storage.health import CorruptDatabaseError
 from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 
@@ -140,7 +140,7 @@ def launch(
     status-bar counts) is held until that window has painted: the clerk sees the real
     first page, in its busy state, as early as possible.
     """
-    from desktop.services import federations
+    from desktop.services.unions import federations
     from desktop.views.context import AppContext
 
     assert isinstance(ctx, AppContext)
@@ -204,7 +204,7 @@ def run_gui(argv: Sequence[str]) -> int:
     install_font(app)
     try:
         from desktop.config import resolve_paths
-        from desktop.db import open_database
+        from desktop.opening import open_database
 
         db = open_database(resolve_paths(ns.data_dir))
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
@@ -219,8 +219,8 @@ def run_gui(argv: Sequence[str]) -> int:
         resume_gc()
         messages.error(None, "工会桌面通无法启动", exc.message)
         return 1
-    from desktop.tasks import TaskRunner
     from desktop.views.context import AppContext
+    from desktop.views.tasks import TaskRunner
 
     runner = TaskRunner()
     ctx = AppContext(db, runner)

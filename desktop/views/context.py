@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.db import Database
-from desktop.tasks import TaskRunner
+from desktop.storage.database import Database
+from desktop.views.tasks import TaskRunner
 
 
 class AppContext(QObject):

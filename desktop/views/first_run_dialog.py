@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.services import federations
-from desktop.services.progress import Cancelled
+from desktop.progress import Cancelled
+from desktop.services.unions import federations
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
@@ -30,7 +30,7 @@ DEMO_NAME = "演示街道总工会"
 
 
 def demo_available() -> bool:
-    return importlib.util.find_spec("desktop.services.demo") is not None
+    return importlib.util.find_spec("desktop.demo.generate") is not None
 
 
 class FirstRunDialog(QDialog):
@@ -125,7 +125,7 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def _fill_demo(self, progress: Any, cancel: Any) -> Any:
-        from desktop.services import demo
+        from desktop.demo import generate as demo
 
         return demo.fill_demo(
             self.ctx.db, members=DEMO_MEMBERS, seed=DEMO_SEED, progress=progress, cancel=cancel

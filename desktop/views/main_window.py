@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.errors import UnionDeskError
-from desktop.services import stats
+from desktop.services.figures import summary as stats
 from desktop.views import window_state
 from desktop.views.areas import AREAS, Area
 from desktop.views.context import AppContext

@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QApplication
 from stdnum.cn import ric
 
 from desktop import APP_TITLE
-from desktop.db import Database
-from desktop.services import federations, members, unions
-from desktop.tasks import SyncTaskRunner
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 from desktop.views.context import AppContext
+from desktop.views.tasks import SyncTaskRunner
 from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services import activities
+from desktop.services.activities import records as activities
 from desktop.views.activities import photos as photos_view
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.activities.photos import THUMB, PhotoStrip

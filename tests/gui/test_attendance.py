@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.cards import signing
-from desktop.services import activities, members
+from desktop.services.activities import records as activities
+from desktop.services.members import registry as members
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.context import AppContext

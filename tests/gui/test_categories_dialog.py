@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services import activities
+from desktop.services.activities import records as activities
 from desktop.views.activities import categories_dialog as cd
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.categories_dialog import CategoriesDialog, CategoryTableModel
@@ -221,7 +221,7 @@ def test_service_log_form_follows_a_category_added_in_the_dialog(
 
 
 def test_category_table_model_without_a_window(ctx: AppContext) -> None:
-    from desktop.services import categories
+    from desktop.services.activities import categories
 
     categories.set_active(ctx.db, "child_care", False)
     model = CategoryTableModel(ctx.db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.config import Paths
-from desktop.db import open_database
+from desktop.opening import open_database
 from desktop.views import app as gui_app
 from tests.unit.corruption import damage, digest, filled_registry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.services import members
+from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.dashboard.page import DashboardPage
 from desktop.views.main_window import MainWindow

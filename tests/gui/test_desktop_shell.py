@@ -96,7 +96,7 @@ def test_export_question_names_buttons_that_exist(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from desktop.services.member_queries import MemberFilter
+    from desktop.services.members.queries import MemberFilter
     from desktop.views.roster import export_members
 
     target = tmp_path / "名册.xlsx"

@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.errors import StorageFullError
-from desktop.tasks import SyncTaskRunner
 from desktop.views.context import AppContext
 from desktop.views.members.member_dialog import MemberDialog
+from desktop.views.tasks import SyncTaskRunner
 
 from .conftest import valid_id
 

@@ -15,9 +15,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 from pytestqt.qtbot import QtBot
 
-from desktop.db import Database
-from desktop.services import federations, stats
-from desktop.tasks import SyncTaskRunner, TaskRunner
+from desktop.services.figures import summary as stats
+from desktop.services.unions import federations
+from desktop.storage.database import Database
 from desktop.views import app as gui_app
 from desktop.views import first_run_dialog
 from desktop.views.context import AppContext
@@ -25,6 +25,7 @@ from desktop.views.dashboard.page import DashboardPage
 from desktop.views.first_run_dialog import FirstRunDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.members.page import MembersPage
+from desktop.views.tasks import SyncTaskRunner, TaskRunner
 
 from .conftest import Boxes
 
@@ -124,7 +125,7 @@ def test_settled_screenshot_waits_for_the_start_up_figures(
     tmp_path: Path, db: Database, qapp: QApplication
 ) -> None:
     """The first-paint picture shows the counting state; the settled one the figures."""
-    from desktop.services import demo
+    from desktop.demo import generate as demo
 
     demo.fill_demo(db, members=200, seed=4)
     data_dir = db.paths.data_dir
@@ -292,6 +293,6 @@ def test_dashboard_page_leaves_its_service_to_the_worker() -> None:
     """The figures come after the first paint; so does importing what computes them."""
     code = (
         "import sys, desktop.views.dashboard.page\n"
-        "assert 'desktop.services.dashboard' not in sys.modules, 'imported at start'\n"
+        "assert 'desktop.services.figures.dashboard' not in sys.modules, 'imported at start'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services import activities, evaluations, sites
-from desktop.services.evaluations import ItemSpec, LevelSpec
+from desktop.services.activities import records as activities
+from desktop.services.sites import evaluations
+from desktop.services.sites import records as sites
+from desktop.services.sites.evaluations import ItemSpec, LevelSpec
 from desktop.views import first_run_dialog
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage
@@ -216,8 +218,8 @@ def test_roster_wizard_default_is_next(qtbot: QtBot, ctx: AppContext) -> None:
 def test_demo_mode_fills_a_federation_name(
     qtbot: QtBot, db: Any, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.services import federations
-    from desktop.tasks import SyncTaskRunner
+    from desktop.services.unions import federations
+    from desktop.views.tasks import SyncTaskRunner
 
     monkeypatch.setattr(first_run_dialog, "DEMO_MEMBERS", 50)
     ctx = AppContext(db, SyncTaskRunner())

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services import members
+from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.members.leave_dialog import LeaveDialog

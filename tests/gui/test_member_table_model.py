@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from desktop.services import member_queries, members, unions
-from desktop.services.member_queries import MemberFilter
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.members.queries import MemberFilter
+from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import member_table as mt
 from desktop.views.qtmodels.member_table import MemberTableModel

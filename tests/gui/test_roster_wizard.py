@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.services import audit
-from desktop.services.member_queries import MemberFilter
+from desktop.services.members.queries import MemberFilter
 from desktop.views.context import AppContext
 from desktop.views.roster import export_members, open_import_wizard
 from desktop.views.roster.import_wizard import FILE, MAPPING, PREVIEW, RESULT, ImportWizard

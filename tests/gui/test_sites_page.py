@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services import service_log, sites
-from desktop.services.service_log import DayEntry
+from desktop.services.sites import records as sites
+from desktop.services.sites import service_log
+from desktop.services.sites.service_log import DayEntry
 from desktop.views.context import AppContext
 from desktop.views.sites import site_table as st
 from desktop.views.sites.page import SitesPage
@@ -319,7 +320,7 @@ def test_worker_added_with_contract_and_site(
 def test_sites_area_in_the_main_window_follows_other_writes(
     qtbot: QtBot, ctx: AppContext, station: str
 ) -> None:
-    from desktop.services import categories
+    from desktop.services.activities import categories
     from desktop.views.main_window import MainWindow
 
     window = MainWindow(ctx, "测试街道总工会")

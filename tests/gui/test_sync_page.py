@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.db import Database
-from desktop.services import members, unions
-from desktop.services.progress import CancelToken
+from desktop.progress import CancelToken
+from desktop.services.members import registry as members
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 from desktop.sync import export, identity, importer
-from desktop.tasks import SyncTaskRunner, TaskRunner
 from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.qtmodels import conflict_table as ct
@@ -24,6 +24,7 @@ from desktop.views.sync import files
 from desktop.views.sync.export_wizard import ExportWizard
 from desktop.views.sync.import_wizard import CHECK, RESULT, UNKNOWN, ImportWizard
 from desktop.views.sync.page import SyncPage
+from desktop.views.tasks import SyncTaskRunner, TaskRunner
 from tests.unit.sync.helpers import card_path, enrol, mesh
 
 from .conftest import Boxes, valid_id

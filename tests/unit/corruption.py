@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 from desktop.config import Paths
-from desktop.db import open_database
-from desktop.services import demo
+from desktop.demo import generate as demo
+from desktop.opening import open_database
 
 DAMAGE = 16 * 1024
 

@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from desktop.db import Database
-from desktop.services import federations, members, stats, unions
+from desktop.services.figures import summary as stats
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 
 
 class _Rollback(Exception):

@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlalchemy import exc, text
 
-from desktop.db import Database
+from desktop.models.base import synced_tables
+from desktop.storage.database import Database
 
 
 def _changes(db: Database) -> list[tuple[str, int, str, str, dict[str, object]]]:
@@ -72,7 +73,7 @@ def test_capture_rolls_back_with_the_data(db: Database) -> None:
 
 
 def test_capture_off_while_applying(db: Database) -> None:
-    from desktop.sync.capture import set_capturing
+    from desktop.storage.capture import set_capturing
 
     with db.connect() as conn:
         _seed(conn)
@@ -92,8 +93,8 @@ def test_bulk_capture_writes_what_the_trigger_writes(
 ) -> None:
     """Appended rowids without a gap are numbered by arithmetic (a slice of rows per
     statement), with gaps by a window: both must give consecutive counters in rowid order."""
-    from desktop.sync import capture
-    from desktop.sync.capture import bulk_insert
+    from desktop.storage import capture
+    from desktop.storage.capture import bulk_insert
 
     monkeypatch.setattr(capture, "CAPTURE_SLICE", slice_rows)
 
@@ -105,7 +106,7 @@ def test_bulk_capture_writes_what_the_trigger_writes(
         _seed(conn)
         top = conn.execute(text("SELECT max(rowid) FROM unions")).scalar_one()
         conn.execute(insert, {"rowid": top + 1, "id": "by-trigger", "name": "甲"})
-        with bulk_insert(conn, "unions"):
+        with bulk_insert(conn, "unions", synced_tables()["unions"]):
             conn.execute(
                 insert,
                 [
@@ -135,7 +136,7 @@ def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(
     gapless (or not there at all) would get wrong counters, so the whole transaction
     is refused."""
     from desktop.errors import UnionDeskError
-    from desktop.sync.capture import bulk_insert
+    from desktop.storage.capture import bulk_insert
 
     insert = text(
         "INSERT INTO unions (rowid, id, federation_id, name, sort_key) "
@@ -145,7 +146,7 @@ def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(
         _seed(conn)
     before = _changes(db)
     with pytest.raises(UnionDeskError, match="内部错误"), db.connect() as conn:
-        with bulk_insert(conn, "unions") as appended:
+        with bulk_insert(conn, "unions", synced_tables()["unions"]) as appended:
             top = appended.start
             for at in written:
                 conn.execute(insert, {"rowid": top + at, "id": f"row-{at}"})

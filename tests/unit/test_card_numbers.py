@@ -6,8 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from desktop.db import Database
-from desktop.services import card_numbers, federations, members, unions
+from desktop.services.members import card_numbers
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 
 _TOKENS = st.sampled_from(
     ["{prefix}", "{year}", "{issuer}", "{seq}", "{seq:03}", "{seq:7}", "{seq:09}"]

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from stdnum.cn import ric
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
 OTHER_ID = "440304199001015415"  # male

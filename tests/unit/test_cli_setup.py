@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ from desktop.control_chars import (
     find_control_char,
     replace_control_chars,
 )
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import export as sync_export
 from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_csv
 from tests.unit.sync.helpers import mesh, node_of

@@ -16,15 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from desktop import db as db_module
-from desktop import db_health
 from desktop.cli import main as cli_main
 from desktop.clock import FixedClock
 from desktop.config import Paths
-from desktop.db import open_database
-from desktop.db_health import CorruptDatabaseError
+from desktop.demo import generate as demo
 from desktop.errors import DatabaseError
-from desktop.services import demo, integrity, members, stats
+from desktop.opening import open_database
+from desktop.services.figures import summary as stats
+from desktop.services.members import registry as members
+from desktop.services.upkeep import integrity
+from desktop.storage import database as db_module
+from desktop.storage import health as db_health
+from desktop.storage.health import CorruptDatabaseError
 from tests.unit.corruption import copy_registry, damage, digest, filled_registry
 
 

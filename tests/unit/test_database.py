@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from desktop.config import Paths
-from desktop.db import make_engine, open_database, run_migrations
 from desktop.errors import DatabaseError
-from desktop.migrations import head_revision, known_revisions
+from desktop.opening import open_database, run_migrations
+from desktop.storage.database import make_engine
+from desktop.storage.migrations import head_revision, known_revisions
 
 
 def _digest(path: Path) -> str:
@@ -25,7 +26,7 @@ def test_head_constant_matches_alembic_scripts() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from desktop.migrations import MIGRATIONS_DIR
+    from desktop.storage.migrations import MIGRATIONS_DIR
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -84,7 +85,7 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from desktop.migrations import MIGRATIONS_DIR
+    from desktop.storage.migrations import MIGRATIONS_DIR
 
     engine = make_engine(tmp_path / "x.db")
     with engine.connect() as conn, conn.begin():

@@ -11,10 +11,13 @@ from sqlalchemy import text
 from stdnum.cn import ric
 
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.services import dates, federations, members, unions
-from desktop.services.dates import DateError, DateReading, read_date
+from desktop.models import dates
+from desktop.models.dates import DateError, DateReading, read_date
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 
 TODAY = date(2026, 11, 21)
 

@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
-from desktop.db import Database
-from desktop.services import federations, members, unions
-from desktop.services.deferred_indexes import deferred_indexes
-from desktop.services.progress import Cancelled
+from desktop.progress import Cancelled
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
+from desktop.storage.deferred_indexes import deferred_indexes
 from tests.unit.test_bulk_member_insert import _rows
 
 

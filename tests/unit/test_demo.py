@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import text
 from stdnum.cn import uscc
 
-from desktop.db import Database
+from desktop.demo import generate as demo
 from desktop.errors import UnionDeskError
-from desktop.services import demo, federations
-from desktop.services.progress import Cancelled, CancelToken
-from desktop.services.validation import check_id_number
+from desktop.models.validation import check_id_number
+from desktop.progress import Cancelled, CancelToken
+from desktop.services.unions import federations
+from desktop.storage.database import Database
 
 TODAY = date(2026, 11, 21)
 
@@ -157,7 +158,8 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
     """Join/leave dates follow birth (18+), founding and each other; every member is
     captured for sync, indexed for search and counted exactly on the dashboard; the
     activities' attendees are current members (the fill hands them over, unread)."""
-    from desktop.services import search_index, stats
+    from desktop.services.figures import summary as stats
+    from desktop.storage import search_index
 
     demo.fill_demo(db, members=2500, unions=8, seed=5, today=TODAY)
     with db.connect(write=False) as conn:
@@ -234,7 +236,7 @@ def test_an_error_in_the_producer_process_reaches_the_writer() -> None:
     (the fill's transaction then rolls back like on any error: see the cancel test)."""
     import random
 
-    from desktop.services import demo_pipeline
+    from desktop.demo import pipeline as demo_pipeline
 
     rng = random.Random(3)
     unions = demo._make_unions(rng, 3, demo.PARKS[0], "f", TODAY)
@@ -257,7 +259,7 @@ def test_the_environment_can_force_the_producer_on_or_off(
     import multiprocessing
     import random
 
-    from desktop.services import demo_pipeline
+    from desktop.demo import pipeline as demo_pipeline
 
     monkeypatch.setenv(demo_pipeline.PRODUCER_ENV, forced)
     rng = random.Random(4)

@@ -12,10 +12,10 @@ from sqlalchemy import text
 from stdnum.cn import ric
 
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.services import id_numbers
-from desktop.services.validation import check_id_number
+from desktop.models import id_numbers
+from desktop.models.validation import check_id_number
+from desktop.storage.database import Database
 
 TODAY = date(2026, 11, 21)
 UNION = "华强电子有限公司工会"
@@ -150,8 +150,8 @@ def test_a_roster_reads_15_digit_numbers_as_their_18_digit_form(
 ) -> None:
     """Converted before any lookup: the same person twice (old and new number) is one
     person, and the row says what was done; an abolished code warns per birth year."""
-    from desktop.spreadsheets import importer
-    from desktop.spreadsheets.checking import ImportOptions
+    from desktop.services.rosters import importer
+    from desktop.services.rosters.checking import ImportOptions
     from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_xlsx
 
     setup_registry(db)

@@ -31,7 +31,7 @@ def test_spec_is_valid_python() -> None:
 @pytest.mark.parametrize(
     "needle",
     [
-        "desktop/migrations/versions",  # Alembic loads revisions from files at run time
+        "desktop/storage/migrations/versions",  # Alembic loads revisions from files at run time
         '"env.py", "script.py.mako"',
         'collect_submodules("desktop")',  # CLI areas and GUI pages are imported by name
         'collect_data_files("stdnum")',
@@ -56,7 +56,7 @@ def test_spec_ships_every_resource_folder() -> None:
 
 
 def test_migration_files_exist_where_the_spec_looks() -> None:
-    migrations = ROOT / "desktop" / "migrations"
+    migrations = ROOT / "desktop" / "storage" / "migrations"
     assert (migrations / "env.py").is_file()
     assert (migrations / "script.py.mako").is_file()
     assert list((migrations / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))

@@ -6,8 +6,9 @@ import sqlite3
 
 from sqlalchemy import text
 
-from desktop.db import Database
-from desktop.services import demo, integrity
+from desktop.demo import generate as demo
+from desktop.services.upkeep import integrity
+from desktop.storage.database import Database
 
 
 def _kinds(report: integrity.IntegrityReport) -> list[str]:

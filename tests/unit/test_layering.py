@@ -1,14 +1,13 @@
-"""Core modules stay headless: only desktop/views and desktop/tasks.py may import Qt."""
+"""The house's rules: core modules stay headless (only desktop/views imports Qt), each
+layer imports only lower ones, no cycles between top-level packages, frozen migrations."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2] / "desktop"
-ALLOWED = ("views/", "tasks.py")
+ALLOWED = ("views/",)
 
 
 def _qt_imports(path: Path) -> list[str]:
@@ -36,34 +35,135 @@ def test_no_qt_outside_views() -> None:
     assert offenders == {}
 
 
-def _desktop_imports(path: Path) -> set[str]:
-    """The ``desktop.<package>`` names a module imports."""
-    found: set[str] = set()
+# The layers, lowest first: a module may import its own package and any lower layer,
+# never a higher one or a sibling of the same rank (docs/ARCHITECTURE.md). The base is
+# the single modules at the top of ``desktop/`` that everything (and each other) may use.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset(
+        {"__init__", "clock", "config", "control_chars", "errors", "private_files"}
+        | {"progress", "resources", "textnorm"}
+    ),
+    frozenset({"storage"}),
+    frozenset({"models"}),
+    frozenset({"cards", "spreadsheets"}),
+    frozenset({"services"}),
+    frozenset({"sync"}),
+    frozenset({"demo", "printing"}),
+    frozenset({"opening"}),
+    frozenset({"cli", "views"}),
+    frozenset({"__main__"}),
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+
+def _unit(parts: tuple[str, ...]) -> str:
+    """``desktop/services/x.py`` → "services"; ``desktop/clock.py`` → "clock"."""
+    head = parts[0]
+    return head[:-3] if head.endswith(".py") else head
+
+
+def _desktop_imports(path: Path) -> list[tuple[int, str]]:
+    """Every ``desktop.…`` module a file imports (function-level imports included), with
+    its line: ``from desktop.services import members`` counts as desktop.services.members."""
+    found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
         else:
             continue
-        found |= {".".join(n.split(".")[:2]) for n in names if n.startswith("desktop.")}
+        found += [(node.lineno, n) for n in names if n.startswith("desktop.")]
     return found
 
 
-@pytest.mark.parametrize(
-    ("package", "forbidden"),
-    [
-        # printing imports services (masks), so services reading a card use desktop.cards.
-        ("services", {"desktop.printing", "desktop.views", "desktop.cli"}),
-        ("cards", {"desktop.printing", "desktop.services", "desktop.views", "desktop.cli"}),
-    ],
-)
-def test_lower_packages_never_import_upward(package: str, forbidden: set[str]) -> None:
+def _imported_unit(module: str) -> str | None:
+    parts = module.split(".")[1:]
+    if not parts:
+        return None
+    unit = parts[0]
+    return unit if unit in RANK else None
+
+
+def layer_violations(root: Path) -> list[str]:
+    """``file:line imports module`` for every import of a higher or same-rank layer."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        unit = _unit(rel.parts)
+        for line, module in _desktop_imports(path):
+            target = _imported_unit(module)
+            if target is None or target == unit:
+                continue
+            rank, own = RANK[target], RANK.get(unit, len(LAYERS))
+            if rank > own or (rank == own and own > 0):  # base modules may use each other
+                found.append(f"{rel.as_posix()}:{line} imports {module}")
+    return sorted(set(found))
+
+
+def package_cycles(root: Path) -> list[list[str]]:
+    """Cycles in the graph of top-level units (each edge: some module imports another)."""
+    edges: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        unit = _unit(path.relative_to(root).parts)
+        for _line, module in _desktop_imports(path):
+            target = _imported_unit(module)
+            if target is not None and target != unit:
+                edges.setdefault(unit, set()).add(target)
+    cycles: list[list[str]] = []
+
+    def walk(node: str, trail: list[str]) -> None:
+        for nxt in sorted(edges.get(node, ())):
+            if nxt == trail[0]:
+                cycles.append([*trail, nxt])
+            elif nxt not in trail and nxt > trail[0]:
+                walk(nxt, [*trail, nxt])
+
+    for start in sorted(edges):
+        walk(start, [start])
+    return cycles
+
+
+def test_every_top_level_unit_has_a_layer() -> None:
+    units = {_unit(p.relative_to(ROOT).parts) for p in ROOT.rglob("*.py")}
+    assert units - set(RANK) == set()
+
+
+def test_no_layer_imports_a_higher_one() -> None:
+    assert layer_violations(ROOT) == []
+
+
+def test_no_import_cycles_between_top_level_packages() -> None:
+    assert package_cycles(ROOT) == []
+
+
+def test_migrations_are_frozen() -> None:
+    """A migration never imports application code: today's code must not change what an
+    old migration does. Alembic's env.py may not either (no autogenerate)."""
     offenders = {
-        path.relative_to(ROOT).as_posix(): sorted(_desktop_imports(path) & forbidden)
-        for path in (ROOT / package).rglob("*.py")
+        path.name: [m for _line, m in _desktop_imports(path)]
+        for path in (ROOT / "storage" / "migrations").rglob("*.py")
+        if path.name != "__init__.py"
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_layer_checks_see_what_they_look_for(tmp_path: Path) -> None:
+    """Each check finds a planted offence (a check that cannot fail is a defect)."""
+    root = tmp_path / "desktop"
+    for name in ("storage", "services", "sync", "models"):
+        (root / name).mkdir(parents=True)
+    (root / "storage" / "low.py").write_text("def f():\n    from desktop.services import x\n")
+    (root / "services" / "a.py").write_text("from desktop.sync import b\n")
+    (root / "sync" / "b.py").write_text("from desktop.services.a import y\n")
+    (root / "models" / "m.py").write_text("import desktop.models.other\n")
+    assert layer_violations(root) == [
+        "services/a.py:1 imports desktop.sync",
+        "services/a.py:1 imports desktop.sync.b",
+        "storage/low.py:2 imports desktop.services",
+        "storage/low.py:2 imports desktop.services.x",
+    ]
+    assert package_cycles(root) == [["services", "sync", "services"]]
 
 
 def test_the_check_itself_sees_qt_imports(tmp_path: Path) -> None:
@@ -77,8 +177,8 @@ def test_core_imports_without_qt_loaded() -> None:
     import sys
 
     code = (
-        "import sys, desktop.db, desktop.services.members, desktop.services.member_queries, "
-        "desktop.sync.capture, desktop.cli\n"
+        "import sys, desktop.opening, desktop.services.members.registry, "
+        "desktop.services.members.queries, desktop.storage.capture, desktop.cli\n"
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -113,7 +213,7 @@ def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
         "    importlib.import_module(name)\n"
     )
     loaded = _fresh_modules(code)
-    assert "desktop.services.federations" in loaded and "desktop.db" in loaded
+    assert "desktop.services.unions.federations" in loaded and "desktop.storage.database" in loaded
     assert "sqlalchemy.orm" not in loaded
     assert not [m for m in loaded if m.startswith(("PySide6", "shiboken6"))]
     # Keys and the federation are made only on a first start: neither cryptography nor

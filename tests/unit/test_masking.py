@@ -19,10 +19,10 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.cli import main
-from desktop.db import Database
-from desktop.services import member_queries
-from desktop.services.masking import birth_text, mask_id_number, mask_phone
-from desktop.services.member_queries import MemberFilter
+from desktop.models.masking import birth_text, mask_id_number, mask_phone
+from desktop.services.members import queries as member_queries
+from desktop.services.members.queries import MemberFilter
+from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 from tests.unit.id_candidates import aged, born_in, born_on, candidates
 
@@ -89,7 +89,7 @@ def test_a_list_row_fits_many_numbers(db: Database, registry: dict[str, str], na
 def test_a_masked_export_row_fits_many_numbers(
     db: Database, registry: dict[str, str], tmp_path: Path
 ) -> None:
-    from desktop.spreadsheets.export import export_members
+    from desktop.services.rosters.export import export_members
 
     out = export_members(db, tmp_path / "roster.xlsx", MemberFilter()).path
     sheet = load_workbook(out).worksheets[0]

@@ -18,20 +18,20 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.errors import ValidationError
 from desktop.models.codes import RURAL_HUKOU
-from desktop.services import members
-from desktop.services.member_fields import EDITABLE, FIELDS_BY_NAME
-from desktop.services.members import (
+from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME
+from desktop.models.validation import (
+    check_id_number,
+    check_no_control_chars,
+    check_phone,
+    normalise_text,
+)
+from desktop.services.members import registry as members
+from desktop.services.members.registry import (
     Validated,
     _as_bool,
     _as_date,
     _check_duplicate_card,
     _check_duplicate_id,
-)
-from desktop.services.validation import (
-    check_id_number,
-    check_no_control_chars,
-    check_phone,
-    normalise_text,
 )
 
 

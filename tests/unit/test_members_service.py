@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import text
 
 from desktop import clock
-from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
-from desktop.services import federations, member_queries, members, unions
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
@@ -147,7 +150,7 @@ def test_union_rules(db: Database) -> None:
 
 
 def test_card_numbers_never_repeat_and_embed_the_issuer(db: Database, union_id: str) -> None:
-    from desktop.services import card_numbers
+    from desktop.services.members import card_numbers
     from desktop.sync.identity import node_info
 
     with db.connect() as conn:
@@ -160,7 +163,7 @@ def test_card_numbers_never_repeat_and_embed_the_issuer(db: Database, union_id: 
 
 
 def test_card_pattern_must_keep_issuer_and_sequence(db: Database) -> None:
-    from desktop.services import card_numbers
+    from desktop.services.members import card_numbers
 
     with pytest.raises(ValidationError, match="本机编码"), db.connect() as conn:
         card_numbers.set_pattern(conn, "{prefix}{year}{seq:06}")

@@ -19,13 +19,17 @@ from openpyxl.worksheet import _writer as openpyxl_writer
 
 from desktop.cli import main as cli_main
 from desktop.config import Paths
-from desktop.db import Database, open_database
+from desktop.opening import open_database
 from desktop.printing.forms.render import blank, render_form
 from desktop.private_files import mode_of
-from desktop.services import categories, federations, unions
-from desktop.spreadsheets import export, importer, reports
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.activities import categories
+from desktop.services.figures import report_book as reports
+from desktop.services.rosters import export, importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
 from desktop.spreadsheets.error_report import write_error_report
+from desktop.storage.database import Database
 from desktop.sync import export as sync_export
 from tests.conftest import TEST_TODAY
 from tests.unit.corruption import filled_registry
@@ -117,8 +121,8 @@ _KILLED_EXPORT = """
 import os, sys, time
 from pathlib import Path
 from desktop.config import Paths
-from desktop.db import open_database
-from desktop.spreadsheets import export
+from desktop.opening import open_database
+from desktop.services.rosters import export
 
 db = open_database(Paths(Path(sys.argv[1])))
 

@@ -8,8 +8,12 @@ import pytest
 from sqlalchemy import text
 from stdnum.cn import ric
 
-from desktop.db import Database
-from desktop.services import federations, member_queries, members, search_index, unions
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage import search_index
+from desktop.storage.database import Database
 
 
 def _id(serial: int) -> str:
@@ -205,8 +209,8 @@ def test_downgrade_to_0008_writes_phone_suffixes_back_and_upgrade_restores(
     from alembic import command
     from alembic.config import Config
 
-    from desktop.db import run_migrations
-    from desktop.migrations import MIGRATIONS_DIR
+    from desktop.opening import run_migrations
+    from desktop.storage.migrations import MIGRATIONS_DIR
 
     def phone_terms(name: str) -> list[str]:
         with db.connect(write=False) as conn:
@@ -241,8 +245,8 @@ def test_downgrade_to_0007_writes_the_long_beginnings_back_and_upgrade_restores(
     from alembic import command
     from alembic.config import Config
 
-    from desktop.db import run_migrations
-    from desktop.migrations import MIGRATIONS_DIR
+    from desktop.opening import run_migrations
+    from desktop.storage.migrations import MIGRATIONS_DIR
 
     def documents() -> dict[int, str]:
         with db.connect(write=False) as conn:
@@ -289,7 +293,8 @@ def test_names_with_a_separator_dot(db: Database, people: dict[str, str]) -> Non
 
 def test_upgrade_to_0004_rebuilds_the_index_of_a_populated_database(tmp_path: Path) -> None:
     from desktop.config import Paths
-    from desktop.db import make_engine, open_database, run_migrations
+    from desktop.opening import open_database, run_migrations
+    from desktop.storage.database import make_engine
 
     engine = make_engine(tmp_path / "uniondesk.db")
     with engine.connect() as conn, conn.begin():
@@ -353,7 +358,8 @@ def test_hits_are_fetched_by_rowid_not_by_walking_a_registry_index(
 def test_per_character_pinyin_reads_given_names_as_pypinyin_does() -> None:
     """Unambiguous characters are read one by one; the result must equal pypinyin's
     reading of the whole given name (phrase dictionary and all)."""
-    from desktop.services import demo, pinyin
+    from desktop.demo import generate as demo
+    from desktop.storage import pinyin
 
     chars = sorted(set(demo._MALE + demo._FEMALE))
     names = [a + b for a in chars[::7] for b in chars[::5]] + [
@@ -373,7 +379,7 @@ def test_text_pypinyin_does_not_read_is_kept_as_pypinyin_keeps_it() -> None:
     pypinyin; mixed with Chinese (one reading or several) the parts must equal its own."""
     import random
 
-    from desktop.services import pinyin
+    from desktop.storage import pinyin
 
     rng = random.Random(7)
     pool = list("伟芳强娜敏静丽乐长朝重行0123456789aBcXyz ·-._（）１２Ａ〇é\u3000")

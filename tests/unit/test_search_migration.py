@@ -13,15 +13,21 @@ from alembic.config import Config
 from sqlalchemy import text
 from stdnum.cn import ric
 
-from desktop.db import Database, run_migrations
-from desktop.migrations import MIGRATIONS_DIR, VERSIONS_DIR, head_revision
-from desktop.services import demo, federations, member_queries, members, search_index, unions
+from desktop.demo import generate as demo
+from desktop.opening import run_migrations
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage import search_index
+from desktop.storage.database import Database
+from desktop.storage.migrations import MIGRATIONS_DIR, VERSIONS_DIR, head_revision
 
 NAMES = ["李曾", "乜小红", "王乐天", "吕布", "子车明", "张三丰", "买买提·艾力", "John Smith"]
 
 
 def _migration() -> ModuleType:
-    return importlib.import_module("desktop.migrations.versions.0010_search_all_readings")
+    return importlib.import_module("desktop.storage.migrations.versions.0010_search_all_readings")
 
 
 def _id(serial: int) -> str:

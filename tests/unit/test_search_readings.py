@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from stdnum.cn import ric
 
-from desktop.db import Database
-from desktop.services import federations, member_queries, members, pinyin, search_index, unions
+from desktop.services.members import queries as member_queries
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage import pinyin, search_index
+from desktop.storage.database import Database
 
 PEOPLE = [
     "李曾",  # given name 曾: ceng or zeng

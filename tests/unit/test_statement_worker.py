@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import exc, text
 
-from desktop.db import Database
-from desktop.statement_worker import statement_worker
+from desktop.storage.database import Database
+from desktop.storage.statement_worker import statement_worker
 
 # ~0.1-0.3 s of SQLite without the GIL: long enough that the caller's next statement
 # arrives while it still runs.

@@ -22,11 +22,12 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import Pool
 
-from desktop import db as db_module
 from desktop.cli import main
-from desktop.db import Database, make_engine
 from desktop.errors import DatabaseBusyError
-from desktop.services import members, unions
+from desktop.services.members import registry as members
+from desktop.services.unions import registry as unions
+from desktop.storage import database as db_module
+from desktop.storage.database import Database, make_engine
 from desktop.sync import export as sync_export
 from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_csv
 from tests.unit.sync.helpers import mesh, node_of
@@ -332,7 +333,7 @@ def test_an_unexpected_error_is_named_without_its_text(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError(f"{NAMES[0]} cannot be used in worksheets.")
 
-    monkeypatch.setattr("desktop.spreadsheets.export.export_members", broken)
+    monkeypatch.setattr("desktop.services.rosters.export.export_members", broken)
     code, _, err = run(capsys, data_dir, "roster", "export", str(data_dir / "x.xlsx"))
     assert code == 1 and "程序内部错误（ValueError" in err
     assert_clean(err, NAMES[0])

@@ -7,9 +7,10 @@ import threading
 from pathlib import Path
 
 from desktop.config import Paths
-from desktop.db import Database, open_database
-from desktop.services import demo
-from desktop.wal_checkpoints import BackgroundCheckpointer
+from desktop.demo import generate as demo
+from desktop.opening import open_database
+from desktop.storage.checkpoints import BackgroundCheckpointer
+from desktop.storage.database import Database
 
 
 def _fully_checkpointed(path: Path) -> bool:

@@ -23,7 +23,7 @@ from desktop.models.codes import (
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
 )
-from desktop.services.masking import birth_year_text, mask_id_number, mask_phone
+from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services import categories
-from desktop.services.categories import CategoryRecord
+from desktop.services.activities import categories
+from desktop.services.activities.categories import CategoryRecord
+from desktop.storage.database import Database
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.tables import select_row

@@ -23,8 +23,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from desktop.models.codes import MEMBERSHIP_STATUS
-from desktop.services import member_queries
-from desktop.services.member_queries import MemberRow
+from desktop.services.members import queries as member_queries
+from desktop.services.members.queries import MemberRow
 from desktop.views.context import AppContext
 from desktop.views.widgets.search_box import SearchBox
 

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.services import activities
-from desktop.services.progress import CancelToken, ProgressFn
+from desktop.progress import CancelToken, ProgressFn
+from desktop.services.activities import records as activities
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage

@@ -24,8 +24,8 @@ from desktop.views.context import AppContext
 from desktop.views.widgets.bar_chart import Bar, BarChart
 
 if TYPE_CHECKING:
-    from desktop.db import Database
-    from desktop.services.dashboard import Dashboard
+    from desktop.services.figures.dashboard import Dashboard
+    from desktop.storage.database import Database
 
 # The member list filter a click-through starts from: the dashboard counts current
 # members (active + retained) unless a status bar is clicked.
@@ -52,7 +52,7 @@ def create_page(ctx: AppContext) -> QWidget:
 def _compute(db: Database) -> Dashboard:
     # Imported here, on the worker: the figures are computed after the first paint, so
     # the service and its helpers stay off the cold start.
-    from desktop.services import dashboard
+    from desktop.services.figures import dashboard
 
     return dashboard.dashboard(db)
 
@@ -234,7 +234,7 @@ class DashboardPage(QWidget):
         self.ctx.navigate("members", **{**_RESET, **params})
 
     def open_new_generation(self) -> None:
-        from desktop.services.dashboard import NEW_GENERATION_BAND
+        from desktop.services.figures.dashboard import NEW_GENERATION_BAND
 
         self.open_members(age_band=NEW_GENERATION_BAND)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
-from desktop.services import members
+from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage

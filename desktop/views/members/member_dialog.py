@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, RURAL_HUKOU
-from desktop.services import members, unions
-from desktop.services.member_fields import MEMBER_FIELDS, FieldSpec
-from desktop.services.members import MemberRecord
-from desktop.services.validation import check_id_number, clean_id_number
+from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
+from desktop.models.validation import check_id_number, clean_id_number
+from desktop.services.members import registry as members
+from desktop.services.members.registry import MemberRecord
+from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo

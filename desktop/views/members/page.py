@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
-from desktop.services import member_queries
-from desktop.services.member_queries import MemberFilter, MemberRow
+from desktop.services.members import queries as member_queries
+from desktop.services.members.queries import MemberFilter, MemberRow
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import member_table as mt
 from desktop.views.qtmodels.member_table import MemberTableModel
@@ -308,7 +308,7 @@ class MembersPage(QWidget):
             "会员调走或退会请用「离会」，记录会保留在名册中。",
         ):
             return
-        from desktop.services import members
+        from desktop.services.members import registry as members
 
         try:
             members.delete(self.ctx.db, row.id)

@@ -241,13 +241,13 @@ class PrintPage(QWidget):
             return typed
         choices: list[tuple[str, str]] = []
         if kind == "attendance":
-            from desktop.services import activities
+            from desktop.services.activities import records as activities
 
             for a in activities.list_activities(self.ctx.db, search=typed, limit=50):
                 choices.append((f"{a.title}（{a.starts_at:%Y-%m-%d}）", a.id))
             what = "活动"
         else:
-            from desktop.services import member_queries
+            from desktop.services.members import queries as member_queries
 
             with self.ctx.db.connect(write=False) as conn:
                 rows = member_queries.find(conn, typed, limit=50)

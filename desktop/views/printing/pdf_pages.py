@@ -19,7 +19,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop.services.progress import Cancelled, ProgressFn
+from desktop.progress import Cancelled, ProgressFn
 
 _PDFIUM = threading.Lock()
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.db import Database
-from desktop.services import activities
-from desktop.services.activities import ActivityRecord
+from desktop.services.activities import records as activities
+from desktop.services.activities.records import ActivityRecord
+from desktop.storage.database import Database
 from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 
 COL_STARTS = 0

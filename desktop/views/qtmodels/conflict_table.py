@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import conflicts
 from desktop.sync.conflicts import ConflictView
 from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel

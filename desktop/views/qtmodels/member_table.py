@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.db import Database
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
-from desktop.services import member_queries
-from desktop.services.member_queries import MemberFilter, MemberRow
+from desktop.services.members import queries as member_queries
+from desktop.services.members.queries import MemberFilter, MemberRow
+from desktop.storage.database import Database
 
 COL_NAME = 0
 COL_GENDER = 1

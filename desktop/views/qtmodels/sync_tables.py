@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import certs, history, quarantine, trust
 from desktop.sync.trust import Peer
 from desktop.views.sync import labels

@@ -6,10 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.db import Database
 from desktop.models.codes import INDUSTRY, OWNERSHIP
-from desktop.services import unions
-from desktop.services.unions import UnionRecord
+from desktop.services.unions import registry as unions
+from desktop.services.unions.registry import UnionRecord
+from desktop.storage.database import Database
 from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 
 COL_NAME = 0

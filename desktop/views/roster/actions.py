@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop.services import unions
-from desktop.services.member_queries import MemberFilter
-from desktop.spreadsheets import export, template
+from desktop.services.members.queries import MemberFilter
+from desktop.services.rosters import export
+from desktop.services.unions import registry as unions
+from desktop.spreadsheets import template
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 

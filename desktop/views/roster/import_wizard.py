@@ -14,9 +14,10 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.errors import UnionDeskError
-from desktop.services import unions
-from desktop.spreadsheets import headers, importer
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.services.unions import registry as unions
+from desktop.spreadsheets import headers
 from desktop.spreadsheets.error_report import write_error_report
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable

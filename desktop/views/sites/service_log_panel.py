@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import UnionDeskError
-from desktop.services import categories, service_log
-from desktop.services.categories import CategoryRecord
-from desktop.services.service_log import DayEntry, ServiceRow
-from desktop.services.sites import SiteRecord
+from desktop.services.activities import categories
+from desktop.services.activities.categories import CategoryRecord
+from desktop.services.sites import service_log
+from desktop.services.sites.records import SiteRecord
+from desktop.services.sites.service_log import DayEntry, ServiceRow
 from desktop.views.context import AppContext
 from desktop.views.sites.common import OK_STYLE, day_of, list_table, selected_row
 from desktop.views.sites.record_table import Column, RecordTableModel

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import SITE_KIND
-from desktop.services import evaluations
-from desktop.services.evaluations import ItemSpec, LevelSpec, TemplateRecord
+from desktop.services.sites import evaluations
+from desktop.services.sites.evaluations import ItemSpec, LevelSpec, TemplateRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import star_text
 from desktop.views.sites.facility_picker import FacilityPicker

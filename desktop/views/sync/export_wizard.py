@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import UnionDeskError
-from desktop.services.progress import Cancelled
+from desktop.progress import Cancelled
 from desktop.sync import export, trust
 from desktop.sync.export import ExportResult
 from desktop.views.context import AppContext

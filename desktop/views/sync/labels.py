@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services import members, unions
-from desktop.services.member_fields import FIELDS_BY_NAME
+from desktop.models.member_fields import FIELDS_BY_NAME
+from desktop.services.members import registry as members
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 from desktop.sync import trust
 
 TABLES = {

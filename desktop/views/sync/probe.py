@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage.database import Database
 from desktop.sync import crypto, package_format, trust
 from desktop.sync.identity import fingerprint
 

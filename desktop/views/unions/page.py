@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.services import unions
-from desktop.services.unions import UnionRecord
+from desktop.services.unions import registry as unions
+from desktop.services.unions.registry import UnionRecord
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import union_table as ut
 from desktop.views.qtmodels.union_table import UnionTableModel

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import INDUSTRY, OWNERSHIP
-from desktop.services import unions
-from desktop.services.validation import check_credit_code
+from desktop.models.validation import check_credit_code
+from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.services.progress import Cancelled
+from desktop.progress import Cancelled
 from desktop.views.widgets import messages
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from desktop.db import Database
-from desktop.services import unions
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 
 
 class UnionFilterCombo(QComboBox):

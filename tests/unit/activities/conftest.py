@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
-from desktop.services import sites
+from desktop.services.sites import records as sites
+from desktop.storage.database import Database
 
 UNIONS = (("u1", "甲工会"), ("u2", "乙工会"))
 # card, union, status, gender, birth, joined, migrant, left_on

@@ -8,9 +8,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.services import activities, categories
+from desktop.services.activities import categories
+from desktop.services.activities import records as activities
+from desktop.storage.database import Database
 
 
 def _count(db: Database, sql: str) -> int:

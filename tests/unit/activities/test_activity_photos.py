@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
-from desktop.services import activities
+from desktop.services.activities import records as activities
+from desktop.storage.database import Database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x01" * 32

@@ -11,12 +11,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from desktop.cards import signing
-from desktop.db import Database
 from desktop.errors import ValidationError
 from desktop.printing import geometry as geo
 from desktop.printing.cards import QR_SIZE, QR_X, QR_Y, render_cards
 from desktop.printing.records import load_cards
-from desktop.services import activities
+from desktop.services.activities import records as activities
+from desktop.storage.database import Database
 from desktop.sync import export as sync_export
 from desktop.sync import importer as sync_importer
 from desktop.sync import trust

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import NotFoundError, ValidationError
-from desktop.services import activities, categories
+from desktop.services.activities import categories
+from desktop.services.activities import records as activities
+from desktop.storage.database import Database
 
 
 def _rows(db: Database) -> list[tuple[str, str, int]]:

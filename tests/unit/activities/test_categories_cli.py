@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.db import Database
-from desktop.services import categories
+from desktop.services.activities import categories
+from desktop.storage.database import Database
 
 
 def run(data_dir: Path, *argv: str) -> int:

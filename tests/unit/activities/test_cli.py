@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from desktop.cli import activities as cli_activities
 from desktop.cli import report as cli_report
 from desktop.cli.common import CliArgumentParser, Context
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage.database import Database
 
 
 def run(data_dir: Path, *argv: str) -> int:

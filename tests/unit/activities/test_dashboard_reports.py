@@ -9,11 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services import activities, dashboard, service_log
-from desktop.services.service_log import DayEntry
-from desktop.spreadsheets import reports
+from desktop.services.activities import records as activities
+from desktop.services.figures import dashboard
+from desktop.services.figures import report_book as reports
+from desktop.services.sites import service_log
+from desktop.services.sites.service_log import DayEntry
+from desktop.storage.database import Database
 
 AS_OF = date(2026, 11, 30)
 

@@ -12,11 +12,16 @@ from pathlib import Path
 from sqlalchemy import text
 
 from desktop.config import Paths
-from desktop.db import Database, make_engine, open_database, run_migrations
 from desktop.models.base import synced_tables
-from desktop.services import activities, dashboard, integrity, service_log, stats
-from desktop.services import members as member_service
-from desktop.services.service_log import DayEntry
+from desktop.opening import open_database, run_migrations
+from desktop.services.activities import records as activities
+from desktop.services.figures import dashboard
+from desktop.services.figures import summary as stats
+from desktop.services.members import registry as member_service
+from desktop.services.sites import service_log
+from desktop.services.sites.service_log import DayEntry
+from desktop.services.upkeep import integrity
+from desktop.storage.database import Database, make_engine
 
 AS_OF = date(2026, 11, 30)
 

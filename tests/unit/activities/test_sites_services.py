@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import ValidationError
-from desktop.services import evaluations, service_log, sites
-from desktop.services.evaluations import ItemSpec, LevelSpec
-from desktop.services.service_log import DayEntry
+from desktop.services.sites import evaluations, service_log
+from desktop.services.sites import records as sites
+from desktop.services.sites.evaluations import ItemSpec, LevelSpec
+from desktop.services.sites.service_log import DayEntry
+from desktop.storage.database import Database
 
 
 def _count(db: Database, sql: str) -> int:
@@ -116,8 +117,8 @@ def test_score_over_item_maximum_refused(db: Database, station: str) -> None:
 def test_demo_fill_is_reproducible_and_consistent(db: Database) -> None:
     import random
 
-    from desktop.services import dashboard
-    from desktop.services.demo_activities import fill_activities
+    from desktop.demo.activities import fill_activities
+    from desktop.services.figures import dashboard
     from tests.unit.activities.conftest import seed_members
 
     seed_members(db)

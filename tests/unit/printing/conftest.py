@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import insert
 
-from desktop.db import Database
 from desktop.models import Attachment, Federation, Member, Union, new_id
+from desktop.storage.database import Database
 
 LONG_UNION = "深圳市南山区粤海街道高新技术产业园区第二联合工会委员会暨某某集团股份有限公司工会"
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import text
 
 from desktop.cards import signing as cs
-from desktop.db import Database
 from desktop.printing.verify_card import check_card
+from desktop.storage.database import Database
 from tests.unit.printing.conftest import Seeded, seed
 
 MEMBER = "0190f1a2-3b4c-7d5e-8f60-718293a4b5c6"

@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
 from desktop.printing import geometry as geo
 from desktop.printing.cards import PHOTO, QR_SIZE, QR_X, QR_Y, render_cards
 from desktop.printing.records import load_cards
+from desktop.storage.database import Database
 from tests.unit.printing.conftest import (
     DPI,
     LONG_UNION,

@@ -11,9 +11,9 @@ from sqlalchemy import insert
 from desktop.cards.signing import self_signer
 from desktop.cli import printing as cli_printing
 from desktop.cli.common import CliArgumentParser, Context
-from desktop.db import Database
 from desktop.models import HardshipCase, Transfer, new_id
 from desktop.printing.forms.attendance import MIN_BLANK_ROWS, ROWS_PER_PAGE, pages_for
+from desktop.storage.database import Database
 from tests.unit.printing.conftest import pdf_text, run, seed
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.db import Database
+from desktop.storage.database import Database
 from tests.unit.printing.conftest import pdf_text, seed
 
 pytest.importorskip("pytestqt")
@@ -18,9 +18,9 @@ def test_page_makes_previews_saves_and_verifies(
     from PySide6.QtWidgets import QFileDialog, QLabel
 
     from desktop.cards.signing import self_signer
-    from desktop.tasks import SyncTaskRunner
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage
+    from desktop.views.tasks import SyncTaskRunner
 
     s = seed(db, 3)
     ctx = AppContext(db, SyncTaskRunner())
@@ -63,9 +63,9 @@ def test_printing_sends_every_page_at_true_size(
     import pypdfium2 as pdfium
     from PySide6.QtPrintSupport import QPrinter
 
-    from desktop.tasks import SyncTaskRunner
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage
+    from desktop.views.tasks import SyncTaskRunner
 
     s = seed(db, 2)
     ctx = AppContext(db, SyncTaskRunner())
@@ -93,7 +93,7 @@ def test_cancelled_print_job_is_aborted(tmp_path: Path, qtbot: object) -> None:
     from PySide6.QtPrintSupport import QPrinter
     from reportlab.pdfgen.canvas import Canvas
 
-    from desktop.services.progress import Cancelled
+    from desktop.progress import Cancelled
     from desktop.views.printing import pdf_pages
 
     pdf = tmp_path / "three.pdf"
@@ -116,9 +116,9 @@ def test_cancelled_print_job_is_aborted(tmp_path: Path, qtbot: object) -> None:
 def test_working_pdf_is_removed_with_the_page(db: Database, qtbot: object) -> None:
     import gc
 
-    from desktop.tasks import SyncTaskRunner
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage
+    from desktop.views.tasks import SyncTaskRunner
 
     seed(db, 1)
     page = PrintPage(AppContext(db, SyncTaskRunner()))
@@ -139,10 +139,10 @@ def test_form_subject_is_found_by_card_number_or_chosen_among_names(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-    from desktop.services import search_index
-    from desktop.tasks import SyncTaskRunner
+    from desktop.storage import search_index
     from desktop.views.context import AppContext
     from desktop.views.printing.page import PrintPage
+    from desktop.views.tasks import SyncTaskRunner
     from desktop.views.widgets import messages
 
     seed(db, 3)

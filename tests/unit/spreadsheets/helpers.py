@@ -9,8 +9,9 @@ from typing import Any
 import openpyxl
 from stdnum.cn import ric
 
-from desktop.db import Database
-from desktop.services import federations, unions
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
 
 
 def make_id(area: str = "440304", birth: str = "19850315", seq: int = 123) -> str:

@@ -11,14 +11,14 @@ from sqlalchemy import text
 
 from desktop import clock
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import DatabaseError
 from desktop.models import synced_tables
 from desktop.services import audit
-from desktop.services.member_queries import MemberFilter
-from desktop.spreadsheets import importer
-from desktop.spreadsheets.checking import ImportOptions
-from desktop.spreadsheets.export import export_members
+from desktop.services.members.queries import MemberFilter
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.services.rosters.export import export_members
+from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry, write_xlsx
 

@@ -16,11 +16,12 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.spreadsheets import importer, reader
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.spreadsheets import reader
 from desktop.spreadsheets.reader import ReadOptions, read_table
+from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry, write_xlsx
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 
 from .helpers import make_id, read_sheet, setup_registry, write_xlsx
 

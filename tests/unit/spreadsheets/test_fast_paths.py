@@ -24,8 +24,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from desktop.errors import ValidationError
-from desktop.services.id_numbers import PROVINCES, area_warning
-from desktop.services.validation import check_id_number, normalise_text
+from desktop.models.id_numbers import PROVINCES, area_warning
+from desktop.models.validation import check_id_number, normalise_text
 from desktop.spreadsheets import cells
 from desktop.spreadsheets.bulk import paused_gc
 

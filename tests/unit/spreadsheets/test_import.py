@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services import members
-from desktop.spreadsheets import importer
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.members import registry as members
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
 from desktop.spreadsheets.headers import MappingNeeded
+from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry, write_csv, write_xlsx
 

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.spreadsheets import importer
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
 from desktop.spreadsheets.preview import ImportPreview
+from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry
 

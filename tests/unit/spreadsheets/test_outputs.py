@@ -10,15 +10,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services import members
-from desktop.services.member_queries import MemberFilter
-from desktop.spreadsheets import importer
-from desktop.spreadsheets.checking import ImportOptions
+from desktop.services.members import registry as members
+from desktop.services.members.queries import MemberFilter
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
+from desktop.services.rosters.export import export_members
 from desktop.spreadsheets.error_report import write_error_report
-from desktop.spreadsheets.export import export_members
 from desktop.spreadsheets.template import write_template
+from desktop.storage.database import Database
 
 from .helpers import make_id, read_sheet, setup_registry, write_csv, write_xlsx
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.models.base import new_id, synced_tables
+from desktop.storage.database import Database
 from desktop.sync import conflicts, trust
 from desktop.sync.identity import fingerprint
 
@@ -69,7 +69,7 @@ def valid_id(token: object) -> str:
     """A valid 18-digit ID number standing for ``token`` (the same token, the same number;
     a token that is already a valid number is kept): received values are checked."""
     from desktop.errors import ValidationError
-    from desktop.services.validation import check_id_number
+    from desktop.models.validation import check_id_number
 
     text_token = str(token)
     try:
@@ -158,7 +158,7 @@ def craft(
     keep: Any = None,
 ) -> bytes:
     """Build a package like ``export`` does, with hooks to make it hostile."""
-    from desktop.migrations import head_revision
+    from desktop.storage.migrations import head_revision
     from desktop.sync import crypto, knowledge, package_format
     from desktop.sync.export import seal_own
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage import hlc as hlc_mod
+from desktop.storage.database import Database
 from desktop.sync import export as ex
-from desktop.sync import hlc as hlc_mod
 from desktop.sync import importer
 from tests.unit.sync import helpers
 

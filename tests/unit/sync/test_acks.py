@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage.database import Database
 from desktop.sync import export as ex
 from desktop.sync import history, importer
 from tests.unit.sync.helpers import (

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from desktop.db import Database
 from desktop.models.base import new_id
-from desktop.services import search_index
-from desktop.services.pinyin import sort_key
-from desktop.statement_worker import statement_worker
-from desktop.sync import capture, importer, writer
+from desktop.storage import capture, search_index
+from desktop.storage.database import Database
+from desktop.storage.pinyin import sort_key
+from desktop.storage.statement_worker import statement_worker
 from desktop.sync import export as ex
+from desktop.sync import importer, writer
 from desktop.sync import plan as plan_mod
 from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh, valid_id
 
@@ -42,7 +42,7 @@ def test_received_members_get_sort_keys_and_the_documents_a_rebuild_makes(
 ) -> None:
     """Also when the rows come in several chunks, each indexed on the worker beside the
     next (the deleted member's chunk has one document fewer than rows)."""
-    from desktop.services import members
+    from desktop.services.members import registry as members
 
     monkeypatch.setattr(members, "BULK_CHUNK", chunk)
     a, b = pair
@@ -115,8 +115,9 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
     summary must still equal a fresh recount, and the trigger must be back afterwards."""
     from datetime import date
 
-    from desktop.services import members, stats
-    from desktop.services.members import SET_BASED_FROM
+    from desktop.services.figures import summary as stats
+    from desktop.services.members import registry as members
+    from desktop.services.members.registry import SET_BASED_FROM
 
     a, b = pair
     uid = add_union(a, add_federation(a))

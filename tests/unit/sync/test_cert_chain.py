@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import certs, trust
 from desktop.sync import export as ex
 from tests.unit.sync.helpers import (

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage.database import Database
 from desktop.sync import certs, importer, trust
 from desktop.sync import export as ex
 from tests.unit.sync.helpers import (

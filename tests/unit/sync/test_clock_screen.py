@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.db import Database
 from desktop.models.base import new_id
-from desktop.sync import hlc as hlc_mod
+from desktop.storage import hlc as hlc_mod
+from desktop.storage.database import Database
 from desktop.sync import plan as plan_mod
 from desktop.sync.segments import Change
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage import hlc as hlc_mod
+from desktop.storage.database import Database
 from desktop.sync import export as ex
-from desktop.sync import hlc as hlc_mod
 from tests.unit.sync.helpers import (
     add_federation,
     add_union,
@@ -127,7 +127,7 @@ def test_bulk_insert_after_a_far_future_clock_restarts_from_today(
     db: Database, monkeypatch: pytest.MonkeyPatch, set_based_from: int
 ) -> None:
     """Both capture paths (set-based and the trigger) stamp from today, not from 2035."""
-    from desktop.services import members
+    from desktop.services.members import registry as members
 
     monkeypatch.setattr(members, "SET_BASED_FROM", set_based_from)
     uid = add_union(db, add_federation(db))

@@ -16,7 +16,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.config import ENV_STATE_DIR, Paths
-from desktop.db import open_database
+from desktop.opening import open_database
 from tests.unit.sync.helpers import valid_id
 
 UNION = "甲工会"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.config import Paths
-from desktop.db import open_database
+from desktop.opening import open_database
 from desktop.sync import export as ex
 from desktop.sync import importer
 from tests.unit.sync.helpers import add_federation, add_member, add_union, file_hash, mesh

@@ -224,7 +224,7 @@ def test_export_refuses_unknown_recipient(pcs, tmp_path) -> None:
 
 
 def _found(db, query: str) -> list[str]:  # type: ignore[no-untyped-def]
-    from desktop.services import member_queries
+    from desktop.services.members import queries as member_queries
 
     with db.connect(write=False) as conn:
         return sorted(r.name for r in member_queries.find(conn, query))

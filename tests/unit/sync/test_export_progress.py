@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
-from desktop.services.progress import Cancelled, CancelToken
+from desktop.progress import Cancelled, CancelToken
+from desktop.storage.database import Database
 from desktop.sync import export as ex
 from desktop.sync import importer
 from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh, node_of

@@ -18,8 +18,8 @@ import zstandard
 from sqlalchemy import text
 
 from desktop.errors import UnionDeskError
+from desktop.storage import hlc as hlc_mod
 from desktop.sync import crypto, importer, trust
-from desktop.sync import hlc as hlc_mod
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR
 from tests.unit.sync.helpers import (
     add_federation,

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from desktop.config import Paths
-from desktop.db import Database, open_database
+from desktop.opening import open_database
+from desktop.storage.database import Database
 from desktop.sync import identity
 from tests.unit.sync.helpers import add_federation
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import export as ex
 from tests.unit.sync.helpers import (
     add_federation,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.cli import main
-from desktop.db import Database
+from desktop.storage.database import Database
 from desktop.sync import export as ex
 from desktop.sync import history
 from tests.unit.sync.helpers import (

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import zstandard
 
-from desktop.db import Database
 from desktop.errors import UnionDeskError
+from desktop.storage.database import Database
 from desktop.sync import knowledge, segments
 
 ORIGIN = "a" * 32

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from desktop.sync import values
+from desktop.models import values
 
 POOL: list[Any] = [
     None, 0, 1, True, False, 1.0, 7, "", " ", "张三", "1" * 220, "13800000001",

@@ -1,0 +1,84 @@
+"""Opening this office's registry: the storage layer's file, upgraded, with the sync
+identity bound to this installation.
+
+The storage layer (``desktop.storage.database``) knows SQLite but nothing of the models
+or of sync; this module adds the application's two steps on top of it: after every
+upgrade the change-capture triggers are rebuilt from the live model declarations, and
+on every open the sync identity is checked against the installation's secret and the
+node marker (docs/SYNC.md, "Identity"), so a copied or restored file takes a fresh
+identity before its first write. Every committed write then moves the node marker.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Connection, text
+
+from desktop.clock import Clock
+from desktop.config import Paths
+from desktop.models.base import synced_tables
+from desktop.storage import capture
+from desktop.storage.database import Database, open_storage, upgrade_schema
+from desktop.sync import identity, installation
+
+log = logging.getLogger(__name__)
+
+
+def run_migrations(conn: Connection, target: str = "head") -> None:
+    """Upgrade on ``conn`` inside the caller's transaction, then refresh capture triggers."""
+    upgrade_schema(conn, target)
+    capture.install_triggers(conn, synced_tables())
+
+
+class _NodeMarker:
+    """Keeps the node marker (node id and last counter, beside the installation's secret)
+    in step with the database, written only when the counter moved."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.counter = -1
+
+    def update(self) -> None:
+        with self.db.engine.connect() as conn:
+            row = conn.execute(text("SELECT node_id, counter FROM sync_clock WHERE id = 1")).first()
+        if row is None:  # during the first migration, before the identity exists
+            return
+        node_id, counter = str(row[0]), int(row[1])
+        if counter != self.counter:
+            marker = self.db.paths.identity_marker
+            installation.ensure_marker_dir(marker)
+            identity.write_marker(marker, node_id, counter)
+            self.counter = counter
+
+
+def _bind_identity(db: Database) -> None:
+    paths = db.paths
+    with db.connect() as conn:
+        fresh = identity.is_new(conn)
+        identity.ensure_identity(conn)
+        rotated = identity.check_binding(
+            conn,
+            installation.binding(paths.database),
+            paths.identity_marker,
+            paths.node_marker,
+            fresh=fresh,
+        )
+    if rotated:
+        log.warning("sync identity renewed: %s", rotated)
+    marker = _NodeMarker(db)
+    db.after_commit.append(marker.update)
+    marker.update()
+
+
+def open_database(
+    paths: Paths, clock: Clock | None = None, *, allow_corrupt: bool = False
+) -> Database:
+    """Open (creating or upgrading as needed) the registry in ``paths.data_dir``.
+
+    ``allow_corrupt`` opens a damaged file for reading only (``uniondesk check``): it is
+    neither upgraded nor written, and its identity is left alone.
+    """
+    return open_storage(
+        paths, clock, allow_corrupt=allow_corrupt, migrate=run_migrations, on_open=_bind_identity
+    )

@@ -1,0 +1,121 @@
+"""Parsing of the plain values clerks type into activity, site and service-log forms.
+
+Each helper returns the typed value or raises ``ValidationError`` naming the field in
+Chinese; the GUI dialogs and the CLI pass strings, tests pass typed values.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from desktop.errors import ValidationError
+from desktop.textnorm import normalise_text
+
+
+def opt_text(value: Any, field: str, label: str, max_len: int) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) > max_len:
+        raise ValidationError(f"{label}不能超过 {max_len} 个字", field=field)
+    return text
+
+
+def as_date(value: Any, field: str, label: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = normalise_text(str(value)).replace("/", "-").replace(".", "-")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{label}「{value}」不是有效日期，应写作 2026-11-21", field=field
+        ) from exc
+
+
+def require_date(value: Any, field: str, label: str) -> date:
+    result = as_date(value, field, label)
+    if result is None:
+        raise ValidationError(f"{label}不能为空", field=field)
+    return result
+
+
+_DT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def as_datetime(value: Any, field: str, label: str) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raw = str(value or "").strip()
+    if not raw:
+        raise ValidationError(f"{label}不能为空", field=field)
+    match = _DT.match(re.sub(r"\s+", " ", raw))
+    try:
+        if match is None:
+            raise ValueError(raw)
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+        return datetime(y, mo, d, h, mi, s)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{label}「{raw}」不是有效时间，应写作 2026-11-21 14:30", field=field
+        ) from exc
+
+
+def as_count(value: Any, field: str, label: str, *, allow_none: bool = False) -> int | None:
+    """A whole number ≥ 0 (人次, seats, quantity)."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise ValidationError(f"{label}不能为空", field=field)
+    try:
+        number = int(normalise_text(str(value))) if not isinstance(value, int) else value
+    except ValueError as exc:
+        raise ValidationError(f"{label}应为整数，当前为「{value}」", field=field) from exc
+    if number < 0:
+        raise ValidationError(f"{label}不能为负数（当前为 {number}）", field=field)
+    return number
+
+
+def as_amount_fen(value: Any, field: str, label: str) -> int | None:
+    """Yuan typed as text or number (two decimals at most) → integer fen; None if blank."""
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(normalise_text(str(value)).replace(",", "").replace("元", ""))
+    except InvalidOperation as exc:
+        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field) from exc
+    if amount < 0:
+        raise ValidationError(f"{label}不能为负数", field=field)
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise ValidationError(f"{label}最多保留两位小数（分）", field=field)
+    return int(fen)
+
+
+def as_area(value: Any, field: str, label: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        area = float(normalise_text(str(value)).replace("㎡", "").replace("m2", ""))
+    except ValueError as exc:
+        raise ValidationError(f"{label}应为数字（平方米），当前为「{value}」", field=field) from exc
+    if area < 0:
+        raise ValidationError(f"{label}不能为负数", field=field)
+    return area
+
+
+def yuan(fen: int | None) -> str:
+    if fen is None:
+        return ""
+    return f"{fen // 100}.{fen % 100:02d}"

@@ -1,0 +1,399 @@
+"""首页 figures by SQL aggregates — the one source for the dashboard and the upward reports.
+
+Every figure is added up from the small summary tables that triggers keep exact in the
+same transaction as each write (``desktop.services.stats``): at most a few rows per
+date or year instead of a million members, so the whole page stays far under 300 ms at a
+million members, 100k activities and a million service-log rows. The only reads of
+``members`` itself are those who joined after the cut-off date (a range on
+``ix_members_stats_joined``). The monthly and annual report tables call these same
+functions, so a figure on paper always equals the one on screen.
+
+Definitions (shared by the dashboard and the reports):
+- current member: not deleted, status active or retained, joined on or before ``as_of``
+  (or join date unknown);
+- new in a period: joined within the period (to ``as_of``), any status but applicant;
+- left in a period: ``left_on`` within the period, status transferred_out/withdrawn/expelled;
+- age: whole years at ``as_of``; 16–34 is the 新生代 band;
+- 人次 by category: service-log people plus activity attendances, by calendar year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.models.codes import AGE_BANDS, MEMBERS_STATUS_ORDER, SITE_KIND
+from desktop.services.activities import categories
+from desktop.services.activities.records import Coverage, coverage_in
+from desktop.services.figures import summary as stats
+from desktop.storage.database import Database
+
+CURRENT = ("active", "retained")
+LEFT = ("transferred_out", "withdrawn", "expelled")
+NEW_GENERATION_BAND = "under_35"
+REVIEW_WINDOW_DAYS = 30
+
+
+def years_ago(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class UnionRow:
+    union_id: str
+    union_name: str
+    total: int = 0
+    female: int = 0
+    male: int = 0
+    migrant: int = 0
+    new_in_month: int = 0
+    new_in_year: int = 0
+    left_in_month: int = 0
+    left_in_year: int = 0
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    code: str
+    label: str
+    low: int
+    high: int
+    count: int
+    new_generation: bool
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    as_of: date
+    total: int
+    female: int
+    male: int
+    gender_unknown: int
+    migrant: int
+    new_in_month: int
+    new_in_year: int
+    left_in_month: int
+    left_in_year: int
+    statuses: dict[str, int]
+    age_bands: tuple[AgeBand, ...]
+    age_other: int
+    by_union: tuple[UnionRow, ...]
+
+    @property
+    def migrant_share(self) -> float:
+        return self.migrant / self.total if self.total else 0.0
+
+    @property
+    def new_generation(self) -> int:
+        return sum(b.count for b in self.age_bands if b.new_generation)
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    code: str
+    label: str
+    fixed: bool
+    activities: int = 0
+    activities_last: int = 0
+    attendance: int = 0
+    attendance_last: int = 0
+    service_people: int = 0
+    service_people_last: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.attendance + self.service_people
+
+    @property
+    def people_last(self) -> int:
+        return self.attendance_last + self.service_people_last
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    year: int
+    rows: tuple[CategoryRow, ...]
+    coverage: Coverage
+
+    def total(self, attr: str) -> int:
+        return sum(int(getattr(r, attr)) for r in self.rows)
+
+
+@dataclass(frozen=True)
+class HardshipFigures:
+    as_of: date
+    open_cases: int
+    overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
+class SiteKindRow:
+    kind: str
+    label: str
+    sites: int
+    area_m2: float
+    seats: int
+    stars: dict[int, int]
+    workers: int
+    service_people: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    members: MemberFigures
+    activities: ActivityFigures
+    hardship: HardshipFigures
+    sites: tuple[SiteKindRow, ...]
+
+
+def member_figures(conn: Connection, as_of: date, month_start: date | None = None) -> MemberFigures:
+    """Member figures at ``as_of``; "month" runs from ``month_start`` (default: the 1st).
+
+    Read from the summary counts (``desktop.services.stats``): all live members by union,
+    status, gender and migrant flag, by birth date, join date and leave date. Members who
+    joined after ``as_of`` are in the summary but not current yet; they are few (none
+    when ``as_of`` is today, a month's joins for last month's report), so they are read
+    from the join-date index and taken off again.
+    """
+    m0 = (month_start or as_of.replace(day=1)).isoformat()
+    y0 = as_of.replace(month=1, day=1).isoformat()
+    cut = as_of.isoformat()
+    unions = {
+        str(r[0]): str(r[1])
+        for r in conn.execute(
+            text("SELECT id, name FROM unions WHERE deleted = 0 ORDER BY sort_key")
+        )
+    }
+    per_union: dict[str, dict[str, int]] = {u: {} for u in unions}
+    statuses: dict[str, int] = {}
+    band_limits = [
+        (years_ago(as_of, high + 1).isoformat(), years_ago(as_of, low).isoformat())
+        for _code, _label, low, high in AGE_BANDS
+    ]
+
+    def add_group(status: str, union_id: str, gender: str, migrant: int, n: int) -> None:
+        statuses[status] = statuses.get(status, 0) + n
+        if status not in CURRENT:
+            return
+        row = per_union.setdefault(union_id, {})
+        row["total"] = row.get("total", 0) + n
+        if gender == "F":
+            row["female"] = row.get("female", 0) + n
+        elif gender == "M":
+            row["male"] = row.get("male", 0) + n
+        if migrant:
+            row["migrant"] = row.get("migrant", 0) + n
+
+    for union_id, status, gender, migrant, n in conn.execute(
+        text(
+            "SELECT key1, key2, key3, key4, n FROM dashboard_counts "
+            "WHERE fig = 'members' AND n <> 0"
+        )
+    ):
+        add_group(str(status), str(union_id), str(gender), int(migrant), int(n))
+    bands_sql = ", ".join(
+        f"coalesce(sum(CASE WHEN period > :a{i} AND period <= :b{i} THEN n END), 0)"
+        for i in range(len(AGE_BANDS))
+    )
+    limits = {f"a{i}": a for i, (a, _b) in enumerate(band_limits)} | {
+        f"b{i}": b for i, (_a, b) in enumerate(band_limits)
+    }
+    band_counts = [
+        int(v)
+        for v in conn.execute(
+            text(f"SELECT {bands_sql} FROM dashboard_counts WHERE fig = 'born'"), limits
+        ).one()
+    ]
+    # Take off who joined after the cut, grouped the same way (and by age band).
+    late_bands = ", ".join(
+        f"sum(membership_status IN ('active', 'retained') AND birth_date > :a{i} "
+        f"AND birth_date <= :b{i})"
+        for i in range(len(AGE_BANDS))
+    )
+    for late in conn.execute(
+        text(
+            stats.late_joiners_sql(
+                "membership_status, union_id, coalesce(gender, ''), is_migrant_worker, "
+                f"count(*), {late_bands}"
+            )
+            + " GROUP BY 1, 2, 3, 4"
+        ),
+        {"cut": cut, **limits},
+    ):
+        add_group(str(late[0]), str(late[1]), str(late[2]), int(late[3]), -int(late[4]))
+        for i in range(len(AGE_BANDS)):
+            band_counts[i] -= int(late[5 + i] or 0)
+    for fig, first, last in (
+        ("joined", "new_in_month", "new_in_year"),
+        ("left", "left_in_month", "left_in_year"),
+    ):
+        for union_id, in_month, in_year in conn.execute(
+            text(
+                "SELECT key1, sum(CASE WHEN period >= :m0 THEN n ELSE 0 END), sum(n) "
+                "FROM dashboard_counts WHERE fig = :fig AND period >= :y0 AND period <= :cut "
+                "GROUP BY key1"
+            ),
+            {"fig": fig, "m0": m0, "y0": y0, "cut": cut},
+        ):
+            values = per_union.setdefault(str(union_id), {})
+            values[first] = int(in_month or 0)
+            values[last] = int(in_year or 0)
+    bands = [
+        AgeBand(code, label, low, high, band_counts[i], code == NEW_GENERATION_BAND)
+        for i, (code, label, low, high) in enumerate(AGE_BANDS)
+    ]
+    rows = tuple(
+        UnionRow(union_id, unions.get(union_id, "（已删除的工会）"), **values)
+        for union_id, values in per_union.items()
+        if union_id in unions or any(values.values())
+    )
+    total = sum(r.total for r in rows)
+    female = sum(r.female for r in rows)
+    male = sum(r.male for r in rows)
+    return MemberFigures(
+        as_of=as_of,
+        total=total,
+        female=female,
+        male=male,
+        gender_unknown=total - female - male,
+        migrant=sum(r.migrant for r in rows),
+        new_in_month=sum(r.new_in_month for r in rows),
+        new_in_year=sum(r.new_in_year for r in rows),
+        left_in_month=sum(r.left_in_month for r in rows),
+        left_in_year=sum(r.left_in_year for r in rows),
+        statuses={s: statuses.get(s, 0) for s in MEMBERS_STATUS_ORDER},
+        age_bands=tuple(bands),
+        age_other=total - sum(b.count for b in bands),
+        by_union=rows,
+    )
+
+
+def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> ActivityFigures:
+    """Activities, attendances and service-log 人次 by category, ``year`` vs the year before.
+
+    Each is a handful of summary rows per category and year (``dashboard_counts``).
+    """
+
+    def by_category(fig: str) -> dict[str, tuple[int, int]]:
+        return {
+            str(r[0]): (int(r[1] or 0), int(r[2] or 0))
+            for r in conn.execute(
+                text(
+                    "SELECT key1, sum(CASE WHEN period = :this THEN n ELSE 0 END), "
+                    "sum(CASE WHEN period = :last THEN n ELSE 0 END) FROM dashboard_counts "
+                    "WHERE fig = :fig AND period IN (:this, :last) GROUP BY key1 "
+                    "HAVING sum(n <> 0) > 0"
+                ),
+                {"fig": fig, "this": f"{year:04d}", "last": f"{year - 1:04d}"},
+            )
+        }
+
+    acts = by_category("activities")
+    att = by_category("attendances")
+    svc = by_category("service")
+    known = categories.list_in(conn, include_inactive=True)
+    codes = [c.code for c in known]
+    extra = sorted((set(acts) | set(att) | set(svc)) - set(codes))
+    labels = {c.code: c.name for c in known}
+    fixed = {c.code for c in known if c.fixed}
+    active = {c.code for c in known if c.active}
+    rows = []
+    for code in [*codes, *extra]:
+        a, t, s = acts.get(code, (0, 0)), att.get(code, (0, 0)), svc.get(code, (0, 0))
+        if code not in active and not any((*a, *t, *s)):
+            continue  # a retired category with nothing in either year
+        rows.append(
+            CategoryRow(
+                code, labels.get(code, code), code in fixed, a[0], a[1], t[0], t[1], s[0], s[1]
+            )
+        )
+    return ActivityFigures(year, tuple(rows), coverage_in(conn, year, as_of))
+
+
+def hardship_figures(conn: Connection, as_of: date) -> HardshipFigures:
+    row = conn.execute(
+        text(
+            "SELECT count(*), coalesce(sum(review_due_on < :today), 0), "
+            "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) "
+            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL"
+        ),
+        {
+            "today": as_of.isoformat(),
+            "soon": (as_of + timedelta(days=REVIEW_WINDOW_DAYS)).isoformat(),
+        },
+    ).one()
+    return HardshipFigures(as_of, int(row[0]), int(row[1]), int(row[2]))
+
+
+def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
+    base: dict[str, dict[str, Any]] = {
+        k: {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
+        for k in SITE_KIND.codes
+    }
+    for kind, star, n, area, seats in conn.execute(
+        text(
+            "SELECT kind, star_level, count(*), coalesce(sum(area_m2), 0), coalesce(sum(seats), 0) "
+            "FROM sites WHERE deleted = 0 GROUP BY kind, star_level"
+        )
+    ):
+        b = base.setdefault(
+            kind, {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
+        )
+        b["sites"] += n
+        b["area"] += float(area)
+        b["seats"] += int(seats)
+        if star:
+            b["stars"][int(star)] = b["stars"].get(int(star), 0) + n
+    for kind, n in conn.execute(
+        text(
+            "SELECT s.kind, count(*) FROM union_workers w JOIN sites s ON s.id = w.site_id "
+            "WHERE w.deleted = 0 AND w.status = 'active' AND s.deleted = 0 GROUP BY s.kind"
+        )
+    ):
+        base[kind]["workers"] = int(n)
+    for kind, people in conn.execute(
+        # The year's service-log summary rows (category × site), added up by site kind.
+        text(
+            "SELECT s.kind, sum(c.n) FROM dashboard_counts c JOIN sites s ON s.id = c.key2 "
+            "WHERE c.fig = 'service' AND c.period = :y GROUP BY s.kind"
+        ),
+        {"y": f"{year:04d}"},
+    ):
+        base[kind]["people"] = int(people or 0)
+    return tuple(
+        SiteKindRow(
+            kind,
+            SITE_KIND.label(kind),
+            b["sites"],
+            round(b["area"], 2),
+            b["seats"],
+            dict(sorted(b["stars"].items())),
+            b["workers"],
+            b["people"],
+        )
+        for kind, b in base.items()
+    )
+
+
+def dashboard_in(conn: Connection, as_of: date) -> Dashboard:
+    return Dashboard(
+        as_of=as_of,
+        members=member_figures(conn, as_of),
+        activities=activity_figures(conn, as_of.year, as_of),
+        hardship=hardship_figures(conn, as_of),
+        sites=site_figures(conn, as_of.year),
+    )
+
+
+def dashboard(db: Database, as_of: date | None = None) -> Dashboard:
+    """Every 首页 figure, read in one transaction (a consistent snapshot)."""
+    with db.connect(write=False) as conn:
+        return dashboard_in(conn, as_of or db.clock.today())

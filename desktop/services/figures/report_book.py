@@ -1,0 +1,266 @@
+"""Upward report tables (.xlsx): the monthly member report and the annual statistics.
+
+Every figure comes from ``desktop.services.dashboard`` — the same functions the 首页
+shows — so the paper and the screen always agree. Qt-free; openpyxl writes the file.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.errors import StorageFullError, UnionDeskError, storage_error
+from desktop.models.codes import MEMBERSHIP_STATUS
+from desktop.private_files import app_temp_files, replacing
+from desktop.services.figures import dashboard
+from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
+from desktop.spreadsheets.reports_style import Column, page_setup, write_table
+from desktop.storage.database import Database
+
+MONTHLY_COLUMNS = (
+    Column("工会名称", 34),
+    Column("会员总数", 11, "会员人数"),
+    Column("其中女性", 11, "会员人数"),
+    Column("其中农民工", 11, "会员人数"),
+    Column("本月新增", 11, "增减情况"),
+    Column("本年累计新增", 13, "增减情况"),
+    Column("本月减少", 11, "增减情况"),
+    Column("本年累计减少", 13, "增减情况"),
+)
+ANNUAL_MEMBER_COLUMNS = (
+    Column("工会名称", 34),
+    Column("会员总数", 11, "会员人数"),
+    Column("其中女性", 11, "会员人数"),
+    Column("其中农民工", 11, "会员人数"),
+    Column("本年新增", 11, "增减情况"),
+    Column("本年减少", 11, "增减情况"),
+)
+
+
+def _federation_name(db: Database) -> str:
+    with db.connect(write=False) as conn:
+        row = conn.exec_driver_sql(
+            "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
+        ).first()
+    return str(row[0]) if row else "工会联合会"
+
+
+def _save(wb: Workbook, out: Path) -> Path:
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UnionDeskError(f"报表文件名应以 .xlsx 结尾：{out.name}")
+    try:
+        with app_temp_files(), replacing(out) as tmp:
+            wb.save(tmp)  # openpyxl spools each sheet to tempfile's folder
+    except OSError as exc:
+        full = storage_error(exc, path=out)
+        if isinstance(full, StorageFullError):
+            raise full from exc
+        raise UnionDeskError(f"无法写入报表文件 {out}：{exc.strerror or exc}") from exc
+    return out
+
+
+def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFigures) -> None:
+    rows: list[list[object]] = [
+        ["会员总数（在会+保留会籍）", figures.total, 1.0 if figures.total else 0]
+    ]
+
+    def share(n: int) -> float:
+        return n / figures.total if figures.total else 0.0
+
+    rows += [
+        ["女性", figures.female, share(figures.female)],
+        ["男性", figures.male, share(figures.male)],
+        ["性别不详", figures.gender_unknown, share(figures.gender_unknown)],
+        ["农民工", figures.migrant, share(figures.migrant)],
+    ]
+    rows += [[f"年龄：{b.label}", b.count, share(b.count)] for b in figures.age_bands]
+    rows.append(["年龄：16岁以下或出生日期不详", figures.age_other, share(figures.age_other)])
+    band_rows = [i + 5 for i, b in enumerate(figures.age_bands) if b.new_generation]
+    columns = (Column("项目", 34), Column("人数", 12), Column("占比", 12, number_format="0.0%"))
+    nxt = write_table(ws, title, subtitle, columns, rows, highlight_rows=band_rows)
+    status_rows = [[MEMBERSHIP_STATUS.label(s), n, None] for s, n in figures.statuses.items()]
+    status_cols = (Column("会籍状态", 34), Column("人数（全部在册记录）", 12), Column("", 12))
+    write_table(ws, "会籍状态", "", status_cols, status_rows, start_row=nxt, freeze=False)
+    page_setup(ws)
+
+
+def write_monthly(db: Database, year: int, month: int, out: Path) -> Path:
+    """会员情况月报表 as of the last day of the month."""
+    if not 1 <= month <= 12:
+        raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
+    as_of = date(year, month, calendar.monthrange(year, month)[1])
+    with db.connect(write=False) as conn:
+        figures = dashboard.member_figures(conn, as_of)
+        hardship = dashboard.hardship_figures(conn, as_of)
+    fed = _federation_name(db)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "会员月报"
+    subtitle = f"填报单位：{fed}　　统计截至：{as_of:%Y年%m月%d日}"
+    rows = [
+        [
+            u.union_name,
+            u.total,
+            u.female,
+            u.migrant,
+            u.new_in_month,
+            u.new_in_year,
+            u.left_in_month,
+            u.left_in_year,
+        ]
+        for u in figures.by_union
+    ]
+    total = [
+        "合计",
+        figures.total,
+        figures.female,
+        figures.migrant,
+        figures.new_in_month,
+        figures.new_in_year,
+        figures.left_in_month,
+        figures.left_in_year,
+    ]
+    nxt = write_table(
+        ws,
+        f"{fed}会员情况月报表（{year}年{month}月）",
+        subtitle,
+        MONTHLY_COLUMNS,
+        rows,
+        total=total,
+    )
+    ws.cell(
+        nxt,
+        1,
+        f"困难职工档案：在档 {hardship.open_cases} 户，逾期未复核 "
+        f"{hardship.overdue} 户，30 天内到期 {hardship.due_soon} 户",
+    )
+    page_setup(ws)
+    _structure_sheet(
+        wb.create_sheet("会员结构"), f"{fed}会员结构（{year}年{month}月）", subtitle, figures
+    )
+    return _save(wb, out)
+
+
+def _activity_sheet(ws: Worksheet, fed: str, figures: ActivityFigures) -> None:
+    y, last = figures.year, figures.year - 1
+    columns = (
+        Column("服务类别", 26),
+        Column("类型", 8),
+        Column(f"{y}年", 10, "活动场次"),
+        Column(f"{last}年", 10, "活动场次"),
+        Column(f"{y}年", 10, "活动参与人次"),
+        Column(f"{last}年", 10, "活动参与人次"),
+        Column(f"{y}年", 10, "台账服务人次"),
+        Column(f"{last}年", 10, "台账服务人次"),
+        Column(f"{y}年", 10, "服务人次合计"),
+        Column(f"{last}年", 10, "服务人次合计"),
+    )
+    rows = [
+        [
+            r.label,
+            "必选" if r.fixed else "自选",
+            r.activities,
+            r.activities_last,
+            r.attendance,
+            r.attendance_last,
+            r.service_people,
+            r.service_people_last,
+            r.people,
+            r.people_last,
+        ]
+        for r in figures.rows
+    ]
+    t = figures.total
+    total = [
+        "合计",
+        "",
+        t("activities"),
+        t("activities_last"),
+        t("attendance"),
+        t("attendance_last"),
+        t("service_people"),
+        t("service_people_last"),
+        t("people"),
+        t("people_last"),
+    ]
+    cov = figures.coverage
+    subtitle = (
+        f"填报单位：{fed}　　会员覆盖：{cov.reached} 人参加过活动，"
+        f"占会员 {cov.members} 人的 {cov.share:.1%}"
+    )
+    write_table(ws, f"{fed}“3+N”服务情况统计表（{y}年）", subtitle, columns, rows, total=total)
+    page_setup(ws)
+
+
+def write_annual(db: Database, year: int, out: Path, today: date | None = None) -> Path:
+    """年度统计表: members by union, 3+N services by category, 会站家 by kind."""
+    now = today or db.clock.today()
+    as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
+    with db.connect(write=False) as conn:
+        members = dashboard.member_figures(conn, as_of)
+        acts = dashboard.activity_figures(conn, year, as_of)
+        site_rows = dashboard.site_figures(conn, year)
+    fed = _federation_name(db)
+    subtitle = f"填报单位：{fed}　　统计截至：{as_of:%Y年%m月%d日}"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "会员情况"
+    rows = [
+        [u.union_name, u.total, u.female, u.migrant, u.new_in_year, u.left_in_year]
+        for u in members.by_union
+    ]
+    total = [
+        "合计",
+        members.total,
+        members.female,
+        members.migrant,
+        members.new_in_year,
+        members.left_in_year,
+    ]
+    write_table(
+        ws, f"{fed}会员情况年报表（{year}年）", subtitle, ANNUAL_MEMBER_COLUMNS, rows, total=total
+    )
+    page_setup(ws)
+    _structure_sheet(wb.create_sheet("会员结构"), f"{fed}会员结构（{year}年）", subtitle, members)
+    _activity_sheet(wb.create_sheet("3+N服务"), fed, acts)
+    ws3 = wb.create_sheet("会站家阵地")
+    columns = (
+        Column("阵地类别", 18),
+        Column("数量", 9),
+        Column("面积（㎡）", 12, number_format="0.00"),
+        Column("座位", 9),
+        *(Column(f"{n}星", 8, "星级评定") for n in range(1, 6)),
+        Column("在岗社会化工会工作者", 14),
+        Column("本年台账服务人次", 14),
+    )
+    srows = [
+        [
+            s.label,
+            s.sites,
+            s.area_m2,
+            s.seats,
+            *(s.stars.get(n, 0) for n in range(1, 6)),
+            s.workers,
+            s.service_people,
+        ]
+        for s in site_rows
+    ]
+    stotal: list[object] = [
+        "合计",
+        sum(s.sites for s in site_rows),
+        round(sum(s.area_m2 for s in site_rows), 2),
+        sum(s.seats for s in site_rows),
+        *(sum(s.stars.get(n, 0) for s in site_rows) for n in range(1, 6)),
+        sum(s.workers for s in site_rows),
+        sum(s.service_people for s in site_rows),
+    ]
+    write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)
+    page_setup(ws3)
+    return _save(wb, out)

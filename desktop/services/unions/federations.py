@@ -1,0 +1,89 @@
+"""The federation that runs this installation: created once, on first start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from desktop.errors import UnionDeskError, ValidationError
+from desktop.models.ids import new_id
+from desktop.services.members import card_numbers
+from desktop.storage.database import Database
+
+SETTING_KEY = "federation_id"
+
+
+@dataclass(frozen=True)
+class FederationRecord:
+    id: str
+    name: str
+    card_prefix: str
+    address: str | None
+
+
+def current_id(conn: Connection) -> str | None:
+    value = conn.execute(
+        text("SELECT value FROM app_settings WHERE key = :k"), {"k": SETTING_KEY}
+    ).scalar_one_or_none()
+    return str(value) if value else None
+
+
+def require_current_id(conn: Connection) -> str:
+    fed = current_id(conn)
+    if fed is None:
+        raise UnionDeskError(
+            "尚未创建本单位（工会联合会）。请先运行 uniondesk init --federation 名称"
+        )
+    return fed
+
+
+def current(db: Database) -> FederationRecord | None:
+    with db.connect(write=False) as conn:
+        fed = current_id(conn)
+        if fed is None:
+            return None
+        row = conn.execute(
+            text("SELECT id, name, card_prefix, address FROM federations WHERE id = :id"),
+            {"id": fed},
+        ).one()
+    return FederationRecord(row[0], row[1], row[2], row[3])
+
+
+def create(
+    db: Database,
+    name: str,
+    *,
+    card_prefix: str = "",
+    address: str | None = None,
+    card_pattern: str | None = None,
+) -> FederationRecord:
+    """Create this installation's federation; refused if one exists already."""
+    # Imported here: every GUI start reads the federation (``current``) before its first
+    # paint, but only a first start creates one, and validation loads python-stdnum.
+    from desktop.models.validation import require_text
+    from desktop.textnorm import normalise_text
+
+    clean_name = require_text(name, "name", "工会联合会名称", 100)
+    prefix = normalise_text(card_prefix).upper()
+    if len(prefix) > 12 or not prefix.isalnum() and prefix:
+        raise ValidationError("卡号前缀只能是 12 位以内的字母或数字", field="card_prefix")
+    with db.connect() as conn:
+        if current_id(conn) is not None:
+            raise UnionDeskError("本机已创建工会联合会，不能重复创建")
+        if card_pattern:
+            card_numbers.set_pattern(conn, card_pattern)
+        fed_id = new_id()
+        conn.execute(
+            text(
+                "INSERT INTO federations (id, name, card_prefix, address) "
+                "VALUES (:id, :name, :prefix, :address)"
+            ),
+            {"id": fed_id, "name": clean_name, "prefix": prefix, "address": address},
+        )
+        conn.execute(
+            text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
+            {"k": SETTING_KEY, "v": fed_id},
+        )
+        conn.execute(text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": clean_name})
+    return FederationRecord(fed_id, clean_name, prefix, address)

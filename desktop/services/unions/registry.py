@@ -1,0 +1,232 @@
+"""基层工会 registry: add, edit, list, remove (tombstone) the unions of the federation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from desktop.errors import NotFoundError, UnionDeskError, ValidationError
+from desktop.models.base import new_id
+from desktop.models.codes import INDUSTRY, OWNERSHIP
+from desktop.models.validation import check_credit_code, check_no_control_chars, require_text
+from desktop.services.unions import federations
+from desktop.storage.database import Database
+
+EDITABLE = (
+    "name",
+    "employer",
+    "credit_code",
+    "industry",
+    "ownership",
+    "address",
+    "founded_on",
+    "chair",
+    "employee_count",
+    "notes",
+)
+# For messages about the free-text fields (the CLI's option help uses the same words).
+FIELD_LABELS = {"employer": "单位名称", "address": "地址", "chair": "工会主席", "notes": "备注"}
+
+
+@dataclass(frozen=True)
+class UnionRecord:
+    id: str
+    name: str
+    employer: str | None = None
+    credit_code: str | None = None
+    industry: str | None = None
+    ownership: str | None = None
+    address: str | None = None
+    founded_on: date | None = None
+    chair: str | None = None
+    employee_count: int | None = None
+    notes: str | None = None
+    member_count: int = 0
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"未知的工会字段：{'、'.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for key, value in values.items():
+        try:
+            if key == "name":
+                out[key] = require_text(value, "name", "工会名称", 100)
+            elif key == "credit_code":
+                out[key] = check_credit_code(value)
+            elif key == "industry":
+                out[key] = _code(INDUSTRY, value, key)
+            elif key == "ownership":
+                out[key] = _code(OWNERSHIP, value, key)
+            elif key == "employee_count":
+                out[key] = _count(value)
+            elif key == "founded_on":
+                out[key] = (
+                    value
+                    if value is None or isinstance(value, date)
+                    else date.fromisoformat(str(value))
+                )
+            else:
+                cleaned = str(value).strip() if value is not None else ""
+                label = FIELD_LABELS.get(key, key)
+                check_no_control_chars(cleaned, key, label, one_line=key != "notes")
+                out[key] = cleaned or None
+        except ValidationError as exc:
+            problems[key] = exc.message
+        except ValueError:
+            problems[key] = "日期格式应为 YYYY-MM-DD"
+    if problems:
+        raise ValidationError("；".join(problems.values()), problems=problems)
+    return out
+
+
+def _code(code_list: Any, value: Any, field: str) -> str | None:
+    if value in (None, ""):
+        return None
+    code = code_list.lookup(str(value))
+    if code is None:
+        raise ValidationError(f"{code_list.label_zh}「{value}」不在代码表中", field=field)
+    return str(code)
+
+
+def _count(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("职工人数应为整数", field="employee_count") from exc
+    if number < 0:
+        raise ValidationError("职工人数不能为负数", field="employee_count")
+    return number
+
+
+def _sort_key(name: str) -> str:
+    from desktop.storage.pinyin import text_pinyin  # heavy import, only when writing
+
+    return text_pinyin(name).full
+
+
+def _name_taken(conn: Connection, name: str, fed_id: str, except_id: str | None) -> bool:
+    return (
+        conn.execute(
+            text(
+                "SELECT 1 FROM unions WHERE name = :n AND federation_id = :f AND deleted = 0 "
+                "AND id IS NOT :x"
+            ),
+            {"n": name, "f": fed_id, "x": except_id},
+        ).first()
+        is not None
+    )
+
+
+def add(db: Database, name: str, **values: Any) -> UnionRecord:
+    clean = _clean({"name": name, **values})
+    with db.connect() as conn:
+        fed_id = federations.require_current_id(conn)
+        if _name_taken(conn, clean["name"], fed_id, None):
+            raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
+        union_id = new_id()
+        row = {key: clean.get(key) for key in EDITABLE}
+        conn.execute(
+            text(
+                "INSERT INTO unions (id, federation_id, sort_key, "
+                + ", ".join(EDITABLE)
+                + ") VALUES (:id, :fed, :sort, "
+                + ", ".join(f":{k}" for k in EDITABLE)
+                + ")"
+            ),
+            {**row, "id": union_id, "fed": fed_id, "sort": _sort_key(clean["name"])},
+        )
+    return get(db, union_id)
+
+
+def update(db: Database, union_id: str, **values: Any) -> UnionRecord:
+    clean = _clean(values)
+    if not clean:
+        return get(db, union_id)
+    with db.connect() as conn:
+        fed_id = federations.require_current_id(conn)
+        _require(conn, union_id)
+        if "name" in clean:
+            if _name_taken(conn, clean["name"], fed_id, union_id):
+                raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
+            clean["sort_key"] = _sort_key(clean["name"])
+        sets = ", ".join(f"{k} = :{k}" for k in clean)
+        conn.execute(text(f"UPDATE unions SET {sets} WHERE id = :id"), {**clean, "id": union_id})
+    return get(db, union_id)
+
+
+def delete(db: Database, union_id: str) -> None:
+    """Tombstone a union; refused while it still has current members."""
+    with db.connect() as conn:
+        _require(conn, union_id)
+        members = conn.execute(
+            text("SELECT count(*) FROM members WHERE union_id = :u AND deleted = 0"),
+            {"u": union_id},
+        ).scalar_one()
+        if members:
+            raise UnionDeskError(f"该工会还有 {members} 名会员，请先转出或删除会员后再删除工会")
+        conn.execute(text("UPDATE unions SET deleted = 1 WHERE id = :id"), {"id": union_id})
+
+
+def _require(conn: Connection, union_id: str) -> None:
+    found = conn.execute(
+        text("SELECT 1 FROM unions WHERE id = :id AND deleted = 0"), {"id": union_id}
+    ).first()
+    if found is None:
+        raise NotFoundError("找不到该工会（可能已被删除）")
+
+
+_SELECT = (
+    "SELECT u.id, u.name, u.employer, u.credit_code, u.industry, u.ownership, u.address, "
+    "u.founded_on, u.chair, u.employee_count, u.notes, "
+    "(SELECT count(*) FROM members m WHERE m.union_id = u.id AND m.deleted = 0 "
+    " AND m.membership_status IN ('active', 'retained')) FROM unions u "
+)
+
+
+def _record(row: Any) -> UnionRecord:
+    values = list(row)
+    if values[7] is not None and not isinstance(values[7], date):
+        values[7] = date.fromisoformat(str(values[7]))
+    names = [f.name for f in fields(UnionRecord)]
+    return UnionRecord(**dict(zip(names, values, strict=True)))
+
+
+def get(db: Database, union_id: str) -> UnionRecord:
+    with db.connect(write=False) as conn:
+        row = conn.execute(
+            text(_SELECT + "WHERE u.id = :id AND u.deleted = 0"), {"id": union_id}
+        ).one_or_none()
+    if row is None:
+        raise NotFoundError("找不到该工会（可能已被删除）")
+    return _record(row)
+
+
+def list_all(db: Database) -> list[UnionRecord]:
+    """The federation's unions in pinyin order, with their current member counts."""
+    with db.connect(write=False) as conn:
+        fed_id = federations.current_id(conn)
+        rows = conn.execute(
+            text(_SELECT + "WHERE u.deleted = 0 AND u.federation_id = :f ORDER BY u.sort_key"),
+            {"f": fed_id},
+        ).all()
+    return [_record(r) for r in rows]
+
+
+def find_by_name(conn: Connection, name: str) -> str:
+    """Union id for an exact name (what the CLI's --union and rosters give)."""
+    rows = conn.execute(
+        text("SELECT id FROM unions WHERE name = :n AND deleted = 0"), {"n": name.strip()}
+    ).all()
+    if not rows:
+        raise NotFoundError(f"找不到名为「{name}」的工会，请先用 unions add 登记")
+    if len(rows) > 1:
+        raise UnionDeskError(f"有多个名为「{name}」的工会，请改用工会编号")
+    return str(rows[0][0])

@@ -1,0 +1,415 @@
+"""The SQLite engine and one open file: pragmas, transactions, upgrades and backups.
+
+The one module that knows the registry is a SQLite file. Order on open: the data dir
+must be writable; an existing file must carry SQLite's header; its Alembic revision must
+be one this version knows (a newer one is refused and the file is never touched); an
+older one is copied to ``backups/`` and then upgraded in one transaction by the
+caller's ``migrate`` step; the caller's ``on_open`` step runs last (``desktop.opening``
+binds the sync identity there, so a copied or restored database takes a fresh identity
+before its first write).
+
+A damaged file is never trusted (``desktop.db_health``): it is checked on open (before
+anything is read when small, on a thread when large), again before every backup and
+bulk write, and refused with a message naming the last good backup. Files are owner-only
+(``desktop.private_files``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import ExceptionContext
+
+from desktop import __version__
+from desktop.clock import Clock
+from desktop.clock import current as current_clock
+from desktop.config import Paths, ensure_writable
+from desktop.errors import DatabaseError, StorageFullError, storage_error
+from desktop.private_files import (
+    clean_stale_beside,
+    clean_temp_dir,
+    create_private,
+    make_private,
+    private_dir,
+    use_app_temp,
+)
+from desktop.storage import health as db_health
+from desktop.storage.checkpoints import BackgroundCheckpointer
+from desktop.storage.health import BackgroundCheck, HealthState
+from desktop.storage.migrations import MIGRATIONS_DIR, head_revision, known_revisions
+
+if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never needs it
+    from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: Seconds a writer waits for another connection's write to end ("database is locked").
+BUSY_TIMEOUT = 10.0
+KEEP_BACKUPS = 30
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN/COMMIT are ours (DDL in
+    # migrations stays inside the transaction) — SQLAlchemy's documented pysqlite recipe.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    for pragma in (
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA cache_size = -65536",
+        # checkpoints run on ``BackgroundCheckpointer``'s thread, never inside a commit;
+        # a log grown by a bulk write is cut back to 64 MB when it restarts
+        "PRAGMA wal_autocheckpoint = 0",
+        "PRAGMA journal_size_limit = 67108864",
+    ):
+        cur.execute(pragma)
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
+    """The engine for ``path``: our pragmas, our BEGIN, and errors a clerk can read.
+
+    ``busy_timeout`` (default ``BUSY_TIMEOUT``, read at call time so tests can shorten
+    it) is how long a writer waits for another window or command to finish its write
+    before giving up with ``DatabaseBusyError``. ``hide_parameters``: SQLAlchemy's error
+    text would otherwise carry every bound value (names, ID numbers, addresses) into
+    messages, logs and tracebacks. The ``handle_error`` hook turns a full disk, a lock
+    timeout or a read-only file into the domain error (``errors.storage_error``).
+    """
+    timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": timeout},
+        hide_parameters=True,
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+    def translate(context: ExceptionContext) -> None:
+        original = context.original_exception
+        if "malformed" in str(original):
+            return  # Database._translated names the last good backup and marks the file
+        error = storage_error(original, database=path, busy_seconds=timeout)
+        if error is not None:
+            raise error from None
+
+    event.listen(engine, "handle_error", translate)
+    return engine
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _read_revision(path: Path) -> str | None:
+    """The database's Alembic revision; None for a new file. Refuses foreign files.
+
+    Read through a read-only connection: the engine's pragmas (WAL) would already change
+    the file, and a file we refuse must stay exactly as it was.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise DatabaseError(
+                    f"文件 {path} 是一个 SQLite 数据库，但不是工会桌面通的数据库，未做任何改动。"
+                )
+            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        # a full disk, a lock or a forbidden file is not corruption: say what it is
+        translated = (
+            storage_error(exc, database=path) if isinstance(exc, sqlite3.OperationalError) else None
+        )
+        raise translated or DatabaseError(
+            f"文件 {path} 已损坏或不是数据库文件，未做任何改动。"
+        ) from exc
+    return str(rows[0][0]) if rows else None
+
+
+def upgrade_schema(conn: Connection, target: str = "head") -> None:
+    """Run the Alembic migrations up to ``target`` on ``conn``, in the caller's transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
+
+
+class Database:
+    """One open database file: the engine, transactions, backups and the node marker."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        engine: Engine,
+        clock: Clock | None = None,
+        *,
+        allow_corrupt: bool = False,
+    ) -> None:
+        self.paths = paths
+        self.engine = engine
+        #: Where services that were given this database read "today" and "now".
+        self.clock: Clock = clock or current_clock()
+        self.checkpoints = BackgroundCheckpointer(paths.database)
+        #: Run after every committed write (``desktop.opening`` keeps the node marker
+        #: beside the installation's secret up to date here).
+        self.after_commit: list[Callable[[], None]] = []
+        #: What the last integrity check found; a corrupt file is refused (``_gate``).
+        self.health = HealthState()
+        #: Only ``uniondesk check`` reads a corrupt file (to report it); nobody writes it.
+        self.allow_corrupt = allow_corrupt
+        self._background_check: BackgroundCheck | None = None
+
+    # -- integrity -------------------------------------------------------------------
+
+    def check_in_background(self) -> None:
+        """Start the open-time ``quick_check`` of a large file on its own thread."""
+        self._background_check = BackgroundCheck(self.paths.database, self.health)
+
+    def corruption_error(self, findings: list[str]) -> db_health.CorruptDatabaseError:
+        return db_health.refuse(self.paths.database, self.paths.backups, findings)
+
+    def ensure_sound(self) -> None:
+        """A fresh ``quick_check`` now; refuses a damaged file. Before every backup and bulk
+        write: seconds at a million members, and a write into a damaged b-tree spreads it."""
+        findings = db_health.quick_check(self.paths.database)
+        self.health.findings = findings
+        if findings:
+            log.error("database fails quick_check before a bulk write or backup")
+            raise self.corruption_error(findings)
+
+    def _gate(self, write: bool) -> None:
+        """Refuse any use of a file known to be damaged (reads only for ``check``); a write
+        waits for the open-time check when it still runs."""
+        background = self._background_check
+        if write and background is not None and background.running:
+            background.wait()
+        findings = self.health.findings
+        if findings and (write or not self.allow_corrupt):
+            raise self.corruption_error(findings)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite's "database disk image is malformed" met by any statement becomes the
+        clerk's message (and marks the file damaged) instead of a traceback."""
+        try:
+            yield
+        except (sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
+            if "malformed" not in str(exc):
+                raise
+            self.health.findings = [str(getattr(exc, "orig", exc))]
+            raise self.corruption_error(self.health.findings) from exc
+
+    # -- transactions ----------------------------------------------------------------
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlalchemy.orm import Session
+
+        options: dict[str, Any] = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+        self._gate(write)
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session:
+            session.connection(execution_options=options)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        if write:
+            self._committed()
+
+    @contextmanager
+    def connect(self, *, write: bool = True) -> Iterator[Connection]:
+        """A Core connection in one transaction (bulk paths, sync apply)."""
+        options = {"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+        self._gate(write)
+        with (
+            self._translated(),
+            self.engine.connect().execution_options(**options) as conn,
+            conn.begin(),
+        ):
+            yield conn
+        if write:
+            self._committed()
+
+    def _committed(self) -> None:
+        self.checkpoints.request()
+        for hook in self.after_commit:
+            hook()
+
+    def backup(self, reason: str) -> Path:
+        """A verified, consistent copy through SQLite's backup API (safe while open).
+
+        The database is checked first (a copy of a damaged file is no backup, and the
+        bulk write that follows must not run on it). The copy is written under a
+        ``.part`` name, 0600, then checked itself (``db_health.verify_backup``) and only
+        then renamed into the rotation: a crash never leaves a half copy that looks like
+        a backup, and the rotation holds only copies that passed, so pruning it to
+        ``KEEP_BACKUPS`` can never age out the last good one for a bad one. The ``.part``
+        also makes a rollback journal on the new file pointless (``journal_mode=OFF``:
+        one fsync instead of three, ~3× faster).
+        """
+        self.ensure_sound()
+        private_dir(self.paths.backups)
+        for stale in self.paths.backups.glob("uniondesk-*.db.part"):
+            stale.unlink(missing_ok=True)  # left by a killed backup
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
+        part = target.with_name(target.name + ".part")
+        try:
+            clean_stale_beside(target)
+            create_private(part)
+            src = sqlite3.connect(self.paths.database)
+            dst = sqlite3.connect(part)
+            try:
+                dst.execute("PRAGMA journal_mode = OFF")
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            findings = db_health.verify_backup(part)
+            if findings:
+                raise DatabaseError(
+                    f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
+                    "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
+                    "请检查磁盘空间和磁盘是否有故障。"
+                )
+            part.replace(target)
+        except (OSError, sqlite3.Error) as exc:
+            part.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+            if isinstance(storage_error(exc), StorageFullError):
+                raise StorageFullError(
+                    f"磁盘空间不足：自动备份 {target} 写不下。为安全起见本次操作未执行，"
+                    "未写入任何数据，请清理磁盘后重试。"
+                ) from exc
+            raise DatabaseError(
+                f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
+            ) from exc
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        self._prune_backups()
+        log.info("backup written: %s", target.name)
+        return target
+
+    def _prune_backups(self) -> None:
+        """Keep the newest ``KEEP_BACKUPS``: every file in the rotation passed its check."""
+        for old in db_health.backups_newest_first(self.paths.backups)[KEEP_BACKUPS:]:
+            old.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._background_check is not None:
+            self._background_check.close()
+        self.checkpoints.close()
+        self.engine.dispose()
+
+
+def _private_files(paths: Paths) -> None:
+    """The database and its -wal/-shm owner-only (SQLite gives new -wal/-shm files the
+    database file's mode); a new database file is created 0600 before SQLite opens it.
+    The data dir's temp folder is emptied: what is there was left by a killed process."""
+    db_file = paths.database
+    if not db_file.exists():
+        create_private(db_file)
+    for path in (
+        db_file,
+        db_file.with_name(db_file.name + "-wal"),
+        db_file.with_name(db_file.name + "-shm"),
+    ):
+        make_private(path)
+    if paths.backups.exists():
+        private_dir(paths.backups)
+    clean_temp_dir(paths.tmp)
+    use_app_temp(paths.tmp)
+
+
+def open_storage(
+    paths: Paths,
+    clock: Clock | None = None,
+    *,
+    allow_corrupt: bool = False,
+    migrate: Callable[[Connection], None] = upgrade_schema,
+    on_open: Callable[[Database], None] | None = None,
+) -> Database:
+    """Open (creating or upgrading as needed) the database in ``paths.data_dir``.
+
+    ``migrate`` upgrades an older or new file inside one transaction (the application
+    adds its own steps after the schema's: ``desktop.opening.run_migrations``);
+    ``on_open`` runs once the file is current, before a large file's background check
+    starts. ``clock`` defaults to the process's clock (:func:`desktop.clock.current`).
+    A damaged file is refused (``health.CorruptDatabaseError``) unless ``allow_corrupt``:
+    then it is opened for reading only, neither upgraded nor written (``uniondesk check``
+    reports it).
+    """
+    ensure_writable(paths)
+    db_file = paths.database
+    if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
+        raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
+    size = db_file.stat().st_size if db_file.exists() else 0
+    findings: list[str] | None = None
+    if 0 < size <= db_health.OPEN_CHECK_BYTES:
+        findings = db_health.quick_check(db_file)
+        if findings and not allow_corrupt:
+            raise db_health.refuse(db_file, paths.backups, findings)
+    _private_files(paths)
+    current = None if findings else _read_revision(db_file)
+    engine = make_engine(db_file)
+    db = Database(paths, engine, clock, allow_corrupt=allow_corrupt)
+    db.health.findings = findings
+    if findings:
+        return db  # allow_corrupt: read-only inspection, nothing upgraded or written
+    try:
+        head = head_revision()
+        if current is not None and current not in known_revisions():
+            raise DatabaseError(
+                f"数据库 {db_file} 由更新版本的工会桌面通创建（结构版本 {current}），"
+                f"当前程序版本 {__version__} 无法打开。请安装最新版本，数据库未做任何改动。"
+            )
+        if current != head:
+            if current is not None:
+                db.backup(f"before-upgrade-{current}")
+            with db.connect() as conn:
+                migrate(conn)
+        if on_open is not None:
+            on_open(db)
+        if size > db_health.OPEN_CHECK_BYTES:
+            db.check_in_background()
+    except sa_exc.OperationalError as exc:
+        db.close()
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
+        raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,69 @@
+"""search index: beginnings of a reading up to six letters, the whole reading tagged
+
+The 0007 document held every beginning of a member's full reading (z zh … zhangsanfeng):
+eleven terms for a typical three-character name, of which the long ones were near-unique,
+the dearest kind of term to index. The new document keeps the beginnings up to six letters
+and the whole reading once as ``f_zhangsanfeng``; a longer query is a prefix query on it.
+Searches find exactly what they found before. The table itself is unchanged; its
+documents are made again from ``members`` in the upgrade's transaction.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-21
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+# Frozen copies: the table is the one 0007 created, and the length the downgrade expands.
+TABLE_0008 = (
+    "CREATE VIRTUAL TABLE member_search USING fts5("
+    "terms, tokenize = \"ascii tokenchars '_'\", detail = none, columnsize = 0)"
+)
+SETTINGS_0008 = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
+EXACT_BEGINNINGS_0008 = 6
+CHUNK = 50_000
+
+
+def upgrade() -> None:
+    from desktop.storage import search_index
+
+    search_index.rebuild(op.get_bind(), table_sql=TABLE_0008, settings=SETTINGS_0008)
+
+
+def as_0007_terms(terms: str) -> str:
+    """A 0008 document in the 0007 format: each ``f_`` reading back to its long beginnings."""
+    out: list[str] = []
+    for term in terms.split():
+        if term.startswith("f_"):
+            reading = term[2:]
+            out += [reading[:end] for end in range(EXACT_BEGINNINGS_0008 + 1, len(reading) + 1)]
+        else:
+            out.append(term)
+    return " ".join(dict.fromkeys(out))
+
+
+def downgrade() -> None:
+    # The stored documents are rewritten, not remade from the members: this revision's
+    # code may be gone by the time anyone downgrades, and the rewrite needs none of it.
+    conn = op.get_bind()
+    last = 0
+    while True:
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, terms FROM member_search WHERE rowid > ? AND terms LIKE '%f\\_%' "
+            "ESCAPE '\\' ORDER BY rowid LIMIT ?",
+            (last, CHUNK),
+        ).all()
+        if not rows:
+            return
+        conn.exec_driver_sql(
+            "UPDATE member_search SET terms = ? WHERE rowid = ?",
+            [(as_0007_terms(str(terms)), int(rowid)) for rowid, terms in rows],
+        )
+        last = int(rows[-1][0])

@@ -1,0 +1,356 @@
+"""One-box member search on an FTS5 table of pre-tokenised terms.
+
+FTS5's trigram tokenizer silently finds nothing for queries under three characters, and
+a LIKE scan reads every row; so each member's searchable values are turned into terms
+here, where Python knows Chinese.
+
+Every query is answered from one or a few *exact* terms or short prefix queries, never
+from a prefix query that spans thousands of terms (``x*`` merges the doclist of every
+term starting with x, ~100 ms at a million members); a single term's doclist is read
+lazily and a ``LIMIT 50`` stops after 50 rows. A document holds:
+
+- every substring of the name's Chinese characters (张三丰 → 张 三 丰 张三 三丰 张三丰);
+- every beginning of the initials (zs zsf), the beginnings of the full reading up to
+  ``EXACT_BEGINNINGS`` letters (z zh … zhangs) and, when longer, the whole reading tagged
+  ``f_`` (f_zhangsanfeng), and each given-name syllable and the whole given-name reading
+  as whole words (san feng sanfeng). A lone "x" therefore lists surnames read x…, not
+  every member with an x somewhere in the given name. A longer beginning (zhangsa) is the
+  prefix query ``f_zhangsa*``: by then it spans a few hundred readings at most, while the
+  seven or so longer beginnings of every reading were near-unique terms, the dearest kind
+  to index (~20 % of the index's writing time);
+- the ID number reversed (its last 4+ characters are a prefix), the card number both
+  ways, and the phone's three-digit pieces (13812345678 → 138 381 812 … 678). A fragment
+  of three digits is one piece; a longer one names the members whose phone holds all of
+  its pieces, and each is then checked against the phone itself (``rowids_sql``), since
+  123 and 234 may sit apart (139 1239 9234). The pieces replaced every phone suffix of
+  3+ digits (migration 0009): suffixes longer than four digits are near-unique terms,
+  which cost a third of the index's writing time, while the thousand pieces are shared
+  by a thousandth of the members each.
+
+Cost is what shapes this: each term costs about half a microsecond per member to index,
+and members are written 100k at a time by imports, sync and the demo generator. One
+column with ``detail=none`` (no positions, no column lists: there are no phrase or
+column queries) and ASCII-only tokenising keep the index lean. Terms from different
+fields must not meet, so every term that is not a Chinese substring or a pinyin word
+carries a tag with an underscore (``i_`` ID, ``p_`` phone, ``k_``/``r_`` card, ``f_``
+a long whole reading), which no pinyin word or Chinese character can contain.
+
+Names are indexed under each of their readings (``pinyin.name_readings``): a given name's
+曾 under ceng and zeng, 吕 under lv and lu, at most four readings a name.
+
+The document format is part of the schema: migrations 0007-0010 rebuilt the table for it,
+and a later change of the format must come with a migration that rebuilds again (0010
+holds a frozen copy of the document code, so it does not change with this module).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, text
+
+from desktop.textnorm import normalise_text
+
+if TYPE_CHECKING:
+    from desktop.storage.pinyin import NamePinyin
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_ALL_CJK = re.compile(_CJK.pattern + "+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+TABLE_SQL = (
+    "CREATE VIRTUAL TABLE member_search USING fts5("
+    "terms, tokenize = \"ascii tokenchars '_'\", detail = none, columnsize = 0)"
+)
+# Merge segments 16 at a time instead of 4: at a million members that writes the index
+# in 18 s instead of 25, and queries read the same (measured: p50 0.2 ms, max 2.5 ms).
+TABLE_SETTINGS = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
+INSERT_SQL = "INSERT INTO member_search (rowid, terms) VALUES (?, ?)"
+# The same insert as one statement over JSON (``documents_statement``): a single step, so
+# it can run on a ``StatementWorker`` without holding the GIL.
+_INSERT_OBJECT_SQL = (
+    "INSERT INTO member_search (rowid, terms) SELECT CAST(key AS INTEGER), value FROM json_each(?)"
+)
+_INSERT_RUN_SQL = "INSERT INTO member_search (rowid, terms) SELECT ? + key, value FROM json_each(?)"
+
+Document = tuple[int, str]
+
+# A query's rowids: those of the exact terms, and those of the phone pieces checked
+# against the phone (a lookup of the candidate's row, a few µs each).
+_EXACT_SQL = "SELECT rowid FROM member_search WHERE member_search MATCH :search_terms"
+_PHONE_SQL = (
+    "SELECT rowid FROM member_search WHERE member_search MATCH :search_pieces AND instr("
+    "(SELECT phone FROM members WHERE members.rowid = member_search.rowid), :search_digits)"
+)
+
+# Beginnings of the full reading up to this many letters are exact terms; a longer query
+# is a prefix query on the ``f_`` reading (see the module docstring). Part of the document
+# format: changing it needs a migration that rebuilds the index.
+EXACT_BEGINNINGS = 6
+
+
+def _clean(token: str) -> str:
+    token = token.lower()
+    return token if token.isascii() and token.isalnum() else _NOT_ALNUM.sub("", token)
+
+
+@cache
+def _pinyin_reader() -> Callable[[str], tuple[NamePinyin, ...]]:
+    # Imported on first use, not at module level: pypinyin's phrase dictionary costs
+    # ~0.2-0.5 s, and searching (the start-up path) never needs it; only writing a
+    # document does. Not an import inside ``name_terms``: that costs ~2 µs a name.
+    from desktop.storage.pinyin import name_readings
+
+    return name_readings
+
+
+# Mapping ``text.__getitem__`` over precomputed slices makes a name's or a phone's terms
+# without a Python loop per term; the slices depend only on the length.
+_BEGINNINGS = tuple(slice(0, end) for end in range(1, EXACT_BEGINNINGS + 1))
+_first_letter = itemgetter(0)
+
+
+@cache
+def _substrings(n: int) -> tuple[slice, ...]:
+    """Every substring of a string of length ``n``, shortest-first from each start."""
+    return tuple(slice(i, j) for i in range(n) for j in range(i + 1, n + 1))
+
+
+@cache
+def _longer_beginnings(n: int) -> tuple[slice, ...]:
+    """The beginnings of 2 … ``n`` characters."""
+    return tuple(slice(0, end) for end in range(2, n + 1))
+
+
+@cache
+def _pieces(n: int) -> tuple[slice, ...]:
+    """The three-character windows of a string of length ``n``."""
+    return tuple(slice(i, i + 3) for i in range(n - 2))
+
+
+@lru_cache(maxsize=262_144)
+def name_terms(name: str) -> str:
+    """The name's part of a document; cached because names repeat a lot.
+
+    Every substring of the Chinese characters (duplicates, as in 丽丽, go with the final
+    de-duplication), then the pinyin terms of each of the name's readings
+    (``pinyin.name_readings``: one for most names, at most four). Syllables that are
+    plain lower-case letters and digits, as nearly all are, skip the per-syllable
+    cleaning.
+    """
+    hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
+    terms = list(map(hans.__getitem__, _substrings(len(hans))))
+    for py in _pinyin_reader()(name):
+        _reading_terms(py, terms)
+    return " ".join(dict.fromkeys(terms))
+
+
+def _reading_terms(py: NamePinyin, terms: list[str]) -> None:
+    """Add one reading's terms: beginnings, the whole reading, initials, given words."""
+    syllables = py.syllables
+    full = "".join(syllables)
+    if not (full.isascii() and full.isalnum() and full.islower() and all(syllables)):
+        syllables = tuple([s for s in map(_clean, syllables) if s])
+        full = "".join(syllables)
+    if syllables:
+        initials = "".join(map(_first_letter, syllables))
+        given = syllables[py.surname_syllables :]
+        terms += map(full.__getitem__, _BEGINNINGS[: len(full)])
+        if len(full) > EXACT_BEGINNINGS:
+            terms.append("f_" + full)
+        terms += map(initials.__getitem__, _longer_beginnings(len(initials)))
+        terms += given
+        terms.append("".join(given))
+
+
+def _plain(value: str | None) -> str:
+    """Lower-case letters and digits only (the common case costs no regex)."""
+    if not value:
+        return ""
+    value = value.lower()
+    return value if value.isascii() and value.isalnum() else _NOT_ALNUM.sub("", value)
+
+
+def document(
+    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
+) -> Document:
+    terms = [name_terms(name)]
+    digits = _plain(phone)
+    if len(digits) >= 3:
+        terms.append("p_" + " p_".join(phone_pieces(digits)))
+    id_clean = _plain(id_number)
+    if id_clean:
+        terms.append("i_" + id_clean[::-1])
+    card = _plain(card_no)
+    if card:
+        terms.append(f"k_{card} r_{card[::-1]}")
+    return rowid, " ".join(terms)
+
+
+def phone_pieces(digits: str) -> list[str]:
+    """The three-digit pieces of a phone number or fragment, in order."""
+    return list(map(digits.__getitem__, _pieces(len(digits))))
+
+
+def documents_statement(docs: Sequence[Document]) -> tuple[str, tuple[int | str, ...]]:
+    """One INSERT of ``docs`` with its parameters, for a ``StatementWorker``.
+
+    Documents with consecutive rowids (every bulk append) go as a JSON array of their
+    terms from the first rowid: half the time of an object keyed by rowid, whose keys
+    json makes into strings one by one (7 against 14 ms per 10k documents, on the thread
+    that makes the next rows).
+    """
+    terms = [t for _, t in docs]
+    first = docs[0][0] if docs else 0
+    if [r for r, _ in docs] == list(range(first, first + len(docs))):
+        return _INSERT_RUN_SQL, (
+            first,
+            json.dumps(terms, ensure_ascii=False, separators=(",", ":")),
+        )
+    return _INSERT_OBJECT_SQL, (json.dumps(dict(docs), ensure_ascii=False, separators=(",", ":")),)
+
+
+def index_rows(
+    conn: Connection, rows: Iterable[tuple[int, str, str | None, str | None, str | None]]
+) -> None:
+    """Add search documents for (rowid, name, id_number, phone, card_no) rows."""
+    docs = [document(*row) for row in rows]
+    if docs:
+        conn.exec_driver_sql(INSERT_SQL, docs)
+
+
+def reindex_member(conn: Connection, member_id: str) -> None:
+    """Refresh one member's document (or drop it if the member is deleted)."""
+    row = conn.execute(
+        text("SELECT rowid, name, id_number, phone, card_no, deleted FROM members WHERE id = :id"),
+        {"id": member_id},
+    ).one_or_none()
+    if row is None:
+        return
+    conn.execute(text("DELETE FROM member_search WHERE rowid = :r"), {"r": row[0]})
+    if not row[5]:
+        index_rows(conn, [(int(row[0]), row[1], row[2], row[3], row[4])])
+
+
+REBUILD_CHUNK = 50_000
+
+
+def rebuild(
+    conn: Connection, table_sql: str = TABLE_SQL, settings: Sequence[str] = TABLE_SETTINGS
+) -> int:
+    """Rebuild the whole index from the members table (on ``check``, in migration 0007).
+
+    The table is dropped and created again rather than emptied: a DELETE reads every
+    stored document back to remove its terms one by one.
+    """
+    conn.exec_driver_sql("DROP TABLE IF EXISTS member_search")
+    conn.exec_driver_sql(table_sql)
+    for statement in settings:
+        conn.exec_driver_sql(statement)
+    total = 0
+    last = 0
+    while True:  # in chunks: a million members' documents need not sit in memory at once
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            "WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (last, REBUILD_CHUNK),
+        ).all()
+        if not rows:
+            return total
+        index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+        total += len(rows)
+        last = int(rows[-1][0])
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a query asks of the index.
+
+    ``terms``: an FTS5 expression whose hits all match. ``phone``: a fragment of 4+
+    digits, whose pieces' hits are only candidates until their phone is seen to hold it.
+    """
+
+    terms: str
+    phone: str | None = None
+
+
+def match(query: str) -> Match | None:
+    """What a clerk typed, as index queries; None when nothing searchable remains."""
+    q = normalise_text(query).lower()
+    if not q:
+        return None
+    chars = _CJK.findall(q)
+    if chars:
+        return Match(_quote("".join(chars)))
+    q = _NOT_ALNUM.sub("", q)
+    if not q:
+        return None
+    if q.isalpha():
+        # a pinyin word, or a whole card number (never a card's beginning: every card of
+        # a federation starts with the same letters, so that would list arbitrary members)
+        word = f"{_quote(q)} OR {_quote('k_' + q)}"
+        if len(q) > EXACT_BEGINNINGS:
+            return Match(f"{word} OR {_quote('f_' + q)}*")
+        return Match(word)
+    parts: list[str] = []
+    id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
+    if id_like and len(q) >= 4:
+        parts.append(_quote("i_" + q[::-1]) + "*")
+    if q.isdigit() and len(q) == 3:
+        parts.append(_quote("p_" + q))
+    parts.append(_quote("k_" + q) + "*")
+    if len(q) >= 3:
+        parts.append(_quote("r_" + q[::-1]) + "*")
+    return Match(" OR ".join(parts), q if q.isdigit() and len(q) > 3 else None)
+
+
+def rowids_sql(query: str) -> tuple[list[str], dict[str, str]] | None:
+    """SELECTs of the rowids of the members a query finds, and their parameters; None
+    when the query can find nobody. A member may be found by more than one of them."""
+    found = match(query)
+    if found is None:
+        return None
+    selects = [_EXACT_SQL]
+    params = {"search_terms": found.terms}
+    if found.phone:
+        pieces = dict.fromkeys(phone_pieces(found.phone))
+        selects.append(_PHONE_SQL)
+        params.update(
+            search_pieces=" ".join(_quote("p_" + p) for p in pieces), search_digits=found.phone
+        )
+    return selects, params
+
+
+def find_rowids(conn: Connection, query: str, limit: int = 50) -> Sequence[int]:
+    """The first ``limit`` rowids the query finds, in rowid order.
+
+    Each SELECT stops at ``limit`` rows and the lists are merged, rather than one UNION:
+    SQLite builds a UNION whole before its LIMIT applies, which for four digits at a
+    million members meant checking all ~600 phones that hold their pieces (4 ms).
+    """
+    found = rowids_sql(query)
+    if found is None:
+        return []
+    selects, params = found
+    hits = [
+        [
+            int(r[0])
+            for r in conn.execute(
+                text(f"{sql} ORDER BY rowid LIMIT :search_limit"),
+                {**params, "search_limit": limit},
+            )
+        ]
+        for sql in selects
+    ]
+    return list(dict.fromkeys(heapq.merge(*hits)))[:limit]
