@@ -162,7 +162,7 @@ _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
 
 @cache
 def _pypinyin() -> Any:
-    """pypinyin, loaded when a downgrade first needs it (its dictionary costs ~0.3 s)."""
+    """pypinyin, loaded only when a downgrade needs it (an upgrade never does)."""
     import pypinyin
     from pypinyin.constants import PINYIN_DICT, RE_HANS
 
