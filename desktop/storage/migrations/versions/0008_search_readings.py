@@ -4,8 +4,14 @@ The 0007 document held every beginning of a member's full reading (z zh … zhan
 eleven terms for a typical three-character name, of which the long ones were near-unique,
 the dearest kind of term to index. The new document keeps the beginnings up to six letters
 and the whole reading once as ``f_zhangsanfeng``; a longer query is a prefix query on it.
-Searches find exactly what they found before. The table itself is unchanged; its
-documents are made again from ``members`` in the upgrade's transaction.
+Searches find exactly what they found before. The table itself is unchanged.
+
+Frozen (issue 19): this migration imports no application code. It changed no schema,
+only the documents, and every upgrade runs on to 0010, which drops the table and indexes
+every member from its own frozen copy of the document code; nothing in between reads
+the documents. So the upgrade does nothing (it used to rebuild the whole index with
+today's code, work 0010 then threw away). The downgrade rewrites the stored documents
+into the older format without needing any document code.
 
 Revision ID: 0008
 Revises: 0007
@@ -21,20 +27,14 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-# Frozen copies: the table is the one 0007 created, and the length the downgrade expands.
-TABLE_0008 = (
-    "CREATE VIRTUAL TABLE member_search USING fts5("
-    "terms, tokenize = \"ascii tokenchars '_'\", detail = none, columnsize = 0)"
-)
-SETTINGS_0008 = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
+# Frozen: the length of the beginnings the downgrade expands the whole reading back to.
 EXACT_BEGINNINGS_0008 = 6
 CHUNK = 50_000
 
 
 def upgrade() -> None:
-    from desktop.storage import search_index
-
-    search_index.rebuild(op.get_bind(), table_sql=TABLE_0008, settings=SETTINGS_0008)
+    # Nothing: 0010 remakes every document (see the module docstring).
+    pass
 
 
 def as_0007_terms(terms: str) -> str:

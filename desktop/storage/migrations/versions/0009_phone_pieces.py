@@ -5,8 +5,14 @@ mobile number), seven of them near-unique: a third of the time it takes to index
 member. The new document holds the phone's nine three-digit pieces, which a thousand
 terms share; a fragment of four or more digits finds the members holding all of its
 pieces and checks each against the phone. Searches find exactly what they found before.
-The table itself is unchanged; its documents are made again from ``members`` in the
-upgrade's transaction.
+The table itself is unchanged.
+
+Frozen (issue 19): this migration imports no application code. It changed no schema,
+only the documents, and every upgrade runs on to 0010, which drops the table and indexes
+every member from its own frozen copy of the document code; nothing in between reads
+the documents. So the upgrade does nothing (it used to rebuild the whole index with
+today's code, work 0010 then threw away). The downgrade rewrites the stored documents
+into the older format from each member's phone, without needing any document code.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,20 +30,14 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-# Frozen copies: the table 0007 created, and the 0008 phone terms the downgrade writes.
-TABLE_0009 = (
-    "CREATE VIRTUAL TABLE member_search USING fts5("
-    "terms, tokenize = \"ascii tokenchars '_'\", detail = none, columnsize = 0)"
-)
-SETTINGS_0009 = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
+# Frozen: the 0008 phone terms the downgrade writes (``as_0008_terms``).
 CHUNK = 50_000
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
 def upgrade() -> None:
-    from desktop.storage import search_index
-
-    search_index.rebuild(op.get_bind(), table_sql=TABLE_0009, settings=SETTINGS_0009)
+    # Nothing: 0010 remakes every document (see the module docstring).
+    pass
 
 
 def as_0008_terms(terms: str, phone: str | None) -> str:
