@@ -81,7 +81,8 @@ class Skewed:
     def write(self, db: Database, action: Any, *args: Any) -> None:
         skew = self.offset[id(db)]
         with db.connect(write=False) as conn:
-            before = int(conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar_one())
+            row = conn.exec_driver_sql("SELECT hlc, counter FROM sync_clock").one()
+        before, first = int(row.hlc), int(row.counter) + 1
         action(db, *args)
         if not skew:
             return
@@ -89,12 +90,18 @@ class Skewed:
         ahead = hlc_mod.MAX_AHEAD_MS << hlc_mod.LOGICAL_BITS
         stamp = now if before > now + ahead else max(before + 1, now)
         with db.connect() as conn:
+            last = int(conn.exec_driver_sql("SELECT counter FROM sync_clock").scalar_one())
+            if last < first:
+                return  # the action wrote nothing (a no-op edit): no stamp to set
+            # only the changes this action made, each one tick after the one before, as
+            # the trigger would have stamped them: a change made (and maybe sent) earlier
+            # is never touched
             conn.exec_driver_sql(
-                "UPDATE sync_change SET hlc = ? WHERE node_id = (SELECT node_id FROM "
-                "sync_clock) AND counter = (SELECT counter FROM sync_clock)",
-                (stamp,),
+                "UPDATE sync_change SET hlc = ? + counter - ? WHERE node_id = (SELECT node_id "
+                "FROM sync_clock) AND counter BETWEEN ? AND ?",
+                (stamp, first, first, last),
             )
-            conn.exec_driver_sql("UPDATE sync_clock SET hlc = ?", (stamp,))
+            conn.exec_driver_sql("UPDATE sync_clock SET hlc = ?", (stamp + last - first,))
 
 
 def _deliver(
