@@ -196,10 +196,18 @@ class _Vouching:
             return "（未知）"
 
     def _list(
-        self, origin: str, name: str, vouched: str, voucher: str, voucher_name: str, text: str
+        self,
+        origin: str,
+        name: str,
+        vouched: str,
+        voucher: str,
+        voucher_name: str,
+        text: str,
+        reason: str = "",
     ) -> None:
+        fp = self._fingerprint(origin)
         self.origins.append(
-            NewOrigin(origin, self._fingerprint(origin), name, vouched, voucher, voucher_name, text)
+            NewOrigin(origin, fp, name, vouched, voucher, voucher_name, text, reason)
         )
 
     def _given_name(self, origin: str) -> str:
@@ -244,7 +252,7 @@ class _Vouching:
             if first:
                 text = f"跳过未登记单位（{who}）的修改：{why_not}"
                 warnings.append(text)
-                self._list(origin, self._given_name(origin), REFUSED, "", "", text)
+                self._list(origin, self._given_name(origin), REFUSED, "", "", text, why_not)
             return False
         if peer is None or (not peer.trusted and peer.introduced_by is not None):
             cert = self.certified(origin)
@@ -265,10 +273,14 @@ class _Vouching:
         if peer is not None and peer.certified_by is not None:
             if certs.root_revoked(self._conn, peer.certified_by):
                 if first:
-                    warnings.append(
-                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：为它签发"
-                        f"证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
+                    reason = (
+                        f"为它签发证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
                     )
+                    text = (
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：{reason}"
+                    )
+                    warnings.append(text)
+                    self._list(origin, peer.name, REFUSED, "", "", text, reason)
                 return False
         if peer is None:
             if self._may:
@@ -290,22 +302,28 @@ class _Vouching:
                     if self._sender_revoked
                     else "本机没有允许发送单位引荐其他单位"
                 )
-                text = (
-                    f"跳过未登记单位（{who}）的修改：它由发送单位转来，{why}。{why_not}如需接收，"
+                reason = (
+                    f"它由发送单位转来，{why}。{why_not}如需接收，"
                     "请电话核对指纹后登记该单位的密钥卡，"
                     "或用“允许引荐”（sync introducer）允许发送单位引荐。"
                 )
+                text = f"跳过未登记单位（{who}）的修改：{reason}"
                 warnings.append(text)
-                self._list(origin, self._given_name(origin), REFUSED, "", "", text)
+                self._list(origin, self._given_name(origin), REFUSED, "", "", text, reason)
             return False
         if not peer.trusted and peer.introduced_by is not None:
             introducer = trust.get_peer(self._conn, peer.introduced_by)
             if introducer is None or introducer.revoked_after is not None:
                 if first:
-                    warnings.append(
-                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：它由已撤销"
-                        f"信任的单位（节点 {peer.introduced_by[:8]}…）引荐，本机未直接登记它。"
+                    reason = (
+                        f"它由已撤销信任的单位（节点 {peer.introduced_by[:8]}…）引荐，"
+                        "本机未直接登记它。"
                     )
+                    text = (
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：{reason}"
+                    )
+                    warnings.append(text)
+                    self._list(origin, peer.name, REFUSED, "", "", text, reason)
                 return False
         return True
 

@@ -16,13 +16,6 @@ ROOT_CERT = "root_cert"  # a root this PC accepts issued it a certificate
 SUCCESSION = "succession"  # an office trusted here signed that it is its new identity
 REFUSED = "refused"  # not vouched for: its changes are skipped
 
-VOUCH_LABELS = {
-    INTRODUCER: "由发送单位引荐",
-    ROOT_CERT: "凭上级单位签发的单位证书",
-    SUCCESSION: "原单位换了新身份（接替声明）",
-    REFUSED: "未接收",
-}
-
 
 @dataclass(frozen=True)
 class NewOrigin:
@@ -40,6 +33,8 @@ class NewOrigin:
     voucher_name: str
     text: str
     """The sentence the preview and the result show for it (also among the warnings)."""
+    reason: str = ""
+    """When refused: why, and how to accept it (Chinese, for the clerk)."""
 
     @property
     def taken(self) -> bool:

@@ -1,0 +1,83 @@
+"""The import wizard's preview lists every office the package brings that this PC never
+enrolled: its fingerprint, and who vouched for it or why its changes are skipped
+(issue 18, item 4). Real packages: A's changes reach C only through B's package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.services import members, unions
+from desktop.sync import export, identity, importer, trust
+from desktop.views.context import AppContext
+from desktop.views.sync.import_wizard import CHECK
+from tests.unit.sync.helpers import enrol
+
+from .conftest import Boxes, valid_id
+from .test_sync_page import import_through_wizard, open_page
+
+
+def relayed(make_pc: Any, tmp_path: Path, introducer: bool) -> tuple[AppContext, Path, str]:
+    """A–B and B–C enrolled, C never enrolled A. A's member goes to B; B's package to C.
+    Returns C, that package, and A's fingerprint."""
+    a, b, c = (make_pc(n, f"{n}街道总工会") for n in ("甲", "乙", "丙"))
+    for x, y in ((a, b), (b, a), (b, c), (c, b)):
+        enrol(x.db, y.db, tmp_path)
+    union = unions.add(a.db, "甲公司工会")
+    members.add(
+        a.db, {"name": "张三", "id_number": valid_id("44030419900101123"), "union_id": union.id}
+    )
+    to_b = tmp_path / "a-to-b.udsync"
+    export.export(a.db, to_b)
+    importer.import_file(b.db, to_b)
+    to_c = tmp_path / "b-to-c.udsync"
+    export.export(b.db, to_c)
+    if introducer:
+        with c.db.connect() as conn, b.db.connect(write=False) as b_conn:
+            trust.set_introducer(conn, identity.node_info(b_conn).node_id, True)
+    with a.db.connect(write=False) as conn:
+        return c, to_c, identity.node_info(conn).fingerprint
+
+
+@pytest.mark.parametrize("introducer", [True, False])
+def test_preview_lists_a_relayed_new_origin_with_its_fingerprint(
+    qtbot: QtBot,
+    make_pc: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+    introducer: bool,
+) -> None:
+    c, package, a_fingerprint = relayed(make_pc, tmp_path, introducer)
+    wizard = import_through_wizard(qtbot, open_page(qtbot, c), package, monkeypatch)
+    assert wizard.stack.currentIndex() == CHECK, boxes.shown
+    page = wizard.check_page
+    assert not page.origins_box.isHidden()
+    [(name, node, fingerprint, how)] = page.origin_rows()
+    assert fingerprint == a_fingerprint
+    assert node.endswith("…")
+    if introducer:
+        assert how == "接收：由发送单位「乙街道总工会」引荐（本机允许它引荐其他单位）"
+        assert name == "甲街道总工会（发送单位提供的名称，未核实）"
+    else:
+        assert how.startswith("未接收，它的修改将被跳过：")
+        assert "本机没有允许发送单位引荐其他单位" in how and "登记该单位的密钥卡" in how
+    # listed once, in its own box, not again among the notes
+    assert a_fingerprint not in page.warnings.text()
+
+
+def test_no_origin_box_for_a_package_from_its_sender_alone(
+    qtbot: QtBot, make_pc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    a, b = make_pc("甲", "甲街道总工会"), make_pc("乙", "乙街道总工会")
+    for x, y in ((a, b), (b, a)):
+        enrol(x.db, y.db, tmp_path)
+    package = tmp_path / "a-to-b.udsync"
+    export.export(a.db, package)
+    wizard = import_through_wizard(qtbot, open_page(qtbot, b), package, monkeypatch)
+    assert wizard.stack.currentIndex() == CHECK, boxes.shown
+    assert wizard.check_page.origin_rows() == []
+    assert wizard.check_page.origins_box.isHidden()
