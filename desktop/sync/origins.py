@@ -39,3 +39,17 @@ class NewOrigin:
     @property
     def taken(self) -> bool:
         return self.vouched != REFUSED
+
+
+NOTHING_TAKEN = (
+    "本机可以接收的修改都已经有了；所列未登记单位的修改已跳过（并非已是最新），"
+    "数据未做任何改动。按说明登记该单位或允许引荐后，请让发送单位重新导出同步包再导入。"
+)
+"""Said instead of 已是最新 when a package changes nothing because its only new changes
+came from offices refused here (CLI and import wizard)."""
+
+
+def any_refused(found: list[NewOrigin]) -> bool:
+    """Whether some office's changes were skipped: a package that then changes nothing is
+    not 已是最新 (its skipped changes are not held here), and must not say so."""
+    return any(not o.taken for o in found)

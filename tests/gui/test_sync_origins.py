@@ -13,16 +13,19 @@ from pytestqt.qtbot import QtBot
 from desktop.services import members, unions
 from desktop.sync import export, identity, importer, trust
 from desktop.views.context import AppContext
-from desktop.views.sync.import_wizard import CHECK
+from desktop.views.sync.import_wizard import CHECK, RESULT
 from tests.unit.sync.helpers import enrol
 
 from .conftest import Boxes, valid_id
-from .test_sync_page import import_through_wizard, open_page
+from .test_sync_page import _LEFT, import_through_wizard, open_page
 
 
-def relayed(make_pc: Any, tmp_path: Path, introducer: bool) -> tuple[AppContext, Path, str]:
+def relayed(
+    make_pc: Any, tmp_path: Path, introducer: bool, again: bool = False
+) -> tuple[AppContext, Path, str]:
     """A–B and B–C enrolled, C never enrolled A. A's member goes to B; B's package to C.
-    Returns C, that package, and A's fingerprint."""
+    Returns C, that package, and A's fingerprint. ``again``: C has imported B's package
+    once already and the one returned is B's next, holding nothing C would take."""
     a, b, c = (make_pc(n, f"{n}街道总工会") for n in ("甲", "乙", "丙"))
     for x, y in ((a, b), (b, a), (b, c), (c, b)):
         enrol(x.db, y.db, tmp_path)
@@ -38,6 +41,10 @@ def relayed(make_pc: Any, tmp_path: Path, introducer: bool) -> tuple[AppContext,
     if introducer:
         with c.db.connect() as conn, b.db.connect(write=False) as b_conn:
             trust.set_introducer(conn, identity.node_info(b_conn).node_id, True)
+    if again:
+        importer.import_file(c.db, to_c)
+        to_c = tmp_path / "b-to-c-again.udsync"
+        export.export(b.db, to_c)
     with a.db.connect(write=False) as conn:
         return c, to_c, identity.node_info(conn).fingerprint
 
@@ -81,3 +88,20 @@ def test_no_origin_box_for_a_package_from_its_sender_alone(
     assert wizard.stack.currentIndex() == CHECK, boxes.shown
     assert wizard.check_page.origin_rows() == []
     assert wizard.check_page.origins_box.isHidden()
+
+
+def test_a_package_whose_only_new_changes_are_refused_is_not_called_up_to_date(
+    qtbot: QtBot, make_pc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    c, package, a_fingerprint = relayed(make_pc, tmp_path, introducer=False, again=True)
+    wizard = import_through_wizard(qtbot, open_page(qtbot, c), package, monkeypatch)
+    assert wizard.stack.currentIndex() == CHECK, boxes.shown
+    assert [row[2] for row in wizard.check_page.origin_rows()] == [a_fingerprint]
+    notes = wizard.check_page.warnings.text()
+    assert "并非已是最新" in notes and "已是最新：" not in notes
+    qtbot.mouseClick(wizard.import_button, _LEFT)
+    assert "将被跳过" in boxes.shown[-1][2]
+    assert wizard.stack.currentIndex() == RESULT
+    result = wizard.result_page.label.text()
+    assert "并非已是最新" in result and a_fingerprint in result
+    assert "本机没有允许发送单位引荐其他单位" in result

@@ -118,6 +118,7 @@ def test_relayed_successor_of_an_office_never_enrolled_is_skipped_saying_why(  #
     assert code == 0, out + err
     assert "跳过未登记单位" in out and fingerprint(a) in out
     assert "声明接替节点" in out and "本机也没有登记原节点" in out
+    assert "并非已是最新" in out and "已是最新：" not in out  # A''s changes are not held here
     assert c.member(new_member) is None
 
 
