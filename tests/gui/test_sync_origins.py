@@ -105,3 +105,36 @@ def test_a_package_whose_only_new_changes_are_refused_is_not_called_up_to_date(
     result = wizard.result_page.label.text()
     assert "并非已是最新" in result and a_fingerprint in result
     assert "本机没有允许发送单位引荐其他单位" in result
+
+
+def test_preview_lists_a_relayed_successor_of_an_office_trusted_here(
+    qtbot: QtBot, make_pc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    """A restored (a fresh identity A'); C trusted A's old key and gets A''s changes only
+    through B: the preview names A' by fingerprint as A's new identity."""
+    a, b, c = (make_pc(n, f"{n}街道总工会") for n in ("甲", "乙", "丙"))
+    for x, y in ((a, b), (b, a), (b, c), (c, b), (a, c), (c, a)):
+        enrol(x.db, y.db, tmp_path)
+    with a.db.connect() as conn:
+        identity.rotate_identity(conn, "restored from a backup")
+    union = unions.add(a.db, "甲公司工会")
+    members.add(
+        a.db, {"name": "张三", "id_number": valid_id("44030419900101123"), "union_id": union.id}
+    )
+    to_b = tmp_path / "a-to-b.udsync"
+    export.export(a.db, to_b)
+    importer.import_file(b.db, to_b)
+    to_c = tmp_path / "b-to-c.udsync"
+    export.export(b.db, to_c)
+    with a.db.connect(write=False) as conn:
+        a_fingerprint = identity.node_info(conn).fingerprint
+
+    wizard = import_through_wizard(qtbot, open_page(qtbot, c), to_c, monkeypatch)
+    assert wizard.stack.currentIndex() == CHECK, boxes.shown
+    [(name, _node, fingerprint, how)] = wizard.check_page.origin_rows()
+    assert (name, fingerprint) == ("甲街道总工会", a_fingerprint)
+    assert how == "接收：是本机信任的单位「甲街道总工会」换的新身份，由原节点的密钥签名证明"
+    qtbot.mouseClick(wizard.import_button, _LEFT)
+    assert wizard.stack.currentIndex() == RESULT
+    with c.db.connect(write=False) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM members").scalar_one() == 1
