@@ -11,10 +11,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.services import members, unions
-from desktop.sync import export, identity, importer, trust
+from desktop.sync import certs, export, identity, importer, trust
 from desktop.views.context import AppContext
 from desktop.views.sync.import_wizard import CHECK, RESULT
 from tests.unit.sync.helpers import enrol
+from tests.unit.sync.test_certs import certify
 
 from .conftest import Boxes, valid_id
 from .test_sync_page import _LEFT, import_through_wizard, open_page
@@ -138,3 +139,28 @@ def test_preview_lists_a_relayed_successor_of_an_office_trusted_here(
     assert wizard.stack.currentIndex() == RESULT
     with c.db.connect(write=False) as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM members").scalar_one() == 1
+
+
+def test_preview_lists_a_relayed_origin_certified_by_a_root(
+    qtbot: QtBot, make_pc: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes: Boxes
+) -> None:
+    """C accepts the root R; A holds R's certificate; A's changes reach C through B."""
+    root, a, b, c = (make_pc(n, f"{n}街道总工会") for n in ("总", "甲", "乙", "丙"))
+    for x, y in ((c, root), (a, b), (b, a), (b, c), (c, b)):
+        enrol(x.db, y.db, tmp_path)
+    with c.db.connect() as conn, root.db.connect(write=False) as root_conn:
+        certs.add_root(conn, identity.node_info(root_conn).node_id)
+    certify(root.db, a.db, tmp_path)
+    to_b = tmp_path / "a-to-b.udsync"
+    export.export(a.db, to_b)
+    importer.import_file(b.db, to_b)
+    to_c = tmp_path / "b-to-c.udsync"
+    export.export(b.db, to_c)
+    with a.db.connect(write=False) as conn:
+        a_fingerprint = identity.node_info(conn).fingerprint
+
+    wizard = import_through_wizard(qtbot, open_page(qtbot, c), to_c, monkeypatch)
+    assert wizard.stack.currentIndex() == CHECK, boxes.shown
+    [(name, _node, fingerprint, how)] = wizard.check_page.origin_rows()
+    assert (name, fingerprint) == ("甲街道总工会", a_fingerprint)
+    assert how == "接收：凭本机认可的上级单位「总街道总工会」签发的单位证书"
