@@ -226,6 +226,10 @@ class _Vouching:
 
     def _successor(self, origin: str, first: bool, warnings: list[str]) -> bool:
         """Taken as the new identity of an office trusted here, on the relayed statements."""
+        if origin in self.by_succession:
+            return True
+        if not any(st.new == origin for st in self._statements):
+            return False
         path = succession.chain_to(self._conn, origin, self._statements)
         if not path:
             return False
@@ -235,8 +239,8 @@ class _Vouching:
             text = "经发送单位转来：" + "".join(lines[-1:])
             warnings.append(text)
             old = path[0].old
-            name = trust.get_peer(self._conn, old)
-            office = name.name if name is not None else ""
+            predecessor = trust.get_peer(self._conn, old)
+            office = predecessor.name if predecessor is not None else ""
             self._list(origin, office, SUCCESSION, old, office, text)
         return True
 
@@ -244,16 +248,19 @@ class _Vouching:
         first = origin not in self._told
         self._told.add(origin)
         who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
-        if (peer is None or not peer.trusted) and self._successor(origin, first, warnings):
-            return True
-        why_not = succession.why_not_for(self._conn, origin, self._statements, "它声明")
-        if why_not and succession.old_revoked(self._conn, origin, self._statements):
-            # the new identity of a revoked office is that office: nobody's word brings it
-            if first:
-                text = f"跳过未登记单位（{who}）的修改：{why_not}"
-                warnings.append(text)
-                self._list(origin, self._given_name(origin), REFUSED, "", "", text, why_not)
-            return False
+        why_not = ""
+        if peer is None or not peer.trusted:
+            if self._successor(origin, first, warnings):
+                return True
+            why_not = succession.why_not_for(self._conn, origin, self._statements, "它声明")
+            if why_not and succession.old_revoked(self._conn, origin, self._statements):
+                # the new identity of an office revoked here is that office: nobody's word
+                # brings it (once trusted itself, revoking its old key later is fine)
+                if first:
+                    text = f"跳过未登记单位（{who}）的修改：{why_not}"
+                    warnings.append(text)
+                    self._list(origin, self._given_name(origin), REFUSED, "", "", text, why_not)
+                return False
         if peer is None or (not peer.trusted and peer.introduced_by is not None):
             cert = self.certified(origin)
             if cert is not None:

@@ -155,3 +155,16 @@ def test_altered_relayed_statement_is_not_believed(offices, tmp_path) -> None:  
     out = c.ok("sync", "import", str(pkg), "--yes")
     assert "接替声明的签名无效" in out
     assert c.member(new_member) is None
+
+
+def test_revoking_the_old_key_later_keeps_the_successor(offices, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The old PC is gone: once C trusts A', C may revoke A's old key (docs/SYNC.md);
+    A''s changes relayed afterwards still arrive."""
+    a, b, c, old = setup(offices, tmp_path)
+    _member, pkg = relayed_package(a, b, tmp_path, "after")
+    c.ok("sync", "import", str(pkg), "--yes")
+    c.ok("sync", "revoke", old[:12])
+    later, pkg = relayed_package(a, b, tmp_path, "later")
+    out = c.ok("sync", "import", str(pkg), "--yes")
+    assert "跳过" not in out
+    assert c.member(later) is not None
