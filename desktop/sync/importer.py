@@ -178,6 +178,7 @@ class _Vouching:
         self._sender_name = sender.name if sender is not None else ""
         self._told: set[str] = set()
         self._statements = succession.for_origins(pkg.manifest)
+        self._reachable: dict[str, succession.Statement] | None = None
         self.by_cert: dict[str, str] = {}
         """Origins taken on a root's certificate relayed with them."""
         self.by_succession: dict[str, list[succession.Statement]] = {}
@@ -230,7 +231,9 @@ class _Vouching:
             return True
         if not any(st.new == origin for st in self._statements):
             return False
-        path = succession.chain_to(self._conn, origin, self._statements)
+        if self._reachable is None:  # once per package: each signature checked once
+            self._reachable = succession.reachable(self._conn, self._statements)
+        path = succession.path_in(self._reachable, origin)
         if not path:
             return False
         self.by_succession[origin] = path

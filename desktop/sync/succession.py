@@ -200,25 +200,40 @@ def for_origins(manifest: dict[str, Any]) -> list[Statement]:
 def chain_to(conn: Connection, sender: str, stmts: list[Statement]) -> list[Statement] | None:
     """The statements leading from an identity this PC trusts to ``sender``, or None:
     each signed by the key of the identity it replaces, starting from one trusted here."""
-    known = _trusted_starts(conn)
-    if sender in known:
+    if sender in _trusted_starts(conn):
         return []
+    return path_in(reachable(conn, stmts), sender)
+
+
+def reachable(conn: Connection, stmts: list[Statement]) -> dict[str, Statement]:
+    """Every identity the statements lead to from one trusted here, with the statement
+    that reaches it. Each statement's signature is checked at most once, so a package
+    full of statements costs at most one check each (``MAX_RELAYED``)."""
+    known = _trusted_starts(conn)
     via: dict[str, Statement] = {}
+    checked: set[int] = set()
     grew = True
-    while grew and sender not in via:
+    while grew:
         grew = False
-        for st in stmts:
-            if st.new in known or st.old not in known:
+        for i, st in enumerate(stmts):
+            if i in checked or st.new in known or st.old not in known:
                 continue
+            checked.add(i)
             if crypto.verify(known[st.old], st.signature, st.message()):
                 known[st.new] = st.new_sign
                 via[st.new] = st
                 grew = True
-    if sender not in via:
+    return via
+
+
+def path_in(via: dict[str, Statement], node: str) -> list[Statement] | None:
+    """The chain of statements ``reachable`` found for ``node``, oldest first, or None."""
+    if node not in via:
         return None
     path: list[Statement] = []
-    node = sender
-    while node in via:
+    seen: set[str] = set()
+    while node in via and node not in seen:
+        seen.add(node)
         path.append(via[node])
         node = via[node].old
     return list(reversed(path))
