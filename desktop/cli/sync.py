@@ -18,6 +18,7 @@ from desktop.sync import (
     history,
     identity,
     importer,
+    origins,
     quarantine,
     trust,
 )
@@ -186,6 +187,9 @@ def _import_ack(
     print(f"  发送单位指纹：{result.sender_fingerprint}")
     for warning in result.warnings:
         print(f"  注意：{warning}")
+    if result.up_to_date and origins.any_refused(result.origins):
+        print(origins.NOTHING_TAKEN)
+        return 0
     if result.up_to_date:
         print("已是最新：包中的修改本机都已经有了（例如经其他单位转来过），数据未做任何改动。")
         if not args.dry_run:

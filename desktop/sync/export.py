@@ -242,6 +242,9 @@ def _export(
             bp = trust.box_key(conn, origin)
             if sp is not None:
                 keys[origin] = {"sign": sp.hex(), "box": (bp or b"").hex()}
+                peer = trust.get_peer(conn, origin)
+                if peer is not None and peer.name:  # what this office calls it (unchecked)
+                    keys[origin]["name"] = peer.name
                 relayed_cert = certs.held(conn, origin)
                 if relayed_cert is not None:  # a root's word for it travels with it
                     keys[origin]["cert"] = relayed_cert
@@ -265,6 +268,8 @@ def _export(
         "vv": vv,
         # "node NEW succeeds node OLD", signed by OLD: partners keep trusting this office
         succession.MANIFEST_KEY: succession.statements(conn),
+        # the same for the offices whose changes it relays (kept when they were accepted)
+        succession.RELAYED_KEY: succession.relayed(conn, [o for o in ranges if o != node]),
         "ranges": ranges,
         "keys": keys,
         "attachments": mimes,

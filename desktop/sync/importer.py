@@ -22,6 +22,7 @@ from desktop.sync import certs, crypto, history, knowledge, quarantine, successi
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.knowledge import VersionVector
+from desktop.sync.origins import INTRODUCER, REFUSED, ROOT_CERT, SUCCESSION, NewOrigin
 from desktop.sync.package_format import Package, read_package
 from desktop.sync.segments import Change, Segment
 
@@ -51,6 +52,10 @@ class Loaded:
     """Succession statements that make the sender trusted here (recorded on import)."""
     certified: dict[str, str] = field(default_factory=dict)
     """Relayed origins taken on a root's certificate (origin → certificate)."""
+    relayed_successors: dict[str, list[succession.Statement]] = field(default_factory=dict)
+    """Relayed origins taken as the new identity of an office trusted here."""
+    origins: list[NewOrigin] = field(default_factory=list)
+    """Every origin this PC never enrolled that the package brings (taken or refused)."""
 
 
 @dataclass
@@ -69,6 +74,9 @@ class ImportResult:
     up_to_date: bool = False
     """已是最新: nothing in the package is new here. A success: what it says about the
     sender's knowledge is still recorded, so the next export to the sender is right."""
+    origins: list[NewOrigin] = field(default_factory=list)
+    """Offices this PC never enrolled whose changes the package brings: each with its
+    fingerprint and who vouched for it, or why it was refused (the preview lists them)."""
 
 
 def _read_file(path: Path) -> bytes:
@@ -143,9 +151,11 @@ class _Vouching:
     introduce any number of offices nobody enrolled).
 
     An origin this PC never enrolled is taken only from a sender the clerk allowed to
-    introduce others (``sync introducer``; roots by default) and not revoked; every one
-    taken is listed with its fingerprint. An origin known only because a now revoked
-    office introduced it is no longer taken from anyone.
+    introduce others (``sync introducer``; roots by default) and not revoked, on a root's
+    certificate relayed with it, or on the succession statements relayed with it when an
+    office trusted here signed that it is that office's new identity; every one is listed
+    (``origins``) with its fingerprint and who vouched, or why it was refused. An origin
+    known only because a now revoked office introduced it is no longer taken from anyone.
     """
 
     def __init__(self, conn: Connection, pkg: Package) -> None:
@@ -156,40 +166,107 @@ class _Vouching:
         self._may = not self._sender_revoked and (
             (sender is not None and sender.may_introduce) or pkg.sender in certs.root_nodes(conn)
         )
+        self._sender_name = sender.name if sender is not None else ""
         self._told: set[str] = set()
+        self._statements = succession.for_origins(pkg.manifest)
+        self._reachable: dict[str, succession.Statement] | None = None
         self.by_cert: dict[str, str] = {}
         """Origins taken on a root's certificate relayed with them."""
+        self.by_succession: dict[str, list[succession.Statement]] = {}
+        """Origins taken as the new identity of an office trusted here (relayed statements)."""
+        self.origins: list[NewOrigin] = []
+        """Every origin this PC never enrolled that the package brings, taken or not."""
+
+    def _card(self, origin: str) -> dict[str, Any]:
+        card = self._pkg.manifest.get("keys", {}).get(origin)
+        return card if isinstance(card, dict) else {}
 
     def _fingerprint(self, origin: str) -> str:
-        card = self._pkg.manifest.get("keys", {}).get(origin)
         try:
-            return fingerprint(bytes.fromhex(str(card.get("sign", ""))))
-        except (AttributeError, ValueError):
+            return fingerprint(bytes.fromhex(str(self._card(origin).get("sign", ""))))
+        except ValueError:
             return "（未知）"
+
+    def _list(
+        self,
+        origin: str,
+        name: str,
+        vouched: str,
+        voucher: str,
+        voucher_name: str,
+        text: str,
+        reason: str = "",
+    ) -> None:
+        fp = self._fingerprint(origin)
+        self.origins.append(
+            NewOrigin(origin, fp, name, vouched, voucher, voucher_name, text, reason)
+        )
+
+    def _given_name(self, origin: str) -> str:
+        """The name the sender gives an origin (its own label, not checked here)."""
+        name = self._card(origin).get("name")
+        return name[:100] if isinstance(name, str) else ""
 
     def certified(self, origin: str) -> certs.Certificate | None:
         """A root this PC accepts vouches for ``origin`` by the certificate relayed with it."""
-        card = self._pkg.manifest.get("keys", {}).get(origin)
-        if not isinstance(card, dict):
-            return None
+        card = self._card(origin)
         try:
             sign_pub = bytes.fromhex(str(card.get("sign", "")))
         except ValueError:
             return None
         return certs.vouches(self._conn, card.get("cert"), origin, sign_pub)
 
+    def _successor(self, origin: str, first: bool, warnings: list[str]) -> bool:
+        """Taken as the new identity of an office trusted here, on the relayed statements."""
+        if origin in self.by_succession:
+            return True
+        if not any(st.new == origin for st in self._statements):
+            return False
+        if self._reachable is None:  # once per package: each signature checked once
+            self._reachable = succession.reachable(self._conn, self._statements)
+        path = succession.path_in(self._reachable, origin)
+        if not path:
+            return False
+        self.by_succession[origin] = path
+        if first:
+            lines = succession.describe(self._conn, path)
+            text = "经发送单位转来：" + "".join(lines[-1:])
+            warnings.append(text)
+            old = path[0].old
+            predecessor = trust.get_peer(self._conn, old)
+            office = predecessor.name if predecessor is not None else ""
+            self._list(origin, office, SUCCESSION, old, office, text)
+        return True
+
     def accepts(self, origin: str, peer: trust.Peer | None, warnings: list[str]) -> bool:
         first = origin not in self._told
         self._told.add(origin)
         who = f"节点 {origin[:8]}…，指纹 {self._fingerprint(origin)}"
+        why_not = ""
+        if peer is None or not peer.trusted:
+            if self._successor(origin, first, warnings):
+                return True
+            why_not = succession.why_not_for(self._conn, origin, self._statements, "它声明")
+            if why_not and succession.old_revoked(self._conn, origin, self._statements):
+                # the new identity of an office revoked here is that office: nobody's word
+                # brings it (once trusted itself, revoking its old key later is fine)
+                if first:
+                    text = f"跳过未登记单位（{who}）的修改：{why_not}"
+                    warnings.append(text)
+                    self._list(origin, self._given_name(origin), REFUSED, "", "", text, why_not)
+                return False
         if peer is None or (not peer.trusted and peer.introduced_by is not None):
             cert = self.certified(origin)
             if cert is not None:
                 if first:
-                    warnings.append(
+                    text = (
                         f"新来源单位（{who}）：凭本机认可的上级单位（节点 {cert.issuer[:8]}…）"
                         "签发的单位证书接收，首次收到它的修改。"
                     )
+                    warnings.append(text)
+                    root = trust.get_peer(self._conn, cert.issuer)
+                    root_name = root.name if root is not None else ""
+                    self._list(origin, cert.name, ROOT_CERT, cert.issuer, root_name, text)
                 self.by_cert[origin] = str(
                     self._pkg.manifest["keys"][origin]["cert"]
                 )  # checked just now
@@ -197,15 +274,28 @@ class _Vouching:
         if peer is not None and peer.certified_by is not None:
             if certs.root_revoked(self._conn, peer.certified_by):
                 if first:
-                    warnings.append(
-                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：为它签发"
-                        f"证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
+                    reason = (
+                        f"为它签发证书的上级单位（节点 {peer.certified_by[:8]}…）已不再被本机认可。"
                     )
+                    text = (
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：{reason}"
+                    )
+                    warnings.append(text)
+                    self._list(origin, peer.name, REFUSED, "", "", text, reason)
                 return False
         if peer is None:
             if self._may:
                 if first:
-                    warnings.append(f"新来源单位（{who}）：由发送单位引荐，首次收到它的修改。")
+                    text = f"新来源单位（{who}）：由发送单位引荐，首次收到它的修改。"
+                    warnings.append(text)
+                    self._list(
+                        origin,
+                        self._given_name(origin),
+                        INTRODUCER,
+                        self._pkg.sender,
+                        self._sender_name,
+                        text,
+                    )
                 return True
             if first:
                 why = (
@@ -213,20 +303,28 @@ class _Vouching:
                     if self._sender_revoked
                     else "本机没有允许发送单位引荐其他单位"
                 )
-                warnings.append(
-                    f"跳过未登记单位（{who}）的修改：它由发送单位转来，{why}。如需接收，"
+                reason = (
+                    f"它由发送单位转来，{why}。{why_not}如需接收，"
                     "请电话核对指纹后登记该单位的密钥卡，"
                     "或用“允许引荐”（sync introducer）允许发送单位引荐。"
                 )
+                text = f"跳过未登记单位（{who}）的修改：{reason}"
+                warnings.append(text)
+                self._list(origin, self._given_name(origin), REFUSED, "", "", text, reason)
             return False
         if not peer.trusted and peer.introduced_by is not None:
             introducer = trust.get_peer(self._conn, peer.introduced_by)
             if introducer is None or introducer.revoked_after is not None:
                 if first:
-                    warnings.append(
-                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：它由已撤销"
-                        f"信任的单位（节点 {peer.introduced_by[:8]}…）引荐，本机未直接登记它。"
+                    reason = (
+                        f"它由已撤销信任的单位（节点 {peer.introduced_by[:8]}…）引荐，"
+                        "本机未直接登记它。"
                     )
+                    text = (
+                        f"跳过单位（节点 {origin[:8]}…，指纹 {peer.fingerprint}）的修改：{reason}"
+                    )
+                    warnings.append(text)
+                    self._list(origin, peer.name, REFUSED, "", "", text, reason)
                 return False
         return True
 
@@ -312,6 +410,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
                 have.add(change.counter)
                 loaded.new_changes.append(change)
     loaded.certified = vouch.by_cert
+    loaded.relayed_successors = vouch.by_succession
+    loaded.origins = vouch.origins
     loaded.warnings += clock_warnings(conn, loaded.new_changes)
     new_attachments = [
         sha
@@ -405,6 +505,7 @@ def _result(loaded: Loaded, plan: plan_mod.Plan | None, dry_run: bool) -> Import
         warnings=loaded.warnings + (plan.warnings if plan is not None else []),
         ack_only=loaded.ack_only,
         up_to_date=loaded.up_to_date,
+        origins=list(loaded.origins),
     )
 
 
@@ -480,6 +581,9 @@ def _remember_sender(conn: Connection, pkg: Package) -> None:
     certificate is kept to travel with its changes when this PC relays them."""
     if pkg.sender_cert is not None:
         certs.keep(conn, pkg.sender_cert, pkg.sender, pkg.sender_sign)
+    # its succession statements travel on with its changes when this PC relays them
+    own_statements = succession.parse(pkg.manifest.get(succession.MANIFEST_KEY))
+    succession.keep(conn, succession.verified(conn, own_statements))
     successors = succession.chain(conn, pkg.sender, pkg.manifest)
     if successors:
         succession.remember(conn, successors)
@@ -566,6 +670,11 @@ def _apply(
                 "at": now,
             },
         )
+    for path in loaded.relayed_successors.values():
+        # an office trusted here signed that this relayed origin is its new identity:
+        # trusted as its predecessor was, and the statements are relayed on from here
+        succession.remember(conn, path)
+        succession.keep(conn, path)
     keys = pkg.manifest.get("keys", {})
     for origin in {s.origin for s in loaded.segments}:
         card = keys.get(origin)

@@ -8,6 +8,13 @@ revoked) — or that is OLD itself, for a copy of its own folder — accepts NEW
 office on that signature: the key that was trusted vouches for the one that replaces it.
 Chains (OLD → MID → NEW after two restores) are followed statement by statement.
 
+Statements travel on with relays: an office that accepted a successor keeps the
+statements that made it trusted (``keep``) and puts them, as signed, into every package
+that relays the successor's changes (manifest ``relayed_succession``, at most
+``MAX_RELAYED``). A third office that trusted OLD but receives NEW's changes only through
+that relay checks them exactly as a direct statement (``chain_to``) and accepts NEW on
+them; if it cannot, the message says why (``why_not``).
+
 Succession does not retire OLD at the partner: a folder copied to a second PC leaves the
 original in use under OLD, so partners keep both until the clerk revokes the one that is
 gone (docs/SYNC.md).
@@ -28,6 +35,9 @@ from desktop.sync.identity import fingerprint, node_id_for
 _PREFIX = b"uniondesk-succession-v1\x00"
 MANIFEST_KEY = "succession"
 MAX_STATEMENTS = 64  # a chain longer than this is no office's history
+RELAYED_KEY = "relayed_succession"  # statements of the relayed origins (not the sender's)
+MAX_RELAYED = 256  # per package: bounds what a relaying office can make a receiver check
+_HELD = "sync_succession:"  # + new node: the statement that made it trusted here
 
 
 @dataclass(frozen=True)
@@ -60,23 +70,87 @@ def statements(conn: Connection) -> list[dict[str, str]]:
         unsigned = Statement(str(old), str(new), bytes(new_sign), bytes(new_box), b"")
         signature = crypto.sign(bytes(old_private), unsigned.message())
         out.append(
-            {
-                "old": unsigned.old,
-                "new": unsigned.new,
-                "sign": unsigned.new_sign.hex(),
-                "box": unsigned.new_box.hex(),
-                "sig": signature.hex(),
-            }
+            _as_dict(
+                Statement(
+                    unsigned.old, unsigned.new, unsigned.new_sign, unsigned.new_box, signature
+                )
+            )
         )
     return out
 
 
-def parse(raw: Any) -> list[Statement]:
+def _as_dict(st: Statement) -> dict[str, str]:
+    return {
+        "old": st.old,
+        "new": st.new,
+        "sign": st.new_sign.hex(),
+        "box": st.new_box.hex(),
+        "sig": st.signature.hex(),
+    }
+
+
+def keep(conn: Connection, path: list[Statement]) -> None:
+    """Keep the statements that made successors trusted here, to relay them on."""
+    for st in path:
+        conn.exec_driver_sql(
+            "INSERT INTO app_settings (key, value) VALUES (:k, :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            {"k": _HELD + st.new, "v": json.dumps(_as_dict(st), sort_keys=True)},
+        )
+
+
+def verified(conn: Connection, stmts: list[Statement]) -> list[Statement]:
+    """The statements whose signature holds under the key this PC has for the identity
+    they replace (trusted or not: keeping one to relay on vouches for nothing here)."""
+    good: list[Statement] = []
+    for st in stmts:
+        key = trust.sign_key(conn, st.old)
+        if key is None:
+            row = conn.exec_driver_sql(
+                "SELECT sign_public FROM sync_node WHERE node_id = :n", {"n": st.old}
+            ).first()
+            key = bytes(row[0]) if row is not None else None
+        if key is not None and crypto.verify(key, st.signature, st.message()):
+            good.append(st)
+    return good
+
+
+def _held(conn: Connection, node: str) -> Statement | None:
+    value = conn.exec_driver_sql(
+        "SELECT value FROM app_settings WHERE key = :k", {"k": _HELD + node}
+    ).scalar_one_or_none()
+    if value is None:
+        return None
+    try:
+        found = parse([json.loads(str(value))])
+    except ValueError:
+        return None
+    return found[0] if found else None
+
+
+def relayed(conn: Connection, origins: list[str]) -> list[dict[str, str]]:
+    """The kept statements leading to each relayed origin (its whole chain), for a
+    package's ``relayed_succession``: at most ``MAX_RELAYED``, nearest first."""
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for origin in sorted(origins):
+        node = origin
+        while node not in seen and len(out) < MAX_RELAYED:
+            seen.add(node)
+            st = _held(conn, node)
+            if st is None:
+                break
+            out.append(_as_dict(st))
+            node = st.old
+    return out
+
+
+def parse(raw: Any, limit: int = MAX_STATEMENTS) -> list[Statement]:
     """The well-formed statements of a manifest's ``succession`` list (others ignored)."""
     if not isinstance(raw, list):
         return []
     found: list[Statement] = []
-    for item in raw[:MAX_STATEMENTS]:
+    for item in raw[:limit]:
         try:
             st = Statement(
                 str(item["old"]),
@@ -114,26 +188,52 @@ def _trusted_starts(conn: Connection) -> dict[str, bytes]:
 
 def chain(conn: Connection, sender: str, manifest: dict[str, Any]) -> list[Statement] | None:
     """The statements leading from an identity this PC trusts to ``sender``, or None."""
-    known = _trusted_starts(conn)
-    if sender in known:
+    return chain_to(conn, sender, parse(manifest.get(MANIFEST_KEY)))
+
+
+def for_origins(manifest: dict[str, Any]) -> list[Statement]:
+    """Every statement a package carries that may vouch for a relayed origin: those of
+    the origins it relays, and the sender's own (checked alike)."""
+    return parse(manifest.get(RELAYED_KEY), MAX_RELAYED) + parse(manifest.get(MANIFEST_KEY))
+
+
+def chain_to(conn: Connection, sender: str, stmts: list[Statement]) -> list[Statement] | None:
+    """The statements leading from an identity this PC trusts to ``sender``, or None:
+    each signed by the key of the identity it replaces, starting from one trusted here."""
+    if sender in _trusted_starts(conn):
         return []
-    stmts = parse(manifest.get(MANIFEST_KEY))
+    return path_in(reachable(conn, stmts), sender)
+
+
+def reachable(conn: Connection, stmts: list[Statement]) -> dict[str, Statement]:
+    """Every identity the statements lead to from one trusted here, with the statement
+    that reaches it. Each statement's signature is checked at most once, so a package
+    full of statements costs at most one check each (``MAX_RELAYED``)."""
+    known = _trusted_starts(conn)
     via: dict[str, Statement] = {}
+    checked: set[int] = set()
     grew = True
-    while grew and sender not in via:
+    while grew:
         grew = False
-        for st in stmts:
-            if st.new in known or st.old not in known:
+        for i, st in enumerate(stmts):
+            if i in checked or st.new in known or st.old not in known:
                 continue
+            checked.add(i)
             if crypto.verify(known[st.old], st.signature, st.message()):
                 known[st.new] = st.new_sign
                 via[st.new] = st
                 grew = True
-    if sender not in via:
+    return via
+
+
+def path_in(via: dict[str, Statement], node: str) -> list[Statement] | None:
+    """The chain of statements ``reachable`` found for ``node``, oldest first, or None."""
+    if node not in via:
         return None
     path: list[Statement] = []
-    node = sender
-    while node in via:
+    seen: set[str] = set()
+    while node in via and node not in seen:
+        seen.add(node)
         path.append(via[node])
         node = via[node].old
     return list(reversed(path))
@@ -141,19 +241,42 @@ def chain(conn: Connection, sender: str, manifest: dict[str, Any]) -> list[State
 
 def why_not(conn: Connection, sender: str, manifest: dict[str, Any]) -> str:
     """Why a sender's succession statements (if any) do not make it trusted here."""
-    stmts = [st for st in parse(manifest.get(MANIFEST_KEY)) if st.new == sender]
-    if not stmts:
+    return why_not_for(conn, sender, parse(manifest.get(MANIFEST_KEY)), "该包声明它")
+
+
+def old_revoked(conn: Connection, node: str, stmts: list[Statement]) -> bool:
+    """Whether ``node`` states it succeeds an office revoked here: the same office, so
+    it is not taken from anyone on another's word either."""
+    for st in stmts:
+        if st.new == node:
+            peer = trust.get_peer(conn, st.old)
+            if peer is not None and peer.revoked_after is not None:
+                return True
+    return False
+
+
+def why_not_for(conn: Connection, node: str, stmts: list[Statement], who: str) -> str:
+    """Why the statements naming ``node`` as successor do not make it trusted here
+    ("" when there are none); ``who`` starts the sentence (该包声明它 / 它声明).
+    Walks back a chain to the first identity this PC does not trust."""
+    by_new = {st.new: st for st in stmts}
+    st = by_new.get(node)
+    if st is None:
         return ""
-    old = stmts[0].old
-    peer = trust.get_peer(conn, old)
+    first = st
+    seen = {node}
+    while st.old in by_new and st.old not in seen:  # an earlier restore: go back
+        seen.add(st.old)
+        st = by_new[st.old]
+    peer = trust.get_peer(conn, st.old)
     if peer is None or not peer.trusted:
-        reason = "本机也没有登记该原节点"
+        reason = f"本机也没有登记原节点 {st.old[:8]}…"
     elif peer.revoked_after is not None:
-        reason = "该原节点已被本机撤销信任"
+        reason = f"原节点 {st.old[:8]}… 已被本机撤销信任"
     else:
-        reason = "接替声明的签名无效"
+        reason = "接替声明的签名无效（声明被改动，或不是原节点的密钥所签）"
     return (
-        f"该包声明它接替节点 {old[:8]}…（换了新身份的同一单位），但{reason}，"
+        f"{who}接替节点 {first.old[:8]}…（换了新身份的同一单位），但{reason}，"
         "因此不能凭接替声明接受它。"
     )
 

@@ -16,6 +16,7 @@ from desktop.services.members import registry as members
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
+from desktop.views.app import install_font
 from desktop.views.context import AppContext
 from desktop.views.tasks import SyncTaskRunner
 from desktop.views.translations import install_chinese
@@ -56,10 +57,14 @@ class Boxes:
 
 @pytest.fixture(scope="session", autouse=True)
 def chinese_qt(qapp: QApplication) -> QApplication:
-    """The test application made like the real one: display name 工会桌面通 and Qt's
-    Chinese catalogue installed, so dialogs under test read as the clerk sees them."""
+    """The test application made like the real one: display name 工会桌面通, Qt's
+    Chinese catalogue and the bundled CJK application font installed, so dialogs under
+    test read and measure as the clerk sees them. The font is set here for the whole
+    session: a test that installs it on its own (``test_font_is_the_bundled_cjk_font``)
+    would otherwise change text widths, hence click targets, for every test after it."""
     qapp.setApplicationDisplayName(APP_TITLE)
     assert install_chinese(qapp)
+    assert install_font(qapp) is not None
     return qapp
 
 

@@ -14,10 +14,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.sync import origins
 from desktop.sync.importer import ImportResult
 from desktop.views.sync import labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
@@ -86,9 +89,23 @@ class CheckPage(QWidget):
         lay = QVBoxLayout(box)
         lay.addWidget(self.counts)
         lay.addWidget(self.warnings)
+        self.origins = QTreeWidget()
+        self.origins.setHeaderLabels(list(ORIGIN_COLUMNS))
+        self.origins.setRootIsDecorated(False)
+        self.origins.setWordWrap(True)
+        self.origins_box = QGroupBox("本机未登记的来源单位（经发送单位转来）")
+        lay = QVBoxLayout(self.origins_box)
+        lay.addWidget(
+            _label(
+                "这些单位的修改由发送单位转来，本机从未登记它们。请核对指纹；"
+                "有疑问时请电话联系该单位或上级工会。"
+            )
+        )
+        lay.addWidget(self.origins)
         layout = QVBoxLayout(self)
         layout.addWidget(self.checks)
         layout.addWidget(box, 1)
+        layout.addWidget(self.origins_box)
 
     def show_preview(self, preview: ImportResult, sender_name: str) -> None:
         self.checks.setText(
@@ -106,8 +123,12 @@ class CheckPage(QWidget):
             if n and key in labels.ATTENTION:
                 item.setForeground(QBrush(ATTENTION_COLOUR))
             self.counts.addItem(item)
-        notes = [f"注意：{w}" for w in preview.warnings]
-        if preview.up_to_date:
+        self._show_origins(preview)
+        listed = {o.text for o in preview.origins}
+        notes = [f"注意：{w}" for w in preview.warnings if w not in listed]
+        if preview.up_to_date and origins.any_refused(preview.origins):
+            notes.insert(0, origins.NOTHING_TAKEN)
+        elif preview.up_to_date:
             notes.insert(0, UP_TO_DATE)
         elif preview.ack_only:
             notes.insert(
@@ -117,12 +138,38 @@ class CheckPage(QWidget):
             )
         self.warnings.setText("\n".join(notes))
 
+    def _show_origins(self, preview: ImportResult) -> None:
+        """Every office the package brings that this PC never enrolled, with its
+        fingerprint and who vouched for it, or why its changes are skipped."""
+        self.origins.clear()
+        for origin in preview.origins:
+            row = labels.origin_row(origin)
+            item = QTreeWidgetItem(list(row))
+            item.setToolTip(len(row) - 1, origin.text)
+            if not origin.taken:
+                item.setForeground(len(row) - 1, QBrush(ATTENTION_COLOUR))
+            self.origins.addTopLevelItem(item)
+        for column in range(len(ORIGIN_COLUMNS) - 1):
+            self.origins.resizeColumnToContents(column)
+        self.origins_box.setVisible(bool(preview.origins))
+
+    def origin_rows(self) -> list[tuple[str, ...]]:
+        """The origins as shown, one tuple of column texts per office."""
+        rows: list[tuple[str, ...]] = []
+        for i in range(self.origins.topLevelItemCount()):
+            item = self.origins.topLevelItem(i)
+            if item is not None:
+                rows.append(tuple(item.text(c) for c in range(len(ORIGIN_COLUMNS))))
+        return rows
+
     def count_texts(self) -> dict[str, str]:
         return {
             str(self.counts.item(i).data(PathRole)): self.counts.item(i).text()
             for i in range(self.counts.count())
         }
 
+
+ORIGIN_COLUMNS = ("单位", "节点", "指纹", "是否接收")
 
 UP_TO_DATE = (
     "已是最新：包中的修改本机都已经有了（例如经其他单位转来过），不会改动任何数据。"

@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import UnionDeskError
-from desktop.sync import importer, trust
+from desktop.sync import importer, origins, trust
 from desktop.sync.importer import ImportResult
 from desktop.views.context import AppContext
 from desktop.views.sync import files, labels, probe
@@ -138,7 +138,12 @@ class ImportWizard(StepDialog):
         if preview is None or path is None or preview.nothing_new:
             return
         summary = labels.receipt_summary("in", {"counts": preview.counts})
-        if preview.up_to_date:
+        if preview.up_to_date and origins.any_refused(preview.origins):
+            question = (
+                "包中本机可以接收的修改都已经有了，所列未登记单位的修改将被跳过。"
+                "只记录对方已有哪些修改，确定记录吗？"
+            )
+        elif preview.up_to_date:
             question = "已是最新：包中的修改本机都已经有了。只记录对方已有哪些修改，确定记录吗？"
         elif preview.ack_only:
             question = "这是回执包，只记录对方已收到哪些修改，不改动任何数据。确定记录吗？"
@@ -185,6 +190,11 @@ class ImportWizard(StepDialog):
             if result.counts.get("conflicts")
             else ""
         )
+        if result.up_to_date and origins.any_refused(result.origins):
+            self._finish_unchanged(
+                result, "✔ 已记录。\n\n" + "\n".join([origins.NOTHING_TAKEN, *extra])
+            )
+            return
         if result.up_to_date:
             self._finish_unchanged(
                 result,

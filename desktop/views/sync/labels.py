@@ -13,7 +13,7 @@ from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
-from desktop.sync import trust
+from desktop.sync import origins, trust
 
 TABLES = {
     "members": "会员",
@@ -152,3 +152,24 @@ def receipt_summary(direction: str, summary: dict[str, Any]) -> str:
         if counts.get(key)
     ]
     return "，".join(parts) if parts else "没有新内容"
+
+
+def _office(name: str, node: str) -> str:
+    return f"「{name}」" if name else f"节点 {node[:8]}…"
+
+
+def origin_row(origin: origins.NewOrigin) -> tuple[str, str, str, str]:
+    """(单位, 节点, 指纹, 是否接收及由谁担保) for one office this PC never enrolled."""
+    name = origin.name or "（名称未知）"
+    if origin.name and origin.vouched in (origins.INTRODUCER, origins.REFUSED):
+        name += "（发送单位提供的名称，未核实）"
+    voucher = _office(origin.voucher_name, origin.voucher)
+    if origin.vouched == origins.INTRODUCER:
+        how = f"接收：由发送单位{voucher}引荐（本机允许它引荐其他单位）"
+    elif origin.vouched == origins.ROOT_CERT:
+        how = f"接收：凭本机认可的上级单位{voucher}签发的单位证书"
+    elif origin.vouched == origins.SUCCESSION:
+        how = f"接收：是本机信任的单位{voucher}换的新身份，由原节点的密钥签名证明"
+    else:
+        how = f"未接收，它的修改将被跳过：{origin.reason}"
+    return name, f"{origin.node_id[:8]}…", origin.fingerprint, how
