@@ -27,7 +27,7 @@ from sqlalchemy import Connection, text
 
 from desktop.models.codes import AGE_BANDS, MEMBERS_STATUS_ORDER, SITE_KIND
 from desktop.services.activities import categories
-from desktop.services.activities.records import Coverage, coverage_in
+from desktop.services.activities.attendance import Coverage, coverage_in
 from desktop.services.figures import summary as stats
 from desktop.storage.database import Database
 
