@@ -221,8 +221,9 @@ def remove_attendance(db: Database, attendance_id: str) -> None:
 def coverage_in(conn: Connection, year: int, as_of: date | None = None) -> Coverage:
     """Share of current members who attended at least one activity in ``year``.
 
-    Read from the dashboard summary (``desktop.services.figures.summary``): one member lookup per
-    attendee would cost seconds at a million members.
+    Read from the dashboard summary (``desktop.services.figures.summary``): one member
+    lookup per attendee is too slow at a million members (docs/benchmarks.md, "Figures
+    behind design choices").
     """
     cut = as_of or date(year, 12, 31)
     return Coverage(year, stats.reached_members(conn, year, cut), stats.current_members(conn, cut))
