@@ -81,3 +81,36 @@ def test_one_module_loads_alone_and_a_public_name_loads_its_module() -> None:
     assert {"desktop.services.activities.attendance", "desktop.services.sites.records"} <= then
     assert "desktop.services.activities.photos" not in then
     assert "desktop.services.sites.workers" not in then
+
+
+# Names the services of these areas give a fetched row; a list of rows is indexed only to
+# take one row (``rows[0].id``), never a column.
+ROW_NAMES = {"r", "row", "old", "current", "values", "result"}
+
+
+def _positional_reads(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+            continue
+        if not isinstance(node.slice.value, int):
+            continue
+        target = node.value
+        if (isinstance(target, ast.Name) and target.id in ROW_NAMES) or isinstance(
+            target, ast.Subscript
+        ):
+            found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_rows_are_read_by_name() -> None:
+    """Reads return typed records built from named columns, never ``row[3]``: a column
+    added to a SELECT cannot shift what a field receives."""
+    services = Path(str(activities.__file__)).parent.parent
+    offenders = [
+        hit
+        for package in ("activities", "sites")
+        for path in sorted((services / package).glob("*.py"))
+        for hit in _positional_reads(path)
+    ]
+    assert offenders == []
