@@ -8,9 +8,8 @@ import sys
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import ValidationError
 from desktop.models.codes import SITE_KIND
-from desktop.services.activities import records as activities
+from desktop.services import activities, sites
 from desktop.services.activities.inputs import yuan
-from desktop.services.sites import records as sites
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 

@@ -13,7 +13,8 @@ def paused_gc() -> Iterator[None]:
 
     Checking or writing a roster allocates millions of container objects that all stay
     alive (the sheet's rows, one dict per member); each full collection walks every one
-    of them, yet finds nothing to free. Measured on 100k rows: ~15% of the check time.
+    of them, yet finds nothing to free: a visible share of the check time (docs/benchmarks.md,
+    "Figures behind design choices").
     Reference counting still frees everything as usual; only cycles wait until the end.
     """
     was_enabled = gc.isenabled()

@@ -146,8 +146,9 @@ class SheetXml:
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-# Every formula tag contains this; searching for it first is ~10x faster than _FORMULA,
-# which backtracks at every "<" of a sheet without formulas (nearly every roster).
+# Every formula tag contains this; searching for it first is much faster than _FORMULA,
+# which backtracks at every "<" of a sheet without formulas (nearly every roster;
+# docs/benchmarks.md, "Figures behind design choices").
 _FORMULA_HINT = re.compile(rb"f[\s>/]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]+)(\d+)\"")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")

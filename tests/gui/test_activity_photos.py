@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services.activities import records as activities
+from desktop.services import activities
+from desktop.services.activities import photos as photo_service
 from desktop.views.activities import photos as photos_view
 from desktop.views.activities.page import ActivitiesPage
 from desktop.views.activities.photos import THUMB, PhotoStrip
@@ -125,7 +126,7 @@ def test_non_image_unreadable_and_oversized_files_are_refused(
     assert strip.message.is_error and "已删除.jpg：无法读取文件" in strip.message.text()
     assert counts(ctx) == (0, 0)
 
-    monkeypatch.setattr(activities, "MAX_PHOTO_BYTES", good.stat().st_size - 1)
+    monkeypatch.setattr(photo_service, "MAX_PHOTO_BYTES", good.stat().st_size - 1)
     choose(monkeypatch, good)
     qtbot.mouseClick(strip.add_button, Qt.MouseButton.LeftButton)
     assert strip.message.is_error and "good.png：文件有" in strip.message.text()
@@ -158,7 +159,9 @@ def test_remove_a_photo_asks_first_and_leaves_a_tombstone(
     boxes.answer = True
     qtbot.mouseClick(strip.remove_button, Qt.MouseButton.LeftButton)
     assert counts(ctx) == (2, 1)  # the bytes stay; the link is tombstoned
-    assert strip.model.hashes == [h for h in activities.photos(ctx.db, strip.activity_id or "")]
+    assert strip.model.hashes == [
+        h for h in activities.list_photos(ctx.db, strip.activity_id or "")
+    ]
     assert removed not in strip.model.hashes
     with ctx.db.connect(write=False) as conn:
         assert (

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.cards import signing
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.services.members import registry as members
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.page import ActivitiesPage

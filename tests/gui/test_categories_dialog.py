@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.views.activities import categories_dialog as cd
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.categories_dialog import CategoriesDialog, CategoryTableModel

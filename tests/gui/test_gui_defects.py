@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services.activities import records as activities
+from desktop.services import activities, sites
 from desktop.services.sites import evaluations
-from desktop.services.sites import records as sites
 from desktop.services.sites.evaluations import ItemSpec, LevelSpec
 from desktop.views import first_run_dialog
 from desktop.views.activities.activity_dialog import ActivityDialog

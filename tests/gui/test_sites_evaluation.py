@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop.services import sites
 from desktop.services.sites import evaluations
-from desktop.services.sites import records as sites
 from desktop.services.sites.evaluations import ItemSpec, LevelSpec, TemplateRecord
 from desktop.views.context import AppContext
 from desktop.views.sites import site_table as st

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop.services.sites import records as sites
+from desktop.services import sites
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 from desktop.views.context import AppContext

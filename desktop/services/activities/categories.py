@@ -34,7 +34,14 @@ def list_in(conn: Connection, *, include_inactive: bool = False) -> list[Categor
     seen: dict[str, CategoryRecord] = {}
     for r in rows:
         seen.setdefault(
-            str(r[0]), CategoryRecord(str(r[0]), str(r[1]), bool(r[2]), bool(r[3]), int(r[4]))
+            str(r.code),
+            CategoryRecord(
+                code=str(r.code),
+                name=str(r.name),
+                fixed=bool(r.fixed),
+                active=bool(r.active),
+                sort_order=int(r.sort_order),
+            ),
         )
     return list(seen.values())
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
 from desktop.textnorm import normalise_text
+
+if TYPE_CHECKING:
+    from desktop.models.codes import CodeList
 
 
 def opt_text(value: Any, field: str, label: str, max_len: int) -> str | None:
@@ -113,6 +116,16 @@ def as_area(value: Any, field: str, label: str) -> float | None:
     if area < 0:
         raise ValidationError(f"{label}不能为负数", field=field)
     return area
+
+
+def as_code(code_list: CodeList, value: Any, field: str, label: str) -> str:
+    """A code-list entry given by its code or its Chinese label → its stable code."""
+    code = code_list.lookup(str(value or ""))
+    if code is None:
+        raise ValidationError(
+            f"{label}「{value}」不在代码表中，可选：{'、'.join(code_list.labels)}", field=field
+        )
+    return str(code)
 
 
 def yuan(fen: int | None) -> str:

@@ -1,9 +1,9 @@
 """首页 figures by SQL aggregates — the one source for the dashboard and the upward reports.
 
 Every figure is added up from the small summary tables that triggers keep exact in the
-same transaction as each write (``desktop.services.stats``): at most a few rows per
-date or year instead of a million members, so the whole page stays far under 300 ms at a
-million members, 100k activities and a million service-log rows. The only reads of
+same transaction as each write (``desktop.services.figures.summary``): at most a few rows
+per date or year instead of a million members, so the whole page stays within its goal
+at a million members (docs/benchmarks.md, "Figures behind design choices"). The only reads of
 ``members`` itself are those who joined after the cut-off date (a range on
 ``ix_members_stats_joined``). The monthly and annual report tables call these same
 functions, so a figure on paper always equals the one on screen.
@@ -27,7 +27,7 @@ from sqlalchemy import Connection, text
 
 from desktop.models.codes import AGE_BANDS, MEMBERS_STATUS_ORDER, SITE_KIND
 from desktop.services.activities import categories
-from desktop.services.activities.records import Coverage, coverage_in
+from desktop.services.activities.attendance import Coverage, coverage_in
 from desktop.services.figures import summary as stats
 from desktop.storage.database import Database
 

@@ -1,7 +1,8 @@
 """Registry figures and the local summary counts behind every 首页 figure.
 
 Why a summary: at a million members any figure that reads each member (or each
-attendee) once costs seconds, however narrow the index. So two small LOCAL tables (never
+attendee) once is too slow for a screen, however narrow the index (docs/benchmarks.md,
+"Figures behind design choices"). So two small LOCAL tables (never
 synced: derived data, like the search index) hold the counts the dashboard, the status
 bar and the reports add up, and triggers keep them exact in the same transaction as every
 write — ORM, Core bulk insert, sync apply, migration — the way change capture works:
@@ -230,7 +231,8 @@ SUMMARY_TRIGGERS: tuple[str, ...] = (
 # ---- rebuild and check -----------------------------------------------------------------------
 
 # Members are read once (a materialised narrow copy), not once per figure: at a million
-# members each pass over the wide rows costs seconds.
+# members each pass over the wide rows is slow (docs/benchmarks.md, "Figures behind
+# design choices").
 # The member figures of a narrow member CTE ``m`` (one pass each, grouped).
 _MEMBER_COUNTS_FROM_M = (
     "SELECT 'members' AS fig, '' AS period, union_id AS key1, membership_status AS key2, "
@@ -316,12 +318,13 @@ def member_figures(rows: Iterable[NewMember]) -> Counter[FigureKey]:
     """The summary rows that new live members add: the insert trigger's rows, in Python.
 
     Why a Python form of ``_member_rows``: at a million members the grouped SQL count
-    sorts every row four times (5 s of the demo fill), while rows still in hand are
-    counted in a fraction of that, and in the demo's producer process at no cost to the
-    writer. Tests compare it with the trigger and with a recount of the data.
+    sorts every row four times, a large share of the demo fill, while rows still in hand
+    are counted in a fraction of that, and in the demo's producer process at no cost to
+    the writer (docs/benchmarks.md, "Figures behind design choices"). Tests compare it
+    with the trigger and with a recount of the data.
     """
-    # key tuples made in comprehensions and counted by Counter's C loop: half the time
-    # of a ``counts[key] += 1`` per key
+    # key tuples made in comprehensions and counted by Counter's C loop: faster than a
+    # ``counts[key] += 1`` per key (docs/benchmarks.md, "Figures behind design choices")
     table = list(rows)
     counts: Counter[FigureKey] = Counter(
         [("members", "", u, status, g or "", int(m)) for u, status, g, m, _, _, _ in table]
@@ -356,8 +359,9 @@ def bulk_member_insert(
 ) -> Iterator[None]:
     """Count the members appended inside the block set-based, not by a trigger per row.
 
-    The member insert trigger is suspended for the block (it cost ~13 µs a row on a
-    100k-row import); afterwards the appended rows (rowid above the old maximum) are
+    The member insert trigger is suspended for the block (a trigger per row is a
+    measurable share of a 100k-row import: docs/benchmarks.md, "Figures behind design
+    choices"); afterwards the appended rows (rowid above the old maximum) are
     counted with the grouped form of the trigger's own rows and added with the same
     upsert, and attendee rows already waiting for those members get the same update —
     equal to what the trigger would have left (tests compare both ways). A caller that
@@ -366,7 +370,8 @@ def bulk_member_insert(
     ``members``, in the caller's transaction.
     """
     # Imported here: the status bar reads this module on the GUI's cold start, and
-    # capture loads the ORM models (~0.2 s) that start must not pay for.
+    # capture loads the ORM models that start must not pay for (docs/benchmarks.md,
+    # "Figures behind design choices").
     from desktop.storage import capture
 
     start = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one()

@@ -1,0 +1,12 @@
+"""实名制会员: the member registry, the lists built on it, and member card numbers.
+
+Modules and their roles:
+
+- ``registry``: register, edit, mark as left, delete (tombstone) and read one member; the
+  one set of member rules (``validate``) that the dialog, the CLI and the roster import share.
+- ``queries``: member lists for tables and exports (filters, keyset paging, masked values).
+- ``card_numbers``: 会员证号 issued on registration, unique across offline PCs.
+
+Callers import the module they need (``from desktop.services.members import registry``);
+this file imports nothing, so loading ``card_numbers`` on the first start loads nothing else.
+"""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, insert, text
 
@@ -26,7 +26,7 @@ from desktop.models.evaluation import (
     EvaluationTemplate,
 )
 from desktop.services.activities.inputs import opt_text, require_date
-from desktop.services.sites import records as sites
+from desktop.services.sites import facilities, records
 from desktop.storage.database import Database
 
 USABLE_CONDITIONS = ("good", "fair")
@@ -185,11 +185,11 @@ def update_template(
         )
         kept = {i.id for i in items if i.id}
         existing = {
-            str(r[0])
-            for r in conn.execute(
+            str(i)
+            for i in conn.execute(
                 text("SELECT id FROM evaluation_items WHERE template_id = :t AND deleted = 0"),
                 {"t": template_id},
-            )
+            ).scalars()
         }
         for gone in existing - kept:
             conn.execute(
@@ -228,7 +228,9 @@ def template_in(conn: Connection, template_id: str) -> TemplateRecord:
     if row is None:
         raise NotFoundError("评分模板不存在或已删除", field="template_id")
     items = tuple(
-        ItemSpec(r[1], float(r[2]), bool(r[3]), str(r[0]))
+        ItemSpec(
+            title=r.title, max_points=float(r.max_points), is_bonus=bool(r.is_bonus), id=str(r.id)
+        )
         for r in conn.execute(
             text(
                 "SELECT id, title, max_points, is_bonus FROM evaluation_items "
@@ -238,7 +240,13 @@ def template_in(conn: Connection, template_id: str) -> TemplateRecord:
         )
     )
     levels = tuple(
-        LevelSpec(int(r[0]), float(r[1]), r[2], r[3], tuple((r[4] or "").split()))
+        LevelSpec(
+            star_level=int(r.star_level),
+            min_points=float(r.min_points),
+            min_area_m2=r.min_area_m2,
+            min_seats=r.min_seats,
+            required_facilities=tuple((r.required_facilities or "").split()),
+        )
         for r in conn.execute(
             text(
                 "SELECT star_level, min_points, min_area_m2, min_seats, required_facilities "
@@ -248,7 +256,14 @@ def template_in(conn: Connection, template_id: str) -> TemplateRecord:
             {"t": template_id},
         )
     )
-    return TemplateRecord(str(row[0]), str(row[1]), row[2], bool(row[3]), items, levels)
+    return TemplateRecord(
+        id=str(row.id),
+        name=str(row.name),
+        site_kind=row.site_kind,
+        active=bool(row.active),
+        items=items,
+        levels=levels,
+    )
 
 
 def get_template(db: Database, template_id: str) -> TemplateRecord:
@@ -259,10 +274,10 @@ def get_template(db: Database, template_id: str) -> TemplateRecord:
 def list_templates(db: Database) -> list[TemplateRecord]:
     with db.connect(write=False) as conn:
         ids = [
-            str(r[0])
-            for r in conn.execute(
+            str(i)
+            for i in conn.execute(
                 text("SELECT id FROM evaluation_templates WHERE deleted = 0 ORDER BY name")
-            )
+            ).scalars()
         ]
         return [template_in(conn, i) for i in ids]
 
@@ -270,9 +285,11 @@ def list_templates(db: Database) -> list[TemplateRecord]:
 def _star_level(
     conn: Connection, site_id: str, template: TemplateRecord, total: float
 ) -> tuple[int | None, tuple[str, ...]]:
-    site = sites.get_in(conn, site_id)
+    site = records.get_in(conn, site_id)
     usable = {
-        f.facility for f in sites.facilities_in(conn, site_id) if f.condition in USABLE_CONDITIONS
+        f.facility
+        for f in facilities.facilities_in(conn, site_id)
+        if f.condition in USABLE_CONDITIONS
     }
     reached: int | None = None
     shortfalls: tuple[str, ...] = ()
@@ -321,7 +338,7 @@ def score_site(
     day = require_date(evaluated_on, "evaluated_on", "评定日期")
     with db.connect() as conn:
         template = template_in(conn, template_id)
-        sites.get_in(conn, site_id)
+        records.get_in(conn, site_id)
         known = {i.id for i in template.items}
         stray = set(scores) - known
         if stray:
@@ -398,7 +415,8 @@ def history(db: Database, site_id: str) -> list[EvaluationRecord]:
     with db.connect(write=False) as conn:
         rows = conn.execute(
             text(
-                "SELECT e.id, e.site_id, e.template_id, t.name, e.evaluated_on, e.assessor, "
+                "SELECT e.id, e.site_id, e.template_id, t.name AS template_name, e.evaluated_on, "
+                "e.assessor, "
                 "e.total_points, e.star_level, e.notes FROM evaluations e "
                 "JOIN evaluation_templates t ON t.id = e.template_id "
                 "WHERE e.site_id = :s AND e.deleted = 0 ORDER BY e.evaluated_on DESC"
@@ -407,22 +425,33 @@ def history(db: Database, site_id: str) -> list[EvaluationRecord]:
         ).all()
     return [
         EvaluationRecord(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            date.fromisoformat(r[4]) if isinstance(r[4], str) else r[4],
-            r[5],
-            float(r[6]),
-            r[7],
-            r[8],
+            id=r.id,
+            site_id=r.site_id,
+            template_id=r.template_id,
+            template_name=r.template_name,
+            evaluated_on=date.fromisoformat(r.evaluated_on)
+            if isinstance(r.evaluated_on, str)
+            else r.evaluated_on,
+            assessor=r.assessor,
+            total_points=float(r.total_points),
+            star_level=r.star_level,
+            notes=r.notes,
         )
         for r in rows
     ]
 
 
-def scores_of(db: Database, evaluation_id: str) -> list[tuple[str, float, float, bool]]:
-    """(item title, points, max points, bonus?) of one past evaluation, as scored."""
+class ScoreLine(NamedTuple):
+    """One item of a past evaluation as scored (a tuple, so callers may unpack it)."""
+
+    item_title: str
+    points: float
+    max_points: float
+    is_bonus: bool
+
+
+def scores_of(db: Database, evaluation_id: str) -> list[ScoreLine]:
+    """The items of one past evaluation, as scored (title, points, max points, bonus?)."""
     with db.connect(write=False) as conn:
         rows = conn.execute(
             text(
@@ -431,7 +460,10 @@ def scores_of(db: Database, evaluation_id: str) -> list[tuple[str, float, float,
             ),
             {"e": evaluation_id},
         ).all()
-    return [(str(r[0]), float(r[1]), float(r[2]), bool(r[3])) for r in rows]
+    return [
+        ScoreLine(str(r.item_title), float(r.points), float(r.max_points), bool(r.is_bonus))
+        for r in rows
+    ]
 
 
 # A starting template for 职工服务站 star rating; offices edit it to their own rules.

@@ -152,8 +152,9 @@ def list_records(
         parts.append("r.served_on <= :d1")
         params["d1"] = date_to.isoformat()
     sql = (
-        "SELECT r.id, r.served_on, r.site_id, s.name, r.category, coalesce(c.name, r.category), "
-        "r.people, r.worker_id, r.notes FROM service_records r JOIN sites s ON s.id = r.site_id "
+        "SELECT r.id, r.served_on, r.site_id, s.name AS site_name, r.category, "
+        "coalesce(c.name, r.category) AS category_name, r.people, r.worker_id, r.notes "
+        "FROM service_records r JOIN sites s ON s.id = r.site_id "
         "LEFT JOIN (SELECT code, min(name) AS name FROM service_categories WHERE deleted = 0 "
         f"GROUP BY code) c ON c.code = r.category WHERE {' AND '.join(parts)} "
         "ORDER BY r.served_on DESC, s.sort_key LIMIT :limit"
@@ -162,15 +163,17 @@ def list_records(
         rows = conn.execute(text(sql), params).all()
     return [
         ServiceRow(
-            r[0],
-            date.fromisoformat(r[1]) if isinstance(r[1], str) else r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            int(r[6]),
-            r[7],
-            r[8],
+            id=r.id,
+            served_on=date.fromisoformat(r.served_on)
+            if isinstance(r.served_on, str)
+            else r.served_on,
+            site_id=r.site_id,
+            site_name=r.site_name,
+            category=r.category,
+            category_name=r.category_name,
+            people=int(r.people),
+            worker_id=r.worker_id,
+            notes=r.notes,
         )
         for r in rows
     ]

@@ -1,0 +1,10 @@
+"""基层工会 and the federation: who the members belong to, and who runs this installation.
+
+Modules and their roles:
+
+- ``registry``: add, edit, list and remove (tombstone) the unions of the federation.
+- ``federations``: the federation that runs this installation, created once on first start.
+
+Callers import the module they need; this file imports nothing, so the cold start (which
+loads ``federations``) pays for that module alone.
+"""

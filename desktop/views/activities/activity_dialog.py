@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.services.activities import categories
-from desktop.services.activities import records as activities
-from desktop.services.activities.records import ActivityRecord
-from desktop.services.sites import records as sites
+from desktop.services import activities, sites
+from desktop.services.activities import ActivityRecord, categories
 from desktop.views.context import AppContext
 from desktop.views.widgets.field_error import FieldMessage
 

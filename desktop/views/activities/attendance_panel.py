@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.services.activities import records as activities
-from desktop.services.activities.records import ActivityRecord, AttendanceRecord
+from desktop.services import activities
+from desktop.services.activities import ActivityRecord, AttendanceRecord
 from desktop.views.activities.member_picker import MemberPicker
 from desktop.views.activities.photos import PhotoStrip
 from desktop.views.context import AppContext

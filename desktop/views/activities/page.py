@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import UnionDeskError
-from desktop.services.activities import records as activities
-from desktop.services.activities.records import ActivityRecord
+from desktop.services import activities
+from desktop.services.activities import ActivityRecord
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.attendance_panel import AttendancePanel
 from desktop.views.activities.categories_dialog import CategoriesDialog

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.progress import CancelToken, ProgressFn
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
@@ -212,7 +212,9 @@ class PhotoStrip(QWidget):
 
     def reload(self) -> None:
         hashes = (
-            [] if self.activity_id is None else activities.photos(self.ctx.db, self.activity_id)
+            []
+            if self.activity_id is None
+            else activities.list_photos(self.ctx.db, self.activity_id)
         )
         self.model.set_hashes(hashes)
         self.label.setText(f"活动照片（{len(hashes)} 张）" if self.activity_id else "活动照片")

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.services.sites import evaluations
+from desktop.services.sites import SiteRecord, evaluations
 from desktop.services.sites.evaluations import EvaluationRecord, TemplateRecord
-from desktop.services.sites.records import SiteRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import item_title, list_table, selected_row, star_text
 from desktop.views.sites.record_table import Column, RecordTableModel

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import FACILITY, FACILITY_CONDITION
-from desktop.services.sites import records as sites
-from desktop.services.sites.records import FacilityRecord, SiteRecord
+from desktop.services import sites
+from desktop.services.sites import FacilityRecord, SiteRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import OK_STYLE, list_table, selected_row
 from desktop.views.sites.record_table import Column, RecordTableModel

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import SITE_KIND
-from desktop.services.sites import records as sites
-from desktop.services.sites.records import SiteRecord
+from desktop.services import sites
+from desktop.services.sites import SiteRecord
 from desktop.views.context import AppContext
 from desktop.views.sites import site_table as st
 from desktop.views.sites.common import list_table, selected_row

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import UnionDeskError
-from desktop.services.sites import evaluations
+from desktop.services.sites import SiteRecord, evaluations
 from desktop.services.sites.evaluations import EvaluationRecord, ItemSpec, TemplateRecord
-from desktop.services.sites.records import SiteRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import day_of, item_title, star_text
 from desktop.views.sites.score_spin import ScoreSpin

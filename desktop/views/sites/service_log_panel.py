@@ -26,8 +26,7 @@ from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services.activities import categories
 from desktop.services.activities.categories import CategoryRecord
-from desktop.services.sites import service_log
-from desktop.services.sites.records import SiteRecord
+from desktop.services.sites import SiteRecord, service_log
 from desktop.services.sites.service_log import DayEntry, ServiceRow
 from desktop.views.context import AppContext
 from desktop.views.sites.common import OK_STYLE, day_of, list_table, selected_row

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import SITE_KIND
-from desktop.services.sites import records as sites
+from desktop.services import sites
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.sites.site_table import area_text

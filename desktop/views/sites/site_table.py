@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.services.sites import records as sites
-from desktop.services.sites.records import SiteRecord
+from desktop.services import sites
+from desktop.services.sites import SiteRecord
 from desktop.storage.database import Database
 from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 from desktop.views.sites.common import star_text

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, WORKER_STATUS
-from desktop.services.sites import records as sites
-from desktop.services.sites.records import WorkerRecord
+from desktop.services import sites
+from desktop.services.sites import WorkerRecord
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.form_dialog import editor_value, lay_out_form, set_editor_value

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.models.codes import GENDER, WORKER_STATUS
 from desktop.models.masking import mask_phone
-from desktop.services.sites import records as sites
-from desktop.services.sites.records import SiteRecord, WorkerRecord
+from desktop.services import sites
+from desktop.services.sites import SiteRecord, WorkerRecord
 from desktop.views.context import AppContext
 from desktop.views.sites.common import list_table, selected_row
 from desktop.views.sites.record_table import Column, RecordTableModel

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from desktop.services.sites import records as sites
+from desktop.services import sites
 from desktop.storage.database import Database
 
 UNIONS = (("u1", "甲工会"), ("u2", "乙工会"))

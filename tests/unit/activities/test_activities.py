@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from desktop.errors import ValidationError
+from desktop.services import activities
 from desktop.services.activities import categories
-from desktop.services.activities import records as activities
 from desktop.storage.database import Database
 
 

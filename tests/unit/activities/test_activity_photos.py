@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop.errors import NotFoundError, ValidationError
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.storage.database import Database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -32,7 +32,7 @@ def activity(db: Database, station: str) -> str:
 def test_photos_are_stored_once_and_read_back(db: Database, activity: str) -> None:
     added = activities.add_photos(db, activity, [("a.png", PNG), ("b.jpg", JPEG), ("c.png", PNG)])
     assert added == [hashlib.sha256(PNG).hexdigest(), hashlib.sha256(JPEG).hexdigest()]
-    assert activities.photos(db, activity) == added
+    assert activities.list_photos(db, activity) == added
     assert activities.photo_bytes(db, added[0]) == PNG
     assert _count(db, "SELECT count(*) FROM attachments") == 2
     with db.connect(write=False) as conn:
@@ -63,7 +63,7 @@ def test_one_bad_file_refuses_the_lot(db: Database, activity: str) -> None:
 def test_remove_photo_leaves_a_synced_tombstone(db: Database, activity: str) -> None:
     digest = activities.add_photos(db, activity, [("a.png", PNG)])[0]
     activities.remove_photo(db, activity, digest)
-    assert activities.photos(db, activity) == []
+    assert activities.list_photos(db, activity) == []
     assert _count(db, "SELECT count(*) FROM activity_photos WHERE deleted = 1") == 1
     # The bytes stay: other records may use the same picture.
     assert activities.photo_bytes(db, digest) == PNG
@@ -79,7 +79,7 @@ def test_remove_photo_leaves_a_synced_tombstone(db: Database, activity: str) -> 
         activities.remove_photo(db, activity, digest)
     # Added again after removal, it shows again.
     assert activities.add_photos(db, activity, [("a.png", PNG)]) == [digest]
-    assert activities.photos(db, activity) == [digest]
+    assert activities.list_photos(db, activity) == [digest]
 
 
 def test_missing_photo_bytes_are_reported(db: Database) -> None:

@@ -15,7 +15,7 @@ from desktop.errors import ValidationError
 from desktop.printing import geometry as geo
 from desktop.printing.cards import QR_SIZE, QR_X, QR_Y, render_cards
 from desktop.printing.records import load_cards
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.storage.database import Database
 from desktop.sync import export as sync_export
 from desktop.sync import importer as sync_importer

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from desktop.errors import UnionDeskError
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.services.figures import dashboard
 from desktop.services.figures import report_book as reports
 from desktop.services.sites import service_log

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from desktop.config import Paths
 from desktop.models.base import synced_tables
 from desktop.opening import open_database, run_migrations
-from desktop.services.activities import records as activities
+from desktop.services import activities
 from desktop.services.figures import dashboard
 from desktop.services.figures import summary as stats
 from desktop.services.members import registry as member_service

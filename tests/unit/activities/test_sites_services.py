@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from desktop.errors import ValidationError
+from desktop.services import sites
 from desktop.services.sites import evaluations, service_log
-from desktop.services.sites import records as sites
 from desktop.services.sites.evaluations import ItemSpec, LevelSpec
 from desktop.services.sites.service_log import DayEntry
 from desktop.storage.database import Database
