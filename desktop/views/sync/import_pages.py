@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.sync.importer import ImportResult
+from desktop.sync.office import ImportResult
 from desktop.views.sync import labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 

@@ -13,7 +13,7 @@ from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
-from desktop.sync import trust
+from desktop.sync import office
 
 TABLES = {
     "members": "会员",
@@ -114,11 +114,9 @@ class NodeNames:
     """Node id → the office name a clerk enrolled, this PC, or a short id."""
 
     def __init__(self, db: Database) -> None:
-        with db.connect(write=False) as conn:
-            own = {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
-            peers = trust.list_peers(conn)
-        self.own = own
-        self.names = {p.node_id: p.name for p in peers if p.name}
+        known = office.known_offices(db)
+        self.own = set(known.own)
+        self.names = dict(known.names)
 
     def __call__(self, node: str) -> str:
         if node in self.own:
