@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from desktop.errors import UnionDeskError
 from desktop.progress import CancelToken, ProgressFn, no_progress
@@ -90,7 +91,7 @@ class OwnCertificate:
     "installed"; for an installed one, who signed it (the name this PC enrolled the
     issuer under, "" when unknown) and when."""
 
-    state: str
+    state: Literal["none", "damaged", "installed"]
     issuer: str = ""
     issuer_name: str = ""
     issued_at: datetime | None = None
