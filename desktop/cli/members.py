@@ -52,8 +52,7 @@ def _values(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     if args.id_number is not None:
         values["id_number"] = args.id_number
     if args.union is not None:
-        with ctx.db.connect(write=False) as conn:
-            values["union_id"] = unions.find_by_name(conn, args.union)
+        values["union_id"] = unions.id_by_name(ctx.db, args.union)
     return values
 
 
@@ -143,8 +142,7 @@ def _row_json(row: member_queries.MemberRow) -> dict[str, Any]:
 
 
 def _find(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect(write=False) as conn:
-        rows = member_queries.find(conn, args.query, args.limit)
+    rows = member_queries.search_members(ctx.db, args.query, args.limit)
     if args.json:
         print_json([_row_json(r) for r in rows])
         return 0

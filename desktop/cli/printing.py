@@ -66,10 +66,9 @@ def register(sub: Any) -> None:
 
 def _cards(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.cards import render_cards
-    from desktop.printing.records import load_cards
+    from desktop.printing.queries import card_batch
 
-    with ctx.db.connect(write=False) as conn:
-        batch = load_cards(conn, union_name=args.union, member_ids=args.member)
+    batch = card_batch(ctx.db, union_name=args.union, member_ids=args.member)
     warnings = batch.warnings + render_cards(
         batch.records,
         args.out,
@@ -92,8 +91,8 @@ def _cards(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _form(ctx: Context, args: argparse.Namespace) -> int:
-    from desktop.printing.forms import data as fd
     from desktop.printing.forms.render import FORM_TITLES, FormData, blank, render_form
+    from desktop.printing.queries import form_values
 
     kind = args.kind
     payload: FormData
@@ -102,20 +101,13 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     elif kind == "attendance":
         if not args.activity:
             raise UnionDeskError("签到表需要指定活动（--activity），或用 --blank 打印空白表。")
-        with ctx.db.connect(write=False) as conn:
-            payload = fd.load_attendance(conn, args.activity, unmasked=args.unmasked)
+        payload = form_values(ctx.db, kind, args.activity, unmasked=args.unmasked)
     else:
         if not args.member:
             raise UnionDeskError(
                 f"「{FORM_TITLES[kind]}」需要指定会员（--member），或用 --blank 打印空白表。"
             )
-        with ctx.db.connect(write=False) as conn:
-            if kind == "hardship":
-                payload = fd.load_hardship(conn, args.member, unmasked=args.unmasked)
-            elif kind == "transfer":
-                payload = fd.load_transfer(conn, args.member, unmasked=args.unmasked)
-            else:
-                payload = fd.load_member(conn, args.member, unmasked=args.unmasked)
+        payload = form_values(ctx.db, kind, args.member, unmasked=args.unmasked)
     render_form(kind, payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
     print(f"已生成{FORM_TITLES[kind]}：{args.out}")
     return 0

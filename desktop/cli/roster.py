@@ -146,8 +146,7 @@ def _print_refusal(
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     union_id = None
     if args.union:
-        with ctx.db.connect(write=False) as conn:
-            union_id = unions.find_by_name(conn, args.union)
+        union_id = unions.id_by_name(ctx.db, args.union)
     flt = MemberFilter(union_id=union_id, status=args.status)
     result = export.export_members(
         ctx.db, Path(args.out), flt, unmasked=args.unmasked, progress=_stderr_progress()

@@ -11,17 +11,8 @@ from typing import Any
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.errors import UnionDeskError
 from desktop.private_files import write_private
-from desktop.sync import (
-    certs,
-    conflicts,
-    export,
-    history,
-    identity,
-    importer,
-    origins,
-    quarantine,
-    trust,
-)
+from desktop.sync import office
+from desktop.sync.office import ImportResult
 
 _LABELS = {
     "changes": "新修改条数",
@@ -40,9 +31,8 @@ _LABELS = {
 
 
 def _id(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect(write=False) as conn:
-        info = identity.node_info(conn)
-        card = trust.key_card(conn) if args.export_key else None
+    info = office.this_office(ctx.db)
+    card = office.key_card(ctx.db) if args.export_key else None
     if card is not None:
         write_private(Path(args.export_key), card)  # key material: owner-only
     if args.json:
@@ -56,9 +46,7 @@ def _id(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _trust(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        enrol = certs.enrol_root if args.root else trust.enrol
-        peer = enrol(conn, Path(args.keyfile), args.fingerprint)
+    peer = office.enrol(ctx.db, Path(args.keyfile), args.fingerprint, as_root=args.root)
     print(f"已登记信任单位 {peer.name or peer.node_id}（指纹 {peer.fingerprint}）")
     if args.root:
         print(
@@ -68,8 +56,7 @@ def _trust(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _certify(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect(write=False) as conn:
-        cert = certs.issue_to(conn, Path(args.keyfile), args.fingerprint, Path(args.out))
+    cert = office.certify(ctx.db, Path(args.keyfile), args.fingerprint, Path(args.out))
     print(
         f"已为单位 {cert.name or cert.node_id}（节点 {cert.node_id}）签发单位证书：{args.out}。"
         "请交给该单位，在其电脑上用 sync install-cert 安装。"
@@ -78,8 +65,7 @@ def _certify(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _install_cert(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        cert = certs.install(conn, Path(args.file))
+    cert = office.install_certificate(ctx.db, Path(args.file))
     print(
         f"已安装单位证书（签发单位节点 {cert.issuer}）。以后导出的同步包都附带此证书，"
         "认可该上级单位的单位可以直接导入。"
@@ -88,15 +74,13 @@ def _install_cert(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _revoke(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        peer = trust.revoke(conn, args.node, args.after)
+    peer = office.revoke(ctx.db, args.node, args.after)
     print(f"已撤销信任：节点 {peer.node_id} 只接受计数 ≤ {peer.revoked_after} 的修改")
     return 0
 
 
 def _introducer(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        peer = trust.set_introducer(conn, args.node, not args.off)
+    peer = office.set_introducer(ctx.db, args.node, not args.off)
     name = peer.name or peer.node_id
     if peer.may_introduce:
         print(
@@ -109,8 +93,7 @@ def _introducer(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _unroot(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        node = certs.remove_root(conn, args.node)
+    node = office.remove_root(ctx.db, args.node)
     print(
         f"已取消对节点 {node} 的上级单位认可：它本身仍是信任单位，但不再能为其他单位签发证书；"
         "凭它的证书登记的单位需直接登记后才能再导入。"
@@ -119,7 +102,7 @@ def _unroot(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
-    result = export.export(ctx.db, Path(args.out), args.to or None, args.full)
+    result = office.export_package(ctx.db, Path(args.out), args.to or None, args.full)
     if result.ack_only:
         print(
             f"没有对方尚未收到的修改：已导出回执包 {result.path}（{result.size} 字节，"
@@ -134,7 +117,7 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_counts(result: importer.ImportResult) -> None:
+def _print_counts(result: ImportResult) -> None:
     print(f"同步包 {result.package_id}，发送单位 {result.sender}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
     for key, label in _LABELS.items():
@@ -145,7 +128,7 @@ def _print_counts(result: importer.ImportResult) -> None:
 
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
-    preview = importer.preview(ctx.db, path)
+    preview = office.preview_import(ctx.db, path)
     if preview.ack_only or preview.up_to_date:
         return _import_ack(ctx, path, preview, args)
     if args.dry_run or preview.nothing_new:
@@ -165,7 +148,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
             )
         if input("确认导入？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
             raise UnionDeskError("已取消导入，未做任何改动。")
-    result = importer.import_file(ctx.db, path)
+    result = office.import_package(ctx.db, path)
     if args.json:
         print_json(asdict(result))
     else:
@@ -174,12 +157,10 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_ack(
-    ctx: Context, path: Path, preview: importer.ImportResult, args: argparse.Namespace
-) -> int:
+def _import_ack(ctx: Context, path: Path, preview: ImportResult, args: argparse.Namespace) -> int:
     """A receipt, or a package with nothing new (已是最新), changes no data: it is
     recorded without asking (unless a dry run)."""
-    result = preview if args.dry_run else importer.import_file(ctx.db, path)
+    result = preview if args.dry_run else office.import_package(ctx.db, path)
     if args.json:
         print_json(asdict(result))
         return 0
@@ -187,8 +168,8 @@ def _import_ack(
     print(f"  发送单位指纹：{result.sender_fingerprint}")
     for warning in result.warnings:
         print(f"  注意：{warning}")
-    if result.up_to_date and origins.any_refused(result.origins):
-        print(origins.NOTHING_TAKEN)
+    if result.up_to_date and office.any_refused(result.origins):
+        print(office.NOTHING_TAKEN)
         return 0
     if result.up_to_date:
         print("已是最新：包中的修改本机都已经有了（例如经其他单位转来过），数据未做任何改动。")
@@ -204,9 +185,7 @@ def _import_ack(
 
 
 def _conflicts(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect() as conn:
-        conflicts.refresh(conn)
-        items = conflicts.list_open(conn)
+    items = office.open_conflicts(ctx.db)
     if args.json:
         print_json([asdict(c) for c in items])
         return 0
@@ -221,17 +200,16 @@ def _conflicts(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _quarantine(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect(write=False) as conn:
-        items = quarantine.list_all(conn)
+    items = office.quarantined(ctx.db)
     if args.json:
         print_json([asdict(q) for q in items])
         return 0
     if not items:
         print("没有被隔离的修改。")
     for q in items:
-        office = q.office or "未命名单位"
+        source = q.office or "未命名单位"
         print(
-            f"{q.detected_at:%Y-%m-%d %H:%M} 来自「{office}」（节点 {q.origin[:8]}…）"
+            f"{q.detected_at:%Y-%m-%d %H:%M} 来自「{source}」（节点 {q.origin[:8]}…）"
             f"第 {q.counter} 号修改：{q.table_label}记录 {q.row_id} "
             f"字段「{q.field_label}」{q.reason}"
         )
@@ -239,8 +217,7 @@ def _quarantine(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _history(ctx: Context, args: argparse.Namespace) -> int:
-    with ctx.db.connect(write=False) as conn:
-        items = history.receipts(conn)
+    items = office.receipts(ctx.db)
     if args.json:
         print_json([asdict(r) for r in items])
         return 0

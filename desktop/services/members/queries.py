@@ -21,6 +21,7 @@ from desktop import clock
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.models.masking import mask_id_number, mask_phone
 from desktop.storage import search_index
+from desktop.storage.database import Database
 
 PageKey = tuple[str, int]
 
@@ -170,3 +171,27 @@ def find(conn: Connection, query: str, limit: int = 50) -> list[MemberRow]:
 
 def is_current(status: str) -> bool:
     return status in CURRENT_STATUSES
+
+
+# -- for the CLI and the views: each call opens its own read transaction, so a screen
+# never holds a connection (the functions above share the caller's transaction).
+
+
+def read_page(
+    db: Database, flt: MemberFilter, after: PageKey | None = None, limit: int = 200
+) -> list[MemberRow]:
+    """One keyset page of the member list (``fetch_page``)."""
+    with db.connect(write=False) as conn:
+        return fetch_page(conn, flt, after=after, limit=limit)
+
+
+def count_matching(db: Database, flt: MemberFilter) -> int:
+    """How many members a filter shows (``count``)."""
+    with db.connect(write=False) as conn:
+        return count(conn, flt)
+
+
+def search_members(db: Database, query: str, limit: int = 50) -> list[MemberRow]:
+    """The search box's matches (``find``)."""
+    with db.connect(write=False) as conn:
+        return find(conn, query, limit)

@@ -230,3 +230,9 @@ def find_by_name(conn: Connection, name: str) -> str:
     if len(rows) > 1:
         raise UnionDeskError(f"有多个名为「{name}」的工会，请改用工会编号")
     return str(rows[0][0])
+
+
+def id_by_name(db: Database, name: str) -> str:
+    """``find_by_name`` in its own read transaction (the CLI's --union)."""
+    with db.connect(write=False) as conn:
+        return find_by_name(conn, name)

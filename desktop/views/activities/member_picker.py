@@ -115,8 +115,7 @@ class MemberPicker(QWidget):
         """Look up now; the search index answers in milliseconds even at a million rows."""
         rows: list[MemberRow] = []
         if query:
-            with self.ctx.db.connect(write=False) as conn:
-                rows = member_queries.find(conn, query, RESULT_LIMIT)
+            rows = member_queries.search_members(self.ctx.db, query, RESULT_LIMIT)
         self.model.set_rows(rows)
         self.hint.hide()
         self.view.setVisible(bool(rows))

@@ -171,8 +171,7 @@ class MembersPage(QWidget):
         self.update_count()
 
     def update_count(self) -> None:
-        with self.ctx.db.connect(write=False) as conn:
-            total = member_queries.count(conn, self.model.filter)
+        total = member_queries.count_matching(self.ctx.db, self.model.filter)
         self.count_label.setText(f"共 {total:,} 人")
 
     # ---- area protocol ---------------------------------------------------------------

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
 
 from desktop.errors import UnionDeskError
 from desktop.views.context import AppContext
@@ -149,11 +148,10 @@ class PrintPage(QWidget):
         current = self.union_combo.currentData()
         self.union_combo.clear()
         self.union_combo.addItem("（请选择）", None)
-        with self.ctx.db.connect(write=False) as conn:
-            for (name,) in conn.execute(
-                text("SELECT name FROM unions WHERE deleted = 0 ORDER BY sort_key, name")
-            ):
-                self.union_combo.addItem(str(name), str(name))
+        from desktop.printing.queries import union_names
+
+        for name in union_names(self.ctx.db):
+            self.union_combo.addItem(name, name)
         index = self.union_combo.findData(current)
         self.union_combo.setCurrentIndex(max(index, 0))
 
@@ -163,13 +161,12 @@ class PrintPage(QWidget):
 
     def make_cards(self) -> None:
         from desktop.printing.cards import render_cards
-        from desktop.printing.records import load_cards
+        from desktop.printing.queries import card_batch
 
         union = self.union_combo.currentData()
         ids = self.member_ids or None
         try:
-            with self.ctx.db.connect(write=False) as conn:
-                batch = load_cards(conn, union_name=None if ids else union, member_ids=ids)
+            batch = card_batch(self.ctx.db, union_name=None if ids else union, member_ids=ids)
         except UnionDeskError as exc:
             messages.warn(self, "无法制卡", exc.message)
             return
@@ -191,8 +188,8 @@ class PrintPage(QWidget):
         )
 
     def make_form(self) -> None:
-        from desktop.printing.forms import data as fd
         from desktop.printing.forms.render import blank, render_form
+        from desktop.printing.queries import form_values
 
         kind = self.kind_combo.currentData()
         subject = self._resolve_subject(kind, self.subject_edit.text().strip())
@@ -203,13 +200,7 @@ class PrintPage(QWidget):
             if not subject:
                 payload: Any = blank(kind)
             else:
-                with self.ctx.db.connect(write=False) as conn:
-                    loader = {
-                        "attendance": fd.load_attendance,
-                        "hardship": fd.load_hardship,
-                        "transfer": fd.load_transfer,
-                    }.get(kind, fd.load_member)
-                    payload = loader(conn, subject, unmasked=unmasked)
+                payload = form_values(self.ctx.db, kind, subject, unmasked=unmasked)
         except UnionDeskError as exc:
             messages.warn(self, "无法生成表格", exc.message)
             return
@@ -249,8 +240,7 @@ class PrintPage(QWidget):
         else:
             from desktop.services.members import queries as member_queries
 
-            with self.ctx.db.connect(write=False) as conn:
-                rows = member_queries.find(conn, typed, limit=50)
+            rows = member_queries.search_members(self.ctx.db, typed, limit=50)
             for m in rows:
                 choices.append((f"{m.name}　{m.card_no or '无会员证号'}　{m.union_name}", m.id))
             what = "会员"

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from desktop.storage.database import Database
-from desktop.sync import conflicts
-from desktop.sync.conflicts import ConflictView
+from desktop.sync import office
+from desktop.sync.office import ConflictView
 from desktop.views.qtmodels.loaded_table import Index, LoadedTableModel
 from desktop.views.sync import labels
 
@@ -48,9 +48,7 @@ class ConflictRow:
 
 
 def load_conflicts(db: Database) -> list[ConflictRow]:
-    with db.connect() as conn:
-        conflicts.refresh(conn)
-        items = conflicts.list_open(conn)
+    items = office.open_conflicts(db)
     if not items:
         return []
     nodes = labels.NodeNames(db)

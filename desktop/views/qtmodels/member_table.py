@@ -1,7 +1,7 @@
 """The member list as a lazy table model: keyset pages of ~200 rows, fetched on demand.
 
 The model never asks for all rows. It holds the pages it has fetched so far and, when the
-view scrolls near the end, ``fetchMore`` asks ``member_queries.fetch_page`` for the rows
+view scrolls near the end, ``fetchMore`` asks ``member_queries.read_page`` for the rows
 after the last one it holds (sort key, rowid). A new filter resets it to one page.
 ID numbers and phones arrive masked from the service; the table cannot show them whole.
 """
@@ -103,8 +103,7 @@ class MemberTableModel(QAbstractTableModel):
 
     def _load(self, limit: int) -> None:
         after = self._rows[-1].key if self._rows else None
-        with self._db.connect(write=False) as conn:
-            page = member_queries.fetch_page(conn, self._filter, after=after, limit=limit)
+        page = member_queries.read_page(self._db, self._filter, after=after, limit=limit)
         self.pages_fetched += 1
         if len(page) < limit:
             self._exhausted = True
@@ -119,8 +118,7 @@ class MemberTableModel(QAbstractTableModel):
         if parent.isValid() or self._exhausted:
             return
         after = self._rows[-1].key if self._rows else None
-        with self._db.connect(write=False) as conn:
-            page = member_queries.fetch_page(conn, self._filter, after=after, limit=self._page_size)
+        page = member_queries.read_page(self._db, self._filter, after=after, limit=self._page_size)
         self.pages_fetched += 1
         if len(page) < self._page_size:
             self._exhausted = True

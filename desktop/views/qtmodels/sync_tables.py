@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.storage.database import Database
-from desktop.sync import certs, history, quarantine, trust
-from desktop.sync.trust import Peer
+from desktop.sync import office
+from desktop.sync.office import Peer
 from desktop.views.sync import labels
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,9 +96,8 @@ class PeerTableModel(_Table):
     roots: frozenset[str] = frozenset()  # offices accepted as roots, as of the last load
 
     def load(self) -> list[tuple[Any, tuple[str, ...]]]:
-        with self._db.connect(write=False) as conn:
-            peers = trust.list_peers(conn)
-            roots = frozenset(certs.root_nodes(conn))
+        found = office.peers(self._db)
+        peers, roots = found.peers, found.roots
         self.roots = roots
         names = {p.node_id: p.name for p in peers}
         return [
@@ -119,8 +118,7 @@ class ReceiptTableModel(_Table):
     headers = RECEIPT_HEADERS
 
     def load(self) -> list[tuple[Any, tuple[str, ...]]]:
-        with self._db.connect(write=False) as conn:
-            receipts = history.receipts(conn)
+        receipts = office.receipts(self._db)
         if not receipts:
             return []
         nodes = labels.NodeNames(self._db)
@@ -145,8 +143,7 @@ class QuarantineTableModel(_Table):
     headers = QUARANTINE_HEADERS
 
     def load(self) -> list[tuple[Any, tuple[str, ...]]]:
-        with self._db.connect(write=False) as conn:
-            items = quarantine.list_all(conn)
+        items = office.quarantined(self._db)
         return [
             (
                 q,

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.sync import trust
-from desktop.sync.identity import fingerprint
+from desktop.sync import office
 from desktop.views.sync import files
 from desktop.views.widgets import messages
 
@@ -105,12 +104,13 @@ class CardCheck(QWidget):
 
     def load_card(self, path: Path) -> bool:
         try:
-            node, name, sign_pub, _box = trust.read_card(path)
+            card = office.read_card(path)
         except UnionDeskError as exc:
             messages.error(self, "无法读取密钥卡", exc.message)
             return False
+        node, name = card.node_id, card.name
         self.card = path
-        self.card_fingerprint = fingerprint(sign_pub)
+        self.card_fingerprint = card.fingerprint
         self.card_name = name
         self.card_node = node
         self.path_edit.setText(str(path))
@@ -133,7 +133,7 @@ class CardCheck(QWidget):
         return bool(
             self.expected
             and self.card_fingerprint
-            and trust.digits(self.expected) != trust.digits(self.card_fingerprint)
+            and not office.same_fingerprint(self.expected, self.card_fingerprint)
         )
 
     def _update(self) -> None:

@@ -9,8 +9,6 @@ files, shows the result and keeps the file choosers behind names tests can repla
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -22,10 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Connection
 
 from desktop.errors import UnionDeskError
-from desktop.sync import certs, trust
+from desktop.storage.database import Database
+from desktop.sync import office
+from desktop.sync.office import OwnCertificate
 from desktop.views.context import AppContext
 from desktop.views.sync import files
 from desktop.views.sync.card_check import CardCheck
@@ -45,30 +44,22 @@ def save_cert_path(parent: QWidget | None, suggested: str) -> Path | None:
     return files.with_suffix(Path(chosen), CERT_SUFFIX) if chosen else None
 
 
-def issuer_text(conn: Connection, issuer: str) -> str:
+def issuer_text(cert: OwnCertificate) -> str:
     """Who signed: the name this PC enrolled it under, else its full node number."""
-    peer = trust.get_peer(conn, issuer)
-    if peer is not None and peer.name:
-        return f"「{peer.name}」（节点 {issuer[:8]}…）"
-    return f"上级单位（节点 {issuer}）"
+    if cert.issuer_name:
+        return f"「{cert.issuer_name}」（节点 {cert.issuer[:8]}…）"
+    return f"上级单位（节点 {cert.issuer}）"
 
 
-def own_certificate_text(conn: Connection) -> str:
+def own_certificate_text(db: Database) -> str:
     """One line for the identity box: whether packages from this PC carry a certificate."""
-    try:
-        raw = certs.own(conn)
-        cert = None if raw is None else certs.parse(raw, "本机证书")
-    except UnionDeskError:
+    cert = office.own_certificate(db)
+    if cert.state == "damaged":
         return "本机保存的证书已损坏，请重新安装上级单位签发的证书"
-    if cert is None:
+    if cert.state == "none":
         return "未安装（对方须逐个登记本机，才接受本机的同步包）"
-    issued = json.loads(cert.body).get("issued_at", "")
-    try:
-        when = datetime.strptime(issued, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone()
-        at = f"，签发于 {when:%Y-%m-%d %H:%M}"
-    except ValueError:
-        at = ""
-    return f"已安装：由{issuer_text(conn, cert.issuer)}签发{at}"
+    at = "" if cert.issued_at is None else f"，签发于 {cert.issued_at.astimezone():%Y-%m-%d %H:%M}"
+    return f"已安装：由{issuer_text(cert)}签发{at}"
 
 
 def install_certificate(parent: QWidget, ctx: AppContext) -> bool:
@@ -77,9 +68,7 @@ def install_certificate(parent: QWidget, ctx: AppContext) -> bool:
     if path is None:
         return False
     try:
-        with ctx.db.connect() as conn:
-            cert = certs.install(conn, path)
-            issuer = issuer_text(conn, cert.issuer)
+        issuer = issuer_text(office.install_certificate(ctx.db, path))
     except UnionDeskError as exc:
         messages.warn(parent, "未安装证书", exc.message)
         return False
@@ -97,7 +86,7 @@ def install_certificate(parent: QWidget, ctx: AppContext) -> bool:
 class CertifyDialog(QDialog):
     """为下级单位签发证书: check the subordinate's key card by phone, sign, save."""
 
-    certified = Signal(object)  # certs.Certificate
+    certified = Signal(object)  # office.Certificate
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,8 +129,7 @@ class CertifyDialog(QDialog):
         if out is None:
             return
         try:
-            with self.ctx.db.connect(write=False) as conn:
-                cert = certs.issue_to(conn, card, self.check.checked_fingerprint(), out)
+            cert = office.certify(self.ctx.db, card, self.check.checked_fingerprint(), out)
         except UnionDeskError as exc:
             messages.error(self, "未签发证书", exc.message)
             return

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.sync import certs, trust
+from desktop.sync import office
 from desktop.views.context import AppContext
 from desktop.views.sync.card_check import FINGERPRINT_STYLE as FINGERPRINT_STYLE
 from desktop.views.sync.card_check import CardCheck
@@ -32,7 +32,7 @@ ROOT_TEXT = "认可为上级单位（可为本单位签发证书）"
 
 
 class EnrolDialog(QDialog):
-    enrolled = Signal(object)  # trust.Peer
+    enrolled = Signal(object)  # office.Peer
 
     def __init__(
         self,
@@ -92,10 +92,10 @@ class EnrolDialog(QDialog):
         if not self.check.ready() or self.check.card is None:
             return
         as_root = self.root_box.isChecked()
-        enrol = certs.enrol_root if as_root else trust.enrol
         try:
-            with self.ctx.db.connect() as conn:
-                peer = enrol(conn, self.check.card, self.check.checked_fingerprint())
+            peer = office.enrol(
+                self.ctx.db, self.check.card, self.check.checked_fingerprint(), as_root=as_root
+            )
         except UnionDeskError as exc:
             messages.error(self, "未登记", exc.message)
             return

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.progress import Cancelled
-from desktop.sync import export, trust
-from desktop.sync.export import ExportResult
+from desktop.sync import office
+from desktop.sync.office import ExportResult
 from desktop.views.context import AppContext
 from desktop.views.sync import files
 from desktop.views.widgets import messages
@@ -57,10 +57,8 @@ class ExportWizard(QDialog):
         self.resize(640, 560)
         self.chosen_file: Path | None = None
         self.export_result: ExportResult | None = None
-        with ctx.db.connect(write=False) as conn:
-            peers = [p for p in trust.list_peers(conn) if p.trusted]
-            office = trust.self_keys(conn)[5]
-        self.file_name = default_file_name(office)
+        peers = [p for p in office.peers(ctx.db).peers if p.trusted]
+        self.file_name = default_file_name(office.this_office(ctx.db).name)
 
         self.recipients = QListWidget()
         for p in peers:
@@ -204,7 +202,7 @@ class ExportWizard(QDialog):
 
         def work(progress: Any, cancel: Any) -> ExportResult:
             # progress per step; cancel honoured until the verified file takes its name
-            return export.export(db, target, nodes, full, progress, cancel)
+            return office.export_package(db, target, nodes, full, progress, cancel)
 
         self.export_button.setEnabled(False)
         self.ctx.runner.run(

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.sync import origins
-from desktop.sync.importer import ImportResult
+from desktop.sync import office
+from desktop.sync.office import ImportResult
 from desktop.views.sync import labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 
@@ -126,8 +126,8 @@ class CheckPage(QWidget):
         self._show_origins(preview)
         listed = {o.text for o in preview.origins}
         notes = [f"注意：{w}" for w in preview.warnings if w not in listed]
-        if preview.up_to_date and origins.any_refused(preview.origins):
-            notes.insert(0, origins.NOTHING_TAKEN)
+        if preview.up_to_date and office.any_refused(preview.origins):
+            notes.insert(0, office.NOTHING_TAKEN)
         elif preview.up_to_date:
             notes.insert(0, UP_TO_DATE)
         elif preview.ack_only:

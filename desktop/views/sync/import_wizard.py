@@ -15,8 +15,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.errors import UnionDeskError
-from desktop.sync import importer, origins, trust
-from desktop.sync.importer import ImportResult
+from desktop.sync import office
+from desktop.sync.office import ImportResult
 from desktop.views.context import AppContext
 from desktop.views.sync import files, labels, probe
 from desktop.views.sync.enrol_dialog import EnrolDialog
@@ -88,7 +88,7 @@ class ImportWizard(StepDialog):
             progress(0, 0, "正在解密、核验签名并预览…")
             cancel.check()
             try:
-                return importer.preview(db, path)
+                return office.preview_import(db, path)
             except UnionDeskError:
                 # Refused: if only because the sender is not enrolled, offer enrolment.
                 unknown = probe.unknown_sender(db, path)
@@ -116,8 +116,7 @@ class ImportWizard(StepDialog):
             messages.inform(self, "导入同步包", "这是本机自己导出的同步包，导入不会有任何改动。")
             return
         self.preview = preview
-        with self.ctx.db.connect(write=False) as conn:
-            peer = trust.get_peer(conn, preview.sender)
+        peer = office.get_peer(self.ctx.db, preview.sender)
         name = peer.name if peer is not None and peer.name else f"节点 {preview.sender[:8]}"
         self.check_page.show_preview(preview, name)
         self.show_page(CHECK)
@@ -138,7 +137,7 @@ class ImportWizard(StepDialog):
         if preview is None or path is None or preview.nothing_new:
             return
         summary = labels.receipt_summary("in", {"counts": preview.counts})
-        if preview.up_to_date and origins.any_refused(preview.origins):
+        if preview.up_to_date and office.any_refused(preview.origins):
             question = (
                 "包中本机可以接收的修改都已经有了，所列未登记单位的修改将被跳过。"
                 "只记录对方已有哪些修改，确定记录吗？"
@@ -163,7 +162,7 @@ class ImportWizard(StepDialog):
             def hook(stage: str) -> None:
                 cancel.check()  # raising here rolls the whole transaction back
 
-            return importer.import_file(db, path, hook)
+            return office.import_package(db, path, hook)
 
         self.ctx.runner.run(
             work,
@@ -190,9 +189,9 @@ class ImportWizard(StepDialog):
             if result.counts.get("conflicts")
             else ""
         )
-        if result.up_to_date and origins.any_refused(result.origins):
+        if result.up_to_date and office.any_refused(result.origins):
             self._finish_unchanged(
-                result, "✔ 已记录。\n\n" + "\n".join([origins.NOTHING_TAKEN, *extra])
+                result, "✔ 已记录。\n\n" + "\n".join([office.NOTHING_TAKEN, *extra])
             )
             return
         if result.up_to_date:

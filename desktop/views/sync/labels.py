@@ -13,7 +13,7 @@ from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
-from desktop.sync import origins, trust
+from desktop.sync import office
 
 TABLES = {
     "members": "会员",
@@ -114,11 +114,9 @@ class NodeNames:
     """Node id → the office name a clerk enrolled, this PC, or a short id."""
 
     def __init__(self, db: Database) -> None:
-        with db.connect(write=False) as conn:
-            own = {str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()}
-            peers = trust.list_peers(conn)
-        self.own = own
-        self.names = {p.node_id: p.name for p in peers if p.name}
+        known = office.known_offices(db)
+        self.own = set(known.own)
+        self.names = dict(known.names)
 
     def __call__(self, node: str) -> str:
         if node in self.own:
@@ -158,17 +156,17 @@ def _office(name: str, node: str) -> str:
     return f"「{name}」" if name else f"节点 {node[:8]}…"
 
 
-def origin_row(origin: origins.NewOrigin) -> tuple[str, str, str, str]:
+def origin_row(origin: office.NewOrigin) -> tuple[str, str, str, str]:
     """(单位, 节点, 指纹, 是否接收及由谁担保) for one office this PC never enrolled."""
     name = origin.name or "（名称未知）"
-    if origin.name and origin.vouched in (origins.INTRODUCER, origins.REFUSED):
+    if origin.name and origin.vouched in (office.INTRODUCER, office.REFUSED):
         name += "（发送单位提供的名称，未核实）"
     voucher = _office(origin.voucher_name, origin.voucher)
-    if origin.vouched == origins.INTRODUCER:
+    if origin.vouched == office.INTRODUCER:
         how = f"接收：由发送单位{voucher}引荐（本机允许它引荐其他单位）"
-    elif origin.vouched == origins.ROOT_CERT:
+    elif origin.vouched == office.ROOT_CERT:
         how = f"接收：凭本机认可的上级单位{voucher}签发的单位证书"
-    elif origin.vouched == origins.SUCCESSION:
+    elif origin.vouched == office.SUCCESSION:
         how = f"接收：是本机信任的单位{voucher}换的新身份，由原节点的密钥签名证明"
     else:
         how = f"未接收，它的修改将被跳过：{origin.reason}"

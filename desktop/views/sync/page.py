@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.sync import certs, conflicts, identity, trust
-from desktop.sync.conflicts import ConflictView
-from desktop.sync.trust import Peer
+from desktop.storage.database import Database
+from desktop.sync import office
+from desktop.sync.office import ConflictView, Peer
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import conflict_table as ct
 from desktop.views.qtmodels.conflict_table import ConflictTableModel
@@ -41,9 +41,6 @@ from desktop.views.qtmodels.sync_tables import (
 from desktop.views.sync import cert_actions, files, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
 
 T = TypeVar("T")
 
@@ -219,14 +216,12 @@ class SyncPage(QWidget):
 
     # -- state -----------------------------------------------------------------------------
     def _load_identity(self) -> None:
-        with self.ctx.db.connect(write=False) as conn:
-            info = identity.node_info(conn)
-            office = trust.self_keys(conn)[5]
-            cert_text = cert_actions.own_certificate_text(conn)
-        self.office = office
-        self.office_label.setText(office or "（尚未设置）")
-        self.node_label.setText(info.node_id)
-        self.fingerprint_label.setText(info.fingerprint)
+        here = office.this_office(self.ctx.db)
+        cert_text = cert_actions.own_certificate_text(self.ctx.db)
+        self.office = here.name
+        self.office_label.setText(here.name or "（尚未设置）")
+        self.node_label.setText(here.node_id)
+        self.fingerprint_label.setText(here.fingerprint)
         self.cert_label.setText(cert_text)
 
     def refresh(self) -> None:
@@ -277,9 +272,7 @@ class SyncPage(QWidget):
         if path is None:
             return
         try:
-            with self.ctx.db.connect(write=False) as conn:
-                card = trust.key_card(conn)
-            path.write_bytes(card)
+            path.write_bytes(office.key_card(self.ctx.db))
         except OSError as exc:
             messages.error(self, "无法保存密钥卡", f"无法写入 {path}：{exc.strerror}")
             return
@@ -326,7 +319,7 @@ class SyncPage(QWidget):
             f"确定撤销对「{name}」的信任吗？\n\n撤销后，只接受该单位到目前为止已收到的修改，"
             "此后它发来的同步包将被拒绝（例如该单位电脑丢失或密钥泄露时使用）。",
             "无法撤销",
-            lambda conn: trust.revoke(conn, peer.node_id, None),
+            lambda db: office.revoke(db, peer.node_id, None),
         )
         if done is not None:
             self.ctx.status_message.emit(f"已撤销对「{name}」的信任（计数 ≤ {done.revoked_after}）")
@@ -341,7 +334,7 @@ class SyncPage(QWidget):
             f"确定不再认可「{name}」为上级单位吗？\n\n它本身仍是信任单位，发来的同步包照常导入；"
             "但它签发的单位证书不再有效，凭证书登记的单位需直接登记其密钥卡后才能再导入。",
             "无法取消上级认可",
-            lambda conn: certs.remove_root(conn, peer.node_id),
+            lambda db: office.remove_root(db, peer.node_id),
         )
         if done is not None:
             self.ctx.status_message.emit(f"已不再认可「{name}」为上级单位")
@@ -364,7 +357,7 @@ class SyncPage(QWidget):
             "引荐其他单位",
             question,
             "无法更改",
-            lambda conn: trust.set_introducer(conn, peer.node_id, allow),
+            lambda db: office.set_introducer(db, peer.node_id, allow),
         )
         if done is not None:
             self.ctx.status_message.emit(
@@ -372,15 +365,15 @@ class SyncPage(QWidget):
             )
 
     def _change_peer(
-        self, title: str, question: str, refused: str, change: Callable[[Connection], T]
+        self, title: str, question: str, refused: str, change: Callable[[Database], T]
     ) -> T | None:
-        """Ask, then make one change to a trusted office in its own transaction; None
-        when the clerk said no or the change was refused (its reason shown)."""
+        """Ask, then make one change to a trusted office (the façade's call opens its
+        own transaction); None when the clerk said no or the change was refused (its
+        reason shown)."""
         if not messages.confirm(self, title, question):
             return None
         try:
-            with self.ctx.db.connect() as conn:
-                done = change(conn)
+            done = change(self.ctx.db)
         except UnionDeskError as exc:
             messages.error(self, refused, exc.message)
             return None
@@ -399,8 +392,7 @@ class SyncPage(QWidget):
         ):
             return
         try:
-            with self.ctx.db.connect() as conn:
-                conflicts.resolve(conn, c.id, value)
+            office.resolve_conflict(self.ctx.db, c.id, value)
         except UnionDeskError as exc:
             messages.error(self, "无法处理冲突", exc.message)
             return

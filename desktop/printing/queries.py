@@ -1,0 +1,52 @@
+"""What the print page and ``uniondesk print`` read, each in its own read transaction.
+
+The loaders in ``records`` and ``forms.data`` take a connection so they can share one
+transaction; the CLI and the views call these instead, so they never hold a connection.
+Nothing here imports reportlab: a screen can list unions without loading the renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import text
+
+from desktop.printing.forms import data as fd
+from desktop.printing.records import CardBatch, load_cards
+from desktop.storage.database import Database
+
+#: The filled-in values of one form (``forms.render.FormData``, without reportlab).
+FormValues = fd.MemberFormData | fd.HardshipFormData | fd.TransferFormData | fd.AttendanceFormData
+
+
+def union_names(db: Database) -> list[str]:
+    """Every union's name in list order, for the print page's union choice."""
+    with db.connect(write=False) as conn:
+        rows = conn.execute(
+            text("SELECT name FROM unions WHERE deleted = 0 ORDER BY sort_key, name")
+        ).scalars()
+        return [str(name) for name in rows]
+
+
+def card_batch(
+    db: Database,
+    *,
+    union_name: str | None = None,
+    member_ids: Sequence[str] | None = None,
+) -> CardBatch:
+    """Members to print cards for (``records.load_cards``), read in one transaction."""
+    with db.connect(write=False) as conn:
+        return load_cards(conn, union_name=union_name, member_ids=member_ids)
+
+
+def form_values(db: Database, kind: str, subject: str, *, unmasked: bool = False) -> FormValues:
+    """One form's values: the activity's for a sign-in sheet ("attendance"), else the
+    member's (hardship, transfer, or the member forms)."""
+    with db.connect(write=False) as conn:
+        if kind == "attendance":
+            return fd.load_attendance(conn, subject, unmasked=unmasked)
+        if kind == "hardship":
+            return fd.load_hardship(conn, subject, unmasked=unmasked)
+        if kind == "transfer":
+            return fd.load_transfer(conn, subject, unmasked=unmasked)
+        return fd.load_member(conn, subject, unmasked=unmasked)

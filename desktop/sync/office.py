@@ -1,0 +1,330 @@
+"""The sync engine's public face for the CLI and the views: this office, its trusted
+offices, certificates, packages, conflicts, quarantine and history.
+
+Every function takes the ``Database`` and opens its own transaction, so a screen or a
+command never holds a connection and never calls ``trust``/``certs``/``importer``
+internals: a refusal reads the same in both, and the engine can change its tables
+without touching the presentation. The engine's own records (``Peer``,
+``ImportResult`` …) are re-exported here, so the presentation imports this module only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from desktop.errors import UnionDeskError
+from desktop.progress import CancelToken, ProgressFn, no_progress
+from desktop.storage.database import Database
+from desktop.sync import (
+    certs,
+    conflicts,
+    crypto,
+    export,
+    history,
+    identity,
+    importer,
+    package_format,
+    quarantine,
+    trust,
+)
+from desktop.sync.certs import Certificate
+from desktop.sync.conflicts import ConflictView
+from desktop.sync.export import ExportResult
+from desktop.sync.history import Receipt
+from desktop.sync.importer import Hook, ImportResult
+from desktop.sync.origins import (
+    INTRODUCER,
+    NOTHING_TAKEN,
+    REFUSED,
+    ROOT_CERT,
+    SUCCESSION,
+    NewOrigin,
+    any_refused,
+)
+from desktop.sync.quarantine import QuarantineEntry
+from desktop.sync.trust import Peer
+
+__all__ = [
+    "INTRODUCER",
+    "NOTHING_TAKEN",
+    "REFUSED",
+    "ROOT_CERT",
+    "SUCCESSION",
+    "NewOrigin",
+    "any_refused",
+    "Certificate",
+    "ConflictView",
+    "ExportResult",
+    "Hook",
+    "ImportResult",
+    "KeyCard",
+    "KnownOffices",
+    "OwnCertificate",
+    "Peer",
+    "PeerList",
+    "QuarantineEntry",
+    "Receipt",
+    "ThisOffice",
+    "UnknownSender",
+]
+
+
+# -- this office ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThisOffice:
+    """What the 数据同步 page and ``sync id`` show; no key material."""
+
+    node_id: str
+    name: str
+    fingerprint: str
+
+
+def this_office(db: Database) -> ThisOffice:
+    """Name, node and fingerprint of this PC, read without its private keys."""
+    with db.connect(write=False) as conn:
+        info = identity.node_info(conn)
+        name = conn.exec_driver_sql(
+            "SELECT name FROM sync_node WHERE node_id = :n", {"n": info.node_id}
+        ).scalar_one()
+    return ThisOffice(node_id=info.node_id, name=str(name or ""), fingerprint=info.fingerprint)
+
+
+def key_card(db: Database) -> bytes:
+    """This PC's self-signed public key card (to give to other offices)."""
+    with db.connect(write=False) as conn:
+        return trust.key_card(conn)
+
+
+@dataclass(frozen=True)
+class OwnCertificate:
+    """This PC's installed office certificate: ``state`` is "none", "damaged" or
+    "installed"; for an installed one, who signed it (the name this PC enrolled the
+    issuer under, "" when unknown) and when."""
+
+    state: Literal["none", "damaged", "installed"]
+    issuer: str = ""
+    issuer_name: str = ""
+    issued_at: datetime | None = None
+
+
+def _issued_at(cert: Certificate) -> datetime | None:
+    issued = json.loads(cert.body).get("issued_at", "")
+    try:
+        return datetime.strptime(issued, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def own_certificate(db: Database) -> OwnCertificate:
+    with db.connect(write=False) as conn:
+        try:
+            raw = certs.own(conn)
+            cert = None if raw is None else certs.parse(raw, "本机证书")
+        except UnionDeskError:
+            return OwnCertificate("damaged")
+        if cert is None:
+            return OwnCertificate("none")
+        peer = trust.get_peer(conn, cert.issuer)
+    name = peer.name if peer is not None else ""
+    return OwnCertificate("installed", cert.issuer, name, _issued_at(cert))
+
+
+def install_certificate(db: Database, path: Path) -> OwnCertificate:
+    """Keep the certificate a higher-level union signed for this PC (one transaction)."""
+    with db.connect() as conn:
+        cert = certs.install(conn, path)
+        peer = trust.get_peer(conn, cert.issuer)
+    name = peer.name if peer is not None else ""
+    return OwnCertificate("installed", cert.issuer, name, _issued_at(cert))
+
+
+def certify(db: Database, card: Path, checked_fingerprint: str, out: Path) -> Certificate:
+    """Sign and save a certificate for a subordinate office's key card."""
+    with db.connect(write=False) as conn:
+        return certs.issue_to(conn, card, checked_fingerprint, out)
+
+
+# -- key cards -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyCard:
+    """Another office's key card, as a clerk checks it by phone."""
+
+    node_id: str
+    name: str
+    fingerprint: str
+
+
+def read_card(path: Path) -> KeyCard:
+    """A key card's office and fingerprint (its self-signature checked); no database."""
+    node, name, sign_public, _box = trust.read_card(path)
+    return KeyCard(node, name, identity.fingerprint(sign_public))
+
+
+def same_fingerprint(a: str, b: str) -> bool:
+    """Fingerprints compared by their digits, as read over the phone."""
+    return trust.digits(a) == trust.digits(b)
+
+
+# -- trusted offices -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerList:
+    """Enrolled offices (trusted first, relayed origins last) and which are roots."""
+
+    peers: list[Peer]
+    roots: frozenset[str]
+
+
+def peers(db: Database) -> PeerList:
+    with db.connect(write=False) as conn:
+        return PeerList(trust.list_peers(conn), frozenset(certs.root_nodes(conn)))
+
+
+def get_peer(db: Database, node: str) -> Peer | None:
+    with db.connect(write=False) as conn:
+        return trust.get_peer(conn, node)
+
+
+def enrol(db: Database, card: Path, checked_fingerprint: str, *, as_root: bool = False) -> Peer:
+    """Enrol an office after the phone check; ``as_root`` also accepts it as a root (上级
+    单位) in the same transaction, so a refused card leaves no root mark."""
+    with db.connect() as conn:
+        if as_root:
+            return certs.enrol_root(conn, card, checked_fingerprint)
+        return trust.enrol(conn, card, checked_fingerprint)
+
+
+def revoke(db: Database, node: str, after: int | None = None) -> Peer:
+    with db.connect() as conn:
+        return trust.revoke(conn, node, after)
+
+
+def set_introducer(db: Database, node: str, allowed: bool) -> Peer:
+    with db.connect() as conn:
+        return trust.set_introducer(conn, node, allowed)
+
+
+def remove_root(db: Database, node: str) -> str:
+    """No longer accept an office as a root; returns its full node id."""
+    with db.connect() as conn:
+        return certs.remove_root(conn, node)
+
+
+@dataclass(frozen=True)
+class KnownOffices:
+    """Node ids that were this PC (now or before a new identity) and enrolled names."""
+
+    own: frozenset[str]
+    names: dict[str, str]
+
+
+def known_offices(db: Database) -> KnownOffices:
+    with db.connect(write=False) as conn:
+        own = frozenset(
+            str(r[0]) for r in conn.exec_driver_sql("SELECT node_id FROM sync_node").all()
+        )
+        found = trust.list_peers(conn)
+    return KnownOffices(own, {p.node_id: p.name for p in found if p.name})
+
+
+# -- packages ------------------------------------------------------------------------
+
+
+def export_package(
+    db: Database,
+    out: Path,
+    to: list[str] | None = None,
+    full: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write one package (``desktop.sync.export.export``: its own transaction)."""
+    return export.export(db, out, to, full, progress, cancel)
+
+
+def preview_import(db: Database, path: Path) -> ImportResult:
+    """Decrypt, verify and plan without writing (a dry run)."""
+    return importer.preview(db, path)
+
+
+def import_package(db: Database, path: Path, hook: Hook | None = None) -> ImportResult:
+    """Back up, then apply the package in one transaction."""
+    return importer.import_file(db, path, hook)
+
+
+@dataclass(frozen=True)
+class UnknownSender:
+    node_id: str
+    fingerprint: str
+
+
+class _Stop(Exception):
+    pass
+
+
+def unknown_sender(db: Database, path: Path) -> UnknownSender | None:
+    """After the engine refused a package: was it only because its sender is not
+    enrolled? Runs the engine's first steps (decrypt, manifest signature) with a sender
+    check that records the sender instead of refusing, then asks the engine's trust rule;
+    gives the sender so the wizard can offer enrolment. Never writes."""
+    seen: list[tuple[str, bytes, bytes | None]] = []
+
+    def capture(sender: str, sign_public: bytes, cert: bytes | None) -> None:
+        seen.append((sender, sign_public, cert))
+        raise _Stop
+
+    try:
+        data = path.read_bytes()
+        with db.connect(write=False) as conn:
+            node, _sp, _sk, _bp, box_private, _n = trust.self_keys(conn)
+            env = crypto.read_envelope(data, path.name)
+            inner = crypto.open_sealed(env, node, box_private, path.name)
+            try:
+                package_format.read_package(inner, path.name, capture, lambda _o: None)
+            except _Stop:
+                pass
+            if not seen:
+                return None
+            sender, sign_public, cert = seen[0]
+            try:
+                trust.check_sender(conn, path.name, sender, sign_public, cert)
+            except UnionDeskError:
+                return UnknownSender(sender, identity.fingerprint(sign_public))
+    except (OSError, UnionDeskError):
+        return None
+    return None
+
+
+# -- conflicts, quarantine, history --------------------------------------------------
+
+
+def open_conflicts(db: Database) -> list[ConflictView]:
+    """Open conflicts, after closing those later writes settled (a write transaction)."""
+    with db.connect() as conn:
+        conflicts.refresh(conn)
+        return conflicts.list_open(conn)
+
+
+def resolve_conflict(db: Database, conflict_id: int, value: object) -> None:
+    """Settle a conflict on ``value``: a new change that syncs to the other offices."""
+    with db.connect() as conn:
+        conflicts.resolve(conn, conflict_id, value)
+
+
+def quarantined(db: Database) -> list[QuarantineEntry]:
+    with db.connect(write=False) as conn:
+        return quarantine.list_all(conn)
+
+
+def receipts(db: Database) -> list[Receipt]:
+    with db.connect(write=False) as conn:
+        return history.receipts(conn)
