@@ -1,8 +1,9 @@
 """导入同步包: file → verification → preview (dry run) → confirm → apply → result.
 
-Every check is the engine's: ``importer.preview`` decrypts, verifies signatures and
-hashes and computes the plan without writing; ``importer.import_file`` backs the
-database up and applies the same plan in one transaction. A genuine package from an
+Every check is the engine's, through the sync façade: ``office.preview_import``
+decrypts, verifies signatures and hashes and computes the plan without writing;
+``office.import_package`` backs the database up and applies the same plan in one
+transaction. A genuine package from an
 office not yet enrolled shows its fingerprint and offers enrolment.
 """
 
@@ -18,7 +19,7 @@ from desktop.errors import UnionDeskError
 from desktop.sync import office
 from desktop.sync.office import ImportResult
 from desktop.views.context import AppContext
-from desktop.views.sync import files, labels, probe
+from desktop.views.sync import files, labels
 from desktop.views.sync.enrol_dialog import EnrolDialog
 from desktop.views.sync.import_pages import CheckPage, FilePage, ResultPage, UnknownPage
 from desktop.views.widgets import messages
@@ -37,7 +38,7 @@ class ImportWizard(StepDialog):
         self.path: Path | None = None
         self.preview: ImportResult | None = None
         self.import_result: ImportResult | None = None
-        self.unknown: probe.UnknownSender | None = None
+        self.unknown: office.UnknownSender | None = None
         self.enrol_dialog: EnrolDialog | None = None
 
         self.file_page = FilePage()
@@ -84,14 +85,14 @@ class ImportWizard(StepDialog):
         self.preview = None
         db = self.ctx.db
 
-        def work(progress: Any, cancel: Any) -> ImportResult | probe.UnknownSender:
+        def work(progress: Any, cancel: Any) -> ImportResult | office.UnknownSender:
             progress(0, 0, "正在解密、核验签名并预览…")
             cancel.check()
             try:
                 return office.preview_import(db, path)
             except UnionDeskError:
                 # Refused: if only because the sender is not enrolled, offer enrolment.
-                unknown = probe.unknown_sender(db, path)
+                unknown = office.unknown_sender(db, path)
                 if unknown is None:
                     raise
                 return unknown
@@ -104,8 +105,8 @@ class ImportWizard(StepDialog):
             on_error=self.failure_handler("同步包未通过核验", announce_cancel=True),
         )
 
-    def _checked(self, outcome: ImportResult | probe.UnknownSender) -> None:
-        if isinstance(outcome, probe.UnknownSender):
+    def _checked(self, outcome: ImportResult | office.UnknownSender) -> None:
+        if isinstance(outcome, office.UnknownSender):
             self.unknown = outcome
             name = self.path.name if self.path is not None else ""
             self.unknown_page.show_sender(outcome.node_id, outcome.fingerprint, name)
