@@ -80,8 +80,8 @@ class Quarantined:
 class _Logged(NamedTuple):
     """A ``sync_change`` row as ``_load_log`` selects it (the SELECT is built from these
     names, in this order). A named tuple rather than the SQLAlchemy row's attribute
-    access, which costs ~0.3 µs per field on a path that reads every logged change of the
-    rows a package touches; ``_make`` costs about as much as one field."""
+    access, several times dearer, on a path that reads every logged change of the rows a
+    package touches (docs/benchmarks.md, "Named rows")."""
 
     node_id: str
     counter: int

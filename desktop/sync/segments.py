@@ -65,8 +65,8 @@ class LogEntry(NamedTuple):
 class _LogRow(NamedTuple):
     """A ``sync_change`` row as ``encode_from_log`` selects it: the SELECT lists these
     names in this order (built from ``_fields``), so ``_make`` reads each by its name.
-    A named tuple, not the SQLAlchemy row's attribute access: that costs ~0.3 µs per
-    field, a fifth more on a full export of 100k changes; ``_make`` costs a few percent."""
+    A named tuple, not the SQLAlchemy row's attribute access, which would add a fifth to a
+    full export; ``_make`` costs next to nothing (docs/benchmarks.md, "Named rows")."""
 
     hlc: int
     ctx: int

@@ -37,7 +37,7 @@ HOT_PATHS: dict[tuple[str, str], str] = {
     # (module path under desktop/, function name) -> why a positional read stays there.
     # None today: the hot paths (segments.encode_from_log, plan._load_log, the member
     # list's rows) read through NamedTuple._make, a few percent, where the SQLAlchemy
-    # row's attribute access cost a fifth of a full export (docs/benchmarks.md).
+    # row's attribute access would cost about a fifth of a full export (docs/benchmarks.md).
 }
 
 PENDING: dict[str, str] = {

@@ -110,8 +110,8 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
 class _Listed(NamedTuple):
     """A list row as ``_COLUMNS`` selects it: the SELECT names each column after these
     fields, in this order, so ``_make`` reads every value by its name. A named tuple, not
-    the SQLAlchemy row's attribute access: that costs ~0.3 µs a field, 13 fields on every
-    row of the search box (p95 ~2 ms for 50 rows) and of each page of the member table."""
+    the SQLAlchemy row's attribute access, several times dearer for 13 fields on every row
+    of the search box and of each page of the member table (docs/benchmarks.md)."""
 
     rowid: int
     id: str
