@@ -60,12 +60,12 @@ def _member_rows(
         .where(m.deleted.is_(False))
     )
     if union_name is not None:
-        found = conn.execute(
+        union_id = conn.execute(
             select(u.id).where(u.name == union_name.strip(), u.deleted.is_(False))
-        ).first()
-        if found is None:
+        ).scalar()
+        if union_id is None:
             raise UnionDeskError(f"找不到名为「{union_name}」的基层工会，请核对工会全称。")
-        stmt = stmt.where(m.union_id == found[0], m.membership_status.in_(CURRENT_STATUSES))
+        stmt = stmt.where(m.union_id == union_id, m.membership_status.in_(CURRENT_STATUSES))
         stmt = stmt.order_by(m.sort_key, m.id)
     elif member_ids:
         stmt = stmt.where(m.id.in_(list(member_ids)))

@@ -40,7 +40,7 @@ def check_card(db: Database, payload: str) -> CardCheck:
             )
         m, u = Member.__table__.c, Union.__table__.c
         row = conn.execute(
-            select(m.name, m.card_no, m.membership_status, m.deleted, u.name)
+            select(m.name, m.card_no, m.membership_status, m.deleted, u.name.label("union_name"))
             .join(Union.__table__, u.id == m.union_id)
             .where(m.id == claim.member_id)
         ).first()
@@ -49,14 +49,16 @@ def check_card(db: Database, payload: str) -> CardCheck:
     if row is None:
         lines.append("本机没有该会员的记录（可能是其他单位的会员，尚未同步）。")
     else:
-        name, card_no, status, deleted, union = row
-        lines.append(f"会员：{name}（{union}）  会籍状态：{MEMBERSHIP_STATUS.label(status)}")
-        if deleted or status not in CURRENT_STATUSES:
+        status = row.membership_status
+        lines.append(
+            f"会员：{row.name}（{row.union_name}）  会籍状态：{MEMBERSHIP_STATUS.label(status)}"
+        )
+        if row.deleted or status not in CURRENT_STATUSES:
             valid = False
             lines.append("该会员已不在会，此卡已失效。")
-        elif card_no != claim.card_no:
+        elif row.card_no != claim.card_no:
             valid = False
-            lines.append(f"该会员已换发新卡（现会员证号 {card_no}），此卡已作废。")
+            lines.append(f"该会员已换发新卡（现会员证号 {row.card_no}），此卡已作废。")
     head = "有效" if valid else "已失效"
     return CardCheck(
         valid,

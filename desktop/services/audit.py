@@ -75,11 +75,11 @@ def recent(db: Database, limit: int = 200) -> list[AuditRecord]:
         ).all()
     return [
         AuditRecord(
-            occurred_at=r[0].replace(tzinfo=UTC),
-            os_user=r[1],
-            action=r[2],
-            label=ACTION_LABELS.get(r[2], r[2]),
-            detail=r[3],
+            occurred_at=r.occurred_at.replace(tzinfo=UTC),
+            os_user=r.os_user,
+            action=r.action,
+            label=ACTION_LABELS.get(r.action, r.action),
+            detail=r.detail,
         )
         for r in rows
     ]

@@ -75,14 +75,16 @@ def parse(raw: bytes, where: str) -> Certificate:
 
 def issue(conn: Connection, card: Path, expected_fingerprint: str) -> bytes:
     """Sign a certificate for the office whose key card the clerk checked by phone."""
-    node, name, sign_pub, box_pub = trust.read_card(card)
+    found = trust.read_card(card)
+    node, name, sign_pub = found.node_id, found.name, found.sign_public
     actual = fingerprint(sign_pub)
     if trust.digits(expected_fingerprint) != trust.digits(actual):
         raise UnionDeskError(
             f"指纹不符：密钥卡 {card.name} 的指纹是 {actual}，与您输入的不一致。"
             "请与对方电话核对，未签发证书。"
         )
-    issuer, _sp, sign_private, _bp, _bk, _n = trust.self_keys(conn)
+    keys = trust.self_keys(conn)
+    issuer = keys.node_id
     if node == issuer:
         raise UnionDeskError("这是本机自己的密钥卡，无需签发证书。")
     body = {
@@ -92,11 +94,11 @@ def issue(conn: Connection, card: Path, expected_fingerprint: str) -> bytes:
         "node_id": node,
         "name": name,
         "sign_public": sign_pub.hex(),
-        "box_public": box_pub.hex(),
+        "box_public": found.box_public.hex(),
         "issued_at": clock.current().utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    sig = crypto.sign(sign_private, _PREFIX + canonical)
+    sig = crypto.sign(keys.sign_private, _PREFIX + canonical)
     return json.dumps(
         {"cert": body, "signature": sig.hex()}, ensure_ascii=False, sort_keys=True, indent=1
     ).encode("utf-8")
@@ -135,8 +137,9 @@ def install(conn: Connection, path: Path) -> Certificate:
     except OSError as exc:
         raise storage_error(exc, path=path) or UnionDeskError(f"无法读取证书 {path}") from exc
     cert = parse(raw, f"文件 {path.name}")
-    node, sign_pub, *_ = trust.self_keys(conn)
-    if cert.node_id != node or cert.sign_public != sign_pub:
+    keys = trust.self_keys(conn)
+    node = keys.node_id
+    if cert.node_id != node or cert.sign_public != keys.sign_public:
         raise UnionDeskError(
             f"证书 {path.name} 是签发给节点 {cert.node_id[:8]}… 的，不是本机（{node[:8]}…）。"
             "请把本机的密钥卡交给上级单位重新签发。未做任何改动。"
@@ -162,8 +165,9 @@ def own(conn: Connection) -> bytes | None:
     if raw is None:
         return None
     cert = parse(raw.encode("utf-8"), "本机证书")
-    node, sign_pub, *_ = trust.self_keys(conn)
-    return raw.encode("utf-8") if (cert.node_id, cert.sign_public) == (node, sign_pub) else None
+    keys = trust.self_keys(conn)
+    mine = (cert.node_id, cert.sign_public) == (keys.node_id, keys.sign_public)
+    return raw.encode("utf-8") if mine else None
 
 
 def add_root(conn: Connection, node: str) -> None:

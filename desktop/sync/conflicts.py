@@ -36,8 +36,16 @@ def _row_changes(conn: Connection, table: str, row_id: str) -> list[Change]:
         {"t": table, "r": row_id},
     ).all()
     changes = [
-        Change(str(n), int(c), int(h), int(x), table, row_id, json.loads(f))
-        for n, c, h, x, f in rows
+        Change(
+            str(r.node_id),
+            int(r.counter),
+            int(r.hlc),
+            int(r.ctx),
+            table,
+            row_id,
+            json.loads(r.fields),
+        )
+        for r in rows
     ]
     return [c for c in changes if not values.check(table, c.fields)]  # quarantined: not merged
 
@@ -53,15 +61,15 @@ def refresh(conn: Connection) -> int:
     for table, row_id in rows:
         found = merge.open_conflicts(_row_changes(conn, str(table), str(row_id)), contexts.get)
         still = {(c.key.field, c.key.lose_node, c.key.lose_counter) for c in found}
-        for cid, fld, node, counter in conn.exec_driver_sql(
+        for c in conn.exec_driver_sql(
             "SELECT id, field, lose_node, lose_counter FROM sync_conflict "
             "WHERE tbl = :t AND row_id = :r AND resolved_at IS NULL",
             {"t": table, "r": row_id},
         ).all():
-            if (str(fld), str(node), int(counter)) not in still:
+            if (str(c.field), str(c.lose_node), int(c.lose_counter)) not in still:
                 conn.exec_driver_sql(
                     "UPDATE sync_conflict SET resolved_at = :at WHERE id = :i",
-                    {"at": now, "i": cid},
+                    {"at": now, "i": c.id},
                 )
                 closed += 1
     return closed
@@ -74,18 +82,22 @@ def list_open(conn: Connection) -> list[ConflictView]:
     ).all()
     return [
         ConflictView(
-            int(r[0]),
-            str(r[1]),
-            str(r[2]),
-            str(r[3]),
-            str(r[4]),
-            json.loads(r[5]),
-            str(r[6]),
-            json.loads(r[7]),
-            r[8] if isinstance(r[8], datetime) else datetime.fromisoformat(str(r[8])),
+            id=int(r.id),
+            table=str(r.tbl),
+            row_id=str(r.row_id),
+            field=str(r.field),
+            winner_node=str(r.win_node),
+            winner_value=json.loads(r.win_value),
+            loser_node=str(r.lose_node),
+            loser_value=json.loads(r.lose_value),
+            detected_at=_timestamp(r.detected_at),
         )
         for r in rows
     ]
+
+
+def _timestamp(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def resolve(conn: Connection, conflict_id: int, value: Any) -> None:
@@ -96,15 +108,17 @@ def resolve(conn: Connection, conflict_id: int, value: Any) -> None:
     ).one_or_none()
     if row is None:
         raise NotFoundError(f"冲突 {conflict_id} 不存在或已处理。")
-    table, row_id, fld = str(row[0]), str(row[1]), str(row[2])
+    table, row_id, fld = str(row.tbl), str(row.row_id), str(row.field)
     info = schema.load(conn).get(table)
     if info is None or fld not in info.synced:
         raise UnionDeskError(
             f"冲突 {conflict_id} 的字段「{fld}」在本版本中不存在，请升级后再处理。"
         )
     # Touch the field even when the value is unchanged, so a write that saw both exists.
-    current = conn.exec_driver_sql(f'SELECT "{fld}" FROM "{table}" WHERE id = ?', (row_id,)).first()
-    if current is not None and current[0] == value:
+    current = conn.exec_driver_sql(
+        f'SELECT "{fld}" AS value FROM "{table}" WHERE id = ?', (row_id,)
+    ).first()
+    if current is not None and current.value == value:
         # Write another value and back, inside the same transaction: two dots, both seeing all.
         placeholder = "" if not isinstance(value, int) else (0 if value else 1)
         sql = f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ?'

@@ -54,14 +54,15 @@ def seal_own(conn: Connection) -> int:
     here but never sent are sealed with its own key, which this database still holds, so
     they still reach the other offices.
     """
-    node, _sp, sign_private, _bp, _bk, _n = trust.self_keys(conn)
+    keys = trust.self_keys(conn)
+    node = keys.node_id
     counter = int(conn.exec_driver_sql("SELECT counter FROM sync_clock WHERE id = 1").scalar_one())
     last = int(
         conn.exec_driver_sql(
             "SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n", {"n": node}
         ).scalar_one()
     )
-    sealed = _seal(conn, node, sign_private, last, counter)
+    sealed = _seal(conn, node, keys.sign_private, last, counter)
     for old, old_private, written in conn.exec_driver_sql(
         # what the former identity had written here: its successor's first context
         "SELECT o.node_id, o.sign_private, json_extract(c.vv, '$.' || o.node_id) "
@@ -203,7 +204,8 @@ def _export(
     progress: ProgressFn,
     cancel: CancelToken,
 ) -> ExportResult:
-    node, sign_pub, sign_private, box_pub, _bk, _n = trust.self_keys(conn)
+    me = trust.self_keys(conn)
+    node = me.node_id
     peers = _recipients(conn, to)
     progress(0, _STEPS, "正在整理本机的新修改并签名…")
     seal_own(conn)
@@ -223,18 +225,18 @@ def _export(
     acked_peers = {p for p, _o in acks}
     former = set(knowledge.retired_selves(conn))
     waiting = [p for p in peers if p not in former or p in acked_peers] or list(peers)
-    for origin, first, last, payload, signature in conn.exec_driver_sql(
+    for seg in conn.exec_driver_sql(
         "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
     ):
         cancel.check()
-        origin, first, last = str(origin), int(first), int(last)
+        origin, first, last = str(seg.origin), int(seg.first), int(seg.last)
         if not full and peers:
             acked = min(acks.get((peer, origin), 0) for peer in waiting)
             if last <= acked:
                 continue
         name = seg_name(origin, first, last)
-        entries[name] = bytes(payload)
-        entries[name[:-4] + ".sig"] = bytes(signature)
+        entries[name] = bytes(seg.payload)
+        entries[name[:-4] + ".sig"] = bytes(seg.signature)
         ranges.setdefault(origin, []).append([first, last])
         changes += last - first + 1
         if origin != node and origin not in keys:
@@ -276,9 +278,9 @@ def _export(
         "entries": package_format.entry_list(entries),
     }
     raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    sig = sign_pub + crypto.sign(sign_private, raw)
+    sig = me.sign_public + crypto.sign(me.sign_private, raw)
     inner = package_format.build_zip(raw, sig, entries)
-    sealed = crypto.seal(inner, {**peers, node: box_pub})
+    sealed = crypto.seal(inner, {**peers, node: me.box_public})
     del inner
     cancel.check()
     progress(4, _STEPS, "正在写入文件…")
@@ -344,6 +346,6 @@ def _attachments(
                         {"s": str(sha)},
                     ).one_or_none()
                     if blob is not None:
-                        entries[f"attachments/{sha}"] = bytes(blob[1])
-                        mimes[str(sha)] = str(blob[0])
+                        entries[f"attachments/{sha}"] = bytes(blob.data)
+                        mimes[str(sha)] = str(blob.mime)
     return mimes

@@ -62,12 +62,12 @@ def receipts(conn: Connection, limit: int = 200) -> list[Receipt]:
     ).all()
     return [
         Receipt(
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            r[3] if isinstance(r[3], datetime) else datetime.fromisoformat(str(r[3])),
-            str(r[4]),
-            json.loads(r[5]),
+            package_id=str(r.package_id),
+            direction=str(r.direction),
+            peer=str(r.peer),
+            at=r.at if isinstance(r.at, datetime) else datetime.fromisoformat(str(r.at)),
+            file_name=str(r.file_name),
+            summary=json.loads(r.summary),
         )
         for r in rows
     ]

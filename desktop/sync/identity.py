@@ -110,9 +110,9 @@ def _store_new_identity(conn: Connection, name: str) -> NodeKeys:
 
 def ensure_identity(conn: Connection, name: str = "") -> str:
     """Create the node identity and the clock row on a new database; return the node id."""
-    row = conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").first()
-    if row is not None:
-        return str(row[0])
+    existing = conn.exec_driver_sql("SELECT node_id FROM sync_clock WHERE id = 1").scalar()
+    if existing is not None:
+        return str(existing)
     keys = _store_new_identity(conn, name)
     conn.exec_driver_sql(
         "INSERT INTO sync_clock (id, node_id, counter, hlc, ctx, capturing) "
@@ -134,7 +134,7 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     signed as the old node's segments.
     """
     old = conn.exec_driver_sql("SELECT node_id, ctx FROM sync_clock WHERE id = 1").one()
-    old_id = str(old[0])
+    old_id = str(old.node_id)
     name = conn.exec_driver_sql(
         "SELECT name FROM sync_node WHERE node_id = :n", {"n": old_id}
     ).scalar_one_or_none()
@@ -148,7 +148,7 @@ def rotate_identity(conn: Connection, reason: str) -> str:
     vv = json.loads(
         conn.exec_driver_sql(
             "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
-            {"n": old_id, "c": int(old[1])},
+            {"n": old_id, "c": int(old.ctx)},
         ).scalar_one_or_none()
         or "{}"
     )
@@ -194,11 +194,11 @@ def node_info(conn: Connection) -> NodeInfo:
         "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
     ).one()
     return NodeInfo(
-        node_id=str(row[0]),
-        fingerprint=fingerprint(bytes(row[3])),
-        issuer_code=str(row[4]),
-        counter=int(row[1]),
-        hlc=int(row[2]),
+        node_id=str(row.node_id),
+        fingerprint=fingerprint(bytes(row.sign_public)),
+        issuer_code=str(row.issuer_code),
+        counter=int(row.counter),
+        hlc=int(row.hlc),
     )
 
 

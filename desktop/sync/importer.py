@@ -93,7 +93,8 @@ def decrypt_and_verify(conn: Connection, path: Path, materialize: bool = True) -
     """Decrypt and check everything; ``materialize`` false skips building the changes."""
     name = path.name
     env = crypto.read_envelope(_read_file(path), name)
-    node, _sp, _sk, _bp, box_private, _n = trust.self_keys(conn)
+    keys = trust.self_keys(conn)
+    node, box_private = keys.node_id, keys.box_private
     if node not in env.recipients:
         # sealed for a former identity of this database (a package made before the sender
         # learnt that this office was restored or copied): its key is still held here
@@ -388,11 +389,11 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             if not changes:
                 continue
         have = {
-            int(r[0])
-            for r in conn.exec_driver_sql(
+            int(counter)
+            for counter in conn.exec_driver_sql(
                 "SELECT counter FROM sync_change WHERE node_id = :n AND counter BETWEEN :a AND :b",
                 {"n": seg.origin, "a": seg.first, "b": seg.last},
-            ).all()
+            ).scalars()
         }
         if changes is seg.changes:  # a run cut at a cutoff is not relayed from here
             loaded.segments.append(seg)

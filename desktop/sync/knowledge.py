@@ -20,16 +20,16 @@ def self_node(conn: Connection) -> str:
 
 
 def retired_selves(conn: Connection) -> list[str]:
-    rows = conn.exec_driver_sql(
+    nodes = conn.exec_driver_sql(
         "SELECT node_id FROM sync_node WHERE is_self = 0 AND retired_at IS NOT NULL"
-    ).all()
-    return [str(r[0]) for r in rows]
+    ).scalars()
+    return [str(n) for n in nodes]
 
 
 def version_vector(conn: Connection) -> VersionVector:
     """What this node has: its own counter, retired selves and contiguous received runs."""
     vv: VersionVector = {
-        str(r[0]): int(r[1])
+        str(r.node_id): int(r.contiguous)
         for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
     }
     for old in retired_selves(conn):
@@ -67,7 +67,7 @@ def contiguous(conn: Connection, origin: str, known: int = 0) -> int:
 
 def refresh_knowledge(conn: Connection, origins: Iterable[str]) -> None:
     stored = {
-        str(r[0]): int(r[1])
+        str(r.node_id): int(r.contiguous)
         for r in conn.exec_driver_sql("SELECT node_id, contiguous FROM sync_knowledge").all()
     }
     for origin in sorted(set(origins)):

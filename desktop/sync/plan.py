@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -77,6 +77,20 @@ class Quarantined:
     problems: tuple[value_rules.Invalid, ...]
 
 
+class _Logged(NamedTuple):
+    """A ``sync_change`` row as ``_load_log`` selects it (the SELECT is built from these
+    names, in this order). A named tuple rather than the SQLAlchemy row's attribute
+    access, several times dearer, on a path that reads every logged change of the rows a
+    package touches (docs/benchmarks.md, "Named rows")."""
+
+    node_id: str
+    counter: int
+    hlc: int
+    ctx: int
+    row_id: str
+    fields: str  # JSON text, parsed for the whole chunk at once
+
+
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
@@ -89,21 +103,28 @@ def _load_log(
     result: dict[str, list[Change]] = {}
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)
-        rows = conn.exec_driver_sql(
-            "SELECT node_id, counter, hlc, ctx, row_id, fields FROM sync_change "
-            f"WHERE tbl = ? AND row_id IN ({marks})",
-            (table, *chunk),
-        ).all()
+        rows = list(
+            map(
+                _Logged._make,
+                conn.exec_driver_sql(
+                    f"SELECT {', '.join(_Logged._fields)} FROM sync_change "
+                    f"WHERE tbl = ? AND row_id IN ({marks})",
+                    (table, *chunk),
+                ),
+            )
+        )
         if not rows:
             continue
-        parsed = json.loads("[" + ",".join([str(r[5]) for r in rows]) + "]")
-        for (node, counter, hlc, ctx, row_id, _f), fields in zip(rows, parsed, strict=True):
-            change = Change(str(node), int(counter), int(hlc), int(ctx), table, str(row_id), fields)
+        parsed = json.loads("[" + ",".join([str(r.fields) for r in rows]) + "]")
+        for r, fields in zip(rows, parsed, strict=True):
+            change = Change(
+                str(r.node_id), int(r.counter), int(r.hlc), int(r.ctx), table, str(r.row_id), fields
+            )
             problems = value_rules.check(table, fields)
             if problems:
                 bad.append(Quarantined(change, tuple(problems)))
                 continue
-            result.setdefault(str(row_id), []).append(change)
+            result.setdefault(change.row_id, []).append(change)
     return result
 
 
@@ -119,7 +140,8 @@ def _load_rows(
             f'SELECT {select} FROM "{info.name}" WHERE id IN ({marks})', tuple(chunk)
         ).all()
         for row in rows:
-            result[str(row[0])] = dict(zip(cols, row, strict=True))
+            values = dict(zip(cols, row, strict=True))  # the row by column name
+            result[str(values["id"])] = values
     return result
 
 
@@ -198,20 +220,19 @@ def build(
         else:
             batch.append(ch)
     pending_before = {
-        (str(r[0]), str(r[1]))
+        (str(r.tbl), str(r.row_id))
         for r in conn.exec_driver_sql("SELECT tbl, row_id FROM sync_pending").all()
     }
     for tbl, row_id in pending_before:
         if tbl in tables:
             incoming.setdefault(tbl, {}).setdefault(row_id, [])
     open_rows: dict[tuple[str, str], dict[tuple[str, str, int], int]] = {}
-    for cid, tbl, row_id, fld, node, counter in conn.exec_driver_sql(
+    for r in conn.exec_driver_sql(
         "SELECT id, tbl, row_id, field, lose_node, lose_counter FROM sync_conflict "
         "WHERE resolved_at IS NULL"
     ).all():
-        open_rows.setdefault((str(tbl), str(row_id)), {})[(str(fld), str(node), int(counter))] = (
-            int(cid)
-        )
+        lost = (str(r.field), str(r.lose_node), int(r.lose_counter))
+        open_rows.setdefault((str(r.tbl), str(r.row_id)), {})[lost] = int(r.id)
     exists = _Exists(conn)
     id_numbers: dict[str, str] = {}
     logged_bad: list[Quarantined] = []

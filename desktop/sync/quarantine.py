@@ -48,22 +48,27 @@ def record(conn: Connection, items: Sequence[Quarantined], at: datetime) -> None
 
 def list_all(conn: Connection) -> list[QuarantineEntry]:
     rows = conn.exec_driver_sql(
-        "SELECT q.origin, coalesce(p.name, ''), q.counter, q.tbl, q.row_id, q.field, q.reason, "
+        "SELECT q.origin, coalesce(p.name, '') AS office, q.counter, q.tbl, q.row_id, q.field, "
+        "q.reason, "
         "q.detected_at FROM sync_quarantine q LEFT JOIN sync_peer p ON p.node_id = q.origin "
         "ORDER BY q.id"
     ).all()
     return [
         QuarantineEntry(
-            str(r[0]),
-            str(r[1]),
-            int(r[2]),
-            str(r[3]),
-            values.table_label(str(r[3])),
-            str(r[4]),
-            str(r[5]),
-            values.field_label(str(r[3]), str(r[5])),
-            str(r[6]),
-            r[7] if isinstance(r[7], datetime) else datetime.fromisoformat(str(r[7])),
+            origin=str(r.origin),
+            office=str(r.office),
+            counter=int(r.counter),
+            table=str(r.tbl),
+            table_label=values.table_label(str(r.tbl)),
+            row_id=str(r.row_id),
+            field=str(r.field),
+            field_label=values.field_label(str(r.tbl), str(r.field)),
+            reason=str(r.reason),
+            detected_at=(
+                r.detected_at
+                if isinstance(r.detected_at, datetime)
+                else datetime.fromisoformat(str(r.detected_at))
+            ),
         )
         for r in rows
     ]

@@ -77,22 +77,28 @@ def load(conn: Connection) -> dict[str, TableInfo]:
 
 def _read(conn: Connection) -> dict[str, TableInfo]:
     present = {
-        str(r[0])
-        for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        str(name)
+        for name in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        ).scalars()
     }
     result: dict[str, TableInfo] = {}
     for table, local in synced_tables().items():
         if table not in present:
             continue
+        # PRAGMA table_info: cid, name, type, notnull, dflt_value, pk
         cols = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
-        synced = tuple(str(c[1]) for c in cols if c[1] != "id" and c[1] not in local)
-        locals_ = tuple(str(c[1]) for c in cols if c[1] in local)
+        synced = tuple(str(c.name) for c in cols if c.name != "id" and c.name not in local)
+        locals_ = tuple(str(c.name) for c in cols if c.name in local)
         required = frozenset(
-            str(c[1]) for c in cols if c[3] and c[4] is None and c[1] != "id" and c[1] not in local
+            str(c.name)
+            for c in cols
+            if c.notnull and c.dflt_value is None and c.name != "id" and c.name not in local
         )
-        local_required = frozenset(str(c[1]) for c in cols if c[3] and c[1] in local)
+        local_required = frozenset(str(c.name) for c in cols if c.notnull and c.name in local)
+        # PRAGMA foreign_key_list: id, seq, table, from, to, ... ("from" is a keyword)
         fks = tuple(
-            (str(f[3]), str(f[2]))
+            (str(f._mapping["from"]), str(f._mapping["table"]))
             for f in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all()
         )
         result[table] = TableInfo(table, synced, locals_, required, local_required, fks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple, TypeGuard
@@ -51,6 +52,29 @@ class Change(NamedTuple):
     fields: dict[str, Any]
 
 
+class LogEntry(NamedTuple):
+    """One change as a segment encodes it; its counter is implied by its place in the run."""
+
+    hlc: int
+    ctx: int
+    tbl: str
+    row_id: str
+    fields: dict[str, Any]
+
+
+class _LogRow(NamedTuple):
+    """A ``sync_change`` row as ``encode_from_log`` selects it: the SELECT lists these
+    names in this order (built from ``_fields``), so ``_make`` reads each by its name.
+    A named tuple, not the SQLAlchemy row's attribute access, which would add a fifth to a
+    full export; ``_make`` costs next to nothing (docs/benchmarks.md, "Named rows")."""
+
+    hlc: int
+    ctx: int
+    tbl: str
+    row_id: str
+    fields: str  # JSON text, parsed for the whole run at once
+
+
 @dataclass(frozen=True)
 class Segment:
     origin: str
@@ -84,12 +108,19 @@ def _runs(values: list[int]) -> list[list[int]]:
 def encode(
     origin: str,
     first: int,
-    rows: list[tuple[int, int, str, str, dict[str, Any]]],
+    rows: Iterable[tuple[int, int, str, str, dict[str, Any]]],
     contexts: dict[int, VersionVector],
 ) -> bytes:
     """Compressed columnar payload of ``origin``'s changes first..first+len(rows)-1.
 
-    ``rows`` are (hlc, ctx, table, row_id, fields) in counter order. Layout (format 2):
+    ``rows`` are (hlc, ctx, table, row_id, fields) in counter order (``LogEntry``)."""
+    return _encode(origin, first, list(map(LogEntry._make, rows)), contexts)
+
+
+def _encode(
+    origin: str, first: int, rows: list[LogEntry], contexts: dict[int, VersionVector]
+) -> bytes:
+    """``encode`` of entries already named. Layout (format 2):
     counters are implied by ``first``/``last``; ``hlc`` is the first clock then deltas;
     ``ctx`` and ``shape`` are run-length pairs; a shape is a table index and its field
     names; ``cols`` holds, per shape, one value list per field in change order.
@@ -98,20 +129,20 @@ def encode(
     shapes: dict[tuple[int, tuple[str, ...]], int] = {}
     grouped: list[list[Any]] = []  # per shape: the value tuples of its changes
     shape_of: list[int] = []
-    for _hlc, _ctx, tbl, _row_id, fields in rows:
-        key = (tables.setdefault(tbl, len(tables)), tuple(fields))
+    for entry in rows:
+        key = (tables.setdefault(entry.tbl, len(tables)), tuple(entry.fields))
         index = shapes.get(key)
         if index is None:
             index = shapes[key] = len(shapes)
             grouped.append([])
         shape_of.append(index)
-        grouped[index].append(tuple(fields.values()))
+        grouped[index].append(tuple(entry.fields.values()))
     # transpose each shape's rows into one list per field
     cols = [[list(column) for column in zip(*values, strict=True)] for values in grouped]
-    clocks = [r[0] for r in rows]
+    clocks = [e.hlc for e in rows]
     hlcs = [b - a for a, b in zip([0, *clocks], clocks, strict=False)]
-    ctxs = [r[1] for r in rows]
-    row_ids = [r[3] for r in rows]
+    ctxs = [e.ctx for e in rows]
+    row_ids = [e.row_id for e in rows]
     body = {
         "origin": origin,
         "first": first,
@@ -131,24 +162,29 @@ def encode(
 
 def encode_from_log(conn: Connection, origin: str, first: int, last: int) -> bytes:
     """Compressed payload of ``origin``'s logged changes first..last."""
-    rows = conn.exec_driver_sql(
-        "SELECT hlc, ctx, tbl, row_id, fields FROM sync_change "
-        "WHERE node_id = ? AND counter BETWEEN ? AND ? ORDER BY counter",
-        (origin, first, last),
-    ).all()
+    rows = list(
+        map(
+            _LogRow._make,
+            conn.exec_driver_sql(
+                f"SELECT {', '.join(_LogRow._fields)} FROM sync_change "
+                "WHERE node_id = ? AND counter BETWEEN ? AND ? ORDER BY counter",
+                (origin, first, last),
+            ),
+        )
+    )
     if len(rows) != last - first + 1:
         raise UnionDeskError(f"本机修改日志 {origin[:8]}… {first}-{last} 不完整，无法导出。")
     # one parse for the whole run instead of one per change
-    fields = json.loads("[" + ",".join([r[4] for r in rows]) + "]")
-    items = [(r[0], r[1], r[2], r[3], f) for r, f in zip(rows, fields, strict=True)]
+    fields = json.loads("[" + ",".join([r.fields for r in rows]) + "]")
+    items = [LogEntry(r.hlc, r.ctx, r.tbl, r.row_id, f) for r, f in zip(rows, fields, strict=True)]
     contexts: dict[int, VersionVector] = {}
-    for ctx in sorted({i[1] for i in items}):
+    for ctx in sorted({e.ctx for e in items}):
         raw = conn.exec_driver_sql(
             "SELECT vv FROM sync_context WHERE node_id = :n AND ctx = :c",
             {"n": origin, "c": ctx},
         ).scalar_one_or_none()
         contexts[ctx] = parse_vv(raw) if raw is not None else {}
-    return encode(origin, first, items, contexts)
+    return _encode(origin, first, items, contexts)
 
 
 def sign_payload(sign_private: bytes, payload: bytes) -> bytes:

@@ -61,14 +61,15 @@ class Statement:
 def statements(conn: Connection) -> list[dict[str, str]]:
     """This database's succession statements, each signed by the identity it replaced."""
     rows = conn.exec_driver_sql(
-        "SELECT o.node_id, o.sign_private, n.node_id, n.sign_public, n.box_public "
+        "SELECT o.node_id AS old, o.sign_private AS old_private, n.node_id AS new, "
+        "n.sign_public AS new_sign, n.box_public AS new_box "
         "FROM sync_node o JOIN sync_node n ON n.node_id = o.superseded_by "
         "WHERE o.sign_private IS NOT NULL ORDER BY o.created_at, o.node_id"
     ).all()
     out: list[dict[str, str]] = []
-    for old, old_private, new, new_sign, new_box in rows:
-        unsigned = Statement(str(old), str(new), bytes(new_sign), bytes(new_box), b"")
-        signature = crypto.sign(bytes(old_private), unsigned.message())
+    for r in rows:
+        unsigned = Statement(str(r.old), str(r.new), bytes(r.new_sign), bytes(r.new_box), b"")
+        signature = crypto.sign(bytes(r.old_private), unsigned.message())
         out.append(
             _as_dict(
                 Statement(
@@ -172,7 +173,7 @@ def _trusted_starts(conn: Connection) -> dict[str, bytes]:
     from desktop.sync import certs  # certs builds on trust
 
     starts = {
-        str(r[0]): bytes(r[1])
+        str(r.node_id): bytes(r.sign_public)
         for r in conn.exec_driver_sql("SELECT node_id, sign_public FROM sync_node").all()
     }
     for peer in trust.list_peers(conn):

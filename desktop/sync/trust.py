@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -32,33 +32,74 @@ class Peer:
     introduced_by: str | None = None  # a relayed origin: whose package brought its key
 
 
+class SelfKeys(NamedTuple):
+    """This PC's identity and key pairs.
+
+    A named tuple so callers read fields by name (``keys.office_name``); it still unpacks
+    and indexes like the plain 6-tuple it replaced, for callers not converted yet.
+    """
+
+    node_id: str
+    sign_public: bytes
+    sign_private: bytes
+    box_public: bytes
+    box_private: bytes
+    office_name: str
+
+
+class KeyCard(NamedTuple):
+    """What a checked key card file says (unpacks like the 4-tuple it replaced)."""
+
+    node_id: str
+    name: str
+    sign_public: bytes
+    box_public: bytes
+
+
 def _now() -> datetime:
     return clock.current().utcnow()
 
 
-def self_keys(conn: Connection) -> tuple[str, bytes, bytes, bytes, bytes, str]:
-    """(node_id, sign_public, sign_private, box_public, box_private, name) of this PC."""
+def self_keys(conn: Connection) -> SelfKeys:
+    """This PC's node id, key pairs and office name (private keys included: only for
+    signing and opening; to show the office's name use ``office_name``)."""
     row = conn.exec_driver_sql(
-        "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, n.name "
+        "SELECT n.node_id, n.sign_public, n.sign_private, n.box_public, n.box_private, "
+        "n.name AS office_name "
         "FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
     ).one()
-    return (str(row[0]), bytes(row[1]), bytes(row[2]), bytes(row[3]), bytes(row[4]), str(row[5]))
+    return SelfKeys(
+        node_id=str(row.node_id),
+        sign_public=bytes(row.sign_public),
+        sign_private=bytes(row.sign_private),
+        box_public=bytes(row.box_public),
+        box_private=bytes(row.box_private),
+        office_name=str(row.office_name),
+    )
+
+
+def office_name(conn: Connection) -> str:
+    """This PC's office name, read without loading its private keys (for the screens)."""
+    name = conn.exec_driver_sql(
+        "SELECT n.name FROM sync_clock c JOIN sync_node n ON n.node_id = c.node_id WHERE c.id = 1"
+    ).scalar_one()
+    return str(name)
 
 
 def key_card(conn: Connection) -> bytes:
     """This PC's public key card (self-signed JSON), to give to other offices."""
-    node, sign_pub, sign_priv, box_pub, _box_priv, name = self_keys(conn)
+    keys = self_keys(conn)
     body = {
         "kind": CARD_KIND,
         "version": 1,
-        "node_id": node,
-        "name": name,
-        "sign_public": sign_pub.hex(),
-        "box_public": box_pub.hex(),
-        "fingerprint": fingerprint(sign_pub),
+        "node_id": keys.node_id,
+        "name": keys.office_name,
+        "sign_public": keys.sign_public.hex(),
+        "box_public": keys.box_public.hex(),
+        "fingerprint": fingerprint(keys.sign_public),
     }
     raw = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    sig = crypto.sign(sign_priv, _CARD_PREFIX + raw)
+    sig = crypto.sign(keys.sign_private, _CARD_PREFIX + raw)
     card = {"card": body, "signature": sig.hex()}
     return json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
@@ -67,8 +108,8 @@ def digits(fp: str) -> str:
     return re.sub(r"\D", "", fp)
 
 
-def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
-    """(node_id, name, sign_public, box_public) from a key card file, checked."""
+def read_card(path: Path) -> KeyCard:
+    """The node id, office name and public keys of a key card file, checked."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -89,12 +130,12 @@ def read_card(path: Path) -> tuple[str, str, bytes, bytes]:
         raise UnionDeskError(f"密钥卡 {path} 的签名无效：内容被改动。")
     if body.get("node_id") != node_id_for(sign_pub):
         raise UnionDeskError(f"密钥卡 {path} 的节点编号与公钥不符。")
-    return node_id_for(sign_pub), name, sign_pub, box_pub
+    return KeyCard(node_id_for(sign_pub), name, sign_pub, box_pub)
 
 
 def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
-    node, name, sign_pub, box_pub = read_card(path)
-    actual = fingerprint(sign_pub)
+    card = read_card(path)
+    node, name, actual = card.node_id, card.name, fingerprint(card.sign_public)
     if digits(expected_fingerprint) != digits(actual):
         raise UnionDeskError(
             f"指纹不符：密钥卡 {path.name} 的指纹是 {actual}，与您输入的不一致。"
@@ -107,7 +148,7 @@ def enrol(conn: Connection, path: Path, expected_fingerprint: str) -> Peer:
         "INSERT INTO sync_peer (node_id, name, sign_public, box_public, trusted, enrolled_at) "
         "VALUES (:n, :name, :sp, :bp, 1, :at) ON CONFLICT(node_id) DO UPDATE SET "
         "trusted = 1, name = excluded.name, certified_by = NULL",
-        {"n": node, "name": name, "sp": sign_pub, "bp": box_pub, "at": _now()},
+        {"n": node, "name": name, "sp": card.sign_public, "bp": card.box_public, "at": _now()},
     )
     return Peer(node, name, actual, True, None)
 
@@ -135,7 +176,7 @@ def set_introducer(conn: Connection, node_prefix: str, allowed: bool) -> Peer:
             f"找不到唯一的信任单位「{node_prefix}」（匹配 {len(rows)} 个），"
             "请输入更完整的节点编号。未做任何改动。"
         )
-    node = str(rows[0][0])
+    node = str(rows[0].node_id)
     conn.exec_driver_sql(
         "UPDATE sync_peer SET may_introduce = :m WHERE node_id = :n",
         {"m": int(allowed), "n": node},
@@ -154,7 +195,7 @@ def revoke(conn: Connection, node_prefix: str, after: int | None) -> Peer:
             f"找不到唯一的信任单位「{node_prefix}」（匹配 {len(rows)} 个），"
             "请输入更完整的节点编号。"
         )
-    node = str(rows[0][0])
+    node = str(rows[0].node_id)
     if after is None:
         after = int(
             conn.exec_driver_sql(
@@ -176,15 +217,16 @@ _PEER_COLUMNS = (
 
 
 def _peer(r: Any) -> Peer:
+    """A ``sync_peer`` row selected with ``_PEER_COLUMNS``."""
     return Peer(
-        str(r[0]),
-        str(r[1]),
-        fingerprint(bytes(r[2])),
-        bool(r[3]),
-        None if r[4] is None else int(r[4]),
-        None if r[5] is None else str(r[5]),
-        bool(r[6]),
-        None if r[7] is None else str(r[7]),
+        node_id=str(r.node_id),
+        name=str(r.name),
+        fingerprint=fingerprint(bytes(r.sign_public)),
+        trusted=bool(r.trusted),
+        revoked_after=None if r.revoked_after is None else int(r.revoked_after),
+        certified_by=None if r.certified_by is None else str(r.certified_by),
+        may_introduce=bool(r.may_introduce),
+        introduced_by=None if r.introduced_by is None else str(r.introduced_by),
     )
 
 

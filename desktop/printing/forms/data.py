@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -94,16 +95,22 @@ class AttendanceFormData:
     attendees: tuple[AttendeeRow, ...] = ()
 
 
-def _union_names(conn: Connection, union_id: str | None) -> tuple[str, str]:
+class UnionNames(NamedTuple):
+    union_name: str = ""
+    federation_name: str = ""
+
+
+def _union_names(conn: Connection, union_id: str | None) -> UnionNames:
+    """A union's name and its federation's; blank when there is none."""
     if not union_id:
-        return "", ""
+        return UnionNames()
     u, f = Union.__table__.c, Federation.__table__.c
     row = conn.execute(
-        select(u.name, f.name)
+        select(u.name.label("union_name"), f.name.label("federation_name"))
         .join(Federation.__table__, f.id == u.federation_id)
         .where(u.id == union_id)
     ).first()
-    return (str(row[0]), str(row[1])) if row else ("", "")
+    return UnionNames(str(row.union_name), str(row.federation_name)) if row else UnionNames()
 
 
 def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> MemberFormData:
@@ -188,11 +195,11 @@ def load_transfer(conn: Connection, member_id: str, *, unmasked: bool = False) -
     )
     if r is None:
         return TransferFormData(member=member, from_union=member.union_name)
-    to_union = _union_names(conn, r["to_union_id"])[0] or str(r["to_union_name"] or "")
+    to_union = _union_names(conn, r["to_union_id"]).union_name or str(r["to_union_name"] or "")
     return TransferFormData(
         member=member,
         slip_no=str(r["slip_no"] or ""),
-        from_union=_union_names(conn, r["from_union_id"])[0] or member.union_name,
+        from_union=_union_names(conn, r["from_union_id"]).union_name or member.union_name,
         to_union=to_union,
         transferred_on=fmt_date(r["transferred_on"]),
         reason=str(r["reason"] or ""),
@@ -224,7 +231,13 @@ def load_attendance(
     t, m = Attendance.__table__.c, Member.__table__.c
     u = Union.__table__.c
     rows = conn.execute(
-        select(t.guest_name, m.name, u.name, m.card_no, m.phone)
+        select(
+            t.guest_name,
+            m.name.label("member_name"),
+            u.name.label("union_name"),
+            m.card_no,
+            m.phone,
+        )
         .select_from(Attendance.__table__)
         .outerjoin(Member.__table__, m.id == t.member_id)
         .outerjoin(Union.__table__, u.id == m.union_id)
@@ -233,10 +246,10 @@ def load_attendance(
     ).all()
     attendees = tuple(
         AttendeeRow(
-            name=str(r[1] or r[0] or ""),
-            union_name=str(r[2] or ("（非会员）" if r[0] else "")),
-            card_no=str(r[3] or ""),
-            phone=str(r[4] or "") if unmasked else mask_phone(r[4]),
+            name=str(r.member_name or r.guest_name or ""),
+            union_name=str(r.union_name or ("（非会员）" if r.guest_name else "")),
+            card_no=str(r.card_no or ""),
+            phone=str(r.phone or "") if unmasked else mask_phone(r.phone),
         )
         for r in rows
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -167,7 +167,7 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
     y0 = as_of.replace(month=1, day=1).isoformat()
     cut = as_of.isoformat()
     unions = {
-        str(r[0]): str(r[1])
+        str(r.id): str(r.name)
         for r in conn.execute(
             text("SELECT id, name FROM unions WHERE deleted = 0 ORDER BY sort_key")
         )
@@ -192,13 +192,13 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
         if migrant:
             row["migrant"] = row.get("migrant", 0) + n
 
-    for union_id, status, gender, migrant, n in conn.execute(
+    for g in conn.execute(
         text(
-            "SELECT key1, key2, key3, key4, n FROM dashboard_counts "
-            "WHERE fig = 'members' AND n <> 0"
+            "SELECT key1 AS union_id, key2 AS status, key3 AS gender, key4 AS migrant, n "
+            "FROM dashboard_counts WHERE fig = 'members' AND n <> 0"
         )
     ):
-        add_group(str(status), str(union_id), str(gender), int(migrant), int(n))
+        add_group(str(g.status), str(g.union_id), str(g.gender), int(g.migrant), int(g.n))
     bands_sql = ", ".join(
         f"coalesce(sum(CASE WHEN period > :a{i} AND period <= :b{i} THEN n END), 0)"
         for i in range(len(AGE_BANDS))
@@ -215,22 +215,28 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
     # Take off who joined after the cut, grouped the same way (and by age band).
     late_bands = ", ".join(
         f"sum(membership_status IN ('active', 'retained') AND birth_date > :a{i} "
-        f"AND birth_date <= :b{i})"
+        f"AND birth_date <= :b{i}) AS band{i}"
         for i in range(len(AGE_BANDS))
     )
     for late in conn.execute(
         text(
             stats.late_joiners_sql(
-                "membership_status, union_id, coalesce(gender, ''), is_migrant_worker, "
-                f"count(*), {late_bands}"
+                "membership_status, union_id, coalesce(gender, '') AS gender, "
+                f"is_migrant_worker, count(*) AS n, {late_bands}"
             )
             + " GROUP BY 1, 2, 3, 4"
         ),
         {"cut": cut, **limits},
     ):
-        add_group(str(late[0]), str(late[1]), str(late[2]), int(late[3]), -int(late[4]))
+        add_group(
+            str(late.membership_status),
+            str(late.union_id),
+            str(late.gender),
+            int(late.is_migrant_worker),
+            -int(late.n),
+        )
         for i in range(len(AGE_BANDS)):
-            band_counts[i] -= int(late[5 + i] or 0)
+            band_counts[i] -= int(late._mapping[f"band{i}"] or 0)
     for fig, first, last in (
         ("joined", "new_in_month", "new_in_year"),
         ("left", "left_in_month", "left_in_year"),
@@ -276,19 +282,26 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
     )
 
 
+class _YearPair(NamedTuple):
+    this_year: int
+    last_year: int
+
+
 def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> ActivityFigures:
     """Activities, attendances and service-log 人次 by category, ``year`` vs the year before.
 
     Each is a handful of summary rows per category and year (``dashboard_counts``).
     """
 
-    def by_category(fig: str) -> dict[str, tuple[int, int]]:
+    def by_category(fig: str) -> dict[str, _YearPair]:
         return {
-            str(r[0]): (int(r[1] or 0), int(r[2] or 0))
+            str(r.category): _YearPair(int(r.this_year or 0), int(r.last_year or 0))
             for r in conn.execute(
                 text(
-                    "SELECT key1, sum(CASE WHEN period = :this THEN n ELSE 0 END), "
-                    "sum(CASE WHEN period = :last THEN n ELSE 0 END) FROM dashboard_counts "
+                    "SELECT key1 AS category, "
+                    "sum(CASE WHEN period = :this THEN n ELSE 0 END) AS this_year, "
+                    "sum(CASE WHEN period = :last THEN n ELSE 0 END) AS last_year "
+                    "FROM dashboard_counts "
                     "WHERE fig = :fig AND period IN (:this, :last) GROUP BY key1 "
                     "HAVING sum(n <> 0) > 0"
                 ),
@@ -306,13 +319,22 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
     fixed = {c.code for c in known if c.fixed}
     active = {c.code for c in known if c.active}
     rows = []
+    none = _YearPair(0, 0)
     for code in [*codes, *extra]:
-        a, t, s = acts.get(code, (0, 0)), att.get(code, (0, 0)), svc.get(code, (0, 0))
+        a, t, s = acts.get(code, none), att.get(code, none), svc.get(code, none)
         if code not in active and not any((*a, *t, *s)):
             continue  # a retired category with nothing in either year
         rows.append(
             CategoryRow(
-                code, labels.get(code, code), code in fixed, a[0], a[1], t[0], t[1], s[0], s[1]
+                code,
+                labels.get(code, code),
+                code in fixed,
+                a.this_year,
+                a.last_year,
+                t.this_year,
+                t.last_year,
+                s.this_year,
+                s.last_year,
             )
         )
     return ActivityFigures(year, tuple(rows), coverage_in(conn, year, as_of))
@@ -321,8 +343,9 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
 def hardship_figures(conn: Connection, as_of: date) -> HardshipFigures:
     row = conn.execute(
         text(
-            "SELECT count(*), coalesce(sum(review_due_on < :today), 0), "
-            "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) "
+            "SELECT count(*) AS open_cases, "
+            "coalesce(sum(review_due_on < :today), 0) AS overdue, "
+            "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) AS due_soon "
             "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL"
         ),
         {
@@ -330,7 +353,7 @@ def hardship_figures(conn: Connection, as_of: date) -> HardshipFigures:
             "soon": (as_of + timedelta(days=REVIEW_WINDOW_DAYS)).isoformat(),
         },
     ).one()
-    return HardshipFigures(as_of, int(row[0]), int(row[1]), int(row[2]))
+    return HardshipFigures(as_of, int(row.open_cases), int(row.overdue), int(row.due_soon))
 
 
 def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
@@ -338,20 +361,22 @@ def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
         k: {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
         for k in SITE_KIND.codes
     }
-    for kind, star, n, area, seats in conn.execute(
+    for r in conn.execute(
         text(
-            "SELECT kind, star_level, count(*), coalesce(sum(area_m2), 0), coalesce(sum(seats), 0) "
-            "FROM sites WHERE deleted = 0 GROUP BY kind, star_level"
+            "SELECT kind, star_level, count(*) AS n, coalesce(sum(area_m2), 0) AS area, "
+            "coalesce(sum(seats), 0) AS seats FROM sites WHERE deleted = 0 "
+            "GROUP BY kind, star_level"
         )
     ):
         b = base.setdefault(
-            kind, {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
+            r.kind, {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
         )
-        b["sites"] += n
-        b["area"] += float(area)
-        b["seats"] += int(seats)
-        if star:
-            b["stars"][int(star)] = b["stars"].get(int(star), 0) + n
+        b["sites"] += r.n
+        b["area"] += float(r.area)
+        b["seats"] += int(r.seats)
+        if r.star_level:
+            star = int(r.star_level)
+            b["stars"][star] = b["stars"].get(star, 0) + r.n
     for kind, n in conn.execute(
         text(
             "SELECT s.kind, count(*) FROM union_workers w JOIN sites s ON s.id = w.site_id "

@@ -43,10 +43,10 @@ ANNUAL_MEMBER_COLUMNS = (
 
 def _federation_name(db: Database) -> str:
     with db.connect(write=False) as conn:
-        row = conn.exec_driver_sql(
+        name = conn.exec_driver_sql(
             "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
-        ).first()
-    return str(row[0]) if row else "工会联合会"
+        ).scalar()
+    return str(name) if name is not None else "工会联合会"
 
 
 def _save(wb: Workbook, out: Path) -> Path:
