@@ -70,7 +70,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("备注", "text"),
 )
 _SELECT = (
-    "SELECT m.name, m.id_number, m.gender, m.birth_date, u.name, m.phone, m.ethnicity, "
+    "SELECT m.name, m.id_number, m.gender, m.birth_date, u.name AS union_name, m.phone, "
+    "m.ethnicity, "
     "m.political_status, m.education, m.hukou_type, m.is_migrant_worker, m.employer, "
     "m.position, m.joined_on, m.membership_status, m.card_no, m.notes "
     "FROM members m JOIN unions u ON u.id = m.union_id "
@@ -128,23 +129,23 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
     education, hukou, status = EDUCATION.label, HUKOU_TYPE.label, MEMBERSHIP_STATUS.label
     for r in result:
         yield [
-            r[0],
-            id_text(r[1]),
-            gender(r[2]),
-            birth(r[3]),
-            r[4],
-            phone_text(r[5]),
-            ethnicity(r[6]),
-            political(r[7]),
-            education(r[8]),
-            hukou(r[9]),
-            "是" if r[10] else "否",
-            r[11] or "",
-            r[12] or "",
-            _date(r[13]),
-            status(r[14]),
-            r[15] or "",
-            r[16] or "",
+            r.name,
+            id_text(r.id_number),
+            gender(r.gender),
+            birth(r.birth_date),
+            r.union_name,
+            phone_text(r.phone),
+            ethnicity(r.ethnicity),
+            political(r.political_status),
+            education(r.education),
+            hukou(r.hukou_type),
+            "是" if r.is_migrant_worker else "否",
+            r.employer or "",
+            r.position or "",
+            _date(r.joined_on),
+            status(r.membership_status),
+            r.card_no or "",
+            r.notes or "",
         ]
 
 

@@ -47,7 +47,7 @@ def current(db: Database) -> FederationRecord | None:
             text("SELECT id, name, card_prefix, address FROM federations WHERE id = :id"),
             {"id": fed},
         ).one()
-    return FederationRecord(row[0], row[1], row[2], row[3])
+    return FederationRecord(row.id, row.name, row.card_prefix, row.address)
 
 
 def create(
