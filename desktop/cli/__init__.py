@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from desktop import APP_TITLE, __version__
+from desktop import APP_TITLE, __version__, app_log
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return 2
         ctx = Context(args.data_dir)
+        if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
+            app_log.start(ctx.paths)
         try:
             return int(handler(ctx, args) or 0)
         except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from desktop import app_log
 from desktop.config import resolve_paths
 from desktop.control_chars import escape_control_chars
 from desktop.errors import UnionDeskError, storage_error
@@ -176,6 +177,8 @@ def report_error(exc: Exception, database: Path | None, path: str | None = None)
     if error is None and os.environ.get(DEBUG_ENV) == "1":
         raise exc
     where = _where(exc)
+    if error is None:
+        app_log.unexpected(f"the command line at {where}", exc)
     _release_frames(exc)
     if error is None:
         print(

@@ -23,12 +23,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop import APP_TITLE, __version__
+from desktop import APP_TITLE, __version__, app_log
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
 from desktop.storage.health import CorruptDatabaseError
@@ -198,6 +199,21 @@ def resume_gc() -> None:
         gc.enable()
 
 
+def install_excepthook() -> None:
+    """A failure no slot handled (a bug) goes to the log, as type and frames; Qt's own
+    report on stderr stays."""
+    previous = sys.excepthook
+    if getattr(previous, "uniondesk_log", False):
+        return
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        app_log.unexpected("the window", exc)
+        previous(kind, exc, tb)
+
+    hook.uniondesk_log = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
+
+
 def run_gui(argv: Sequence[str]) -> int:
     ns = parse_args(argv)
     app = application()
@@ -206,7 +222,12 @@ def run_gui(argv: Sequence[str]) -> int:
         from desktop.config import resolve_paths
         from desktop.opening import open_database
 
-        db = open_database(resolve_paths(ns.data_dir))
+        paths = resolve_paths(ns.data_dir)
+        if paths.data_dir.is_dir():
+            app_log.start(paths)
+        db = open_database(paths)
+        app_log.start(paths)
+        install_excepthook()
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
         resume_gc()
         messages.error(None, "数据库已损坏", exc.message)
