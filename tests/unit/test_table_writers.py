@@ -286,3 +286,89 @@ def test_a_received_member_and_union_go_through_their_writers(
     with a.connect(write=False) as conn:
         mine = conn.exec_driver_sql("SELECT sort_key FROM unions").scalar_one()
     assert keys[union.id] == mine
+
+
+def test_a_resolved_name_conflict_is_written_through_the_member_writer(
+    db_factory: Any, tmp_path: Path
+) -> None:
+    """Resolving a conflict writes the chosen value now, a local write: for a member's
+    name that is a new sort key and search document too (the generic UPDATE left both
+    stale)."""
+    from desktop.storage.pinyin import sort_key
+    from desktop.sync import conflicts
+
+    a, b = db_factory("a"), db_factory("b")
+    mesh([a, b], tmp_path)
+    _office(a)
+    union = unions.add(a, "甲工会")
+    one, _ = members.add(a, {"name": "张三", "id_number": valid_id(1), "union_id": union.id})
+    ex.export(a, tmp_path / "1.udsync", full=True)
+    importer.import_file(b, tmp_path / "1.udsync")
+    members.update(a, one.id, {"name": "李四"})
+    members.update(b, one.id, {"name": "王五"})
+    ex.export(b, tmp_path / "2.udsync")
+    importer.import_file(a, tmp_path / "2.udsync")
+    with a.connect() as conn:
+        [item] = conflicts.list_open(conn)
+        chosen = item.loser_value
+        conflicts.resolve(conn, item.id, chosen)
+    with a.connect(write=False) as conn:
+        assert [m.id for m in queries.find(conn, chosen)] == [one.id]
+        assert queries.find(conn, item.winner_value) == []
+        stored = conn.exec_driver_sql("SELECT sort_key FROM members").scalar_one()
+    assert stored == sort_key(chosen)
+
+
+def _member_row(union_id: str, i: int) -> dict[str, Any]:
+    return {"name": f"会员{i}", "id_number": valid_id(i), "union_id": union_id}
+
+
+def test_an_update_inside_an_append_block_is_refused(db: Database) -> None:
+    """The set-based capture records appended rows only: an update made meanwhile would
+    never travel, so the writer refuses it (and the block is usable again after)."""
+    _office(db)
+    union = unions.add(db, "甲工会")
+    with db.connect() as conn:
+        [first] = member_writer.insert_rows(conn, [_member_row(union.id, 1)])
+        with member_writer.appending(conn, rows=1) as append:
+            append(member_writer.prepare_rows([_member_row(union.id, 2)], 2))
+            with pytest.raises(UnionDeskError, match="追加块中不能修改会员"):
+                member_writer.update_fields(conn, first, {"phone": "13800000000"})
+            with pytest.raises(UnionDeskError, match="不能嵌套"):
+                with member_writer.appending(conn):
+                    pass
+        member_writer.update_fields(conn, first, {"phone": "13800000000"})
+
+
+def test_received_rows_are_written_with_capture_off_only(db: Database) -> None:
+    """A received change applied with capture on would be recorded again as this PC's
+    own and travel back: both writers refuse."""
+    _office(db)
+    union = unions.add(db, "甲工会")
+    with db.connect() as conn:
+        with pytest.raises(UnionDeskError, match="关闭变更记录"):
+            member_writer.update_received(conn, ("phone",), [("13800000000", "x")])
+        with pytest.raises(UnionDeskError, match="关闭变更记录"):
+            union_writer.update_received(conn, ("name",), [("乙工会", union.id)])
+
+
+def test_update_many_refreshes_documents_of_searchable_changes_and_refuses_unknown_columns(
+    db: Database,
+) -> None:
+    """A roster's updates: the new phone is searchable at once, the old one is gone;
+    a column the table lacks is refused before anything is written."""
+    _office(db)
+    union = unions.add(db, "甲工会")
+    with db.connect() as conn:
+        ids = member_writer.insert_rows(
+            conn, [{**_member_row(union.id, i), "phone": f"1390000000{i}"} for i in range(3)]
+        )
+        member_writer.update_many(
+            conn,
+            [(ids[0], {"phone": "13712345678"}), (ids[1], {"employer": "乙公司"})],
+        )
+        assert [m.id for m in queries.find(conn, "12345678")] == [ids[0]]
+        assert queries.find(conn, "13900000000") == []
+        assert [m.id for m in queries.find(conn, "13900000001")] == [ids[1]]
+        with pytest.raises(UnionDeskError, match="colour"):
+            member_writer.update_many(conn, [(ids[2], {"colour": "red"})])
