@@ -1,6 +1,6 @@
 """Figure: bulk insert of 100k members with change capture ≤ 3× raw ``sqlite3.executemany``.
 
-Project: ``members.insert_rows`` (the insert with its indexes, change capture and
+Project: ``members.writer.insert_rows`` (the insert with its indexes, change capture and
 dashboard counts written set-based, the search index) in one transaction. Baseline: the
 same rows (as stored) written with ``executemany`` into the same table — the members
 DDL with its secondary indexes, the app's page cache, no triggers — in one transaction,
@@ -47,7 +47,7 @@ def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float
     from desktop.config import resolve_paths
     from desktop.demo import generate as demo
     from desktop.opening import open_database
-    from desktop.services.members import registry as members
+    from desktop.services.members import writer as member_writer
 
     db = open_database(resolve_paths(folder))
     demo.fill_demo(db, members=0, unions=20, seed=seed)
@@ -60,7 +60,7 @@ def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float
     rows = factory.rows(factory.draw_unions(n), ["active"] * n, cards)
     start, cpu = time.perf_counter(), time.process_time()
     with db.connect() as conn:
-        members.insert_rows(conn, rows)
+        member_writer.insert_rows(conn, rows)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     # the WAL checkpoint the commit asked for, which runs after it on its own
     # thread; finished before the baseline starts, so the two never share the disk

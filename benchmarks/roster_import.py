@@ -92,7 +92,7 @@ def build_roster(path: Path, rows: int, seed: int = 7) -> None:
 def _child_import(roster: Path, data_dir: Path) -> None:
     from desktop.config import resolve_paths
     from desktop.opening import open_database
-    from desktop.services.members import registry as members
+    from desktop.services.members import writer as member_writer
     from desktop.services.rosters import importer
     from desktop.services.rosters.checking import ImportOptions
     from desktop.services.unions import federations
@@ -103,7 +103,7 @@ def _child_import(roster: Path, data_dir: Path) -> None:
     # the comment line shows what the importer's own code costs. A few clock calls per
     # 5,000-row chunk: no measurable cost.
     insert_seconds = [0.0]
-    prepare_rows, appending = members.prepare_rows, members.appending
+    prepare_rows, appending = member_writer.prepare_rows, member_writer.appending
 
     def timed(fn: Any) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -127,8 +127,8 @@ def _child_import(roster: Path, data_dir: Path) -> None:
         else:
             timed(block.__exit__)(None, None, None)
 
-    members.prepare_rows = timed(prepare_rows)
-    members.appending = timed_appending  # type: ignore[assignment]
+    member_writer.prepare_rows = timed(prepare_rows)
+    member_writer.appending = timed_appending  # type: ignore[assignment]
     db = open_database(resolve_paths(data_dir))
     federations.create(db, "基准联合会", card_prefix="GH")
     for name in UNIONS:

@@ -32,14 +32,14 @@ from sqlalchemy import Connection, insert, text
 from desktop.demo.activities import fill_activities
 from desktop.demo.pipeline import member_chunks
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models import Federation, Union
+from desktop.models import Federation
 from desktop.models.base import new_id
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import card_numbers
-from desktop.services.members import registry as member_service
+from desktop.services.members import writer as member_writer
 from desktop.services.unions import federations
+from desktop.services.unions import writer as union_writer
 from desktop.storage.database import Database
-from desktop.storage.pinyin import text_pinyin
 
 CHUNK = 25_000
 MAX_MEMBERS = 5_000_000
@@ -313,7 +313,6 @@ def _make_unions(
                 "employee_count": 0,
                 "notes": None,
                 "deleted": False,
-                "sort_key": text_pinyin(name).full,
             }
         )
     return rows
@@ -574,19 +573,19 @@ def fill_demo(
         for row in union_rows:
             staff = per_union.get(row["id"], 0)
             row["employee_count"] = staff + staff // 4 + rng.randrange(5, 40)
-        conn.execute(insert(Union), union_rows)
+        union_writer.insert_many(conn, union_rows)
         needing = sum(1 for s in statuses if s != "applicant")
         issued = iter(card_numbers.issue(conn, prefix, needing, on=today) if needing else [])
         cards = [None if s == "applicant" else next(issued) for s in statuses]
         done = 0
         current: list[str] = []  # active/retained, in rowid order: the activities' attendees
         report(0, members, "正在生成演示会员…")
-        first_rowid = member_service.next_rowid(conn)
+        first_rowid = member_writer.next_rowid(conn)
         chunks = member_chunks(
             factory, assigned, statuses, cards, first_rowid=first_rowid, chunk=CHUNK,
             parallel=parallel,
         )  # fmt: skip
-        with closing(chunks), member_service.appending(conn, rows=members) as append:
+        with closing(chunks), member_writer.appending(conn, rows=members) as append:
             for prepared, chunk_current in chunks:
                 if cancel is not None:
                     cancel.check()

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import CURRENT_STATUSES
-from desktop.services.members.registry import PreparedRows, prepare_rows
+from desktop.services.members.writer import PreparedRows, prepare_rows
 
 # Below this many members a second process costs more (about a second to start and
 # import) than it saves.

@@ -109,6 +109,11 @@ def install_triggers(conn: Connection, tables: Mapping[str, frozenset[str]]) -> 
     return installed
 
 
+def is_capturing(conn: Connection) -> bool:
+    """Whether local writes are being recorded now (off while received changes apply)."""
+    return bool(conn.exec_driver_sql(f"SELECT {CAPTURING}").scalar())
+
+
 def set_capturing(conn: Connection, enabled: bool) -> None:
     """Switch capture off while applying received changes (same transaction only)."""
     conn.exec_driver_sql("UPDATE sync_clock SET capturing = :on WHERE id = 1", {"on": int(enabled)})

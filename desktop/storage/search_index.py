@@ -217,26 +217,31 @@ def documents_statement(docs: Sequence[Document]) -> tuple[str, tuple[int | str,
     return _INSERT_OBJECT_SQL, (json.dumps(dict(docs), ensure_ascii=False, separators=(",", ":")),)
 
 
-def index_rows(
-    conn: Connection, rows: Iterable[tuple[int, str, str | None, str | None, str | None]]
-) -> None:
-    """Add search documents for (rowid, name, id_number, phone, card_no) rows."""
-    docs = [document(*row) for row in rows]
+# The writing interface: what the member writer (``services.members.writer``) and a
+# rebuild need of the index. Documents are made in Python (``document``) and only these
+# functions and ``documents_statement`` know how the index stores them.
+
+
+def add_documents(conn: Connection, docs: Sequence[Document]) -> None:
+    """Store documents of members that have none yet."""
     if docs:
         conn.exec_driver_sql(INSERT_SQL, docs)
 
 
-def reindex_member(conn: Connection, member_id: str) -> None:
-    """Refresh one member's document (or drop it if the member is deleted)."""
-    row = conn.execute(
-        text("SELECT rowid, name, id_number, phone, card_no, deleted FROM members WHERE id = :id"),
-        {"id": member_id},
-    ).one_or_none()
-    if row is None:
-        return
-    conn.execute(text("DELETE FROM member_search WHERE rowid = :r"), {"r": row[0]})
-    if not row[5]:
-        index_rows(conn, [(int(row[0]), row[1], row[2], row[3], row[4])])
+def drop_documents(conn: Connection, rowids: Sequence[int]) -> None:
+    """Remove the documents of these members (before a refresh, or when deleted)."""
+    for i in range(0, len(rowids), 500):
+        chunk = tuple(rowids[i : i + 500])
+        conn.exec_driver_sql(
+            f"DELETE FROM member_search WHERE rowid IN ({', '.join('?' for _ in chunk)})", chunk
+        )
+
+
+def index_rows(
+    conn: Connection, rows: Iterable[tuple[int, str, str | None, str | None, str | None]]
+) -> None:
+    """Add search documents for (rowid, name, id_number, phone, card_no) rows."""
+    add_documents(conn, [document(*row) for row in rows])
 
 
 REBUILD_CHUNK = 50_000

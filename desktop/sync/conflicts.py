@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError
 from desktop.models import values
-from desktop.sync import merge, schema
+from desktop.sync import merge, schema, writer
 from desktop.sync.knowledge import Contexts
 from desktop.sync.segments import Change
 
@@ -121,7 +121,6 @@ def resolve(conn: Connection, conflict_id: int, value: Any) -> None:
     if current is not None and current.value == value:
         # Write another value and back, inside the same transaction: two dots, both seeing all.
         placeholder = "" if not isinstance(value, int) else (0 if value else 1)
-        sql = f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ?'
-        conn.exec_driver_sql(sql, (placeholder, row_id))
-    conn.exec_driver_sql(f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ?', (value, row_id))
+        writer.update_row(conn, table, row_id, {fld: placeholder})
+    writer.update_row(conn, table, row_id, {fld: value})
     refresh(conn)

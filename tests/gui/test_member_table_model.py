@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.members.queries import MemberFilter
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
@@ -80,7 +81,7 @@ def test_large_registry_is_fetched_a_page_at_a_time(
         for i in range(5000)
     ]
     with ctx.db.connect() as conn:
-        members.insert_rows(conn, rows)
+        member_writer.insert_rows(conn, rows)
     calls: list[int] = []
     real = member_queries.fetch_page
 

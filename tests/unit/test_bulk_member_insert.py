@@ -1,6 +1,6 @@
 """A member batch written set-based (triggers suspended) leaves what the triggers would.
 
-``members.insert_rows`` captures changes and counts dashboard figures with one statement
+``members.writer.insert_rows`` captures changes and counts dashboard figures with one statement
 each from ``SET_BASED_FROM`` rows on. The same rows are written both ways into the same
 database (the trigger way rolled back after it is read), and every derived row compared.
 """
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from desktop.services.figures import summary as stats
-from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
@@ -77,7 +77,7 @@ def _insert(db: Database, rows: list[dict[str, Any]], *, keep: bool) -> dict[str
     """Insert ``rows`` in one transaction and read what it derived; roll back unless kept."""
     try:
         with db.connect() as conn:
-            members.insert_rows(conn, rows)
+            member_writer.insert_rows(conn, rows)
             derived = _derived(conn)
             hlcs = [r[0] for r in conn.execute(text("SELECT hlc FROM sync_change ORDER BY 1"))]
             if not keep:
@@ -108,11 +108,11 @@ def test_set_based_batch_equals_the_triggers(
             )
         )
         # Earlier members and counts, so the upsert adds to existing rows too.
-        members.insert_rows(conn, rows[:5])
+        member_writer.insert_rows(conn, rows[:5])
     rest = rows[5:]
-    monkeypatch.setattr(members, "SET_BASED_FROM", 10**9)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 10**9)
     by_trigger = _insert(db, rest, keep=False)
-    monkeypatch.setattr(members, "SET_BASED_FROM", 1)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 1)
     set_based = _insert(db, rest, keep=True)
     assert len(by_trigger["changes"]) > len(rest)
     attendees = {r[1]: r for r in by_trigger["attendees"]}
@@ -126,11 +126,11 @@ def test_set_based_batch_records_nothing_while_capture_is_off(
     db: Database, union_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As the trigger would not (e.g. inside a sync apply); the flag stays as it was."""
-    monkeypatch.setattr(members, "SET_BASED_FROM", 1)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 1)
     with db.connect() as conn:
         before = conn.execute(text("SELECT count(*) FROM sync_change")).scalar_one()
         conn.execute(text("UPDATE sync_clock SET capturing = 0"))
-        members.insert_rows(conn, _rows(union_ids)[:3])
+        member_writer.insert_rows(conn, _rows(union_ids)[:3])
         after = conn.execute(text("SELECT count(*) FROM sync_change")).scalar_one()
         capturing = conn.execute(text("SELECT capturing FROM sync_clock")).scalar_one()
         conn.execute(text("UPDATE sync_clock SET capturing = 1"))
@@ -144,13 +144,13 @@ def test_failed_batch_restores_the_suspended_triggers(
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    monkeypatch.setattr(members, "SET_BASED_FROM", 1)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 1)
     rows = _rows(union_ids)[:3]
     with db.connect(write=False) as conn:
         triggers = _derived(conn)["triggers"]
     with pytest.raises(_Rollback), db.connect() as conn:
         with pytest.raises(IntegrityError):
-            members.insert_rows(conn, [rows[0], {**rows[1], "id": rows[0]["id"]}])
+            member_writer.insert_rows(conn, [rows[0], {**rows[1], "id": rows[0]["id"]}])
         # A caller that catches the error still has every trigger in its transaction.
         assert _derived(conn)["triggers"] == triggers
         raise _Rollback
@@ -163,9 +163,9 @@ def test_python_figures_equal_a_recount_of_the_data(db: Database, union_ids: lis
     """``stats.member_figures`` (rows counted as prepared) against the SQL recount."""
     rows = _rows(union_ids)
     with db.connect() as conn:
-        prepared = members.prepare_rows(rows, members.next_rowid(conn))
+        prepared = member_writer.prepare_rows(rows, member_writer.next_rowid(conn))
         assert sum(n for k, n in prepared.figures.items() if k[0] == "members") == len(rows)
-        with members.appending(conn) as append:
+        with member_writer.appending(conn) as append:
             append(prepared)
         assert stats.summary_differences(conn) == 0
 

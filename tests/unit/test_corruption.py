@@ -23,7 +23,7 @@ from desktop.demo import generate as demo
 from desktop.errors import DatabaseError
 from desktop.opening import open_database
 from desktop.services.figures import summary as stats
-from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.upkeep import integrity
 from desktop.storage import database as db_module
 from desktop.storage import health as db_health
@@ -146,7 +146,7 @@ def _demo(db: db_module.Database) -> None:
 
 def _bulk_insert(db: db_module.Database) -> None:
     with db.connect() as conn:
-        members.insert_rows(conn, [{"name": "王五"}] * members.CHECK_BEFORE_ROWS)
+        member_writer.insert_rows(conn, [{"name": "王五"}] * member_writer.CHECK_BEFORE_ROWS)
 
 
 @pytest.mark.parametrize("bulk_write", [_demo, _bulk_insert], ids=["demo", "bulk_insert"])

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from desktop.progress import Cancelled
-from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
@@ -50,18 +50,18 @@ def union_ids(db: Database) -> list[str]:
 def test_an_append_as_large_as_the_table_builds_the_indexes_after_it(
     db: Database, union_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(members, "SET_BASED_FROM", 1)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 1)
     rows = _rows(union_ids)
     with db.connect() as conn:
         defined = _indexes(conn)
-        members.insert_rows(conn, rows[:10])
-        with members.appending(conn, rows=20) as append:  # 20 onto 10: built after
+        member_writer.insert_rows(conn, rows[:10])
+        with member_writer.appending(conn, rows=20) as append:  # 20 onto 10: built after
             assert [name for name, _ in _indexes(conn)] == ["sqlite_autoindex_members_1"]
-            append(members.prepare_rows(rows[10:30], members.next_rowid(conn)))
+            append(member_writer.prepare_rows(rows[10:30], member_writer.next_rowid(conn)))
         assert _indexes(conn) == defined
-        with members.appending(conn, rows=5) as append:  # 5 onto 30: kept, updated per row
+        with member_writer.appending(conn, rows=5) as append:  # 5 onto 30: kept, updated per row
             assert _indexes(conn) == defined
-            append(members.prepare_rows(rows[30:35], members.next_rowid(conn)))
+            append(member_writer.prepare_rows(rows[30:35], member_writer.next_rowid(conn)))
         assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
         plan = " ".join(
             str(r[-1])
@@ -80,12 +80,12 @@ def test_an_append_as_large_as_the_table_builds_the_indexes_after_it(
 def test_a_failed_append_leaves_the_indexes_to_the_caller_s_transaction(
     db: Database, union_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(members, "SET_BASED_FROM", 1)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", 1)
     rows = _rows(union_ids)[:3]
     with db.connect() as conn:
         defined = _indexes(conn)
         with pytest.raises(IntegrityError):
-            members.insert_rows(conn, [rows[0], rows[1], {**rows[2], "id": rows[0]["id"]}])
+            member_writer.insert_rows(conn, [rows[0], rows[1], {**rows[2], "id": rows[0]["id"]}])
         # a caller that catches the error and commits keeps every index
         assert _indexes(conn) == defined
 

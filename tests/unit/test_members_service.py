@@ -11,6 +11,7 @@ from desktop import clock
 from desktop.errors import NotFoundError, ValidationError
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
@@ -186,11 +187,11 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
         )
     before = _change_count(db)
     with pytest.raises(RuntimeError), db.connect() as conn:
-        members.insert_rows(conn, rows)
+        member_writer.insert_rows(conn, rows)
         raise RuntimeError("cancelled half-way")
     assert _change_count(db) == before  # rows and their changes rolled back together
     with db.connect() as conn:
-        ids = members.insert_rows(conn, rows)
+        ids = member_writer.insert_rows(conn, rows)
     with db.connect(write=False) as conn:
         captured = (
             conn.execute(
@@ -232,17 +233,17 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
         "left_on": date(2024, 1, 1),
         "leave_reason": "退休",
     }
-    monkeypatch.setattr(members, "BULK_CHUNK", 60)
+    monkeypatch.setattr(member_writer, "BULK_CHUNK", 60)
     others = [
         {"name": f"测试{i}", "id_number": f"ID{i}", "union_id": union_id, "phone": f"139{i:08d}"}
         for i in range(batch - 1)
     ]
     with db.connect() as conn:
-        ids = members.insert_rows(conn, [*others, row])
+        ids = member_writer.insert_rows(conn, [*others, row])
         bulk_id = ids[-1]
         conn.execute(
             insert(Member),
-            {**row, "id": "core-row", "sort_key": members.sort_key(row["name"])},
+            {**row, "id": "core-row", "sort_key": member_writer.sort_key(row["name"])},
         )
     with db.connect(write=False) as conn:
         stored = {
@@ -281,7 +282,7 @@ def test_bulk_insert_refuses_unknown_fields_and_writes_nothing(db: Database, uni
 
     before = _change_count(db)
     with pytest.raises(UnionDeskError, match="colour"), db.connect() as conn:
-        members.insert_rows(conn, [{"name": "张三", "id_number": GOOD_ID, "colour": "red"}])
+        member_writer.insert_rows(conn, [{"name": "张三", "id_number": GOOD_ID, "colour": "red"}])
     assert _change_count(db) == before
 
 

@@ -143,3 +143,19 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
         {"i": issuer, "y": year, "s": seq},
     )
     return numbers
+
+
+def federation_prefix(conn: Connection, federation_id: str) -> str:
+    """The federation's card prefix (``{prefix}`` of the pattern)."""
+    return str(
+        conn.execute(
+            text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": federation_id}
+        ).scalar_one()
+    )
+
+
+def issue_for_federation(
+    conn: Connection, federation_id: str, count: int = 1, on: date | None = None
+) -> list[str]:
+    """``issue`` with the federation's own prefix (registration, roster import)."""
+    return issue(conn, federation_prefix(conn, federation_id), count, on)

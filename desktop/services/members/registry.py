@@ -2,26 +2,24 @@
 
 Every rule lives in ``validate``: the dialog, the CLI and the roster importer call the
 same function and show its per-field Chinese messages. Birth date and gender are never
-typed: they come from the ID number.
+typed: they come from the ID number. The rows themselves are written by
+``members.writer`` (the one module that writes ``members``), with their search
+documents, dashboard counts and change records.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Container, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache, partial
-from operator import itemgetter
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, text
+from sqlalchemy import Connection, text
 
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
-from desktop.models import Member, dates
-from desktop.models.base import new_id, synced_tables
+from desktop.models import dates
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.models.masking import mask_id_number
 from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME
@@ -31,15 +29,9 @@ from desktop.models.validation import (
     check_phone,
     normalise_text,
 )
-from desktop.services.figures import summary as stats
-from desktop.services.members import card_numbers
+from desktop.services.members import card_numbers, writer
 from desktop.services.unions import federations
-from desktop.storage import capture, search_index
-from desktop.storage import health as db_health
 from desktop.storage.database import Database
-from desktop.storage.deferred_indexes import deferred_indexes
-from desktop.storage.pinyin import sort_key
-from desktop.storage.statement_worker import StatementWorker, statement_worker
 
 
 @dataclass(frozen=True)
@@ -293,196 +285,17 @@ def _check_duplicate_card(
         problems["card_no"] = f"会员证号 {card_no} 已被「{row[0]}」使用"
 
 
-def _prefix(conn: Connection) -> str:
-    fed = federations.require_current_id(conn)
-    return str(
-        conn.execute(
-            text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": fed}
-        ).scalar_one()
-    )
-
-
 def add(db: Database, values: dict[str, Any]) -> tuple[MemberRecord, tuple[str, ...]]:
     """Register one member; returns the record and any warnings (e.g. old area code)."""
     with db.connect() as conn:
         checked = validate(conn, values)
         row = dict(checked.values)
         if not row.get("card_no") and row["membership_status"] != "applicant":
-            row["card_no"] = card_numbers.issue(conn, _prefix(conn))[0]
-        member_id = insert_rows(conn, [row])[0]
+            row["card_no"] = card_numbers.issue_for_federation(
+                conn, federations.require_current_id(conn)
+            )[0]
+        member_id = writer.insert_one(conn, row)
     return get(db, member_id), checked.warnings
-
-
-# Column order of the bulk insert: every column of ``members`` (the model is the schema).
-_INSERT_COLUMNS: tuple[str, ...] = tuple(c.name for c in Member.__table__.columns)
-_INSERT_SQL = (
-    f"INSERT INTO members (rowid, {', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(_INSERT_COLUMNS) + 1))})"
-)
-# What a column holds when a row leaves it out (the model's defaults).
-_ROW_DEFAULTS: dict[str, Any] = {
-    **dict.fromkeys(_INSERT_COLUMNS),
-    "is_migrant_worker": False,
-    "membership_status": "active",
-}
-_DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
-_in_column_order = itemgetter(*_INSERT_COLUMNS)
-# A prepared row (rowid first, then the columns) → what stats.member_figures reads.
-_figure_values = itemgetter(
-    *(
-        1 + _INSERT_COLUMNS.index(c)
-        for c in (
-            "union_id", "membership_status", "gender", "is_migrant_worker",
-            "birth_date", "joined_on", "left_on",
-        )
-    )
-)  # fmt: skip
-# From this many rows on, change capture and the dashboard counts are written set-based
-# with their triggers suspended; below it the triggers do it (suspending them changes the
-# schema version, which every other open connection then has to re-read).
-SET_BASED_FROM = 200
-
-
-@dataclass(frozen=True)
-class PreparedRows:
-    """Member rows as the bulk insert writes them, made without a database.
-
-    Why a separate step: making the rows (ids, pinyin sort keys, search documents) is
-    Python work that needs no connection, so a producer process can make the next chunk
-    while this one writes (the demo generator at a million members).
-    """
-
-    first_rowid: int
-    ids: list[str]
-    params: list[tuple[Any, ...]]
-    documents: list[search_index.Document]
-    figures: Counter[stats.FigureKey]  # what the rows add to the dashboard summary
-
-
-def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
-    """Already-validated member rows → what ``appending`` inserts at ``first_rowid``."""
-    unknown = set().union(*rows) - set(_INSERT_COLUMNS)
-    if unknown:
-        raise UnionDeskError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
-    ids: list[str] = []
-    params: list[tuple[Any, ...]] = []
-    documents: list[search_index.Document] = []
-    for rowid, row in enumerate(rows, first_rowid):
-        member_id = row.get("id") or new_id()
-        ids.append(member_id)
-        name = row["name"]
-        values = {**_ROW_DEFAULTS, **row, "id": member_id, "deleted": False}
-        values["sort_key"] = sort_key(name)
-        for column in _DATE_NAMES:
-            if values[column] is not None:
-                values[column] = values[column].isoformat()
-        params.append((rowid, *_in_column_order(values)))
-        documents.append(
-            search_index.document(
-                rowid, name, values["id_number"], values["phone"], values["card_no"]
-            )
-        )
-    figures = stats.member_figures(map(_figure_values, params))
-    return PreparedRows(first_rowid, ids, params, documents, figures)
-
-
-@contextmanager
-def appending(
-    conn: Connection, *, rows: int | None = None
-) -> Iterator[Callable[[PreparedRows], list[str]]]:
-    """Append many prepared batches; change capture and dashboard counts once, at the end.
-
-    ``capture.bulk_insert`` records one change per appended row and
-    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
-    insert trigger would, in one statement instead of a trigger run per row. One block
-    for all the batches of an import or a demo fill, not one per batch: the count's
-    upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
-    demo fill's 58 s at a million members). A batch's search documents are indexed on a
-    ``StatementWorker`` while the caller makes the next batch. Only appends inside the
-    block: an update made in it would go uncaptured. ``rows``, how many the block will
-    append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
-    and indexed in the caller's thread; at least as many as the table holds, and its
-    secondary indexes are built once at the end instead (``deferred_indexes``).
-    """
-    if rows is not None and rows < SET_BASED_FROM:
-        yield partial(_append, conn, worker=None, appended=None)
-        return
-    figures: Counter[stats.FigureKey] = Counter()
-    with (
-        deferred_indexes(conn, "members", rows) if rows is not None else nullcontext(),
-        capture.bulk_insert(conn, "members", synced_tables()["members"]) as appended,
-        stats.bulk_member_insert(conn, figures),
-        statement_worker(conn) as worker,
-    ):
-
-        def append(prepared: PreparedRows) -> list[str]:
-            ids = _append(conn, prepared, worker, appended)
-            figures.update(prepared.figures)
-            return ids
-
-        yield append
-
-
-def next_rowid(conn: Connection) -> int:
-    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``)."""
-    return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
-
-
-def _append(
-    conn: Connection,
-    prepared: PreparedRows,
-    worker: StatementWorker | None,
-    appended: capture.AppendedRows | None,
-) -> list[str]:
-    if not prepared.params:
-        return []
-    start = next_rowid(conn)
-    if start != prepared.first_rowid:
-        # the rowids are explicit: rows prepared for another place in the table would
-        # collide with (or leave a gap after) what is there now
-        raise UnionDeskError(
-            f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
-        )
-    conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    if worker is None:
-        conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
-    else:
-        # the documents, then the change records of this batch, beside the next batch
-        documents = search_index.documents_statement(prepared.documents)
-        top = prepared.first_rowid + len(prepared.params) - 1
-        through = appended.through(top) if appended is not None else []
-        worker.submit(documents, *through)
-    return prepared.ids
-
-
-# Rows prepared per batch by ``insert_rows``: the next batch's Python overlaps this one's
-# search indexing, and a batch's tuples and documents need not all sit in memory at once.
-BULK_CHUNK = 10_000
-# A bulk insert of at least this many rows first runs SQLite's quick_check (db_health).
-CHECK_BEFORE_ROWS = 1000
-
-
-def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
-    """Bulk insert already-validated member rows (captured, indexed), in the caller's
-    transaction.
-
-    Why not Core ``insert(Member)`` with dicts: SQLAlchemy's per-row parameter processing
-    cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
-    order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
-    booleans as 0/1), with explicit rowids so the search documents are made from the rows
-    in hand rather than read back. Capture and counts as ``appending`` decides: set-based
-    from ``SET_BASED_FROM`` rows, by the triggers below it.
-    """
-    if not rows:
-        return []
-    if len(rows) >= CHECK_BEFORE_ROWS:
-        db_health.check_connection(conn)  # a bulk write into a damaged file spreads it
-    first = next_rowid(conn)
-    ids: list[str] = []
-    with appending(conn, rows=len(rows)) as append:
-        for start in range(0, len(rows), BULK_CHUNK):
-            ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
-    return ids
 
 
 def update(
@@ -491,15 +304,7 @@ def update(
     with db.connect() as conn:
         _require(conn, member_id)
         checked = validate(conn, changes, member_id=member_id)
-        values = dict(checked.values)
-        if "name" in values:
-            values["sort_key"] = sort_key(values["name"])
-        if values:
-            sets = ", ".join(f"{k} = :{k}" for k in values)
-            conn.execute(
-                text(f"UPDATE members SET {sets} WHERE id = :id"), {**values, "id": member_id}
-            )
-            search_index.reindex_member(conn, member_id)
+        writer.update_fields(conn, member_id, checked.values)
     return get(db, member_id), checked.warnings
 
 
@@ -512,13 +317,7 @@ def mark_left(
         raise ValidationError(f"离会状态只能是：{labels} 或 保留会籍", field="membership_status")
     with db.connect() as conn:
         _require(conn, member_id)
-        conn.execute(
-            text(
-                "UPDATE members SET membership_status = :s, left_on = :d, leave_reason = :r "
-                "WHERE id = :id"
-            ),
-            {"s": status, "d": on or db.clock.today(), "r": reason, "id": member_id},
-        )
+        writer.mark_left(conn, member_id, status, on or db.clock.today(), reason)
     return get(db, member_id)
 
 
@@ -526,8 +325,7 @@ def delete(db: Database, member_id: str) -> None:
     """Remove a record entered by mistake: a tombstone that travels, not a row removal."""
     with db.connect() as conn:
         _require(conn, member_id)
-        conn.execute(text("UPDATE members SET deleted = 1 WHERE id = :id"), {"id": member_id})
-        search_index.reindex_member(conn, member_id)
+        writer.mark_deleted(conn, member_id)
 
 
 def _require(conn: Connection, member_id: str) -> None:

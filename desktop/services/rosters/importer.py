@@ -2,15 +2,14 @@
 
 ``commit`` refuses a preview with any refused row, takes an automatic backup, then
 inserts new members (card numbers issued, change capture and dashboard counts written
-set-based by ``members.insert_rows``, search index filled) and updates existing ones in
-one transaction: all rows or none.
+set-based, search index filled: ``members.writer.appending``) and updates existing ones
+(``members.writer.update_many``) in one transaction: all rows or none.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,16 +19,14 @@ from sqlalchemy import Connection, text
 from desktop.errors import UnionDeskError
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import card_numbers
-from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.rosters.checking import ImportOptions, check_table
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.spreadsheets import bulk, headers, layout
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable, ReadOptions, no_header_message, read_table
-from desktop.storage import search_index
 from desktop.storage.database import Database
-from desktop.storage.pinyin import sort_key
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -121,8 +118,8 @@ def commit(
     with bulk.paused_gc(), db.connect() as conn:
         _recheck(conn, preview)
         cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
-        next_rowid = members.next_rowid(conn)
-        with members.appending(conn, rows=len(new_rows)) as append:
+        next_rowid = member_writer.next_rowid(conn)
+        with member_writer.appending(conn, rows=len(new_rows)) as append:
             for start in range(0, len(new_rows), CHUNK):
                 if cancel is not None:
                     cancel.check()
@@ -133,9 +130,9 @@ def commit(
                     {**r.values, "card_no": next(cards)} if _needs_card(r.values) else r.values
                     for r in new_rows[start : start + CHUNK]
                 ]
-                ids.extend(append(members.prepare_rows(chunk, next_rowid)))
+                ids.extend(append(member_writer.prepare_rows(chunk, next_rowid)))
                 next_rowid += len(chunk)
-        _apply_updates(conn, [(r.member_id or "", r.values) for r in updates])
+        member_writer.update_many(conn, [(r.member_id or "", r.values) for r in updates])
         if cancel is not None:
             cancel.check()
         progress(total, total, "正在提交…")
@@ -169,25 +166,4 @@ def _issue_cards(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
     needing = sum(1 for r in rows if _needs_card(r))
     if not needing:
         return []
-    fed = federations.require_current_id(conn)
-    prefix = str(
-        conn.execute(
-            text("SELECT card_prefix FROM federations WHERE id = :f"), {"f": fed}
-        ).scalar_one()
-    )
-    return card_numbers.issue(conn, prefix, needing)
-
-
-def _apply_updates(conn: Connection, updates: list[tuple[str, dict[str, Any]]]) -> None:
-    """One executemany per set of changed columns, then the search documents."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for member_id, changes in updates:
-        values = dict(changes)
-        if "name" in values:
-            values["sort_key"] = sort_key(values["name"])
-        groups[tuple(sorted(values))].append({**values, "id": member_id})
-    for columns, params in groups.items():
-        sets = ", ".join(f"{c} = :{c}" for c in columns)
-        conn.execute(text(f"UPDATE members SET {sets} WHERE id = :id"), params)
-    for member_id, _ in updates:
-        search_index.reindex_member(conn, member_id)
+    return card_numbers.issue_for_federation(conn, federations.require_current_id(conn), needing)

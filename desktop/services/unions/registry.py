@@ -1,4 +1,8 @@
-"""基层工会 registry: add, edit, list, remove (tombstone) the unions of the federation."""
+"""基层工会 registry: add, edit, list, remove (tombstone) the unions of the federation.
+
+Validation and the rules (unique names, no delete while members remain) live here; the
+rows are written by ``unions.writer``, the one module that writes ``unions``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
-from desktop.models.base import new_id
 from desktop.models.codes import INDUSTRY, OWNERSHIP
 from desktop.models.validation import check_credit_code, check_no_control_chars, require_text
 from desktop.services.unions import federations
+from desktop.services.unions import writer as union_writer
 from desktop.storage.database import Database
 
 EDITABLE = (
@@ -106,12 +110,6 @@ def _count(value: Any) -> int | None:
     return number
 
 
-def _sort_key(name: str) -> str:
-    from desktop.storage.pinyin import text_pinyin  # heavy import, only when writing
-
-    return text_pinyin(name).full
-
-
 def _name_taken(conn: Connection, name: str, fed_id: str, except_id: str | None) -> bool:
     return (
         conn.execute(
@@ -131,18 +129,8 @@ def add(db: Database, name: str, **values: Any) -> UnionRecord:
         fed_id = federations.require_current_id(conn)
         if _name_taken(conn, clean["name"], fed_id, None):
             raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
-        union_id = new_id()
         row = {key: clean.get(key) for key in EDITABLE}
-        conn.execute(
-            text(
-                "INSERT INTO unions (id, federation_id, sort_key, "
-                + ", ".join(EDITABLE)
-                + ") VALUES (:id, :fed, :sort, "
-                + ", ".join(f":{k}" for k in EDITABLE)
-                + ")"
-            ),
-            {**row, "id": union_id, "fed": fed_id, "sort": _sort_key(clean["name"])},
-        )
+        union_id = union_writer.insert_one(conn, {**row, "federation_id": fed_id})
     return get(db, union_id)
 
 
@@ -156,9 +144,7 @@ def update(db: Database, union_id: str, **values: Any) -> UnionRecord:
         if "name" in clean:
             if _name_taken(conn, clean["name"], fed_id, union_id):
                 raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
-            clean["sort_key"] = _sort_key(clean["name"])
-        sets = ", ".join(f"{k} = :{k}" for k in clean)
-        conn.execute(text(f"UPDATE unions SET {sets} WHERE id = :id"), {**clean, "id": union_id})
+        union_writer.update_fields(conn, union_id, clean)
     return get(db, union_id)
 
 
@@ -172,7 +158,7 @@ def delete(db: Database, union_id: str) -> None:
         ).scalar_one()
         if members:
             raise UnionDeskError(f"该工会还有 {members} 名会员，请先转出或删除会员后再删除工会")
-        conn.execute(text("UPDATE unions SET deleted = 1 WHERE id = :id"), {"id": union_id})
+        union_writer.mark_deleted(conn, union_id)
 
 
 def _require(conn: Connection, union_id: str) -> None:

@@ -18,6 +18,7 @@ from desktop.services import activities
 from desktop.services.figures import dashboard
 from desktop.services.figures import summary as stats
 from desktop.services.members import registry as member_service
+from desktop.services.members import writer as member_writer
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 from desktop.services.upkeep import integrity
@@ -117,7 +118,7 @@ def test_bulk_member_insert_is_counted(db: Database, members: dict[str, str]) ->
              "gender": "F", "birth_date": date(1995, 1, 1), "joined_on": date(2026, 5, 1)}
             for i in range(30)
         ]  # fmt: skip
-        member_service.insert_rows(conn, members_service_rows)
+        member_writer.insert_rows(conn, members_service_rows)
     assert _differences(db) == 0
     figures = dashboard.dashboard(db, AS_OF).members
     assert figures.total == _scalar(

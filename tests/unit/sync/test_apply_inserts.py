@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, text
 
 from desktop.models.base import new_id
+from desktop.services.members import writer as member_writer
 from desktop.storage import capture, search_index
 from desktop.storage.database import Database
 from desktop.storage.pinyin import sort_key
@@ -42,9 +43,7 @@ def test_received_members_get_sort_keys_and_the_documents_a_rebuild_makes(
 ) -> None:
     """Also when the rows come in several chunks, each indexed on the worker beside the
     next (the deleted member's chunk has one document fewer than rows)."""
-    from desktop.services.members import registry as members
-
-    monkeypatch.setattr(members, "BULK_CHUNK", chunk)
+    monkeypatch.setattr(member_writer, "BULK_CHUNK", chunk)
     a, b = pair
     uid = add_union(a, add_federation(a))
     names = ["单雄信", "曾国藩", "欧阳修", "会员000123", "张三"]
@@ -116,8 +115,7 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
     from datetime import date
 
     from desktop.services.figures import summary as stats
-    from desktop.services.members import registry as members
-    from desktop.services.members.registry import SET_BASED_FROM
+    from desktop.services.members.writer import SET_BASED_FROM
 
     a, b = pair
     uid = add_union(a, add_federation(a))
@@ -137,7 +135,7 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
         for i in range(SET_BASED_FROM + 50)
     ]
     with a.connect() as conn:
-        members.insert_rows(conn, rows)
+        member_writer.insert_rows(conn, rows)
     ex.export(a, tmp_path / "big.udsync", full=True)
     dropped: list[str] = []
 
@@ -172,15 +170,15 @@ def test_a_large_apply_counts_dashboard_figures_set_based_and_exactly(pair, tmp_
 def test_figures_are_counted_from_the_rows_only_when_sqlite_keeps_them_as_they_are() -> None:
     """Plain rows are counted in Python; a value SQLite would convert (number-like text in
     a DATE column) or a missing field sends the count back to the stored rows."""
-    cols = ("id", *writer._FIGURE_FIELDS)
+    cols = ("id", *member_writer._FIGURE_FIELDS)
     row = ("m1", "u1", "active", None, True, "1990-03-07", "2020-01-01", None, 0)
     batch = plan_mod.InsertBatch(cols, (), [row, ("m2", *row[1:-1], 1)])  # m2 deleted
-    figures = writer._member_figures([batch])
+    figures = member_writer._member_figures([batch])
     assert figures == {
         ("members", "", "u1", "active", "", 1): 1,
         ("born", "1990-03-07", "", "", "", 0): 1,
         ("joined", "2020-01-01", "u1", "", "", 0): 1,
     }
     odd = ("m3", "u1", "active", None, True, "2020", None, None, 0)
-    assert writer._member_figures([plan_mod.InsertBatch(cols, (), [row, odd])]) is None
-    assert writer._member_figures([plan_mod.InsertBatch(cols[:-1], (), [row[:-1]])]) is None
+    assert member_writer._member_figures([plan_mod.InsertBatch(cols, (), [row, odd])]) is None
+    assert member_writer._member_figures([plan_mod.InsertBatch(cols[:-1], (), [row[:-1]])]) is None

@@ -127,15 +127,15 @@ def test_bulk_insert_after_a_far_future_clock_restarts_from_today(
     db: Database, monkeypatch: pytest.MonkeyPatch, set_based_from: int
 ) -> None:
     """Both capture paths (set-based and the trigger) stamp from today, not from 2035."""
-    from desktop.services.members import registry as members
+    from desktop.services.members import writer as member_writer
 
-    monkeypatch.setattr(members, "SET_BASED_FROM", set_based_from)
+    monkeypatch.setattr(member_writer, "SET_BASED_FROM", set_based_from)
     uid = add_union(db, add_federation(db))
     with db.connect() as conn:
         conn.exec_driver_sql(
             "UPDATE sync_clock SET hlc = ?", (hlc_mod.pack(hlc_mod.physical_ms() + 9 * YEAR),)
         )
-        members.insert_rows(
+        member_writer.insert_rows(
             conn,
             [
                 {"union_id": uid, "name": f"会员{i}", "id_number": f"11010119900307{i:03d}"}

@@ -1,0 +1,535 @@
+"""The one module that writes ``members``: every INSERT, UPDATE and tombstone of a member.
+
+Why one writer: a member row has three derived companions that must change with it in
+the same transaction — its search document (``member_search``), its share of the
+dashboard summary (``summary``), and its change record (``sync_change``) — and the four
+paths that wrote members (dialogs and CLI, roster import, sync apply, demo) each kept
+them right by their own unwritten rules. Here the rules are written down once, and
+``tests/unit/test_table_writers.py`` fails if any other module under ``desktop/`` writes
+the table. Callers validate first (``registry.validate`` for local input, the sync
+engine's value rules for received rows): this module writes what it is given.
+
+Contracts (``!`` marks the ones checked here, where a check is cheap):
+
+- Search index: a live member has exactly one document, under its rowid; a deleted one
+  has none. Appends index the rows in hand; updates refresh the documents of members
+  whose searchable fields (``SEARCHED``) changed; received rows whose fields are not
+  plain text are indexed from what SQLite stored (``finish_received``).
+- Dashboard summary: the member triggers keep it for single rows and every update; a
+  bulk append or a large received batch suspends the insert trigger and adds the same
+  counts set-based (``summary.bulk_member_insert``).
+- Change capture: local writes are captured by the triggers, a bulk append set-based
+  (``capture.bulk_insert``, same rows, same JSON). Received rows are applied with
+  capture off — the sync engine records the changes it received itself (!).
+- Appends: rowids are explicit, consecutive from ``next_rowid`` (!): documents and change
+  records are made from the rows in hand by rowid, so a prepared batch meant for another
+  place in the table is refused rather than written with a gap or a collision.
+- Inside an ``appending`` block only appends: an update there would escape capture (!).
+- Nothing is ever removed: "deleted" is a tombstone that travels (the capture trigger
+  refuses a physical DELETE), "left" a status.
+- Hot paths (bulk append, received inserts and updates) stay tuple/``executemany``
+  based: no per-row query and no per-row call beyond making the row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from operator import itemgetter
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Date
+
+from desktop.errors import UnionDeskError
+from desktop.models import Member
+from desktop.models.base import new_id, synced_tables
+from desktop.services.figures import summary as stats
+from desktop.storage import capture, search_index
+from desktop.storage import health as db_health
+from desktop.storage.deferred_indexes import deferred_indexes
+from desktop.storage.pinyin import sort_key
+from desktop.storage.statement_worker import StatementWorker, statement_worker
+
+TABLE = "members"
+# Column order of the bulk insert: every column of ``members`` (the model is the schema).
+COLUMNS: tuple[str, ...] = tuple(c.name for c in Member.__table__.columns)
+_COLUMN_SET = frozenset(COLUMNS)
+_INSERT_SQL = (
+    f"INSERT INTO members (rowid, {', '.join(COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+)
+# What a column holds when a row leaves it out (the model's defaults).
+_ROW_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(COLUMNS),
+    "is_migrant_worker": False,
+    "membership_status": "active",
+}
+_DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
+_in_column_order = itemgetter(*COLUMNS)
+# A prepared row (rowid first, then the columns) → what stats.member_figures reads.
+_figure_values = itemgetter(
+    *(
+        1 + COLUMNS.index(c)
+        for c in (
+            "union_id", "membership_status", "gender", "is_migrant_worker",
+            "birth_date", "joined_on", "left_on",
+        )
+    )
+)  # fmt: skip
+# The fields a search document is made of: an update touching none keeps its document.
+SEARCHED = frozenset({"name", "id_number", "phone", "card_no", "deleted"})
+# From this many rows on, change capture and the dashboard counts are written set-based
+# with their triggers suspended; below it the triggers do it (suspending them changes the
+# schema version, which every other open connection then has to re-read).
+SET_BASED_FROM = 200
+# Rows prepared per batch by ``insert_rows`` (and per indexing chunk of a received
+# batch): the next batch's Python overlaps this one's search indexing, and a batch's
+# tuples and documents need not all sit in memory at once.
+BULK_CHUNK = 10_000
+# A bulk insert of at least this many rows first runs SQLite's quick_check (db_health).
+CHECK_BEFORE_ROWS = 1000
+# Members per statement when documents are refreshed by id or rowid.
+_REFRESH_CHUNK = 500
+# ``Connection.info`` key set while an ``appending`` block is open on the connection.
+_APPENDING = "members_writer_appending"
+
+
+def _internal(message: str) -> UnionDeskError:
+    return UnionDeskError(f"内部错误：{message}，已全部撤销")
+
+
+# ---- bulk append -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """Member rows as the bulk insert writes them, made without a database.
+
+    Why a separate step: making the rows (ids, pinyin sort keys, search documents) is
+    Python work that needs no connection, so a producer process can make the next chunk
+    while this one writes (the demo generator at a million members).
+    """
+
+    first_rowid: int
+    ids: list[str]
+    params: list[tuple[Any, ...]]
+    documents: list[search_index.Document]
+    figures: Counter[stats.FigureKey]  # what the rows add to the dashboard summary
+
+
+def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
+    """Already-validated member rows → what ``appending`` inserts at ``first_rowid``."""
+    unknown = set().union(*rows) - _COLUMN_SET
+    if unknown:
+        raise UnionDeskError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
+    ids: list[str] = []
+    params: list[tuple[Any, ...]] = []
+    documents: list[search_index.Document] = []
+    for rowid, row in enumerate(rows, first_rowid):
+        member_id = row.get("id") or new_id()
+        ids.append(member_id)
+        name = row["name"]
+        values = {**_ROW_DEFAULTS, **row, "id": member_id, "deleted": False}
+        values["sort_key"] = sort_key(name)
+        for column in _DATE_NAMES:
+            if values[column] is not None:
+                values[column] = values[column].isoformat()
+        params.append((rowid, *_in_column_order(values)))
+        documents.append(
+            search_index.document(
+                rowid, name, values["id_number"], values["phone"], values["card_no"]
+            )
+        )
+    figures = stats.member_figures(map(_figure_values, params))
+    return PreparedRows(first_rowid, ids, params, documents, figures)
+
+
+def next_rowid(conn: Connection) -> int:
+    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``)."""
+    return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
+
+
+@contextmanager
+def appending(
+    conn: Connection, *, rows: int | None = None
+) -> Iterator[Callable[[PreparedRows], list[str]]]:
+    """Append many prepared batches; change capture and dashboard counts once, at the end.
+
+    ``capture.bulk_insert`` records one change per appended row and
+    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
+    insert trigger would, in one statement instead of a trigger run per row. One block
+    for all the batches of an import or a demo fill, not one per batch: the count's
+    upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
+    demo fill's 58 s at a million members). A batch's search documents are indexed on a
+    ``StatementWorker`` while the caller makes the next batch. Only appends inside the
+    block (the update functions here refuse meanwhile). ``rows``, how many the block will
+    append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
+    and indexed in the caller's thread; at least as many as the table holds, and its
+    secondary indexes are built once at the end instead (``deferred_indexes``).
+    """
+    if conn.info.get(_APPENDING):
+        raise _internal("会员追加块不能嵌套")
+    conn.info[_APPENDING] = True
+    try:
+        if rows is not None and rows < SET_BASED_FROM:
+            yield partial(_append, conn, worker=None, appended=None)
+            return
+        figures: Counter[stats.FigureKey] = Counter()
+        with (
+            deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
+            capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]) as appended,
+            stats.bulk_member_insert(conn, figures),
+            statement_worker(conn) as worker,
+        ):
+
+            def append(prepared: PreparedRows) -> list[str]:
+                ids = _append(conn, prepared, worker, appended)
+                figures.update(prepared.figures)
+                return ids
+
+            yield append
+    finally:
+        conn.info.pop(_APPENDING, None)
+
+
+def _append(
+    conn: Connection,
+    prepared: PreparedRows,
+    worker: StatementWorker | None,
+    appended: capture.AppendedRows | None,
+) -> list[str]:
+    if not prepared.params:
+        return []
+    start = next_rowid(conn)
+    if start != prepared.first_rowid:
+        # the rowids are explicit: rows prepared for another place in the table would
+        # collide with (or leave a gap after) what is there now
+        raise UnionDeskError(
+            f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
+        )
+    conn.exec_driver_sql(_INSERT_SQL, prepared.params)
+    if worker is None:
+        search_index.add_documents(conn, prepared.documents)
+    else:
+        # the documents, then the change records of this batch, beside the next batch
+        documents = search_index.documents_statement(prepared.documents)
+        top = prepared.first_rowid + len(prepared.params) - 1
+        through = appended.through(top) if appended is not None else []
+        worker.submit(documents, *through)
+    return prepared.ids
+
+
+def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
+    """Bulk insert already-validated member rows (captured, indexed), in the caller's
+    transaction.
+
+    Why not Core ``insert(Member)`` with dicts: SQLAlchemy's per-row parameter processing
+    cost more than SQLite's own work. Rows go to ``executemany`` as tuples in column
+    order instead, converted exactly as SQLAlchemy stores them (dates as ISO text,
+    booleans as 0/1), with explicit rowids so the search documents are made from the rows
+    in hand rather than read back. Capture and counts as ``appending`` decides: set-based
+    from ``SET_BASED_FROM`` rows, by the triggers below it.
+    """
+    if not rows:
+        return []
+    if len(rows) >= CHECK_BEFORE_ROWS:
+        db_health.check_connection(conn)  # a bulk write into a damaged file spreads it
+    first = next_rowid(conn)
+    ids: list[str] = []
+    with appending(conn, rows=len(rows)) as append:
+        for start in range(0, len(rows), BULK_CHUNK):
+            ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
+    return ids
+
+
+def insert_one(conn: Connection, row: dict[str, Any]) -> str:
+    """One already-validated member (the registration dialog, the CLI); its id."""
+    return insert_rows(conn, [row])[0]
+
+
+# ---- local updates ---------------------------------------------------------------------------
+
+
+def _stored(value: Any) -> Any:
+    """A value as SQLAlchemy's column types store it (a date as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def update_many(conn: Connection, updates: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Change already-validated fields of existing members: (member id, changes) pairs.
+
+    One ``executemany`` per set of changed columns (a roster's updates come in a few
+    shapes), a new sort key where the name changes, then the search documents of the
+    members whose searchable fields changed, a chunk of members per statement. Capture
+    and dashboard counts: the update triggers.
+    """
+    if conn.info.get(_APPENDING):
+        raise _internal("会员追加块中不能修改会员")
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    searched: list[str] = []
+    for member_id, changes in updates:
+        values = dict(changes)
+        if "name" in values:
+            values["sort_key"] = sort_key(values["name"])
+        if not values:
+            continue
+        columns = tuple(values)
+        params = groups.get(columns)
+        if params is None:
+            if not _COLUMN_SET.issuperset(columns) or "id" in columns:
+                unknown = "、".join(sorted(set(columns) - (_COLUMN_SET - {"id"})))
+                raise UnionDeskError(f"不能修改的会员字段：{unknown}")
+            params = groups[columns] = []
+        params.append((*map(_stored, values.values()), member_id))
+        if not SEARCHED.isdisjoint(columns):
+            searched.append(member_id)
+    for columns, params in groups.items():
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        conn.exec_driver_sql(f"UPDATE members SET {sets} WHERE id = ?", params)
+    refresh_documents(conn, searched)
+
+
+def update_fields(conn: Connection, member_id: str, changes: dict[str, Any]) -> None:
+    """Change already-validated fields of one member (the edit dialog, the CLI)."""
+    update_many(conn, [(member_id, changes)])
+
+
+def mark_left(conn: Connection, member_id: str, status: str, on: date, reason: str | None) -> None:
+    """会员离会: a status with its date and reason; the record stays in the registry."""
+    update_fields(
+        conn, member_id, {"membership_status": status, "left_on": on, "leave_reason": reason}
+    )
+
+
+def mark_deleted(conn: Connection, member_id: str) -> None:
+    """A record entered by mistake: a tombstone that travels; its document goes."""
+    update_fields(conn, member_id, {"deleted": True})
+
+
+def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
+    """Replace the search documents of ``member_ids`` from their stored rows (deleted
+    members lose theirs), a chunk per statement."""
+    for i in range(0, len(member_ids), _REFRESH_CHUNK):
+        chunk = member_ids[i : i + _REFRESH_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        # by id only: with "deleted = 0" here SQLite scans a deleted-first index instead
+        found = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no, deleted FROM members "
+            f"WHERE id IN ({marks})",
+            tuple(chunk),
+        ).all()
+        search_index.drop_documents(conn, [int(r[0]) for r in found])
+        search_index.index_rows(
+            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
+        )
+
+
+# ---- received changes (the sync apply) -----------------------------------------------------
+
+
+class ReceivedBatch(Protocol):
+    """New rows of one shape from a sync package (``sync.plan.InsertBatch``)."""
+
+    cols: tuple[str, ...]  # "id" and the travelling columns the rows set
+    local: tuple[str, ...]  # local columns to fill
+    rows: list[tuple[Any, ...]]
+
+
+# How a local column of a received row is filled: (position of its source among the
+# row's columns or None, function of the source's value or None for a blank).
+Fill = tuple[int | None, Callable[[object], object] | None]
+
+_TEXT_OR_NONE = (str, type(None))
+_DOC_FIELDS = ("name", "id_number", "phone", "card_no", "deleted")
+_FIGURE_FIELDS = (
+    "union_id", "membership_status", "gender", "is_migrant_worker",
+    "birth_date", "joined_on", "left_on", "deleted",
+)  # fmt: skip
+
+
+def _require_capture_off(conn: Connection) -> None:
+    """Received changes are recorded by the sync engine from the package: captured here
+    too, each would travel again as a local change of this PC."""
+    if capture.is_capturing(conn):
+        raise _internal("写入收到的会员变更时必须先关闭变更记录")
+
+
+def insert_received(
+    conn: Connection,
+    batches: Sequence[ReceivedBatch],
+    fills: Callable[[ReceivedBatch], Sequence[Fill]],
+    worker: StatementWorker | None,
+) -> list[int]:
+    """Members new to this PC from a sync package, with capture off; the rowids whose
+    search documents ``finish_received`` must still make.
+
+    Rowids are explicit from ``next_rowid``, as in an append, and the search documents
+    of a chunk of ``BULK_CHUNK`` rows are made in the same pass and indexed on
+    ``worker`` while the next chunk is made. From ``SET_BASED_FROM`` rows the dashboard
+    counts are added set-based (from the rows in hand when ``_member_figures`` can),
+    the table's indexes built after the rows when they at least double it, and the idle
+    capture insert trigger left out (its flag test alone cost ~3 µs a row).
+    """
+    _require_capture_off(conn)
+    count = sum(len(b.rows) for b in batches)
+    many = count >= SET_BASED_FROM
+    deferring: AbstractContextManager[None] = (
+        deferred_indexes(conn, TABLE, count) if many else nullcontext()
+    )
+    counting: AbstractContextManager[None] = (
+        stats.bulk_member_insert(conn, _member_figures(batches)) if many else nullcontext()
+    )
+    quiet: AbstractContextManager[None] = (
+        capture.suspended_triggers(conn, capture.trigger_names(TABLE)[:1])
+        if many
+        else nullcontext()
+    )
+
+    def index(docs: list[search_index.Document]) -> None:
+        if worker is None:
+            search_index.add_documents(conn, docs)
+        else:
+            worker.submit(search_index.documents_statement(docs))
+
+    unsure: list[int] = []
+    rowid = next_rowid(conn)
+    with deferring, counting, quiet:
+        for batch in batches:
+            unsure += _insert_batch(conn, batch, fills(batch), rowid, index)
+            rowid += len(batch.rows)
+    return unsure
+
+
+def _insert_batch(
+    conn: Connection,
+    batch: ReceivedBatch,
+    fills: Sequence[Fill],
+    next_rowid: int,
+    index: Callable[[list[search_index.Document]], None],
+) -> list[int]:
+    """One received batch, its local columns filled and search documents made in the
+    same pass, a chunk at a time.
+
+    Returns the rowids whose documents must be read back instead: a member whose fields
+    are not all plain text (a hostile or future package) is indexed from what SQLite
+    stored, never from a guess at SQLite's conversion.
+    """
+    cols = batch.cols
+    if not _COLUMN_SET.issuperset((*cols, *batch.local)):
+        unknown = "、".join(sorted(set(cols) - _COLUMN_SET))
+        raise _internal(f"收到的会员行有本表没有的字段 {unknown}")
+    marks = ", ".join("?" for _ in (*cols, *batch.local))
+    quoted = ", ".join(f'"{c}"' for c in ("rowid", *cols, *batch.local))
+    insert = f"INSERT INTO members ({quoted}) VALUES (?, {marks})"
+    doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
+    unsure: list[int] = []
+    document = search_index.document
+    for start in range(0, len(batch.rows), BULK_CHUNK):
+        rows = []
+        docs: list[search_index.Document] = []
+        first = next_rowid + start
+        for rowid, row in enumerate(batch.rows[start : start + BULK_CHUNK], first):
+            # the sort key first, then the document: one pinyin reading serves both
+            # (``pinyin.name_pinyin`` is cached and the name was read a moment ago)
+            rows.append(
+                (
+                    rowid,
+                    *row,
+                    *[
+                        "" if fn is None else fn(None if at is None else row[at])
+                        for at, fn in fills
+                    ],
+                )
+            )
+            if doc_at is None:
+                unsure.append(rowid)
+                continue
+            name, id_number, phone, card_no, deleted = (row[i] for i in doc_at)
+            if not (
+                type(name) is str
+                and isinstance(id_number, _TEXT_OR_NONE)
+                and isinstance(phone, _TEXT_OR_NONE)
+                and isinstance(card_no, _TEXT_OR_NONE)
+                and type(deleted) in (bool, int)
+            ):
+                unsure.append(rowid)
+            elif not deleted:
+                docs.append(document(rowid, name, id_number, phone, card_no))
+        conn.exec_driver_sql(insert, rows)
+        if docs:
+            index(docs)
+    return unsure
+
+
+def _is_iso_date(value: object) -> bool:
+    """A date as SQLite keeps it as text (a DATE column converts number-like text)."""
+    return value is None or (
+        type(value) is str and len(value) == 10 and value[4] == "-" and value[:4].isdigit()
+    )
+
+
+def _member_figures(batches: Sequence[ReceivedBatch]) -> Counter[stats.FigureKey] | None:
+    """What received members add to the dashboard summary, counted from the rows in hand.
+
+    None (count from the stored rows instead) unless every batch sets every field the
+    figures read, each of a type SQLite stores unchanged: a hostile or future package is
+    counted from what SQLite made of it, never from a guess at its conversions.
+    """
+    picked: list[stats.NewMember] = []
+    for batch in batches:
+        if not set(_FIGURE_FIELDS) <= set(batch.cols):
+            return None
+        at = [batch.cols.index(f) for f in _FIGURE_FIELDS]
+        for row in batch.rows:
+            union_id, status, gender, migrant, born, joined, left, deleted = (row[i] for i in at)
+            if not (
+                type(union_id) is str
+                and type(status) is str
+                and isinstance(gender, _TEXT_OR_NONE)
+                and type(migrant) in (bool, int)
+                and type(deleted) in (bool, int)
+                and _is_iso_date(born)
+                and _is_iso_date(joined)
+                and _is_iso_date(left)
+            ):
+                return None
+            if not deleted:
+                picked.append((union_id, status, gender, migrant, born, joined, left))
+    return stats.member_figures(picked)
+
+
+def update_received(
+    conn: Connection, columns: tuple[str, ...], params: list[tuple[Any, ...]]
+) -> None:
+    """Received changes of existing members that set the same ``columns`` (derived local
+    columns included): one ``executemany`` of (*values, id) tuples, capture off.
+
+    Their search documents are refreshed by ``finish_received``, once per apply, since a
+    member may be changed by several statements of one apply.
+    """
+    _require_capture_off(conn)
+    if conn.info.get(_APPENDING):
+        raise _internal("会员追加块中不能修改会员")
+    if not _COLUMN_SET.issuperset(columns) or "id" in columns:
+        raise _internal("收到的会员变更有本表没有的字段")
+    sets = ", ".join(f'"{c}" = ?' for c in columns)
+    conn.exec_driver_sql(f"UPDATE members SET {sets} WHERE id = ?", params)
+
+
+def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[str]) -> None:
+    """Search documents the apply has not made yet: the ``unsure`` inserted rowids (read
+    back as SQLite stored them) and the ``updated`` members (their old documents dropped
+    first)."""
+    for i in range(0, len(unsure), _REFRESH_CHUNK):
+        rowids = unsure[i : i + _REFRESH_CHUNK]
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, name, id_number, phone, card_no FROM members "
+            f"WHERE rowid IN ({', '.join('?' for _ in rowids)}) AND +deleted = 0",
+            tuple(rowids),
+        ).all()
+        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+    refresh_documents(conn, list(updated))
