@@ -269,9 +269,9 @@ def rebuild(
         ).all()
         if not rows:
             return total
-        index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+        index_rows(conn, [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows])
         total += len(rows)
-        last = int(rows[-1][0])
+        last = int(rows[-1].rowid)
 
 
 def _quote(token: str) -> str:

@@ -43,10 +43,6 @@ HOT_PATHS: dict[tuple[str, str], str] = {
 PENDING: dict[str, str] = {
     # Modules outside the named-rows helper's files that still read rows by position;
     # whoever converts one deletes its line (a stale line fails the test below).
-    "services/members/registry.py": "the member writer (get_in), rewritten by its helper",
-    "services/unions/registry.py": "unions area (not converted in this branch)",
-    "storage/search_index.py": "storage layer (reindex_member, rebuild)",
-    "sync/writer.py": "rewritten by the member-writer helper in this same round",
 }
 
 

@@ -344,22 +344,22 @@ def get(db: Database, member_id: str) -> MemberRecord:
 def get_in(conn: Connection, member_id: str) -> MemberRecord:
     row = conn.execute(
         text(
-            "SELECT m.id, m.name, m.id_number, m.union_id, u.name, m.gender, m.birth_date, "
-            "m.ethnicity, m.political_status, m.education, m.hukou_type, m.is_migrant_worker, "
-            "m.phone, m.employer, m.position, m.card_no, m.joined_on, m.membership_status, "
-            "m.left_on, m.leave_reason, m.photo, m.notes FROM members m "
+            "SELECT m.id, m.name, m.id_number, m.union_id, u.name AS union_name, m.gender, "
+            "m.birth_date, m.ethnicity, m.political_status, m.education, m.hukou_type, "
+            "m.is_migrant_worker, m.phone, m.employer, m.position, m.card_no, m.joined_on, "
+            "m.membership_status, m.left_on, m.leave_reason, m.photo, m.notes FROM members m "
             "JOIN unions u ON u.id = m.union_id WHERE m.id = :id AND m.deleted = 0"
         ),
         {"id": member_id},
     ).one_or_none()
     if row is None:
         raise NotFoundError(f"找不到会员 {member_id}（可能已被删除）")
-    values = list(row)
-    for i in (6, 16, 18):
-        if values[i] is not None:
-            values[i] = date.fromisoformat(str(values[i]))
-    values[11] = bool(values[11])
-    return MemberRecord(*values)
+    stored = row._asdict()
+    for name in ("birth_date", "joined_on", "left_on"):
+        if stored[name] is not None:
+            stored[name] = date.fromisoformat(str(stored[name]))
+    stored["is_migrant_worker"] = bool(stored["is_migrant_worker"])
+    return MemberRecord(**stored)
 
 
 def require_federation(db: Database) -> None:

@@ -322,9 +322,14 @@ def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        search_index.drop_documents(conn, [int(r[0]) for r in found])
+        search_index.drop_documents(conn, [int(r.rowid) for r in found])
         search_index.index_rows(
-            conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in found if not r[5]]
+            conn,
+            [
+                (int(r.rowid), r.name, r.id_number, r.phone, r.card_no)
+                for r in found
+                if not r.deleted
+            ],
         )
 
 
@@ -531,5 +536,7 @@ def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[s
             f"WHERE rowid IN ({', '.join('?' for _ in rowids)}) AND +deleted = 0",
             tuple(rowids),
         ).all()
-        search_index.index_rows(conn, [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+        search_index.index_rows(
+            conn, [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows]
+        )
     refresh_documents(conn, list(updated))

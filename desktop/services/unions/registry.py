@@ -6,7 +6,7 @@ rows are written by ``unions.writer``, the one module that writes ``unions``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -173,16 +173,16 @@ _SELECT = (
     "SELECT u.id, u.name, u.employer, u.credit_code, u.industry, u.ownership, u.address, "
     "u.founded_on, u.chair, u.employee_count, u.notes, "
     "(SELECT count(*) FROM members m WHERE m.union_id = u.id AND m.deleted = 0 "
-    " AND m.membership_status IN ('active', 'retained')) FROM unions u "
+    " AND m.membership_status IN ('active', 'retained')) AS member_count FROM unions u "
 )
 
 
 def _record(row: Any) -> UnionRecord:
-    values = list(row)
-    if values[7] is not None and not isinstance(values[7], date):
-        values[7] = date.fromisoformat(str(values[7]))
-    names = [f.name for f in fields(UnionRecord)]
-    return UnionRecord(**dict(zip(names, values, strict=True)))
+    stored = row._asdict()
+    founded = stored["founded_on"]
+    if founded is not None and not isinstance(founded, date):
+        stored["founded_on"] = date.fromisoformat(str(founded))
+    return UnionRecord(**stored)
 
 
 def get(db: Database, union_id: str) -> UnionRecord:
