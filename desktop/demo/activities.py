@@ -9,19 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 
 from desktop import clock
-from desktop.models.activity import Activity, Attendance, ServiceRecord
 from desktop.models.base import new_id
-from desktop.models.evaluation import (
-    Evaluation,
-    EvaluationItem,
-    EvaluationLevel,
-    EvaluationScore,
-    EvaluationTemplate,
-)
-from desktop.models.site import Site, SiteFacility, UnionWorker
+from desktop.services.activities import attendance
+from desktop.services.activities import records as activity_records
+from desktop.services.sites import evaluations, facilities, service_log, workers
+from desktop.services.sites import records as sites
 from desktop.services.sites.evaluations import DEFAULT_STATION_ITEMS, DEFAULT_STATION_LEVELS
 from desktop.storage.pinyin import text_pinyin
 
@@ -66,8 +61,9 @@ def fill_activities(
     log_days: int = 400,
     current_members: list[str] | None = None,
 ) -> ActivityDemoSummary:
-    """Insert the demo rows with Core ``insert()`` (lists of dicts) on the caller's
-    transaction. Covers this year and last, so the dashboard compares two years.
+    """Insert the demo rows (lists of dicts) on the caller's transaction, each table
+    through its service module's ``insert_prepared``. Covers this year and last, so the
+    dashboard compares two years.
 
     ``current_members``: ids of the live active/retained members in rowid order, when the
     caller has just written them (the demo fill) — reading them back is a scan of the whole
@@ -127,7 +123,7 @@ def fill_activities(
                 "deleted": False,
             }
         )
-    conn.execute(insert(Site), site_rows)
+    sites.insert_prepared(conn, site_rows)
     facility_codes = (
         "reading_room",
         "activity_room",
@@ -154,7 +150,7 @@ def fill_activities(
         if rng.random() < 0.6
     ]
     if fac_rows:
-        conn.execute(insert(SiteFacility), fac_rows)
+        facilities.insert_prepared(conn, fac_rows)
     worker_rows = []
     for s in site_rows:
         for _ in range(rng.randint(1, 3) if s["kind"] != "home" else rng.randint(0, 1)):
@@ -174,7 +170,7 @@ def fill_activities(
                 }
             )
     if worker_rows:
-        conn.execute(insert(UnionWorker), worker_rows)
+        workers.insert_prepared(conn, worker_rows)
 
     act_rows: list[dict[str, Any]] = []
     att_rows: list[dict[str, Any]] = []
@@ -231,9 +227,9 @@ def fill_activities(
                 for _ in range(rng.randint(0, 3))
             ]
     if act_rows:
-        conn.execute(insert(Activity), act_rows)
+        activity_records.insert_prepared(conn, act_rows)
     if att_rows:
-        conn.execute(insert(Attendance), att_rows)
+        attendance.insert_prepared(conn, att_rows)
 
     log_rows: list[dict[str, Any]] = []
     served_sites = [s for s in site_rows if s["kind"] != "federation"]
@@ -256,7 +252,7 @@ def fill_activities(
                     }
                 )
     if log_rows:
-        conn.execute(insert(ServiceRecord), log_rows)
+        service_log.insert_prepared(conn, log_rows)
 
     evaluations = _evaluations(conn, rng, site_rows, fac_rows, today)
     return ActivityDemoSummary(
@@ -272,8 +268,9 @@ def _evaluations(
     today: date,
 ) -> int:
     tpl_id = new_id()
-    conn.execute(
-        insert(EvaluationTemplate),
+    evaluations.insert_prepared(
+        conn,
+        "templates",
         [
             {
                 "id": tpl_id,
@@ -296,9 +293,10 @@ def _evaluations(
         }
         for n, i in enumerate(DEFAULT_STATION_ITEMS, start=1)
     ]
-    conn.execute(insert(EvaluationItem), items)
-    conn.execute(
-        insert(EvaluationLevel),
+    evaluations.insert_prepared(conn, "items", items)
+    evaluations.insert_prepared(
+        conn,
+        "levels",
         [
             {
                 "id": new_id(),
@@ -362,10 +360,8 @@ def _evaluations(
                 }
                 for i, p in zip(items, points, strict=True)
             ]
-        conn.execute(
-            text("UPDATE sites SET star_level = :s WHERE id = :id"), {"s": star, "id": s["id"]}
-        )
+        sites.set_star_level(conn, s["id"], star)
     if evals:
-        conn.execute(insert(Evaluation), evals)
-        conn.execute(insert(EvaluationScore), scores)
+        evaluations.insert_prepared(conn, "evaluations", evals)
+        evaluations.insert_prepared(conn, "scores", scores)
     return len(evals)

@@ -27,12 +27,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 
 from desktop.demo.activities import fill_activities
 from desktop.demo.pipeline import member_chunks
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models import Federation
 from desktop.models.base import new_id
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import card_numbers
@@ -505,22 +504,14 @@ def _federation(
         return fed_id, str(name), str(prefix), park, False
     fed_id = new_id()
     name = f"{park[0]}工会联合会"
-    conn.execute(
-        insert(Federation),
-        {
-            "id": fed_id,
-            "name": name,
-            "card_prefix": park[4],
-            "address": f"{park[1]}{park[0]}{rng.choice(STREETS)}1号 职工服务中心",
-            "founded_on": today.replace(year=today.year - 8),
-            "deleted": False,
-        },
+    federations.insert_own(
+        conn,
+        fed_id,
+        name,
+        park[4],
+        f"{park[1]}{park[0]}{rng.choice(STREETS)}1号 职工服务中心",
+        founded_on=today.replace(year=today.year - 8),
     )
-    conn.execute(
-        text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
-        {"k": federations.SETTING_KEY, "v": fed_id},
-    )
-    conn.execute(text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": name})
     return fed_id, name, park[4], park, True
 
 

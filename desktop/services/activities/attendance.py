@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, text
+from sqlalchemy import Connection, Row, insert, text
 
 from desktop import clock
 from desktop.cards import signing
@@ -232,3 +232,14 @@ def coverage_in(conn: Connection, year: int, as_of: date | None = None) -> Cover
 def coverage(db: Database, year: int, as_of: date | None = None) -> Coverage:
     with db.connect(write=False) as conn:
         return coverage_in(conn, year, as_of)
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows the caller has already made whole and valid (the demo generator's
+    thousands), in one statement on its transaction: this module stays the table's one
+    writer. The ORM table is imported here, not at the top: the window's start reads
+    this module and must not pay for the ORM."""
+    from desktop.models.activity import Attendance
+
+    if rows:
+        conn.execute(insert(Attendance), rows)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, text
+from sqlalchemy import Connection, Row, insert, text
 
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.ids import new_id
@@ -231,3 +231,14 @@ def list_activities(
     sql = _SELECT + f"WHERE {' AND '.join(parts)} ORDER BY a.starts_at DESC LIMIT :limit"
     with db.connect(write=False) as conn:
         return [_record(r) for r in conn.execute(text(sql), params).all()]
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows the caller has already made whole and valid (the demo generator's
+    thousands), in one statement on its transaction: this module stays the table's one
+    writer. The ORM table is imported here, not at the top: the window's start reads
+    this module and must not pay for the ORM."""
+    from desktop.models.activity import Activity
+
+    if rows:
+        conn.execute(insert(Activity), rows)

@@ -3,6 +3,7 @@
 Modules and their roles:
 
 - ``records``: the site register itself (kind, name, address, size, contacts).
+- ``closing``: deleting a site together with its facilities.
 - ``facilities``: each site's facilities with condition and quantity.
 - ``workers``: the social union workers assigned to sites and their contracts.
 - ``service_log``: 服务台账, the services delivered at a site day by day.
@@ -34,10 +35,10 @@ _FACE: dict[str, str] = {
                 "add_site",
                 "get_site",
                 "update_site",
-                "delete_site",
                 "list_sites",
             ),
         ),
+        ("closing", ("delete_site",)),
         (
             "facilities",
             ("FacilityRecord", "set_facility", "remove_facility", "list_facilities"),
@@ -48,6 +49,7 @@ _FACE: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from desktop.services.sites.closing import delete_site
     from desktop.services.sites.facilities import (
         FacilityRecord,
         list_facilities,
@@ -58,7 +60,6 @@ if TYPE_CHECKING:
         SITE_FIELDS,
         SiteRecord,
         add_site,
-        delete_site,
         get_site,
         list_sites,
         update_site,

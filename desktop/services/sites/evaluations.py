@@ -394,9 +394,7 @@ def score_site(
             ],
         )
         conn.execute(insert(EvaluationScore), rows)
-        conn.execute(
-            text("UPDATE sites SET star_level = :s WHERE id = :id"), {"s": star, "id": site_id}
-        )
+        records.set_star_level(conn, site_id, star)
     return EvaluationRecord(
         evaluation_id,
         site_id,
@@ -490,3 +488,19 @@ DEFAULT_STATION_LEVELS: tuple[LevelSpec, ...] = (
         required_facilities=("aed", "nursing_room", "counselling_room"),
     ),
 )
+
+
+def insert_prepared(conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows of one of this module's tables that the caller has already made whole
+    and valid (the demo generator), in one statement on its transaction: this module stays
+    the one writer of the evaluation tables. ``kind``: templates, items, levels,
+    evaluations or scores."""
+    tables = {
+        "templates": EvaluationTemplate,
+        "items": EvaluationItem,
+        "levels": EvaluationLevel,
+        "evaluations": Evaluation,
+        "scores": EvaluationScore,
+    }
+    if rows:
+        conn.execute(insert(tables[kind]), rows)

@@ -4,8 +4,9 @@ per kind of facility, which the star rating checks for the levels that require o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, text
 
 from desktop.models.base import new_id
 from desktop.models.codes import FACILITY, FACILITY_CONDITION
@@ -110,3 +111,22 @@ def facilities_in(conn: Connection, site_id: str) -> list[FacilityRecord]:
 def list_facilities(db: Database, site_id: str) -> list[FacilityRecord]:
     with db.connect(write=False) as conn:
         return facilities_in(conn, site_id)
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows the caller has already made whole and valid (the demo generator's
+    thousands), in one statement on its transaction: this module stays the table's one
+    writer. The ORM table is imported here, not at the top: the window's start reads
+    this module and must not pay for the ORM."""
+    from desktop.models.site import SiteFacility
+
+    if rows:
+        conn.execute(insert(SiteFacility), rows)
+
+
+def tombstone_all_of(conn: Connection, site_id: str) -> None:
+    """Mark every facility of a site deleted (the site is being deleted)."""
+    conn.execute(
+        text("UPDATE site_facilities SET deleted = 1 WHERE site_id = :id AND deleted = 0"),
+        {"id": site_id},
+    )

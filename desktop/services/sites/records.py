@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, text
+from sqlalchemy import Connection, Row, insert, text
 
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.base import new_id
@@ -178,14 +178,10 @@ def update_site(db: Database, site_id: str, **values: Any) -> SiteRecord:
         return get_in(conn, site_id)
 
 
-def delete_site(db: Database, site_id: str) -> None:
-    with db.connect() as conn:
-        get_in(conn, site_id)
-        conn.execute(text("UPDATE sites SET deleted = 1 WHERE id = :id"), {"id": site_id})
-        conn.execute(
-            text("UPDATE site_facilities SET deleted = 1 WHERE site_id = :id AND deleted = 0"),
-            {"id": site_id},
-        )
+def tombstone(conn: Connection, site_id: str) -> None:
+    """Mark the site deleted (``closing.delete_site`` also closes its facilities)."""
+    get_in(conn, site_id)
+    conn.execute(text("UPDATE sites SET deleted = 1 WHERE id = :id"), {"id": site_id})
 
 
 def list_in(conn: Connection, kind: str | None = None) -> list[SiteRecord]:
@@ -207,3 +203,22 @@ def list_in(conn: Connection, kind: str | None = None) -> list[SiteRecord]:
 def list_sites(db: Database, kind: str | None = None) -> list[SiteRecord]:
     with db.connect(write=False) as conn:
         return list_in(conn, kind)
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows the caller has already made whole and valid (the demo generator's
+    thousands), in one statement on its transaction: this module stays the table's one
+    writer. The ORM table is imported here, not at the top: the window's start reads
+    this module and must not pay for the ORM."""
+    from desktop.models.site import Site
+
+    if rows:
+        conn.execute(insert(Site), rows)
+
+
+def set_star_level(conn: Connection, site_id: str, star: int | None) -> None:
+    """The site's current star level, as its latest evaluation found it (this module
+    writes ``sites``; the evaluations module calls here)."""
+    conn.execute(
+        text("UPDATE sites SET star_level = :s WHERE id = :id"), {"s": star, "id": site_id}
+    )

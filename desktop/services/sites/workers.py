@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, text
+from sqlalchemy import Connection, Row, insert, text
 
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.base import new_id
@@ -147,3 +147,14 @@ def list_workers(
     with db.connect(write=False) as conn:
         rows = conn.execute(text(_WORKER_SQL + f"WHERE {where} ORDER BY w.name"), params).all()
     return [_worker(r) for r in rows]
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert rows the caller has already made whole and valid (the demo generator's
+    thousands), in one statement on its transaction: this module stays the table's one
+    writer. The ORM table is imported here, not at the top: the window's start reads
+    this module and must not pay for the ORM."""
+    from desktop.models.site import UnionWorker
+
+    if rows:
+        conn.execute(insert(UnionWorker), rows)

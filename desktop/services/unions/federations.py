@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Connection, text
 
@@ -74,16 +75,35 @@ def create(
         if card_pattern:
             card_numbers.set_pattern(conn, card_pattern)
         fed_id = new_id()
-        conn.execute(
-            text(
-                "INSERT INTO federations (id, name, card_prefix, address) "
-                "VALUES (:id, :name, :prefix, :address)"
-            ),
-            {"id": fed_id, "name": clean_name, "prefix": prefix, "address": address},
-        )
-        conn.execute(
-            text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
-            {"k": SETTING_KEY, "v": fed_id},
-        )
-        conn.execute(text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": clean_name})
+        insert_own(conn, fed_id, clean_name, prefix, address)
     return FederationRecord(fed_id, clean_name, prefix, address)
+
+
+def insert_own(
+    conn: Connection,
+    fed_id: str,
+    name: str,
+    prefix: str,
+    address: str | None,
+    founded_on: date | None = None,
+) -> None:
+    """Write this installation's federation (values already checked) and make it this
+    office's: its id in the settings, its name on the office's sync identity."""
+    conn.execute(
+        text(
+            "INSERT INTO federations (id, name, card_prefix, address, founded_on) "
+            "VALUES (:id, :name, :prefix, :address, :founded)"
+        ),
+        {
+            "id": fed_id,
+            "name": name,
+            "prefix": prefix,
+            "address": address,
+            "founded": founded_on.isoformat() if founded_on else None,
+        },
+    )
+    conn.execute(
+        text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
+        {"k": SETTING_KEY, "v": fed_id},
+    )
+    conn.execute(text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": name})
