@@ -1,6 +1,6 @@
 """BENCH quick_check: SQLite's ``PRAGMA quick_check`` of the registry at 1M members.
 
-Decides where the integrity check may run (``desktop.db_health``): before every backup
+Decides where the integrity check may run (``desktop.storage.health``): before every backup
 and bulk write always; on open only if it is cheap enough. Reuses the demo registry
 every benchmark shares (``benchmarks.cached_database``; ``--data-dir`` points at an
 existing one instead), then times, alternately, with the file in the page cache:

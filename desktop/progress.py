@@ -1,7 +1,7 @@
 """Progress reporting and cancellation for long service calls, without Qt.
 
 Long work (imports, exports, printing, sync, backup) takes ``progress`` and ``cancel``
-arguments; ``desktop.tasks`` turns them into Qt signals and a dialog's cancel button, the
+arguments; ``desktop.views.tasks`` turns them into Qt signals and a dialog's cancel button, the
 CLI passes a printer or nothing, tests pass plain callables.
 """
 

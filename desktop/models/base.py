@@ -1,7 +1,7 @@
 """Declarative base and the one declaration that puts a table under sync.
 
 A model opts in to change capture by inheriting ``Synced``: it gets a UUIDv7 ``id`` and a
-``deleted`` tombstone flag, and ``desktop.sync.capture`` installs the same generated
+``deleted`` tombstone flag, and ``desktop.storage.capture`` installs the same generated
 triggers on its table as on every other synced table. Columns marked ``LOCAL`` in their
 ``info`` are derived on this PC (sort keys) and never travel.
 """

@@ -1,9 +1,9 @@
 """Indexes and local summary tables behind the dashboard and the upward reports.
 
 Declared here (not in ``member.py``) because they exist for the statistics in
-``desktop.services.dashboard``. Migration 0003 made the covering indexes; 0005 replaced
+``desktop.services.figures.dashboard``. Migration 0003 made the covering indexes; 0005 replaced
 most of them with the two summary tables below, kept exact by triggers (their SQL and
-the reasons are in ``desktop.services.stats``). The tables are LOCAL: derived data, never
+the reasons are in ``desktop.services.figures.summary``). The tables are LOCAL: derived data, never
 synced, so they declare no ``Synced`` and carry no capture triggers.
 """
 

@@ -3,7 +3,7 @@
 Text is trimmed (the ideographic space included); identifiers and dates have full-width
 digits and letters folded to ASCII; dates come as 2019.3.5, 2019/03/05, 2019年3月5日,
 20190305, real date cells or Excel serial numbers, and partial dates (2019, 2019.3) that
-are completed with a note, by the one rule in ``desktop.services.dates``. An ID number in
+are completed with a note, by the one rule in ``desktop.models.dates``. An ID number in
 a numeric cell is never turned back into text: Excel has already rounded it to 15
 significant digits.
 """
@@ -106,7 +106,7 @@ def as_id_number(value: Any) -> str:
 
 
 def read_date(value: Any, today: date | None = None) -> DateReading | None:
-    """A date cell by the shared rule (``desktop.services.dates``); None if blank.
+    """A date cell by the shared rule (``desktop.models.dates``); None if blank.
 
     A year or year-month is completed to the first day and the reading carries a note for
     the preview; a small number is never taken for an Excel serial.

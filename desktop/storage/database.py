@@ -8,7 +8,7 @@ caller's ``migrate`` step; the caller's ``on_open`` step runs last (``desktop.op
 binds the sync identity there, so a copied or restored database takes a fresh identity
 before its first write).
 
-A damaged file is never trusted (``desktop.db_health``): it is checked on open (before
+A damaged file is never trusted (``desktop.storage.health``): it is checked on open (before
 anything is read when small, on a thread when large), again before every backup and
 bulk write, and refused with a message naming the last good backup. Files are owner-only
 (``desktop.private_files``).

@@ -1,4 +1,4 @@
-"""The one date rule (``desktop.services.dates``) and the join-date rule, through the member
+"""The one date rule (``desktop.models.dates``) and the join-date rule, through the member
 service and ``uniondesk members add/update --joined-on`` as a clerk types them."""
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ class Dashboard:
 def member_figures(conn: Connection, as_of: date, month_start: date | None = None) -> MemberFigures:
     """Member figures at ``as_of``; "month" runs from ``month_start`` (default: the 1st).
 
-    Read from the summary counts (``desktop.services.stats``): all live members by union,
+    Read from the summary counts (``desktop.services.figures.summary``): all live members by union,
     status, gender and migrant flag, by birth date, join date and leave date. Members who
     joined after ``as_of`` are in the summary but not current yet; they are few (none
     when ``as_of`` is today, a month's joins for last month's report), so they are read

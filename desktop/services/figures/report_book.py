@@ -1,6 +1,6 @@
 """Upward report tables (.xlsx): the monthly member report and the annual statistics.
 
-Every figure comes from ``desktop.services.dashboard`` — the same functions the 首页
+Every figure comes from ``desktop.services.figures.dashboard`` — the same functions the 首页
 shows — so the paper and the screen always agree. Qt-free; openpyxl writes the file.
 """
 

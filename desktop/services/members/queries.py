@@ -5,7 +5,7 @@ first and the millionth row, so a table over a million members only ever reads w
 on screen. Rows carry masked ID numbers and phones: a list cannot leak them. A row's
 ``birth_date`` is there for the age column and the age filter; shown beside the masked
 number it would give the number back, so lists show the age and outputs the year
-(``desktop.services.masking``).
+(``desktop.models.masking``).
 """
 
 from __future__ import annotations

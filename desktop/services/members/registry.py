@@ -69,7 +69,7 @@ class Validated:
 def _as_date(
     value: Any, field: str, today: date | None = None, notes: list[str] | None = None
 ) -> date | None:
-    """A typed date by the shared rule (``desktop.services.dates``), as the roster reads it.
+    """A typed date by the shared rule (``desktop.models.dates``), as the roster reads it.
 
     A year or year-month is completed to the first day and a note is added to ``notes``
     (shown as a warning by the dialog and the CLI), never completed silently.

@@ -3,7 +3,7 @@
 ID numbers and phones are written as text cells (never numbers) and masked
 (440*************15, 138****1234) unless ``unmasked`` is asked for; a masked export has
 出生年份 (the year) where an unmasked one has 出生日期, because the full birth date beside a
-masked number gives most of it back (``desktop.services.masking``). Dates are real
+masked number gives most of it back (``desktop.models.masking``). Dates are real
 date cells with the yyyy-mm-dd number format (openpyxl gives a ``date`` value that
 format), so Excel and WPS sort, filter and compute with them; the importer reads date
 cells back as dates.

@@ -1,4 +1,4 @@
-"""Alembic migrations, run by ``desktop.db`` when a database is opened.
+"""Alembic migrations, run by ``desktop.storage.database`` when a database is opened.
 
 Revision ids are zero-padded numbers ("0001", "0002", …) and each file in ``versions/``
 starts with its id, so the app can tell an older, current or newer database apart by

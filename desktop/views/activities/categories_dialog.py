@@ -1,6 +1,6 @@
 """服务类别（3+N）: the clerk edits the N list here; the 3 fixed ones are shown, never edited.
 
-Every change goes through ``desktop.services.categories`` (the CLI calls the same
+Every change goes through ``desktop.services.activities.categories`` (the CLI calls the same
 functions) and is announced with ``ctx.changed("categories")`` so the activity dialog and
 the 会站家 service-log form offer the new list. Names are asked through ``ask_name`` and
 refusals shown through ``views.widgets.messages``: both are seams tests replace.

@@ -1,4 +1,5 @@
-"""The dashboard summary counts (``desktop.services.stats``) stay exact through every write.
+"""The dashboard summary counts (``desktop.services.figures.summary``) stay exact through
+every write.
 
 After each kind of write the held summary is compared with a fresh count of the data
 (``summary_differences``), and the figures read from it with independent SQL counts.

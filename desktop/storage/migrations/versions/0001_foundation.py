@@ -2,7 +2,7 @@
 
 The member search index is an FTS5 table of pre-tokenised text (one token per Chinese
 character, pinyin syllables/initials, reversed ID number, phone suffixes, card number),
-maintained by ``desktop.services.search_index``. Capture triggers are not created here:
+maintained by ``desktop.storage.search_index``. Capture triggers are not created here:
 ``desktop.opening.run_migrations`` regenerates them from the live schema after every upgrade.
 
 Revision ID: 0001

@@ -3,13 +3,13 @@
 Every 首页 figure is read from two small LOCAL tables (never synced; derived data like the
 search index): ``dashboard_counts`` and ``dashboard_attendees``, kept exact by triggers on
 members, activities, attendances and service_records in the same transaction as each
-write (see ``desktop.services.stats``). The upgrade fills them from the data once.
+write (see ``desktop.services.figures.summary``). The upgrade fills them from the data once.
 
 The covering indexes that served the old member scans are dropped (the summary answers
 those figures): ix_members_stats_groups, _age and _left, and the two service-log ones.
 ix_members_stats_joined stays: it finds the members who joined after a report's cut-off.
 
-The SQL below is a frozen copy of ``desktop.services.stats`` at this revision.
+The SQL below is a frozen copy of ``desktop.services.figures.summary`` at this revision.
 
 Revision ID: 0005
 Revises: 0004
