@@ -98,7 +98,8 @@ def run(cmd: list[str], **kwargs: object) -> None:
 
 
 def in_chroot(root: Path, script: str, env: dict[str, str] | None = None) -> None:
-    """Run a shell script inside ``root`` with a clean environment."""
+    """Run a shell script inside ``root`` with a clean environment (plus the host's CA
+    bundle for pip, where the host names one: a proxy that re-signs TLS needs it)."""
     base = {
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "HOME": "/root",
@@ -106,6 +107,10 @@ def in_chroot(root: Path, script: str, env: dict[str, str] | None = None) -> Non
         "DEBIAN_FRONTEND": "noninteractive",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
+    host_ca = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE")
+    if host_ca and Path(host_ca).is_file():
+        shutil.copy2(host_ca, root / "etc" / "host-ca.crt")
+        base["PIP_CERT"] = "/etc/host-ca.crt"
     base.update(env or {})
     print(f"  [{root.name}] {script.strip().splitlines()[0]} ...", flush=True)
     subprocess.run(
@@ -208,7 +213,8 @@ def build(base: Path, max_glibc: str) -> Path:
         in_chroot(
             chroot,
             f"apt-get update -q >/dev/null\n"
-            f"apt-get install -y -q --no-install-recommends {' '.join(QT_RUNTIME)} >/dev/null\n"
+            "apt-get install -y -q --no-install-recommends "
+            f"{' '.join(BUILD_PACKAGES + QT_RUNTIME)} >/dev/null\n"
             "sh /work/build-python.sh",
         )
         say(f"venv with PySide6 {PYSIDE} and the locked dependencies")

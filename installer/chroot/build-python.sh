@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build CPython 3.11 inside the Debian 11 (bullseye, glibc 2.31) build chroot, into
+# Build SQLite 3.40 and CPython 3.11 inside the Debian 11 (bullseye, glibc 2.31) build chroot, into
 # /opt/py311, as a shared library (PyInstaller needs libpython3.11.so).
 #
 # Source: Debian 12's python3.11 source package (apt-get source from bookworm's deb-src):
@@ -20,10 +20,56 @@ fi
 rm -f /dev/shm/.probe
 PREFIX=/opt/py311
 SRC=/src
-if [ -x "$PREFIX/bin/python3.11" ]; then
+if [ -x "$PREFIX/bin/python3.11" ] && [ -f "$PREFIX/lib/libsqlite3.so" ]; then
     echo "CPython already built in $PREFIX"; exit 0
 fi
 cd "$SRC"
+case "$(uname -m)" in
+    x86_64) OLD=GLIBC_2.2.5 ;;
+    aarch64) OLD=GLIBC_2.17 ;;
+    *) echo "unknown machine $(uname -m)" >&2; exit 1 ;;
+esac
+# glibc 2.29 gave exp, exp2, log, log2 and pow new symbol versions (faster code, same
+# results within 1 ulp); bind them to the old versions that every glibc has, so the math
+# in libpython, math, cmath, _statistics and SQLite does not need GLIBC_2.29.
+cat > "$SRC/glibc-compat.h" <<HEADER
+/* force-included into every C file of the CPython and SQLite builds (build-python.sh) */
+__asm__(".symver exp,exp@$OLD");
+__asm__(".symver exp2,exp2@$OLD");
+__asm__(".symver log,log@$OLD");
+__asm__(".symver log2,log2@$OLD");
+__asm__(".symver pow,pow@$OLD");
+HEADER
+COMPAT="-include $SRC/glibc-compat.h"
+
+# SQLite: bullseye's 3.34 lacks what the app's queries use (MATERIALIZED CTEs, 3.35+), so
+# Debian 12's 3.40.1 (its CVE patches applied) is built into $PREFIX/lib with Debian's
+# compile options; CPython's _sqlite3 links it there and PyInstaller bundles it.
+if [ ! -f "$PREFIX/lib/libsqlite3.so" ]; then
+    [ -f sqlite3_*.dsc ] || apt-get source -q --download-only sqlite3
+    rm -rf sqlite-build sqlite3-debian && mkdir sqlite-build sqlite3-debian
+    tar xf sqlite3_*.orig.tar.xz -C sqlite-build --strip-components=1
+    tar xf sqlite3_*.debian.tar.xz -C sqlite3-debian
+    (cd sqlite-build && for patch in $(grep -i '^[^#]*cve' ../sqlite3-debian/debian/patches/series); do
+        if patch -p1 -s -N -r - < "../sqlite3-debian/debian/patches/$patch" >/dev/null; then
+            echo "applied sqlite $patch"
+        else
+            echo "WARNING: sqlite $patch did not apply (left out)"
+        fi
+    done)
+    SQLITE_FLAGS="-O2 -DSQLITE_SECURE_DELETE -DSQLITE_ENABLE_COLUMN_METADATA \
+      -DSQLITE_ENABLE_FTS3 -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS4 \
+      -DSQLITE_ENABLE_RTREE=1 -DSQLITE_SOUNDEX=1 -DSQLITE_ENABLE_UNLOCK_NOTIFY \
+      -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_UPDATE_DELETE_LIMIT=1 \
+      -DSQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_THREADSAFE=1 \
+      -DSQLITE_ENABLE_FTS3_TOKENIZER=1 -DSQLITE_USE_URI=1 -DSQLITE_MAX_SCHEMA_RETRY=25 \
+      -DSQLITE_ENABLE_PREUPDATE_HOOK -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_STMTVTAB \
+      -DSQLITE_MAX_VARIABLE_NUMBER=250000 -DSQLITE_ENABLE_MATH_FUNCTIONS"
+    (cd sqlite-build && ./configure --prefix="$PREFIX" --enable-fts5 --disable-tcl \
+        --disable-static CFLAGS="$SQLITE_FLAGS $COMPAT" >/dev/null \
+        && make -j2 -s >/dev/null && make -s install >/dev/null)
+fi
+
 if [ ! -f python3.11_*.dsc ]; then
     apt-get source -q --download-only python3.11
 fi
@@ -58,11 +104,12 @@ NEWER_THAN_228="sem_clockwait pthread_cond_clockwait pthread_mutex_clocklock get
   twalk_r"
 for f in $NEWER_THAN_228; do export "ac_cv_func_$f=no"; done
 ./configure --prefix="$PREFIX" --enable-shared --with-ensurepip=install \
-    --without-static-libpython LDFLAGS="-Wl,-rpath,$PREFIX/lib" >/dev/null
+    --without-static-libpython CFLAGS="$COMPAT" CPPFLAGS="-I$PREFIX/include" \
+    LDFLAGS="-L$PREFIX/lib -Wl,-rpath,$PREFIX/lib" >/dev/null
 if grep -q "define POSIX_SEMAPHORES_NOT_ENABLED" pyconfig.h; then
     echo "configure found no working POSIX semaphores (multiprocessing would lack locks)" >&2
     exit 1
 fi
 make -j2 -s >/dev/null
 make -s install >/dev/null
-"$PREFIX/bin/python3.11" -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid; print('CPython', __import__('sys').version)"
+"$PREFIX/bin/python3.11" -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, pyexpat, multiprocessing.synchronize; print('CPython', __import__('sys').version, 'SQLite', sqlite3.sqlite_version)"
