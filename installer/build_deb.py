@@ -47,6 +47,7 @@ DEPENDS = [
     "libgl1",
     "libfontconfig1",
     "libfreetype6",
+    "libpng16-16",
     "libdbus-1-3",
     "libglib2.0-0 | libglib2.0-0t64",
     "libx11-6",
@@ -64,7 +65,8 @@ DEPENDS = [
     "libxcb-xfixes0",
     "libxcb-xkb1",
 ]
-RECOMMENDS = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1"]
+# libcups2: Qt's print dialog lists the system's printers through it (not bundled).
+RECOMMENDS = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1", "libcups2"]
 DESCRIPTION = """\
 工会桌面通: offline registry for trade-union federations
  UnionDesk (工会桌面通) keeps a grassroots trade-union federation's members,

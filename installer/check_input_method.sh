@@ -12,6 +12,8 @@
 # first candidate, 工会), "lianhehui", space, Return (creates the federation and closes the
 # dialog). Passes when the database then holds a federation whose name is Chinese text
 # that only the input method can have produced. Exit code 0 on success.
+# IM_ALSO_DISABLE=ibusfrontend is the control: with fcitx5's ibus frontend off, no Chinese
+# reaches the bundle (it has no fcitx plugin of its own) and the check fails.
 set -u
 APP=${1:?usage: $0 path/to/UnionDesk}
 WORK=$(mktemp -d /tmp/uniondesk-im-XXXXXX)
@@ -38,7 +40,7 @@ Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
 XPID=$!
 sleep 1
 eval "$(dbus-launch --sh-syntax)"
-fcitx5 --disable=cloudpinyin,notificationitem >"$WORK/fcitx5.log" 2>&1 &
+fcitx5 --disable="cloudpinyin,notificationitem${IM_ALSO_DISABLE:+,$IM_ALSO_DISABLE}" >"$WORK/fcitx5.log" 2>&1 &
 FPID=$!
 for _ in $(seq 1 40); do fcitx5-remote >/dev/null 2>&1 && break; sleep 0.5; done
 echo "fcitx5 $(fcitx5 --version 2>/dev/null) running: fcitx5-remote says $(fcitx5-remote)"

@@ -85,7 +85,15 @@ QT_RUNTIME = [
     "fonts-dejavu-core",
 ]
 # The check chroot gets only what the smoke test itself needs; the .deb brings the rest.
-CHECK_PACKAGES = ["python3", "xvfb", "xauth", "shared-mime-info", "desktop-file-utils", "xdg-utils"]
+CHECK_PACKAGES = [
+    "python3",
+    "xvfb",
+    "xauth",
+    "shared-mime-info",
+    "desktop-file-utils",
+    "xdg-utils",
+    "libglib2.0-bin",  # gio: what a file manager (GLib) thinks a .udsync file is
+]
 
 
 def say(text: str) -> None:
@@ -279,15 +287,22 @@ def check(base: Path, deb: Path) -> None:
             f"apt-get install -y -q --no-install-recommends /tmp/{deb.name} >/dev/null\n"
             'echo "glibc: $(ldd --version | head -1)"\n'
             "dpkg -s uniondesk | grep -E '^(Version|Depends|Installed-Size):'\n"
-            "python3 /repo/installer/smoke.py --command uniondesk\n"
-            "touch /tmp/x.udsync\n"
-            'test "$(xdg-mime query filetype /tmp/x.udsync)" = application/x-uniondesk-sync\n'
+            "python3 /repo/installer/smoke.py --command uniondesk --keep /tmp/smoke\n"
+            "printf 'UDSYNC package' > /tmp/x.udsync\n"
+            "grep -qx 'application/x-uniondesk-sync:\\*.udsync' /usr/share/mime/globs\n"
+            "gio info -a standard::content-type /tmp/x.udsync | grep -q x-uniondesk-sync\n"
             'test "$(xdg-mime query default application/x-uniondesk-sync)" = uniondesk.desktop\n'
-            "echo 'xdg-mime: *.udsync -> application/x-uniondesk-sync -> uniondesk.desktop'\n"
+            "grep -q '^Exec=uniondesk %f' /usr/share/applications/uniondesk.desktop\n"
+            "echo '*.udsync -> application/x-uniondesk-sync -> uniondesk.desktop (uniondesk %f)'\n"
             "dpkg -r uniondesk >/dev/null && test ! -e /opt/uniondesk && echo 'removed cleanly'",
             env={"XDG_DATA_DIRS": "/usr/local/share:/usr/share"},
         )
-    print("\ncheck passed")
+    shots = base / "out" / "smoke-screenshots"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    for png in (chroot / "tmp" / "smoke").glob("*.png"):
+        shutil.copy2(png, shots / png.name)
+    print(f"\ncheck passed (screenshots from Debian 11 in {shots})")
 
 
 def main(argv: list[str] | None = None) -> int:
