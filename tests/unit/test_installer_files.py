@@ -342,3 +342,60 @@ def test_windows_workflow() -> None:
 def test_lock_pins_the_release_build() -> None:
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     assert re.search(r"^pyinstaller==\d", lock, re.M | re.I)
+
+
+# ---- the glibc-2.28 build: what comes from the system, which PySide6 ------------------
+
+# Debian package that provides each library the spec leaves to the system (libsystemd0
+# comes with libdbus-1-3).
+SYSTEM_PACKAGE = {
+    "libdbus-1.so": "libdbus-1-3",
+    "libsystemd.so": "libdbus-1-3",
+    "libfontconfig.so": "libfontconfig1",
+    "libfreetype.so": "libfreetype6",
+    "libpng16.so": "libpng16-16",
+}
+
+
+def installer_module(name: str):  # type: ignore[no-untyped-def]
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(INSTALLER))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(INSTALLER))
+
+
+def test_libraries_left_to_the_system_are_in_depends() -> None:
+    """A library the spec keeps out of the bundle must be pulled in by the .deb's Depends,
+    or the app fails to start on a system without it."""
+    provided = None
+    for node in ast.parse(spec_text()).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "SYSTEM_PROVIDED" for t in node.targets
+        ):
+            provided = ast.literal_eval(node.value)
+    assert provided, "SYSTEM_PROVIDED not found in the spec"
+    assert set(provided) <= set(SYSTEM_PACKAGE), "name the Debian package of the new entry"
+    depends = {
+        alt.strip() for dep in installer_module("build_deb").DEPENDS for alt in dep.split("|")
+    }
+    for lib in provided:
+        assert SYSTEM_PACKAGE[lib] in depends, f"{lib}: add {SYSTEM_PACKAGE[lib]} to DEPENDS"
+
+
+def test_chroot_build_pins_the_glibc_228_pyside() -> None:
+    """The chroot build takes every pin of requirements.lock except PySide6/shiboken6,
+    which it replaces by the newest release with manylinux_2_28 wheels."""
+    chroot = installer_module("chroot")
+    pins = [line for line in chroot.constraints().splitlines() if "==" in line]
+    names = [line.split("==")[0].lower().replace("_", "-") for line in pins]
+    assert len(names) == len(set(names)), "one pin per package"
+    assert f"PySide6-Essentials=={chroot.PYSIDE}" in pins
+    assert f"shiboken6=={chroot.PYSIDE}" in pins
+    assert chroot.PYSIDE.startswith("6.9.")
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert any(line.startswith("pyinstaller==") for line in pins)
+    assert all(line in lock for line in pins if not line.lower().startswith(("pyside", "shiboken")))
