@@ -256,6 +256,11 @@ def build(base: Path, max_glibc: str) -> Path:
     return target
 
 
+def mount_points() -> list[Path]:
+    with open("/proc/self/mounts", encoding="utf-8") as fh:
+        return [Path(line.split()[1].replace("\\040", " ")) for line in fh]
+
+
 def pristine_check_root(base: Path) -> Path:
     """A fresh minimal Debian 11 each time, from a tarball made after the first debootstrap."""
     tarball = base / f"{SUITE}-check-pristine.tar"
@@ -263,6 +268,10 @@ def pristine_check_root(base: Path) -> Path:
     if chroot.exists():
         for sub in ("proc", "dev/shm", "dev/pts", "repo"):
             subprocess.run(["umount", "-l", str(chroot / sub)], check=False, capture_output=True)
+        # never delete through a mount that is still there (/repo is the working tree)
+        still = [m for m in mount_points() if m == chroot or chroot in m.parents]
+        if still:
+            raise SystemExit(f"still mounted, not removing {chroot}: {still}")
         shutil.rmtree(chroot)
     if not tarball.is_file():
         debootstrap(chroot, "minbase", ["ca-certificates"], base / "cache")
