@@ -6,14 +6,19 @@ Layout (Picard-style: the app keeps its own folder, the system only gets pointer
 
     /opt/uniondesk/                          the PyInstaller folder, as built
     /usr/bin/uniondesk -> /opt/uniondesk/UnionDesk
-    /usr/share/applications/uniondesk.desktop
+    /usr/share/applications/uniondesk.desktop     (MimeType=application/x-uniondesk-sync)
+    /usr/share/mime/packages/uniondesk.xml        (*.udsync → application/x-uniondesk-sync)
     /usr/share/icons/hicolor/<n>x<n>/apps/uniondesk.png
     /usr/share/doc/uniondesk/copyright
 
 ``Depends`` lists the system libraries Qt's xcb platform plugin opens that PyInstaller
 does not bundle, plus ``libc6 (>= 2.N)`` where 2.N is the newest glibc symbol version
 any bundled binary needs, so an older system refuses the package instead of crashing.
-Run by ``installer/build.py`` after the smoke test; needs ``dpkg-deb``.
+No maintainer scripts: dpkg's file triggers of shared-mime-info, desktop-file-utils and
+the hicolor icon cache pick up the MIME type, the .desktop entry and the icons, so a
+double-click on a ``.udsync`` file runs ``uniondesk <file>`` (the import wizard).
+Run by ``installer/build.py`` (or ``installer/chroot.py``) after the smoke test; needs
+``dpkg-deb``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import glibc_audit  # noqa: E402
+
 PACKAGE = "uniondesk"
 MAINTAINER = "UnionDesk maintainers <maintainers@uniondesk.invalid>"
 HOMEPAGE = "https://uniondesk.invalid/"
@@ -38,6 +47,7 @@ DEPENDS = [
     "libgl1",
     "libfontconfig1",
     "libfreetype6",
+    "libpng16-16",
     "libdbus-1-3",
     "libglib2.0-0 | libglib2.0-0t64",
     "libx11-6",
@@ -55,7 +65,8 @@ DEPENDS = [
     "libxcb-xfixes0",
     "libxcb-xkb1",
 ]
-RECOMMENDS = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1"]
+# libcups2: Qt's print dialog lists the system's printers through it (not bundled).
+RECOMMENDS = ["libwayland-client0", "libwayland-cursor0", "libwayland-egl1", "libcups2"]
 DESCRIPTION = """\
 工会桌面通: offline registry for trade-union federations
  UnionDesk (工会桌面通) keeps a grassroots trade-union federation's members,
@@ -84,7 +95,11 @@ def architecture() -> str:
 
 
 def newest_glibc(folder: Path) -> str | None:
-    """The highest GLIBC_2.N symbol version referenced by any ELF file under ``folder``."""
+    """The highest GLIBC_2.N symbol version any ELF file under ``folder`` imports
+    (``objdump -T``, see glibc_audit.py); a byte scan where binutils is missing."""
+    if shutil.which("objdump"):
+        needs = glibc_audit.audit(folder)
+        return needs[0].label if needs else None
     newest = -1
     for path in folder.rglob("*"):
         if not path.is_file() or path.is_symlink():
@@ -125,6 +140,8 @@ def build_tree(app_dir: Path, tree: Path, version: str, arch: str) -> None:
     share = tree / "usr" / "share"
     (share / "applications").mkdir(parents=True)
     shutil.copy2(HERE / "uniondesk.desktop", share / "applications" / "uniondesk.desktop")
+    (share / "mime" / "packages").mkdir(parents=True)
+    shutil.copy2(HERE / "uniondesk-mime.xml", share / "mime" / "packages" / "uniondesk.xml")
     for icon in sorted((ROOT / "resources" / "icons").glob("uniondesk-*.png")):
         size = icon.stem.rsplit("-", 1)[1]
         target = share / "icons" / "hicolor" / f"{size}x{size}" / "apps"
