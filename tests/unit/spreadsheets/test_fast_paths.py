@@ -25,7 +25,7 @@ from stdnum.cn import ric
 
 from desktop.errors import ValidationError
 from desktop.models.id_numbers import PROVINCES, area_warning
-from desktop.models.validation import check_id_number, normalise_text
+from desktop.models.validation import check_id_number, check_phone, normalise_text
 from desktop.spreadsheets import cells
 from desktop.spreadsheets.bulk import paused_gc
 
@@ -254,3 +254,75 @@ def test_paused_gc_restores_the_collector_state() -> None:
         assert not gc.isenabled()  # was off before: stays off
     finally:
         gc.enable()
+
+
+def test_repeated_spellings_give_each_row_its_own_values_and_problems(
+    db: Any, tmp_path: Any
+) -> None:
+    """The importer reads a repeating column's spelling once and ``members.validate``
+    cleans a text or code spelling once: every row still gets the value, and a refused
+    spelling is refused again on every row that has it (no cached acceptance)."""
+    from desktop.services.rosters import importer
+    from desktop.services.rosters.checking import ImportOptions
+
+    from .helpers import make_id, setup_registry, write_xlsx
+
+    setup_registry(db, "甲公司工会")
+    header = ["姓名", "身份证号", "所属工会", "民族", "工作单位", "入会日期"]
+    rows: list[list[Any]] = [header]
+    for i in range(6):
+        bad = i % 2 == 1  # odd rows: a date that does not exist, an employer too long
+        rows.append(
+            [
+                f"张{'三四五六七八'[i]}",
+                make_id(seq=100 + i),
+                "甲公司工会",
+                "壮" if i < 3 else "汉族",
+                "某" * 101 if bad else "某公司",
+                "2019.2.30" if bad else "2019.3.5",
+            ]
+        )
+    path = write_xlsx(tmp_path / "r.xlsx", rows, text_columns=[1])
+    preview = importer.prepare(db, path, ImportOptions(today=TODAY))
+    refused = {r.row: {p.field for p in r.problems} for r in preview.rows if r.problems}
+    assert refused == {3: {"joined_on", "employer"}, 5: {"joined_on", "employer"},
+                       7: {"joined_on", "employer"}}  # fmt: skip
+    accepted = [r.values for r in preview.rows if r.action == "new"]
+    assert [v["ethnicity"] for v in accepted] == ["08", "08", "01"]
+    assert {v["employer"] for v in accepted} == {"某公司"}
+    assert {v["joined_on"] for v in accepted} == {date(2019, 3, 5)}
+
+
+def reference_phone(raw: str) -> str | None:
+    """``check_phone`` before its fast path for numbers already in their clean form."""
+    phone = normalise_text(raw).replace("-", "")
+    if not phone:
+        return None
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not re.match(r"^1[3-9]\d{9}$", phone):
+        raise ValidationError("手机号格式不正确", field="phone")
+    return phone
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\A[0-9]{11}\Z"),
+        st.from_regex(r"\A1[0-9]{10}\Z"),
+        st.text(alphabet="0123456789１３８ -+\n", max_size=14),
+    )
+)
+@example("12345678901")
+@example("13800138000\n")
+@example("１３８００１３８０００")
+def test_check_phone_fast_path(raw: str) -> None:
+    try:
+        expected: tuple[str, str | None] = ("ok", reference_phone(raw))
+    except ValidationError:
+        expected = ("refused", None)
+    try:
+        got: tuple[str, str | None] = ("ok", check_phone(raw))
+    except ValidationError:
+        got = ("refused", None)
+    assert got == expected
