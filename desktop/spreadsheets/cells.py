@@ -28,6 +28,7 @@ _FOLD[0x3000] = 0x20
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
 _BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
+_ID_LAST = frozenset("0123456789Xx")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
 
 NUMERIC_ID_MESSAGE = (
@@ -88,7 +89,23 @@ def as_identifier(value: Any) -> str:
 
 
 def as_id_number(value: Any) -> str:
-    """An ID number cell as text, or ``CellError`` if Excel has turned it into a number."""
+    """An ID number cell as text, or ``CellError`` if Excel has turned it into a number.
+
+    A text cell of 17 ASCII digits and a digit or X/x (nearly every cell) skips the
+    general path, whose folding, trimming and notation tests change nothing for it; the
+    rule for a number Excel rounded (…000 with a wrong check digit) still applies.
+    """
+    if (
+        type(value) is str
+        and len(value) == 18
+        and value.isascii()
+        and value[:17].isdigit()
+        and value[17] in _ID_LAST
+    ):
+        text = value.upper() if value[17] == "x" else value
+        if text.endswith("000") and ric.calc_check_digit(text) != "0":
+            raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+        return text
     if isinstance(value, bool):
         raise CellError("应为 18 位身份证号，不能是逻辑值")
     if isinstance(value, int | float):
