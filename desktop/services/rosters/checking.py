@@ -342,7 +342,8 @@ class RowChecker:
         if index - self.id_first in self.upgraded_ids:
             result.warnings.append(upgrade_note(str(parsed.get("id_number"))))
         self.resolve_union(parsed, row_no, problems)
-        bad = {p.field for p in problems}  # fields already reported: one message per cell
+        # fields already reported: one message per cell
+        bad: set[str | None] = {p.field for p in problems} if problems else set()
         id_number = parsed.get("id_number")
         existing = self.ctx.existing.get(id_number) if isinstance(id_number, str) else None
         if isinstance(id_number, str) and "id_number" not in bad:
@@ -362,7 +363,8 @@ class RowChecker:
             result.action, result.member_id = "skip", existing.id
             result.note = f"已登记（{existing.union_name}），已跳过"
             return result
-        self.check_card(parsed, row_no, existing, problems)
+        if parsed.get("card_no") is not None:
+            self.check_card(parsed, row_no, existing, problems)
         if existing is not None and self.options.on_duplicate == "update":
             self.validate_update(result, parsed, existing, problems, bad)
         else:
@@ -441,8 +443,9 @@ class RowChecker:
     ) -> None:
         # ``parsed`` is this row's own dict and is not used after this: no copy when clean.
         values = {k: v for k, v in parsed.items() if k not in bad} if bad else parsed
-        for required in ("name", "id_number", "union_id"):
-            values.setdefault(required, None)
+        if "union_id" not in values or "name" not in values or "id_number" not in values:
+            for required in ("name", "id_number", "union_id"):
+                values.setdefault(required, None)
         checked = self._validate(values, None, result.row, problems, bad)
         if checked is not None and not problems:
             result.values = checked.values

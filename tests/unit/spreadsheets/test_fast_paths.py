@@ -232,6 +232,11 @@ CELLS = st.one_of(
 @given(column=st.sampled_from(COLUMNS), values=st.lists(CELLS, min_size=1, max_size=6))
 @example(column=("date", "joined_on"), values=["2019.3.5", "2019.3.5", "2019.2.30", "2019.2.30"])
 @example(column=("code", "ethnicity"), values=["\u3000汉族 ", "ＡＢ", "　"])
+@example(
+    column=("id_number", "id_number"),
+    values=["11010519491231002x", " 11010519491231002X", "440304196001011000", "１" * 18],
+)
+@example(column=("phone", "phone"), values=["13800138000", "138 0013 8000", "１３８", "٣"])
 def test_column_parsers_match_the_general_path(column: tuple[str, str], values: list[Any]) -> None:
     kind, field_name = column
     read = cells.column_parser(kind, field_name)  # one parser for several cells: its cache
