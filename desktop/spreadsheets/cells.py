@@ -28,6 +28,7 @@ _FOLD[0x3000] = 0x20
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
 _BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
+_ID_LAST = frozenset("0123456789Xx")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
 
 NUMERIC_ID_MESSAGE = (
@@ -88,7 +89,15 @@ def as_identifier(value: Any) -> str:
 
 
 def as_id_number(value: Any) -> str:
-    """An ID number cell as text, or ``CellError`` if Excel has turned it into a number."""
+    """An ID number cell as text, or ``CellError`` if Excel has turned it into a number.
+
+    A text cell of 17 ASCII digits and a digit or X/x (nearly every cell) skips the
+    general path, whose folding, trimming and notation tests change nothing for it; the
+    rule for a number Excel rounded (…000 with a wrong check digit) still applies.
+    """
+    plain = _plain_id_number(value)
+    if plain is not None:
+        return plain
     if isinstance(value, bool):
         raise CellError("应为 18 位身份证号，不能是逻辑值")
     if isinstance(value, int | float):
@@ -103,6 +112,23 @@ def as_id_number(value: Any) -> str:
         if ric.calc_check_digit(text) != text[-1]:
             raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
     return text
+
+
+def _plain_id_number(value: Any) -> str | None:
+    """``as_id_number`` of a text cell of 17 ASCII digits and a digit or X/x; None for any
+    other cell (left to the general path)."""
+    if (
+        type(value) is str
+        and len(value) == 18
+        and value.isascii()
+        and value[:17].isdigit()
+        and value[17] in _ID_LAST
+    ):
+        text = value.upper() if value[17] == "x" else value
+        if text.endswith("000") and ric.calc_check_digit(text) != "0":
+            raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+        return text
+    return None
 
 
 def read_date(value: Any, today: date | None = None) -> DateReading | None:
@@ -166,12 +192,20 @@ def column_parser(kind: str, field_name: str, *, today: date | None = None) -> P
     column gives ``DateReading`` values (a completed partial date carries its note).
     """
     if kind == "id_number":
-        return _unless_blank(as_id_number)
+        general_id = _unless_blank(as_id_number)
+
+        def id_number(value: Any) -> Any:
+            plain = _plain_id_number(value)  # no blank test needed for 18 digits
+            return general_id(value) if plain is None else plain
+
+        return id_number
     if kind == "phone" or field_name == "card_no":
         general = _unless_blank(lambda v: as_identifier(v) or None)
 
         def identifier(value: Any) -> Any:
             if type(value) is str:
+                if value.isascii() and value.isdigit():  # nothing to fold or trim
+                    return value
                 return fold(value).replace(" ", "") or None
             return general(value)
 

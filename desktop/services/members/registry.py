@@ -22,11 +22,11 @@ from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import dates
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.models.masking import mask_id_number
-from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME
+from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME, FieldSpec
 from desktop.models.validation import (
-    check_id_number,
     check_no_control_chars,
     check_phone,
+    id_number_parts,
     normalise_text,
 )
 from desktop.services.members import card_numbers, writer
@@ -103,6 +103,28 @@ def _as_bool(value: Any) -> bool | None:
 
 # Fields in form order (the order of messages and of the cleaned values).
 _FIELD_SPECS = tuple(FIELDS_BY_NAME.values())
+_MISSING: Any = object()
+# Cleaned text and code values per field and spelling, when the value is a str: the
+# result depends on nothing else, and a roster repeats the same employers, positions,
+# ethnicities and names thousands of times. Refusals are never stored (each raises
+# again). Bounded: a field stops adding once it holds ``_CLEANED_LIMIT`` spellings.
+_CLEANED_LIMIT = 8192
+_CLEANED: dict[str, dict[str, Any]] = {
+    spec.name: {} for spec in _FIELD_SPECS if spec.kind in ("text", "code")
+}
+# (name, kind, spec, cache of cleaned values or None) per field, in form order.
+_FIELD_PLAN = tuple((spec.name, spec.kind, spec, _CLEANED.get(spec.name)) for spec in _FIELD_SPECS)
+
+
+@lru_cache(maxsize=256)
+def _plan(fields: tuple[str, ...], creating: bool) -> tuple[tuple[str, str, FieldSpec, Any], ...]:
+    """The fields ``validate`` visits for values with these keys, in form order: the given
+    ones, and a new member's required ones even when missing (checked as blank). Made
+    once per set of keys: the importer's 100k rows all have the same."""
+    given = set(fields)
+    return tuple(
+        step for step in _FIELD_PLAN if step[0] in given or (creating and step[2].required)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -112,6 +134,30 @@ def _code_of(field: str, raw: str) -> str | None:
     codes = FIELDS_BY_NAME[field].codes
     assert codes is not None
     return codes.lookup(raw)
+
+
+def _clean_text(spec: FieldSpec, raw: Any) -> str | None:
+    """A text field's value: trimmed (a name also folded), one line (notes excepted), not
+    over its length, present if required."""
+    name = spec.name
+    cleaned = str(raw).strip() if raw is not None else ""
+    if name == "name":
+        cleaned = normalise_text(cleaned)
+    check_no_control_chars(cleaned, name, spec.label, one_line=name != "notes")
+    if spec.required and not cleaned:
+        raise ValidationError(f"{spec.label}不能为空", field=name)
+    if len(cleaned) > spec.max_len:
+        raise ValidationError(f"{spec.label}不能超过 {spec.max_len} 个字", field=name)
+    return cleaned or None
+
+
+def _clean_code(spec: FieldSpec, raw: Any) -> str | None:
+    if raw is None or raw == "":
+        return None
+    code = _code_of(spec.name, str(raw))
+    if code is None:
+        raise ValidationError(f"{spec.label}「{raw}」不在代码表中", field=spec.name)
+    return code
 
 
 def validate(
@@ -128,77 +174,52 @@ def validate(
 
     Bulk callers (the roster importer) may pass the set of live ``union_ids`` and
     ``check_duplicates=False`` to skip the per-row queries, and must then check ID and card
-    duplicates themselves in one batch with the same messages. The kinds are tested most
-    common first and code spellings cached, because the importer calls this 100k times;
-    a property test holds the results equal to the straightforward version.
+    duplicates themselves in one batch with the same messages. Text and code values are
+    cleaned once per spelling (``_CLEANED``) and an ID number's parts come as a tuple,
+    because the importer calls this 100k times; a property test holds the results equal
+    to the straightforward version.
     """
-    unknown = values.keys() - EDITABLE
-    if unknown:
+    if not EDITABLE.issuperset(values):
+        unknown = values.keys() - EDITABLE
         raise ValidationError(f"未知的会员字段：{'、'.join(sorted(unknown))}")
     problems: dict[str, str] = {}
     warnings: list[str] = []
     out: dict[str, Any] = {}
     creating = member_id is None
-    for spec in _FIELD_SPECS:
-        name = spec.name
-        if name in values:
-            raw = values[name]
-        elif creating and spec.required:
-            raw = None
-        else:
-            continue
-        kind = spec.kind
+    for name, kind, spec, cache in _plan(tuple(values), creating):
+        raw = values.get(name)
+        if cache is not None and type(raw) is str:
+            cleaned = cache.get(raw, _MISSING)
+            if cleaned is not _MISSING:
+                out[name] = cleaned
+                continue
         try:
             if kind == "text":
-                cleaned = str(raw).strip() if raw is not None else ""
-                if name == "name":
-                    cleaned = normalise_text(cleaned)
-                check_no_control_chars(cleaned, name, spec.label, one_line=name != "notes")
-                if spec.required and not cleaned:
-                    raise ValidationError(f"{spec.label}不能为空", field=name)
-                if len(cleaned) > spec.max_len:
-                    raise ValidationError(f"{spec.label}不能超过 {spec.max_len} 个字", field=name)
-                out[name] = cleaned or None
+                cleaned = _clean_text(spec, raw)
             elif kind == "code":
-                if raw is None or raw == "":
-                    out[name] = None
-                else:
-                    code = _code_of(name, str(raw))
-                    if code is None:
-                        raise ValidationError(f"{spec.label}「{raw}」不在代码表中", field=name)
-                    out[name] = code
+                cleaned = _clean_code(spec, raw)
             elif kind == "id_number":
-                info = check_id_number(str(raw or ""), today=today, check_area=check_area)
-                out["id_number"] = info.id_number
-                out["birth_date"] = info.birth_date
-                out["gender"] = info.gender
-                if info.warning:
-                    warnings.append(info.warning)
+                number, birth, gender, warning = id_number_parts(str(raw or ""), today, check_area)
+                out["id_number"] = number
+                out["birth_date"] = birth
+                out["gender"] = gender
+                if warning:
+                    warnings.append(warning)
+                continue
             elif kind == "phone":
-                out[name] = check_phone(None if raw is None else str(raw))
+                cleaned = check_phone(None if raw is None else str(raw))
             elif kind == "date":
-                out[name] = raw if type(raw) is date else _as_date(raw, name, today, warnings)
+                cleaned = raw if type(raw) is date else _as_date(raw, name, today, warnings)
             elif kind == "bool":
-                out[name] = _as_bool(raw)
+                cleaned = _as_bool(raw)
             else:  # "union"
-                union = str(raw or "").strip()
-                if not union:
-                    raise ValidationError("请选择所属工会", field=name)
-                if union_ids is not None:
-                    exists = union in union_ids
-                else:
-                    exists = (
-                        conn.execute(
-                            text("SELECT 1 FROM unions WHERE id = :u AND deleted = 0"),
-                            {"u": union},
-                        ).first()
-                        is not None
-                    )
-                if not exists:
-                    raise ValidationError("所选工会不存在或已删除", field=name)
-                out[name] = union
+                cleaned = _check_union(conn, raw, union_ids)
         except ValidationError as exc:
             problems[name] = exc.message
+            continue
+        out[name] = cleaned
+        if cache is not None and type(raw) is str and len(cache) < _CLEANED_LIMIT:
+            cache[raw] = cleaned
     _check_joined_on(conn, out, problems, today, member_id if check_duplicates else None)
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
@@ -216,6 +237,25 @@ def validate(
     elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
         out["is_migrant_worker"] = False
     return Validated(out, tuple(warnings))
+
+
+def _check_union(conn: Connection, raw: Any, union_ids: Container[str] | None) -> str:
+    """The union's id, if it is a live union (in ``union_ids`` when the caller gave them)."""
+    union = str(raw or "").strip()
+    if not union:
+        raise ValidationError("请选择所属工会", field="union_id")
+    if union_ids is not None:
+        exists = union in union_ids
+    else:
+        exists = (
+            conn.execute(
+                text("SELECT 1 FROM unions WHERE id = :u AND deleted = 0"), {"u": union}
+            ).first()
+            is not None
+        )
+    if not exists:
+        raise ValidationError("所选工会不存在或已删除", field="union_id")
+    return union
 
 
 def _check_joined_on(
@@ -246,7 +286,12 @@ def _check_joined_on(
             text("SELECT birth_date FROM members WHERE id = :id"), {"id": stored_id}
         ).scalar()
         birth = date.fromisoformat(stored) if isinstance(stored, str) else stored
-    if isinstance(birth, date) and joined < dates.sixteenth_birthday(birth):
+    # a join date in a later year than the 16th birthday's needs no birthday worked out
+    if (
+        isinstance(birth, date)
+        and joined.year <= birth.year + 16
+        and joined < dates.sixteenth_birthday(birth)
+    ):
         problems["joined_on"] = (
             f"入会日期 {joined:%Y-%m-%d} 早于该会员年满 16 周岁的日子（按身份证号中的出生日期），"
             "请核对入会日期"

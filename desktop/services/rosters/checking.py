@@ -30,6 +30,12 @@ from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, Ro
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
 from desktop.textnorm import normalise_text
 
+# Column kinds whose cells repeat (code lists, dates, yes/no, unions, employers and
+# positions), read once per spelling; not the columns whose values are each their own.
+_REPEATING_KINDS = frozenset({"code", "date", "bool", "union", "text"})
+_UNIQUE = frozenset({"name", "card_no", "notes"})
+_SPELLINGS_LIMIT = 20_000
+_MISSING: Any = object()
 FORMULA_MESSAGE = "是公式，导入需要的是数值。请选中这一列，复制后「选择性粘贴 → 数值」，保存再导入"
 _COMPARE = (
     "name",
@@ -148,10 +154,20 @@ class RowChecker:
         self.seen_ids: dict[str, int] = {}
         self.seen_cards: dict[str, int] = {}
         today = options.today or clock.current().today()
-        self.parsers = [
-            (f, col, cells.column_parser(FIELDS_BY_NAME[f].kind, f, today=today))
+        # Per column: its field, index, reader, whether it is the ID column, and the results
+        # of its text cells by spelling where the same spellings come back row after row.
+        self.parsers: list[tuple[str, int, cells.Parser, bool, dict[str, Any] | None]] = [
+            (
+                f,
+                col,
+                cells.column_parser(FIELDS_BY_NAME[f].kind, f, today=today),
+                f == "id_number",
+                {} if FIELDS_BY_NAME[f].kind in _REPEATING_KINDS and f not in _UNIQUE else None,
+            )
             for f, col in header.columns.items()
         ]
+        # a union's id by the name as written in the file (``resolve_union``)
+        self.union_spellings: dict[str, str | None] = {}
         # Date columns give ``DateReading``s: unwrapped after the row is read, with the note
         # of a completed partial date (2019.3 → 2019-03-01) kept for the preview.
         self.date_fields = [f for f in header.columns if FIELDS_BY_NAME[f].kind == "date"]
@@ -207,31 +223,41 @@ class RowChecker:
     def parse_row(
         self, index: int, cells_in_row: list[Any]
     ) -> tuple[dict[str, Any], list[Problem], list[str]]:
-        """The row's fields, its problems, and notes on completed partial dates."""
+        """The row's fields, its problems, and notes on completed partial dates.
+
+        A text cell of a repeating column is read once per spelling (``self.parsers``'
+        caches, bounded by ``_SPELLINGS_LIMIT``); a spelling it refused is read again, so
+        each of its rows gets its own problem.
+        """
         parsed: dict[str, Any] = {}
         problems: list[Problem] = []
-        row_no = index + 1
         formulas = self.table.formulas
         width = len(cells_in_row)
-        id_col = self.id_col
-        for field_name, col, parse in self.parsers:
+        for field_name, col, parse, is_id, seen in self.parsers:
             if formulas and (index, col) in formulas:
-                problems.append(self.problem(row_no, field_name, FORMULA_MESSAGE))
+                problems.append(self.problem(index + 1, field_name, FORMULA_MESSAGE))
                 continue
             value = cells_in_row[col] if col < width else None
             if value is None:
                 parsed[field_name] = None
                 continue
+            if seen is not None and type(value) is str:
+                known = seen.get(value, _MISSING)
+                if known is not _MISSING:
+                    parsed[field_name] = known
+                    continue
             try:
-                if col == id_col and self.id_cells:
+                if is_id and self.id_cells:
                     known = self.id_cells[index - self.id_first]
                     if isinstance(known, cells.CellError):
                         raise known
                     parsed[field_name] = known
                 else:
-                    parsed[field_name] = parse(value)
+                    parsed[field_name] = known = parse(value)
+                    if seen is not None and type(value) is str and len(seen) < _SPELLINGS_LIMIT:
+                        seen[value] = known
             except cells.CellError as exc:
-                problems.append(self.problem(row_no, field_name, str(exc)))
+                problems.append(self.problem(index + 1, field_name, str(exc)))
         notes: list[str] = []
         for field_name in self.date_fields:
             reading = parsed.get(field_name)
@@ -274,7 +300,12 @@ class RowChecker:
             if self.ctx.default_union is not None:
                 parsed["union_id"] = self.ctx.default_union
             return
-        union_id = self.ctx.union_by_name.get(normalise_text(str(name)))
+        try:
+            union_id = self.union_spellings[name]
+        except (KeyError, TypeError):  # a spelling not seen yet (or a cell not hashable)
+            union_id = self.ctx.union_by_name.get(normalise_text(str(name)))
+            if type(name) is str and len(self.union_spellings) < _SPELLINGS_LIMIT:
+                self.union_spellings[name] = union_id
         if union_id is None:
             problems.append(
                 self.problem(
@@ -289,7 +320,7 @@ class RowChecker:
     def check(self, index: int, cells_in_row: list[Any]) -> RowResult | None:
         parsed, problems, notes = self.parse_row(index, cells_in_row)
         row_no = index + 1
-        if all(v is None for v in parsed.values()) and not problems:
+        if not problems and [*parsed.values()].count(None) == len(parsed):
             # A blank line or a footer in an ignored column (合计 under 序号: noted).
             label = layout.total_label(cells_in_row)
             if label is not None:
@@ -311,7 +342,8 @@ class RowChecker:
         if index - self.id_first in self.upgraded_ids:
             result.warnings.append(upgrade_note(str(parsed.get("id_number"))))
         self.resolve_union(parsed, row_no, problems)
-        bad = {p.field for p in problems}  # fields already reported: one message per cell
+        # fields already reported: one message per cell
+        bad: set[str | None] = {p.field for p in problems} if problems else set()
         id_number = parsed.get("id_number")
         existing = self.ctx.existing.get(id_number) if isinstance(id_number, str) else None
         if isinstance(id_number, str) and "id_number" not in bad:
@@ -331,7 +363,8 @@ class RowChecker:
             result.action, result.member_id = "skip", existing.id
             result.note = f"已登记（{existing.union_name}），已跳过"
             return result
-        self.check_card(parsed, row_no, existing, problems)
+        if parsed.get("card_no") is not None:
+            self.check_card(parsed, row_no, existing, problems)
         if existing is not None and self.options.on_duplicate == "update":
             self.validate_update(result, parsed, existing, problems, bad)
         else:
@@ -410,8 +443,9 @@ class RowChecker:
     ) -> None:
         # ``parsed`` is this row's own dict and is not used after this: no copy when clean.
         values = {k: v for k, v in parsed.items() if k not in bad} if bad else parsed
-        for required in ("name", "id_number", "union_id"):
-            values.setdefault(required, None)
+        if "union_id" not in values or "name" not in values or "id_number" not in values:
+            for required in ("name", "id_number", "union_id"):
+                values.setdefault(required, None)
         checked = self._validate(values, None, result.row, problems, bad)
         if checked is not None and not problems:
             result.values = checked.values

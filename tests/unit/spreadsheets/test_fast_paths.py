@@ -25,7 +25,7 @@ from stdnum.cn import ric
 
 from desktop.errors import ValidationError
 from desktop.models.id_numbers import PROVINCES, area_warning
-from desktop.models.validation import check_id_number, normalise_text
+from desktop.models.validation import check_id_number, check_phone, normalise_text
 from desktop.spreadsheets import cells
 from desktop.spreadsheets.bulk import paused_gc
 
@@ -232,6 +232,11 @@ CELLS = st.one_of(
 @given(column=st.sampled_from(COLUMNS), values=st.lists(CELLS, min_size=1, max_size=6))
 @example(column=("date", "joined_on"), values=["2019.3.5", "2019.3.5", "2019.2.30", "2019.2.30"])
 @example(column=("code", "ethnicity"), values=["\u3000汉族 ", "ＡＢ", "　"])
+@example(
+    column=("id_number", "id_number"),
+    values=["11010519491231002x", " 11010519491231002X", "440304196001011000", "１" * 18],
+)
+@example(column=("phone", "phone"), values=["13800138000", "138 0013 8000", "１３８", "٣"])
 def test_column_parsers_match_the_general_path(column: tuple[str, str], values: list[Any]) -> None:
     kind, field_name = column
     read = cells.column_parser(kind, field_name)  # one parser for several cells: its cache
@@ -254,3 +259,107 @@ def test_paused_gc_restores_the_collector_state() -> None:
         assert not gc.isenabled()  # was off before: stays off
     finally:
         gc.enable()
+
+
+def test_repeated_spellings_give_each_row_its_own_values_and_problems(
+    db: Any, tmp_path: Any
+) -> None:
+    """The importer reads a repeating column's spelling once and ``members.validate``
+    cleans a text or code spelling once: every row still gets the value, and a refused
+    spelling is refused again on every row that has it (no cached acceptance)."""
+    from desktop.services.rosters import importer
+    from desktop.services.rosters.checking import ImportOptions
+
+    from .helpers import make_id, setup_registry, write_xlsx
+
+    setup_registry(db, "甲公司工会")
+    header = ["姓名", "身份证号", "所属工会", "民族", "工作单位", "入会日期"]
+    rows: list[list[Any]] = [header]
+    for i in range(6):
+        bad = i % 2 == 1  # odd rows: a date that does not exist, an employer too long
+        rows.append(
+            [
+                f"张{'三四五六七八'[i]}",
+                make_id(seq=100 + i),
+                "甲公司工会",
+                "壮" if i < 3 else "汉族",
+                "某" * 101 if bad else "某公司",
+                "2019.2.30" if bad else "2019.3.5",
+            ]
+        )
+    path = write_xlsx(tmp_path / "r.xlsx", rows, text_columns=[1])
+    preview = importer.prepare(db, path, ImportOptions(today=TODAY))
+    refused = {r.row: {p.field for p in r.problems} for r in preview.rows if r.problems}
+    assert refused == {3: {"joined_on", "employer"}, 5: {"joined_on", "employer"},
+                       7: {"joined_on", "employer"}}  # fmt: skip
+    accepted = [r.values for r in preview.rows if r.action == "new"]
+    assert [v["ethnicity"] for v in accepted] == ["08", "08", "01"]
+    assert {v["employer"] for v in accepted} == {"某公司"}
+    assert {v["joined_on"] for v in accepted} == {date(2019, 3, 5)}
+
+
+def reference_phone(raw: str) -> str | None:
+    """``check_phone`` before its fast path for numbers already in their clean form."""
+    phone = normalise_text(raw).replace("-", "")
+    if not phone:
+        return None
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not re.match(r"^1[3-9]\d{9}$", phone):
+        raise ValidationError("手机号格式不正确", field="phone")
+    return phone
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\A[0-9]{11}\Z"),
+        st.from_regex(r"\A1[0-9]{10}\Z"),
+        st.text(alphabet="0123456789１３８ -+\n", max_size=14),
+    )
+)
+@example("12345678901")
+@example("13800138000\n")
+@example("１３８００１３８０００")
+def test_check_phone_fast_path(raw: str) -> None:
+    try:
+        expected: tuple[str, str | None] = ("ok", reference_phone(raw))
+    except ValidationError:
+        expected = ("refused", None)
+    try:
+        got: tuple[str, str | None] = ("ok", check_phone(raw))
+    except ValidationError:
+        got = ("refused", None)
+    assert got == expected
+
+
+def reference_as_id_number(value: Any) -> str:
+    """``cells.as_id_number`` before its fast path for plain 18-character text cells."""
+    if isinstance(value, bool):
+        raise cells.CellError("应为 18 位身份证号，不能是逻辑值")
+    if isinstance(value, int | float):
+        raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=f"{value:.15G}"))
+    text = cells.fold(cells.as_text(value)).replace(" ", "").upper()
+    if text.startswith("'"):
+        text = text[1:]
+    if re.match(r"^\d+(\.\d+)?[eE][+]?\d+$", text):
+        raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=text))
+    if len(text) == 18 and text.isdigit() and text.endswith("000"):
+        if ric.calc_check_digit(text) != text[-1]:
+            raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=text))
+    return text
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"\A[0-9]{17}[0-9Xx]\Z"),
+        st.from_regex(r"\A[0-9]{14,15}000\Z"),
+        st.text(alphabet="0123456789xX '１Ｘ", min_size=17, max_size=19),
+    )
+)
+@example("440304196001011000")  # Excel's rounding: …000 and a wrong check digit
+@example("11010519491231002x")
+@example("11010519491231002X")
+def test_id_number_cells_fast_path(value: str) -> None:
+    assert _outcome(cells.as_id_number, value) == _outcome(reference_as_id_number, value)
