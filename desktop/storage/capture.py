@@ -20,7 +20,6 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from desktop.errors import UnionDeskError
 from desktop.storage.hlc import sql_next
 
 CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
@@ -150,37 +149,8 @@ def suspended_triggers(conn: Connection, names: Iterable[str]) -> Iterator[None]
     restore()
 
 
-Statement = tuple[str, tuple[int, int]]
-
-
-class AppendedRows:
-    """What ``bulk_insert`` yields: a caller appending rowids without gaps can have each
-    batch captured as it goes (``through``), so capture runs beside its next batch (on a
-    ``StatementWorker``) instead of all at the end of the block."""
-
-    def __init__(self, insert: str | None, start: int) -> None:
-        self._insert = insert  # None: capture is off
-        self.start = start
-        self.captured = start  # rows up to this rowid have their statements handed out
-
-    def through(self, top: int) -> list[Statement]:
-        """Statements capturing the rows from the last call up to rowid ``top``.
-
-        The caller promises the rows appended so far are exactly rowids start+1 … top,
-        and runs the statements in this transaction before the block ends; the block
-        checks the promise and refuses the transaction if it was broken.
-        """
-        if self._insert is None or top <= self.captured:
-            return []
-        low, self.captured = self.captured, top
-        return [
-            (self._insert, (at, min(at + CAPTURE_SLICE, top)))
-            for at in range(low, top, CAPTURE_SLICE)
-        ]
-
-
 @contextmanager
-def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[AppendedRows]:
+def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[None]:
     """Capture a bulk insert with one set-based statement instead of a trigger per row.
 
     The rows appended inside the block get exactly what the insert trigger would have
@@ -214,23 +184,19 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
         insert.format(nth=gapless_nth, first=sql_next("c.hlc", str(int(base or 0))))
         + " AND t.rowid <= ?"
     )
-    appended = AppendedRows(sliced if capturing else None, start)
     with suspended_triggers(conn, trigger_names(table)[:1]):
-        yield appended
+        yield
     if not capturing:
         return
     added, top = conn.exec_driver_sql(
         f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
     ).one()
-    top = int(top or start)
-    gapless = top - start == added
-    if appended.captured > start and not (gapless and appended.captured <= top):
-        raise UnionDeskError(f"内部错误：{table} 表追加的行与已记录的变更不符，已全部撤销")
     if not added:
         return
-    if gapless:
-        for statement, params in appended.through(top):
-            conn.exec_driver_sql(statement, params)
+    top = int(top)
+    if top - start == added:  # gapless
+        for at in range(int(start), top, CAPTURE_SLICE):
+            conn.exec_driver_sql(sliced, (at, min(at + CAPTURE_SLICE, top)))
     else:
         window = insert.format(nth="row_number() OVER w", first=sql_next("c.hlc"))
         conn.exec_driver_sql(window + " WINDOW w AS (ORDER BY t.rowid)", (start,))

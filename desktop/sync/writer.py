@@ -21,7 +21,6 @@ from desktop.sync import schema
 if TYPE_CHECKING:
     from desktop.services.figures import summary as stats
     from desktop.storage.search_index import Document
-    from desktop.storage.statement_worker import StatementWorker
 
 
 def _quoted(cols: tuple[str, ...]) -> str:
@@ -43,7 +42,7 @@ def _insert_batch(
     """Insert one planned batch, filling its local columns; members get their search
     documents made in the same pass (their rowids are given explicitly from
     ``next_rowid``, as ``members.insert_rows`` does) and handed to ``index`` a chunk
-    at a time, so a worker can index one chunk while the next is made.
+    at a time, so a chunk's documents need not all sit in memory at once.
 
     Returns the rowids whose documents must be read back instead: a member whose
     fields are not all plain text (a hostile or future package) is indexed from what
@@ -160,15 +159,14 @@ def _member_figures(batches: list[plan_mod.InsertBatch]) -> Counter[stats.Figure
     return stats.member_figures(picked)
 
 
-def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -> list[int]:
+def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
     """The planned inserts and updates: one ``executemany`` per table and column set.
 
     Inserts first (parents before children, as planned), then updates; rows of one
     statement touch distinct ids, and the member tables carry no UNIQUE index beyond the
     primary key, so grouping updates by column set cannot change what they leave behind.
-    New members' search documents are indexed on ``worker``, beside the Python that
-    makes the next rows. Returns the rowids of inserted members whose search documents
-    are still to be made.
+    New members' search documents are indexed a chunk at a time as their rows are made.
+    Returns the rowids of inserted members whose search documents are still to be made.
     """
     from desktop.services.figures import summary as stats
     from desktop.services.members import registry as members
@@ -176,7 +174,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -
     from desktop.storage.deferred_indexes import deferred_indexes
 
     def index(docs: list[Document]) -> None:
-        worker.submit(search_index.documents_statement(docs))
+        conn.exec_driver_sql(search_index.INSERT_SQL, docs)
 
     unsure: list[int] = []
     capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()

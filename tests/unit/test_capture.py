@@ -126,30 +126,3 @@ def test_bulk_capture_writes_what_the_trigger_writes(
         clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
     assert clock[0] == len(changes) and clock[1] >= hlcs[-1]
-
-
-@pytest.mark.parametrize("written", [(1, 3), ()], ids=["with-a-gap", "none-written"])
-def test_bulk_capture_as_the_caller_goes_refuses_a_broken_promise(
-    db: Database, written: tuple[int, ...]
-) -> None:
-    """``through`` numbers rows by rowid arithmetic: rows that turn out not to be
-    gapless (or not there at all) would get wrong counters, so the whole transaction
-    is refused."""
-    from desktop.errors import UnionDeskError
-    from desktop.storage.capture import bulk_insert
-
-    insert = text(
-        "INSERT INTO unions (rowid, id, federation_id, name, sort_key) "
-        "VALUES (:rowid, :id, 'f1', '甲', '')"
-    )
-    with db.connect() as conn:
-        _seed(conn)
-    before = _changes(db)
-    with pytest.raises(UnionDeskError, match="内部错误"), db.connect() as conn:
-        with bulk_insert(conn, "unions", synced_tables()["unions"]) as appended:
-            top = appended.start
-            for at in written:
-                conn.execute(insert, {"rowid": top + at, "id": f"row-{at}"})
-            for statement, params in appended.through(top + 2):  # top + 2 was never written
-                conn.exec_driver_sql(statement, params)
-    assert _changes(db) == before

@@ -39,7 +39,6 @@ from desktop.storage import health as db_health
 from desktop.storage.database import Database
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
-from desktop.storage.statement_worker import StatementWorker, statement_worker
 
 
 @dataclass(frozen=True)
@@ -397,26 +396,24 @@ def appending(
     insert trigger would, in one statement instead of a trigger run per row. One block
     for all the batches of an import or a demo fill, not one per batch: the count's
     upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
-    demo fill's 58 s at a million members). A batch's search documents are indexed on a
-    ``StatementWorker`` while the caller makes the next batch. Only appends inside the
-    block: an update made in it would go uncaptured. ``rows``, how many the block will
-    append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
-    and indexed in the caller's thread; at least as many as the table holds, and its
-    secondary indexes are built once at the end instead (``deferred_indexes``).
+    demo fill's 58 s at a million members). Only appends inside the block: an update made
+    in it would go uncaptured. ``rows``, how many the block will append when the caller
+    knows: fewer than ``SET_BASED_FROM`` are left to the triggers; at least as many as the
+    table holds, and its secondary indexes are built once at the end instead
+    (``deferred_indexes``).
     """
     if rows is not None and rows < SET_BASED_FROM:
-        yield partial(_append, conn, worker=None, appended=None)
+        yield partial(_append, conn)
         return
     figures: Counter[stats.FigureKey] = Counter()
     with (
         deferred_indexes(conn, "members", rows) if rows is not None else nullcontext(),
-        capture.bulk_insert(conn, "members", synced_tables()["members"]) as appended,
+        capture.bulk_insert(conn, "members", synced_tables()["members"]),
         stats.bulk_member_insert(conn, figures),
-        statement_worker(conn) as worker,
     ):
 
         def append(prepared: PreparedRows) -> list[str]:
-            ids = _append(conn, prepared, worker, appended)
+            ids = _append(conn, prepared)
             figures.update(prepared.figures)
             return ids
 
@@ -428,12 +425,7 @@ def next_rowid(conn: Connection) -> int:
     return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
 
 
-def _append(
-    conn: Connection,
-    prepared: PreparedRows,
-    worker: StatementWorker | None,
-    appended: capture.AppendedRows | None,
-) -> list[str]:
+def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
     if not prepared.params:
         return []
     start = next_rowid(conn)
@@ -444,19 +436,12 @@ def _append(
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
     conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    if worker is None:
-        conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
-    else:
-        # the documents, then the change records of this batch, beside the next batch
-        documents = search_index.documents_statement(prepared.documents)
-        top = prepared.first_rowid + len(prepared.params) - 1
-        through = appended.through(top) if appended is not None else []
-        worker.submit(documents, *through)
+    conn.exec_driver_sql(search_index.INSERT_SQL, prepared.documents)
     return prepared.ids
 
 
-# Rows prepared per batch by ``insert_rows``: the next batch's Python overlaps this one's
-# search indexing, and a batch's tuples and documents need not all sit in memory at once.
+# Rows prepared per batch by ``insert_rows``: a batch's tuples and documents need not all
+# sit in memory at once.
 BULK_CHUNK = 10_000
 # A bulk insert of at least this many rows first runs SQLite's quick_check (db_health).
 CHECK_BEFORE_ROWS = 1000
