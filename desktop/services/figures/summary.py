@@ -317,8 +317,8 @@ def member_figures(rows: Iterable[NewMember]) -> Counter[FigureKey]:
 
     Why a Python form of ``_member_rows``: at a million members the grouped SQL count
     sorts every row four times (5 s of the demo fill), while rows still in hand are
-    counted in a fraction of that, and in the demo's producer process at no cost to the
-    writer. Tests compare it with the trigger and with a recount of the data.
+    counted in a fraction of that. Tests compare it with the trigger and with a recount of
+    the data.
     """
     # key tuples made in comprehensions and counted by Counter's C loop: half the time
     # of a ``counts[key] += 1`` per key

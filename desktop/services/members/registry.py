@@ -346,9 +346,9 @@ SET_BASED_FROM = 200
 class PreparedRows:
     """Member rows as the bulk insert writes them, made without a database.
 
-    Why a separate step: making the rows (ids, pinyin sort keys, search documents) is
-    Python work that needs no connection, so a producer process can make the next chunk
-    while this one writes (the demo generator at a million members).
+    Why a separate step: making the rows (ids, pinyin sort keys, search documents) needs
+    no connection, so a caller makes and writes them a chunk at a time (the demo
+    generator at a million members) without holding every row in memory.
     """
 
     first_rowid: int
