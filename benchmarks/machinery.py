@@ -59,12 +59,18 @@ def _present(mechanism: str) -> bool:
     where = {
         "statement_worker": ("desktop.storage.statement_worker", None),
         "summary_trigger_ddl": ("desktop.services.figures.summary", "bulk_member_insert"),
-        "capture_trigger_ddl": ("desktop.storage.capture", "suspended_triggers"),
         "bulk_capture": ("desktop.storage.capture", "bulk_insert"),
         "deferred_indexes": ("desktop.storage.deferred_indexes", None),
         "background_checkpoint": ("desktop.storage.checkpoints", None),
         "demo_producer": ("desktop.demo.pipeline", None),
     }
+    if mechanism == "capture_trigger_ddl":
+        # the dashboard's suspension stays; this one is the capture trigger's own
+        import inspect
+
+        from desktop.storage import capture
+
+        return "suspended_triggers" in inspect.getsource(capture.bulk_insert)
     module, name = where[mechanism]
     if importlib.util.find_spec(module) is None:
         return False

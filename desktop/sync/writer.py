@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from desktop.storage import capture
 from desktop.sync import plan as plan_mod
 from desktop.sync import schema
 
@@ -177,7 +176,6 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
         conn.exec_driver_sql(search_index.INSERT_SQL, docs)
 
     unsure: list[int] = []
-    capturing = conn.exec_driver_sql(f"SELECT {capture.CAPTURING}").scalar()
     for table, batches in plan.inserts.items():
         next_rowid = 1
         count = sum(len(b.rows) for b in batches)
@@ -192,12 +190,7 @@ def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
             if many:
                 # Dashboard counts set-based (as members.insert_rows does), not per row.
                 counting = stats.bulk_member_insert(conn, _member_figures(batches))
-        quiet: AbstractContextManager[None] = nullcontext()
-        if many and not capturing:
-            # Capture is off while received changes are applied; its insert trigger would
-            # still test that flag for every row (~3 µs each), so it is left out meanwhile.
-            quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
-        with deferring, counting, quiet:
+        with deferring, counting:
             for batch in batches:
                 unsure += _insert_batch(conn, table, batch, next_rowid, index, members.BULK_CHUNK)
                 next_rowid += len(batch.rows)
