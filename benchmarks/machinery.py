@@ -144,7 +144,13 @@ def _flag_muted(suspend: Any) -> Any:
     return suspended
 
 
-def _switch_off(mechanism: str) -> None:
+def _switch_off(mechanisms: str) -> None:
+    """``mechanisms``: one name, or several joined by "+" (all off together)."""
+    for mechanism in mechanisms.split("+") if mechanisms else []:
+        _switch_one_off(mechanism)
+
+
+def _switch_one_off(mechanism: str) -> None:
     if mechanism == "statement_worker":
         from desktop.services.members import registry
         from desktop.storage import search_index
@@ -188,7 +194,7 @@ def _switch_off(mechanism: str) -> None:
 
         database._on_connect = on_connect
         checkpoints.BackgroundCheckpointer.request = lambda self: None  # type: ignore[method-assign]
-    elif mechanism:
+    else:
         raise SystemExit(f"unknown mechanism {mechanism}")
 
 
@@ -389,6 +395,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--loads", default="idle,busy")
     parser.add_argument("--only", default="", help="comma-separated mechanisms")
+    parser.add_argument(
+        "--together",
+        default="",
+        help="mechanisms also switched off all at once, joined by + (e.g. the removed ones)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--off", default="", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -429,7 +440,18 @@ def main(argv: list[str] | None = None) -> None:
         for load in loads:
             for figure in figures:
                 variants = ["", *(m for m in chosen if figure in MECHANISMS[m])]
+                if args.together and any(figure in MECHANISMS[m] for m in args.together.split("+")):
+                    variants.append(args.together)
                 with _load(load) as pin:
+                    # one untimed run first: the first of a series reads its template and
+                    # package from disk and was up to 4x slower (page cache)
+                    warm = root / "warm"
+                    cmd = [
+                        sys.executable, "-m", "benchmarks.machinery", "--child", figure,
+                        "--folder", str(warm), *extra[figure],
+                    ]  # fmt: skip
+                    _run(cmd, pin, outcomes, figure)
+                    shutil.rmtree(warm, ignore_errors=True)
                     for round_ in range(args.rounds):
                         # rotate the order each round: no variant always runs first
                         shift = round_ % len(variants)
@@ -465,6 +487,11 @@ def _report(
     def rounds(figure: str, load: str, variant: str) -> str:
         return " ".join(f"{w:.2f}" for w, _ in results[(figure, load, variant)])
 
+    def cpu(figure: str, load: str, variant: str) -> float:
+        """CPU seconds of the process (every thread): less skewed by other load, blind
+        to what a second thread overlaps."""
+        return statistics.median(c for _, c in results[(figure, load, variant)])
+
     decide = "busy" if "busy" in loads else loads[0]
     print(
         f"# {args.members} members (bulk insert, sync apply), {args.generate} (generate), "
@@ -479,7 +506,8 @@ def _report(
                 print(
                     f"# {mechanism} {figure} {load}: with {on:.3f} s ({rounds(figure, load, '')}), "
                     f"without {off:.3f} s ({rounds(figure, load, mechanism)}), "
-                    f"speed-up {off / on:.3f}"
+                    f"speed-up {off / on:.3f}; CPU with {cpu(figure, load, ''):.3f} s, "
+                    f"without {cpu(figure, load, mechanism):.3f} s"
                 )
                 if load == decide and (best is None or off / on > best[2]):
                     best = (on, off, off / on, figure)
@@ -490,6 +518,16 @@ def _report(
             f"BENCH machinery.{mechanism} project={on:.4f} baseline={off:.4f} "
             f"ratio={ratio:.4f} goal={GOAL} {verdict}"
         )
+    together = args.together
+    for figure in figures:
+        for load in loads:
+            if (figure, load, together) in results:
+                on, off = median(figure, load, ""), median(figure, load, together)
+                print(
+                    f"# all of {together} off, {figure} {load}: with {on:.3f} s, without "
+                    f"{off:.3f} s ({rounds(figure, load, together)}), speed-up {off / on:.3f}; "
+                    f"CPU without {cpu(figure, load, together):.3f} s"
+                )
 
 
 if __name__ == "__main__":
