@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Date, text
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import Member, dates
-from desktop.models.base import new_id, synced_tables
+from desktop.models.base import new_id
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.models.masking import mask_id_number
 from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME
@@ -34,8 +34,8 @@ from desktop.models.validation import (
 from desktop.services.figures import summary as stats
 from desktop.services.members import card_numbers
 from desktop.services.unions import federations
-from desktop.storage import capture, search_index
 from desktop.storage import health as db_health
+from desktop.storage import search_index
 from desktop.storage.database import Database
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
@@ -336,9 +336,9 @@ _figure_values = itemgetter(
         )
     )
 )  # fmt: skip
-# From this many rows on, change capture and the dashboard counts are written set-based
-# with their triggers suspended; below it the triggers do it (suspending them changes the
-# schema version, which every other open connection then has to re-read).
+# From this many rows on, the dashboard counts are written set-based with their trigger
+# suspended; below it the trigger does it (suspending it changes the schema version, which
+# every other open connection then has to re-read).
 SET_BASED_FROM = 200
 
 
@@ -389,18 +389,18 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
 def appending(
     conn: Connection, *, rows: int | None = None
 ) -> Iterator[Callable[[PreparedRows], list[str]]]:
-    """Append many prepared batches; change capture and dashboard counts once, at the end.
+    """Append many prepared batches; dashboard counts once, at the end.
 
-    ``capture.bulk_insert`` records one change per appended row and
-    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
-    insert trigger would, in one statement instead of a trigger run per row. One block
-    for all the batches of an import or a demo fill, not one per batch: the count's
-    upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
-    demo fill's 58 s at a million members). Only appends inside the block: an update made
-    in it would go uncaptured. ``rows``, how many the block will append when the caller
-    knows: fewer than ``SET_BASED_FROM`` are left to the triggers; at least as many as the
-    table holds, and its secondary indexes are built once at the end instead
-    (``deferred_indexes``).
+    Change capture is the insert trigger's, row by row (set-based capture bought under
+    15% of a bulk insert: docs/benchmarks.md). ``stats.bulk_member_insert`` counts the
+    rows for the dashboard, exactly what its insert trigger would, in one statement
+    instead of a trigger run per row. One block for all the batches of an import or a
+    demo fill, not one per batch: the count's upserts would otherwise hit the same
+    (date, union) keys batch after batch (5 of the demo fill's 58 s at a million
+    members). Only appends inside the block. ``rows``, how many the block will append
+    when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers; at
+    least as many as the table holds, and its secondary indexes are built once at the
+    end instead (``deferred_indexes``).
     """
     if rows is not None and rows < SET_BASED_FROM:
         yield partial(_append, conn)
@@ -408,7 +408,6 @@ def appending(
     figures: Counter[stats.FigureKey] = Counter()
     with (
         deferred_indexes(conn, "members", rows) if rows is not None else nullcontext(),
-        capture.bulk_insert(conn, "members", synced_tables()["members"]),
         stats.bulk_member_insert(conn, figures),
     ):
 
