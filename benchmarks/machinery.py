@@ -521,7 +521,7 @@ def _report(
     together = args.together
     for figure in figures:
         for load in loads:
-            if (figure, load, together) in results:
+            if together and (figure, load, together) in results:
                 on, off = median(figure, load, ""), median(figure, load, together)
                 print(
                     f"# all of {together} off, {figure} {load}: with {on:.3f} s, without "
