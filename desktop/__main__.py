@@ -42,12 +42,6 @@ def _wants_gui(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if getattr(sys, "frozen", False):
-        # A frozen build's child processes (the demo generator's producer) re-run this
-        # executable; freeze_support runs them (and exits) instead of the CLI.
-        import multiprocessing
-
-        multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(args):
         # Start-up allocates long-lived objects only (modules, classes, widgets): the

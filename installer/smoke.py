@@ -8,8 +8,7 @@ installer. Used by ``installer/build.py``; also runs alone against any copy::
     python installer/smoke.py /opt/uniondesk          # after installing the .deb
     python installer/smoke.py --command uniondesk     # whatever is on PATH
 
-Steps: ``--version``; ``init --federation 测试联合会``; ``demo --members 200`` (its producer
-process forced on);
+Steps: ``--version``; ``init --federation 测试联合会``; ``demo --members 200``;
 ``stats --json`` (parsed, 200 members, 20 unions); ``check --json``; the GUI on the
 offscreen platform with ``UNIONDESK_SCREENSHOT`` (first-run dialog on an empty data dir,
 main window on the demo data; on Linux also under ``xvfb-run`` with the real xcb platform
@@ -143,14 +142,7 @@ def smoke(cli: Sequence[str], gui_cmd: Sequence[str] | None, work: Path) -> None
 
     data = work / "data"
     run("init", [*cli, "--data-dir", data, "init", "--federation", FEDERATION])
-    # with the demo's producer process forced on: a frozen build must hand its re-run
-    # child to multiprocessing (freeze_support), not start another CLI or GUI
-    run(
-        "demo (producer process)",
-        [*cli, "--data-dir", data, "demo", "--members", str(MEMBERS)],
-        timeout=600,
-        UNIONDESK_DEMO_PRODUCER="always",
-    )
+    run("demo", [*cli, "--data-dir", data, "demo", "--members", str(MEMBERS)], timeout=600)
     figures = check_stats(run("stats", [*cli, "--data-dir", data, "stats", "--json"]))
     print(f"    {figures['unions']} unions, {figures['members_total']} members", flush=True)
     check = json.loads(run("check", [*cli, "--data-dir", data, "check", "--json"]))

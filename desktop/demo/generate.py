@@ -19,8 +19,7 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -30,9 +29,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop.demo.activities import fill_activities
-from desktop.demo.pipeline import member_chunks
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.base import new_id
+from desktop.models.codes import CURRENT_STATUSES
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import card_numbers
 from desktop.services.members import writer as member_writer
@@ -515,6 +514,22 @@ def _federation(
     return fed_id, name, park[4], park, True
 
 
+def _member_chunks(
+    factory: _MemberFactory,
+    unions: list[dict[str, Any]],
+    statuses: list[str],
+    cards: list[str | None],
+    first_rowid: int,
+) -> Iterator[tuple[member_writer.PreparedRows, list[str]]]:
+    """The members a chunk at a time, prepared for ``appending``, with the ids of the
+    current ones (the activities' attendees): a chunk's rows need not all sit in memory."""
+    for start in range(0, len(statuses), CHUNK):
+        end = min(start + CHUNK, len(statuses))
+        rows = factory.rows(unions[start:end], statuses[start:end], cards[start:end])
+        current = [r["id"] for r in rows if r["membership_status"] in CURRENT_STATUSES]
+        yield member_writer.prepare_rows(rows, first_rowid + start), current
+
+
 def fill_demo(
     db: Database,
     *,
@@ -524,13 +539,8 @@ def fill_demo(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     today: date | None = None,
-    parallel: bool | None = None,
 ) -> DemoSummary:
-    """Fill an empty registry with demo unions and members, all in one transaction.
-
-    ``parallel`` makes the member rows in a producer process (``demo_pipeline``); by
-    default from ``PARALLEL_FROM`` members on.
-    """
+    """Fill an empty registry with demo unions and members, all in one transaction."""
     if not 0 <= members <= MAX_MEMBERS:
         raise ValidationError(f"演示会员人数应在 0 到 {MAX_MEMBERS} 之间", field="members")
     if not 1 <= unions <= 200:
@@ -572,11 +582,8 @@ def fill_demo(
         current: list[str] = []  # active/retained, in rowid order: the activities' attendees
         report(0, members, "正在生成演示会员…")
         first_rowid = member_writer.next_rowid(conn)
-        chunks = member_chunks(
-            factory, assigned, statuses, cards, first_rowid=first_rowid, chunk=CHUNK,
-            parallel=parallel,
-        )  # fmt: skip
-        with closing(chunks), member_writer.appending(conn, rows=members) as append:
+        chunks = _member_chunks(factory, assigned, statuses, cards, first_rowid)
+        with member_writer.appending(conn, rows=members) as append:
             for prepared, chunk_current in chunks:
                 if cancel is not None:
                     cancel.check()

@@ -20,14 +20,11 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from desktop.errors import UnionDeskError
 from desktop.storage.hlc import sql_next
 
 CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
 # The clock ticks on, or restarts from the PC's date if it was left far ahead (hlc.py).
 BUMP = f"UPDATE sync_clock SET counter = counter + 1, hlc = {sql_next('hlc')} WHERE id = 1;"
-# Rows per statement when a bulk insert is captured set-based.
-CAPTURE_SLICE = 5_000
 # json_object takes at most 127 arguments in a default SQLite build.
 _MAX_PAIRS = 60
 
@@ -153,94 +150,3 @@ def suspended_triggers(conn: Connection, names: Iterable[str]) -> Iterator[None]
             restore()
         raise
     restore()
-
-
-Statement = tuple[str, tuple[int, int]]
-
-
-class AppendedRows:
-    """What ``bulk_insert`` yields: a caller appending rowids without gaps can have each
-    batch captured as it goes (``through``), so capture runs beside its next batch (on a
-    ``StatementWorker``) instead of all at the end of the block."""
-
-    def __init__(self, insert: str | None, start: int) -> None:
-        self._insert = insert  # None: capture is off
-        self.start = start
-        self.captured = start  # rows up to this rowid have their statements handed out
-
-    def through(self, top: int) -> list[Statement]:
-        """Statements capturing the rows from the last call up to rowid ``top``.
-
-        The caller promises the rows appended so far are exactly rowids start+1 … top,
-        and runs the statements in this transaction before the block ends; the block
-        checks the promise and refuses the transaction if it was broken.
-        """
-        if self._insert is None or top <= self.captured:
-            return []
-        low, self.captured = self.captured, top
-        return [
-            (self._insert, (at, min(at + CAPTURE_SLICE, top)))
-            for at in range(low, top, CAPTURE_SLICE)
-        ]
-
-
-@contextmanager
-def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[AppendedRows]:
-    """Capture a bulk insert with one set-based statement instead of a trigger per row.
-
-    The rows appended inside the block get exactly what the insert trigger would have
-    written — same columns, same JSON, one dot each with consecutive counters and
-    increasing HLCs — from the same generated column list, in the same transaction.
-    The insert trigger itself is suspended meanwhile (not merely switched off by the
-    ``capturing`` flag, whose per-row check alone cost ~3 µs a row); with capture off
-    (applying received changes) nothing is recorded, as the trigger would not either.
-    Only for inserts: updates inside the block would go uncaptured, so don't.
-    ``local``: the table's local-only columns (``desktop.models.base.synced_tables``).
-    """
-    columns = synced_columns(conn, table, local)
-    start = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
-    capturing = conn.exec_driver_sql(f"SELECT {CAPTURING}").scalar_one()
-    # The n-th appended row (in rowid order) gets counter + n. Rowids appended without a
-    # gap give n directly, and the rows are captured a slice at a time: one statement
-    # over a 100k-row import held ~50 MB more at its peak. With gaps, a window
-    # numbers them in one statement (~60% dearer: it buffers the rows). Every slice
-    # numbers from the clock as it is before the block; it moves at the end.
-    base = conn.exec_driver_sql(
-        f"SELECT (SELECT {sql_next('hlc')} FROM sync_clock WHERE id = 1)"
-    ).scalar()
-    insert = (
-        "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-        "SELECT c.node_id, c.counter + {nth}, {first} + {nth} - 1, c.ctx, "
-        f"'{table}', t.id, {_json_object(columns, 't')} "
-        f'FROM "{table}" t, sync_clock c WHERE c.id = 1 AND t.rowid > ?'
-    )
-    gapless_nth = f"(t.rowid - {int(start)})"
-    sliced = (
-        insert.format(nth=gapless_nth, first=sql_next("c.hlc", str(int(base or 0))))
-        + " AND t.rowid <= ?"
-    )
-    appended = AppendedRows(sliced if capturing else None, start)
-    with suspended_triggers(conn, trigger_names(table)[:1]):
-        yield appended
-    if not capturing:
-        return
-    added, top = conn.exec_driver_sql(
-        f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
-    ).one()
-    top = int(top or start)
-    gapless = top - start == added
-    if appended.captured > start and not (gapless and appended.captured <= top):
-        raise UnionDeskError(f"内部错误：{table} 表追加的行与已记录的变更不符，已全部撤销")
-    if not added:
-        return
-    if gapless:
-        for statement, params in appended.through(top):
-            conn.exec_driver_sql(statement, params)
-    else:
-        window = insert.format(nth="row_number() OVER w", first=sql_next("c.hlc"))
-        conn.exec_driver_sql(window + " WINDOW w AS (ORDER BY t.rowid)", (start,))
-    conn.exec_driver_sql(
-        f"UPDATE sync_clock SET counter = counter + ?, hlc = max({sql_next('hlc')}, ?) + ? - 1 "
-        "WHERE id = 1",
-        (added, base, added),
-    )

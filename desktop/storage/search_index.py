@@ -46,7 +46,6 @@ holds a frozen copy of the document code, so it does not change with this module
 from __future__ import annotations
 
 import heapq
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -73,12 +72,6 @@ TABLE_SQL = (
 # in 18 s instead of 25, and queries read the same (measured: p50 0.2 ms, max 2.5 ms).
 TABLE_SETTINGS = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
 INSERT_SQL = "INSERT INTO member_search (rowid, terms) VALUES (?, ?)"
-# The same insert as one statement over JSON (``documents_statement``): a single step, so
-# it can run on a ``StatementWorker`` without holding the GIL.
-_INSERT_OBJECT_SQL = (
-    "INSERT INTO member_search (rowid, terms) SELECT CAST(key AS INTEGER), value FROM json_each(?)"
-)
-_INSERT_RUN_SQL = "INSERT INTO member_search (rowid, terms) SELECT ? + key, value FROM json_each(?)"
 
 Document = tuple[int, str]
 
@@ -199,27 +192,9 @@ def phone_pieces(digits: str) -> list[str]:
     return list(map(digits.__getitem__, _pieces(len(digits))))
 
 
-def documents_statement(docs: Sequence[Document]) -> tuple[str, tuple[int | str, ...]]:
-    """One INSERT of ``docs`` with its parameters, for a ``StatementWorker``.
-
-    Documents with consecutive rowids (every bulk append) go as a JSON array of their
-    terms from the first rowid: half the time of an object keyed by rowid, whose keys
-    json makes into strings one by one (7 against 14 ms per 10k documents, on the thread
-    that makes the next rows).
-    """
-    terms = [t for _, t in docs]
-    first = docs[0][0] if docs else 0
-    if [r for r, _ in docs] == list(range(first, first + len(docs))):
-        return _INSERT_RUN_SQL, (
-            first,
-            json.dumps(terms, ensure_ascii=False, separators=(",", ":")),
-        )
-    return _INSERT_OBJECT_SQL, (json.dumps(dict(docs), ensure_ascii=False, separators=(",", ":")),)
-
-
 # The writing interface: what the member writer (``services.members.writer``) and a
 # rebuild need of the index. Documents are made in Python (``document``) and only these
-# functions and ``documents_statement`` know how the index stores them.
+# functions know how the index stores them.
 
 
 def add_documents(conn: Connection, docs: Sequence[Document]) -> None:

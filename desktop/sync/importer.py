@@ -17,7 +17,6 @@ from desktop.models.values import Invalid
 from desktop.storage import capture
 from desktop.storage import hlc as hlc_mod
 from desktop.storage.database import Database
-from desktop.storage.statement_worker import StatementWorker, statement_worker
 from desktop.sync import certs, crypto, history, knowledge, quarantine, succession, trust, writer
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
@@ -622,24 +621,10 @@ def _now() -> datetime:
 
 
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
-    # The worker indexes new members' search documents while the rows and then the
-    # change log are made here; every statement sent here waits for it first.
-    with statement_worker(conn) as worker:
-        _apply(conn, loaded, plan, hook, worker)
-
-
-def _apply(
-    conn: Connection,
-    loaded: Loaded,
-    plan: plan_mod.Plan,
-    hook: Hook | None,
-    worker: StatementWorker,
-) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
-    unsure = writer.apply_rows(conn, plan, worker)
+    unsure = writer.apply_rows(conn, plan)
     if hook is not None:
-        worker.wait()
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
     conn.exec_driver_sql(

@@ -21,9 +21,7 @@ from sqlalchemy import Connection
 from desktop.errors import UnionDeskError
 from desktop.services.members import writer as member_writer
 from desktop.services.unions import writer as union_writer
-from desktop.storage import capture
 from desktop.storage.deferred_indexes import deferred_indexes
-from desktop.storage.statement_worker import StatementWorker
 from desktop.sync import plan as plan_mod
 from desktop.sync import schema
 
@@ -56,9 +54,7 @@ def _generic_table(table: str) -> str:
     return table
 
 
-def _insert_generic(
-    conn: Connection, table: str, batches: Sequence[plan_mod.InsertBatch], capturing: bool
-) -> None:
+def _insert_generic(conn: Connection, table: str, batches: Sequence[plan_mod.InsertBatch]) -> None:
     table = _generic_table(table)
     count = sum(len(b.rows) for b in batches)
     many = count >= member_writer.SET_BASED_FROM
@@ -66,12 +62,7 @@ def _insert_generic(
     deferring: AbstractContextManager[None] = (
         deferred_indexes(conn, table, count) if many else nullcontext()
     )
-    quiet: AbstractContextManager[None] = nullcontext()
-    if many and not capturing:
-        # Capture is off while received changes are applied; its insert trigger would
-        # still test that flag for every row (~3 µs each), so it is left out meanwhile.
-        quiet = capture.suspended_triggers(conn, capture.trigger_names(table)[:1])
-    with deferring, quiet:
+    with deferring:
         for batch in batches:
             fills = _fills(batch)
             insert_cols = (*batch.cols, *batch.local)
@@ -111,25 +102,24 @@ def update_row(conn: Connection, table: str, row_id: str, changes: dict[str, Any
         update_generic(conn, table, tuple(changes), [(*changes.values(), row_id)])
 
 
-def apply_rows(conn: Connection, plan: plan_mod.Plan, worker: StatementWorker) -> list[int]:
+def apply_rows(conn: Connection, plan: plan_mod.Plan) -> list[int]:
     """The planned inserts and updates: one ``executemany`` per table and column set.
 
     Inserts first (parents before children, as planned), then updates; rows of one
     statement touch distinct ids, and the member tables carry no UNIQUE index beyond the
     primary key, so grouping updates by column set cannot change what they leave behind.
-    New members' search documents are indexed on ``worker``, beside the Python that
-    makes the next rows. Returns the rowids of inserted members whose search documents
-    are still to be made (``reindex``).
+    New members' search documents are indexed a chunk at a time as their rows are made.
+    Returns the rowids of inserted members whose search documents are still to be made
+    (``reindex``).
     """
     unsure: list[int] = []
-    capturing = capture.is_capturing(conn)
     for table, batches in plan.inserts.items():
         if table == "members":
-            unsure += member_writer.insert_received(conn, batches, _fills, worker)
+            unsure += member_writer.insert_received(conn, batches, _fills)
         elif table == "unions":
             union_writer.insert_received(conn, batches, _fills)
         else:
-            _insert_generic(conn, table, batches, capturing)
+            _insert_generic(conn, table, batches)
     updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for table, row_id, diff in plan.updates:
         key = (table, tuple(diff))

@@ -390,19 +390,3 @@ def test_text_pypinyin_does_not_read_is_kept_as_pypinyin_keeps_it() -> None:
         pinyin._plain.__wrapped__(t) for t in texts
     ]
     assert pinyin.given_pinyin("员000123") == ("yuan", "000123")
-
-
-@pytest.mark.parametrize("rowids", [[7, 8, 9], [3, 5, 11], [9, 8]])
-def test_documents_written_as_one_statement_land_at_their_rowids(
-    db: Database, rowids: list[int]
-) -> None:
-    """Consecutive rowids go as an array from the first; any others keyed one by one."""
-    docs = [
-        search_index.document(r, name, None, None, None)
-        for r, name in zip(rowids, ["张三", "李四", "王五"], strict=False)
-    ]
-    sql, params = search_index.documents_statement(docs)
-    with db.connect() as conn:
-        conn.exec_driver_sql(sql, params)
-        stored = conn.execute(text("SELECT rowid, terms FROM member_search ORDER BY rowid"))
-        assert sorted(docs) == [tuple(r) for r in stored]

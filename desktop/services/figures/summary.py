@@ -319,9 +319,8 @@ def member_figures(rows: Iterable[NewMember]) -> Counter[FigureKey]:
 
     Why a Python form of ``_member_rows``: at a million members the grouped SQL count
     sorts every row four times, a large share of the demo fill, while rows still in hand
-    are counted in a fraction of that, and in the demo's producer process at no cost to
-    the writer (docs/benchmarks.md, "Figures behind design choices"). Tests compare it
-    with the trigger and with a recount of the data.
+    are counted in a fraction of that (docs/benchmarks.md, "Figures behind design
+    choices"). Tests compare it with the trigger and with a recount of the data.
     """
     # key tuples made in comprehensions and counted by Counter's C loop: faster than a
     # ``counts[key] += 1`` per key (docs/benchmarks.md, "Figures behind design choices")

@@ -18,9 +18,10 @@ Contracts (``!`` marks the ones checked here, where a check is cheap):
 - Dashboard summary: the member triggers keep it for single rows and every update; a
   bulk append or a large received batch suspends the insert trigger and adds the same
   counts set-based (``summary.bulk_member_insert``).
-- Change capture: local writes are captured by the triggers, a bulk append set-based
-  (``capture.bulk_insert``, same rows, same JSON). Received rows are applied with
-  capture off — the sync engine records the changes it received itself (!).
+- Change capture: every local write is captured by the triggers, row by row (a
+  set-based form bought under 15% of a bulk insert: docs/benchmarks.md, "speed-machinery
+  budget"). Received rows are applied with capture off — the sync engine records the
+  changes it received itself (!).
 - Appends: rowids are explicit, consecutive from ``next_rowid`` (!): documents and change
   records are made from the rows in hand by rowid, so a prepared batch meant for another
   place in the table is refused rather than written with a gap or a collision.
@@ -46,13 +47,12 @@ from sqlalchemy import Connection, Date
 
 from desktop.errors import UnionDeskError
 from desktop.models import Member
-from desktop.models.base import new_id, synced_tables
+from desktop.models.base import new_id
 from desktop.services.figures import summary as stats
 from desktop.storage import capture, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
-from desktop.storage.statement_worker import StatementWorker, statement_worker
 
 TABLE = "members"
 # Column order of the bulk insert: every column of ``members`` (the model is the schema).
@@ -157,37 +157,33 @@ def next_rowid(conn: Connection) -> int:
 def appending(
     conn: Connection, *, rows: int | None = None
 ) -> Iterator[Callable[[PreparedRows], list[str]]]:
-    """Append many prepared batches; change capture and dashboard counts once, at the end.
+    """Append many prepared batches; dashboard counts once, at the end.
 
-    ``capture.bulk_insert`` records one change per appended row and
-    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
-    insert trigger would, in one statement instead of a trigger run per row. One block
-    for all the batches of an import or a demo fill, not one per batch: the count's
-    upserts would otherwise hit the same (date, union) keys batch after batch (5 of the
-    demo fill's 58 s at a million members). A batch's search documents are indexed on a
-    ``StatementWorker`` while the caller makes the next batch. Only appends inside the
-    block (the update functions here refuse meanwhile). ``rows``, how many the block will
-    append when the caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers,
-    and indexed in the caller's thread; at least as many as the table holds, and its
-    secondary indexes are built once at the end instead (``deferred_indexes``).
+    Change capture is the insert trigger's, row by row. ``stats.bulk_member_insert``
+    counts the rows for the dashboard, exactly what its insert trigger would, in one
+    statement instead of a trigger run per row. One block for all the batches of an
+    import or a demo fill, not one per batch: the count's upserts would otherwise hit the
+    same (date, union) keys batch after batch. Only appends inside the block (the update
+    functions here refuse meanwhile). ``rows``, how many the block will append when the
+    caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers; at least as
+    many as the table holds, and its secondary indexes are built once at the end instead
+    (``deferred_indexes``).
     """
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块不能嵌套")
     conn.info[_APPENDING] = True
     try:
         if rows is not None and rows < SET_BASED_FROM:
-            yield partial(_append, conn, worker=None, appended=None)
+            yield partial(_append, conn)
             return
         figures: Counter[stats.FigureKey] = Counter()
         with (
             deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
-            capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]) as appended,
             stats.bulk_member_insert(conn, figures),
-            statement_worker(conn) as worker,
         ):
 
             def append(prepared: PreparedRows) -> list[str]:
-                ids = _append(conn, prepared, worker, appended)
+                ids = _append(conn, prepared)
                 figures.update(prepared.figures)
                 return ids
 
@@ -196,12 +192,7 @@ def appending(
         conn.info.pop(_APPENDING, None)
 
 
-def _append(
-    conn: Connection,
-    prepared: PreparedRows,
-    worker: StatementWorker | None,
-    appended: capture.AppendedRows | None,
-) -> list[str]:
+def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
     if not prepared.params:
         return []
     start = next_rowid(conn)
@@ -212,14 +203,7 @@ def _append(
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
     conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    if worker is None:
-        search_index.add_documents(conn, prepared.documents)
-    else:
-        # the documents, then the change records of this batch, beside the next batch
-        documents = search_index.documents_statement(prepared.documents)
-        top = prepared.first_rowid + len(prepared.params) - 1
-        through = appended.through(top) if appended is not None else []
-        worker.submit(documents, *through)
+    search_index.add_documents(conn, prepared.documents)
     return prepared.ids
 
 
@@ -367,17 +351,16 @@ def insert_received(
     conn: Connection,
     batches: Sequence[ReceivedBatch],
     fills: Callable[[ReceivedBatch], Sequence[Fill]],
-    worker: StatementWorker | None,
 ) -> list[int]:
     """Members new to this PC from a sync package, with capture off; the rowids whose
     search documents ``finish_received`` must still make.
 
     Rowids are explicit from ``next_rowid``, as in an append, and the search documents
-    of a chunk of ``BULK_CHUNK`` rows are made in the same pass and indexed on
-    ``worker`` while the next chunk is made. From ``SET_BASED_FROM`` rows the dashboard
-    counts are added set-based (from the rows in hand when ``_member_figures`` can),
-    the table's indexes built after the rows when they at least double it, and the idle
-    capture insert trigger left out (its flag test alone cost ~3 µs a row).
+    of a chunk of ``BULK_CHUNK`` rows are made in the same pass and indexed. From
+    ``SET_BASED_FROM`` rows the dashboard counts are added set-based (from the rows in
+    hand when ``_member_figures`` can) and the table's indexes built after the rows when
+    they at least double it. The capture insert trigger stays: it sees capture off and
+    records nothing (dropping it for the apply bought under 15%: docs/benchmarks.md).
     """
     _require_capture_off(conn)
     count = sum(len(b.rows) for b in batches)
@@ -388,21 +371,13 @@ def insert_received(
     counting: AbstractContextManager[None] = (
         stats.bulk_member_insert(conn, _member_figures(batches)) if many else nullcontext()
     )
-    quiet: AbstractContextManager[None] = (
-        capture.suspended_triggers(conn, capture.trigger_names(TABLE)[:1])
-        if many
-        else nullcontext()
-    )
 
     def index(docs: list[search_index.Document]) -> None:
-        if worker is None:
-            search_index.add_documents(conn, docs)
-        else:
-            worker.submit(search_index.documents_statement(docs))
+        search_index.add_documents(conn, docs)
 
     unsure: list[int] = []
     rowid = next_rowid(conn)
-    with deferring, counting, quiet:
+    with deferring, counting:
         for batch in batches:
             unsure += _insert_batch(conn, batch, fills(batch), rowid, index)
             rowid += len(batch.rows)

@@ -154,12 +154,7 @@ def insert_received(
     deferring: AbstractContextManager[None] = (
         deferred_indexes(conn, TABLE, count) if many else nullcontext()
     )
-    quiet: AbstractContextManager[None] = (
-        capture.suspended_triggers(conn, capture.trigger_names(TABLE)[:1])
-        if many
-        else nullcontext()
-    )
-    with deferring, quiet:
+    with deferring:
         for batch in batches:
             _check_columns((*batch.cols, *batch.local))
             own = _own_fills(batch, fills(batch))

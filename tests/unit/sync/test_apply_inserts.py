@@ -13,7 +13,6 @@ from desktop.services.members import writer as member_writer
 from desktop.storage import capture, search_index
 from desktop.storage.database import Database
 from desktop.storage.pinyin import sort_key
-from desktop.storage.statement_worker import statement_worker
 from desktop.sync import export as ex
 from desktop.sync import importer, writer
 from desktop.sync import plan as plan_mod
@@ -79,9 +78,9 @@ def test_values_that_are_not_plain_text_are_indexed_as_sqlite_stored_them(db: Da
     odd = (new_id(), uid, "active", "李四", "110101199003070001", 13812345678, None, False)
     plain = (new_id(), uid, "active", "张三", "110101199003070002", "13800000000", "T9", 0)
     hidden = (new_id(), uid, "active", "王五", "110101199003070003", 13800000001, None, True)
-    with db.connect() as conn, statement_worker(conn) as worker:
+    with db.connect() as conn:
         capture.set_capturing(conn, False)
-        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols), worker)
+        unsure = writer.apply_rows(conn, _batch_plan([odd, plain, hidden], cols))
         writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
         stored = conn.exec_driver_sql(
@@ -99,9 +98,9 @@ def test_a_shape_without_every_document_field_is_read_back(db: Database) -> None
     # phone, card_no and deleted take the table's defaults
     cols = ("id", "union_id", "membership_status", "name", "id_number")
     row = (new_id(), uid, "active", "赵六", "110101199003070004")
-    with db.connect() as conn, statement_worker(conn) as worker:
+    with db.connect() as conn:
         capture.set_capturing(conn, False)
-        unsure = writer.apply_rows(conn, _batch_plan([row], cols), worker)
+        unsure = writer.apply_rows(conn, _batch_plan([row], cols))
         writer.reindex(conn, plan_mod.Plan(), unsure)
         capture.set_capturing(conn, True)
     assert len(unsure) == 1
