@@ -24,13 +24,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from desktop.config import resolve_paths  # noqa: E402
-from desktop.storage.database import Database  # noqa: E402
-from desktop.opening import open_database
 from desktop.demo import generate as demo  # noqa: E402
+from desktop.opening import open_database
 from desktop.services.unions import federations  # noqa: E402
-from desktop.views.tasks import SyncTaskRunner  # noqa: E402
+from desktop.storage.database import Database  # noqa: E402
 from desktop.views.app import application, install_font, save_screenshot  # noqa: E402
 from desktop.views.context import AppContext  # noqa: E402
+from desktop.views.tasks import SyncTaskRunner  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # The common office laptop screen, and the smallest screen the window must work on.
