@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import exc, text
 
+from desktop.models.base import synced_tables
 from desktop.storage.database import Database
 
 
@@ -80,3 +81,48 @@ def test_capture_off_while_applying(db: Database) -> None:
         conn.execute(text("UPDATE unions SET name = '远端' WHERE id = 'u1'"))
         set_capturing(conn, True)
     assert len(_changes(db)) == 2
+
+
+@pytest.mark.parametrize(
+    ("rowid_step", "slice_rows"),
+    [(1, 20_000), (1, 2), (7, 2)],
+    ids=["contiguous", "contiguous-in-slices", "gaps"],
+)
+def test_bulk_capture_writes_what_the_trigger_writes(
+    db: Database, rowid_step: int, slice_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appended rowids without a gap are numbered by arithmetic (a slice of rows per
+    statement), with gaps by a window: both must give consecutive counters in rowid order."""
+    from desktop.storage import capture
+    from desktop.storage.capture import bulk_insert
+
+    monkeypatch.setattr(capture, "CAPTURE_SLICE", slice_rows)
+
+    insert = text(
+        "INSERT INTO unions (rowid, id, federation_id, name, sort_key, chair) "
+        "VALUES (:rowid, :id, 'f1', :name, '', '王五')"
+    )
+    with db.connect() as conn:
+        _seed(conn)
+        top = conn.execute(text("SELECT max(rowid) FROM unions")).scalar_one()
+        conn.execute(insert, {"rowid": top + 1, "id": "by-trigger", "name": "甲"})
+        with bulk_insert(conn, "unions", synced_tables()["unions"]):
+            conn.execute(
+                insert,
+                [
+                    {"rowid": top + 2 + i * rowid_step, "id": f"bulk-{i}", "name": "甲"}
+                    for i in (2, 0, 1)  # out of rowid order: the counters follow rowids
+                ],
+            )
+        conn.execute(text("UPDATE unions SET name = '乙' WHERE id = 'bulk-1'"))
+    changes = _changes(db)
+    by_row = {c[3]: c for c in changes if c[2] == "unions"}
+    assert by_row["bulk-0"][4] == by_row["by-trigger"][4]
+    assert [c[1] for c in changes] == list(range(1, len(changes) + 1))  # no gap, no reuse
+    bulk = [c[3] for c in changes if c[3].startswith("bulk-")][:3]
+    assert bulk == ["bulk-0", "bulk-1", "bulk-2"]  # in rowid order
+    with db.connect(write=False) as conn:
+        hlcs = [r[0] for r in conn.execute(text("SELECT hlc FROM sync_change ORDER BY counter"))]
+        clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+    assert clock[0] == len(changes) and clock[1] >= hlcs[-1]

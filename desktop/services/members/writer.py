@@ -18,10 +18,9 @@ Contracts (``!`` marks the ones checked here, where a check is cheap):
 - Dashboard summary: the member triggers keep it for single rows and every update; a
   bulk append or a large received batch suspends the insert trigger and adds the same
   counts set-based (``summary.bulk_member_insert``).
-- Change capture: every local write is captured by the triggers, row by row (a
-  set-based form bought under 15% of a bulk insert: docs/benchmarks.md, "speed-machinery
-  budget"). Received rows are applied with capture off — the sync engine records the
-  changes it received itself (!).
+- Change capture: local writes are captured by the triggers, a bulk append set-based
+  (``capture.bulk_insert``, same rows, same JSON). Received rows are applied with
+  capture off — the sync engine records the changes it received itself (!).
 - Appends: rowids are explicit, consecutive from ``next_rowid`` (!): documents and change
   records are made from the rows in hand by rowid, so a prepared batch meant for another
   place in the table is refused rather than written with a gap or a collision.
@@ -47,7 +46,7 @@ from sqlalchemy import Connection, Date
 
 from desktop.errors import UnionDeskError
 from desktop.models import Member
-from desktop.models.base import new_id
+from desktop.models.base import new_id, synced_tables
 from desktop.services.figures import summary as stats
 from desktop.storage import capture, search_index
 from desktop.storage import health as db_health
@@ -157,17 +156,18 @@ def next_rowid(conn: Connection) -> int:
 def appending(
     conn: Connection, *, rows: int | None = None
 ) -> Iterator[Callable[[PreparedRows], list[str]]]:
-    """Append many prepared batches; dashboard counts once, at the end.
+    """Append many prepared batches; change capture and dashboard counts once, at the end.
 
-    Change capture is the insert trigger's, row by row. ``stats.bulk_member_insert``
-    counts the rows for the dashboard, exactly what its insert trigger would, in one
-    statement instead of a trigger run per row. One block for all the batches of an
-    import or a demo fill, not one per batch: the count's upserts would otherwise hit the
-    same (date, union) keys batch after batch. Only appends inside the block (the update
-    functions here refuse meanwhile). ``rows``, how many the block will append when the
-    caller knows: fewer than ``SET_BASED_FROM`` are left to the triggers; at least as
-    many as the table holds, and its secondary indexes are built once at the end instead
-    (``deferred_indexes``).
+    ``capture.bulk_insert`` records one change per appended row and
+    ``stats.bulk_member_insert`` counts them for the dashboard, each exactly what its
+    insert trigger would, set-based instead of a trigger run per row (capture left to the
+    trigger costs two fifths more on a 100k bulk insert: docs/benchmarks.md). One block
+    for all the batches of an import or a demo fill, not one per batch: the count's
+    upserts would otherwise hit the same (date, union) keys batch after batch. Only
+    appends inside the block (the update functions here refuse meanwhile). ``rows``, how
+    many the block will append when the caller knows: fewer than ``SET_BASED_FROM`` are
+    left to the triggers; at least as many as the table holds, and its secondary indexes
+    are built once at the end instead (``deferred_indexes``).
     """
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块不能嵌套")
@@ -179,6 +179,7 @@ def appending(
         figures: Counter[stats.FigureKey] = Counter()
         with (
             deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
+            capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]),
             stats.bulk_member_insert(conn, figures),
         ):
 
