@@ -46,7 +46,8 @@ from sqlalchemy import Connection, Date
 
 from desktop.errors import UnionDeskError
 from desktop.models import Member
-from desktop.models.base import new_id, synced_tables
+from desktop.models.base import synced_tables
+from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
 from desktop.storage import capture, search_index
 from desktop.storage import health as db_health
@@ -128,8 +129,9 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
     ids: list[str] = []
     params: list[tuple[Any, ...]] = []
     documents: list[search_index.Document] = []
+    fresh = iter(new_ids(sum(1 for row in rows if not row.get("id"))))  # one call per batch
     for rowid, row in enumerate(rows, first_rowid):
-        member_id = row.get("id") or new_id()
+        member_id = row.get("id") or next(fresh)
         ids.append(member_id)
         name = row["name"]
         values = {**_ROW_DEFAULTS, **row, "id": member_id, "deleted": False}
