@@ -15,6 +15,7 @@ GUI_OPTIONS = ("--data-dir", "--screenshot")
 # makes importing SQLAlchemy and these services about a fifth slower (~35 ms measured).
 GUI_START_MODULES = (
     "desktop.storage.database",
+    "desktop.opening",  # storage + the sync identity binding, without the ORM
     "sqlalchemy.dialects.sqlite",  # loaded by create_engine when the database opens
     "desktop.services.unions.federations",
     "desktop.services.figures.summary",

@@ -214,6 +214,7 @@ def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
     )
     loaded = _fresh_modules(code)
     assert "desktop.services.unions.federations" in loaded and "desktop.storage.database" in loaded
+    assert "desktop.opening" in loaded
     assert "sqlalchemy.orm" not in loaded
     assert not [m for m in loaded if m.startswith(("PySide6", "shiboken6"))]
     # Keys and the federation are made only on a first start: neither cryptography nor
