@@ -19,9 +19,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+# A checkpoint that could not copy every frame (a reader held some back) is tried again
+# this many times, this far apart, before waiting for the next request.
+RETRIES = 5
+RETRY_SECONDS = 0.02
 
 
 class BackgroundCheckpointer:
@@ -83,7 +90,7 @@ class BackgroundCheckpointer:
                         return
                     target = self._requested
                 try:
-                    con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self._checkpoint(con, target)
                 except sqlite3.Error as exc:  # e.g. a full disk: the log keeps the data
                     log.warning("background WAL checkpoint failed: %s", exc)
                 with self._changed:
@@ -92,6 +99,20 @@ class BackgroundCheckpointer:
         finally:
             con.close()
             self._stopped()
+
+    def _checkpoint(self, con: sqlite3.Connection, target: int) -> None:
+        """A PASSIVE checkpoint, tried again a few times while a reader that was there a
+        moment ago kept some frames in the log (PASSIVE never waits for one): otherwise
+        the last commit's pages would stay only in the log until the next write."""
+        for attempt in range(RETRIES + 1):
+            busy, logged, copied = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if busy == 0 and copied >= logged:
+                return
+            with self._changed:
+                if self._closing or self._requested > target:
+                    return  # closing, or a newer request will checkpoint again anyway
+            if attempt < RETRIES:
+                time.sleep(RETRY_SECONDS)
 
     def _stopped(self) -> None:
         with self._changed:
