@@ -47,6 +47,10 @@ class ExportResult:
     what this node has received and stops re-sending it."""
 
 
+# Changes per sealed segment (``_seal``): a segment's JSON then parses in ~15 ms.
+SEGMENT_CHANGES = 10_000
+
+
 def seal_own(conn: Connection) -> int:
     """Sign this node's changes not yet in a segment; returns how many were sealed.
 
@@ -88,22 +92,31 @@ def _sealed_upto(conn: Connection, node: str) -> int:
 
 
 def _seal(conn: Connection, node: str, sign_private: bytes, last: int, counter: int) -> int:
-    """Seal ``node``'s changes ``last + 1 .. counter`` (held here) as one segment."""
+    """Seal ``node``'s changes ``last + 1 .. counter`` (held here) as segments of at most
+    ``SEGMENT_CHANGES`` changes each.
+
+    Why a cap: a receiver parses each segment's JSON and builds its changes in single C
+    calls that hold the GIL throughout; a 100k-change segment (21 MB of JSON) froze the
+    window for about 0.2 s during an import (docs/benchmarks.md, the responsiveness
+    figures). Readers always took any number of consecutive segments.
+    """
     if counter <= last:
         return 0
-    payload = segments.encode_from_log(conn, node, last + 1, counter)
-    conn.exec_driver_sql(
-        "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
-        "VALUES (:o, :a, :b, :p, :s, :at)",
-        {
-            "o": node,
-            "a": last + 1,
-            "b": counter,
-            "p": payload,
-            "s": segments.sign_payload(sign_private, payload),
-            "at": clock.current().utcnow(),
-        },
-    )
+    for first in range(last + 1, counter + 1, SEGMENT_CHANGES):
+        end = min(first + SEGMENT_CHANGES - 1, counter)
+        payload = segments.encode_from_log(conn, node, first, end)
+        conn.exec_driver_sql(
+            "INSERT INTO sync_segment (origin, first, last, payload, signature, stored_at) "
+            "VALUES (:o, :a, :b, :p, :s, :at)",
+            {
+                "o": node,
+                "a": first,
+                "b": end,
+                "p": payload,
+                "s": segments.sign_payload(sign_private, payload),
+                "at": clock.current().utcnow(),
+            },
+        )
     return counter - last
 
 
