@@ -67,12 +67,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", type=int, default=None, help="rerun one scenario by index")
+    parser.add_argument(
+        "--first", type=int, default=0, help="start at this index (a second run takes the tail)"
+    )
     parser.add_argument("--progress", type=Path, default=None)
     parser.add_argument("--every", type=int, default=100)
     args = parser.parse_args()
     todo = jobs(args.scenarios, args.seed)
     if args.only is not None:
         todo = [todo[args.only]]
+    else:
+        todo = todo[args.first :]
     import desktop.storage.pinyin  # noqa: F401  loaded once before the workers fork
 
     with tempfile.TemporaryDirectory() as tmp:
