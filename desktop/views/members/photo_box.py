@@ -38,7 +38,7 @@ def _image_bytes(image: QImage) -> bytes:
     """A pasted or dropped picture as PNG bytes (then checked like a file)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs lack (QIODevice, str)
     return bytes(buffer.data().data())
 
 
