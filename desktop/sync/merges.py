@@ -60,5 +60,6 @@ def redirect(conn: Connection, plan: Plan) -> int:
             for change in sorted(pending, key=lambda c: (c.hlc, c.node, c.counter)):
                 carried += merging.carry_over(conn, change.row_id, change.fields)
     if plan.new_changes:
+        merging.settle_loops(conn)
         merging.repoint_children(conn)
     return carried

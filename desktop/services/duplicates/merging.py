@@ -240,21 +240,66 @@ def merged_away(conn: Connection, member_ids: Iterable[str]) -> dict[str, MergeR
 
 def final_survivor(conn: Connection, member_id: str) -> str | None:
     """The live record a merged-away record ended in (merges followed in a chain), or
-    None when there is none (the chain ends in a deleted record, or loops)."""
-    current = member_id
-    for _ in range(_MAX_CHAIN):
-        merge_row = merged_away(conn, [current]).get(current)
+    None when it was not merged away or the chain ends in a deleted record.
+
+    Two offices merging one pair in opposite directions before syncing make a loop (A
+    into B here, B into A there); its survivor is the loop's smallest id, on every
+    office alike (``settle_loops`` brings that record back).
+    """
+    seen = [member_id]
+    while len(seen) <= _MAX_CHAIN:
+        merge_row = merged_away(conn, [seen[-1]]).get(seen[-1])
         if merge_row is None:
+            end = seen[-1]
             break
-        current = merge_row.survivor_id
+        if merge_row.survivor_id in seen:
+            end = min(seen[seen.index(merge_row.survivor_id) :])
+            break
+        seen.append(merge_row.survivor_id)
     else:
         return None
-    if current == member_id:
-        return None
+    if len(seen) == 1:
+        return None  # not merged away
     live = conn.exec_driver_sql(
-        "SELECT 1 FROM members WHERE id = ? AND deleted = 0", (current,)
+        "SELECT 1 FROM members WHERE id = ? AND deleted = 0", (end,)
     ).first()
-    return current if live is not None else None
+    return end if live is not None else None
+
+
+def _looped(conn: Connection, member_id: str) -> set[str]:
+    """The records of the merge loop ``member_id`` is in (empty when it is in none)."""
+    seen = [member_id]
+    while len(seen) <= _MAX_CHAIN:
+        merge_row = merged_away(conn, [seen[-1]]).get(seen[-1])
+        if merge_row is None:
+            return set()
+        if merge_row.survivor_id in seen:
+            return set(seen[seen.index(merge_row.survivor_id) :])
+        seen.append(merge_row.survivor_id)
+    return set()
+
+
+def settle_loops(conn: Connection) -> list[str]:
+    """Opposite merges of one pair (received from two offices) tombstoned both records:
+    bring back the loop's smallest id, as every office does alike. Capture must be on
+    (the revival travels); returns the records brought back."""
+    rows = conn.exec_driver_sql(
+        "SELECT mm.merged_id FROM member_merges mm JOIN members s ON s.id = mm.survivor_id "
+        "WHERE mm.deleted = 0 AND s.deleted = 1 ORDER BY mm.merged_id"
+    ).all()
+    revived: list[str] = []
+    for (merged,) in rows:
+        loop = _looped(conn, str(merged))
+        if not loop:
+            continue
+        keep = min(loop)
+        live = conn.exec_driver_sql(
+            "SELECT 1 FROM members WHERE id = ? AND deleted = 0", (keep,)
+        ).first()
+        if live is None and keep not in revived:
+            member_writer.update_fields(conn, keep, {"deleted": False})
+            revived.append(keep)
+    return revived
 
 
 def carry_over(conn: Connection, merged_id: str, fields: Mapping[str, Any]) -> bool:
@@ -288,7 +333,7 @@ def repoint_children(conn: Connection) -> int:
     moved = 0
     for old in sorted(olds):
         survivor = final_survivor(conn, old)
-        if survivor is not None:
+        if survivor is not None and survivor != old:
             moved += attendance.reassign_member(conn, old, survivor)
             _move_other_children(conn, old, survivor)
     return moved

@@ -92,3 +92,42 @@ def test_an_edit_the_merge_saw_is_not_carried_again(db_factory, tmp_path) -> Non
     for pc in (a, b, c):
         assert get_field(pc, "members", on_a, "employer") is None
     assert state_hash(a) == state_hash(b) == state_hash(c)
+
+
+def test_opposite_merges_of_one_pair_keep_one_record(pcs, tmp_path) -> None:
+    """A merges B's record into its own while B merges A's into B's: after syncing, the
+    record with the smaller id lives on everywhere (not both tombstoned)."""
+    a, b = pcs
+    on_a, on_b = _two_registrations(a, b, tmp_path)
+    merging.merge(a, on_a, on_b)
+    merging.merge(b, on_b, on_a)
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    send(a, b, tmp_path)
+    assert state_hash(a) == state_hash(b)
+    kept, gone = sorted((on_a, on_b))
+    for pc in (a, b):
+        assert get_field(pc, "members", kept, "deleted") == 0
+        assert get_field(pc, "members", gone, "deleted") == 1
+
+
+def test_a_check_in_received_for_the_merged_away_record_moves_to_the_survivor(
+    pcs, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.activities import attendance
+    from desktop.services.activities import records as activities
+
+    a, b = pcs
+    on_a, on_b = _two_registrations(a, b, tmp_path)
+    act = activities.add(
+        a,
+        {"title": "职工健步走", "category": "文体健康", "starts_at": "2026-11-20 09:00"},
+    ).id
+    send(a, b, tmp_path)
+    merging.merge(a, on_a, on_b)
+    attendance.attend_member(b, act, on_b)  # B has not heard of the merge yet
+    send(b, a, tmp_path)
+    send(a, b, tmp_path)
+    assert state_hash(a) == state_hash(b)
+    for pc in (a, b):
+        assert [r.member_id for r in attendance.list_attendance(pc, act)] == [on_a]
