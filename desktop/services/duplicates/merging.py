@@ -220,6 +220,14 @@ class MergeRow:
     merged_id: str
 
 
+def any_merges(conn: Connection) -> bool:
+    """Has any merge been recorded here (most registries: none)?"""
+    return (
+        conn.exec_driver_sql("SELECT 1 FROM member_merges WHERE deleted = 0 LIMIT 1").first()
+        is not None
+    )
+
+
 def merged_away(conn: Connection, member_ids: Iterable[str]) -> dict[str, MergeRow]:
     """Merged-away member id → its live merge, for those of ``member_ids`` that were."""
     ids = sorted(set(member_ids))
