@@ -92,3 +92,31 @@ def test_paste_and_drop(
     assert saved is not None
     with Image.open(io.BytesIO(saved)) as got:
         assert got.format == "JPEG"
+
+
+def test_the_crop_place_chooses_the_part_kept(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], tmp_path: Path
+) -> None:
+    """A tall picture, white above and black below: 靠上 keeps white, 靠下 black."""
+    member = registry["王五"]
+    dialog = _edit(qtbot, ctx, member)
+    box = dialog.photo_box
+    image = Image.new("RGB", (400, 1200), "white")
+    image.paste(Image.new("RGB", (400, 600), "black"), (0, 600))
+    path = tmp_path / "tall.png"
+    image.save(path, "PNG")
+    assert box.offer_file(path)
+    box.place.setCurrentIndex(box.place.findData("top"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = photos.photo_of(ctx.db, member)
+    assert saved is not None
+    with Image.open(io.BytesIO(saved)) as got:
+        assert got.convert("L").getpixel((got.width // 2, got.height - 5)) > 200
+    again = _edit(qtbot, ctx, member)
+    assert again.photo_box.offer_file(path)
+    again.photo_box.place.setCurrentIndex(again.photo_box.place.findData("bottom"))
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    saved = photos.photo_of(ctx.db, member)
+    assert saved is not None
+    with Image.open(io.BytesIO(saved)) as got:
+        assert got.convert("L").getpixel((got.width // 2, 5)) < 50

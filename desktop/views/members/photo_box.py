@@ -7,9 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -26,12 +35,34 @@ from desktop.views.widgets.field_error import FieldMessage
 FILE_FILTER = "照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)"
 PREVIEW = (114, 150)  # the card's 19 × 25 mm frame, on screen
 _REMOVE = "remove"
+# Where the card's frame sits on a picture taller (or wider) than it: the clerk's choice.
+PLACES = (("center", "居中裁剪"), ("top", "靠上裁剪"), ("bottom", "靠下裁剪"))
 
 
 def choose_file(parent: QWidget | None) -> str:
     """The file the clerk picked ('' when cancelled): one seam for tests to replace."""
     chosen, _ = QFileDialog.getOpenFileName(parent, "选择会员照片", "", FILE_FILTER)
     return chosen
+
+
+def crop_for(data: bytes, place: str) -> photos.Crop | None:
+    """The card-shaped part of the picture at ``place`` (None: centred, the default).
+    Sizes are read from the header, turned upright as the service turns the picture."""
+    if place == "center":
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        return None
+    width, height = image.width(), image.height()
+    aw, ah = photos.ASPECT
+    fw, fh = (height * aw // ah, height) if width * ah > height * aw else (width, width * ah // aw)
+    left, top = (width - fw) // 2, 0 if place == "top" else height - fh
+    return photos.Crop(left, top, fw, fh)
 
 
 def _image_bytes(image: QImage) -> bytes:
@@ -46,7 +77,8 @@ class PhotoBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
-        self.pending: tuple[str, bytes] | str | None = None  # (name, bytes), _REMOVE, None
+        # (name, bytes, crop), _REMOVE, or None (unchanged)
+        self.pending: tuple[str, bytes, photos.Crop | None] | str | None = None
         self._has_photo = False
         self.preview = QLabel(self)
         self.preview.setFixedSize(*PREVIEW)
@@ -55,6 +87,9 @@ class PhotoBox(QWidget):
         self.choose_button = QPushButton("选择照片…", self)
         self.paste_button = QPushButton("粘贴", self)
         self.remove_button = QPushButton("删除照片", self)
+        self.place = QComboBox(self)
+        for code, label in PLACES:
+            self.place.addItem(label, code)
         self.message = FieldMessage(self)
         self.message.setMaximumWidth(220)
         hint = QLabel("可拖入照片或按 Ctrl+V 粘贴；\nJPEG/PNG，自动裁成会员卡照片比例", self)
@@ -66,12 +101,14 @@ class PhotoBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(buttons)
+        layout.addWidget(self.place)
         layout.addWidget(hint)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.choose_button.clicked.connect(self.choose)
         self.paste_button.clicked.connect(self.paste)
         self.remove_button.clicked.connect(self.remove)
+        self.place.currentIndexChanged.connect(self._replace)
         QShortcut(QKeySequence.StandardKey.Paste, self, self.paste)
         self._show(None)
 
@@ -106,14 +143,21 @@ class PhotoBox(QWidget):
     def offer(self, name: str, data: bytes) -> bool:
         """Check a picture now (refusal shown under the preview); keep it for saving."""
         self.message.clear_message()
+        crop = crop_for(data, str(self.place.currentData()))
         try:
-            prepared = photos.prepare(name, data)
+            prepared = photos.prepare(name, data, crop)
         except ValidationError as exc:
             self.message.show_error(exc.message)
             return False
-        self.pending = (name, data)
+        self.pending = (name, data, crop)
         self._show(prepared.data)
         return True
+
+    def _replace(self) -> None:
+        """The crop place changed: the picture in hand, cropped again."""
+        if isinstance(self.pending, tuple):
+            name, data, _crop = self.pending
+            self.offer(name, data)
 
     def offer_file(self, path: Path) -> bool:
         try:
@@ -167,8 +211,8 @@ class PhotoBox(QWidget):
     def apply(self, db: Database, member_id: str) -> None:
         """Store the change for the saved member (its own transaction)."""
         if isinstance(self.pending, tuple):
-            name, data = self.pending
-            photos.attach(db, member_id, name, data)
+            name, data, crop = self.pending
+            photos.attach(db, member_id, name, data, crop)
             self._has_photo = True
         elif self.pending == _REMOVE:
             photos.remove(db, member_id)
