@@ -181,6 +181,25 @@ def _limit(text: str) -> int:
     return value
 
 
+def _photo(ctx: Context, args: argparse.Namespace) -> int:
+    """Attach or replace (FILE) or remove (--remove) a member's photo."""
+    from pathlib import Path
+
+    from desktop.services.members import photos
+
+    if args.remove == (args.file is not None):
+        print("用法错误：给出照片文件，或用 --remove 删除照片（二者选一）", file=sys.stderr)
+        return 2
+    if args.remove:
+        photos.remove(ctx.db, args.id)
+        print(f"已删除会员 {args.id} 的照片")
+        return 0
+    path = Path(args.file)
+    photos.attach(ctx.db, args.id, path.name, photos.read_file(path))
+    print(f"已为会员 {args.id} 添加照片（已按会员卡照片比例裁剪）")
+    return 0
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("members", help="会员")
     verbs = p.add_subparsers(dest="verb", metavar="<操作>", required=True)
@@ -216,3 +235,9 @@ def register(sub: Any) -> None:
     v.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="离会原因")
     v.set_defaults(handler=_leave)
+
+    v = verbs.add_parser("photo", help="添加、更换或删除会员照片（JPEG/PNG）")
+    v.add_argument("id", metavar="会员编号")
+    v.add_argument("file", nargs="?", metavar="照片文件", help="JPEG 或 PNG 照片")
+    v.add_argument("--remove", action="store_true", help="删除该会员的照片")
+    v.set_defaults(handler=_photo)

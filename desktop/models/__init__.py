@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.models.federation import Federation
     from desktop.models.ids import new_id
     from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
+    from desktop.models.merges import MemberMerge
     from desktop.models.site import Site, SiteFacility, UnionWorker
     from desktop.models.sync_packages import (
         SyncAck,
@@ -63,6 +64,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "federation",
     "union",
     "member",
+    "merges",
     "activity",
     "audit",
     "evaluation",
@@ -90,6 +92,7 @@ __all__ = [
     "Federation",
     "HardshipCase",
     "Member",
+    "MemberMerge",
     "ServiceCategory",
     "ServiceRecord",
     "Site",

@@ -20,8 +20,10 @@ from desktop.models.audit import AuditEntry
 from desktop.storage.database import Database
 
 ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
+MEMBER_MERGE_DIFFERENT_IDS = "member_merge_different_ids"
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
+    MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
 }
 UNKNOWN_USER = "（未知用户）"
 

@@ -17,7 +17,17 @@ from desktop.models.values import Invalid
 from desktop.storage import capture
 from desktop.storage import hlc as hlc_mod
 from desktop.storage.database import Database
-from desktop.sync import certs, crypto, history, knowledge, quarantine, succession, trust, writer
+from desktop.sync import (
+    certs,
+    crypto,
+    history,
+    knowledge,
+    merges,
+    quarantine,
+    succession,
+    trust,
+    writer,
+)
 from desktop.sync import plan as plan_mod
 from desktop.sync.identity import fingerprint, node_id_for
 from desktop.sync.knowledge import VersionVector
@@ -737,3 +747,4 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     record_acks(conn, pkg)
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
+    merges.redirect(conn, plan)  # edits of merged-away members land on the survivor

@@ -179,7 +179,7 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
             assert left is None or joined <= left <= TODAY.isoformat()
         counts = conn.exec_driver_sql(
             "SELECT (SELECT count(*) FROM members), "
-            "(SELECT count(*) FROM sync_change WHERE tbl = 'members'), "
+            "(SELECT count(DISTINCT row_id) FROM sync_change WHERE tbl = 'members'), "
             "(SELECT count(*) FROM member_search)"
         ).one()
         assert tuple(counts) == (2500, 2500, 2500)
@@ -212,3 +212,20 @@ def _everything_but_ids(db: Database) -> list[tuple[object, ...]]:
             "SELECT d.rowid, d.terms = ? FROM member_search d ORDER BY d.rowid", ("",)
         ).all()
     return [*map(tuple, people), *map(tuple, activities), (len(documents),)]
+
+
+def test_demo_has_a_duplicate_pair_and_photos(db: Database) -> None:
+    """Issue #21: the 重复会员 page and photo cards are filled for a trainee."""
+    from desktop.services.duplicates import finding
+
+    demo.fill_demo(db, members=300, unions=5, seed=3, today=TODAY)
+    reasons = {p.reason for p in finding.find_pairs(db)}
+    assert finding.SAME_NAME_BIRTH in reasons
+    with db.connect(write=False) as conn:
+        with_photo = conn.execute(
+            text(
+                "SELECT count(*) FROM members m JOIN attachments a ON a.sha256 = m.photo "
+                "WHERE m.deleted = 0"
+            )
+        ).scalar_one()
+    assert with_photo >= 10

@@ -53,6 +53,7 @@ WRITERS = {
     "evaluation_levels": ("services/sites/evaluations.py", "EvaluationLevel"),
     "evaluations": ("services/sites/evaluations.py", "Evaluation"),
     "evaluation_scores": ("services/sites/evaluations.py", "EvaluationScore"),
+    "member_merges": ("services/duplicates/merging.py", "MemberMerge"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

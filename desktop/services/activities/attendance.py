@@ -243,3 +243,25 @@ def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     if rows:
         conn.execute(insert(Attendance), rows)
+
+
+def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
+    """会员合并: the attendances of ``from_member`` become ``to_member``'s, in the caller's
+    transaction; returns how many moved.
+
+    An activity both records attended keeps one 签到 (the survivor's): the other is
+    withdrawn as a tombstone, so a person is never counted twice at one activity.
+    """
+    conn.execute(
+        text(
+            "UPDATE attendances SET deleted = 1 WHERE member_id = :f AND deleted = 0 "
+            "AND activity_id IN (SELECT activity_id FROM attendances "
+            "WHERE member_id = :t AND deleted = 0)"
+        ),
+        {"f": from_member, "t": to_member},
+    )
+    moved = conn.execute(
+        text("UPDATE attendances SET member_id = :t WHERE member_id = :f AND deleted = 0"),
+        {"f": from_member, "t": to_member},
+    )
+    return int(moved.rowcount)

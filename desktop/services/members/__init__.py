@@ -6,6 +6,8 @@ Modules and their roles:
   one set of member rules (``validate``) that the dialog, the CLI and the roster import share.
 - ``queries``: member lists for tables and exports (filters, keyset paging, masked values).
 - ``card_numbers``: 会员证号 issued on registration, unique across offline PCs.
+- ``photos``: a member's photo, checked by content, cropped to the card's frame, stored
+  once by SHA-256.
 
 Callers import the module they need (``from desktop.services.members import registry``);
 this file imports nothing, so loading ``card_numbers`` on the first start loads nothing else.

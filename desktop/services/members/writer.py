@@ -518,3 +518,31 @@ def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[s
             conn, [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows]
         )
     refresh_documents(conn, list(updated))
+
+
+# ---- merge and photo (issue #21) -------------------------------------------------------------
+
+
+def merge_records(
+    conn: Connection, survivor_id: str, merged_id: str, changes: dict[str, Any]
+) -> None:
+    """会员合并: the surviving record takes ``changes`` (already-validated fields chosen
+    from the other record) and the other record becomes a tombstone, in the caller's
+    transaction.
+
+    The tombstone first, so for a moment no two live records carry the card number or ID
+    number the survivor takes; documents, counts and capture as ``update_fields`` keeps
+    them. The recorded merge itself (``member_merges``) is written by the duplicates
+    service, which calls this.
+    """
+    if survivor_id == merged_id:
+        raise _internal("不能把会员记录合并到它自己")
+    mark_deleted(conn, merged_id)
+    if changes:
+        update_fields(conn, survivor_id, changes)
+
+
+def set_photo(conn: Connection, member_id: str, sha256: str | None) -> None:
+    """Attach (or, with None, remove) a member's photo: the SHA-256 of bytes already
+    stored in ``attachments``, so the photo travels content-addressed with the change."""
+    update_fields(conn, member_id, {"photo": sha256})

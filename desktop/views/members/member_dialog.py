@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -30,10 +31,12 @@ from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.models.validation import check_id_number, clean_id_number
+from desktop.services.members import photos
 from desktop.services.members import registry as members
 from desktop.services.members.registry import MemberRecord
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
+from desktop.views.members.photo_box import PhotoBox
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage
@@ -75,7 +78,11 @@ class MemberDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
-        outer.addLayout(grid)
+        beside = QHBoxLayout()
+        beside.addLayout(grid, 1)
+        self.photo_box = PhotoBox(self)
+        beside.addWidget(self.photo_box, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(beside)
         row, col = 0, 0
         for spec in MEMBER_FIELDS:
             editor = self._editor(spec)
@@ -163,6 +170,8 @@ class MemberDialog(QDialog):
         for spec in MEMBER_FIELDS:
             self.set_value(spec.name, getattr(record, spec.name))
         self._original = self.values()
+        if record.photo:
+            self.photo_box.load(photos.photo_of(self.ctx.db, record.id), has_ref=True)
 
     def set_value(self, name: str, value: Any) -> None:
         editor = self.editors[name]
@@ -223,7 +232,9 @@ class MemberDialog(QDialog):
         super().showEvent(event)
 
     def has_unsaved_changes(self) -> bool:
-        return self._pristine is not None and self.values() != self._pristine
+        return (
+            self._pristine is not None and self.values() != self._pristine
+        ) or self.photo_box.has_changes()
 
     def reject(self) -> None:
         """Esc, 取消 or the close box: ask before throwing typed data away."""
@@ -279,6 +290,13 @@ class MemberDialog(QDialog):
             self.general_error.show_error(exc.message)
             return
         self.saved_id = record.id
+        try:
+            self.photo_box.apply(self.ctx.db, record.id)
+        except UnionDeskError as exc:  # checked when chosen: only a failing disk gets here
+            self.member_id, self._original = record.id, self.values()
+            self.general_error.show_error(f"会员已保存，但照片未保存：{exc.message}")
+            self.ctx.changed("members")
+            return
         self.ctx.changed("members")
         if self.warnings:
             messages.inform(self, "已保存，请核对", "\n".join(self.warnings))

@@ -104,6 +104,16 @@ class Skewed:
             conn.exec_driver_sql("UPDATE sync_clock SET hlc = ?", (stamp + last - first,))
 
 
+def _merge(db: Database, keep: str, other: str, take: list[str]) -> None:
+    """Merge two records through the duplicates service (a deleted one: nothing done)."""
+    from desktop.services.duplicates import merging
+
+    try:
+        merging.merge(db, keep, other, take=take, confirm_different_ids=True)
+    except UnionDeskError:
+        pass
+
+
 def _deliver(
     src: Database, dst: Database, root: Path, n: int, clocks: Skewed, twice: bool = False
 ) -> None:
@@ -124,6 +134,7 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     stash: list[tuple[int, int, Path]] = []
     for _ in range(steps):
         ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"]
+        ops.append("merge")  # issue #21: a duplicate merge (member_merges)
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
@@ -153,6 +164,11 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
                 ex.export(db, root / f"drop{counter}.udsync", to=[helpers.node_of(dbs[j])])
             else:
                 _deliver(db, dbs[j], root, counter, clocks, twice=rng.random() < 0.2)
+        elif op == "merge":
+            if len(members) > 1:
+                keep, other = rng.sample(members, 2)
+                take = rng.sample(["name", "phone"], rng.randrange(3))
+                clocks.write(db, _merge, keep, other, take)
         else:  # stash a package to deliver later, out of order
             j = rng.choice([k for k in range(len(dbs)) if k != i])
             counter += 1
