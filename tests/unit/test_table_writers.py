@@ -53,6 +53,10 @@ WRITERS = {
     "evaluation_levels": ("services/sites/evaluations.py", "EvaluationLevel"),
     "evaluations": ("services/sites/evaluations.py", "Evaluation"),
     "evaluation_scores": ("services/sites/evaluations.py", "EvaluationScore"),
+    "legal_cases": ("services/legal/cases.py", "LegalCase"),
+    "legal_case_documents": ("services/legal/documents.py", "LegalCaseDocument"),
+    "honour_titles": ("services/honours/titles.py", "HonourTitle"),
+    "honours": ("services/honours/records.py", "Honour"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

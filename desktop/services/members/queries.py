@@ -35,6 +35,8 @@ class MemberFilter:
     age_band: str | None = None
     search: str | None = None
     today: date | None = field(default=None, compare=False)
+    # A 荣誉称号 code: members holding that honour (any level, any year).
+    honour_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,12 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
             parts.append("m.birth_date > :born_after AND m.birth_date <= :born_by")
             params["born_after"] = _years_ago(today, high + 1).isoformat()
             params["born_by"] = _years_ago(today, low).isoformat()
+    if flt.honour_title:
+        parts.append(
+            "m.id IN (SELECT h.member_id FROM honours h WHERE h.title_code = :honour_title "
+            "AND h.deleted = 0)"
+        )
+        params["honour_title"] = flt.honour_title
     if flt.search and flt.search.strip():
         found = search_index.rowids_sql(flt.search)
         if found is None:
