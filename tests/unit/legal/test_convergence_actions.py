@@ -49,6 +49,7 @@ def test_legal_and_honour_actions_converge(db_factory: Any, tmp_path: Path) -> N
     assert scenario.check(dbs).ok
     assert _count(dbs[2], "legal_cases") == 9
     assert _count(dbs[1], "honours") == 6
+    assert _count(dbs[1], "honours WHERE deleted = 1") == 3  # each PC removed one
     with dbs[0].connect(write=False) as conn:
         statuses = {
             r[0] for r in conn.execute(text("SELECT DISTINCT status FROM legal_cases")).all()
