@@ -29,6 +29,8 @@ AREAS: tuple[str, ...] = (
     "categories",
     "report",
     "audit",
+    "legal",
+    "honours",
 )
 
 

@@ -155,7 +155,8 @@ def get_case(db: Database, case_id: str) -> LegalCaseRecord:
         return get_in(conn, case_id)
 
 
-def _row(rec: LegalCaseRecord) -> LegalCaseRow:
+def as_row(rec: LegalCaseRecord) -> LegalCaseRow:
+    """The list form of a case (phone masked): also what the CLI prints for one case."""
     return LegalCaseRow(
         id=rec.id,
         intake_on=rec.intake_on,
@@ -197,14 +198,14 @@ def list_cases(
         where.append("c.status <> 'closed'")
     sql = _SELECT + f"WHERE {' AND '.join(where)} ORDER BY c.intake_on DESC, c.rowid DESC"
     with db.connect(write=False) as conn:
-        return [_row(_record(r)) for r in conn.execute(text(sql), params).all()]
+        return [as_row(_record(r)) for r in conn.execute(text(sql), params).all()]
 
 
 def cases_of_member(db: Database, member_id: str) -> list[LegalCaseRow]:
     """A member's cases (for the member page), newest first."""
     sql = _SELECT + "WHERE c.deleted = 0 AND c.member_id = :m ORDER BY c.intake_on DESC"
     with db.connect(write=False) as conn:
-        return [_row(_record(r)) for r in conn.execute(text(sql), {"m": member_id}).all()]
+        return [as_row(_record(r)) for r in conn.execute(text(sql), {"m": member_id}).all()]
 
 
 # ---- checks ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, text
 
 from desktop import clock
+from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.models.masking import mask_id_number, mask_phone
 from desktop.storage import search_index
@@ -229,3 +230,30 @@ def search_members(db: Database, query: str, limit: int = 50) -> list[MemberRow]
     """The search box's matches (``find``)."""
     with db.connect(write=False) as conn:
         return find(conn, query, limit)
+
+
+def resolve_member_key(db: Database, key: str) -> str:
+    """The member a clerk names on the command line: its id, card number or full ID
+    number (legal-aid applicants, honours). Refuses no match and several matches; the
+    message never repeats the key (it may be an ID number)."""
+    value = (key or "").strip().upper()
+    if not value:
+        raise ValidationError("请指定会员（会员编号、会员证号或身份证号）", field="member_id")
+    with db.connect(write=False) as conn:
+        found = [
+            str(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT id FROM members WHERE deleted = 0 AND "
+                    "(id = :raw OR card_no = :v OR id_number = :v) LIMIT 2"
+                ),
+                {"raw": key.strip(), "v": value},
+            ).all()
+        ]
+    if not found:
+        raise NotFoundError("未找到该会员：请核对会员编号、会员证号或身份证号", field="member_id")
+    if len(found) > 1:
+        raise ValidationError(
+            "有多名会员符合，请改用会员编号（members find 可查）", field="member_id"
+        )
+    return found[0]
