@@ -196,3 +196,14 @@ def remove_honour(db: Database, honour_id: str) -> None:
         )
         if done.rowcount == 0:
             raise NotFoundError("该荣誉记录不存在或已删除", field="honour")
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert honours the caller has already made whole and valid (the demo generator),
+    in one statement on its transaction: this module stays the table's one writer."""
+    from sqlalchemy import insert
+
+    from desktop.models.honours import Honour
+
+    if rows:
+        conn.execute(insert(Honour), rows)

@@ -407,3 +407,14 @@ def delete_case(db: Database, case_id: str) -> None:
     with db.connect() as conn:
         get_in(conn, case_id)
         conn.execute(text("UPDATE legal_cases SET deleted = 1 WHERE id = :id"), {"id": case_id})
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert cases the caller has already made whole and valid (the demo generator), in
+    one statement on its transaction: this module stays the table's one writer."""
+    from sqlalchemy import insert
+
+    from desktop.models.legal import LegalCase
+
+    if rows:
+        conn.execute(insert(LegalCase), rows)
