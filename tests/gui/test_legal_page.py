@@ -115,3 +115,28 @@ def test_non_member_stage_close_document_and_form(
     monkeypatch.setattr(case_panel, "choose_save_path", lambda *_a: str(out))
     panel.form_button.click()
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_editing_a_case_opens_filled_and_saves_through_the_service(
+    page: LegalPage, registry: dict[str, str], db: Database
+) -> None:
+    case = cases.add_case(
+        db, {"applicant_name": "赵六", "case_type": "社保", "intake_on": "2026-10-01"}
+    )
+    page.refresh()
+    page.select_case(case.id)
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, CaseDialog) and dialog.non_member.isChecked()
+    assert _line(dialog, "applicant_name").text() == "赵六"
+    assert _line(dialog, "intake_on").text() == "2026-10-01"
+    _line(dialog, "intake_on").setText("2026-12-01")  # after the pinned today
+    dialog.save()
+    assert "晚于今天" in dialog.messages["intake_on"].text()
+    assert cases.get_case(db, case.id).intake_on.isoformat() == "2026-10-01"
+    _line(dialog, "intake_on").setText("2026-09-30")
+    _line(dialog, "handler").setText("林律师")
+    dialog.save()
+    edited = cases.get_case(db, case.id)
+    assert (edited.intake_on.isoformat(), edited.handler) == ("2026-09-30", "林律师")
+    assert page.model.data(page.model.index(0, lt.COL_HANDLER)) == "林律师"
