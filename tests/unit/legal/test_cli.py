@@ -114,3 +114,22 @@ def test_legal_form_prints_the_intake_form(
     code, _, err = run(capsys, data_dir, "legal", "form", json.loads(out)["id"], "--out", str(pdf))
     assert code == 0, err
     assert "法律援助申请登记表" in pdf_text(pdf)
+
+
+def test_legal_attach_files_all_or_nothing(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    _, out, _ = run(capsys, data_dir, "legal", "add", "--name", "赵六", "--type", "工伤", "--json")
+    case_id = json.loads(out)["id"]
+    good, bad = tmp_path / "认定书.pdf", tmp_path / "说明.docx"
+    good.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    bad.write_bytes(b"PK\x03\x04")
+    code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(good), str(bad))
+    assert code == 1 and "说明.docx：不是 PDF、JPEG 或 PNG 文件" in err
+    assert _rows(db, "legal_case_documents") == 0
+    code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(good), "无.pdf")
+    assert code == 1 and "无法读取文件 无.pdf" in err and "Traceback" not in err
+    code, out, err = run(capsys, data_dir, "legal", "attach", case_id, str(good))
+    assert code == 0 and "已添加 1 个文件" in out, err
+    assert _rows(db, "legal_case_documents") == 1
