@@ -81,3 +81,26 @@ def test_member_list_filters_by_honour(
     assert page.model.rowCount() == 0
     page.navigate(honour_title="")
     assert page.model.rowCount() == 3
+
+
+def test_member_panel_lists_honours_and_cases(
+    ctx: AppContext, registry: dict[str, str], db: Database, qtbot: object
+) -> None:
+    from desktop.services.legal import cases
+    from desktop.views.honours.member_records import MemberCareRecords
+
+    member = registry["张三"]
+    records.add_honour(
+        db, {"member_id": member, "title": "五一劳动奖章", "level": "国家", "year": 2023}
+    )
+    case = cases.add_case(db, {"member_id": member, "case_type": "工伤", "intake_on": "2026-05-06"})
+    panel = MemberCareRecords(ctx, member)
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    assert panel.honours.item(0).text() == "2023年  五一劳动奖章  国家级"
+    assert panel.cases.item(0).text() == "2026-05-06  工伤  受理"
+    asked: list[tuple[str, dict[str, object]]] = []
+    ctx.navigate_requested.connect(lambda area, params: asked.append((area, params)))
+    panel.cases.itemDoubleClicked.emit(panel.cases.item(0))
+    assert asked == [("legal", {"case_id": case.id})]
+    panel.set_member(registry["王五"])
+    assert panel.honours.item(0).text() == "（无）" and panel.cases.item(0).text() == "（无）"
