@@ -30,6 +30,8 @@ AREAS: tuple[str, ...] = (
     "report",
     "audit",
     "duplicates",
+    "legal",
+    "honours",
 )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 
 from desktop.demo.activities import fill_activities
 from desktop.demo.duplicates import fill_duplicates_and_photos
+from desktop.demo.care_records import fill_care_records
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import CURRENT_STATUSES
@@ -598,4 +599,5 @@ def fill_demo(
         report(members, members, "正在生成演示活动与阵地…")
         fill_activities(conn, rng, today=today, current_members=current)
         fill_duplicates_and_photos(conn, rng, current_members=current)
+        fill_care_records(conn, random.Random(seed + 22), today=today, current_members=current)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
         EvaluationTemplate,
     )
     from desktop.models.federation import Federation
+    from desktop.models.honours import Honour, HonourTitle
     from desktop.models.ids import new_id
+    from desktop.models.legal import LegalCase, LegalCaseDocument
     from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
     from desktop.models.merges import MemberMerge
     from desktop.models.site import Site, SiteFacility, UnionWorker
@@ -72,6 +74,8 @@ ENTITY_MODULES: tuple[str, ...] = (
     "stats_indexes",
     "sync_packages",
     "sync_state",
+    "legal",
+    "honours",
 )
 
 __all__ = [
@@ -90,6 +94,10 @@ __all__ = [
     "EvaluationScore",
     "EvaluationTemplate",
     "Federation",
+    "Honour",
+    "HonourTitle",
+    "LegalCase",
+    "LegalCaseDocument",
     "HardshipCase",
     "Member",
     "MemberMerge",

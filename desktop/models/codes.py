@@ -334,3 +334,83 @@ ALL_LISTS: dict[str, CodeList] = {
         WORKER_STATUS,
     )
 }
+
+# ---- Legal aid and honours (issue 22) ------------------------------------------------
+
+LEGAL_CASE_TYPE = CodeList(
+    "legal_case_type",
+    "案件类型",
+    (
+        ("labour_contract", "劳动合同"),
+        ("wage_arrears", "工资拖欠"),
+        ("work_injury", "工伤"),
+        ("social_insurance", "社保"),
+        ("dismissal", "解除劳动关系/经济补偿"),
+        ("working_hours", "工时与休息休假"),
+        ("occupational_disease", "职业病"),
+        ("other", "其他"),
+    ),
+    aliases={
+        "欠薪": "wage_arrears",
+        "社会保险": "social_insurance",
+        "劳动合同纠纷": "labour_contract",
+    },
+)
+
+# 受理 → 调解/仲裁/诉讼/咨询 → 结案: the middle stages may follow each other (a failed
+# mediation goes to arbitration, an appealed award to court); 结案 only via ``close``.
+LEGAL_CASE_STATUS = CodeList(
+    "legal_case_status",
+    "案件状态",
+    (
+        ("accepted", "受理"),
+        ("mediation", "调解"),
+        ("arbitration", "仲裁"),
+        ("litigation", "诉讼"),
+        ("consultation", "咨询"),
+        ("closed", "结案"),
+    ),
+)
+LEGAL_OPEN_STAGES = ("mediation", "arbitration", "litigation", "consultation")
+
+LEGAL_OUTCOME = CodeList(
+    "legal_outcome",
+    "结案结果",
+    (
+        ("mediated", "调解成功"),
+        ("upheld", "仲裁/判决支持"),
+        ("partly_upheld", "部分支持"),
+        ("not_upheld", "未获支持"),
+        ("withdrawn", "申请人撤回"),
+        ("advised", "咨询已解答"),
+        ("referred", "转介其他机构"),
+    ),
+)
+
+HONOUR_LEVEL = CodeList(
+    "honour_level",
+    "荣誉级别",
+    (("national", "国家级"), ("provincial", "省级"), ("city", "市级"), ("district", "区级")),
+    aliases={
+        "国家": "national",
+        "全国": "national",
+        "省": "provincial",
+        "市": "city",
+        "区": "district",
+    },
+)
+
+# Seeds of the editable 荣誉称号 list (the synced ``honour_titles`` table); the third
+# value marks a team honour (工人先锋号 goes to a team, not to one member).
+DEFAULT_HONOUR_TITLES: tuple[tuple[str, str, bool], ...] = (
+    ("nanyue_craftsman", "南粤工匠", False),
+    ("nanyue_best_worker", "南粤最美职工", False),
+    ("model_worker", "劳动模范", False),
+    ("may_day_medal", "五一劳动奖章", False),
+    ("pioneer_team", "工人先锋号", True),
+    ("advanced_worker", "先进工作者", False),
+)
+
+ALL_LISTS.update(
+    {cl.name: cl for cl in (LEGAL_CASE_TYPE, LEGAL_CASE_STATUS, LEGAL_OUTCOME, HONOUR_LEVEL)}
+)

@@ -44,6 +44,10 @@ TABLE_LABELS = {
     "hardship_cases": "困难职工档案",
     "activities": "活动",
     "attendance": "签到",
+    "legal_cases": "法律援助案件",
+    "legal_case_documents": "法律援助案件文件",
+    "honours": "荣誉",
+    "honour_titles": "荣誉称号",
 }
 
 
@@ -201,6 +205,7 @@ def _member_rules() -> dict[str, list[Rule]]:
 _EXTRA: dict[str, Callable[[], dict[str, list[Rule]]]] = {
     "members": _member_rules,
     "applications": lambda: {"id_number": [_id_number], "phone": [_phone]},
+    "legal_cases": lambda: {"applicant_phone": [_phone]},
 }
 
 

@@ -29,7 +29,9 @@ from desktop.sync import (
 )
 from desktop.sync.package_format import FORMAT_MAJOR, FORMAT_MINOR, seg_name
 
-ATTACHMENT_FIELDS = ("photo",)
+# Fields that name a blob in ``attachments`` by SHA-256: a member's photo, and the
+# ``sha256`` of a link row (activity photos, legal-aid case documents).
+ATTACHMENT_FIELDS = ("photo", "sha256")
 
 
 @dataclass(frozen=True)

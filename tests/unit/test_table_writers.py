@@ -54,6 +54,10 @@ WRITERS = {
     "evaluations": ("services/sites/evaluations.py", "Evaluation"),
     "evaluation_scores": ("services/sites/evaluations.py", "EvaluationScore"),
     "member_merges": ("services/duplicates/merging.py", "MemberMerge"),
+    "legal_cases": ("services/legal/cases.py", "LegalCase"),
+    "legal_case_documents": ("services/legal/documents.py", "LegalCaseDocument"),
+    "honour_titles": ("services/honours/titles.py", "HonourTitle"),
+    "honours": ("services/honours/records.py", "Honour"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

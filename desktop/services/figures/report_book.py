@@ -18,6 +18,9 @@ from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
 from desktop.services.figures import dashboard
 from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
+from desktop.services.figures.legal_sheet import SHEET_TITLE as LEGAL_SHEET
+from desktop.services.figures.legal_sheet import write_legal_sheet
+from desktop.services.legal.figures import legal_figures
 from desktop.spreadsheets.reports_style import Column, page_setup, write_table
 from desktop.storage.database import Database
 
@@ -199,13 +202,14 @@ def _activity_sheet(ws: Worksheet, fed: str, figures: ActivityFigures) -> None:
 
 
 def write_annual(db: Database, year: int, out: Path, today: date | None = None) -> Path:
-    """年度统计表: members by union, 3+N services by category, 会站家 by kind."""
+    """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助."""
     now = today or db.clock.today()
     as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
     with db.connect(write=False) as conn:
         members = dashboard.member_figures(conn, as_of)
         acts = dashboard.activity_figures(conn, year, as_of)
         site_rows = dashboard.site_figures(conn, year)
+        legal = legal_figures(conn, year)
     fed = _federation_name(db)
     subtitle = f"填报单位：{fed}　　统计截至：{as_of:%Y年%m月%d日}"
     wb = Workbook()
@@ -263,4 +267,5 @@ def write_annual(db: Database, year: int, out: Path, today: date | None = None) 
     ]
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)
     page_setup(ws3)
+    write_legal_sheet(wb.create_sheet(LEGAL_SHEET), fed, subtitle, legal)
     return _save(wb, out)

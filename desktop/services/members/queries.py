@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, text
 
 from desktop import clock
+from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.models.masking import mask_id_number, mask_phone
 from desktop.storage import search_index
@@ -35,6 +36,8 @@ class MemberFilter:
     age_band: str | None = None
     search: str | None = None
     today: date | None = field(default=None, compare=False)
+    # A 荣誉称号 code: members holding that honour (any level, any year).
+    honour_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
             parts.append("m.birth_date > :born_after AND m.birth_date <= :born_by")
             params["born_after"] = _years_ago(today, high + 1).isoformat()
             params["born_by"] = _years_ago(today, low).isoformat()
+    if flt.honour_title:
+        parts.append(
+            "m.id IN (SELECT h.member_id FROM honours h WHERE h.title_code = :honour_title "
+            "AND h.deleted = 0)"
+        )
+        params["honour_title"] = flt.honour_title
     if flt.search and flt.search.strip():
         found = search_index.rowids_sql(flt.search)
         if found is None:
@@ -221,3 +230,30 @@ def search_members(db: Database, query: str, limit: int = 50) -> list[MemberRow]
     """The search box's matches (``find``)."""
     with db.connect(write=False) as conn:
         return find(conn, query, limit)
+
+
+def resolve_member_key(db: Database, key: str) -> str:
+    """The member a clerk names on the command line: its id, card number or full ID
+    number (legal-aid applicants, honours). Refuses no match and several matches; the
+    message never repeats the key (it may be an ID number)."""
+    value = (key or "").strip().upper()
+    if not value:
+        raise ValidationError("请指定会员（会员编号、会员证号或身份证号）", field="member_id")
+    with db.connect(write=False) as conn:
+        found = [
+            str(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT id FROM members WHERE deleted = 0 AND "
+                    "(id = :raw OR card_no = :v OR id_number = :v) LIMIT 2"
+                ),
+                {"raw": key.strip(), "v": value},
+            ).all()
+        ]
+    if not found:
+        raise NotFoundError("未找到该会员：请核对会员编号、会员证号或身份证号", field="member_id")
+    if len(found) > 1:
+        raise ValidationError(
+            "有多名会员符合，请改用会员编号（members find 可查）", field="member_id"
+        )
+    return found[0]

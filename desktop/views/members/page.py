@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
+from desktop.services.honours import titles as honour_titles
 from desktop.services.members import queries as member_queries
 from desktop.services.members.queries import MemberFilter, MemberRow
 from desktop.views.context import AppContext
@@ -41,6 +42,12 @@ _STATUS_CHOICES = [
 ]
 _MIGRANT_CHOICES = [("all", "全部人员"), ("yes", "农民工"), ("no", "非农民工")]
 _AGE_CHOICES = [("all", "全部年龄"), *((b[0], b[1]) for b in AGE_BANDS)]
+
+
+def honour_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    """The honour filter: every title (retired ones too: old honours still count)."""
+    every = honour_titles.list_titles(ctx.db, include_inactive=True)
+    return [("", "全部荣誉"), *((t.code, t.name) for t in every)]
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -66,6 +73,7 @@ class MembersPage(QWidget):
         self.status_filter = CodeCombo(_STATUS_CHOICES, self, blank=None)
         self.migrant_filter = CodeCombo(_MIGRANT_CHOICES, self, blank=None)
         self.age_filter = CodeCombo(_AGE_CHOICES, self, blank=None)
+        self.honour_filter = CodeCombo(honour_choices(ctx), self, blank=None)
 
         self.add_button = QPushButton("新增会员", self)
         self.edit_button = QPushButton("编辑", self)
@@ -110,6 +118,7 @@ class MembersPage(QWidget):
             ("会籍", self.status_filter),
             ("农民工", self.migrant_filter),
             ("年龄", self.age_filter),
+            ("荣誉", self.honour_filter),
         ):
             filters.addWidget(QLabel(label, self))
             filters.addWidget(combo, 1)
@@ -134,6 +143,7 @@ class MembersPage(QWidget):
         self.search.search_changed.connect(lambda _t: self.apply_filter())
         for combo in (self.union_filter, self.status_filter, self.migrant_filter, self.age_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.honour_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.add_button.clicked.connect(self.add_member)
         self.edit_button.clicked.connect(self.edit_member)
         self.leave_button.clicked.connect(self.mark_left)
@@ -162,6 +172,7 @@ class MembersPage(QWidget):
             migrant=None if migrant == "all" else migrant == "yes",
             age_band=None if age == "all" else age,
             search=self.search.text().strip() or None,
+            honour_title=self.honour_filter.code() or None,
         )
 
     def apply_filter(self) -> None:
@@ -194,6 +205,8 @@ class MembersPage(QWidget):
             self.migrant_filter.set_code("all" if m is None else "yes" if m else "no")
         if "age_band" in params:
             self.age_filter.set_code(params["age_band"] or "all")
+        if "honour_title" in params:
+            self.honour_filter.set_code(params["honour_title"])
         if "search" in params:
             self.search.setText(params["search"] or "")
             self.search.flush()

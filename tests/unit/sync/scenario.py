@@ -135,6 +135,7 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     for _ in range(steps):
         ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"]
         ops.append("merge")  # issue #21: a duplicate merge (member_merges)
+        ops += ["legal", "honour"]  # care records (issue 22), through their services
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
@@ -149,6 +150,10 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
             value = rng.choice(NAMES if field == "name" else PHONES)
             row = rng.choice(members)
             clocks.write(db, helpers.set_field, "members", row, field, value)
+        elif op == "legal":
+            clocks.write(db, legal_action, rng.random(), rng.choice(members))
+        elif op == "honour":
+            clocks.write(db, honour_action, rng.random(), rng.choice(members))
         elif op in ("delete", "undelete"):
             row, gone = rng.choice(members), int(op == "delete")
             clocks.write(db, helpers.set_field, "members", row, "deleted", gone)
@@ -186,6 +191,48 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     if clocks.refused:
         return Outcome(False, f"{len(clocks.refused)} packages refused: {clocks.refused[:2]}")
     return check(dbs)
+
+
+def legal_action(db: Database, roll: float, member_id: str) -> None:
+    """Take in a case (for a member or a named non-member), move one to a stage, or
+    close one, through the legal-aid service. A refusal (the member was deleted, the
+    case already closed) writes nothing, as it would for a clerk."""
+    from desktop.services.legal import cases
+
+    open_cases = cases.list_cases(db, open_only=True)
+    try:
+        if roll < 0.4 or not open_cases:
+            applicant = {"member_id": member_id} if roll < 0.2 else {"applicant_name": "赵六"}
+            cases.add_case(db, {**applicant, "case_type": "wage_arrears", "handler": "陈"})
+        elif roll < 0.8:
+            stage = ("mediation", "arbitration", "litigation")[int(roll * 100) % 3]
+            cases.update_case(
+                db, open_cases[0].id, {"handler": NAMES[int(roll * 10) % 4]}, status=stage
+            )
+        else:
+            cases.close_case(db, open_cases[-1].id, outcome="mediated", amount_recovered="100")
+    except UnionDeskError:
+        pass
+
+
+def honour_action(db: Database, roll: float, member_id: str) -> None:
+    """Give a member an honour, or a team the 工人先锋号, or remove one, through the
+    honours service (refused for a deleted member: nothing written)."""
+    from desktop.services.honours import records
+
+    try:
+        if roll < 0.5:
+            records.add_honour(
+                db, {"member_id": member_id, "title": "劳动模范", "level": "市", "year": 2025}
+            )
+        elif roll < 0.8:
+            records.add_honour(
+                db, {"team_name": "焊装三班", "title": "工人先锋号", "level": "区", "year": 2026}
+            )
+        elif held := records.list_honours(db):
+            records.remove_honour(db, held[0].id)
+    except UnionDeskError:
+        pass
 
 
 def _log(db: Database) -> list[tuple[Any, ...]]:

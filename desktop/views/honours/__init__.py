@@ -1,0 +1,1 @@
+"""荣誉: the honours list, its dialog and the title list."""

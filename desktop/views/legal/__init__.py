@@ -1,0 +1,1 @@
+"""法律援助: the case list and the case page."""

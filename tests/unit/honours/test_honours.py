@@ -1,0 +1,92 @@
+"""Honours and the editable title list on a real SQLite file; the member list filter."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from desktop.errors import ValidationError
+from desktop.services.honours import records, titles
+from desktop.services.members import queries
+from desktop.services.members.queries import MemberFilter
+from desktop.storage.database import Database
+
+
+def _count(db: Database) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.execute(text("SELECT count(*) FROM honours")).scalar_one())
+
+
+def test_seeded_titles_and_adding_one(db: Database) -> None:
+    names = [t.name for t in titles.list_titles(db)]
+    assert names[:5] == ["南粤工匠", "南粤最美职工", "劳动模范", "五一劳动奖章", "工人先锋号"]
+    assert next(t for t in titles.list_titles(db) if t.name == "工人先锋号").team
+    added = titles.add_title(db, "巾帼建功标兵")
+    assert added.name in [t.name for t in titles.list_titles(db)]
+    with pytest.raises(ValidationError, match="已存在"):
+        titles.add_title(db, "劳动模范")
+    titles.set_active(db, added.code, False)
+    assert added.name not in [t.name for t in titles.list_titles(db)]
+
+
+def test_member_and_team_honours(db: Database, people: dict[str, str]) -> None:
+    h = records.add_honour(
+        db,
+        {
+            "member_id": people["李娟"],
+            "title": "南粤工匠",
+            "level": "省",
+            "year": "2025年",
+            "awarding_body": "广东省总工会",
+        },
+    )
+    assert (h.holder, h.title, h.level_label, h.year) == ("李娟", "南粤工匠", "省级", 2025)
+    team = records.add_honour(
+        db, {"team_name": "焊装车间三班", "title": "pioneer_team", "level": "city", "year": 2026}
+    )
+    assert team.holder == "焊装车间三班" and team.member_id is None
+    assert [r.id for r in records.list_honours(db)] == [team.id, h.id]
+    assert [r.id for r in records.list_honours(db, title="南粤工匠")] == [h.id]
+    assert [r.id for r in records.honours_of_member(db, people["李娟"])] == [h.id]
+
+
+def test_the_member_list_filters_by_honour(db: Database, people: dict[str, str]) -> None:
+    records.add_honour(
+        db, {"member_id": people["王强"], "title": "劳动模范", "level": "国家", "year": 2020}
+    )
+    flt = MemberFilter(honour_title="model_worker")
+    assert [r.name for r in queries.read_page(db, flt)] == ["王强"]
+    assert queries.count_matching(db, flt) == 1
+    assert queries.count_matching(db, MemberFilter(honour_title="nanyue_craftsman")) == 0
+    assert queries.count_matching(db, MemberFilter()) == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "message", "field"),
+    [
+        ({"title": "诺贝尔奖"}, "未知的荣誉称号「诺贝尔奖」", "title"),
+        ({"level": "乡"}, "荣誉级别「乡」不在代码表中", "level"),
+        ({"level": None}, "荣誉级别不能为空", "level"),
+        ({"year": 2027}, "获得年份 2027 晚于今年（2026）", "year"),
+        ({"year": "去年"}, "获得年份应为四位数字年份", "year"),
+        ({"year": 1900}, "不能早于 1949 年", "year"),
+        ({"member_id": None}, "是个人荣誉，请选择获奖会员", "member_id"),
+        ({"member_id": None, "title": "工人先锋号"}, "是集体荣誉，请填写", "team_name"),
+        ({"member_id": "nobody"}, "获奖会员不存在", "member_id"),
+    ],
+)
+def test_bad_honours_are_refused_and_nothing_written(
+    db: Database, people: dict[str, str], values: dict[str, object], message: str, field: str
+) -> None:
+    base: dict[str, object] = {
+        "member_id": people["李娟"],
+        "title": "劳动模范",
+        "level": "市级",
+        "year": 2024,
+    }
+    base.update(values)
+    with pytest.raises(ValidationError, match=message) as info:
+        records.add_honour(db, base)
+    assert info.value.field == field
+    assert "李娟" not in info.value.message
+    assert _count(db) == 0
