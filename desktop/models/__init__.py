@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     )
     from desktop.models.federation import Federation
     from desktop.models.ids import new_id
+    from desktop.models.lifecycle import MemberStatusChange
     from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
     from desktop.models.site import Site, SiteFacility, UnionWorker
     from desktop.models.sync_packages import (
@@ -70,6 +71,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "stats_indexes",
     "sync_packages",
     "sync_state",
+    "lifecycle",
 )
 
 __all__ = [
@@ -90,6 +92,7 @@ __all__ = [
     "Federation",
     "HardshipCase",
     "Member",
+    "MemberStatusChange",
     "ServiceCategory",
     "ServiceRecord",
     "Site",

@@ -334,3 +334,11 @@ ALL_LISTS: dict[str, CodeList] = {
         WORKER_STATUS,
     )
 }
+
+# 入会申请的渠道 (issue #21): how an application reached the office.
+APPLICATION_CHANNEL = CodeList(
+    "application_channel",
+    "申请渠道",
+    (("paper", "纸质"), ("phone", "电话"), ("qr", "扫码"), ("visit", "上门")),
+)
+ALL_LISTS[APPLICATION_CHANNEL.name] = APPLICATION_CHANNEL

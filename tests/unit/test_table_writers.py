@@ -53,6 +53,8 @@ WRITERS = {
     "evaluation_levels": ("services/sites/evaluations.py", "EvaluationLevel"),
     "evaluations": ("services/sites/evaluations.py", "Evaluation"),
     "evaluation_scores": ("services/sites/evaluations.py", "EvaluationScore"),
+    "applications": ("services/applications/records.py", "Application"),
+    "member_status_changes": ("services/members/writer.py", "MemberStatusChange"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"
