@@ -16,6 +16,9 @@ class Area:
     key: str
     label: str
     factory: str
+    # "module:callable" taking the Database and returning a count shown beside the label
+    # (e.g. 入会申请 awaiting review); read after the window has painted, and after writes.
+    badge: str = ""
 
 
 AREAS: tuple[Area, ...] = (
@@ -24,6 +27,12 @@ AREAS: tuple[Area, ...] = (
     Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
     Area("activities", "活动管理", "desktop.views.activities.page:create_page"),
     Area("sites", "会站家", "desktop.views.sites.page:create_page"),
+    Area(
+        "applications",
+        "入会申请",
+        "desktop.views.applications.page:create_page",
+        badge="desktop.services.applications.queries:pending_count",
+    ),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
 )
