@@ -24,6 +24,19 @@ def _people(db: Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
+def _lifecycle(db: Database) -> tuple[int, int]:
+    """(approved applications, status changes of existing members) the demo made."""
+    with db.connect(write=False) as conn:
+        return (
+            int(conn.exec_driver_sql(
+                "SELECT count(*) FROM applications WHERE status = 'approved'"
+            ).scalar_one()),
+            int(conn.exec_driver_sql(
+                "SELECT count(*) FROM member_status_changes WHERE from_status IS NOT NULL"
+            ).scalar_one()),
+        )  # fmt: skip
+
+
 def test_same_seed_same_people_other_seed_differs(db_factory) -> None:  # type: ignore[no-untyped-def]
     a, b, c = db_factory("a"), db_factory("b"), db_factory("c")
     demo.fill_demo(a, members=400, unions=10, seed=7, today=TODAY)
@@ -47,7 +60,8 @@ def test_generated_records_are_valid_and_plausible(db: Database) -> None:
             )
         ).all()
         unions = conn.execute(text("SELECT credit_code, industry, ownership FROM unions")).all()
-    assert len(members) == 3000 and len(unions) == 20
+    # approved demo applications (issue #21) are members too
+    assert len(members) == 3000 + _lifecycle(db)[0] and len(unions) == 20
     ids = [m[0] for m in members]
     assert len(set(ids)) == len(ids)
     for m in members:
@@ -182,7 +196,9 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
             "(SELECT count(*) FROM sync_change WHERE tbl = 'members'), "
             "(SELECT count(*) FROM member_search)"
         ).one()
-        assert tuple(counts) == (2500, 2500, 2500)
+        approved, changed = _lifecycle(db)
+        n = 2500 + approved  # approved applications are members; a status change an update
+        assert tuple(counts) == (n, n + changed, n)
         assert stats.summary_differences(conn) == 0
         attendees = conn.exec_driver_sql(
             "SELECT DISTINCT m.membership_status FROM attendances t "
@@ -192,8 +208,8 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
         name, id_number = conn.exec_driver_sql(
             "SELECT name, id_number FROM members ORDER BY rowid DESC LIMIT 1"
         ).one()
-        assert 2500 in search_index.find_rowids(conn, name)
-        assert 2500 in search_index.find_rowids(conn, id_number[-6:])
+        assert n in search_index.find_rowids(conn, name)  # the last member: rowid n
+        assert n in search_index.find_rowids(conn, id_number[-6:])
 
 
 def _everything_but_ids(db: Database) -> list[tuple[object, ...]]:
@@ -212,3 +228,20 @@ def _everything_but_ids(db: Database) -> list[tuple[object, ...]]:
             "SELECT d.rowid, d.terms = ? FROM member_search d ORDER BY d.rowid", ("",)
         ).all()
     return [*map(tuple, people), *map(tuple, activities), (len(documents),)]
+
+
+def test_demo_has_applications_in_every_state_and_status_history(db: Database) -> None:
+    """Issue #21: a trainee sees the review queue filled (one flagged) and member pages
+    with a history, including one who left and re-joined (leave fields cleared)."""
+    from desktop.services.applications import queries
+
+    demo.fill_demo(db, members=300, unions=5, seed=3, today=TODAY)
+    counts = queries.counts(db)
+    assert all(counts[s] > 0 for s in ("submitted", "approved", "rejected")), counts
+    assert any(r.current_member for r in queries.queue(db, status="submitted"))
+    with db.connect(write=False) as conn:
+        steps = conn.exec_driver_sql(
+            "SELECT h.to_status, m.membership_status, m.left_on FROM member_status_changes h "
+            "JOIN members m ON m.id = h.member_id WHERE h.from_status = 'withdrawn'"
+        ).all()
+    assert [tuple(s) for s in steps] == [("active", "active", None)]

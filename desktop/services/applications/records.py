@@ -79,7 +79,12 @@ def add(db: Database, values: dict[str, Any]) -> queries.ApplicationRecord:
     An ID number that belongs to a current member is accepted here (the person may have
     applied again by mistake) and flagged in the queue; approving it is refused.
     """
-    today = db.clock.today()
+    with db.connect() as conn:
+        return queries.get_in(conn, add_in(conn, values, db.clock.today()))
+
+
+def add_in(conn: Connection, values: dict[str, Any], today: date) -> str:
+    """``add`` in the caller's transaction (the demo fill); the new application's id."""
     given = {k: v for k, v in values.items() if k in MEMBER_FIELDS}
     problems: dict[str, str] = {}
     try:
@@ -90,27 +95,26 @@ def add(db: Database, values: dict[str, Any]) -> queries.ApplicationRecord:
         received = _received_on(values.get("submitted_on"), today)
     except ValidationError as exc:
         problems["submitted_on"] = exc.message
-    with db.connect() as conn:
-        try:
-            checked = registry.validate(conn, given, today=today, check_duplicates=False)
-        except ValidationError as exc:
-            problems = {**(exc.problems or {"": exc.message}), **problems}
-        if problems:
-            raise ValidationError("；".join(problems.values()), problems=problems)
-        out = checked.values
-        application_id = new_id()
-        row = {
-            "id": application_id,
-            **{k: out.get(k) for k in MEMBER_FIELDS},
-            # validate fills a new member's join date with today: an application keeps
-            # it blank unless the clerk chose one (then the approval date is used)
-            "joined_on": out.get("joined_on") if given.get("joined_on") not in (None, "") else None,
-            "channel": channel,
-            "submitted_on": received,
-            "status": "submitted",
-        }
-        _insert(conn, row)
-        return queries.get_in(conn, application_id)
+    try:
+        checked = registry.validate(conn, given, today=today, check_duplicates=False)
+    except ValidationError as exc:
+        problems = {**(exc.problems or {"": exc.message}), **problems}
+    if problems:
+        raise ValidationError("；".join(problems.values()), problems=problems)
+    out = checked.values
+    application_id = new_id()
+    row = {
+        "id": application_id,
+        **{k: out.get(k) for k in MEMBER_FIELDS},
+        # validate fills a new member's join date with today: an application keeps it
+        # blank unless the clerk chose one (then the approval date is used)
+        "joined_on": out.get("joined_on") if given.get("joined_on") not in (None, "") else None,
+        "channel": channel,
+        "submitted_on": received,
+        "status": "submitted",
+    }
+    _insert(conn, row)
+    return application_id
 
 
 def _insert(conn: Connection, row: dict[str, Any]) -> None:
@@ -170,67 +174,90 @@ def approve(
     registered twice: that record is made current again, its stale leave date and
     reason cleared, its history kept.
     """
-    today = db.clock.today()
-    who = (approver or "").strip() or writer.default_operator()
     with db.connect() as conn:
-        record = queries.get_in(conn, application_id)
-        _require_submitted(record)
-        existing = _existing_member(conn, record.id_number)
-        if existing is not None and existing.status in CURRENT_STATUSES:
-            raise UnionDeskError(
-                f"申请人已是「{existing.union_name}」的在会会员「{existing.name}」，"
-                "不能重复入会：请不予批准此申请，或为该会员办理会籍转接"
-            )
-        join = joined_on or record.joined_on or today
-        values = {k: getattr(record, k) for k in MEMBER_FIELDS if getattr(record, k) is not None}
-        values["joined_on"] = join
-        checked = registry.validate(
-            conn,
-            values,
-            member_id=existing.id if existing else None,
-            today=today,
-            check_duplicates=False,
+        return approve_in(
+            conn, application_id, db.clock.today(), joined_on=joined_on, approver=approver
         )
-        member = dict(checked.values)
-        member["membership_status"] = "active"
-        if existing is None:
-            member["card_no"] = _new_card(conn)
-            member_id = writer.insert_one(conn, member)
-            writer.record_status_changes(
-                conn,
-                [writer.StatusChange(member_id, None, "active")],
-                on=today,
-                reason=APPROVED_REASON,
-                operator=who,
-            )
-            card_no: str | None = member["card_no"]
-        else:
-            member_id = existing.id
-            member.pop("id_number", None)  # the same person: birth and gender unchanged
-            card_no = existing.card_no or _new_card(conn)
-            member["card_no"] = card_no
-            writer.update_many(
-                conn, [(member_id, member)], on=today, reason=REJOINED_REASON, operator=who
-            )
-        conn.execute(
-            text(
-                "UPDATE applications SET status = 'approved', reviewer = :who, "
-                "reviewed_on = :today, member_id = :member, joined_on = :join WHERE id = :id"
-            ),
-            {"who": who[:50], "today": today.isoformat(), "member": member_id,
-             "join": join.isoformat(), "id": application_id},
-        )  # fmt: skip
+
+
+def approve_in(
+    conn: Connection,
+    application_id: str,
+    today: date,
+    *,
+    joined_on: date | None = None,
+    approver: str | None = None,
+) -> Approval:
+    """``approve`` in the caller's transaction (the demo fill, the sync scenarios)."""
+    who = (approver or "").strip() or writer.default_operator()
+    record = queries.get_in(conn, application_id)
+    _require_submitted(record)
+    existing = _existing_member(conn, record.id_number)
+    if existing is not None and existing.status in CURRENT_STATUSES:
+        raise UnionDeskError(
+            f"申请人已是「{existing.union_name}」的在会会员「{existing.name}」，"
+            "不能重复入会：请不予批准此申请，或为该会员办理会籍转接"
+        )
+    join = joined_on or record.joined_on or today
+    values = {k: getattr(record, k) for k in MEMBER_FIELDS if getattr(record, k) is not None}
+    values["joined_on"] = join
+    checked = registry.validate(
+        conn,
+        values,
+        member_id=existing.id if existing else None,
+        today=today,
+        check_duplicates=False,
+    )
+    member = dict(checked.values)
+    member["membership_status"] = "active"
+    if existing is None:
+        member["card_no"] = _new_card(conn, today)
+        member_id = writer.insert_one(conn, member)
+        writer.record_status_changes(
+            conn,
+            [writer.StatusChange(member_id, None, "active")],
+            on=today,
+            reason=APPROVED_REASON,
+            operator=who,
+        )
+        card_no: str | None = member["card_no"]
+    else:
+        member_id = existing.id
+        member.pop("id_number", None)  # the same person: birth and gender unchanged
+        card_no = existing.card_no or _new_card(conn, today)
+        member["card_no"] = card_no
+        writer.update_many(
+            conn, [(member_id, member)], on=today, reason=REJOINED_REASON, operator=who
+        )
+    conn.execute(
+        text(
+            "UPDATE applications SET status = 'approved', reviewer = :who, "
+            "reviewed_on = :today, member_id = :member, joined_on = :join WHERE id = :id"
+        ),
+        {"who": who[:50], "today": today.isoformat(), "member": member_id,
+         "join": join.isoformat(), "id": application_id},
+    )  # fmt: skip
     return Approval(application_id, member_id, card_no, join, existing is not None)
 
 
-def _new_card(conn: Connection) -> str:
-    return card_numbers.issue_for_federation(conn, federations.require_current_id(conn))[0]
+def _new_card(conn: Connection, today: date) -> str:
+    federation = federations.require_current_id(conn)
+    return card_numbers.issue_for_federation(conn, federation, on=today)[0]
 
 
 def reject(
     db: Database, application_id: str, reason: str, *, reviewer: str | None = None
 ) -> queries.ApplicationRecord:
     """不予批准, with the reason the clerk gives (kept, and found by the queue's search)."""
+    with db.connect() as conn:
+        reject_in(conn, application_id, reason, db.clock.today(), reviewer=reviewer)
+        return queries.get_in(conn, application_id)
+
+
+def reject_in(
+    conn: Connection, application_id: str, reason: str, today: date, *, reviewer: str | None = None
+) -> None:
+    """``reject`` in the caller's transaction."""
     cleaned = (reason or "").strip()
     if not cleaned:
         raise ValidationError("请填写不予批准的原因", field="reject_reason")
@@ -238,14 +265,11 @@ def reject(
         raise ValidationError(f"不予批准的原因不能超过 {REASON_MAX} 个字", field="reject_reason")
     check_no_control_chars(cleaned, "reject_reason", "不予批准的原因", one_line=True)
     who = (reviewer or "").strip() or writer.default_operator()
-    with db.connect() as conn:
-        _require_submitted(queries.get_in(conn, application_id))
-        conn.execute(
-            text(
-                "UPDATE applications SET status = 'rejected', reviewer = :who, "
-                "reviewed_on = :today, reject_reason = :reason WHERE id = :id"
-            ),
-            {"who": who[:50], "today": db.clock.today().isoformat(), "reason": cleaned,
-             "id": application_id},
-        )  # fmt: skip
-        return queries.get_in(conn, application_id)
+    _require_submitted(queries.get_in(conn, application_id))
+    conn.execute(
+        text(
+            "UPDATE applications SET status = 'rejected', reviewer = :who, "
+            "reviewed_on = :today, reject_reason = :reason WHERE id = :id"
+        ),
+        {"who": who[:50], "today": today.isoformat(), "reason": cleaned, "id": application_id},
+    )
