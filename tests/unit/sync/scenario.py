@@ -123,13 +123,16 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         _deliver(dbs[0], dbs[i], root, counter, clocks)
     stash: list[tuple[int, int, Path]] = []
     for _ in range(steps):
-        ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"]
+        ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash", "apply"]
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
         members = _members(db)
         if op == "clock":
             clocks.offset[id(db)] = rng.choice(SKEWS)
+        elif op == "apply":  # issue #21: an application reviewed through its service
+            name, token = rng.choice(NAMES), f"ID{rng.randrange(5)}"
+            clocks.write(db, apply_and_review, uid, name, token)
         elif op == "create" or not members:
             name, token = rng.choice(NAMES), f"ID{rng.randrange(5)}"
             clocks.write(db, helpers.add_member, uid, name, token)
@@ -170,6 +173,28 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     if clocks.refused:
         return Outcome(False, f"{len(clocks.refused)} packages refused: {clocks.refused[:2]}")
     return check(dbs)
+
+
+def apply_and_review(db: Database, union_id: str, name: str, token: str) -> None:
+    """入会申请 through the applications service, then approved — a member with a card
+    number and a status-history row — or, when the ID number is already a current
+    member's (the approval is refused), rejected with a reason."""
+    from desktop.services.applications import records
+    from desktop.services.unions import federations
+
+    today = db.clock.today()
+    with db.connect() as conn:
+        if federations.current_id(conn) is None:  # this PC's own federation: a local setting
+            conn.execute(
+                text("INSERT INTO app_settings (key, value) SELECT :k, id FROM federations"),
+                {"k": federations.SETTING_KEY},
+            )
+        values = {"name": name, "id_number": helpers.valid_id(token), "union_id": union_id}
+        application = records.add_in(conn, {**values, "channel": "qr"}, today)
+        try:
+            records.approve_in(conn, application, today, approver="审批人")
+        except UnionDeskError:
+            records.reject_in(conn, application, "已是在会会员", today, reviewer="审批人")
 
 
 def _log(db: Database) -> list[tuple[Any, ...]]:
