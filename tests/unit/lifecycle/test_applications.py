@@ -169,3 +169,16 @@ def test_reject_keeps_the_reason_and_the_queue_finds_it(db: Database, union_id: 
     with pytest.raises(UnionDeskError, match="已处理"):
         records.approve(db, app.id)
     assert _count(db, "members") == 0
+
+
+def test_an_approval_date_before_the_16th_birthday_or_after_today_is_refused(
+    db: Database, union_id: str
+) -> None:
+    app = _apply(db, union_id, id_number=id_born(date(2008, 3, 15)))
+    with pytest.raises(ValidationError) as caught:
+        records.approve(db, app.id, joined_on=date(2024, 3, 1))
+    assert "年满 16 周岁" in caught.value.message
+    with pytest.raises(ValidationError, match="晚于今天"):
+        records.approve(db, app.id, joined_on=date(2027, 1, 1))
+    assert _count(db, "members") == 0 and queries.get(db, app.id).status == "submitted"
+    assert records.approve(db, app.id, joined_on=date(2024, 3, 15)).joined_on == date(2024, 3, 15)

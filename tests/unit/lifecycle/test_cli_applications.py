@@ -101,3 +101,22 @@ def test_refusals_exit_1_with_a_message_and_write_nothing(
     assert code == 1 and "王大明" in err and UNION in err and OTHER_ID[-6:] not in err
     code, out, _ = run(capsys, ready, "applications", "show", app_id, "--json")
     assert json.loads(out)["status"] == "submitted"
+
+
+def test_print_the_application_form_from_the_cli(
+    ready: Path, db: Database, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.unit.printing.conftest import pdf_text
+
+    app_id = _add(capsys, ready, "--employer", "华强电子")[1].strip()
+    out = tmp_path / "申请书.pdf"
+    code, _, err = run(
+        capsys, ready, "print", "form", "application", str(out), "--application", app_id
+    )
+    assert code == 0, err
+    body = pdf_text(out).replace(" ", "")
+    assert "王小明" in body and "华强电子" in body and "上门" in body
+    code, _, err = run(
+        capsys, ready, "print", "form", "registration", str(out), "--application", app_id
+    )
+    assert code == 1 and "入会申请书" in err
