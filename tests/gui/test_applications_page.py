@@ -114,3 +114,28 @@ def test_navigation_count_and_dashboard_card_open_the_queue(
     page = window.pages["applications"]
     assert isinstance(page, ApplicationsPage) and page.status_filter.code() == "submitted"
     assert page.model.rowCount() == 1
+
+
+def test_record_an_application_with_inline_messages(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    from desktop.views.applications.application_dialog import ApplicationDialog
+
+    page = _page(qtbot, ctx)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, ApplicationDialog)
+    young = valid_id("44030420080315123")  # born 2008-03-15
+    dialog.editors["name"].setText("钱七")
+    dialog.editors["id_number"].setText(young)
+    dialog.editors["joined_on"].setText("2023-01-01")
+    dialog.save()
+    assert "年满 16 周岁" in dialog.errors["joined_on"].text()
+    assert young not in dialog.errors["joined_on"].text()
+    assert queries.counts(ctx.db)["submitted"] == 0
+    dialog.editors["joined_on"].setText("")
+    dialog.save()
+    assert dialog.saved_id is not None
+    page.refresh()
+    assert page.model.rowCount() == 1
+    assert page.model.data(page.model.index(0, at.COL_NAME)) == "钱七"
