@@ -6,6 +6,8 @@ Modules and their roles:
   one set of member rules (``validate``) that the dialog, the CLI and the roster import share.
 - ``queries``: member lists for tables and exports (filters, keyset paging, masked values).
 - ``card_numbers``: 会员证号 issued on registration, unique across offline PCs.
+- ``history``: a member's life for the member page and ``members history``: status
+  history (written by ``writer`` with every status change), activities, transfers.
 
 Callers import the module they need (``from desktop.services.members import registry``);
 this file imports nothing, so loading ``card_numbers`` on the first start loads nothing else.
