@@ -52,10 +52,12 @@ def fill_lifecycle(
     *,
     today: date,
     current_members: list[str],
-    applicants: int = 12,
+    applicants: int = 8,
 ) -> LifecycleDemoSummary:
-    """Applications (a third each pending, approved, rejected, plus one flagged) and
-    status changes of three current members. Nothing when there are no members."""
+    """Applications — new people pending or rejected, the registry's 申请中 records
+    approved (so the member count stays what the caller asked for), one pending of a
+    current member (flagged) — and status changes of three members. Nothing when there
+    are no members."""
     if not current_members:
         return LifecycleDemoSummary(0, 0, 0, 0)
     unions = [str(r[0]) for r in conn.execute(text("SELECT id FROM unions WHERE deleted = 0"))]
@@ -64,43 +66,51 @@ def fill_lifecycle(
     }
     channels = APPLICATION_CHANNEL.codes
     counts = {"submitted": 0, "approved": 0, "rejected": 0}
+
+    def add(values: dict[str, object]) -> str:
+        received = today - timedelta(days=rng.randint(1, 60))
+        return records.add_in(
+            conn,
+            {**values, "channel": rng.choice(channels), "submitted_on": received},
+            today,
+        )
+
     for i in range(applicants):
         number = _id_number(rng, today)
         while number in taken:
             number = _id_number(rng, today)
         taken.add(number)
-        received = today - timedelta(days=rng.randint(1, 60))
-        application_id = records.add_in(
-            conn,
+        application_id = add(
             {
                 "name": _name(rng),
                 "id_number": number,
                 "union_id": rng.choice(unions),
                 "phone": f"139{rng.randrange(10**8):08d}",
                 "employer": rng.choice(EMPLOYERS),
-                "channel": rng.choice(channels),
-                "submitted_on": received,
-            },
-            today,
+            }
         )
-        kind = ("submitted", "approved", "rejected")[i % 3]
-        if kind == "approved":
-            records.approve_in(conn, application_id, today, approver="演示审批人")
-        elif kind == "rejected":
+        if i % 2:
             reason = rng.choice(REJECT_REASONS)
             records.reject_in(conn, application_id, reason, today, reviewer="演示审批人")
-        counts[kind] += 1
+            counts["rejected"] += 1
+        else:
+            counts["submitted"] += 1
+    pending = conn.execute(
+        text(
+            "SELECT name, id_number, union_id, phone, employer FROM members "
+            "WHERE membership_status = 'applicant' AND deleted = 0 ORDER BY rowid LIMIT 4"
+        )
+    ).all()
+    for row in pending:
+        application_id = add(dict(row._mapping))
+        records.approve_in(conn, application_id, today, approver="演示审批人")
+        counts["approved"] += 1
     # one pending application by someone already in the union: flagged in the queue
     who = conn.execute(
         text("SELECT name, id_number, union_id FROM members WHERE id = :m"),
         {"m": current_members[0]},
     ).one()
-    records.add_in(
-        conn,
-        {"name": who.name, "id_number": who.id_number, "union_id": who.union_id,
-         "channel": "paper"},
-        today,
-    )  # fmt: skip
+    add(dict(who._mapping))
     counts["submitted"] += 1
     withdrawn = _without_attendance(conn, current_members[3:500], 1)
     changes = _status_changes(conn, rng, today, current_members[1:3], withdrawn)

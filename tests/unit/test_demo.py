@@ -24,17 +24,9 @@ def _people(db: Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def _lifecycle(db: Database) -> tuple[int, int]:
-    """(approved applications, status changes of existing members) the demo made."""
+def _status_changes(db: Database) -> int:
     with db.connect(write=False) as conn:
-        return (
-            int(conn.exec_driver_sql(
-                "SELECT count(*) FROM applications WHERE status = 'approved'"
-            ).scalar_one()),
-            int(conn.exec_driver_sql(
-                "SELECT count(*) FROM member_status_changes WHERE from_status IS NOT NULL"
-            ).scalar_one()),
-        )  # fmt: skip
+        return int(conn.exec_driver_sql("SELECT count(*) FROM member_status_changes").scalar_one())
 
 
 def test_same_seed_same_people_other_seed_differs(db_factory) -> None:  # type: ignore[no-untyped-def]
@@ -60,8 +52,7 @@ def test_generated_records_are_valid_and_plausible(db: Database) -> None:
             )
         ).all()
         unions = conn.execute(text("SELECT credit_code, industry, ownership FROM unions")).all()
-    # approved demo applications (issue #21) are members too
-    assert len(members) == 3000 + _lifecycle(db)[0] and len(unions) == 20
+    assert len(members) == 3000 and len(unions) == 20
     ids = [m[0] for m in members]
     assert len(set(ids)) == len(ids)
     for m in members:
@@ -196,9 +187,9 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
             "(SELECT count(*) FROM sync_change WHERE tbl = 'members'), "
             "(SELECT count(*) FROM member_search)"
         ).one()
-        approved, changed = _lifecycle(db)
-        n = 2500 + approved  # approved applications are members; a status change an update
-        assert tuple(counts) == (n, n + changed, n)
+        n = 2500
+        # each status change of the demo's lifecycle (issue #21) is one member update
+        assert tuple(counts) == (n, n + _status_changes(db), n)
         assert stats.summary_differences(conn) == 0
         attendees = conn.exec_driver_sql(
             "SELECT DISTINCT m.membership_status FROM attendances t "

@@ -38,7 +38,8 @@ REJOINED_REASON = "入会申请批准（重新入会）"
 
 @dataclass(frozen=True)
 class Approval:
-    """What an approval did: the member (new or reactivated), its card number, join date."""
+    """What an approval did: the member (new, or an existing record made current:
+    ``rejoined`` for a former member), its card number, join date."""
 
     application_id: str
     member_id: str
@@ -226,9 +227,10 @@ def approve_in(
         member.pop("id_number", None)  # the same person: birth and gender unchanged
         card_no = existing.card_no or _new_card(conn, today)
         member["card_no"] = card_no
-        writer.update_many(
-            conn, [(member_id, member)], on=today, reason=REJOINED_REASON, operator=who
-        )
+        # a record kept as 申请中 (entered before applications were recorded) is the
+        # same person's first join; any other status is a return
+        reason = APPROVED_REASON if existing.status == "applicant" else REJOINED_REASON
+        writer.update_many(conn, [(member_id, member)], on=today, reason=reason, operator=who)
     conn.execute(
         text(
             "UPDATE applications SET status = 'approved', reviewer = :who, "
@@ -237,7 +239,8 @@ def approve_in(
         {"who": who[:50], "today": today.isoformat(), "member": member_id,
          "join": join.isoformat(), "id": application_id},
     )  # fmt: skip
-    return Approval(application_id, member_id, card_no, join, existing is not None)
+    rejoined = existing is not None and existing.status != "applicant"
+    return Approval(application_id, member_id, card_no, join, rejoined)
 
 
 def _new_card(conn: Connection, today: date) -> str:

@@ -182,3 +182,20 @@ def test_an_approval_date_before_the_16th_birthday_or_after_today_is_refused(
         records.approve(db, app.id, joined_on=date(2027, 1, 1))
     assert _count(db, "members") == 0 and queries.get(db, app.id).status == "submitted"
     assert records.approve(db, app.id, joined_on=date(2024, 3, 15)).joined_on == date(2024, 3, 15)
+
+
+def test_a_record_kept_as_applicant_becomes_the_member(db: Database, union_id: str) -> None:
+    """申请中 records entered before applications were kept: approving that person's
+    application makes the record current (a first join, not a return)."""
+    kept, _ = members.add(
+        db,
+        {"name": "王小明", "id_number": OTHER_ID, "union_id": union_id,
+         "membership_status": "申请中"},
+    )  # fmt: skip
+    assert kept.card_no is None and kept.joined_on is None
+    done = records.approve(db, _apply(db, union_id).id)
+    assert done.member_id == kept.id and not done.rejoined and done.card_no
+    assert members.get(db, kept.id).membership_status == "active"
+    [entry] = history.status_history(db, kept.id)
+    assert (entry.from_status, entry.reason) == ("applicant", records.APPROVED_REASON)
+    assert _count(db, "members") == 1
