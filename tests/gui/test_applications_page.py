@@ -4,7 +4,9 @@ flag, the navigation count and the dashboard card that opens the queue."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -139,3 +141,30 @@ def test_record_an_application_with_inline_messages(
     page.refresh()
     assert page.model.rowCount() == 1
     assert page.model.data(page.model.index(0, at.COL_NAME)) == "钱七"
+
+
+def test_print_button_fills_the_form_from_the_application(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.unit.printing.conftest import pdf_text
+
+    app_id = _apply(ctx, registry["甲公司工会"])
+    window = MainWindow(ctx, "测试街道总工会")
+    qtbot.addWidget(window)
+    window.show_area("applications", {"status": "submitted"})
+    page = window.pages["applications"]
+    assert isinstance(page, ApplicationsPage)
+    page.select(app_id)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "printing"
+    target = tmp_path / "申请书.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.pages["printing"].save_pdf()
+    body = pdf_text(target).replace(" ", "")
+    assert "工会会员入会申请书" in body and "赵六" in body and "扫码" in body
