@@ -41,6 +41,7 @@ TABLE_LABELS = {
     "federations": "总工会",
     "applications": "入会申请",
     "transfers": "会籍转接",
+    "member_status_changes": "会籍变更记录",
     "hardship_cases": "困难职工档案",
     "activities": "活动",
     "attendance": "签到",
