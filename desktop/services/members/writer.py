@@ -27,6 +27,10 @@ Contracts (``!`` marks the ones checked here, where a check is cheap):
 - Inside an ``appending`` block only appends: an update there would escape capture (!).
 - Nothing is ever removed: "deleted" is a tombstone that travels (the capture trigger
   refuses a physical DELETE), "left" a status.
+- Status history: a local update that changes ``membership_status`` appends a
+  ``member_status_changes`` row in the same transaction (this module is that table's one
+  writer too), and a member made 在会 again loses the stale leave date and reason.
+  Received member updates write none: the history rows travel themselves.
 - Hot paths (bulk append, received inserts and updates) stay tuple/``executemany``
   based: no per-row query and no per-row call beyond making the row.
 """
