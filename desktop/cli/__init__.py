@@ -32,6 +32,7 @@ AREAS: tuple[str, ...] = (
     "duplicates",
     "legal",
     "honours",
+    "applications",
 )
 
 

@@ -18,6 +18,7 @@ from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.models.member_fields import MEMBER_FIELDS
+from desktop.services.members import history as member_history
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
@@ -164,6 +165,22 @@ def _leave(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _history(ctx: Context, args: argparse.Namespace) -> int:
+    rows = member_history.status_history(ctx.db, args.id)
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("该会员没有会籍状态变更记录。")
+    for r in rows:
+        before = MEMBERSHIP_STATUS.label(r.from_status) if r.from_status else "（入会）"
+        print(
+            f"{r.changed_on:%Y-%m-%d}  {before} → {MEMBERSHIP_STATUS.label(r.to_status)}  "
+            f"{r.reason or '-'}  经办：{r.operator or '-'}"
+        )
+    return 0
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -241,3 +258,7 @@ def register(sub: Any) -> None:
     v.add_argument("file", nargs="?", metavar="照片文件", help="JPEG 或 PNG 照片")
     v.add_argument("--remove", action="store_true", help="删除该会员的照片")
     v.set_defaults(handler=_photo)
+    v = verbs.add_parser("history", help="会籍状态变更记录")
+    v.add_argument("id", metavar="会员编号")
+    add_json_flag(v)
+    v.set_defaults(handler=_history)

@@ -46,6 +46,9 @@ def register(sub: Any) -> None:
     subject = form.add_mutually_exclusive_group(required=True)
     subject.add_argument("--member", metavar="UUID", help="会员编号（预填该会员信息）")
     subject.add_argument("--activity", metavar="UUID", help="活动编号（签到表）")
+    subject.add_argument(
+        "--application", metavar="UUID", help="入会申请编号（按申请预填入会申请书）"
+    )
     subject.add_argument("--blank", action="store_true", help="打印空白表")
     form.add_argument(
         "--unmasked", action="store_true", help="显示完整身份证号和手机号（默认打码）"
@@ -98,6 +101,10 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     payload: FormData
     if args.blank:
         payload = blank(kind)
+    elif args.application:
+        if kind != "application":
+            raise UnionDeskError("--application 只用于入会申请书（application）。")
+        payload = form_values(ctx.db, kind, args.application, unmasked=args.unmasked)
     elif kind == "attendance":
         if not args.activity:
             raise UnionDeskError("签到表需要指定活动（--activity），或用 --blank 打印空白表。")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.models.honours import Honour, HonourTitle
     from desktop.models.ids import new_id
     from desktop.models.legal import LegalCase, LegalCaseDocument
+    from desktop.models.lifecycle import MemberStatusChange
     from desktop.models.member import Application, Attachment, HardshipCase, Member, Transfer
     from desktop.models.merges import MemberMerge
     from desktop.models.site import Site, SiteFacility, UnionWorker
@@ -76,6 +77,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "sync_state",
     "legal",
     "honours",
+    "lifecycle",
 )
 
 __all__ = [
@@ -101,6 +103,7 @@ __all__ = [
     "HardshipCase",
     "Member",
     "MemberMerge",
+    "MemberStatusChange",
     "ServiceCategory",
     "ServiceRecord",
     "Site",

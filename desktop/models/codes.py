@@ -414,3 +414,10 @@ DEFAULT_HONOUR_TITLES: tuple[tuple[str, str, bool], ...] = (
 ALL_LISTS.update(
     {cl.name: cl for cl in (LEGAL_CASE_TYPE, LEGAL_CASE_STATUS, LEGAL_OUTCOME, HONOUR_LEVEL)}
 )
+# 入会申请的渠道 (issue #21): how an application reached the office.
+APPLICATION_CHANNEL = CodeList(
+    "application_channel",
+    "申请渠道",
+    (("paper", "纸质"), ("phone", "电话"), ("qr", "扫码"), ("visit", "上门")),
+)
+ALL_LISTS[APPLICATION_CHANNEL.name] = APPLICATION_CHANNEL

@@ -68,6 +68,17 @@ class Application(Synced, Base):
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_note: Mapped[str | None] = mapped_column(Text)
     member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
+    # issue #21: how it came in, the registry fields the member record will take, the
+    # join date the clerk chose (blank: the approval date), and why it was turned down.
+    # ``reviewer`` is the approver (or the clerk who rejected it).
+    channel: Mapped[str | None] = mapped_column(String(8))
+    ethnicity: Mapped[str | None] = mapped_column(String(2))
+    political_status: Mapped[str | None] = mapped_column(String(2))
+    education: Mapped[str | None] = mapped_column(String(16))
+    hukou_type: Mapped[str | None] = mapped_column(String(16))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    reject_reason: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class Transfer(Synced, Base):

@@ -41,6 +41,7 @@ TABLE_LABELS = {
     "federations": "总工会",
     "applications": "入会申请",
     "transfers": "会籍转接",
+    "member_status_changes": "会籍变更记录",
     "hardship_cases": "困难职工档案",
     "activities": "活动",
     "attendance": "签到",
@@ -204,9 +205,33 @@ def _member_rules() -> dict[str, list[Rule]]:
 
 _EXTRA: dict[str, Callable[[], dict[str, list[Rule]]]] = {
     "members": _member_rules,
-    "applications": lambda: {"id_number": [_id_number], "phone": [_phone]},
     "legal_cases": lambda: {"applicant_phone": [_phone]},
+    "applications": lambda: _application_rules(),
+    "member_status_changes": lambda: _status_change_rules(),
 }
+
+
+def _application_rules() -> dict[str, list[Rule]]:
+    """An application's ID number, phone and code fields, as the member dialog's."""
+    from desktop.models.codes import APPLICATION_CHANNEL, APPLICATION_STATUS
+
+    rules = {k: v for k, v in _member_rules().items() if k in _APPLICATION_CODED}
+    rules["channel"] = [_in_codes(APPLICATION_CHANNEL.codes, APPLICATION_CHANNEL.label_zh)]
+    rules["status"] = [_in_codes(APPLICATION_STATUS.codes, APPLICATION_STATUS.label_zh)]
+    return rules
+
+
+_APPLICATION_CODED = frozenset(
+    {"id_number", "phone", "ethnicity", "political_status", "education", "hukou_type"}
+)
+
+
+def _status_change_rules() -> dict[str, list[Rule]]:
+    """A status-history row names statuses of the code list (issue #21)."""
+    from desktop.models.codes import MEMBERSHIP_STATUS
+
+    known = [_in_codes(MEMBERSHIP_STATUS.codes, MEMBERSHIP_STATUS.label_zh)]
+    return {"from_status": known, "to_status": known}
 
 
 @dataclass

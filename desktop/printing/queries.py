@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from desktop.printing.forms import data as fd
 from desktop.printing.records import CardBatch, load_cards
@@ -49,4 +49,14 @@ def form_values(db: Database, kind: str, subject: str, *, unmasked: bool = False
             return fd.load_hardship(conn, subject, unmasked=unmasked)
         if kind == "transfer":
             return fd.load_transfer(conn, subject, unmasked=unmasked)
+        if kind == "application" and _is_application(conn, subject):
+            return fd.load_application(conn, subject, unmasked=unmasked)
         return fd.load_member(conn, subject, unmasked=unmasked)
+
+
+def _is_application(conn: Connection, subject: str) -> bool:
+    """The 入会申请书 is filled from an application when given one's id (else a member's)."""
+    found = conn.execute(
+        text("SELECT 1 FROM applications WHERE id = :id AND deleted = 0"), {"id": subject}
+    ).first()
+    return found is not None

@@ -16,6 +16,9 @@ class Area:
     key: str
     label: str
     factory: str
+    # "module:callable" taking the Database and returning a count shown beside the label
+    # (e.g. 入会申请 awaiting review); read after the window has painted, and after writes.
+    badge: str = ""
 
 
 AREAS: tuple[Area, ...] = (
@@ -27,6 +30,12 @@ AREAS: tuple[Area, ...] = (
     Area("duplicates", "重复会员", "desktop.views.duplicates.page:create_page"),
     Area("legal", "法律援助", "desktop.views.legal.page:create_page"),
     Area("honours", "荣誉", "desktop.views.honours.page:create_page"),
+    Area(
+        "applications",
+        "入会申请",
+        "desktop.views.applications.page:create_page",
+        badge="desktop.services.applications.queries:pending_count",
+    ),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
 )

@@ -258,7 +258,21 @@ class MainWindow(QMainWindow):
         self.counts.setText("会员人数统计失败")
         self._count_done()
 
+    def update_badges(self) -> None:
+        """The counts beside the navigation labels (``Area.badge``): 入会申请（待审核 3）."""
+        for row, area in enumerate(self.areas):
+            if not area.badge:
+                continue
+            module, _, name = area.badge.partition(":")
+            try:
+                count = int(getattr(importlib.import_module(module), name)(self.ctx.db))
+            except UnionDeskError:
+                continue
+            item = self.nav.item(row)
+            item.setText(f"{area.label}（{count}）" if count else area.label)
+
     def _count_done(self) -> None:
+        self.update_badges()
         self._counting = False
         if self._recount:
             self._recount = False

@@ -24,6 +24,11 @@ def _people(db: Database) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
+def _status_changes(db: Database) -> int:
+    with db.connect(write=False) as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM member_status_changes").scalar_one())
+
+
 def test_same_seed_same_people_other_seed_differs(db_factory) -> None:  # type: ignore[no-untyped-def]
     a, b, c = db_factory("a"), db_factory("b"), db_factory("c")
     demo.fill_demo(a, members=400, unions=10, seed=7, today=TODAY)
@@ -182,7 +187,16 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
             "(SELECT count(DISTINCT row_id) FROM sync_change WHERE tbl = 'members'), "
             "(SELECT count(*) FROM member_search)"
         ).one()
-        assert tuple(counts) == (2500, 2500, 2500)
+        n = 2500
+        # every member captured once, plus one update per status change of the demo's
+        # lifecycle (issue #21), per photo attached, and the one applicant the demo
+        # rewrites into a likely duplicate of a member
+        assert tuple(counts) == (n, n, n)
+        changes, photos = conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM sync_change WHERE tbl = 'members'), "
+            "(SELECT count(*) FROM members WHERE photo IS NOT NULL)"
+        ).one()
+        assert changes == n + _status_changes(db) + photos + 1
         assert stats.summary_differences(conn) == 0
         attendees = conn.exec_driver_sql(
             "SELECT DISTINCT m.membership_status FROM attendances t "
@@ -192,8 +206,8 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
         name, id_number = conn.exec_driver_sql(
             "SELECT name, id_number FROM members ORDER BY rowid DESC LIMIT 1"
         ).one()
-        assert 2500 in search_index.find_rowids(conn, name)
-        assert 2500 in search_index.find_rowids(conn, id_number[-6:])
+        assert n in search_index.find_rowids(conn, name)  # the last member: rowid n
+        assert n in search_index.find_rowids(conn, id_number[-6:])
 
 
 def _everything_but_ids(db: Database) -> list[tuple[object, ...]]:
@@ -229,3 +243,20 @@ def test_demo_has_a_duplicate_pair_and_photos(db: Database) -> None:
             )
         ).scalar_one()
     assert with_photo >= 10
+
+
+def test_demo_has_applications_in_every_state_and_status_history(db: Database) -> None:
+    """Issue #21: a trainee sees the review queue filled (one flagged) and member pages
+    with a history, including one who left and re-joined (leave fields cleared)."""
+    from desktop.services.applications import queries
+
+    demo.fill_demo(db, members=300, unions=5, seed=3, today=TODAY)
+    counts = queries.counts(db)
+    assert all(counts[s] > 0 for s in ("submitted", "approved", "rejected")), counts
+    assert any(r.current_member for r in queries.queue(db, status="submitted"))
+    with db.connect(write=False) as conn:
+        steps = conn.exec_driver_sql(
+            "SELECT h.to_status, m.membership_status, m.left_on FROM member_status_changes h "
+            "JOIN members m ON m.id = h.member_id WHERE h.from_status = 'withdrawn'"
+        ).all()
+    assert [tuple(s) for s in steps] == [("active", "active", None)]

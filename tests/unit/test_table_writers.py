@@ -58,6 +58,8 @@ WRITERS = {
     "legal_case_documents": ("services/legal/documents.py", "LegalCaseDocument"),
     "honour_titles": ("services/honours/titles.py", "HonourTitle"),
     "honours": ("services/honours/records.py", "Honour"),
+    "applications": ("services/applications/records.py", "Application"),
+    "member_status_changes": ("services/members/writer.py", "MemberStatusChange"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

@@ -53,6 +53,7 @@ class MemberFormData:
     status: str = ""
     notes: str = ""
     photo: bytes | None = None
+    filled_on: str = ""  # 入会申请书: the date the application was received
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,40 @@ def load_member(conn: Connection, member_id: str, *, unmasked: bool = False) -> 
         status=MEMBERSHIP_STATUS.label(r["membership_status"]),
         notes=str(r["notes"] or ""),
         photo=bytes(photo) if photo else None,
+    )
+
+
+def load_application(
+    conn: Connection, application_id: str, *, unmasked: bool = False
+) -> MemberFormData:
+    """入会申请书 filled from an application (issue #21): the applicant's fields as
+    received, the date received as 填表日期, the channel in the notes."""
+    from desktop.models.codes import APPLICATION_CHANNEL
+    from desktop.models.validation import id_number_parts
+    from desktop.services.applications import queries as application_queries
+
+    a = application_queries.get_in(conn, application_id)
+    union, federation = _union_names(conn, a.union_id)
+    _number, born, gender, _warning = id_number_parts(a.id_number, None, False)
+    channel = APPLICATION_CHANNEL.label(a.channel)
+    notes = "；".join(p for p in (f"申请渠道：{channel}" if channel else "", a.notes or "") if p)
+    return MemberFormData(
+        name=a.name,
+        gender=GENDER.label(gender),
+        birth_date=fmt_date(born) if unmasked else birth_year_text(born),
+        ethnicity=ETHNICITY.label(a.ethnicity),
+        political_status=POLITICAL_STATUS.label(a.political_status),
+        education=EDUCATION.label(a.education),
+        id_number=a.id_number if unmasked else mask_id_number(a.id_number),
+        hukou_type=HUKOU_TYPE.label(a.hukou_type),
+        phone=(a.phone or "") if unmasked else mask_phone(a.phone or ""),
+        employer=a.employer or "",
+        position=a.position or "",
+        union_name=union,
+        federation_name=federation,
+        joined_on=fmt_date(a.joined_on),
+        notes=notes,
+        filled_on=fmt_date(a.submitted_on),
     )
 
 

@@ -152,7 +152,9 @@ class Sheet:
         tx = self.x0 + lw + 3 * mm
         tw = self.inner - lw - 6 * mm
         y = self.y - 4 * mm - VALUE_SIZE
-        for line in wrap(self.f, body, tw, VALUE_SIZE)[: int((hh - 20 * mm) / (VALUE_SIZE * 1.5))]:
+        # room for the signature lines only where there are some (a short 备注 box has none)
+        reserve = 20 * mm if sign else 4 * mm
+        for line in wrap(self.f, body, tw, VALUE_SIZE)[: int((hh - reserve) / (VALUE_SIZE * 1.5))]:
             self.text(tx, y, line, VALUE_SIZE)
             y -= VALUE_SIZE * 1.6
         y = self.y - hh + 4 * mm

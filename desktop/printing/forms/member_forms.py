@@ -30,7 +30,8 @@ def _photo_side(sheet: Sheet, d: MemberFormData) -> tuple[float, object]:
 
 
 def draw_application(sheet: Sheet, d: MemberFormData) -> None:
-    sheet.title("工会会员入会申请书", f"填表日期：{' ' * 10}年{' ' * 5}月{' ' * 5}日")
+    blank_date = f"{' ' * 10}年{' ' * 5}月{' ' * 5}日"
+    sheet.title("工会会员入会申请书", f"填表日期：{d.filled_on or blank_date}")
     sheet.rows(
         [
             [L("姓名", 18), V(d.name, 30), L("性别", 16), V(d.gender, 16, "center")],

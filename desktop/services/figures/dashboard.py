@@ -152,6 +152,7 @@ class Dashboard:
     activities: ActivityFigures
     hardship: HardshipFigures
     sites: tuple[SiteKindRow, ...]
+    applications_pending: int = 0  # 入会申请待审核 (issue #21)
 
 
 def member_figures(conn: Connection, as_of: date, month_start: date | None = None) -> MemberFigures:
@@ -415,6 +416,16 @@ def dashboard_in(conn: Connection, as_of: date) -> Dashboard:
         activities=activity_figures(conn, as_of.year, as_of),
         hardship=hardship_figures(conn, as_of),
         sites=site_figures(conn, as_of.year),
+        applications_pending=pending_applications(conn),
+    )
+
+
+def pending_applications(conn: Connection) -> int:
+    """入会申请 awaiting review (the 首页 card that opens the queue)."""
+    return int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM applications WHERE deleted = 0 AND status = 'submitted'"
+        ).scalar_one()
     )
 
 

@@ -8,6 +8,8 @@ Modules and their roles:
 - ``card_numbers``: 会员证号 issued on registration, unique across offline PCs.
 - ``photos``: a member's photo, checked by content, cropped to the card's frame, stored
   once by SHA-256.
+- ``history``: a member's life for the member page and ``members history``: status
+  history (written by ``writer`` with every status change), activities, transfers.
 
 Callers import the module they need (``from desktop.services.members import registry``);
 this file imports nothing, so loading ``card_numbers`` on the first start loads nothing else.

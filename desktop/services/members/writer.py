@@ -27,6 +27,10 @@ Contracts (``!`` marks the ones checked here, where a check is cheap):
 - Inside an ``appending`` block only appends: an update there would escape capture (!).
 - Nothing is ever removed: "deleted" is a tombstone that travels (the capture trigger
   refuses a physical DELETE), "left" a status.
+- Status history: a local update that changes ``membership_status`` appends a
+  ``member_status_changes`` row in the same transaction (this module is that table's one
+  writer too), and a member made 在会 again loses the stale leave date and reason.
+  Received member updates write none: the history rows travel themselves.
 - Hot paths (bulk append, received inserts and updates) stay tuple/``executemany``
   based: no per-row query and no per-row call beyond making the row.
 """
@@ -44,6 +48,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Date
 
+from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.models import Member
 from desktop.models.base import synced_tables
@@ -246,20 +251,34 @@ def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def update_many(conn: Connection, updates: Sequence[tuple[str, dict[str, Any]]]) -> None:
+def update_many(
+    conn: Connection,
+    updates: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    on: date | None = None,
+    reason: str | None = None,
+    operator: str | None = None,
+) -> None:
     """Change already-validated fields of existing members: (member id, changes) pairs.
 
     One ``executemany`` per set of changed columns (a roster's updates come in a few
     shapes), a new sort key where the name changes, then the search documents of the
     members whose searchable fields changed, a chunk of members per statement. Capture
-    and dashboard counts: the update triggers.
+    and dashboard counts: the update triggers. A change of ``membership_status`` also
+    leaves a status-history row (``on``, ``reason``, ``operator``: today, none and the
+    OS account unless given), and a member made 在会 again loses the stale leave date
+    and reason (issue #21).
     """
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块中不能修改会员")
+    history = _status_changes(conn, updates)
     groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     searched: list[str] = []
     for member_id, changes in updates:
         values = dict(changes)
+        if member_id in history and values["membership_status"] == "active":
+            values.setdefault("left_on", None)
+            values.setdefault("leave_reason", None)
         if "name" in values:
             values["sort_key"] = sort_key(values["name"])
         if not values:
@@ -278,6 +297,18 @@ def update_many(conn: Connection, updates: Sequence[tuple[str, dict[str, Any]]])
         sets = ", ".join(f'"{c}" = ?' for c in columns)
         conn.exec_driver_sql(f"UPDATE members SET {sets} WHERE id = ?", params)
     refresh_documents(conn, searched)
+    if history:
+        record_status_changes(
+            conn,
+            [
+                StatusChange(member_id, old, changes["membership_status"])
+                for member_id, changes in updates
+                if (old := history.get(member_id, _SAME)) is not _SAME
+            ],
+            on=on,
+            reason=reason,
+            operator=operator,
+        )
 
 
 def update_fields(conn: Connection, member_id: str, changes: dict[str, Any]) -> None:
@@ -285,10 +316,22 @@ def update_fields(conn: Connection, member_id: str, changes: dict[str, Any]) -> 
     update_many(conn, [(member_id, changes)])
 
 
-def mark_left(conn: Connection, member_id: str, status: str, on: date, reason: str | None) -> None:
-    """会员离会: a status with its date and reason; the record stays in the registry."""
-    update_fields(
-        conn, member_id, {"membership_status": status, "left_on": on, "leave_reason": reason}
+def mark_left(
+    conn: Connection,
+    member_id: str,
+    status: str,
+    on: date,
+    reason: str | None,
+    operator: str | None = None,
+) -> None:
+    """会员离会: a status with its date and reason; the record stays in the registry
+    (and the change in its status history)."""
+    update_many(
+        conn,
+        [(member_id, {"membership_status": status, "left_on": on, "leave_reason": reason})],
+        on=on,
+        reason=reason,
+        operator=operator,
     )
 
 
@@ -546,3 +589,75 @@ def set_photo(conn: Connection, member_id: str, sha256: str | None) -> None:
     """Attach (or, with None, remove) a member's photo: the SHA-256 of bytes already
     stored in ``attachments``, so the photo travels content-addressed with the change."""
     update_fields(conn, member_id, {"photo": sha256})
+
+
+# ---- status history (issue #21) ----------------------------------------------------------
+
+HISTORY_TABLE = "member_status_changes"
+_SAME: Any = object()
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One member's status going from ``from_status`` (None: a first entry) to ``to_status``."""
+
+    member_id: str
+    from_status: str | None
+    to_status: str
+
+
+def _status_changes(
+    conn: Connection, updates: Sequence[tuple[str, dict[str, Any]]]
+) -> dict[str, str | None]:
+    """Member id → its stored status, for the updates that change ``membership_status``
+    to something else (one query per chunk of members, none when no update sets it)."""
+    wanted = {m: c["membership_status"] for m, c in updates if "membership_status" in c}
+    if not wanted:
+        return {}
+    stored: dict[str, str | None] = {}
+    ids = list(wanted)
+    for i in range(0, len(ids), _REFRESH_CHUNK):
+        chunk = ids[i : i + _REFRESH_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.exec_driver_sql(
+            f"SELECT id, membership_status FROM members WHERE id IN ({marks})", tuple(chunk)
+        ).all()
+        stored.update({str(r.id): r.membership_status for r in rows})
+    return {m: old for m, old in stored.items() if old != wanted[m]}
+
+
+def default_operator() -> str:
+    """Who made a change when the caller names nobody: the OS account (UnionDesk has no
+    log-in of its own; see ``services.audit``)."""
+    from desktop.services.audit import os_user
+
+    return os_user()[:100]
+
+
+def record_status_changes(
+    conn: Connection,
+    changes: Sequence[StatusChange],
+    *,
+    on: date | None = None,
+    reason: str | None = None,
+    operator: str | None = None,
+) -> None:
+    """Append status-history rows in the caller's transaction (captured: they travel).
+
+    The one writer of ``member_status_changes``: ``update_many`` calls it for every
+    status it changes, and a member created in a status (an approved application) is
+    recorded by its caller through here with ``from_status`` None.
+    """
+    if not changes:
+        return
+    day = (on or clock.current().today()).isoformat()
+    who = operator if operator is not None else default_operator()
+    ids = new_ids(len(changes))
+    conn.exec_driver_sql(
+        f"INSERT INTO {HISTORY_TABLE} (id, member_id, changed_on, from_status, to_status, "
+        "reason, operator, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        [
+            (row_id, c.member_id, day, c.from_status, c.to_status, reason, who)
+            for row_id, c in zip(ids, changes, strict=True)
+        ],
+    )

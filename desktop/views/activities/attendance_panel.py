@@ -63,6 +63,7 @@ class AttendancePanel(QWidget):
         self.undo_button = QPushButton("撤销签到", self)
         self.undo_button.setToolTip("撤销所选人员在本活动的签到（如刷错卡、选错人）")
         self.photos = PhotoStrip(ctx, self)
+        self.member_dialog: QWidget | None = None  # the member page last opened
 
         guest = QHBoxLayout()
         guest.addWidget(self.guest_input, 1)
@@ -89,6 +90,7 @@ class AttendancePanel(QWidget):
         self.picker.picked.connect(self.check_in_member)
         self.undo_button.clicked.connect(self.undo_selected)
         self.list.itemSelectionChanged.connect(self._enable)
+        self.list.itemDoubleClicked.connect(self.show_member)
         self.photos.changed.connect(lambda: self.ctx.changed("activities"))
         self._enable()
 
@@ -198,6 +200,22 @@ class AttendancePanel(QWidget):
             self.reload()
             return
         self._done(record, f"已撤销 {who} 的签到")
+
+    def show_member(self, *_: object) -> None:
+        """Double-click on a member who signed in: that member's page (a guest has none)."""
+        record = self.selected_attendance()
+        if record is None or not record.member_id:
+            return
+        from desktop.views.members.detail_dialog import MemberDetailDialog
+
+        try:
+            dialog = MemberDetailDialog(self.ctx, record.member_id, parent=self)
+        except UnionDeskError as exc:
+            self.message.show_error(exc.message)
+            return
+        self.member_dialog = dialog
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
 
     def check_in_guest(self) -> None:
         if self.activity is None:

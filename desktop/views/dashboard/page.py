@@ -113,6 +113,11 @@ class DashboardPage(QWidget):
         self.new_generation = Figure("新生代（16–34岁）")
         self.coverage = Figure("本年活动覆盖面")
         self.hardship = Figure("困难职工档案待复核")
+        self.applications = Figure("入会申请待审核")
+        self.applications_button = QPushButton("打开审核队列", self.applications)
+        self.applications_button.setFlat(True)
+        self.applications_button.setStyleSheet("color: #1e88e5; text-align: left;")
+        self.applications.body.addWidget(self.applications_button)
         self.migrant_button = QPushButton("查看农民工名单", self.migrant)
         self.migrant_button.setFlat(True)
         self.migrant_button.setStyleSheet("color: #1e88e5; text-align: left;")
@@ -145,6 +150,7 @@ class DashboardPage(QWidget):
             self.new_generation,
             self.coverage,
             self.hardship,
+            self.applications,
         )
         self._figure_columns = 0
         self._reflow_figures(len(self.figure_cards))
@@ -189,6 +195,7 @@ class DashboardPage(QWidget):
         self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
         self.new_gen_button.clicked.connect(self.open_new_generation)
+        self.applications_button.clicked.connect(self.open_applications)
         self.refresh()
 
     # ---- layout ----------------------------------------------------------------------
@@ -232,6 +239,9 @@ class DashboardPage(QWidget):
 
     def open_members(self, **params: Any) -> None:
         self.ctx.navigate("members", **{**_RESET, **params})
+
+    def open_applications(self) -> None:
+        self.ctx.navigate("applications", status="submitted")
 
     def open_new_generation(self) -> None:
         from desktop.services.figures.dashboard import NEW_GENERATION_BAND
@@ -292,6 +302,12 @@ class DashboardPage(QWidget):
             f"{h.overdue:,}",
             f"已逾期；30天内到期 {h.due_soon:,}（在档 {h.open_cases:,}）",
             "#e53935" if h.overdue else "#263238",
+        )
+
+        self.applications.set(
+            f"{d.applications_pending:,}",
+            "点击下方打开审核队列",
+            "#e53935" if d.applications_pending else "#263238",
         )
 
         unions = sorted(m.by_union, key=lambda r: -r.total)

@@ -152,7 +152,7 @@ class MembersPage(QWidget):
         self.export_button.clicked.connect(self.export_roster)
         self.template_button.clicked.connect(self.save_roster_template)
         self.card_button.clicked.connect(self.print_card)
-        self.table.doubleClicked.connect(lambda _i: self.edit_member())
+        self.table.doubleClicked.connect(lambda _i: self.show_member())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
@@ -299,6 +299,20 @@ class MembersPage(QWidget):
             dialog = MemberDialog(self.ctx, row.id, parent=self)
         except UnionDeskError as exc:
             messages.error(self, "无法编辑", exc.message)
+            return
+        self._open(dialog)
+
+    def show_member(self) -> None:
+        """Double-click: the member's page (registry fields, history, activities)."""
+        from desktop.views.members.detail_dialog import MemberDetailDialog
+
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            dialog = MemberDetailDialog(self.ctx, row.id, parent=self)
+        except UnionDeskError as exc:
+            messages.error(self, "无法打开", exc.message)
             return
         self._open(dialog)
 

@@ -135,8 +135,14 @@ class PrintPage(QWidget):
         self.refresh()
 
     # -- public API for other pages (members page: "打印会员卡") --------------------
-    def navigate(self, member_ids: list[str] | None = None, **_: Any) -> None:
+    def navigate(
+        self, member_ids: list[str] | None = None, application_id: str | None = None, **_: Any
+    ) -> None:
         self.set_members(member_ids or [])
+        if application_id:  # the review queue's 打印入会申请书: filled from the application
+            self.kind_combo.setCurrentIndex(max(self.kind_combo.findData("application"), 0))
+            self.subject_edit.setText(application_id)
+            self.make_form()
 
     def set_members(self, member_ids: list[str]) -> None:
         self.member_ids = list(member_ids)

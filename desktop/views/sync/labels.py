@@ -28,6 +28,7 @@ TABLES = {
     "sites": "服务阵地",
     "union_workers": "工会工作者",
     "evaluations": "评价",
+    "member_status_changes": "会籍变更记录",
 }
 FIELDS = {
     "deleted": "删除标记",

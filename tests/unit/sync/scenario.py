@@ -133,7 +133,7 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         _deliver(dbs[0], dbs[i], root, counter, clocks)
     stash: list[tuple[int, int, Path]] = []
     for _ in range(steps):
-        ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash"]
+        ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash", "apply"]
         ops.append("merge")  # issue #21: a duplicate merge (member_merges)
         ops += ["legal", "honour"]  # care records (issue 22), through their services
         op = rng.choice(ops + ["clock"] if skew else ops)
@@ -142,6 +142,9 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         members = _members(db)
         if op == "clock":
             clocks.offset[id(db)] = rng.choice(SKEWS)
+        elif op == "apply":  # issue #21: an application reviewed through its service
+            name, token = rng.choice(NAMES), f"ID{rng.randrange(5)}"
+            clocks.write(db, apply_and_review, uid, name, token)
         elif op == "create" or not members:
             name, token = rng.choice(NAMES), f"ID{rng.randrange(5)}"
             clocks.write(db, helpers.add_member, uid, name, token)
@@ -233,6 +236,28 @@ def honour_action(db: Database, roll: float, member_id: str) -> None:
             records.remove_honour(db, held[0].id)
     except UnionDeskError:
         pass
+
+
+def apply_and_review(db: Database, union_id: str, name: str, token: str) -> None:
+    """入会申请 through the applications service, then approved — a member with a card
+    number and a status-history row — or, when the ID number is already a current
+    member's (the approval is refused), rejected with a reason."""
+    from desktop.services.applications import records
+    from desktop.services.unions import federations
+
+    today = db.clock.today()
+    with db.connect() as conn:
+        if federations.current_id(conn) is None:  # this PC's own federation: a local setting
+            conn.execute(
+                text("INSERT INTO app_settings (key, value) SELECT :k, id FROM federations"),
+                {"k": federations.SETTING_KEY},
+            )
+        values = {"name": name, "id_number": helpers.valid_id(token), "union_id": union_id}
+        application = records.add_in(conn, {**values, "channel": "qr"}, today)
+        try:
+            records.approve_in(conn, application, today, approver="审批人")
+        except UnionDeskError:
+            records.reject_in(conn, application, "已是在会会员", today, reviewer="审批人")
 
 
 def _log(db: Database) -> list[tuple[Any, ...]]:

@@ -6,7 +6,7 @@ edit made elsewhere to the merged-away record can be carried over to the survivo
 capture triggers are rebuilt after every upgrade (``desktop.opening.run_migrations``).
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
