@@ -88,3 +88,27 @@ def test_double_click_on_a_sign_in_opens_the_members_page(
     assert _cells(dialog.activities_model)[0][:2] == ["2026-11-01", "职工运动会"]
     qtbot.mouseClick(dialog.edit_button, Qt.MouseButton.LeftButton)
     assert dialog.child is not None  # 编辑… opens the member dialog
+
+
+def test_the_member_page_shows_the_members_honours(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """Issue #22 item 4: honours are shown on the member page (the 荣誉与法律援助 tab)."""
+    from desktop.services.honours import records
+
+    member_id = registry["张三"]
+    records.add_honour(
+        ctx.db,
+        {"member_id": member_id, "title": "劳动模范", "level": "市", "year": 2025},
+        today=date(2026, 11, 21),
+    )
+    dialog = MemberDetailDialog(ctx, member_id)
+    qtbot.addWidget(dialog)
+    shown = [
+        dialog.care_records.honours.item(i).text()
+        for i in range(dialog.care_records.honours.count())
+    ]
+    assert len(shown) == 1 and "劳动模范" in shown[0] and "2025" in shown[0]
+    other = MemberDetailDialog(ctx, registry["李四"])
+    qtbot.addWidget(other)
+    assert other.care_records.honours.item(0).text() == "（无）"

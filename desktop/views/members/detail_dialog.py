@@ -30,6 +30,7 @@ from desktop.models.codes import (
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.services.members import history
 from desktop.views.context import AppContext
+from desktop.views.honours.member_records import MemberCareRecords
 from desktop.views.qtmodels.text_table import TextTableModel
 from desktop.views.widgets import messages
 
@@ -61,6 +62,8 @@ class MemberDetailDialog(QDialog):
         self.tabs.addTab(self.history_view, "会籍变更")
         self.tabs.addTab(self.activities_view, "参加的活动")
         self.tabs.addTab(self.transfers_view, "会籍转接")
+        self.care_records = MemberCareRecords(ctx, None, self)  # filled by load()
+        self.tabs.addTab(self.care_records, "荣誉与法律援助")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         self.edit_button = buttons.addButton("编辑…", QDialogButtonBox.ButtonRole.ActionRole)
@@ -84,6 +87,7 @@ class MemberDetailDialog(QDialog):
     def load(self) -> None:
         life = history.life(self.ctx.db, self.member_id)
         m = life.member
+        self.care_records.set_member(self.member_id)
         while self.fields.rowCount():
             self.fields.removeRow(0)
         shown = (
