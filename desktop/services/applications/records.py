@@ -276,3 +276,14 @@ def reject_in(
         ),
         {"who": who[:50], "today": today.isoformat(), "reason": cleaned, "id": application_id},
     )
+
+
+def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
+    """会员合并: the 入会申请 of ``from_member`` become ``to_member``'s, in the caller's
+    transaction (captured: the move travels); returns how many moved. Called by the
+    duplicates service, so this module stays the one writer of ``applications``."""
+    moved = conn.exec_driver_sql(
+        "UPDATE applications SET member_id = ? WHERE member_id = ? AND deleted = 0",
+        (to_member, from_member),
+    )
+    return int(moved.rowcount)

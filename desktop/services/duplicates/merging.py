@@ -15,7 +15,7 @@ fields to ``carry_over``, which writes them on the survivor (a local, travelling
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,10 +42,36 @@ FIELD_LABELS: dict[str, str] = {
 MERGEABLE = tuple(FIELD_LABELS)
 # Taking the ID number takes what is derived from it.
 _WITH_ID_NUMBER = ("birth_date", "gender")
-# Tables whose rows point at a member and move to the survivor. Attendance has its
-# writer (``activities.attendance``); these three have none yet (issue #21's lifecycle
-# and care parts add them) and are moved here by their ``member_id`` alone.
-_OTHER_CHILDREN = ("transfers", "applications", "hardship_cases")
+# Tables whose rows point at a member and move to the survivor, each through its own
+# writer (attendance is moved first and counted: ``attendance.reassign_member``).
+# ``transfers`` has no writer yet (#21 item 3 adds it); until then its received rows
+# are the sync apply's and the move is made here.
+_TRANSFERS = "transfers"
+
+
+def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
+    """(table, its writer's move) for every table that points at a member but attendance."""
+    from desktop.services.applications import records as applications
+    from desktop.services.honours import records as honours
+    from desktop.services.legal import cases as legal_cases
+
+    return (
+        ("applications", applications.reassign_member),
+        ("member_status_changes", member_writer.reassign_history),
+        ("honours", honours.reassign_member),
+        ("legal_cases", legal_cases.reassign_member),
+        (_TRANSFERS, _move_transfers),
+    )
+
+
+def _move_transfers(conn: Connection, from_member: str, to_member: str) -> int:
+    moved = conn.exec_driver_sql(
+        "UPDATE transfers SET member_id = ? WHERE member_id = ? AND deleted = 0",
+        (to_member, from_member),
+    )
+    return int(moved.rowcount)
+
+
 # Member columns a received edit of a merged-away record may carry over.
 _NOT_CARRIED = frozenset({"id", "deleted", "sort_key"})
 # A chain of merges (A into B, B into C) is followed at most this far.
@@ -201,11 +227,8 @@ def _live(conn: Connection, member_id: str, what: str) -> MemberRecord:
 
 
 def _move_other_children(conn: Connection, from_member: str, to_member: str) -> None:
-    for table in _OTHER_CHILDREN:
-        conn.exec_driver_sql(
-            f'UPDATE "{table}" SET member_id = ? WHERE member_id = ? AND deleted = 0',
-            (to_member, from_member),
-        )
+    for _table, move in _movers():
+        move(conn, from_member, to_member)
 
 
 # ---- for the sync apply ----------------------------------------------------------------------
@@ -330,7 +353,7 @@ def repoint_children(conn: Connection) -> int:
         "ON a.member_id = mm.merged_id AND a.deleted = 0 WHERE mm.deleted = 0"
     ).all()
     olds = {str(r.merged_id) for r in rows}
-    for table in _OTHER_CHILDREN:
+    for table, _move in _movers():
         olds |= {
             str(r.merged_id)
             for r in conn.exec_driver_sql(

@@ -207,3 +207,14 @@ def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     if rows:
         conn.execute(insert(Honour), rows)
+
+
+def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
+    """会员合并: the 荣誉 of ``from_member`` become ``to_member``'s, in the caller's
+    transaction (captured: the move travels); returns how many moved. Called by the
+    duplicates service, so this module stays the one writer of ``honours``."""
+    moved = conn.exec_driver_sql(
+        "UPDATE honours SET member_id = ? WHERE member_id = ? AND deleted = 0",
+        (to_member, from_member),
+    )
+    return int(moved.rowcount)

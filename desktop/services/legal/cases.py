@@ -418,3 +418,14 @@ def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     if rows:
         conn.execute(insert(LegalCase), rows)
+
+
+def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
+    """会员合并: the 法律援助案件 of ``from_member`` become ``to_member``'s, in the caller's
+    transaction (captured: the move travels); returns how many moved. Called by the
+    duplicates service, so this module stays the one writer of ``legal_cases``."""
+    moved = conn.exec_driver_sql(
+        "UPDATE legal_cases SET member_id = ? WHERE member_id = ? AND deleted = 0",
+        (to_member, from_member),
+    )
+    return int(moved.rowcount)

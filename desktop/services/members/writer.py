@@ -661,3 +661,14 @@ def record_status_changes(
             for row_id, c in zip(ids, changes, strict=True)
         ],
     )
+
+
+def reassign_history(conn: Connection, from_member: str, to_member: str) -> int:
+    """会员合并: the 会籍变更记录 of ``from_member`` become ``to_member``'s, in the caller's
+    transaction (captured: the move travels); returns how many moved. Called by the
+    duplicates service, so this module stays the one writer of ``member_status_changes``."""
+    moved = conn.exec_driver_sql(
+        "UPDATE member_status_changes SET member_id = ? WHERE member_id = ? AND deleted = 0",
+        (to_member, from_member),
+    )
+    return int(moved.rowcount)

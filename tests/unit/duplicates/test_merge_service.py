@@ -133,3 +133,37 @@ def test_compare_masks_the_id_number_and_phone(db: Database, union_id: str) -> N
     rows = {r.name: r for r in merging.compare(db, keep, other)}
     assert rows["phone"].keep_text == "138****8000" and rows["phone"].differs
     assert not rows["id_number"].differs and rows["union_id"].keep_text == "华强电子有限公司工会"
+
+
+def test_merge_moves_the_other_records_life_to_the_survivor(db: Database, union_id: str) -> None:
+    """Status history, honours and legal-aid cases of the merged-away record follow the
+    person to the survivor (each moved by its own table's writer)."""
+    from datetime import date
+
+    from desktop.services.honours import records as honours
+    from desktop.services.legal import cases
+
+    today = date(2026, 11, 21)
+    keep = _raw_member(db, union_id, "张三", ID_A)
+    other = _raw_member(db, union_id, "张三", ID_A)
+    members.mark_left(db, other, "retained", on=today, reason="长期病休")
+    honours.add_honour(
+        db, {"member_id": other, "title": "劳动模范", "level": "市", "year": 2025}, today=today
+    )
+    cases.add_case(db, {"member_id": other, "case_type": "wage_arrears"}, today=today)
+    merging.merge(db, keep, other)
+    with db.connect(write=False) as conn:
+        owners = {
+            table: {
+                str(r[0])
+                for r in conn.exec_driver_sql(
+                    f"SELECT member_id FROM {table} WHERE deleted = 0"
+                ).all()
+            }
+            for table in ("member_status_changes", "honours", "legal_cases")
+        }
+    assert owners == {
+        "member_status_changes": {keep},
+        "honours": {keep},
+        "legal_cases": {keep},
+    }
