@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
+    from desktop.models.care import Assistance, Consent, HouseholdMember, Review
     from desktop.models.evaluation import (
         Evaluation,
         EvaluationItem,
@@ -70,6 +71,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "stats_indexes",
     "sync_packages",
     "sync_state",
+    "care",
 )
 
 __all__ = [
@@ -77,6 +79,10 @@ __all__ = [
     "ActivityPhoto",
     "AppSetting",
     "Application",
+    "Assistance",
+    "Consent",
+    "HouseholdMember",
+    "Review",
     "Attachment",
     "Attendance",
     "AuditEntry",

@@ -20,8 +20,12 @@ from desktop.models.audit import AuditEntry
 from desktop.storage.database import Database
 
 ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
+HARDSHIP_VIEW_SENSITIVE = "hardship_view_sensitive"
+HARDSHIP_PURGE = "hardship_purge"
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
+    HARDSHIP_VIEW_SENSITIVE: "查看困难职工档案敏感信息",
+    HARDSHIP_PURGE: "清除保存期满的困难职工档案",
 }
 UNKNOWN_USER = "（未知用户）"
 

@@ -53,6 +53,11 @@ WRITERS = {
     "evaluation_levels": ("services/sites/evaluations.py", "EvaluationLevel"),
     "evaluations": ("services/sites/evaluations.py", "Evaluation"),
     "evaluation_scores": ("services/sites/evaluations.py", "EvaluationScore"),
+    "hardship_cases": ("services/care/hardship.py", "HardshipCase"),
+    "hardship_household": ("services/care/household.py", "HouseholdMember"),
+    "hardship_assistance": ("services/care/assistance.py", "Assistance"),
+    "hardship_reviews": ("services/care/reviews.py", "Review"),
+    "hardship_consents": ("services/care/consent.py", "Consent"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"
