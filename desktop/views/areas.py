@@ -24,6 +24,7 @@ AREAS: tuple[Area, ...] = (
     Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
     Area("activities", "活动管理", "desktop.views.activities.page:create_page"),
     Area("sites", "会站家", "desktop.views.sites.page:create_page"),
+    Area("hardship", "困难帮扶", "desktop.views.care.page:create_page"),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
 )

@@ -1,0 +1,160 @@
+"""困难帮扶: the hardship files, most urgent review first, with a filter for the files
+whose review is overdue or due within 30 days (the dashboard's card opens it through
+``navigate(due_within=30)``). Lists never show a sensitive value or an ID number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UnionDeskError
+from desktop.services.care import hardship
+from desktop.services.care.hardship import FileRow
+from desktop.views.care import entries
+from desktop.views.care.file_dialog import HardshipFileDialog
+from desktop.views.context import AppContext
+from desktop.views.sites.common import list_table, selected_row
+from desktop.views.sites.record_table import Column, RecordTableModel
+from desktop.views.widgets import messages
+
+AREA = "hardship"
+# Filter choices: (label, due_within days or None, include closed files)
+FILTERS: tuple[tuple[str, int | None, bool], ...] = (
+    ("在档全部", None, False),
+    ("待复核：已逾期及 30 天内到期", hardship.DUE_SOON_DAYS, False),
+    ("全部（含已脱困）", None, True),
+)
+
+
+def create_page(ctx: AppContext) -> QWidget:
+    return HardshipPage(ctx)
+
+
+def _due_text(r: FileRow) -> str:
+    if r.state == "closed":
+        return f"已脱困 {r.closed_on}"
+    if r.days_left < 0:
+        return f"{r.review_due_on}（逾期 {-r.days_left} 天）"
+    return f"{r.review_due_on}（还有 {r.days_left} 天）"
+
+
+class HardshipPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: Any = None
+        self.filter = QComboBox(self)
+        for label, days, closed in FILTERS:
+            self.filter.addItem(label, (days, closed))
+        self.new_button = QPushButton("新建档案…", self)
+        self.open_button = QPushButton("打开档案", self)
+        self.count_label = QLabel(self)
+        self.model: RecordTableModel[FileRow] = RecordTableModel(
+            [
+                Column("姓名", lambda r: r.member_name),
+                Column("所属工会", lambda r: r.union_name),
+                Column("困难类别", lambda r: r.level_label),
+                Column("致困原因", lambda r: r.causes),
+                Column(
+                    "家庭人口",
+                    lambda r: "" if r.household_size is None else str(r.household_size),
+                    numeric=True,
+                ),
+                Column("下次复核", _due_text),
+                Column("状态", lambda r: r.state_label),
+            ],
+            self,
+        )
+        self.table = list_table(self.model, self)
+        self.table.setObjectName("hardship_table")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("显示：", self))
+        top.addWidget(self.filter)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new_button.clicked.connect(self.new_file)
+        self.open_button.clicked.connect(self.open_selected)
+        self.table.doubleClicked.connect(self._double_clicked)
+        ctx.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    # ---- area protocol ---------------------------------------------------------------
+
+    def navigate(self, due_within: int | None = None, **_: Any) -> None:
+        """The dashboard's card: the files whose review is due (or overdue)."""
+        index = 1 if due_within is not None else 0
+        if self.filter.currentIndex() == index:
+            self.refresh()
+        else:
+            self.filter.setCurrentIndex(index)
+
+    def refresh(self) -> None:
+        days, closed = self.filter.currentData()
+        try:
+            rows = hardship.list_files(
+                self.ctx.db,
+                today=self.ctx.db.clock.today(),
+                due_within=days,
+                include_closed=closed,
+            )
+        except UnionDeskError as exc:
+            messages.error(self, "困难帮扶", exc.message)
+            return
+        self.model.set_rows(rows)
+        overdue = sum(1 for r in rows if r.state == "overdue")
+        self.count_label.setText(f"共 {len(rows)} 户，其中逾期未复核 {overdue} 户")
+
+    def _data_changed(self, area: str) -> None:
+        if area in (AREA, "members", "sync"):
+            self.refresh()
+
+    # ---- actions ---------------------------------------------------------------------
+
+    def selected(self) -> FileRow | None:
+        return self.model.record_at(selected_row(self.table))
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        record = self.model.record_at(index.row())
+        if record is not None:
+            self.open_file(record.id)
+
+    def open_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            messages.inform(self, "困难帮扶", "请先在列表中选择一份档案。")
+            return
+        self.open_file(record.id)
+
+    def open_file(self, case_id: str) -> HardshipFileDialog:
+        dialog = HardshipFileDialog(self.ctx, case_id, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_file(self) -> None:
+        dialog = entries.new_file(self.ctx, self)
+        self.dialog = dialog
+
+        def created() -> None:
+            self.ctx.changed(AREA)
+            if isinstance(dialog.result_value, str):
+                self.open_file(dialog.result_value)
+
+        dialog.accepted.connect(created)
+        dialog.open()
