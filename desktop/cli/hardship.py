@@ -233,6 +233,25 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _receipt(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.forms.assistance_receipt import render_receipt, yuan
+
+    data = render_receipt(ctx.db, args.batch, args.out)
+    print(f"已生成签收表：{args.out}（{len(data.lines)} 人，合计 {yuan(data.total_fen)} 元）")
+    return 0
+
+
+def _form(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.forms.render import render_form
+    from desktop.printing.queries import form_values
+
+    f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
+    payload = form_values(ctx.db, "hardship", f.member_id)
+    render_form("hardship", payload, args.out)
+    print(f"已生成困难职工登记表：{args.out}")
+    return 0
+
+
 def _days(text: str) -> int:
     try:
         value = int(text)
@@ -328,6 +347,16 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("purgeable", help="保存期满（脱困满 10 年）可清除的档案")
     add_json_flag(v)
     v.set_defaults(handler=_purgeable)
+
+    v = verbs.add_parser("receipt", help="打印救助金领取签收表（按发放批次）")
+    v.add_argument("batch", metavar="批次", help="发放批次名称")
+    v.add_argument("out", help="输出 PDF 文件")
+    v.set_defaults(handler=_receipt)
+
+    v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
+    v.add_argument("id", metavar="档案编号")
+    v.add_argument("out", help="输出 PDF 文件")
+    v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")
     v.add_argument("id", metavar="档案编号")
