@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop.demo.activities import fill_activities
+from desktop.demo.care import fill_hardship
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import CURRENT_STATUSES
@@ -596,4 +597,5 @@ def fill_demo(
             report(members, members, "正在建立会员索引…")
         report(members, members, "正在生成演示活动与阵地…")
         fill_activities(conn, rng, today=today, current_members=current)
+        fill_hardship(conn, rng, today=today, current_members=current)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

@@ -198,3 +198,13 @@ def erase_in(conn: Connection, case_id: str) -> None:
         ),
         {"c": case_id},
     )
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert ledger lines already made whole and valid (the demo generator)."""
+    from sqlalchemy import insert
+
+    from desktop.models.care import Assistance
+
+    if rows:
+        conn.execute(insert(Assistance), rows)

@@ -342,3 +342,14 @@ def file_of_member(db: Database, member_id: str) -> str | None:
             {"m": member_id},
         ).first()
     return None if row is None else str(row.id)
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert files the caller has already made whole and valid (the demo generator), on
+    its transaction: this module stays the table's one writer."""
+    from sqlalchemy import insert
+
+    from desktop.models.member import HardshipCase
+
+    if rows:
+        conn.execute(insert(HardshipCase), rows)

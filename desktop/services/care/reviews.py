@@ -138,3 +138,13 @@ def erase_in(conn: Connection, case_id: str) -> None:
         ),
         {"c": case_id},
     )
+
+
+def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert reviews already made whole and valid (the demo generator)."""
+    from sqlalchemy import insert
+
+    from desktop.models.care import Review
+
+    if rows:
+        conn.execute(insert(Review), rows)
