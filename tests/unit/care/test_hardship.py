@@ -259,3 +259,28 @@ def test_retention_keeps_a_closed_file_ten_years_then_purges_it_everywhere(
         }
     assert left == 0
     assert {"hardship_cases", "hardship_household", "hardship_assistance"} <= captured
+
+
+def test_received_care_values_are_checked_like_local_input() -> None:
+    """A package from another office cannot bring what the services refuse here."""
+    from desktop.models import values
+
+    assert values.check("hardship_assistance", {"amount_fen": -500})
+    assert values.check("hardship_assistance", {"kind": "bribe"})
+    assert not values.check("hardship_assistance", {"amount_fen": 500, "kind": "warmth"})
+    assert values.check("hardship_household", {"id_number": BAD_ID})
+    assert values.check("hardship_cases", {"level": "very_poor"})
+    assert values.check("hardship_consents", {"form": "assumed"})
+    assert values.table_label("hardship_household") == "困难职工家庭成员"
+
+
+def test_the_dashboard_counts_the_due_list(db: Database, people: dict[str, str]) -> None:
+    from desktop.services.figures import dashboard
+
+    _open(db, people["张三"], opened="2025-11-01")
+    _open(db, people["李四"], opened="2025-12-10")
+    with db.connect(write=False) as conn:
+        figures = dashboard.hardship_figures(conn, TODAY)
+    due = hardship.list_files(db, today=TODAY, due_within=dashboard.REVIEW_WINDOW_DAYS)
+    assert (figures.overdue, figures.due_soon) == (1, 1)
+    assert figures.overdue + figures.due_soon == len(due)
