@@ -278,7 +278,7 @@ def test_the_dashboard_counts_the_due_list(db: Database, people: dict[str, str])
     from desktop.services.figures import dashboard
 
     _open(db, people["张三"], opened="2025-11-01")
-    _open(db, people["李四"], opened="2025-12-10")
+    _open(db, people["李四"], opened="2025-11-21")  # due today: due, not overdue
     with db.connect(write=False) as conn:
         figures = dashboard.hardship_figures(conn, TODAY)
     due = hardship.list_files(db, today=TODAY, due_within=dashboard.REVIEW_WINDOW_DAYS)
