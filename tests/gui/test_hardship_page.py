@@ -152,3 +152,62 @@ def test_a_bad_amount_stays_in_the_assistance_form(
     amount.setText("300")
     _save(qtbot, form)
     assert [a.amount_yuan for a in dialog.ledger_model.rows()] == ["300.00"]
+
+
+def test_a_file_past_its_retention_is_purged_from_the_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    old = _open_file(ctx, registry["张三"], "2010-03-01")
+    hardship.close_file(ctx.db, old, "2015-06-30", "再就业", today=TEST_TODAY)
+    recent = _open_file(ctx, registry["李四"], "2020-03-01")
+    hardship.close_file(ctx.db, recent, "2021-06-30", "病愈", today=TEST_TODAY)
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    assert not page.purge_button.isVisibleTo(page)
+    page.filter.setCurrentIndex(3)
+    assert page.purge_button.isVisibleTo(page)
+    assert [r.id for r in page.model.rows()] == [old]  # the 2021 exit is kept until 2031
+    page.table.selectRow(0)
+    boxes.answer = False
+    qtbot.mouseClick(page.purge_button, Qt.MouseButton.LeftButton)
+    assert [r.id for r in page.model.rows()] == [old]
+    boxes.answer = True
+    qtbot.mouseClick(page.purge_button, Qt.MouseButton.LeftButton)
+    assert page.model.rows() == []
+    assert [e.action for e in audit.recent(ctx.db)] == [audit.HARDSHIP_PURGE]
+    page.filter.setCurrentIndex(2)
+    assert [r.id for r in page.model.rows()] == [recent]
+
+
+def test_printing_the_form_and_a_batch_receipt_from_the_screens(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    from desktop.services.care import assistance
+    from desktop.views.care import printouts
+    from tests.unit.printing.conftest import pdf_text
+
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    assistance.assist(
+        ctx.db, case, given_on="2026-01-20", kind="送温暖", amount=800,
+        fund_source="上级工会补助", batch="2026年春节送温暖", today=TEST_TODAY,
+    )  # fmt: skip
+    form, receipt = tmp_path / "form.pdf", tmp_path / "receipt.pdf"
+    monkeypatch.setattr(
+        printouts, "save_path", lambda _p, _t, name: receipt if "签收" in name else form
+    )
+    monkeypatch.setattr(printouts, "choose_batch", lambda _p, batches: batches[0])
+    dialog = HardshipFileDialog(ctx, case)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert "张三" in pdf_text(form) and "困难职工登记表" in pdf_text(form)
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
+    body = pdf_text(receipt)
+    assert "2026年春节送温暖" in body and "800.00" in body
+    assert [k for k in boxes.kinds()] == ["inform", "inform"]

@@ -28,7 +28,7 @@ from desktop.services.care.assistance import AssistanceRecord
 from desktop.services.care.files import HardshipFile
 from desktop.services.care.household import HouseholdRecord
 from desktop.services.care.reviews import ReviewRecord
-from desktop.views.care import entries, reason_dialog
+from desktop.views.care import entries, printouts, reason_dialog
 from desktop.views.context import AppContext
 from desktop.views.sites.common import list_table
 from desktop.views.sites.record_table import Column, RecordTableModel
@@ -76,6 +76,7 @@ class HardshipFileDialog(QDialog):
         self.add_person_button = QPushButton("添加家庭成员…", self)
         self.assist_button = QPushButton("登记救助…", self)
         self.review_button = QPushButton("年度复核…", self)
+        self.print_button = QPushButton("打印登记表…", self)
         actions = QHBoxLayout()
         for button in (
             self.consent_button,
@@ -84,6 +85,7 @@ class HardshipFileDialog(QDialog):
             self.add_person_button,
             self.assist_button,
             self.review_button,
+            self.print_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -142,6 +144,7 @@ class HardshipFileDialog(QDialog):
         self.add_person_button.clicked.connect(lambda: self._form(entries.household_member))
         self.assist_button.clicked.connect(lambda: self._form(entries.assist))
         self.review_button.clicked.connect(lambda: self._form(entries.review))
+        self.print_button.clicked.connect(self.print_form)
         self.reload()
 
     def _sensitive_text(
@@ -211,6 +214,10 @@ class HardshipFileDialog(QDialog):
             messages.warn(self, "查看敏感信息", exc.message)
             return
         self.reload(shown)
+
+    def print_form(self) -> None:
+        if self.file is not None:
+            printouts.print_form(self.ctx, self, self.file.member_id)
 
     def _form(self, make: Callable[[AppContext, HardshipFile, QWidget], QDialog]) -> None:
         if self.file is None:

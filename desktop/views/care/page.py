@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
-from desktop.services.care import hardship
+from desktop.services.care import hardship, retention
 from desktop.services.care.hardship import FileRow
-from desktop.views.care import entries
+from desktop.views.care import entries, printouts
 from desktop.views.care.file_dialog import HardshipFileDialog
 from desktop.views.context import AppContext
 from desktop.views.sites.common import list_table, selected_row
@@ -32,7 +32,9 @@ FILTERS: tuple[tuple[str, int | None, bool], ...] = (
     ("在档全部", None, False),
     ("待复核：已逾期及 30 天内到期", hardship.DUE_SOON_DAYS, False),
     ("全部（含已脱困）", None, True),
+    ("保存期满可清除（脱困满 10 年）", None, True),
 )
+PURGEABLE = 3  # the filter index of the files whose retention has ended
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -57,6 +59,9 @@ class HardshipPage(QWidget):
             self.filter.addItem(label, (days, closed))
         self.new_button = QPushButton("新建档案…", self)
         self.open_button = QPushButton("打开档案", self)
+        self.receipt_button = QPushButton("打印签收表…", self)
+        self.purge_button = QPushButton("清除档案", self)
+        self.purge_button.setVisible(False)
         self.count_label = QLabel(self)
         self.model: RecordTableModel[FileRow] = RecordTableModel(
             [
@@ -83,6 +88,8 @@ class HardshipPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.new_button)
         top.addWidget(self.open_button)
+        top.addWidget(self.receipt_button)
+        top.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -90,6 +97,8 @@ class HardshipPage(QWidget):
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_button.clicked.connect(self.new_file)
         self.open_button.clicked.connect(self.open_selected)
+        self.receipt_button.clicked.connect(lambda: printouts.print_receipt(self.ctx, self))
+        self.purge_button.clicked.connect(self.purge_selected)
         self.table.doubleClicked.connect(self._double_clicked)
         ctx.data_changed.connect(self._data_changed)
         self.refresh()
@@ -106,13 +115,16 @@ class HardshipPage(QWidget):
 
     def refresh(self) -> None:
         days, closed = self.filter.currentData()
+        purging = self.filter.currentIndex() == PURGEABLE
+        self.purge_button.setVisible(purging)
+        today = self.ctx.db.clock.today()
         try:
             rows = hardship.list_files(
-                self.ctx.db,
-                today=self.ctx.db.clock.today(),
-                due_within=days,
-                include_closed=closed,
+                self.ctx.db, today=today, due_within=days, include_closed=closed
             )
+            if purging:
+                ended = {p.id for p in retention.purgeable(self.ctx.db, today=today)}
+                rows = [r for r in rows if r.id in ended]
         except UnionDeskError as exc:
             messages.error(self, "困难帮扶", exc.message)
             return
@@ -146,6 +158,27 @@ class HardshipPage(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def purge_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            messages.inform(self, "清除档案", "请先在列表中选择一份保存期满的档案。")
+            return
+        if not messages.confirm(
+            self,
+            "清除档案",
+            f"清除「{record.member_name}」的困难职工档案？档案、家庭成员、救助台账、复核和同意"
+            "记录将全部清除，同步后其他单位也一并清除，且无法恢复。",
+            yes="清除",
+            no="取消",
+        ):
+            return
+        try:
+            retention.purge(self.ctx.db, record.id, today=self.ctx.db.clock.today())
+        except UnionDeskError as exc:
+            messages.warn(self, "清除档案", exc.message)
+            return
+        self.ctx.changed(AREA)
 
     def new_file(self) -> None:
         dialog = entries.new_file(self.ctx, self)
