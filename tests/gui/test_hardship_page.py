@@ -211,3 +211,44 @@ def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     body = pdf_text(receipt)
     assert "2026年春节送温暖" in body and "800.00" in body
     assert [k for k in boxes.kinds()] == ["inform", "inform"]
+
+
+def test_a_new_file_the_threshold_and_the_exit_from_the_screens(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    from desktop.services.care import settings as care_settings
+
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.mouseClick(page.threshold_button, Qt.MouseButton.LeftButton)
+    form = page.dialog
+    assert isinstance(form, CareFormDialog)
+    form.editors["income_threshold"].setText("-5")  # type: ignore[attr-defined]
+    _save(qtbot, form)
+    assert "不能为负数" in form.errors["income_threshold"].text()
+    form.editors["income_threshold"].setText("1200")  # type: ignore[attr-defined]
+    _save(qtbot, form)
+    assert care_settings.income_threshold(ctx.db) == 1200
+
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    new = page.dialog
+    assert isinstance(new, CareFormDialog)
+    _save(qtbot, new)
+    assert "请先查找并选择会员" in new.errors["member_id"].text()
+    new.editors["find"].setText("张三")  # type: ignore[attr-defined]
+    new.editors["causes"].setText("患病、失业")  # type: ignore[attr-defined]
+    _save(qtbot, new)
+    opened = page.dialog
+    assert isinstance(opened, HardshipFileDialog)  # the new file opens
+    assert [r.member_name for r in page.model.rows()] == ["张三"]
+    assert opened.level.text().endswith("患病、失业")
+
+    qtbot.mouseClick(opened.close_button, Qt.MouseButton.LeftButton)
+    close = opened.form
+    assert isinstance(close, CareFormDialog)
+    _save(qtbot, close)
+    assert "脱困原因不能为空" in close.errors["close_reason"].text()
+    close.editors["close_reason"].setText("再就业")  # type: ignore[attr-defined]
+    _save(qtbot, close)
+    assert "脱困" in opened.dates.text() and not opened.assist_button.isEnabled()
+    assert page.model.rows() == []  # 在档全部 no longer lists it

@@ -22,6 +22,7 @@ from desktop.models.codes import (
     WORK_STATUS,
 )
 from desktop.services.care import assistance, consent, hardship, household, reviews
+from desktop.services.care import settings as care_settings
 from desktop.services.care.files import HardshipFile
 from desktop.views.care.form import CareFormDialog
 from desktop.views.care.member_picker import MemberPicker
@@ -229,5 +230,38 @@ def sensitive_fields(
         labels,
         editors,
         lambda v: hardship.update_file(ctx.db, f.id, **v),
+        parent,
+    )
+
+
+def close_file(ctx: AppContext, f: HardshipFile, parent: QWidget | None = None) -> CareFormDialog:
+    """脱困退档: the exit date and reason; the file is then kept ≥ 10 years."""
+    today = ctx.db.clock.today()
+    labels = {"closed_on": "脱困日期＊", "close_reason": "脱困原因＊"}
+    editors: dict[str, QWidget] = {
+        "closed_on": _line(today.isoformat(), "YYYY-MM-DD"),
+        "close_reason": _line(placeholder="如 再就业、病愈、子女完成学业"),
+    }
+    return CareFormDialog(
+        "脱困退档",
+        labels,
+        editors,
+        lambda v: hardship.close_file(ctx.db, f.id, v["closed_on"], v["close_reason"], today=today),
+        parent,
+    )
+
+
+def income_threshold(ctx: AppContext, parent: QWidget | None = None) -> CareFormDialog:
+    """The local income threshold (元/人·月) the office sets."""
+    current = care_settings.income_threshold(ctx.db)
+    labels = {"income_threshold": "困难认定收入标准（元/人·月）＊"}
+    editors: dict[str, QWidget] = {
+        "income_threshold": _line("" if current is None else str(current), "如 1200")
+    }
+    return CareFormDialog(
+        "当地困难认定收入标准",
+        labels,
+        editors,
+        lambda v: care_settings.set_income_threshold(ctx.db, v["income_threshold"]),
         parent,
     )

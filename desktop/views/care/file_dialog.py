@@ -76,6 +76,7 @@ class HardshipFileDialog(QDialog):
         self.add_person_button = QPushButton("添加家庭成员…", self)
         self.assist_button = QPushButton("登记救助…", self)
         self.review_button = QPushButton("年度复核…", self)
+        self.close_button = QPushButton("脱困退档…", self)
         self.print_button = QPushButton("打印登记表…", self)
         actions = QHBoxLayout()
         for button in (
@@ -85,6 +86,7 @@ class HardshipFileDialog(QDialog):
             self.add_person_button,
             self.assist_button,
             self.review_button,
+            self.close_button,
             self.print_button,
         ):
             actions.addWidget(button)
@@ -144,6 +146,7 @@ class HardshipFileDialog(QDialog):
         self.add_person_button.clicked.connect(lambda: self._form(entries.household_member))
         self.assist_button.clicked.connect(lambda: self._form(entries.assist))
         self.review_button.clicked.connect(lambda: self._form(entries.review))
+        self.close_button.clicked.connect(lambda: self._form(entries.close_file))
         self.print_button.clicked.connect(self.print_form)
         self.reload()
 
@@ -196,6 +199,7 @@ class HardshipFileDialog(QDialog):
         self.show_sensitive_button.setEnabled(not f.sensitive_shown)
         self.assist_button.setEnabled(open_file)
         self.review_button.setEnabled(open_file)
+        self.close_button.setEnabled(open_file)
         self.household_model.set_rows(f.household)
         self.ledger_model.set_rows(f.assistance)
         self.review_model.set_rows(f.reviews)

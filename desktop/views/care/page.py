@@ -60,6 +60,10 @@ class HardshipPage(QWidget):
         self.new_button = QPushButton("新建档案…", self)
         self.open_button = QPushButton("打开档案", self)
         self.receipt_button = QPushButton("打印签收表…", self)
+        self.threshold_button = QPushButton("收入标准…", self)
+        self.threshold_button.setToolTip(
+            "当地困难认定收入标准（元/人·月），档案中的月人均收入与之对照"
+        )
         self.purge_button = QPushButton("清除档案", self)
         self.purge_button.setVisible(False)
         self.count_label = QLabel(self)
@@ -89,6 +93,7 @@ class HardshipPage(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.open_button)
         top.addWidget(self.receipt_button)
+        top.addWidget(self.threshold_button)
         top.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -99,6 +104,7 @@ class HardshipPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.receipt_button.clicked.connect(lambda: printouts.print_receipt(self.ctx, self))
         self.purge_button.clicked.connect(self.purge_selected)
+        self.threshold_button.clicked.connect(self.set_threshold)
         self.table.doubleClicked.connect(self._double_clicked)
         ctx.data_changed.connect(self._data_changed)
         self.refresh()
@@ -179,6 +185,11 @@ class HardshipPage(QWidget):
             messages.warn(self, "清除档案", exc.message)
             return
         self.ctx.changed(AREA)
+
+    def set_threshold(self) -> None:
+        dialog = entries.income_threshold(self.ctx, self)
+        self.dialog = dialog
+        dialog.open()
 
     def new_file(self) -> None:
         dialog = entries.new_file(self.ctx, self)
