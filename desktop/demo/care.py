@@ -39,7 +39,7 @@ def _person(rng: random.Random, relation: str, age: int, today: date) -> dict[st
     return {
         "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
         "relation": relation,
-        "id_number": body + ric.calc_check_digit(body),
+        "id_number": body + ric.calc_check_digit(body + "0"),  # the digit's place given
         "age": age,
         "health": rng.choice(("健康", "健康", "慢性病", "需长期服药")),
         "work_status": status,

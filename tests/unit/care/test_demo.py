@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from desktop.demo import generate as demo
 from desktop.services.care import assistance, files, hardship, retention
+from desktop.services.upkeep import integrity
 from desktop.storage.database import Database
 
 TODAY = date(2026, 11, 21)
@@ -31,3 +32,5 @@ def test_demo_hardship_files_at_every_stage(db: Database) -> None:
     assert one.household and one.consents and one.monthly_income_per_capita is None
     assert f"{TODAY.year}年春节送温暖" in assistance.batches(db)
     assert assistance.batch_lines(db, f"{TODAY.year}年春节送温暖")
+    report = integrity.check(db)  # every demo value passes the rules of local input
+    assert report.ok, [p.message for p in report.problems]
