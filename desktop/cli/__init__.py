@@ -33,6 +33,7 @@ AREAS: tuple[str, ...] = (
     "legal",
     "honours",
     "applications",
+    "hardship",
 )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 
 from desktop.demo.activities import fill_activities
 from desktop.demo.applications import fill_lifecycle
+from desktop.demo.care import fill_hardship
 from desktop.demo.care_records import fill_care_records
 from desktop.demo.duplicates import fill_duplicates_and_photos
 from desktop.errors import UnionDeskError, ValidationError
@@ -602,4 +603,5 @@ def fill_demo(
         fill_duplicates_and_photos(conn, rng, current_members=current)
         fill_care_records(conn, random.Random(seed + 22), today=today, current_members=current)
         fill_lifecycle(conn, rng, today=today, current_members=current)
+        fill_hardship(conn, rng, today=today, current_members=current)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

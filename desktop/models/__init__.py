@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
+    from desktop.models.care import Assistance, Consent, HouseholdMember, Review
     from desktop.models.evaluation import (
         Evaluation,
         EvaluationItem,
@@ -78,6 +79,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "legal",
     "honours",
     "lifecycle",
+    "care",
 )
 
 __all__ = [
@@ -85,6 +87,10 @@ __all__ = [
     "ActivityPhoto",
     "AppSetting",
     "Application",
+    "Assistance",
+    "Consent",
+    "HouseholdMember",
+    "Review",
     "Attachment",
     "Attendance",
     "AuditEntry",

@@ -421,3 +421,111 @@ APPLICATION_CHANNEL = CodeList(
     (("paper", "纸质"), ("phone", "电话"), ("qr", "扫码"), ("visit", "上门")),
 )
 ALL_LISTS[APPLICATION_CHANNEL.name] = APPLICATION_CHANNEL
+# ---- Care records: hardship files 困难职工档案 (issue 22) -----------------------------
+
+HARDSHIP_CAUSE = CodeList(
+    "hardship_cause",
+    "致困原因",
+    (
+        ("illness", "患病"),
+        ("disability", "残疾"),
+        ("unemployment", "失业"),
+        ("accident", "意外事故"),
+        ("schooling", "子女就学"),
+        ("disaster", "自然灾害"),
+        ("single_parent", "单亲家庭"),
+        ("elderly_care", "赡养老人"),
+        ("low_income", "收入低"),
+        ("other", "其他"),
+    ),
+    aliases={"疾病": "illness", "大病": "illness", "下岗": "unemployment", "就学": "schooling"},
+)
+
+DISABILITY_GRADE = CodeList(
+    "disability_grade",
+    "残疾等级",
+    (("1", "一级"), ("2", "二级"), ("3", "三级"), ("4", "四级")),
+)
+
+HOUSEHOLD_RELATION = CodeList(
+    "household_relation",
+    "与本人关系",
+    (
+        ("spouse", "配偶"),
+        ("child", "子女"),
+        ("parent", "父母"),
+        ("parent_in_law", "配偶父母"),
+        ("sibling", "兄弟姐妹"),
+        ("grandchild", "孙子女"),
+        ("other", "其他"),
+    ),
+    aliases={"妻子": "spouse", "丈夫": "spouse", "儿子": "child", "女儿": "child"},
+)
+
+WORK_STATUS = CodeList(
+    "work_status",
+    "就业就学状况",
+    (
+        ("employed", "在职"),
+        ("unemployed", "失业"),
+        ("retired", "退休"),
+        ("student", "在校"),
+        ("preschool", "学龄前"),
+        ("farming", "务农"),
+        ("unable", "丧失劳动能力"),
+        ("other", "其他"),
+    ),
+)
+
+ASSISTANCE_KIND = CodeList(
+    "assistance_kind",
+    "救助类别",
+    (
+        ("living", "生活救助"),
+        ("medical", "医疗救助"),
+        ("education", "助学"),
+        ("warmth", "送温暖"),
+        ("employment", "就业帮扶"),
+        ("emergency", "临时救助"),
+        ("other", "其他"),
+    ),
+    aliases={"金秋助学": "education", "助学金": "education", "慰问": "warmth"},
+)
+
+FUND_SOURCE = CodeList(
+    "fund_source",
+    "资金来源",
+    (
+        ("union_funds", "本级工会经费"),
+        ("higher_union", "上级工会补助"),
+        ("special_fund", "帮扶专项资金"),
+        ("donation", "社会捐助"),
+        ("employer", "企业（单位）自筹"),
+        ("other", "其他"),
+    ),
+)
+
+REVIEW_RESULT = CodeList(
+    "review_result",
+    "复核结论",
+    (("continue", "继续帮扶"), ("adjust", "调整困难类别"), ("exit", "脱困退档")),
+)
+
+CONSENT_FORM = CodeList(
+    "consent_form",
+    "同意方式",
+    (("written", "书面签字"), ("oral", "口头同意（有见证人）"), ("electronic", "电子确认")),
+    aliases={"书面": "written", "口头": "oral", "电子": "electronic"},
+)
+
+for _care_list in (
+    HARDSHIP_CAUSE,
+    DISABILITY_GRADE,
+    HOUSEHOLD_RELATION,
+    WORK_STATUS,
+    ASSISTANCE_KIND,
+    FUND_SOURCE,
+    REVIEW_RESULT,
+    CONSENT_FORM,
+):
+    ALL_LISTS[_care_list.name] = _care_list

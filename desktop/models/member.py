@@ -110,6 +110,12 @@ class HardshipCase(Synced, Base):
     review_due_on: Mapped[date] = mapped_column(Date, index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Issue 22. ``cause`` holds HARDSHIP_CAUSE codes separated by spaces.
+    # Sensitive (PIPL): disability_grade, health_notes and monthly_income_per_capita are
+    # saved only with a recorded consent (``hardship_consents``).
+    disability_grade: Mapped[str | None] = mapped_column(String(4))
+    health_notes: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Attachment(Base):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text
@@ -49,6 +49,10 @@ TABLE_LABELS = {
     "legal_case_documents": "法律援助案件文件",
     "honours": "荣誉",
     "honour_titles": "荣誉称号",
+    "hardship_household": "困难职工家庭成员",
+    "hardship_assistance": "困难职工救助记录",
+    "hardship_reviews": "困难职工复核记录",
+    "hardship_consents": "困难职工个人信息同意",
 }
 
 
@@ -203,11 +207,54 @@ def _member_rules() -> dict[str, list[Rule]]:
     return rules
 
 
+def _positive(v: Any) -> str | None:
+    return "应大于 0" if type(v) is int and v <= 0 else None
+
+
+CARE_TABLES = (
+    "hardship_cases",
+    "hardship_household",
+    "hardship_assistance",
+    "hardship_reviews",
+    "hardship_consents",
+)
+
+
+def _care_rules(table: str) -> dict[str, list[Rule]]:
+    """The hardship files' code lists and rules (issue 22), as the care services apply
+    them to local input; ``cause`` is left free (older files hold free text)."""
+    from desktop.models import codes as c
+
+    def coded(code_list: c.CodeList) -> list[Rule]:
+        return [_in_codes(code_list.codes, code_list.label_zh)]
+
+    rules: dict[str, dict[str, list[Rule]]] = {
+        "hardship_cases": {
+            "level": coded(c.HARDSHIP_LEVEL),
+            "disability_grade": coded(c.DISABILITY_GRADE),
+        },
+        "hardship_household": {
+            "id_number": [_id_number],
+            "relation": coded(c.HOUSEHOLD_RELATION),
+            "work_status": coded(c.WORK_STATUS),
+        },
+        "hardship_assistance": {
+            "kind": coded(c.ASSISTANCE_KIND),
+            "fund_source": coded(c.FUND_SOURCE),
+            "amount_fen": [_positive],
+        },
+        "hardship_reviews": {"result": coded(c.REVIEW_RESULT)},
+        "hardship_consents": {"form": coded(c.CONSENT_FORM)},
+    }
+    return rules[table]
+
+
 _EXTRA: dict[str, Callable[[], dict[str, list[Rule]]]] = {
     "members": _member_rules,
     "legal_cases": lambda: {"applicant_phone": [_phone]},
     "applications": lambda: _application_rules(),
     "member_status_changes": lambda: _status_change_rules(),
+    **{table: partial(_care_rules, table) for table in CARE_TABLES},
 }
 
 

@@ -21,9 +21,13 @@ from desktop.storage.database import Database
 
 ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
 MEMBER_MERGE_DIFFERENT_IDS = "member_merge_different_ids"
+HARDSHIP_VIEW_SENSITIVE = "hardship_view_sensitive"
+HARDSHIP_PURGE = "hardship_purge"
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
     MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
+    HARDSHIP_VIEW_SENSITIVE: "查看困难职工档案敏感信息",
+    HARDSHIP_PURGE: "清除保存期满的困难职工档案",
 }
 UNKNOWN_USER = "（未知用户）"
 

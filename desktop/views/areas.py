@@ -36,6 +36,7 @@ AREAS: tuple[Area, ...] = (
         "desktop.views.applications.page:create_page",
         badge="desktop.services.applications.queries:pending_count",
     ),
+    Area("hardship", "困难帮扶", "desktop.views.care.page:create_page"),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
 )

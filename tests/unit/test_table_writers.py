@@ -60,6 +60,11 @@ WRITERS = {
     "honours": ("services/honours/records.py", "Honour"),
     "applications": ("services/applications/records.py", "Application"),
     "member_status_changes": ("services/members/writer.py", "MemberStatusChange"),
+    "hardship_cases": ("services/care/hardship.py", "HardshipCase"),
+    "hardship_household": ("services/care/household.py", "HouseholdMember"),
+    "hardship_assistance": ("services/care/assistance.py", "Assistance"),
+    "hardship_reviews": ("services/care/reviews.py", "Review"),
+    "hardship_consents": ("services/care/consent.py", "Consent"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

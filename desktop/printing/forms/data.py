@@ -16,13 +16,16 @@ from sqlalchemy import Connection, select
 from desktop.errors import NotFoundError, UnionDeskError
 from desktop.models import Attachment, Federation, HardshipCase, Member, Transfer, Union
 from desktop.models.codes import (
+    DISABILITY_GRADE,
     EDUCATION,
     ETHNICITY,
     GENDER,
     HARDSHIP_LEVEL,
+    HOUSEHOLD_RELATION,
     HUKOU_TYPE,
     MEMBERSHIP_STATUS,
     POLITICAL_STATUS,
+    WORK_STATUS,
 )
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 
@@ -57,6 +60,18 @@ class MemberFormData:
 
 
 @dataclass(frozen=True)
+class HouseholdLine:
+    """One household member on the 困难职工登记表 (issue 22)."""
+
+    name: str = ""
+    relation: str = ""
+    age: str = ""
+    health: str = ""
+    work_place: str = ""
+    income: str = ""
+
+
+@dataclass(frozen=True)
 class HardshipFormData:
     member: MemberFormData = field(default_factory=MemberFormData)
     level: str = ""
@@ -66,6 +81,9 @@ class HardshipFormData:
     opened_on: str = ""
     review_due_on: str = ""
     notes: str = ""
+    disability: str = ""
+    health: str = ""
+    household: tuple[HouseholdLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,15 +222,34 @@ def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -
     if r is None:
         return HardshipFormData(member=member)
     income = r["monthly_income_per_capita"]
+    # The form is what the household signs: it carries the sensitive values the file
+    # holds, which exist only where a consent was recorded (services/care).
+    from desktop.services.care import household
+    from desktop.services.care.hardship import cause_labels
+
+    people = household.list_in(conn, str(r["id"]))
     return HardshipFormData(
         member=member,
         level=HARDSHIP_LEVEL.label(r["level"]),
-        cause=str(r["cause"] or ""),
+        cause=cause_labels(r["cause"]),
         household_size=str(r["household_size"] or ""),
         income=f"{income} 元" if income is not None else "",
         opened_on=fmt_date(r["opened_on"]),
         review_due_on=fmt_date(r["review_due_on"]),
         notes=str(r["notes"] or ""),
+        disability=DISABILITY_GRADE.label(r["disability_grade"]),
+        health=str(r["health_notes"] or ""),
+        household=tuple(
+            HouseholdLine(
+                name=p.name,
+                relation=HOUSEHOLD_RELATION.label(p.relation),
+                age=str(p.age) if p.age is not None else "",
+                health=p.health or "",
+                work_place=p.work_place or WORK_STATUS.label(p.work_status),
+                income=str(p.monthly_income) if p.monthly_income is not None else "",
+            )
+            for p in people
+        ),
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from desktop.printing.forms.data import HardshipFormData
+from desktop.printing.forms.data import HardshipFormData, HouseholdLine
 from desktop.printing.forms.grid import L, Sheet, V
 
+# Household rows printed even when fewer are on file (blank ones for handwriting).
+HOUSEHOLD_ROWS = 4
 PROMISE = (
     "本人承诺以上所填情况真实，如有虚报、瞒报，愿意退回所得帮扶资金并承担相应责任。"
     "同意工会对家庭收入等情况进行核查。"
@@ -36,22 +38,28 @@ def draw_hardship(sheet: Sheet, d: HardshipFormData) -> None:
                 V(d.income, 26),
             ],
             [L("致困原因", 16), V(d.cause, 90)],
+            [L("残疾等级", 16), V(d.disability, 24), L("健康状况", 28), V(d.health, 38)],
             [L("复审日期", 16), V(d.review_due_on, 90)],
         ],
         h=10.5,
     )
+    widths = (14, 12, 8, 16, 24, 16)
+    heads = ("姓名", "与本人关系", "年龄", "健康状况", "工作单位或就读学校", "月收入（元）")
+    people = list(d.household) + [HouseholdLine()] * max(0, HOUSEHOLD_ROWS - len(d.household))
     sheet.rows(
-        [
+        [[L("家庭成员", 16), *(L(h, w) for h, w in zip(heads, widths, strict=True))]]
+        + [
             [
-                L("家庭成员", 16),
-                L("姓名", 16),
-                L("与本人关系", 16),
-                L("年龄", 10),
-                L("工作单位或就读学校", 30),
-                L("月收入（元）", 18),
+                L("", 16),
+                V(p.name, widths[0]),
+                V(p.relation, widths[1], "center"),
+                V(p.age, widths[2], "center"),
+                V(p.health, widths[3]),
+                V(p.work_place, widths[4]),
+                V(p.income, widths[5], "center"),
             ]
-        ]
-        + [[L("", 16), V("", 16), V("", 16), V("", 10), V("", 30), V("", 18)] for _ in range(4)],
+            for p in people
+        ],
         h=9,
     )
     sheet.paragraph_box(

@@ -52,6 +52,7 @@ _TRANSFERS = "transfers"
 def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
     """(table, its writer's move) for every table that points at a member but attendance."""
     from desktop.services.applications import records as applications
+    from desktop.services.care import hardship
     from desktop.services.honours import records as honours
     from desktop.services.legal import cases as legal_cases
 
@@ -60,6 +61,7 @@ def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
         ("member_status_changes", member_writer.reassign_history),
         ("honours", honours.reassign_member),
         ("legal_cases", legal_cases.reassign_member),
+        ("hardship_cases", hardship.reassign_member),
         (_TRANSFERS, _move_transfers),
     )
 

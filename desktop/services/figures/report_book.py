@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
-from desktop.services.figures import dashboard
+from desktop.services.figures import dashboard, hardship_report
 from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
 from desktop.services.figures.legal_sheet import SHEET_TITLE as LEGAL_SHEET
 from desktop.services.figures.legal_sheet import write_legal_sheet
@@ -268,4 +268,5 @@ def write_annual(db: Database, year: int, out: Path, today: date | None = None) 
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)
     page_setup(ws3)
     write_legal_sheet(wb.create_sheet(LEGAL_SHEET), fed, subtitle, legal)
+    hardship_report.add_sheet(wb, db, year, as_of, fed, subtitle)
     return _save(wb, out)

@@ -126,6 +126,10 @@ class DashboardPage(QWidget):
         self.new_gen_button.setFlat(True)
         self.new_gen_button.setStyleSheet("color: #1e88e5; text-align: left;")
         self.new_generation.body.addWidget(self.new_gen_button)
+        self.hardship_button = QPushButton("查看待复核名单", self.hardship)
+        self.hardship_button.setFlat(True)
+        self.hardship_button.setStyleSheet("color: #1e88e5; text-align: left;")
+        self.hardship.body.addWidget(self.hardship_button)
 
         self.union_chart = BarChart("各基层工会会员数（点击查看名单）")
         self.age_chart = BarChart("年龄结构（红色为16–34岁新生代）")
@@ -196,6 +200,7 @@ class DashboardPage(QWidget):
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
         self.new_gen_button.clicked.connect(self.open_new_generation)
         self.applications_button.clicked.connect(self.open_applications)
+        self.hardship_button.clicked.connect(self.open_due_hardship)
         self.refresh()
 
     # ---- layout ----------------------------------------------------------------------
@@ -242,6 +247,12 @@ class DashboardPage(QWidget):
 
     def open_applications(self) -> None:
         self.ctx.navigate("applications", status="submitted")
+
+    def open_due_hardship(self) -> None:
+        """The card's click-through: hardship files overdue or due within 30 days."""
+        from desktop.services.figures.dashboard import REVIEW_WINDOW_DAYS
+
+        self.ctx.navigate("hardship", due_within=REVIEW_WINDOW_DAYS)
 
     def open_new_generation(self) -> None:
         from desktop.services.figures.dashboard import NEW_GENERATION_BAND

@@ -29,6 +29,10 @@ TABLES = {
     "union_workers": "工会工作者",
     "evaluations": "评价",
     "member_status_changes": "会籍变更记录",
+    "hardship_household": "困难职工家庭成员",
+    "hardship_assistance": "困难职工救助记录",
+    "hardship_reviews": "困难职工复核记录",
+    "hardship_consents": "困难职工个人信息同意",
 }
 FIELDS = {
     "deleted": "删除标记",

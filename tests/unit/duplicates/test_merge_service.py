@@ -140,6 +140,7 @@ def test_merge_moves_the_other_records_life_to_the_survivor(db: Database, union_
     person to the survivor (each moved by its own table's writer)."""
     from datetime import date
 
+    from desktop.services.care import hardship
     from desktop.services.honours import records as honours
     from desktop.services.legal import cases
 
@@ -151,6 +152,7 @@ def test_merge_moves_the_other_records_life_to_the_survivor(db: Database, union_
         db, {"member_id": other, "title": "劳动模范", "level": "市", "year": 2025}, today=today
     )
     cases.add_case(db, {"member_id": other, "case_type": "wage_arrears"}, today=today)
+    hardship.add_file(db, other, level="相对困难", causes="患病", opened_on=today, today=today)
     merging.merge(db, keep, other)
     with db.connect(write=False) as conn:
         owners = {
@@ -160,10 +162,11 @@ def test_merge_moves_the_other_records_life_to_the_survivor(db: Database, union_
                     f"SELECT member_id FROM {table} WHERE deleted = 0"
                 ).all()
             }
-            for table in ("member_status_changes", "honours", "legal_cases")
+            for table in ("member_status_changes", "honours", "legal_cases", "hardship_cases")
         }
     assert owners == {
         "member_status_changes": {keep},
         "honours": {keep},
         "legal_cases": {keep},
+        "hardship_cases": {keep},
     }

@@ -6,6 +6,7 @@ import json
 import random
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,38 @@ def _merge(db: Database, keep: str, other: str, take: list[str]) -> None:
         pass
 
 
+def hardship_action(db: Database, member: str, pick: int) -> None:
+    """A write through the care services (issue 22): open a hardship file for the
+    member with a household and a consent, or assist (0), review (1) or close (2) the
+    open one. A refused action (a member deleted on this PC) writes nothing."""
+    from desktop.services.care import assistance, consent, hardship, reviews
+
+    today = db.clock.today()
+    opened = today - timedelta(days=400)
+    case = hardship.file_of_member(db, member)
+    try:
+        if case is None or case not in {f.id for f in hardship.list_files(db, today=today)}:
+            hardship.add_file(
+                db, member, level="相对困难", causes="患病", opened_on=opened, today=today,
+                monthly_income_per_capita=600,
+                household_members=[{"name": "家属", "relation": "配偶", "health": "慢性病"}],
+                consent=consent.clean(opened, "书面", "干事", today=today),
+            )  # fmt: skip
+        elif pick == 0:
+            assistance.assist(
+                db, case, given_on=today, kind="送温暖", amount="500", fund_source="本级工会经费",
+                today=today,
+            )  # fmt: skip
+        elif pick == 1:
+            reviews.review(
+                db, case, reviewed_on=today, result="继续帮扶", reviewer="李", today=today
+            )
+        else:
+            hardship.close_file(db, case, today, "再就业", today=today)
+    except UnionDeskError:
+        pass
+
+
 def _deliver(
     src: Database, dst: Database, root: Path, n: int, clocks: Skewed, twice: bool = False
 ) -> None:
@@ -135,7 +168,7 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     for _ in range(steps):
         ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash", "apply"]
         ops.append("merge")  # issue #21: a duplicate merge (member_merges)
-        ops += ["legal", "honour"]  # care records (issue 22), through their services
+        ops += ["legal", "honour", "hardship"]  # care records (issue 22), through their services
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
@@ -157,6 +190,8 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
             clocks.write(db, legal_action, rng.random(), rng.choice(members))
         elif op == "honour":
             clocks.write(db, honour_action, rng.random(), rng.choice(members))
+        elif op == "hardship":
+            clocks.write(db, hardship_action, rng.choice(members), rng.randrange(3))
         elif op in ("delete", "undelete"):
             row, gone = rng.choice(members), int(op == "delete")
             clocks.write(db, helpers.set_field, "members", row, "deleted", gone)

@@ -6,7 +6,7 @@ installation, so sync never duplicates them). Capture triggers are made by
 ``desktop.opening.run_migrations`` after the upgrade, so the seed rows record no changes.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

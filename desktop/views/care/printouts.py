@@ -1,0 +1,81 @@
+"""Printing from the care screens: the 困难职工登记表 of a file and the 救助金领取签收表
+of a batch, written to a PDF the clerk names, off the GUI thread.
+
+``choose_batch`` and ``save_path`` are the seams tests replace (no modal box in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from desktop.errors import UnionDeskError
+from desktop.services.care import assistance
+from desktop.views.context import AppContext
+from desktop.views.widgets import messages
+
+
+def save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, name, "PDF 文件 (*.pdf)")
+    return Path(chosen) if chosen else None
+
+
+def choose_batch(parent: QWidget | None, batches: list[str]) -> str | None:
+    batch, ok = QInputDialog.getItem(
+        parent, "打印救助金领取签收表", "发放批次：", batches, 0, False
+    )
+    return str(batch) if ok and batch else None
+
+
+def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None], out: Path) -> None:
+    def done(_result: object) -> None:
+        messages.inform(parent, title, f"已生成：{out}")
+
+    def failed(exc: BaseException) -> None:
+        text = exc.message if isinstance(exc, UnionDeskError) else "生成失败，详情已写入错误日志。"
+        messages.error(parent, title, text)
+
+    ctx.runner.run(
+        lambda _progress, _cancel: work(),
+        title=f"正在生成{title}…",
+        parent=parent,
+        on_done=done,
+        on_error=failed,
+        cancellable=False,
+    )
+
+
+def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
+    out = save_path(parent, "保存困难职工登记表", "困难职工登记表.pdf")
+    if out is None:
+        return
+
+    def work() -> None:
+        from desktop.printing.forms.render import render_form
+        from desktop.printing.queries import form_values
+
+        render_form("hardship", form_values(ctx.db, "hardship", member_id), out)
+
+    _run(ctx, parent, "困难职工登记表", work, out)
+
+
+def print_receipt(ctx: AppContext, parent: QWidget) -> None:
+    batches = assistance.batches(ctx.db)
+    if not batches:
+        messages.inform(parent, "救助金领取签收表", "还没有登记了发放批次的救助记录。")
+        return
+    batch = choose_batch(parent, batches)
+    if batch is None:
+        return
+    out = save_path(parent, "保存救助金领取签收表", f"{batch}签收表.pdf")
+    if out is None:
+        return
+
+    def work() -> None:
+        from desktop.printing.forms.assistance_receipt import render_receipt
+
+        render_receipt(ctx.db, batch, out)
+
+    _run(ctx, parent, "救助金领取签收表", work, out)

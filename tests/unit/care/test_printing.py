@@ -1,0 +1,97 @@
+"""The 困难职工登记表 filled from the file (household included) and the 救助金领取签收表
+of one batch, read back with pdftotext."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.services.care import assistance, hardship
+from desktop.storage.database import Database
+from tests.conftest import TEST_TODAY
+from tests.unit.care.conftest import CHILD_ID, SPOUSE_ID, a_consent
+from tests.unit.care.conftest import household as family
+from tests.unit.printing.conftest import pdf_text
+
+
+def test_the_registration_form_carries_the_household(
+    db: Database, data_dir: Path, people: dict[str, str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    case = hardship.add_file(
+        db,
+        people["张三"],
+        level="深度困难",
+        causes="患病、子女就学",
+        opened_on="2026-01-10",
+        today=TEST_TODAY,
+        monthly_income_per_capita=650,
+        disability_grade="二级",
+        household_members=family(monthly_income=900, health="高血压", work_place="无"),
+        consent=a_consent(),
+    )
+    out = tmp_path / "form.pdf"
+    assert main(["--data-dir", str(data_dir), "hardship", "form", case, str(out)]) == 0
+    body = pdf_text(out)
+    for expected in (
+        "困难职工登记表",
+        "张三",
+        "深度困难",
+        "患病、子女就学",
+        "650 元",
+        "二级",
+        "张妻",
+        "配偶",
+        "高血压",
+        "900",
+        "张小",
+        "子女",
+        "在校",
+        "2027年01月10日",
+    ):
+        assert expected in body, expected
+    assert SPOUSE_ID not in body and CHILD_ID not in body
+
+
+def test_the_assistance_receipt_of_a_batch(
+    db: Database, data_dir: Path, people: dict[str, str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    batch = "2026年春节送温暖"
+    for name, amount in (("张三", "1200.50"), ("李四", "500")):
+        case = hardship.add_file(
+            db, people[name], level="相对困难", opened_on="2026-01-10", today=TEST_TODAY
+        )
+        assistance.assist(
+            db, case, given_on="2026-01-20", kind="送温暖", amount=amount,
+            fund_source="上级工会补助", batch=batch, today=TEST_TODAY,
+        )  # fmt: skip
+        assistance.assist(
+            db, case, given_on="2026-03-01", kind="助学", amount="300",
+            fund_source="社会捐助", batch="2026年金秋助学", today=TEST_TODAY,
+        )  # fmt: skip
+    out = tmp_path / "receipt.pdf"
+    code = main(["--data-dir", str(data_dir), "hardship", "receipt", batch, str(out)])
+    assert code == 0
+    assert "2 人，合计 1,700.50 元" in capsys.readouterr().out
+    body = pdf_text(out)
+    for expected in (
+        "救助金领取签收表",
+        f"发放批次：{batch}",
+        "测试街道总工会",
+        "上级工会补助",
+        "张三",
+        "李四",
+        "甲公司工会",
+        "1,200.50",
+        "500.00",
+        "合计：1,700.50 元，共 2 人",
+        "领取人签名",
+        "第1页 共1页",
+    ):
+        assert expected in body, expected
+    assert "300.00" not in body  # another batch
+    code = main(["--data-dir", str(data_dir), "hardship", "receipt", "无此批次", str(out)])
+    assert code == 1 and "没有批次为「无此批次」" in capsys.readouterr().err
