@@ -29,6 +29,7 @@ AREAS: tuple[str, ...] = (
     "categories",
     "report",
     "audit",
+    "intake",
 )
 
 

@@ -1,0 +1,138 @@
+"""Phone applications on the CLI: ``page OUT.html [--poster OUT.pdf] [--url URL]`` writes
+the office's application page (and its A4 poster); ``scan [PAYLOAD] [--stdin]`` opens
+what the scanner typed and prints the application, ID number and phone masked.
+
+``add_verbs`` adds both verbs to any area's sub-parsers (the applications area, once it
+exists); until then ``register`` offers them as the temporary area ``intake``. Filing the
+scanned application (channel 扫码) is the applications service's job: ``scan`` here only
+decodes and checks, and catches a QR scanned twice within one ``--stdin`` run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.errors import FileAccessError, UnionDeskError
+from desktop.models.codes import EDUCATION, HUKOU_TYPE, POLITICAL_STATUS
+from desktop.models.masking import mask_id_number, mask_phone
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("intake", help="手机扫码入会申请：生成申请页面、读取申请二维码")
+    verbs = p.add_subparsers(dest="verb", metavar="<操作>", parser_class=type(p))
+    verbs.required = True
+    add_verbs(verbs)
+
+
+def add_verbs(verbs: Any) -> None:
+    """Add ``page`` and ``scan`` to ``verbs`` (an area's argparse sub-parsers)."""
+    page = verbs.add_parser("page", help="生成本单位的手机入会申请页面（单个 HTML 文件）和海报")
+    page.add_argument("out", help="输出 HTML 文件")
+    page.add_argument("--poster", metavar="OUT.pdf", help="同时生成 A4 宣传海报（PDF）")
+    page.add_argument(
+        "--url", help="页面发布的网址（海报上的二维码打开它）；不给则海报说明如何获取页面"
+    )
+    page.set_defaults(handler=_page)
+
+    scan = verbs.add_parser("scan", help="读取扫码枪扫入的入会申请二维码内容并核对")
+    scan.add_argument("payload", nargs="?", help="扫码得到的文字（UDAPP1:…）")
+    scan.add_argument("--stdin", action="store_true", help="从标准输入读取，每行一份申请")
+    add_json_flag(scan)
+    scan.set_defaults(handler=_scan)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise FileAccessError(
+            f"无法写入文件 {path}：{exc.strerror or exc}。请检查路径和权限。"
+        ) from exc
+
+
+def _page(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.printing.application_page import build_page
+    from desktop.printing.application_poster import render_poster
+    from desktop.services.unions import registry as unions
+    from desktop.sync import office
+
+    key = office.application_page_key(ctx.db)
+    listed = [(u.id, u.name) for u in unions.list_all(ctx.db)]
+    html = build_page(key.office_name, key.node_id, key.box_public, listed)
+    _write(args.out, html.encode("utf-8"))
+    print(f"已生成入会申请页面：{args.out}（{len(listed)} 个工会可选）")
+    if args.poster:
+        render_poster(args.poster, key.office_name, args.url or None)
+        print(f"已生成宣传海报：{args.poster}")
+    return 0
+
+
+def _shown(
+    values: dict[str, Any], union_name: str, draft: Any, warnings: tuple[str, ...]
+) -> dict[str, Any]:
+    return {
+        "payload_id": draft.payload_id,
+        "page_version": draft.page_version,
+        "name": values["name"],
+        "id_number": mask_id_number(values["id_number"]),
+        "birth_year": values["birth_date"].year,
+        "gender": values["gender"],
+        "phone": mask_phone(values.get("phone")),
+        "employer": values.get("employer") or "",
+        "union_id": values["union_id"],
+        "union": union_name,
+        "is_migrant_worker": bool(values.get("is_migrant_worker")),
+        "hukou_type": HUKOU_TYPE.label(values.get("hukou_type")),
+        "education": EDUCATION.label(values.get("education")),
+        "political_status": POLITICAL_STATUS.label(values.get("political_status")),
+        "consent": draft.consent,
+        "warnings": list(warnings),
+    }
+
+
+def _scan(ctx: Context, args: argparse.Namespace) -> int:
+    from desktop.services.unions import registry as unions
+    from desktop.sync import office
+
+    if args.stdin:
+        texts = [line for line in sys.stdin.read().splitlines() if line.strip()]
+    elif args.payload:
+        texts = [args.payload]
+    else:
+        raise UnionDeskError("请给出扫码得到的文字，或用 --stdin 从标准输入读取。")
+    names = {u.id: u.name for u in unions.list_all(ctx.db)}
+    seen: set[str] = set()
+    shown: list[dict[str, Any]] = []
+    refused = 0
+    for number, text in enumerate(texts, start=1):
+        try:
+            scanned = office.read_application_scan(ctx.db, text, seen)
+        except UnionDeskError as exc:
+            where = f"第 {number} 份：" if len(texts) > 1 else ""
+            print(f"{where}{exc.message}", file=sys.stderr)
+            refused += 1
+            continue
+        seen.add(scanned.draft.payload_id)
+        values = scanned.values
+        shown.append(
+            _shown(values, names.get(values["union_id"], ""), scanned.draft, scanned.warnings)
+        )
+    if args.json:
+        print_json(shown)
+    else:
+        for item in shown:
+            print(
+                f"入会申请（第 {item['page_version']} 版页面）：{item['name']}  "
+                f"身份证号 {item['id_number']}  手机 {item['phone']}  工会 {item['union']}  "
+                f"工作单位 {item['employer'] or '—'}  "
+                f"农民工 {'是' if item['is_migrant_worker'] else '否'}  "
+                f"户籍 {item['hukou_type'] or '—'}  学历 {item['education'] or '—'}  "
+                f"政治面貌 {item['political_status'] or '—'}"
+            )
+            for warning in item["warnings"]:
+                print(f"  注意：{warning}")
+    return 1 if refused else 0
