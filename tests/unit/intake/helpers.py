@@ -59,7 +59,7 @@ def page_scripts(page: str) -> str:
 
 _RUNNER = """
 const vm = require('vm'); const fs = require('fs');
-const ctx = {crypto: globalThis.crypto, TextEncoder, console}; ctx.window = ctx;
+const ctx = {crypto: require('crypto').webcrypto, TextEncoder, console}; ctx.window = ctx;
 vm.createContext(ctx);
 vm.runInContext(fs.readFileSync(0, 'utf8'), ctx);
 const calls = JSON.parse(process.argv[1]);
