@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.errors import FileAccessError, UnionDeskError
+from desktop.errors import UnionDeskError
 from desktop.models.codes import EDUCATION, HUKOU_TYPE, POLITICAL_STATUS
 from desktop.models.masking import mask_id_number, mask_phone
 
@@ -45,29 +44,13 @@ def add_verbs(verbs: Any) -> None:
     scan.set_defaults(handler=_scan)
 
 
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise FileAccessError(
-            f"无法写入文件 {path}：{exc.strerror or exc}。请检查路径和权限。"
-        ) from exc
-
-
 def _page(ctx: Context, args: argparse.Namespace) -> int:
-    from desktop.printing.application_page import build_page
-    from desktop.printing.application_poster import render_poster
-    from desktop.services.unions import registry as unions
-    from desktop.sync import office
+    from desktop.printing.application_page import publish
 
-    key = office.application_page_key(ctx.db)
-    listed = [(u.id, u.name) for u in unions.list_all(ctx.db)]
-    html = build_page(key.office_name, key.node_id, key.box_public, listed)
-    _write(args.out, html.encode("utf-8"))
-    print(f"已生成入会申请页面：{args.out}（{len(listed)} 个工会可选）")
-    if args.poster:
-        render_poster(args.poster, key.office_name, args.url or None)
-        print(f"已生成宣传海报：{args.poster}")
+    done = publish(ctx.db, args.out, args.poster, args.url)
+    print(f"已生成入会申请页面：{done.page}（{done.unions} 个工会可选）")
+    if done.poster is not None:
+        print(f"已生成宣传海报：{done.poster}")
     return 0
 
 

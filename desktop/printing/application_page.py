@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.cards.application_qr import PAGE_VERSION
-from desktop.errors import UnionDeskError
+from desktop.errors import FileAccessError, UnionDeskError
 from desktop.models.codes import EDUCATION, HUKOU_TYPE, POLITICAL_STATUS
 from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.resources import resources_dir
+from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
+from desktop.sync import office
 
 TEMPLATE_DIR = ("templates", "application_page")
 
@@ -110,3 +115,40 @@ def build_page(
         out.append(parts["{{" + key + "}}"])
     out.append(rest)
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class PublishedPage:
+    """What ``publish`` wrote, for the clerk's confirmation."""
+
+    page: Path
+    poster: Path | None
+    unions: int
+
+
+def publish(
+    db: Database, page: str | os.PathLike[str], poster: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+) -> PublishedPage:  # fmt: skip
+    """Write this office's application page (and its poster): for the CLI's
+    ``page`` verb and the review queue's 生成申请页面 button alike. The page holds only
+    public data (the office's public key, union names), so it is an ordinary file."""
+    from desktop.printing.application_poster import check_url, render_poster
+
+    check_url(url)
+    key = office.application_page_key(db)
+    listed = [(u.id, u.name) for u in unions.list_all(db)]
+    text = build_page(key.office_name, key.node_id, key.box_public, listed)
+    target = Path(page)
+    part = target.with_name(target.name + ".part")
+    try:
+        part.write_text(text, "utf-8")
+        os.replace(part, target)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise FileAccessError(
+            f"无法写入文件 {target}：{exc.strerror or exc}。请检查路径和权限。"
+        ) from exc
+    if poster is not None:
+        render_poster(poster, key.office_name, url or None)
+    return PublishedPage(target, Path(poster) if poster is not None else None, len(listed))

@@ -42,12 +42,17 @@ def _fitting_size(fs: FontSet, text: str, size: float, room: float) -> float:
     return size
 
 
-def render_poster(out: str | os.PathLike[str], office_name: str, url: str | None) -> None:
-    """Write the poster; ``url`` (http or https) is where the page is hosted, or None."""
+def check_url(url: str | None) -> None:
+    """Refuse a hosting address a phone's QR reader would not open as a web page."""
     if url is not None and not url.lower().startswith(("https://", "http://")):
         raise UnionDeskError(
-            f"网址「{url}」应以 https:// 或 http:// 开头（页面发布的完整地址），海报未生成。"
+            f"网址「{url}」应以 https:// 或 http:// 开头（页面发布的完整地址），未生成页面和海报。"
         )
+
+
+def render_poster(out: str | os.PathLike[str], office_name: str, url: str | None) -> None:
+    """Write the poster; ``url`` (http or https) is where the page is hosted, or None."""
+    check_url(url)
     fs = fonts()
     missing = fs.missing_chars(office_name)
     if missing:

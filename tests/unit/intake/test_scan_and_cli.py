@@ -98,18 +98,14 @@ def test_cli_page_and_poster(
     assert code == 0, err
     text = subprocess.run(["pdftotext", str(poster), "-"], capture_output=True, text=True).stdout
     assert "入会申请页面以文件形式提供" in text and "微信" in text
+    page.unlink()
+    poster.unlink()
     code, _, err = cli(
-        capsys,
-        office.data_dir,
-        "intake",
-        "page",
-        str(page),
-        "--poster",
-        str(poster),
-        "--url",
-        "example.org",
-    )
+        capsys, office.data_dir, "intake", "page", str(page), "--poster", str(poster),
+        "--url", "example.org",
+    )  # fmt: skip
     assert code == 1 and "https://" in err
+    assert not page.exists() and not poster.exists()  # nothing written
 
 
 def test_cli_scan_masks_and_refuses(
