@@ -38,6 +38,7 @@ from desktop.sync.conflicts import ConflictView
 from desktop.sync.export import ExportResult
 from desktop.sync.history import Receipt
 from desktop.sync.importer import Hook, ImportResult
+from desktop.sync.intake import PageKey, ScannedApplication
 from desktop.sync.origins import (
     INTRODUCER,
     NOTHING_TAKEN,
@@ -66,10 +67,12 @@ __all__ = [
     "KeyCard",
     "KnownOffices",
     "OwnCertificate",
+    "PageKey",
     "Peer",
     "PeerList",
     "QuarantineEntry",
     "Receipt",
+    "ScannedApplication",
     "ThisOffice",
     "UnknownSender",
 ]
@@ -335,14 +338,14 @@ def receipts(db: Database) -> list[Receipt]:
 # -- phone applications (issue #24) ----------------------------------------------------
 
 
-def application_page_key(db: Database) -> intake.PageKey:
+def application_page_key(db: Database) -> PageKey:
     """The office name, node id and public box key the application page embeds."""
     return intake.page_key(db)
 
 
 def read_application_scan(
     db: Database, text: str, seen: Container[str] = frozenset()
-) -> intake.ScannedApplication:
+) -> ScannedApplication:
     """A scanned phone application opened with this office's key and checked by the
     registry's rules; refused (UnionDeskError, no applicant data in the message) when it
     is not for this office, altered, from an old page, a card QR, or in ``seen``."""

@@ -172,13 +172,15 @@
   }
 
   function collect() {
+    // A field cut here (pasted text the input event missed) stops the submit, so the
+    // applicant sees what was cut before the QR fixes it.
     var problems = [];
-    var name = $("name").value.normalize("NFKC").trim();
-    cutLong("employer", "工作单位");
     if (cutLong("name", "姓名")) problems.push("name");
-    name = $("name").value.normalize("NFKC").trim();
+    if (cutLong("employer", "工作单位")) problems.push("employer");
+    var name = $("name").value.normalize("NFKC").trim();
     if (!name) { say("name", "请填写姓名"); problems.push("name"); }
     else if (problems.indexOf("name") < 0) say("name", "");
+    if (problems.indexOf("employer") < 0) say("employer", "");
     var id = checkIdNumber($("id_number").value);
     if (!id.ok) { say("id_number", id.message); problems.push("id_number"); }
     else say("id_number", "");

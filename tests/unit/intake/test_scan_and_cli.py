@@ -3,6 +3,7 @@ and the temporary ``intake page|scan`` commands."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cards import application_qr as aq
+from desktop.cli import intake
+from desktop.cli.common import Context
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.storage.database import Database
 from desktop.sync import office as sync_office
@@ -129,3 +132,28 @@ def test_cli_scan_masks_and_refuses(
     card = "UD1:GH2026000123:0189" + "A" * 28 + ":0123ABCD:" + "A" * 103
     code, out, err = cli(capsys, office.data_dir, "intake", "scan", card)
     assert code == 1 and "会员卡二维码" in err and out == ""
+
+
+def test_scan_files_through_the_applications_hook(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the lead wires at merge: ``add_verbs(verbs, file_scan=…, seen_ids=…)``."""
+    filed: dict[str, str] = {}
+
+    def file_scan(db: Database, scanned: sync_office.ScannedApplication) -> str:
+        filed[scanned.draft.payload_id] = scanned.values["name"]
+        return f"APP-{len(filed)}"
+
+    parser = argparse.ArgumentParser()
+    intake.add_verbs(parser.add_subparsers(), file_scan=file_scan, seen_ids=lambda db: filed)
+    ctx = Context(str(office.data_dir))
+    try:
+        args = parser.parse_args(["scan", _sealed(office)])
+        assert args.handler(ctx, args) == 0
+        out, _ = capsys.readouterr()
+        assert "已登记（编号 APP-1）" in out and filed == {PAYLOAD_ID: "张三"}
+        assert args.handler(ctx, args) == 1  # the same QR again: filed already
+        _, err = capsys.readouterr()
+        assert "已经登记过" in err and len(filed) == 1
+    finally:
+        ctx.close()
