@@ -28,11 +28,14 @@ from selenium.webdriver.support.ui import Select  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None or shutil.which("zbarimg") is None,
-    reason="需要 Debian 的 chromium、chromium-driver 和 zbar-tools（apt-get install -y chromium "
-    "chromium-driver zbar-tools）",
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser start and a few seconds of clicking
+    pytest.mark.skipif(
+        CHROMIUM is None or DRIVER is None or shutil.which("zbarimg") is None,
+        reason="需要 Debian 的 chromium、chromium-driver 和 zbar-tools"
+        "（apt-get install -y chromium chromium-driver zbar-tools）",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +142,33 @@ def test_fill_in_scan_the_screen_and_read_it_back(
     assert browser.find_element(By.ID, "qr-save").get_attribute("href") != first
     # Nothing but the page's own pictures (data: URLs) was ever requested.
     assert [u for u in _requests(browser) if not u.startswith("data:")] == []
+
+
+def test_the_longest_application_reads_back_from_the_screen(
+    browser: Any, office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every field at its limit: the densest QR the page makes (version 20, level M)
+    still decodes from a phone-sized screenshot and scans back whole."""
+    page = tmp_path / "apply.html"
+    page.write_text(office.page(), "utf-8")
+    browser.get(page.as_uri())
+    _type(browser, "name", "阿" * 50)
+    _type(browser, "id_number", GOOD_ID)
+    _type(browser, "phone", "13800138000")
+    _type(browser, "employer", "深" * 100)
+    Select(browser.find_element(By.ID, "hukou_type")).select_by_visible_text("外地城镇")
+    Select(browser.find_element(By.ID, "education")).select_by_visible_text("中专/中技/职高")
+    Select(browser.find_element(By.ID, "political_status")).select_by_visible_text("九三学社社员")
+    browser.find_element(By.ID, "consent").click()
+    browser.find_element(By.ID, "submit").click()
+    assert browser.find_element(By.ID, "qr-view").is_displayed()
+    shot = tmp_path / "qr.png"
+    shot.write_bytes(browser.find_element(By.ID, "qr-image").screenshot_as_png)
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    code, out, err = cli(capsys, office.data_dir, "intake", "scan", decoded, "--json")
+    assert code == 0, err
+    (item,) = json.loads(out)
+    assert (item["name"], item["employer"]) == ("阿" * 50, "深" * 100)
+    assert item["political_status"] == "九三学社社员"
