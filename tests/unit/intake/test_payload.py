@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from desktop.cards import application_qr as aq
 from desktop.errors import UnionDeskError
 from desktop.printing.qr import matrix
+from desktop.storage.database import Database
 from tests.unit.intake.helpers import EPH, FIELDS, GOOD_ID, PAYLOAD_ID, Office, run_page_js
 
 NODE = "0123abcd" + "5" * 24
@@ -174,3 +175,12 @@ def test_id_number_check_matches_python(office: Office) -> None:
     oks = [bool(r["ok"]) for r in results]  # type: ignore[index]
     assert oks == [True, False, True, False, False, False, True]
     assert "校验位错误，应为 X" in str(results[1]["message"])  # type: ignore[index]
+
+
+def test_an_application_scanned_into_the_card_box_is_explained(db: Database) -> None:
+    """The other wrong box: 会员卡核验 given an application QR says what it is."""
+    from desktop.printing.verify_card import check_card
+
+    _, public = _keys()
+    result = check_card(db, _seal(public).lower())
+    assert not result.valid and "手机入会申请的二维码，不是会员卡" in result.summary
