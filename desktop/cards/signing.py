@@ -127,6 +127,10 @@ def _split(payload: str) -> tuple[CardClaim, str]:
     """The claim and the signature text of a cleaned payload."""
     value = clean_scan(payload)
     parts = value.split(":")
+    if value.upper().startswith("UDAPP"):  # desktop.cards.application_qr.PREFIX
+        raise UnionDeskError(
+            "这是手机入会申请的二维码，不是会员卡。请在「入会申请」审核列表的扫码框中扫描。"
+        )
     if len(parts) < 5 or parts[0] != PREFIX:
         raise UnionDeskError("这不是工会桌面通会员卡的二维码内容（应以 UD1: 开头）。")
     head, sig = value.rsplit(":", 1)

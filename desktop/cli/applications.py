@@ -12,11 +12,14 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
+from desktop.cli import intake
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import APPLICATION_CHANNEL, APPLICATION_STATUS
 from desktop.models.masking import mask_id_number, mask_phone
 from desktop.services.applications import queries, records
 from desktop.services.unions import registry as unions
+from desktop.storage.database import Database
+from desktop.sync.office import ScannedApplication
 
 # option → service field (the union is given by its name)
 _FIELDS = (
@@ -138,9 +141,15 @@ def _reject(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_scan(db: Database, scanned: ScannedApplication) -> str:
+    return records.file_scanned(db, scanned.values, scanned.draft.payload_id)
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("applications", help="入会申请")
     verbs = p.add_subparsers(dest="verb", metavar="<操作>", required=True)
+    # page and scan: the phone application page (issue #24), filed here as 扫码
+    intake.add_verbs(verbs, file_scan=_file_scan, seen_ids=records.seen_ids)
 
     v = verbs.add_parser("add", help="登记入会申请（输出申请编号）")
     v.add_argument("--name", required=True, metavar="姓名", help="姓名")

@@ -79,6 +79,10 @@ class Application(Synced, Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     reject_reason: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # 扫码 applications: the phone QR's payload id (16 hex digits), so a QR scanned twice
+    # is refused (``services.applications.records.file_scanned``). Indexed, not unique:
+    # a received row must never make a sync apply fail.
+    scan_payload_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Transfer(Synced, Base):

@@ -11,6 +11,7 @@ without touching the presentation. The engine's own records (``Peer``,
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from desktop.sync import (
     history,
     identity,
     importer,
+    intake,
     package_format,
     quarantine,
     trust,
@@ -36,6 +38,7 @@ from desktop.sync.conflicts import ConflictView
 from desktop.sync.export import ExportResult
 from desktop.sync.history import Receipt
 from desktop.sync.importer import Hook, ImportResult
+from desktop.sync.intake import PageKey, ScannedApplication
 from desktop.sync.origins import (
     INTRODUCER,
     NOTHING_TAKEN,
@@ -64,10 +67,12 @@ __all__ = [
     "KeyCard",
     "KnownOffices",
     "OwnCertificate",
+    "PageKey",
     "Peer",
     "PeerList",
     "QuarantineEntry",
     "Receipt",
+    "ScannedApplication",
     "ThisOffice",
     "UnknownSender",
 ]
@@ -328,3 +333,20 @@ def quarantined(db: Database) -> list[QuarantineEntry]:
 def receipts(db: Database) -> list[Receipt]:
     with db.connect(write=False) as conn:
         return history.receipts(conn)
+
+
+# -- phone applications (issue #24) ----------------------------------------------------
+
+
+def application_page_key(db: Database) -> PageKey:
+    """The office name, node id and public box key the application page embeds."""
+    return intake.page_key(db)
+
+
+def read_application_scan(
+    db: Database, text: str, seen: Container[str] = frozenset()
+) -> ScannedApplication:
+    """A scanned phone application opened with this office's key and checked by the
+    registry's rules; refused (UnionDeskError, no applicant data in the message) when it
+    is not for this office, altered, from an old page, a card QR, or in ``seen``."""
+    return intake.read_scan(db, text, seen)

@@ -168,3 +168,24 @@ def test_print_button_fills_the_form_from_the_application(
     window.pages["printing"].save_pdf()
     body = pdf_text(target).replace(" ", "")
     assert "工会会员入会申请书" in body and "赵六" in body and "扫码" in body
+
+
+def test_a_phone_application_scanned_into_the_queue_is_filed_once(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """Issue #24: the USB scanner types the phone's QR into the queue's scan box; the
+    application lands 待审核 with channel 扫码; the same QR again is refused."""
+    from tests.gui.test_intake_widgets import PAYLOAD_ID, _payload, _scan
+
+    page = _page(qtbot, ctx)
+    text = _payload(ctx, registry["甲公司工会"])
+    _scan(qtbot, page.scan_box, text)
+    assert page.model.rowCount() == 1
+    (row,) = queries.queue(ctx.db, status="submitted")
+    record = queries.get(ctx.db, row.id)
+    assert record.channel == "qr" and record.name == "李四"
+    assert page.selected() is not None and page.selected().id == row.id  # type: ignore[union-attr]
+    _scan(qtbot, page.scan_box, text)
+    assert "已经登记过" in page.scan_box.result.text()
+    assert len(queries.queue(ctx.db, status="submitted")) == 1
+    assert PAYLOAD_ID in records.seen_ids(ctx.db)

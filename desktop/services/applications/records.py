@@ -9,6 +9,7 @@ dialog refuses, including a join date before the 16th birthday.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -116,6 +117,51 @@ def add_in(conn: Connection, values: dict[str, Any], today: date) -> str:
     }
     _insert(conn, row)
     return application_id
+
+
+def file_scanned(db: Database, values: dict[str, Any], payload_id: str) -> str:
+    """File an application scanned from a worker's phone (channel 扫码), received today.
+
+    ``values`` are the registry's cleaned fields the scan decoded (``sync.intake``);
+    ``payload_id`` names the QR, so the same QR scanned twice is refused — checked here,
+    in the transaction that writes, not only by the scan box beforehand.
+    """
+    given = {k: v for k, v in values.items() if k in MEMBER_FIELDS and k != "membership_status"}
+    today = db.clock.today()
+    with db.connect() as conn:
+        if _scanned_before(conn, payload_id):
+            raise UnionDeskError("这份手机申请已经登记过（同一个二维码扫了两次），未重复登记")
+        application_id = add_in(conn, {**given, "channel": "qr", "submitted_on": today}, today)
+        conn.execute(
+            text("UPDATE applications SET scan_payload_id = :p WHERE id = :i"),
+            {"p": payload_id, "i": application_id},
+        )
+    return application_id
+
+
+def _scanned_before(conn: Connection, payload_id: str) -> bool:
+    return (
+        conn.execute(
+            text("SELECT 1 FROM applications WHERE scan_payload_id = :p"), {"p": payload_id}
+        ).first()
+        is not None
+    )
+
+
+class _SeenIds:
+    """The payload ids already filed, asked one at a time (a scan box's replay check)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __contains__(self, payload_id: object) -> bool:
+        with self.db.connect(write=False) as conn:
+            return _scanned_before(conn, str(payload_id))
+
+
+def seen_ids(db: Database) -> Container[str]:
+    """What ``sync.intake`` takes as ``seen``: membership asks the registry."""
+    return _SeenIds(db)
 
 
 def _insert(conn: Connection, row: dict[str, Any]) -> None:

@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import UnionDeskError
 from desktop.models.codes import APPLICATION_STATUS
-from desktop.services.applications import queries
+from desktop.services.applications import queries, records
 from desktop.services.applications.queries import ApplicationRow
+from desktop.sync.office import ScannedApplication
 from desktop.views.context import AppContext
+from desktop.views.intake.scan_box import REFUSED_STYLE, ApplicationScanBox
 from desktop.views.qtmodels import application_table as at
 from desktop.views.qtmodels.application_table import ApplicationTableModel
 from desktop.views.widgets.code_combo import CodeCombo
@@ -49,7 +52,10 @@ class ApplicationsPage(QWidget):
         self.approve_button = QPushButton("批准", self)
         self.reject_button = QPushButton("不予批准", self)
         self.print_button = QPushButton("打印入会申请书", self)
+        self.page_button = QPushButton("生成手机申请页面…", self)
         self.counts_label = QLabel(self)
+        # the USB scanner types a phone application's QR here (issue #24): filed as 扫码
+        self.scan_box = ApplicationScanBox(ctx, seen=lambda: records.seen_ids(ctx.db), parent=self)
 
         self.model = ApplicationTableModel(ctx.db, self)
         self.table = QTableView(self)
@@ -76,6 +82,7 @@ class ApplicationsPage(QWidget):
             self.approve_button,
             self.reject_button,
             self.print_button,
+            self.page_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -83,6 +90,7 @@ class ApplicationsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
+        layout.addWidget(self.scan_box)
         layout.addWidget(self.table, 1)
 
         self.search.search_changed.connect(lambda _t: self.apply_filter())
@@ -91,6 +99,8 @@ class ApplicationsPage(QWidget):
         self.approve_button.clicked.connect(self.approve)
         self.reject_button.clicked.connect(self.reject)
         self.print_button.clicked.connect(self.print_form)
+        self.page_button.clicked.connect(self.make_page)
+        self.scan_box.scanned.connect(self.file_scanned)
         self.table.doubleClicked.connect(lambda _i: self.open_member())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -171,6 +181,25 @@ class ApplicationsPage(QWidget):
             from desktop.views.members.detail_dialog import MemberDetailDialog
 
             self._open(MemberDetailDialog(self.ctx, row.member_id, self))
+
+    def make_page(self) -> None:
+        from desktop.views.intake.page_dialog import ApplicationPageDialog
+
+        self._open(ApplicationPageDialog(self.ctx, self))
+
+    def file_scanned(self, scanned: ScannedApplication) -> None:
+        """File what the scan box read (channel 扫码, 待审核) and show it selected."""
+        try:
+            application_id = records.file_scanned(
+                self.ctx.db, scanned.values, scanned.draft.payload_id
+            )
+        except UnionDeskError as exc:
+            self.scan_box.result.setStyleSheet(REFUSED_STYLE)
+            self.scan_box.result.setText(exc.message)
+            return
+        self.ctx.changed("applications")
+        self.navigate(status="submitted")
+        self.select(application_id)
 
     def print_form(self) -> None:
         row = self.selected()

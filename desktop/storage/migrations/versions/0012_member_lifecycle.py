@@ -29,12 +29,16 @@ _APPLICATION_COLUMNS = (
     ("joined_on", sa.Date()),
     ("reject_reason", sa.String(length=200)),
     ("notes", sa.Text()),
+    ("scan_payload_id", sa.String(length=32)),
 )
 
 
 def upgrade() -> None:
     for name, kind in _APPLICATION_COLUMNS:
         op.add_column("applications", sa.Column(name, kind, nullable=True))
+    op.create_index(
+        "ix_applications_scan_payload_id", "applications", ["scan_payload_id"], unique=False
+    )
     op.create_table(
         "member_status_changes",
         sa.Column("member_id", sa.String(length=36), nullable=False),
@@ -61,6 +65,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_member_status_changes_member", table_name="member_status_changes")
     op.drop_table("member_status_changes")
+    op.drop_index("ix_applications_scan_payload_id", table_name="applications")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         for name, _kind in reversed(_APPLICATION_COLUMNS):
             batch_op.drop_column(name)
