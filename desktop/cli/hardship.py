@@ -161,7 +161,7 @@ def _assist(ctx: Context, args: argparse.Namespace) -> int:
         kind=args.kind,
         amount=args.amount,
         fund_source=args.source,
-        handler=args.handler,
+        handler=args.handled_by,
         batch=args.batch,
         notes=args.notes,
         today=today,
@@ -310,7 +310,7 @@ def register(sub: Any) -> None:
     v.add_argument("--kind", required=True, help="、".join(ASSISTANCE_KIND.labels))
     v.add_argument("--amount", required=True, metavar="元", help="金额（元）")
     v.add_argument("--source", required=True, help="资金来源：" + "、".join(FUND_SOURCE.labels))
-    v.add_argument("--handler", metavar="经办人")
+    v.add_argument("--handler", dest="handled_by", metavar="经办人")
     v.add_argument("--batch", metavar="批次", help="发放批次，如 2026年春节送温暖")
     v.add_argument("--notes", metavar="备注")
     add_json_flag(v)

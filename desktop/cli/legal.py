@@ -42,7 +42,7 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         "type": "case_type",
         "summary": "summary",
         "employer": "employer",
-        "handler": "handler",
+        "case_handler": "handler",
         "notes": "notes",
         "name": "applicant_name",
         "phone": "applicant_phone",
@@ -119,7 +119,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--intake", help="受理日期，如 2026-11-21（默认今天）")
     p.add_argument("--summary", help="案情摘要")
     p.add_argument("--employer", help="用人单位")
-    p.add_argument("--handler", help="承办人")
+    p.add_argument("--handler", dest="case_handler", help="承办人")
     p.add_argument("--notes", help="备注")
     add_json_flag(p)
 

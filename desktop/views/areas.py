@@ -21,22 +21,23 @@ class Area:
     badge: str = ""
 
 
+# In the order of a clerk's day: the first nine get Ctrl+1 … Ctrl+9.
 AREAS: tuple[Area, ...] = (
     Area("dashboard", "首页", "desktop.views.dashboard.page:create_page"),
     Area("members", "会员管理", "desktop.views.members.page:create_page"),
-    Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
-    Area("activities", "活动管理", "desktop.views.activities.page:create_page"),
-    Area("sites", "会站家", "desktop.views.sites.page:create_page"),
-    Area("duplicates", "重复会员", "desktop.views.duplicates.page:create_page"),
-    Area("legal", "法律援助", "desktop.views.legal.page:create_page"),
-    Area("honours", "荣誉", "desktop.views.honours.page:create_page"),
     Area(
         "applications",
         "入会申请",
         "desktop.views.applications.page:create_page",
         badge="desktop.services.applications.queries:pending_count",
     ),
+    Area("unions", "基层工会", "desktop.views.unions.page:create_page"),
+    Area("activities", "活动管理", "desktop.views.activities.page:create_page"),
     Area("hardship", "困难帮扶", "desktop.views.care.page:create_page"),
-    Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
+    Area("legal", "法律援助", "desktop.views.legal.page:create_page"),
+    Area("sites", "会站家", "desktop.views.sites.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
+    Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
+    Area("honours", "荣誉", "desktop.views.honours.page:create_page"),
+    Area("duplicates", "重复会员", "desktop.views.duplicates.page:create_page"),
 )

@@ -121,7 +121,7 @@ def test_menu_bar_has_the_usual_menus_and_shortcuts(qtbot: QtBot, ctx: AppContex
     assert keys["quit"] == "Ctrl+Q" and keys["refresh"] == "F5" and keys["help"] == "F1"
     assert keys["print_card"] == "Ctrl+P"
     assert [keys[f"area_{a.key}"] for a in window.areas] == [
-        f"Ctrl+{n}" for n in range(1, len(window.areas) + 1)
+        f"Ctrl+{n}" if n <= 9 else "" for n in range(1, len(window.areas) + 1)
     ]
 
 
