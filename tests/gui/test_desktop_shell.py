@@ -130,7 +130,8 @@ def test_shortcuts_switch_areas_search_and_add(
 ) -> None:
     window = open_window(qtbot, ctx)
     assert window.current_key() == "dashboard"
-    qtbot.keyClick(window, "4", CTRL)
+    keys = [a.key for a in window.areas]
+    qtbot.keyClick(window, str(keys.index("activities") + 1), CTRL)
     assert window.current_key() == "activities"
     qtbot.keyClick(window, "f", CTRL)  # the activities' own search box
     assert window.pages["activities"].search.hasFocus()  # type: ignore[attr-defined]
