@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.errors import UnionDeskError, storage_error
 from desktop.progress import CancelToken, ProgressFn
+from desktop.views import collector
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class _Job(QRunnable):
 
     def run(self) -> None:  # worker thread
         try:
-            result = self.work(self.signals.progress.emit, self.token)
+            with collector.paused():  # no full collections freezing the window meanwhile
+                result = self.work(self.signals.progress.emit, self.token)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
             error = as_domain_error(exc)
             if not isinstance(error, UnionDeskError):
