@@ -268,3 +268,16 @@ def test_in_with_the_qr_of_another_office_is_unverified_but_accepted(
     assert "签名未核验" in came.note and came.transfer.from_union == "甲厂工会"
     with pytest.raises(ValidationError, match="不一致"):
         records.transfer_in(receiver, _incoming(b, OTHER_ID), qr=qr, slip_no="OTHER1")
+
+
+def test_the_demo_has_a_few_transfers_of_every_kind(db: Database) -> None:
+    from desktop.demo import generate as demo
+
+    demo.fill_demo(db, members=300, unions=5, seed=3, today=TEST_TODAY)
+    kinds = [r.kind for r in queries.listing(db)]
+    assert kinds.count("internal") == 2 and kinds.count("out") == 2 and kinds.count("in") == 1
+    with db.connect(write=False) as conn:
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == 300
+        assert summary.summary_differences(conn) == 0
+    [came] = queries.listing(db, kind="in")
+    assert came.notes == records.NOTE_LINKED_BY_ID
