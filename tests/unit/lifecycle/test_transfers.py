@@ -281,3 +281,12 @@ def test_the_demo_has_a_few_transfers_of_every_kind(db: Database) -> None:
         assert summary.summary_differences(conn) == 0
     [came] = queries.listing(db, kind="in")
     assert came.notes == records.NOTE_LINKED_BY_ID
+
+
+def test_received_transfers_are_checked_like_local_input() -> None:
+    from desktop.models import values
+
+    assert values.check("transfers", {"kind": "teleport"})
+    assert values.check("transfers", {"slip_no": "X" * 40})
+    assert values.check("transfers", {"kind": "in", "slip_no": "GHZJ2026ABCDE0001"}) == []
+    assert values.check("transfers", {"kind": None}) == []
