@@ -129,3 +129,18 @@ def test_in_with_an_unknown_slip_and_id_is_a_plain_join_with_a_note(
     again.id_number.setText(valid_id("44030419800202456"))
     again.ok_button.click()
     assert "在会会员" in again.error.text() and _transfers(ctx) == 1
+
+
+def test_a_member_who_left_cannot_be_transferred_from_the_list_or_the_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Boxes
+) -> None:
+    members.mark_left(ctx.db, registry["王五"], "withdrawn", on=None, reason="本人申请")
+    detail = MemberDetailDialog(ctx, registry["王五"])
+    qtbot.addWidget(detail)
+    assert not detail.transfer_button.isEnabled()
+    page = members_page(open_window(qtbot, ctx))
+    page.navigate(status="all")
+    page.select_member(registry["王五"])
+    qtbot.mouseClick(page.transfer_button, Qt.MouseButton.LeftButton)
+    assert page.dialog is None
+    assert boxes.kinds() == ["error"] and "「已退会」，不能办理转出" in boxes.shown[0][2]

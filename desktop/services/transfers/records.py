@@ -131,6 +131,16 @@ def _insert(conn: Connection, row: dict[str, Any]) -> str:
 # ---- out ---------------------------------------------------------------------------------
 
 
+def require_current(member: registry.MemberRecord) -> None:
+    """Only a member 在会 or 保留会籍 can be transferred out (the dialog asks before it
+    opens, the writer again in its transaction)."""
+    if member.membership_status not in CURRENT_STATUSES:
+        label = MEMBERSHIP_STATUS.label(member.membership_status)
+        raise UnionDeskError(
+            f"该会员的会籍状态是「{label}」，不能办理转出：只有在会或保留会籍的会员可以转出"
+        )
+
+
 def transfer_out(
     db: Database,
     member_id: str,
@@ -168,11 +178,7 @@ def transfer_out_in(
 ) -> str:
     """``transfer_out`` in the caller's transaction (demo, sync scenarios); the new id."""
     member = registry.get_in(conn, member_id)
-    if member.membership_status not in CURRENT_STATUSES:
-        label = MEMBERSHIP_STATUS.label(member.membership_status)
-        raise UnionDeskError(
-            f"该会员的会籍状态是「{label}」，不能办理转出：只有在会或保留会籍的会员可以转出"
-        )
+    require_current(member)
     on = _day(transferred_on, today)
     if member.joined_on is not None and on < member.joined_on:
         raise ValidationError(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import (
+    CURRENT_STATUSES,
     EDUCATION,
     ETHNICITY,
     GENDER,
@@ -92,6 +93,7 @@ class MemberDetailDialog(QDialog):
         life = history.life(self.ctx.db, self.member_id)
         m = life.member
         self.care_records.set_member(self.member_id)
+        self.transfer_button.setEnabled(m.membership_status in CURRENT_STATUSES)
         while self.fields.rowCount():
             self.fields.removeRow(0)
         shown = (

@@ -37,6 +37,7 @@ class TransferOutDialog(QDialog):
         self.saved_id: str | None = None  # the member, once transferred (the list reselects)
         self.record: queries.TransferRecord | None = None
         member = members.get(ctx.db, member_id)
+        records.require_current(member)  # refused before the form opens
         self.setWindowTitle("会籍转接（转出）")
         form = QFormLayout(self)
         form.addRow(QLabel(f"会员：{member.name}　　现所在工会：{member.union_name}", self))
