@@ -290,3 +290,16 @@ def test_received_transfers_are_checked_like_local_input() -> None:
     assert values.check("transfers", {"slip_no": "X" * 40})
     assert values.check("transfers", {"kind": "in", "slip_no": "GHZJ2026ABCDE0001"}) == []
     assert values.check("transfers", {"kind": None}) == []
+
+
+def test_a_merge_moves_the_other_record_s_transfers_through_the_writer(
+    db: Database, setup: dict[str, str]
+) -> None:
+    from desktop.services.duplicates import merging
+
+    other, _ = members.add(db, {"name": "王小明", "id_number": OTHER_ID, "union_id": setup["a"]})
+    out = records.transfer_out(db, other.id, to_union_id=setup["b"])
+    merging.merge(db, setup["member"], other.id, take=[], confirm_different_ids=True)
+    [moved] = queries.listing(db, member_id=setup["member"])
+    assert moved.id == out.id
+    assert queries.listing(db, member_id=other.id) == []
