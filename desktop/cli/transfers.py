@@ -50,7 +50,7 @@ def _shown(record: queries.TransferRecord) -> dict[str, Any]:
 
 def _line(r: queries.TransferRecord) -> str:
     return (
-        f"{r.transferred_on:%Y-%m-%d}  {TRANSFER_KIND.label(r.kind)}  {r.slip_no or '-'}  "
+        f"{r.id}  {r.transferred_on:%Y-%m-%d}  {TRANSFER_KIND.label(r.kind)}  {r.slip_no or '-'}  "
         f"{r.member_name}  {r.id_number_masked}  {r.from_union or '-'} → {r.to_union or '-'}"
         + (f"  （{r.notes}）" if r.notes else "")
     )
@@ -82,7 +82,7 @@ def _out(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print(
             f"已转出：会员转至「{record.to_union}」，会籍状态为已转出，转接单号 {record.slip_no}。"
-            f"打印转接单：uniondesk print form transfer --member {record.member_id}"
+            f"打印转接单：uniondesk print form transfer 转接单.pdf --transfer {record.id}"
         )
     return 0
 

@@ -68,6 +68,14 @@ def get(db: Database, transfer_id: str) -> TransferRecord:
         return get_in(conn, transfer_id)
 
 
+def exists(db: Database, transfer_id: str) -> bool:
+    with db.connect(write=False) as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM transfers WHERE id = :i AND deleted = 0"), {"i": transfer_id}
+        ).first()
+    return found is not None
+
+
 def by_slip_in(conn: Connection, slip_no: str) -> TransferRecord | None:
     """The outgoing (or in-federation) transfer that issued ``slip_no``, if this PC has it."""
     row = conn.execute(

@@ -77,6 +77,12 @@ def test_the_member_s_latest_slip_and_the_cli(
     )  # fmt: skip
     assert code == 0
     assert _decode_page(out, tmp_path) == by_member.qr
+    by_id = tmp_path / "by-id.pdf"
+    args = ["--data-dir", str(data_dir), "print", "form", "transfer", str(by_id)]
+    assert main([*args, "--transfer", transferred.id]) == 0
+    assert transferred.slip_no and transferred.slip_no in pdf_text(by_id)
+    assert main([*args, "--transfer", "no-such-transfer"]) == 1
+    assert not by_id.with_name("by-id.pdf.part").exists()
 
 
 def test_a_blank_slip_has_no_qr(tmp_path: Path) -> None:
