@@ -9,28 +9,25 @@ together. Every refusal happens before the first write, so nothing is left half 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from desktop.cards import transfer_qr
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models import dates
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.ids import new_id
-from desktop.models.validation import check_no_control_chars
 from desktop.services.members import card_numbers, registry, writer
-from desktop.services.transfers import queries, slips
+from desktop.services.transfers import checks, queries, slips
 from desktop.services.unions import federations
 from desktop.storage.database import Database
 
 TABLE = "transfers"
-REASON_MAX = 200
-NAME_MAX = 100
-SLIP_MAX = 32
+REASON_MAX = checks.REASON_MAX
+NAME_MAX = checks.NAME_MAX
 # The member fields a transfer-in may carry (as an application does).
 MEMBER_FIELDS = (
     "name", "id_number", "union_id", "phone", "ethnicity", "political_status",
@@ -38,7 +35,6 @@ MEMBER_FIELDS = (
 )  # fmt: skip
 NOTE_SLIP_UNKNOWN_NEW = "转接单号本机无记录，且本机没有此身份证号的会员：按新入会办理"
 NOTE_NO_SLIP_NEW = "未提供转接单号，且本机没有此身份证号的会员：按新入会办理"
-T = TypeVar("T")
 NOTE_LINKED_BY_ID = "转接单号本机无记录：按身份证号与此人原有的会员记录关联"
 
 
@@ -56,45 +52,6 @@ class TransferIn:
 
 
 # ---- checks (all before the first write) -------------------------------------------------
-
-
-def _day(raw: Any, today: date, label: str = "转接日期") -> date:
-    if raw in (None, ""):
-        return today
-    if isinstance(raw, date):
-        day = raw
-    else:
-        try:
-            day = dates.read_date(raw, today=today).value
-        except dates.DateError as exc:
-            raise ValidationError(f"{label}：{exc}", field="transferred_on") from None
-    if day > today:
-        raise ValidationError(
-            f"{label} {day:%Y-%m-%d} 晚于今天，不能预先办理：请填写实际转接的日期",
-            field="transferred_on",
-        )
-    return day
-
-
-def _text(raw: Any, field: str, label: str, limit: int) -> str | None:
-    value = str(raw or "").strip()
-    if not value:
-        return None
-    if len(value) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 个字", field=field)
-    return check_no_control_chars(value, field, label, one_line=True)
-
-
-def _slip_no(raw: Any) -> str | None:
-    value = str(raw or "").strip().upper()
-    if not value:
-        return None
-    if len(value) > SLIP_MAX or not value.isascii() or not value.isalnum():
-        raise ValidationError(
-            f"转接单号只能由字母和数字组成，不超过 {SLIP_MAX} 位：请按转接单上的编号填写",
-            field="slip_no",
-        )
-    return value
 
 
 def _union_name(conn: Connection, union_id: str) -> str | None:
@@ -179,15 +136,15 @@ def transfer_out_in(
     """``transfer_out`` in the caller's transaction (demo, sync scenarios); the new id."""
     member = registry.get_in(conn, member_id)
     require_current(member)
-    on = _day(transferred_on, today)
+    on = checks.day(transferred_on, today)
     if member.joined_on is not None and on < member.joined_on:
         raise ValidationError(
             f"转接日期 {on:%Y-%m-%d} 早于该会员的入会日期 {member.joined_on:%Y-%m-%d}，请核对",
             field="transferred_on",
         )
-    why = _text(reason, "reason", "转接原因", REASON_MAX)
+    why = checks.text_value(reason, "reason", "转接原因", REASON_MAX)
     target_id = (to_union_id or "").strip() or None
-    target_name = _text(to_union_name, "to_union_name", "转入单位名称", NAME_MAX)
+    target_name = checks.text_value(to_union_name, "to_union_name", "转入单位名称", NAME_MAX)
     if (target_id is None) == (target_name is None):
         raise ValidationError(
             "请选择转入的本联合会工会，或填写联合会以外的转入单位名称（二选一）",
@@ -266,15 +223,6 @@ def transfer_in(
         )  # fmt: skip
 
 
-def _collect(problems: dict[str, str], field: str, check: Callable[[], T]) -> T | None:
-    """``check()``, or None with its message kept under ``field`` (all problems at once)."""
-    try:
-        return check()
-    except ValidationError as exc:
-        problems[field] = exc.message
-        return None
-
-
 def _existing(conn: Connection, id_number: str) -> registry.MemberRecord | None:
     """The live member with this ID number, a current one first, then the latest."""
     current = ", ".join(f"'{s}'" for s in sorted(CURRENT_STATUSES))
@@ -302,14 +250,14 @@ def transfer_in_in(
 ) -> TransferIn:
     """``transfer_in`` in the caller's transaction."""
     problems: dict[str, str] = {}
-    on = _collect(problems, "transferred_on", lambda: _day(transferred_on, today)) or today
-    slip = _collect(problems, "slip_no", lambda: _slip_no(slip_no))
-    source = _collect(
-        problems,
+    collect = partial(checks.collect, problems)
+    on = collect("transferred_on", lambda: checks.day(transferred_on, today)) or today
+    slip = collect("slip_no", lambda: checks.slip_no(slip_no))
+    source = collect(
         "from_union_name",
-        lambda: _text(from_union_name, "from_union_name", "转出单位", NAME_MAX),
+        lambda: checks.text_value(from_union_name, "from_union_name", "转出单位", NAME_MAX),
     )
-    why = _collect(problems, "reason", lambda: _text(reason, "reason", "转接原因", REASON_MAX))
+    why = collect("reason", lambda: checks.text_value(reason, "reason", "转接原因", REASON_MAX))
     given = {k: v for k, v in values.items() if k in MEMBER_FIELDS}
     try:
         checked = registry.validate(conn, given, today=today, check_duplicates=False)
@@ -323,7 +271,7 @@ def transfer_in_in(
     if qr:
         reading = transfer_qr.read(conn, qr)
         if slip is None:
-            slip = _slip_no(reading.content.slip_no)
+            slip = checks.slip_no(reading.content.slip_no)
         elif reading.content.slip_no.upper() != slip:
             raise ValidationError(
                 "所填转接单号与扫描的转接单二维码不一致：请核对转接单号", field="slip_no"
