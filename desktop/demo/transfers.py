@@ -20,7 +20,7 @@ from desktop.errors import UnionDeskError
 from desktop.services.members import registry
 from desktop.services.transfers import records
 
-DESTINATIONS = ("深圳市南山区总工会", "广州市天河区总工会", "东莞市松山湖总工会")
+DESTINATIONS = ("高新区总工会", "经济技术开发区总工会", "市直机关工会工作委员会")
 REASONS = ("工作调动", "劳动合同到期，到新单位就业", "随家庭迁居", "岗位调整")
 DEMO_OPERATOR = "演示数据"
 # Members drawn at most while looking for ones to transfer (most demo members attend
