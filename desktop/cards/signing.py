@@ -86,6 +86,11 @@ class CardSigner:
         self._key = Ed25519PrivateKey.from_private_bytes(sign_private)
         self.signer = node_id[:NODE_PREFIX_LEN].lower()
 
+    def sign(self, message: bytes) -> bytes:
+        """Sign any domain-separated message with this key (the transfer slip's QR,
+        ``desktop/cards/transfer_qr.py``, reuses the card's key and trust)."""
+        return self._key.sign(message)
+
     def payload(self, card_no: str, member_id: str) -> str:
         if not card_no:
             raise UnionDeskError("该会员还没有会员证号，不能制卡。请先发放会员证号。")
@@ -149,6 +154,12 @@ def _split(payload: str) -> tuple[CardClaim, str]:
 def parse(payload: str) -> CardClaim:
     """Split a scanned payload; raises UnionDeskError saying what is wrong."""
     return _split(payload)[0]
+
+
+def candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes]]:
+    """(node id, name, public key) of every key this PC trusts for ``signer`` (public for
+    the transfer slip's QR, which is trusted exactly as a card is)."""
+    return _candidate_keys(conn, signer)
 
 
 def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes]]:

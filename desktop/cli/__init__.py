@@ -34,6 +34,7 @@ AREAS: tuple[str, ...] = (
     "honours",
     "applications",
     "hardship",
+    "transfers",
 )
 
 

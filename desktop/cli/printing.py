@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
     subject.add_argument(
         "--application", metavar="UUID", help="入会申请编号（按申请预填入会申请书）"
     )
+    subject.add_argument(
+        "--transfer", metavar="UUID", help="会籍转接记录编号（按该次转接预填转接单）"
+    )
     subject.add_argument("--blank", action="store_true", help="打印空白表")
     form.add_argument(
         "--unmasked", action="store_true", help="显示完整身份证号和手机号（默认打码）"
@@ -96,6 +99,7 @@ def _cards(ctx: Context, args: argparse.Namespace) -> int:
 def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.render import FORM_TITLES, FormData, blank, render_form
     from desktop.printing.queries import form_values
+    from desktop.services.transfers import queries as transfer_queries
 
     kind = args.kind
     payload: FormData
@@ -105,6 +109,14 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
         if kind != "application":
             raise UnionDeskError("--application 只用于入会申请书（application）。")
         payload = form_values(ctx.db, kind, args.application, unmasked=args.unmasked)
+    elif args.transfer:
+        if kind != "transfer":
+            raise UnionDeskError("--transfer 只用于会籍转接单（transfer）。")
+        if not transfer_queries.exists(ctx.db, args.transfer):
+            raise UnionDeskError(
+                f"找不到会籍转接记录 {args.transfer}：请用 uniondesk transfers list 查看编号。"
+            )
+        payload = form_values(ctx.db, kind, args.transfer, unmasked=args.unmasked)
     elif kind == "attendance":
         if not args.activity:
             raise UnionDeskError("签到表需要指定活动（--activity），或用 --blank 打印空白表。")

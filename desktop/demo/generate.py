@@ -33,6 +33,7 @@ from desktop.demo.applications import fill_lifecycle
 from desktop.demo.care import fill_hardship
 from desktop.demo.care_records import fill_care_records
 from desktop.demo.duplicates import fill_duplicates_and_photos
+from desktop.demo.transfers import fill_transfers
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import CURRENT_STATUSES
@@ -599,6 +600,9 @@ def fill_demo(
                 cancel.check()
             report(members, members, "正在建立会员索引…")
         report(members, members, "正在生成演示活动与阵地…")
+        # 会籍转接 first: who transferred out is no longer current for the steps after
+        moves = fill_transfers(conn, random.Random(seed + 21), today=today, current_members=current)
+        current = [m for m in current if m not in moves.left]
         fill_activities(conn, rng, today=today, current_members=current)
         fill_duplicates_and_photos(conn, rng, current_members=current)
         fill_care_records(conn, random.Random(seed + 22), today=today, current_members=current)

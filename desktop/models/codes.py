@@ -529,3 +529,13 @@ for _care_list in (
     CONSENT_FORM,
 ):
     ALL_LISTS[_care_list.name] = _care_list
+
+# ---- Transfers (issue 21) -------------------------------------------------------------
+
+TRANSFER_KIND = CodeList(
+    "transfer_kind",
+    "转接类型",
+    (("internal", "联合会内转接"), ("out", "转出联合会"), ("in", "外单位转入")),
+    aliases={"内部": "internal", "转出": "out", "转入": "in"},
+)
+ALL_LISTS[TRANSFER_KIND.name] = TRANSFER_KIND

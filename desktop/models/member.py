@@ -96,8 +96,16 @@ class Transfer(Synced, Base):
     # Destination outside this federation (free text, e.g. another district's union).
     to_union_name: Mapped[str | None] = mapped_column(String(100))
     transferred_on: Mapped[date] = mapped_column(Date)
-    slip_no: Mapped[str | None] = mapped_column(String(32))
+    slip_no: Mapped[str | None] = mapped_column(String(32), index=True)
     reason: Mapped[str | None] = mapped_column(String(200))
+    # Issue #21 (migration 0016): TRANSFER_KIND code (internal / out / in); for an
+    # incoming member the sending union's written name; the earlier (outgoing) record an
+    # incoming one continues; a note (e.g. "slip unknown here: joined as new"); who.
+    kind: Mapped[str | None] = mapped_column(String(8))
+    from_union_name: Mapped[str | None] = mapped_column(String(100))
+    linked_transfer_id: Mapped[str | None] = mapped_column(String(36))
+    notes: Mapped[str | None] = mapped_column(Text)
+    operator: Mapped[str | None] = mapped_column(String(100))
 
 
 class HardshipCase(Synced, Base):

@@ -254,6 +254,7 @@ _EXTRA: dict[str, Callable[[], dict[str, list[Rule]]]] = {
     "legal_cases": lambda: {"applicant_phone": [_phone]},
     "applications": lambda: _application_rules(),
     "member_status_changes": lambda: _status_change_rules(),
+    "transfers": lambda: _transfer_rules(),
     **{table: partial(_care_rules, table) for table in CARE_TABLES},
 }
 
@@ -279,6 +280,13 @@ def _status_change_rules() -> dict[str, list[Rule]]:
 
     known = [_in_codes(MEMBERSHIP_STATUS.codes, MEMBERSHIP_STATUS.label_zh)]
     return {"from_status": known, "to_status": known}
+
+
+def _transfer_rules() -> dict[str, list[Rule]]:
+    """A transfer's kind is of the code list (issue #21; blank on rows from before it)."""
+    from desktop.models.codes import TRANSFER_KIND
+
+    return {"kind": [_in_codes(TRANSFER_KIND.codes, TRANSFER_KIND.label_zh)]}
 
 
 @dataclass

@@ -48,6 +48,8 @@ def form_values(db: Database, kind: str, subject: str, *, unmasked: bool = False
         if kind == "hardship":
             return fd.load_hardship(conn, subject, unmasked=unmasked)
         if kind == "transfer":
+            if _is_transfer(conn, subject):  # a transfer's id: that slip
+                return fd.load_transfer_record(conn, subject, unmasked=unmasked)
             return fd.load_transfer(conn, subject, unmasked=unmasked)
         if kind == "application" and _is_application(conn, subject):
             return fd.load_application(conn, subject, unmasked=unmasked)
@@ -58,5 +60,13 @@ def _is_application(conn: Connection, subject: str) -> bool:
     """The 入会申请书 is filled from an application when given one's id (else a member's)."""
     found = conn.execute(
         text("SELECT 1 FROM applications WHERE id = :id AND deleted = 0"), {"id": subject}
+    ).first()
+    return found is not None
+
+
+def _is_transfer(conn: Connection, subject: str) -> bool:
+    """The 会籍转接单 is filled from one transfer when given its id (else a member's latest)."""
+    found = conn.execute(
+        text("SELECT 1 FROM transfers WHERE id = :id AND deleted = 0"), {"id": subject}
     ).first()
     return found is not None

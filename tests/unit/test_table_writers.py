@@ -65,6 +65,7 @@ WRITERS = {
     "hardship_assistance": ("services/care/assistance.py", "Assistance"),
     "hardship_reviews": ("services/care/reviews.py", "Review"),
     "hardship_consents": ("services/care/consent.py", "Consent"),
+    "transfers": ("services/transfers/records.py", "Transfer"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

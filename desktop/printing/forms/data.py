@@ -94,6 +94,7 @@ class TransferFormData:
     to_union: str = ""
     transferred_on: str = ""
     reason: str = ""
+    qr: str = ""  # the signed slip QR (``desktop/cards/transfer_qr.py``); blank: none
 
 
 @dataclass(frozen=True)
@@ -254,27 +255,43 @@ def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -
 
 
 def load_transfer(conn: Connection, member_id: str, *, unmasked: bool = False) -> TransferFormData:
+    """The member's latest slip-issuing transfer (out, or inside the federation); a
+    member with none gets the form with only the member part filled."""
     member = load_member(conn, member_id, unmasked=unmasked)
     t = Transfer.__table__.c
-    r = (
-        conn.execute(
-            select(Transfer.__table__)
-            .where(t.member_id == member_id, t.deleted.is_(False))
-            .order_by(t.transferred_on.desc())
-        )
-        .mappings()
-        .first()
-    )
-    if r is None:
+    found = conn.execute(
+        select(t.id)
+        .where(t.member_id == member_id, t.deleted.is_(False))
+        .where((t.kind.is_(None)) | (t.kind != "in"))
+        .order_by(t.transferred_on.desc(), t.id.desc())
+    ).first()
+    if found is None:
         return TransferFormData(member=member, from_union=member.union_name)
-    to_union = _union_names(conn, r["to_union_id"]).union_name or str(r["to_union_name"] or "")
+    return load_transfer_record(conn, str(found.id), unmasked=unmasked)
+
+
+def load_transfer_record(
+    conn: Connection, transfer_id: str, *, unmasked: bool = False
+) -> TransferFormData:
+    """会籍转接单 filled from one transfer record (issue #21): number, from, to, date,
+    reason, and the QR signed by this office that the receiving office scans."""
+    from desktop.services.transfers import queries as transfer_queries
+    from desktop.services.transfers import slips
+
+    record = transfer_queries.get_in(conn, transfer_id)
+    member = load_member(conn, record.member_id, unmasked=unmasked)
+    try:
+        qr = slips.payload_in(conn, record) if record.slip_no and record.kind != "in" else ""
+    except UnionDeskError:
+        qr = ""  # no signing key yet (first-run not finished): the slip prints without it
     return TransferFormData(
         member=member,
-        slip_no=str(r["slip_no"] or ""),
-        from_union=_union_names(conn, r["from_union_id"]).union_name or member.union_name,
-        to_union=to_union,
-        transferred_on=fmt_date(r["transferred_on"]),
-        reason=str(r["reason"] or ""),
+        slip_no=record.slip_no or "",
+        from_union=record.from_union or member.union_name,
+        to_union=record.to_union,
+        transferred_on=fmt_date(record.transferred_on),
+        reason=record.reason or "",
+        qr=qr,
     )
 
 

@@ -7,6 +7,9 @@ from reportlab.lib.units import mm
 
 from desktop.printing.forms.data import TransferFormData
 from desktop.printing.forms.grid import L, Sheet, V
+from desktop.printing.qr import draw_qr
+
+QR_SIZE_MM = 30.0
 
 
 def _grid(sheet: Sheet, d: TransferFormData) -> None:
@@ -28,6 +31,22 @@ def _grid(sheet: Sheet, d: TransferFormData) -> None:
         ],
         h=10,
     )
+
+
+def _qr_row(sheet: Sheet, payload: str) -> None:
+    """The signed QR at the right, what it is for at the left (the receiving clerk reads
+    it with the scanner to pre-fill the transfer-in; the signature shows it unaltered)."""
+    size = QR_SIZE_MM * mm
+    draw_qr(sheet.c, payload, sheet.x0 + sheet.inner - size, sheet.y - size, size)
+    y = sheet.y - 6 * mm
+    for line in (
+        "转入工会可扫描右侧二维码，在工会桌面通中预填转入信息。",
+        "二维码由转出工会签名，内容被涂改即无法通过核验；",
+        "二维码不含身份证号，办理时请核对本人身份证。",
+    ):
+        sheet.text(sheet.x0, y, line, 9.5)
+        y -= 6 * mm
+    sheet.y -= size + 2 * mm
 
 
 def draw_transfer(sheet: Sheet, d: TransferFormData) -> None:
@@ -55,5 +74,7 @@ def draw_transfer(sheet: Sheet, d: TransferFormData) -> None:
     sheet.line_text("兹有我会会员转入你处，请接转其工会会员组织关系，会籍连续计算。", 11)
     _grid(sheet, d)
     sheet.gap(3)
-    sheet.stamp_boxes(("转出工会", "转入工会（回执）"), h=40)
+    if d.qr:
+        _qr_row(sheet, d.qr)
+    sheet.stamp_boxes(("转出工会", "转入工会（回执）"), h=34 if d.qr else 40)
     sheet.footer("会员转入新单位后，请于一个月内凭本单到转入工会办理接转手续。")

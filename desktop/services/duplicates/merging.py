@@ -44,9 +44,6 @@ MERGEABLE = tuple(FIELD_LABELS)
 _WITH_ID_NUMBER = ("birth_date", "gender")
 # Tables whose rows point at a member and move to the survivor, each through its own
 # writer (attendance is moved first and counted: ``attendance.reassign_member``).
-# ``transfers`` has no writer yet (#21 item 3 adds it); until then its received rows
-# are the sync apply's and the move is made here.
-_TRANSFERS = "transfers"
 
 
 def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
@@ -55,6 +52,7 @@ def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
     from desktop.services.care import hardship
     from desktop.services.honours import records as honours
     from desktop.services.legal import cases as legal_cases
+    from desktop.services.transfers import records as transfers
 
     return (
         ("applications", applications.reassign_member),
@@ -62,16 +60,8 @@ def _movers() -> tuple[tuple[str, Callable[[Connection, str, str], int]], ...]:
         ("honours", honours.reassign_member),
         ("legal_cases", legal_cases.reassign_member),
         ("hardship_cases", hardship.reassign_member),
-        (_TRANSFERS, _move_transfers),
+        ("transfers", transfers.reassign_member),
     )
-
-
-def _move_transfers(conn: Connection, from_member: str, to_member: str) -> int:
-    moved = conn.exec_driver_sql(
-        "UPDATE transfers SET member_id = ? WHERE member_id = ? AND deleted = 0",
-        (to_member, from_member),
-    )
-    return int(moved.rowcount)
 
 
 # Member columns a received edit of a merged-away record may carry over.

@@ -96,7 +96,7 @@ def transfers_in(conn: Connection, member_id: str) -> list[TransferRow]:
     """Oldest first; a destination outside the federation by its written name."""
     rows = conn.execute(
         text(
-            "SELECT t.transferred_on, f.name AS from_union, "
+            "SELECT t.transferred_on, coalesce(f.name, t.from_union_name) AS from_union, "
             "coalesce(d.name, t.to_union_name) AS to_union, t.slip_no, t.reason "
             "FROM transfers t LEFT JOIN unions f ON f.id = t.from_union_id "
             "LEFT JOIN unions d ON d.id = t.to_union_id "

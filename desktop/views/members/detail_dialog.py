@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UnionDeskError
 from desktop.models.codes import (
+    CURRENT_STATUSES,
     EDUCATION,
     ETHNICITY,
     GENDER,
@@ -67,6 +68,10 @@ class MemberDetailDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         self.edit_button = buttons.addButton("编辑…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.transfer_button = buttons.addButton(
+            "会籍转接…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.transfer_button.clicked.connect(self.transfer_out)
         buttons.rejected.connect(self.reject)
         self.edit_button.clicked.connect(self.edit)
         layout = QVBoxLayout(self)
@@ -88,6 +93,7 @@ class MemberDetailDialog(QDialog):
         life = history.life(self.ctx.db, self.member_id)
         m = life.member
         self.care_records.set_member(self.member_id)
+        self.transfer_button.setEnabled(m.membership_status in CURRENT_STATUSES)
         while self.fields.rowCount():
             self.fields.removeRow(0)
         shown = (
@@ -162,3 +168,16 @@ class MemberDetailDialog(QDialog):
             self.load()
         dialog.deleteLater()
         self.child = None
+
+    def transfer_out(self) -> None:
+        """会籍转接（转出）from the member's page; the page reloads when it is done."""
+        from desktop.views.transfers.out_dialog import TransferOutDialog
+
+        try:
+            dialog = TransferOutDialog(self.ctx, self.member_id, parent=self)
+        except UnionDeskError as exc:
+            messages.error(self, "无法办理转接", exc.message)
+            return
+        self.child = dialog
+        dialog.finished.connect(lambda _r: self._edited(dialog))
+        dialog.open()

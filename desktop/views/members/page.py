@@ -78,6 +78,8 @@ class MembersPage(QWidget):
         self.add_button = QPushButton("新增会员", self)
         self.edit_button = QPushButton("编辑", self)
         self.leave_button = QPushButton("离会", self)
+        self.transfer_button = QPushButton("会籍转接…", self)
+        self.transfer_in_button = QPushButton("转入…", self)
         self.delete_button = QPushButton("删除", self)
         self.import_button = QPushButton("导入名册…", self)
         self.export_button = QPushButton("导出名册…", self)
@@ -125,6 +127,8 @@ class MembersPage(QWidget):
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.leave_button, self.delete_button):
             actions.addWidget(button)
+        actions.addWidget(self.transfer_button)
+        actions.addWidget(self.transfer_in_button)
         actions.addSpacing(16)
         for button in (
             self.import_button,
@@ -147,6 +151,8 @@ class MembersPage(QWidget):
         self.add_button.clicked.connect(self.add_member)
         self.edit_button.clicked.connect(self.edit_member)
         self.leave_button.clicked.connect(self.mark_left)
+        self.transfer_button.clicked.connect(self.transfer_out)
+        self.transfer_in_button.clicked.connect(self.transfer_in)
         self.delete_button.clicked.connect(self.delete_member)
         self.import_button.clicked.connect(self.import_roster)
         self.export_button.clicked.connect(self.export_roster)
@@ -266,6 +272,7 @@ class MembersPage(QWidget):
         has = self.selected_row() is not None
         for button in (self.edit_button, self.leave_button, self.delete_button):
             button.setEnabled(has)
+        self.transfer_button.setEnabled(has)
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -343,3 +350,23 @@ class MembersPage(QWidget):
             return
         self.ctx.changed("members")
         self.ctx.status_message.emit(f"已删除会员「{row.name}」")
+
+    def transfer_out(self) -> None:
+        """会籍转接（转出）of the selected member (issue #21)."""
+        from desktop.views.transfers.out_dialog import TransferOutDialog
+
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            dialog = TransferOutDialog(self.ctx, row.id, parent=self)
+        except UnionDeskError as exc:
+            messages.error(self, "无法办理转接", exc.message)
+            return
+        self._open(dialog)
+
+    def transfer_in(self) -> None:
+        """会籍转入 of a member from elsewhere, into the union the list is filtered to."""
+        from desktop.views.transfers.in_dialog import TransferInDialog
+
+        self._open(TransferInDialog(self.ctx, self.union_filter.union_id(), parent=self))

@@ -169,6 +169,7 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         ops = ["create", "edit", "edit", "delete", "undelete", "send", "send", "stash", "apply"]
         ops.append("merge")  # issue #21: a duplicate merge (member_merges)
         ops += ["legal", "honour", "hardship"]  # care records (issue 22), through their services
+        ops.append("transfer")  # issue #21: 会籍转接 out or in, through the transfers service
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
@@ -192,6 +193,9 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
             clocks.write(db, honour_action, rng.random(), rng.choice(members))
         elif op == "hardship":
             clocks.write(db, hardship_action, rng.choice(members), rng.randrange(3))
+        elif op == "transfer":
+            token = f"ID{rng.randrange(5)}"
+            clocks.write(db, transfer_action, uid, rng.choice(members), rng.random(), token)
         elif op in ("delete", "undelete"):
             row, gone = rng.choice(members), int(op == "delete")
             clocks.write(db, helpers.set_field, "members", row, "deleted", gone)
@@ -293,6 +297,29 @@ def apply_and_review(db: Database, union_id: str, name: str, token: str) -> None
             records.approve_in(conn, application, today, approver="审批人")
         except UnionDeskError:
             records.reject_in(conn, application, "已是在会会员", today, reviewer="审批人")
+
+
+def transfer_action(db: Database, union_id: str, member_id: str, roll: float, token: str) -> None:
+    """会籍转接 through the transfers service: a member out of the federation (a slip, 已转出),
+    or a person in from elsewhere by ID number (an earlier record linked and made current,
+    else a plain join). A refusal (not current, already current, deleted) writes nothing."""
+    from desktop.services.transfers import records
+    from desktop.services.unions import federations
+
+    with db.connect() as conn:
+        if federations.current_id(conn) is None:  # this PC's own federation: a local setting
+            conn.execute(
+                text("INSERT INTO app_settings (key, value) SELECT :k, id FROM federations"),
+                {"k": federations.SETTING_KEY},
+            )
+    try:
+        if roll < 0.5:
+            records.transfer_out(db, member_id, to_union_name="外区总工会", reason="调动")
+        else:
+            person = {"name": "钱七", "id_number": helpers.valid_id(token), "union_id": union_id}
+            records.transfer_in(db, person, slip_no=f"WQ{token}", from_union_name="外区总工会")
+    except UnionDeskError:
+        pass
 
 
 def _log(db: Database) -> list[tuple[Any, ...]]:
