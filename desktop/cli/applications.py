@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict, replace
-from datetime import date
 from typing import Any
 
 from desktop.cli import intake
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.models.codes import APPLICATION_CHANNEL, APPLICATION_STATUS
 from desktop.models.masking import mask_id_number, mask_phone
 from desktop.services.applications import queries, records
@@ -33,13 +32,6 @@ _FIELDS = (
     ("joined_on", "入会日期（不填则为批准之日）"),
     ("notes", "备注"),
 )
-
-
-def _date(text_value: str) -> date:
-    try:
-        return date.fromisoformat(text_value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text_value}") from exc
 
 
 def _status(text_value: str) -> str:
@@ -177,7 +169,7 @@ def register(sub: Any) -> None:
 
     v = verbs.add_parser("approve", help="批准入会（登记为会员并发放会员证号）")
     v.add_argument("id", metavar="申请编号")
-    v.add_argument("--joined-on", type=_date, metavar="YYYY-MM-DD", help="入会日期（默认今天）")
+    v.add_argument("--joined-on", type=iso_date, metavar="YYYY-MM-DD", help="入会日期（默认今天）")
     v.add_argument("--approver", metavar="姓名", help="审批人（默认本机登录用户）")
     add_json_flag(v)
     v.set_defaults(handler=_approve)

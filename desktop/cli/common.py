@@ -190,3 +190,11 @@ def report_error(exc: Exception, database: Path | None, path: str | None = None)
         return 1
     print(f"错误：{error.message}", file=sys.stderr)
     return 1
+
+
+def iso_date(text: str) -> date:
+    """An argparse ``type`` for a date option: YYYY-MM-DD, or a usage error in Chinese."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from exc

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict, replace
-from datetime import date
 from typing import Any
 
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.models.member_fields import MEMBER_FIELDS
@@ -181,13 +180,6 @@ def _history(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from exc
-
-
 def _limit(text: str) -> int:
     try:
         value = int(text)
@@ -249,7 +241,7 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("leave", help="会员离会或保留会籍（记录保留）")
     v.add_argument("id", metavar="会员编号")
     v.add_argument("--status", required=True, choices=LEAVE_STATUSES, help="离会类型")
-    v.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
+    v.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="离会原因")
     v.set_defaults(handler=_leave)
 

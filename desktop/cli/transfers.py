@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.errors import UnionDeskError
 from desktop.models.codes import TRANSFER_KIND
 from desktop.services.transfers import queries, records, slips
@@ -26,13 +25,6 @@ _IN_FIELDS = (
     ("joined_on", "原入会日期（按新入会办理时沿用；默认转入日期）"),
     ("notes", "备注"),
 )
-
-
-def _date(text_value: str) -> date:
-    try:
-        return date.fromisoformat(text_value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text_value}") from exc
 
 
 def _kind(text_value: str) -> str:
@@ -147,7 +139,7 @@ def register(sub: Any) -> None:
     v.add_argument("member", metavar="会员编号")
     v.add_argument("--to-union", metavar="工会名称", help="本联合会内的转入工会")
     v.add_argument("--to-outside", metavar="单位名称", help="联合会以外的转入单位")
-    v.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="转接日期（默认今天）")
+    v.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="转接日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="转接原因")
     v.add_argument("--operator", metavar="姓名", help="经办人（默认本机登录用户）")
     add_json_flag(v)
@@ -160,7 +152,7 @@ def register(sub: Any) -> None:
     v.add_argument("--slip", metavar="转接单号", help="转接单上的编号")
     v.add_argument("--qr", metavar="文字", help="扫描转接单二维码得到的文字（UDTR1: 开头）")
     v.add_argument("--from-union", metavar="单位名称", help="转出单位")
-    v.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="转入日期（默认今天）")
+    v.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="转入日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="转接原因")
     v.add_argument("--operator", metavar="姓名", help="经办人（默认本机登录用户）")
     for field, label in _IN_FIELDS:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.services.activities.inputs import yuan
 from desktop.services.legal.cases import LegalCaseRow
+from desktop.views.qtmodels.loaded_table import ListTableModel
 
 COL_INTAKE, COL_APPLICANT, COL_PHONE, COL_TYPE, COL_EMPLOYER, COL_HANDLER, COL_STATUS = range(7)
 COL_OUTCOME, COL_AMOUNT = 7, 8
@@ -31,28 +32,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
-class LegalCaseTableModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LegalCaseRow] = []
-
-    def set_rows(self, rows: list[LegalCaseRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802 - Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+class LegalCaseTableModel(ListTableModel[LegalCaseRow]):
+    HEADERS = HEADERS
 
     def row_at(self, row: int) -> LegalCaseRow | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None

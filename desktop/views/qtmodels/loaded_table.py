@@ -60,3 +60,36 @@ class LoadedTableModel(QAbstractTableModel, Generic[R]):
         if not index.isValid():
             return None
         return self.record_at(index.row())
+
+
+T = TypeVar("T")
+
+
+class ListTableModel(QAbstractTableModel, Generic[T]):
+    """A table over a list its page hands in (``set_rows``): the page filters and loads
+    through the service, the model only shows. Subclasses name their ``HEADERS`` and
+    answer ``data``."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[T] = []
+
+    def set_rows(self, rows: list[T]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
