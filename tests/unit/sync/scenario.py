@@ -226,13 +226,26 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
     for _i, j, path in stash:
         clocks.importing(dbs[j], path)
     n = len(dbs)
-    for _round in range(2):
+    # Two rounds of a ring carry every change to every PC. A recorded merge adds two:
+    # carrying an unseen edit of a merged-away record over to its survivor is a new
+    # local change made while importing (docs/merging.md), so it needs exchanges of its
+    # own before the offices agree (soak scenario 1060: two such edits carried in
+    # different orders on two PCs agreed only after them). Carry-overs never cascade.
+    for _round in range(4 if _any_merge(dbs) else 2):
         for i in range(n):
             counter += 1
             _deliver(dbs[i], dbs[(i + 1) % n], root, counter, clocks)
     if clocks.refused:
         return Outcome(False, f"{len(clocks.refused)} packages refused: {clocks.refused[:2]}")
     return check(dbs)
+
+
+def _any_merge(dbs: list[Database]) -> bool:
+    for db in dbs:
+        with db.connect(write=False) as conn:
+            if conn.exec_driver_sql("SELECT 1 FROM member_merges LIMIT 1").first():
+                return True
+    return False
 
 
 def legal_action(db: Database, roll: float, member_id: str) -> None:
