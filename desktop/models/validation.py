@@ -10,6 +10,7 @@ renamed or merged long ago.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,7 +30,7 @@ from desktop.models.masking import mask_phone as mask_phone
 from desktop.textnorm import normalise_text as normalise_text
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 _BLANK = re.compile(r"\s+")
@@ -46,8 +47,13 @@ class IdNumberInfo:
 def clean_id_number(raw: str) -> str:
     """An ID number as typed or pasted, reduced to its characters: full-width folded, blanks
     and hyphens removed (110105-19491231-002X), Excel's leading apostrophe (text marker)
-    dropped, a lower-case x raised. The roster reader cleans cells the same way."""
+    dropped, a lower-case x raised, any other script's decimal digits (Arabic-Indic ٣,
+    which NFKC keeps) written as 0-9 — stored as typed, 4403041949123112٣4 read as a
+    woman's number (its 17th digit not in "13579"). The roster reader cleans cells the
+    same way."""
     number = normalise_text(raw).upper()
+    if not number.isascii():
+        number = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in number)
     if number.startswith("'"):
         number = number[1:]
     return number.replace("-", "") if "-" in number else number
