@@ -8,6 +8,7 @@ ID numbers and phones arrive masked from the service; the table cannot show them
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from typing import Any
 
@@ -48,6 +49,9 @@ MemberRowRole = Qt.ItemDataRole.UserRole + 2
 StatusCodeRole = Qt.ItemDataRole.UserRole + 3
 
 PAGE_SIZE = 200
+# From this many rows held, each fetched page goes to the collector's permanent
+# generation (``_spare_the_collector``).
+FREEZE_FROM = 20_000
 _LEFT_COLOUR = QColor("#888888")
 _CENTRED = {COL_GENDER, COL_AGE, COL_STATUS, COL_JOINED_ON, COL_MIGRANT}
 
@@ -127,6 +131,23 @@ class MemberTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
+            self._spare_the_collector()
+
+    def _spare_the_collector(self) -> None:
+        """Keep the rows this model holds out of full garbage collections.
+
+        Why: each row is a dataclass the collector tracks; scrolled deep into a 1M-member
+        registry the model holds ~900k of them, and a full collection on the GUI thread
+        walked them all, freezing the window for 560 ms (with the collector off: 62 ms;
+        docs/benchmarks.md, "Twelfth session"). The rows live as long as the model and
+        hold no cycles (reference counting frees them on a reset), so past
+        ``FREEZE_FROM`` rows they go to the permanent generation (``gc.freeze``, as the
+        start-up does) after a young collection, which clears the cyclic garbage of the
+        moment first.
+        """
+        if len(self._rows) >= FREEZE_FROM:
+            gc.collect(1)
+            gc.freeze()
 
     # ---- the model -----------------------------------------------------------------
 
