@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from desktop.services.applications import records
 from desktop.services.applications.queries import ApplicationRow
 from desktop.views.context import AppContext
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 
 class ApproveDialog(QDialog):
@@ -44,13 +44,7 @@ class ApproveDialog(QDialog):
         form.addRow("审批人", self.approver)
         form.addRow(QLabel("批准后即登记为会员，并发放会员证号。", self))
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("批准")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "批准", self.save)
         form.addRow(buttons)
 
     def save(self) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.errors import UnionDeskError
 from desktop.services.applications import records
 from desktop.views.context import AppContext
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 
 class RejectDialog(QDialog):
@@ -28,13 +29,7 @@ class RejectDialog(QDialog):
         form.addRow("原因", self.reason)
         form.addRow("审核人", self.reviewer)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("不予批准")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "不予批准", self.save)
         form.addRow(buttons)
 
     def save(self) -> None:

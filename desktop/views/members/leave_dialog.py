@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 _CHOICES = [(c, label) for c, label in MEMBERSHIP_STATUS if c in LEFT_STATUSES or c == "retained"]
 
@@ -48,13 +48,7 @@ class LeaveDialog(QDialog):
         form.addRow("离会日期", self.on)
         form.addRow("原因", self.reason)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "确定", self.save)
         form.addRow(buttons)
 
     def save(self) -> None:
