@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -19,6 +17,7 @@ from desktop.errors import UnionDeskError
 from desktop.services.applications import records
 from desktop.services.applications.queries import ApplicationRow
 from desktop.views.context import AppContext
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
@@ -53,7 +52,7 @@ class ApproveDialog(QDialog):
             self.approval = records.approve(
                 self.ctx.db,
                 self.application_id,
-                joined_on=date(qd.year(), qd.month(), qd.day()),
+                joined_on=day_of(qd),
                 approver=self.approver.text().strip() or None,
             )
         except UnionDeskError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -20,6 +18,7 @@ from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
@@ -58,7 +57,7 @@ class LeaveDialog(QDialog):
                 self.ctx.db,
                 self.member_id,
                 self.status.code() or "withdrawn",
-                on=date(qd.year(), qd.month(), qd.day()),
+                on=day_of(qd),
                 reason=self.reason.text().strip() or None,
             )
         except UnionDeskError as exc:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QAbstractItemModel, QDate
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.models.codes import STAR_LEVELS
@@ -23,11 +21,6 @@ def star_text(level: int | None) -> str:
 def item_title(title: str, is_bonus: bool) -> str:
     """The item as listed, marked 加分项 unless its title already says so."""
     return title if not is_bonus or "加分" in title else f"{title}（加分项）"
-
-
-def day_of(qd: QDate) -> date:
-    """A date edit's value as a plain ``date`` for the services."""
-    return date(qd.year(), qd.month(), qd.day())
 
 
 def list_table(model: QAbstractItemModel, parent: QWidget | None = None) -> QTableView:

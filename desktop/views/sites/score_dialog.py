@@ -25,8 +25,9 @@ from desktop.errors import UnionDeskError
 from desktop.services.sites import SiteRecord, evaluations
 from desktop.services.sites.evaluations import EvaluationRecord, ItemSpec, TemplateRecord
 from desktop.views.context import AppContext
-from desktop.views.sites.common import day_of, item_title, star_text
+from desktop.views.sites.common import item_title, star_text
 from desktop.views.sites.score_spin import ScoreSpin
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 
 ITEM_IN_MESSAGE = re.compile(r"^第 (\d+) 项")

@@ -29,9 +29,10 @@ from desktop.services.activities.categories import CategoryRecord
 from desktop.services.sites import SiteRecord, service_log
 from desktop.services.sites.service_log import DayEntry, ServiceRow
 from desktop.views.context import AppContext
-from desktop.views.sites.common import OK_STYLE, day_of, list_table, selected_row
+from desktop.views.sites.common import OK_STYLE, list_table, selected_row
 from desktop.views.sites.record_table import Column, RecordTableModel
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 
 RECENT_LIMIT = 200

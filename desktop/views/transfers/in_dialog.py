@@ -8,8 +8,6 @@ The ID number is always typed from the person's ID card (the QR does not carry i
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +25,7 @@ from desktop.services.transfers import records, slips
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 
 
@@ -130,7 +129,7 @@ class TransferInDialog(QDialog):
                 self.values(),
                 slip_no=self.slip.text(),
                 from_union_name=self.source.text(),
-                transferred_on=date(qd.year(), qd.month(), qd.day()),
+                transferred_on=day_of(qd),
                 reason=self.reason.text(),
                 qr=scanned,
             )

@@ -3,8 +3,6 @@ number, status 已转出). After saving, the clerk may print the 会籍转接单
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,6 +24,7 @@ from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.transfers import printouts
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 
 
@@ -92,7 +91,7 @@ class TransferOutDialog(QDialog):
                 self.member_id,
                 to_union_id=(self.union.currentData() or "") if inside else None,
                 to_union_name=None if inside else self.destination.text(),
-                transferred_on=date(qd.year(), qd.month(), qd.day()),
+                transferred_on=day_of(qd),
                 reason=self.reason.text(),
             )
         except UnionDeskError as exc:
