@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from desktop.storage import rawconn
+
 log = logging.getLogger(__name__)
 
 
@@ -77,7 +79,7 @@ class BackgroundCheckpointer:
 
     def _run(self) -> None:
         try:
-            con = sqlite3.connect(self._path, isolation_level=None)
+            con = rawconn.connect(self._path, autocommit=True)
         except sqlite3.Error as exc:  # the next request tries again
             log.warning("background WAL checkpoint could not open the database: %s", exc)
             self._stopped()

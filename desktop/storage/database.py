@@ -41,6 +41,7 @@ from desktop.private_files import (
     use_app_temp,
 )
 from desktop.storage import health as db_health
+from desktop.storage import rawconn
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
 from desktop.storage.migrations import MIGRATIONS_DIR, head_revision, known_revisions
@@ -126,7 +127,7 @@ def _read_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        con = rawconn.connect(path, mode="ro")
         try:
             tables = {
                 str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -288,8 +289,8 @@ class Database:
         try:
             clean_stale_beside(target)
             create_private(part)
-            src = sqlite3.connect(self.paths.database)
-            dst = sqlite3.connect(part)
+            src = rawconn.connect(self.paths.database)
+            dst = rawconn.connect(part)
             try:
                 dst.execute("PRAGMA journal_mode = OFF")
                 src.backup(dst)

@@ -35,6 +35,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from desktop.errors import DatabaseError
+from desktop.storage import rawconn
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def quick_check(path: Path) -> list[str]:
     cannot even read is one finding.
     """
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        con = rawconn.connect(path, mode="ro", check_same_thread=False)
     except sqlite3.Error as exc:
         return [f"无法读取：{exc}"]
     try:
@@ -104,7 +105,7 @@ def verify_backup(path: Path) -> list[str]:
     """
     try:
         # immutable: a copy has no other writer, and no -shm file is made beside it
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        con = rawconn.connect(path, mode="ro_immutable")
     except sqlite3.Error as exc:
         return [f"无法读取：{exc}"]
     try:
@@ -213,9 +214,7 @@ class BackgroundCheck:
         if self._closed:
             return
         try:
-            con = sqlite3.connect(
-                f"{self._path.as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
+            con = rawconn.connect(self._path, mode="ro", check_same_thread=False)
         except sqlite3.Error as exc:
             self._state.findings = [f"无法读取：{exc}"]
             return

@@ -1,0 +1,82 @@
+"""Who is acting: the account signed in to this window or command.
+
+A process serves one person at a time (one window, or one CLI command run with
+``--user``), so the signed-in account is process-wide state, set by the log-in (views or
+CLI) and read by the audit trail and the permission checks below the UI. Before any
+account exists (a registry from before accounts, or a test that never signs in) the
+actor is the operating-system account with no role, and ``signed_in`` is False.
+"""
+
+from __future__ import annotations
+
+import getpass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+UNKNOWN_USER = "（未知用户）"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The account behind an action. ``role`` is an account role code (admin, staff,
+    readonly) or "" for the operating-system fallback; ``sensitive`` is the separate
+    permission for health, disability and income data in care records."""
+
+    username: str
+    display_name: str
+    role: str = ""
+    sensitive: bool = False
+    account_id: int | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.account_id is not None
+
+
+_lock = threading.Lock()
+_current: Actor | None = None
+
+
+def os_user() -> str:
+    """The operating-system account name; never fails (getpass raises when none is found)."""
+    try:
+        return getpass.getuser() or UNKNOWN_USER
+    except Exception:  # OSError / KeyError / ImportError, depending on platform and version
+        return UNKNOWN_USER
+
+
+def current() -> Actor:
+    """The signed-in account, else the operating-system account (no role)."""
+    with _lock:
+        if _current is not None:
+            return _current
+    name = os_user()[:100]
+    return Actor(username=name, display_name=name)
+
+
+def sign_in(actor: Actor) -> None:
+    global _current
+    with _lock:
+        _current = actor
+
+
+def sign_out() -> None:
+    global _current
+    with _lock:
+        _current = None
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """Run a block as ``actor`` (tests, and a CLI command's scope), restoring the previous one."""
+    global _current
+    with _lock:
+        previous = _current
+        _current = actor
+    try:
+        yield actor
+    finally:
+        with _lock:
+            _current = previous
