@@ -15,7 +15,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from desktop.errors import PermissionDeniedError
+
 UNKNOWN_USER = "（未知用户）"
+
+#: Account roles (codes stored with the account; labels shown to the clerk).
+ADMIN, STAFF, READONLY = "admin", "staff", "readonly"
+ROLE_LABELS = {ADMIN: "管理员", STAFF: "工作人员", READONLY: "只读"}
+
+#: Permissions. WRITE: change records (admin, staff). ADMINISTER: accounts, settings,
+#: restore, erasure (admin). SENSITIVE: health, disability and income data in care
+#: records — granted per account, apart from the role.
+WRITE, ADMINISTER, SENSITIVE = "write", "administer", "sensitive"
+PERMISSION_LABELS = {WRITE: "修改数据", ADMINISTER: "管理账号和设置", SENSITIVE: "查看敏感信息"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,19 @@ class Actor:
     @property
     def signed_in(self) -> bool:
         return self.account_id is not None
+
+    def may(self, permission: str) -> bool:
+        """Whether this actor holds ``permission``. Before accounts exist (nobody signed
+        in) the registry has no roles yet and every action stays open, as before."""
+        if not self.signed_in:
+            return True
+        if permission == SENSITIVE:
+            return self.sensitive
+        if permission == WRITE:
+            return self.role in (ADMIN, STAFF)
+        if permission == ADMINISTER:
+            return self.role == ADMIN
+        raise ValueError(f"unknown permission: {permission}")
 
 
 _lock = threading.Lock()
@@ -80,3 +105,15 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
     finally:
         with _lock:
             _current = previous
+
+
+def require(permission: str) -> Actor:
+    """The current actor, or ``PermissionDeniedError`` naming what its role lacks."""
+    actor = current()
+    if not actor.may(permission):
+        role = ROLE_LABELS.get(actor.role, actor.role or "未登录")
+        raise PermissionDeniedError(
+            f"账号「{actor.display_name}」（{role}）没有「{PERMISSION_LABELS[permission]}」的权限，"
+            "请让管理员操作或为该账号授权。"
+        )
+    return actor

@@ -52,6 +52,10 @@ class FileAccessError(UnionDeskError):
     """A file named by the clerk cannot be read or written (missing, no permission …)."""
 
 
+class PermissionDeniedError(UnionDeskError):
+    """The signed-in account's role does not allow this action (nothing was done)."""
+
+
 # SQLite's primary result codes (https://sqlite.org/rescode.html), read from
 # ``sqlite3.Error.sqlite_errorcode`` (Python 3.11+); the extended code's low byte.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
