@@ -40,4 +40,5 @@ AREAS: tuple[Area, ...] = (
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("honours", "荣誉", "desktop.views.honours.page:create_page"),
     Area("duplicates", "重复会员", "desktop.views.duplicates.page:create_page"),
+    Area("transfers", "会籍转接", "desktop.views.transfers.page:create_page"),
 )
