@@ -246,10 +246,37 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.queries import form_values
 
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
-    payload = form_values(ctx.db, "hardship", f.member_id)
+    reason = print_reason(args)
+    payload = form_values(ctx.db, "hardship", f.member_id, sensitive_reason=reason)
     render_form("hardship", payload, args.out)
     print(f"已生成困难职工登记表：{args.out}")
+    if reason is None:
+        print(SENSITIVE_NOT_PRINTED)
     return 0
+
+
+SENSITIVE_NOT_PRINTED = (
+    "健康、残疾和收入信息未打印（留空供本人填写）；需要打印时加 --sensitive --reason 原因。"
+)
+
+
+def print_reason(args: argparse.Namespace) -> str | None:
+    """The reason for printing the sensitive values, None when they stay off the form."""
+    if args.reason and not args.sensitive:
+        raise ValidationError("--reason 只与 --sensitive 一起使用")
+    if args.sensitive:
+        return str(args.reason or "")  # an empty reason is refused by the service
+    return None
+
+
+def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
+    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``)."""
+    parser.add_argument(
+        "--sensitive",
+        action="store_true",
+        help="同时打印健康、残疾和收入信息（须填原因，记入日志）",
+    )
+    parser.add_argument("--reason", metavar="原因", help="打印敏感信息的原因")
 
 
 def _days(text: str) -> int:
@@ -356,6 +383,7 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
     v.add_argument("id", metavar="档案编号")
     v.add_argument("out", help="输出 PDF 文件")
+    add_sensitive_print_flags(v)
     v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")

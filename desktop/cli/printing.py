@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.hardship import SENSITIVE_NOT_PRINTED, add_sensitive_print_flags, print_reason
 from desktop.errors import UnionDeskError
 
 
@@ -59,6 +60,7 @@ def register(sub: Any) -> None:
     form.add_argument(
         "--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续"
     )
+    add_sensitive_print_flags(form)
     form.set_defaults(handler=_form)
 
     card = sub.add_parser("card", help="会员卡核验")
@@ -102,6 +104,9 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.services.transfers import queries as transfer_queries
 
     kind = args.kind
+    reason = print_reason(args)
+    if reason is not None and kind != "hardship":
+        raise UnionDeskError("--sensitive 只用于困难职工登记表（hardship）。")
     payload: FormData
     if args.blank:
         payload = blank(kind)
@@ -126,9 +131,13 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
             raise UnionDeskError(
                 f"「{FORM_TITLES[kind]}」需要指定会员（--member），或用 --blank 打印空白表。"
             )
-        payload = form_values(ctx.db, kind, args.member, unmasked=args.unmasked)
+        payload = form_values(
+            ctx.db, kind, args.member, unmasked=args.unmasked, sensitive_reason=reason
+        )
     render_form(kind, payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
     print(f"已生成{FORM_TITLES[kind]}：{args.out}")
+    if kind == "hardship" and reason is None and not args.blank:
+        print(SENSITIVE_NOT_PRINTED)
     return 0
 
 

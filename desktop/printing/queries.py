@@ -39,9 +39,23 @@ def card_batch(
         return load_cards(conn, union_name=union_name, member_ids=member_ids)
 
 
-def form_values(db: Database, kind: str, subject: str, *, unmasked: bool = False) -> FormValues:
+def form_values(
+    db: Database,
+    kind: str,
+    subject: str,
+    *,
+    unmasked: bool = False,
+    sensitive_reason: str | None = None,
+) -> FormValues:
     """One form's values: the activity's for a sign-in sheet ("attendance"), else the
-    member's (hardship, transfer, or the member forms)."""
+    member's (hardship, transfer, or the member forms). ``sensitive_reason``: print the
+    hardship file's health, disability and income values, for this (audited) reason."""
+    if kind == "hardship" and sensitive_reason is not None:
+        from desktop.services.care.sensitive import checked_reason
+
+        why = checked_reason(sensitive_reason)
+        with db.connect() as conn:  # the audit entry commits with the read
+            return fd.load_hardship(conn, subject, unmasked=unmasked, sensitive_reason=why)
     with db.connect(write=False) as conn:
         if kind == "attendance":
             return fd.load_attendance(conn, subject, unmasked=unmasked)

@@ -203,14 +203,27 @@ def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     monkeypatch.setattr(printouts, "choose_batch", lambda _p, batches: batches[0])
     dialog = HardshipFileDialog(ctx, case)
     qtbot.addWidget(dialog)
+    boxes.answer = False  # 不打印 the sensitive values: no reason asked, nothing audited
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert "张三" in pdf_text(form) and "困难职工登记表" in pdf_text(form)
+    assert boxes.buttons[-1] == {"yes": "打印敏感信息", "no": "不打印"}
+    assert audit.recent(ctx.db) == []
+    boxes.answer = True
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, printing: None)
+    form.unlink()
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)  # reason cancelled
+    assert not form.exists()
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, printing: "本人签字确认")
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(form.exists)
+    [entry] = audit.recent(ctx.db)
+    assert "打印登记表" in entry.detail and "本人签字确认" in entry.detail
     page = HardshipPage(ctx)
     qtbot.addWidget(page)
     qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
     body = pdf_text(receipt)
     assert "2026年春节送温暖" in body and "800.00" in body
-    assert [k for k in boxes.kinds()] == ["inform", "inform"]
+    assert boxes.kinds() == ["confirm", "inform", "confirm", "confirm", "inform", "inform"]
 
 
 def test_a_new_file_the_threshold_and_the_exit_from_the_screens(

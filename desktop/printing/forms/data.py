@@ -208,7 +208,12 @@ def load_application(
     )
 
 
-def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -> HardshipFormData:
+def load_hardship(
+    conn: Connection, member_id: str, *, unmasked: bool = False, sensitive_reason: str | None = None
+) -> HardshipFormData:
+    """The member's latest open file. Health, disability and income (the household's too)
+    are printed only with a reason, which is audited here in the caller's transaction;
+    without one those cells stay empty, for the household to fill in by hand."""
     member = load_member(conn, member_id, unmasked=unmasked)
     h = HardshipCase.__table__.c
     r = (
@@ -222,12 +227,14 @@ def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -
     )
     if r is None:
         return HardshipFormData(member=member)
-    income = r["monthly_income_per_capita"]
-    # The form is what the household signs: it carries the sensitive values the file
-    # holds, which exist only where a consent was recorded (services/care).
-    from desktop.services.care import household
+    # The sensitive values exist only where a consent was recorded (services/care).
+    from desktop.services.care import household, sensitive
     from desktop.services.care.hardship import cause_labels
 
+    shown = sensitive_reason is not None
+    if shown:
+        sensitive.record_reveal_in(conn, str(r["id"]), sensitive_reason or "", printed=True)
+    income = r["monthly_income_per_capita"] if shown else None
     people = household.list_in(conn, str(r["id"]))
     return HardshipFormData(
         member=member,
@@ -238,16 +245,16 @@ def load_hardship(conn: Connection, member_id: str, *, unmasked: bool = False) -
         opened_on=fmt_date(r["opened_on"]),
         review_due_on=fmt_date(r["review_due_on"]),
         notes=str(r["notes"] or ""),
-        disability=DISABILITY_GRADE.label(r["disability_grade"]),
-        health=str(r["health_notes"] or ""),
+        disability=DISABILITY_GRADE.label(r["disability_grade"]) if shown else "",
+        health=str(r["health_notes"] or "") if shown else "",
         household=tuple(
             HouseholdLine(
                 name=p.name,
                 relation=HOUSEHOLD_RELATION.label(p.relation),
                 age=str(p.age) if p.age is not None else "",
-                health=p.health or "",
+                health=(p.health or "") if shown else "",
                 work_place=p.work_place or WORK_STATUS.label(p.work_status),
-                income=str(p.monthly_income) if p.monthly_income is not None else "",
+                income=str(p.monthly_income) if shown and p.monthly_income is not None else "",
             )
             for p in people
         ),

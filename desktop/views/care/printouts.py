@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from desktop.errors import UnionDeskError
 from desktop.services.care import assistance
+from desktop.views.care import reason_dialog
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
@@ -48,6 +49,20 @@ def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None],
 
 
 def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
+    """The form, with health, disability and income only when the clerk says so and gives
+    a reason (audited); otherwise those cells stay blank for the household to fill in."""
+    reason: str | None = None
+    if messages.confirm(
+        parent,
+        "困难职工登记表",
+        "是否同时打印健康、残疾和收入信息？打印须填写原因并记入操作日志；"
+        "不打印则这些栏留空，由本人填写。",
+        yes="打印敏感信息",
+        no="不打印",
+    ):
+        reason = reason_dialog.ask_reason(parent, printing=True)
+        if reason is None:
+            return
     out = save_path(parent, "保存困难职工登记表", "困难职工登记表.pdf")
     if out is None:
         return
@@ -56,7 +71,8 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
         from desktop.printing.forms.render import render_form
         from desktop.printing.queries import form_values
 
-        render_form("hardship", form_values(ctx.db, "hardship", member_id), out)
+        values = form_values(ctx.db, "hardship", member_id, sensitive_reason=reason)
+        render_form("hardship", values, out)
 
     _run(ctx, parent, "困难职工登记表", work, out)
 

@@ -19,11 +19,12 @@ from desktop.services.care.sensitive import MIN_REASON
 
 
 class ReasonDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, printing: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle("查看敏感信息")
+        verb = "打印" if printing else "查看"
+        self.setWindowTitle(f"{verb}敏感信息")
         note = QLabel(
-            "健康、残疾和收入属于敏感个人信息。请填写查看原因，原因和查看记录将写入操作日志。",
+            f"健康、残疾和收入属于敏感个人信息。请填写{verb}原因，原因和{verb}记录将写入操作日志。",
             self,
         )
         note.setWordWrap(True)
@@ -34,7 +35,7 @@ class ReasonDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("查看")
+        self.ok.setText(verb)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.ok.setEnabled(False)
         self.reason.textChanged.connect(
@@ -51,7 +52,7 @@ class ReasonDialog(QDialog):
         return self.reason.text().strip()
 
 
-def ask_reason(parent: QWidget | None) -> str | None:
+def ask_reason(parent: QWidget | None, *, printing: bool = False) -> str | None:
     """The reason typed, or None when the clerk cancelled."""
-    dialog = ReasonDialog(parent)
+    dialog = ReasonDialog(parent, printing=printing)
     return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None

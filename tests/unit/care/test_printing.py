@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from desktop.services import audit
 from desktop.services.care import assistance, hardship
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
@@ -34,6 +35,18 @@ def test_the_registration_form_carries_the_household(
     )
     out = tmp_path / "form.pdf"
     assert main(["--data-dir", str(data_dir), "hardship", "form", case, str(out)]) == 0
+    assert "健康、残疾和收入信息未打印" in capsys.readouterr().out
+    body = pdf_text(out)
+    for expected in ("困难职工登记表", "张三", "深度困难", "患病、子女就学", "张妻", "配偶"):
+        assert expected in body, expected
+    for hidden in ("650 元", "二级", "高血压", "900"):  # no reason given: left blank
+        assert hidden not in body, hidden
+    assert audit.recent(db) == []
+
+    args = ["--data-dir", str(data_dir), "hardship", "form", case, str(out), "--sensitive"]
+    assert main(args) == 1  # no reason
+    assert "须填写原因" in capsys.readouterr().err
+    assert main([*args, "--reason", "本人签字确认"]) == 0
     body = pdf_text(out)
     for expected in (
         "困难职工登记表",
@@ -53,6 +66,9 @@ def test_the_registration_form_carries_the_household(
     ):
         assert expected in body, expected
     assert SPOUSE_ID not in body and CHILD_ID not in body
+    [entry] = audit.recent(db)
+    assert entry.action == audit.HARDSHIP_VIEW_SENSITIVE
+    assert "打印登记表" in entry.detail and "本人签字确认" in entry.detail
 
 
 def test_the_assistance_receipt_of_a_batch(

@@ -115,7 +115,21 @@ def test_hardship_and_transfer_forms_use_their_records(
         )
     cli(data_dir, "print", "form", "hardship", str(tmp_path / "h.pdf"), "--member", member)
     body = pdf_text(tmp_path / "h.pdf")
-    assert "深度困难" in body and "本人重病" in body and "800 元" in body
+    assert "深度困难" in body and "本人重病" in body and "800 元" not in body  # no reason
+    out = str(tmp_path / "h.pdf")
+    cli(
+        data_dir,
+        "print",
+        "form",
+        "hardship",
+        out,
+        "--member",
+        member,
+        "--sensitive",
+        "--reason",
+        "复核",
+    )
+    assert "800 元" in pdf_text(tmp_path / "h.pdf")
     cli(data_dir, "print", "form", "transfer", str(tmp_path / "t.pdf"), "--member", member)
     body = pdf_text(tmp_path / "t.pdf")
     assert body.count("ZJ2026-0007") == 2 and "西丽街道总工会" in body and "骑缝章" in body
