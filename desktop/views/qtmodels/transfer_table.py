@@ -38,7 +38,7 @@ class TransferTableModel(ListTableModel[TransferRecord]):
         if role == SEARCH_ROLE:
             words = (t.member_name, t.from_union, t.to_union, t.slip_no, t.reason)
             return " ".join(w for w in words if w)
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         values = {
             COL_DATE: t.transferred_on.isoformat(),

@@ -34,6 +34,8 @@ from desktop.views.widgets.field_error import FieldMessage
 AREA = "transfers"
 #: An office transfers hundreds a year; the list shows the newest this many.
 LIMIT = 5000
+#: Widest a column grows to fit its text (px); longer text is in the cell's tooltip.
+MAX_WIDTH = 220
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -104,6 +106,9 @@ class TransfersPage(QWidget):
         keep = self.selected()
         rows = queries.listing(self.ctx.db, kind=self.kind_filter.currentData(), limit=LIMIT)
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()  # hundreds of rows: cheap
+        for column in range(self.model.columnCount()):  # a long union name: its tooltip
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_WIDTH))
         if keep is not None:
             self.select(keep.id)
         self._count()
