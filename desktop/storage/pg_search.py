@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import Connection, text
 
-from desktop.storage.search_terms import document, parse, phone_pieces, plain
+from desktop.storage.search_terms import document, parse, phone_pieces
 
 if TYPE_CHECKING:
     import psycopg
@@ -82,8 +82,8 @@ def create_indexes(conn: Connection) -> None:
 def _doc(row: Row) -> _Doc:
     member_id, name, id_number, phone, card_no = row
     terms = list(dict.fromkeys(document(member_id, name, id_number, phone, card_no)[1].split()))
-    digits = plain(phone)
-    pieces = sorted({int(p) for p in phone_pieces(digits)}) if len(digits) >= 3 else None
+    # The phone's pieces are its ``p_`` terms (made once, by the shared generator).
+    pieces = sorted(int(t[2:]) for t in terms if t.startswith("p_")) or None
     return _Doc(member_id, terms, phone if pieces else None, pieces)
 
 
@@ -95,6 +95,15 @@ def _copy_field(value: str) -> str:
     return (
         value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     )
+
+
+def _terms_lines(doc: _Doc) -> str:
+    """A member's ``member_terms`` rows in COPY's text format (one write a chunk: a
+    write per member costs a libpq call each)."""
+    if not doc.terms:
+        return ""
+    tail = f"\t{doc.member_id}\n"
+    return tail.join(doc.terms) + tail
 
 
 def _doc_line(doc: _Doc) -> str:
@@ -117,20 +126,23 @@ def _driver(conn: Connection) -> psycopg.Connection[Any]:
     return cast("psycopg.Connection[Any]", conn.connection.driver_connection)
 
 
-def index_rows(conn: Connection, rows: Iterable[Row]) -> int:
+def index_rows(conn: Connection, rows: Iterable[Row], *, freeze: bool = False) -> int:
     """Index (member_id, name, id_number, phone, card_no) rows of members that have no
-    document yet, by COPY; returns how many were indexed."""
+    document yet, by COPY; returns how many were indexed.
+
+    ``freeze``: the tables were created (or emptied) in this same transaction, as in a
+    hub's first load; rows are written frozen and visible to all, so the index-only reads
+    need no VACUUM first (PostgreSQL refuses FREEZE otherwise).
+    """
+    options = " WITH (FREEZE)" if freeze else ""
     total = 0
     cursor = _driver(conn).cursor()
     for chunk in _chunks(rows):
         docs = [_doc(row) for row in chunk]
-        with cursor.copy("COPY member_terms (term, member_id) FROM STDIN") as copy:
-            for doc in docs:
-                if doc.terms:
-                    tail = f"\t{doc.member_id}\n"
-                    copy.write(tail.join(doc.terms) + tail)
+        with cursor.copy(f"COPY member_terms (term, member_id) FROM STDIN{options}") as copy:
+            copy.write("".join(map(_terms_lines, docs)))
         with cursor.copy(
-            "COPY member_search_docs (member_id, terms, phone, pieces) FROM STDIN"
+            f"COPY member_search_docs (member_id, terms, phone, pieces) FROM STDIN{options}"
         ) as copy:
             copy.write("".join(map(_doc_line, docs)))
         total += len(docs)

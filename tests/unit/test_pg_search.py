@@ -245,7 +245,7 @@ def test_a_bulk_load_in_chunks_with_indexes_built_after_answers_the_same(
 ) -> None:
     monkeypatch.setattr(pg_search, "CHUNK", 7)
     pg_search.create_schema(pg_conn, indexes=False)
-    assert pg_search.index_rows(pg_conn, iter(registry)) == len(registry)
+    assert pg_search.index_rows(pg_conn, iter(registry), freeze=True) == len(registry)
     pg_search.create_indexes(pg_conn)
     for query in ("张", "zs", "1234", "123", registry[-1].card_no or "", "0012"):
         assert pg_search.search(pg_conn, query) == _sqlite(db, query), query
