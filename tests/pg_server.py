@@ -16,7 +16,6 @@ which with ``initdb --no-sync`` keeps the start-up near a second.
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +28,24 @@ import pytest
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+
+def _uid() -> int:
+    """The effective user id (-1 on Windows, which has none)."""
+    geteuid = getattr(os, "geteuid", None)
+    return int(geteuid()) if geteuid is not None else -1
+
+
+def _is_root() -> bool:
+    return _uid() == 0
+
+
+def _owner_ids() -> tuple[int, int]:
+    import pwd  # Unix only: imported where the root case needs it
+
+    entry = pwd.getpwnam(SUPERUSER)
+    return entry.pw_uid, entry.pw_gid
+
 
 PORT = 5432  # names the socket file in the cluster's own folder; no TCP listener
 SUPERUSER = "postgres"
@@ -66,22 +83,22 @@ def why_unavailable() -> str | None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg 未安装（pip install -e '.[test]'）：跳过 PostgreSQL 测试"
+        return "psycopg is not installed (pip install -e '.[test]'): PostgreSQL tests skipped"
     if find_bindir() is None:
-        return "未找到 PostgreSQL（apt-get install postgresql）：跳过 PostgreSQL 测试"
-    if os.geteuid() == 0:
+        return "no PostgreSQL binaries (apt-get install postgresql): PostgreSQL tests skipped"
+    if _is_root():
         try:
-            pwd.getpwnam(SUPERUSER)
+            _owner_ids()
         except KeyError:
-            return "以 root 运行且没有 postgres 系统用户，initdb 无法运行：跳过 PostgreSQL 测试"
+            return "running as root without a postgres system user, initdb cannot run: skipped"
         if shutil.which("runuser") is None:
-            return "以 root 运行且没有 runuser，initdb 无法运行：跳过 PostgreSQL 测试"
+            return "running as root without runuser, initdb cannot run: skipped"
     return None
 
 
 def _as_owner(*command: str, log: Path | None = None) -> None:
     """Run a command as the cluster's owner (``postgres`` when we are root)."""
-    if os.geteuid() == 0:
+    if _is_root():
         command = ("runuser", "-u", SUPERUSER, "--", *command)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -92,9 +109,8 @@ def _as_owner(*command: str, log: Path | None = None) -> None:
 def _own_folder(parent: Path | None = None) -> Path:
     """A new temporary folder the cluster's owner may write."""
     folder = Path(tempfile.mkdtemp(prefix="ud-pg-", dir=parent))
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam(SUPERUSER)
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
+    if _is_root():
+        os.chown(folder, *_owner_ids())
     return folder
 
 
@@ -102,7 +118,7 @@ def _template(bindir: Path) -> Path:
     """A freshly initdb'd cluster, made once per PC, binaries and user, then copied for
     each server: initdb takes 2-5 s on a busy 2-core machine, a copy a tenth of that."""
     key = "".join(c if c.isalnum() else "_" for c in str(bindir))
-    template = Path(tempfile.gettempdir()) / f"uniondesk-pg-template-{os.geteuid()}-{key}"
+    template = Path(tempfile.gettempdir()) / f"uniondesk-pg-template-{_uid()}-{key}"
     if (template / "PG_VERSION").exists():
         return template
     work = _own_folder()

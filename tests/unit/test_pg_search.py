@@ -273,4 +273,4 @@ def test_without_binaries_the_reason_is_told(
     monkeypatch.setenv("UNIONDESK_PG_BINDIR", str(tmp_path))
     assert pg_server.find_bindir() is None
     reason = pg_server.why_unavailable()
-    assert reason is not None and "PostgreSQL" in reason
+    assert reason is not None and "no PostgreSQL binaries" in reason
