@@ -274,3 +274,46 @@ def test_without_binaries_the_reason_is_told(
     assert pg_server.find_bindir() is None
     reason = pg_server.why_unavailable()
     assert reason is not None and "no PostgreSQL binaries" in reason
+
+
+ODD_MEMBERS = (
+    # (name, id_number, phone, card_no): values the member dialog would clean or refuse,
+    # as an old registry or a received package may still hold them.
+    ("·", "", None, None),  # no term at all
+    ("Tom Null", "44030419900101001x", "138-0013-8000", "gh-2026-001"),
+    ("null", "——", "+86 139 1234 5678", None),  # a reading that is COPY's NULL unquoted
+    ("李\\四", "440304199001010029", "１３９１２３４５６７８", "GH2026\t002"),
+    ("王五", "", "12", ""),
+)
+
+
+def test_odd_stored_values_are_found_as_in_sqlite(db: Database, pg_conn: Connection) -> None:
+    with db.connect() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO federations (id, name, card_prefix) VALUES ('f1', '联合会', 'GH')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO unions (id, federation_id, name, sort_key) VALUES ('u1', 'f1', '甲', '')"
+        )
+        rows: list[Member] = []
+        for i, (name, id_number, phone, card) in enumerate(ODD_MEMBERS, start=1):
+            conn.exec_driver_sql(
+                "INSERT INTO members (rowid, id, union_id, name, id_number, phone, card_no, "
+                "membership_status, sort_key) VALUES (?, ?, 'u1', ?, ?, ?, ?, 'active', '')",
+                (i, f"m{i}", name, id_number, phone, card),
+            )
+            rows.append(Member(i, name, id_number, phone, card))
+        search_index.index_rows(conn, rows)
+    pg_search.create_schema(pg_conn)
+    pg_search.index_rows(pg_conn, rows)
+    for query in (
+        *ODD,
+        "8000", "0013", "138", "1380013", "1234", "5678", "39123", "３９１２", "86139",
+        "001x", "001X", "0029", "gh2026001", "2026001", "gh-2026-001", "002",
+        "tom", "tn", "null", "n", "李四", "wangwu", "ww", "12",
+    ):  # fmt: skip
+        assert pg_search.search(pg_conn, query) == _sqlite(db, query), query
+    assert pg_search.search(pg_conn, "null") == [3]
+    assert pg_search.search(pg_conn, "0013") == [2]  # checked against the phone as written
+    pg_search.remove(pg_conn, [1, 2, 3, 4, 5])  # every term read back as written
+    assert pg_conn.execute(text("SELECT count(*) FROM member_terms")).scalar_one() == 0
