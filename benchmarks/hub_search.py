@@ -199,8 +199,12 @@ def main(argv: list[str] | None = None) -> None:
     args, _ = parser.parse_known_args(argv)
 
     from desktop.storage import pg_search
-    from tests.pg_server import PostgresServer
+    from tests.pg_server import PostgresServer, why_unavailable
 
+    reason = why_unavailable()
+    if reason is not None:  # ``python -m benchmarks`` on a PC without PostgreSQL
+        print(f"# benchmarks.hub_search not run: {reason}")
+        return
     with PostgresServer(BENCH_SETTINGS, parent=args.folder) as server:
         engine = create_engine(server.url())
         began = time.perf_counter()
