@@ -91,3 +91,7 @@ def db_factory(db_template: Path, tmp_path: Path) -> Iterator[object]:
     yield factory
     for database in made:
         database.close()
+
+
+# The throw-away PostgreSQL server for tests marked ``postgres`` (the hub, issue #25).
+from tests.pg_server import pg_conn, pg_engine, pg_server  # noqa: E402, F401

@@ -46,23 +46,38 @@ holds a frozen copy of the document code, so it does not change with this module
 from __future__ import annotations
 
 import heapq
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from operator import itemgetter
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
-from desktop.textnorm import normalise_text
+# The terms and a query's lookups are engine-neutral (the hub's PostgreSQL index makes
+# the same ones): they live in ``search_terms``, and are re-exported here for the callers
+# that have always found them in this module.
+from desktop.storage.search_terms import (
+    EXACT_BEGINNINGS,
+    Document,
+    document,
+    name_terms,
+    parse,
+    phone_pieces,
+)
 
-if TYPE_CHECKING:
-    from desktop.storage.pinyin import NamePinyin
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_ALL_CJK = re.compile(_CJK.pattern + "+")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+__all__ = [
+    "EXACT_BEGINNINGS",
+    "Document",
+    "Match",
+    "add_documents",
+    "document",
+    "drop_documents",
+    "find_rowids",
+    "index_rows",
+    "match",
+    "name_terms",
+    "phone_pieces",
+    "rebuild",
+    "rowids_sql",
+]
 
 TABLE_SQL = (
     "CREATE VIRTUAL TABLE member_search USING fts5("
@@ -73,8 +88,6 @@ TABLE_SQL = (
 TABLE_SETTINGS = ("INSERT INTO member_search (member_search, rank) VALUES ('automerge', 16)",)
 INSERT_SQL = "INSERT INTO member_search (rowid, terms) VALUES (?, ?)"
 
-Document = tuple[int, str]
-
 # A query's rowids: those of the exact terms, and those of the phone pieces checked
 # against the phone (a lookup of the candidate's row, a few µs each).
 _EXACT_SQL = "SELECT rowid FROM member_search WHERE member_search MATCH :search_terms"
@@ -82,115 +95,6 @@ _PHONE_SQL = (
     "SELECT rowid FROM member_search WHERE member_search MATCH :search_pieces AND instr("
     "(SELECT phone FROM members WHERE members.rowid = member_search.rowid), :search_digits)"
 )
-
-# Beginnings of the full reading up to this many letters are exact terms; a longer query
-# is a prefix query on the ``f_`` reading (see the module docstring). Part of the document
-# format: changing it needs a migration that rebuilds the index.
-EXACT_BEGINNINGS = 6
-
-
-def _clean(token: str) -> str:
-    token = token.lower()
-    return token if token.isascii() and token.isalnum() else _NOT_ALNUM.sub("", token)
-
-
-@cache
-def _pinyin_reader() -> Callable[[str], tuple[NamePinyin, ...]]:
-    # Imported on first use, not at module level: pypinyin's phrase dictionary costs
-    # ~0.2-0.5 s, and searching (the start-up path) never needs it; only writing a
-    # document does. Not an import inside ``name_terms``: that costs ~2 µs a name.
-    from desktop.storage.pinyin import name_readings
-
-    return name_readings
-
-
-# Mapping ``text.__getitem__`` over precomputed slices makes a name's or a phone's terms
-# without a Python loop per term; the slices depend only on the length.
-_BEGINNINGS = tuple(slice(0, end) for end in range(1, EXACT_BEGINNINGS + 1))
-_first_letter = itemgetter(0)
-
-
-@cache
-def _substrings(n: int) -> tuple[slice, ...]:
-    """Every substring of a string of length ``n``, shortest-first from each start."""
-    return tuple(slice(i, j) for i in range(n) for j in range(i + 1, n + 1))
-
-
-@cache
-def _longer_beginnings(n: int) -> tuple[slice, ...]:
-    """The beginnings of 2 … ``n`` characters."""
-    return tuple(slice(0, end) for end in range(2, n + 1))
-
-
-@cache
-def _pieces(n: int) -> tuple[slice, ...]:
-    """The three-character windows of a string of length ``n``."""
-    return tuple(slice(i, i + 3) for i in range(n - 2))
-
-
-@lru_cache(maxsize=262_144)
-def name_terms(name: str) -> str:
-    """The name's part of a document; cached because names repeat a lot.
-
-    Every substring of the Chinese characters (duplicates, as in 丽丽, go with the final
-    de-duplication), then the pinyin terms of each of the name's readings
-    (``pinyin.name_readings``: one for most names, at most four). Syllables that are
-    plain lower-case letters and digits, as nearly all are, skip the per-syllable
-    cleaning.
-    """
-    hans = name if _ALL_CJK.fullmatch(name) else "".join(_CJK.findall(name))
-    terms = list(map(hans.__getitem__, _substrings(len(hans))))
-    for py in _pinyin_reader()(name):
-        _reading_terms(py, terms)
-    return " ".join(dict.fromkeys(terms))
-
-
-def _reading_terms(py: NamePinyin, terms: list[str]) -> None:
-    """Add one reading's terms: beginnings, the whole reading, initials, given words."""
-    syllables = py.syllables
-    full = "".join(syllables)
-    if not (full.isascii() and full.isalnum() and full.islower() and all(syllables)):
-        syllables = tuple([s for s in map(_clean, syllables) if s])
-        full = "".join(syllables)
-    if syllables:
-        initials = "".join(map(_first_letter, syllables))
-        given = syllables[py.surname_syllables :]
-        terms += map(full.__getitem__, _BEGINNINGS[: len(full)])
-        if len(full) > EXACT_BEGINNINGS:
-            terms.append("f_" + full)
-        terms += map(initials.__getitem__, _longer_beginnings(len(initials)))
-        terms += given
-        terms.append("".join(given))
-
-
-def _plain(value: str | None) -> str:
-    """Lower-case letters and digits only (the common case costs no regex)."""
-    if not value:
-        return ""
-    value = value.lower()
-    return value if value.isascii() and value.isalnum() else _NOT_ALNUM.sub("", value)
-
-
-def document(
-    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
-) -> Document:
-    terms = [name_terms(name)]
-    digits = _plain(phone)
-    if len(digits) >= 3:
-        terms.append("p_" + " p_".join(phone_pieces(digits)))
-    id_clean = _plain(id_number)
-    if id_clean:
-        terms.append("i_" + id_clean[::-1])
-    card = _plain(card_no)
-    if card:
-        terms.append(f"k_{card} r_{card[::-1]}")
-    return rowid, " ".join(terms)
-
-
-def phone_pieces(digits: str) -> list[str]:
-    """The three-digit pieces of a phone number or fragment, in order."""
-    return list(map(digits.__getitem__, _pieces(len(digits))))
-
 
 # The writing interface: what the member writer (``services.members.writer``) and a
 # rebuild need of the index. Documents are made in Python (``document``) and only these
@@ -267,32 +171,11 @@ class Match:
 
 def match(query: str) -> Match | None:
     """What a clerk typed, as index queries; None when nothing searchable remains."""
-    q = normalise_text(query).lower()
-    if not q:
+    found = parse(query)
+    if found is None:
         return None
-    chars = _CJK.findall(q)
-    if chars:
-        return Match(_quote("".join(chars)))
-    q = _NOT_ALNUM.sub("", q)
-    if not q:
-        return None
-    if q.isalpha():
-        # a pinyin word, or a whole card number (never a card's beginning: every card of
-        # a federation starts with the same letters, so that would list arbitrary members)
-        word = f"{_quote(q)} OR {_quote('k_' + q)}"
-        if len(q) > EXACT_BEGINNINGS:
-            return Match(f"{word} OR {_quote('f_' + q)}*")
-        return Match(word)
-    parts: list[str] = []
-    id_like = q.isdigit() or (q[:-1].isdigit() and q.endswith("x"))
-    if id_like and len(q) >= 4:
-        parts.append(_quote("i_" + q[::-1]) + "*")
-    if q.isdigit() and len(q) == 3:
-        parts.append(_quote("p_" + q))
-    parts.append(_quote("k_" + q) + "*")
-    if len(q) >= 3:
-        parts.append(_quote("r_" + q[::-1]) + "*")
-    return Match(" OR ".join(parts), q if q.isdigit() and len(q) > 3 else None)
+    terms = " OR ".join(_quote(x.term) + ("*" if x.prefix else "") for x in found.lookups)
+    return Match(terms, found.phone)
 
 
 def rowids_sql(query: str) -> tuple[list[str], dict[str, str]] | None:
