@@ -11,7 +11,6 @@ from typing import Any
 
 from desktop import acting
 from desktop.errors import ValidationError
-from desktop.services import audit
 from desktop.storage import settings_store
 from desktop.storage.database import Database
 
@@ -44,6 +43,8 @@ def idle_lock_minutes(db: Database) -> int:
 
 def set_idle_lock_minutes(db: Database, minutes: Any) -> int:
     """Store a new idle time (administrators only); returns it."""
+    from desktop.services import audit  # loads the ORM: not on the window's start path
+
     value = check_minutes(minutes)
     acting.require(acting.ADMINISTER)
     with db.connect() as conn:

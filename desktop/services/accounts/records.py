@@ -22,7 +22,7 @@ from desktop import acting
 from desktop.errors import NotFoundError, PermissionDeniedError, UnionDeskError, ValidationError
 from desktop.models.accounts import Account
 from desktop.services import audit
-from desktop.services.accounts import hooks, lockout, passwords
+from desktop.services.accounts import hooks, lockout, passwords, presence
 from desktop.storage.database import Database
 
 ROLES = (acting.ADMIN, acting.STAFF, acting.READONLY)
@@ -127,8 +127,7 @@ def exist_in(conn: Connection) -> bool:
 
 def exist(db: Database) -> bool:
     """Whether any account exists: until then nothing asks anyone to sign in."""
-    with db.connect(write=False) as conn:
-        return exist_in(conn)
+    return presence.accounts_exist(db)
 
 
 def find_in(conn: Connection, username: str) -> tuple[AccountRecord, str] | None:
