@@ -53,6 +53,9 @@ def written_table(statement: str) -> tuple[str, str | None] | None:
 
 def check_statement(statement: str) -> None:
     """Refuse a record write by an actor without ``WRITE``; pass everything else."""
+    actor = acting.signed_in_actor()
+    if actor is None or actor.may(acting.WRITE):
+        return  # nobody signed in (no accounts yet), or an account that may write
     target = written_table(statement)
     if target is None:
         return

@@ -181,3 +181,16 @@ def test_read_only_account_cannot_edit_a_member_from_the_command_line(
         assert code == 1
         assert "账号「只读员」（只读）没有「修改数据」的权限" in err
     assert state() == before
+
+
+def test_demo_folder_has_no_account_and_asks_nothing(
+    db: Database,
+    data_dir: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """``uniondesk demo`` makes no account: the demo opens without a log-in, as before."""
+    code, _out, err = run(capsys, monkeypatch, data_dir, "demo", "--members", "20")
+    assert code == 0, err
+    code, out, err = run(capsys, monkeypatch, data_dir, "stats", "--json")
+    assert code == 0 and json.loads(out)["members_total"] == 20, err
