@@ -131,6 +131,8 @@ def _add(ctx: Context, args: argparse.Namespace) -> int:
     first = not records.exist(db)
     if first and args.role not in (None, acting.ADMIN):
         raise UnionDeskError("本机还没有账号：第一个账号必须是管理员，请去掉 --role 后重试。")
+    if not first:
+        acting.require(acting.ADMINISTER)  # before asking for a password it cannot use
     password = args.passwords.ask(f"新账号「{args.username}」的密码：", confirm=True)
     if first:
         made = records.create_first_admin(db, args.username, args.name, password)
@@ -157,6 +159,7 @@ def _passwd(ctx: Context, args: argparse.Namespace) -> int:
         records.change_password(ctx.db, me.username, old, new)
         print(f"账号「{me.username}」的密码已修改。")
         return 0
+    acting.require(acting.ADMINISTER)
     new = args.passwords.ask(f"账号「{target}」的新密码：", confirm=True)
     records.reset_password(ctx.db, target, new)
     print(f"账号「{target}」的密码已重置，请通知本人登录后修改。")

@@ -279,3 +279,28 @@ def test_sign_out_asks_for_a_log_in_again(
     assert len(windows) == 1 and windows[0] is not window
     qtbot.addWidget(windows[0])
     assert "账号 clerk 退出登录" in [r.detail for r in audit.recent(admin_ctx.db)]
+
+
+def test_input_restarts_the_idle_timer(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from desktop.views.accounts.idle import IdleWatcher
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    watcher = IdleWatcher(10_000)
+    try:
+        watcher.timer.start(5_000)  # as if half the idle time had passed
+        qtbot.keyClick(edit, "a")
+        assert watcher.timer.remainingTime() > 9_000
+        watcher.pause()
+        qtbot.keyClick(edit, "b")
+        assert not watcher.timer.isActive()  # the lock screen is up: input does not count
+        watcher.resume()
+        assert watcher.timer.isActive()
+        watcher.set_interval(0)  # 0 minutes: never locks
+        qtbot.keyClick(edit, "c")
+        assert not watcher.timer.isActive()
+    finally:
+        watcher.stop()

@@ -34,14 +34,20 @@ class IdleWatcher(QObject):
         self.timer.timeout.connect(self.idle)
         self.interval_ms = 0
         self.paused = False
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._filtering = False
         self.set_interval(interval_ms)
 
     def set_interval(self, interval_ms: int) -> None:
-        """Milliseconds without input before ``idle``; 0 turns the watcher off."""
+        """Milliseconds without input before ``idle``; 0 turns the watcher off (and
+        takes its filter off the application: no Python call per event for nothing)."""
         self.interval_ms = max(0, interval_ms)
+        app = QApplication.instance()
+        if app is not None and bool(self.interval_ms) != self._filtering:
+            if self.interval_ms:
+                app.installEventFilter(self)
+            else:
+                app.removeEventFilter(self)
+            self._filtering = bool(self.interval_ms)
         self.restart()
 
     def restart(self) -> None:
@@ -59,10 +65,7 @@ class IdleWatcher(QObject):
         self.restart()
 
     def stop(self) -> None:
-        self.timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self.set_interval(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if not self.paused and self.interval_ms and event.type() in INPUT_EVENTS:

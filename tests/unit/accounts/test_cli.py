@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -90,45 +91,59 @@ def test_with_accounts_every_command_needs_a_user(
     ]
 
 
-def test_users_verbs(office: str, data_dir: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def as_admin(office: str, data_dir: Path, capsys, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
+    """Run a command as the administrator (its password first on stdin)."""
+
     def admin(*args: str, stdin: str = "") -> tuple[int, str, str]:
         return run(
             capsys, monkeypatch, data_dir, *ADMIN, *args, stdin=ADMIN_PASSWORD + "\n" + stdin
         )
 
-    code, out, err = admin("users", "add", "clerk", "--name", "张办事", stdin=STAFF_PASSWORD)
+    return admin
+
+
+def test_users_add_role_list(as_admin: Any) -> None:
+    code, out, err = as_admin("users", "add", "clerk", "--name", "张办事", stdin=STAFF_PASSWORD)
     assert code == 0 and "已创建账号「clerk」（工作人员）" in out, err
-    code, _out, err = admin("users", "add", "weak", "--name", "弱", stdin="12345678901\n")
+    code, _out, err = as_admin("users", "add", "weak", "--name", "弱", stdin="12345678901\n")
     assert code == 1 and "不能全是数字" in err
-    assert admin("users", "role", "clerk", "只读", "--sensitive")[0] == 0
-    code, out, _err = admin("users", "list", "--json")
+    assert as_admin("users", "role", "clerk", "只读", "--sensitive")[0] == 0
+    code, out, _err = as_admin("users", "list", "--json")
     listed = {a["username"]: a for a in json.loads(out)}
     assert set(listed) == {"admin", "clerk"}
     assert listed["clerk"]["role"] == acting.READONLY and listed["clerk"]["sensitive"]
     assert "password_hash" not in listed["clerk"]
-    # the clerk changes their own password: first line signs in, the second is the new one
-    code, out, err = run(
-        capsys, monkeypatch, data_dir, "--user", "clerk", "--password-stdin", "users", "passwd",
-        stdin=f"{STAFF_PASSWORD}\nClerk-new-22\n",
-    )  # fmt: skip
-    assert code == 0 and "密码已修改" in out, err
-    code, _out, err = run(
-        capsys, monkeypatch, data_dir, "--user", "clerk", "--password-stdin", "users", "list",
-        stdin="Clerk-new-22\n",
-    )  # fmt: skip
-    assert code == 1 and "没有「管理账号和设置」的权限" in err
-    assert admin("users", "passwd", "clerk", stdin="Clerk-reset-3\n")[0] == 0
-    assert admin("users", "disable", "clerk")[0] == 0
-    code, _out, err = run(
-        capsys, monkeypatch, data_dir, "--user", "clerk", "--password-stdin", "users", "list",
-        stdin="Clerk-reset-3\n",
-    )  # fmt: skip
-    assert code == 2 and "已停用" in err
-    code, _out, err = admin("users", "disable", "admin")
-    assert code == 1 and "最后一个可用的管理员" in err
-    assert admin("users", "enable", "clerk")[0] == 0
-    code, out, _err = admin("users", "list")
+    code, out, _err = as_admin("users", "list")
     assert "clerk\t张办事\t只读，可查看敏感信息\n" in out
+
+
+def test_users_passwd_disable_enable(
+    as_admin: Any,
+    data_dir: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    def clerk(*args: str, stdin: str) -> tuple[int, str, str]:
+        return run(
+            capsys, monkeypatch, data_dir, "--user", "clerk", "--password-stdin", *args,
+            stdin=stdin,
+        )  # fmt: skip
+
+    assert as_admin("users", "add", "clerk", "--name", "张办事", stdin=STAFF_PASSWORD)[0] == 0
+    # own password: the first line signs in (and is the old one), the second is the new one
+    code, out, err = clerk("users", "passwd", stdin=f"{STAFF_PASSWORD}\nClerk-new-22\n")
+    assert code == 0 and "密码已修改" in out, err
+    code, _out, err = clerk("users", "list", stdin="Clerk-new-22\n")
+    assert code == 1 and "没有「管理账号和设置」的权限" in err
+    assert as_admin("users", "passwd", "clerk", stdin="Clerk-reset-3\n")[0] == 0
+    assert as_admin("users", "disable", "clerk")[0] == 0
+    code, _out, err = clerk("users", "list", stdin="Clerk-reset-3\n")
+    assert code == 2 and "已停用" in err
+    code, _out, err = as_admin("users", "disable", "admin")
+    assert code == 1 and "最后一个可用的管理员" in err
+    assert as_admin("users", "enable", "clerk")[0] == 0
+    assert clerk("users", "passwd", stdin="Clerk-reset-3\nClerk-own-44\n")[0] == 0
 
 
 def test_passwords_are_prompted_twice_and_never_arguments(
