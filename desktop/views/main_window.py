@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(slot)
         slot.deleteLater()
         self.pages[key] = page
+        self.session.page_built(page)  # a read-only account: add buttons disabled
         window_state.restore_splitters(page, self.settings)
         return page
 

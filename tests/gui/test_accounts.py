@@ -255,6 +255,10 @@ def test_read_only_account_sees_write_actions_disabled(qtbot: QtBot, admin_ctx: 
     page = window.show_area("members")
     assert isinstance(page, MembersPage)
     assert not page.add_button.isEnabled()
+    unions_page = window.show_area("unions")
+    assert not unions_page.add_button.isEnabled()  # type: ignore[union-attr]
+    assert not window.actions_by_name["new_member"].isEnabled()
+    assert window.actions_by_name["export_roster"].isEnabled()  # reading stays open
     dialog = MemberDialog(admin_ctx)
     qtbot.addWidget(dialog)
     assert not dialog.save_button.isEnabled()

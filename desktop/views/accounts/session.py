@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenu, QWidget
 
 from desktop import acting
 from desktop.errors import UnionDeskError
@@ -22,6 +22,11 @@ from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
 MINUTE_MS = 60_000
+#: What a read-only account sees disabled: the menu's write actions and each page's
+#: add button (the write guard refuses every other write all the same).
+READ_ONLY_MENU_ACTIONS = ("new_member", "import_roster", "sync_import")
+READ_ONLY_PAGE_BUTTONS = ("add_button", "new_button")
+READ_ONLY_TIP = "只读账号不能修改数据"
 
 
 def status_text(actor: acting.Actor) -> str:
@@ -48,6 +53,17 @@ class Session(QObject):
         self.watcher.idle.connect(self.idle_lock)
         ctx.data_changed.connect(self._data_changed)
         self._update()
+
+    def page_built(self, page: QWidget) -> None:
+        """A page was just built: for an account that may not write, its add buttons are
+        disabled (the write guard refuses whatever else it tries)."""
+        if acting.current().may(acting.WRITE):
+            return
+        for name in READ_ONLY_PAGE_BUTTONS:
+            button = getattr(page, name, None)
+            if isinstance(button, QAbstractButton):
+                button.setEnabled(False)
+                button.setToolTip(READ_ONLY_TIP)
 
     def _minutes(self) -> int:
         try:
@@ -88,6 +104,10 @@ class Session(QObject):
         self.user_label.setVisible(actor.signed_in)
         for action in self.actions.values():
             action.setEnabled(actor.signed_in)
+        actions = getattr(self.window, "actions_by_name", {})
+        for name in READ_ONLY_MENU_ACTIONS:
+            if name in actions:
+                actions[name].setEnabled(actor.may(acting.WRITE))
         self.watcher.set_interval(self.idle_minutes * MINUTE_MS if actor.signed_in else 0)
 
     def _data_changed(self, area: str) -> None:
