@@ -81,6 +81,13 @@ def current() -> Actor:
     return Actor(username=name, display_name=name)
 
 
+def signed_in_actor() -> Actor | None:
+    """The actor set by a sign-in (or ``acting_as``), else None — without asking the OS
+    for its account name, so a check made for every SQL statement stays cheap."""
+    with _lock:
+        return _current
+
+
 def sign_in(actor: Actor) -> None:
     global _current
     with _lock:

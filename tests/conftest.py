@@ -17,7 +17,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop import clock  # noqa: E402
+from desktop import acting, clock  # noqa: E402
 from desktop.config import ENV_STATE_DIR, Paths, resolve_paths  # noqa: E402
 from desktop.opening import open_database
 from desktop.storage.database import Database  # noqa: E402
@@ -33,6 +33,13 @@ def fixed_clock() -> Iterator[clock.FixedClock]:
     previous = clock.use(fixed)
     yield fixed
     clock.use(previous)
+
+
+@pytest.fixture(autouse=True)
+def signed_out() -> Iterator[None]:
+    """Nobody stays signed in after a test (the signed-in account is process-wide)."""
+    yield
+    acting.sign_out()
 
 
 @pytest.fixture(scope="session", autouse=True)

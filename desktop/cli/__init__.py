@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop import APP_TITLE, __version__, app_log
+from desktop.cli import users
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
@@ -35,6 +36,7 @@ AREAS: tuple[str, ...] = (
     "applications",
     "hardship",
     "transfers",
+    "users",
 )
 
 
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"uniondesk {__version__}")
     parser.add_argument("--data-dir", help="数据目录（默认取 UNIONDESK_DATA_DIR 或用户数据目录）")
+    users.add_global_options(parser)  # --user, --password-stdin: who the command acts as
     sub = parser.add_subparsers(dest="area", metavar="<命令>", parser_class=CliArgumentParser)
     for name in AREAS:
         importlib.import_module(f"desktop.cli.{name}").register(sub)
@@ -63,7 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
             app_log.start(ctx.paths)
         try:
-            return int(handler(ctx, args) or 0)
+            with users.command_actor(ctx, args):  # signs in when accounts exist
+                return int(handler(ctx, args) or 0)
+        except users.SignInFailed as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            return 2
         except KeyboardInterrupt:
             print("已中断：未完成的操作已撤销。", file=sys.stderr)
             return 130

@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from desktop.models.accounts import Account
     from desktop.models.activity import (
         Activity,
         ActivityPhoto,
@@ -80,9 +81,11 @@ ENTITY_MODULES: tuple[str, ...] = (
     "honours",
     "lifecycle",
     "care",
+    "accounts",
 )
 
 __all__ = [
+    "Account",
     "Activity",
     "ActivityPhoto",
     "AppSetting",

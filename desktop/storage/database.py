@@ -45,6 +45,7 @@ from desktop.storage import rawconn
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
 from desktop.storage.migrations import MIGRATIONS_DIR, head_revision, known_revisions
+from desktop.storage.write_guard import install as install_write_guard
 
 if TYPE_CHECKING:  # the ORM costs ~0.3 s to import; the start-up path never needs it
     from sqlalchemy.orm import Session
@@ -100,6 +101,7 @@ def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    install_write_guard(engine)  # a read-only account changes no record (write_guard.py)
 
     def translate(context: ExceptionContext) -> None:
         original = context.original_exception

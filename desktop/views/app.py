@@ -141,11 +141,33 @@ def launch(
     status-bar counts) is held until that window has painted: the clerk sees the real
     first page, in its busy state, as early as possible.
     """
-    from desktop.services.unions import federations
+    from desktop.views.accounts import gate
     from desktop.views.context import AppContext
 
     assert isinstance(ctx, AppContext)
     ctx.runner.hold()
+    # Accounts exist: the log-in first, the registry after it (views/accounts/gate.py).
+    login = gate.ask_first(ctx, lambda: open_registry(ctx, open_file=open_file))
+    if login is not None:
+        FirstPaint(login, ctx.runner.release)
+        if on_shown is not None:
+            QTimer.singleShot(0, lambda: on_shown(login))
+        return login
+    return open_registry(ctx, on_shown=on_shown, open_file=open_file)
+
+
+def open_registry(
+    ctx: object,
+    *,
+    on_shown: Callable[[QWidget], None] | None = None,
+    open_file: Path | None = None,
+) -> QWidget:
+    """The first-run dialog (no federation yet) or the main window, for whoever is
+    signed in (or, before accounts exist, for anyone)."""
+    from desktop.services.unions import federations
+    from desktop.views.context import AppContext
+
+    assert isinstance(ctx, AppContext)
     fed = federations.current(ctx.db)
     if fed is not None:
         window = _show_main(ctx, fed.name, on_shown, open_file)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.progress import Cancelled
 from desktop.services.unions import federations
+from desktop.views.accounts.first_admin import FirstAdminFields
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
@@ -60,6 +61,8 @@ class FirstRunDialog(QDialog):
         self.demo.setVisible(self._demo_ok)
         self.demo.toggled.connect(self._demo_toggled)
         self.general_error = FieldMessage(self)
+        # the office's first account, an administrator (hidden once one exists)
+        self.account = FirstAdminFields(ctx, self)
 
         form = QFormLayout()
         name_cell = QVBoxLayout()
@@ -81,6 +84,7 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.account)
         layout.addWidget(self.demo)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
@@ -99,6 +103,8 @@ class FirstRunDialog(QDialog):
             m.clear_message()
         if self.demo.isChecked() and self._demo_ok and not self.name.text().strip():
             self.name.setText(DEMO_NAME)
+        if not self.account.make_account():  # the administrator first: it signs in
+            return
         if self.federation is None:
             try:
                 self.federation = federations.create(

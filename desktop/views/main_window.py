@@ -29,6 +29,7 @@ from desktop import APP_TITLE
 from desktop.errors import UnionDeskError
 from desktop.services.figures import summary as stats
 from desktop.views import window_state
+from desktop.views.accounts.session import install as install_session
 from desktop.views.areas import AREAS, Area
 from desktop.views.context import AppContext
 from desktop.views.main_menu import build_menus, search_box_of
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([150, 1130])
         self.setCentralWidget(splitter)
         self.actions_by_name = build_menus(self)
+        # who is signed in, the 账号 menu and the idle lock (views/accounts/session.py)
+        self.session = install_session(self, ctx)
         window_state.restore(self, self.settings)
         window_state.restore_splitters(splitter, self.settings)
 
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(slot)
         slot.deleteLater()
         self.pages[key] = page
+        self.session.page_built(page)  # a read-only account: add buttons disabled
         window_state.restore_splitters(page, self.settings)
         return page
 

@@ -28,6 +28,7 @@ from desktop.views.members.page import MembersPage
 from desktop.views.tasks import SyncTaskRunner, TaskRunner
 
 from .conftest import Boxes
+from .test_accounts import fill_first_admin
 
 
 @pytest.fixture
@@ -42,6 +43,7 @@ def test_first_run_creates_the_federation_then_shows_the_window(
     shown = gui_app.launch(bare_ctx)
     assert isinstance(shown, FirstRunDialog)
     qtbot.addWidget(shown)
+    fill_first_admin(shown)  # the administrator account step (issue 23)
     shown.create_federation()  # empty name
     assert shown.name_error.is_error and "名称" in shown.name_error.text()
     assert federations.current(bare_ctx.db) is None
@@ -66,6 +68,7 @@ def test_first_run_with_demo_data(
     assert first_run_dialog.demo_available()
     dialog.name.insert("演示工会联合会")
     dialog.demo.setChecked(True)
+    fill_first_admin(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.create_federation()
     figures = stats.registry_stats(bare_ctx.db)

@@ -31,6 +31,7 @@ from tests.conftest import TEST_TODAY
 from tests.unit.sync.helpers import card_path
 
 from .conftest import Boxes, bad_check_digit
+from .test_accounts import fill_first_admin
 
 
 def rows(ctx: AppContext, sql: str) -> list[tuple[Any, ...]]:
@@ -230,6 +231,7 @@ def test_demo_mode_fills_a_federation_name(
     assert dialog.name.text() == ""
     dialog.demo.setChecked(True)
     dialog.name.clear()  # even emptied again, the trial starts
+    fill_first_admin(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.create_federation()
     fed = federations.current(db)

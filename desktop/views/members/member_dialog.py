@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
@@ -122,6 +123,9 @@ class MemberDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        if not acting.current().may(acting.WRITE):  # a read-only account (the guard refuses too)
+            self.save_button.setEnabled(False)
+            self.save_button.setToolTip("只读账号不能修改数据")
         outer.addWidget(buttons)
         id_edit = self.editors["id_number"]
         assert isinstance(id_edit, QLineEdit)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
 from desktop.services.honours import titles as honour_titles
@@ -269,7 +270,9 @@ class MembersPage(QWidget):
         self.ctx.navigate("printing", member_ids=[row.id])
 
     def _update_buttons(self) -> None:
-        has = self.selected_row() is not None
+        # a read-only account sees the write actions disabled (the write guard refuses too)
+        has = self.selected_row() is not None and acting.current().may(acting.WRITE)
+        self.add_button.setEnabled(acting.current().may(acting.WRITE))
         for button in (self.edit_button, self.leave_button, self.delete_button):
             button.setEnabled(has)
         self.transfer_button.setEnabled(has)

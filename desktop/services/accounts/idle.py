@@ -1,0 +1,53 @@
+"""The idle lock's setting: minutes without keyboard or mouse input before the window
+locks (``settings_store.IDLE_LOCK_MINUTES``; this package owns its meaning).
+
+Default 10; 0 means never; otherwise 1 to 240. Changed by administrators only, with a
+``SETTINGS_CHANGE`` audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop import acting
+from desktop.errors import ValidationError
+from desktop.storage import settings_store
+from desktop.storage.database import Database
+
+DEFAULT_MINUTES = 10
+MAX_MINUTES = 240
+
+
+def check_minutes(value: Any) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not (int(text) == 0 or 1 <= int(text) <= MAX_MINUTES):
+        raise ValidationError(
+            f"「闲置锁屏时间」应为 0（从不锁屏）或 1 到 {MAX_MINUTES} 之间的整数分钟，"
+            f"现在是「{text[:20]}」，请修改。",
+            field="idle_lock_minutes",
+        )
+    return int(text)
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """The configured minutes (the default when unset or unreadable)."""
+    with db.connect(write=False) as conn:
+        stored = settings_store.read(conn, settings_store.IDLE_LOCK_MINUTES)
+    if stored is None:
+        return DEFAULT_MINUTES
+    try:
+        return check_minutes(stored)
+    except ValidationError:
+        return DEFAULT_MINUTES
+
+
+def set_idle_lock_minutes(db: Database, minutes: Any) -> int:
+    """Store a new idle time (administrators only); returns it."""
+    from desktop.services import audit  # loads the ORM: not on the window's start path
+
+    value = check_minutes(minutes)
+    acting.require(acting.ADMINISTER)
+    with db.connect() as conn:
+        settings_store.write(conn, settings_store.IDLE_LOCK_MINUTES, str(value))
+        audit.record_in(conn, audit.SETTINGS_CHANGE, f"闲置锁屏时间改为 {value} 分钟")
+    return value
