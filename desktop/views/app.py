@@ -269,6 +269,6 @@ def run_gui(argv: Sequence[str]) -> int:
         code = app.exec()
     finally:
         runner.wait()
-        db.close()
+        ctx.db.close()  # a restore may have replaced the one opened here (closed then)
     del window
     return int(code)

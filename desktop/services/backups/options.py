@@ -15,6 +15,7 @@ from desktop.storage import backups as files
 from desktop.storage import settings_store
 from desktop.storage.database import Database
 
+KEEP_MIN, KEEP_MAX = files.KEEP_MIN, files.KEEP_MAX
 KEEP_FIELD = "backup_keep"
 SECOND_DIR_FIELD = "backup_second_copy_dir"
 
