@@ -12,7 +12,7 @@ from desktop import acting
 from desktop.cli import main
 from desktop.clock import FixedClock
 from desktop.config import Paths
-from desktop.errors import PermissionDeniedError, ValidationError
+from desktop.errors import DatabaseError, PermissionDeniedError, ValidationError
 from desktop.opening import open_database
 from desktop.services import audit
 from desktop.services.backups import catalog, options, restoring
@@ -103,9 +103,10 @@ def test_restore_puts_the_backup_back_with_a_fresh_identity_and_says_what_next(
 def test_restore_refuses_a_damaged_backup_and_keeps_the_database_open(db: Database) -> None:
     backup = catalog.create(db).backup
     backup.path.write_bytes(backup.path.read_bytes()[:4096])
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(DatabaseError) as caught:
         restoring.restore(db, backup.name, open_database)
-    assert "校验未通过" in str(caught.value)
+    assert "校验未通过" in caught.value.message
+    assert not isinstance(caught.value, restoring.RestoreError)  # refused before closing db
     assert _members(db) == 0  # still open, untouched
     assert catalog.list_backups(db)[0].verified is False
 
