@@ -213,6 +213,16 @@ def to_keep(backups: Iterable[tuple[Path, datetime]], keep: int, today: date) ->
     return kept
 
 
+def removed_by(created: datetime) -> date:
+    """The day from which rotation no longer keeps a backup made at ``created``, at the
+    latest (``MONTHS_KEPT`` months on, the first of the month; sooner when ``keep`` newer
+    backups come first and it is not its month's newest). For what a backup still holds
+    after an erasure (issue 23): the person is gone from every backup by then, as long
+    as backups keep being made (rotation runs after each)."""
+    month = created.year * 12 + created.month - 1 + MONTHS_KEPT
+    return date(month // 12, month % 12 + 1, 1)
+
+
 def remove(path: Path) -> None:
     """Delete a backup and its sidecar."""
     path.unlink(missing_ok=True)

@@ -51,6 +51,19 @@ def test_rotation_keeps_the_newest_n_and_one_a_month_for_a_year(tmp_path: Path) 
     assert backups.sidecar_of(monthly[1]).exists()
 
 
+def test_removed_by_is_when_the_monthly_rule_lets_go(tmp_path: Path) -> None:
+    made = datetime(2026, 3, 31, 23, 59)
+    gone = backups.removed_by(made)
+    assert gone == date(2027, 3, 1)
+    folder = tmp_path / "b"
+    path = _fake(folder, made)
+    assert path in backups.to_keep([(path, made)] * 1, keep=1, today=gone - timedelta(days=1))
+    newer = _fake(folder, datetime(2027, 2, 1))
+    assert backups.rotate(folder, keep=1, today=gone - timedelta(days=1)) == []
+    assert backups.rotate(folder, keep=1, today=gone) == [path]
+    assert newer.exists()
+
+
 def test_a_backup_is_recorded_as_checked_and_rotated_by_the_office_setting(
     db: Database, fixed_clock: FixedClock
 ) -> None:

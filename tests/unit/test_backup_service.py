@@ -111,6 +111,28 @@ def test_restore_refuses_a_damaged_backup_and_keeps_the_database_open(db: Databa
     assert catalog.list_backups(db)[0].verified is False
 
 
+def test_restore_from_a_second_copy_given_by_its_path(
+    db: Database, tmp_path: Path, fixed_clock: FixedClock
+) -> None:
+    """A new PC, or the data dir's backups lost with the disk: the USB stick's copy."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    options.set_second_copy_dir(db, stick)
+    union = add_union(db, add_federation(db))
+    add_member(db, union, "甲", "1")
+    copy = catalog.create(db).second_copy
+    assert copy is not None
+    for path in db.paths.backups.glob("uniondesk-*.db"):
+        path.unlink()
+    fixed_clock.advance(timedelta(days=1))
+    add_member(db, union, "乙", "2")
+    result = restoring.restore(db, str(copy), open_database)
+    try:
+        assert _members(result.db) == 1 and copy.exists()
+    finally:
+        result.db.close()
+
+
 # -- the CLI -----------------------------------------------------------------------------
 
 
