@@ -231,8 +231,11 @@ def remove(path: Path) -> None:
 
 def rotate(folder: Path, keep: int, today: date) -> list[Path]:
     """Remove what the rule no longer keeps; returns the removed backups."""
-    named = [(p, parsed[0]) for p in folder.glob(health.BACKUP_PATTERN)
-             if (parsed := parse_name(p.name)) is not None]  # fmt: skip
+    named: list[tuple[Path, datetime]] = []
+    for path in folder.glob(health.BACKUP_PATTERN):
+        parsed = parse_name(path.name)
+        if parsed is not None:
+            named.append((path, parsed[0]))
     kept = to_keep(named, keep, today)
     removed = [p for p, _ in named if p not in kept]
     for path in removed:

@@ -188,3 +188,29 @@ def test_cli_backup_settings(
         data, capsys, "backup", "settings", "--keep", "12", "--second-copy", str(tmp_path)
     )
     assert code == 0 and "保留最近 12 份" in out and str(tmp_path) in out
+
+
+def test_cli_restores_a_registry_that_no_longer_opens(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The case a restore is most often for: the registry is damaged and is refused."""
+    data = db.paths.data_dir
+    union = add_union(db, add_federation(db))
+    add_member(db, union, "甲", "1")
+    name = catalog.create(db).backup.name
+    db.close()
+    database = data / "uniondesk.db"
+    database.write_bytes(database.read_bytes()[:100] + b"\xff" * (database.stat().st_size - 100))
+    damaged = database.read_bytes()
+    code, out, err = _run(data, capsys, "backup", "list")
+    assert code == 0 and name in out and "不打开当前数据库" in err
+    code, out, err = _run(data, capsys, "backup", "restore", name, "--yes")
+    assert code == 0, err
+    assert "已恢复到" in out
+    (moved,) = data.glob("backups/replaced-*/uniondesk.db")
+    assert moved.read_bytes() == damaged  # kept as it was, for whoever looks into it
+    reopened = open_database(Paths(data))
+    try:
+        assert _members(reopened) == 1
+    finally:
+        reopened.close()

@@ -104,14 +104,30 @@ def create(db: Database, reason: str = "manual") -> Created:
 
 def resolve(db: Database, ref: str | Path) -> Path:
     """A backup named in the catalog, or a backup file given by its path (a USB stick)."""
+    return resolve_in(db.paths.backups, ref)
+
+
+def resolve_in(folder: Path, ref: str | Path) -> Path:
+    """``resolve`` for a data dir whose registry cannot be opened (damaged)."""
     text = str(ref)
     candidate = Path(text)
     if candidate.is_file() and (len(candidate.parts) > 1 or candidate.is_absolute()):
         return candidate
-    return files.find(db.paths.backups, text)
+    return files.find(folder, text)
+
+
+def list_in(folder: Path) -> list[BackupEntry]:
+    """``list_backups`` for a data dir whose registry cannot be opened (no settings)."""
+    return [_entry(item) for item in files.catalog(folder)]
 
 
 def verify(db: Database, ref: str | Path) -> Verified:
     """Check a backup again (quick_check, size, tables); the outcome is shown in the list."""
     path = resolve(db, ref)
     return Verified(path.name, files.verify(path, at=db.clock.now()))
+
+
+def verify_in(folder: Path, ref: str | Path, now: datetime) -> Verified:
+    """``verify`` for a data dir whose registry cannot be opened (damaged)."""
+    path = resolve_in(folder, ref)
+    return Verified(path.name, files.verify(path, at=now))

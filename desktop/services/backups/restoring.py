@@ -24,7 +24,7 @@ from desktop.clock import Clock
 from desktop.config import Paths
 from desktop.errors import DatabaseError
 from desktop.services import audit
-from desktop.services.backups.catalog import resolve
+from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
 from desktop.storage.database import Database
 
@@ -76,26 +76,53 @@ def next_steps(name: str, created: datetime | None, replaced: Path, renewed: boo
     return head + sync + "备份之后在本机录入、但从未发给其他单位的数据不会回来，需要重新录入。"
 
 
-def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
-    """Restore the backup ``ref`` (a name in the catalog, or a file's path) in place of
-    ``db``, which this closes; returns the reopened registry. Administrators only."""
-    acting.require(acting.ADMINISTER)
-    backup = resolve(db, ref)
-    paths, clock = db.paths, db.clock
+def _checked(backup: Path, clock: Clock) -> None:
     findings = files.verify(backup, at=clock.now())
     if findings:
         raise DatabaseError(
             f"备份 {backup.name} 校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
             "当前数据库未做任何改动。请选择另一份备份。"
         )
-    parsed = files.parse_name(backup.name)
+
+
+def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
+    """Restore the backup ``ref`` (a name in the catalog, or a file's path) in place of
+    ``db``, which this closes; returns the reopened registry. Administrators only."""
+    acting.require(acting.ADMINISTER)
+    backup = resolve(db, ref)
+    paths, clock = db.paths, db.clock
+    _checked(backup, clock)  # while everything runs: a bad backup changes nothing
     before = _node_id(db)
     db.checkpoints.flush()
     db.close()
+    return _put_in_place(paths, clock, backup, reopen, before)
+
+
+def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Opener) -> Restored:
+    """Restore into a data dir whose registry cannot be opened (damaged, not a database):
+    the case a restore is most often for. Nothing to close; the same checks and moves."""
+    acting.require(acting.ADMINISTER)
+    backup = resolve_in(paths.backups, ref)
+    _checked(backup, clock)
+    return _put_in_place(paths, clock, backup, reopen, None)
+
+
+def _reopen_as_it_was(paths: Paths, clock: Clock, reopen: Opener) -> Database | None:
+    try:
+        return reopen(paths, clock)
+    except Exception:  # noqa: BLE001 - a damaged original stays unopenable, as before
+        return None
+
+
+def _put_in_place(
+    paths: Paths, clock: Clock, backup: Path, reopen: Opener, before: str | None
+) -> Restored:
+    """Move the (closed) registry aside, copy ``backup`` in, reopen; ``before``: the node
+    id the registry had (None when it could not be read)."""
     try:
         replaced = files.replace_database(paths.database, paths.backups, backup, clock.now())
     except DatabaseError as exc:
-        raise RestoreError(exc.message, reopen(paths, clock)) from exc
+        raise RestoreError(exc.message, _reopen_as_it_was(paths, clock, reopen)) from exc
     try:
         restored = reopen(paths, clock)
     except Exception as exc:
@@ -103,15 +130,16 @@ def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
         message = getattr(exc, "message", type(exc).__name__)
         raise RestoreError(
             f"恢复的备份 {backup.name} 无法打开（{message}），已放回恢复前的数据库，未做任何改动。",
-            reopen(paths, clock),
+            _reopen_as_it_was(paths, clock, reopen),
         ) from exc
-    renewed = _node_id(restored) != before
+    renewed = before is not None and _node_id(restored) != before
     audit.record(restored, audit.RESTORE, backup.name)
+    created = parsed[0] if (parsed := files.parse_name(backup.name)) else None
     return Restored(
         db=restored,
         backup_name=backup.name,
-        backup_time=parsed[0] if parsed else None,
+        backup_time=created,
         replaced_folder=replaced.folder,
         identity_renewed=renewed,
-        message=next_steps(backup.name, parsed[0] if parsed else None, replaced.folder, renewed),
+        message=next_steps(backup.name, created, replaced.folder, renewed),
     )
