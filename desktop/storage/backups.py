@@ -229,14 +229,16 @@ def remove(path: Path) -> None:
     sidecar_of(path).unlink(missing_ok=True)
 
 
-def rotate(folder: Path, keep: int, today: date) -> list[Path]:
-    """Remove what the rule no longer keeps; returns the removed backups."""
+def rotate(folder: Path, keep: int, today: date, protect: Path | None = None) -> list[Path]:
+    """Remove what the rule no longer keeps; returns the removed backups. ``protect``:
+    the backup just written, kept even when older-named ones sort after it (a PC whose
+    date was once set years ahead left backups named in the future)."""
     named: list[tuple[Path, datetime]] = []
     for path in folder.glob(health.BACKUP_PATTERN):
         parsed = parse_name(path.name)
         if parsed is not None:
             named.append((path, parsed[0]))
-    kept = to_keep(named, keep, today)
+    kept = to_keep(named, keep, today) | ({protect} if protect is not None else set())
     removed = [p for p, _ in named if p not in kept]
     for path in removed:
         try:
@@ -321,7 +323,7 @@ def second_copy(backup: Path, folder: Path, keep: int, today: date) -> SecondCop
             f"第二份备份写入 {folder} 后校验未通过（{'；'.join(findings[:2])}），已删除这份副本。"
             f"本机的备份 {backup.name} 已完成；请检查 U 盘是否有故障。",
         )
-    rotate(folder, keep, today)
+    rotate(folder, keep, today, protect=target)
     return SecondCopy(target)
 
 

@@ -64,6 +64,16 @@ def test_removed_by_is_when_the_monthly_rule_lets_go(tmp_path: Path) -> None:
     assert newer.exists()
 
 
+def test_the_backup_just_written_survives_backups_named_in_the_future(db: Database) -> None:
+    with db.connect() as conn:
+        settings_store.write(conn, settings_store.BACKUP_KEEP, "1")
+    # the PC's date was wrong once: a backup named years ahead, one later today
+    future = _fake(db.paths.backups, datetime(2035, 1, 1))
+    tonight = _fake(db.paths.backups, datetime(2026, 11, 21, 23))
+    made = db.backup("manual")
+    assert made.exists() and future.exists() and tonight.exists()
+
+
 def test_a_backup_is_recorded_as_checked_and_rotated_by_the_office_setting(
     db: Database, fixed_clock: FixedClock
 ) -> None:
