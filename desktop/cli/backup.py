@@ -11,9 +11,11 @@ import sys
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.errors import UnionDeskError
+from desktop.clock import current as current_clock
+from desktop.errors import DatabaseError, UnionDeskError
 from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
+from desktop.storage.database import Database
 
 
 def _size(size: int) -> str:
@@ -22,6 +24,17 @@ def _size(size: int) -> str:
 
 def _checked(verified: bool | None) -> str:
     return {True: "✓ 已校验", False: "✗ 校验未通过", None: "未校验"}[verified]
+
+
+def _registry(ctx: Context) -> Database | None:
+    """The open registry, or None when it cannot be opened (damaged, not a database):
+    then list, verify and restore still work on the backups folder."""
+    try:
+        return ctx.db
+    except DatabaseError as exc:
+        print(f"注意：{exc.message}", file=sys.stderr)
+        print("以下操作只读取备份文件夹，不打开当前数据库。", file=sys.stderr)
+        return None
 
 
 def _create(ctx: Context, args: argparse.Namespace) -> int:
@@ -35,7 +48,8 @@ def _create(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: Context, args: argparse.Namespace) -> int:
-    entries = catalog.list_backups(ctx.db)
+    db = _registry(ctx)
+    entries = catalog.list_backups(db) if db else catalog.list_in(ctx.paths.backups)
     if args.json:
         print_json(
             [
@@ -64,7 +78,11 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _verify(ctx: Context, args: argparse.Namespace) -> int:
-    result = catalog.verify(ctx.db, args.backup)
+    db = _registry(ctx)
+    if db is None:
+        result = catalog.verify_in(ctx.paths.backups, args.backup, current_clock().now())
+    else:
+        result = catalog.verify(db, args.backup)
     if result.ok:
         print(f"备份 {result.name} 校验通过，可以用来恢复。")
         return 0
@@ -77,8 +95,8 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: Context, args: argparse.Namespace) -> int:
-    db = ctx.db
-    backup = catalog.resolve(db, args.backup)
+    db = _registry(ctx)
+    backup = catalog.resolve_in(ctx.paths.backups, args.backup)
     if not args.yes:
         print(
             f"将用备份 {backup.name} 恢复数据库。当前数据库会移到 backups/replaced-… 文件夹保留"
@@ -90,7 +108,10 @@ def _restore(ctx: Context, args: argparse.Namespace) -> int:
             raise UnionDeskError("已取消恢复，未做任何改动。")
     ctx._db = None  # restore closes it; the reopened registry is closed below
     try:
-        result = restoring.restore(db, backup, open_database)
+        if db is None:
+            result = restoring.restore_unopenable(ctx.paths, current_clock(), backup, open_database)
+        else:
+            result = restoring.restore(db, backup, open_database)
     except restoring.RestoreError as exc:
         if exc.db is not None:
             exc.db.close()

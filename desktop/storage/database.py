@@ -331,7 +331,7 @@ class Database:
         with self.engine.connect() as conn:
             keep = backup_files.read_keep(conn, KEEP_BACKUPS)
         backup_files.record_check(self.paths.backups, written.name, True, self.clock.now())
-        backup_files.rotate(self.paths.backups, keep, self.clock.today())
+        backup_files.rotate(self.paths.backups, keep, self.clock.today(), protect=written)
 
     def close(self) -> None:
         if self._background_check is not None:
