@@ -35,6 +35,7 @@ from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
 from desktop.services.backups.catalog import BackupEntry
 from desktop.views.context import AppContext
+from desktop.views.qtmodels import backup_table as bt
 from desktop.views.qtmodels.backup_table import BackupTableModel
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
@@ -69,7 +70,9 @@ class BackupsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 170)
+        for column, width in ((bt.COL_TIME, 170), (bt.COL_REASON, 110), (bt.COL_SIZE, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.setColumnWidth(bt.COL_VERIFIED, 190)
 
         self.keep = QSpinBox(self)
         self.keep.setRange(options.KEEP_MIN, options.KEEP_MAX)
