@@ -60,6 +60,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
                     "reason_label": e.reason_label,
                     "size": e.size,
                     "verified": e.verified,
+                    "checked_at": e.checked_at.isoformat() if e.checked_at else None,
                     "second_copy": str(e.second_copy) if e.second_copy else None,
                 }
                 for e in entries
