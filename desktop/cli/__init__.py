@@ -37,6 +37,7 @@ AREAS: tuple[str, ...] = (
     "hardship",
     "transfers",
     "users",
+    "backup",
 )
 
 

@@ -40,6 +40,7 @@ from desktop.private_files import (
     private_dir,
     use_app_temp,
 )
+from desktop.storage import backups as backup_files
 from desktop.storage import health as db_health
 from desktop.storage import rawconn
 from desktop.storage.checkpoints import BackgroundCheckpointer
@@ -55,7 +56,8 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Seconds a writer waits for another connection's write to end ("database is locked").
 BUSY_TIMEOUT = 10.0
-KEEP_BACKUPS = 30
+#: Backups kept by count when the office set none (``storage.backups`` rotates them).
+KEEP_BACKUPS = backup_files.DEFAULT_KEEP
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -321,14 +323,17 @@ class Database:
         except BaseException:
             part.unlink(missing_ok=True)
             raise
-        self._prune_backups()
+        self._prune_backups(target)
         log.info("backup written: %s", target.name)
         return target
 
-    def _prune_backups(self) -> None:
-        """Keep the newest ``KEEP_BACKUPS``: every file in the rotation passed its check."""
-        for old in db_health.backups_newest_first(self.paths.backups)[KEEP_BACKUPS:]:
-            old.unlink(missing_ok=True)
+    def _prune_backups(self, written: Path) -> None:
+        """Record ``written`` as checked and rotate (``storage.backups``: the newest
+        ``keep`` plus one a month for a year); every file in the rotation passed its check."""
+        with self.engine.connect() as conn:
+            keep = backup_files.read_keep(conn, KEEP_BACKUPS)
+        backup_files.record_check(self.paths.backups, written.name, True, self.clock.now())
+        backup_files.rotate(self.paths.backups, keep, self.clock.today(), protect=written)
 
     def close(self) -> None:
         if self._background_check is not None:

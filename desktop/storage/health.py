@@ -162,7 +162,8 @@ def corruption_message(
             "保留原文件并联系技术支持。"
         )
     return head + (
-        f"最近一份完好的备份：{good}。恢复方法（在恢复命令推出之前请手动操作）："
+        f"最近一份完好的备份：{good}。恢复方法：运行 uniondesk backup restore {good.name}"
+        "（或重新打开工会桌面通，按提示恢复）；也可以手动操作："
         f"① 关闭工会桌面通；② 把 {database.name} 改名保留（例如 {database.name}.damaged），"
         f"并把同一文件夹中的 {database.name}-wal、{database.name}-shm 一并改名；"
         f"③ 把该备份复制到数据目录并命名为 {database.name}；"

@@ -252,8 +252,12 @@ def run_gui(argv: Sequence[str]) -> int:
         install_excepthook()
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
         resume_gc()
-        messages.error(None, "数据库已损坏", exc.message)
-        return 1
+        from desktop.views.backups.at_start import offer_restore
+
+        restored = offer_restore(paths, exc.message)  # asks to restore it now
+        if restored is None:
+            return 1
+        db = restored
     except DatabaseError as exc:
         resume_gc()
         messages.error(None, "无法打开数据库", exc.message)
@@ -291,6 +295,6 @@ def run_gui(argv: Sequence[str]) -> int:
         code = app.exec()
     finally:
         runner.wait()
-        db.close()
+        ctx.db.close()  # a restore may have replaced the one opened here (closed then)
     del window
     return int(code)

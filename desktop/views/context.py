@@ -22,6 +22,9 @@ class AppContext(QObject):
     # to the member list filtered by union): navigate_requested.emit("members", {...}).
     navigate_requested = Signal(str, dict)
     status_message = Signal(str)
+    # The registry was replaced by another file (a restore): the new ``Database`` and what
+    # the clerk is told happens next; the main window rebuilds its pages on it.
+    database_replaced = Signal(object, str)
 
     def __init__(self, db: Database, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,3 +36,8 @@ class AppContext(QObject):
 
     def changed(self, area: str) -> None:
         self.data_changed.emit(area)
+
+    def replace_database(self, db: Database, message: str) -> None:
+        """Use ``db`` from now on (the old one is closed by whoever replaced it)."""
+        self.db = db
+        self.database_replaced.emit(db, message)

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         ctx.data_changed.connect(self._data_changed)
         ctx.navigate_requested.connect(self.show_area)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.database_replaced.connect(self.reopened)
         if self.areas:
             self.nav.setCurrentRow(0)
         # Counts read the whole registry: on a worker thread (held by ``app.launch`` until
@@ -177,6 +178,28 @@ class MainWindow(QMainWindow):
     def open_sync_file(self, path: Path) -> None:
         """A .udsync given on the command line (a double-click): the import wizard on it."""
         self.call_page("sync", "open_import", path)
+
+    def reopened(self, _db: object, message: str) -> None:
+        """The registry was replaced (a restore): every page built on the old one goes and
+        is built again on the new one when shown; the clerk is told what happens next."""
+        current = self.current_key()
+        for key, page in list(self.pages.items()):
+            slot = QWidget(self.stack)
+            self._slots[key] = slot
+            self.stack.insertWidget(self.stack.indexOf(page), slot)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._stale.clear()
+        from desktop.services.unions import federations
+
+        fed = federations.current(self.ctx.db)
+        self.setWindowTitle(window_title(fed.name if fed else ""))
+        if current is not None:
+            self._activate(current)
+        self.update_counts()
+        if message:  # after the caller (the old page, now deleted later) has returned
+            QTimer.singleShot(0, self, lambda: messages.inform(self, "已恢复备份", message))
 
     # ---- help ------------------------------------------------------------------------
 

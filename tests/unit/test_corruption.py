@@ -187,10 +187,10 @@ def test_a_backup_that_fails_its_check_never_joins_the_rotation(
     with pytest.raises(DatabaseError) as caught:
         backup("bad")
     assert "校验未通过" in caught.value.message
-    assert sorted(db.paths.backups.iterdir()) == good  # no bad copy, no good one aged out
+    assert sorted(db.paths.backups.glob("uniondesk-*")) == good  # no bad copy, no good one aged out
     monkeypatch.setattr(db_health, "verify_backup", real)
     newest = backup("after")
-    assert sorted(db.paths.backups.iterdir()) == [*good[1:], newest]
+    assert sorted(db.paths.backups.glob("uniondesk-*")) == [*good[1:], newest]
 
 
 def test_the_message_names_the_newest_backup_that_passes(registry: Path, tmp_path: Path) -> None:

@@ -1,0 +1,420 @@
+"""The backups folder: its catalog, checks, rotation, the second copy and restore's file moves.
+
+``Database.backup`` writes a backup (SQLite's online backup API, checked before it joins
+the rotation) as ``backups/uniondesk-<local time>-<reason>.db``; this module is what is
+done with those files afterwards, without knowing the models:
+
+* the **catalog** reads created time and reason back from the name (the name is the
+  record: a backup copied to a USB stick and back still says what it is), size, and the
+  last check's outcome from a small ledger (``checks.json``, names and dates only);
+* **rotation** keeps the newest ``keep`` backups plus the newest backup of each of the
+  last 12 calendar months (an office notices a mistake months later); "today" comes from
+  the caller's clock;
+* the **second copy** goes to a folder or USB stick the office chose, checked there too;
+  a stick that is not plugged in is a warning, never a failed backup;
+* **restore's file moves**: the chosen backup is checked first, then the current
+  database and its ``-wal``/``-shm`` are moved aside into ``backups/replaced-<stamp>/``
+  (never deleted: the clerk may have picked the wrong date) and the backup is copied into
+  place. The caller closes the database before and reopens it after (``desktop.opening``
+  binds the sync identity then: docs/SYNC.md, "Identity").
+
+A backup may carry a sidecar ``<file name>.keys.json`` (the wrapped key of an encrypted
+backup): it travels with its backup wherever the backup is copied, moved or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
+
+from desktop.errors import DatabaseError
+from desktop.private_files import create_private, make_private, private_dir, write_private
+from desktop.storage import health, rawconn, settings_store
+from desktop.storage.migrations import known_revisions
+
+log = logging.getLogger(__name__)
+
+#: Backups kept by count when the office set nothing (``settings_store.BACKUP_KEEP``).
+DEFAULT_KEEP = 30
+KEEP_MIN, KEEP_MAX = 1, 365
+#: Besides the newest ``keep``: the newest backup of each of this many calendar months.
+MONTHS_KEPT = 12
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+SIDECAR_SUFFIX = ".keys.json"
+LEDGER_NAME = "checks.json"
+REPLACED_PREFIX = "replaced-"
+_NAME = re.compile(r"^uniondesk-(\d{8}-\d{6}-\d{6})-(.+)\.db$")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup in a folder. ``verified``: the last check passed (True), failed (False),
+    or was never recorded here (None); ``second_copy``: the same file in the second-copy
+    folder, when there is one."""
+
+    path: Path
+    created: datetime  # local time, as written in the name
+    reason: str
+    size: int
+    verified: bool | None
+    checked_at: datetime | None
+    second_copy: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def sidecar(self) -> Path | None:
+        side = sidecar_of(self.path)
+        return side if side.exists() else None
+
+
+@dataclass(frozen=True)
+class SecondCopy:
+    """Where the second copy went, or why it did not (``warning``, Chinese)."""
+
+    path: Path | None
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What restore moved aside (never deleted) and what it put in place."""
+
+    folder: Path
+    moved: tuple[Path, ...]
+    restored_from: Path
+
+
+def sidecar_of(backup: Path) -> Path:
+    """The key sidecar of ``backup``: ``<file name>.keys.json`` beside it."""
+    return backup.with_name(backup.name + SIDECAR_SUFFIX)
+
+
+def parse_name(name: str) -> tuple[datetime, str] | None:
+    """(created, reason) from a backup's file name; None when it is not one of ours."""
+    match = _NAME.match(name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), STAMP_FORMAT), match.group(2)
+    except ValueError:
+        return None
+
+
+def backup_name(created: datetime, reason: str) -> str:
+    """The name ``Database.backup`` gives a backup made at ``created`` for ``reason``."""
+    return f"uniondesk-{created.strftime(STAMP_FORMAT)}-{reason}.db"
+
+
+# -- the check ledger --------------------------------------------------------------------
+
+
+def _ledger(folder: Path) -> dict[str, dict[str, object]]:
+    path = folder / LEDGER_NAME
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record_check(folder: Path, name: str, ok: bool, at: datetime) -> None:
+    """Remember the outcome of checking backup ``name`` (names and times only)."""
+    ledger = _ledger(folder)
+    ledger[name] = {"ok": ok, "at": at.isoformat(timespec="seconds")}
+    present = {p.name for p in folder.glob(health.BACKUP_PATTERN)}
+    ledger = {k: v for k, v in ledger.items() if k in present}
+    try:
+        write_private(folder / LEDGER_NAME, json.dumps(ledger, sort_keys=True).encode())
+    except OSError as exc:  # the ledger is a convenience; the backup itself stands
+        log.warning("backup check ledger not written: %s", type(exc).__name__)
+
+
+def verify(path: Path, *, at: datetime | None = None) -> list[str]:
+    """Why the backup at ``path`` cannot be trusted (empty: it can), recorded in its
+    folder's ledger when ``at`` is given."""
+    if not path.is_file():
+        return [f"找不到备份文件 {path.name}"]
+    findings = health.verify_backup(path)
+    if at is not None and parse_name(path.name) is not None:
+        record_check(path.parent, path.name, not findings, at)
+    return findings
+
+
+# -- the catalog -------------------------------------------------------------------------
+
+
+def catalog(folder: Path, second_dir: Path | None = None) -> list[BackupFile]:
+    """The backups in ``folder``, newest first (files not named like ours are left out)."""
+    if not folder.is_dir():
+        return []
+    ledger = _ledger(folder)
+    found: list[BackupFile] = []
+    for path in health.backups_newest_first(folder):
+        parsed = parse_name(path.name)
+        if parsed is None or not path.is_file():
+            continue
+        entry = ledger.get(path.name, {})
+        ok = entry.get("ok")
+        at = entry.get("at")
+        other = second_dir / path.name if second_dir is not None else None
+        found.append(
+            BackupFile(
+                path=path,
+                created=parsed[0],
+                reason=parsed[1],
+                size=path.stat().st_size,
+                verified=ok if isinstance(ok, bool) else None,
+                checked_at=datetime.fromisoformat(at) if isinstance(at, str) else None,
+                second_copy=other if other is not None and other.is_file() else None,
+            )
+        )
+    found.sort(key=lambda b: b.created, reverse=True)
+    return found
+
+
+def find(folder: Path, name: str) -> Path:
+    """The backup called ``name`` in ``folder`` (a name, never a path into elsewhere)."""
+    path = folder / Path(name).name
+    if parse_name(path.name) is None or not path.is_file():
+        raise DatabaseError(
+            f"备份文件夹 {folder} 中没有名为 {Path(name).name} 的备份。"
+            "请用 uniondesk backup list 查看现有备份的文件名。"
+        )
+    return path
+
+
+# -- rotation ----------------------------------------------------------------------------
+
+
+def to_keep(backups: Iterable[tuple[Path, datetime]], keep: int, today: date) -> set[Path]:
+    """The newest ``keep`` plus the newest of each of the last ``MONTHS_KEPT`` calendar
+    months (this month and the 11 before it)."""
+    ordered = sorted(backups, key=lambda b: b[1], reverse=True)
+    kept = {path for path, _ in ordered[: max(keep, 1)]}
+    this_month = today.year * 12 + today.month - 1
+    months: set[int] = set()
+    for path, created in ordered:
+        month = created.year * 12 + created.month - 1
+        if 0 <= this_month - month < MONTHS_KEPT and month not in months:
+            months.add(month)
+            kept.add(path)
+    return kept
+
+
+def removed_by(created: datetime) -> date:
+    """The day from which rotation no longer keeps a backup made at ``created``, at the
+    latest (``MONTHS_KEPT`` months on, the first of the month; sooner when ``keep`` newer
+    backups come first and it is not its month's newest). For what a backup still holds
+    after an erasure (issue 23): the person is gone from every backup by then, as long
+    as backups keep being made (rotation runs after each)."""
+    month = created.year * 12 + created.month - 1 + MONTHS_KEPT
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def remove(path: Path) -> None:
+    """Delete a backup and its sidecar."""
+    path.unlink(missing_ok=True)
+    sidecar_of(path).unlink(missing_ok=True)
+
+
+def rotate(folder: Path, keep: int, today: date, protect: Path | None = None) -> list[Path]:
+    """Remove what the rule no longer keeps; returns the removed backups. ``protect``:
+    the backup just written, kept even when older-named ones sort after it (a PC whose
+    date was once set years ahead left backups named in the future)."""
+    named: list[tuple[Path, datetime]] = []
+    for path in folder.glob(health.BACKUP_PATTERN):
+        parsed = parse_name(path.name)
+        if parsed is not None:
+            named.append((path, parsed[0]))
+    kept = to_keep(named, keep, today) | ({protect} if protect is not None else set())
+    removed = [p for p, _ in named if p not in kept]
+    for path in removed:
+        try:
+            remove(path)
+        except OSError as exc:  # a stick pulled out meanwhile: the next rotation retries
+            log.warning("old backup not removed: %s (%s)", path.name, type(exc).__name__)
+    return removed
+
+
+def read_keep(conn: Connection, default: int = DEFAULT_KEEP) -> int:
+    """The office's keep count (``settings_store.BACKUP_KEEP``), else ``default``.
+
+    A registry from before the settings table (a backup before an upgrade) has none.
+    """
+    try:
+        value = settings_store.read(conn, settings_store.BACKUP_KEEP)
+    except sa_exc.OperationalError:
+        return default
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return min(max(number, KEEP_MIN), KEEP_MAX)
+
+
+def read_second_dir(conn: Connection) -> Path | None:
+    """The second-copy folder the office chose, or None."""
+    try:
+        value = settings_store.read(conn, settings_store.BACKUP_SECOND_COPY_DIR)
+    except sa_exc.OperationalError:
+        return None
+    return Path(value) if value else None
+
+
+# -- the second copy ---------------------------------------------------------------------
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy through a 0600 ``.part`` beside the target, renamed when complete."""
+    part = target.with_name(target.name + ".part")
+    try:
+        create_private(part)
+        with source.open("rb") as src, part.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def second_copy(backup: Path, folder: Path, keep: int, today: date) -> SecondCopy:
+    """Copy ``backup`` (and its sidecar) into ``folder``, check it there, rotate there.
+
+    Never raises for the folder's sake: a missing stick, a full or read-only one is the
+    Chinese ``warning`` of the result, and the backup in the data dir stands.
+    """
+    if not folder.is_dir():
+        return SecondCopy(
+            None,
+            f"第二份备份没有写入：找不到文件夹 {folder}（U 盘是否已插好？）。"
+            f"本机的备份 {backup.name} 已完成，插好 U 盘后可再点「立即备份」。",
+        )
+    target = folder / backup.name
+    try:
+        _copy_private(backup, target)
+        side = sidecar_of(backup)
+        if side.exists():
+            _copy_private(side, sidecar_of(target))
+    except OSError as exc:
+        remove(target)
+        return SecondCopy(
+            None,
+            f"第二份备份没有写入 {folder}：{exc.strerror or type(exc).__name__}"
+            "（U 盘已满、只读或已拔出？）。"
+            f"本机的备份 {backup.name} 已完成。",
+        )
+    findings = health.verify_backup(target)
+    if findings:
+        remove(target)
+        return SecondCopy(
+            None,
+            f"第二份备份写入 {folder} 后校验未通过（{'；'.join(findings[:2])}），已删除这份副本。"
+            f"本机的备份 {backup.name} 已完成；请检查 U 盘是否有故障。",
+        )
+    rotate(folder, keep, today, protect=target)
+    return SecondCopy(target)
+
+
+def folder_problem(folder: Path) -> str:
+    """Why ``folder`` cannot take second copies (Chinese), or "" when it can."""
+    if not folder.is_absolute():
+        return f"第二份备份的文件夹应写完整路径（例如 E:\\备份），而不是「{folder}」。"
+    if not folder.is_dir():
+        return f"找不到文件夹 {folder}。请先插好 U 盘或建好文件夹，再选择它。"
+    probe = folder / ".uniondesk-write-test"
+    try:
+        create_private(probe)
+        probe.unlink()
+    except OSError:
+        return f"文件夹 {folder} 不能写入（只读或没有权限）。请换一个文件夹。"
+    return ""
+
+
+# -- restore's file moves ----------------------------------------------------------------
+
+
+def database_files(database: Path) -> list[Path]:
+    """The database file and its ``-wal``/``-shm`` that exist now."""
+    return [
+        p
+        for p in (
+            database,
+            database.with_name(database.name + "-wal"),
+            database.with_name(database.name + "-shm"),
+        )
+        if p.exists()
+    ]
+
+
+def revision_of(backup: Path) -> str:
+    """The schema revision a (checked) backup was written at."""
+    con = rawconn.connect(backup, mode="ro_immutable")
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        con.close()
+    return str(row[0]) if row else ""
+
+
+def put_back(replaced: Replaced, database: Path) -> None:
+    """Undo ``replace_database``: the files moved aside go back (the restored one is
+    moved into the same folder, named ``restored-…``), for a restore that cannot open."""
+    for path in database_files(database):
+        path.replace(replaced.folder / f"restored-{path.name}")
+    for moved in replaced.moved:
+        moved.replace(database.parent / moved.name)
+
+
+def replace_database(database: Path, backups: Path, backup: Path, stamp: datetime) -> Replaced:
+    """Put ``backup`` in place of ``database``; the database must be CLOSED.
+
+    The backup is checked first (nothing moves when it fails). The current file and its
+    ``-wal``/``-shm`` go into ``backups/replaced-<stamp>/`` — never deleted — and the
+    backup is copied (not moved: it stays in the catalog) into place through a ``.part``.
+    A stale ``-wal`` left beside a restored file is what made a hand restore read as
+    「已损坏」, so nothing of the old file stays beside the new one.
+    """
+    findings = health.verify_backup(backup)
+    if findings:
+        raise DatabaseError(
+            f"备份 {backup.name} 校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
+            "当前数据库未做任何改动。请选择另一份备份。"
+        )
+    revision = revision_of(backup)
+    if revision not in known_revisions():
+        raise DatabaseError(
+            f"备份 {backup.name} 由更新版本的工会桌面通写入（结构版本 {revision}），"
+            "当前程序无法使用它。请先安装最新版本再恢复；当前数据库未做任何改动。"
+        )
+    folder = backups / f"{REPLACED_PREFIX}{stamp.strftime(STAMP_FORMAT)}"
+    private_dir(folder)
+    moved: list[Path] = []
+    try:
+        for path in database_files(database):
+            target = folder / path.name
+            path.replace(target)
+            moved.append(target)
+        _copy_private(backup, database)
+    except OSError as exc:
+        for target in moved:  # put back what was moved: the office keeps its data as it was
+            if not (database.parent / target.name).exists():
+                target.replace(database.parent / target.name)
+        raise DatabaseError(
+            f"恢复备份 {backup.name} 失败：{exc.strerror or type(exc).__name__}。"
+            "当前数据库已放回原处，未做任何改动。请检查磁盘空间后重试。"
+        ) from exc
+    make_private(database)
+    log.info("database restored from %s; previous files in %s", backup.name, folder.name)
+    return Replaced(folder, tuple(moved), backup)

@@ -1,0 +1,46 @@
+"""A registry that is refused as damaged at start-up: offer the last good backup.
+
+Without this the window could only say how to restore by hand and quit, and the
+备份与恢复 page is out of reach while the registry cannot be opened.
+"""
+
+from __future__ import annotations
+
+from desktop.clock import current as current_clock
+from desktop.config import Paths
+from desktop.errors import UnionDeskError
+from desktop.opening import open_database
+from desktop.services.backups import restoring
+from desktop.storage.backups import parse_name
+from desktop.storage.database import Database
+from desktop.storage.health import last_good_backup
+from desktop.views.widgets import messages
+
+TITLE = "数据库已损坏"
+
+
+def offer_restore(paths: Paths, message: str) -> Database | None:
+    """Ask to restore the newest backup that passes its check; the reopened registry,
+    or None (no good backup, the clerk declined, or the restore failed: said why)."""
+    good = last_good_backup(paths.backups)
+    if good is None:
+        messages.error(None, TITLE, message)
+        return None
+    parsed = parse_name(good.name)
+    when = f"{parsed[0]:%Y年%m月%d日 %H:%M} 的" if parsed else ""
+    question = (
+        f"{message}\n\n现在用最近一份完好的备份（{when}{good.name}）恢复吗？"
+        "当前数据库会移到备份文件夹中的 replaced-… 文件夹保留（不会删除）。"
+    )
+    if not messages.confirm(None, TITLE, question, yes="用这份备份恢复", no="退出"):
+        return None
+    try:
+        result = restoring.restore_unopenable(paths, current_clock(), good, open_database)
+    except UnionDeskError as exc:
+        reopened = getattr(exc, "db", None)
+        if reopened is not None:
+            reopened.close()
+        messages.error(None, "恢复失败", exc.message)
+        return None
+    messages.inform(None, "已恢复备份", result.message)
+    return result.db

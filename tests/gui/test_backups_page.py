@@ -1,0 +1,146 @@
+"""备份与恢复 page: the table, 立即备份, 校验, the settings, and a restore through the page
+that the main window reopens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.clock import FixedClock
+from desktop.services.backups import catalog, options
+from desktop.services.figures import summary
+from desktop.services.members import registry as members
+from desktop.views.backups import page as page_module
+from desktop.views.backups.page import BackupsPage
+from desktop.views.context import AppContext
+from desktop.views.main_window import MainWindow
+from desktop.views.qtmodels import backup_table as bt
+
+from .conftest import Boxes, valid_id
+
+
+def _page(qtbot: QtBot, ctx: AppContext) -> BackupsPage:
+    page = BackupsPage(ctx)
+    qtbot.addWidget(page)
+    return page
+
+
+def _cell(page: BackupsPage, row: int, col: int) -> str:
+    return str(page.model.data(page.model.index(row, col)))
+
+
+def _member_count(ctx: AppContext) -> int:
+    return summary.registry_stats(ctx.db).members_total
+
+
+def test_the_table_shows_time_reason_size_check_and_second_copy(
+    ctx: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    options.set_second_copy_dir(ctx.db, stick)
+    made = catalog.create(ctx.db)
+    page = _page(qtbot, ctx)
+    assert page.model.rowCount() == 1
+    assert _cell(page, 0, bt.COL_TIME) == "2026-11-21 09:00:00"
+    assert _cell(page, 0, bt.COL_REASON) == "手动备份"
+    assert _cell(page, 0, bt.COL_SIZE).endswith(("KB", "MB"))
+    assert _cell(page, 0, bt.COL_VERIFIED).startswith("✓")
+    assert _cell(page, 0, bt.COL_SECOND) == str(stick)
+    assert page.model.data(page.model.index(0, 0), bt.NAME_ROLE) == made.backup.name
+    assert page.second_dir.text() == str(stick) and page.keep.value() == 30
+
+
+def test_back_up_now_adds_a_checked_row_and_warns_when_the_stick_is_missing(
+    ctx: AppContext, qtbot: QtBot, boxes: Boxes, tmp_path: Path, fixed_clock: FixedClock
+) -> None:
+    page = _page(qtbot, ctx)
+    assert not page.restore_button.isEnabled()  # nothing chosen yet
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1 and "已备份并校验" in page.message.text()
+    assert page.restore_button.isEnabled()  # the new backup is selected
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    options.set_second_copy_dir(ctx.db, stick)
+    stick.rmdir()
+    fixed_clock.advance(timedelta(minutes=1))
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 2
+    assert boxes.kinds() == ["warn"] and "U 盘" in boxes.shown[0][2]
+
+
+def test_check_shows_a_damaged_backup_as_failed(ctx: AppContext, qtbot: QtBot) -> None:
+    made = catalog.create(ctx.db)
+    made.backup.path.write_bytes(made.backup.path.read_bytes()[:4096])
+    page = _page(qtbot, ctx)
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    assert _cell(page, 0, bt.COL_VERIFIED).startswith("✗")
+    assert "校验未通过" in page.message.text()
+
+
+def test_settings_keep_count_and_second_copy_folder(
+    ctx: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(qtbot, ctx)
+    page.keep.setValue(12)
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    assert options.keep_count(ctx.db) == 12
+    monkeypatch.setattr(page_module, "choose_folder", lambda _parent: str(tmp_path / "gone"))
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    assert "找不到文件夹" in page.message.text() and options.second_copy_dir(ctx.db) is None
+    monkeypatch.setattr(page_module, "choose_folder", lambda _parent: str(tmp_path))
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    assert options.second_copy_dir(ctx.db) == tmp_path and page.second_dir.text() == str(tmp_path)
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    assert options.second_copy_dir(ctx.db) is None
+
+
+def test_restore_through_the_page_reopens_the_window_on_the_backup(
+    ctx: AppContext,
+    registry: dict[str, str],
+    qtbot: QtBot,
+    boxes: Boxes,
+    fixed_clock: FixedClock,
+) -> None:
+    catalog.create(ctx.db)
+    fixed_clock.advance(timedelta(hours=2))
+    members.add(
+        ctx.db,
+        {
+            "name": "赵六",
+            "id_number": valid_id("44030419800101456"),
+            "union_id": registry["甲公司工会"],
+        },
+    )
+    assert _member_count(ctx) == 4
+    window = MainWindow(ctx, "测试街道总工会")
+    qtbot.addWidget(window)
+    page = window.show_area("backups")
+    assert isinstance(page, BackupsPage)
+    page.table.selectRow(0)
+    old_db = ctx.db
+    try:
+        boxes.answer = False
+        qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+        assert ctx.db is old_db and _member_count(ctx) == 4  # declined: nothing happened
+        confirm = boxes.shown[-1][2]
+        assert "2026年11月21日 09:00" in confirm and "不会删除" in confirm
+        boxes.answer = True
+        qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+        assert ctx.db is not old_db
+        assert _member_count(ctx) == 3  # the backup's registry, read through the new db
+        qtbot.waitUntil(lambda: boxes.kinds()[-1] == "inform")
+        told = boxes.shown[-1][2]
+        assert "已恢复到 2026-11-21 09:00 的备份" in told and "交换一次同步包" in told
+        rebuilt = window.pages["backups"]
+        assert rebuilt is not page and window.current_key() == "backups"
+        assert isinstance(rebuilt, BackupsPage) and rebuilt.ctx.db is ctx.db
+        assert list(ctx.db.paths.backups.glob("replaced-*/uniondesk.db"))  # moved, kept
+    finally:
+        if ctx.db is not old_db:
+            ctx.db.close()
