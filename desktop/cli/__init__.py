@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 from desktop import APP_TITLE, __version__, app_log
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
+from desktop.cli.waiting import CliWaitPolicy
+from desktop.storage import write_wait
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
 AREAS: tuple[str, ...] = (
@@ -64,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
             app_log.start(ctx.paths)
         try:
-            return int(handler(ctx, args) or 0)
+            with write_wait.installed(CliWaitPolicy()):  # wait for a window's write
+                return int(handler(ctx, args) or 0)
         except KeyboardInterrupt:
             print("已中断：未完成的操作已撤销。", file=sys.stderr)
             return 130
