@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from desktop.views import single_instance
 from desktop.views.single_instance import Answer, InstanceServer
@@ -100,6 +100,9 @@ def test_a_window_that_does_not_answer_is_silent(name: str) -> None:
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
 def test_bring_to_front_restores_the_main_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+    for other in QApplication.topLevelWidgets():  # windows an earlier test left open
+        if other.isVisible():
+            other.hide()
     window = QMainWindow()
     qtbot.addWidget(window)
     window.show()
