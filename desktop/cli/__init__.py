@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from desktop import APP_TITLE, __version__, app_log
 from desktop.cli import users
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
+from desktop.cli.waiting import CliWaitPolicy
+from desktop.storage import write_wait
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
 AREAS: tuple[str, ...] = (
@@ -38,6 +40,7 @@ AREAS: tuple[str, ...] = (
     "transfers",
     "users",
     "backup",
+    "settings",
 )
 
 
@@ -67,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
             app_log.start(ctx.paths)
         try:
-            with users.command_actor(ctx, args):  # signs in when accounts exist
+            # wait for a window's write; sign in when accounts exist
+            with write_wait.installed(CliWaitPolicy()), users.command_actor(ctx, args):
                 return int(handler(ctx, args) or 0)
         except users.SignInFailed as exc:
             print(f"错误：{exc.message}", file=sys.stderr)

@@ -42,7 +42,7 @@ from desktop.private_files import (
 )
 from desktop.storage import backups as backup_files
 from desktop.storage import health as db_health
-from desktop.storage import rawconn
+from desktop.storage import rawconn, write_wait
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
 from desktop.storage.migrations import MIGRATIONS_DIR, head_revision, known_revisions
@@ -82,7 +82,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    write_wait.begin(conn, mode)  # a write waits for another writer under a policy
 
 
 def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:

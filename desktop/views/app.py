@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -35,6 +36,9 @@ from desktop.resources import font_path
 from desktop.storage.health import CorruptDatabaseError
 from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
+
+if TYPE_CHECKING:  # QtNetwork is imported when the data dir is claimed, not before
+    from desktop.views.single_instance import Claim
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +240,34 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def _one_window_per_data_dir(data_dir: Path) -> Claim:
+    """This process's claim on ``data_dir`` (``views.single_instance``): the server when
+    it is the first window; otherwise the running window was raised (or did not answer,
+    which the clerk is told). Installs the window's wait for another writer too."""
+    from desktop.views import busy_wait, single_instance
+
+    claimed = single_instance.claim(data_dir)
+    if claimed.server is None and claimed.answer is single_instance.Answer.SILENT:
+        messages.error(None, "工会桌面通已在运行", single_instance.NOT_ANSWERING)
+    if claimed.server is not None:
+        busy_wait.install()
+    return claimed
+
+
 def run_gui(argv: Sequence[str]) -> int:
+    """The window's life; the wait policy it installs ends with it (tests run several)."""
+    from desktop.storage import write_wait
+    from desktop.views import single_instance
+
+    previous = write_wait.current()
+    try:
+        return _run_gui(argv)
+    finally:
+        single_instance.release()
+        write_wait.install(previous)
+
+
+def _run_gui(argv: Sequence[str]) -> int:
     ns = parse_args(argv)
     app = application()
     install_font(app)
@@ -245,6 +276,10 @@ def run_gui(argv: Sequence[str]) -> int:
         from desktop.opening import open_database
 
         paths = resolve_paths(ns.data_dir)
+        claimed = _one_window_per_data_dir(paths.data_dir)
+        if claimed.server is None:
+            resume_gc()
+            return claimed.exit_code
         if paths.data_dir.is_dir():
             app_log.start(paths)
         db = open_database(paths)
@@ -289,6 +324,9 @@ def run_gui(argv: Sequence[str]) -> int:
             widget.setProperty(REMEMBER_PROPERTY, False)
             app.quit()
 
+    from desktop.views.single_instance import bring_to_front
+
+    claimed.server.activate.connect(bring_to_front)  # a second start on this data dir
     try:
         window = launch(ctx, on_shown=on_shown, open_file=Path(ns.file) if ns.file else None)
         QTimer.singleShot(0, resume_gc)

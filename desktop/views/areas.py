@@ -44,4 +44,5 @@ AREAS: tuple[Area, ...] = (
     # The office's upkeep, after the day's work: administrators' areas last.
     Area("backups", "备份与恢复", "desktop.views.backups.page:create_page"),
     Area("accounts", "账号管理", "desktop.views.accounts.page:create_page"),
+    Area("settings", "设置", "desktop.views.settings.page:create_page"),
 )

@@ -43,7 +43,7 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle("欢迎使用")
         intro = QLabel(
             "这是第一次在本机使用工会桌面通。请先填写本单位（工会联合会）的名称，"
-            "以后可以在设置中修改地址等信息。",
+            "以后可以在「设置」中修改名称和会员证号前缀，并补充地址、负责人、联系电话等信息。",
             self,
         )
         intro.setWordWrap(True)

@@ -249,13 +249,26 @@ def another_writer(path: Path) -> Iterator[None]:
         other.close()
 
 
-def test_a_writer_that_waits_too_long_gets_a_message(
+def test_a_command_that_meets_another_writer_says_so_and_ctrl_c_cancels(
     registry: Database,
     data_dir: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(db_module, "BUSY_TIMEOUT", 0.2)
+    """The CLI waits for the other writer (``cli.waiting``) instead of failing after the
+    busy timeout; the clerk's Ctrl+C (played on the third round) stops it, nothing written."""
+    from desktop.cli.waiting import WAITING_MESSAGE, CliWaitPolicy
+
+    rounds: list[float] = []
+    keep_waiting = CliWaitPolicy.keep_waiting
+
+    def ctrl_c_on_the_third_round(self: CliWaitPolicy, waited: float) -> bool:
+        rounds.append(waited)
+        if len(rounds) == 3:
+            raise KeyboardInterrupt
+        return keep_waiting(self, waited)
+
+    monkeypatch.setattr(CliWaitPolicy, "keep_waiting", ctrl_c_on_the_third_round)
     id_number = make_id(seq=31)
     started = time.monotonic()
     with another_writer(data_dir / "uniondesk.db"):
@@ -264,7 +277,7 @@ def test_a_writer_that_waits_too_long_gets_a_message(
             "--union", UNION,
         )  # fmt: skip
     assert time.monotonic() - started < 5
-    assert code == 1 and "另一个窗口或命令正在写入数据库" in err and "请" in err
+    assert code == 130 and err.count(WAITING_MESSAGE) == 1 and "已中断" in err
     assert_clean(err, NAMES[2], id_number)
     assert count(registry) == 0
 

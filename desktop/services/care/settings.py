@@ -29,17 +29,32 @@ def income_threshold(db: Database) -> int | None:
         return threshold_in(conn)
 
 
-def set_income_threshold(db: Database, yuan: Any) -> int:
+def check_threshold(yuan: Any) -> int:
+    """Whole yuan, more than 0 (the settings page and ``hardship threshold`` alike)."""
     amount = as_count(yuan, "income_threshold", "困难认定收入标准（元/人·月）")
     assert amount is not None
     if amount == 0:
         raise ValidationError("困难认定收入标准应大于 0 元", field="income_threshold")
+    return amount
+
+
+def set_threshold_in(conn: Connection, amount: int | None) -> None:
+    """Store a checked amount inside the caller's transaction (the settings page audits
+    the change in the same transaction); None clears it (no line is shown)."""
+    if amount is None:
+        conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": SETTING_KEY})
+        return
+    conn.execute(
+        text(
+            "INSERT INTO app_settings (key, value) VALUES (:k, :v) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": SETTING_KEY, "v": str(amount)},
+    )
+
+
+def set_income_threshold(db: Database, yuan: Any) -> int:
+    amount = check_threshold(yuan)
     with db.connect() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO app_settings (key, value) VALUES (:k, :v) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-            ),
-            {"k": SETTING_KEY, "v": str(amount)},
-        )
+        set_threshold_in(conn, amount)
     return amount

@@ -22,6 +22,25 @@ SETTING_KEY = "card_pattern"
 _TOKEN = re.compile(r"\{(prefix|year|issuer|seq(?::0?(\d))?)\}")
 
 
+#: Longest ``{prefix}`` a federation may set (the ``federations.card_prefix`` column).
+PREFIX_MAX = 12
+
+
+def check_prefix(raw: str) -> str:
+    """The card prefix as stored: folded, upper case, letters and digits only (or empty).
+
+    Why here: the prefix is the ``{prefix}`` of every number issued; the first-run dialog
+    and the settings page refuse the same values."""
+    from desktop.textnorm import normalise_text
+
+    prefix = normalise_text(raw).upper()
+    if len(prefix) > PREFIX_MAX or not prefix.isalnum() and prefix:
+        raise ValidationError(
+            f"卡号前缀只能是 {PREFIX_MAX} 位以内的字母或数字", field="card_prefix"
+        )
+    return prefix
+
+
 def check_pattern(pattern: str) -> str:
     tokens = {m.group(1).split(":")[0] for m in _TOKEN.finditer(pattern)}
     leftovers = _TOKEN.sub("", pattern)

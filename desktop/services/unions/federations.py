@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from desktop.errors import UnionDeskError, ValidationError
+from desktop.errors import UnionDeskError
 from desktop.models.ids import new_id
 from desktop.services.members import card_numbers
 from desktop.storage.database import Database
@@ -63,12 +63,9 @@ def create(
     # Imported here: every GUI start reads the federation (``current``) before its first
     # paint, but only a first start creates one, and validation loads python-stdnum.
     from desktop.models.validation import require_text
-    from desktop.textnorm import normalise_text
 
     clean_name = require_text(name, "name", "工会联合会名称", 100)
-    prefix = normalise_text(card_prefix).upper()
-    if len(prefix) > 12 or not prefix.isalnum() and prefix:
-        raise ValidationError("卡号前缀只能是 12 位以内的字母或数字", field="card_prefix")
+    prefix = card_numbers.check_prefix(card_prefix)
     with db.connect() as conn:
         if current_id(conn) is not None:
             raise UnionDeskError("本机已创建工会联合会，不能重复创建")
@@ -107,3 +104,79 @@ def insert_own(
         {"k": SETTING_KEY, "v": fed_id},
     )
     conn.execute(text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": name})
+
+
+@dataclass(frozen=True)
+class FederationDetails:
+    """Everything the settings page shows and edits of this installation's federation."""
+
+    id: str
+    name: str
+    card_prefix: str
+    credit_code: str | None
+    address: str | None
+    contact_person: str | None
+    contact_phone: str | None
+
+
+#: The columns ``update_own`` may change (values already checked by the caller).
+DETAIL_COLUMNS = (
+    "name",
+    "card_prefix",
+    "credit_code",
+    "address",
+    "contact_person",
+    "contact_phone",
+)
+
+
+def details_in(conn: Connection) -> FederationDetails | None:
+    """This installation's federation with its contact details, or None before first run."""
+    fed = current_id(conn)
+    if fed is None:
+        return None
+    row = conn.execute(
+        text(
+            "SELECT id, name, card_prefix, credit_code, address, contact_person, contact_phone "
+            "FROM federations WHERE id = :id"
+        ),
+        {"id": fed},
+    ).one()
+    return FederationDetails(
+        id=str(row.id),
+        name=str(row.name),
+        card_prefix=str(row.card_prefix or ""),
+        credit_code=row.credit_code,
+        address=row.address,
+        contact_person=row.contact_person,
+        contact_phone=row.contact_phone,
+    )
+
+
+def update_own(conn: Connection, changes: dict[str, str | None]) -> list[str]:
+    """Write checked ``changes`` (column → value) to this installation's federation,
+    inside the caller's transaction; returns the columns that really changed.
+
+    A new name is also the office's name on its sync identity (as ``insert_own`` sets
+    it), so key cards and packages made afterwards carry it."""
+    unknown = set(changes) - set(DETAIL_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a federation detail: {sorted(unknown)}")
+    before = details_in(conn)
+    if before is None:
+        raise UnionDeskError(
+            "尚未创建本单位（工会联合会）。请先运行 uniondesk init --federation 名称"
+        )
+    changed = [c for c in DETAIL_COLUMNS if c in changes and getattr(before, c) != changes[c]]
+    if not changed:
+        return []
+    sets = ", ".join(f"{c} = :{c}" for c in changed)
+    conn.execute(
+        text(f"UPDATE federations SET {sets} WHERE id = :id"),  # noqa: S608 - fixed names
+        {"id": before.id, **{c: changes[c] for c in changed}},
+    )
+    if "name" in changed:
+        conn.execute(
+            text("UPDATE sync_node SET name = :n WHERE is_self = 1"), {"n": changes["name"]}
+        )
+    return changed

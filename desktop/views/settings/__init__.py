@@ -1,0 +1,1 @@
+"""设置: the settings page (``page``), one group box per owner (``groups``)."""
