@@ -326,6 +326,7 @@ def _run_gui(argv: Sequence[str]) -> int:
 
     from desktop.views.single_instance import bring_to_front
 
+    assert claimed.server is not None  # the first window (else returned above)
     claimed.server.activate.connect(bring_to_front)  # a second start on this data dir
     try:
         window = launch(ctx, on_shown=on_shown, open_file=Path(ns.file) if ns.file else None)

@@ -61,7 +61,7 @@ def test_settings_are_checked_and_for_administrators(db: Database, tmp_path: Pat
     assert options.keep_count(db) == 30 and options.second_copy_dir(db) is None
     with pytest.raises(ValidationError) as caught:
         options.set_keep_count(db, 366)
-    assert "1–365" in caught.value.message
+    assert "1 到 365" in caught.value.message
     with pytest.raises(ValidationError) as caught:
         options.set_second_copy_dir(db, tmp_path / "missing")
     assert "找不到文件夹" in caught.value.message
@@ -183,7 +183,7 @@ def test_cli_backup_settings(
     data = db.paths.data_dir
     db.close()
     code, out, err = _run(data, capsys, "backup", "settings", "--keep", "0")
-    assert code == 1 and "1–365" in err
+    assert code == 1 and "1 到 365" in err
     code, out, err = _run(
         data, capsys, "backup", "settings", "--keep", "12", "--second-copy", str(tmp_path)
     )

@@ -10,35 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from desktop import acting
-from desktop.errors import ValidationError
+from desktop.services.settings import local
 from desktop.storage import settings_store
 from desktop.storage.database import Database
 
-DEFAULT_MINUTES = 10
-MAX_MINUTES = 240
-
-
-def check_minutes(value: Any) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not (int(text) == 0 or 1 <= int(text) <= MAX_MINUTES):
-        raise ValidationError(
-            f"「闲置锁屏时间」应为 0（从不锁屏）或 1 到 {MAX_MINUTES} 之间的整数分钟，"
-            f"现在是「{text[:20]}」，请修改。",
-            field="idle_lock_minutes",
-        )
-    return int(text)
+DEFAULT_MINUTES = local.IDLE_LOCK_DEFAULT
+check_minutes = local.check_idle_lock_minutes
 
 
 def idle_lock_minutes(db: Database) -> int:
     """The configured minutes (the default when unset or unreadable)."""
     with db.connect(write=False) as conn:
-        stored = settings_store.read(conn, settings_store.IDLE_LOCK_MINUTES)
-    if stored is None:
-        return DEFAULT_MINUTES
-    try:
-        return check_minutes(stored)
-    except ValidationError:
-        return DEFAULT_MINUTES
+        return local.idle_lock_minutes_in(conn)
 
 
 def set_idle_lock_minutes(db: Database, minutes: Any) -> int:

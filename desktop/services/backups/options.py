@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop import acting
-from desktop.errors import ValidationError
 from desktop.services import audit
+from desktop.services.settings import local
 from desktop.storage import backups as files
 from desktop.storage import settings_store
 from desktop.storage.database import Database
@@ -23,38 +23,30 @@ SECOND_DIR_FIELD = "backup_second_copy_dir"
 def keep_count(db: Database) -> int:
     """How many recent backups are kept (besides one a month for a year); default 30."""
     with db.connect(write=False) as conn:
-        return files.read_keep(conn)
+        return local.backup_keep_in(conn)
 
 
 def second_copy_dir(db: Database) -> Path | None:
     """The folder (or USB stick) every manual backup is also copied to; None: no copy."""
     with db.connect(write=False) as conn:
-        return files.read_second_dir(conn)
+        return local.backup_second_copy_dir_in(conn)
 
 
-def set_keep_count(db: Database, count: int) -> None:
+def set_keep_count(db: Database, count: object) -> int:
     """Keep the newest ``count`` backups (1–365); the next backup rotates by it."""
     acting.require(acting.ADMINISTER)
-    if not files.KEEP_MIN <= count <= files.KEEP_MAX:
-        raise ValidationError(
-            f"「保留备份份数」应为 {files.KEEP_MIN}–{files.KEEP_MAX} 之间的整数，"
-            f"而不是 {count}。另外每个月最新的一份备份总会保留一年。",
-            field=KEEP_FIELD,
-        )
+    value = local.check_backup_keep(count)
     with db.connect() as conn:
-        settings_store.write(conn, settings_store.BACKUP_KEEP, str(count))
-        audit.record_in(conn, audit.SETTINGS_CHANGE, f"备份保留份数：{count}")
+        settings_store.write(conn, settings_store.BACKUP_KEEP, str(value))
+        audit.record_in(conn, audit.SETTINGS_CHANGE, f"备份保留份数：{value}")
+    return value
 
 
 def set_second_copy_dir(db: Database, folder: Path | str | None) -> None:
     """Copy every manual backup to ``folder`` too (it must exist and be writable now);
     None or "" turns the second copy off."""
     acting.require(acting.ADMINISTER)
-    chosen = Path(folder) if folder not in (None, "") else None
-    if chosen is not None:
-        problem = files.folder_problem(chosen)
-        if problem:
-            raise ValidationError(problem, field=SECOND_DIR_FIELD)
+    chosen = local.check_second_copy_dir(folder)
     with db.connect() as conn:
         settings_store.write(
             conn, settings_store.BACKUP_SECOND_COPY_DIR, str(chosen) if chosen else None

@@ -9,16 +9,14 @@ version) reads as the default instead of failing the window that asked.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import Connection
 
 from desktop.errors import ValidationError
-from desktop.storage import settings_store
+from desktop.storage import backups, settings_store
 
-BACKUP_KEEP_DEFAULT = 30
-BACKUP_KEEP_RANGE = (1, 365)
+BACKUP_KEEP_RANGE = (backups.KEEP_MIN, backups.KEEP_MAX)
 IDLE_LOCK_DEFAULT = 10
 #: 0 means never lock; otherwise minutes in this range.
 IDLE_LOCK_RANGE = (1, 240)
@@ -44,14 +42,12 @@ def _whole_number(raw: object, field: str, label: str) -> int:
         raise ValidationError(f"{label}应为整数，请填写数字", field=field) from exc
 
 
-# -- backups --------------------------------------------------------------------------
+# -- backups (the rotation in ``storage.backups`` reads the same values) ------------
 
 
 def backup_keep_in(conn: Connection) -> int:
     """How many recent backups the rotation keeps (default 30)."""
-    value = _stored_int(conn, settings_store.BACKUP_KEEP)
-    low, high = BACKUP_KEEP_RANGE
-    return value if value is not None and low <= value <= high else BACKUP_KEEP_DEFAULT
+    return backups.read_keep(conn)
 
 
 def check_backup_keep(raw: object) -> int:
@@ -59,42 +55,28 @@ def check_backup_keep(raw: object) -> int:
     value = _whole_number(raw, "backup_keep", "保留备份份数")
     if not low <= value <= high:
         raise ValidationError(
-            f"保留备份份数应在 {low} 到 {high} 之间，当前为 {value}", field="backup_keep"
+            f"保留备份份数应在 {low} 到 {high} 之间，当前为 {value}"
+            "（另外每个月最新的一份备份总会保留一年）",
+            field="backup_keep",
         )
     return value
 
 
 def backup_second_copy_dir_in(conn: Connection) -> Path | None:
     """The folder (or USB stick) that gets a second copy of each backup, or None."""
-    raw = settings_store.read(conn, settings_store.BACKUP_SECOND_COPY_DIR)
-    return Path(raw) if raw else None
+    return backups.read_second_dir(conn)
 
 
 def check_second_copy_dir(raw: str | os.PathLike[str] | None) -> Path | None:
-    """An existing folder we can write into (tried with a temporary file), or None to stop
-    making a second copy. Checked now, when the clerk chose it, not at the first backup."""
+    """An existing folder we can write into, or None to stop making a second copy.
+    Checked now, when the clerk chose it, not at the first backup."""
     text = "" if raw is None else os.fspath(raw).strip()
     if not text:
         return None
     folder = Path(text).expanduser()
-    if not folder.is_absolute():
-        raise ValidationError(
-            "第二份备份的文件夹请填写完整路径（如 E:\\备份 或 /media/u盘/备份）",
-            field="backup_second_copy_dir",
-        )
-    if not folder.is_dir():
-        raise ValidationError(
-            "第二份备份的文件夹不存在：请先插好 U 盘或建好文件夹，再选择它",
-            field="backup_second_copy_dir",
-        )
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".uniondesk-check-"):
-            pass
-    except OSError as exc:
-        raise ValidationError(
-            "第二份备份的文件夹无法写入（没有权限或磁盘只读）：请换一个文件夹",
-            field="backup_second_copy_dir",
-        ) from exc
+    problem = backups.folder_problem(folder)
+    if problem:
+        raise ValidationError(problem, field="backup_second_copy_dir")
     return folder
 
 

@@ -14,7 +14,7 @@ from desktop.services.care import settings as care_settings
 from desktop.services.members import card_numbers
 from desktop.services.settings import local, office
 from desktop.services.unions import federations
-from desktop.storage import settings_store
+from desktop.storage import backups, settings_store
 from desktop.storage.database import Database
 from desktop.sync import office as sync_office
 
@@ -119,7 +119,7 @@ def test_unwritable_second_copy_folder_is_refused(
     def refuse(*_a: object, **_k: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(local.tempfile, "TemporaryFile", refuse)
+    monkeypatch.setattr(backups, "create_private", refuse)
     with pytest.raises(ValidationError) as caught:
         office.set_backups(fed_db, second_copy_dir=str(tmp_path))
     assert caught.value.field == "backup_second_copy_dir"
@@ -143,7 +143,7 @@ def test_a_hand_edited_value_reads_as_the_default(fed_db: Database) -> None:
         settings_store.write(conn, settings_store.BACKUP_KEEP, "many")
     with fed_db.connect(write=False) as conn:
         assert local.idle_lock_minutes_in(conn) == local.IDLE_LOCK_DEFAULT
-        assert local.backup_keep_in(conn) == local.BACKUP_KEEP_DEFAULT
+        assert local.backup_keep_in(conn) == backups.DEFAULT_KEEP
 
 
 def test_income_threshold_stays_with_care_settings(fed_db: Database) -> None:
