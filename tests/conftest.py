@@ -62,7 +62,14 @@ def db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_db(template: Path, folder: Path) -> Database:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, folder / "uniondesk.db")
+    copy_keys(template.parent, folder)
     return open_database(Paths(folder))
+
+
+def copy_keys(source: Path, folder: Path) -> None:
+    """The template's (encrypted) database comes with its ``keys.json``; the session's
+    installation state dir holds the key, as after a copy on the same PC."""
+    shutil.copyfile(source / "keys.json", folder / "keys.json")
 
 
 @pytest.fixture
