@@ -34,11 +34,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from desktop.config import Paths, state_dir
 from desktop.errors import DatabaseError, DatabaseKeyError, DatabaseKeyMissingError
 from desktop.private_files import private_dir, write_private
@@ -224,7 +219,14 @@ def _aad(kid: str, kind: str, username: str) -> bytes:
     return json.dumps([kid, kind, username], ensure_ascii=False).encode("utf-8")
 
 
+# ``cryptography`` is imported where it is used: opening a database that this PC can
+# already read needs none of it (the window's cold start, tests/unit/activities).
+
+
 def _recovery_kek(code: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"uniondesk-recovery")
     return hkdf.derive(code.encode("ascii"))
 
@@ -238,12 +240,17 @@ def _password_kek(password: str, salt: bytes, cost: KdfCost) -> bytes:
 def _wrap(
     key: bytes, kek: bytes, kind: str, username: str, salt: bytes, kdf: dict[str, Any]
 ) -> Slot:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(12)
     wrapped = AESGCM(kek).encrypt(nonce, key, _aad(key_id(key), kind, username))
     return Slot(kind, _b64(salt), _b64(nonce), _b64(wrapped), username, kdf)
 
 
 def _unwrap(slot: Slot, kek: bytes, kid: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         key = AESGCM(kek).decrypt(
             _unb64(slot.nonce), _unb64(slot.wrapped), _aad(kid, slot.kind, slot.username)

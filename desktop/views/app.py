@@ -221,13 +221,20 @@ def run_gui(argv: Sequence[str]) -> int:
     try:
         from desktop.config import resolve_paths
         from desktop.opening import open_database
+        from desktop.views.unlock import flow as unlock
 
         paths = resolve_paths(ns.data_dir)
         if paths.data_dir.is_dir():
             app_log.start(paths)
-        db = open_database(paths)
+        opened = unlock.open_unlocked(paths, open_database)  # asks when the key is missing
+        if opened is None:
+            resume_gc()
+            return 1
+        db = opened
         app_log.start(paths)
         install_excepthook()
+        if db.recovery_code is not None:  # a new or just-encrypted database: shown once
+            unlock.show_recovery_key(None, db.recovery_code)
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
         resume_gc()
         messages.error(None, "数据库已损坏", exc.message)
