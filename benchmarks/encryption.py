@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -101,6 +102,7 @@ def _backup_seconds(folder: Path, repeat: int) -> float:
             runs.append(time.perf_counter() - began)
     finally:
         db.close()
+        shutil.rmtree(folder / "backups", ignore_errors=True)  # 178 MB each at 100k
     return statistics.median(runs)
 
 
@@ -110,13 +112,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--queries", type=int, default=140)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data", help="keep the two registries here and reuse them next time")
     args, _ = parser.parse_known_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="uniondesk-encryption-") as tmp:
-        enc, plain = Path(tmp) / "encrypted", Path(tmp) / "plain"
-        insert_enc = _build(enc, args.members, args.seed)
-        with _plain_storage():
-            insert_plain = _build(plain, args.members, args.seed)
+        root = Path(args.data) if args.data else Path(tmp)
+        enc, plain = root / "encrypted", root / "plain"
+        built = (root / "complete").exists()
+        insert_enc = insert_plain = 0.0
+        if not built:
+            insert_enc = _build(enc, args.members, args.seed)
+            with _plain_storage():
+                insert_plain = _build(plain, args.members, args.seed)
+            (root / "complete").write_text("ok")
         assert not (plain / "keys.json").exists() and (enc / "keys.json").exists()
         raw = rawconn.connect(plain / "uniondesk.db", key=rawconn.PLAIN)
         try:
@@ -125,21 +133,29 @@ def main(argv: list[str] | None = None) -> None:
             raw.close()
 
         open_enc = _open_seconds(enc, args.repeat)
-        search_enc = _search_p95(enc, queries)
         backup_enc = _backup_seconds(enc, args.repeat)
         with _plain_storage():
             open_plain = _open_seconds(plain, args.repeat)
-            search_plain = _search_p95(plain, queries)
             backup_plain = _backup_seconds(plain, args.repeat)
+        # two alternated rounds, the better p95 of each side: a busy PC's noise is
+        # larger than the difference looked for
+        enc_p95, plain_p95 = [], []
+        for _ in range(2):
+            enc_p95.append(_search_p95(enc, queries))
+            with _plain_storage():
+                plain_p95.append(_search_p95(plain, queries))
+        search_enc, search_plain = min(enc_p95), min(plain_p95)
         size = (enc / "uniondesk.db").stat().st_size
 
-    print(bench_line("encryption_bulk_insert", insert_enc, insert_plain, "≤", 1.3))
+    if not built:
+        print(bench_line("encryption_bulk_insert", insert_enc, insert_plain, "≤", 1.3))
     print(bench_line("encryption_open", open_enc, open_plain, "≤", 1.5))
     print(bench_line("encryption_search_p95", search_enc, search_plain, "≤", 1.3))
     print(bench_line("encryption_backup", backup_enc, backup_plain, "≤", 1.5))
     print(
         f"# {args.members} members ({size / 2**20:.0f} MB encrypted), {len(queries)} queries, "
-        f"median of {args.repeat} opens and backups; project = SQLCipher, baseline = plain"
+        f"median of {args.repeat} opens and backups, best of 2 search rounds; "
+        "project = SQLCipher, baseline = plain"
     )
 
 

@@ -284,3 +284,9 @@ def test_a_new_database_shows_its_recovery_key_once(tmp_path: Path) -> None:
     second = open_database(paths)
     assert second.recovery_code is None
     second.close()
+
+
+def test_a_recovery_key_is_read_back_as_a_clerk_types_it() -> None:
+    assert keys.format_recovery_code("ABCD" * 8).count("-") == 7
+    typed = " abcd-efgh-o1il-xyz0 "  # lower case, spaces, O/I/L for 0/1/1
+    assert keys.normalize_recovery_code(typed) == "ABCDEFGH0111XYZ0"
