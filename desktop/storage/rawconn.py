@@ -13,9 +13,9 @@ any other statement, then proves it on the first page: a wrong key is
 beside the file, the key in the installation's state dir); a file with no ``keys.json``
 is read as plain SQLite (an older version's registry, before it is encrypted in place).
 
-SQLCipher's error classes are not ``sqlite3``'s: ``Error``, ``DatabaseError`` and
-``OperationalError`` below are tuples holding both, for ``except`` clauses and
-``isinstance`` alike.
+SQLCipher's error classes are not ``sqlite3``'s: ``Error``, ``DatabaseError``,
+``OperationalError`` and ``IntegrityError`` below are tuples holding both, for
+``except`` clauses and ``isinstance`` alike.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ Mode = Literal["rw", "ro", "ro_immutable"]
 Error = (sqlcipher.Error, sqlite3.Error)
 DatabaseError = (sqlcipher.DatabaseError, sqlite3.DatabaseError)
 OperationalError = (sqlcipher.OperationalError, sqlite3.OperationalError)
+IntegrityError = (sqlcipher.IntegrityError, sqlite3.IntegrityError)
 Connection = sqlcipher.Connection
 #: The DB-API module the engine is built on (``create_engine(module=...)``).
 dbapi = sqlcipher
