@@ -114,3 +114,15 @@ def test_a_new_database_shows_its_recovery_key_once(tmp_path: Path, boxes: Boxes
         db.close()
     (kind, title, text) = boxes.shown[0]
     assert kind == "inform" and "恢复密钥" in title and db.recovery_code in text
+
+
+def test_the_start_asks_for_the_key_and_quitting_starts_nothing(
+    moved: tuple[Paths, str], monkeypatch: pytest.MonkeyPatch, qtbot: Any, boxes: Boxes
+) -> None:
+    from desktop.views import app as gui_app
+
+    paths, _code = moved
+    asked: list[UnlockDialog] = []
+    monkeypatch.setattr(flow, "ask", lambda dialog: qtbot.addWidget(dialog) or asked.append(dialog))
+    assert gui_app.run_gui(["--data-dir", str(paths.data_dir)]) == 1
+    assert len(asked) == 1 and boxes.shown == []  # the unlock dialog, not an error box
