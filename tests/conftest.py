@@ -35,6 +35,15 @@ def fixed_clock() -> Iterator[clock.FixedClock]:
     clock.use(previous)
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its real cost (~0.5 s) for every administrator's key slot would slow
+    the suite; the slots' format and checks are the same at any cost."""
+    from desktop.storage import keys
+
+    monkeypatch.setattr(keys, "PASSWORD_COST", keys.KdfCost(t=1, m=1024, p=1))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def installation_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The installation's state dir (its secret, node markers) in tmp: never the real home."""

@@ -290,3 +290,22 @@ def test_a_recovery_key_is_read_back_as_a_clerk_types_it() -> None:
     assert keys.format_recovery_code("ABCD" * 8).count("-") == 7
     typed = " abcd-efgh-o1il-xyz0 "  # lower case, spaces, O/I/L for 0/1/1
     assert keys.normalize_recovery_code(typed) == "ABCDEFGH0111XYZ0"
+
+
+def test_a_new_recovery_key_replaces_the_old_one(
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old = keys.new_recovery_key(db.paths, keys.database_key(db.paths))
+    db.close()
+    assert main(["--data-dir", str(db.paths.data_dir), "recovery-key"]) == 0
+    err = capsys.readouterr().err
+    new = err.split("【恢复密钥】")[1].split()[0]
+    assert len(keys.normalize_recovery_code(new)) == 32 and new != old
+    _new_pc(monkeypatch, tmp_path)
+    with pytest.raises(DatabaseKeyError):
+        keys.unlock_with_recovery_key(db.paths, old)
+    keys.unlock_with_recovery_key(db.paths, new)
+    open_database(db.paths).close()
