@@ -43,7 +43,9 @@ def bench_line(
 
 def cache_dir(members: int, seed: int) -> Path:
     """Where the demo database of this size and seed is kept between benchmark scripts."""
-    return Path(tempfile.gettempdir()) / f"uniondesk-bench-{members}-{seed}"
+    # "enc": encrypted registries (SQLCipher) since issue 23; a plain cache left by an
+    # older checkout would otherwise be encrypted in place under this one's key
+    return Path(tempfile.gettempdir()) / f"uniondesk-bench-enc-{members}-{seed}"
 
 
 def cached_database(members: int, seed: int) -> Path:

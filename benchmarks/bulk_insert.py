@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -42,6 +41,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks import bare_executemany, bench_line, run_child
+from desktop.storage import rawconn
 
 
 def _project_round(folder: Path, n: int, seed: int) -> tuple[float, float, float]:
@@ -83,7 +83,7 @@ def _python_floor(folder: Path) -> float:
     from desktop.storage import search_index
     from desktop.storage.pinyin import sort_key
 
-    src = sqlite3.connect(folder / "uniondesk.db")
+    src = rawconn.connect(folder / "uniondesk.db")
     rows = src.execute("SELECT rowid, name, id_number, phone, card_no FROM members").fetchall()
     src.close()
     cpu = time.process_time()
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="uniondesk-bulk-") as tmp:
         first = _run_round(Path(tmp) / "data0", args.members, args.seed)
-        src = sqlite3.connect(Path(tmp) / "data0" / "uniondesk.db")
+        src = rawconn.connect(Path(tmp) / "data0" / "uniondesk.db")
         ddl = src.execute("SELECT sql FROM sqlite_master WHERE name = 'members'").fetchone()[0]
         indexes = [
             str(r[0])

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from benchmarks import bench_line, cached_database, median_seconds
 from desktop.config import Paths
 from desktop.opening import open_database
 from desktop.services.figures import dashboard
+from desktop.storage import rawconn
 
 GOAL = 0.300
 TODAY = date(2026, 11, 21)
@@ -60,7 +60,7 @@ def _chunks(rows: Iterator[tuple[Any, ...]], size: int = 50_000) -> Iterator[lis
 
 
 def dashboard_cache_dir(members: int, seed: int) -> Path:
-    return Path(tempfile.gettempdir()) / f"uniondesk-bench-dashboard-{members}-{seed}"
+    return Path(tempfile.gettempdir()) / f"uniondesk-bench-enc-dashboard-{members}-{seed}"
 
 
 def cached_dashboard_database(members: int, seed: int = 0) -> Path:
@@ -88,7 +88,7 @@ def cached_dashboard_database(members: int, seed: int = 0) -> Path:
 def add_activity_data(folder: Path, members: int, seed: int) -> None:
     """Sites, activities, attendance, service log and hardship files at the issue's ratios."""
     rng = random.Random(seed)
-    con = sqlite3.connect(folder / "uniondesk.db", isolation_level=None)
+    con = rawconn.connect(folder / "uniondesk.db", autocommit=True)
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA cache_size = -1000000")

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import time
 
 from benchmarks import cached_database, median_seconds
+from desktop.storage import rawconn
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return elapsed
 
     def baseline() -> None:
-        con = sqlite3.connect(folder / "uniondesk.db")
+        con = rawconn.connect(folder / "uniondesk.db")
         try:
             con.execute(
                 "SELECT m.rowid, m.id, m.name, m.gender, m.birth_date, u.name, m.id_number, "

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_line, remember
+from desktop.storage import rawconn
 
 # Statement beginnings → the phase they belong to (first match wins).
 PHASES = (
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         db.close()  # waits for the background WAL checkpoint; SQLite checkpoints the rest
         closing = time.perf_counter() - closing
 
-        src = sqlite3.connect(folder / "uniondesk.db")
+        src = rawconn.connect(folder / "uniondesk.db")
         ddl = src.execute("SELECT sql FROM sqlite_master WHERE name = 'members'").fetchone()[0]
         rows = src.execute("SELECT * FROM members").fetchall()
         src.close()

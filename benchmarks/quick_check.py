@@ -21,7 +21,6 @@ is missed is checked on a background thread instead (``OPEN_CHECK_BYTES``).
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from benchmarks import bench_line, cached_database
 from desktop.config import Paths
 from desktop.opening import open_database
 from desktop.storage import health as db_health
+from desktop.storage import rawconn
 
 GOAL = 1.0
 
@@ -47,7 +47,7 @@ def _timed(fn: object) -> float:
 
 
 def _sql(path: Path, statement: str) -> float:
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    con = rawconn.connect(path, mode="ro")
     try:
         return _timed(lambda: con.execute(statement).fetchall())
     finally:

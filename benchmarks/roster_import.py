@@ -44,6 +44,7 @@ from openpyxl import Workbook
 from stdnum.cn import ric
 
 from benchmarks import bare_executemany, bench_line, peak_rss_mb, run_child
+from desktop.storage import rawconn
 
 RATIO_GOAL = 2.0  # × the floor (calamine's read + SQLite storing the rows)
 CALAMINE_GOAL_BEFORE = 2.5  # × calamine alone: the goal before #19, printed for comparison
@@ -214,11 +215,10 @@ def _child_calamine(roster: Path) -> None:
 
 def _child_floor(data_dir: Path) -> None:
     """SQLite's own share of the import: the stored rows written again with bare executemany."""
-    import sqlite3
 
     from desktop.storage import search_index
 
-    src = sqlite3.connect(data_dir / "uniondesk.db")
+    src = rawconn.connect(data_dir / "uniondesk.db")
     parts: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="uniondesk-floor-") as tmp:
         for table, columns, filtered in (

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import time
 
 from benchmarks import bench_line, cached_database
+from desktop.storage import rawconn
 
 
 def _p95(samples: list[float]) -> float:
@@ -22,7 +22,7 @@ def _p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def _queries(raw: sqlite3.Connection, rng: random.Random, count: int) -> list[str]:
+def _queries(raw: rawconn.Connection, rng: random.Random, count: int) -> list[str]:
     from desktop.storage.pinyin import name_pinyin
 
     top = raw.execute("SELECT max(rowid) FROM members").fetchone()[0]
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             pass
     read_seconds = time.perf_counter() - began
     db = open_database(resolve_paths(folder))
-    raw = sqlite3.connect(folder / "uniondesk.db")
+    raw = rawconn.connect(folder / "uniondesk.db")
     queries = _queries(raw, random.Random(args.seed), args.queries)
     project: list[float] = []
     baseline: list[float] = []

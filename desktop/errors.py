@@ -12,6 +12,8 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 
 class UnionDeskError(Exception):
     """A refused action: nothing was written, the message says what and where."""
@@ -40,6 +42,17 @@ class DatabaseError(UnionDeskError):
     """The database file cannot be used: not a database, too new, read-only."""
 
 
+class DatabaseKeyError(DatabaseError):
+    """The database key this installation holds does not open the file (wrong key). Never
+    reported as damage: the file is left exactly as it is."""
+
+
+class DatabaseKeyMissingError(DatabaseKeyError):
+    """The data dir's database is encrypted (``keys.json``) but this installation has no
+    key for it: the folder was moved or restored on another PC. An administrator's
+    password or the recovery key unlocks it (``uniondesk unlock``, the start-up dialog)."""
+
+
 class StorageFullError(UnionDeskError):
     """The disk (or the database's page limit) is full: the transaction was rolled back."""
 
@@ -57,7 +70,9 @@ class PermissionDeniedError(UnionDeskError):
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html), read from
-# ``sqlite3.Error.sqlite_errorcode`` (Python 3.11+); the extended code's low byte.
+# ``sqlite3.Error.sqlite_errorcode`` (Python 3.11+; SQLCipher's driver has the same
+# attribute on its own, unrelated, error classes); the extended code's low byte.
+_DRIVER_ERRORS = (sqlite3.Error, sqlcipher.Error)
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 # The same, recognised by message when the code is missing (SQLAlchemy re-raised it).
@@ -90,8 +105,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _sqlite_code(exc: BaseException) -> int | None:
-    """The primary SQLite result code of a ``sqlite3.Error`` (by its code or message)."""
-    if not isinstance(exc, sqlite3.Error):
+    """The primary SQLite result code of a driver error (by its code or message)."""
+    if not isinstance(exc, _DRIVER_ERRORS):
         return None
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(code, int):

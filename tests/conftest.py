@@ -42,6 +42,14 @@ def signed_out() -> Iterator[None]:
     acting.sign_out()
 
 
+def cheap_password_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its real cost (~0.5 s) for every administrator's key slot would slow
+    the suite; the slots' format and checks are the same at any cost."""
+    from desktop.storage import keys
+
+    monkeypatch.setattr(keys, "PASSWORD_COST", keys.KdfCost(t=1, m=1024, p=1))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def installation_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The installation's state dir (its secret, node markers) in tmp: never the real home."""
@@ -69,7 +77,14 @@ def db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_db(template: Path, folder: Path) -> Database:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, folder / "uniondesk.db")
+    copy_keys(template.parent, folder)
     return open_database(Paths(folder))
+
+
+def copy_keys(source: Path, folder: Path) -> None:
+    """The template's (encrypted) database comes with its ``keys.json``; the session's
+    installation state dir holds the key, as after a copy on the same PC."""
+    shutil.copyfile(source / "keys.json", folder / "keys.json")
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ AREAS: tuple[str, ...] = (
     "users",
     "backup",
     "settings",
+    "unlock",
 )
 
 

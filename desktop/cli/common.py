@@ -48,6 +48,11 @@ class Context:
     def db(self) -> Database:
         if self._db is None:
             self._db = open_database(self.paths)
+            code = self._db.recovery_code
+            if code is not None:  # a new (or just encrypted) database: shown this once
+                from desktop.cli.unlock import print_recovery_key
+
+                print_recovery_key(code)
         return self._db
 
     def close(self) -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import exc as sa_exc
 
 from desktop.errors import DatabaseError
 from desktop.private_files import create_private, make_private, private_dir, write_private
-from desktop.storage import health, rawconn, settings_store
+from desktop.storage import health, keys, rawconn, settings_store
 from desktop.storage.migrations import known_revisions
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ KEEP_MIN, KEEP_MAX = 1, 365
 #: Besides the newest ``keep``: the newest backup of each of this many calendar months.
 MONTHS_KEPT = 12
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
-SIDECAR_SUFFIX = ".keys.json"
 LEDGER_NAME = "checks.json"
 REPLACED_PREFIX = "replaced-"
 _NAME = re.compile(r"^uniondesk-(\d{8}-\d{6}-\d{6})-(.+)\.db$")
@@ -97,8 +96,9 @@ class Replaced:
 
 
 def sidecar_of(backup: Path) -> Path:
-    """The key sidecar of ``backup``: ``<file name>.keys.json`` beside it."""
-    return backup.with_name(backup.name + SIDECAR_SUFFIX)
+    """The key sidecar of ``backup``: ``<file name>.keys.json`` beside it (written by
+    ``Database.backup`` through ``keys.backup_keys_file``)."""
+    return keys.backup_keys_file(backup)
 
 
 def parse_name(name: str) -> tuple[datetime, str] | None:

@@ -17,11 +17,11 @@ running checkpoint finish.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
+from desktop.errors import DatabaseKeyError
 from desktop.storage import rawconn
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class BackgroundCheckpointer:
     def _run(self) -> None:
         try:
             con = rawconn.connect(self._path, autocommit=True)
-        except sqlite3.Error as exc:  # the next request tries again
+        except (*rawconn.Error, DatabaseKeyError) as exc:  # the next request tries again
             log.warning("background WAL checkpoint could not open the database: %s", exc)
             self._stopped()
             return
@@ -93,7 +93,7 @@ class BackgroundCheckpointer:
                     target = self._requested
                 try:
                     self._checkpoint(con, target)
-                except sqlite3.Error as exc:  # e.g. a full disk: the log keeps the data
+                except rawconn.Error as exc:  # e.g. a full disk: the log keeps the data
                     log.warning("background WAL checkpoint failed: %s", exc)
                 with self._changed:
                     self._done = target
@@ -102,7 +102,7 @@ class BackgroundCheckpointer:
             con.close()
             self._stopped()
 
-    def _checkpoint(self, con: sqlite3.Connection, target: int) -> None:
+    def _checkpoint(self, con: rawconn.Connection, target: int) -> None:
         """A PASSIVE checkpoint, tried again a few times while a reader that was there a
         moment ago kept some frames in the log (PASSIVE never waits for one): otherwise
         the last commit's pages would stay only in the log until the next write."""

@@ -17,7 +17,6 @@ bulk write, and refused with a message naming the last good backup. Files are ow
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,8 +40,8 @@ from desktop.private_files import (
     use_app_temp,
 )
 from desktop.storage import backups as backup_files
+from desktop.storage import encrypting, keys, rawconn, write_wait
 from desktop.storage import health as db_health
-from desktop.storage import rawconn, write_wait
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
 from desktop.storage.migrations import MIGRATIONS_DIR, head_revision, known_revisions
@@ -60,7 +59,7 @@ BUSY_TIMEOUT = 10.0
 KEEP_BACKUPS = backup_files.DEFAULT_KEEP
 
 
-def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+def _on_connect(dbapi_conn: rawconn.Connection, _record: object) -> None:
     # Take transaction control from the sqlite3 module so BEGIN/COMMIT are ours (DDL in
     # migrations stays inside the transaction) — SQLAlchemy's documented pysqlite recipe.
     dbapi_conn.isolation_level = None
@@ -85,8 +84,15 @@ def _on_begin(conn: Connection) -> None:
     write_wait.begin(conn, mode)  # a write waits for another writer under a policy
 
 
-def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
-    """The engine for ``path``: our pragmas, our BEGIN, and errors a clerk can read.
+def make_engine(
+    path: Path, *, busy_timeout: float | None = None, key: bytes = rawconn.AUTO
+) -> Engine:
+    """The engine for ``path``: its key, our pragmas, our BEGIN, errors a clerk can read.
+
+    Every connection comes from ``rawconn.connect`` (SQLCipher: keyed and proved before
+    our pragmas run); the dialect is SQLAlchemy's pysqlite one over SQLCipher's DB-API
+    module (``module=``), so its errors are wrapped and translated like sqlite3's.
+    ``key``: the database key (``rawconn.AUTO``: found from ``keys.json``).
 
     ``busy_timeout`` (default ``BUSY_TIMEOUT``, read at call time so tests can shorten
     it) is how long a writer waits for another window or command to finish its write
@@ -96,9 +102,14 @@ def make_engine(path: Path, *, busy_timeout: float | None = None) -> Engine:
     timeout or a read-only file into the domain error (``errors.storage_error``).
     """
     timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+
+    def connect() -> rawconn.Connection:
+        return rawconn.connect(path, check_same_thread=False, timeout=timeout, key=key)
+
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": timeout},
+        module=rawconn.dbapi,
+        creator=connect,
         hide_parameters=True,
     )
     event.listen(engine, "connect", _on_connect)
@@ -122,7 +133,7 @@ def looks_like_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def _read_revision(path: Path) -> str | None:
+def _read_revision(path: Path, *, key: bytes = rawconn.AUTO) -> str | None:
     """The database's Alembic revision; None for a new file. Refuses foreign files.
 
     Read through a read-only connection: the engine's pragmas (WAL) would already change
@@ -131,7 +142,7 @@ def _read_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = rawconn.connect(path, mode="ro")
+        con = rawconn.connect(path, mode="ro", key=key)
         try:
             tables = {
                 str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -145,10 +156,10 @@ def _read_revision(path: Path) -> str | None:
             rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except rawconn.DatabaseError as exc:
         # a full disk, a lock or a forbidden file is not corruption: say what it is
         translated = (
-            storage_error(exc, database=path) if isinstance(exc, sqlite3.OperationalError) else None
+            storage_error(exc, database=path) if isinstance(exc, rawconn.OperationalError) else None
         )
         raise translated or DatabaseError(
             f"文件 {path} 已损坏或不是数据库文件，未做任何改动。"
@@ -186,6 +197,9 @@ class Database:
         #: Run after every committed write (``desktop.opening`` keeps the node marker
         #: beside the installation's secret up to date here).
         self.after_commit: list[Callable[[], None]] = []
+        #: The recovery key made at this open (a new or just-encrypted database): the
+        #: CLI prints it, the window shows it, once; it is stored nowhere in clear.
+        self.recovery_code: str | None = None
         #: What the last integrity check found; a corrupt file is refused (``_gate``).
         self.health = HealthState()
         #: Only ``uniondesk check`` reads a corrupt file (to report it); nobody writes it.
@@ -226,7 +240,7 @@ class Database:
         clerk's message (and marks the file damaged) instead of a traceback."""
         try:
             yield
-        except (sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
+        except (sa_exc.DatabaseError, *rawconn.DatabaseError) as exc:
             if "malformed" not in str(exc):
                 raise
             self.health.findings = [str(getattr(exc, "orig", exc))]
@@ -272,7 +286,7 @@ class Database:
             hook()
 
     def backup(self, reason: str) -> Path:
-        """A verified, consistent copy through SQLite's backup API (safe while open).
+        """A verified, consistent, encrypted copy through SQLite's backup API (safe while open).
 
         The database is checked first (a copy of a damaged file is no backup, and the
         bulk write that follows must not run on it). The copy is written under a
@@ -282,6 +296,13 @@ class Database:
         ``KEEP_BACKUPS`` can never age out the last good one for a bad one. The ``.part``
         also makes a rollback journal on the new file pointless (``journal_mode=OFF``:
         one fsync instead of three, ~3× faster).
+
+        The copy is keyed with the database's own key (SQLCipher's backup API copies
+        encrypted pages between two files under the same key: no plaintext is written
+        anywhere), and ``keys.json`` is copied beside it (``<name>.keys.json``), so the
+        backup alone, with the recovery key or an administrator's password, can be
+        restored on a new PC. It is not compressed: encrypted pages do not compress,
+        and compressing first would put the plaintext on disk (docs/SECURITY.md).
         """
         self.ensure_sound()
         private_dir(self.paths.backups)
@@ -290,11 +311,13 @@ class Database:
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
         part = target.with_name(target.name + ".part")
+        ring_copy = keys.backup_keys_file(target)
         try:
+            key = keys.key_for_file(self.paths.database)
             clean_stale_beside(target)
             create_private(part)
-            src = rawconn.connect(self.paths.database)
-            dst = rawconn.connect(part)
+            src = rawconn.connect(self.paths.database, key=key or rawconn.PLAIN)
+            dst = rawconn.connect(part, key=key or rawconn.PLAIN)
             try:
                 dst.execute("PRAGMA journal_mode = OFF")
                 src.backup(dst)
@@ -308,10 +331,14 @@ class Database:
                     "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
                     "请检查磁盘空间和磁盘是否有故障。"
                 )
+            if key is not None:
+                ring = keys.keys_file(self.paths).read_bytes()
+                create_private(ring_copy).write_bytes(ring)
             part.replace(target)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, *rawconn.Error) as exc:
             part.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
+            ring_copy.unlink(missing_ok=True)
             if isinstance(storage_error(exc), StorageFullError):
                 raise StorageFullError(
                     f"磁盘空间不足：自动备份 {target} 写不下。为安全起见本次操作未执行，"
@@ -322,6 +349,7 @@ class Database:
             ) from exc
         except BaseException:
             part.unlink(missing_ok=True)
+            ring_copy.unlink(missing_ok=True)
             raise
         self._prune_backups(target)
         log.info("backup written: %s", target.name)
@@ -361,6 +389,50 @@ def _private_files(paths: Paths) -> None:
     use_app_temp(paths.tmp)
 
 
+def _too_new(db_file: Path, current: str) -> DatabaseError:
+    return DatabaseError(
+        f"数据库 {db_file} 由更新版本的工会桌面通创建（结构版本 {current}），"
+        f"当前程序版本 {__version__} 无法打开。请安装最新版本，数据库未做任何改动。"
+    )
+
+
+def _prepare_key(paths: Paths, *, allow_corrupt: bool) -> str | None:
+    """Make sure the database in ``paths`` is encrypted and this installation holds its
+    key; returns the recovery key when one was just made (to be shown once).
+
+    * no file yet: a new key (``keys.create_key``);
+    * a plain SQLite file (an older version's registry): refused as before when it is
+      foreign, newer or damaged, else encrypted in place (``encrypting``);
+    * an encrypted file: ``keys.json`` must be there, and this installation must hold
+      its key (else ``DatabaseKeyMissingError``: unlock with a password or the
+      recovery key). A file that is neither is refused, untouched.
+    """
+    db_file = paths.database
+    ring = keys.read_ring(keys.keys_file(paths))
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        if ring is not None and keys.load_key(ring.key_id) is not None:
+            return None
+        return keys.create_key(paths).recovery_code
+    if looks_like_sqlite(db_file):
+        current = _read_revision(db_file, key=rawconn.PLAIN)
+        if current is not None and current not in known_revisions():
+            raise _too_new(db_file, current)
+        findings = db_health.quick_check(db_file, key=rawconn.PLAIN)
+        if findings:
+            if allow_corrupt:
+                return None  # ``uniondesk check`` reads it as it is, plain
+            raise db_health.refuse(db_file, paths.backups, findings)
+        return encrypting.encrypt_in_place(paths)
+    if ring is None:
+        raise DatabaseError(
+            f"文件 {db_file} 不是数据库文件（可能被改名或损坏），或是加密的数据库但同一文件夹中"
+            "缺少 keys.json，未做任何改动。从备份恢复时，请把备份旁边同名的 .keys.json "
+            "一并复制过来并命名为 keys.json。"
+        )
+    keys.key_for_file(db_file)  # raises DatabaseKeyMissingError when this PC lacks it
+    return None
+
+
 def open_storage(
     paths: Paths,
     clock: Clock | None = None,
@@ -380,9 +452,9 @@ def open_storage(
     reports it).
     """
     ensure_writable(paths)
+    encrypting.recover(paths)
     db_file = paths.database
-    if db_file.exists() and db_file.stat().st_size > 0 and not looks_like_sqlite(db_file):
-        raise DatabaseError(f"文件 {db_file} 不是数据库文件（可能被改名或损坏），未做任何改动。")
+    recovery_code = _prepare_key(paths, allow_corrupt=allow_corrupt)
     size = db_file.stat().st_size if db_file.exists() else 0
     findings: list[str] | None = None
     if 0 < size <= db_health.OPEN_CHECK_BYTES:
@@ -391,18 +463,16 @@ def open_storage(
             raise db_health.refuse(db_file, paths.backups, findings)
     _private_files(paths)
     current = None if findings else _read_revision(db_file)
-    engine = make_engine(db_file)
+    engine = make_engine(db_file, key=keys.key_for_file(db_file) or rawconn.PLAIN)
     db = Database(paths, engine, clock, allow_corrupt=allow_corrupt)
+    db.recovery_code = recovery_code
     db.health.findings = findings
     if findings:
         return db  # allow_corrupt: read-only inspection, nothing upgraded or written
     try:
         head = head_revision()
         if current is not None and current not in known_revisions():
-            raise DatabaseError(
-                f"数据库 {db_file} 由更新版本的工会桌面通创建（结构版本 {current}），"
-                f"当前程序版本 {__version__} 无法打开。请安装最新版本，数据库未做任何改动。"
-            )
+            raise _too_new(db_file, current)
         if current != head:
             if current is not None:
                 db.backup(f"before-upgrade-{current}")

@@ -26,7 +26,6 @@ size) before it is renamed into the rotation, so the rotation holds only good co
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
-from desktop.errors import DatabaseError
+from desktop.errors import DatabaseError, DatabaseKeyError
 from desktop.storage import rawconn
 
 log = logging.getLogger(__name__)
@@ -56,16 +55,18 @@ class CorruptDatabaseError(DatabaseError):
         self.findings = findings
 
 
-def quick_check(path: Path) -> list[str]:
+def quick_check(path: Path, *, key: bytes = rawconn.AUTO) -> list[str]:
     """SQLite's findings for the file at ``path``: empty when it is sound.
 
     Through its own read-only connection, so the check never writes (a damaged file must
     stay as it is) and can run beside the application's connections. A file SQLite
-    cannot even read is one finding.
+    cannot even read is one finding. An encrypted file is keyed first (``rawconn``); a
+    missing or wrong key is raised (``DatabaseKeyError``), never a finding: the file is
+    not damaged and must not be treated as such.
     """
     try:
-        con = rawconn.connect(path, mode="ro", check_same_thread=False)
-    except sqlite3.Error as exc:
+        con = rawconn.connect(path, mode="ro", check_same_thread=False, key=key)
+    except rawconn.Error as exc:
         return [f"无法读取：{exc}"]
     try:
         return _findings(con)
@@ -73,10 +74,10 @@ def quick_check(path: Path) -> list[str]:
         con.close()
 
 
-def _findings(con: sqlite3.Connection) -> list[str]:
+def _findings(con: rawconn.Connection) -> list[str]:
     try:
         rows = [str(r[0]) for r in con.execute(f"PRAGMA quick_check({MAX_FINDINGS})")]
-    except sqlite3.DatabaseError as exc:  # "database disk image is malformed", "not a database"
+    except rawconn.DatabaseError as exc:  # "database disk image is malformed", "not a database"
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 
@@ -97,7 +98,7 @@ def check_connection(conn: Connection) -> None:
     raise refuse(paths.database, paths.backups, rows)
 
 
-def verify_backup(path: Path) -> list[str]:
+def verify_backup(path: Path, *, key: bytes = rawconn.AUTO) -> list[str]:
     """Why the backup at ``path`` cannot be trusted; empty when it can.
 
     It passes ``quick_check``, its size is exactly its page count times its page size
@@ -105,9 +106,11 @@ def verify_backup(path: Path) -> list[str]:
     """
     try:
         # immutable: a copy has no other writer, and no -shm file is made beside it
-        con = rawconn.connect(path, mode="ro_immutable")
-    except sqlite3.Error as exc:
+        con = rawconn.connect(path, mode="ro_immutable", key=key)
+    except rawconn.Error as exc:
         return [f"无法读取：{exc}"]
+    except DatabaseKeyError as exc:  # not damage, but no copy this PC can restore from
+        return [exc.message]
     try:
         findings = _findings(con)
         if findings:
@@ -117,7 +120,7 @@ def verify_backup(path: Path) -> list[str]:
             page_size = int(con.execute("PRAGMA page_size").fetchone()[0])
             con.execute("SELECT version_num FROM alembic_version").fetchall()
             con.execute("SELECT count(*) FROM members").fetchone()
-        except sqlite3.Error as exc:
+        except rawconn.Error as exc:
             return [f"不是完整的登记库：{exc}"]
         size = path.stat().st_size
         if pages == 0 or pages * page_size != size:
@@ -203,7 +206,7 @@ class BackgroundCheck:
     def __init__(self, path: Path, state: HealthState) -> None:
         self._path = path
         self._state = state
-        self._con: sqlite3.Connection | None = None
+        self._con: rawconn.Connection | None = None
         self._lock = threading.Lock()
         self._closed = False
         self._go = threading.Event()
@@ -216,8 +219,11 @@ class BackgroundCheck:
             return
         try:
             con = rawconn.connect(self._path, mode="ro", check_same_thread=False)
-        except sqlite3.Error as exc:
+        except rawconn.Error as exc:
             self._state.findings = [f"无法读取：{exc}"]
+            return
+        except DatabaseKeyError:  # the key went while open: not damage, nothing to mark
+            log.warning("background check could not key the database")
             return
         with self._lock:
             if self._closed:

@@ -274,6 +274,7 @@ def _run_gui(argv: Sequence[str]) -> int:
     try:
         from desktop.config import resolve_paths
         from desktop.opening import open_database
+        from desktop.views.unlock import flow as unlock
 
         paths = resolve_paths(ns.data_dir)
         claimed = _one_window_per_data_dir(paths.data_dir)
@@ -282,9 +283,15 @@ def _run_gui(argv: Sequence[str]) -> int:
             return claimed.exit_code
         if paths.data_dir.is_dir():
             app_log.start(paths)
-        db = open_database(paths)
+        opened = unlock.open_unlocked(paths, open_database)  # asks when the key is missing
+        if opened is None:
+            resume_gc()
+            return 1
+        db = opened
         app_log.start(paths)
         install_excepthook()
+        if db.recovery_code is not None:  # a new or just-encrypted database: shown once
+            unlock.show_recovery_key(None, db.recovery_code)
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
         resume_gc()
         from desktop.views.backups.at_start import offer_restore

@@ -18,6 +18,7 @@ def filled_registry(template: Path, folder: Path, members: int = 1500) -> Path:
     """A data dir holding a demo registry, checkpointed and closed (no -wal left)."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, folder / "uniondesk.db")
+    shutil.copyfile(template.parent / "keys.json", folder / "keys.json")
     db = open_database(Paths(folder))
     try:
         demo.fill_demo(db, members=members, unions=10, seed=3)

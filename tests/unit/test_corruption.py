@@ -27,6 +27,7 @@ from desktop.services.members import writer as member_writer
 from desktop.services.upkeep import integrity
 from desktop.storage import database as db_module
 from desktop.storage import health as db_health
+from desktop.storage import keys
 from desktop.storage.health import CorruptDatabaseError
 from tests.unit.corruption import copy_registry, damage, digest, filled_registry
 
@@ -134,7 +135,8 @@ def test_damage_after_the_open_is_caught_before_a_backup(registry: Path, tmp_pat
         before = digest(folder / "uniondesk.db")
         with pytest.raises(CorruptDatabaseError):
             db.backup("roster-import")
-        assert len(list((folder / "backups").glob("*.db*"))) == 1  # no bad copy added
+        rotation = [p for p in (folder / "backups").glob("*.db*") if ".keys" not in p.name]
+        assert len(rotation) == 1  # no bad copy added
         assert digest(folder / "uniondesk.db") == before
     finally:
         db.close()
@@ -179,6 +181,13 @@ def test_a_backup_that_fails_its_check_never_joins_the_rotation(
     good = [backup(f"good{i}") for i in range(3)]
     real = db_health.verify_backup
 
+    def copies() -> list[Path]:  # each with its keys.json copy beside it
+        files = sorted(db.paths.backups.iterdir())
+        assert {keys.backup_keys_file(p) for p in files if p.suffix == ".db"} == {
+            p for p in files if p.name.endswith(".keys.json")
+        }
+        return [p for p in files if p.suffix == ".db"]
+
     def damaged_on_disk(path: Path) -> list[str]:
         damage(path)
         return real(path)
@@ -187,10 +196,10 @@ def test_a_backup_that_fails_its_check_never_joins_the_rotation(
     with pytest.raises(DatabaseError) as caught:
         backup("bad")
     assert "校验未通过" in caught.value.message
-    assert sorted(db.paths.backups.glob("uniondesk-*")) == good  # no bad copy, no good one aged out
+    assert copies() == good  # no bad copy, no good one aged out
     monkeypatch.setattr(db_health, "verify_backup", real)
     newest = backup("after")
-    assert sorted(db.paths.backups.glob("uniondesk-*")) == [*good[1:], newest]
+    assert copies() == [*good[1:], newest]
 
 
 def test_the_message_names_the_newest_backup_that_passes(registry: Path, tmp_path: Path) -> None:

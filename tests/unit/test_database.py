@@ -168,6 +168,7 @@ def test_copied_database_takes_a_new_identity_before_writing(tmp_path: Path) -> 
     pc2 = tmp_path / "pc2"
     pc2.mkdir()
     shutil.copyfile(pc1 / "uniondesk.db", pc2 / "uniondesk.db")
+    shutil.copyfile(pc1 / "keys.json", pc2 / "keys.json")  # same PC: its key is known
     db2 = open_database(Paths(pc2))
     with db2.connect(write=False) as conn:
         copy = node_info(conn)

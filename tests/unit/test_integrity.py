@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy import text
 
 from desktop.demo import generate as demo
 from desktop.services.upkeep import integrity
+from desktop.storage import rawconn
 from desktop.storage.database import Database
 
 
@@ -58,7 +57,7 @@ def test_counter_gap_and_stale_search_rows(db: Database) -> None:
 def test_foreign_key_problem_is_reported(db: Database) -> None:
     demo.fill_demo(db, members=5, unions=10, seed=1)
     # Another tool (foreign keys off by default in plain sqlite3) broke a reference.
-    raw = sqlite3.connect(db.paths.database)
+    raw = rawconn.connect(db.paths.database)
     with raw:
         raw.execute("UPDATE members SET union_id = 'missing' WHERE rowid = 1")
     raw.close()

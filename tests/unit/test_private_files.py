@@ -98,6 +98,7 @@ def test_stale_temporaries_are_removed_at_start(db_template: Path, tmp_path: Pat
     (data / "backups").mkdir()
     (data / "backups" / "uniondesk-20260101-000000-000000-x.db.part").write_bytes(b"half")
     (data / "uniondesk.db").write_bytes(db_template.read_bytes())
+    (data / "keys.json").write_bytes((db_template.parent / "keys.json").read_bytes())
     db = open_database(Paths(data))
     try:
         assert list((data / "tmp").iterdir()) == []

@@ -9,7 +9,6 @@ tmpfs when this process may mount one (root on Linux), else those tests are skip
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from desktop.errors import DatabaseBusyError
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage import database as db_module
+from desktop.storage import rawconn
 from desktop.storage.database import Database, make_engine
 from desktop.sync import export as sync_export
 from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_csv
@@ -61,7 +61,7 @@ def database_full(extra_pages: int = 0) -> Iterator[None]:
     """Every new connection (the CLI's engine included) may not grow the file more than
     ``extra_pages``: writes past that fail with SQLITE_FULL, as on a full disk."""
 
-    def limit(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    def limit(dbapi_conn: rawconn.Connection, _record: Any) -> None:
         pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
         dbapi_conn.execute(f"PRAGMA max_page_count = {pages + extra_pages}")
 
@@ -240,7 +240,7 @@ def test_read_only_database_refuses_writes_with_a_message(
 @contextmanager
 def another_writer(path: Path) -> Iterator[None]:
     """A second connection in a write transaction, as another window mid-import."""
-    other = sqlite3.connect(path, isolation_level=None)
+    other = rawconn.connect(path, autocommit=True)
     other.execute("BEGIN IMMEDIATE")
     try:
         yield

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 from desktop.config import Paths
 from desktop.demo import generate as demo
 from desktop.opening import open_database
+from desktop.storage import rawconn
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.database import Database
 
 
 def _fully_checkpointed(path: Path) -> bool:
     """Whether the database file itself holds every page (nothing only in the log)."""
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    con = rawconn.connect(path, mode="ro")
     try:
         pages = con.execute("PRAGMA page_count").fetchone()[0]
-        size = con.execute("PRAGMA page_size").fetchone()[0]
+        size = int(con.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher: text
     finally:
         con.close()
     return bool(path.stat().st_size == pages * size)
@@ -75,7 +75,7 @@ def test_close_waits_for_the_thread_and_sqlite_removes_the_log(tmp_path: Path) -
 
 def test_requests_after_close_start_nothing(tmp_path: Path) -> None:
     checkpoints = BackgroundCheckpointer(tmp_path / "x.db")
-    sqlite3.connect(tmp_path / "x.db").close()
+    rawconn.connect(tmp_path / "x.db").close()
     checkpoints.close()
     checkpoints.request()
     checkpoints.flush()

@@ -1,11 +1,13 @@
 """Copied and restored offices, through the CLI on real data dirs (issue 18, items 1-2).
 
 Each "PC" is a data dir plus its own installation state dir (``UNIONDESK_STATE_DIR``):
-a folder copied to a new PC brings the data dir along but not the state dir.
+a folder copied to a new PC brings the data dir along but not the state dir, so the new
+PC unlocks the encrypted database once with the recovery key (docs/SECURITY.md).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ import pytest
 from desktop.cli import main
 from desktop.config import ENV_STATE_DIR, Paths
 from desktop.opening import open_database
+from desktop.storage import keys
 from tests.unit.sync.helpers import valid_id
 
 UNION = "甲工会"
@@ -73,6 +76,15 @@ class Office:
         finally:
             db.close()
 
+    def unlock_from(self, original: Office) -> None:
+        """A copy on another PC asks once for the key: the original's administrator makes
+        a recovery key (into the copy's keys.json) and the new PC enters it."""
+        self.mp.setenv(ENV_STATE_DIR, str(original.state))
+        key = keys.database_key(Paths(original.data))
+        code = keys.new_recovery_key(Paths(self.data), key)
+        self.mp.setattr("sys.stdin", io.StringIO(code + "\n"))
+        self.ok("unlock", "--stdin")
+
     def restore(self, backup: Path) -> None:
         """Put an older copy of the database file back, as a technician would."""
         for suffix in ("-wal", "-shm"):
@@ -119,6 +131,7 @@ def test_whole_folder_copied_to_a_new_pc_takes_a_new_identity(pair, make_office,
     a, b = pair
     copy = make_office("a2")
     shutil.copytree(a.data, copy.data)  # IT moves the folder; the new PC has its own state
+    copy.unlock_from(a)
     assert copy.node() != a.node()
 
     on_a = a.add_member("on-a")
@@ -151,6 +164,8 @@ def test_database_file_alone_copied_to_another_pc(pair, make_office, tmp_path) -
     copy = make_office("a2")
     copy.data.mkdir()
     shutil.copyfile(a.data / "uniondesk.db", copy.data / "uniondesk.db")
+    shutil.copyfile(a.data / "keys.json", copy.data / "keys.json")  # the file needs its keys
+    copy.unlock_from(a)
     assert copy.node() != a.node()
     on_a = a.add_member("on-a")
     on_copy = copy.add_member("on-copy")
@@ -210,6 +225,7 @@ def test_succession_of_a_revoked_office_is_refused_saying_why(pair, make_office,
     b.ok("sync", "revoke", a.node()[:12])
     copy = make_office("a2")
     shutil.copytree(a.data, copy.data)
+    copy.unlock_from(a)
     copy.add_member("x")
     pkg = tmp_path / "copy.udsync"
     copy.ok("sync", "export", str(pkg))
@@ -223,6 +239,7 @@ def test_copy_sends_what_the_retired_pc_wrote_but_never_sent(pair, make_office, 
     unsent = a.add_member("unsent")  # written on the old PC, never exported from it
     copy = make_office("a2")
     shutil.copytree(a.data, copy.data)  # the old PC is then retired
+    copy.unlock_from(a)
     copy.add_member("new-pc")
     copy.send(b, tmp_path, "1")  # sealed with the former identity's key, still held here
     assert b.member(unsent) is not None

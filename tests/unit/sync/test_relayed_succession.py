@@ -11,12 +11,13 @@ says plainly why, and A''s changes are skipped.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from desktop.config import ENV_STATE_DIR
+from desktop.storage import rawconn
 from tests.unit.sync.test_copies_and_restores import (
     UNION,
     Office,
@@ -141,7 +142,8 @@ def test_altered_relayed_statement_is_not_believed(offices, tmp_path) -> None:  
     a, b, c, _old = setup(offices, tmp_path)
     new_member = a.add_member("after")
     a.send(b, tmp_path, "after")
-    with sqlite3.connect(b.data / "uniondesk.db") as conn:  # the relay's copy is altered
+    b.mp.setenv(ENV_STATE_DIR, str(b.state))  # the relay's PC holds its database key
+    with rawconn.connect(b.data / "uniondesk.db") as conn:  # the relay's copy is altered
         key, value = conn.execute(
             "SELECT key, value FROM app_settings WHERE key LIKE 'sync_succession:%'"
         ).fetchone()

@@ -5,11 +5,11 @@ applies, and ``uniondesk check`` flags such a value if it is stored (older versi
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 import pytest
 
+from desktop.storage import rawconn
 from tests.unit.sync.helpers import (
     add_federation,
     add_member,
@@ -95,7 +95,7 @@ def test_dry_run_and_import_agree_on_an_invalid_value(
                 (value, mid),
             )
     except Exception as exc:
-        assert isinstance(getattr(exc, "orig", exc), sqlite3.IntegrityError)
+        assert isinstance(getattr(exc, "orig", exc), rawconn.IntegrityError)
         return
     capsys.readouterr()
     if field in ("name", "phone") and isinstance(value, int):

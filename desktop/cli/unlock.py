@@ -1,0 +1,81 @@
+"""``uniondesk unlock`` (a moved folder or a restored backup asks once) and
+``uniondesk recovery-key`` (a new recovery key, the old one stops working).
+
+The database is encrypted (docs/SECURITY.md). A data folder copied to another PC, or a
+backup restored there, opens only after an administrator's password or the recovery
+key has unwrapped its key from ``keys.json``; this command does that and keeps the key
+for this installation. Secrets are prompted (``getpass``) or read from stdin
+(``--stdin``), never taken as arguments (they would stay in the shell's history).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from desktop import acting
+from desktop.cli.common import Context
+from desktop.storage import keys
+
+RECOVERY_WARNING = (
+    "请立即把下面的恢复密钥抄写或打印出来，保存在电脑以外的安全地方（例如单位保险柜）。"
+    "它只显示这一次，本程序不保存它的明文。数据文件夹被移到另一台电脑、或在新电脑上从备份恢复时，"
+    "需要输入管理员密码或这个恢复密钥；两者都没有，数据将无法读取。"
+)
+
+
+def print_recovery_key(code: str) -> None:
+    """The recovery key, once, on stderr (stdout may be a JSON document)."""
+    print(f"\n【恢复密钥】{code}\n{RECOVERY_WARNING}\n", file=sys.stderr)
+
+
+def _secret(prompt: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass(prompt)
+
+
+def _unlock(ctx: Context, args: argparse.Namespace) -> int:
+    ring = keys.read_ring(keys.keys_file(ctx.paths))
+    if ring is None:
+        print(
+            f"错误：数据目录 {ctx.paths.data_dir} 中没有 keys.json，无需解锁或无法解锁。"
+            "从备份恢复时，请把备份旁边同名的 .keys.json 一并复制过来并命名为 keys.json。",
+            file=sys.stderr,
+        )
+        return 1
+    if keys.load_key(ring.key_id) is not None:
+        print("本机已保存这个数据库的密钥，无需解锁。")
+        return 0
+    if args.user:
+        password = _secret(f"管理员「{args.user}」的密码：", args.stdin)
+        keys.unlock_with_password(ctx.paths, args.user, password)
+    else:
+        code = _secret("恢复密钥（XXXX-XXXX-…）：", args.stdin)
+        keys.unlock_with_recovery_key(ctx.paths, code)
+    print("已解锁：本机已保存数据库密钥，以后打开不再询问。")
+    return 0
+
+
+def _new_recovery_key(ctx: Context, args: argparse.Namespace) -> int:
+    acting.require(acting.ADMINISTER)
+    key = keys.database_key(ctx.paths)
+    code = keys.new_recovery_key(ctx.paths, key)
+    print("已生成新的恢复密钥，旧的恢复密钥从现在起不能再用。")
+    print_recovery_key(code)
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "unlock",
+        help="用管理员密码或恢复密钥解锁加密的数据库（文件夹移到新电脑或从备份恢复之后）",
+    )
+    p.add_argument("--user", metavar="用户名", help="用这位管理员的密码解锁（不给则输入恢复密钥）")
+    p.add_argument("--stdin", action="store_true", help="从标准输入读取密码或恢复密钥（一行）")
+    p.set_defaults(handler=_unlock)
+
+    p = sub.add_parser("recovery-key", help="生成新的恢复密钥（旧的作废；只显示一次）")
+    p.set_defaults(handler=_new_recovery_key)
