@@ -102,13 +102,13 @@ def test_verify_records_a_damaged_backup_as_failed(db: Database) -> None:
 
 def test_second_copy_with_its_sidecar_checked_there(db: Database, tmp_path: Path) -> None:
     path = db.backup("manual")
-    backups.sidecar_of(path).write_text('{"slot": 1}')
+    ring = backups.sidecar_of(path).read_bytes()  # the keys.json copy a backup carries
     stick = tmp_path / "stick"
     stick.mkdir()
     result = backups.second_copy(path, stick, keep=30, today=date(2026, 11, 21))
     assert result.path == stick / path.name and not result.warning
     assert (stick / path.name).read_bytes() == path.read_bytes()
-    assert backups.sidecar_of(stick / path.name).read_text() == '{"slot": 1}'
+    assert backups.sidecar_of(stick / path.name).read_bytes() == ring
     (entry,) = backups.catalog(db.paths.backups, stick)
     assert entry.second_copy == stick / path.name
 
