@@ -12,13 +12,18 @@ identity before its first write. Every committed write then moves the node marke
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
 from desktop.clock import Clock
 from desktop.config import Paths
+from desktop.storage import keys
 from desktop.storage.database import Database, open_storage, upgrade_schema
 from desktop.sync import identity, installation
+
+if TYPE_CHECKING:
+    from desktop.services.accounts.hooks import AdminSecret
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +89,26 @@ def open_database(
     ``allow_corrupt`` opens a damaged file for reading only (``uniondesk check``): it is
     neither upgraded nor written, and its identity is left alone.
     """
+    from desktop.services.accounts import hooks
+
+    hooks.on_admin_secret(keep_admin_slots)  # once per process: the same function
     return open_storage(
         paths, clock, allow_corrupt=allow_corrupt, migrate=run_migrations, on_open=_bind_identity
     )
+
+
+def keep_admin_slots(db: Database, event: AdminSecret) -> None:
+    """Keep ``keys.json``'s password slots in step with the administrators: each active
+    administrator's password unwraps the database key (a folder moved to another PC, a
+    backup restored on a new one), and nobody else's does (docs/SECURITY.md)."""
+    from desktop.services.accounts import hooks
+
+    key = keys.key_for_file(db.paths.database)
+    if key is None:  # a registry with no key (none is made for it): nothing to wrap
+        return
+    if event.kind == hooks.REVOKED:
+        keys.remove_slot(db.paths, event.username)
+    elif event.password is not None and (
+        event.kind == hooks.SET or event.username not in keys.password_users(db.paths)
+    ):
+        keys.add_password_slot(db.paths, key, event.username, event.password)
