@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
     from desktop.models.care import Assistance, Consent, HouseholdMember, Review
+    from desktop.models.erasure import ErasedRow, Erasure
     from desktop.models.evaluation import (
         Evaluation,
         EvaluationItem,
@@ -80,6 +81,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "honours",
     "lifecycle",
     "care",
+    "erasure",
 )
 
 __all__ = [
@@ -101,6 +103,8 @@ __all__ = [
     "EvaluationLevel",
     "EvaluationScore",
     "EvaluationTemplate",
+    "ErasedRow",
+    "Erasure",
     "Federation",
     "Honour",
     "HonourTitle",
