@@ -65,10 +65,11 @@ def made_at(name: str) -> datetime | None:
 
 
 def held(folder: Path, before: datetime) -> list[HeldBackup]:
-    """The backups in ``folder`` made before ``before`` (local time), oldest first."""
+    """The backups in ``folder`` made before ``before`` (local time; one stamped at the
+    very same instant was made first, by the same office), oldest first."""
     found: list[HeldBackup] = []
     for path in backups_newest_first(folder):
         at = made_at(path.name)
-        if at is not None and at < before:
+        if at is not None and at <= before:
             found.append(HeldBackup(path.name, at, removed_by(at)))
     return sorted(found, key=lambda b: b.made_at)
