@@ -35,6 +35,7 @@ AREAS: tuple[str, ...] = (
     "applications",
     "hardship",
     "transfers",
+    "erasure",
 )
 
 

@@ -274,3 +274,27 @@ def list_erasures(db: Database) -> list[ErasureEntry]:
         )
         for r in rows
     ]
+
+
+def resolve(db: Database, key: str) -> str:
+    """The member record named by its record id or by an ID number (the one live record
+    with it); refused with a message that never repeats the ID number."""
+    wanted = key.strip()
+    with db.connect(write=False) as conn:
+        if conn.exec_driver_sql("SELECT 1 FROM members WHERE id = ?", (wanted,)).first():
+            return wanted
+        ids = _ids(
+            conn,
+            "SELECT id FROM members WHERE id_number = ? AND deleted = 0 ORDER BY id",
+            (wanted.upper(),),
+        )
+    if not ids:
+        raise NotFoundError(
+            "找不到该会员：请输入会员编号（记录号）或完整的身份证号。未删除任何信息。"
+        )
+    if len(ids) > 1:
+        raise UnionDeskError(
+            f"有 {len(ids)} 条会员记录使用该身份证号（{'、'.join(ids)}），请用会员编号指定其中"
+            "一条。未删除任何信息。"
+        )
+    return ids[0]
