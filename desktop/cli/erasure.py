@@ -14,33 +14,16 @@ from typing import Any
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.erasure import ERASURE_REASON
 from desktop.services.erasure import records as erasure
-from desktop.services.erasure.backups import HeldBackup
+from desktop.services.erasure.backups import describe as backup_lines
 
 _REASONS = "、".join(f"{code}（{label}）" for code, label in ERASURE_REASON)
-WHAT = (
-    "将删除该会员的个人信息：姓名、身份证号、手机号、出生日期、民族等个人资料、工作单位、"
-    "会员证号、照片和备注；同一人的入会申请、困难职工档案（含家庭成员）、法律援助申请人信息和"
-    "活动签到中的姓名；并从搜索和同步修改记录中清除。同步后各单位都会同样删除。此操作不可撤销。"
-)
-
-
-def backup_lines(held: list[HeldBackup]) -> list[str]:
-    """What the clerk is told about the backups made before the erasure."""
-    if not held:
-        return ["没有早于本次删除的备份。"]
-    lines = [
-        f"以下 {len(held)} 份备份早于本次删除，仍含有此人的信息；备份轮换最迟在所列日期后删除它们"
-        "（保留最近的备份，另每月一份保留 12 个月，因此最迟为备份日期后 13 个月）："
-    ]
-    lines += [f"  {b.name}：最迟 {b.removed_by.isoformat()} 后删除" for b in held]
-    return lines
 
 
 def _erase(ctx: Context, args: argparse.Namespace) -> int:
     reason = erasure.reason_code(args.reason)
     member_id = erasure.resolve(ctx.db, args.member)
     if not args.yes:
-        print(WHAT)
+        print(erasure.WHAT_IS_ERASED)
         if input(f"确认删除会员记录 {member_id} 的个人信息？[y/N] ").strip().lower() not in {
             "y",
             "yes",
@@ -52,11 +35,7 @@ def _erase(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    blanked = "，".join(f"{table} {count} 条" for table, count in sorted(result.rows.items()))
-    print(
-        f"已删除会员记录 {member_id} 的个人信息（{blanked}；"
-        f"修改记录改写 {result.log_changes} 条）。"
-    )
+    print(erasure.summary(result))
     for line in backup_lines(result.backups):
         print(line)
     return 0

@@ -73,3 +73,16 @@ def held(folder: Path, before: datetime) -> list[HeldBackup]:
         if at is not None and at <= before:
             found.append(HeldBackup(path.name, at, removed_by(at)))
     return sorted(found, key=lambda b: b.made_at)
+
+
+def describe(held: list[HeldBackup]) -> list[str]:
+    """What the clerk is told about the backups made before an erasure (CLI and page)."""
+    if not held:
+        return ["没有早于本次删除的备份。"]
+    lines = [
+        f"以下 {len(held)} 份备份早于本次删除，仍含有此人的信息；备份轮换最迟在所列日期后删除它们"
+        f"（保留最近的备份，另每月一份保留 {KEPT_MONTHS} 个月，因此最迟为备份日期后 "
+        f"{KEPT_MONTHS + 1} 个月）："
+    ]
+    lines += [f"  {b.name}：最迟 {b.removed_by.isoformat()} 后删除" for b in held]
+    return lines

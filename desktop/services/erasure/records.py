@@ -31,6 +31,11 @@ from desktop.services.transfers import records as transfers
 from desktop.storage import redaction, search_index
 from desktop.storage.database import Database
 
+WHAT_IS_ERASED = (
+    "将删除该会员的个人信息：姓名、身份证号、手机号、出生日期、民族等个人资料、工作单位、"
+    "会员证号、照片和备注；同一人的入会申请、困难职工档案（含家庭成员）、法律援助申请人信息和"
+    "活动签到中的姓名；并从搜索和同步修改记录中清除。同步后各单位都会同样删除。此操作不可撤销。"
+)
 ALREADY_ERASED = "该会员的个人信息已经删除过（{when}），无需再次删除。"
 
 
@@ -55,6 +60,23 @@ class ErasureResult:
     rows: dict[str, int]
     log_changes: int
     backups: list[backups.HeldBackup] = field(default_factory=list)
+
+
+_LABELS = {"attendances": "活动签到"}
+
+
+def summary(result: ErasureResult) -> str:
+    """The clerk's one line: which records were blanked, how many of each (no value)."""
+    from desktop.models.values import table_label
+
+    parts = "，".join(
+        f"{_LABELS.get(table) or table_label(table)} {count} 条"
+        for table, count in sorted(result.rows.items())
+    )
+    return (
+        f"已删除会员记录 {result.member_id} 的个人信息（{parts}；"
+        f"同步修改记录改写 {result.log_changes} 条）。"
+    )
 
 
 def reason_code(raw: Any) -> str:
