@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
     from desktop.models.care import Assistance, Consent, HouseholdMember, Review
-    from desktop.models.erasure import ErasedRow, Erasure
+    from desktop.models.erasure import DroppedSegment, ErasedRow, Erasure, PeerWant
     from desktop.models.evaluation import (
         Evaluation,
         EvaluationItem,
@@ -103,8 +103,10 @@ __all__ = [
     "EvaluationLevel",
     "EvaluationScore",
     "EvaluationTemplate",
+    "DroppedSegment",
     "ErasedRow",
     "Erasure",
+    "PeerWant",
     "Federation",
     "Honour",
     "HonourTitle",

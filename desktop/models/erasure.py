@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, Synced
@@ -134,3 +134,28 @@ class ErasedRow(Synced, Base):
     tbl: Mapped[str] = mapped_column(String(40))
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     member_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class DroppedSegment(Base):
+    """Another office's signed segment this PC dropped because it held erased values
+    (local). Its changes are still held here, blanked; the range is asked for again
+    (the manifest's ``wanted``) so this PC can relay it once a clean copy — the origin's
+    own, sealed again after it erased the person — arrives."""
+
+    __tablename__ = "sync_dropped_segment"
+
+    origin: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+
+class PeerWant(Base):
+    """A range an office asked for again in its latest package (``DroppedSegment`` there):
+    sent to it whenever this PC holds a segment for it, acknowledged or not (local)."""
+
+    __tablename__ = "sync_peer_want"
+
+    peer: Mapped[str] = mapped_column(String(32), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(32), primary_key=True)
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -9,22 +9,24 @@ removed. What "blank" means per table and field is passed in by the caller
 (``models.erasure.PERSONAL``): this layer never imports the models.
 
 A signed segment cannot be blanked: its origin's signature covers its bytes. Every
-stored segment that holds a blanked change is dropped; this PC's own segments are sealed
-again from the blanked log at its next export (``sync.export.seal_own`` seals every
-range of its own counters no segment covers), and another office's range is relayed
-again once that office, having erased the person too, re-seals it.
+stored segment that holds a value blanked here is dropped; this PC's own segments are
+sealed again from the blanked log at its next export (``sync.export.seal_own`` seals
+every range of its own counters no segment covers). Another office's dropped range is
+remembered (``sync_dropped_segment``) and asked for again in every package this PC
+sends (the manifest's ``wanted``) until a clean copy — the origin's own, sealed again
+once it erased the person too — is stored here, so this PC can relay it again.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
 
 from desktop.storage import rawconn
+from desktop.storage.database import Database
 
 _CHUNK = 500
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -56,13 +58,15 @@ def redact_rows(
             ).all()
             updates: list[tuple[str, str, int]] = []
             for node, counter, raw in logged:
-                dots.append((str(node), int(counter)))
                 values = json.loads(str(raw))
                 if not isinstance(values, dict) or fields.keys().isdisjoint(values):
                     continue
                 blanked = {k: (fields[k] if k in fields else v) for k, v in values.items()}
                 if blanked != values:
                     updates.append((_JSON.encode(blanked), str(node), int(counter)))
+                    # its segments held the values as logged (an incoming change blanked
+                    # on arrival has its segment judged at import: ``sync.erasures``)
+                    dots.append((str(node), int(counter)))
             if updates:
                 conn.exec_driver_sql(
                     "UPDATE sync_change SET fields = ? WHERE node_id = ? AND counter = ?", updates
@@ -91,15 +95,39 @@ def redact_rows(
 
 
 def drop_segments(conn: Connection, dots: Iterable[tuple[str, int]]) -> int:
-    """Drop every stored segment that holds one of these changes (node, counter)."""
+    """Drop every stored segment that holds one of these changes (node, counter); each
+    range is remembered (``sync_dropped_segment``) so a clean copy is asked for again."""
     dropped = 0
     for node, counter in sorted(set(dots)):
-        result = conn.exec_driver_sql(
-            "DELETE FROM sync_segment WHERE origin = ? AND first <= ? AND last >= ?",
+        ranges = conn.exec_driver_sql(
+            "SELECT origin, first, last FROM sync_segment "
+            "WHERE origin = ? AND first <= ? AND last >= ?",
             (node, counter, counter),
-        )
-        dropped += int(result.rowcount or 0)
+        ).all()
+        for origin, first, last in ranges:
+            drop_range(conn, str(origin), int(first), int(last))
+            dropped += 1
     return dropped
+
+
+def drop_range(conn: Connection, origin: str, first: int, last: int) -> None:
+    conn.exec_driver_sql(
+        "DELETE FROM sync_segment WHERE origin = ? AND first = ? AND last = ?",
+        (origin, first, last),
+    )
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_dropped_segment (origin, first, last) VALUES (?, ?, ?)",
+        (origin, first, last),
+    )
+
+
+def covered(conn: Connection, origin: str, first: int, last: int) -> None:
+    """A segment ``origin`` ``first``..``last`` is stored again: the dropped ranges it
+    covers are no longer asked for."""
+    conn.exec_driver_sql(
+        "DELETE FROM sync_dropped_segment WHERE origin = ? AND first >= ? AND last <= ?",
+        (origin, first, last),
+    )
 
 
 def scrub_file(conn: Connection) -> None:
@@ -112,18 +140,22 @@ def end_scrub(conn: Connection) -> None:
     conn.exec_driver_sql("PRAGMA secure_delete = OFF")
 
 
-def truncate_wal(path: Path) -> None:
+def truncate_wal(db: Database) -> bool:
     """After the erasing transaction committed: copy the write-ahead log into the file
     and empty it, so its older frames (pages as they were before the erasure) go too.
-    Best effort: a reader holding frames makes it partial, and the next erasure or the
-    close of the last connection finishes it."""
+    Waits for the background checkpoint first (it holds the log meanwhile). Best effort:
+    a reader holding frames makes it partial (False), and the next erasure or the close
+    of the last connection finishes it."""
+    db.checkpoints.flush()
     try:
-        con = rawconn.connect(path, autocommit=True)
+        con = rawconn.connect(db.paths.database, autocommit=True)
     except rawconn.Error:
-        return
+        return False
     try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        con.execute("PRAGMA busy_timeout = 5000")
+        busy, _frames, _copied = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
     except rawconn.Error:
-        pass
+        return False
     finally:
         con.close()

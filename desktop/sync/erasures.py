@@ -18,8 +18,16 @@ Three rules, so a package can never bring an erased person back:
    after the received changes are known here, so they supersede them everywhere.
 3. **Sweep after every apply** while erasures exist: rows this package brought that
    belong to an erased person (a new application, household row or attendance made
-   elsewhere before the news) are erased too, and the stored segments holding their
-   changes are dropped (``storage.redaction``).
+   elsewhere before the news) are erased too, and a received segment holding an erased
+   value is not kept (``judge_segments``).
+
+Relays: a segment is signed by its origin and cannot be blanked, so an office that
+dropped another office's segment asks for the range again in every package it sends
+(manifest ``wanted``) and keeps the clean copy — the origin's, sealed again after it
+erased the person — when one arrives, even in a package that is otherwise 已是最新
+(``keep_segments``); senders include a wanted range whether or not it was acknowledged
+(``wants_of``). Until then it cannot relay that range; the origin and every office that
+holds a clean copy still can.
 
 Cost when nothing was ever erased: one query per import.
 """
@@ -27,13 +35,16 @@ Cost when nothing was ever erased: one query per import.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
 from desktop.models.erasure import PERSONAL, blanked
 from desktop.services.erasure import records
+from desktop.storage import redaction
 from desktop.sync.plan import Plan
-from desktop.sync.segments import Change
+from desktop.sync.segments import Change, Segment
 
 TABLE = "erasures"
 ROWS_TABLE = "erased_rows"
@@ -169,3 +180,115 @@ def after_apply(conn: Connection, plan: Plan, pending: list[Pending]) -> int:
     for member_id in sorted(touched - done):
         records.erase_in(conn, member_id, before=listed.get(member_id))
     return len(done | touched)
+
+
+# ---- stored segments: never one holding an erased value; relays ask for clean copies ----
+
+
+def _clean(seg: Segment, erased: set[str], rows: set[tuple[str, str]], cases: set[str]) -> bool:
+    """No change in ``seg`` carries a personal value of an erased row."""
+    for change in seg.changes:
+        if (
+            change.tbl in PERSONAL
+            and _is_erased(change, erased, rows, cases)
+            and blanked(change.tbl, change.fields) != change.fields
+        ):
+            return False
+    return True
+
+
+def _erased_state(conn: Connection) -> tuple[set[str], set[tuple[str, str]], set[str]]:
+    erased = _erased_members(conn)
+    rows = {
+        (str(r.tbl), str(r.row_id))
+        for r in conn.exec_driver_sql("SELECT tbl, row_id FROM erased_rows").all()
+    }
+    return erased, rows, {row_id for tbl, row_id in rows if tbl == "hardship_cases"}
+
+
+def judge_segments(conn: Connection, segments: list[Segment], at: datetime) -> None:
+    """After an apply stored ``segments`` and carried out the erasures: a segment
+    holding an erased value is not kept (its changes were blanked on arrival); a clean
+    one is kept — again, if this apply's erasure dropped the older copy stored under the
+    same range — and the ranges it covers are no longer asked for."""
+    if not segments:
+        return
+    erased, rows, cases = _erased_state(conn)
+    if not erased and conn.exec_driver_sql("SELECT 1 FROM sync_dropped_segment").first() is None:
+        return  # the usual case: nothing was ever erased here
+    for seg in segments:
+        if erased and not _clean(seg, erased, rows, cases):
+            redaction.drop_range(conn, seg.origin, seg.first, seg.last)
+            continue
+        _store(conn, seg, at)
+
+
+def _store(conn: Connection, seg: Segment, at: datetime) -> None:
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+        "stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (seg.origin, seg.first, seg.last, seg.payload, seg.signature, at),
+    )
+    redaction.covered(conn, seg.origin, seg.first, seg.last)
+
+
+def keep_segments(conn: Connection, segments: list[Segment], at: datetime) -> None:
+    """A package whose changes are all held here may still bring a segment this PC
+    lacks — the clean copy of a range an erasure made it drop: keep it, to relay."""
+    wanted = conn.exec_driver_sql("SELECT 1 FROM sync_dropped_segment LIMIT 1").first()
+    if wanted is None or not segments:
+        return
+    erased, rows, cases = _erased_state(conn)
+    for seg in segments:
+        if _clean(seg, erased, rows, cases):
+            _store(conn, seg, at)
+
+
+WANTED_KEY = "wanted"
+"""Manifest key: [[origin, first, last], …] ranges the sender holds but dropped (erasure)."""
+
+
+def wanted(conn: Connection) -> list[list[Any]]:
+    """The other offices' ranges this PC dropped and asks for again (its own it seals
+    again itself)."""
+    return [
+        [str(o), int(a), int(b)]
+        for o, a, b in conn.exec_driver_sql(
+            "SELECT origin, first, last FROM sync_dropped_segment "
+            "WHERE origin NOT IN (SELECT node_id FROM sync_node) ORDER BY origin, first"
+        ).all()
+    ]
+
+
+def record_wants(conn: Connection, sender: str, manifest: dict[str, Any]) -> None:
+    """What the sender asks for again, replacing what it asked before (like acks)."""
+    conn.exec_driver_sql("DELETE FROM sync_peer_want WHERE peer = ?", (sender,))
+    raw = manifest.get(WANTED_KEY)
+    if not isinstance(raw, list):
+        return
+    rows = [
+        (sender, str(item[0]), int(item[1]), int(item[2]))
+        for item in raw[:10_000]
+        if isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and all(type(x) is int for x in item[1:])
+    ]
+    if rows:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_peer_want (peer, origin, first, last) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+
+def wants_of(conn: Connection, peers: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """origin → ranges some of ``peers`` asked for again."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    if not peers:
+        return found
+    marks = ", ".join("?" for _ in peers)
+    for origin, first, last in conn.exec_driver_sql(
+        f"SELECT origin, first, last FROM sync_peer_want WHERE peer IN ({marks})", tuple(peers)
+    ).all():
+        found.setdefault(str(origin), []).append((int(first), int(last)))
+    return found

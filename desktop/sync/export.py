@@ -20,6 +20,7 @@ from desktop.storage.migrations import head_revision
 from desktop.sync import (
     certs,
     crypto,
+    erasures,
     history,
     knowledge,
     package_format,
@@ -243,6 +244,8 @@ def _export(
     acked_peers = {p for p, _o in acks}
     former = set(knowledge.retired_selves(conn))
     waiting = [p for p in peers if p not in former or p in acked_peers] or list(peers)
+    # ranges a recipient dropped after an erasure and asks for again (``sync.erasures``)
+    wants = erasures.wants_of(conn, list(peers))
     for seg in conn.exec_driver_sql(
         "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
     ):
@@ -250,7 +253,8 @@ def _export(
         origin, first, last = str(seg.origin), int(seg.first), int(seg.last)
         if not full and peers:
             acked = min(acks.get((peer, origin), 0) for peer in waiting)
-            if last <= acked:
+            asked = any(a <= last and b >= first for a, b in wants.get(origin, ()))
+            if last <= acked and not asked:
                 continue
         name = seg_name(origin, first, last)
         entries[name] = bytes(seg.payload)
@@ -295,6 +299,9 @@ def _export(
         "attachments": mimes,
         "entries": package_format.entry_list(entries),
     }
+    asking = erasures.wanted(conn)
+    if asking:
+        manifest[erasures.WANTED_KEY] = asking
     raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sig = me.sign_public + crypto.sign(me.sign_private, raw)
     inner = package_format.build_zip(raw, sig, entries)

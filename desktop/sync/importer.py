@@ -557,7 +557,7 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         if hook is not None:
             hook("before-commit")
     if loaded.erased:
-        redaction.truncate_wal(db.paths.database)
+        redaction.truncate_wal(db)
     return result
 
 
@@ -575,6 +575,8 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
         if not loaded.replayed:
             _remember_sender(conn, loaded.package)
             record_acks(conn, loaded.package)
+            erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
+            erasures.keep_segments(conn, loaded.segments, _now())
             kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
             _record(conn, loaded, result, kind)
         if hook is not None:
@@ -758,3 +760,5 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     capture.set_capturing(conn, True)
     merges.redirect(conn, plan)  # edits of merged-away members land on the survivor
     loaded.erased = erasures.after_apply(conn, plan, tombstones)  # erased stay erased
+    erasures.judge_segments(conn, loaded.segments, now)  # none kept holds an erased value
+    erasures.record_wants(conn, pkg.sender, pkg.manifest)

@@ -125,7 +125,7 @@ def erase(db: Database, member_id: str, reason: Any) -> ErasureResult:
         )
         rows, logged = erase_in(conn, member_id)
         audit.record_in(conn, audit.ERASURE, f"会员记录 {member_id}，原因 {code}")
-    redaction.truncate_wal(db.paths.database)
+    redaction.truncate_wal(db)
     return ErasureResult(
         erasure_id, member_id, now, code, rows, logged, backups.held(db.paths.backups, local_now)
     )

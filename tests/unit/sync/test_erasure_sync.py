@@ -23,6 +23,7 @@ from tests.unit.sync.helpers import (
     add_union,
     get_field,
     mesh,
+    node_of,
     set_field,
     state_hash,
     valid_id,
@@ -55,6 +56,14 @@ def package(src: Database, folder: Path) -> Path:
 
 def send(src: Database, dst: Database, folder: Path) -> None:
     importer.import_file(dst, package(src, folder))
+
+
+def send_to(src: Database, dst: Database, folder: Path) -> None:
+    """A package for ``dst`` alone (what the others hold does not matter to it)."""
+    _sent[0] += 1
+    path = folder / f"p{_sent[0]}.udsync"
+    ex.export(src, path, to=[node_of(dst)])
+    importer.import_file(dst, path)
 
 
 def _insert(db: Database, table: str, row: dict[str, Any]) -> str:
@@ -221,3 +230,35 @@ def test_erasure_converges_and_a_stale_package_brings_nothing_back(pcs, tmp_path
     assert _package_hits(b, a, tmp_path) == []
     # the other person's record still travels and is untouched
     assert get_field(b, "members", rows["other"], "deleted") == 0
+
+
+def test_a_relay_recovers_the_range_it_dropped(db_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """C hears of A only through B. B drops A's segment that held the person's values
+    when it erases; it asks A for the range again, keeps A's clean re-sealed copy, and
+    relays it: C gets everyone else A registered, and nothing of the erased person."""
+    a, b, c = (db_factory(n) for n in ("a", "b", "c"))
+    mesh([a, b, c], tmp_path)
+    rows = _person(a)
+    send_to(a, b, tmp_path)
+    later = add_member(a, rows["union"], "赵六", "later")  # a segment of its own, clean
+    send_to(a, b, tmp_path)
+    send_to(b, a, tmp_path)  # A learns B holds both: it will not send them to B again unasked
+    erasure.erase(a, rows["member"], "request")
+    send_to(a, b, tmp_path)  # B erases too: A's first segment held the values, B drops it
+    with b.connect(write=False) as conn:
+        dropped = conn.exec_driver_sql("SELECT count(*) FROM sync_dropped_segment").scalar()
+    assert dropped
+    send_to(b, c, tmp_path)
+    send_to(b, a, tmp_path)  # asks A for the range again
+    send_to(a, b, tmp_path)  # A's clean copy: kept by B though all its changes are held
+    send_to(b, c, tmp_path)
+    send_to(c, b, tmp_path)
+    send_to(b, c, tmp_path)
+    assert get_field(c, "members", rows["other"], "name") == "王小二"
+    assert get_field(c, "members", later, "name") == "赵六"
+    assert get_field(c, "members", rows["member"], "name") == ERASED_NAME
+    assert state_hash(a) == state_hash(b) == state_hash(c)
+    for pc in (a, b, c):
+        assert _text_hits(pc) == [], pc.paths.database
+    with b.connect(write=False) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sync_dropped_segment").scalar() == 0
