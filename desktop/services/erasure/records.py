@@ -46,6 +46,7 @@ class Identity:
     name: str | None
     id_number: str | None
     phone: str | None
+    photo: str | None = None  # the photo's hash: its bytes go too
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,13 @@ def erase(db: Database, member_id: str, reason: Any) -> ErasureResult:
 
 def identity_in(conn: Connection, member_id: str) -> Identity:
     row = conn.exec_driver_sql(
-        "SELECT name, id_number, phone FROM members WHERE id = ?", (member_id,)
+        "SELECT name, id_number, phone, photo FROM members WHERE id = ?", (member_id,)
     ).first()
     if row is None:
         return Identity(None, None, None)
     name = row.name if row.name and row.name != ERASED_NAME else None
     id_number = row.id_number if row.id_number != ERASED_ID_NUMBER else None
-    return Identity(name, id_number, row.phone or None)
+    return Identity(name, id_number, row.phone or None, row.photo or None)
 
 
 def _ids(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[str]:
@@ -203,12 +204,14 @@ def erase_in(
     read here. Safe to run again (a second run blanks what arrived since). Returns rows
     blanked per table and the number of logged changes rewritten."""
     redaction.scrub_file(conn)
-    found = find_in(conn, member_id, person or identity_in(conn, member_id))
+    who = person or identity_in(conn, member_id)
+    found = find_in(conn, member_id, who)
     for table, ids in (before or {}).items():
         found[table] = list(dict.fromkeys([*found.get(table, []), *ids]))
     cases = found["hardship_cases"]
 
     photo = conn.exec_driver_sql("SELECT photo FROM members WHERE id = ?", (member_id,)).scalar()
+    photos_held = {str(p) for p in (photo, who.photo) if p}
     if found.get("members"):
         member_writer.erase_person(
             conn, member_id, dict(PERSONAL["members"]), dict(PERSONAL["member_status_changes"])
@@ -246,8 +249,8 @@ def erase_in(
         )
     every = sorted(listed | set(pairs))
     logged = redaction.redact_rows(conn, every, PERSONAL)
-    if photo:
-        photos.drop_unused_in(conn, str(photo))
+    for sha in sorted(photos_held):
+        photos.drop_unused_in(conn, sha)
     search_index.purge_dropped(conn)
     redaction.end_scrub(conn)
     return {table: len(ids) for table, ids in found.items() if ids}, logged

@@ -5,6 +5,7 @@ logs, or the next packages they send."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,8 @@ ID_NUMBER = valid_id("erase-me")
 PHONE = "13812345678"
 NEW_PHONE = "13987654321"  # set on B before B hears of the erasure
 HOUSEHOLD_ID = valid_id("erase-me-child")
-SECRETS = (NAME, ID_NUMBER, PHONE, NEW_PHONE, HOUSEHOLD_ID, ID_NUMBER[::-1])
+PHOTO = b"\xff\xd8 photo of the person PHOTO-BYTES-7f3a \xff\xd9"
+SECRETS = (NAME, ID_NUMBER, PHONE, NEW_PHONE, HOUSEHOLD_ID, ID_NUMBER[::-1], "PHOTO-BYTES-7f3a")
 
 
 @pytest.fixture
@@ -81,6 +83,13 @@ def _person(a: Database) -> dict[str, str]:
     uid = add_union(a, add_federation(a))
     member = add_member(a, uid, NAME, ID_NUMBER)
     set_field(a, "members", member, "phone", PHONE)
+    sha = hashlib.sha256(PHOTO).hexdigest()
+    with a.connect() as conn:  # the photo travels content-addressed (members.photo)
+        conn.exec_driver_sql(
+            "INSERT INTO attachments (sha256, mime, size, data) VALUES (?, 'image/jpeg', ?, ?)",
+            (sha, len(PHOTO), PHOTO),
+        )
+    set_field(a, "members", member, "photo", sha)
     other = add_member(a, uid, "王小二", "someone-else")
     rows = {"member": member, "other": other, "union": uid}
     rows["application"] = _insert(
@@ -203,6 +212,8 @@ def test_erasure_converges_and_a_stale_package_brings_nothing_back(pcs, tmp_path
     rows = _person(a)
     send(a, b, tmp_path)
     assert get_field(b, "members", rows["member"], "phone") == PHONE
+    with b.connect(write=False) as conn:  # the photo's bytes reached B
+        assert conn.exec_driver_sql("SELECT count(*) FROM attachments").scalar() == 1
     # B's clerk edits the person before B hears of the erasure; B sends a package
     set_field(b, "members", rows["member"], "phone", NEW_PHONE)
     set_field(b, "applications", rows["application"], "phone", NEW_PHONE)
