@@ -3,8 +3,8 @@
 Three rules, so a package can never bring an erased person back:
 
 1. **Blank on arrival** (``blank_incoming``, at load — the dry run sees the same): a
-   received change to an erased row — the erased member record, a row an erasure
-   blanked here (``erased_rows``), or any row naming an erased member — has its personal
+   received change to an erased row — the erased member record, or a row an erasure
+   listed (``erased_rows``, synced: every office holds the same list) — has its personal
    fields replaced by their erased values (``models.erasure.PERSONAL``) before it is
    merged or logged. A package made before its sender heard of the erasure (a *stale*
    package) therefore merges as blanks whatever its clocks say, and every office blanks
@@ -110,13 +110,14 @@ def blank_incoming(conn: Connection, changes: list[Change]) -> list[Change]:
 def _is_erased(
     change: Change, erased: set[str], rows: set[tuple[str, str]], cases: set[str]
 ) -> bool:
+    """By row only — the erased member records and the rows listed in ``erased_rows`` —
+    never by what a change says (a ``member_id`` it sets): every office holds the same
+    list once synced, so every office blanks, and judges segments, alike. A new row of
+    an erased person is erased by the sweep (``after_apply``), which lists it."""
+    del cases  # rows of a hardship file are listed one by one
     if change.tbl == "members":
-        return change.row_id in erased
-    if (change.tbl, change.row_id) in rows:
-        return True
-    if change.fields.get("member_id") in erased:
-        return True
-    return change.tbl in _CARE_CHILDREN and change.fields.get("case_id") in cases
+        return change.row_id in erased or ("members", change.row_id) in rows
+    return (change.tbl, change.row_id) in rows
 
 
 def before_apply(conn: Connection, plan: Plan) -> list[Pending]:

@@ -684,7 +684,8 @@ def erase_person(
     change log's dots need it — but every personal field takes its erased value
     (``models.erasure.PERSONAL``) and it becomes a tombstone, so its search document
     goes; its status history loses its free text. Captured: the blanking travels."""
-    update_many(conn, [(member_id, {**blanks, "deleted": True})])
+    update_many(conn, [(member_id, blanks)])
+    mark_deleted(conn, member_id)  # a tombstone of its own, as every delete is
     if history_blanks:
         sets = ", ".join(f'"{c}" = ?' for c in history_blanks)
         conn.exec_driver_sql(

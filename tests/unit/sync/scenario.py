@@ -57,26 +57,8 @@ def run(
 
 
 def _members(db: Database) -> list[str]:
-    """The member records a clerk on this PC can act on: all but the erased ones (the
-    services refuse a deleted record, and an erased one is never shown again); a PC
-    that has not heard of an erasure yet still edits the person (a stale package)."""
     with db.connect(write=False) as conn:
-        return [
-            str(r[0])
-            for r in conn.execute(
-                text(
-                    "SELECT id FROM members WHERE id NOT IN "
-                    "(SELECT member_id FROM erasures WHERE deleted = 0) ORDER BY id"
-                )
-            )
-        ]
-
-
-def erase_action(db: Database, member_id: str) -> None:
-    """个人信息删除 (issue #23) through its service; every office erases on receipt."""
-    from desktop.services.erasure import records as erasure
-
-    erasure.erase(db, member_id, "request")
+        return [str(r[0]) for r in conn.execute(text("SELECT id FROM members ORDER BY id"))]
 
 
 class Skewed:
@@ -188,7 +170,6 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         ops.append("merge")  # issue #21: a duplicate merge (member_merges)
         ops += ["legal", "honour", "hardship"]  # care records (issue 22), through their services
         ops.append("transfer")  # issue #21: 会籍转接 out or in, through the transfers service
-        ops.append("erase")  # issue #23: 个人信息删除, a tombstone every office honours
         op = rng.choice(ops + ["clock"] if skew else ops)
         i = rng.randrange(len(dbs))
         db = dbs[i]
@@ -215,8 +196,6 @@ def _run(rng: random.Random, dbs: list[Database], root: Path, steps: int, skew: 
         elif op == "transfer":
             token = f"ID{rng.randrange(5)}"
             clocks.write(db, transfer_action, uid, rng.choice(members), rng.random(), token)
-        elif op == "erase":
-            clocks.write(db, erase_action, rng.choice(members))
         elif op in ("delete", "undelete"):
             row, gone = rng.choice(members), int(op == "delete")
             clocks.write(db, helpers.set_field, "members", row, "deleted", gone)
