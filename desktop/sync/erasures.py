@@ -165,6 +165,8 @@ def after_apply(conn: Connection, plan: Plan, pending: list[Pending]) -> int:
         (str(r.tbl), str(r.row_id)): str(r.member_id)
         for r in conn.exec_driver_sql("SELECT tbl, row_id, member_id FROM erased_rows").all()
     }
+    # a record erased as the same person as the erased one (a merge): rows naming it too
+    twins = {row_id: m for (tbl, row_id), m in owner.items() if tbl == "members"}
     case_owner = {row_id: m for (tbl, row_id), m in owner.items() if tbl == "hardship_cases"}
     touched: set[str] = set(listed)
     for change in plan.new_changes:
@@ -176,6 +178,8 @@ def after_apply(conn: Connection, plan: Plan, pending: list[Pending]) -> int:
             touched.add(owner[(change.tbl, change.row_id)])
         elif change.fields.get("member_id") in erased:
             touched.add(str(change.fields["member_id"]))
+        elif change.fields.get("member_id") in twins:
+            touched.add(twins[str(change.fields["member_id"])])
         elif change.tbl in _CARE_CHILDREN and change.fields.get("case_id") in case_owner:
             touched.add(case_owner[str(change.fields["case_id"])])
     for member_id in sorted(touched - done):

@@ -134,3 +134,19 @@ def test_removal_date_is_thirteen_months_on() -> None:
     assert made == datetime(2026, 1, 31, 9, 30, 0, 123456)
     assert backups.removed_by(made) == date(2027, 2, 28)
     assert backups.made_at("notes.txt") is None
+
+
+def test_records_merged_as_the_same_person_are_erased_together(db: Database) -> None:
+    from desktop.services.duplicates import merging
+
+    rows = _person(db)
+    from tests.unit.sync.helpers import add_member
+
+    twin = add_member(db, rows["union"], "欧阳娜", "twin-record")
+    merging.merge(db, twin, rows["member"], take=["name"], confirm_different_ids=True)
+    assert _row(db, "members", twin)["name"] == NAME  # the survivor holds the person now
+    erasure.erase(db, rows["member"], "request")
+    for record in (twin, rows["member"]):
+        stored = _row(db, "members", record)
+        assert stored["name"] == ERASED_NAME and stored["deleted"], record
+    assert _row(db, "members", rows["other"])["name"] == "王小二"

@@ -147,6 +147,26 @@ def _ids(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[str]:
     return [str(r[0]) for r in conn.exec_driver_sql(sql, params).all()]
 
 
+def same_person(conn: Connection, member_id: str) -> list[str]:
+    """The other member records recorded as the same person by a merge (会员合并), either
+    way and through chains: the survivor took fields of the merged-away record, so
+    erasing one leaves the person in the other."""
+    seen = {member_id}
+    todo = [member_id]
+    while todo:
+        current = todo.pop()
+        for other in _ids(
+            conn,
+            "SELECT merged_id FROM member_merges WHERE survivor_id = ? AND deleted = 0 "
+            "UNION SELECT survivor_id FROM member_merges WHERE merged_id = ? AND deleted = 0",
+            (current, current),
+        ):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return sorted(seen - {member_id})
+
+
 def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[str]]:
     """Table → ids of the rows about the person: linked to the member record, or (an
     application, a legal-aid applicant, a guest) carrying the person's ID number, phone
@@ -206,15 +226,21 @@ def erase_in(
     redaction.scrub_file(conn)
     who = person or identity_in(conn, member_id)
     found = find_in(conn, member_id, who)
+    for other in same_person(conn, member_id):  # records a merge said are this person
+        for table, ids in find_in(conn, other, identity_in(conn, other)).items():
+            found[table] = [*found.get(table, []), *ids]
     for table, ids in (before or {}).items():
-        found[table] = list(dict.fromkeys([*found.get(table, []), *ids]))
+        found[table] = [*found.get(table, []), *ids]
+    found = {table: list(dict.fromkeys(ids)) for table, ids in found.items()}
     cases = found["hardship_cases"]
 
-    photo = conn.exec_driver_sql("SELECT photo FROM members WHERE id = ?", (member_id,)).scalar()
-    photos_held = {str(p) for p in (photo, who.photo) if p}
-    if found.get("members"):
+    photos_held = {str(who.photo)} if who.photo else set()
+    for record in found.get("members", []):
+        photo = conn.exec_driver_sql("SELECT photo FROM members WHERE id = ?", (record,)).scalar()
+        if photo:
+            photos_held.add(str(photo))
         member_writer.erase_person(
-            conn, member_id, dict(PERSONAL["members"]), dict(PERSONAL["member_status_changes"])
+            conn, record, dict(PERSONAL["members"]), dict(PERSONAL["member_status_changes"])
         )
     applications.erase_personal_in(conn, found["applications"], dict(PERSONAL["applications"]))
     legal_cases.erase_personal_in(conn, found["legal_cases"], dict(PERSONAL["legal_cases"]))
