@@ -29,6 +29,8 @@ def test_erase_by_id_number_lists_the_backups(
     assert "张三" not in out + err and GOOD_ID not in out + err
     code, out, err = run(capsys, ready, "members", "show", member)
     assert code == 1  # gone from the registry
+    code, out, err = run(capsys, ready, "check")
+    assert code == 0, out + err  # an erased record breaks no stored-value rule
     code, _out, err = run(capsys, ready, "members", "erase", member, "--reason", "other", "--yes")
     assert code == 1 and "已经删除过" in err
     code, out, _err = run(capsys, ready, "erasures", "list", "--json")
