@@ -42,6 +42,7 @@ AREAS: tuple[str, ...] = (
     "backup",
     "settings",
     "unlock",
+    "erasure",
 )
 
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import asdict, replace
 from typing import Any
 
+from desktop.cli import erasure as erasure_cli
 from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
@@ -254,3 +255,4 @@ def register(sub: Any) -> None:
     v.add_argument("id", metavar="会员编号")
     add_json_flag(v)
     v.set_defaults(handler=_history)
+    erasure_cli.add_erase_verb(verbs)

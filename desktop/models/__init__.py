@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.models.audit import AuditEntry
     from desktop.models.base import Base, Synced, synced_tables
     from desktop.models.care import Assistance, Consent, HouseholdMember, Review
+    from desktop.models.erasure import DroppedSegment, ErasedRow, Erasure, PeerWant
     from desktop.models.evaluation import (
         Evaluation,
         EvaluationItem,
@@ -82,6 +83,7 @@ ENTITY_MODULES: tuple[str, ...] = (
     "lifecycle",
     "care",
     "accounts",
+    "erasure",
 )
 
 __all__ = [
@@ -104,6 +106,10 @@ __all__ = [
     "EvaluationLevel",
     "EvaluationScore",
     "EvaluationTemplate",
+    "DroppedSegment",
+    "ErasedRow",
+    "Erasure",
+    "PeerWant",
     "Federation",
     "Honour",
     "HonourTitle",

@@ -157,6 +157,8 @@ def _id_number(v: Any) -> str | None:
 
     if v is None or type(v) is not str:
         return None  # NOT NULL and type: the column's own rule says so
+    if v == "":
+        return None  # erased (models.erasure.ERASED_ID_NUMBER): the record travels blanked
     try:
         info = check_id_number(v, today=_FAR_FUTURE, check_area=False)
     except ValidationError:

@@ -116,6 +116,16 @@ def drop_documents(conn: Connection, rowids: Sequence[int]) -> None:
         )
 
 
+def purge_dropped(conn: Connection) -> None:
+    """Merge the index into one b-tree so no dropped document's terms remain in it.
+
+    FTS5 removes a document by writing delete markers that meet its terms only when
+    segments merge; an erased person's name and ID-number terms must go now
+    (``services.erasure``). Costs a rewrite of the index: for erasures, not routine.
+    """
+    conn.exec_driver_sql("INSERT INTO member_search(member_search) VALUES ('optimize')")
+
+
 def index_rows(
     conn: Connection, rows: Iterable[tuple[int, str, str | None, str | None, str | None]]
 ) -> None:

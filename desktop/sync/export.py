@@ -20,6 +20,7 @@ from desktop.storage.migrations import head_revision
 from desktop.sync import (
     certs,
     crypto,
+    erasures,
     history,
     knowledge,
     package_format,
@@ -63,12 +64,11 @@ def seal_own(conn: Connection) -> int:
     keys = trust.self_keys(conn)
     node = keys.node_id
     counter = int(conn.exec_driver_sql("SELECT counter FROM sync_clock WHERE id = 1").scalar_one())
-    last = int(
-        conn.exec_driver_sql(
-            "SELECT coalesce(max(last), 0) FROM sync_segment WHERE origin = :n", {"n": node}
-        ).scalar_one()
-    )
-    sealed = _seal(conn, node, keys.sign_private, last, counter)
+    sealed = 0
+    for start, end in _gaps(conn, node, counter):
+        # a range an erasure dropped (its segments held erased values) is sealed again
+        # from the blanked log; usually the only gap is the run of new changes
+        sealed += _seal(conn, node, keys.sign_private, start - 1, end)
     for old, old_private, written in conn.exec_driver_sql(
         # what the former identity had written here: its successor's first context
         "SELECT o.node_id, o.sign_private, json_extract(c.vv, '$.' || o.node_id) "
@@ -77,20 +77,24 @@ def seal_own(conn: Connection) -> int:
     ).all():
         if written:
             old = str(old)
-            sealed += _seal(conn, old, bytes(old_private), _sealed_upto(conn, old), int(written))
+            for start, end in _gaps(conn, old, int(written)):
+                sealed += _seal(conn, old, bytes(old_private), start - 1, end)
     return sealed
 
 
-def _sealed_upto(conn: Connection, node: str) -> int:
-    """The end of the run 1..n that ``node``'s segments held here cover without a gap."""
-    upto = 0
+def _gaps(conn: Connection, node: str, upto: int) -> list[tuple[int, int]]:
+    """The runs of ``node``'s counters 1..``upto`` no stored segment covers."""
+    gaps: list[tuple[int, int]] = []
+    covered = 0
     for first, last in conn.exec_driver_sql(
         "SELECT first, last FROM sync_segment WHERE origin = :n ORDER BY first", {"n": node}
     ).all():
-        if int(first) > upto + 1:
-            break
-        upto = max(upto, int(last))
-    return upto
+        if int(first) > covered + 1:
+            gaps.append((covered + 1, min(int(first) - 1, upto)))
+        covered = max(covered, int(last))
+    if covered < upto:
+        gaps.append((covered + 1, upto))
+    return [(a, b) for a, b in gaps if a <= b]
 
 
 def _seal(conn: Connection, node: str, sign_private: bytes, last: int, counter: int) -> int:
@@ -240,6 +244,8 @@ def _export(
     acked_peers = {p for p, _o in acks}
     former = set(knowledge.retired_selves(conn))
     waiting = [p for p in peers if p not in former or p in acked_peers] or list(peers)
+    # ranges a recipient dropped after an erasure and asks for again (``sync.erasures``)
+    wants = erasures.wants_of(conn, list(peers))
     for seg in conn.exec_driver_sql(
         "SELECT origin, first, last, payload, signature FROM sync_segment ORDER BY origin, first"
     ):
@@ -247,7 +253,8 @@ def _export(
         origin, first, last = str(seg.origin), int(seg.first), int(seg.last)
         if not full and peers:
             acked = min(acks.get((peer, origin), 0) for peer in waiting)
-            if last <= acked:
+            asked = any(a <= last and b >= first for a, b in wants.get(origin, ()))
+            if last <= acked and not asked:
                 continue
         name = seg_name(origin, first, last)
         entries[name] = bytes(seg.payload)
@@ -292,6 +299,9 @@ def _export(
         "attachments": mimes,
         "entries": package_format.entry_list(entries),
     }
+    asking = erasures.wanted(conn)
+    if asking:
+        manifest[erasures.WANTED_KEY] = asking
     raw = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sig = me.sign_public + crypto.sign(me.sign_private, raw)
     inner = package_format.build_zip(raw, sig, entries)

@@ -14,12 +14,13 @@ from sqlalchemy import Connection
 from desktop import clock
 from desktop.errors import UnionDeskError, storage_error
 from desktop.models.values import Invalid
-from desktop.storage import capture
+from desktop.storage import capture, redaction
 from desktop.storage import hlc as hlc_mod
 from desktop.storage.database import Database
 from desktop.sync import (
     certs,
     crypto,
+    erasures,
     history,
     knowledge,
     merges,
@@ -65,6 +66,9 @@ class Loaded:
     """Relayed origins taken as the new identity of an office trusted here."""
     origins: list[NewOrigin] = field(default_factory=list)
     """Every origin this PC never enrolled that the package brings (taken or refused)."""
+    erased: int = 0
+    """Persons this apply erased (a received tombstone, or rows about an erased person):
+    the file's write-ahead log is emptied after the commit (``storage.redaction``)."""
 
 
 @dataclass
@@ -419,6 +423,8 @@ def load(conn: Connection, path: Path, verified: Package | None = None) -> Loade
             if change.counter not in have:
                 have.add(change.counter)
                 loaded.new_changes.append(change)
+    # an erased person's values never come back, from any package (``sync.erasures``)
+    loaded.new_changes = erasures.blank_incoming(conn, loaded.new_changes)
     loaded.certified = vouch.by_cert
     loaded.relayed_successors = vouch.by_succession
     loaded.origins = vouch.origins
@@ -550,6 +556,8 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         _record(conn, loaded, result, {})
         if hook is not None:
             hook("before-commit")
+    if loaded.erased:
+        redaction.truncate_wal(db)
     return result
 
 
@@ -567,6 +575,8 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
         if not loaded.replayed:
             _remember_sender(conn, loaded.package)
             record_acks(conn, loaded.package)
+            erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
+            erasures.keep_segments(conn, loaded.segments, _now())
             kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
             _record(conn, loaded, result, kind)
         if hook is not None:
@@ -633,6 +643,7 @@ def _now() -> datetime:
 def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | None) -> None:
     pkg = loaded.package
     capture.set_capturing(conn, False)
+    tombstones = erasures.before_apply(conn, plan)
     unsure = writer.apply_rows(conn, plan)
     if hook is not None:
         hook("rows-applied")
@@ -748,3 +759,6 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     knowledge.bump_context(conn)
     capture.set_capturing(conn, True)
     merges.redirect(conn, plan)  # edits of merged-away members land on the survivor
+    loaded.erased = erasures.after_apply(conn, plan, tombstones)  # erased stay erased
+    erasures.judge_segments(conn, loaded.segments, now)  # none kept holds an erased value
+    erasures.record_wants(conn, pkg.sender, pkg.manifest)

@@ -66,6 +66,8 @@ WRITERS = {
     "hardship_reviews": ("services/care/reviews.py", "Review"),
     "hardship_consents": ("services/care/consent.py", "Consent"),
     "transfers": ("services/transfers/records.py", "Transfer"),
+    "erasures": ("services/erasure/records.py", "Erasure"),
+    "erased_rows": ("services/erasure/records.py", "ErasedRow"),
 }
 _VERBS = (
     r"(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM"

@@ -265,3 +265,16 @@ def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
         {"f": from_member, "t": to_member},
     )
     return int(moved.rowcount)
+
+
+def erase_personal_in(conn: Connection, row_ids: list[str], blanks: dict[str, Any]) -> None:
+    """个人信息删除: blank the personal fields of these rows (``services.erasure`` calls
+    it with ``models.erasure.PERSONAL``), in the caller's transaction; captured, so the
+    blanking travels. Here because this module is the table's one writer."""
+    if not row_ids or not blanks:
+        return
+    sets = ", ".join(f'"{c}" = ?' for c in blanks)
+    conn.exec_driver_sql(
+        f"UPDATE attendances SET {sets} WHERE id = ?",
+        [(*blanks.values(), row_id) for row_id in row_ids],
+    )

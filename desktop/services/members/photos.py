@@ -184,3 +184,21 @@ def photo_of(db: Database, member_id: str) -> bytes | None:
             {"i": member_id},
         ).first()
     return None if row is None else bytes(row.data)
+
+
+def drop_unused_in(conn: Connection, sha256: str) -> bool:
+    """个人信息删除: the photo's bytes go once no record and no logged change names them
+    (``services.erasure``, after the erased change log no longer does). Returns whether
+    they went."""
+    used = conn.exec_driver_sql(
+        "SELECT 1 FROM members WHERE photo = :s UNION ALL "
+        "SELECT 1 FROM activity_photos WHERE sha256 = :s UNION ALL "
+        "SELECT 1 FROM legal_case_documents WHERE sha256 = :s UNION ALL "
+        "SELECT 1 FROM sync_change WHERE json_extract(fields, '$.photo') = :s "
+        "OR json_extract(fields, '$.sha256') = :s LIMIT 1",
+        {"s": sha256},
+    ).first()
+    if used is not None:
+        return False
+    conn.exec_driver_sql("DELETE FROM attachments WHERE sha256 = ?", (sha256,))
+    return True

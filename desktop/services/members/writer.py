@@ -672,3 +672,23 @@ def reassign_history(conn: Connection, from_member: str, to_member: str) -> int:
         (to_member, from_member),
     )
     return int(moved.rowcount)
+
+
+def erase_person(
+    conn: Connection,
+    member_id: str,
+    blanks: dict[str, Any],
+    history_blanks: dict[str, Any],
+) -> None:
+    """个人信息删除 (``services.erasure``): the record keeps its id — links and the
+    change log's dots need it — but every personal field takes its erased value
+    (``models.erasure.PERSONAL``) and it becomes a tombstone, so its search document
+    goes; its status history loses its free text. Captured: the blanking travels."""
+    update_many(conn, [(member_id, blanks)])
+    mark_deleted(conn, member_id)  # a tombstone of its own, as every delete is
+    if history_blanks:
+        sets = ", ".join(f'"{c}" = ?' for c in history_blanks)
+        conn.exec_driver_sql(
+            f"UPDATE member_status_changes SET {sets} WHERE member_id = ?",
+            (*history_blanks.values(), member_id),
+        )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.models.codes import (
     CURRENT_STATUSES,
@@ -72,6 +73,11 @@ class MemberDetailDialog(QDialog):
             "会籍转接…", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.transfer_button.clicked.connect(self.transfer_out)
+        self.erase_button = buttons.addButton(
+            "删除个人信息…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.erase_button.setVisible(acting.current().may(acting.ADMINISTER))  # 管理员 only
+        self.erase_button.clicked.connect(self.erase_personal)
         buttons.rejected.connect(self.reject)
         self.edit_button.clicked.connect(self.edit)
         layout = QVBoxLayout(self)
@@ -181,3 +187,23 @@ class MemberDetailDialog(QDialog):
         self.child = dialog
         dialog.finished.connect(lambda _r: self._edited(dialog))
         dialog.open()
+
+    def erase_personal(self) -> None:
+        """删除个人信息 (administrators): once done the record is gone, so is this page."""
+        from desktop.views.members.erase_dialog import EraseDialog
+
+        try:
+            dialog = EraseDialog(self.ctx, self.member_id, parent=self)
+        except UnionDeskError as exc:
+            messages.error(self, "无法删除个人信息", exc.message)
+            return
+        self.child = dialog
+        dialog.finished.connect(lambda _r: self._erased(dialog))
+        dialog.open()
+
+    def _erased(self, dialog: QDialog) -> None:
+        erased = getattr(dialog, "erased", False)
+        dialog.deleteLater()
+        self.child = None
+        if erased:
+            self.accept()
