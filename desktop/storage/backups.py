@@ -368,10 +368,29 @@ def revision_of(backup: Path) -> str:
     return str(row[0]) if row else ""
 
 
+def _ring_to_restore(database: Path, backup: Path) -> tuple[Path, Path] | None:
+    """(the folder's ``keys.json``, the backup's copy) when the backup was encrypted under
+    another key than the folder's (a backup from another PC or an older folder), so its
+    ring must come along; None when the folder's own ring opens it."""
+    sidecar = sidecar_of(backup)
+    if not sidecar.exists():
+        return None
+    current = database.parent / keys.KEYS_FILE
+    theirs = keys.read_ring(sidecar)
+    ours = keys.read_ring(current)
+    if theirs is None or (ours is not None and ours.key_id == theirs.key_id):
+        return None
+    return current, sidecar
+
+
 def put_back(replaced: Replaced, database: Path) -> None:
     """Undo ``replace_database``: the files moved aside go back (the restored one is
     moved into the same folder, named ``restored-…``), for a restore that cannot open."""
-    for path in database_files(database):
+    ring = database.parent / keys.KEYS_FILE
+    restored = database_files(database)
+    if any(m.name == ring.name for m in replaced.moved) and ring.exists():
+        restored.append(ring)
+    for path in restored:
         path.replace(replaced.folder / f"restored-{path.name}")
     for moved in replaced.moved:
         moved.replace(database.parent / moved.name)
@@ -401,12 +420,15 @@ def replace_database(database: Path, backups: Path, backup: Path, stamp: datetim
     folder = backups / f"{REPLACED_PREFIX}{stamp.strftime(STAMP_FORMAT)}"
     private_dir(folder)
     moved: list[Path] = []
+    ring = _ring_to_restore(database, backup)
     try:
-        for path in database_files(database):
+        for path in database_files(database) + ([ring[0]] if ring and ring[0].exists() else []):
             target = folder / path.name
             path.replace(target)
             moved.append(target)
         _copy_private(backup, database)
+        if ring is not None:  # the backup's key is not this folder's: its keys.json too
+            _copy_private(ring[1], ring[0])
     except OSError as exc:
         for target in moved:  # put back what was moved: the office keeps its data as it was
             if not (database.parent / target.name).exists():

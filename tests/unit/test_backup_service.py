@@ -214,3 +214,23 @@ def test_cli_restores_a_registry_that_no_longer_opens(
         assert _members(reopened) == 1
     finally:
         reopened.close()
+
+
+def test_restore_a_backup_made_under_another_key_brings_its_ring(
+    db: Database, tmp_path: Path
+) -> None:
+    """A backup from another data folder (another key): its keys.json comes with it, and
+    the folder's own ring is moved aside with the database, never deleted."""
+    other = open_database(Paths(tmp_path / "other"))
+    union = add_union(other, add_federation(other))
+    add_member(other, union, "甲", "1")
+    theirs = other.backup("manual")
+    other.close()
+    ours = (db.paths.data_dir / "keys.json").read_bytes()
+    result = restoring.restore(db, str(theirs), open_database)
+    try:
+        assert _members(result.db) == 1
+        assert (db.paths.data_dir / "keys.json").read_bytes() != ours
+        assert ours in [p.read_bytes() for p in db.paths.backups.glob("replaced-*/keys.json")]
+    finally:
+        result.db.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from desktop.models.erasure import ERASED_NAME, PERSONAL
 from desktop.services.erasure import backups
 from desktop.services.erasure import records as erasure
 from desktop.services.members import writer as member_writer
+from desktop.storage import backups as storage_backups
 from desktop.storage import search_index
 from desktop.storage.database import Database
 from tests.unit.sync.test_erasure_sync import ID_NUMBER, NAME, PHONE, SECRETS, _person
@@ -125,15 +127,16 @@ def test_backups_made_before_are_listed_with_their_removal_date(db: Database) ->
     result = erasure.erase(db, rows["member"], "request")
     assert [b.name for b in result.backups] == [older.name]
     held = result.backups[0]
-    assert held.removed_by == backups.add_months(held.made_at.date(), 13)
+    assert held.removed_by == storage_backups.removed_by(held.made_at)
     assert backups.held(db.paths.backups, datetime(2000, 1, 1)) == []
 
 
-def test_removal_date_is_thirteen_months_on() -> None:
-    made = backups.made_at("uniondesk-20260131-093000-123456-before-sync-import.db")
-    assert made == datetime(2026, 1, 31, 9, 30, 0, 123456)
-    assert backups.removed_by(made) == date(2027, 2, 28)
-    assert backups.made_at("notes.txt") is None
+def test_removal_date_is_the_month_a_year_on(tmp_path: Path) -> None:
+    (tmp_path / "uniondesk-20260131-093000-123456-before-sync-import.db").write_bytes(b"")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    [held] = backups.held(tmp_path, datetime(2026, 12, 1))
+    assert held.made_at == datetime(2026, 1, 31, 9, 30, 0, 123456)
+    assert held.removed_by == date(2027, 1, 1)  # January's copy is kept through December
 
 
 def test_records_merged_as_the_same_person_are_erased_together(db: Database) -> None:
