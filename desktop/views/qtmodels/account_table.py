@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -78,5 +78,8 @@ class AccountTableModel(QAbstractTableModel):
         if column == COL_STATUS:
             return status_of(account, self._now)
         if column == COL_CHANGED:
-            return account.password_changed_at.strftime("%Y-%m-%d %H:%M") + " (UTC)"
+            changed = account.password_changed_at
+            if changed.tzinfo is None:  # stored as UTC
+                changed = changed.replace(tzinfo=UTC)
+            return changed.astimezone().strftime("%Y-%m-%d %H:%M")  # the PC's own time
         return None
