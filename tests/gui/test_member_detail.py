@@ -112,3 +112,24 @@ def test_the_member_page_shows_the_members_honours(
     other = MemberDetailDialog(ctx, registry["李四"])
     qtbot.addWidget(other)
     assert other.care_records.honours.item(0).text() == "（无）"
+
+
+def test_the_member_page_shows_the_card_photo(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from desktop.services.members import photos
+
+    member_id = registry["李四"]
+    dialog = MemberDetailDialog(ctx, member_id)
+    qtbot.addWidget(dialog)
+    assert dialog.portrait.pixmap().isNull() and "无照片" in dialog.portrait.text()
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), "navy").save(out, "JPEG")
+    photos.attach(ctx.db, member_id, "照片.jpg", out.getvalue())
+    dialog.load()
+    shown = dialog.portrait.pixmap()
+    assert not shown.isNull() and shown.width() == 120 and dialog.portrait.text() == ""

@@ -6,10 +6,13 @@ Read-only: editing stays in the member dialog (its 编辑 button here opens it).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -30,11 +33,14 @@ from desktop.models.codes import (
     POLITICAL_STATUS,
 )
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
-from desktop.services.members import history
+from desktop.services.members import history, photos
 from desktop.views.context import AppContext
 from desktop.views.honours.member_records import MemberCareRecords
 from desktop.views.qtmodels.text_table import TextTableModel
 from desktop.views.widgets import messages
+
+#: The portrait's box (px), the card photo's 3:4.
+PORTRAIT_W, PORTRAIT_H = 120, 160
 
 
 def _day(value: object) -> str:
@@ -56,7 +62,14 @@ class MemberDetailDialog(QDialog):
         )
         self.tabs = QTabWidget(self)
         info = QWidget(self)
-        info.setLayout(self.fields)
+        self.portrait = QLabel(info)
+        self.portrait.setObjectName("member_portrait")
+        self.portrait.setFixedSize(PORTRAIT_W, PORTRAIT_H)
+        self.portrait.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.portrait.setFrameShape(QLabel.Shape.StyledPanel)
+        beside = QHBoxLayout(info)
+        beside.addLayout(self.fields, 1)
+        beside.addWidget(self.portrait, 0, Qt.AlignmentFlag.AlignTop)
         self.tabs.addTab(info, "基本信息")
         self.history_view = self._table(self.history_model)
         self.activities_view = self._table(self.activities_model)
@@ -86,6 +99,23 @@ class MemberDetailDialog(QDialog):
         self.child: QDialog | None = None
         self.load()
 
+    def _show_portrait(self, data: bytes | None) -> None:
+        """The card photo, as printed on the card (none: say where one is added)."""
+        picture = QPixmap()
+        if data is not None and picture.loadFromData(data):
+            self.portrait.setPixmap(
+                picture.scaled(
+                    self.portrait.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.portrait.setToolTip("会员证照片")
+        else:
+            self.portrait.clear()
+            self.portrait.setText("无照片\n（在「编辑…」中添加）")
+            self.portrait.setToolTip("")
+
     def _table(self, model: TextTableModel) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
@@ -100,6 +130,7 @@ class MemberDetailDialog(QDialog):
         m = life.member
         self.care_records.set_member(self.member_id)
         self.transfer_button.setEnabled(m.membership_status in CURRENT_STATUSES)
+        self._show_portrait(photos.photo_of(self.ctx.db, self.member_id))
         while self.fields.rowCount():
             self.fields.removeRow(0)
         shown = (
