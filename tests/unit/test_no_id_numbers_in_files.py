@@ -6,6 +6,8 @@ are encrypted, so they are searched too."""
 
 from __future__ import annotations
 
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from desktop.cli import main
 from desktop.config import Paths
 from desktop.opening import open_database
 from desktop.sync import office
+from tests.unit.printing.conftest import pdf_text
 from tests.unit.spreadsheets.helpers import make_id
 from tests.unit.sync.helpers import mesh
 
@@ -22,13 +25,34 @@ PHONE = "13987654321"
 SECRETS = (ID_NUMBER.encode(), PHONE.encode(), ID_NUMBER[-8:].encode())
 
 
+def _contents(path: Path) -> bytes:
+    """What a reader of the file sees: an xlsx's (zip's) parts unpacked, a PDF's text
+    (its streams are compressed), else the bytes as they are."""
+    data = path.read_bytes()
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(path) as archive:
+            data += b"".join(archive.read(name) for name in archive.namelist())
+    elif data.startswith(b"%PDF") and shutil.which("pdftotext"):
+        data += pdf_text(path).encode("utf-8")
+    return data
+
+
 def _leaks(*folders: Path) -> list[str]:
     found = []
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            data = path.read_bytes()
+            data = _contents(path)
             found += [f"{path}: {s[:4]!r}…" for s in SECRETS if s in data]
     return found
+
+
+def _member_id(data: Path) -> str:
+    db = open_database(Paths(data))
+    try:
+        with db.connect(write=False) as conn:
+            return str(conn.exec_driver_sql("SELECT id FROM members").scalar_one())
+    finally:
+        db.close()
 
 
 def test_no_file_the_app_writes_holds_a_full_id_number_or_phone(
@@ -50,6 +74,8 @@ def test_no_file_the_app_writes_holds_a_full_id_number_or_phone(
     assert run("members", "find", "欧阳", "--json") == 0
     assert run("roster", "export", str(out / "名册.xlsx")) == 0
     assert run("print", "cards", str(out / "cards.pdf"), "--union", "甲公司工会") == 0
+    member_form = str(out / "登记表.pdf")
+    assert run("print", "form", "registration", member_form, "--member", _member_id(data)) == 0
     assert run("report", "annual", "--year", "2026", str(out / "annual.xlsx")) == 0
     assert run("backup", "create") == 0
     terminal = capsys.readouterr()
