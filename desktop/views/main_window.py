@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.update_counts()
         if message:  # after the caller (the old page, now deleted later) has returned
             QTimer.singleShot(0, self, lambda: messages.inform(self, "已恢复备份", message))
+        self.session.after_restore()  # the restored registry's accounts decide who signs in
 
     # ---- help ------------------------------------------------------------------------
 

@@ -308,3 +308,26 @@ def test_input_restarts_the_idle_timer(qtbot: QtBot) -> None:
         assert not watcher.timer.isActive()
     finally:
         watcher.stop()
+
+
+def test_after_a_restore_the_clerk_signs_in_against_the_restored_accounts(
+    qtbot: QtBot, admin_ctx: AppContext, boxes: Boxes
+) -> None:
+    from desktop.opening import open_database
+    from desktop.services.backups import catalog, restoring
+
+    window = window_for(qtbot, admin_ctx, "admin", ADMIN_PASSWORD)
+    made = catalog.create(admin_ctx.db)
+    restored = restoring.restore(admin_ctx.db, made.backup.name, open_database)
+    admin_ctx.replace_database(restored.db, restored.message)
+    assert not acting.current().signed_in
+    login = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible()
+    )
+    qtbot.addWidget(login)
+    assert login.username.text() == "admin" and not window.isVisible()
+    login.password.setText(ADMIN_PASSWORD)
+    login.submit()
+    assert acting.current().username == "admin"
+    [fresh] = visible_windows()
+    qtbot.addWidget(fresh)

@@ -187,6 +187,22 @@ class Session(QObject):
             acting.sign_out()
         gate.sign_in_again(self.ctx, self.window, actor.username)
 
+    def after_restore(self) -> None:
+        """A restored registry has its own accounts, with the passwords and roles they had
+        then (the account signed in may not even exist there): whoever was signed in
+        signs in again against them; with no account in it, nobody is signed in."""
+        from desktop.services.accounts import presence
+        from desktop.views.accounts import gate
+
+        actor = acting.current()
+        if not actor.signed_in:
+            return
+        self.watcher.stop()
+        acting.sign_out()
+        if presence.accounts_exist(self.ctx.db):
+            gate.sign_in_again(self.ctx, self.window, actor.username)
+        self._update()
+
 
 def install(window: QMainWindow, ctx: AppContext) -> Session:
     session = Session(window, ctx)
