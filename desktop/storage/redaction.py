@@ -32,6 +32,19 @@ _CHUNK = 500
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def blank_fields(conn: Connection, table: str, row_ids: list[str], blanks: dict[str, Any]) -> None:
+    """Set ``blanks`` (column → blank value) on these rows of ``table``, in the caller's
+    transaction; the capture triggers record it, so the blanking travels. Called only by
+    the table's own writer (its ``erase_personal_in``), which names the table."""
+    if not row_ids or not blanks:
+        return
+    sets = ", ".join(f'"{c}" = ?' for c in blanks)
+    conn.exec_driver_sql(
+        f'UPDATE "{table}" SET {sets} WHERE id = ?',
+        [(*blanks.values(), row_id) for row_id in row_ids],
+    )
+
+
 def redact_rows(
     conn: Connection,
     rows: Iterable[tuple[str, str]],

@@ -20,6 +20,7 @@ from desktop.models.ids import new_id
 from desktop.models.masking import mask_phone
 from desktop.models.validation import check_no_control_chars, check_phone
 from desktop.services.activities.inputs import as_amount_fen, as_date, opt_text, yuan
+from desktop.storage import redaction
 from desktop.storage.database import Database
 
 # Fields a clerk may set on intake or edit (status, outcome and closing have their own calls).
@@ -435,10 +436,4 @@ def erase_personal_in(conn: Connection, row_ids: list[str], blanks: dict[str, An
     """个人信息删除: blank the personal fields of these rows (``services.erasure`` calls
     it with ``models.erasure.PERSONAL``), in the caller's transaction; captured, so the
     blanking travels. Here because this module is the table's one writer."""
-    if not row_ids or not blanks:
-        return
-    sets = ", ".join(f'"{c}" = ?' for c in blanks)
-    conn.exec_driver_sql(
-        f"UPDATE legal_cases SET {sets} WHERE id = ?",
-        [(*blanks.values(), row_id) for row_id in row_ids],
-    )
+    redaction.blank_fields(conn, "legal_cases", row_ids, blanks)

@@ -23,6 +23,7 @@ from desktop.models.ids import new_id
 from desktop.services.members import card_numbers, registry, writer
 from desktop.services.transfers import checks, queries, slips
 from desktop.services.unions import federations
+from desktop.storage import redaction
 from desktop.storage.database import Database
 
 TABLE = "transfers"
@@ -367,10 +368,4 @@ def erase_personal_in(conn: Connection, row_ids: list[str], blanks: dict[str, An
     """个人信息删除: blank the personal fields of these rows (``services.erasure`` calls
     it with ``models.erasure.PERSONAL``), in the caller's transaction; captured, so the
     blanking travels. Here because this module is the table's one writer."""
-    if not row_ids or not blanks:
-        return
-    sets = ", ".join(f'"{c}" = ?' for c in blanks)
-    conn.exec_driver_sql(
-        f"UPDATE transfers SET {sets} WHERE id = ?",
-        [(*blanks.values(), row_id) for row_id in row_ids],
-    )
+    redaction.blank_fields(conn, "transfers", row_ids, blanks)
