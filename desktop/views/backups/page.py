@@ -15,12 +15,10 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -37,7 +35,7 @@ from desktop.services.backups.catalog import BackupEntry
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import backup_table as bt
 from desktop.views.qtmodels.backup_table import BackupTableModel
-from desktop.views.widgets import messages
+from desktop.views.widgets import messages, tables
 from desktop.views.widgets.field_error import FieldMessage
 
 
@@ -64,12 +62,7 @@ class BackupsPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("backups_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tables.record_list(self.table)
         for column, width in ((bt.COL_TIME, 170), (bt.COL_REASON, 110), (bt.COL_SIZE, 90)):
             self.table.setColumnWidth(column, width)
         self.table.setColumnWidth(bt.COL_VERIFIED, 190)

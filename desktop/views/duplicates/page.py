@@ -4,10 +4,8 @@ side-by-side merge dialog for the selected pair."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,7 +18,7 @@ from desktop.errors import UnionDeskError
 from desktop.services.duplicates import finding
 from desktop.services.duplicates.finding import DuplicatePair
 from desktop.views.context import AppContext
-from desktop.views.widgets import messages
+from desktop.views.widgets import messages, tables
 
 HEADERS = (
     "重复原因",
@@ -51,12 +49,7 @@ class DuplicatesPage(QWidget):
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("duplicates_table")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tables.record_list(self.table)
         actions = QHBoxLayout()
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.merge_button)

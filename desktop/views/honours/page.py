@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -25,7 +23,7 @@ from desktop.views.honours.honour_dialog import HonourDialog
 from desktop.views.honours.titles_dialog import TitlesDialog
 from desktop.views.qtmodels import honour_table as ht
 from desktop.views.qtmodels.honour_table import HonourTableModel
-from desktop.views.widgets import messages
+from desktop.views.widgets import messages, tables
 from desktop.views.widgets.field_error import FieldMessage
 
 
@@ -48,12 +46,7 @@ class HonoursPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("honours_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tables.record_list(self.table)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("荣誉称号", self))
         bar.addWidget(self.title_filter)

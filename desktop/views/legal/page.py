@@ -7,10 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,6 +25,7 @@ from desktop.views.legal.case_dialog import CaseDialog
 from desktop.views.legal.case_panel import CasePanel
 from desktop.views.qtmodels import legal_table as lt
 from desktop.views.qtmodels.legal_table import LegalCaseTableModel
+from desktop.views.widgets import tables
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage
 from desktop.views.widgets.tables import select_row
@@ -55,13 +54,8 @@ class LegalPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("legal_cases_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tables.record_list(self.table)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.panel = CasePanel(ctx, self)
 
         bar = QHBoxLayout()

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +27,7 @@ from desktop.views.context import AppContext
 from desktop.views.qtmodels import transfer_table as tt
 from desktop.views.qtmodels.transfer_table import TransferTableModel
 from desktop.views.transfers import printouts
+from desktop.views.widgets import tables
 from desktop.views.widgets.field_error import FieldMessage
 
 AREA = "transfers"
@@ -74,12 +73,7 @@ class TransfersPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("transfers_table")
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        tables.record_list(self.table)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("类型", self))
         bar.addWidget(self.kind_filter)
