@@ -8,8 +8,6 @@ account without the administrator's permission sees the values read-only.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,13 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.private_files import write_private
 from desktop.services.settings import local
 from desktop.services.settings import office as settings
 from desktop.sync import office as sync_office
 from desktop.views.context import AppContext
 from desktop.views.settings.form import SettingsGroup
-from desktop.views.widgets import messages
 
 SAVED = "已保存。"
 READ_ONLY_NOTE = "当前账号不是管理员，只能查看设置。如需修改，请用管理员账号登录。"
@@ -232,23 +228,6 @@ class SettingsPage(QWidget):
             self.backups.errors["backup_second_copy_dir"].clear_message()
 
     def export_card(self) -> None:
-        """The sync page's save dialog; the card written owner-only (key material)."""
-        from desktop.views.sync import files
+        from desktop.views.sync.key_card import export_key_card
 
-        me = sync_office.this_office(self.ctx.db)
-        path: Path | None = files.save_card_path(
-            self, f"密钥卡-{me.name or '本单位'}{files.CARD_SUFFIX}"
-        )
-        if path is None:
-            return
-        try:
-            write_private(path, sync_office.key_card(self.ctx.db))
-        except OSError as exc:
-            messages.error(self, "无法保存密钥卡", f"无法写入 {path}：{exc.strerror}")
-            return
-        messages.inform(
-            self,
-            "密钥卡已保存",
-            f"本机密钥卡已保存到\n{path}\n\n请把它交给对方单位（U盘、邮件均可，密钥卡不含任何"
-            f"会员信息），并电话告诉对方本机指纹：\n{me.fingerprint}",
-        )
+        export_key_card(self, self.ctx)

@@ -38,7 +38,7 @@ from desktop.views.qtmodels.sync_tables import (
     QuarantineTableModel,
     ReceiptTableModel,
 )
-from desktop.views.sync import cert_actions, files, labels
+from desktop.views.sync import cert_actions, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
 
@@ -268,20 +268,9 @@ class SyncPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def export_card(self) -> None:
-        path = files.save_card_path(self, f"密钥卡-{self.office or '本单位'}{files.CARD_SUFFIX}")
-        if path is None:
-            return
-        try:
-            path.write_bytes(office.key_card(self.ctx.db))
-        except OSError as exc:
-            messages.error(self, "无法保存密钥卡", f"无法写入 {path}：{exc.strerror}")
-            return
-        messages.inform(
-            self,
-            "密钥卡已保存",
-            f"本机密钥卡已保存到\n{path}\n\n请把它交给对方单位（U盘、邮件均可，密钥卡不含任何"
-            f"会员信息），并电话告诉对方本机指纹：\n{self.fingerprint_label.text()}",
-        )
+        from desktop.views.sync.key_card import export_key_card
+
+        export_key_card(self, self.ctx)
 
     def open_export(self) -> None:
         from desktop.views.sync.export_wizard import ExportWizard
