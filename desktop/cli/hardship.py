@@ -25,6 +25,7 @@ from desktop.models.codes import (
     HOUSEHOLD_RELATION,
     REVIEW_RESULT,
 )
+from desktop.services import audit
 from desktop.services.care import (
     assistance,
     consent,
@@ -248,6 +249,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
     payload = form_values(ctx.db, "hardship", f.member_id)
     render_form("hardship", payload, args.out)
+    audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")
     return 0
 

@@ -10,9 +10,9 @@ cells back as dates.
 The sheet has a styled, frozen header row with an autofilter, set widths and A4
 landscape print setup with the header repeated on every page.
 
-An unmasked export is recorded in the local audit trail (who, when, how many members,
-which filter; no personal data). If that record cannot be written, the file is deleted
-again: a full-ID export that leaves no trace is not kept.
+Every export is recorded in the local audit trail, an unmasked one as such (who, when,
+how many members, which filter; no personal data, no file name). If that record cannot
+be written, the file is deleted again: an export that leaves no trace is not kept.
 """
 
 from __future__ import annotations
@@ -227,11 +227,15 @@ def _export_members(
     styles.a4_setup(ws, SHEET_TITLE)
     progress(written, total, "正在保存文件…")
     path = save_workbook(workbook, Path(target))
-    if unmasked:
-        try:
-            audit.record(db, audit.ROSTER_EXPORT_UNMASKED, f"{written} 名会员；{scope}")
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
+    # No file name: a roster's name often names a person (「张三的名册」).
+    action = audit.ROSTER_EXPORT_UNMASKED if unmasked else audit.EXPORT
+    detail = (
+        f"{written} 名会员；{scope}" if unmasked else f"会员名册（打码）：{written} 名会员；{scope}"
+    )
+    try:
+        audit.record(db, action, detail)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
     log.info("roster export: %d rows, masked=%s", written, not unmasked)
     return ExportResult(path, written, not unmasked)

@@ -55,8 +55,10 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
     def work() -> None:
         from desktop.printing.forms.render import render_form
         from desktop.printing.queries import form_values
+        from desktop.services import audit
 
         render_form("hardship", form_values(ctx.db, "hardship", member_id), out)
+        audit.printed(ctx.db, "困难职工登记表", out, subject=f"会员 {member_id}")
 
     _run(ctx, parent, "困难职工登记表", work, out)
 
