@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop import acting
 from desktop.services import audit
-from desktop.services.audit import anchor, chain, verifying
+from desktop.services.audit import anchor, verifying
 from desktop.storage import rawconn
 from desktop.storage.database import Database
 
@@ -159,19 +159,3 @@ def test_two_writers_chain_in_turn(db_factory: object, db: Database) -> None:
         other.close()
     verdict = audit.verify(db)
     assert verdict.ok and verdict.count == 30
-
-
-def test_the_migration_hashes_like_the_service() -> None:
-    """Migration 0018 chains old rows with a frozen copy of ``chain.entry_hash``."""
-    import importlib
-
-    migration = importlib.import_module("desktop.storage.migrations.versions.0018_audit_chain")
-    entry = chain.StoredEntry(
-        1, "2026-11-21 09:00:00.000000", "root", None, "root", "export", "甲.xlsx",
-        None, None, None, chain.GENESIS, None,
-    )  # fmt: skip
-    values = [
-        entry.occurred_at, entry.account, entry.account_id, entry.os_user, entry.action,
-        entry.detail, entry.tbl, entry.record_id, entry.fields, entry.prev_hash,
-    ]  # fmt: skip
-    assert migration._digest(values) == chain.entry_hash(entry)
