@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from desktop import acting
 from desktop.services.audit import chain
 from desktop.services.audit.codes import ACTION_LABELS, RECORD_CHANGE
 from desktop.storage.database import Database
@@ -51,7 +52,9 @@ def _like(text: str) -> str:
 
 
 def entries(db: Database, wanted: AuditFilter = AuditFilter()) -> list[AuditRecord]:
-    """The entries ``wanted`` selects, newest first, at most ``wanted.limit``."""
+    """The entries ``wanted`` selects, newest first, at most ``wanted.limit``.
+    Administrators only, once accounts exist (``acting.ADMINISTER``)."""
+    acting.require(acting.ADMINISTER)
     where: list[str] = []
     params: list[Any] = []
     if wanted.account:
@@ -82,6 +85,7 @@ def entries(db: Database, wanted: AuditFilter = AuditFilter()) -> list[AuditReco
 
 def accounts(db: Database) -> list[str]:
     """Every account name the trail mentions (the viewer's account filter)."""
+    acting.require(acting.ADMINISTER)
     with db.connect(write=False) as conn:
         rows = conn.exec_driver_sql(
             "SELECT DISTINCT coalesce(account, os_user) AS who FROM audit_log ORDER BY who"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from desktop import acting
 from desktop.services.audit import chain
 from desktop.services.audit.anchor import read_anchor
 from desktop.storage.database import Database
@@ -71,6 +72,8 @@ def _where(entry: chain.StoredEntry) -> str:
 
 
 def verify(db: Database) -> Verdict:
+    """The whole trail checked (administrators only, once accounts exist)."""
+    acting.require(acting.ADMINISTER)
     anchor = read_anchor(db.paths.database)
     count = 0
     expected = chain.GENESIS
