@@ -87,6 +87,7 @@ __all__ = [
     "Verdict",
     "accounts",
     "entries",
+    "error_report",
     "file_name",
     "printed",
     "free_text",
@@ -152,6 +153,12 @@ def printed(
         why = f"；原因：{free_text(reason)}" if reason else ""
         items.append((UNMASKED_VIEW, f"打印{what}（完整身份证号、手机号）{about}{why}"))
     record_all(db, items)
+
+
+def error_report(db: Database, rows: int, out: str | os.PathLike[str]) -> None:
+    """A roster import's error report written: it copies the refused rows as they were
+    in the file, full ID numbers and phones included."""
+    record(db, EXPORT, f"导入错误报告：{rows} 行（含完整身份证号、手机号）；文件 {file_name(out)}")
 
 
 def recent(db: Database, limit: int = 200, *, changes: bool = False) -> list[AuditRecord]:
