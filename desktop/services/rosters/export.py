@@ -181,10 +181,12 @@ def export_members(
     unmasked: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    reason: str | None = None,
 ) -> ExportResult:
+    """``reason``: why full numbers were asked for (the window asks), in the audit entry."""
     # openpyxl spools the rows to tempfile's folder: the data dir's own, emptied at start
     with temp_files_in(db.paths.tmp):
-        return _export_members(db, target, flt, unmasked, progress, cancel)
+        return _export_members(db, target, flt, unmasked, progress, cancel, reason)
 
 
 def _export_members(
@@ -194,6 +196,7 @@ def _export_members(
     unmasked: bool,
     progress: ProgressFn,
     cancel: CancelToken | None,
+    reason: str | None = None,
 ) -> ExportResult:
     flt = flt or MemberFilter()
     check_target(target)
@@ -229,8 +232,11 @@ def _export_members(
     path = save_workbook(workbook, Path(target))
     # No file name: a roster's name often names a person (「张三的名册」).
     action = audit.ROSTER_EXPORT_UNMASKED if unmasked else audit.EXPORT
+    why = f"；原因：{audit.free_text(reason)}" if reason else ""
     detail = (
-        f"{written} 名会员；{scope}" if unmasked else f"会员名册（打码）：{written} 名会员；{scope}"
+        f"{written} 名会员；{scope}{why}"
+        if unmasked
+        else f"会员名册（打码）：{written} 名会员；{scope}"
     )
     try:
         audit.record(db, action, detail)
