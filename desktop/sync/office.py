@@ -276,10 +276,14 @@ def import_package(db: Database, path: Path, hook: Hook | None = None) -> Import
     """Back up, then apply the package in one transaction; then record it in the audit
     trail (file name, counts; the records it changed are audited by the apply's commit)."""
     result = importer.import_file(db, path, hook)
+    if result.up_to_date or result.nothing_new:
+        # 已是最新: nothing changed, and the database stays byte-identical (the first
+        # import of this package was recorded)
+        return result
     from desktop.services import audit
 
     counts = "，".join(f"{table} {n}" for table, n in sorted(result.counts.items()) if n)
-    state = "回执" if result.ack_only else "已是最新" if result.up_to_date else counts or "无变更"
+    state = "回执" if result.ack_only else counts or "无变更"
     audit.record(db, audit.SYNC_IMPORT, f"{path.name}：来自节点 {result.sender[:8]}；{state}")
     return result
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,14 @@ class AnchorKeeper:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.last: Anchor | None = None
+        # commits end on worker threads too: one anchor write at a time per database
+        self._lock = threading.Lock()
 
     def update(self) -> None:
+        with self._lock:
+            self._update()
+
+    def _update(self) -> None:
         database = self.db.paths.database
         with self.db.engine.connect() as conn:
             if not chain.ready(conn):
