@@ -81,6 +81,14 @@ def _bind_identity(db: Database) -> None:
     marker.update()
 
 
+def _on_open(db: Database) -> None:
+    """The sync identity, then the audit trail's record-change capture and anchor."""
+    from desktop.services.audit import changes
+
+    _bind_identity(db)
+    changes.install(db)
+
+
 def open_database(
     paths: Paths, clock: Clock | None = None, *, allow_corrupt: bool = False
 ) -> Database:
@@ -93,7 +101,7 @@ def open_database(
 
     hooks.on_admin_secret(keep_admin_slots)  # once per process: the same function
     return open_storage(
-        paths, clock, allow_corrupt=allow_corrupt, migrate=run_migrations, on_open=_bind_identity
+        paths, clock, allow_corrupt=allow_corrupt, migrate=run_migrations, on_open=_on_open
     )
 
 

@@ -25,6 +25,7 @@ from desktop.models.codes import (
     HOUSEHOLD_RELATION,
     REVIEW_RESULT,
 )
+from desktop.services import audit
 from desktop.services.care import (
     assistance,
     consent,
@@ -249,6 +250,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     reason = print_reason(args)
     payload = form_values(ctx.db, "hardship", f.member_id, sensitive_reason=reason)
     render_form("hardship", payload, args.out)
+    audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")
     if reason is None:
         print(SENSITIVE_NOT_PRINTED)

@@ -18,6 +18,7 @@ from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.models.member_fields import MEMBER_FIELDS
+from desktop.services import audit
 from desktop.services.members import history as member_history
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
@@ -90,7 +91,12 @@ def _delete(ctx: Context, args: argparse.Namespace) -> int:
 def _show(ctx: Context, args: argparse.Namespace) -> int:
     record = members.get(ctx.db, args.id)
     birth = record.birth_date
-    if not args.unmasked:
+    if args.unmasked:  # recorded before anything is shown: no trace, no full numbers
+        reason = f"；原因：{audit.free_text(args.reason)}" if args.reason else ""
+        audit.record(
+            ctx.db, audit.UNMASKED_VIEW, f"会员 {record.id}：身份证号、手机号（命令行）{reason}"
+        )
+    else:
         record = replace(
             record,
             id_number=mask_id_number(record.id_number),
@@ -229,7 +235,10 @@ def register(sub: Any) -> None:
 
     v = verbs.add_parser("show", help="查看会员")
     v.add_argument("id", metavar="会员编号")
-    v.add_argument("--unmasked", action="store_true", help="显示完整身份证号和手机号")
+    v.add_argument(
+        "--unmasked", action="store_true", help="显示完整身份证号和手机号（记入审计记录）"
+    )
+    v.add_argument("--reason", help="查看完整信息的原因（与 --unmasked 一起记入审计记录）")
     add_json_flag(v)
     v.set_defaults(handler=_show)
 

@@ -13,6 +13,7 @@ from typing import Any
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.cli.hardship import SENSITIVE_NOT_PRINTED, add_sensitive_print_flags, print_reason
 from desktop.errors import UnionDeskError
+from desktop.services import audit
 
 
 def register(sub: Any) -> None:
@@ -83,6 +84,7 @@ def _cards(ctx: Context, args: argparse.Namespace) -> int:
         layout=args.layout,
         allow_missing_glyphs=args.allow_missing_glyphs,
     )
+    audit.printed(ctx.db, "会员卡", args.out, subject=f"{len(batch.records)} 张")
     if args.json:
         print_json(
             {
@@ -135,6 +137,9 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
             ctx.db, kind, args.member, unmasked=args.unmasked, sensitive_reason=reason
         )
     render_form(kind, payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
+    subject = args.member or args.activity or args.application or args.transfer or "空白表"
+    unmasked = args.unmasked and not args.blank
+    audit.printed(ctx.db, FORM_TITLES[kind], args.out, subject=subject, unmasked=unmasked)
     print(f"已生成{FORM_TITLES[kind]}：{args.out}")
     if kind == "hardship" and reason is None and not args.blank:
         print(SENSITIVE_NOT_PRINTED)

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.progress import ProgressFn
+from desktop.services import audit
 from desktop.services.members.queries import MemberFilter
 from desktop.services.rosters import export, importer
 from desktop.services.rosters.checking import ImportOptions
@@ -92,6 +93,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     report = None
     if preview.refused and args.errors:
         report = write_error_report(preview, Path(args.errors))
+        audit.error_report(ctx.db, len(preview.refused), report)
     payload = preview.to_json()
     payload["dry_run"] = bool(args.dry_run)
     payload["written"] = False

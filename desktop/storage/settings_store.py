@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 IDLE_LOCK_MINUTES = "idle_lock_minutes"  # accounts: lock the window after this idle time
 BACKUP_KEEP = "backup_keep"  # backups: how many recent backups to keep
 BACKUP_SECOND_COPY_DIR = "backup_second_copy_dir"  # backups: a folder or USB stick for a copy
+AUDIT_CHANGE_MARK = "audit_change_mark"  # audit: last change-log rowid folded into the trail
 
 
 def read(conn: Connection, key: str) -> str | None:

@@ -252,8 +252,19 @@ def export_package(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportResult:
-    """Write one package (``desktop.sync.export.export``: its own transaction)."""
-    return export.export(db, out, to, full, progress, cancel)
+    """Write one package (``desktop.sync.export.export``: its own transaction), then
+    record it in the audit trail (file name, recipients, counts)."""
+    result = export.export(db, out, to, full, progress, cancel)
+    from desktop.services import audit
+
+    kind = "回执" if result.ack_only else f"{result.changes} 项变更，{result.attachments} 个附件"
+    audit.record(
+        db,
+        audit.SYNC_EXPORT,
+        f"{Path(result.path).name}：{kind}；发往 {len(result.recipients)} 个单位"
+        + ("（完整包）" if full else ""),
+    )
+    return result
 
 
 def preview_import(db: Database, path: Path) -> ImportResult:
@@ -262,8 +273,19 @@ def preview_import(db: Database, path: Path) -> ImportResult:
 
 
 def import_package(db: Database, path: Path, hook: Hook | None = None) -> ImportResult:
-    """Back up, then apply the package in one transaction."""
-    return importer.import_file(db, path, hook)
+    """Back up, then apply the package in one transaction; then record it in the audit
+    trail (file name, counts; the records it changed are audited by the apply's commit)."""
+    result = importer.import_file(db, path, hook)
+    if result.up_to_date or result.nothing_new:
+        # 已是最新: nothing changed, and the database stays byte-identical (the first
+        # import of this package was recorded)
+        return result
+    from desktop.services import audit
+
+    counts = "，".join(f"{table} {n}" for table, n in sorted(result.counts.items()) if n)
+    state = "回执" if result.ack_only else counts or "无变更"
+    audit.record(db, audit.SYNC_IMPORT, f"{path.name}：来自节点 {result.sender[:8]}；{state}")
+    return result
 
 
 @dataclass(frozen=True)

@@ -209,11 +209,11 @@ def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     assert boxes.buttons[-1] == {"yes": "打印敏感信息", "no": "不打印"}
     assert audit.recent(ctx.db) == []
     boxes.answer = True
-    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, printing: None)
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, **_wording: None)
     form.unlink()
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)  # reason cancelled
     assert not form.exists()
-    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, printing: "本人签字确认")
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, **_wording: "本人签字确认")
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(form.exists)
     [entry] = audit.recent(ctx.db)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from desktop.services import audit
 from desktop.services.members.queries import MemberFilter
+from desktop.views.care import reason_dialog
 from desktop.views.context import AppContext
 from desktop.views.roster import export_members, open_import_wizard
 from desktop.views.roster.import_wizard import FILE, MAPPING, PREVIEW, RESULT, ImportWizard
@@ -174,10 +175,15 @@ def test_unmasked_export_is_audited(
     target = tmp_path / "完整.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     boxes.answer = True  # full numbers
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _parent, **_w: None)
+    export_members(ctx, None, MemberFilter(union_id=registry["甲公司工会"]))
+    assert not target.exists() and audit.recent(ctx.db) == []  # no reason given: no export
+    monkeypatch.setattr(reason_dialog, "ask_reason", lambda _parent, **_w: "报送上级工会")
     export_members(ctx, None, MemberFilter(union_id=registry["甲公司工会"]))
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     assert rows[1:] and not any("*" in r[1] for r in rows[1:])
-    assert boxes.kinds() == ["confirm", "inform"] and "审计记录" in boxes.shown[-1][2]
+    assert boxes.kinds() == ["confirm", "confirm", "inform"]
+    assert "审计记录" in boxes.shown[-1][2]
     [entry] = audit.recent(ctx.db)
     assert entry.action == audit.ROSTER_EXPORT_UNMASKED
-    assert entry.detail == "2 名会员；工会：甲公司工会"
+    assert entry.detail == "2 名会员；工会：甲公司工会；原因：报送上级工会"

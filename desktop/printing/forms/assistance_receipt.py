@@ -123,4 +123,7 @@ def render_receipt(db: Database, batch: str, out: str | os.PathLike[str]) -> Rec
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, final)
+    from desktop.services import audit
+
+    audit.printed(db, TITLE, final, subject=f"{len(data.lines)} 人")
     return data

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
+from desktop.services import audit
 from desktop.services.figures import dashboard, hardship_report
 from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
 from desktop.services.figures.legal_sheet import SHEET_TITLE as LEGAL_SHEET
@@ -147,7 +148,7 @@ def write_monthly(db: Database, year: int, month: int, out: Path) -> Path:
     _structure_sheet(
         wb.create_sheet("会员结构"), f"{fed}会员结构（{year}年{month}月）", subtitle, figures
     )
-    return _save(wb, out)
+    return _recorded(db, _save(wb, out), f"会员情况月报表（{year}年{month}月）")
 
 
 def _activity_sheet(ws: Worksheet, fed: str, figures: ActivityFigures) -> None:
@@ -269,4 +270,14 @@ def write_annual(db: Database, year: int, out: Path, today: date | None = None) 
     page_setup(ws3)
     write_legal_sheet(wb.create_sheet(LEGAL_SHEET), fed, subtitle, legal)
     hardship_report.add_sheet(wb, db, year, as_of, fed, subtitle)
-    return _save(wb, out)
+    return _recorded(db, _save(wb, out), f"年度统计表（{year}年）")
+
+
+def _recorded(db: Database, path: Path, what: str) -> Path:
+    """The export in the audit trail (figures only, no personal data); no trace, no file."""
+    try:
+        audit.record(db, audit.EXPORT, f"{what}；文件 {audit.file_name(path)}")
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return path

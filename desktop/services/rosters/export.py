@@ -10,9 +10,9 @@ cells back as dates.
 The sheet has a styled, frozen header row with an autofilter, set widths and A4
 landscape print setup with the header repeated on every page.
 
-An unmasked export is recorded in the local audit trail (who, when, how many members,
-which filter; no personal data). If that record cannot be written, the file is deleted
-again: a full-ID export that leaves no trace is not kept.
+Every export is recorded in the local audit trail, an unmasked one as such (who, when,
+how many members, which filter; no personal data, no file name). If that record cannot
+be written, the file is deleted again: an export that leaves no trace is not kept.
 """
 
 from __future__ import annotations
@@ -181,10 +181,12 @@ def export_members(
     unmasked: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    reason: str | None = None,
 ) -> ExportResult:
+    """``reason``: why full numbers were asked for (the window asks), in the audit entry."""
     # openpyxl spools the rows to tempfile's folder: the data dir's own, emptied at start
     with temp_files_in(db.paths.tmp):
-        return _export_members(db, target, flt, unmasked, progress, cancel)
+        return _export_members(db, target, flt, unmasked, progress, cancel, reason)
 
 
 def _export_members(
@@ -194,6 +196,7 @@ def _export_members(
     unmasked: bool,
     progress: ProgressFn,
     cancel: CancelToken | None,
+    reason: str | None = None,
 ) -> ExportResult:
     flt = flt or MemberFilter()
     check_target(target)
@@ -227,11 +230,18 @@ def _export_members(
     styles.a4_setup(ws, SHEET_TITLE)
     progress(written, total, "正在保存文件…")
     path = save_workbook(workbook, Path(target))
-    if unmasked:
-        try:
-            audit.record(db, audit.ROSTER_EXPORT_UNMASKED, f"{written} 名会员；{scope}")
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
+    # No file name: a roster's name often names a person (「张三的名册」).
+    action = audit.ROSTER_EXPORT_UNMASKED if unmasked else audit.EXPORT
+    why = f"；原因：{audit.free_text(reason)}" if reason else ""
+    detail = (
+        f"{written} 名会员；{scope}{why}"
+        if unmasked
+        else f"会员名册（打码）：{written} 名会员；{scope}"
+    )
+    try:
+        audit.record(db, action, detail)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
     log.info("roster export: %d rows, masked=%s", written, not unmasked)
     return ExportResult(path, written, not unmasked)

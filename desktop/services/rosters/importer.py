@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 
 from desktop.errors import UnionDeskError
 from desktop.progress import CancelToken, ProgressFn, no_progress
+from desktop.services import audit
 from desktop.services.members import card_numbers
 from desktop.services.members import writer as member_writer
 from desktop.services.rosters.checking import ImportOptions, check_table
@@ -136,6 +137,12 @@ def commit(
         if cancel is not None:
             cancel.check()
         progress(total, total, "正在提交…")
+        audit.record_in(
+            conn,
+            audit.IMPORT,
+            f"会员名册：新增 {len(new_rows)} 名，更新 {len(updates)} 名；"
+            f"文件 {audit.file_name(preview.table.path)}",
+        )
     log.info("roster import: %d new, %d updated", len(new_rows), len(updates))
     ids.extend(r.member_id or "" for r in updates)
     return ImportResult(preview.counts, str(backup), tuple(ids))

@@ -60,7 +60,13 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
         yes="打印敏感信息",
         no="不打印",
     ):
-        reason = reason_dialog.ask_reason(parent, printing=True)
+        reason = reason_dialog.ask_reason(
+            parent,
+            title="打印敏感信息",
+            note_text=reason_dialog.PRINT_NOTE,
+            example="如：本人核对后签字",
+            ok_text="打印",
+        )
         if reason is None:
             return
     out = save_path(parent, "保存困难职工登记表", "困难职工登记表.pdf")
@@ -70,9 +76,11 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
     def work() -> None:
         from desktop.printing.forms.render import render_form
         from desktop.printing.queries import form_values
+        from desktop.services import audit
 
         values = form_values(ctx.db, "hardship", member_id, sensitive_reason=reason)
         render_form("hardship", values, out)
+        audit.printed(ctx.db, "困难职工登记表", out, subject=f"会员 {member_id}")
 
     _run(ctx, parent, "困难职工登记表", work, out)
 

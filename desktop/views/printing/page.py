@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
+from desktop.services import audit
+from desktop.views.care import reason_dialog
 from desktop.views.context import AppContext
 from desktop.views.printing import pdf_pages
 from desktop.views.widgets import messages
@@ -187,6 +189,7 @@ class PrintPage(QWidget):
                 progress=progress,
                 cancelled=lambda: token.cancelled,
             )
+            audit.printed(self.ctx.db, "会员卡", out, subject=f"{len(batch.records)} 张")
             return [w.message for w in batch.warnings + warnings]
 
         self.ctx.runner.run(
@@ -194,14 +197,24 @@ class PrintPage(QWidget):
         )
 
     def make_form(self) -> None:
-        from desktop.printing.forms.render import blank, render_form
+        from desktop.printing.forms.render import FORM_TITLES, blank, render_form
         from desktop.printing.queries import form_values
 
         kind = self.kind_combo.currentData()
         subject = self._resolve_subject(kind, self.subject_edit.text().strip())
         if subject is None:
             return
-        unmasked = self.unmasked_check.isChecked()
+        unmasked = self.unmasked_check.isChecked() and bool(subject)
+        reason = None
+        if unmasked:
+            reason = reason_dialog.ask_reason(
+                self,
+                title="显示完整身份证号和手机号",
+                note_text=reason_dialog.UNMASK_NOTE,
+                example="如：会员本人办理转接需要完整信息",
+            )
+            if reason is None:
+                return
         try:
             if not subject:
                 payload: Any = blank(kind)
@@ -214,6 +227,14 @@ class PrintPage(QWidget):
 
         def work(progress: Any, token: Any) -> list[str]:
             render_form(kind, payload, out)
+            audit.printed(
+                self.ctx.db,
+                FORM_TITLES[kind],
+                out,
+                subject=subject or "空白表",
+                unmasked=unmasked,
+                reason=reason,
+            )
             return []
 
         self.ctx.runner.run(

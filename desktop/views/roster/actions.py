@@ -11,6 +11,7 @@ from desktop.services.members.queries import MemberFilter
 from desktop.services.rosters import export
 from desktop.services.unions import registry as unions
 from desktop.spreadsheets import template
+from desktop.views.care import reason_dialog
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
@@ -42,8 +43,9 @@ def _save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
 def export_members(ctx: AppContext, parent: QWidget | None, member_filter: MemberFilter) -> None:
     """Export the list as filtered now; masked unless the clerk asks for full numbers.
 
-    An unmasked export is recorded in the local audit trail by ``export.export_members``
-    itself, so the GUI and the CLI cannot differ there.
+    An unmasked export asks the reason first (``care.reason_dialog``); it is recorded in
+    the local audit trail by ``export.export_members`` itself, so the GUI and the CLI
+    cannot differ there.
     """
     path = _save_path(parent, "导出会员名册", "会员名册.xlsx")
     if path is None:
@@ -57,10 +59,26 @@ def export_members(ctx: AppContext, parent: QWidget | None, member_filter: Membe
         yes=UNMASKED,
         no=MASKED,
     )
+    reason = None
+    if unmasked:
+        reason = reason_dialog.ask_reason(
+            parent,
+            title="导出完整身份证号和手机号",
+            note_text=reason_dialog.UNMASK_NOTE,
+            example="如：报送上级工会核对会员身份",
+        )
+        if reason is None:
+            return
 
     def work(progress: Any, cancel: Any) -> export.ExportResult:
         return export.export_members(
-            ctx.db, path, member_filter, unmasked=unmasked, progress=progress, cancel=cancel
+            ctx.db,
+            path,
+            member_filter,
+            unmasked=unmasked,
+            progress=progress,
+            cancel=cancel,
+            reason=reason,
         )
 
     def done(result: export.ExportResult) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.errors import UnionDeskError
+from desktop.services import audit
 from desktop.services.rosters import importer
 from desktop.services.rosters.checking import ImportOptions
 from desktop.services.unions import registry as unions
@@ -187,6 +188,7 @@ class ImportWizard(StepDialog):
             return
         try:
             self.report = write_error_report(preview, Path(chosen))
+            audit.error_report(self.ctx.db, len(preview.refused), self.report)
         except UnionDeskError as exc:
             messages.error(self, "无法保存错误报告", exc.message)
             return

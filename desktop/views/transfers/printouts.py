@@ -27,8 +27,10 @@ def print_slip(ctx: AppContext, parent: QWidget, transfer_id: str, slip_no: str)
     def work(_progress: object, _cancel: object) -> None:
         from desktop.printing.forms.render import render_form
         from desktop.printing.queries import form_values
+        from desktop.services import audit
 
         render_form("transfer", form_values(ctx.db, "transfer", transfer_id), out)
+        audit.printed(ctx.db, "会籍转接单", out, subject=f"转接 {transfer_id}")
 
     def failed(exc: BaseException) -> None:
         text = exc.message if isinstance(exc, UnionDeskError) else "生成失败，详情已写入错误日志。"

@@ -9,7 +9,7 @@ segment: ``sync_dropped_segment`` (ranges this PC asks for again) and ``sync_pee
 ``desktop.opening.run_migrations``.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
