@@ -207,7 +207,7 @@ def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert "张三" in pdf_text(form) and "困难职工登记表" in pdf_text(form)
     assert boxes.buttons[-1] == {"yes": "打印敏感信息", "no": "不打印"}
-    assert audit.recent(ctx.db) == []
+    assert [r.action for r in audit.recent(ctx.db)] == [audit.PRINT]  # printed, nothing shown
     boxes.answer = True
     monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, **_wording: None)
     form.unlink()
@@ -216,7 +216,7 @@ def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     monkeypatch.setattr(reason_dialog, "ask_reason", lambda _p, **_wording: "本人签字确认")
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(form.exists)
-    [entry] = audit.recent(ctx.db)
+    [entry] = [r for r in audit.recent(ctx.db) if r.action == audit.HARDSHIP_VIEW_SENSITIVE]
     assert "打印登记表" in entry.detail and "本人签字确认" in entry.detail
     page = HardshipPage(ctx)
     qtbot.addWidget(page)
