@@ -234,3 +234,23 @@ def test_restore_a_backup_made_under_another_key_brings_its_ring(
         assert ours in [p.read_bytes() for p in db.paths.backups.glob("replaced-*/keys.json")]
     finally:
         result.db.close()
+
+
+def test_after_a_restore_the_audit_trail_verifies_and_names_the_older_one(
+    db: Database, fixed_clock: FixedClock
+) -> None:
+    """The restored trail is older than the one this PC anchored: not a cut tail, but a
+    restore, recorded, with the newer trail kept in the moved-aside database."""
+    from desktop.services.audit import verifying
+
+    union = add_union(db, add_federation(db))
+    made = catalog.create(db)
+    add_member(db, union, "乙", "2")
+    assert verifying.verify(db).ok
+    result = restoring.restore(db, made.backup.name, open_database)
+    try:
+        assert verifying.verify(result.db).ok
+        [entry] = [r for r in audit.recent(result.db) if r.action == audit.RESTORE]
+        assert "恢复前的审计记录到第" in entry.detail and "replaced-" in entry.detail
+    finally:
+        result.db.close()

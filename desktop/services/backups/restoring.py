@@ -24,6 +24,7 @@ from desktop.clock import Clock
 from desktop.config import Paths
 from desktop.errors import DatabaseError
 from desktop.services import audit
+from desktop.services.audit import anchor
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
 from desktop.storage.database import Database
@@ -133,7 +134,17 @@ def _put_in_place(
             _reopen_as_it_was(paths, clock, reopen),
         ) from exc
     renewed = before is not None and _node_id(restored) != before
-    audit.record(restored, audit.RESTORE, backup.name)
+    # The restored trail is older than the one this PC anchored: say so in its RESTORE
+    # entry (the newer trail stays in the moved-aside database) and anchor it afresh, so
+    # ``audit verify`` checks from here on instead of reporting a cut tail.
+    was = anchor.read_anchor(paths.database)
+    kept = (
+        f"；恢复前的审计记录到第 {was.id} 条，随原数据库保存在 {replaced.folder.name}"
+        if was
+        else ""
+    )
+    audit.record(restored, audit.RESTORE, backup.name + kept)
+    anchor.reanchor(restored)
     created = parsed[0] if (parsed := files.parse_name(backup.name)) else None
     return Restored(
         db=restored,
