@@ -37,13 +37,13 @@ AREAS: tuple[Area, ...] = (
     Area("hardship", "困难帮扶", "desktop.views.care.page:create_page"),
     Area("legal", "法律援助", "desktop.views.legal.page:create_page"),
     Area("printing", "打印中心", "desktop.views.printing.page:create_page"),
-    Area("audit", "审计记录", "desktop.views.audit.page:create_page"),
     Area("sync", "数据同步", "desktop.views.sync.page:create_page"),
     Area("honours", "荣誉", "desktop.views.honours.page:create_page"),
     Area("duplicates", "重复会员", "desktop.views.duplicates.page:create_page"),
     Area("transfers", "会籍转接", "desktop.views.transfers.page:create_page"),
     # The office's upkeep, after the day's work: administrators' areas last.
     Area("backups", "备份与恢复", "desktop.views.backups.page:create_page"),
+    Area("audit", "审计记录", "desktop.views.audit.page:create_page"),
     Area("accounts", "账号管理", "desktop.views.accounts.page:create_page"),
     Area("settings", "设置", "desktop.views.settings.page:create_page"),
 )

@@ -60,6 +60,13 @@ def admin_ctx(ctx: AppContext) -> AppContext:
     return ctx
 
 
+def _trail(ctx: AppContext) -> list[str]:
+    """The audit details, read as an administrator (the trail is theirs to read)."""
+    reader = acting.Actor("auditor", "审计", acting.ADMIN, account_id=-1)
+    with acting.acting_as(reader):
+        return [r.detail for r in audit.recent(ctx.db)]
+
+
 def visible_windows() -> list[MainWindow]:
     return [
         w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
@@ -156,7 +163,7 @@ def test_idle_lock_fires_and_asks_for_the_same_password(
     lock = session.lock_screen
     assert lock.geometry() == window.rect()
     assert not window.actions_by_name["new_member"].isEnabled()
-    assert "账号 clerk：闲置 10 分钟后锁屏" in [r.detail for r in audit.recent(admin_ctx.db)]
+    assert "账号 clerk：闲置 10 分钟后锁屏" in _trail(admin_ctx)
     lock.password.setText("wrong-password")
     lock.submit()
     assert lock.message.text() == signin.WRONG and session.locked
@@ -182,7 +189,7 @@ def test_another_account_at_the_lock_signs_the_first_out(
     assert len(fresh) == 1 and fresh[0] is not window
     qtbot.addWidget(fresh[0])
     assert fresh[0].session.user_label.text() == "当前用户：王管理（管理员）"
-    details = [r.detail for r in audit.recent(admin_ctx.db)]
+    details = _trail(admin_ctx)
     assert "账号 clerk 退出登录（锁屏时换账号登录）" in details
 
 
@@ -282,7 +289,7 @@ def test_sign_out_asks_for_a_log_in_again(
     windows = visible_windows()
     assert len(windows) == 1 and windows[0] is not window
     qtbot.addWidget(windows[0])
-    assert "账号 clerk 退出登录" in [r.detail for r in audit.recent(admin_ctx.db)]
+    assert "账号 clerk 退出登录" in _trail(admin_ctx)
 
 
 def test_input_restarts_the_idle_timer(qtbot: QtBot) -> None:

@@ -29,9 +29,9 @@ def _fill(ctx: AppContext) -> None:
         audit.record(ctx.db, audit.PRINT, "会员卡；3 张；文件 卡.pdf")
 
 
-def test_the_area_sits_before_sync() -> None:
+def test_the_area_sits_with_the_administrators_areas() -> None:
     keys = [a.key for a in AREAS]
-    assert keys.index("audit") == keys.index("sync") - 1
+    assert keys.index("audit") == keys.index("backups") + 1
 
 
 def test_table_filters_and_verify(qtbot: QtBot, ctx: AppContext, boxes: Any) -> None:

@@ -80,7 +80,8 @@ def authenticate(
                     .where(_T.c.id == account.id)
                     .values(password_hash=passwords.hash_password(password))
                 )
-            audit.record_in(conn, audit.LOGIN, f"账号 {account.username} 登录")
+            with acting.acting_as(account.actor()):  # the entry names who signed in
+                audit.record_in(conn, audit.LOGIN, f"账号 {account.username} 登录")
             if account.role == acting.ADMIN:
                 hooks.notify(
                     db, hooks.AdminSecret(hooks.VERIFIED, account.id, account.username, password)

@@ -260,3 +260,11 @@ def test_no_clear_password_in_the_database_or_logs(
         assert needle not in path.read_bytes(), path.name
     for entry in audit.recent(db):
         assert secret not in entry.detail
+
+
+def test_the_log_in_entry_names_the_account_that_signed_in(db: Database) -> None:
+    records.create_first_admin(db, "admin", "王管理", ADMIN_PASSWORD)
+    actor = signin.authenticate(db, "admin", ADMIN_PASSWORD)
+    with acting.acting_as(actor):
+        [entry] = [r for r in audit.recent(db) if r.action == audit.LOGIN]
+    assert entry.account == "admin" and entry.account_id == actor.account_id
