@@ -100,7 +100,10 @@ def _as_owner(*command: str, log: Path | None = None) -> None:
     """Run a command as the cluster's owner (``postgres`` when we are root)."""
     if _is_root():
         command = ("runuser", "-u", SUPERUSER, "--", *command)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # from the temp folder: the owner may not be allowed into the test run's folder
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, cwd=tempfile.gettempdir()
+    )
     if done.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
         raise RuntimeError(f"{Path(command[0]).name} failed: {done.stderr.strip()}\n{tail}")
