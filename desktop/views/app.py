@@ -290,8 +290,6 @@ def _run_gui(argv: Sequence[str]) -> int:
         db = opened
         app_log.start(paths)
         install_excepthook()
-        if db.recovery_code is not None:  # a new or just-encrypted database: shown once
-            unlock.show_recovery_key(None, db.recovery_code)
     except CorruptDatabaseError as exc:  # names the last good backup and how to restore
         resume_gc()
         from desktop.views.backups.at_start import offer_restore
@@ -337,6 +335,12 @@ def _run_gui(argv: Sequence[str]) -> int:
     claimed.server.activate.connect(bring_to_front)  # a second start on this data dir
     try:
         window = launch(ctx, on_shown=on_shown, open_file=Path(ns.file) if ns.file else None)
+        recovery = db.recovery_code
+        if recovery is not None and ns.screenshot:  # an unattended check: nobody to read it
+            print(unlock.recovery_key_text(recovery), file=sys.stderr)
+        elif recovery is not None:  # a new or just-encrypted database: shown once, over
+            first = window
+            QTimer.singleShot(0, lambda: unlock.show_recovery_key(first, recovery))  # it
         QTimer.singleShot(0, resume_gc)
         code = app.exec()
     finally:
