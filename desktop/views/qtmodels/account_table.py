@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.services.accounts.records import AccountRecord
+from desktop.views.qtmodels.loaded_table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,37 +27,23 @@ def status_of(account: AccountRecord, now: datetime) -> str:
     return "正常"
 
 
-class AccountTableModel(QAbstractTableModel):
+class AccountTableModel(ListTableModel[AccountRecord]):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[AccountRecord] = []
         self._now = datetime.min
 
     def set_accounts(self, accounts: Sequence[AccountRecord], now: datetime) -> None:
         """``now`` (UTC) decides which locks are still running."""
-        self.beginResetModel()
-        self._rows = list(accounts)
         self._now = now
-        self.endResetModel()
+        self.set_rows(list(accounts))
 
     def account(self, row: int) -> AccountRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def row_of(self, username: str) -> int:
-        return next((i for i, a in enumerate(self._rows) if a.username == username), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
+        return next((i for i, a in enumerate(self.rows) if a.username == username), -1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         account = self.account(index.row()) if index.isValid() else None
