@@ -3,19 +3,17 @@ idle lock and switching account at it, 修改密码, 账号管理, read-only wri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher, profiles
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop import acting, clock
 from desktop.services import audit
-from desktop.services.accounts import passwords, records, signin
+from desktop.services.accounts import records, signin
 from desktop.services.unions import federations
 from desktop.storage.database import Database
 from desktop.views import app as gui_app
@@ -28,19 +26,12 @@ from desktop.views.main_window import MainWindow
 from desktop.views.members.member_dialog import MemberDialog
 from desktop.views.members.page import MembersPage
 from desktop.views.tasks import SyncTaskRunner
+from tests.unit.accounts.conftest import ADMIN_PASSWORD
+from tests.unit.accounts.conftest import cheap_hashes as cheap_hashes  # autouse here too
 
 from .conftest import Boxes
 
-ADMIN_PASSWORD = "Admin-pass-1"
 CLERK_PASSWORD = "Clerk-pass-1"
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(passwords, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
-    yield
-    acting.sign_out()
 
 
 def fill_first_admin(dialog: FirstRunDialog, password: str = ADMIN_PASSWORD) -> None:
