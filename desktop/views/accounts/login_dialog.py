@@ -25,6 +25,7 @@ from desktop.services.accounts import signin
 from desktop.views.accounts.passwords import password_edit
 from desktop.views.context import AppContext
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 
 class LoginDialog(QDialog):
@@ -45,15 +46,9 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow("用户名", self.username)
         form.addRow("密码", self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = ok_cancel_buttons(self, "登录", self.submit, cancel_text="退出")
         self.login_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.login_button.setText("登录")
         self.login_button.setDefault(True)  # Enter in either field signs in
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

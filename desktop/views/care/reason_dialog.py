@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.care.sensitive import MIN_REASON
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 SENSITIVE_NOTE = "健康、残疾和收入属于敏感个人信息。请填写查看原因，原因和查看记录将写入操作日志。"
 #: For full ID numbers and phones (the printing page's 显示完整身份证号和手机号).
@@ -44,18 +45,12 @@ class ReasonDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(example)
         self.reason.setMaxLength(200)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        self.buttons = ok_cancel_buttons(self, ok_text, self.accept)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.ok.setEnabled(False)
         self.reason.textChanged.connect(
             lambda text: self.ok.setEnabled(len(text.strip()) >= MIN_REASON)
         )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.reason)

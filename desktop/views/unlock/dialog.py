@@ -22,6 +22,7 @@ from desktop.config import Paths
 from desktop.errors import UnionDeskError
 from desktop.storage import keys
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 
 class UnlockDialog(QDialog):
@@ -58,14 +59,8 @@ class UnlockDialog(QDialog):
         form.addRow("密码", self.password)
         form.addRow(self.by_recovery)
         form.addRow("恢复密钥", self.recovery)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = ok_cancel_buttons(self, "解锁", self.unlock, cancel_text="退出")
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("解锁")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.unlock)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

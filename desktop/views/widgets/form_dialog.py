@@ -87,14 +87,16 @@ def editor_value(editor: QWidget) -> Any:
     return None
 
 
-def ok_cancel_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDialogButtonBox:
+def ok_cancel_buttons(
+    dialog: QDialog, ok_text: str, on_ok: Callable[[], None], cancel_text: str = "取消"
+) -> QDialogButtonBox:
     """The dialog's OK/取消 pair, OK named for what it does (批准, 转出 …): OK runs
     ``on_ok`` (which accepts the dialog once the service agreed), 取消 rejects it."""
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
