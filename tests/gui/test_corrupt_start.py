@@ -14,15 +14,20 @@ from tests.unit.corruption import damage, digest, filled_registry
 from .conftest import Boxes
 
 
-def test_a_damaged_database_gives_a_message_naming_the_last_good_backup(
-    db_template: Path, tmp_path: Path, boxes: Boxes
-) -> None:
+def _damaged_after_a_backup(db_template: Path, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A registry with one good backup, then damaged: (data dir, backup, damaged digest)."""
     data = filled_registry(db_template, tmp_path / "data", members=1200)
     db = open_database(Paths(data))
     good = db.backup("manual")
     db.close()
     damage(data / "uniondesk.db")
-    before = digest(data / "uniondesk.db")
+    return data, good, digest(data / "uniondesk.db")
+
+
+def test_a_damaged_database_gives_a_message_naming_the_last_good_backup(
+    db_template: Path, tmp_path: Path, boxes: Boxes
+) -> None:
+    data, good, before = _damaged_after_a_backup(db_template, tmp_path)
     boxes.answer = False  # 退出 rather than restore now
     assert gui_app.run_gui(["--data-dir", str(data)]) == 1
     assert boxes.kinds() == ["confirm"]
@@ -39,12 +44,7 @@ def test_a_damaged_database_can_be_restored_from_the_last_good_backup_at_start(
     from desktop.storage.health import CorruptDatabaseError
     from desktop.views.backups.at_start import offer_restore
 
-    data = filled_registry(db_template, tmp_path / "data", members=1200)
-    db = open_database(Paths(data))
-    good = db.backup("manual")
-    db.close()
-    damage(data / "uniondesk.db")
-    before = digest(data / "uniondesk.db")
+    data, good, before = _damaged_after_a_backup(db_template, tmp_path)
     with pytest.raises(CorruptDatabaseError) as refused:
         open_database(Paths(data))
     restored = offer_restore(Paths(data), refused.value.message)
