@@ -70,7 +70,6 @@ class AnchorKeeper:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.last: Anchor | None = None
-        self._ready = False  # the chained schema, once seen, stays (a migration adds it)
         # commits end on worker threads too: one anchor write at a time per database
         self._lock = threading.Lock()
 
@@ -81,10 +80,8 @@ class AnchorKeeper:
     def _update(self) -> None:
         database = self.db.paths.database
         with self.db.engine.connect() as conn:
-            if not self._ready:
-                if not chain.ready(conn):
-                    return
-                self._ready = True
+            if not chain.ready(conn):
+                return
             now = Anchor(*chain.head(conn))
             if now.id == 0 or now == self.last:
                 return
