@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 from typing import Any
 
 from desktop import acting
 from desktop.cli.common import Context
+from desktop.services.backups import catalog
 from desktop.storage import keys
 
 RECOVERY_WARNING = (
@@ -38,25 +40,55 @@ def _secret(prompt: str, from_stdin: bool) -> str:
 
 
 def _unlock(ctx: Context, args: argparse.Namespace) -> int:
+    if args.backup:
+        return _unlock_backup(ctx, args)
     ring = keys.read_ring(keys.keys_file(ctx.paths))
     if ring is None:
         print(
             f"错误：数据目录 {ctx.paths.data_dir} 中没有 keys.json，无需解锁或无法解锁。"
-            "从备份恢复时，请把备份旁边同名的 .keys.json 一并复制过来并命名为 keys.json。",
+            "要在这台电脑上用另一台电脑的备份恢复：把备份和它旁边同名的 .keys.json 复制到"
+            "数据目录的 backups 文件夹，运行 uniondesk unlock --backup 备份文件名，"
+            "再运行 uniondesk backup restore 备份文件名。",
             file=sys.stderr,
         )
         return 1
     if keys.load_key(ring.key_id) is not None:
         print("本机已保存这个数据库的密钥，无需解锁。")
         return 0
-    if args.user:
-        password = _secret(f"管理员「{args.user}」的密码：", args.stdin)
-        keys.unlock_with_password(ctx.paths, args.user, password)
-    else:
-        code = _secret("恢复密钥（XXXX-XXXX-…）：", args.stdin)
-        keys.unlock_with_recovery_key(ctx.paths, code)
+    _unwrap(ctx, args, None)
     print("已解锁：本机已保存数据库密钥，以后打开不再询问。")
     return 0
+
+
+def _unlock_backup(ctx: Context, args: argparse.Namespace) -> int:
+    """A backup made under another key (another PC, an older data dir): its own
+    ``.keys.json`` is unlocked, so ``backup restore`` can then unpack it here."""
+    backup = catalog.resolve_in(ctx.paths.backups, args.backup)
+    ring_file = keys.backup_keys_file(backup)
+    ring = keys.read_ring(ring_file)
+    if ring is None:
+        print(
+            f"错误：备份 {backup.name} 旁边没有同名的 {ring_file.name}，无法解锁。"
+            "请把它从原来的备份文件夹一并复制过来。",
+            file=sys.stderr,
+        )
+        return 1
+    if keys.load_key(ring.key_id) is None:
+        _unwrap(ctx, args, ring_file)
+    print(
+        f"已解锁备份 {backup.name}：本机已保存它的密钥。"
+        f"现在可以运行 uniondesk backup restore {backup.name} 恢复。"
+    )
+    return 0
+
+
+def _unwrap(ctx: Context, args: argparse.Namespace, ring_file: Path | None) -> None:
+    if args.user:
+        password = _secret(f"管理员「{args.user}」的密码：", args.stdin)
+        keys.unlock_with_password(ctx.paths, args.user, password, ring_file=ring_file)
+    else:
+        code = _secret("恢复密钥（XXXX-XXXX-…）：", args.stdin)
+        keys.unlock_with_recovery_key(ctx.paths, code, ring_file=ring_file)
 
 
 def _new_recovery_key(ctx: Context, args: argparse.Namespace) -> int:
@@ -75,6 +107,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--user", metavar="用户名", help="用这位管理员的密码解锁（不给则输入恢复密钥）")
     p.add_argument("--stdin", action="store_true", help="从标准输入读取密码或恢复密钥（一行）")
+    p.add_argument(
+        "--backup",
+        metavar="备份",
+        help="解锁一份来自另一台电脑的备份（备份文件名或路径；它旁边须有同名的 .keys.json）",
+    )
     p.set_defaults(handler=_unlock)
 
     p = sub.add_parser("recovery-key", help="生成新的恢复密钥（旧的作废；只显示一次）")

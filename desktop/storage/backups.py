@@ -1,8 +1,10 @@
 """The backups folder: its catalog, checks, rotation, the second copy and restore's file moves.
 
-``Database.backup`` writes a backup (SQLite's online backup API, checked before it joins
-the rotation) as ``backups/uniondesk-<local time>-<reason>.db``; this module is what is
-done with those files afterwards, without knowing the models:
+``Database.backup`` writes a backup (SQLite's online backup API, checked, then packed by
+:func:`pack` before it joins the rotation) as ``backups/uniondesk-<local time>-<reason>.udbak``:
+compressed and encrypted (``packed_backup``; an older version's uncompressed
+``….db`` backups are read as before). This module is what is done with those files,
+without knowing the models:
 
 * the **catalog** reads created time and reason back from the name (the name is the
   record: a backup copied to a USB stick and back still says what it is), size, and the
@@ -12,11 +14,13 @@ done with those files afterwards, without knowing the models:
   the caller's clock;
 * the **second copy** goes to a folder or USB stick the office chose, checked there too;
   a stick that is not plugged in is a warning, never a failed backup;
-* **restore's file moves**: the chosen backup is checked first, then the current
-  database and its ``-wal``/``-shm`` are moved aside into ``backups/replaced-<stamp>/``
-  (never deleted: the clerk may have picked the wrong date) and the backup is copied into
-  place. The caller closes the database before and reopens it after (``desktop.opening``
-  binds the sync identity then: docs/SYNC.md, "Identity").
+* **restore's file moves**: the chosen backup is checked first and made ready beside the
+  database (unpacked, or copied, then checked again as the database it will be), then the
+  current database and its ``-wal``/``-shm`` are moved aside into
+  ``backups/replaced-<stamp>/`` (never deleted: the clerk may have picked the wrong date)
+  and the ready file is renamed into place. The caller closes the database before and
+  reopens it after (``desktop.opening`` binds the sync identity then: docs/SYNC.md,
+  "Identity").
 
 A backup may carry a sidecar ``<file name>.keys.json`` (the wrapped key of an encrypted
 backup): it travels with its backup wherever the backup is copied, moved or removed.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -38,7 +43,7 @@ from sqlalchemy import exc as sa_exc
 
 from desktop.errors import DatabaseError
 from desktop.private_files import create_private, make_private, private_dir, write_private
-from desktop.storage import health, keys, rawconn, settings_store
+from desktop.storage import cipher_pages, health, keys, packed_backup, rawconn, settings_store
 from desktop.storage.migrations import known_revisions
 
 log = logging.getLogger(__name__)
@@ -51,7 +56,9 @@ MONTHS_KEPT = 12
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 LEDGER_NAME = "checks.json"
 REPLACED_PREFIX = "replaced-"
-_NAME = re.compile(r"^uniondesk-(\d{8}-\d{6}-\d{6})-(.+)\.db$")
+_NAME = re.compile(r"^uniondesk-(\d{8}-\d{6}-\d{6})-(.+)\.(?:db|udbak)$")
+#: Beside the database while a restore makes its file ready (removed if it fails).
+STAGING_SUFFIX = ".restoring"
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def parse_name(name: str) -> tuple[datetime, str] | None:
 
 def backup_name(created: datetime, reason: str) -> str:
     """The name ``Database.backup`` gives a backup made at ``created`` for ``reason``."""
-    return f"uniondesk-{created.strftime(STAMP_FORMAT)}-{reason}.db"
+    return f"uniondesk-{created.strftime(STAMP_FORMAT)}-{reason}{packed_backup.SUFFIX}"
 
 
 # -- the check ledger --------------------------------------------------------------------
@@ -133,7 +140,7 @@ def record_check(folder: Path, name: str, ok: bool, at: datetime) -> None:
     """Remember the outcome of checking backup ``name`` (names and times only)."""
     ledger = _ledger(folder)
     ledger[name] = {"ok": ok, "at": at.isoformat(timespec="seconds")}
-    present = {p.name for p in folder.glob(health.BACKUP_PATTERN)}
+    present = {p.name for p in health.backup_paths(folder)}
     ledger = {k: v for k, v in ledger.items() if k in present}
     try:
         write_private(folder / LEDGER_NAME, json.dumps(ledger, sort_keys=True).encode())
@@ -234,7 +241,7 @@ def rotate(folder: Path, keep: int, today: date, protect: Path | None = None) ->
     the backup just written, kept even when older-named ones sort after it (a PC whose
     date was once set years ahead left backups named in the future)."""
     named: list[tuple[Path, datetime]] = []
-    for path in folder.glob(health.BACKUP_PATTERN):
+    for path in health.backup_paths(folder):
         parsed = parse_name(path.name)
         if parsed is not None:
             named.append((path, parsed[0]))
@@ -358,14 +365,57 @@ def database_files(database: Path) -> list[Path]:
     ]
 
 
-def revision_of(backup: Path) -> str:
-    """The schema revision a (checked) backup was written at."""
-    con = rawconn.connect(backup, mode="ro_immutable")
+def revision_of(backup: Path, *, key: bytes = rawconn.AUTO) -> str:
+    """The schema revision a (checked) backup was written at (a compressed one says it in
+    its header)."""
+    if packed_backup.is_packed(backup):
+        return packed_backup.read_header(backup).revision
+    con = rawconn.connect(backup, mode="ro_immutable", key=key)
     try:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
     finally:
         con.close()
     return str(row[0]) if row else ""
+
+
+# -- packing -----------------------------------------------------------------------------
+
+
+def pack(copy: Path, key: bytes) -> Path | None:
+    """Pack the checked SQLCipher copy ``copy`` (``….db.part``, closed) into the rotation's
+    compressed ``….udbak`` beside it, check what was written, remove ``copy``; returns the
+    packed backup, or None when the copy is not laid out as ``cipher_pages`` reads (the
+    caller keeps the uncompressed copy then: a backup is never lost for the sake of space).
+
+    The packed file is written through its own ``.part`` and fsynced before it is renamed;
+    reading it back authenticates every chunk, so a disk that wrote it wrong fails here,
+    not at the restore months later.
+    """
+    target = copy.with_name(copy.name.removesuffix(".db.part") + packed_backup.SUFFIX)
+    part = target.with_name(target.name + ".part")
+    try:
+        revision = revision_of(copy, key=key)
+        create_private(part)
+        with part.open("wb") as out:
+            packed_backup.pack(copy, out, key, revision=revision, key_id=keys.key_id(key))
+            out.flush()
+            os.fsync(out.fileno())
+        findings = packed_backup.check(part, key)
+        if findings:
+            raise DatabaseError(
+                f"备份 {target.name} 写入后读回校验未通过（{'；'.join(findings[:2])}）。"
+                "为安全起见，本次操作未执行；请检查磁盘是否有故障。"
+            )
+    except (cipher_pages.CipherLayoutError, cipher_pages.PageAuthError) as exc:
+        part.unlink(missing_ok=True)
+        log.warning("backup kept uncompressed: %s", exc)
+        return None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    part.replace(target)
+    copy.unlink()
+    return target
 
 
 def _ring_to_restore(database: Path, backup: Path) -> tuple[Path, Path] | None:
@@ -396,14 +446,61 @@ def put_back(replaced: Replaced, database: Path) -> None:
         moved.replace(database.parent / moved.name)
 
 
+def _stage(backup: Path, database: Path) -> Path:
+    """The file a restore will rename into place, made ready beside ``database`` under
+    the backup's own key (unpacked, or copied) and checked as the database it will be;
+    nothing else is touched. Raises ``DatabaseError`` (Chinese)."""
+    staged = database.with_name(database.name + STAGING_SUFFIX)
+    try:
+        key = keys.key_for_file(backup)  # its own .keys.json: it may be another PC's key
+        if packed_backup.is_packed(backup):
+            if key is None:
+                raise DatabaseError(
+                    f"备份 {backup.name} 旁边缺少 {sidecar_of(backup).name}，无法解开。"
+                )
+            part = staged.with_name(staged.name + ".part")
+            try:
+                create_private(part)
+                with part.open("wb") as out:
+                    packed_backup.unpack(backup, out, key)
+                    out.flush()
+                    os.fsync(out.fileno())
+                part.replace(staged)
+            finally:
+                part.unlink(missing_ok=True)
+        else:
+            _copy_private(backup, staged)
+        findings = health.verify_backup(staged, key=key if key is not None else rawconn.PLAIN)
+    except packed_backup.PackedBackupError as exc:
+        staged.unlink(missing_ok=True)
+        findings = [str(exc)]
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"恢复备份 {backup.name} 失败：{exc.strerror or type(exc).__name__}。"
+            "当前数据库未做任何改动。请检查磁盘空间后重试。"
+        ) from exc
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    if findings:
+        staged.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"备份 {backup.name} 还原后校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
+            "当前数据库未做任何改动。请选择另一份备份。"
+        )
+    return staged
+
+
 def replace_database(database: Path, backups: Path, backup: Path, stamp: datetime) -> Replaced:
     """Put ``backup`` in place of ``database``; the database must be CLOSED.
 
-    The backup is checked first (nothing moves when it fails). The current file and its
-    ``-wal``/``-shm`` go into ``backups/replaced-<stamp>/`` — never deleted — and the
-    backup is copied (not moved: it stays in the catalog) into place through a ``.part``.
-    A stale ``-wal`` left beside a restored file is what made a hand restore read as
-    「已损坏」, so nothing of the old file stays beside the new one.
+    The backup is checked and made ready beside the database first (``_stage``: nothing
+    moves when that fails). Then the current file and its ``-wal``/``-shm`` go into
+    ``backups/replaced-<stamp>/`` — never deleted — and the ready file is renamed into
+    place (the backup itself stays in the catalog). A stale ``-wal`` left beside a
+    restored file is what made a hand restore read as 「已损坏」, so nothing of the old
+    file stays beside the new one.
     """
     findings = health.verify_backup(backup)
     if findings:
@@ -417,22 +514,24 @@ def replace_database(database: Path, backups: Path, backup: Path, stamp: datetim
             f"备份 {backup.name} 由更新版本的工会桌面通写入（结构版本 {revision}），"
             "当前程序无法使用它。请先安装最新版本再恢复；当前数据库未做任何改动。"
         )
+    staged = _stage(backup, database)
     folder = backups / f"{REPLACED_PREFIX}{stamp.strftime(STAMP_FORMAT)}"
-    private_dir(folder)
     moved: list[Path] = []
     ring = _ring_to_restore(database, backup)
     try:
+        private_dir(folder)
         for path in database_files(database) + ([ring[0]] if ring and ring[0].exists() else []):
             target = folder / path.name
             path.replace(target)
             moved.append(target)
-        _copy_private(backup, database)
+        staged.replace(database)
         if ring is not None:  # the backup's key is not this folder's: its keys.json too
             _copy_private(ring[1], ring[0])
     except OSError as exc:
         for target in moved:  # put back what was moved: the office keeps its data as it was
             if not (database.parent / target.name).exists():
                 target.replace(database.parent / target.name)
+        staged.unlink(missing_ok=True)
         raise DatabaseError(
             f"恢复备份 {backup.name} 失败：{exc.strerror or type(exc).__name__}。"
             "当前数据库已放回原处，未做任何改动。请检查磁盘空间后重试。"

@@ -286,32 +286,33 @@ class Database:
             hook()
 
     def backup(self, reason: str) -> Path:
-        """A verified, consistent, encrypted copy through SQLite's backup API (safe while open).
+        """A verified, consistent, compressed and encrypted copy (safe while open).
 
         The database is checked first (a copy of a damaged file is no backup, and the
-        bulk write that follows must not run on it). The copy is written under a
-        ``.part`` name, 0600, then checked itself (``db_health.verify_backup``) and only
-        then renamed into the rotation: a crash never leaves a half copy that looks like
-        a backup, and the rotation holds only copies that passed, so pruning it to
-        ``KEEP_BACKUPS`` can never age out the last good one for a bad one. The ``.part``
-        also makes a rollback journal on the new file pointless (``journal_mode=OFF``:
-        one fsync instead of three, ~3× faster).
+        bulk write that follows must not run on it). SQLite's online backup API copies it
+        to a ``.part`` file, 0600, keyed with the database's own key (SQLCipher copies
+        encrypted pages between two files under one key: no plaintext is written
+        anywhere); that copy is checked (``db_health.verify_backup``), then packed
+        (``storage.backups.pack``: the pages decrypted in memory, compressed, sealed
+        again; ~4× smaller) and read back, and only then renamed into the rotation as
+        ``….udbak``: a crash never leaves a half copy that looks like a backup, and the
+        rotation holds only copies that passed, so pruning it can never age out the last
+        good one for a bad one. The ``.part`` also makes a rollback journal on it pointless
+        (``journal_mode=OFF``: one fsync instead of three).
 
-        The copy is keyed with the database's own key (SQLCipher's backup API copies
-        encrypted pages between two files under the same key: no plaintext is written
-        anywhere), and ``keys.json`` is copied beside it (``<name>.keys.json``), so the
-        backup alone, with the recovery key or an administrator's password, can be
-        restored on a new PC. It is not compressed: encrypted pages do not compress,
-        and compressing first would put the plaintext on disk (docs/SECURITY.md).
+        ``keys.json`` is copied beside the backup (``<name>.keys.json``), so the backup
+        alone, with the recovery key or an administrator's password, can be restored on a
+        new PC. A plain registry (not yet encrypted) keeps an uncompressed ``….db`` copy.
         """
         self.ensure_sound()
         private_dir(self.paths.backups)
-        for stale in self.paths.backups.glob("uniondesk-*.db.part"):
-            stale.unlink(missing_ok=True)  # left by a killed backup
+        for pattern in ("uniondesk-*.db.part", "uniondesk-*.udbak.part"):
+            for stale in self.paths.backups.glob(pattern):
+                stale.unlink(missing_ok=True)  # left by a killed backup
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
         part = target.with_name(target.name + ".part")
-        ring_copy = keys.backup_keys_file(target)
+        ring_copy: Path | None = None
         try:
             key = keys.key_for_file(self.paths.database)
             clean_stale_beside(target)
@@ -324,7 +325,7 @@ class Database:
             finally:
                 dst.close()
                 src.close()
-            findings = db_health.verify_backup(part)
+            findings = db_health.verify_backup(part, key=key or rawconn.PLAIN)
             if findings:
                 raise DatabaseError(
                     f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
@@ -332,13 +333,14 @@ class Database:
                     "请检查磁盘空间和磁盘是否有故障。"
                 )
             if key is not None:
+                target = backup_files.pack(part, key) or target
+                ring_copy = keys.backup_keys_file(target)
                 ring = keys.keys_file(self.paths).read_bytes()
                 create_private(ring_copy).write_bytes(ring)
-            part.replace(target)
+            if part.exists():  # not packed: the checked copy itself joins the rotation
+                part.replace(target)
         except (OSError, *rawconn.Error) as exc:
-            part.unlink(missing_ok=True)
-            target.unlink(missing_ok=True)
-            ring_copy.unlink(missing_ok=True)
+            self._discard_backup(part, target, ring_copy)
             if isinstance(storage_error(exc), StorageFullError):
                 raise StorageFullError(
                     f"磁盘空间不足：自动备份 {target} 写不下。为安全起见本次操作未执行，"
@@ -348,12 +350,20 @@ class Database:
                 f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
             ) from exc
         except BaseException:
-            part.unlink(missing_ok=True)
-            ring_copy.unlink(missing_ok=True)
+            self._discard_backup(part, None, ring_copy)
             raise
         self._prune_backups(target)
         log.info("backup written: %s", target.name)
         return target
+
+    @staticmethod
+    def _discard_backup(part: Path, target: Path | None, ring_copy: Path | None) -> None:
+        """Remove what a failed backup left: its copy, a half-written target, its ring."""
+        part.unlink(missing_ok=True)
+        if target is not None:
+            target.unlink(missing_ok=True)
+        if ring_copy is not None:
+            ring_copy.unlink(missing_ok=True)
 
     def _prune_backups(self, written: Path) -> None:
         """Record ``written`` as checked and rotate (``storage.backups``: the newest

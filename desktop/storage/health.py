@@ -20,7 +20,10 @@ matching each index entry to its row (``integrity_check``; 12× slower). Measure
   itself passes the check and how to put it back by hand.
 
 A backup is checked the same way after it is written (and its page count must match its
-size) before it is renamed into the rotation, so the rotation holds only good copies.
+size) before it is renamed into the rotation, so the rotation holds only good copies. A
+compressed backup (``.udbak``, ``packed_backup``) is packed from such a checked copy; its
+check is that every chunk authenticates and decompresses into the pages it declares, and a
+restore unpacks it and checks the result like any copy.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from desktop.errors import DatabaseError, DatabaseKeyError
-from desktop.storage import rawconn
+from desktop.storage import packed_backup, rawconn
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,9 @@ OPEN_CHECK_BYTES = 64 * 1024 * 1024
 START_DELAY = 2.0
 #: At most this many findings are read back (a badly broken file has thousands).
 MAX_FINDINGS = 10
-BACKUP_PATTERN = "uniondesk-*.db"
+#: The rotation's files: compressed backups, and uncompressed ones (older versions', or
+#: a plain registry's).
+BACKUP_PATTERNS = ("uniondesk-*.db", "uniondesk-*" + packed_backup.SUFFIX)
 
 
 class CorruptDatabaseError(DatabaseError):
@@ -103,7 +108,10 @@ def verify_backup(path: Path, *, key: bytes = rawconn.AUTO) -> list[str]:
 
     It passes ``quick_check``, its size is exactly its page count times its page size
     (a truncated copy is not), and it is a UnionDesk registry whose tables can be read.
+    A compressed backup: ``verify_packed``.
     """
+    if packed_backup.is_packed(path):
+        return verify_packed(path, key=key)
     try:
         # immutable: a copy has no other writer, and no -shm file is made beside it
         con = rawconn.connect(path, mode="ro_immutable", key=key)
@@ -130,9 +138,36 @@ def verify_backup(path: Path, *, key: bytes = rawconn.AUTO) -> list[str]:
         con.close()
 
 
+def verify_packed(path: Path, *, key: bytes = rawconn.AUTO) -> list[str]:
+    """Why the compressed backup at ``path`` cannot be trusted; empty when it can: it was
+    written under ``key`` (by default the one its ``.keys.json`` names), every chunk
+    authenticates and decompresses, and it holds the pages its header declares."""
+    from desktop.storage import keys
+
+    try:
+        header = packed_backup.read_header(path)
+        if key is rawconn.AUTO:
+            found = keys.key_for_file(path)
+            if found is None:
+                return ["缺少与备份同名的 .keys.json 密钥文件，无法解开这份备份"]
+            key = found
+    except packed_backup.PackedBackupError as exc:
+        return [str(exc)]
+    except DatabaseError as exc:  # no key here (not damage), or an unreadable .keys.json
+        return [exc.message]
+    if header.key_id != keys.key_id(key):
+        return ["这份备份用另一把密钥写入，与它旁边的 .keys.json 不符"]
+    return packed_backup.check(path, key)
+
+
+def backup_paths(folder: Path) -> list[Path]:
+    """Every file of the rotation's kinds in ``folder`` (unsorted)."""
+    return [p for pattern in BACKUP_PATTERNS for p in folder.glob(pattern)]
+
+
 def backups_newest_first(folder: Path) -> list[Path]:
     """The rotation's backups, newest first (their names sort by time)."""
-    return sorted(folder.glob(BACKUP_PATTERN), reverse=True)
+    return sorted(backup_paths(folder), reverse=True)
 
 
 def last_good_backup(folder: Path) -> Path | None:
@@ -164,13 +199,29 @@ def corruption_message(
             f"备份文件夹 {backups} 中没有完好的备份。请不要继续使用此数据库，"
             "保留原文件并联系技术支持。"
         )
-    return head + (
+    restore = (
         f"最近一份完好的备份：{good}。恢复方法：运行 uniondesk backup restore {good.name}"
-        "（或重新打开工会桌面通，按提示恢复）；也可以手动操作："
-        f"① 关闭工会桌面通；② 把 {database.name} 改名保留（例如 {database.name}.damaged），"
-        f"并把同一文件夹中的 {database.name}-wal、{database.name}-shm 一并改名；"
-        f"③ 把该备份复制到数据目录并命名为 {database.name}；"
-        "④ 重新打开后运行 uniondesk check。备份之后录入的数据需要重新录入或从同步包重新导入。"
+        "（或重新打开工会桌面通，按提示恢复）"
+    )
+    if packed_backup.is_packed(good):  # compressed: only the program can put it back
+        return (
+            head
+            + restore
+            + (
+                "；恢复前的数据库会移到 backups 文件夹中保留，不会删除。"
+                "备份之后录入的数据需要重新录入或从同步包重新导入。"
+            )
+        )
+    return (
+        head
+        + restore
+        + (
+            "；也可以手动操作："
+            f"① 关闭工会桌面通；② 把 {database.name} 改名保留（例如 {database.name}.damaged），"
+            f"并把同一文件夹中的 {database.name}-wal、{database.name}-shm 一并改名；"
+            f"③ 把该备份复制到数据目录并命名为 {database.name}；"
+            "④ 重新打开后运行 uniondesk check。备份之后录入的数据需要重新录入或从同步包重新导入。"
+        )
     )
 
 

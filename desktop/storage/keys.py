@@ -111,6 +111,13 @@ def _state_file(kid: str) -> Path:
 
 
 def missing_message(path: Path) -> str:
+    if path.parent.name == "backups" or backup_keys_file(path).exists():
+        return (
+            f"本机没有备份 {path.name} 的密钥（它来自另一台电脑或另一个数据目录）。"
+            f"请先运行 uniondesk unlock --backup {path.name} --user 管理员用户名"
+            "（输入写入这份备份时的管理员密码），或 uniondesk unlock --backup "
+            f"{path.name}（输入恢复密钥），再恢复。"
+        )
     return (
         f"数据库 {path} 已加密，但本机没有它的密钥（数据文件夹可能是从另一台电脑复制来的，"
         "或从备份恢复到了新电脑）。数据库未做任何改动。请用管理员密码或恢复密钥解锁："
@@ -316,9 +323,13 @@ def new_recovery_key(paths: Paths, key: bytes) -> str:
     return code
 
 
-def unlock_with_recovery_key(paths: Paths, code: str) -> bytes:
-    """Unwrap the key with the recovery key and keep it for this installation."""
-    ring = _ring_or_missing(paths)
+def unlock_with_recovery_key(paths: Paths, code: str, *, ring_file: Path | None = None) -> bytes:
+    """Unwrap the key with the recovery key and keep it for this installation.
+
+    ``ring_file``: another ring than the data dir's ``keys.json`` — a backup's
+    ``<name>.keys.json``, when a backup from another PC is to be restored here.
+    """
+    ring = _ring_or_missing(paths) if ring_file is None else _ring_at(ring_file)
     raw = normalize_recovery_code(code)
     for slot in ring.slots:
         if slot.kind == RECOVERY:
@@ -330,6 +341,13 @@ def unlock_with_recovery_key(paths: Paths, code: str) -> bytes:
         "恢复密钥不对：请核对打印或抄写的恢复密钥（共 32 个字母和数字，可以不输入短横线）。"
         "数据库未做任何改动。"
     )
+
+
+def _ring_at(ring_file: Path) -> KeyRing:
+    ring = read_ring(ring_file)
+    if ring is None:
+        raise DatabaseError(f"找不到密钥文件 {ring_file}：备份旁边应有同名的 .keys.json。")
+    return ring
 
 
 # -- administrators' passwords ----------------------------------------------------------
@@ -372,9 +390,12 @@ def password_users(paths: Paths) -> list[str]:
     return [] if ring is None else [s.username for s in ring.slots if s.kind == PASSWORD]
 
 
-def unlock_with_password(paths: Paths, username: str, password: str) -> bytes:
-    """Unwrap the key with an administrator's password and keep it for this installation."""
-    ring = _ring_or_missing(paths)
+def unlock_with_password(
+    paths: Paths, username: str, password: str, *, ring_file: Path | None = None
+) -> bytes:
+    """Unwrap the key with an administrator's password and keep it for this installation
+    (``ring_file``: as for ``unlock_with_recovery_key``)."""
+    ring = _ring_or_missing(paths) if ring_file is None else _ring_at(ring_file)
     for slot in ring.slots:
         if slot.kind == PASSWORD and slot.username == username:
             kdf = slot.kdf

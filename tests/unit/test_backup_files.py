@@ -9,13 +9,23 @@ import pytest
 
 from desktop.clock import FixedClock
 from desktop.errors import DatabaseError
-from desktop.storage import backups, settings_store
+from desktop.opening import open_database
+from desktop.storage import backups, health, settings_store
 from desktop.storage.database import Database
 
 
-def _fake(folder: Path, created: datetime, reason: str = "manual", sidecar: bool = False) -> Path:
+def _fake(
+    folder: Path,
+    created: datetime,
+    reason: str = "manual",
+    sidecar: bool = False,
+    old_kind: bool = False,
+) -> Path:
+    """A file named like a backup; ``old_kind``: an older version's uncompressed ``.db``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / backups.backup_name(created, reason)
+    if old_kind:
+        path = path.with_suffix(".db")
     path.write_bytes(b"x")
     if sidecar:
         backups.sidecar_of(path).write_text("{}")
@@ -28,6 +38,8 @@ def test_names_read_back_as_time_and_reason() -> None:
     assert backups.parse_name(name) == (made, "before-upgrade-0016")
     assert backups.parse_name("uniondesk-x-manual.db") is None
     assert backups.parse_name(name + ".keys.json") is None
+    assert name.endswith(".udbak")
+    assert backups.parse_name(name.removesuffix(".udbak") + ".db") == (made, "before-upgrade-0016")
 
 
 def test_rotation_keeps_the_newest_n_and_one_a_month_for_a_year(tmp_path: Path) -> None:
@@ -38,11 +50,12 @@ def test_rotation_keeps_the_newest_n_and_one_a_month_for_a_year(tmp_path: Path) 
     monthly = {}
     for back in range(1, 15):
         year, month = divmod(2026 * 12 + 10 - back, 12)
-        newer = _fake(folder, datetime(year, month + 1, 15, 9), sidecar=True)
-        _fake(folder, datetime(year, month + 1, 2, 9), sidecar=True)
+        # older months hold an older version's uncompressed backups: one rotation for both
+        newer = _fake(folder, datetime(year, month + 1, 15, 9), sidecar=True, old_kind=back > 6)
+        _fake(folder, datetime(year, month + 1, 2, 9), sidecar=True, old_kind=back > 6)
         monthly[back] = newer
     removed = backups.rotate(folder, keep=3, today=today)
-    left = set(folder.glob("uniondesk-*.db"))
+    left = set(health.backup_paths(folder))
     expected = set(recent[:3]) | {monthly[b] for b in range(1, 12)}
     assert left == expected
     assert monthly[12] in removed and recent[3] in removed
@@ -153,9 +166,17 @@ def test_restore_moves_the_database_and_its_wal_aside_then_copies_the_backup(
     assert replaced.folder.name.startswith("replaced-20261121-100000")
     assert (replaced.folder / database.name).read_bytes() == before
     assert (replaced.folder / wal.name).read_bytes() == b"stale log"
-    assert database.read_bytes() == backup.read_bytes()
     assert not wal.exists()
-    assert backup.exists()  # copied, still in the catalog
+    assert backup.exists()  # unpacked, still in the catalog
+    assert not database.with_name(database.name + backups.STAGING_SUFFIX).exists()
+    restored = open_database(db.paths)
+    try:
+        with restored.connect(write=False) as conn:
+            after = conn.exec_driver_sql("SELECT value FROM app_settings WHERE key = 'after'")
+            assert after.first() is None  # the backup's state, not the moved-aside one's
+            assert conn.exec_driver_sql("PRAGMA quick_check").scalar() == "ok"
+    finally:
+        restored.close()
 
 
 def test_a_backup_that_fails_its_check_moves_nothing(db: Database) -> None:

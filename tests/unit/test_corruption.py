@@ -54,7 +54,7 @@ def damaged(registry: Path, tmp_path: Path) -> Path:
 
 
 def _backup(folder: Path) -> Path:
-    (only,) = sorted((folder / "backups").glob("uniondesk-*.db"))
+    (only,) = db_health.backups_newest_first(folder / "backups")
     return only
 
 
@@ -64,7 +64,7 @@ def test_damaged_database_is_refused_on_open_naming_the_last_good_backup(damaged
         open_database(Paths(damaged))
     message = caught.value.message
     assert "已损坏" in message and str(_backup(damaged)) in message
-    assert "uniondesk.db-wal" in message and "uniondesk check" in message  # how to restore
+    assert f"uniondesk backup restore {_backup(damaged).name}" in message  # how to restore
     assert digest(damaged / "uniondesk.db") == before
 
 
@@ -135,8 +135,9 @@ def test_damage_after_the_open_is_caught_before_a_backup(registry: Path, tmp_pat
         before = digest(folder / "uniondesk.db")
         with pytest.raises(CorruptDatabaseError):
             db.backup("roster-import")
-        rotation = [p for p in (folder / "backups").glob("*.db*") if ".keys" not in p.name]
+        rotation = db_health.backups_newest_first(folder / "backups")
         assert len(rotation) == 1  # no bad copy added
+        assert not list((folder / "backups").glob("*.part"))
         assert digest(folder / "uniondesk.db") == before
     finally:
         db.close()
@@ -183,14 +184,14 @@ def test_a_backup_that_fails_its_check_never_joins_the_rotation(
 
     def copies() -> list[Path]:  # each with its keys.json copy beside it
         files = sorted(db.paths.backups.iterdir())
-        assert {keys.backup_keys_file(p) for p in files if p.suffix == ".db"} == {
+        assert {keys.backup_keys_file(p) for p in files if p.suffix == ".udbak"} == {
             p for p in files if p.name.endswith(".keys.json")
         }
-        return [p for p in files if p.suffix == ".db"]
+        return [p for p in files if p.suffix == ".udbak"]
 
-    def damaged_on_disk(path: Path) -> list[str]:
+    def damaged_on_disk(path: Path, **kw: bytes) -> list[str]:
         damage(path)
-        return real(path)
+        return real(path, **kw)
 
     monkeypatch.setattr(db_health, "verify_backup", damaged_on_disk)
     with pytest.raises(DatabaseError) as caught:

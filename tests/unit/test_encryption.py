@@ -169,20 +169,34 @@ def test_unlock_with_an_administrator_password(
 
 
 def test_a_backup_restores_on_a_new_pc_with_the_recovery_key(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The clerk's day after a dead PC: the backup and its .keys.json from the USB stick go
+    into the new installation's backups folder; restore first asks for the key, the
+    recovery key unlocks the backup, restore puts it in place."""
     _with_member(db)
     code = keys.new_recovery_key(db.paths, keys.database_key(db.paths))
     backup = db.backup("manual")
+    assert backup.suffix == ".udbak"
     db.close()
     _new_pc(monkeypatch, tmp_path)
     fresh = Paths(tmp_path / "new-pc-data")
-    fresh.data_dir.mkdir()
-    shutil.copyfile(backup, fresh.database)
-    shutil.copyfile(keys.backup_keys_file(backup), keys.keys_file(fresh))
-    with pytest.raises(DatabaseKeyMissingError):
-        open_database(fresh)
-    keys.unlock_with_recovery_key(fresh, code)
+    fresh.backups.mkdir(parents=True)
+    shutil.copyfile(backup, fresh.backups / backup.name)
+    shutil.copyfile(
+        keys.backup_keys_file(backup), keys.backup_keys_file(fresh.backups / backup.name)
+    )
+    base = ["--data-dir", str(fresh.data_dir)]
+    assert main([*base, "backup", "restore", backup.name, "--yes"]) == 1
+    assert "unlock --backup" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("WRONG-CODE\n"))
+    assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO(code + "\n"))
+    assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 0
+    assert main([*base, "backup", "restore", backup.name, "--yes"]) == 0
     restored = open_database(fresh)
     try:
         with restored.connect(write=False) as conn:

@@ -30,11 +30,11 @@ class HeldBackup:
 def held(folder: Path, before: datetime) -> list[HeldBackup]:
     """The backups in ``folder`` made before ``before`` (local time; one stamped at the
     very same instant was made first, by the same office), oldest first."""
-    found: list[HeldBackup] = []
-    for path in folder.glob("uniondesk-*.db") if folder.is_dir() else ():
-        parsed = files.parse_name(path.name)
-        if parsed is not None and parsed[0] <= before:
-            found.append(HeldBackup(path.name, parsed[0], files.removed_by(parsed[0])))
+    found = [
+        HeldBackup(b.name, b.created, files.removed_by(b.created))
+        for b in files.catalog(folder)
+        if b.created <= before
+    ]
     return sorted(found, key=lambda b: b.made_at)
 
 
