@@ -197,6 +197,28 @@ def report_error(exc: Exception, database: Path | None, path: str | None = None)
     return 1
 
 
+UNMASK_REASON_HELP = "为什么需要完整的身份证号和手机号（--unmasked 时必填，记入审计记录）"
+
+
+def unmask_reason(args: argparse.Namespace, *, asked: bool = True) -> str | None:
+    """Why full ID numbers and phones are wanted (``--unmasked``), asked for as the window
+    asks (issue 23: an unmasked view records its reason): ``--reason``, else a prompt at
+    a terminal; a script that gives none is refused before anything is read or written.
+    None when nothing is unmasked. ``asked``: False where the command has no ``--unmasked``
+    in effect (a blank form)."""
+    if not getattr(args, "unmasked", False) or not asked:
+        return None
+    given = str(getattr(args, "reason", None) or "").strip()
+    if not given and sys.stdin.isatty():
+        given = input("查看完整身份证号和手机号的原因（记入审计记录）：").strip()
+    if not given:
+        raise UnionDeskError(
+            "显示完整的身份证号和手机号须说明原因：请加 --reason 原因（记入审计记录）。"
+            "未做任何操作。"
+        )
+    return given
+
+
 def iso_date(text: str) -> date:
     """An argparse ``type`` for a date option: YYYY-MM-DD, or a usage error in Chinese."""
     try:

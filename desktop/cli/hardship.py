@@ -264,8 +264,8 @@ SENSITIVE_NOT_PRINTED = (
 
 def print_reason(args: argparse.Namespace) -> str | None:
     """The reason for printing the sensitive values, None when they stay off the form."""
-    if args.reason and not args.sensitive:
-        raise ValidationError("--reason 只与 --sensitive 一起使用")
+    if args.reason and not (args.sensitive or getattr(args, "unmasked", False)):
+        raise ValidationError("--reason 只与 --sensitive 或 --unmasked 一起使用")
     if args.sensitive:
         return str(args.reason or "")  # an empty reason is refused by the service
     return None
@@ -278,7 +278,11 @@ def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="同时打印健康、残疾和收入信息（须填原因，记入日志）",
     )
-    parser.add_argument("--reason", metavar="原因", help="打印敏感信息的原因")
+    parser.add_argument(
+        "--reason",
+        metavar="原因",
+        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因",
+    )
 
 
 def _days(text: str) -> int:

@@ -9,7 +9,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import (
+    UNMASK_REASON_HELP,
+    Context,
+    add_json_flag,
+    print_json,
+    unmask_reason,
+)
 from desktop.errors import FileAccessError
 from desktop.models.codes import LEGAL_CASE_STATUS, LEGAL_CASE_TYPE, LEGAL_OUTCOME
 from desktop.services.activities.inputs import yuan
@@ -106,7 +112,8 @@ def _attach(ctx: Context, args: argparse.Namespace) -> int:
 def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.legal import write_intake_form
 
-    out = write_intake_form(ctx.db, args.case, Path(args.out), unmasked=args.unmasked)
+    why = unmask_reason(args)
+    out = write_intake_form(ctx.db, args.case, Path(args.out), unmasked=args.unmasked, reason=why)
     print(f"已生成法律援助申请登记表：{out}")
     return 0
 
@@ -157,4 +164,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("case", help="案件编号")
     p.add_argument("--out", required=True, help="输出 PDF 文件")
     p.add_argument("--unmasked", action="store_true", help="打印完整的身份证号和手机号")
+    p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
     p.set_defaults(handler=_form)

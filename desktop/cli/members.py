@@ -14,7 +14,14 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from desktop.cli import erasure as erasure_cli
-from desktop.cli.common import Context, add_json_flag, iso_date, print_json
+from desktop.cli.common import (
+    UNMASK_REASON_HELP,
+    Context,
+    add_json_flag,
+    iso_date,
+    print_json,
+    unmask_reason,
+)
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.models.member_fields import MEMBER_FIELDS
@@ -89,12 +96,14 @@ def _delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _show(ctx: Context, args: argparse.Namespace) -> int:
+    why = unmask_reason(args)  # before anything is read: a refused reason reads nothing
     record = members.get(ctx.db, args.id)
     birth = record.birth_date
-    if args.unmasked:  # recorded before anything is shown: no trace, no full numbers
-        reason = f"；原因：{audit.free_text(args.reason)}" if args.reason else ""
+    if why is not None:  # recorded before anything is shown: no trace, no full numbers
         audit.record(
-            ctx.db, audit.UNMASKED_VIEW, f"会员 {record.id}：身份证号、手机号（命令行）{reason}"
+            ctx.db,
+            audit.UNMASKED_VIEW,
+            f"会员 {record.id}：身份证号、手机号（命令行）；原因：{audit.free_text(why)}",
         )
     else:
         record = replace(
@@ -238,7 +247,7 @@ def register(sub: Any) -> None:
     v.add_argument(
         "--unmasked", action="store_true", help="显示完整身份证号和手机号（记入审计记录）"
     )
-    v.add_argument("--reason", help="查看完整信息的原因（与 --unmasked 一起记入审计记录）")
+    v.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
     add_json_flag(v)
     v.set_defaults(handler=_show)
 

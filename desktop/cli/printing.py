@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import Context, add_json_flag, print_json, unmask_reason
 from desktop.cli.hardship import SENSITIVE_NOT_PRINTED, add_sensitive_print_flags, print_reason
 from desktop.errors import UnionDeskError
 from desktop.services import audit
@@ -106,6 +106,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.services.transfers import queries as transfer_queries
 
     kind = args.kind
+    why = unmask_reason(args, asked=not args.blank)
     reason = print_reason(args)
     if reason is not None and kind != "hardship":
         raise UnionDeskError("--sensitive 只用于困难职工登记表（hardship）。")
@@ -139,7 +140,9 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     render_form(kind, payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
     subject = args.member or args.activity or args.application or args.transfer or "空白表"
     unmasked = args.unmasked and not args.blank
-    audit.printed(ctx.db, FORM_TITLES[kind], args.out, subject=subject, unmasked=unmasked)
+    audit.printed(
+        ctx.db, FORM_TITLES[kind], args.out, subject=subject, unmasked=unmasked, reason=why
+    )
     print(f"已生成{FORM_TITLES[kind]}：{args.out}")
     if kind == "hardship" and reason is None and not args.blank:
         print(SENSITIVE_NOT_PRINTED)

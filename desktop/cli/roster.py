@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.common import (
+    UNMASK_REASON_HELP,
+    Context,
+    add_json_flag,
+    print_json,
+    unmask_reason,
+)
 from desktop.progress import ProgressFn
 from desktop.services import audit
 from desktop.services.members.queries import MemberFilter
@@ -59,6 +65,7 @@ def register(sub: Any) -> None:
     p.add_argument("--union", help="只导出该工会的会员")
     p.add_argument("--status", help="会籍状态代码（active、retained …），current 表示在会+保留会籍")
     p.add_argument("--unmasked", action="store_true", help="导出完整的身份证号和手机号")
+    p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
     add_json_flag(p)
     p.set_defaults(handler=_export)
     parser.set_defaults(handler=None)
@@ -146,12 +153,18 @@ def _print_refusal(
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
+    why = unmask_reason(args)
     union_id = None
     if args.union:
         union_id = unions.id_by_name(ctx.db, args.union)
     flt = MemberFilter(union_id=union_id, status=args.status)
     result = export.export_members(
-        ctx.db, Path(args.out), flt, unmasked=args.unmasked, progress=_stderr_progress()
+        ctx.db,
+        Path(args.out),
+        flt,
+        unmasked=args.unmasked,
+        progress=_stderr_progress(),
+        reason=why,
     )
     if args.json:
         print_json({"file": str(result.path), "rows": result.rows, "masked": result.masked})

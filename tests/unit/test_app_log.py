@@ -101,7 +101,9 @@ def test_a_clerks_day_on_the_command_line_leaves_no_personal_value_in_the_log(
     assert run("members", "add", *member) == 0
     assert run("members", "add", *member) == 1  # the same ID number again: refused
     assert run("members", "find", NAME[:2]) == 0
-    assert run("roster", "export", str(data_dir / "名册.xlsx"), "--unmasked") == 0
+    assert (
+        run("roster", "export", str(data_dir / "名册.xlsx"), "--unmasked", "--reason", "报送") == 0
+    )
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError(f"{NAME} {ID_NUMBER} {PHONE} cannot be used in worksheets.")

@@ -70,7 +70,9 @@ def test_add_prints_id_and_show_masks_unless_asked(ready: Path, capsys) -> None:
     assert shown["birth_year"] == 1949 and "birth_date" not in shown and shown["gender"] == "F"
     assert shown["union_name"] == UNION and shown["membership_status"] == "active"
     assert shown["card_no"].startswith("GH")
-    code, out, _ = run(capsys, ready, "members", "show", member_id, "--json", "--unmasked")
+    code, out, _ = run(
+        capsys, ready, "members", "show", member_id, "--json", "--unmasked", "--reason", "核对"
+    )
     assert json.loads(out)["id_number"] == GOOD_ID and json.loads(out)["phone"] == "13800138000"
     code, out, _ = run(capsys, ready, "members", "show", member_id)
     assert "张三" in out and GOOD_ID not in out and "13800138000" not in out and "壮族" in out
@@ -96,7 +98,9 @@ def test_update_leave_delete(ready: Path, db: Database, capsys) -> None:  # type
     member_id = add_member(capsys, ready)
     assert run(capsys, ready, "members", "update", member_id, "--position", "工程师",
                "--phone", "13900139000")[0] == 0  # fmt: skip
-    code, out, _ = run(capsys, ready, "members", "show", member_id, "--json", "--unmasked")
+    code, out, _ = run(
+        capsys, ready, "members", "show", member_id, "--json", "--unmasked", "--reason", "核对"
+    )
     assert json.loads(out)["position"] == "工程师" and json.loads(out)["phone"] == "13900139000"
     code, _, _ = run(capsys, ready, "members", "leave", member_id, "--status", "withdrawn",
                      "--on", "2026-10-01", "--reason", "离职")  # fmt: skip

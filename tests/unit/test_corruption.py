@@ -73,7 +73,7 @@ def test_damaged_database_is_refused_on_open_naming_the_last_good_backup(damaged
     [
         ["stats"],
         ["members", "find", "张"],
-        ["roster", "export", "{tmp}/out.xlsx", "--unmasked"],
+        ["roster", "export", "{tmp}/out.xlsx", "--unmasked", "--reason", "报送"],
         ["roster", "import", "{roster}"],
         ["demo", "--members", "10"],
     ],

@@ -128,7 +128,17 @@ def test_the_cli_json_fits_many_numbers(
         assert _count_from_json(shown, gender) > ENOUGH, shown
         _, out = run(capsys, data_dir, "members", "show", member_id)
         assert str(shown["birth_year"]) in out and "-12-31" not in out and "-01-01" not in out
-    _, out = run(capsys, data_dir, "members", "show", registry["张三"], "--json", "--unmasked")
+    _, out = run(
+        capsys,
+        data_dir,
+        "members",
+        "show",
+        registry["张三"],
+        "--json",
+        "--unmasked",
+        "--reason",
+        "核对",
+    )
     assert json.loads(out)["birth_date"] == "1949-12-31"
 
 

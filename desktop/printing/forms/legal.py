@@ -153,10 +153,15 @@ def render_legal(data: LegalFormData, out: Path) -> Path:
     return out
 
 
-def write_intake_form(db: Database, case_id: str, out: Path, *, unmasked: bool = False) -> Path:
-    """The intake form of one case, as a PDF at ``out`` (recorded in the audit trail)."""
+def write_intake_form(
+    db: Database, case_id: str, out: Path, *, unmasked: bool = False, reason: str | None = None
+) -> Path:
+    """The intake form of one case, as a PDF at ``out`` (recorded in the audit trail, with
+    ``reason`` when full numbers are printed)."""
     from desktop.services import audit
 
     path = render_legal(load_case(db, case_id, unmasked=unmasked), out)
-    audit.printed(db, "法律援助受理登记表", path, subject=f"案件 {case_id}", unmasked=unmasked)
+    audit.printed(
+        db, "法律援助受理登记表", path, subject=f"案件 {case_id}", unmasked=unmasked, reason=reason
+    )
     return path

@@ -96,12 +96,13 @@ def test_members_show_unmasked_and_print_form_unmasked_are_recorded(
     out_pdf = tmp_path / f"{NUMBER}登记表.pdf"
     code, _, _ = run(
         capsys, data_dir, "print", "form", "registration", str(out_pdf),
-        "--member", member, "--unmasked",
+        "--member", member, "--unmasked", "--reason", "换证核对",
     )  # fmt: skip
     assert code == 0
     unmasked, printed = audit.recent(db)[:2]
     assert printed.action == audit.PRINT and unmasked.action == audit.UNMASKED_VIEW
     assert printed.detail == f"会员登记表；{member}；文件 [身份证号已隐去]登记表.pdf（未打码）"
+    assert unmasked.detail.endswith("；原因：换证核对")
     with db.connect(write=False) as conn:
         trail = str(conn.exec_driver_sql("SELECT * FROM audit_log").all())
     assert NUMBER not in trail and PHONE not in trail and str(tmp_path) not in trail
@@ -125,9 +126,9 @@ def test_an_error_report_is_recorded_and_the_log_holds_no_full_number(
     assert code == 1 and report.exists()
     [entry] = audit.entries(db, audit.AuditFilter(text="导入错误报告"))
     assert entry.detail == "导入错误报告：1 行（含完整身份证号、手机号）；文件 错误.xlsx"
-    run(capsys, data_dir, "members", "show", member, "--unmasked")
+    run(capsys, data_dir, "members", "show", member, "--unmasked", "--reason", "核对")
     run(capsys, data_dir, "print", "form", "registration", str(tmp_path / "a.pdf"),
-        "--member", member, "--unmasked")  # fmt: skip
+        "--member", member, "--unmasked", "--reason", "核对")  # fmt: skip
     con = rawconn.connect(db.paths.database, autocommit=True)
     con.execute("DROP TRIGGER audit_log_no_delete")
     con.execute("DELETE FROM audit_log WHERE id = 3")
@@ -137,3 +138,31 @@ def test_an_error_report_is_recorded_and_the_log_holds_no_full_number(
     text = log.read_text("utf-8") if log.exists() else ""
     for value in (NUMBER, PHONE, bad, NUMBER[-6:]):
         assert value not in text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["members", "show", "{member}", "--unmasked"],
+        ["print", "form", "registration", "{tmp}/a.pdf", "--member", "{member}", "--unmasked"],
+        ["roster", "export", "{tmp}/名册.xlsx", "--unmasked"],
+        ["legal", "form", "CASE", "--out", "{tmp}/b.pdf", "--unmasked"],
+    ],
+    ids=["members-show", "print-form", "roster-export", "legal-form"],
+)
+def test_full_numbers_without_a_reason_are_refused_before_anything_is_written(
+    db: Database,
+    data_dir: Path,
+    member: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """A script (no terminal to ask at) that wants full numbers must say why; nothing is
+    shown, written or recorded when it does not."""
+    args = [a.format(member=member, tmp=tmp_path) for a in command]
+    code, out, err = run(capsys, data_dir, *args)
+    assert code == 1 and "--reason" in err and "Traceback" not in err
+    assert NUMBER not in out + err
+    assert audit.recent(db) == []
+    assert not [p for p in tmp_path.iterdir() if p.suffix in {".pdf", ".xlsx"}]

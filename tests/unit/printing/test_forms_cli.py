@@ -56,7 +56,18 @@ def test_registration_form_is_prefilled_and_masks_the_id_number(
         assert expected in body, expected
     assert "440304199001015415" not in body and "13812345678" not in body
     out2 = tmp_path / "reg-full.pdf"
-    cli(data_dir, "print", "form", "registration", str(out2), "--member", member, "--unmasked")
+    cli(
+        data_dir,
+        "print",
+        "form",
+        "registration",
+        str(out2),
+        "--member",
+        member,
+        "--unmasked",
+        "--reason",
+        "核对",
+    )
     assert "440304199001015415" in pdf_text(out2)
 
 

@@ -119,16 +119,31 @@ def test_cli_export_unmasked_then_audit_list(
     assert "没有符合条件的审计记录" in capsys.readouterr().out
     assert main([*base, "roster", "export", str(tmp_path / "m.xlsx")]) == 0
     out = tmp_path / "full.xlsx"
-    assert main([*base, "roster", "export", str(out), "--unmasked", "--union", "乙公司工会"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "roster",
+                "export",
+                str(out),
+                "--unmasked",
+                "--reason",
+                "报送",
+                "--union",
+                "乙公司工会",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main([*base, "audit", "list", "--json", "--action", UNMASKED]) == 0
     [entry] = json.loads(capsys.readouterr().out)
     assert entry["action"] == "roster_export_unmasked"
-    assert entry["detail"] == "1 名会员；工会：乙公司工会"
+    assert entry["detail"] == "1 名会员；工会：乙公司工会；原因：报送"
     assert datetime.fromisoformat(entry["occurred_at"]).tzinfo is not None
     assert main([*base, "audit", "list", "--limit", "1"]) == 0
     line = capsys.readouterr().out.strip()
-    assert line.endswith("导出未打码的会员名册：1 名会员；工会：乙公司工会")
+    assert line.endswith("导出未打码的会员名册：1 名会员；工会：乙公司工会；原因：报送")
     assert f"  {audit.os_user()}  " in line
     with pytest.raises(SystemExit) as usage:
         main([*base, "audit", "list", "--limit", "0"])

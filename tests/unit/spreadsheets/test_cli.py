@@ -91,7 +91,10 @@ def test_template_and_export(
     out = tmp_path / "out.xlsx"
     assert run(data_dir, "export", str(out), "--union", "甲公司工会") == 0
     assert read_sheet(out)[1][1] != number
-    assert run(data_dir, "export", str(out), "--unmasked", "--status", "active") == 0
+    assert (
+        run(data_dir, "export", str(out), "--unmasked", "--reason", "报送", "--status", "active")
+        == 0
+    )
     assert read_sheet(out)[1][1] == number
     assert run(data_dir, "export", str(out), "--union", "没有") == 1
     capsys.readouterr()
