@@ -38,6 +38,7 @@ from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 
 if TYPE_CHECKING:  # QtNetwork is imported when the data dir is claimed, not before
+    from desktop.storage.database import Database
     from desktop.views.single_instance import Claim
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,14 @@ def _show_main(
     return window
 
 
+def _office_name(db: Database) -> str:
+    """The federation's name for the recovery key's printed sheet ("" before it is set)."""
+    from desktop.services.unions import federations
+
+    record = federations.current(db)
+    return record.name if record is not None else ""
+
+
 def resume_gc() -> None:
     """Undo ``gc.disable()`` from the entry point once the first window is up.
 
@@ -340,7 +349,8 @@ def _run_gui(argv: Sequence[str]) -> int:
             print(unlock.recovery_key_text(recovery), file=sys.stderr)
         elif recovery is not None:  # a new or just-encrypted database: shown once, over
             first = window
-            QTimer.singleShot(0, lambda: unlock.show_recovery_key(first, recovery))  # it
+            office = _office_name(db)
+            QTimer.singleShot(0, lambda: unlock.show_recovery_key(first, recovery, office))  # it
         QTimer.singleShot(0, resume_gc)
         code = app.exec()
     finally:

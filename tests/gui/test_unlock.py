@@ -5,6 +5,7 @@ A new database shows its recovery key once."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -105,15 +106,45 @@ def test_quitting_opens_nothing(
     assert paths.database.read_bytes() == before
 
 
-def test_a_new_database_shows_its_recovery_key_once(tmp_path: Path, boxes: Boxes) -> None:
+def test_a_new_database_shows_its_recovery_key_once_and_keeps_it_up_until_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.views.unlock import recovery_dialog
+
     db = open_database(Paths(tmp_path / "new"))
+    shown: list[recovery_dialog.RecoveryKeyDialog] = []
+    monkeypatch.setattr(flow, "ask", lambda dialog: qtbot.addWidget(dialog) or shown.append(dialog))
     try:
-        assert db.recovery_code is not None
-        flow.show_recovery_key(None, db.recovery_code)
+        code = db.recovery_code
+        assert code is not None
+        flow.show_recovery_key(None, code, "天府软件园区工会联合会")
     finally:
         db.close()
-    (kind, title, text) = boxes.shown[0]
-    assert kind == "inform" and "恢复密钥" in title and db.recovery_code in text
+    [dialog] = shown
+    dialog.show()
+    assert dialog.key_label.text() == code and dialog.windowTitle() == "请保存恢复密钥"
+    # not to be clicked away: 完成 waits for the tick, Esc and the close button do nothing
+    assert not dialog.done_button.isEnabled()
+    dialog.reject()
+    assert dialog.isVisible()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == code
+    # printing: the sheet names the office and carries the key (to a PDF here, not a printer)
+    pdf = tmp_path / "sheet.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(pdf))
+    monkeypatch.setattr(recovery_dialog, "ask_printer", lambda parent: printer)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert code in text and "天府软件园区工会联合会" in text and "恢复密钥" in text
+    dialog.kept.setChecked(True)
+    assert dialog.done_button.isEnabled()
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
 
 
 def test_the_start_asks_for_the_key_and_quitting_starts_nothing(

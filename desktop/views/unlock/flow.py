@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from desktop import clock
 from desktop.config import Paths
 from desktop.errors import DatabaseKeyMissingError
 from desktop.storage.database import Database
-from desktop.views.widgets import messages
 
 
 def ask(dialog: QDialog) -> bool:
@@ -31,14 +31,14 @@ def open_unlocked(paths: Paths, opener: Callable[[Paths], Database]) -> Database
 
 
 def recovery_key_text(code: str) -> str:
-    return (
-        f"恢复密钥：{code}\n\n"
-        "请立即把它抄写或打印出来，保存在电脑以外的安全地方（例如单位保险柜）。它只显示这一次，"
-        "本程序不保存它的明文。数据文件夹被移到另一台电脑、或在新电脑上从备份恢复时，"
-        "需要输入管理员密码或这个恢复密钥；两者都没有，数据将无法读取。"
-        "（以后可以用 uniondesk recovery-key 生成新的恢复密钥，旧的随之作废。）"
-    )
+    """The key and the advice as text (an unattended screenshot run prints this)."""
+    from desktop.views.unlock.recovery_dialog import ADVICE
+
+    return f"恢复密钥：{code}\n\n{ADVICE}"
 
 
-def show_recovery_key(parent: QWidget | None, code: str) -> None:
-    messages.inform(parent, "请保存恢复密钥", recovery_key_text(code))
+def show_recovery_key(parent: QWidget | None, code: str, office: str = "") -> None:
+    """The once-only recovery key in its dialog (copy, print; closed only once kept)."""
+    from desktop.views.unlock.recovery_dialog import RecoveryKeyDialog
+
+    ask(RecoveryKeyDialog(parent, code, office=office, made=clock.current().now()))
