@@ -382,10 +382,16 @@ def revision_of(backup: Path, *, key: bytes = rawconn.AUTO) -> str:
 
 
 def pack(copy: Path, key: bytes) -> Path | None:
-    """Pack the checked SQLCipher copy ``copy`` (``….db.part``, closed) into the rotation's
+    """Pack the SQLCipher copy ``copy`` (``….db.part``, closed) into the rotation's
     compressed ``….udbak`` beside it, check what was written, remove ``copy``; returns the
     packed backup, or None when the copy is not laid out as ``cipher_pages`` reads (the
-    caller keeps the uncompressed copy then: a backup is never lost for the sake of space).
+    caller checks and keeps the uncompressed copy then: a backup is never lost for the
+    sake of space).
+
+    Reading the copy checks every page's HMAC: a page the disk did not keep as SQLCipher
+    wrote it is refused (``DatabaseError``), so the copy needs no ``quick_check`` of its
+    own here — the database was checked just before it was copied, and the backup API
+    copies its pages exactly.
 
     The packed file is written through its own ``.part`` and fsynced before it is renamed;
     reading it back authenticates every chunk, so a disk that wrote it wrong fails here,
@@ -406,7 +412,13 @@ def pack(copy: Path, key: bytes) -> Path | None:
                 f"备份 {target.name} 写入后读回校验未通过（{'；'.join(findings[:2])}）。"
                 "为安全起见，本次操作未执行；请检查磁盘是否有故障。"
             )
-    except (cipher_pages.CipherLayoutError, cipher_pages.PageAuthError) as exc:
+    except cipher_pages.PageAuthError as exc:  # the copy on disk is not what was written
+        part.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"备份 {target.name} 写入后校验未通过（第 {exc.pgno} 页与写入时不符），"
+            "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行；请检查磁盘是否有故障。"
+        ) from exc
+    except cipher_pages.CipherLayoutError as exc:
         part.unlink(missing_ok=True)
         log.warning("backup kept uncompressed: %s", exc)
         return None

@@ -292,9 +292,9 @@ class Database:
         bulk write that follows must not run on it). SQLite's online backup API copies it
         to a ``.part`` file, 0600, keyed with the database's own key (SQLCipher copies
         encrypted pages between two files under one key: no plaintext is written
-        anywhere); that copy is checked (``db_health.verify_backup``), then packed
-        (``storage.backups.pack``: the pages decrypted in memory, compressed, sealed
-        again; ~4× smaller) and read back, and only then renamed into the rotation as
+        anywhere); that copy is packed (``storage.backups.pack``: every page's HMAC
+        checked as it is decrypted in memory, compressed, sealed again; ~4× smaller) and
+        read back, and only then renamed into the rotation as
         ``….udbak``: a crash never leaves a half copy that looks like a backup, and the
         rotation holds only copies that passed, so pruning it can never age out the last
         good one for a bad one. The ``.part`` also makes a rollback journal on it pointless
@@ -325,20 +325,16 @@ class Database:
             finally:
                 dst.close()
                 src.close()
-            findings = db_health.verify_backup(part, key=key or rawconn.PLAIN)
-            if findings:
-                raise DatabaseError(
-                    f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
-                    "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
-                    "请检查磁盘空间和磁盘是否有故障。"
-                )
+            packed = backup_files.pack(part, key) if key is not None else None
+            if packed is None:  # plain, or a page layout not read here: the copy itself
+                self._check_copy(part, target, key)
+                part.replace(target)
+            else:
+                target = packed
             if key is not None:
-                target = backup_files.pack(part, key) or target
                 ring_copy = keys.backup_keys_file(target)
                 ring = keys.keys_file(self.paths).read_bytes()
                 create_private(ring_copy).write_bytes(ring)
-            if part.exists():  # not packed: the checked copy itself joins the rotation
-                part.replace(target)
         except (OSError, *rawconn.Error) as exc:
             self._discard_backup(part, target, ring_copy)
             if isinstance(storage_error(exc), StorageFullError):
@@ -355,6 +351,17 @@ class Database:
         self._prune_backups(target)
         log.info("backup written: %s", target.name)
         return target
+
+    @staticmethod
+    def _check_copy(part: Path, target: Path, key: bytes | None) -> None:
+        """An uncompressed copy joins the rotation only once it passes its own check."""
+        findings = db_health.verify_backup(part, key=key or rawconn.PLAIN)
+        if findings:
+            raise DatabaseError(
+                f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
+                "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
+                "请检查磁盘空间和磁盘是否有故障。"
+            )
 
     @staticmethod
     def _discard_backup(part: Path, target: Path | None, ring_copy: Path | None) -> None:

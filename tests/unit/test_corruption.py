@@ -25,9 +25,10 @@ from desktop.opening import open_database
 from desktop.services.figures import summary as stats
 from desktop.services.members import writer as member_writer
 from desktop.services.upkeep import integrity
+from desktop.storage import backups as backup_files
+from desktop.storage import cipher_pages, keys
 from desktop.storage import database as db_module
 from desktop.storage import health as db_health
-from desktop.storage import keys
 from desktop.storage.health import CorruptDatabaseError
 from tests.unit.corruption import copy_registry, damage, digest, filled_registry
 
@@ -169,36 +170,58 @@ def test_damage_after_the_open_is_caught_before_a_bulk_write(
         db.close()
 
 
+@pytest.mark.parametrize("kind", ["packed", "uncompressed"])
 def test_a_backup_that_fails_its_check_never_joins_the_rotation(
-    db: db_module.Database, monkeypatch: pytest.MonkeyPatch, fixed_clock: FixedClock
+    db: db_module.Database,
+    monkeypatch: pytest.MonkeyPatch,
+    fixed_clock: FixedClock,
+    kind: str,
 ) -> None:
-    """A copy damaged on its way to disk is deleted and refused; the good ones stay."""
+    """A copy damaged on its way to disk is deleted and refused; the good ones stay.
+    ``packed``: found by the pages' HMACs while packing; ``uncompressed`` (a page layout
+    the packer does not read): found by the copy's own check."""
     monkeypatch.setattr(db_module, "KEEP_BACKUPS", 3)
+    suffix = ".udbak" if kind == "packed" else ".db"
 
     def backup(reason: str) -> Path:
         fixed_clock.advance(timedelta(minutes=1))
         return db.backup(reason)
 
+    if kind == "uncompressed":
+
+        def another_layout(body: bytes) -> None:
+            raise cipher_pages.CipherLayoutError("page size 8192")
+
+        monkeypatch.setattr(cipher_pages, "_check_first_page", another_layout)
     good = [backup(f"good{i}") for i in range(3)]
-    real = db_health.verify_backup
 
     def copies() -> list[Path]:  # each with its keys.json copy beside it
         files = sorted(db.paths.backups.iterdir())
-        assert {keys.backup_keys_file(p) for p in files if p.suffix == ".udbak"} == {
+        assert {keys.backup_keys_file(p) for p in files if p.suffix == suffix} == {
             p for p in files if p.name.endswith(".keys.json")
         }
-        return [p for p in files if p.suffix == ".udbak"]
+        assert not [p for p in files if p.name.endswith(".part")]
+        return [p for p in files if p.suffix == suffix]
+
+    assert copies() == good
+    real_verify, real_pack = db_health.verify_backup, backup_files.pack
 
     def damaged_on_disk(path: Path, **kw: bytes) -> list[str]:
         damage(path)
-        return real(path, **kw)
+        return real_verify(path, **kw)
+
+    def damaged_then_packed(copy: Path, key: bytes) -> Path | None:
+        damage(copy)
+        return real_pack(copy, key)
 
     monkeypatch.setattr(db_health, "verify_backup", damaged_on_disk)
+    monkeypatch.setattr(backup_files, "pack", damaged_then_packed)
     with pytest.raises(DatabaseError) as caught:
         backup("bad")
     assert "校验未通过" in caught.value.message
     assert copies() == good  # no bad copy, no good one aged out
-    monkeypatch.setattr(db_health, "verify_backup", real)
+    monkeypatch.setattr(db_health, "verify_backup", real_verify)
+    monkeypatch.setattr(backup_files, "pack", real_pack)
     newest = backup("after")
     assert copies() == [*good[1:], newest]
 
