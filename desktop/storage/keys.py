@@ -202,6 +202,17 @@ def key_for_file(path: Path) -> bytes | None:
     return key
 
 
+def locked_ring(backup: Path) -> Path | None:
+    """The ``.keys.json`` to unlock before ``backup`` can be read on this PC (a backup made
+    under another PC's or data dir's key), or None when this installation holds its key
+    (or it has no ring of its own)."""
+    ring_file = backup_keys_file(backup)
+    ring = read_ring(ring_file)
+    if ring is None or load_key(ring.key_id) is not None:
+        return None
+    return ring_file
+
+
 def database_key(paths: Paths) -> bytes:
     """The key of the data dir's database (for the password-slot functions' callers)."""
     key = key_for_file(paths.database)
@@ -384,9 +395,10 @@ def remove_slot(paths: Paths, username: str) -> bool:
     return True
 
 
-def password_users(paths: Paths) -> list[str]:
-    """Who can unlock with a password (for the unlock dialog's list)."""
-    ring = read_ring(keys_file(paths))
+def password_users(paths: Paths, *, ring_file: Path | None = None) -> list[str]:
+    """Who can unlock with a password (for the unlock dialog's list); ``ring_file``: a
+    backup's ring instead of the data dir's."""
+    ring = read_ring(keys_file(paths) if ring_file is None else ring_file)
     return [] if ring is None else [s.username for s in ring.slots if s.kind == PASSWORD]
 
 

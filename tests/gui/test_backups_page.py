@@ -3,6 +3,8 @@ that the main window reopens."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +143,69 @@ def test_restore_through_the_page_reopens_the_window_on_the_backup(
         assert rebuilt is not page and window.current_key() == "backups"
         assert isinstance(rebuilt, BackupsPage) and rebuilt.ctx.db is ctx.db
         assert list(ctx.db.paths.backups.glob("replaced-*/uniondesk.db"))  # moved, kept
+    finally:
+        if ctx.db is not old_db:
+            ctx.db.close()
+
+
+def test_a_backup_from_another_pc_is_unlocked_then_restored_from_the_stick(
+    ctx: AppContext,
+    registry: dict[str, str],
+    qtbot: QtBot,
+    boxes: Boxes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The clerk's day on a new PC: the old PC is gone, its backup is on a USB stick with
+    its .keys.json; 从其他位置恢复… asks for the old PC's recovery key, then restores."""
+    from PySide6.QtWidgets import QDialog
+
+    from desktop.config import ENV_STATE_DIR, Paths
+    from desktop.opening import open_database
+    from desktop.views.unlock import flow as unlock_flow
+    from desktop.views.unlock.dialog import UnlockDialog
+
+    here = os.environ[ENV_STATE_DIR]
+    monkeypatch.setenv(ENV_STATE_DIR, str(tmp_path / "old-pc-state"))  # another installation
+    old = open_database(Paths(tmp_path / "old-pc"))
+    code = old.recovery_code
+    made = catalog.create(old).backup.path
+    old.close()
+    monkeypatch.setenv(ENV_STATE_DIR, here)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for part in (made, made.with_name(made.name + ".keys.json")):
+        shutil.copyfile(part, stick / part.name)
+    assert code is not None and _member_count(ctx) == 3
+
+    asked: list[UnlockDialog] = []
+
+    def ask(dialog: UnlockDialog) -> bool:
+        # parented to the page, which the restore rebuilds: not for qtbot to close
+        asked.append(dialog)
+        dialog.by_recovery.setChecked(True)
+        dialog.recovery.setText("0000-0000-0000-0000-0000-0000-0000-0000")
+        dialog.unlock()  # a wrong key is said under the field, the dialog stays
+        assert "恢复密钥不对" in dialog.error.text()
+        dialog.recovery.setText(code)
+        dialog.unlock()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(unlock_flow, "ask", ask)
+    monkeypatch.setattr(page_module, "choose_backup_file", lambda parent: str(stick / made.name))
+    window = MainWindow(ctx, "测试街道总工会")
+    qtbot.addWidget(window)
+    page = window.show_area("backups")
+    assert isinstance(page, BackupsPage)
+    old_db = ctx.db
+    try:
+        boxes.answer = True
+        qtbot.mouseClick(page.other_button, Qt.MouseButton.LeftButton)
+        assert [d.windowTitle() for d in asked] == ["解锁备份"]
+        assert any(made.name in text for _kind, _title, text in boxes.shown)  # confirmed
+        assert ctx.db is not old_db
+        assert _member_count(ctx) == 0  # the old PC's registry (a fresh one, no members)
+        qtbot.waitUntil(lambda: boxes.kinds()[-1] == "inform")
     finally:
         if ctx.db is not old_db:
             ctx.db.close()

@@ -102,6 +102,12 @@ def create(db: Database, reason: str = "manual") -> Created:
     return Created(entry, copied, warning)
 
 
+def made_at(path: Path) -> datetime | None:
+    """When the backup at ``path`` was made, from its name (None: not named like ours)."""
+    parsed = files.parse_name(path.name)
+    return parsed[0] if parsed is not None else None
+
+
 def resolve(db: Database, ref: str | Path) -> Path:
     """A backup named in the catalog, or a backup file given by its path (a USB stick)."""
     return resolve_in(db.paths.backups, ref)

@@ -1,5 +1,8 @@
 """备份与恢复 page: the backups (time, reason, size, check, second copy), 立即备份, 校验,
-恢复…, 打开备份文件夹, and the backup settings (how many to keep, the second-copy folder).
+恢复…, 从其他位置恢复… (a backup on a USB stick, e.g. on a new PC), 打开备份文件夹, and the
+backup settings (how many to keep, the second-copy folder). A backup made under another
+PC's key asks for that PC's administrator password or recovery key first (the unlock
+dialog on the backup's ``.keys.json``).
 
 Backing up and checking run on the task runner with a progress dialog; a restore asks a
 confirmation that names the backup's date and says the current data is moved aside (not
@@ -10,6 +13,7 @@ next.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -32,9 +36,12 @@ from desktop.errors import UnionDeskError
 from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
 from desktop.services.backups.catalog import BackupEntry
+from desktop.storage import keys
 from desktop.views.context import AppContext
 from desktop.views.qtmodels import backup_table as bt
 from desktop.views.qtmodels.backup_table import BackupTableModel
+from desktop.views.unlock import flow as unlock_flow
+from desktop.views.unlock.dialog import UnlockDialog
 from desktop.views.widgets import messages, tables
 from desktop.views.widgets.field_error import FieldMessage
 
@@ -48,6 +55,14 @@ def choose_folder(parent: QWidget) -> str:
     return QFileDialog.getExistingDirectory(parent, "选择第二份备份的文件夹或 U 盘")
 
 
+def choose_backup_file(parent: QWidget) -> str:
+    """The file dialog for a backup elsewhere (a seam tests replace): "" when cancelled."""
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, "选择要恢复的备份文件", "", "工会桌面通备份 (*.udbak *.db)"
+    )
+    return path
+
+
 class BackupsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +70,10 @@ class BackupsPage(QWidget):
         self.backup_button = QPushButton("立即备份", self)
         self.verify_button = QPushButton("校验", self)
         self.restore_button = QPushButton("恢复…", self)
+        self.other_button = QPushButton("从其他位置恢复…", self)
+        self.other_button.setToolTip(
+            "用 U 盘或其他文件夹中的备份恢复（它旁边须有同名的 .keys.json）"
+        )
         self.folder_button = QPushButton("打开备份文件夹", self)
         self.count_label = QLabel(self)
         self.message = FieldMessage(self)
@@ -95,6 +114,7 @@ class BackupsPage(QWidget):
             self.backup_button,
             self.verify_button,
             self.restore_button,
+            self.other_button,
             self.folder_button,
         ):
             bar.addWidget(button)
@@ -109,6 +129,7 @@ class BackupsPage(QWidget):
         self.backup_button.clicked.connect(self.back_up)
         self.verify_button.clicked.connect(self.verify_selected)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.other_button.clicked.connect(self.restore_other)
         self.folder_button.clicked.connect(self.open_folder)
         self.keep_button.clicked.connect(self.save_keep)
         self.choose_button.clicked.connect(self.choose_second_dir)
@@ -205,11 +226,32 @@ class BackupsPage(QWidget):
         if entry is None:
             self.message.show_error("请先在表格中选择要恢复的备份。")
             return
+        self._restore(
+            entry.path, f"{entry.created:%Y年%m月%d日 %H:%M} 的备份（{entry.reason_label}）"
+        )
+
+    def restore_other(self) -> None:
+        """A backup file elsewhere: a USB stick's second copy, or a new PC's only copy."""
+        chosen = choose_backup_file(self)
+        if not chosen:
+            return
+        path = Path(chosen)
+        made = catalog.made_at(path)
+        self._restore(
+            path, f"{made:%Y年%m月%d日 %H:%M} 的备份 {path.name}" if made else f"备份 {path.name}"
+        )
+
+    def _restore(self, path: Path, what: str) -> None:
         if self.ctx.runner.busy:
             self.message.show_error("后台还有任务在进行（如统计、导入），请等它完成后再恢复。")
             return
+        ring_file = keys.locked_ring(path)
+        if ring_file is not None:  # another PC's key: its administrator or recovery key
+            dialog = UnlockDialog(self.ctx.db.paths, self, ring_file=ring_file)
+            if not unlock_flow.ask(dialog):
+                return
         text = (
-            f"用 {entry.created:%Y年%m月%d日 %H:%M} 的备份（{entry.reason_label}）恢复数据库？\n\n"
+            f"用{what}恢复数据库？\n\n"
             "当前数据库会移到备份文件夹中的 replaced-… 文件夹保留（不会删除）；"
             "这份备份之后在本机录入的数据将不在恢复后的数据库中。\n\n"
             "恢复后请与各单位各交换一次同步包，对方会补发备份之后的数据。"
@@ -218,7 +260,7 @@ class BackupsPage(QWidget):
             return
         db = self.ctx.db
         self.ctx.runner.run(
-            lambda _progress, _cancel: restoring.restore(db, entry.name, open_database),
+            lambda _progress, _cancel: restoring.restore(db, path, open_database),
             title="正在恢复备份…",
             parent=self,
             on_done=self._restored,

@@ -6,6 +6,8 @@ is said under the field, and the dialog stays open for another try.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,18 +28,31 @@ from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
 
 class UnlockDialog(QDialog):
-    def __init__(self, paths: Paths, parent: QWidget | None = None) -> None:
+    """``ring_file``: a backup's ``.keys.json`` (a backup from another PC, before it is
+    restored here) instead of the data dir's ``keys.json``."""
+
+    def __init__(
+        self, paths: Paths, parent: QWidget | None = None, *, ring_file: Path | None = None
+    ) -> None:
         super().__init__(parent)
-        self.paths = paths
-        self.setWindowTitle("解锁数据库")
-        intro = QLabel(
-            "这个数据库已加密，但本机没有它的密钥：数据文件夹可能是从另一台电脑移过来的，"
-            "或是在新电脑上从备份恢复的。请输入一位管理员的用户名和密码，或输入恢复密钥。"
-            "解锁后本机会记住密钥，以后打开不再询问。",
-            self,
-        )
+        self.paths, self.ring_file = paths, ring_file
+        if ring_file is None:
+            self.setWindowTitle("解锁数据库")
+            text = (
+                "这个数据库已加密，但本机没有它的密钥：数据文件夹可能是从另一台电脑移过来的，"
+                "或是在新电脑上从备份恢复的。请输入一位管理员的用户名和密码，或输入恢复密钥。"
+                "解锁后本机会记住密钥，以后打开不再询问。"
+            )
+        else:
+            self.setWindowTitle("解锁备份")
+            text = (
+                f"备份 {ring_file.name.removesuffix('.keys.json')} 来自另一台电脑或另一个数据目录，"
+                "本机没有它的密钥。请输入写入这份备份时的一位管理员的用户名和密码，"
+                "或输入那时的恢复密钥。解锁后即可用它恢复。"
+            )
+        intro = QLabel(text, self)
         intro.setWordWrap(True)
-        users = keys.password_users(paths)
+        users = keys.password_users(paths, ring_file=ring_file)
         self.by_password = QRadioButton("管理员密码", self)
         self.by_recovery = QRadioButton("恢复密钥", self)
         self.user = QComboBox(self)
@@ -59,7 +74,9 @@ class UnlockDialog(QDialog):
         form.addRow("密码", self.password)
         form.addRow(self.by_recovery)
         form.addRow("恢复密钥", self.recovery)
-        buttons = ok_cancel_buttons(self, "解锁", self.unlock, cancel_text="退出")
+        buttons = ok_cancel_buttons(
+            self, "解锁", self.unlock, cancel_text="退出" if ring_file is None else "取消"
+        )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -85,12 +102,16 @@ class UnlockDialog(QDialog):
                 if not user:
                     self.error.show_error("请填写管理员的用户名。")
                     return
-                keys.unlock_with_password(self.paths, user, self.password.text())
+                keys.unlock_with_password(
+                    self.paths, user, self.password.text(), ring_file=self.ring_file
+                )
             else:
                 if not self.recovery.text().strip():
                     self.error.show_error("请输入恢复密钥。")
                     return
-                keys.unlock_with_recovery_key(self.paths, self.recovery.text())
+                keys.unlock_with_recovery_key(
+                    self.paths, self.recovery.text(), ring_file=self.ring_file
+                )
         except UnionDeskError as exc:
             self.password.clear()
             self.error.show_error(exc.message)
