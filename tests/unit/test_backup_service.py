@@ -16,6 +16,7 @@ from desktop.errors import DatabaseError, PermissionDeniedError, ValidationError
 from desktop.opening import open_database
 from desktop.services import audit
 from desktop.services.backups import catalog, options, restoring
+from desktop.storage import health
 from desktop.storage.database import Database
 from tests.unit.sync.helpers import add_federation, add_member, add_union, node_of
 
@@ -123,7 +124,7 @@ def test_restore_from_a_second_copy_given_by_its_path(
     add_member(db, union, "甲", "1")
     copy = catalog.create(db).second_copy
     assert copy is not None
-    for path in db.paths.backups.glob("uniondesk-*.db"):
+    for path in health.backup_paths(db.paths.backups):
         path.unlink()
     fixed_clock.advance(timedelta(days=1))
     add_member(db, union, "乙", "2")

@@ -14,8 +14,10 @@ from sqlalchemy import text
 from desktop.config import Paths
 from desktop.errors import DatabaseError
 from desktop.opening import open_database, run_migrations
+from desktop.storage import health as db_health
 from desktop.storage.database import make_engine
 from desktop.storage.migrations import head_revision, known_revisions
+from tests.older_copy import put_back
 
 
 def _digest(path: Path) -> str:
@@ -77,7 +79,7 @@ def test_every_older_revision_upgrades_with_a_backup(tmp_path: Path, start: str)
         }
     db.close()
     assert "sync_ins_members" in triggers
-    backups = list((tmp_path / "backups").glob("*.db"))
+    backups = db_health.backup_paths(tmp_path / "backups")
     assert len(backups) == (0 if start == head_revision() else 1)
 
 
@@ -192,9 +194,7 @@ def test_restored_older_backup_takes_a_new_identity(tmp_path: Path) -> None:
         conn.execute(text("UPDATE federations SET name = 'y' WHERE id = 'f'"))
         before = node_info(conn)
     db.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(tmp_path / "uniondesk.db") + suffix).unlink(missing_ok=True)
-    shutil.copyfile(backup, tmp_path / "uniondesk.db")
+    put_back(backup, tmp_path / "uniondesk.db")
     db = open_database(Paths(tmp_path))
     with db.connect() as conn:
         after = node_info(conn)

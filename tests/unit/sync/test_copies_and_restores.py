@@ -20,6 +20,7 @@ from desktop.cli import main
 from desktop.config import ENV_STATE_DIR, Paths
 from desktop.opening import open_database
 from desktop.storage import keys
+from tests.older_copy import put_back
 from tests.unit.sync.helpers import valid_id
 
 UNION = "甲工会"
@@ -87,9 +88,8 @@ class Office:
 
     def restore(self, backup: Path) -> None:
         """Put an older copy of the database file back, as a technician would."""
-        for suffix in ("-wal", "-shm"):
-            Path(str(self.data / "uniondesk.db") + suffix).unlink(missing_ok=True)
-        shutil.copyfile(backup, self.data / "uniondesk.db")
+        self.mp.setenv(ENV_STATE_DIR, str(self.state))
+        put_back(backup, self.data / "uniondesk.db")
 
 
 @pytest.fixture
