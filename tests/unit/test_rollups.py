@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.hub_offices import DISTRICT, PARK_A, PARK_B, UNIONS, Hub, hub_db, hub_offices, run
+from tests.unit.sync.helpers import valid_id
 
 __all__ = ["hub_db", "hub_offices"]
 
@@ -102,3 +103,79 @@ def test_cli_refuses_an_unknown_federation_with_exit_1(hub_offices: Hub, capsys)
     code = main(["--data-dir", str(hub_offices.district), "unions", "list", "--federation", "丙"])
     out, err = capsys.readouterr()
     assert code == 1 and "找不到名为「丙」的联合会" in err and "Traceback" not in out + err
+
+
+def test_members_filter_by_federation(hub_db) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.members.queries import MemberFilter, count_matching, read_page
+    from desktop.services.unions import scope
+
+    park_a = scope.resolve(hub_db, PARK_A)
+    rows = read_page(hub_db, MemberFilter(federation_id=park_a))
+    assert sorted(r.name for r in rows) == ["会员a1", "会员a2", "会员a3", "会员a4"]
+    assert count_matching(hub_db, MemberFilter(federation_id=park_a)) == 4
+    own = scope.resolve(hub_db, "本会")
+    assert sorted(r.name for r in read_page(hub_db, MemberFilter(federation_id=own))) == [
+        "会员d1",
+        "会员d2",
+    ]
+    assert count_matching(hub_db, MemberFilter()) == 8  # every federation by default
+    # with the search (an ID tail): a park's member found, another park's not
+    tail = valid_id("b1")[-6:]
+    assert [r.name for r in read_page(hub_db, MemberFilter(search=tail))] == ["会员b1"]
+    assert read_page(hub_db, MemberFilter(federation_id=park_a, search=tail)) == []
+    park_b = scope.resolve(hub_db, PARK_B)
+    found = read_page(hub_db, MemberFilter(federation_id=park_b, search=tail))
+    assert [r.name for r in found] == ["会员b1"]
+
+
+def test_cli_members_list_by_federation(hub_offices: Hub) -> None:
+    import json
+
+    listed = json.loads(run(hub_offices.district, "members", "list", "--json"))
+    assert len(listed) == 8
+    park_b = json.loads(
+        run(hub_offices.district, "members", "list", "--federation", PARK_B, "--json")
+    )
+    assert sorted(m["name"] for m in park_b) == ["会员b1", "会员b2"]
+    assert {m["union_name"] for m in park_b} == {"乙一公司工会"}
+    text_out = run(hub_offices.district, "members", "list", "--federation", "本会")
+    assert "会员d1" in text_out and "会员a1" not in text_out
+
+
+def _read_roster(path) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
+
+
+def test_roster_export_scoped_to_one_federation_holds_only_its_rows(
+    hub_offices: Hub, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "甲园区名册.xlsx"
+    run(hub_offices.district, "roster", "export", str(out), "--federation", PARK_A)
+    rows = _read_roster(out)
+    assert sorted(str(r["姓名"]) for r in rows) == ["会员a1", "会员a2", "会员a3", "会员a4"]
+    park_unions = {u for u, (fed, _t) in UNIONS.items() if fed == PARK_A}
+    assert {r["所属工会"] for r in rows} == park_unions
+    every = tmp_path / "全部.xlsx"
+    run(hub_offices.district, "roster", "export", str(every))
+    assert len(_read_roster(every)) == 8
+
+
+def test_scoped_export_names_the_federation_in_the_audit_trail(hub_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.members.queries import MemberFilter
+    from desktop.services.rosters import export
+    from desktop.services.unions import scope
+
+    park_b = scope.resolve(hub_db, PARK_B)
+    result = export.export_members(hub_db, tmp_path / "乙.xlsx", MemberFilter(federation_id=park_b))
+    assert result.rows == 2
+    assert {str(r["姓名"]) for r in _read_roster(result.path)} == {"会员b1", "会员b2"}
+    with hub_db.connect(write=False) as conn:
+        detail = conn.exec_driver_sql(
+            "SELECT detail FROM audit_log ORDER BY rowid DESC LIMIT 1"
+        ).scalar_one()
+    assert f"联合会：{PARK_B}" in detail
