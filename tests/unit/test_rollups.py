@@ -179,3 +179,95 @@ def test_scoped_export_names_the_federation_in_the_audit_trail(hub_db, tmp_path)
             "SELECT detail FROM audit_log ORDER BY rowid DESC LIMIT 1"
         ).scalar_one()
     assert f"联合会：{PARK_B}" in detail
+
+
+def _sheet(path, title: str) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    return [
+        tuple(r) for r in load_workbook(path, read_only=True)[title].iter_rows(values_only=True)
+    ]
+
+
+def _table(path, title: str) -> dict[str, tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """Rows of a report sheet by their first cell (title, subtitle and headers included)."""
+    return {str(r[0]): r for r in _sheet(path, title) if r[0] is not None}
+
+
+def test_dashboard_figures_by_federation(hub_db) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.figures import dashboard
+    from desktop.services.unions import scope
+
+    whole = dashboard.dashboard(hub_db)
+    assert whole.members.total == 8 and whole.activities_scoped
+    assert {u.union_name for u in whole.members.by_union} == set(UNIONS)
+    park_a = dashboard.dashboard(hub_db, federation_id=scope.resolve(hub_db, PARK_A))
+    assert park_a.members.total == 4 and not park_a.activities_scoped
+    assert {u.union_name: u.total for u in park_a.members.by_union} == {
+        "甲一公司工会": 3,
+        "甲二公司工会": 1,
+    }
+    assert park_a.members.new_in_year == 4  # joined today (the pinned clock)
+    assert sum(b.count for b in park_a.members.age_bands) + park_a.members.age_other == 4
+    own = dashboard.dashboard(hub_db, federation_id=scope.resolve(hub_db, "本会"))
+    assert own.members.total == 2
+    parts = [dashboard.dashboard(hub_db, federation_id=c.id).members for c in scope.held(hub_db)]
+    assert sum(p.total for p in parts) == whole.members.total
+    for i, band in enumerate(whole.members.age_bands):  # age bands add up too
+        assert sum(p.age_bands[i].count for p in parts) == band.count
+
+
+def test_stats_by_federation(hub_offices: Hub) -> None:
+    whole = run(hub_offices.district, "stats")
+    assert "会员：8 人" in whole
+    assert f"{DISTRICT}（本会）：工会 1 个，会员 2 人" in whole
+    assert f"{PARK_A}：工会 2 个，会员 4 人" in whole
+    assert f"{PARK_B}：工会 1 个，会员 2 人" in whole
+    park_b = run(hub_offices.district, "stats", "--federation", PARK_B)
+    assert "工会：1 个" in park_b and "会员：2 人" in park_b and PARK_A not in park_b
+
+
+def test_annual_report_rolls_up_every_federation(hub_offices: Hub, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "年报.xlsx"
+    run(hub_offices.district, "report", "annual", "--year", "2026", str(out))
+    names = load_workbook(out, read_only=True).sheetnames
+    assert names[:5] == [
+        "会员情况",
+        "各联合会汇总",
+        f"会员-{DISTRICT}",
+        f"会员-{PARK_A}",
+        f"会员-{PARK_B}",
+    ]
+    assert "3+N服务" in names and "困难帮扶" in names
+    whole = _table(out, "会员情况")
+    assert whole["合计"][1] == 8
+    summary = _table(out, "各联合会汇总")
+    assert summary[f"{DISTRICT}（本会）"][1:3] == (1, 2)
+    assert summary[PARK_A][1:3] == (2, 4)
+    assert summary[PARK_B][1:3] == (1, 2)
+    assert summary["合计"][1:3] == (4, 8)
+    park_a = _table(out, f"会员-{PARK_A}")
+    assert park_a["甲一公司工会"][1] == 3 and park_a["甲二公司工会"][1] == 1
+    assert park_a["小计"][1] == 4 and "乙一公司工会" not in park_a
+
+
+def test_annual_report_narrowed_to_one_federation(hub_offices: Hub, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "乙园区年报.xlsx"
+    run(
+        hub_offices.district, "report", "annual", "--year", "2026", str(out), "--federation", PARK_B
+    )
+    assert load_workbook(out, read_only=True).sheetnames == ["会员情况", "会员结构", "会站家阵地"]
+    table = _table(out, "会员情况")
+    assert table["合计"][1] == 2 and "乙一公司工会" in table
+    assert not set(table) & {"区机关工会", "甲一公司工会", "甲二公司工会"}
+    assert any(key.startswith(f"{PARK_B}会员情况年报表") for key in table)
+    assert any("本表只含" in key for key in table)
+    monthly = tmp_path / "月报.xlsx"
+    run(hub_offices.district, "report", "monthly", "--year", "2026", "--month", "11",
+        str(monthly), "--federation", PARK_A)  # fmt: skip
+    rows = _table(monthly, "会员月报")
+    assert rows["合计"][1] == 4 and "乙一公司工会" not in rows and "区机关工会" not in rows
