@@ -192,11 +192,15 @@ def _require_own(conn: Connection, union_id: str, own_id: str, verb: str) -> Non
     ).one()
     if str(row.fed) == own_id:
         return
-    owner = row.fed_name or "其他联合会"
-    raise UnionDeskError(
-        f"工会「{row.name}」属于「{owner}」，由该单位登记和维护，本机不能{verb}；"
-        f"它的变更随「{owner}」的同步数据包而来。如需{verb}，请联系该单位办理后再同步",
-        field="union_id",
+    raise UnionDeskError(foreign_message(str(row.name), row.fed_name, verb), field="union_id")
+
+
+def foreign_message(union_name: str, federation_name: str | None, verb: str) -> str:
+    """Why another federation's union cannot be changed here (``verb``: 修改, 删除)."""
+    owner = federation_name or "其他联合会"
+    return (
+        f"工会「{union_name}」属于「{owner}」，由该单位登记和维护，本机不能{verb}；"
+        f"它的变更随「{owner}」的同步数据包而来。如需{verb}，请联系该单位办理后再同步"
     )
 
 
