@@ -5,9 +5,11 @@ the CLI in tests/hub_offices.py) show every federation and filter by one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.storage.database import Database
@@ -151,3 +153,31 @@ def test_a_grassroots_office_sees_no_federation_filter(
     qtbot.addWidget(page)
     assert page.federation_filter.isHidden() and page.federation_label.isHidden()
     assert union_rows(page)[0][1] == "测试街道总工会（本会）"
+
+
+def test_roster_export_from_the_members_page_keeps_to_the_chosen_federation(
+    qtbot: QtBot,
+    hub_ctx: AppContext,
+    boxes: Boxes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.views.roster import actions
+
+    target = tmp_path / "甲园区名册.xlsx"
+    monkeypatch.setattr(actions, "_save_path", lambda *_: target)
+    boxes.answer = False  # masked
+    page = MembersPage(hub_ctx)
+    qtbot.addWidget(page)
+    page.navigate(status="all")
+    pick(page.federation_filter, PARK_A)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    book = load_workbook(target, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()
+    header = [str(h) for h in rows[0]]
+    records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    assert sorted(str(r["姓名"]) for r in records) == ["会员a1", "会员a2", "会员a3", "会员a4"]
+    assert {r["所属工会"] for r in records} == {"甲一公司工会", "甲二公司工会"}
