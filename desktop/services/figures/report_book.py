@@ -25,7 +25,7 @@ from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
 from desktop.services import audit
-from desktop.services.figures import dashboard, hardship_report
+from desktop.services.figures import dashboard, federation_sheets, hardship_report
 from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
 from desktop.services.figures.legal_sheet import SHEET_TITLE as LEGAL_SHEET
 from desktop.services.figures.legal_sheet import write_legal_sheet
@@ -54,16 +54,6 @@ ANNUAL_MEMBER_COLUMNS = (
 )
 
 
-FEDERATION_SUMMARY_SHEET = "各联合会汇总"
-FEDERATION_SUMMARY_COLUMNS = (
-    Column("联合会", 34),
-    Column("工会数", 9),
-    Column("会员总数", 11, "会员人数"),
-    Column("其中女性", 11, "会员人数"),
-    Column("其中农民工", 11, "会员人数"),
-    Column("本年新增", 11, "增减情况"),
-    Column("本年减少", 11, "增减情况"),
-)
 SCOPED_NOTE = (
     "本表只含「{name}」的工会、会员和会站家阵地；“3+N”服务、法律援助和困难帮扶不分联合会"
     "统计，请见全部联合会的年度统计表。"
@@ -85,18 +75,6 @@ def _federation_name(db: Database, federation_id: str | None = None) -> str:
                 "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
             ).scalar()
     return str(name) if name is not None else "工会联合会"
-
-
-def _sheet_title(prefix: str, name: str, taken: list[str]) -> str:
-    """A sheet name for a federation: no character Excel refuses, at most 31 long, unique."""
-    clean = "".join(ch for ch in name if ch not in "[]:*?/\\'")
-    title = (prefix + clean)[:31]
-    n = 2
-    while title in taken:
-        suffix = f"（{n}）"
-        title = (prefix + clean)[: 31 - len(suffix)] + suffix
-        n += 1
-    return title
 
 
 def _save(wb: Workbook, out: Path) -> Path:
@@ -299,7 +277,9 @@ def write_annual(
         ws.cell(nxt, 1, SCOPED_NOTE.format(name=fed))
     page_setup(ws)
     if len(per_federation) > 1:
-        _federation_sheets(wb, fed, year, subtitle, members, per_federation)
+        federation_sheets.add_sheets(
+            wb, fed, year, subtitle, members, per_federation, ANNUAL_MEMBER_COLUMNS
+        )
     _structure_sheet(wb.create_sheet("会员结构"), f"{fed}会员结构（{year}年）", subtitle, members)
     if federation_id is None:
         _activity_sheet(wb.create_sheet("3+N服务"), fed, acts)
@@ -341,65 +321,6 @@ def write_annual(
     write_legal_sheet(wb.create_sheet(LEGAL_SHEET), fed, subtitle, legal)
     hardship_report.add_sheet(wb, db, year, as_of, fed, subtitle)
     return _recorded(db, _save(wb, out), f"年度统计表（{year}年）")
-
-
-def _federation_sheets(
-    wb: Workbook,
-    fed: str,
-    year: int,
-    subtitle: str,
-    members: MemberFigures,
-    per_federation: list[tuple[scope.FederationChoice, MemberFigures]],
-) -> None:
-    """An upper office's roll-up: one row per federation with the whole's 合计, then one
-    sheet per federation listing its unions with its 小计."""
-    ws = wb.create_sheet(FEDERATION_SUMMARY_SHEET)
-    rows = [
-        [
-            f"{c.name}（本会）" if c.own else c.name,
-            c.unions,
-            f.total,
-            f.female,
-            f.migrant,
-            f.new_in_year,
-            f.left_in_year,
-        ]
-        for c, f in per_federation
-    ]
-    total = [
-        "合计",
-        sum(c.unions for c, _f in per_federation),
-        members.total,
-        members.female,
-        members.migrant,
-        members.new_in_year,
-        members.left_in_year,
-    ]
-    write_table(
-        ws,
-        f"{fed}各联合会会员情况汇总（{year}年）",
-        subtitle,
-        FEDERATION_SUMMARY_COLUMNS,
-        rows,
-        total=total,
-    )
-    page_setup(ws)
-    for c, f in per_federation:
-        sheet = wb.create_sheet(_sheet_title("会员-", c.name, wb.sheetnames))
-        union_rows = [
-            [u.union_name, u.total, u.female, u.migrant, u.new_in_year, u.left_in_year]
-            for u in f.by_union
-        ]
-        subtotal = ["小计", f.total, f.female, f.migrant, f.new_in_year, f.left_in_year]
-        write_table(
-            sheet,
-            f"{c.name}会员情况（{year}年）",
-            subtitle,
-            ANNUAL_MEMBER_COLUMNS,
-            union_rows,
-            total=subtotal,
-        )
-        page_setup(sheet)
 
 
 def _recorded(db: Database, path: Path, what: str) -> Path:
