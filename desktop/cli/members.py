@@ -169,7 +169,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
     """The member list, narrowed like the members page: a federation (an upper office's
     sub-federation, or 本会), a union, a status, search words."""
     federation_id = scope.resolve(ctx.db, args.federation)
-    union_id = unions.id_by_name(ctx.db, args.union) if args.union else None
+    union_id = unions.id_by_name(ctx.db, args.union, federation_id) if args.union else None
     flt = member_queries.MemberFilter(
         union_id=union_id, status=args.status, search=args.search, federation_id=federation_id
     )

@@ -152,10 +152,10 @@ def _print_refusal(
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
+    federation_id = scope.resolve(ctx.db, args.federation)
     union_id = None
     if args.union:
-        union_id = unions.id_by_name(ctx.db, args.union)
-    federation_id = scope.resolve(ctx.db, args.federation)
+        union_id = unions.id_by_name(ctx.db, args.union, federation_id)
     flt = MemberFilter(union_id=union_id, status=args.status, federation_id=federation_id)
     result = export.export_members(
         ctx.db, Path(args.out), flt, unmasked=args.unmasked, progress=_stderr_progress()

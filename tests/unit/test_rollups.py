@@ -271,3 +271,27 @@ def test_annual_report_narrowed_to_one_federation(hub_offices: Hub, tmp_path) ->
         str(monthly), "--federation", PARK_A)  # fmt: skip
     rows = _table(monthly, "会员月报")
     assert rows["合计"][1] == 4 and "乙一公司工会" not in rows and "区机关工会" not in rows
+
+
+def test_a_union_name_held_by_two_federations_is_told_apart_by_federation(  # type: ignore[no-untyped-def]
+    hub_db, capsys
+) -> None:
+    import json
+
+    from desktop.cli import main
+    from desktop.services.unions import registry
+
+    registry.add(hub_db, "乙一公司工会")  # the district's own union of a park's union's name
+    data = str(hub_db.paths.data_dir)
+    capsys.readouterr()
+    code = main(["--data-dir", data, "members", "list", "--union", "乙一公司工会"])
+    _out, err = capsys.readouterr()
+    assert code == 1 and "有多个名为「乙一公司工会」的工会" in err and "--federation" in err
+    code = main(["--data-dir", data, "members", "list", "--union", "乙一公司工会",
+                 "--federation", PARK_B, "--json"])  # fmt: skip
+    out, _err = capsys.readouterr()
+    assert code == 0 and sorted(m["name"] for m in json.loads(out)) == ["会员b1", "会员b2"]
+    code = main(["--data-dir", data, "members", "list", "--union", "乙一公司工会",
+                 "--federation", "本会", "--json"])  # fmt: skip
+    out, _err = capsys.readouterr()
+    assert code == 0 and json.loads(out) == []

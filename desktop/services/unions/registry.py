@@ -270,19 +270,28 @@ def list_held(db: Database, federation_id: str | None = None) -> list[UnionRecor
     return sorted(records, key=lambda r: (order.get(r.federation_id, len(order)),))
 
 
-def find_by_name(conn: Connection, name: str) -> str:
-    """Union id for an exact name (what the CLI's --union and rosters give)."""
-    rows = conn.execute(
-        text("SELECT id FROM unions WHERE name = :n AND deleted = 0"), {"n": name.strip()}
-    ).all()
+def find_by_name(conn: Connection, name: str, federation_id: str | None = None) -> str:
+    """Union id for an exact name (what the CLI's --union and rosters give); among one
+    federation's unions with ``federation_id`` (an upper office's parks may each have a
+    union of the same name)."""
+    sql = "SELECT id FROM unions WHERE name = :n AND deleted = 0"
+    params = {"n": name.strip()}
+    if federation_id is not None:
+        sql += " AND federation_id = :f"
+        params["f"] = federation_id
+    rows = conn.execute(text(sql), params).all()
     if not rows:
+        if federation_id is not None:
+            raise NotFoundError(f"所选联合会没有名为「{name}」的工会，请用 unions list 核对")
         raise NotFoundError(f"找不到名为「{name}」的工会，请先用 unions add 登记")
     if len(rows) > 1:
-        raise UnionDeskError(f"有多个名为「{name}」的工会，请改用工会编号")
+        raise UnionDeskError(
+            f"有多个名为「{name}」的工会，请加 --federation 联合会名称 指明，或改用工会编号"
+        )
     return str(rows[0][0])
 
 
-def id_by_name(db: Database, name: str) -> str:
+def id_by_name(db: Database, name: str, federation_id: str | None = None) -> str:
     """``find_by_name`` in its own read transaction (the CLI's --union)."""
     with db.connect(write=False) as conn:
-        return find_by_name(conn, name)
+        return find_by_name(conn, name, federation_id)
