@@ -30,6 +30,7 @@ from desktop.services.members import history as member_history
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
+from desktop.services.unions import scope
 
 # Fields with their own option names (the union is given by name, not by id).
 _SPECIAL = {"name", "id_number", "union_id"}
@@ -173,6 +174,32 @@ def _find(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _list(ctx: Context, args: argparse.Namespace) -> int:
+    """The member list, narrowed like the members page: a federation (an upper office's
+    sub-federation, or 本会), a union, a status, search words."""
+    federation_id = scope.resolve(ctx.db, args.federation)
+    union_id = unions.id_by_name(ctx.db, args.union, federation_id) if args.union else None
+    flt = member_queries.MemberFilter(
+        union_id=union_id, status=args.status, search=args.search, federation_id=federation_id
+    )
+    rows = member_queries.read_page(ctx.db, flt, limit=args.limit)
+    if args.json:
+        print_json([_row_json(r) for r in rows])
+        return 0
+    total = member_queries.count_matching(ctx.db, flt)
+    if not rows:
+        print("没有符合条件的会员。")
+    for r in rows:
+        status = MEMBERSHIP_STATUS.label(r.membership_status)
+        print(
+            f"{r.id}  {r.name}  {r.id_number_masked}  {r.phone_masked or '-'}  "
+            f"{r.card_no or '-'}  {r.union_name}  {status}"
+        )
+    if total > len(rows):
+        print(f"共 {total} 名，只显示前 {len(rows)} 名（可用 --limit 调整）")
+    return 0
+
+
 def _leave(ctx: Context, args: argparse.Namespace) -> int:
     record = members.mark_left(ctx.db, args.id, args.status, on=args.on, reason=args.reason)
     label = MEMBERSHIP_STATUS.label(record.membership_status)
@@ -256,6 +283,19 @@ def register(sub: Any) -> None:
     v.add_argument("--limit", type=_limit, default=50, metavar="N", help="最多显示条数")
     add_json_flag(v)
     v.set_defaults(handler=_find)
+
+    v = verbs.add_parser("list", help="列出会员（可按联合会、工会、会籍状态筛选）")
+    v.add_argument(
+        "--federation",
+        metavar="联合会名称",
+        help="只列出该联合会（本会或收到的下级联合会）的会员；「本会」为本单位自己的",
+    )
+    v.add_argument("--union", metavar="工会名称", help="只列出该工会的会员")
+    v.add_argument("--status", help="会籍状态代码（active、retained …），current 表示在会+保留会籍")
+    v.add_argument("--search", metavar="查询", help="姓名、拼音、身份证尾号、手机号或会员证号")
+    v.add_argument("--limit", type=_limit, default=200, metavar="N", help="最多显示条数")
+    add_json_flag(v)
+    v.set_defaults(handler=_list)
 
     v = verbs.add_parser("leave", help="会员离会或保留会籍（记录保留）")
     v.add_argument("id", metavar="会员编号")

@@ -20,6 +20,7 @@ from desktop.services.members.queries import MemberFilter
 from desktop.services.rosters import export, importer
 from desktop.services.rosters.checking import ImportOptions
 from desktop.services.unions import registry as unions
+from desktop.services.unions import scope
 from desktop.spreadsheets import template
 from desktop.spreadsheets.error_report import write_error_report
 from desktop.spreadsheets.headers import parse_map_option
@@ -63,6 +64,11 @@ def register(sub: Any) -> None:
     p = verbs.add_parser("export", help="导出会员名册（默认隐去身份证号和手机号中间几位）")
     p.add_argument("out", help="保存到的 .xlsx 文件")
     p.add_argument("--union", help="只导出该工会的会员")
+    p.add_argument(
+        "--federation",
+        metavar="联合会名称",
+        help="只导出该联合会（本会或收到的下级联合会）的工会和会员；「本会」为本单位自己的",
+    )
     p.add_argument("--status", help="会籍状态代码（active、retained …），current 表示在会+保留会籍")
     p.add_argument("--unmasked", action="store_true", help="导出完整的身份证号和手机号")
     p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
@@ -154,10 +160,11 @@ def _print_refusal(
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
     why = unmask_reason(args)
+    federation_id = scope.resolve(ctx.db, args.federation)
     union_id = None
     if args.union:
-        union_id = unions.id_by_name(ctx.db, args.union)
-    flt = MemberFilter(union_id=union_id, status=args.status)
+        union_id = unions.id_by_name(ctx.db, args.union, federation_id)
+    flt = MemberFilter(union_id=union_id, status=args.status, federation_id=federation_id)
     result = export.export_members(
         ctx.db,
         Path(args.out),

@@ -11,21 +11,43 @@ from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.opening import open_database
 from desktop.services.figures import summary as stats
+from desktop.services.unions import scope
 from desktop.services.upkeep import integrity
 
 
 def _stats(ctx: Context, args: argparse.Namespace) -> int:
-    figures = stats.registry_stats(ctx.db)
+    federation = scope.resolve(ctx.db, args.federation)
+    figures = stats.registry_stats(ctx.db, federation)
     if args.json:
         print_json(figures)
         return 0
+    if federation is not None:
+        print(f"联合会：{scope.name_of(ctx.db, federation)}")
     print(f"工会：{figures.unions} 个")
     print(f"会员：{figures.members_total} 人（在会及保留会籍 {figures.members_current} 人）")
     for status, count in sorted(figures.by_status.items()):
         print(f"  {MEMBERSHIP_STATUS.label(status)}：{count}")
     print(f"农民工会员：{figures.migrant_workers} 人")
     print(f"女性会员：{figures.female} 人")
+    if federation is None:
+        _by_federation(ctx)
     return 0
+
+
+def _by_federation(ctx: Context) -> None:
+    """An upper office's roll-up: each federation held here (own first), when several."""
+    choices = scope.held(ctx.db)
+    if len(choices) < 2:
+        return
+    counts = stats.counts_by_federation(ctx.db)
+    print("各联合会（在会及保留会籍会员）：")
+    for c in choices:
+        held = counts.get(c.id)
+        own = "（本会）" if c.own else ""
+        print(
+            f"  {c.name}{own}：工会 {held.unions if held else 0} 个，"
+            f"会员 {held.members_current if held else 0} 人"
+        )
 
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
@@ -57,6 +79,11 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("stats", help="登记库统计")
+    p.add_argument(
+        "--federation",
+        metavar="联合会名称",
+        help="只统计该联合会（本会或收到的下级联合会）；「本会」为本单位自己的",
+    )
     add_json_flag(p)
     p.set_defaults(handler=_stats)
 

@@ -153,10 +153,35 @@ class Dashboard:
     hardship: HardshipFigures
     sites: tuple[SiteKindRow, ...]
     applications_pending: int = 0  # 入会申请待审核 (issue #21)
+    # The federation the figures are narrowed to (None: every federation held here).
+    federation_id: str | None = None
+
+    @property
+    def activities_scoped(self) -> bool:
+        """Whether the activity figures follow the federation filter: they never do (an
+        activity and a service-log entry carry no union), so a filtered page says so."""
+        return self.federation_id is None
 
 
-def member_figures(conn: Connection, as_of: date, month_start: date | None = None) -> MemberFigures:
+def _in_federation(column: str, federation_id: str | None) -> str:
+    """`` AND column IN (that federation's unions)``, or nothing for every federation."""
+    if federation_id is None:
+        return ""
+    return f" AND {column} IN (SELECT id FROM unions WHERE federation_id = :federation_id)"
+
+
+def member_figures(
+    conn: Connection,
+    as_of: date,
+    month_start: date | None = None,
+    federation_id: str | None = None,
+) -> MemberFigures:
     """Member figures at ``as_of``; "month" runs from ``month_start`` (default: the 1st).
+
+    ``federation_id`` narrows them to one federation's unions (an upper office holds its
+    sub-federations' too; None: every federation held). The age bands then come from that
+    federation's members themselves (the summary's birth-date rows carry no union): one
+    read of its current members, not of the registry.
 
     Read from the summary counts (``desktop.services.figures.summary``): all live members by union,
     status, gender and migrant flag, by birth date, join date and leave date. Members who
@@ -167,10 +192,16 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
     m0 = (month_start or as_of.replace(day=1)).isoformat()
     y0 = as_of.replace(month=1, day=1).isoformat()
     cut = as_of.isoformat()
+    scoped = {"federation_id": federation_id} if federation_id is not None else {}
     unions = {
         str(r.id): str(r.name)
         for r in conn.execute(
-            text("SELECT id, name FROM unions WHERE deleted = 0 ORDER BY sort_key")
+            text(
+                "SELECT id, name FROM unions WHERE deleted = 0"
+                + ("" if federation_id is None else " AND federation_id = :federation_id")
+                + " ORDER BY sort_key"
+            ),
+            scoped,
         )
     }
     per_union: dict[str, dict[str, int]] = {u: {} for u in unions}
@@ -197,7 +228,9 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
         text(
             "SELECT key1 AS union_id, key2 AS status, key3 AS gender, key4 AS migrant, n "
             "FROM dashboard_counts WHERE fig = 'members' AND n <> 0"
-        )
+            + _in_federation("key1", federation_id)
+        ),
+        scoped,
     ):
         add_group(str(g.status), str(g.union_id), str(g.gender), int(g.migrant), int(g.n))
     bands_sql = ", ".join(
@@ -207,12 +240,15 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
     limits = {f"a{i}": a for i, (a, _b) in enumerate(band_limits)} | {
         f"b{i}": b for i, (_a, b) in enumerate(band_limits)
     }
-    band_counts = [
-        int(v)
-        for v in conn.execute(
-            text(f"SELECT {bands_sql} FROM dashboard_counts WHERE fig = 'born'"), limits
-        ).one()
-    ]
+    if federation_id is None:
+        born = text(f"SELECT {bands_sql} FROM dashboard_counts WHERE fig = 'born'")
+    else:  # the 'born' rows of this federation's members, read from them
+        born = text(
+            f"SELECT {bands_sql} FROM (SELECT birth_date AS period, 1 AS n FROM members "
+            f"WHERE deleted = 0 AND membership_status IN {stats.CURRENT_SQL} "
+            "AND birth_date IS NOT NULL" + _in_federation("union_id", federation_id) + ") b"
+        )
+    band_counts = [int(v) for v in conn.execute(born, {**limits, **scoped}).one()]
     # Take off who joined after the cut, grouped the same way (and by age band).
     late_bands = ", ".join(
         f"sum(membership_status IN ('active', 'retained') AND birth_date > :a{i} "
@@ -225,9 +261,10 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
                 "membership_status, union_id, coalesce(gender, '') AS gender, "
                 f"is_migrant_worker, count(*) AS n, {late_bands}"
             )
+            + _in_federation("union_id", federation_id)
             + " GROUP BY 1, 2, 3, 4"
         ),
-        {"cut": cut, **limits},
+        {"cut": cut, **limits, **scoped},
     ):
         add_group(
             str(late.membership_status),
@@ -245,10 +282,11 @@ def member_figures(conn: Connection, as_of: date, month_start: date | None = Non
         for union_id, in_month, in_year in conn.execute(
             text(
                 "SELECT key1, sum(CASE WHEN period >= :m0 THEN n ELSE 0 END), sum(n) "
-                "FROM dashboard_counts WHERE fig = :fig AND period >= :y0 AND period <= :cut "
-                "GROUP BY key1"
+                "FROM dashboard_counts WHERE fig = :fig AND period >= :y0 AND period <= :cut"
+                + _in_federation("key1", federation_id)
+                + " GROUP BY key1"
             ),
-            {"fig": fig, "m0": m0, "y0": y0, "cut": cut},
+            {"fig": fig, "m0": m0, "y0": y0, "cut": cut, **scoped},
         ):
             values = per_union.setdefault(str(union_id), {})
             values[first] = int(in_month or 0)
@@ -341,23 +379,40 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
     return ActivityFigures(year, tuple(rows), coverage_in(conn, year, as_of))
 
 
-def hardship_figures(conn: Connection, as_of: date) -> HardshipFigures:
+def hardship_figures(
+    conn: Connection, as_of: date, federation_id: str | None = None
+) -> HardshipFigures:
+    """Open 困难职工 files; with ``federation_id``, those of its unions' members."""
+    scoped = (
+        ""
+        if federation_id is None
+        else " AND member_id IN (SELECT id FROM members WHERE 1 = 1"
+        + _in_federation("union_id", federation_id)
+        + ")"
+    )
     row = conn.execute(
         text(
             "SELECT count(*) AS open_cases, "
             "coalesce(sum(review_due_on < :today), 0) AS overdue, "
             "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) AS due_soon "
-            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL"
+            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL" + scoped
         ),
         {
             "today": as_of.isoformat(),
             "soon": (as_of + timedelta(days=REVIEW_WINDOW_DAYS)).isoformat(),
+            "federation_id": federation_id,
         },
     ).one()
     return HardshipFigures(as_of, int(row.open_cases), int(row.overdue), int(row.due_soon))
 
 
-def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
+def site_figures(
+    conn: Connection, year: int, federation_id: str | None = None
+) -> tuple[SiteKindRow, ...]:
+    """会站家 sites by kind; with ``federation_id``, the sites of its unions (a site
+    without a union belongs to no federation's roll-up, only to the whole)."""
+    in_fed = _in_federation("s.union_id", federation_id)
+    scoped = {"federation_id": federation_id}
     base: dict[str, dict[str, Any]] = {
         k: {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
         for k in SITE_KIND.codes
@@ -365,9 +420,11 @@ def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
     for r in conn.execute(
         text(
             "SELECT kind, star_level, count(*) AS n, coalesce(sum(area_m2), 0) AS area, "
-            "coalesce(sum(seats), 0) AS seats FROM sites WHERE deleted = 0 "
-            "GROUP BY kind, star_level"
-        )
+            "coalesce(sum(seats), 0) AS seats FROM sites s WHERE deleted = 0"
+            + in_fed
+            + " GROUP BY kind, star_level"
+        ),
+        scoped,
     ):
         b = base.setdefault(
             r.kind, {"sites": 0, "area": 0.0, "seats": 0, "stars": {}, "workers": 0, "people": 0}
@@ -381,17 +438,20 @@ def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
     for kind, n in conn.execute(
         text(
             "SELECT s.kind, count(*) FROM union_workers w JOIN sites s ON s.id = w.site_id "
-            "WHERE w.deleted = 0 AND w.status = 'active' AND s.deleted = 0 GROUP BY s.kind"
-        )
+            "WHERE w.deleted = 0 AND w.status = 'active' AND s.deleted = 0"
+            + in_fed
+            + " GROUP BY s.kind"
+        ),
+        scoped,
     ):
         base[kind]["workers"] = int(n)
     for kind, people in conn.execute(
         # The year's service-log summary rows (category × site), added up by site kind.
         text(
             "SELECT s.kind, sum(c.n) FROM dashboard_counts c JOIN sites s ON s.id = c.key2 "
-            "WHERE c.fig = 'service' AND c.period = :y GROUP BY s.kind"
+            "WHERE c.fig = 'service' AND c.period = :y" + in_fed + " GROUP BY s.kind"
         ),
-        {"y": f"{year:04d}"},
+        {"y": f"{year:04d}", **scoped},
     ):
         base[kind]["people"] = int(people or 0)
     return tuple(
@@ -409,27 +469,38 @@ def site_figures(conn: Connection, year: int) -> tuple[SiteKindRow, ...]:
     )
 
 
-def dashboard_in(conn: Connection, as_of: date) -> Dashboard:
+def dashboard_in(conn: Connection, as_of: date, federation_id: str | None = None) -> Dashboard:
+    """Every 首页 figure; ``federation_id`` narrows members, 困难职工, 会站家 and 入会申请
+    to one federation. Activities and the service log carry no union: they stay the
+    whole registry's (``Dashboard.activities_scoped`` is False then, and the page says so)."""
     return Dashboard(
         as_of=as_of,
-        members=member_figures(conn, as_of),
+        members=member_figures(conn, as_of, federation_id=federation_id),
         activities=activity_figures(conn, as_of.year, as_of),
-        hardship=hardship_figures(conn, as_of),
-        sites=site_figures(conn, as_of.year),
-        applications_pending=pending_applications(conn),
+        hardship=hardship_figures(conn, as_of, federation_id),
+        sites=site_figures(conn, as_of.year, federation_id),
+        applications_pending=pending_applications(conn, federation_id),
+        federation_id=federation_id,
     )
 
 
-def pending_applications(conn: Connection) -> int:
+def pending_applications(conn: Connection, federation_id: str | None = None) -> int:
     """入会申请 awaiting review (the 首页 card that opens the queue)."""
     return int(
-        conn.exec_driver_sql(
-            "SELECT count(*) FROM applications WHERE deleted = 0 AND status = 'submitted'"
+        conn.execute(
+            text(
+                "SELECT count(*) FROM applications WHERE deleted = 0 AND status = 'submitted'"
+                + _in_federation("union_id", federation_id)
+            ),
+            {"federation_id": federation_id} if federation_id is not None else {},
         ).scalar_one()
     )
 
 
-def dashboard(db: Database, as_of: date | None = None) -> Dashboard:
-    """Every 首页 figure, read in one transaction (a consistent snapshot)."""
+def dashboard(
+    db: Database, as_of: date | None = None, federation_id: str | None = None
+) -> Dashboard:
+    """Every 首页 figure, read in one transaction (a consistent snapshot); one
+    federation's with ``federation_id`` (None: every federation held here)."""
     with db.connect(write=False) as conn:
-        return dashboard_in(conn, as_of or db.clock.today())
+        return dashboard_in(conn, as_of or db.clock.today(), federation_id)

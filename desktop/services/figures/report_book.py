@@ -2,6 +2,14 @@
 
 Every figure comes from ``desktop.services.figures.dashboard`` — the same functions the 首页
 shows — so the paper and the screen always agree. Qt-free; openpyxl writes the file.
+
+At an upper office, which holds its sub-federations' unions and members (received by
+sync), the annual workbook rolls them up: the 会员情况 sheet and its 合计 cover every
+federation, a 各联合会汇总 sheet gives one row per federation with the same total, and each
+federation has its own sheet of unions with its 小计 (docs/HUB.md, "Roll-ups"). Both
+reports can also be narrowed to one federation (``federation_id``): members, member
+structure and 会站家 sites are then that federation's; the 3+N, 法律援助 and 困难帮扶 sheets,
+which carry no union, are left out of such a workbook (a note says so).
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ from desktop.errors import StorageFullError, UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
 from desktop.services import audit
-from desktop.services.figures import dashboard, hardship_report
+from desktop.services.figures import dashboard, federation_sheets, hardship_report
 from desktop.services.figures.dashboard import ActivityFigures, MemberFigures
 from desktop.services.figures.legal_sheet import SHEET_TITLE as LEGAL_SHEET
 from desktop.services.figures.legal_sheet import write_legal_sheet
 from desktop.services.legal.figures import legal_figures
+from desktop.services.unions import scope
 from desktop.spreadsheets.reports_style import Column, page_setup, write_table
 from desktop.storage.database import Database
 
@@ -45,11 +54,26 @@ ANNUAL_MEMBER_COLUMNS = (
 )
 
 
-def _federation_name(db: Database) -> str:
+SCOPED_NOTE = (
+    "本表只含「{name}」的工会、会员和会站家阵地；“3+N”服务、法律援助和困难帮扶不分联合会"
+    "统计，请见全部联合会的年度统计表。"
+)
+
+
+def _federation_name(db: Database, federation_id: str | None = None) -> str:
+    """The reporting federation: the one a report is narrowed to, else this office's own
+    (an upper office holds its sub-federations' rows too: never just the first row)."""
+    if federation_id is not None:
+        return scope.name_of(db, federation_id)
     with db.connect(write=False) as conn:
         name = conn.exec_driver_sql(
-            "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
+            "SELECT name FROM federations WHERE deleted = 0 AND id = "
+            "(SELECT value FROM app_settings WHERE key = 'federation_id')"
         ).scalar()
+        if name is None:
+            name = conn.exec_driver_sql(
+                "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
+            ).scalar()
     return str(name) if name is not None else "工会联合会"
 
 
@@ -93,15 +117,18 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
     page_setup(ws)
 
 
-def write_monthly(db: Database, year: int, month: int, out: Path) -> Path:
-    """会员情况月报表 as of the last day of the month."""
+def write_monthly(
+    db: Database, year: int, month: int, out: Path, federation_id: str | None = None
+) -> Path:
+    """会员情况月报表 as of the last day of the month; one federation's with
+    ``federation_id`` (None: every federation held here)."""
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
     as_of = date(year, month, calendar.monthrange(year, month)[1])
     with db.connect(write=False) as conn:
-        figures = dashboard.member_figures(conn, as_of)
-        hardship = dashboard.hardship_figures(conn, as_of)
-    fed = _federation_name(db)
+        figures = dashboard.member_figures(conn, as_of, federation_id=federation_id)
+        hardship = dashboard.hardship_figures(conn, as_of, federation_id)
+    fed = _federation_name(db, federation_id)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -202,16 +229,30 @@ def _activity_sheet(ws: Worksheet, fed: str, figures: ActivityFigures) -> None:
     page_setup(ws)
 
 
-def write_annual(db: Database, year: int, out: Path, today: date | None = None) -> Path:
-    """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助."""
+def write_annual(
+    db: Database,
+    year: int,
+    out: Path,
+    today: date | None = None,
+    federation_id: str | None = None,
+) -> Path:
+    """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
+    rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
     as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
+    choices = scope.held(db) if federation_id is None else []
     with db.connect(write=False) as conn:
-        members = dashboard.member_figures(conn, as_of)
+        members = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         acts = dashboard.activity_figures(conn, year, as_of)
-        site_rows = dashboard.site_figures(conn, year)
+        site_rows = dashboard.site_figures(conn, year, federation_id)
         legal = legal_figures(conn, year)
-    fed = _federation_name(db)
+        # an upper office's roll-up: each federation holding unions, own first
+        per_federation = [
+            (c, dashboard.member_figures(conn, as_of, federation_id=c.id))
+            for c in choices
+            if c.unions
+        ]
+    fed = _federation_name(db, federation_id)
     subtitle = f"填报单位：{fed}　　统计截至：{as_of:%Y年%m月%d日}"
     wb = Workbook()
     ws = wb.active
@@ -229,12 +270,19 @@ def write_annual(db: Database, year: int, out: Path, today: date | None = None) 
         members.new_in_year,
         members.left_in_year,
     ]
-    write_table(
+    nxt = write_table(
         ws, f"{fed}会员情况年报表（{year}年）", subtitle, ANNUAL_MEMBER_COLUMNS, rows, total=total
     )
+    if federation_id is not None:
+        ws.cell(nxt, 1, SCOPED_NOTE.format(name=fed))
     page_setup(ws)
+    if len(per_federation) > 1:
+        federation_sheets.add_sheets(
+            wb, fed, year, subtitle, members, per_federation, ANNUAL_MEMBER_COLUMNS
+        )
     _structure_sheet(wb.create_sheet("会员结构"), f"{fed}会员结构（{year}年）", subtitle, members)
-    _activity_sheet(wb.create_sheet("3+N服务"), fed, acts)
+    if federation_id is None:
+        _activity_sheet(wb.create_sheet("3+N服务"), fed, acts)
     ws3 = wb.create_sheet("会站家阵地")
     columns = (
         Column("阵地类别", 18),
@@ -268,6 +316,8 @@ def write_annual(db: Database, year: int, out: Path, today: date | None = None) 
     ]
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)
     page_setup(ws3)
+    if federation_id is not None:
+        return _recorded(db, _save(wb, out), f"年度统计表（{year}年，{fed}）")
     write_legal_sheet(wb.create_sheet(LEGAL_SHEET), fed, subtitle, legal)
     hardship_report.add_sheet(wb, db, year, as_of, fed, subtitle)
     return _recorded(db, _save(wb, out), f"年度统计表（{year}年）")

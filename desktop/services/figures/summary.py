@@ -456,17 +456,21 @@ class RegistryStats:
     female: int
 
 
-def registry_stats(db: Database) -> RegistryStats:
-    """Status-bar figures: live members by status, migrant and female current members."""
+def registry_stats(db: Database, federation_id: str | None = None) -> RegistryStats:
+    """Status-bar figures: live members by status, migrant and female current members;
+    one federation's (its unions' members) with ``federation_id``, else every one held."""
+    unions_sql = "SELECT count(*) FROM unions WHERE deleted = 0"
+    counts_sql = "SELECT key2, key3, key4, n FROM dashboard_counts WHERE fig = 'members' AND n <> 0"
+    params: dict[str, str] = {}
+    if federation_id is not None:
+        unions_sql += " AND federation_id = :federation_id"
+        counts_sql += " AND key1 IN (SELECT id FROM unions WHERE federation_id = :federation_id)"
+        params["federation_id"] = federation_id
     with db.connect(write=False) as conn:
-        unions = conn.execute(text("SELECT count(*) FROM unions WHERE deleted = 0")).scalar_one()
+        unions = conn.execute(text(unions_sql), params).scalar_one()
         by_status: dict[str, int] = {}
         migrant = female = 0
-        for status, gender, is_migrant, n in conn.execute(
-            text(
-                "SELECT key2, key3, key4, n FROM dashboard_counts WHERE fig = 'members' AND n <> 0"
-            )
-        ):
+        for status, gender, is_migrant, n in conn.execute(text(counts_sql), params):
             by_status[str(status)] = by_status.get(str(status), 0) + int(n)
             if status in ("active", "retained"):
                 migrant += int(n) if is_migrant else 0
@@ -480,3 +484,41 @@ def registry_stats(db: Database) -> RegistryStats:
         migrant_workers=int(migrant),
         female=int(female),
     )
+
+
+@dataclass(frozen=True)
+class FederationCount:
+    """One federation's share of the registry (an upper office's roll-up)."""
+
+    federation_id: str
+    unions: int
+    members_current: int
+
+
+def counts_by_federation(db: Database) -> dict[str, FederationCount]:
+    """Live unions and current members of each federation held here, by federation id."""
+    with db.connect(write=False) as conn:
+        unions = {
+            str(r.federation_id): int(r.n)
+            for r in conn.execute(
+                text(
+                    "SELECT federation_id, count(*) AS n FROM unions WHERE deleted = 0 "
+                    "GROUP BY federation_id"
+                )
+            )
+        }
+        members = {
+            str(r.federation_id): int(r.n or 0)
+            for r in conn.execute(
+                text(
+                    "SELECT u.federation_id AS federation_id, sum(c.n) AS n "
+                    "FROM dashboard_counts c JOIN unions u ON u.id = c.key1 "
+                    f"WHERE c.fig = 'members' AND c.key2 IN {CURRENT_SQL} "
+                    "GROUP BY u.federation_id"
+                )
+            )
+        }
+    return {
+        fed: FederationCount(fed, unions.get(fed, 0), members.get(fed, 0))
+        for fed in sorted(set(unions) | set(members))
+    }

@@ -38,6 +38,9 @@ class MemberFilter:
     today: date | None = field(default=None, compare=False)
     # A 荣誉称号 code: members holding that honour (any level, any year).
     honour_title: str | None = None
+    # One federation's members (its unions'), None for every federation held here: an
+    # upper office receives its sub-federations' members by sync (docs/HUB.md, roll-ups).
+    federation_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
     if flt.union_id:
         parts.append("m.union_id = :union_id")
         params["union_id"] = flt.union_id
+    if flt.federation_id:
+        parts.append("m.union_id IN (SELECT id FROM unions WHERE federation_id = :federation_id)")
+        params["federation_id"] = flt.federation_id
     if flt.status == "current":
         parts.append("m.membership_status IN ('active', 'retained')")
     elif flt.status:

@@ -152,12 +152,17 @@ def member_rows(conn: Connection, flt: MemberFilter, *, unmasked: bool) -> Itera
 def _scope(conn: Connection, flt: MemberFilter) -> str:
     """The filter in words for the audit trail: union and codes, never the search text."""
     parts = []
+    if flt.federation_id:
+        name = conn.execute(
+            text("SELECT name FROM federations WHERE id = :f"), {"f": flt.federation_id}
+        ).scalar_one_or_none()
+        parts.append(f"联合会：{name or flt.federation_id}")
     if flt.union_id:
         name = conn.execute(
             text("SELECT name FROM unions WHERE id = :u"), {"u": flt.union_id}
         ).scalar_one_or_none()
         parts.append(f"工会：{name or flt.union_id}")
-    else:
+    elif not flt.federation_id:
         parts.append("全部工会")
     if flt.status == "current":
         parts.append("会籍状态：在会和保留会籍")

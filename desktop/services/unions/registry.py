@@ -2,6 +2,11 @@
 
 Validation and the rules (unique names, no delete while members remain) live here; the
 rows are written by ``unions.writer``, the one module that writes ``unions``.
+
+An upper office also holds its sub-federations' unions, received by sync: ``list_held``
+shows them (own first, each with its federation), and they are read-only here — each is
+registered and kept by its own office, and its changes arrive in that office's packages
+(``update`` and ``delete`` refuse them, naming the federation).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from sqlalchemy import Connection, text
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models.codes import INDUSTRY, OWNERSHIP
 from desktop.models.validation import check_credit_code, check_no_control_chars, require_text
-from desktop.services.unions import federations
+from desktop.services.unions import federations, scope
 from desktop.services.unions import writer as union_writer
 from desktop.storage.database import Database
 
@@ -49,6 +54,10 @@ class UnionRecord:
     employee_count: int | None = None
     notes: str | None = None
     member_count: int = 0
+    federation_id: str = ""
+    # The federation's name, and whether it is this office's own (``list_held``, ``get``).
+    federation_name: str = ""
+    own: bool = True
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +150,7 @@ def update(db: Database, union_id: str, **values: Any) -> UnionRecord:
     with db.connect() as conn:
         fed_id = federations.require_current_id(conn)
         _require(conn, union_id)
+        _require_own(conn, union_id, fed_id, "修改")
         if "name" in clean:
             if _name_taken(conn, clean["name"], fed_id, union_id):
                 raise ValidationError(f"工会「{clean['name']}」已存在", field="name")
@@ -152,6 +162,7 @@ def delete(db: Database, union_id: str) -> None:
     """Tombstone a union; refused while it still has current members."""
     with db.connect() as conn:
         _require(conn, union_id)
+        _require_own(conn, union_id, federations.require_current_id(conn), "删除")
         members = conn.execute(
             text("SELECT count(*) FROM members WHERE union_id = :u AND deleted = 0"),
             {"u": union_id},
@@ -169,19 +180,48 @@ def _require(conn: Connection, union_id: str) -> None:
         raise NotFoundError("找不到该工会（可能已被删除）")
 
 
+def _require_own(conn: Connection, union_id: str, own_id: str, verb: str) -> None:
+    """Refuse changing another federation's union: it belongs to that office, which
+    registers and keeps it; its changes reach this registry in that office's packages."""
+    row = conn.execute(
+        text(
+            "SELECT u.name AS name, u.federation_id AS fed, f.name AS fed_name FROM unions u "
+            "LEFT JOIN federations f ON f.id = u.federation_id WHERE u.id = :id"
+        ),
+        {"id": union_id},
+    ).one()
+    if str(row.fed) == own_id:
+        return
+    raise UnionDeskError(foreign_message(str(row.name), row.fed_name, verb), field="union_id")
+
+
+def foreign_message(union_name: str, federation_name: str | None, verb: str) -> str:
+    """Why another federation's union cannot be changed here (``verb``: 修改, 删除)."""
+    owner = federation_name or "其他联合会"
+    return (
+        f"工会「{union_name}」属于「{owner}」，由该单位登记和维护，本机不能{verb}；"
+        f"它的变更随「{owner}」的同步数据包而来。如需{verb}，请联系该单位办理后再同步"
+    )
+
+
 _SELECT = (
     "SELECT u.id, u.name, u.employer, u.credit_code, u.industry, u.ownership, u.address, "
-    "u.founded_on, u.chair, u.employee_count, u.notes, "
+    "u.founded_on, u.chair, u.employee_count, u.notes, u.federation_id, "
     "(SELECT count(*) FROM members m WHERE m.union_id = u.id AND m.deleted = 0 "
     " AND m.membership_status IN ('active', 'retained')) AS member_count FROM unions u "
 )
 
 
-def _record(row: Any) -> UnionRecord:
+def _record(row: Any, names: dict[str, str] | None = None, own: str | None = None) -> UnionRecord:
     stored = row._asdict()
     founded = stored["founded_on"]
     if founded is not None and not isinstance(founded, date):
         stored["founded_on"] = date.fromisoformat(str(founded))
+    fed = str(stored["federation_id"])
+    stored["federation_id"] = fed
+    if names is not None:
+        stored["federation_name"] = names.get(fed, "（已删除的联合会）")
+        stored["own"] = fed == own
     return UnionRecord(**stored)
 
 
@@ -190,9 +230,11 @@ def get(db: Database, union_id: str) -> UnionRecord:
         row = conn.execute(
             text(_SELECT + "WHERE u.id = :id AND u.deleted = 0"), {"id": union_id}
         ).one_or_none()
+        names = scope.names_in(conn)
+        own = federations.current_id(conn)
     if row is None:
         raise NotFoundError("找不到该工会（可能已被删除）")
-    return _record(row)
+    return _record(row, names, own)
 
 
 def list_all(db: Database) -> list[UnionRecord]:
@@ -203,22 +245,53 @@ def list_all(db: Database) -> list[UnionRecord]:
             text(_SELECT + "WHERE u.deleted = 0 AND u.federation_id = :f ORDER BY u.sort_key"),
             {"f": fed_id},
         ).all()
-    return [_record(r) for r in rows]
+        names = scope.names_in(conn)
+    return [_record(r, names, fed_id) for r in rows]
 
 
-def find_by_name(conn: Connection, name: str) -> str:
-    """Union id for an exact name (what the CLI's --union and rosters give)."""
-    rows = conn.execute(
-        text("SELECT id FROM unions WHERE name = :n AND deleted = 0"), {"n": name.strip()}
-    ).all()
+def list_held(db: Database, federation_id: str | None = None) -> list[UnionRecord]:
+    """Every federation's unions held in this registry (an upper office receives its
+    sub-federations' by sync), or one federation's: this office's own first, then each
+    other federation by name, each in pinyin order, named with its federation.
+
+    ``list_all`` stays this office's own unions: the pickers (a member's union, a roster's
+    union) offer only unions this office may register members in."""
+    where = "WHERE u.deleted = 0"
+    params: dict[str, Any] = {}
+    if federation_id is not None:
+        where += " AND u.federation_id = :f"
+        params["f"] = federation_id
+    with db.connect(write=False) as conn:
+        own = federations.current_id(conn)
+        order = {c.id: i for i, c in enumerate(scope.held_in(conn))}
+        names = scope.names_in(conn)
+        rows = conn.execute(text(_SELECT + where + " ORDER BY u.sort_key, u.id"), params).all()
+    records = [_record(r, names, own) for r in rows]
+    return sorted(records, key=lambda r: (order.get(r.federation_id, len(order)),))
+
+
+def find_by_name(conn: Connection, name: str, federation_id: str | None = None) -> str:
+    """Union id for an exact name (what the CLI's --union and rosters give); among one
+    federation's unions with ``federation_id`` (an upper office's parks may each have a
+    union of the same name)."""
+    sql = "SELECT id FROM unions WHERE name = :n AND deleted = 0"
+    params = {"n": name.strip()}
+    if federation_id is not None:
+        sql += " AND federation_id = :f"
+        params["f"] = federation_id
+    rows = conn.execute(text(sql), params).all()
     if not rows:
+        if federation_id is not None:
+            raise NotFoundError(f"所选联合会没有名为「{name}」的工会，请用 unions list 核对")
         raise NotFoundError(f"找不到名为「{name}」的工会，请先用 unions add 登记")
     if len(rows) > 1:
-        raise UnionDeskError(f"有多个名为「{name}」的工会，请改用工会编号")
+        raise UnionDeskError(
+            f"有多个名为「{name}」的工会，请加 --federation 联合会名称 指明，或改用工会编号"
+        )
     return str(rows[0][0])
 
 
-def id_by_name(db: Database, name: str) -> str:
+def id_by_name(db: Database, name: str, federation_id: str | None = None) -> str:
     """``find_by_name`` in its own read transaction (the CLI's --union)."""
     with db.connect(write=False) as conn:
-        return find_by_name(conn, name)
+        return find_by_name(conn, name, federation_id)

@@ -1,6 +1,11 @@
 """首页: the dashboard. Every figure comes from ``services.dashboard`` (SQL aggregates),
 computed off the GUI thread; union, age-band, status and migrant figures click through
-to the member list filtered the same way."""
+to the member list filtered the same way.
+
+At an upper office a box narrows the figures to one federation (本会 or a sub-federation
+received by sync); activities and the service log carry no union, so their figures stay
+the whole registry's and a note under the heading says so while a federation is chosen.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from desktop.errors import UnionDeskError
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.views.context import AppContext
 from desktop.views.widgets.bar_chart import Bar, BarChart
+from desktop.views.widgets.federation_combo import FederationFilterCombo
 
 if TYPE_CHECKING:
     from desktop.services.figures.dashboard import Dashboard
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
 # The member list filter a click-through starts from: the dashboard counts current
 # members (active + retained) unless a status bar is clicked.
 _RESET: dict[str, Any] = {
+    "federation_id": None,
     "union_id": None,
     "status": "current",
     "migrant": None,
@@ -49,12 +56,18 @@ def create_page(ctx: AppContext) -> QWidget:
     return DashboardPage(ctx)
 
 
-def _compute(db: Database) -> Dashboard:
+SCOPE_NOTE = (
+    "所选联合会的会员、困难职工、入会申请和会站家阵地；"
+    "活动场次、服务人次和活动覆盖面不分联合会，为本库全部数据。"
+)
+
+
+def _compute(db: Database, federation_id: str | None = None) -> Dashboard:
     # Imported here, on the worker: the figures are computed after the first paint, so
     # the service and its helpers stay off the cold start.
     from desktop.services.figures import dashboard
 
-    return dashboard.dashboard(db)
+    return dashboard.dashboard(db, federation_id=federation_id)
 
 
 class Figure(QFrame):
@@ -106,6 +119,11 @@ class DashboardPage(QWidget):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        self.federation_filter = FederationFilterCombo(ctx.db, self)
+        self.scope_label = QLabel(SCOPE_NOTE, self)
+        self.scope_label.setStyleSheet("color: #546e7a;")
+        self.scope_label.setWordWrap(True)
+        self.scope_label.hide()
 
         self.total = Figure("在会会员（含保留会籍）")
         self.new_members = Figure("本月 / 本年新入会")
@@ -187,13 +205,16 @@ class DashboardPage(QWidget):
         top.addWidget(self.heading)
         top.addWidget(self.as_of_label)
         top.addStretch(1)
+        top.addWidget(self.federation_filter)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.scope_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.scroll_area, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
+        self.federation_filter.federation_changed.connect(lambda _f: self.refresh())
         self.union_chart.bar_clicked.connect(lambda key: self.open_members(union_id=key))
         self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
         self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
@@ -230,11 +251,13 @@ class DashboardPage(QWidget):
             self._pending = True
             return
         self._loading = True
+        self.federation_filter.reload()  # a package may have brought a sub-federation
         self.refresh_button.setEnabled(False)
         self._show_busy(True)
         db = self.ctx.db
+        federation_id = self.federation_filter.federation_id()
         self.ctx.runner.run(
-            lambda _progress, _cancel: _compute(db),
+            lambda _progress, _cancel: _compute(db, federation_id),
             title="正在统计首页数据…",
             parent=self,
             on_done=self._loaded,
@@ -243,7 +266,8 @@ class DashboardPage(QWidget):
         )
 
     def open_members(self, **params: Any) -> None:
-        self.ctx.navigate("members", **{**_RESET, **params})
+        scoped = {"federation_id": self.federation_filter.federation_id()}
+        self.ctx.navigate("members", **{**_RESET, **scoped, **params})
 
     def open_applications(self) -> None:
         self.ctx.navigate("applications", status="submitted")
@@ -297,6 +321,7 @@ class DashboardPage(QWidget):
 
     def show_figures(self, d: Dashboard) -> None:
         m = d.members
+        self.scope_label.setVisible(not d.activities_scoped)
         self.as_of_label.setText(f"截至 {d.as_of:%Y年%m月%d日}")
         self.total.set(f"{m.total:,}", f"女 {m.female:,} · 男 {m.male:,}")
         self.new_members.set(

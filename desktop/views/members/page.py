@@ -31,6 +31,7 @@ from desktop.views.qtmodels import member_table as mt
 from desktop.views.qtmodels.member_table import MemberTableModel
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
+from desktop.views.widgets.federation_combo import FederationFilterCombo
 from desktop.views.widgets.file_drop import ROSTER_SUFFIXES, dropped_file
 from desktop.views.widgets.search_box import SearchBox
 from desktop.views.widgets.tables import select_row
@@ -66,6 +67,10 @@ class MembersPage(QWidget):
 
         self.search = SearchBox(self)
         self.search.setPlaceholderText("搜索：姓名、拼音（如 zs）、身份证后 4 位、手机号、会员证号")
+        # an upper office's sub-federations (hidden where only one federation is held)
+        self.federation_filter = FederationFilterCombo(ctx.db, self)
+        self.federation_label = QLabel("联合会", self)
+        self.federation_label.setVisible(self.federation_filter.worth_showing())
         self.union_filter = UnionFilterCombo(ctx.db, self)
         self.union_filter.setMinimumContentsLength(12)
         self.union_filter.setSizeAdjustPolicy(
@@ -116,6 +121,8 @@ class MembersPage(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
+        filters.addWidget(self.federation_label)
+        filters.addWidget(self.federation_filter, 1)
         for label, combo in (
             ("工会", self.union_filter),
             ("会籍", self.status_filter),
@@ -149,6 +156,7 @@ class MembersPage(QWidget):
         for combo in (self.union_filter, self.status_filter, self.migrant_filter, self.age_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.honour_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.federation_filter.federation_changed.connect(self._federation_chosen)
         self.add_button.clicked.connect(self.add_member)
         self.edit_button.clicked.connect(self.edit_member)
         self.leave_button.clicked.connect(self.mark_left)
@@ -175,12 +183,18 @@ class MembersPage(QWidget):
         age = self.age_filter.code()
         return MemberFilter(
             union_id=self.union_filter.union_id(),
+            federation_id=self.federation_filter.federation_id(),
             status=None if status == "all" else status,
             migrant=None if migrant == "all" else migrant == "yes",
             age_band=None if age == "all" else age,
             search=self.search.text().strip() or None,
             honour_title=self.honour_filter.code() or None,
         )
+
+    def _federation_chosen(self, federation_id: str | None) -> None:
+        """The union box then offers that federation's unions only."""
+        self.union_filter.set_federation(federation_id)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         if self._building:
@@ -197,12 +211,17 @@ class MembersPage(QWidget):
     def refresh(self) -> None:
         if self.union_filter.loaded:
             self.union_filter.reload()
+        self.federation_filter.reload()
+        self.federation_label.setVisible(self.federation_filter.worth_showing())
         self.model.refresh()
         self.update_count()
 
     def navigate(self, **params: Any) -> None:
         """Click-throughs: union_id, status, migrant (bool), age_band, search."""
         self._building = True
+        if "federation_id" in params:
+            self.federation_filter.select_federation(params["federation_id"])
+            self.union_filter.set_federation(self.federation_filter.federation_id())
         if "union_id" in params:
             self.union_filter.select_union(params["union_id"])
         if "status" in params:

@@ -1,4 +1,8 @@
-"""The federation's unions with their current member counts (tens of rows: loaded whole)."""
+"""The unions with their current member counts (tens of rows: loaded whole).
+
+Every federation's unions held here (an upper office receives its sub-federations' by
+sync), own first, each with its 所属联合会; ``set_federation`` narrows them to one.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ COL_OWNERSHIP = 4
 COL_CHAIR = 5
 COL_EMPLOYEES = 6
 COL_MEMBERS = 7
+COL_FEDERATION = 8
 
 HEADERS = {
     COL_NAME: "工会名称",
@@ -30,6 +35,7 @@ HEADERS = {
     COL_CHAIR: "工会主席",
     COL_EMPLOYEES: "职工人数",
     COL_MEMBERS: "会员人数",
+    COL_FEDERATION: "所属联合会",
 }
 
 UnionIdRole = Qt.ItemDataRole.UserRole + 1
@@ -42,10 +48,20 @@ class UnionTableModel(LoadedTableModel[UnionRecord]):
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._federation: str | None = None
+        self.refresh()
+
+    @property
+    def federation_id(self) -> str | None:
+        return self._federation
+
+    def set_federation(self, federation_id: str | None) -> None:
+        """Show one federation's unions (None: every federation's) and reload."""
+        self._federation = federation_id
         self.refresh()
 
     def _load(self) -> list[UnionRecord]:
-        return unions.list_all(self._db)
+        return unions.list_held(self._db, self._federation)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         u = self.record_of(index)
@@ -60,6 +76,8 @@ class UnionTableModel(LoadedTableModel[UnionRecord]):
             return u
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_EMPLOYEES, COL_MEMBERS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and not u.own:
+            return f"属于「{u.federation_name}」，由该单位登记和维护，随其同步数据包更新"
         return None
 
     @staticmethod
@@ -73,5 +91,6 @@ class UnionTableModel(LoadedTableModel[UnionRecord]):
             COL_CHAIR: u.chair or "",
             COL_EMPLOYEES: "" if u.employee_count is None else str(u.employee_count),
             COL_MEMBERS: str(u.member_count),
+            COL_FEDERATION: f"{u.federation_name}（本会）" if u.own else u.federation_name,
         }
         return values.get(col, "")

@@ -99,7 +99,8 @@ def value_text(
 
 
 def union_names(db: Database) -> dict[str, str]:
-    return {u.id: u.name for u in unions.list_all(db)}
+    # every federation's unions: an upper office sees its sub-federations' conflicts too
+    return {u.id: u.name for u in unions.list_held(db)}
 
 
 def record_label(db: Database, table: str, row_id: str) -> str:

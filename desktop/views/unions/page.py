@@ -1,4 +1,9 @@
-"""基层工会 page: the unions with member counts; add, edit, delete, see their members."""
+"""基层工会 page: the unions with member counts; add, edit, delete, see their members.
+
+At an upper office the page lists its sub-federations' unions too (received by sync),
+with their 所属联合会 and a filter by federation; another federation's union is shown
+but not edited or deleted here (the buttons say why; the service refuses it anyway).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -20,6 +26,9 @@ from desktop.views.context import AppContext
 from desktop.views.qtmodels import union_table as ut
 from desktop.views.qtmodels.union_table import UnionTableModel
 from desktop.views.widgets import messages
+from desktop.views.widgets.federation_combo import FederationFilterCombo
+
+FOREIGN_TIP = "该工会属于其他联合会，由该单位登记和维护，本机只能查看"
 
 
 def create_page(ctx: AppContext) -> QWidget:
@@ -49,10 +58,15 @@ class UnionsPage(QWidget):
         self.edit_button = QPushButton("编辑", self)
         self.delete_button = QPushButton("删除", self)
         self.members_button = QPushButton("查看会员", self)
+        self.federation_filter = FederationFilterCombo(ctx.db, self)
+        self.federation_label = QLabel("联合会", self)
+        self.federation_label.setVisible(self.federation_filter.worth_showing())
         actions = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.delete_button, self.members_button):
             actions.addWidget(b)
         actions.addStretch(1)
+        actions.addWidget(self.federation_label)
+        actions.addWidget(self.federation_filter)
         layout = QVBoxLayout(self)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
@@ -61,22 +75,29 @@ class UnionsPage(QWidget):
         self.edit_button.clicked.connect(self.edit_union)
         self.delete_button.clicked.connect(self.delete_union)
         self.members_button.clicked.connect(self.show_members)
+        self.federation_filter.federation_changed.connect(self.model.set_federation)
         self.table.doubleClicked.connect(lambda _i: self.edit_union())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
 
     def refresh(self) -> None:
-        self.model.refresh()
+        self.federation_filter.reload()
+        self.federation_label.setVisible(self.federation_filter.worth_showing())
+        self.model.set_federation(self.federation_filter.federation_id())
 
     def selected(self) -> UnionRecord | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.record_at(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
-        has = self.selected() is not None
-        for b in (self.edit_button, self.delete_button, self.members_button):
-            b.setEnabled(has)
+        record = self.selected()
+        has = record is not None
+        self.members_button.setEnabled(has)
+        own = record is not None and record.own
+        for b in (self.edit_button, self.delete_button):
+            b.setEnabled(own)
+            b.setToolTip(FOREIGN_TIP if has and not own else "")
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -93,6 +114,13 @@ class UnionsPage(QWidget):
 
         record = self.selected()
         if record is None:
+            return
+        if not record.own:  # a double-click on another federation's union
+            messages.inform(
+                self,
+                "不能编辑",
+                unions.foreign_message(record.name, record.federation_name, "修改"),
+            )
             return
         try:
             self._open(UnionDialog(self.ctx, record.id, parent=self))
@@ -115,4 +143,9 @@ class UnionsPage(QWidget):
     def show_members(self) -> None:
         record = self.selected()
         if record is not None:
-            self.ctx.navigate("members", union_id=record.id, status="current")
+            self.ctx.navigate(
+                "members",
+                federation_id=self.model.federation_id,
+                union_id=record.id,
+                status="current",
+            )
