@@ -13,7 +13,8 @@ everywhere else (``models.masking``), codes as their labels, the union by its na
 A field both clerks set to the same value is no difference; when nothing differs at
 all (the other write changed nothing this clerk saw, or the same thing), the edit goes
 ahead on the version now stored: the check refuses only an overwrite the clerk has not
-seen.
+seen. A version given alone (``members update --if-version N``: no values seen to
+compare) is strict: any other version is refused, differences or not.
 """
 
 from __future__ import annotations

@@ -343,8 +343,9 @@ def _update_checked(conn: Connection, member_id: str, values: dict[str, Any], se
     """One member's UPDATE under the version check (``WHERE id = ? AND version = ?``).
 
     No row matched: another write came first. The differences are read in the same
-    transaction; none (it changed nothing this clerk would overwrite) → the write goes
-    ahead once more on the version now stored; some → ``EditConflictError``.
+    transaction; none (it changed nothing this clerk would overwrite, which only the
+    values the clerk saw can tell) → the write goes ahead once more on the version now
+    stored; some, or a version given alone → ``EditConflictError``.
     """
     # named parameters (not ``?``): this statement is plain SQL for either engine
     sets = ", ".join(f'"{c}" = :v{i}' for i, c in enumerate(values))
@@ -354,7 +355,7 @@ def _update_checked(conn: Connection, member_id: str, values: dict[str, Any], se
         return
     stored = conflicts.read(conn, member_id)
     found = conflicts.differences(conn, stored, seen, values)
-    if found:
+    if found or seen.values is None:  # a version alone (a command): strictly that one
         raise conflicts.conflict_error(found, stored.version)
     if conn.execute(statement, params | {"seen": stored.version}).rowcount != 1:
         raise conflicts.conflict_error([], stored.version)  # changed again meanwhile
