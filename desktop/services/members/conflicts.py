@@ -40,7 +40,8 @@ LABELS: dict[str, str] = {
 }
 _CODES = {spec.name: spec.codes for spec in MEMBER_FIELDS if spec.codes is not None}
 _CODES.setdefault("membership_status", MEMBERSHIP_STATUS)
-_READ = text(f"SELECT version, {', '.join(LABELS)} FROM members WHERE id = :id AND deleted = 0")
+# plain SQL for either engine (``NOT deleted``: a boolean on PostgreSQL, 0/1 on SQLite)
+_READ = text(f"SELECT version, {', '.join(LABELS)} FROM members WHERE id = :id AND NOT deleted")
 EMPTY = "（空）"
 
 

@@ -52,7 +52,14 @@ def issue(conn: Connection, on: date) -> str:
     prefix = card_numbers.federation_prefix(conn, federations.require_current_id(conn))
     issuer = _issuer(conn)
     head = f"{prefix}{MARK}{on.year:04d}{issuer}"
-    key = {"i": issuer, "y": on.year}
+    return f"{head}{next_seq(conn, issuer, on.year, head):0{SEQ_WIDTH}d}"
+
+
+def next_seq(conn: Connection, issuer: str, year: int, head: str) -> int:
+    """Move the (issuer, year) counter on by one and return it (module docstring: one
+    statement, the row's lock held to commit). ``head``: the slips' common start, for
+    seeding the year's row from the slips already held."""
+    key = {"i": issuer, "y": year}
     seq = conn.execute(
         text(
             "UPDATE slip_sequences SET last_seq = last_seq + 1 "
@@ -60,9 +67,7 @@ def issue(conn: Connection, on: date) -> str:
         ),
         key,
     ).scalar_one_or_none()
-    if seq is None:
-        seq = _first_of_year(conn, head, key)
-    return f"{head}{int(seq):0{SEQ_WIDTH}d}"
+    return int(seq) if seq is not None else _first_of_year(conn, head, key)
 
 
 def _first_of_year(conn: Connection, head: str, key: dict[str, object]) -> int:
