@@ -12,6 +12,7 @@ from sqlalchemy import text
 from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.members import conflict_dialog
+from desktop.views.members.leave_dialog import LeaveDialog
 from desktop.views.members.member_dialog import MemberDialog
 
 from .conftest import Boxes
@@ -121,3 +122,20 @@ def test_escape_on_the_conflict_is_cancel(
     qtbot.keyClick(conflict, Qt.Key.Key_Escape)
     assert conflict.choice == conflict_dialog.CANCEL and dialog.conflict is None
     assert _stored(ctx, member_id) == (THEIRS, "乙公司", 2)
+
+
+def test_leave_dialog_refuses_a_status_change_on_a_record_changed_since_it_opened(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    member_id = registry["李四"]
+    dialog = LeaveDialog(ctx, member_id, "李四")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    members.update(ctx.db, member_id, {"employer": "乙公司"})  # another clerk, meanwhile
+    dialog.save()
+    assert "已被他人修改（工作单位）" in dialog.error.text()
+    assert members.get(ctx.db, member_id).membership_status == "active"
+    again = LeaveDialog(ctx, member_id, "李四")  # reopened: based on the record as it is
+    qtbot.addWidget(again)
+    again.save()
+    assert members.get(ctx.db, member_id).membership_status == "withdrawn"
