@@ -22,7 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from desktop.config import Paths
@@ -158,13 +157,13 @@ def test_slip_numbers_unique_under_concurrent_transfers(db: Database) -> None:
     assert sorted(_tail(s, 4) for s in slips) == list(range(1, WORKERS * EACH + 1))
 
 
-def test_edits_of_different_members_never_lock_each_other_out(
-    db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_edits_of_different_members_never_lock_each_other_out(db: Database) -> None:
     union_id = _setup(db)
     ids = _members(db, union_id, 4)
     work = [ids[:2], ids[2:]]  # two clerks, two members each
-    longest = max(part[0] for part in _run(db, _edit, work))
+    # each worker also returns its longest read-and-save (0.02-0.07 s here: docs/HUB.md);
+    # not asserted, tests never depend on wall-clock time
+    _run(db, _edit, work)
     folder = db.paths.data_dir
     again = open_database(Paths(folder))
     try:
@@ -176,5 +175,3 @@ def test_edits_of_different_members_never_lock_each_other_out(
     finally:
         again.close()
     assert [(r.notes, r.version) for r in rows] == [(f"第{EACH - 1}次", 1 + EACH)] * 4
-    with capsys.disabled():
-        print(f"\n  longest edit (read + checked save) with another clerk writing: {longest:.3f} s")
