@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,9 @@ def ensure_writable(paths: Paths) -> None:
         )
     try:
         private_dir(paths.data_dir)
-        probe = paths.data_dir / ".write-probe"
+        # named per process and thread: two windows (or a window and a command) opening
+        # one folder at once unlinked each other's probe (issue #25's parallel tests)
+        probe = paths.data_dir / f".write-probe-{os.getpid()}-{threading.get_ident()}"
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:

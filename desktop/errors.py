@@ -10,7 +10,8 @@ import errno
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -36,6 +37,35 @@ class ValidationError(UnionDeskError):
 
 class NotFoundError(UnionDeskError):
     """The record asked for does not exist (or was deleted)."""
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    """One field of a record that another clerk saved while this one was editing it.
+
+    ``theirs`` (the value stored now) and ``yours`` (what this clerk typed, or the value
+    they loaded when they left the field alone) are display text, ID numbers and phones
+    already masked (``models.masking``): a difference may be shown, never logged.
+    """
+
+    field: str
+    label: str
+    theirs: str
+    yours: str
+
+
+class EditConflictError(UnionDeskError):
+    """The record changed since the clerk loaded it (optimistic version check): nothing
+    was written. The message names the changed fields' labels only (it may reach a
+    log); ``differences`` carries the values for the dialog, and ``version`` the version
+    stored now, with which a clerk who has seen them may save over them knowingly."""
+
+    def __init__(
+        self, message: str, *, differences: Iterable[FieldDifference], version: int
+    ) -> None:
+        super().__init__(message)
+        self.differences: tuple[FieldDifference, ...] = tuple(differences)
+        self.version = version
 
 
 class DatabaseError(UnionDeskError):

@@ -4,6 +4,12 @@ The ``--<field>`` options are built from ``MEMBER_FIELDS``; every rule is in
 ``desktop.services.members``. ID numbers and phones are masked in every output except
 ``members show --unmasked``; beside a masked number the birth date is given as its year
 only (``birth_year``), since the full date gives the number back (``masking``).
+
+Two clerks at once (issue #25): ``members show`` prints the record's 版本 (``version``
+in JSON); ``members update``/``leave``/``delete --if-version N`` save only if nobody
+saved since that version, and otherwise print what the other write changed (masked),
+write nothing and exit 1 — a script that reads, decides and writes passes the version
+it read. Without ``--if-version`` a command writes what it is given, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from desktop.cli.common import (
     print_json,
     unmask_reason,
 )
+from desktop.errors import EditConflictError
 from desktop.models.codes import GENDER, MEMBERSHIP_STATUS
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
 from desktop.models.member_fields import MEMBER_FIELDS
@@ -29,6 +36,7 @@ from desktop.services import audit
 from desktop.services.members import history as member_history
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
+from desktop.services.members import writer as member_writer
 from desktop.services.unions import registry as unions
 from desktop.services.unions import scope
 
@@ -79,19 +87,44 @@ def _add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _seen(args: argparse.Namespace) -> member_writer.Seen | None:
+    version = getattr(args, "if_version", None)
+    return None if version is None else member_writer.Seen(version)
+
+
+def _conflict(exc: EditConflictError) -> int:
+    """The refusal and, under it, what differs: 字段 / 当前保存的值 / 您填写的值."""
+    print(exc.message, file=sys.stderr)
+    if exc.differences:
+        print("字段\t当前保存的值\t您填写的值", file=sys.stderr)
+        for d in exc.differences:
+            print(f"{d.label}\t{d.theirs}\t{d.yours}", file=sys.stderr)
+    print(
+        f"当前版本：{exc.version}（核对后可用 --if-version {exc.version} 再次保存）",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _update(ctx: Context, args: argparse.Namespace) -> int:
     changes = _values(ctx, args)
     if not changes:
         print("用法错误：没有要修改的字段（例如 --phone 13800138000）", file=sys.stderr)
         return 2
-    record, warnings = members.update(ctx.db, args.id, changes)
+    try:
+        record, warnings = members.update(ctx.db, args.id, changes, seen=_seen(args))
+    except EditConflictError as exc:
+        return _conflict(exc)
     _warn(warnings)
     print(f"已更新会员 {record.id}")
     return 0
 
 
 def _delete(ctx: Context, args: argparse.Namespace) -> int:
-    members.delete(ctx.db, args.id)
+    try:
+        members.delete(ctx.db, args.id, seen=_seen(args))
+    except EditConflictError as exc:
+        return _conflict(exc)
     print(f"已删除会员 {args.id}")
     return 0
 
@@ -124,7 +157,7 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     codes = {spec.name: spec.codes for spec in MEMBER_FIELDS if spec.codes is not None}
     labels.update(
         id="会员编号", union_name="所属工会", gender="性别", birth_date="出生日期",
-        left_on="离会日期", leave_reason="离会原因", photo="照片",
+        left_on="离会日期", leave_reason="离会原因", photo="照片", version="版本",
     )  # fmt: skip
     for key, value in asdict(record).items():
         if key == "birth_date" and not args.unmasked and birth is not None:
@@ -201,7 +234,12 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _leave(ctx: Context, args: argparse.Namespace) -> int:
-    record = members.mark_left(ctx.db, args.id, args.status, on=args.on, reason=args.reason)
+    try:
+        record = members.mark_left(
+            ctx.db, args.id, args.status, on=args.on, reason=args.reason, seen=_seen(args)
+        )
+    except EditConflictError as exc:
+        return _conflict(exc)
     label = MEMBERSHIP_STATUS.label(record.membership_status)
     print(f"已将会员 {record.id} 的会籍状态改为「{label}」")
     return 0
@@ -252,6 +290,26 @@ def _photo(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _version(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError("应为正整数（members show 显示的「版本」）")
+    return value
+
+
+def _add_if_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--if-version",
+        type=_version,
+        metavar="N",
+        help="只在记录仍是第 N 版时保存（members show 显示的「版本」）；"
+        "期间有人修改过则列出差异、不写入",
+    )
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("members", help="会员")
     verbs = p.add_subparsers(dest="verb", metavar="<操作>", required=True)
@@ -263,10 +321,12 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("update", help="修改会员信息")
     v.add_argument("id", metavar="会员编号")
     _add_field_options(v, creating=False)
+    _add_if_version(v)
     v.set_defaults(handler=_update)
 
     v = verbs.add_parser("delete", help="删除误录的会员（离会请用 leave）")
     v.add_argument("id", metavar="会员编号")
+    _add_if_version(v)
     v.set_defaults(handler=_delete)
 
     v = verbs.add_parser("show", help="查看会员")
@@ -302,6 +362,7 @@ def register(sub: Any) -> None:
     v.add_argument("--status", required=True, choices=LEAVE_STATUSES, help="离会类型")
     v.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="离会原因")
+    _add_if_version(v)
     v.set_defaults(handler=_leave)
 
     v = verbs.add_parser("photo", help="添加、更换或删除会员照片（JPEG/PNG）")

@@ -42,6 +42,9 @@ class Member(Synced, Base):
     photo: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
     sort_key: Mapped[str] = mapped_column(String(200), default="", info=LOCAL)
+    # Optimistic-lock counter: +1 at every write of the row (services/members/writer.py);
+    # local, since each PC counts the writes of its own copy (migration 0020).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), info=LOCAL)
 
     __table_args__ = (
         Index("ix_members_id_number", "id_number"),

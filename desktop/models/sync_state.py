@@ -101,3 +101,13 @@ class CardSequence(Base):
     issuer_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SlipSequence(Base):
+    """Last 转接单号 sequence issued per (issuer, year); only ever goes up (migration 0020)."""
+
+    __tablename__ = "slip_sequences"
+
+    issuer_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,8 +212,13 @@ def read_marker(path: Path) -> dict[str, object] | None:
 
 
 def write_marker(path: Path, node_id: str, counter: int) -> None:
-    """Atomically record the highest counter this database has issued under ``node_id``."""
-    tmp = path.with_suffix(".tmp")
+    """Atomically record the highest counter this database has issued under ``node_id``.
+
+    The temporary file is named for this process and thread: two windows (or a window
+    and a command) on one data folder commit at the same moment, and with one shared
+    name one's ``replace`` took the other's file away (FileNotFoundError after a
+    committed write; issue #25's parallel-process tests met it)."""
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps({"node_id": node_id, "counter": counter}), "utf-8")
     os.replace(tmp, path)
 

@@ -95,7 +95,10 @@ def _read(conn: Connection) -> dict[str, TableInfo]:
             for c in cols
             if c.notnull and c.dflt_value is None and c.name != "id" and c.name not in local
         )
-        local_required = frozenset(str(c.name) for c in cols if c.notnull and c.name in local)
+        # a local column with a default (``members.version``) takes it in a received row
+        local_required = frozenset(
+            str(c.name) for c in cols if c.notnull and c.dflt_value is None and c.name in local
+        )
         # PRAGMA foreign_key_list: id, seq, table, from, to, ... ("from" is a keyword)
         fks = tuple(
             (str(f._mapping["from"]), str(f._mapping["table"]))

@@ -173,3 +173,33 @@ def test_usage_errors_exit_2(ready: Path, capsys) -> None:  # type: ignore[no-un
     usage(capsys, ready, "members", "leave", "x", "--status", "withdrawn", "--on", "2026-13-01")
     code, _, err = run(capsys, ready, "members", "update", "some-id")
     assert code == 2 and "没有要修改的字段" in err
+
+
+def test_update_if_version_refuses_a_stale_version_and_shows_masked_values(
+    ready: Path, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member_id = add_member(capsys, ready)
+    shown = json.loads(run(capsys, ready, "members", "show", member_id, "--json")[1])
+    assert shown["version"] == 1
+    assert "版本：1" in run(capsys, ready, "members", "show", member_id)[1]
+    # another clerk saves first
+    assert run(capsys, ready, "members", "update", member_id, "--phone", "13912345678")[0] == 0
+    before = writes(db)
+    code, _, err = run(
+        capsys, ready, "members", "update", member_id, "--phone", "13700001111",
+        "--employer", "甲公司", "--if-version", "1",
+    )  # fmt: skip
+    assert code == 1 and "已被另一位工作人员" in err
+    assert "手机号\t139****5678\t137****1111" in err and "当前版本：2" in err
+    assert "13912345678" not in err and "13700001111" not in err
+    assert writes(db) == before
+    for verb in (["leave", member_id, "--status", "withdrawn"], ["delete", member_id]):
+        code, _, err = run(capsys, ready, "members", *verb, "--if-version", "1")
+        assert code == 1 and "已被另一位工作人员" in err
+    assert writes(db) == before
+    code, out, err = run(capsys, ready, "members", "update", member_id, "--phone", "13700001111",
+                         "--if-version", "2")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(run(capsys, ready, "members", "show", member_id, "--json")[1])["version"] == 3
+    assert "应为正整数" in usage(capsys, ready, "members", "update", member_id, "--phone",
+                                 "13700001111", "--if-version", "0")  # fmt: skip

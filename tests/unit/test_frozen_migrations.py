@@ -116,9 +116,24 @@ class Snapshot:
     results: dict[str, list[str]]  # each query's member names, in result order
 
 
+# ``members.version`` counts the writes this copy of a record has seen (migration 0020):
+# an upgraded file starts every member at 1, whatever the fresh file's history was.
+_NOT_COMPARED = {"version"}
+
+
+def _columns(conn: Connection, table: str) -> str:
+    names = [str(r[1]) for r in conn.exec_driver_sql(f"PRAGMA table_info({table})")]
+    return ", ".join(f'"{n}"' for n in names if n not in _NOT_COMPARED)
+
+
 def _snapshot(conn: Connection) -> Snapshot:
     rows = {
-        table: [tuple(r) for r in conn.exec_driver_sql(f"SELECT rowid, * FROM {table} ORDER BY 1")]
+        table: [
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                f"SELECT rowid, {_columns(conn, table)} FROM {table} ORDER BY 1"
+            )
+        ]
         for table in ("federations", "unions", "members")
     }
     # Tables without a rowid, in a fixed order. A count that went back to zero keeps its

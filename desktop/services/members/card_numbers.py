@@ -4,6 +4,17 @@ A number is ``{prefix}{year}{issuer}{seq}`` by default. ``issuer`` is this node'
 derived from its signing key (33 million values), so two PCs that never talk still issue
 disjoint series; ``seq`` only ever goes up per (issuer, year), and a restored backup
 gets a new node identity (hence a new issuer code) before it can issue again.
+
+Concurrent issue (several clerks on one hub, issue #25): numbers are reserved with one
+statement on the counter row, ``INSERT … ON CONFLICT DO UPDATE SET last_seq = last_seq
++ :n RETURNING last_seq``, inside the transaction that writes the member. It reads and
+moves the counter in one step, so two transactions never get the same range: on SQLite
+the write transaction already holds the file's write lock (``BEGIN IMMEDIATE``); on
+PostgreSQL the upsert takes the counter row's lock until commit, so a second issuer
+waits a moment and then reads the moved counter. (A read of ``last_seq`` followed by a
+write of it, as before, would hand both PostgreSQL transactions the same numbers.) A
+rolled-back registration leaves its numbers unused: a gap, never a duplicate.
+``tests/unit/test_concurrent_numbers.py`` issues from parallel processes.
 """
 
 from __future__ import annotations
@@ -133,16 +144,11 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
         )
     ).scalar_one()
     template = _formatter(current_pattern(conn), prefix=prefix, year=year, issuer=str(issuer))
-    last = conn.execute(
-        text("SELECT last_seq FROM card_sequences WHERE issuer_code = :i AND year = :y"),
-        {"i": issuer, "y": year},
-    ).scalar_one_or_none()
-    seq = int(last or 0)
     numbers: list[str] = []
     while len(numbers) < count:
-        first = seq + 1
-        seq += count - len(numbers)
-        batch = [template.format(n) for n in range(first, seq + 1)]
+        wanted = count - len(numbers)
+        seq = _reserve(conn, str(issuer), year, wanted)
+        batch = [template.format(n) for n in range(seq - wanted + 1, seq + 1)]
         taken = {
             str(r[0])
             for r in conn.execute(
@@ -154,14 +160,24 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
             )
         }
         numbers.extend(number for number in batch if number not in taken)
-    conn.execute(
-        text(
-            "INSERT INTO card_sequences (issuer_code, year, last_seq) VALUES (:i, :y, :s) "
-            "ON CONFLICT(issuer_code, year) DO UPDATE SET last_seq = excluded.last_seq"
-        ),
-        {"i": issuer, "y": year, "s": seq},
-    )
     return numbers
+
+
+def _reserve(conn: Connection, issuer: str, year: int, count: int) -> int:
+    """Move the (issuer, year) counter on by ``count`` in one statement; the new last
+    sequence (``last - count + 1`` … ``last`` are the caller's). Plain SQL for SQLite
+    (3.35+) and PostgreSQL alike; see the module docstring for why one statement."""
+    return int(
+        conn.execute(
+            text(
+                "INSERT INTO card_sequences (issuer_code, year, last_seq) VALUES (:i, :y, :n) "
+                "ON CONFLICT (issuer_code, year) "
+                "DO UPDATE SET last_seq = card_sequences.last_seq + excluded.last_seq "
+                "RETURNING last_seq"
+            ),
+            {"i": issuer, "y": year, "n": count},
+        ).scalar_one()
+    )
 
 
 def federation_prefix(conn: Connection, federation_id: str) -> str:

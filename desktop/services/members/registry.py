@@ -29,7 +29,7 @@ from desktop.models.validation import (
     id_number_parts,
     normalise_text,
 )
-from desktop.services.members import card_numbers, writer
+from desktop.services.members import card_numbers, conflicts, writer
 from desktop.services.unions import federations
 from desktop.storage.database import Database
 
@@ -58,6 +58,15 @@ class MemberRecord:
     leave_reason: str | None
     photo: str | None
     notes: str | None
+    # +1 at every write of the record: an edit based on this record passes it back
+    # (``seen``) and is refused if another clerk saved meanwhile (``conflicts``)
+    version: int = 1
+
+    def seen(self) -> writer.Seen:
+        """What a clerk who loaded this record has seen: its version and shown fields."""
+        return writer.Seen(
+            self.version, {f: getattr(self, f) for f in conflicts.LABELS if hasattr(self, f)}
+        )
 
 
 @dataclass(frozen=True)
@@ -344,33 +353,49 @@ def add(db: Database, values: dict[str, Any]) -> tuple[MemberRecord, tuple[str, 
 
 
 def update(
-    db: Database, member_id: str, changes: dict[str, Any]
+    db: Database,
+    member_id: str,
+    changes: dict[str, Any],
+    *,
+    seen: writer.Seen | None = None,
 ) -> tuple[MemberRecord, tuple[str, ...]]:
+    """Change a member's fields. ``seen``: what the clerk loaded (``MemberRecord.seen()``,
+    or ``writer.Seen(version)`` alone from a command): if another write came since,
+    ``EditConflictError`` with the differences, nothing written. None: no check (a
+    caller that read nothing first)."""
     with db.connect() as conn:
         _require(conn, member_id)
         checked = validate(conn, changes, member_id=member_id)
-        writer.update_fields(conn, member_id, checked.values)
+        writer.update_fields(conn, member_id, checked.values, seen=seen)
     return get(db, member_id), checked.warnings
 
 
 def mark_left(
-    db: Database, member_id: str, status: str, *, on: date | None = None, reason: str | None = None
+    db: Database,
+    member_id: str,
+    status: str,
+    *,
+    on: date | None = None,
+    reason: str | None = None,
+    seen: writer.Seen | None = None,
 ) -> MemberRecord:
-    """会员离会 is a status change, never a delete: the record stays in the registry."""
+    """会员离会 is a status change, never a delete: the record stays in the registry.
+    ``seen``: checked as in ``update``."""
     if status not in LEFT_STATUSES and status != "retained":
         labels = "、".join(MEMBERSHIP_STATUS.label(s) for s in sorted(LEFT_STATUSES))
         raise ValidationError(f"离会状态只能是：{labels} 或 保留会籍", field="membership_status")
     with db.connect() as conn:
         _require(conn, member_id)
-        writer.mark_left(conn, member_id, status, on or db.clock.today(), reason)
+        writer.mark_left(conn, member_id, status, on or db.clock.today(), reason, seen=seen)
     return get(db, member_id)
 
 
-def delete(db: Database, member_id: str) -> None:
-    """Remove a record entered by mistake: a tombstone that travels, not a row removal."""
+def delete(db: Database, member_id: str, *, seen: writer.Seen | None = None) -> None:
+    """Remove a record entered by mistake: a tombstone that travels, not a row removal.
+    ``seen``: checked as in ``update``."""
     with db.connect() as conn:
         _require(conn, member_id)
-        writer.mark_deleted(conn, member_id)
+        writer.mark_deleted(conn, member_id, seen=seen)
 
 
 def _require(conn: Connection, member_id: str) -> None:
@@ -392,7 +417,8 @@ def get_in(conn: Connection, member_id: str) -> MemberRecord:
             "SELECT m.id, m.name, m.id_number, m.union_id, u.name AS union_name, m.gender, "
             "m.birth_date, m.ethnicity, m.political_status, m.education, m.hukou_type, "
             "m.is_migrant_worker, m.phone, m.employer, m.position, m.card_no, m.joined_on, "
-            "m.membership_status, m.left_on, m.leave_reason, m.photo, m.notes FROM members m "
+            "m.membership_status, m.left_on, m.leave_reason, m.photo, m.notes, m.version "
+            "FROM members m "
             "JOIN unions u ON u.id = m.union_id WHERE m.id = :id AND m.deleted = 0"
         ),
         {"id": member_id},

@@ -33,12 +33,18 @@ Contracts (``!`` marks the ones checked here, where a check is cheap):
   Received member updates write none: the history rows travel themselves.
 - Hot paths (bulk append, received inserts and updates) stay tuple/``executemany``
   based: no per-row query and no per-row call beyond making the row.
+- Versions (issue #25): every UPDATE here adds one to ``version`` (a local column: it
+  never travels, and a received change bumps it too, so a clerk's open dialog sees the
+  record as changed). An edit given the version its clerk saw (``seen``) is written
+  with ``WHERE id = ? AND version = ?``; when no row matches it is refused with the
+  differences (``conflicts``), unless nothing the clerk would save differs from what is
+  stored — never a silent overwrite. Inserts start at 1 (the column's default).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -46,7 +52,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Date
+from sqlalchemy import Connection, Date, text
 
 from desktop import clock
 from desktop.errors import UnionDeskError
@@ -54,6 +60,7 @@ from desktop.models import Member
 from desktop.models.base import synced_tables
 from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
+from desktop.services.members import conflicts
 from desktop.storage import capture, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
@@ -72,6 +79,7 @@ _ROW_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(COLUMNS),
     "is_migrant_worker": False,
     "membership_status": "active",
+    "version": 1,
 }
 _DATE_NAMES = tuple(c.name for c in Member.__table__.columns if isinstance(c.type, Date))
 _in_column_order = itemgetter(*COLUMNS)
@@ -101,6 +109,11 @@ CHECK_BEFORE_ROWS = 1000
 _REFRESH_CHUNK = 500
 # ``Connection.info`` key set while an ``appending`` block is open on the connection.
 _APPENDING = "members_writer_appending"
+# Set by every UPDATE of ``members`` here: the optimistic-lock counter (module docstring).
+_BUMP = '"version" = "version" + 1'
+# Columns no caller sets: the key, and the counter this module keeps.
+_KEPT = frozenset({"id", "version"})
+Seen = conflicts.Seen
 
 
 def _internal(message: str) -> UnionDeskError:
@@ -258,6 +271,7 @@ def update_many(
     on: date | None = None,
     reason: str | None = None,
     operator: str | None = None,
+    seen: Mapping[str, Seen] | None = None,
 ) -> None:
     """Change already-validated fields of existing members: (member id, changes) pairs.
 
@@ -267,12 +281,16 @@ def update_many(
     and dashboard counts: the update triggers. A change of ``membership_status`` also
     leaves a status-history row (``on``, ``reason``, ``operator``: today, none and the
     OS account unless given), and a member made 在会 again loses the stale leave date
-    and reason (issue #21).
+    and reason (issue #21). ``seen``: member id → the version (and values) its clerk
+    loaded; those members are written one statement each under the version check, first,
+    and a conflict raises ``EditConflictError`` (the caller's transaction then writes
+    nothing). Every row written gets its version bumped.
     """
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块中不能修改会员")
     history = _status_changes(conn, updates)
     groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    checked: list[tuple[str, dict[str, Any], Seen]] = []
     searched: list[str] = []
     for member_id, changes in updates:
         values = dict(changes)
@@ -284,18 +302,22 @@ def update_many(
         if not values:
             continue
         columns = tuple(values)
-        params = groups.get(columns)
-        if params is None:
-            if not _COLUMN_SET.issuperset(columns) or "id" in columns:
-                unknown = "、".join(sorted(set(columns) - (_COLUMN_SET - {"id"})))
-                raise UnionDeskError(f"不能修改的会员字段：{unknown}")
-            params = groups[columns] = []
-        params.append((*map(_stored, values.values()), member_id))
         if not SEARCHED.isdisjoint(columns):
             searched.append(member_id)
+        if seen is not None and member_id in seen:
+            _check_columns(columns)
+            checked.append((member_id, values, seen[member_id]))
+            continue
+        params = groups.get(columns)
+        if params is None:
+            _check_columns(columns)
+            params = groups[columns] = []
+        params.append((*map(_stored, values.values()), member_id))
+    for member_id, values, based_on in checked:
+        _update_checked(conn, member_id, values, based_on)
     for columns, params in groups.items():
         sets = ", ".join(f'"{c}" = ?' for c in columns)
-        conn.exec_driver_sql(f"UPDATE members SET {sets} WHERE id = ?", params)
+        conn.exec_driver_sql(f"UPDATE members SET {sets}, {_BUMP} WHERE id = ?", params)
     refresh_documents(conn, searched)
     if history:
         record_status_changes(
@@ -311,9 +333,40 @@ def update_many(
         )
 
 
-def update_fields(conn: Connection, member_id: str, changes: dict[str, Any]) -> None:
-    """Change already-validated fields of one member (the edit dialog, the CLI)."""
-    update_many(conn, [(member_id, changes)])
+def _check_columns(columns: tuple[str, ...]) -> None:
+    if not _COLUMN_SET.issuperset(columns) or not _KEPT.isdisjoint(columns):
+        unknown = "、".join(sorted(set(columns) - (_COLUMN_SET - _KEPT)))
+        raise UnionDeskError(f"不能修改的会员字段：{unknown}")
+
+
+def _update_checked(conn: Connection, member_id: str, values: dict[str, Any], seen: Seen) -> None:
+    """One member's UPDATE under the version check (``WHERE id = ? AND version = ?``).
+
+    No row matched: another write came first. The differences are read in the same
+    transaction; none (it changed nothing this clerk would overwrite, which only the
+    values the clerk saw can tell) → the write goes ahead once more on the version now
+    stored; some, or a version given alone → ``EditConflictError``.
+    """
+    # named parameters (not ``?``): this statement is plain SQL for either engine
+    sets = ", ".join(f'"{c}" = :v{i}' for i, c in enumerate(values))
+    statement = text(f"UPDATE members SET {sets}, {_BUMP} WHERE id = :id AND version = :seen")
+    params = {f"v{i}": _stored(v) for i, v in enumerate(values.values())} | {"id": member_id}
+    if conn.execute(statement, params | {"seen": seen.version}).rowcount == 1:
+        return
+    stored = conflicts.read(conn, member_id)
+    found = conflicts.differences(conn, stored, seen, values)
+    if found or seen.values is None:  # a version alone (a command): strictly that one
+        raise conflicts.conflict_error(found, stored.version)
+    if conn.execute(statement, params | {"seen": stored.version}).rowcount != 1:
+        raise conflicts.conflict_error([], stored.version)  # changed again meanwhile
+
+
+def update_fields(
+    conn: Connection, member_id: str, changes: dict[str, Any], *, seen: Seen | None = None
+) -> None:
+    """Change already-validated fields of one member (the edit dialog, the CLI);
+    ``seen``: the version (and values) the clerk loaded, checked (``update_many``)."""
+    update_many(conn, [(member_id, changes)], seen=None if seen is None else {member_id: seen})
 
 
 def mark_left(
@@ -323,21 +376,24 @@ def mark_left(
     on: date,
     reason: str | None,
     operator: str | None = None,
+    *,
+    seen: Seen | None = None,
 ) -> None:
     """会员离会: a status with its date and reason; the record stays in the registry
-    (and the change in its status history)."""
+    (and the change in its status history). ``seen``: checked as ``update_many`` does."""
     update_many(
         conn,
         [(member_id, {"membership_status": status, "left_on": on, "leave_reason": reason})],
         on=on,
         reason=reason,
         operator=operator,
+        seen=None if seen is None else {member_id: seen},
     )
 
 
-def mark_deleted(conn: Connection, member_id: str) -> None:
+def mark_deleted(conn: Connection, member_id: str, *, seen: Seen | None = None) -> None:
     """A record entered by mistake: a tombstone that travels; its document goes."""
-    update_fields(conn, member_id, {"deleted": True})
+    update_fields(conn, member_id, {"deleted": True}, seen=seen)
 
 
 def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
@@ -535,15 +591,16 @@ def update_received(
     columns included): one ``executemany`` of (*values, id) tuples, capture off.
 
     Their search documents are refreshed by ``finish_received``, once per apply, since a
-    member may be changed by several statements of one apply.
+    member may be changed by several statements of one apply. The version is bumped as
+    for a local edit: a clerk's dialog opened before the apply then sees the change.
     """
     _require_capture_off(conn)
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块中不能修改会员")
-    if not _COLUMN_SET.issuperset(columns) or "id" in columns:
+    if not _COLUMN_SET.issuperset(columns) or not _KEPT.isdisjoint(columns):
         raise _internal("收到的会员变更有本表没有的字段")
     sets = ", ".join(f'"{c}" = ?' for c in columns)
-    conn.exec_driver_sql(f"UPDATE members SET {sets} WHERE id = ?", params)
+    conn.exec_driver_sql(f"UPDATE members SET {sets}, {_BUMP} WHERE id = ?", params)
 
 
 def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[str]) -> None:

@@ -1,4 +1,8 @@
-"""会员离会: a status, a date and a reason — the record stays in the registry."""
+"""会员离会: a status, a date and a reason — the record stays in the registry.
+
+The record's version is read when the dialog opens and the status change is saved on
+it (issue #25): if another clerk saved the member meanwhile, the service refuses with
+what changed and this dialog says so (close, look, try again) instead of writing."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.errors import UnionDeskError
+from desktop.errors import EditConflictError, UnionDeskError
 from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.services.members import registry as members
 from desktop.views.context import AppContext
@@ -32,6 +36,7 @@ class LeaveDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.member_id = member_id
+        self.seen = members.get(ctx.db, member_id).seen()  # the version this change is based on
         self.setWindowTitle("会员离会")
         form = QFormLayout(self)
         form.addRow(QLabel(f"会员：{name}", self))
@@ -59,7 +64,15 @@ class LeaveDialog(QDialog):
                 self.status.code() or "withdrawn",
                 on=day_of(qd),
                 reason=self.reason.text().strip() or None,
+                seen=self.seen,
             )
+        except EditConflictError as exc:
+            changed = "、".join(d.label for d in exc.differences)
+            self.error.show_error(
+                f"未办理：您打开此窗口后，这位会员的记录已被他人修改（{changed}）。"
+                "请关闭此窗口，查看最新记录后再办理离会。"
+            )
+            return
         except UnionDeskError as exc:
             self.error.show_error(exc.message)
             return

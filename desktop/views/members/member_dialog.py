@@ -4,6 +4,11 @@ Every rule is the service's: on 保存 the dialog hands the values to ``members.
 ``members.update`` and puts each message of ``ValidationError.problems`` in red under
 its field; nothing is written until the service accepts. The full ID number and phone
 appear only here, never in the table.
+
+Two clerks at once (issue #25): an edit keeps the record it loaded (its version and
+values) and saves with it; when another clerk saved first the service refuses with the
+differences, and ``ConflictDialog`` lets the clerk reload theirs, save anyway over it,
+or go back to editing — never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import acting
-from desktop.errors import UnionDeskError, ValidationError
+from desktop.errors import EditConflictError, UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.models.validation import check_id_number, clean_id_number
@@ -37,6 +42,7 @@ from desktop.services.members import registry as members
 from desktop.services.members.registry import MemberRecord
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
+from desktop.views.members import conflict_dialog
 from desktop.views.members.photo_box import PhotoBox
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
@@ -57,6 +63,8 @@ class MemberDialog(QDialog):
         self.saved_id: str | None = None
         self.warnings: tuple[str, ...] = ()
         self._original: dict[str, Any] = {}
+        self._record: MemberRecord | None = None  # what an edit is based on (its version)
+        self.conflict: conflict_dialog.ConflictDialog | None = None  # open while shown
         self._pristine: dict[str, Any] | None = None  # the values when first shown
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, FieldMessage] = {}
@@ -171,11 +179,16 @@ class MemberDialog(QDialog):
     # ---- values ----------------------------------------------------------------------
 
     def _load(self, record: MemberRecord) -> None:
+        self._take(record)
+        if record.photo:
+            self.photo_box.load(photos.photo_of(self.ctx.db, record.id), has_ref=True)
+
+    def _take(self, record: MemberRecord) -> None:
+        """Fill the fields from ``record`` and base the next save on it (its version)."""
         for spec in MEMBER_FIELDS:
             self.set_value(spec.name, getattr(record, spec.name))
         self._original = self.values()
-        if record.photo:
-            self.photo_box.load(photos.photo_of(self.ctx.db, record.id), has_ref=True)
+        self._record = record
 
     def set_value(self, name: str, value: Any) -> None:
         editor = self.editors[name]
@@ -285,9 +298,17 @@ class MemberDialog(QDialog):
                 record, self.warnings = members.add(self.ctx.db, current)
             else:
                 changes = {k: v for k, v in current.items() if v != self._original.get(k)}
-                record, self.warnings = members.update(self.ctx.db, self.member_id, changes)
+                seen = None if self._record is None else self._record.seen()
+                record, self.warnings = members.update(
+                    self.ctx.db, self.member_id, changes, seen=seen
+                )
         except ValidationError as exc:
             self.show_problems(exc)
+            return
+        except EditConflictError as exc:
+            self.clear_messages()
+            self.general_error.show_error(exc.message)
+            self._show_conflict(exc)
             return
         except UnionDeskError as exc:
             self.clear_messages()
@@ -297,7 +318,7 @@ class MemberDialog(QDialog):
         try:
             self.photo_box.apply(self.ctx.db, record.id)
         except UnionDeskError as exc:  # checked when chosen: only a failing disk gets here
-            self.member_id, self._original = record.id, self.values()
+            self.member_id, self._original, self._record = record.id, self.values(), record
             self.general_error.show_error(f"会员已保存，但照片未保存：{exc.message}")
             self.ctx.changed("members")
             return
@@ -305,3 +326,36 @@ class MemberDialog(QDialog):
         if self.warnings:
             messages.inform(self, "已保存，请核对", "\n".join(self.warnings))
         self.accept()
+
+    # ---- another clerk saved first (issue #25) ---------------------------------------
+
+    def _show_conflict(self, error: EditConflictError) -> None:
+        """The differences and the three choices, window-modal (``open``: a test or the
+        clerk answers it while this dialog waits; no nested event loop)."""
+        self.conflict = conflict_dialog.ConflictDialog(error, self)
+        self.conflict.chosen.connect(self._resolve)
+        self.conflict.open()
+
+    def _resolve(self, choice: str) -> None:
+        self.conflict = None
+        assert self.member_id is not None
+        if choice == conflict_dialog.RELOAD:
+            if not messages.confirm(
+                self,
+                "放弃您填写的内容？",
+                "重新载入将显示对方保存的内容，您在此窗口中填写的修改将不再保留。",
+                yes="重新载入",
+                no="返回编辑",
+            ):
+                return
+            self._take(members.get(self.ctx.db, self.member_id))
+            self._pristine = self.values()
+            self.clear_messages()
+            self.general_error.show_hint("已载入对方保存的内容，可继续编辑。")
+        elif choice == conflict_dialog.SAVE_ANYWAY:
+            typed = self.values()
+            self._take(members.get(self.ctx.db, self.member_id))  # their version, as base
+            for name, value in typed.items():
+                self.set_value(name, value)
+            self.save()
+        # CANCEL: back to editing, the typing kept and the refusal shown above
