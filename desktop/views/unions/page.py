@@ -53,6 +53,9 @@ class UnionsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in {ut.COL_NAME: 260, ut.COL_EMPLOYER: 220, ut.COL_CREDIT_CODE: 170}.items():
             self.table.setColumnWidth(col, width)
+        # 所属联合会 beside the name, where an upper office reads it first
+        self.table.horizontalHeader().moveSection(ut.COL_FEDERATION, 1)
+        self.table.setColumnWidth(ut.COL_FEDERATION, 180)
 
         self.add_button = QPushButton("新增工会", self)
         self.edit_button = QPushButton("编辑", self)
@@ -61,6 +64,7 @@ class UnionsPage(QWidget):
         self.federation_filter = FederationFilterCombo(ctx.db, self)
         self.federation_label = QLabel("联合会", self)
         self.federation_label.setVisible(self.federation_filter.worth_showing())
+        self.table.setColumnHidden(ut.COL_FEDERATION, not self.federation_filter.worth_showing())
         actions = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.delete_button, self.members_button):
             actions.addWidget(b)
@@ -84,6 +88,7 @@ class UnionsPage(QWidget):
     def refresh(self) -> None:
         self.federation_filter.reload()
         self.federation_label.setVisible(self.federation_filter.worth_showing())
+        self.table.setColumnHidden(ut.COL_FEDERATION, not self.federation_filter.worth_showing())
         self.model.set_federation(self.federation_filter.federation_id())
 
     def selected(self) -> UnionRecord | None:
