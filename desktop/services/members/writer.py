@@ -54,7 +54,7 @@ from desktop.models import Member
 from desktop.models.base import synced_tables
 from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
-from desktop.storage import capture, search_index
+from desktop.storage import capture, engines, pg_search, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
@@ -211,8 +211,23 @@ def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
     conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    search_index.add_documents(conn, prepared.documents)
+    if engines.is_postgres(conn):  # the hub's index makes its documents from the rows
+        pg_search.index_rows(conn, [_search_row(params) for params in prepared.params])
+    else:
+        search_index.add_documents(conn, prepared.documents)
     return prepared.ids
+
+
+# Where the search index's fields sit in a prepared row (rowid first, then ``COLUMNS``).
+_SEARCH_FIELDS = itemgetter(
+    *(1 + COLUMNS.index(c) for c in ("name", "id_number", "phone", "card_no"))
+)
+
+
+def _search_row(params: tuple[Any, ...]) -> pg_search.Row:
+    """A prepared row as ``pg_search.index_rows`` takes it (rowid, name, ID, phone, card)."""
+    name, id_number, phone, card_no = _SEARCH_FIELDS(params)
+    return (int(params[0]), name, id_number, phone, card_no)
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -352,15 +367,17 @@ def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        search_index.drop_documents(conn, [int(r.rowid) for r in found])
-        search_index.index_rows(
-            conn,
-            [
-                (int(r.rowid), r.name, r.id_number, r.phone, r.card_no)
-                for r in found
-                if not r.deleted
-            ],
-        )
+        index = pg_search if engines.is_postgres(conn) else None
+        rowids = [int(r.rowid) for r in found]
+        live = [
+            (int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in found if not r.deleted
+        ]
+        if index is not None:
+            index.remove(conn, rowids)
+            index.index_rows(conn, live)
+        else:
+            search_index.drop_documents(conn, rowids)
+            search_index.index_rows(conn, live)
 
 
 # ---- received changes (the sync apply) -----------------------------------------------------
