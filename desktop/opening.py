@@ -39,7 +39,10 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
 
     upgrade_schema(conn, target)
     if engines.is_postgres(conn):
-        return  # no change capture on the hub yet (docs/HUB.md, "Engine switch")
+        from desktop.storage import pg_capture
+
+        pg_capture.install_triggers(conn, synced_tables())  # the same change log, PL/pgSQL
+        return
     capture.install_triggers(conn, synced_tables())
 
 
@@ -89,7 +92,7 @@ def _on_open(db: Database) -> None:
 
     if engines.is_postgres(db.engine):
         _hub_identity(db)
-        return  # the audit trail's record changes come from capture: none on the hub yet
+        return  # the audit trail's fold of the change log reads SQLite's rowid: not yet
     _bind_identity(db)
     changes.install(db)
 

@@ -290,3 +290,47 @@ def test_a_database_of_another_application_is_refused(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None
     engine.dispose()
+
+
+def _changes(registry: Database) -> list[tuple[str, dict[str, object], int, int]]:
+    with registry.connect(write=False) as conn:
+        return [
+            (str(r.tbl), json.loads(r.fields), int(r.counter), int(r.hlc))
+            for r in conn.exec_driver_sql(
+                "SELECT tbl, fields, counter, hlc FROM sync_change ORDER BY counter"
+            )
+        ]
+
+
+def test_capture_writes_the_change_log_as_on_sqlite(
+    pg_server: PostgresServer, tmp_path: Path, db: Database
+) -> None:
+    hub = open_database(resolve_paths(tmp_path, pg_server.url(_new_database(pg_server))))
+    try:
+        for registry in (db, hub):
+            federations.create(registry, "联合会", card_prefix="GH")
+            union = unions.add(registry, "四号工会").id
+            member, _ = members.add(
+                registry, {"name": "张三", "id_number": _id(400), "union_id": union}
+            )
+            members.update(registry, member.id, {"phone": "13800138000"})
+            members.update(registry, member.id, {"phone": "13800138000"})  # no change
+            members.delete(registry, member.id)
+        on_sqlite, on_hub = _changes(db), _changes(hub)
+        # the same changes: tables, the fields each carries, their values where the two
+        # registries agree (ids, card numbers and sort keys are their own)
+        assert [(t, sorted(f)) for t, f, _, _ in on_hub] == [
+            (t, sorted(f)) for t, f, _, _ in on_sqlite
+        ]
+        own = {"union_id", "federation_id", "card_no", "sort_key"}
+        for (_, hub_fields, _, _), (_, lite_fields, _, _) in zip(on_hub, on_sqlite, strict=True):
+            assert {k: v for k, v in hub_fields.items() if k not in own} == {
+                k: v for k, v in lite_fields.items() if k not in own
+            }
+        assert [c for _, _, c, _ in on_hub] == list(range(1, len(on_hub) + 1))
+        clocks = [h for _, _, _, h in on_hub]
+        assert clocks == sorted(set(clocks))
+        with pytest.raises(Exception, match="never deleted"), hub.connect() as conn:
+            conn.exec_driver_sql("DELETE FROM members")
+    finally:
+        hub.close()

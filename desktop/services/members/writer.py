@@ -367,14 +367,13 @@ def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        index = pg_search if engines.is_postgres(conn) else None
         rowids = [int(r.rowid) for r in found]
         live = [
             (int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in found if not r.deleted
         ]
-        if index is not None:
-            index.remove(conn, rowids)
-            index.index_rows(conn, live)
+        if engines.is_postgres(conn):  # the hub's index (pg_search) beside SQLite's FTS5
+            pg_search.remove(conn, rowids)
+            pg_search.index_rows(conn, live)
         else:
             search_index.drop_documents(conn, rowids)
             search_index.index_rows(conn, live)
