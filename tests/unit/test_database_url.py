@@ -68,3 +68,11 @@ def test_driver_sql_placeholders_for_psycopg() -> None:
     assert engines._pyformat("SELECT ? , :name, '?:x', x::int, 5 % 2") == (
         "SELECT %s , %(name)s, '?:x', x::int, 5 %% 2"
     )
+
+
+def test_the_window_takes_the_option_too() -> None:
+    from desktop.__main__ import _wants_gui
+
+    assert _wants_gui(["--database-url", URL])
+    assert _wants_gui([f"--database-url={URL}", "--data-dir", "x"])
+    assert not _wants_gui(["--database-url", URL, "unions", "list"])
