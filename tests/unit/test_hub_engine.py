@@ -334,3 +334,40 @@ def test_capture_writes_the_change_log_as_on_sqlite(
             conn.exec_driver_sql("DELETE FROM members")
     finally:
         hub.close()
+
+
+def test_two_clerks_adding_at_once_take_turns(pg_server: PostgresServer, tmp_path: Path) -> None:
+    """A member added while another clerk's add is still open waits for it, then takes
+    the next key (without the turn: the same ``rowid``, refused at the second commit)."""
+    import threading
+
+    from desktop.services.members import writer
+
+    url = pg_server.url(_new_database(pg_server))
+    first = open_database(resolve_paths(tmp_path / "a", url))
+    second = open_database(resolve_paths(tmp_path / "b", url))
+    try:
+        federations.create(first, "联合会", card_prefix="GH")
+        union = unions.add(first, "五号工会").id
+        holding = threading.Event()
+
+        def slow_add() -> None:
+            with first.connect() as conn:
+                row = {"name": "王甲", "id_number": _id(501), "union_id": union, "card_no": "A1"}
+                writer.insert_one(conn, row)
+                holding.set()
+                time.sleep(0.6)  # the first clerk's transaction is still open
+
+        clerk = threading.Thread(target=slow_add)
+        clerk.start()
+        assert holding.wait(10)
+        members.add(
+            second, {"name": "王乙", "id_number": _id(502), "union_id": union, "card_no": "B1"}
+        )
+        clerk.join()
+        with second.connect(write=False) as conn:
+            rows = conn.exec_driver_sql("SELECT name, rowid FROM members ORDER BY rowid").all()
+        assert [(r.name, r.rowid) for r in rows] == [("王甲", 1), ("王乙", 2)]
+    finally:
+        first.close()
+        second.close()

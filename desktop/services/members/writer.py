@@ -154,8 +154,20 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
     return PreparedRows(first_rowid, ids, params, documents, figures)
 
 
+# The hub's lock on appending members (``pg_advisory_xact_lock``: held to the end of the
+# transaction); any fixed number of our own.
+_APPEND_LOCK = 0x55440001
+
+
 def next_rowid(conn: Connection) -> int:
-    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``)."""
+    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``).
+
+    On the hub several clerks append at once, and the rowid is the highest + 1: each
+    append takes its turn under an advisory lock held until its transaction ends (a
+    moment for one member), so a second clerk reads the first one's rows once they are
+    committed instead of taking the same rowid."""
+    if engines.is_postgres(conn):
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(:k)", {"k": _APPEND_LOCK})
     return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
 
 
