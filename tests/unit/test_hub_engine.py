@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -371,3 +373,63 @@ def test_two_clerks_adding_at_once_take_turns(pg_server: PostgresServer, tmp_pat
     finally:
         first.close()
         second.close()
+
+
+def _fill_for_figures(registry: Database) -> None:
+    """Members who join, leave and are deleted, an activity they attend: what the
+    dashboard's counting triggers follow."""
+    from datetime import datetime
+
+    from desktop.services.activities import attendance, records
+
+    federations.create(registry, "联合会", card_prefix="GH")
+    union = unions.add(registry, "六号工会").id
+    added = [
+        members.add(
+            registry,
+            {
+                "name": name,
+                "id_number": _id(600 + i),
+                "union_id": union,
+                "is_migrant_worker": i % 2 == 0,
+                "joined_on": "2026-03-0" + str(i + 1),
+            },
+        )[0]
+        for i, name in enumerate(("赵一", "钱二", "孙三", "李四"))
+    ]
+    activity = records.add(
+        registry,
+        {"title": "读书会", "category": "career", "starts_at": datetime(2026, 5, 1, 9, 0)},
+    )
+    for member in added[:2]:
+        attendance.attend_member(registry, activity.id, member.id)
+    members.mark_left(registry, added[1].id, "withdrawn", on=date(2026, 10, 1))
+    members.update(registry, added[2].id, {"union_id": union, "phone": "13912345678"})
+    members.delete(registry, added[3].id)
+
+
+def test_dashboard_counts_follow_the_hub_as_on_sqlite(
+    pg_server: PostgresServer, tmp_path: Path, db: Database
+) -> None:
+    from desktop.services.figures import dashboard
+    from desktop.services.figures import summary as stats
+
+    hub = open_database(resolve_paths(tmp_path, pg_server.url(_new_database(pg_server))))
+    try:
+        for registry in (db, hub):
+            _fill_for_figures(registry)
+
+        def figures(registry: Database) -> tuple[object, ...]:
+            with registry.connect(write=False) as conn:
+                people = dashboard.member_figures(conn, date(2026, 11, 21), date(2026, 11, 1))
+                activity = dashboard.activity_figures(conn, 2026, date(2026, 11, 21))
+            people = replace(
+                people, by_union=tuple(replace(r, union_id="") for r in people.by_union)
+            )
+            return stats.registry_stats(registry), people, activity
+
+        on_hub = figures(hub)
+        assert on_hub == figures(db)
+        assert on_hub[0].members_total == 3 and on_hub[0].migrant_workers == 2  # type: ignore[attr-defined]
+    finally:
+        hub.close()
