@@ -42,9 +42,18 @@ def _id(serial: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _new_database(server: PostgresServer) -> str:
+def _new_database(server: PostgresServer, *, icu: str | None = None) -> str:
+    """A fresh database; ``icu``: with that ICU collation as its default (a hub set up
+    for Chinese text sorts unlike SQLite's bytewise order unless we say otherwise)."""
     name = f"hub_{uuid.uuid4().hex[:12]}"
-    server.create_database(name)
+    if icu is None:
+        server.create_database(name)
+    else:
+        _superuser(
+            server,
+            f"CREATE DATABASE \"{name}\" LOCALE_PROVIDER icu ICU_LOCALE '{icu}' LOCALE 'C' "
+            "TEMPLATE template0",
+        )
     return name
 
 
@@ -65,8 +74,9 @@ def _cli(
 
 @pytest.fixture(scope="module")
 def hub_url(pg_server: PostgresServer) -> str:
-    """A fresh, empty database for this module, on the session's server."""
-    return pg_server.url(_new_database(pg_server))
+    """A fresh, empty database for this module, on the session's server, collated for
+    Chinese (ICU ``zh``) as a hub may well be."""
+    return pg_server.url(_new_database(pg_server, icu="zh"))
 
 
 def test_the_whole_chain_runs_on_a_fresh_database(hub_url: str, tmp_path: Path) -> None:
