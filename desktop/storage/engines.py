@@ -6,7 +6,7 @@ of comparing dialect names and parsing URLs in many places. SQLite (one file in 
 dir, ``database.make_engine``) stays the default; a database URL
 (``postgresql+psycopg://user:password@host/dbname``) chosen by ``--database-url``,
 ``UNIONDESK_DATABASE_URL`` or the data dir's ``database-url`` file
-(``desktop.config.database_url``) opens the hub instead.
+(``desktop.config.resolve_paths``) opens the hub instead.
 
 A URL carries a password: it is never shown or logged as given. Every message and log
 line uses :func:`masked` (the password replaced by ``***``), and a URL that cannot even
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,11 +39,6 @@ POSTGRESQL = "postgresql"
 PG_DRIVER = "postgresql+psycopg"
 #: Seconds to wait for a hub server that does not answer before saying so.
 CONNECT_TIMEOUT = 10
-
-
-def kind_of(bind: Engine | Connection) -> str:
-    """``SQLITE`` or ``POSTGRESQL``: the engine under an engine or a connection."""
-    return POSTGRESQL if bind.dialect.name == POSTGRESQL else SQLITE
 
 
 def is_postgres(bind: Engine | Connection) -> bool:
@@ -113,8 +109,6 @@ class _HubTypeCompiler(PGTypeCompiler):
         return "SMALLINT"
 
 
-_StrWithoutNul: Any = None
-
 _PLACEHOLDER = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*"|::|%|\?|:[A-Za-z_]\w*)""")
 
 
@@ -146,24 +140,19 @@ def _driver_sql_paramstyle(
     return statement, parameters
 
 
-def _on_connect(dbapi_conn: Any, _record: object) -> None:
-    global _StrWithoutNul
-    if _StrWithoutNul is None:
-        _StrWithoutNul = _str_dumper()
-    """A Python ``bool`` bound without a SQLAlchemy type (driver SQL, ``text()``) is
-    sent as 0/1 too: the flag columns are ``smallint`` (``_HubTypeCompiler``)."""
+@cache
+def _dumpers() -> tuple[type, type]:
+    """psycopg dumpers for the hub's connections, made once (psycopg is imported only
+    when a hub is opened: it is the ``hub`` extra's, not every office's)."""
     from psycopg.types.numeric import Int2Dumper
+    from psycopg.types.string import StrDumperUnknown
 
-    class _BoolAsInt(Int2Dumper):
+    class BoolAsInt(Int2Dumper):
+        """A Python ``bool`` bound without a SQLAlchemy type (driver SQL, ``text()``)
+        goes as 0/1: the flag columns are ``smallint`` (``_HubTypeCompiler``)."""
+
         def dump(self, obj: Any) -> bytes:
             return b"1" if obj else b"0"
-
-    dbapi_conn.adapters.register_dumper(bool, _BoolAsInt)
-    dbapi_conn.adapters.register_dumper(str, _StrWithoutNul)
-
-
-def _str_dumper() -> type:
-    from psycopg.types.string import StrDumperUnknown
 
     class StrWithoutNul(StrDumperUnknown):
         """PostgreSQL text cannot hold NUL; the one NUL the application writes is the
@@ -173,7 +162,13 @@ def _str_dumper() -> type:
         def dump(self, obj: str) -> Any:
             return super().dump(obj.replace("\x00", "\x01"))
 
-    return StrWithoutNul
+    return BoolAsInt, StrWithoutNul
+
+
+def _on_connect(dbapi_conn: Any, _record: object) -> None:
+    bool_dumper, str_dumper = _dumpers()
+    dbapi_conn.adapters.register_dumper(bool, bool_dumper)
+    dbapi_conn.adapters.register_dumper(str, str_dumper)
 
 
 def make_pg_engine(url: URL) -> Engine:
