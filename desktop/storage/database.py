@@ -180,6 +180,7 @@ def upgrade_schema(conn: Connection, target: str = "head") -> None:
         from desktop.storage import pg_search
 
         pg_search.create_schema(conn)  # the hub's search index (IF NOT EXISTS: kept)
+        engines.add_rowids(conn)
 
 
 class Database:

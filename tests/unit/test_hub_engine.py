@@ -443,3 +443,31 @@ def test_dashboard_counts_follow_the_hub_as_on_sqlite(
         assert on_hub[0].members_total == 3 and on_hub[0].migrant_workers == 2  # type: ignore[attr-defined]
     finally:
         hub.close()
+
+
+def test_lists_history_and_reports_run_on_the_hub(
+    pg_server: PostgresServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beyond the slice: what SQLite's implicit rowid orders (``engines.add_rowids``), a
+    flag summed as CASE, and the monthly and annual report workbooks."""
+    url = pg_server.url(_new_database(pg_server))
+    data = tmp_path / "data"
+    assert _cli(capsys, data, url, "init", "--federation", "甲区总工会")[0] == 0
+    assert _cli(capsys, data, url, "unions", "add", "一厂工会")[0] == 0
+    args = ("members", "add", "--name", "周五", "--id-number", _id(700), "--union", "一厂工会")
+    code, out, err = _cli(capsys, data, url, *args)
+    assert code == 0, err
+    member = out.strip()
+    assert _cli(capsys, data, url, "members", "leave", member, "--status", "retained")[0] == 0
+    code, out, err = _cli(capsys, data, url, "members", "history", member)
+    assert code == 0 and "保留会籍" in out, err
+    for command in (
+        ("legal", "list"),
+        ("honours", "list"),
+        ("transfers", "list"),
+        ("report", "monthly", "--year", "2026", "--month", "11", str(tmp_path / "m.xlsx")),
+        ("report", "annual", "--year", "2026", str(tmp_path / "a.xlsx")),
+    ):
+        code, out, err = _cli(capsys, data, url, *command)
+        assert code == 0, (command, err)
+    assert (tmp_path / "m.xlsx").exists() and (tmp_path / "a.xlsx").exists()

@@ -345,8 +345,9 @@ def hardship_figures(conn: Connection, as_of: date) -> HardshipFigures:
     row = conn.execute(
         text(
             "SELECT count(*) AS open_cases, "
-            "coalesce(sum(review_due_on < :today), 0) AS overdue, "
-            "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) AS due_soon "
+            "coalesce(sum(CASE WHEN review_due_on < :today THEN 1 ELSE 0 END), 0) AS overdue, "
+            "coalesce(sum(CASE WHEN review_due_on >= :today AND review_due_on <= :soon "
+            "THEN 1 ELSE 0 END), 0) AS due_soon "
             "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL"
         ),
         {
