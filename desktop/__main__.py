@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-GUI_OPTIONS = ("--data-dir", "--screenshot")
+GUI_OPTIONS = ("--data-dir", "--screenshot", "--database-url")
 
 # Qt-free modules the GUI's first screen needs, imported before PySide6 on purpose: once
 # QtCore is loaded, PySide6 checks every module imported after it for its opt-in

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir, user_state_dir
@@ -24,11 +24,19 @@ from desktop.private_files import private_dir
 ENV_DATA_DIR = "UNIONDESK_DATA_DIR"
 ENV_STATE_DIR = "UNIONDESK_STATE_DIR"
 DB_FILENAME = "uniondesk.db"
+#: The hub's database URL (PostgreSQL), when the registry is not the data dir's file.
+ENV_DATABASE_URL = "UNIONDESK_DATABASE_URL"
+#: A file in the data dir holding the hub's URL on its first line (the local setting).
+DATABASE_URL_FILENAME = "database-url"
 
 
 @dataclass(frozen=True)
 class Paths:
     data_dir: Path
+    #: The hub's database URL (``postgresql+psycopg://…``); None: the SQLite file in
+    #: ``data_dir``. It may hold a password: never print or log it
+    #: (``desktop.storage.engines.masked``).
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def database(self) -> Path:
@@ -75,9 +83,36 @@ def state_dir() -> Path:
     return Path(user_state_dir("UnionDesk-Installation", appauthor=False))
 
 
-def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
+def resolve_paths(
+    data_dir: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> Paths:
+    """The data dir, and the hub's URL when one is chosen: ``database_url`` (the
+    ``--database-url`` option), else ``UNIONDESK_DATABASE_URL``, else the first line of
+    the data dir's ``database-url`` file; none of them: the SQLite file."""
     chosen = data_dir or os.environ.get(ENV_DATA_DIR) or default_data_dir()
-    return Paths(Path(chosen).expanduser().resolve())
+    folder = Path(chosen).expanduser().resolve()
+    url = database_url or os.environ.get(ENV_DATABASE_URL) or _url_setting(folder)
+    return Paths(folder, url.strip() if url and url.strip() else None)
+
+
+def _url_setting(data_dir: Path) -> str | None:
+    """The first line of ``<data dir>/database-url`` that is not blank or a ``#`` comment.
+
+    A file, not a row of the registry: the URL says where the registry is. It may hold a
+    password, so keep it owner-only (the data dir is made 0700 on Linux)."""
+    try:
+        lines = (data_dir / DATABASE_URL_FILENAME).read_text("utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatabaseError(
+            f"无法读取总库连接设置文件 {data_dir / DATABASE_URL_FILENAME}：{exc}。"
+            "请检查该文件的权限和编码（UTF-8），或删除它以使用本机登记库。"
+        ) from exc
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    return None
 
 
 def ensure_writable(paths: Paths) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 
 from desktop.clock import Clock
 from desktop.config import Paths
-from desktop.storage import keys
+from desktop.storage import engines, keys
 from desktop.storage.database import Database, open_storage, upgrade_schema
 from desktop.sync import identity, installation
 
@@ -38,6 +38,11 @@ def run_migrations(conn: Connection, target: str = "head") -> None:
     from desktop.storage import capture
 
     upgrade_schema(conn, target)
+    if engines.is_postgres(conn):
+        from desktop.storage import pg_capture
+
+        pg_capture.install_triggers(conn, synced_tables())  # the same change log, PL/pgSQL
+        return
     capture.install_triggers(conn, synced_tables())
 
 
@@ -85,8 +90,19 @@ def _on_open(db: Database) -> None:
     """The sync identity, then the audit trail's record-change capture and anchor."""
     from desktop.services.audit import changes
 
+    if engines.is_postgres(db.engine):
+        _hub_identity(db)
+        return  # the audit trail's fold of the change log reads SQLite's rowid: not yet
     _bind_identity(db)
     changes.install(db)
+
+
+def _hub_identity(db: Database) -> None:
+    """The hub's node identity, made once. Not bound to this PC: every clerk's client
+    opens the same database, so a binding to one installation (what tells a copied
+    SQLite file) would rotate the hub's identity at each client's start."""
+    with db.connect() as conn:
+        identity.ensure_identity(conn)
 
 
 def open_database(
@@ -111,6 +127,8 @@ def keep_admin_slots(db: Database, event: AdminSecret) -> None:
     backup restored on a new one), and nobody else's does (docs/SECURITY.md)."""
     from desktop.services.accounts import hooks
 
+    if engines.is_postgres(db.engine):
+        return  # the hub has no key file: its server keeps the accounts' access
     key = keys.key_for_file(db.paths.database)
     if key is None:  # a registry with no key (none is made for it): nothing to wrap
         return

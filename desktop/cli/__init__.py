@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"uniondesk {__version__}")
     parser.add_argument("--data-dir", help="数据目录（默认取 UNIONDESK_DATA_DIR 或用户数据目录）")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="总库（PostgreSQL）连接地址 postgresql+psycopg://用户:密码@服务器/数据库；"
+        "默认取 UNIONDESK_DATABASE_URL 或数据目录中的 database-url 文件，都没有时用本机登记库",
+    )
     users.add_global_options(parser)  # --user, --password-stdin: who the command acts as
     sub = parser.add_subparsers(dest="area", metavar="<命令>", parser_class=CliArgumentParser)
     for name in AREAS:
@@ -68,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return 2
-        ctx = Context(args.data_dir)
+        ctx = Context(args.data_dir, args.database_url)
         if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
             app_log.start(ctx.paths)
         try:

@@ -40,8 +40,8 @@ class CliArgumentParser(argparse.ArgumentParser):
 class Context:
     """Opens the database only when a command needs it (``--help`` stays instant)."""
 
-    def __init__(self, data_dir: str | None) -> None:
-        self.paths = resolve_paths(data_dir)
+    def __init__(self, data_dir: str | None, database_url: str | None = None) -> None:
+        self.paths = resolve_paths(data_dir, database_url)
         self._db: Database | None = None
 
     @property

@@ -40,7 +40,7 @@ from desktop.private_files import (
     use_app_temp,
 )
 from desktop.storage import backups as backup_files
-from desktop.storage import encrypting, keys, rawconn, write_wait
+from desktop.storage import encrypting, engines, keys, rawconn, write_wait
 from desktop.storage import health as db_health
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
@@ -176,6 +176,11 @@ def upgrade_schema(conn: Connection, target: str = "head") -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, target)
+    if engines.is_postgres(conn):
+        from desktop.storage import pg_search
+
+        pg_search.create_schema(conn)  # the hub's search index (IF NOT EXISTS: kept)
+        engines.add_rowids(conn)
 
 
 class Database:
@@ -467,7 +472,12 @@ def open_storage(
     A damaged file is refused (``health.CorruptDatabaseError``) unless ``allow_corrupt``:
     then it is opened for reading only, neither upgraded nor written (``uniondesk check``
     reports it).
+
+    With ``paths.database_url`` set the registry is the federation hub on PostgreSQL
+    (:func:`open_hub`): the same ``migrate`` and ``on_open``, none of the file's steps.
     """
+    if paths.database_url is not None:
+        return open_hub(paths, clock, migrate=migrate, on_open=on_open)
     ensure_writable(paths)
     encrypting.recover(paths)
     db_file = paths.database
@@ -504,6 +514,128 @@ def open_storage(
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
             raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
         raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+# -- the federation hub (PostgreSQL) ------------------------------------------------------
+
+HUB_BACKUP_REFUSED = (
+    "总库（PostgreSQL）的备份由数据库管理员用 pg_dump 完成，本程序不在总库上做文件备份，"
+    "未做任何改动。请联系数据库管理员确认总库已按计划备份。"
+)
+
+
+class _NoCheckpoints:
+    """PostgreSQL writes its own checkpoints: the WAL thread of a SQLite file has no
+    counterpart, and the calls on it stay harmless."""
+
+    def request(self) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class HubDatabase(Database):
+    """The registry on PostgreSQL: the same transactions, none of the file's care.
+
+    What a SQLite file needs and the server does itself is skipped behind the same
+    methods: WAL checkpoints, ``quick_check`` before bulk writes (the server's pages are
+    the administrator's: ``amcheck``), encryption keys (the server's access control and
+    disk encryption), and file backups, which are refused (``HUB_BACKUP_REFUSED``):
+    a hub is backed up with ``pg_dump`` by its administrator.
+    """
+
+    #: The hub's URL as it may be shown (password masked).
+    where: str
+
+    def __init__(self, paths: Paths, engine: Engine, clock: Clock | None = None) -> None:
+        super().__init__(paths, engine, clock)
+        self.checkpoints = _NoCheckpoints()  # type: ignore[assignment]
+        self.where = engines.masked(engine.url)
+
+    def check_in_background(self) -> None:
+        return None
+
+    def ensure_sound(self) -> None:
+        return None
+
+    def backup(self, reason: str) -> Path:
+        raise DatabaseError(HUB_BACKUP_REFUSED)
+
+
+def _hub_revision(engine: Engine, where: str) -> str | None:
+    """The hub database's Alembic revision; None for an empty database. A database
+    holding other tables but no ``alembic_version`` is somebody else's: refused."""
+    with engine.connect() as conn:
+        has_version = conn.exec_driver_sql(
+            "SELECT to_regclass('alembic_version') IS NOT NULL"
+        ).scalar_one()
+        if not has_version:
+            others = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_catalog.pg_tables "
+                "WHERE schemaname = ANY (current_schemas(false))"
+            ).scalar_one()
+            if others:
+                raise DatabaseError(
+                    f"总库「{where}」中已有其他数据表，不是工会桌面通的数据库，未做任何改动。"
+                    "请为工会桌面通单独创建一个空数据库。"
+                )
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return str(row[0]) if row else None
+
+
+def open_hub(
+    paths: Paths,
+    clock: Clock | None = None,
+    *,
+    migrate: Callable[[Connection], None] = upgrade_schema,
+    on_open: Callable[[Database], None] | None = None,
+) -> Database:
+    """Open the federation hub named by ``paths.database_url`` (PostgreSQL).
+
+    Same order as a file: the revision is read first and a newer one is refused with
+    nothing written; an empty or older database is upgraded in one transaction (DDL is
+    transactional on PostgreSQL: a refused right or a lost connection leaves the
+    database as it was); ``on_open`` runs last. There is no backup before an upgrade
+    (the administrator's ``pg_dump``). The data dir still holds this PC's log and exports.
+    """
+    assert paths.database_url is not None
+    url = engines.parse_url(paths.database_url)
+    where = engines.masked(url)
+    ensure_writable(paths)
+    engine = engines.make_pg_engine(url)
+    db = HubDatabase(paths, engine, clock)
+    try:
+        current = _hub_revision(engine, where)
+        if current is not None and current not in known_revisions():
+            raise DatabaseError(
+                f"总库「{where}」由更新版本的工会桌面通升级过（结构版本 {current}），"
+                f"当前程序版本 {__version__} 无法使用它。请安装最新版本，总库未做任何改动。"
+            )
+        if current != head_revision():
+            with db.connect() as conn:
+                migrate(conn)
+            log.info("hub upgraded from %s to %s: %s", current, head_revision(), where)
+        if on_open is not None:
+            on_open(db)
+    except sa_exc.DBAPIError as exc:
+        db.close()
+        error = engines.connect_error(exc.orig, url) if exc.orig is not None else None
+        if error is not None:
+            raise error from None
+        log.error("hub open failed: %s", type(exc.orig).__name__)
+        raise DatabaseError(
+            f"无法使用总库「{where}」（{type(exc.orig).__name__}），未做任何改动。"
+            "请把这条信息告诉数据库管理员。"
+        ) from exc
     except BaseException:
         db.close()
         raise

@@ -213,6 +213,36 @@ def search_sql(query: str) -> tuple[str, dict[str, object]] | None:
     return sql, params
 
 
+def rowids_sql(query: str) -> tuple[list[str], dict[str, object]] | None:
+    """SELECTs of the member ids a query finds, neither ordered nor limited, and their
+    parameters (named ``search_…``); None when the query can find nobody. For a filter
+    inside a larger query (the member list: ``m.rowid IN (… UNION ALL …)``), as
+    ``search_index.rowids_sql`` gives them on SQLite; a member may be in several."""
+    found = parse(query)
+    if found is None:
+        return None
+    selects: list[str] = []
+    params: dict[str, object] = {}
+    for i, lookup in enumerate(found.lookups):
+        if lookup.prefix:
+            where = f"term >= :search_low{i} AND term < :search_high{i}"
+            params[f"search_low{i}"] = lookup.term
+            params[f"search_high{i}"] = _after(lookup.term)
+        else:
+            where = f"term = :search_term{i}"
+            params[f"search_term{i}"] = lookup.term
+        selects.append(f"SELECT member_id FROM member_terms WHERE {where}")
+    if found.phone:
+        selects.append(
+            "SELECT member_id FROM member_search_docs WHERE pieces IS NOT NULL "
+            "AND pieces @> CAST(:search_pieces AS smallint[]) "
+            "AND strpos(phone, :search_digits) > 0"
+        )
+        params["search_pieces"] = sorted({int(p) for p in phone_pieces(found.phone)})
+        params["search_digits"] = found.phone
+    return selects, params
+
+
 def search(conn: Connection, query: str, limit: int = 50) -> list[int]:
     """The first ``limit`` member ids the query finds, in member-id order (the order
     ``search_index.find_rowids`` gives rowids in)."""

@@ -57,6 +57,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="uniondesk", add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--screenshot")
+    parser.add_argument("--database-url")  # the hub (PostgreSQL); see desktop.config
     parser.add_argument("file", nargs="?", help="a .udsync package to import (double-click)")
     ns, _unknown = parser.parse_known_args(list(argv))
     ns.screenshot = ns.screenshot or os.environ.get(ENV_SCREENSHOT) or None
@@ -285,7 +286,7 @@ def _run_gui(argv: Sequence[str]) -> int:
         from desktop.opening import open_database
         from desktop.views.unlock import flow as unlock
 
-        paths = resolve_paths(ns.data_dir)
+        paths = resolve_paths(ns.data_dir, ns.database_url)
         claimed = _one_window_per_data_dir(paths.data_dir)
         if claimed.server is None:
             resume_gc()

@@ -251,8 +251,8 @@ def member_figures(
     band_counts = [int(v) for v in conn.execute(born, {**limits, **scoped}).one()]
     # Take off who joined after the cut, grouped the same way (and by age band).
     late_bands = ", ".join(
-        f"sum(membership_status IN ('active', 'retained') AND birth_date > :a{i} "
-        f"AND birth_date <= :b{i}) AS band{i}"
+        f"sum(CASE WHEN membership_status IN ('active', 'retained') AND birth_date > :a{i} "
+        f"AND birth_date <= :b{i} THEN 1 ELSE 0 END) AS band{i}"
         for i in range(len(AGE_BANDS))
     )
     for late in conn.execute(
@@ -342,7 +342,7 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
                     "sum(CASE WHEN period = :last THEN n ELSE 0 END) AS last_year "
                     "FROM dashboard_counts "
                     "WHERE fig = :fig AND period IN (:this, :last) GROUP BY key1 "
-                    "HAVING sum(n <> 0) > 0"
+                    "HAVING sum(CASE WHEN n <> 0 THEN 1 ELSE 0 END) > 0"
                 ),
                 {"fig": fig, "this": f"{year:04d}", "last": f"{year - 1:04d}"},
             )
@@ -393,8 +393,9 @@ def hardship_figures(
     row = conn.execute(
         text(
             "SELECT count(*) AS open_cases, "
-            "coalesce(sum(review_due_on < :today), 0) AS overdue, "
-            "coalesce(sum(review_due_on >= :today AND review_due_on <= :soon), 0) AS due_soon "
+            "coalesce(sum(CASE WHEN review_due_on < :today THEN 1 ELSE 0 END), 0) AS overdue, "
+            "coalesce(sum(CASE WHEN review_due_on >= :today AND review_due_on <= :soon "
+            "THEN 1 ELSE 0 END), 0) AS due_soon "
             "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL" + scoped
         ),
         {

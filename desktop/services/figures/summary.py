@@ -426,7 +426,7 @@ def current_members(conn: Connection, cut: date) -> int:
         text(
             "SELECT count(*) FROM ("
             + late_joiners_sql("1")
-            + f" AND membership_status IN {CURRENT_SQL})"
+            + f" AND membership_status IN {CURRENT_SQL}) AS late"
         ),
         {"cut": cut.isoformat()},
     ).scalar_one()

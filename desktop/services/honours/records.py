@@ -74,7 +74,7 @@ def list_honours(
     db: Database, *, title: str | None = None, year: int | None = None
 ) -> list[HonourRecord]:
     """Every honour, newest year first; by title (code or name) and/or year."""
-    where: list[str] = ["1"]
+    where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     with db.connect(write=False) as conn:
         if title:

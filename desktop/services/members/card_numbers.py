@@ -27,6 +27,7 @@ from sqlalchemy import Connection, text
 
 from desktop import clock
 from desktop.errors import ValidationError
+from desktop.storage import engines
 
 DEFAULT_PATTERN = "{prefix}{year}{issuer}{seq:05}"
 SETTING_KEY = "card_pattern"
@@ -154,7 +155,7 @@ def issue(conn: Connection, prefix: str, count: int = 1, on: date | None = None)
             for r in conn.execute(
                 text(
                     "SELECT card_no FROM members "
-                    "WHERE card_no IN (SELECT value FROM json_each(:cards))"
+                    f"WHERE card_no IN ({engines.json_values(conn, 'cards')})"
                 ),
                 {"cards": json.dumps(batch)},
             )

@@ -21,7 +21,7 @@ from desktop import clock
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES
 from desktop.models.masking import mask_id_number, mask_phone
-from desktop.storage import search_index
+from desktop.storage import engines, pg_search, search_index
 from desktop.storage.database import Database
 
 PageKey = tuple[str, int]
@@ -78,8 +78,9 @@ def _years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
-    """SQL conditions on ``m`` (members) for a filter; shared with counts and exports."""
+def where_clause(flt: MemberFilter, conn: Connection | None = None) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on ``m`` (members) for a filter; shared with counts and exports.
+    ``conn``: where the SQL will run (the search's SELECTs differ on the hub)."""
     parts = ["m.deleted = 0"]
     params: dict[str, Any] = {}
     if flt.union_id:
@@ -113,9 +114,10 @@ def where_clause(flt: MemberFilter) -> tuple[str, dict[str, Any]]:
         )
         params["honour_title"] = flt.honour_title
     if flt.search and flt.search.strip():
-        found = search_index.rowids_sql(flt.search)
+        hub = conn is not None and engines.is_postgres(conn)
+        found = (pg_search if hub else search_index).rowids_sql(flt.search)
         if found is None:
-            parts.append("0")
+            parts.append("1 = 0")
         else:
             selects, search_params = found
             parts.append(f"m.rowid IN ({' UNION ALL '.join(selects)})")
@@ -133,13 +135,13 @@ class _Listed(NamedTuple):
     id: str
     name: str
     gender: str | None
-    birth_date: str | None
+    birth_date: str | date | None
     union_name: str
     id_number: str | None
     phone: str | None
     card_no: str | None
     membership_status: str
-    joined_on: str | None
+    joined_on: str | date | None
     is_migrant_worker: int
     sort_key: str
 
@@ -152,6 +154,13 @@ _COLUMNS = (
 )
 
 
+def _date(value: str | date | None) -> date | None:
+    """A stored date: ISO text from SQLite, a ``date`` from PostgreSQL (the hub)."""
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _row(raw: Any) -> MemberRow:
     r = _Listed._make(raw)
     return MemberRow(
@@ -159,13 +168,13 @@ def _row(raw: Any) -> MemberRow:
         id=r.id,
         name=r.name,
         gender=r.gender,
-        birth_date=date.fromisoformat(r.birth_date) if r.birth_date else None,
+        birth_date=_date(r.birth_date),
         union_name=r.union_name,
         id_number_masked=mask_id_number(r.id_number),
         phone_masked=mask_phone(r.phone),
         card_no=r.card_no,
         membership_status=r.membership_status,
-        joined_on=date.fromisoformat(r.joined_on) if r.joined_on else None,
+        joined_on=_date(r.joined_on),
         is_migrant_worker=bool(r.is_migrant_worker),
         sort_key=r.sort_key,
     )
@@ -174,7 +183,7 @@ def _row(raw: Any) -> MemberRow:
 def fetch_page(
     conn: Connection, flt: MemberFilter, after: PageKey | None = None, limit: int = 200
 ) -> list[MemberRow]:
-    where, params = where_clause(flt)
+    where, params = where_clause(flt, conn)
     if after is not None:
         where += " AND (m.sort_key, m.rowid) > (:after_key, :after_rowid)"
         after_key, after_rowid = after
@@ -185,7 +194,7 @@ def fetch_page(
 
 
 def count(conn: Connection, flt: MemberFilter) -> int:
-    where, params = where_clause(flt)
+    where, params = where_clause(flt, conn)
     return int(
         conn.execute(text(f"SELECT count(*) FROM members m WHERE {where}"), params).scalar_one()
     )
@@ -204,7 +213,10 @@ def find_sql(rowids: Sequence[int]) -> str:
 
 def find(conn: Connection, query: str, limit: int = 50) -> list[MemberRow]:
     """The search box: matches by name, pinyin, ID tail, phone fragment or card number."""
-    rowids = search_index.find_rowids(conn, query, limit)
+    if engines.is_postgres(conn):
+        rowids: Sequence[int] = pg_search.search(conn, query, limit)
+    else:
+        rowids = search_index.find_rowids(conn, query, limit)
     if not rowids:
         return []
     return [_row(r) for r in conn.execute(text(find_sql(rowids))).all()]

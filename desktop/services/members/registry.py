@@ -320,7 +320,7 @@ def _check_duplicate_id(
     row = conn.execute(
         text(
             "SELECT m.name, u.name FROM members m JOIN unions u ON u.id = m.union_id "
-            "WHERE m.id_number = :n AND m.deleted = 0 AND m.id IS NOT :me LIMIT 1"
+            "WHERE m.id_number = :n AND m.deleted = 0 AND m.id IS DISTINCT FROM :me LIMIT 1"
         ),
         {"n": id_number, "me": member_id},
     ).first()
@@ -332,7 +332,10 @@ def _check_duplicate_card(
     conn: Connection, card_no: str, member_id: str | None, problems: dict[str, str]
 ) -> None:
     row = conn.execute(
-        text("SELECT name FROM members WHERE card_no = :c AND deleted = 0 AND id IS NOT :me"),
+        text(
+            "SELECT name FROM members WHERE card_no = :c AND deleted = 0 "
+            "AND id IS DISTINCT FROM :me"
+        ),
         {"c": card_no, "me": member_id},
     ).first()
     if row is not None:

@@ -61,7 +61,7 @@ from desktop.models.base import synced_tables
 from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
 from desktop.services.members import conflicts
-from desktop.storage import capture, search_index
+from desktop.storage import capture, engines, pg_search, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
@@ -167,8 +167,20 @@ def prepare_rows(rows: list[dict[str, Any]], first_rowid: int) -> PreparedRows:
     return PreparedRows(first_rowid, ids, params, documents, figures)
 
 
+# The hub's lock on appending members (``pg_advisory_xact_lock``: held to the end of the
+# transaction); any fixed number of our own.
+_APPEND_LOCK = 0x55440001
+
+
 def next_rowid(conn: Connection) -> int:
-    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``)."""
+    """The rowid the next appended member gets (``prepare_rows``' ``first_rowid``).
+
+    On the hub several clerks append at once, and the rowid is the highest + 1: each
+    append takes its turn under an advisory lock held until its transaction ends (a
+    moment for one member), so a second clerk reads the first one's rows once they are
+    committed instead of taking the same rowid."""
+    if engines.is_postgres(conn):
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(:k)", {"k": _APPEND_LOCK})
     return 1 + int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM members").scalar_one())
 
 
@@ -224,8 +236,23 @@ def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
     conn.exec_driver_sql(_INSERT_SQL, prepared.params)
-    search_index.add_documents(conn, prepared.documents)
+    if engines.is_postgres(conn):  # the hub's index makes its documents from the rows
+        pg_search.index_rows(conn, [_search_row(params) for params in prepared.params])
+    else:
+        search_index.add_documents(conn, prepared.documents)
     return prepared.ids
+
+
+# Where the search index's fields sit in a prepared row (rowid first, then ``COLUMNS``).
+_SEARCH_FIELDS = itemgetter(
+    *(1 + COLUMNS.index(c) for c in ("name", "id_number", "phone", "card_no"))
+)
+
+
+def _search_row(params: tuple[Any, ...]) -> pg_search.Row:
+    """A prepared row as ``pg_search.index_rows`` takes it (rowid, name, ID, phone, card)."""
+    name, id_number, phone, card_no = _SEARCH_FIELDS(params)
+    return (int(params[0]), name, id_number, phone, card_no)
 
 
 def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
@@ -408,15 +435,16 @@ def refresh_documents(conn: Connection, member_ids: Sequence[str]) -> None:
             f"WHERE id IN ({marks})",
             tuple(chunk),
         ).all()
-        search_index.drop_documents(conn, [int(r.rowid) for r in found])
-        search_index.index_rows(
-            conn,
-            [
-                (int(r.rowid), r.name, r.id_number, r.phone, r.card_no)
-                for r in found
-                if not r.deleted
-            ],
-        )
+        rowids = [int(r.rowid) for r in found]
+        live = [
+            (int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in found if not r.deleted
+        ]
+        if engines.is_postgres(conn):  # the hub's index (pg_search) beside SQLite's FTS5
+            pg_search.remove(conn, rowids)
+            pg_search.index_rows(conn, live)
+        else:
+            search_index.drop_documents(conn, rowids)
+            search_index.index_rows(conn, live)
 
 
 # ---- received changes (the sync apply) -----------------------------------------------------

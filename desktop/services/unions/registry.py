@@ -124,7 +124,7 @@ def _name_taken(conn: Connection, name: str, fed_id: str, except_id: str | None)
         conn.execute(
             text(
                 "SELECT 1 FROM unions WHERE name = :n AND federation_id = :f AND deleted = 0 "
-                "AND id IS NOT :x"
+                "AND id IS DISTINCT FROM :x"
             ),
             {"n": name, "f": fed_id, "x": except_id},
         ).first()

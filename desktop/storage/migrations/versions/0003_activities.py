@@ -394,6 +394,9 @@ def upgrade() -> None:
             for i, row in enumerate(rows)
         ],
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # sort keys compare bytewise, as in SQLite, whatever the database's collation
+        op.execute('ALTER TABLE sites ALTER COLUMN sort_key TYPE varchar(200) COLLATE "C"')
 
 
 def downgrade() -> None:

@@ -18,6 +18,8 @@ Create Date: 2026-11-21
 
 from __future__ import annotations
 
+import re
+
 from alembic import op
 
 revision = "0005"
@@ -303,6 +305,16 @@ TRIGGER_NAMES = tuple(
 
 
 def upgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        # the hub: the tables (a new hub is empty: nothing to count yet) and the same
+        # triggers as PL/pgSQL functions, translated from the frozen text above
+        for statement in TABLES:
+            conn.exec_driver_sql(statement.replace(" WITHOUT ROWID", ""))
+        for statement in TRIGGERS:
+            for translated in _postgres_trigger(statement):
+                conn.exec_driver_sql(translated)
+        return
     for _table, name, _columns in DROPPED_INDEXES:
         op.execute(f"DROP INDEX IF EXISTS {name}")
     for statement in TABLES:
@@ -319,7 +331,67 @@ def upgrade() -> None:
         op.execute(statement)
 
 
+_SQLITE_TRIGGER = re.compile(
+    r"CREATE TRIGGER (\w+) (AFTER \w+) ON (\w+)(?: WHEN (.*?))? BEGIN (.*) END$", re.S
+)
+_AS_TEXT = re.compile(r"substr\(([\w.]+), 1, 4\)")
+_PERIOD = re.compile(r"SELECT '(born|joined|left)', ((?:NEW|OLD)\.\w+),")
+_FLAG = "m.deleted = 0 AND m.membership_status IN ('active', 'retained')"
+
+
+def _pg_body(body: str) -> str:
+    for who in ("NEW", "OLD"):
+        flag = f"({who}.deleted = 0 AND {who}.membership_status IN ('active', 'retained'))"
+        body = body.replace(f"current = {flag}", f"current = CAST({flag} AS integer)")
+    body = body.replace(f"coalesce({_FLAG}, 0)", f"coalesce(CAST({_FLAG} AS integer), 0)")
+    # one row per key: PostgreSQL's upsert may not touch a row twice in one statement
+    # (SQLite's adds -1 then +1 to the same key when an update changes nothing it counts)
+    keys = "fig, period, key1, key2, key3, key4"
+    body = body.replace(
+        f"dashboard_counts ({keys}, n) SELECT * FROM (",
+        f"dashboard_counts ({keys}, n) SELECT {keys}, sum(n) FROM (",
+    )
+    body = body.replace(
+        ") WHERE n <> 0 ON CONFLICT", f") AS d GROUP BY {keys} HAVING sum(n) <> 0 ON CONFLICT"
+    )
+    body = body.replace("SET n = n + excluded.n", "SET n = dashboard_counts.n + excluded.n")
+    body = body.replace(
+        "SET visits = visits + excluded.visits",
+        "SET visits = dashboard_attendees.visits + excluded.visits",
+    )
+    body = body.replace(
+        "GROUP BY t.member_id ON CONFLICT",
+        "GROUP BY t.member_id, m.deleted, m.membership_status, m.joined_on ON CONFLICT",
+    )
+    body = _AS_TEXT.sub(r"substr(CAST(\1 AS text), 1, 4)", body)
+    return _PERIOD.sub(r"SELECT '\1', CAST(\2 AS text),", body)
+
+
+def _postgres_trigger(statement: str) -> list[str]:
+    """One of TRIGGERS as a PL/pgSQL function and its row trigger (the same statements:
+    an alias for the derived table, IS DISTINCT FROM, dates and flags cast)."""
+    match = _SQLITE_TRIGGER.match(statement)
+    assert match is not None, statement[:60]
+    name, when_, table, condition, body = match.groups()
+    condition_sql = ""
+    if condition:
+        condition_sql = " WHEN (" + condition.replace(" IS NOT ", " IS DISTINCT FROM ") + ")"
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"{_pg_body(body)} RETURN NULL; END $$",
+        f"CREATE TRIGGER {name} {when_} ON {table} FOR EACH ROW{condition_sql} "
+        f"EXECUTE FUNCTION {name}()",
+    ]
+
+
 def downgrade() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        for name in TRIGGER_NAMES:
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+        conn.exec_driver_sql("DROP TABLE dashboard_attendees")
+        conn.exec_driver_sql("DROP TABLE dashboard_counts")
+        return
     for name in TRIGGER_NAMES:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE dashboard_attendees")

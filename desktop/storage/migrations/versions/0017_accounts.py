@@ -21,6 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # SQLite's NOCASE for the hub: an ICU collation equal up to case (level 2)
+        op.execute(
+            'CREATE COLLATION IF NOT EXISTS "NOCASE" '
+            "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+        )
     op.create_table(
         "accounts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),

@@ -97,6 +97,9 @@ def upgrade() -> None:
         prev = digest
     op.create_index("ix_audit_log_prev_hash", "audit_log", ["prev_hash"], unique=True)
     op.create_index("ix_audit_log_action", "audit_log", ["action"], unique=False)
+    if conn.dialect.name == "postgresql":
+        _upgrade_postgres(conn)
+        return
     for statement in _TRIGGERS:
         conn.exec_driver_sql(statement)
     # Record changes are folded into the trail from the change log from here on
@@ -106,6 +109,29 @@ def upgrade() -> None:
         "(SELECT CAST(coalesce(max(rowid), 0) AS TEXT) FROM sync_change)) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (CHANGE_MARK,),
+    )
+
+
+_PG_TRIGGERS = (
+    "CREATE FUNCTION audit_log_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'audit entries are never changed or deleted'; END $$",
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_unchanged()",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_unchanged()",
+)
+
+
+def _upgrade_postgres(conn: sa.Connection) -> None:
+    """The hub: the same refusals in PL/pgSQL; its change log starts empty (mark 0)."""
+    for statement in _PG_TRIGGERS:
+        conn.exec_driver_sql(statement)
+    conn.execute(
+        sa.text(
+            "INSERT INTO app_settings (key, value) VALUES (:key, '0') "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
+        {"key": CHANGE_MARK},
     )
 
 

@@ -1,0 +1,52 @@
+"""The window on the federation hub (PostgreSQL, issue #25): it starts on a hub database,
+lists its members and searches them through the hub's index."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.config import resolve_paths
+from desktop.opening import open_database
+from desktop.services.members import registry as members
+from desktop.services.unions import federations
+from desktop.services.unions import registry as unions
+from desktop.storage.database import HubDatabase
+from desktop.views.context import AppContext
+from desktop.views.tasks import SyncTaskRunner
+from tests.pg_server import PostgresServer
+
+from .conftest import Boxes, valid_id
+from .test_main_window import members_page, names, open_window
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def hub_ctx(
+    pg_server: PostgresServer, tmp_path: Path, qapp: Any, boxes: Boxes
+) -> Iterator[AppContext]:
+    name = f"hub_{uuid.uuid4().hex[:12]}"
+    pg_server.create_database(name)
+    db = open_database(resolve_paths(tmp_path, pg_server.url(name)))
+    assert isinstance(db, HubDatabase)
+    federations.create(db, "测试街道总工会", card_prefix="CS")
+    union = unions.add(db, "甲公司工会").id
+    for person, id17 in (("张三", "44030419900101123"), ("李四", "44030419850615234")):
+        members.add(db, {"name": person, "id_number": valid_id(id17), "union_id": union})
+    context = AppContext(db, SyncTaskRunner())
+    yield context
+    context.deleteLater()
+    db.close()
+
+
+def test_the_window_lists_and_searches_the_hub(qtbot: QtBot, hub_ctx: AppContext) -> None:
+    page = members_page(open_window(qtbot, hub_ctx))
+    qtbot.waitUntil(lambda: sorted(names(page)) == ["张三", "李四"])
+    page.search.setText("zs")
+    qtbot.waitUntil(lambda: names(page) == ["张三"])
