@@ -97,7 +97,8 @@ def masked(url: URL | str) -> str:
 def parse_url(text: str) -> URL:
     """The hub's URL, checked; a malformed or foreign one is refused in Chinese.
 
-    ``postgresql://`` is taken as ``postgresql+psycopg://`` (the one driver we ship).
+    ``postgresql://`` (and libpq's ``postgres://``) is taken as ``postgresql+psycopg://``
+    (the one driver we ship).
     The text itself is never quoted when it cannot be parsed: it may hold a password.
     """
     how = (
@@ -108,6 +109,8 @@ def parse_url(text: str) -> URL:
         url = make_url(text.strip())
     except (sa_exc.ArgumentError, ValueError):
         raise DatabaseError(f"数据库连接地址无法识别，未连接任何数据库。{how}") from None
+    if url.drivername.split("+")[0] == "postgres":  # libpq's own short scheme, as IT writes it
+        url = url.set(drivername=POSTGRESQL + url.drivername[len("postgres") :])
     backend = url.get_backend_name()
     if backend != POSTGRESQL:
         raise DatabaseError(

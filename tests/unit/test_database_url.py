@@ -62,6 +62,7 @@ def test_bad_urls_are_refused_in_chinese(url: str, expected: str) -> None:
 
 def test_plain_postgresql_means_psycopg() -> None:
     assert engines.parse_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert engines.parse_url("postgres://u:p@h:5433/d").drivername == "postgresql+psycopg"
 
 
 def test_driver_sql_placeholders_for_psycopg() -> None:
