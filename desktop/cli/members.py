@@ -198,13 +198,18 @@ def _find(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print("没有找到匹配的会员。")
+    _print_rows(rows)
+    return 0
+
+
+def _print_rows(rows: list[member_queries.MemberRow]) -> None:
+    """One line a member, masked: what ``members find`` and ``members list`` print."""
     for r in rows:
         status = MEMBERSHIP_STATUS.label(r.membership_status)
         print(
             f"{r.id}  {r.name}  {r.id_number_masked}  {r.phone_masked or '-'}  "
             f"{r.card_no or '-'}  {r.union_name}  {status}"
         )
-    return 0
 
 
 def _list(ctx: Context, args: argparse.Namespace) -> int:
@@ -222,12 +227,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
     total = member_queries.count_matching(ctx.db, flt)
     if not rows:
         print("没有符合条件的会员。")
-    for r in rows:
-        status = MEMBERSHIP_STATUS.label(r.membership_status)
-        print(
-            f"{r.id}  {r.name}  {r.id_number_masked}  {r.phone_masked or '-'}  "
-            f"{r.card_no or '-'}  {r.union_name}  {status}"
-        )
+    _print_rows(rows)
     if total > len(rows):
         print(f"共 {total} 名，只显示前 {len(rows)} 名（可用 --limit 调整）")
     return 0

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import Connection, text
 
-from desktop.storage.search_terms import document, parse, phone_pieces
+from desktop.storage.search_terms import Query, document, parse, phone_pieces
 
 if TYPE_CHECKING:
     import psycopg
@@ -184,27 +184,11 @@ def search_sql(query: str) -> tuple[str, dict[str, object]] | None:
     found = parse(query)
     if found is None:
         return None
-    branches: list[str] = []
-    params: dict[str, object] = {}
-    for i, lookup in enumerate(found.lookups):
-        if lookup.prefix:
-            where = f"term >= :low{i} AND term < :high{i}"
-            params[f"low{i}"] = lookup.term
-            params[f"high{i}"] = _after(lookup.term)
-        else:
-            where = f"term = :term{i}"
-            params[f"term{i}"] = lookup.term
-        branches.append(
-            f"(SELECT member_id FROM member_terms WHERE {where} ORDER BY member_id LIMIT :limit)"
-        )
-    if found.phone:
-        branches.append(
-            "(SELECT member_id FROM member_search_docs WHERE pieces IS NOT NULL "
-            "AND pieces @> CAST(:pieces AS smallint[]) AND strpos(phone, :digits) > 0 "
-            "ORDER BY member_id LIMIT :limit)"
-        )
-        params["pieces"] = sorted({int(p) for p in phone_pieces(found.phone)})
-        params["digits"] = found.phone
+    wheres, params = _branches(found, "")
+    branches = [
+        f"(SELECT member_id FROM {table} WHERE {where} ORDER BY member_id LIMIT :limit)"
+        for table, where in wheres
+    ]
     sql = (
         "SELECT member_id FROM ("
         + " UNION ALL ".join(branches)
@@ -221,26 +205,35 @@ def rowids_sql(query: str) -> tuple[list[str], dict[str, object]] | None:
     found = parse(query)
     if found is None:
         return None
-    selects: list[str] = []
+    wheres, params = _branches(found, "search_")
+    return [f"SELECT member_id FROM {table} WHERE {where}" for table, where in wheres], params
+
+
+def _branches(found: Query, tag: str) -> tuple[list[tuple[str, str]], dict[str, object]]:
+    """(table, WHERE) of each branch of a parsed query, and their parameters, named with
+    ``tag`` first (``rowids_sql`` runs inside the member list's own query)."""
+    wheres: list[tuple[str, str]] = []
     params: dict[str, object] = {}
     for i, lookup in enumerate(found.lookups):
         if lookup.prefix:
-            where = f"term >= :search_low{i} AND term < :search_high{i}"
-            params[f"search_low{i}"] = lookup.term
-            params[f"search_high{i}"] = _after(lookup.term)
+            where = f"term >= :{tag}low{i} AND term < :{tag}high{i}"
+            params[f"{tag}low{i}"] = lookup.term
+            params[f"{tag}high{i}"] = _after(lookup.term)
         else:
-            where = f"term = :search_term{i}"
-            params[f"search_term{i}"] = lookup.term
-        selects.append(f"SELECT member_id FROM member_terms WHERE {where}")
+            where = f"term = :{tag}term{i}"
+            params[f"{tag}term{i}"] = lookup.term
+        wheres.append(("member_terms", where))
     if found.phone:
-        selects.append(
-            "SELECT member_id FROM member_search_docs WHERE pieces IS NOT NULL "
-            "AND pieces @> CAST(:search_pieces AS smallint[]) "
-            "AND strpos(phone, :search_digits) > 0"
+        wheres.append(
+            (
+                "member_search_docs",
+                f"pieces IS NOT NULL AND pieces @> CAST(:{tag}pieces AS smallint[]) "
+                f"AND strpos(phone, :{tag}digits) > 0",
+            )
         )
-        params["search_pieces"] = sorted({int(p) for p in phone_pieces(found.phone)})
-        params["search_digits"] = found.phone
-    return selects, params
+        params[f"{tag}pieces"] = sorted({int(p) for p in phone_pieces(found.phone)})
+        params[f"{tag}digits"] = found.phone
+    return wheres, params
 
 
 def search(conn: Connection, query: str, limit: int = 50) -> list[int]:
