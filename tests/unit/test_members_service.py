@@ -210,7 +210,8 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
         )
         indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
     assert captured == ids and indexed == 250
-    assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
+    with db.connect(write=False) as conn:
+        assert {r.name for r in member_queries.find(conn, "测试12")} >= {"测试12"}
 
 
 @pytest.mark.sqlite_only(
@@ -283,7 +284,8 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
     assert clock[0] == counters[-1]
     assert hlcs == sorted(set(hlcs)) and clock[1] == hlcs[-1]
     assert indexed == batch  # the Core row has no document: only the service writes them
-    found = member_queries.find(db.engine.connect(), "00000123")  # a fragment of 13900000123
+    with db.connect(write=False) as conn:
+        found = member_queries.find(conn, "00000123")  # a fragment of 13900000123
     assert [r.name for r in found] == (["测试123"] if batch > 124 else [])
     assert "1949-12-31" in fields[bulk_id] and '"is_migrant_worker":1' in fields[bulk_id]
 
