@@ -93,9 +93,18 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_template: Path, data_dir: Path) -> Iterator[Database]:
-    """A fresh, migrated database with its own node identity and no federation yet."""
-    database = make_db(db_template, data_dir)
+def db(
+    db_engine: str,  # noqa: F811 (the fixture of that name, imported below)
+    request: pytest.FixtureRequest,
+    data_dir: Path,
+) -> Iterator[Database]:
+    """A fresh, migrated database with its own node identity and no federation yet: a
+    SQLite file, or in a ``both_engines`` module's PostgreSQL run a hub database
+    (tests/engines.py)."""
+    if db_engine == POSTGRESQL:
+        yield request.getfixturevalue("pg_db")
+        return
+    database = make_db(request.getfixturevalue("db_template"), data_dir)
     yield database
     database.close()
 
@@ -115,5 +124,12 @@ def db_factory(db_template: Path, tmp_path: Path) -> Iterator[object]:
         database.close()
 
 
+# Both engines in the tests (issue #25 item 6): ``both_engines`` modules run on each.
+from tests.engines import POSTGRESQL, db_engine, parametrize, pg_db, pg_template  # noqa: E402, F401
+
 # The throw-away PostgreSQL server for tests marked ``postgres`` (the hub, issue #25).
 from tests.pg_server import pg_conn, pg_engine, pg_server  # noqa: E402, F401
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize(metafunc)

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from desktop.errors import UnionDeskError
 
@@ -171,9 +171,8 @@ def _candidate_keys(conn: Connection, signer: str) -> list[tuple[str, str, bytes
         {"p": like},
     ).all()
     keys = [(str(r[0]), str(r[1] or ""), bytes(r[2])) for r in rows]
-    has_peers = conn.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_peer'")
-    ).first()
+    # the inspector, not sqlite_master: the hub (PostgreSQL) reads slips and cards too
+    has_peers = inspect(conn).has_table("sync_peer")
     if has_peers:
         rows = conn.execute(
             text(

@@ -89,10 +89,12 @@ BEGIN
     IF (SELECT capturing FROM sync_clock WHERE id = 1) IS DISTINCT FROM 1 THEN
       RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'synced rows are never deleted: set deleted = 1';
+    RAISE EXCEPTION 'synced rows are never deleted: set deleted = 1'
+        USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   IF NEW.id IS DISTINCT FROM OLD.id THEN
-    RAISE EXCEPTION 'the id of a synced row never changes';
+    RAISE EXCEPTION 'the id of a synced row never changes'
+        USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN NEW;
 END $$"""

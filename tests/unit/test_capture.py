@@ -10,6 +10,8 @@ from sqlalchemy import exc, text
 from desktop.models.base import synced_tables
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
 
 def _changes(db: Database) -> list[tuple[str, int, str, str, dict[str, object]]]:
     with db.connect(write=False) as conn:
@@ -88,6 +90,7 @@ def test_capture_off_while_applying(db: Database) -> None:
     [(1, 20_000), (1, 2), (7, 2)],
     ids=["contiguous", "contiguous-in-slices", "gaps"],
 )
+@pytest.mark.sqlite_only("the bulk append's set-based capture: not on the hub yet")
 def test_bulk_capture_writes_what_the_trigger_writes(
     db: Database, rowid_step: int, slice_rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -11,6 +12,9 @@ from desktop.services.members import registry as members
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
+
+pytestmark = pytest.mark.both_engines
+
 
 _TOKENS = st.sampled_from(
     ["{prefix}", "{year}", "{issuer}", "{seq}", "{seq:03}", "{seq:7}", "{seq:09}"]

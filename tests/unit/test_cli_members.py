@@ -12,6 +12,9 @@ from stdnum.cn import ric
 from desktop.cli import main
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
+
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
 OTHER_ID = "440304199001015415"  # male
 UNION = "华强电子有限公司工会"

@@ -14,6 +14,9 @@ from sqlalchemy import text
 from desktop.cli import main
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,6 +56,7 @@ def test_unions_add_and_list_json(db: Database, data_dir: Path, capsys) -> None:
     assert "华星电子有限公司工会" in run(capsys, data_dir, "unions", "list")[1]
 
 
+@pytest.mark.sqlite_only("demo (the bulk append) and check (PRAGMA): not on the hub yet")
 def test_demo_stats_and_check(db: Database, data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(capsys, data_dir, "demo", "--members", "300", "--unions", "12",
                        "--seed", "5", "--json")  # fmt: skip

@@ -19,6 +19,9 @@ from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
+
 TODAY = date(2026, 11, 21)
 
 

@@ -3,11 +3,15 @@ what the shared-transaction reads give: pages in order, counts, search hits."""
 
 from __future__ import annotations
 
+import pytest
+
 from desktop.services.members import queries as member_queries
 from desktop.services.members.queries import MemberFilter
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from tests.unit.test_search import people  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_pages_count_and_search(db: Database, people: dict[str, str]) -> None:  # noqa: F811

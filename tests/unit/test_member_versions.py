@@ -24,6 +24,9 @@ from desktop.sync import export as ex
 from desktop.sync import importer
 from tests.unit.sync.helpers import add_federation, add_member, add_union, mesh
 
+pytestmark = pytest.mark.both_engines
+
+
 GOOD_ID = "11010519491231002X"
 THEIR_PHONE = "13912345678"
 MY_PHONE = "13700001111"

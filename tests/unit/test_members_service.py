@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -16,6 +17,9 @@ from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
+
+pytestmark = pytest.mark.both_engines
+
 
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
 OTHER_ID = "440304199001015415"  # male
@@ -111,7 +115,8 @@ def test_update_captures_only_changed_fields_and_reindexes(db: Database, union_i
         fields = conn.execute(
             text("SELECT fields FROM sync_change ORDER BY counter DESC LIMIT 1")
         ).scalar_one()
-        assert '"name":"单雄信"' in fields and "id_number" not in fields
+        # the same JSON on both engines; its spacing is the engine's
+        assert json.loads(fields) == {"name": "单雄信", "phone": "13912345678"}
         assert [r.id for r in member_queries.find(conn, "sxx")] == [record.id]
         assert member_queries.find(conn, "zs") == []
 
@@ -170,6 +175,9 @@ def test_card_pattern_must_keep_issuer_and_sequence(db: Database) -> None:
         card_numbers.set_pattern(conn, "{prefix}{year}{seq:06}")
 
 
+@pytest.mark.sqlite_only(
+    "the bulk append (deferred indexes, set-based capture) is not on the hub yet"
+)
 def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
     db: Database, union_id: str
 ) -> None:
@@ -202,9 +210,13 @@ def test_bulk_insert_captures_one_change_per_row_in_the_same_transaction(
         )
         indexed = conn.execute(text("SELECT count(*) FROM member_search")).scalar_one()
     assert captured == ids and indexed == 250
-    assert {r.name for r in member_queries.find(db.engine.connect(), "测试12")} >= {"测试12"}
+    with db.connect(write=False) as conn:
+        assert {r.name for r in member_queries.find(conn, "测试12")} >= {"测试12"}
 
 
+@pytest.mark.sqlite_only(
+    "the bulk append (deferred indexes, set-based capture) is not on the hub yet"
+)
 @pytest.mark.parametrize("batch", [1, 250], ids=["by-trigger", "set-based-in-chunks"])
 def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
     db: Database, union_id: str, batch: int, monkeypatch: pytest.MonkeyPatch
@@ -272,7 +284,8 @@ def test_bulk_insert_stores_and_captures_what_core_insert_and_the_trigger_would(
     assert clock[0] == counters[-1]
     assert hlcs == sorted(set(hlcs)) and clock[1] == hlcs[-1]
     assert indexed == batch  # the Core row has no document: only the service writes them
-    found = member_queries.find(db.engine.connect(), "00000123")  # a fragment of 13900000123
+    with db.connect(write=False) as conn:
+        found = member_queries.find(conn, "00000123")  # a fragment of 13900000123
     assert [r.name for r in found] == (["测试123"] if batch > 124 else [])
     assert "1949-12-31" in fields[bulk_id] and '"is_migrant_worker":1' in fields[bulk_id]
 

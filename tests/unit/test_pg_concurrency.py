@@ -53,7 +53,7 @@ def hub(pg_server: PostgresServer) -> Iterator[Engine]:
         conn.execute(
             text(
                 f"CREATE TABLE members (id text PRIMARY KEY, {columns}, "
-                "deleted boolean NOT NULL DEFAULT false, version integer NOT NULL DEFAULT 1)"
+                "deleted smallint NOT NULL DEFAULT 0, version integer NOT NULL DEFAULT 1)"
             )
         )
     yield engine

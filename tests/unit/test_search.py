@@ -15,6 +15,8 @@ from desktop.services.unions import registry as unions
 from desktop.storage import search_index
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
 
 def _id(serial: int) -> str:
     body = f"44030419900101{serial:03d}"
@@ -112,7 +114,8 @@ def test_filter_and_keyset_paging_cover_every_row_once(
         assert {r.name for r in member_queries.fetch_page(conn, search)} == {"张三", "张三丰"}
     assert sorted(seen) == sorted(n for n, _ in PEOPLE) and len(seen) == len(set(seen))
     assert seen.index("欧阳修") < seen.index("张三")  # pinyin order: ou < zhang
-    assert "*" in member_queries.fetch_page(db.engine.connect(), flt)[0].id_number_masked
+    with db.connect(write=False) as conn:  # closed: psycopg warns of a connection left open
+        assert "*" in member_queries.fetch_page(conn, flt)[0].id_number_masked
 
 
 @pytest.mark.parametrize(
@@ -177,6 +180,7 @@ def test_a_longer_phone_fragment_is_checked_against_the_phone(
             assert member_queries.count(conn, flt) == expected, query
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index itself (the hub's: test_pg_search.py)")
 def test_hits_of_id_and_phone_come_merged_in_rowid_order_each_once(
     db: Database, people: dict[str, str]
 ) -> None:
@@ -203,6 +207,7 @@ def test_hits_of_id_and_phone_come_merged_in_rowid_order_each_once(
         assert member_queries.count(conn, flt) == 2
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index itself (the hub's: test_pg_search.py)")
 def test_downgrade_to_0008_writes_phone_suffixes_back_and_upgrade_restores(
     db: Database, people: dict[str, str]
 ) -> None:
@@ -239,6 +244,7 @@ def test_downgrade_to_0008_writes_phone_suffixes_back_and_upgrade_restores(
     assert _names(db, "45678") == {"张三丰"}
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index itself (the hub's: test_pg_search.py)")
 def test_downgrade_to_0007_writes_the_long_beginnings_back_and_upgrade_restores(
     db: Database, people: dict[str, str]
 ) -> None:
@@ -339,6 +345,7 @@ def test_upgrade_to_0004_rebuilds_the_index_of_a_populated_database(tmp_path: Pa
         db.close()
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index itself (the hub's: test_pg_search.py)")
 def test_hits_are_fetched_by_rowid_not_by_walking_a_registry_index(
     db: Database, people: dict[str, str]
 ) -> None:

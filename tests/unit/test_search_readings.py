@@ -13,6 +13,9 @@ from desktop.services.unions import registry as unions
 from desktop.storage import pinyin, search_index
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
+
 PEOPLE = [
     "李曾",  # given name 曾: ceng or zeng
     "王乐天",  # 乐: le or yue

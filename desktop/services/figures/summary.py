@@ -234,15 +234,18 @@ SUMMARY_TRIGGERS: tuple[str, ...] = (
 # members each pass over the wide rows is slow (docs/benchmarks.md, "Figures behind
 # design choices").
 # The member figures of a narrow member CTE ``m`` (one pass each, grouped).
+# Dates and timestamps are CAST to text: the summary's periods are text on both engines,
+# and PostgreSQL will not unite a date with '' or take substr of a timestamp (on SQLite,
+# where they are ISO text already, the casts change nothing).
 _MEMBER_COUNTS_FROM_M = (
     "SELECT 'members' AS fig, '' AS period, union_id AS key1, membership_status AS key2, "
     "coalesce(gender, '') AS key3, is_migrant_worker AS key4, count(*) AS n FROM m "
     "GROUP BY 3, 4, 5, 6 "
-    "UNION ALL SELECT 'born', birth_date, '', '', '', 0, count(*) FROM m "
+    "UNION ALL SELECT 'born', CAST(birth_date AS VARCHAR), '', '', '', 0, count(*) FROM m "
     f"WHERE membership_status IN {CURRENT_SQL} AND birth_date IS NOT NULL GROUP BY 2 "
-    "UNION ALL SELECT 'joined', joined_on, union_id, '', '', 0, count(*) FROM m "
+    "UNION ALL SELECT 'joined', CAST(joined_on AS VARCHAR), union_id, '', '', 0, count(*) FROM m "
     "WHERE membership_status <> 'applicant' AND joined_on IS NOT NULL GROUP BY 2, 3 "
-    "UNION ALL SELECT 'left', left_on, union_id, '', '', 0, count(*) FROM m "
+    "UNION ALL SELECT 'left', CAST(left_on AS VARCHAR), union_id, '', '', 0, count(*) FROM m "
     f"WHERE membership_status IN {LEFT_SQL} AND left_on IS NOT NULL GROUP BY 2, 3"
 )
 _M_COLUMNS = (
@@ -251,21 +254,28 @@ _M_COLUMNS = (
 COUNTS_FROM_DATA = (
     f"WITH m AS MATERIALIZED (SELECT {_M_COLUMNS} FROM members WHERE deleted = 0) "
     + _MEMBER_COUNTS_FROM_M
-    + " UNION ALL SELECT 'activities', substr(starts_at, 1, 4), category, '', '', 0, count(*) "
+    + " UNION ALL SELECT 'activities', substr(CAST(starts_at AS VARCHAR), 1, 4), category, "
+    "'', '', 0, count(*) "
     "FROM activities WHERE deleted = 0 GROUP BY 2, 3 "
-    "UNION ALL SELECT 'attendances', substr(a.starts_at, 1, 4), a.category, '', '', 0, "
+    "UNION ALL SELECT 'attendances', substr(CAST(a.starts_at AS VARCHAR), 1, 4), a.category, "
+    "'', '', 0, "
     "count(*) FROM attendances t JOIN activities a ON a.id = t.activity_id "
     "WHERE t.deleted = 0 AND a.deleted = 0 GROUP BY 2, 3 "
-    "UNION ALL SELECT 'service', substr(served_on, 1, 4), category, site_id, '', 0, "
+    "UNION ALL SELECT 'service', substr(CAST(served_on AS VARCHAR), 1, 4), category, site_id, "
+    "'', 0, "
     "sum(people) FROM service_records WHERE deleted = 0 GROUP BY 2, 3, 4"
 )
 ATTENDEES_FROM_DATA = (
-    "SELECT substr(a.starts_at, 1, 4) AS year, t.member_id AS member_id, count(*) AS visits, "
-    f"coalesce(m.deleted = 0 AND m.membership_status IN {CURRENT_SQL}, 0) AS current, "
+    "SELECT substr(CAST(a.starts_at AS VARCHAR), 1, 4) AS year, t.member_id AS member_id, "
+    "count(*) AS visits, "
+    f"CASE WHEN m.deleted = 0 AND m.membership_status IN {CURRENT_SQL} THEN 1 ELSE 0 END "
+    "AS current, "
     "m.joined_on AS joined_on "
     "FROM attendances t JOIN activities a ON a.id = t.activity_id "
     "LEFT JOIN members m ON m.id = t.member_id "
-    "WHERE t.deleted = 0 AND a.deleted = 0 AND t.member_id IS NOT NULL GROUP BY 1, 2"
+    # m.id grouped too (one member or none per member_id): PostgreSQL takes m's columns
+    # only when grouped by its key, where SQLite takes them bare
+    "WHERE t.deleted = 0 AND a.deleted = 0 AND t.member_id IS NOT NULL GROUP BY 1, 2, m.id"
 )
 _COUNTS_HELD = "SELECT fig, period, key1, key2, key3, key4, n FROM dashboard_counts WHERE n <> 0"
 _ATTENDEES_HELD = (
@@ -393,16 +403,20 @@ def summary_differences(conn: Connection) -> int:
         ("fresh_counts", _COUNTS_HELD, COUNTS_FROM_DATA),
         ("fresh_attendees", _ATTENDEES_HELD, ATTENDEES_FROM_DATA),
     ):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
-        conn.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT * FROM ({fresh})")
-        cleaned = f"SELECT * FROM temp.{name}" + (" WHERE n <> 0" if name == "fresh_counts" else "")
+        # unqualified (a temp table comes first on both engines: SQLite's ``temp.`` is
+        # ``pg_temp`` on PostgreSQL) and every subquery in FROM with an alias (PostgreSQL
+        # refuses one without)
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT * FROM ({fresh}) AS fresh")
+        cleaned = f"SELECT * FROM {name}" + (" WHERE n <> 0" if name == "fresh_counts" else "")
         for a, b in ((held, cleaned), (cleaned, held)):
             total += int(
                 conn.exec_driver_sql(
-                    f"SELECT count(*) FROM (SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}))"
+                    f"SELECT count(*) FROM (SELECT * FROM ({a}) AS a "
+                    f"EXCEPT SELECT * FROM ({b}) AS b) AS d"
                 ).scalar_one()
             )
-        conn.exec_driver_sql(f"DROP TABLE temp.{name}")
+        conn.exec_driver_sql(f"DROP TABLE {name}")
     return total
 
 

@@ -40,8 +40,9 @@ LABELS: dict[str, str] = {
 }
 _CODES = {spec.name: spec.codes for spec in MEMBER_FIELDS if spec.codes is not None}
 _CODES.setdefault("membership_status", MEMBERSHIP_STATUS)
-# plain SQL for either engine (``NOT deleted``: a boolean on PostgreSQL, 0/1 on SQLite)
-_READ = text(f"SELECT version, {', '.join(LABELS)} FROM members WHERE id = :id AND NOT deleted")
+# plain SQL for either engine: flags are 0/1 on both (a ``smallint`` on the hub, where
+# ``NOT deleted`` is refused: "argument of NOT must be type boolean")
+_READ = text(f"SELECT version, {', '.join(LABELS)} FROM members WHERE id = :id AND deleted = 0")
 EMPTY = "（空）"
 
 

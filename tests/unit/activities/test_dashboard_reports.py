@@ -17,6 +17,9 @@ from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
+
 AS_OF = date(2026, 11, 30)
 
 
@@ -64,7 +67,9 @@ def test_member_figures_match_independent_counts(filled: Database) -> None:
     m = dashboard.dashboard(db, AS_OF).members
     assert m.total == _n(db, f"SELECT count(*) FROM members WHERE {CUR}") == 5
     assert m.female == _n(db, f"SELECT count(*) FROM members WHERE {CUR} AND gender = 'F'")
-    assert m.migrant == _n(db, f"SELECT count(*) FROM members WHERE {CUR} AND is_migrant_worker")
+    assert m.migrant == _n(
+        db, f"SELECT count(*) FROM members WHERE {CUR} AND is_migrant_worker = 1"
+    )
     assert m.new_in_month == 1 and m.new_in_year == 2  # C001 (Nov), C002 (Feb)
     assert m.left_in_month == 1  # C003 withdrew in November
     # C001 born 2000-05-01 → 26; C005 born 1992-11-22 → 34 on 2026-11-30: both 新生代.
@@ -167,30 +172,30 @@ def test_annual_report_reconciles(filled: Database, tmp_path: Path) -> None:
         _n(
             db,
             "SELECT count(*) FROM activities WHERE deleted = 0 AND category = 'legal_aid' "
-            "AND starts_at LIKE '2026%'",
+            "AND starts_at >= '2026-01-01' AND starts_at < '2027-01-01'",
         ),
         _n(
             db,
             "SELECT count(*) FROM activities WHERE deleted = 0 AND category = 'legal_aid' "
-            "AND starts_at LIKE '2025%'",
+            "AND starts_at >= '2025-01-01' AND starts_at < '2026-01-01'",
         ),
     )
     assert rows["困难帮扶"][6:8] == (
         _n(
             db,
             "SELECT sum(people) FROM service_records WHERE category = 'hardship_help' "
-            "AND served_on LIKE '2026%'",
+            "AND served_on >= '2026-01-01' AND served_on < '2027-01-01'",
         ),
         _n(
             db,
             "SELECT sum(people) FROM service_records WHERE category = 'hardship_help' "
-            "AND served_on LIKE '2025%'",
+            "AND served_on >= '2025-01-01' AND served_on < '2026-01-01'",
         ),
     )
     assert rows["合计"][4] == _n(
         db,
         "SELECT count(*) FROM attendances t JOIN activities a ON a.id = t.activity_id "
-        "WHERE a.starts_at LIKE '2026%'",
+        "WHERE a.starts_at >= '2026-01-01' AND a.starts_at < '2027-01-01'",
     )
     site_rows = {r[0]: r for r in _sheet_rows(out, "会站家阵地") if r[0]}
     assert site_rows["职工服务站"][1] == 1 and site_rows["职工服务站"][2] == 120

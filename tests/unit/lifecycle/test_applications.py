@@ -16,6 +16,9 @@ from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 
+pytestmark = pytest.mark.both_engines
+
+
 GOOD_ID = "11010519491231002X"  # female, 1949-12-31
 OTHER_ID = "440304199001015410"  # male, 1990-01-01
 

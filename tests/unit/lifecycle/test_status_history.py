@@ -13,6 +13,9 @@ from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 
+pytestmark = pytest.mark.both_engines
+
+
 OTHER_ID = "440304199001015410"
 
 

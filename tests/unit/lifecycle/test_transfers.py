@@ -23,6 +23,9 @@ from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 
+pytestmark = pytest.mark.both_engines
+
+
 MEMBER_ID = "440304199001015410"  # male, 1990-01-01
 OTHER_ID = "11010519491231002X"
 
@@ -270,6 +273,7 @@ def test_in_with_the_qr_of_another_office_is_unverified_but_accepted(
         records.transfer_in(receiver, _incoming(b, OTHER_ID), qr=qr, slip_no="OTHER1")
 
 
+@pytest.mark.sqlite_only("the demo fills through the bulk append: not on the hub yet")
 def test_the_demo_has_a_few_transfers_of_every_kind(db: Database) -> None:
     from desktop.demo import generate as demo
 
