@@ -111,9 +111,11 @@ def _build(server: PostgresServer, folder: Path) -> Intake:
     run(district, "init", "--federation", DISTRICT, "--card-prefix", "GH")
     hub_fp = _key_card(hub_data, folder / "hub.udkey", url)
     district_fp = _key_card(district, folder / "district.udkey")
-    packages: dict[str, list[Path]] = {}
+    parks: list[Path] = []
+    cards: list[tuple[Path, str]] = []
     for n, (federation, unions) in enumerate(PARKS.items()):
         park = folder / f"park{n}"
+        parks.append(park)
         run(park, "init", "--federation", federation, "--card-prefix", "GH")
         for union, tokens in unions.items():
             run(park, "unions", "add", union)
@@ -123,20 +125,29 @@ def _build(server: PostgresServer, folder: Path) -> Intake:
                     valid_id(token), "--union", union, *phone)  # fmt: skip
         card = folder / f"park{n}.udkey"
         fp = _key_card(park, card)
+        cards.append((card, fp))
         code, out = cli(hub_data, "sync", "trust", str(card), "--fingerprint", fp, url=url)
         assert code == 0, out
         run(district, "sync", "trust", str(card), "--fingerprint", fp)
         run(park, "sync", "trust", str(folder / "hub.udkey"), "--fingerprint", hub_fp)
         run(park, "sync", "trust", str(folder / "district.udkey"), "--fingerprint", district_fp)
+    # the first two parks also exchange with each other: the second relays the first's
+    # members to the hub, so two packages at the hub carry the same rows
+    run(parks[0], "sync", "trust", str(cards[1][0]), "--fingerprint", cards[1][1])
+    run(parks[1], "sync", "trust", str(cards[0][0]), "--fingerprint", cards[0][1])
+    packages: dict[str, list[Path]] = {}
+    for n, (federation, park) in enumerate(zip(PARKS, parks, strict=True)):
+        if n == 1:
+            run(park, "sync", "import", str(packages[next(iter(PARKS))][0]), "--yes")
         first = folder / f"park{n}-1.udsync"
         run(park, "sync", "export", str(first))
         packages[federation] = [first]
-        if n == 0:  # a later package of the same office: an edit on top of the first
-            found = json.loads(run(park, "members", "find", "会员a2", "--json"))
-            run(park, "members", "update", str(found[0]["id"]), "--phone", "13655556666")
-            second = folder / f"park{n}-2.udsync"
-            run(park, "sync", "export", str(second))
-            packages[federation].append(second)
+    # a later package of the first office: an edit on top of its first
+    found = json.loads(run(parks[0], "members", "find", "会员a2", "--json"))
+    run(parks[0], "members", "update", str(found[0]["id"]), "--phone", "13655556666")
+    second = folder / "park0-2.udsync"
+    run(parks[0], "sync", "export", str(second))
+    packages[next(iter(PARKS))].append(second)
     return Intake(server, template, hub_data, district, packages)
 
 
