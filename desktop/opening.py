@@ -103,6 +103,14 @@ def _hub_identity(db: Database) -> None:
     SQLite file) would rotate the hub's identity at each client's start."""
     with db.connect() as conn:
         identity.ensure_identity(conn)
+    from desktop.models.base import synced_tables
+    from desktop.storage import pg_capture
+
+    with db.connect(write=False) as conn:
+        current = pg_capture.installed_current(conn)
+    if not current:  # triggers made before capture had its per-transaction switch
+        with db.connect() as conn:
+            pg_capture.install_triggers(conn, synced_tables())
 
 
 def open_database(

@@ -380,3 +380,50 @@ def test_parallel_intake_then_another_order_gives_the_same_hub(intake: Intake) -
     for table in first:
         assert first[table] == second[table], table
     assert len(first["members"]) == sum(len(t) for u in PARKS.values() for t in u.values())
+
+
+def test_a_clerk_saves_while_a_package_is_being_applied(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import switches capture off for its own transaction only, and does not hold the
+    shared clock row while it writes rows: a clerk's save of another member goes through
+    at once (within a 3 s lock timeout) while the package's rows are written."""
+    url = intake.clone()
+    assert cli(intake.hub_data, "unions", "add", "区机关工会", url=url)[0] == 0
+    code, out = cli(intake.hub_data, "members", "add", "--name", "区会员", "--id-number",
+                    valid_id("z1"), "--union", "区机关工会", url=url)  # fmt: skip
+    assert code == 0, out
+    member = out.strip().splitlines()[-1].split()[0]
+    saved: list[tuple[int, str]] = []
+
+    def clerk(step: str) -> None:
+        if step == "rows-applied":
+            with monkeypatch.context() as env:
+                env.setenv("PGOPTIONS", "-c lock_timeout=3000")
+                saved.append(
+                    cli(
+                        intake.hub_data,
+                        "members",
+                        "update",
+                        member,
+                        "--phone",
+                        "13511112222",
+                        url=url,
+                    )  # fmt: skip
+                )
+
+    db = open_database(resolve_paths(intake.hub_data, url))
+    try:
+        result = office.import_package(db, intake.all_packages()[0], clerk)
+    finally:
+        db.close()
+    assert saved and saved[0][0] == 0, saved
+    assert not result.up_to_date
+    listed = json.loads(cli(intake.hub_data, "members", "list", "--json", url=url)[1])
+    assert len(listed) == 1 + sum(len(t) for t in PARKS["甲园区工会联合会"].values())
+    state = dump(url)
+    # the clerk's save was captured as the hub's own change; none of the package's rows was
+    own = {r[0] for r in state["sync_change"] if r[5] == member}
+    assert len(own) == 1
+    shown = json.loads(cli(intake.hub_data, "members", "show", member, "--json", url=url)[1])
+    assert shown["phone"].endswith("2222")
