@@ -107,10 +107,11 @@ def _hub_identity(db: Database) -> None:
     from desktop.storage import pg_capture
 
     with db.connect(write=False) as conn:
-        current = pg_capture.installed_current(conn)
-    if not current:  # triggers made before capture had its per-transaction switch
+        current = pg_capture.installed_current(conn) and not engines.narrow_columns(conn)
+    if not current:  # a hub made before package intake ran there: brought up to it once
         with db.connect() as conn:
             pg_capture.install_triggers(conn, synced_tables())
+            engines.widen_columns(conn)
 
 
 def open_database(

@@ -397,3 +397,37 @@ def hub_foreign_keys(conn: Connection) -> list[ForeignKey]:
         "ORDER BY tbl, c.conname"
     ).all()
     return [ForeignKey(str(r.tbl).strip('"'), str(r.col), str(r.parent).strip('"')) for r in rows]
+
+
+def json_field(bind: Engine | Connection, column: str, key: str) -> str:
+    """The value under ``key`` (an SQL text expression) of the JSON text in ``column``:
+    SQLite's ``json_extract(column, '$.' || key)``, the hub's ``column::json ->> key``
+    (text there: callers convert, as they read both engines' values)."""
+    if is_postgres(bind):
+        return f"(CAST({column} AS json) ->> ({key}))"
+    return f"json_extract({column}, '$.' || {key})"
+
+
+#: Columns SQLite holds longer than declared (it does not enforce ``varchar(n)``) and the
+#: hub must therefore hold as text: an export's receipt names every recipient, joined.
+_UNBOUNDED = (("sync_receipt", "peer"),)
+
+
+def narrow_columns(conn: Connection) -> list[tuple[str, str]]:
+    """The hub's columns of ``_UNBOUNDED`` that are still ``varchar(n)``."""
+    return [
+        (table, column)
+        for table, column in _UNBOUNDED
+        if conn.exec_driver_sql(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = :t AND column_name = :c",
+            {"t": table, "c": column},
+        ).scalar()
+        is not None
+    ]
+
+
+def widen_columns(conn: Connection) -> None:
+    """Make the hub's columns of ``_UNBOUNDED`` plain ``text`` (once: then none is narrow)."""
+    for table, column in narrow_columns(conn):
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')

@@ -553,6 +553,10 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         engines.serialise_intake(conn)
         # again under the write lock, reusing the decrypted and verified content
         loaded = load(conn, path, loaded.package)
+        if loaded.ack_only or loaded.up_to_date:
+            # another import brought these changes meanwhile (a relay of the same
+            # office's changes, imported at once by another clerk or process)
+            return _record_ack(conn, loaded, hook)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
@@ -576,16 +580,21 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
             raise UnionDeskError(
                 f"导入同步包 {path.name} 时本机数据发生了变化，请重新导入。未做任何改动。"
             )
-        result = _result(loaded, plan_mod.Plan(), False)
-        if not loaded.replayed:
-            _remember_sender(conn, loaded.package)
-            record_acks(conn, loaded.package)
-            erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
-            erasures.keep_segments(conn, loaded.segments, _now())
-            kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
-            _record(conn, loaded, result, kind)
-        if hook is not None:
-            hook("before-commit")
+        return _record_ack(conn, loaded, hook)
+
+
+def _record_ack(conn: Connection, loaded: Loaded, hook: Hook | None) -> ImportResult:
+    """What an acknowledgement, or a package whose changes are all here, leaves behind."""
+    result = _result(loaded, plan_mod.Plan(), False)
+    if not loaded.replayed:
+        _remember_sender(conn, loaded.package)
+        record_acks(conn, loaded.package)
+        erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
+        erasures.keep_segments(conn, loaded.segments, _now())
+        kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
+        _record(conn, loaded, result, kind)
+    if hook is not None:
+        hook("before-commit")
     return result
 
 

@@ -427,3 +427,27 @@ def test_a_clerk_saves_while_a_package_is_being_applied(
     assert len(own) == 1
     shown = json.loads(cli(intake.hub_data, "members", "show", member, "--json", url=url)[1])
     assert shown["phone"].endswith("2222")
+
+
+def test_the_hub_sends_a_package_back_down(intake: Intake, tmp_path: Path) -> None:
+    """``sync export`` on the hub: an office imports it as any package — the hub's own
+    member arrives, and the other parks' members (relayed; this office never allowed the
+    hub to introduce offices) are skipped with the reason, as on SQLite."""
+    url = intake.clone()
+    assert cli(intake.hub_data, "unions", "add", "区机关工会", url=url)[0] == 0
+    code, out = cli(intake.hub_data, "members", "add", "--name", "区会员", "--id-number",
+                    valid_id("z1"), "--union", "区机关工会", url=url)  # fmt: skip
+    assert code == 0, out
+    for package in intake.all_packages():
+        assert _import(intake.hub_data, package, url)[0] == 0
+    down = tmp_path / "down.udsync"
+    code, out = cli(intake.hub_data, "sync", "export", str(down), url=url)
+    assert code == 0, out
+    park = tmp_path / "park3"
+    shutil.copytree(intake.district.parent / "park3", park)
+    code, out = _import(park, down)
+    assert code == 0, out
+    assert "跳过未登记单位" in out  # the other parks' members, relayed, not taken here
+    found = json.loads(cli(park, "members", "find", "区会员", "--json")[1])
+    assert [m["name"] for m in found] == ["区会员"]
+    assert "已是最新" in _import(park, down)[1]  # and the same package again
