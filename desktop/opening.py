@@ -103,6 +103,15 @@ def _hub_identity(db: Database) -> None:
     SQLite file) would rotate the hub's identity at each client's start."""
     with db.connect() as conn:
         identity.ensure_identity(conn)
+    from desktop.models.base import synced_tables
+    from desktop.storage import pg_capture
+
+    with db.connect(write=False) as conn:
+        current = pg_capture.installed_current(conn) and not engines.narrow_columns(conn)
+    if not current:  # a hub made before package intake ran there: brought up to it once
+        with db.connect() as conn:
+            pg_capture.install_triggers(conn, synced_tables())
+            engines.widen_columns(conn)
 
 
 def open_database(

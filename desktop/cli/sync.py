@@ -153,7 +153,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         print_json(asdict(result))
     else:
         _print_counts(result)
-        print(f"导入完成，导入前的备份：{result.backup}")
+        print(f"导入完成，{office.backup_line(result)}")
     return 0
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from desktop.storage import engines, pg_capture
 from desktop.storage.hlc import sql_next
 
 CAPTURING = "(SELECT capturing FROM sync_clock WHERE id = 1) = 1"
@@ -110,11 +111,20 @@ def install_triggers(conn: Connection, tables: Mapping[str, frozenset[str]]) -> 
 
 def is_capturing(conn: Connection) -> bool:
     """Whether local writes are being recorded now (off while received changes apply)."""
+    if engines.is_postgres(conn):
+        return bool(conn.exec_driver_sql(f"SELECT {pg_capture.CAPTURING}").scalar())
     return bool(conn.exec_driver_sql(f"SELECT {CAPTURING}").scalar())
 
 
 def set_capturing(conn: Connection, enabled: bool) -> None:
-    """Switch capture off while applying received changes (same transaction only)."""
+    """Switch capture off while applying received changes (same transaction only).
+
+    On the hub the switch is a setting of this transaction (``pg_capture.set_capturing``),
+    not the shared clock row: writing that row would hold its lock from the first step of
+    an import to its commit, stopping every clerk's save meanwhile."""
+    if engines.is_postgres(conn):
+        pg_capture.set_capturing(conn, enabled)
+        return
     conn.exec_driver_sql("UPDATE sync_clock SET capturing = :on WHERE id = 1", {"on": int(enabled)})
 
 

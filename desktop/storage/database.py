@@ -181,6 +181,7 @@ def upgrade_schema(conn: Connection, target: str = "head") -> None:
 
         pg_search.create_schema(conn)  # the hub's search index (IF NOT EXISTS: kept)
         engines.add_rowids(conn)
+        engines.widen_columns(conn)
 
 
 class Database:

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 
 from desktop.progress import Cancelled
+from desktop.storage import engines
 
 _SECONDARY = text(
     "SELECT m.name, m.sql FROM sqlite_master m "
@@ -40,6 +41,11 @@ def deferred_indexes(conn: Connection, table: str, appended_rows: int) -> Iterat
     """``table``'s non-unique indexes are absent inside the block and rebuilt after it,
     when the block appends at least as many rows as the table holds; otherwise the block
     runs with the indexes kept."""
+    if engines.is_postgres(conn):
+        # the hub keeps its indexes as rows arrive: other clerks read them meanwhile, and
+        # its DDL would lock the table against them until this transaction ends
+        yield
+        return
     existing = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"')
     if appended_rows < int(existing.scalar_one()):
         yield

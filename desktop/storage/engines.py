@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -300,3 +300,134 @@ def _is_unreachable(exc: BaseException) -> bool:
             "network is unreachable",
         )
     )
+
+
+# --- SQLite idioms the sync apply uses, in either engine's words (package intake) ---
+
+
+def greatest(bind: Engine | Connection) -> str:
+    """The scalar maximum of two values: SQLite's two-argument ``max``, PostgreSQL's
+    ``greatest`` (its ``max`` is the aggregate only)."""
+    return "greatest" if is_postgres(bind) else "max"
+
+
+def insert_ignoring(bind: Engine | Connection, statement: str) -> str:
+    """``INSERT OR IGNORE INTO …`` as written for SQLite, for either engine: on the hub
+    ``INSERT INTO … ON CONFLICT DO NOTHING`` (a row whose key is held already is
+    skipped, which is what every such statement of the sync apply means)."""
+    if not is_postgres(bind):
+        return statement
+    head = "INSERT OR IGNORE INTO "
+    assert statement.startswith(head), statement
+    return "INSERT INTO " + statement[len(head) :] + " ON CONFLICT DO NOTHING"
+
+
+def insert_replacing(
+    bind: Engine | Connection, statement: str, key: tuple[str, ...], columns: tuple[str, ...]
+) -> str:
+    """``INSERT OR REPLACE INTO …`` as written for SQLite, for either engine: on the hub
+    an upsert on ``key`` setting ``columns`` (the tables it is used on have no other
+    unique key, so replacing the row and updating it in place leave the same row)."""
+    if not is_postgres(bind):
+        return statement
+    head = "INSERT OR REPLACE INTO "
+    assert statement.startswith(head), statement
+    sets = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    return (
+        f"INSERT INTO {statement[len(head) :]} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    )
+
+
+#: The advisory lock key of package intake on the hub (any constant; "UDSYNCIN").
+INTAKE_LOCK = 0x5544_5359_4E43_494E
+
+
+def serialise_intake(conn: Connection) -> None:
+    """Packages are applied on the hub one at a time, each in its own transaction.
+
+    Why one lock for all, taken first: an import reads what the hub holds (version
+    vectors, rows, conflicts) to plan, then writes the rows and the shared bookkeeping
+    (``sync_clock``, ``sync_knowledge``, ``sync_ack``, relayed origins' rows that two
+    offices' packages may both carry). Two plans made side by side would each miss the
+    other's writes (lost updates, a unique key hit twice), and their row locks, taken
+    in package order, could deadlock. A transaction-level advisory lock, taken before
+    the first read, makes the plan and the apply one step; it is released at commit or
+    rollback (a lost connection included). Decrypting and verifying a package happen
+    before it, in parallel. SQLite needs nothing: its ``BEGIN IMMEDIATE`` is this lock.
+    """
+    if is_postgres(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({INTAKE_LOCK})")
+
+
+class ColumnInfo(NamedTuple):
+    """What ``PRAGMA table_info`` tells of a column, read from the hub's catalogue."""
+
+    table: str
+    name: str
+    notnull: bool
+    has_default: bool
+
+
+def hub_columns(conn: Connection) -> list[ColumnInfo]:
+    """Every column of the hub's tables in table order, without the hub's own ``rowid``
+    identity key (SQLite's implicit rowid, which ``PRAGMA table_info`` does not list)."""
+    rows = conn.exec_driver_sql(
+        "SELECT table_name, column_name, is_nullable = 'NO' AS notnull, "
+        "(column_default IS NOT NULL OR is_identity = 'YES') AS has_default "
+        "FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND column_name <> 'rowid' ORDER BY table_name, ordinal_position"
+    ).all()
+    return [ColumnInfo(str(r.table_name), str(r.column_name), bool(r.notnull),
+                       bool(r.has_default)) for r in rows]  # fmt: skip
+
+
+class ForeignKey(NamedTuple):
+    table: str
+    column: str
+    parent: str
+
+
+def hub_foreign_keys(conn: Connection) -> list[ForeignKey]:
+    """Every single-column foreign key of the hub's tables (``PRAGMA foreign_key_list``)."""
+    rows = conn.exec_driver_sql(
+        "SELECT c.conrelid::regclass::text AS tbl, a.attname AS col, "
+        "c.confrelid::regclass::text AS parent FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace "
+        "ORDER BY tbl, c.conname"
+    ).all()
+    return [ForeignKey(str(r.tbl).strip('"'), str(r.col), str(r.parent).strip('"')) for r in rows]
+
+
+def json_field(bind: Engine | Connection, column: str, key: str) -> str:
+    """The value under ``key`` (an SQL text expression) of the JSON text in ``column``:
+    SQLite's ``json_extract(column, '$.' || key)``, the hub's ``column::json ->> key``
+    (text there: callers convert, as they read both engines' values)."""
+    if is_postgres(bind):
+        return f"(CAST({column} AS json) ->> ({key}))"
+    return f"json_extract({column}, '$.' || {key})"
+
+
+#: Columns SQLite holds longer than declared (it does not enforce ``varchar(n)``) and the
+#: hub must therefore hold as text: an export's receipt names every recipient, joined.
+_UNBOUNDED = (("sync_receipt", "peer"),)
+
+
+def narrow_columns(conn: Connection) -> list[tuple[str, str]]:
+    """The hub's columns of ``_UNBOUNDED`` that are still ``varchar(n)``."""
+    return [
+        (table, column)
+        for table, column in _UNBOUNDED
+        if conn.exec_driver_sql(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = :t AND column_name = :c",
+            {"t": table, "c": column},
+        ).scalar()
+        is not None
+    ]
+
+
+def widen_columns(conn: Connection) -> None:
+    """Make the hub's columns of ``_UNBOUNDED`` plain ``text`` (once: then none is narrow)."""
+    for table, column in narrow_columns(conn):
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')

@@ -35,6 +35,42 @@ NEXT_HLC = (
 _PAIRS = 50
 
 
+#: The transaction's capture switch (``set_capturing``): a custom setting, local to the
+#: transaction, read by the triggers. Unset (or reset to '' after a transaction that set
+#: it) means on. ``sync_clock.capturing`` is still honoured, as SQLite's triggers do.
+_SETTING = "uniondesk.capturing"
+CAPTURING = (
+    f"(coalesce(current_setting('{_SETTING}', true), '') <> '0' "
+    "AND (SELECT capturing FROM sync_clock WHERE id = 1) = 1)"
+)
+
+_CAPTURING_SQL = f"coalesce({CAPTURING}, false)"
+
+
+def set_capturing(conn: Connection, enabled: bool) -> None:
+    """Capture on or off for the rest of this transaction only.
+
+    Why not the clock row as on SQLite: on the hub that row is shared by every clerk's
+    write, and an import that wrote it first would hold its lock until commit — every
+    save on the hub would wait for the whole import, and a clerk's save of a member the
+    package also changes (member row, then clock row) would deadlock with the import
+    (clock row, then member row). Set this way the import takes the clock row last, as
+    a clerk's save does."""
+    conn.exec_driver_sql(
+        "SELECT set_config(:name, :value, true)",
+        {"name": _SETTING, "value": "1" if enabled else "0"},
+    )
+
+
+def installed_current(conn: Connection) -> bool:
+    """Whether the hub's trigger functions read the transaction's switch (made by this
+    version); a hub whose triggers predate it gets them rebuilt when opened."""
+    source = conn.exec_driver_sql(
+        "SELECT prosrc FROM pg_proc WHERE proname = 'sync_refuse'"
+    ).scalar()
+    return source is not None and _SETTING in str(source)
+
+
 def function_name(table: str) -> str:
     return f"sync_capture_{table}"
 
@@ -64,7 +100,7 @@ DECLARE
   fields jsonb := '{{}}'::jsonb;
   clock record;
 BEGIN
-  IF (SELECT capturing FROM sync_clock WHERE id = 1) IS DISTINCT FROM 1 THEN
+  IF NOT {_CAPTURING_SQL} THEN
     RETURN NULL;
   END IF;
   IF TG_OP = 'INSERT' THEN
@@ -86,7 +122,7 @@ END $$"""
 _REFUSE = """CREATE OR REPLACE FUNCTION sync_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    IF (SELECT capturing FROM sync_clock WHERE id = 1) IS DISTINCT FROM 1 THEN
+    IF NOT @CAPTURING@ THEN
       RETURN OLD;
     END IF;
     RAISE EXCEPTION 'synced rows are never deleted: set deleted = 1'
@@ -97,7 +133,7 @@ BEGIN
         USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN NEW;
-END $$"""
+END $$""".replace("@CAPTURING@", f"coalesce({CAPTURING}, false)")
 
 
 def synced_columns(conn: Connection, table: str, local: frozenset[str]) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from desktop.storage import rawconn
+from desktop.storage import engines, rawconn
 from desktop.storage.database import Database
 
 _CHUNK = 500
@@ -129,7 +129,10 @@ def drop_range(conn: Connection, origin: str, first: int, last: int) -> None:
         (origin, first, last),
     )
     conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_dropped_segment (origin, first, last) VALUES (?, ?, ?)",
+        engines.insert_ignoring(
+            conn,
+            "INSERT OR IGNORE INTO sync_dropped_segment (origin, first, last) VALUES (?, ?, ?)",
+        ),
         (origin, first, last),
     )
 

@@ -42,7 +42,7 @@ from sqlalchemy import Connection
 
 from desktop.models.erasure import PERSONAL, blanked
 from desktop.services.erasure import records
-from desktop.storage import redaction
+from desktop.storage import engines, redaction
 from desktop.sync.plan import Plan
 from desktop.sync.segments import Change, Segment
 
@@ -230,8 +230,11 @@ def judge_segments(conn: Connection, segments: list[Segment], at: datetime) -> N
 
 def _store(conn: Connection, seg: Segment, at: datetime) -> None:
     conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
-        "stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+        engines.insert_ignoring(
+            conn,
+            "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+            "stored_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ),
         (seg.origin, seg.first, seg.last, seg.payload, seg.signature, at),
     )
     redaction.covered(conn, seg.origin, seg.first, seg.last)
@@ -281,7 +284,11 @@ def record_wants(conn: Connection, sender: str, manifest: dict[str, Any]) -> Non
     ]
     if rows:
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_peer_want (peer, origin, first, last) VALUES (?, ?, ?, ?)",
+            engines.insert_ignoring(
+                conn,
+                "INSERT OR IGNORE INTO sync_peer_want (peer, origin, first, last) "
+                "VALUES (?, ?, ?, ?)",
+            ),
             rows,
         )
 

@@ -15,6 +15,7 @@ from desktop.errors import UnionDeskError, storage_error
 from desktop.models.base import new_id
 from desktop.private_files import clean_stale_beside, create_private
 from desktop.progress import CancelToken, ProgressFn, no_progress
+from desktop.storage import engines
 from desktop.storage.database import Database
 from desktop.storage.migrations import head_revision
 from desktop.sync import (
@@ -71,7 +72,7 @@ def seal_own(conn: Connection) -> int:
         sealed += _seal(conn, node, keys.sign_private, start - 1, end)
     for old, old_private, written in conn.exec_driver_sql(
         # what the former identity had written here: its successor's first context
-        "SELECT o.node_id, o.sign_private, json_extract(c.vv, '$.' || o.node_id) "
+        f"SELECT o.node_id, o.sign_private, {engines.json_field(conn, 'c.vv', 'o.node_id')} "
         "FROM sync_node o JOIN sync_context c ON c.node_id = o.superseded_by AND c.ctx = 0 "
         "WHERE o.is_self = 0 AND o.sign_private IS NOT NULL ORDER BY o.node_id"
     ).all():
@@ -361,9 +362,9 @@ def _attachments(
             cancel.check()
             for fld in ATTACHMENT_FIELDS:
                 for (sha,) in conn.exec_driver_sql(
-                    f"SELECT DISTINCT json_extract(fields, '$.{fld}') FROM sync_change "
-                    "WHERE node_id = :n AND counter BETWEEN :a AND :b "
-                    f"AND json_extract(fields, '$.{fld}') IS NOT NULL",
+                    f"SELECT DISTINCT {engines.json_field(conn, 'fields', repr(fld))} "
+                    "FROM sync_change WHERE node_id = :n AND counter BETWEEN :a AND :b "
+                    f"AND {engines.json_field(conn, 'fields', repr(fld))} IS NOT NULL",
                     {"n": origin, "a": first, "b": last},
                 ).all():
                     blob = conn.exec_driver_sql(

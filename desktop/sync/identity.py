@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from desktop import clock
+from desktop.storage import engines
 from desktop.sync.knowledge import contiguous
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -181,9 +182,12 @@ def _keep_as_office(conn: Connection, old_id: str) -> None:
     acknowledgement (``export``: former selves without one are left out of the minimum).
     """
     conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-        "enrolled_at) SELECT node_id, name, sign_public, box_public, 1, :at FROM sync_node "
-        "WHERE node_id = :n",
+        engines.insert_ignoring(
+            conn,
+            "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+            "enrolled_at) SELECT node_id, name, sign_public, box_public, 1, :at FROM sync_node "
+            "WHERE node_id = :n",
+        ),
         {"n": old_id, "at": clock.current().utcnow()},
     )
     conn.exec_driver_sql("DELETE FROM sync_ack WHERE peer = :n", {"n": old_id})

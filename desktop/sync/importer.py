@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from desktop import clock
 from desktop.errors import UnionDeskError, storage_error
 from desktop.models.values import Invalid
-from desktop.storage import capture, redaction
+from desktop.storage import capture, engines, redaction
 from desktop.storage import hlc as hlc_mod
 from desktop.storage.database import Database
 from desktop.sync import (
@@ -466,7 +466,8 @@ def clock_warnings(conn: Connection, new_changes: list[Change]) -> list[str]:
     now_ms = hlc_mod.millis(now)
     own = int(
         conn.exec_driver_sql(
-            "SELECT max((SELECT hlc FROM sync_clock WHERE id = 1), coalesce((SELECT max(hlc) "
+            f"SELECT {engines.greatest(conn)}((SELECT hlc FROM sync_clock WHERE id = 1), "
+            "coalesce((SELECT max(hlc) "
             "FROM sync_change WHERE node_id IN (SELECT node_id FROM sync_node)), 0))"
         ).scalar_one()
     )
@@ -545,14 +546,21 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         return _result(loaded, None, False)
     if loaded.ack_only or loaded.up_to_date:
         return _import_ack(db, path, loaded.package, hook)
-    backup = db.backup("before-sync-import")
+    # the hub is backed up by its administrator (pg_dump); one transaction per package
+    # is what leaves it as it was when an import fails or its connection is lost
+    backup = None if engines.is_postgres(db.engine) else db.backup("before-sync-import")
     with db.connect() as conn:
+        engines.serialise_intake(conn)
         # again under the write lock, reusing the decrypted and verified content
         loaded = load(conn, path, loaded.package)
+        if loaded.ack_only or loaded.up_to_date:
+            # another import brought these changes meanwhile (a relay of the same
+            # office's changes, imported at once by another clerk or process)
+            return _record_ack(conn, loaded, hook)
         plan = plan_mod.build(conn, loaded.new_changes, loaded.contexts, loaded.judged)
         apply(conn, loaded, plan, hook)
         result = _result(loaded, plan, False)
-        result.backup = str(backup)
+        result.backup = None if backup is None else str(backup)
         _record(conn, loaded, result, {})
         if hook is not None:
             hook("before-commit")
@@ -565,22 +573,28 @@ def _import_ack(db: Database, path: Path, verified: Package, hook: Hook | None) 
     """Record what the sender has received (a receipt, or a package whose changes are all
     here already); no data row changes, so no backup is taken."""
     with db.connect() as conn:
+        engines.serialise_intake(conn)
         loaded = load(conn, path, verified)  # trust and "already imported" checked again
         if not (loaded.ack_only or loaded.up_to_date):
             # only a restore of this database between the two reads can get here
             raise UnionDeskError(
                 f"导入同步包 {path.name} 时本机数据发生了变化，请重新导入。未做任何改动。"
             )
-        result = _result(loaded, plan_mod.Plan(), False)
-        if not loaded.replayed:
-            _remember_sender(conn, loaded.package)
-            record_acks(conn, loaded.package)
-            erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
-            erasures.keep_segments(conn, loaded.segments, _now())
-            kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
-            _record(conn, loaded, result, kind)
-        if hook is not None:
-            hook("before-commit")
+        return _record_ack(conn, loaded, hook)
+
+
+def _record_ack(conn: Connection, loaded: Loaded, hook: Hook | None) -> ImportResult:
+    """What an acknowledgement, or a package whose changes are all here, leaves behind."""
+    result = _result(loaded, plan_mod.Plan(), False)
+    if not loaded.replayed:
+        _remember_sender(conn, loaded.package)
+        record_acks(conn, loaded.package)
+        erasures.record_wants(conn, loaded.package.sender, loaded.package.manifest)
+        erasures.keep_segments(conn, loaded.segments, _now())
+        kind = {"ack_only": True} if loaded.ack_only else {"up_to_date": True}
+        _record(conn, loaded, result, kind)
+    if hook is not None:
+        hook("before-commit")
     return result
 
 
@@ -649,8 +663,11 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
     conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        engines.insert_ignoring(
+            conn,
+            "INSERT OR IGNORE INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ),
         [
             (c.node, c.counter, c.hlc, c.ctx, c.tbl, c.row_id, encode(c.fields))
             for c in plan.new_changes
@@ -661,13 +678,19 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     ]
     if ctx_rows:
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_context (node_id, ctx, vv) VALUES (?, ?, ?)", ctx_rows
+            engines.insert_ignoring(
+                conn, "INSERT OR IGNORE INTO sync_context (node_id, ctx, vv) VALUES (?, ?, ?)"
+            ),
+            ctx_rows,
         )
     now = _now()
     for seg in loaded.segments:
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
-            "stored_at) VALUES (:o, :a, :b, :p, :s, :at)",
+            engines.insert_ignoring(
+                conn,
+                "INSERT OR IGNORE INTO sync_segment (origin, first, last, payload, signature, "
+                "stored_at) VALUES (:o, :a, :b, :p, :s, :at)",
+            ),
             {
                 "o": seg.origin,
                 "a": seg.first,
@@ -706,8 +729,13 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         )
     if plan.pending:
         conn.exec_driver_sql(
-            "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
-            "VALUES (?, ?, ?, ?)",
+            engines.insert_replacing(
+                conn,
+                "INSERT OR REPLACE INTO sync_pending (tbl, row_id, missing_tbl, missing_id) "
+                "VALUES (?, ?, ?, ?)",
+                ("tbl", "row_id"),
+                ("missing_tbl", "missing_id"),
+            ),
             [(tbl, row_id, mtbl, mid) for (tbl, row_id), (mtbl, mid) in plan.pending.items()],
         )
     if plan.conflicts_upsert:
@@ -744,13 +772,17 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
         )
     for sha, (mime, blob) in pkg.attachments.items():
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) VALUES (:s, :m, :n, :d)",
+            engines.insert_ignoring(
+                conn,
+                "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
+                "VALUES (:s, :m, :n, :d)",
+            ),
             {"s": sha, "m": mime or "application/octet-stream", "n": len(blob), "d": blob},
         )
     knowledge.refresh_knowledge(conn, {c.node for c in plan.new_changes})
     # a received clock is taken on only up to a day past this PC's date (hlc.MAX_AHEAD_MS)
     conn.exec_driver_sql(
-        "UPDATE sync_clock SET hlc = max(hlc, :h) WHERE id = 1",
+        f"UPDATE sync_clock SET hlc = {engines.greatest(conn)}(hlc, :h) WHERE id = 1",
         {"h": hlc_mod.adoptable(plan.max_hlc)},
     )
     writer.reindex(conn, plan, unsure)

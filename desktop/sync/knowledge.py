@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Connection
 
+from desktop.storage import engines
+
 VersionVector = dict[str, int]
 
 
@@ -86,7 +88,12 @@ def bump_context(conn: Connection) -> int:
     conn.exec_driver_sql("UPDATE sync_clock SET ctx = ctx + 1 WHERE id = 1")
     ctx = int(conn.exec_driver_sql("SELECT ctx FROM sync_clock WHERE id = 1").scalar_one())
     conn.exec_driver_sql(
-        "INSERT OR REPLACE INTO sync_context (node_id, ctx, vv) VALUES (:n, :c, :vv)",
+        engines.insert_replacing(
+            conn,
+            "INSERT OR REPLACE INTO sync_context (node_id, ctx, vv) VALUES (:n, :c, :vv)",
+            ("node_id", "ctx"),
+            ("vv",),
+        ),
         {"n": node, "c": ctx, "vv": json.dumps(vv, sort_keys=True)},
     )
     return ctx

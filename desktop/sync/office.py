@@ -288,6 +288,15 @@ def import_package(db: Database, path: Path, hook: Hook | None = None) -> Import
     return result
 
 
+#: What a completed import says about its backup on the hub (no file backup there).
+HUB_NO_BACKUP = "总库不做文件备份（由数据库管理员用 pg_dump 备份）；本包在一个事务中导入"
+
+
+def backup_line(result: ImportResult) -> str:
+    """「导入前的备份：…」 for a completed import, on either engine."""
+    return f"导入前的备份：{result.backup if result.backup is not None else HUB_NO_BACKUP}"
+
+
 @dataclass(frozen=True)
 class UnknownSender:
     node_id: str

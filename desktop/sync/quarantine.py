@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from desktop.models import values
+from desktop.storage import engines
 from desktop.sync.plan import Quarantined
 
 
@@ -40,8 +41,11 @@ def record(conn: Connection, items: Sequence[Quarantined], at: datetime) -> None
     ]
     if rows:
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO sync_quarantine (origin, counter, tbl, row_id, field, "
-            "reason, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            engines.insert_ignoring(
+                conn,
+                "INSERT OR IGNORE INTO sync_quarantine (origin, counter, tbl, row_id, field, "
+                "reason, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ),
             rows,
         )
 

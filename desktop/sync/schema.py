@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from desktop.models.base import synced_tables
+from desktop.storage import engines
 
 
 def _derive_sort_key(name: object) -> object:
@@ -62,6 +63,9 @@ def load(conn: Connection) -> dict[str, TableInfo]:
     ``sqlite_master`` tells whether the schema is one already read (any migration, added
     column or replaced file changes that text, so a stale entry is never used).
     """
+    if engines.is_postgres(conn):
+        # the hub: one catalogue read per import, no cache (its schema has no one text)
+        return _read_hub(conn)
     rows = conn.exec_driver_sql(
         "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
     ).all()
@@ -105,6 +109,35 @@ def _read(conn: Connection) -> dict[str, TableInfo]:
             for f in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').all()
         )
         result[table] = TableInfo(table, synced, locals_, required, local_required, fks)
+    return result
+
+
+def _read_hub(conn: Connection) -> dict[str, TableInfo]:
+    """``_read`` on PostgreSQL: the same records from the catalogue (the hub's ``rowid``
+    identity key left out, as SQLite's implicit rowid is)."""
+    columns: dict[str, list[engines.ColumnInfo]] = {}
+    for col in engines.hub_columns(conn):
+        columns.setdefault(col.table, []).append(col)
+    fks: dict[str, list[tuple[str, str]]] = {}
+    for fk in engines.hub_foreign_keys(conn):
+        fks.setdefault(fk.table, []).append((fk.column, fk.parent))
+    result: dict[str, TableInfo] = {}
+    for table, local in synced_tables().items():
+        cols = columns.get(table)
+        if cols is None:
+            continue
+        result[table] = TableInfo(
+            table,
+            tuple(c.name for c in cols if c.name != "id" and c.name not in local),
+            tuple(c.name for c in cols if c.name in local),
+            frozenset(
+                c.name
+                for c in cols
+                if c.notnull and not c.has_default and c.name != "id" and c.name not in local
+            ),
+            frozenset(c.name for c in cols if c.notnull and not c.has_default and c.name in local),
+            tuple(fks.get(table, ())),
+        )
     return result
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from desktop import clock
 from desktop.errors import UnionDeskError, storage_error
+from desktop.storage import engines
 from desktop.sync import crypto, strictjson
 from desktop.sync.identity import fingerprint, node_id_for
 
@@ -159,8 +160,11 @@ def remember_origin(
     """Record the key of an origin seen only through a relay (not trusted as a sender),
     and which office's package introduced it."""
     conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
-        "enrolled_at, introduced_by) VALUES (:n, '', :sp, :bp, 0, :at, :by)",
+        engines.insert_ignoring(
+            conn,
+            "INSERT OR IGNORE INTO sync_peer (node_id, name, sign_public, box_public, trusted, "
+            "enrolled_at, introduced_by) VALUES (:n, '', :sp, :bp, 0, :at, :by)",
+        ),
         {"n": node, "sp": sign_pub, "bp": box_pub, "at": _now(), "by": introduced_by},
     )
 

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Date, text
 
@@ -495,21 +495,27 @@ def insert_received(
     _require_capture_off(conn)
     count = sum(len(b.rows) for b in batches)
     many = count >= SET_BASED_FROM
+    hub = engines.is_postgres(conn)  # the rows in hand go to the hub's own search index
     deferring: AbstractContextManager[None] = (
         deferred_indexes(conn, TABLE, count) if many else nullcontext()
     )
     counting: AbstractContextManager[None] = (
-        stats.bulk_member_insert(conn, _member_figures(batches)) if many else nullcontext()
+        stats.bulk_member_insert(conn, _member_figures(batches))
+        if many and not hub  # the hub's counting triggers count each row (0005's branch)
+        else nullcontext()
     )
 
     def index(docs: list[search_index.Document]) -> None:
-        search_index.add_documents(conn, docs)
+        if hub:  # ``_insert_batch`` made the hub's rows (``_hub_row``), not documents
+            pg_search.index_rows(conn, [cast(pg_search.Row, doc) for doc in docs])
+        else:
+            search_index.add_documents(conn, docs)
 
     unsure: list[int] = []
     rowid = next_rowid(conn)
     with deferring, counting:
         for batch in batches:
-            unsure += _insert_batch(conn, batch, fills(batch), rowid, index)
+            unsure += _insert_batch(conn, batch, fills(batch), rowid, index, hub)
             rowid += len(batch.rows)
     return unsure
 
@@ -520,6 +526,7 @@ def _insert_batch(
     fills: Sequence[Fill],
     next_rowid: int,
     index: Callable[[list[search_index.Document]], None],
+    hub: bool = False,
 ) -> list[int]:
     """One received batch, its local columns filled and search documents made in the
     same pass, a chunk at a time.
@@ -537,7 +544,7 @@ def _insert_batch(
     insert = f"INSERT INTO members ({quoted}) VALUES (?, {marks})"
     doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
     unsure: list[int] = []
-    document = search_index.document
+    document = _hub_row if hub else search_index.document
     for start in range(0, len(batch.rows), BULK_CHUNK):
         rows = []
         docs: list[search_index.Document] = []
@@ -573,6 +580,14 @@ def _insert_batch(
         if docs:
             index(docs)
     return unsure
+
+
+def _hub_row(
+    rowid: int, name: str, id_number: str | None, phone: str | None, card_no: str | None
+) -> search_index.Document:
+    """On the hub a received member's search entry is its fields (``pg_search.Row``:
+    ``pg_search.index_rows`` makes the terms); carried where SQLite's document goes."""
+    return cast(search_index.Document, (rowid, name, id_number, phone, card_no))
 
 
 def _is_iso_date(value: object) -> bool:
@@ -642,9 +657,11 @@ def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[s
             f"WHERE rowid IN ({', '.join('?' for _ in rowids)}) AND +deleted = 0",
             tuple(rowids),
         ).all()
-        search_index.index_rows(
-            conn, [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows]
-        )
+        found = [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows]
+        if engines.is_postgres(conn):
+            pg_search.index_rows(conn, found)
+        else:
+            search_index.index_rows(conn, found)
     refresh_documents(conn, list(updated))
 
 

@@ -212,7 +212,7 @@ class ImportWizard(StepDialog):
         self.result_page.label.setText(
             "✔ 导入完成。\n\n"
             + "\n".join(lines + extra)
-            + f"\n\n导入前的备份：{result.backup}\n{tail}"
+            + f"\n\n{office.backup_line(result)}\n{tail}"
         )
         self.show_page(RESULT)
         self.ctx.changed("sync")
