@@ -13,6 +13,7 @@ are another session's work).
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -98,6 +99,23 @@ def test_slip_counter_hands_out_each_number_once(hub: Engine) -> None:
     assert sorted(taken) == list(range(3, THREADS * EACH + 3))
 
 
+def _waits_for_a_lock(hub: Engine) -> bool:
+    """Whether a session of the hub is (or within ~5 s comes to be) waiting for a lock.
+
+    Polled with short sleeps rather than a timed ``join``: under libfaketime (the suite's
+    calendar check) a timed wait on a thread is computed on the faked clock and never ends.
+    """
+    with hub.connect() as probe:
+        for _ in range(500):
+            waiting = probe.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            ).scalar()
+            if waiting:
+                return True
+            time.sleep(0.01)
+    return False
+
+
 def test_the_second_of_two_concurrent_checked_saves_is_refused(hub: Engine) -> None:
     with hub.begin() as conn:
         conn.execute(text("INSERT INTO unions VALUES ('u1', '甲工会')"))
@@ -124,11 +142,11 @@ def test_the_second_of_two_concurrent_checked_saves_is_refused(hub: Engine) -> N
 
     thread = threading.Thread(target=second_clerk)
     thread.start()
-    thread.join(timeout=0.5)
-    assert thread.is_alive()  # waiting for the first clerk's row lock, not failing
+    assert _waits_for_a_lock(hub)  # the second clerk waits for the first's row lock
+    assert thread.is_alive() and not outcome  # waiting, not failing
     transaction.commit()
     first.close()
-    thread.join(timeout=30)
+    thread.join()
     error = outcome[0]
     assert isinstance(error, EditConflictError)
     assert [(d.field, d.theirs, d.yours) for d in error.differences] == [
