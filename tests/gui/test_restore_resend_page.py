@@ -5,7 +5,6 @@ tests/unit/test_restore_resend.py."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from desktop.views.context import AppContext
 from desktop.views.main_window import MainWindow
 from desktop.views.tasks import SyncTaskRunner
 from tests.unit.sync.test_copies_and_restores import Office, make_office
-from tests.unit.test_restore_resend import bulk_members, member_count, offices
+from tests.unit.test_restore_resend import backed_up_then_sent, member_count, offices
 
 from .conftest import Boxes
 
@@ -36,12 +35,7 @@ def test_a_restore_on_the_page_then_one_exchange_brings_every_member_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a, b = offices
-    b.ok("backup", "create")
-    (before,) = [e for e in json.loads(b.ok("backup", "list", "--json")) if e["reason"] == "manual"]
-    bulk_members(a, MEMBERS)
-    a.send(b, tmp_path, "members")
-    b.send(a, tmp_path, "ack")  # B acknowledges holding them all
-    assert member_count(b) == MEMBERS
+    before = backed_up_then_sent(a, b, tmp_path, MEMBERS)
 
     monkeypatch.setenv(ENV_STATE_DIR, str(b.state))
     ctx = AppContext(open_database(Paths(b.data)), SyncTaskRunner())
@@ -49,7 +43,7 @@ def test_a_restore_on_the_page_then_one_exchange_brings_every_member_back(
     qtbot.addWidget(window)
     page = window.show_area("backups")
     assert isinstance(page, BackupsPage)
-    page.select_name(before["name"])
+    page.select_name(before)
     boxes.answer = True
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
     try:

@@ -50,6 +50,18 @@ def member_count(office: Office) -> int:
     return int(json.loads(office.ok("stats", "--json"))["members_total"])
 
 
+def backed_up_then_sent(a: Office, b: Office, folder: Path, count: int) -> str:
+    """B backs up, then A sends B ``count`` members and B acknowledges them all; the name
+    of B's backup from before, which a restore then goes back to."""
+    b.ok("backup", "create")
+    (before,) = [e for e in json.loads(b.ok("backup", "list", "--json")) if e["reason"] == "manual"]
+    bulk_members(a, count)
+    a.send(b, folder, "members")
+    b.send(a, folder, "ack")  # B acknowledges holding them all
+    assert member_count(b) == count
+    return str(before["name"])
+
+
 @pytest.fixture
 def offices(make_office, tmp_path: Path) -> tuple[Office, Office]:  # type: ignore[no-untyped-def]
     a, b = make_office("a"), make_office("b")
@@ -65,14 +77,8 @@ def test_restored_receiver_gets_every_member_again_after_one_exchange(
     offices: tuple[Office, Office], tmp_path: Path
 ) -> None:
     a, b = offices
-    b.ok("backup", "create")
-    (before,) = [e for e in json.loads(b.ok("backup", "list", "--json")) if e["reason"] == "manual"]
-    bulk_members(a, MEMBERS)
-    a.send(b, tmp_path, "members")
-    b.send(a, tmp_path, "ack")  # B acknowledges holding them all
-    assert member_count(b) == MEMBERS
-
-    told = b.ok("backup", "restore", before["name"], "--yes")
+    before = backed_up_then_sent(a, b, tmp_path, MEMBERS)
+    told = b.ok("backup", "restore", before, "--yes")
     assert "交换一次同步包" in told and "补发" in told
     assert member_count(b) == 0  # lost with the restore
 
