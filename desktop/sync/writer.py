@@ -21,16 +21,13 @@ from sqlalchemy import Connection
 from desktop.errors import UnionDeskError
 from desktop.services.members import writer as member_writer
 from desktop.services.unions import writer as union_writer
+from desktop.storage import bulk_rows
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.sync import plan as plan_mod
 from desktop.sync import schema
 
 # The tables whose every write goes through their own writer module.
 TABLE_WRITERS = frozenset({"members", "unions"})
-
-
-def _quoted(cols: tuple[str, ...]) -> str:
-    return ", ".join(f'"{c}"' for c in cols)
 
 
 def _fills(batch: member_writer.ReceivedBatch) -> list[member_writer.Fill]:
@@ -65,8 +62,6 @@ def _insert_generic(conn: Connection, table: str, batches: Sequence[plan_mod.Ins
     with deferring:
         for batch in batches:
             fills = _fills(batch)
-            insert_cols = (*batch.cols, *batch.local)
-            marks = ", ".join("?" for _ in insert_cols)
             rows: list[tuple[Any, ...]] = [
                 (
                     *row,
@@ -77,17 +72,15 @@ def _insert_generic(conn: Connection, table: str, batches: Sequence[plan_mod.Ins
                 )
                 for row in batch.rows
             ]
-            conn.exec_driver_sql(
-                f'INSERT INTO "{table}" ({_quoted(insert_cols)}) VALUES ({marks})', rows
-            )
+            bulk_rows.insert_rows(conn, table, (*batch.cols, *batch.local), rows)
 
 
 def update_generic(
     conn: Connection, table: str, cols: tuple[str, ...], params: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Rows of a table without a writer of its own: one ``executemany`` of (*values, id)."""
-    sets = ", ".join(f'"{c}" = ?' for c in cols)
-    conn.exec_driver_sql(f'UPDATE "{_generic_table(table)}" SET {sets} WHERE id = ?', params)
+    """Rows of a table without a writer of its own: (*values, id) tuples, as one
+    ``executemany`` (one staged statement on the hub: ``storage.bulk_rows``)."""
+    bulk_rows.update_rows(conn, _generic_table(table), cols, params)
 
 
 def update_row(conn: Connection, table: str, row_id: str, changes: dict[str, Any]) -> None:

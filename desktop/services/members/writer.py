@@ -61,7 +61,7 @@ from desktop.models.base import synced_tables
 from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
 from desktop.services.members import conflicts
-from desktop.storage import capture, engines, pg_search, search_index
+from desktop.storage import bulk_rows, capture, engines, pg_search, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
@@ -539,9 +539,7 @@ def _insert_batch(
     if not _COLUMN_SET.issuperset((*cols, *batch.local)):
         unknown = "、".join(sorted(set(cols) - _COLUMN_SET))
         raise _internal(f"收到的会员行有本表没有的字段 {unknown}")
-    marks = ", ".join("?" for _ in (*cols, *batch.local))
-    quoted = ", ".join(f'"{c}"' for c in ("rowid", *cols, *batch.local))
-    insert = f"INSERT INTO members ({quoted}) VALUES (?, {marks})"
+    insert_cols = ("rowid", *cols, *batch.local)
     doc_at = [cols.index(f) for f in _DOC_FIELDS] if set(_DOC_FIELDS) <= set(cols) else None
     unsure: list[int] = []
     document = _hub_row if hub else search_index.document
@@ -576,7 +574,7 @@ def _insert_batch(
                 unsure.append(rowid)
             elif not deleted:
                 docs.append(document(rowid, name, id_number, phone, card_no))
-        conn.exec_driver_sql(insert, rows)
+        bulk_rows.insert_rows(conn, TABLE, insert_cols, rows)
         if docs:
             index(docs)
     return unsure
@@ -642,8 +640,7 @@ def update_received(
         raise _internal("会员追加块中不能修改会员")
     if not _COLUMN_SET.issuperset(columns) or not _KEPT.isdisjoint(columns):
         raise _internal("收到的会员变更有本表没有的字段")
-    sets = ", ".join(f'"{c}" = ?' for c in columns)
-    conn.exec_driver_sql(f"UPDATE members SET {sets}, {_BUMP} WHERE id = ?", params)
+    bulk_rows.update_rows(conn, TABLE, columns, params, extra=_BUMP)
 
 
 def finish_received(conn: Connection, unsure: Sequence[int], updated: Iterable[str]) -> None:

@@ -24,6 +24,7 @@ from desktop.services.members import writer as member_writer
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 from desktop.services.upkeep import integrity
+from desktop.storage import bulk_rows
 from desktop.storage.database import Database, make_engine
 
 pytestmark = pytest.mark.both_engines
@@ -133,6 +134,80 @@ def test_bulk_member_insert_is_counted(db: Database, members: dict[str, str]) ->
         "('active', 'retained') AND (joined_on IS NULL OR joined_on <= '2026-11-30')",
     )
     assert figures.new_in_year == 32  # C001, C002 and the 30 new members
+
+
+def test_many_rows_in_one_statement_are_counted_once_each(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    """The hub writes a package's rows as one statement each (``storage.bulk_rows``) and
+    counts them with statement-level triggers (migration 0021): inserts, updates that
+    move rows between activities, years and members' statuses, and deletions, each of
+    many rows at once, leave the summary exactly as a fresh count."""
+    many = bulk_rows.STAGED_FROM + 10
+    with db.connect() as conn:
+        people = member_writer.insert_rows(
+            conn,
+            [
+                {"union_id": "u1", "name": f"同批{i}", "id_number": f"S{i:017d}",
+                 "birth_date": date(1990, 1, 1), "joined_on": date(2025, 5, 1)}
+                for i in range(many)
+            ],
+        )  # fmt: skip
+        bulk_rows.insert_rows(
+            conn,
+            "activities",
+            ("id", "title", "category", "starts_at", "ends_at", "site_id", "deleted"),
+            [
+                (f"a{i}", f"活动{i}", ("legal_aid", "festival", "hardship_help")[i % 3],
+                 f"{2025 + i % 2}-03-01 09:00:00", f"{2025 + i % 2}-03-01 11:00:00",
+                 station, i % 13 == 0)
+                for i in range(many)
+            ],
+        )  # fmt: skip
+        bulk_rows.insert_rows(
+            conn,
+            "attendances",
+            ("id", "activity_id", "member_id", "guest_name", "method", "checked_in_at", "deleted"),
+            [
+                (f"t{i}", f"a{i % many}", None if i % 9 == 0 else people[i % many],
+                 f"访客{i}" if i % 9 == 0 else None, "card", "2026-03-01 09:00:00",
+                 i % 11 == 0)
+                for i in range(3 * many)
+            ],
+        )  # fmt: skip
+    assert _differences(db) == 0
+    assert _scalar(db, "SELECT count(*) FROM dashboard_attendees") > many // 2
+
+    with db.connect() as conn:
+        # attendances move to the next activity (another year), some are deleted
+        bulk_rows.update_rows(
+            conn,
+            "attendances",
+            ("activity_id", "deleted"),
+            [(f"a{(i + 1) % many}", i % 5 == 0, f"t{i}") for i in range(3 * many)],
+        )
+        # activities change year and category; deleted ones come back, others go
+        bulk_rows.update_rows(
+            conn,
+            "activities",
+            ("starts_at", "category", "deleted"),
+            [(f"{2024 + i % 3}-06-01 09:00:00", "festival", i % 13 != 0 and i % 4 == 0,
+              f"a{i}") for i in range(many)],
+        )  # fmt: skip
+    assert _differences(db) == 0
+
+    with db.connect() as conn:
+        # members leave, change union or are deleted, all in one statement
+        bulk_rows.update_rows(
+            conn,
+            "members",
+            ("membership_status", "union_id", "left_on", "deleted"),
+            [(("withdrawn", "active", "retained")[i % 3], ("u1", "u2")[i % 2],
+              "2026-10-01" if i % 3 == 0 else None, i % 7 == 0, m)
+             for i, m in enumerate(people)],
+        )  # fmt: skip
+    assert _differences(db) == 0
+    assert dashboard.dashboard(db, AS_OF).activities.coverage.reached == _reached_by_join(db, 2026)
 
 
 def test_registry_stats_match_independent_counts(db: Database, members: dict[str, str]) -> None:
