@@ -128,39 +128,49 @@ def _print_counts(result: ImportResult) -> None:
 
 def _import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if args.yes and not args.dry_run:
+        # confirmed on the command line: straight to the import, which makes every check
+        # of the preview itself (a preview first would decrypt and plan the package twice)
+        return _print_imported(office.import_package(ctx.db, path), args)
     preview = office.preview_import(ctx.db, path)
     if preview.ack_only or preview.up_to_date:
-        return _import_ack(ctx, path, preview, args)
+        # a receipt, or nothing new (已是最新): no data changes, recorded without asking
+        return _print_ack(preview if args.dry_run else office.import_package(ctx.db, path), args)
     if args.dry_run or preview.nothing_new:
         if args.json:
             print_json(asdict(preview))
         elif preview.nothing_new:
-            print("这是本机自己导出的同步包，导入不会有任何改动。")
+            print(_OWN_PACKAGE)
         else:
             _print_counts(preview)
             print("（试运行，数据库未做任何改动）")
         return 0
-    if not args.yes:
-        _print_counts(preview)
-        if not sys.stdin.isatty():
-            raise UnionDeskError(
-                "未确认导入：请加 --yes 确认，或先用 --dry-run 预览。未做任何改动。"
-            )
-        if input("确认导入？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
-            raise UnionDeskError("已取消导入，未做任何改动。")
-    result = office.import_package(ctx.db, path)
+    _print_counts(preview)
+    if not sys.stdin.isatty():
+        raise UnionDeskError("未确认导入：请加 --yes 确认，或先用 --dry-run 预览。未做任何改动。")
+    if input("确认导入？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
+        raise UnionDeskError("已取消导入，未做任何改动。")
+    return _print_imported(office.import_package(ctx.db, path), args)
+
+
+_OWN_PACKAGE = "这是本机自己导出的同步包，导入不会有任何改动。"
+
+
+def _print_imported(result: ImportResult, args: argparse.Namespace) -> int:
+    if result.ack_only or result.up_to_date:
+        return _print_ack(result, args)
     if args.json:
         print_json(asdict(result))
+    elif result.nothing_new:
+        print(_OWN_PACKAGE)
     else:
         _print_counts(result)
         print(f"导入完成，{office.backup_line(result)}")
     return 0
 
 
-def _import_ack(ctx: Context, path: Path, preview: ImportResult, args: argparse.Namespace) -> int:
-    """A receipt, or a package with nothing new (已是最新), changes no data: it is
-    recorded without asking (unless a dry run)."""
-    result = preview if args.dry_run else office.import_package(ctx.db, path)
+def _print_ack(result: ImportResult, args: argparse.Namespace) -> int:
+    """A receipt, or a package with nothing new (已是最新): it changed no data."""
     if args.json:
         print_json(asdict(result))
         return 0

@@ -34,18 +34,28 @@ def _quoted(cols: Sequence[str]) -> str:
 
 
 def insert_rows(
-    conn: Connection, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]
+    conn: Connection,
+    table: str,
+    cols: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ignore_existing: bool = False,
 ) -> None:
-    """``INSERT INTO table (cols)`` of every row of ``rows`` (tuples in ``cols`` order)."""
+    """``INSERT INTO table (cols)`` of every row of ``rows`` (tuples in ``cols`` order);
+    with ``ignore_existing`` a row whose key is held already is skipped (SQLite's
+    ``INSERT OR IGNORE``, the hub's ``ON CONFLICT DO NOTHING``)."""
     if not rows:
         return
     names = _quoted(cols)
-    if len(rows) < STAGED_FROM or not engines.is_postgres(conn):
+    hub = engines.is_postgres(conn)
+    verb = "INSERT OR IGNORE" if ignore_existing and not hub else "INSERT"
+    skip = " ON CONFLICT DO NOTHING" if ignore_existing and hub else ""
+    if len(rows) < STAGED_FROM or not hub:
         marks = ", ".join("?" for _ in cols)
-        conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))
+        conn.exec_driver_sql(f'{verb} INTO "{table}" ({names}) VALUES ({marks}){skip}', list(rows))
         return
     _stage(conn, table, cols, rows)
-    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM {_STAGE}')
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM {_STAGE}{skip}')
     conn.exec_driver_sql(f"DROP TABLE {_STAGE}")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -52,6 +53,18 @@ def json_values(bind: Engine | Connection, name: str) -> str:
     if is_postgres(bind):
         return f"SELECT json_array_elements_text(CAST(:{name} AS json))"
     return f"SELECT value FROM json_each(:{name})"
+
+
+def in_list(
+    bind: Engine | Connection, column: str, values: Sequence[object]
+) -> tuple[str, tuple[object, ...]]:
+    """``column IN (?, ?, …)`` and its parameters, for driver SQL; on the hub ``column =
+    ANY(?)`` with the values as one array. Why: psycopg parses the text of every query
+    it is given, and a plan's lookups of 500 ids a chunk spent more time there than the
+    server spent answering them (0.65 s of a 5,000-member package)."""
+    if is_postgres(bind):
+        return f"{column} = ANY(?)", (list(values),)
+    return f"{column} IN ({', '.join('?' for _ in values)})", tuple(values)
 
 
 #: Tables that have no rowid on SQLite either (``WITHOUT ROWID``) or are the hub's own.

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from desktop import clock
 from desktop.errors import UnionDeskError, storage_error
 from desktop.models.values import Invalid
-from desktop.storage import capture, engines, redaction
+from desktop.storage import bulk_rows, capture, engines, redaction
 from desktop.storage import hlc as hlc_mod
 from desktop.storage.database import Database
 from desktop.sync import (
@@ -662,16 +662,15 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     if hook is not None:
         hook("rows-applied")
     encode = _FIELDS_JSON.encode
-    conn.exec_driver_sql(
-        engines.insert_ignoring(
-            conn,
-            "INSERT OR IGNORE INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ),
+    bulk_rows.insert_rows(
+        conn,
+        "sync_change",
+        ("node_id", "counter", "hlc", "ctx", "tbl", "row_id", "fields"),
         [
             (c.node, c.counter, c.hlc, c.ctx, c.tbl, c.row_id, encode(c.fields))
             for c in plan.new_changes
         ],
+        ignore_existing=True,
     )
     ctx_rows = [
         (node, ctx, json.dumps(vv, sort_keys=True)) for (node, ctx), vv in loaded.contexts.items()

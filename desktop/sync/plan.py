@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection
 
 from desktop.models import values as value_rules
+from desktop.storage import engines
 from desktop.storage import hlc as hlc_mod
 from desktop.sync import merge, schema
 from desktop.sync.knowledge import Contexts, VersionVector
@@ -102,14 +103,14 @@ def _load_log(
     """Logged changes of these rows, less those with invalid values (added to ``bad``)."""
     result: dict[str, list[Change]] = {}
     for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
+        among, params = engines.in_list(conn, "row_id", chunk)
         rows = list(
             map(
                 _Logged._make,
                 conn.exec_driver_sql(
                     f"SELECT {', '.join(_Logged._fields)} FROM sync_change "
-                    f"WHERE tbl = ? AND row_id IN ({marks})",
-                    (table, *chunk),
+                    f"WHERE tbl = ? AND {among}",
+                    (table, *params),
                 ),
             )
         )
@@ -135,9 +136,9 @@ def _load_rows(
     select = ", ".join(f'"{c}"' for c in cols)
     result: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
+        among, params = engines.in_list(conn, "id", chunk)
         rows = conn.exec_driver_sql(
-            f'SELECT {select} FROM "{info.name}" WHERE id IN ({marks})', tuple(chunk)
+            f'SELECT {select} FROM "{info.name}" WHERE {among}', params
         ).all()
         for row in rows:
             values = dict(zip(cols, row, strict=True))  # the row by column name

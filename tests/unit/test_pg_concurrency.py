@@ -100,13 +100,14 @@ def test_slip_counter_hands_out_each_number_once(hub: Engine) -> None:
 
 
 def _waits_for_a_lock(hub: Engine) -> bool:
-    """Whether a session of the hub is (or within ~5 s comes to be) waiting for a lock.
+    """Whether a session of the hub is (or within ~30 s, on a loaded machine, comes to be)
+    waiting for a lock.
 
     Polled with short sleeps rather than a timed ``join``: under libfaketime (the suite's
     calendar check) a timed wait on a thread is computed on the faked clock and never ends.
     """
     with hub.connect() as probe:
-        for _ in range(500):
+        for _ in range(3000):
             waiting = probe.execute(
                 text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
             ).scalar()
