@@ -177,7 +177,12 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
     recorded, as the trigger would not either. Only for inserts: any other write inside
     the block would go uncaptured, so don't.
     ``local``: the table's local-only columns (``desktop.models.base.synced_tables``).
+    On the hub: ``pg_capture.bulk_insert``.
     """
+    if engines.is_postgres(conn):
+        with pg_capture.bulk_insert(conn, table, frozenset(local)):
+            yield
+        return
     columns = synced_columns(conn, table, local)
     start = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
     capturing = conn.exec_driver_sql(f"SELECT {CAPTURING}").scalar_one()

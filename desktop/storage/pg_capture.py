@@ -12,15 +12,17 @@ delete and a change of ``id`` are refused, as on SQLite.
 
 The fields are a JSON object of the new values (``jsonb``, stored as its text): the
 keys and values of SQLite's ``json_object`` (flags 0/1, dates as ISO text), the key
-order not kept — readers parse it (``json.loads``). Not yet done on the hub: the
-set-based capture of a bulk append (``capture.bulk_insert`` reads SQLite's rowid).
+order not kept — readers parse it (``json.loads``). A bulk append (the demo, a roster
+import) is captured set-based after its rows, as on SQLite (``bulk_insert``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from desktop.storage.hlc import LOGICAL_BITS, MAX_AHEAD_MS
 
@@ -79,10 +81,10 @@ def trigger_names(table: str) -> list[str]:
     return [f"sync_{kind}_{table}" for kind in ("ins", "upd", "del", "pk")]
 
 
-def _object(columns: list[str]) -> str:
+def _object(columns: list[str], row: str = "NEW") -> str:
     chunks = [columns[i : i + _PAIRS] for i in range(0, len(columns), _PAIRS)] or [[]]
     return " || ".join(
-        "jsonb_build_object(" + ", ".join(f"'{c}', NEW.\"{c}\"" for c in chunk) + ")"
+        "jsonb_build_object(" + ", ".join(f"'{c}', {row}.\"{c}\"" for c in chunk) + ")"
         for chunk in chunks
     )
 
@@ -173,3 +175,56 @@ def install_triggers(conn: Connection, tables: Mapping[str, frozenset[str]]) -> 
         conn.exec_driver_sql(f'CREATE TRIGGER {pk} BEFORE UPDATE OF id ON "{table}" {refuse}')
         installed.append(table)
     return installed
+
+
+@contextmanager
+def bulk_insert(conn: Connection, table: str, local: frozenset[str]) -> Iterator[None]:
+    """The hub's ``capture.bulk_insert``: rows appended inside the block (rowid above the
+    table's highest before it) are recorded after it by one statement, each as its insert
+    trigger would have recorded it — the same fields, consecutive counters from the
+    clock and increasing HLCs from the clock's next — and the clock moves once.
+
+    Why: the trigger bumps the one clock row per appended row; in one transaction every
+    bump is a new version of that row that the next one steps over, so an append of n
+    rows costs n² (the counting triggers had the same defect: migration 0021). The clock
+    row is locked only from the end of the block to the commit, as a clerk's save
+    locks it. With capture already off, nothing is recorded, as the trigger would not."""
+    capturing = bool(conn.exec_driver_sql(f"SELECT {_CAPTURING_SQL}").scalar())
+    start = int(conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one())
+    if capturing:
+        set_capturing(conn, False)
+    try:
+        yield
+    except BaseException:
+        # the error rolls the caller's transaction back, the setting with it; switching
+        # it back here too covers a caller that catches it and carries on
+        if capturing:
+            with suppress(DBAPIError):
+                set_capturing(conn, True)
+        raise
+    if not capturing:
+        return
+    set_capturing(conn, True)
+    added = int(
+        conn.exec_driver_sql(
+            f'SELECT count(*) FROM "{table}" WHERE rowid > :start', {"start": start}
+        ).scalar_one()
+    )
+    if not added:
+        return
+    clock = conn.exec_driver_sql(
+        f"SELECT node_id, counter, ctx, {NEXT_HLC} AS first FROM sync_clock WHERE id = 1 FOR UPDATE"
+    ).one()
+    fields = _object(synced_columns(conn, table, local), "t")
+    conn.exec_driver_sql(
+        "INSERT INTO sync_change (node_id, counter, hlc, ctx, tbl, row_id, fields) "
+        "SELECT :node, :counter + t.nth, :first + t.nth - 1, :ctx, :tbl, t.id, "
+        f"({fields})::text FROM (SELECT *, row_number() OVER (ORDER BY rowid) AS nth "
+        f'FROM "{table}" WHERE rowid > :start) AS t',
+        {"node": clock.node_id, "counter": int(clock.counter), "first": int(clock.first),
+         "ctx": clock.ctx, "tbl": table, "start": start},
+    )  # fmt: skip
+    conn.exec_driver_sql(
+        "UPDATE sync_clock SET counter = counter + :added, hlc = :first + :added - 1 WHERE id = 1",
+        {"added": added, "first": int(clock.first)},
+    )

@@ -90,12 +90,12 @@ def test_capture_off_while_applying(db: Database) -> None:
     [(1, 20_000), (1, 2), (7, 2)],
     ids=["contiguous", "contiguous-in-slices", "gaps"],
 )
-@pytest.mark.sqlite_only("the bulk append's set-based capture: not on the hub yet")
 def test_bulk_capture_writes_what_the_trigger_writes(
     db: Database, rowid_step: int, slice_rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Appended rowids without a gap are numbered by arithmetic (a slice of rows per
-    statement), with gaps by a window: both must give consecutive counters in rowid order."""
+    statement), with gaps by a window: both must give consecutive counters in rowid order.
+    The hub numbers them by a window in one statement (``pg_capture.bulk_insert``)."""
     from desktop.storage import capture
     from desktop.storage.capture import bulk_insert
 

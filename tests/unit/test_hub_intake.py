@@ -4,7 +4,7 @@ same checks and merge rules as a SQLite district importing the same packages.
 
 One throw-away database per module holds the hub as ``init`` left it (the template);
 each test works on its own copy (``CREATE DATABASE … TEMPLATE``), so one test's imports
-never reach another's. The offices (four parks, a SQLite district) are built once per
+never reach another's. The offices (eight parks, a SQLite district) are built once per
 module through the real CLI (``init``, ``unions add``, ``members add``, ``sync
 id/trust/export``), as ``tests/hub_offices.py`` builds its three.
 """
@@ -46,6 +46,10 @@ PARKS: dict[str, dict[str, tuple[str, ...]]] = {
     "乙园区工会联合会": {"乙一公司工会": ("b1", "b2")},
     "丙园区工会联合会": {"丙一公司工会": ("c1", "c2", "c3")},
     "丁园区工会联合会": {"丁一公司工会": ("d1", "d2")},
+    "戊园区工会联合会": {"戊一公司工会": ("e1",)},
+    "己园区工会联合会": {"己一公司工会": ("f1", "f2")},
+    "庚园区工会联合会": {"庚一公司工会": ("g1",)},
+    "辛园区工会联合会": {"辛一公司工会": ("h1", "h2")},
 }
 #: some members carry a phone, so the hub's phone-fragment search is exercised too
 PHONES = {"a1": "13912345678", "b2": "13800001111", "d1": "13712340000"}
@@ -347,8 +351,8 @@ def _import_in_child(data: str, url: str, package: str, queue: Any) -> None:
 
 def test_parallel_intake_then_another_order_gives_the_same_hub(intake: Intake) -> None:
     parallel, sequential = intake.clone(), intake.clone()
-    # one process per office, each importing its office's first package, all at once;
-    # then the first office's later package
+    # one process per office (8, as the issue asks), each importing its office's first
+    # package, all at once; then the first office's later package
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     groups = list(intake.packages.values())

@@ -12,6 +12,7 @@ from desktop.errors import NotFoundError, ValidationError
 from desktop.models.ids import new_id
 from desktop.services.activities.inputs import opt_text
 from desktop.services.activities.records import get_in
+from desktop.storage import attachments
 from desktop.storage.database import Database
 
 # What a photo may be: JPEG or PNG, recognised by its first bytes (not by the file name),
@@ -29,13 +30,7 @@ def photo_mime(data: bytes) -> str | None:
 def _link_photo(
     conn: Connection, activity_id: str, data: bytes, mime: str, caption: str | None
 ) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    conn.execute(
-        text(
-            "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) VALUES (:h, :m, :s, :d)"
-        ),
-        {"h": digest, "m": mime, "s": len(data), "d": data},
-    )
+    digest = attachments.store(conn, data, mime)
     conn.execute(
         text(
             "INSERT INTO activity_photos (id, activity_id, sha256, caption) "

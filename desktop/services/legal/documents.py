@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.ids import new_id
 from desktop.services.legal.cases import get_in
+from desktop.storage import attachments
 from desktop.storage.database import Database
 
 SIGNATURES = {
@@ -84,13 +85,7 @@ def add_documents(
             if digest in have:
                 continue
             have.add(digest)
-            conn.execute(
-                text(
-                    "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) "
-                    "VALUES (:h, :m, :s, :d)"
-                ),
-                {"h": digest, "m": mime, "s": len(data), "d": data},
-            )
+            attachments.store(conn, data, mime)
             doc_id = new_id()
             file_name = (name.strip() or "文件")[-200:]
             conn.execute(

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, text
 from desktop.errors import ValidationError
 from desktop.services.members import registry
 from desktop.services.members import writer as member_writer
+from desktop.storage import attachments
 from desktop.storage.database import Database
 
 SIGNATURES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
@@ -145,13 +146,7 @@ def prepare(name: str, data: bytes, crop: Crop | None = None) -> PreparedPhoto:
 
 def store_in(conn: Connection, photo: PreparedPhoto) -> str:
     """The photo's bytes in ``attachments``, once per content; its hash."""
-    conn.execute(
-        text(
-            "INSERT OR IGNORE INTO attachments (sha256, mime, size, data) VALUES (:h, :m, :s, :d)"
-        ),
-        {"h": photo.sha256, "m": "image/jpeg", "s": len(photo.data), "d": photo.data},
-    )
-    return photo.sha256
+    return attachments.store(conn, photo.data, "image/jpeg")
 
 
 def attach(db: Database, member_id: str, name: str, data: bytes, crop: Crop | None = None) -> str:

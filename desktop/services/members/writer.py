@@ -212,7 +212,8 @@ def appending(
         with (
             deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
             capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]),
-            stats.bulk_member_insert(conn, figures),
+            # the hub's counting triggers count a batch's statement at once (0021)
+            nullcontext() if engines.is_postgres(conn) else stats.bulk_member_insert(conn, figures),
         ):
 
             def append(prepared: PreparedRows) -> list[str]:
@@ -235,7 +236,11 @@ def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
         raise UnionDeskError(
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
-    conn.exec_driver_sql(_INSERT_SQL, prepared.params)
+    if engines.is_postgres(conn):
+        # one statement a batch: the hub counts per statement (migration 0021)
+        bulk_rows.insert_rows(conn, TABLE, ("rowid", *COLUMNS), prepared.params)
+    else:
+        conn.exec_driver_sql(_INSERT_SQL, prepared.params)
     if engines.is_postgres(conn):  # the hub's index makes its documents from the rows
         pg_search.index_rows(conn, [_search_row(params) for params in prepared.params])
     else:
