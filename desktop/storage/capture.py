@@ -82,6 +82,8 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
 
 def synced_columns(conn: Connection, table: str, local: Iterable[str]) -> list[str]:
     """The live columns of ``table`` that travel: all but ``id`` and local-only ones."""
+    if engines.is_postgres(conn):
+        return pg_capture.synced_columns(conn, table, frozenset(local))
     skip = {"id", *local}
     rows = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
     return [str(r[1]) for r in rows if str(r[1]) not in skip]

@@ -55,6 +55,14 @@ def json_values(bind: Engine | Connection, name: str) -> str:
     return f"SELECT value FROM json_each(:{name})"
 
 
+def group_concat(bind: Engine | Connection, expression: str, separator: str) -> str:
+    """The aggregate joining ``expression``'s values with ``separator`` (a plain string
+    without quotes): SQLite's ``group_concat``, PostgreSQL's ``string_agg``."""
+    if is_postgres(bind):
+        return f"string_agg(CAST({expression} AS text), '{separator}')"
+    return f"group_concat({expression}, '{separator}')"
+
+
 def in_list(
     bind: Engine | Connection, column: str, values: Sequence[object]
 ) -> tuple[str, tuple[object, ...]]:

@@ -149,6 +149,26 @@ def index_rows(conn: Connection, rows: Iterable[Row], *, freeze: bool = False) -
     return total
 
 
+def rebuild(conn: Connection) -> int:
+    """The whole index made again from the members table (``check --rebuild-search`` on
+    the hub), in the caller's transaction; how many members it holds."""
+    conn.exec_driver_sql("TRUNCATE member_terms, member_search_docs")
+    total = 0
+    last = 0
+    while True:  # in chunks: millions of members' documents need not sit in memory at once
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, name, id_number, phone, card_no FROM members "
+            "WHERE deleted = 0 AND rowid > ? ORDER BY rowid LIMIT ?",
+            (last, CHUNK),
+        ).all()
+        if not rows:
+            return total
+        total += index_rows(
+            conn, [(int(r.rowid), r.name, r.id_number, r.phone, r.card_no) for r in rows]
+        )
+        last = int(rows[-1].rowid)
+
+
 def remove(conn: Connection, member_ids: Sequence[int]) -> None:
     """Drop the documents of these members (before a re-index, or when deleted); ids
     without a document are ignored."""

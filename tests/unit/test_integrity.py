@@ -1,13 +1,17 @@
-"""``integrity.check``: each finding on a real database, listed by member id."""
+"""``integrity.check``: each finding on a real database, listed by member id — on an
+office's SQLite file and on the PostgreSQL hub."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from desktop.demo import generate as demo
 from desktop.services.upkeep import integrity
-from desktop.storage import rawconn
+from desktop.storage import engines, rawconn
 from desktop.storage.database import Database
+
+pytestmark = pytest.mark.both_engines
 
 
 def _kinds(report: integrity.IntegrityReport) -> list[str]:
@@ -48,12 +52,20 @@ def test_counter_gap_and_stale_search_rows(db: Database) -> None:
     demo.fill_demo(db, members=20, unions=10, seed=1)
     with db.connect() as conn:
         conn.execute(text("DELETE FROM sync_change WHERE counter = 5"))
-        conn.execute(text("INSERT INTO member_search (rowid, terms) VALUES (999999, '幽 灵')"))
+        if engines.is_postgres(conn):  # the hub's documents (pg_search)
+            conn.execute(
+                text("INSERT INTO member_search_docs (member_id, terms) VALUES (999999, '{幽,灵}')")
+            )
+        else:
+            conn.execute(text("INSERT INTO member_search (rowid, terms) VALUES (999999, '幽 灵')"))
     assert _kinds(integrity.check(db)) == ["search_stale", "sync_counters"]
     report = integrity.check(db, rebuild_search=True)
     assert report.rebuilt_search == 20 and _kinds(report) == ["sync_counters"]
 
 
+@pytest.mark.sqlite_only(
+    "another program writing the file without foreign keys; a hub's server enforces them"
+)
 def test_foreign_key_problem_is_reported(db: Database) -> None:
     demo.fill_demo(db, members=5, unions=10, seed=1)
     # Another tool (foreign keys off by default in plain sqlite3) broke a reference.

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from desktop.models.masking import mask_id_number, mask_phone
+from desktop.storage import engines
 from desktop.storage.database import Database
 
 SAME_ID = "same_id"
@@ -51,32 +52,29 @@ _BRIEF_SQL = (
     "SELECT m.id, m.name, m.id_number, m.phone, u.name AS union_name, m.card_no, "
     "m.birth_date FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id IN ({marks})"
 )
-# Groups of live records sharing a sign; each query names the group's ids in order.
+# Groups of live records sharing a sign: the signs' columns, and which of them must be set.
 _GROUPS = {
-    SAME_ID: (
-        "SELECT group_concat(id) AS ids FROM (SELECT id, id_number FROM members "
-        "WHERE deleted = 0 AND id_number IS NOT NULL AND id_number != '' ORDER BY id) "
-        "GROUP BY id_number HAVING count(*) > 1"
-    ),
-    SAME_NAME_BIRTH: (
-        "SELECT group_concat(id) AS ids FROM (SELECT id, name, birth_date FROM members "
-        "WHERE deleted = 0 AND birth_date IS NOT NULL ORDER BY id) "
-        "GROUP BY name, birth_date HAVING count(*) > 1"
-    ),
-    SAME_PHONE: (
-        "SELECT group_concat(id) AS ids FROM (SELECT id, phone FROM members "
-        "WHERE deleted = 0 AND phone IS NOT NULL AND phone != '' ORDER BY id) "
-        "GROUP BY phone HAVING count(*) > 1"
-    ),
+    SAME_ID: ("id_number", "id_number IS NOT NULL AND id_number != ''"),
+    SAME_NAME_BIRTH: ("name, birth_date", "birth_date IS NOT NULL"),
+    SAME_PHONE: ("phone", "phone IS NOT NULL AND phone != ''"),
 }
+
+
+def _group_sql(conn: Connection, columns: str, present: str) -> str:
+    """The ids of each group of live members sharing ``columns``, comma-joined."""
+    ids = engines.group_concat(conn, "id", ",")
+    return (
+        f"SELECT {ids} AS ids FROM members WHERE deleted = 0 AND {present} "
+        f"GROUP BY {columns} HAVING count(*) > 1"
+    )
 
 
 def find_pairs_in(conn: Connection) -> list[DuplicatePair]:
     """Every likely duplicate pair, strongest sign first, each pair once."""
     found: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for reason, sql in _GROUPS.items():
-        for (ids_text,) in conn.execute(text(sql)).all():
+    for reason, (columns, present) in _GROUPS.items():
+        for (ids_text,) in conn.execute(text(_group_sql(conn, columns, present))).all():
             ids = sorted(str(ids_text).split(","))
             for i, a in enumerate(ids):
                 for b in ids[i + 1 :]:

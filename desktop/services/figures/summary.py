@@ -289,7 +289,7 @@ def rebuild_summary(conn: Connection) -> int:
     conn.exec_driver_sql("DELETE FROM dashboard_attendees")
     n = conn.exec_driver_sql(
         "INSERT INTO dashboard_counts (fig, period, key1, key2, key3, key4, n) "
-        f"SELECT * FROM ({COUNTS_FROM_DATA}) WHERE n <> 0"
+        f"SELECT * FROM ({COUNTS_FROM_DATA}) AS fresh WHERE n <> 0"
     ).rowcount
     n += conn.exec_driver_sql(
         "INSERT INTO dashboard_attendees (year, member_id, visits, current, joined_on) "

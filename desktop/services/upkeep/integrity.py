@@ -13,13 +13,15 @@ recreates both (one transaction) before the checks run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from desktop.models import values
 from desktop.models.base import synced_tables
 from desktop.services.figures import summary as stats
-from desktop.storage import capture, search_index
+from desktop.storage import capture, engines, pg_search, search_index
 from desktop.storage import health as db_health
 from desktop.storage.database import Database
 from desktop.storage.health import CorruptDatabaseError
@@ -53,11 +55,17 @@ def _corrupt(db: Database, findings: list[str]) -> IntegrityReport:
 
 
 def _damage(conn: Connection) -> list[str]:
+    if engines.is_postgres(conn):
+        # the hub's server checks its own pages (WAL, checksums when the cluster has
+        # them); its administrator has pg_amcheck for more: nothing to read page by page
+        return []
     rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check(10)").all()]
     return [] if rows == ["ok"] else rows
 
 
 def _foreign_keys(conn: Connection, problems: list[Problem]) -> None:
+    if engines.is_postgres(conn):
+        return  # the hub's server enforces every foreign key at each write
     fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
     if fk:
         tables = sorted({str(r[0]) for r in fk})
@@ -70,18 +78,25 @@ def _foreign_keys(conn: Connection, problems: list[Problem]) -> None:
 
 
 def _search(conn: Connection, problems: list[Problem]) -> tuple[int, int]:
+    # each member's search document, keyed by the member's rowid: SQLite's FTS table, or
+    # the hub's documents table (``pg_search``)
+    docs_table, key = (
+        ("member_search_docs", "member_id")
+        if engines.is_postgres(conn)
+        else ("member_search", "rowid")
+    )
     live = int(conn.execute(text("SELECT count(*) FROM members WHERE deleted = 0")).scalar_one())
-    docs = int(conn.exec_driver_sql("SELECT count(*) FROM member_search").scalar_one())
+    docs = int(conn.exec_driver_sql(f"SELECT count(*) FROM {docs_table}").scalar_one())
     missing = [
         str(r[0])
         for r in conn.exec_driver_sql(
             "SELECT id FROM members WHERE deleted = 0 AND rowid NOT IN "
-            "(SELECT rowid FROM member_search)"
+            f"(SELECT {key} FROM {docs_table})"
         )
     ]
     stale = int(
         conn.exec_driver_sql(
-            "SELECT count(*) FROM member_search WHERE rowid NOT IN "
+            f"SELECT count(*) FROM {docs_table} WHERE {key} NOT IN "
             "(SELECT rowid FROM members WHERE deleted = 0)"
         ).scalar_one()
     )
@@ -127,7 +142,8 @@ def _sync_counters(conn: Connection, problems: list[Problem]) -> int:
 
 def _duplicates(conn: Connection, column: str, label: str, problems: list[Problem]) -> None:
     groups = conn.exec_driver_sql(
-        f"SELECT group_concat(id, ' ') FROM members WHERE deleted = 0 AND {column} IS NOT NULL "
+        f"SELECT {engines.group_concat(conn, 'id', ' ')} FROM members "
+        f"WHERE deleted = 0 AND {column} IS NOT NULL "
         f"AND {column} <> '' GROUP BY {column} HAVING count(*) > 1"
     ).all()
     if groups:
@@ -202,7 +218,10 @@ def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
     rebuilt = None
     if rebuild_search:
         with db.connect() as conn:
-            rebuilt = search_index.rebuild(conn)
+            if engines.is_postgres(conn):
+                rebuilt = pg_search.rebuild(conn)
+            else:
+                rebuilt = search_index.rebuild(conn)
             stats.rebuild_summary(conn)
     problems: list[Problem] = []
     with db.connect(write=False) as conn:
@@ -230,10 +249,8 @@ def _flagged_values(conn: Connection, limit: int = 20) -> tuple[int, list[str], 
     count = 0
     ids: list[str] = []
     where: set[str] = set()
-    present = {
-        str(r[0])
-        for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    present = set(inspect(conn).get_table_names())
+    hub = engines.is_postgres(conn)
     for table, local in sorted(synced_tables().items()):
         if table not in present:
             continue
@@ -251,7 +268,10 @@ def _flagged_values(conn: Connection, limit: int = 20) -> tuple[int, list[str], 
             last = int(rows[-1][0])
             bad_rows: set[int] = set()
             for at, name in enumerate(synced, start=2):
-                found = values.check_column(table, name, [r[at] for r in rows])
+                column = [r[at] for r in rows]
+                if hub:
+                    column = [_as_received(v) for v in column]
+                found = values.check_column(table, name, column)
                 if found:
                     bad_rows.update(found)
                     where.add(f"{values.table_label(table)}.{values.field_label(table, name)}")
@@ -260,3 +280,15 @@ def _flagged_values(conn: Connection, limit: int = 20) -> tuple[int, list[str], 
                 if len(ids) < limit:
                     ids.append(str(rows[index][1]))
     return count, ids, sorted(where)
+
+
+def _as_received(value: object) -> object:
+    """A value the hub's driver returns typed, as a package carries it (and SQLite keeps
+    it): the rules judge dates and times in their ISO text."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

@@ -15,6 +15,8 @@ from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
 ID_A = "11010519491231002X"
 ID_B = "110101198111064773"
 
