@@ -117,12 +117,21 @@ class ImportPreview:
 @dataclass(frozen=True)
 class ImportResult:
     counts: dict[str, int]
-    backup: str
+    backup: str  # the backup taken before writing; "" when none was (nothing to write, a hub)
     member_ids: tuple[str, ...]
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        written = (
             f"导入完成：新增 {c['new']} 名，更新 {c['updated']} 名，无变化 {c['unchanged']} 名，"
-            f"跳过 {c['skipped']} 名。导入前的数据已自动备份。"
+            f"跳过 {c['skipped']} 名。"
         )
+        if self.backup:
+            return written + "导入前的数据已自动备份。"
+        if self.member_ids:
+            return written + NO_FILE_BACKUP
+        return written
+
+
+#: What an import written at the hub says of its backup.
+NO_FILE_BACKUP = "总库不做文件备份（由数据库管理员用 pg_dump 备份），本次导入在一个事务中完成。"

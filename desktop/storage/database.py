@@ -187,6 +187,10 @@ def upgrade_schema(conn: Connection, target: str = "head") -> None:
 class Database:
     """One open database file: the engine, transactions, backups and the node marker."""
 
+    #: Whether a bulk write is preceded by a file backup here (a hub is backed up by its
+    #: administrator instead; each bulk write there is one transaction).
+    takes_file_backups = True
+
     def __init__(
         self,
         paths: Paths,
@@ -555,6 +559,7 @@ class HubDatabase(Database):
 
     #: The hub's URL as it may be shown (password masked).
     where: str
+    takes_file_backups = False
 
     def __init__(self, paths: Paths, engine: Engine, clock: Clock | None = None) -> None:
         super().__init__(paths, engine, clock)

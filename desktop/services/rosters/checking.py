@@ -3,7 +3,7 @@
 Each row goes through ``members.validate`` (the member dialog's rules); the per-row
 queries are replaced by set-based ones: the live unions are loaded once, and the file's
 ID numbers and card numbers are each looked up in one query (a JSON array joined with
-``json_each``). The messages for database duplicates are the service's own.
+``engines.json_values``). The messages for database duplicates are the service's own.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from desktop.spreadsheets import bulk, cells, layout
 from desktop.spreadsheets.headers import HeaderMap
 from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, RowResult
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
+from desktop.storage import engines
 from desktop.textnorm import normalise_text
 
 # Column kinds whose cells repeat (code lists, dates, yes/no, unions, employers and
@@ -99,7 +100,7 @@ class _Context:
             text(
                 f"SELECT m.id, u.name, {columns} FROM members m "
                 "JOIN unions u ON u.id = m.union_id "
-                "WHERE m.deleted = 0 AND m.id_number IN (SELECT value FROM json_each(:ids))"
+                f"WHERE m.deleted = 0 AND m.id_number IN ({engines.json_values(conn, 'ids')})"
             ),
             {"ids": json.dumps(sorted(set(id_numbers)))},
         ).all()
@@ -114,7 +115,7 @@ class _Context:
         found = conn.execute(
             text(
                 "SELECT card_no, id, name FROM members WHERE deleted = 0 "
-                "AND card_no IN (SELECT value FROM json_each(:cards))"
+                f"AND card_no IN ({engines.json_values(conn, 'cards')})"
             ),
             {"cards": json.dumps(sorted(set(card_numbers)))},
         ).all()

@@ -100,13 +100,18 @@ class ExportResult:
     masked: bool
 
 
-def _date(stored: str | None) -> date | None:
-    """A stored ISO date as a ``date`` (a date cell); None leaves the cell empty."""
+def _date(stored: str | date | None) -> date | None:
+    """A stored date as a ``date`` (a date cell); None leaves the cell empty. SQLite
+    keeps ISO text, the hub's driver returns a ``date``."""
+    if isinstance(stored, date):
+        return stored
     return date.fromisoformat(stored) if stored else None
 
 
-def _year(stored: str | None) -> int | None:
-    """A stored ISO date as its year (a number cell)."""
+def _year(stored: str | date | None) -> int | None:
+    """A stored date as its year (a number cell)."""
+    if isinstance(stored, date):
+        return stored.year
     return int(stored[:4]) if stored else None
 
 

@@ -27,6 +27,7 @@ from desktop.services.unions import registry as unions
 from desktop.spreadsheets import bulk, headers, layout
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable, ReadOptions, no_header_message, read_table
+from desktop.storage import engines
 from desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,10 @@ def commit(
     updates = [r for r in preview.rows if r.action == "update"]
     if not new_rows and not updates:
         return ImportResult(preview.counts, "", ())
-    progress(0, 0, "正在备份数据…")
-    backup = db.backup("roster-import")
+    backup: Path | None = None
+    if db.takes_file_backups:  # a hub: one transaction, backed up by its administrator
+        progress(0, 0, "正在备份数据…")
+        backup = db.backup("roster-import")
     total = len(new_rows) + len(updates)
     ids: list[str] = []
     # The preview (the sheet and one result per row) keeps ~10^6 objects alive while the
@@ -145,7 +148,7 @@ def commit(
         )
     log.info("roster import: %d new, %d updated", len(new_rows), len(updates))
     ids.extend(r.member_id or "" for r in updates)
-    return ImportResult(preview.counts, str(backup), tuple(ids))
+    return ImportResult(preview.counts, "" if backup is None else str(backup), tuple(ids))
 
 
 def _recheck(conn: Connection, preview: ImportPreview) -> None:
@@ -156,7 +159,7 @@ def _recheck(conn: Connection, preview: ImportPreview) -> None:
     taken = conn.execute(
         text(
             "SELECT 1 FROM members WHERE deleted = 0 "
-            "AND id_number IN (SELECT value FROM json_each(:ids)) LIMIT 1"
+            f"AND id_number IN ({engines.json_values(conn, 'ids')}) LIMIT 1"
         ),
         {"ids": json.dumps(numbers)},
     ).first()

@@ -155,7 +155,9 @@ class ImportWizard(StepDialog):
         if not messages.confirm(
             self,
             "确认导入",
-            f"{preview.summary()}。\n\n导入前会自动备份数据。确定导入吗？",
+            f"{preview.summary()}。\n\n"
+            + ("导入前会自动备份数据。" if self.ctx.db.takes_file_backups else "")
+            + "确定导入吗？",
         ):
             return
         self.ctx.runner.run(

@@ -1,4 +1,5 @@
-"""Roster import from real files: headers, normalisation, validation, duplicates, commit."""
+"""Roster import from real files: headers, normalisation, validation, duplicates, commit —
+into an office's SQLite file and into the PostgreSQL hub."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from desktop.spreadsheets.headers import MappingNeeded
 from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry, write_csv, write_xlsx
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 21)
 HEADER = ["姓名", "身份证号", "所属工会", "手机号", "民族", "入会日期"]

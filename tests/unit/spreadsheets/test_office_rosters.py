@@ -24,6 +24,8 @@ from desktop.storage.database import Database
 
 from .helpers import make_id, setup_registry
 
+pytestmark = pytest.mark.both_engines
+
 FILES = Path(__file__).parent / "files"
 TITLE = ["甲公司工会会员花名册"]
 DATE_LINE = ["填报日期：2026年11月1日"]
