@@ -36,7 +36,7 @@ def _erase(ctx: Context, args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     print(erasure.summary(result))
-    for line in backup_lines(result.backups):
+    for line in backup_lines(result.backups, file_backups=result.file_backups):
         print(line)
     return 0
 

@@ -148,12 +148,24 @@ def covered(conn: Connection, origin: str, first: int, last: int) -> None:
 
 def scrub_file(conn: Connection) -> None:
     """Inside the erasing transaction: freed pages and cells are overwritten with zeros
-    (``secure_delete``), so the old values do not linger in the file's free space."""
-    conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    (``secure_delete``), so the old values do not linger in the file's free space. The
+    hub has no such switch: its old row versions go with ``truncate_wal``'s VACUUM."""
+    if not engines.is_postgres(conn):
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
 
 
 def end_scrub(conn: Connection) -> None:
-    conn.exec_driver_sql("PRAGMA secure_delete = OFF")
+    if not engines.is_postgres(conn):
+        conn.exec_driver_sql("PRAGMA secure_delete = OFF")
+
+
+#: The hub's tables whose old row versions may hold an erased value (the registry's
+#: personal tables are few and small beside these; VACUUM of them all would read the hub).
+_VACUUMED = (
+    "members", "member_terms", "member_search_docs", "sync_change", "sync_conflict",
+    "sync_segment", "attendances", "applications", "transfers", "legal_cases",
+    "hardship_cases", "hardship_household", "attachments",
+)  # fmt: skip
 
 
 def truncate_wal(db: Database) -> bool:
@@ -161,7 +173,14 @@ def truncate_wal(db: Database) -> bool:
     and empty it, so its older frames (pages as they were before the erasure) go too.
     Waits for the background checkpoint first (it holds the log meanwhile). Best effort:
     a reader holding frames makes it partial (False), and the next erasure or the close
-    of the last connection finishes it."""
+    of the last connection finishes it.
+
+    On the hub: a VACUUM of the tables that held the values, which removes the row
+    versions from before the erasure (the server's WAL and the administrator's pg_dump
+    backups age out by their own schedule: docs/HUB.md). Partial (False) while another
+    transaction that began before the erasure is still open."""
+    if engines.is_postgres(db.engine):
+        return _vacuum(db)
     db.checkpoints.flush()
     try:
         con = rawconn.connect(db.paths.database, autocommit=True)
@@ -175,3 +194,20 @@ def truncate_wal(db: Database) -> bool:
         return False
     finally:
         con.close()
+
+
+def _vacuum(db: Database) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            present = set(
+                conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                ).scalars()
+            )
+            names = ", ".join(f'"{t}"' for t in _VACUUMED if t in present)
+            conn.exec_driver_sql(f"VACUUM {names}")
+    except DBAPIError:
+        return False
+    return True

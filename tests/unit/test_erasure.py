@@ -17,9 +17,11 @@ from desktop.services.erasure import backups
 from desktop.services.erasure import records as erasure
 from desktop.services.members import writer as member_writer
 from desktop.storage import backups as storage_backups
-from desktop.storage import search_index
+from desktop.storage import engines, pg_search, search_index
 from desktop.storage.database import Database
 from tests.unit.sync.test_erasure_sync import ID_NUMBER, NAME, PHONE, SECRETS, _person
+
+pytestmark = pytest.mark.both_engines
 
 
 def _row(db: Database, table: str, row_id: str) -> dict[str, object]:
@@ -30,6 +32,8 @@ def _row(db: Database, table: str, row_id: str) -> dict[str, object]:
 
 def _hits(db: Database, query: str) -> list[int]:
     with db.connect(write=False) as conn:
+        if engines.is_postgres(conn):
+            return pg_search.search(conn, query, 50)
         return search_index.find_rowids(conn, query, 50)
 
 
@@ -121,6 +125,7 @@ def test_second_erasure_is_a_clear_message(db: Database) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM erasures").scalar_one() == 1
 
 
+@pytest.mark.sqlite_only("an office's own backup files; a hub's are its administrator's pg_dump")
 def test_backups_made_before_are_listed_with_their_removal_date(db: Database) -> None:
     rows = _person(db)
     older = db.backup("manual")

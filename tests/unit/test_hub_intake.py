@@ -52,7 +52,9 @@ PARKS: dict[str, dict[str, tuple[str, ...]]] = {
     "辛园区工会联合会": {"辛一公司工会": ("h1", "h2")},
 }
 #: some members carry a phone, so the hub's phone-fragment search is exercised too
-PHONES = {"a1": "13912345678", "b2": "13800001111", "d1": "13712340000"}
+PHONES = {"a1": "13912345678", "b2": "13800001111", "d1": "13712340000", "h1": "13566667777"}
+#: the member whose office erases the person (a later package of the last park)
+ERASED = "h1"
 
 
 def cli(data: Path, *argv: str, url: str | None = None) -> tuple[int, str]:
@@ -152,6 +154,13 @@ def _build(server: PostgresServer, folder: Path) -> Intake:
     second = folder / "park0-2.udsync"
     run(parks[0], "sync", "export", str(second))
     packages[next(iter(PARKS))].append(second)
+    # the last office erases a member's personal information at the person's request
+    # (个人信息删除) and sends that on too: the hub must carry it out as an office does
+    found = json.loads(run(parks[-1], "members", "find", f"会员{ERASED}", "--json"))
+    run(parks[-1], "members", "erase", str(found[0]["id"]), "--reason", "request", "--yes")
+    erased = folder / f"park{len(parks) - 1}-2.udsync"
+    run(parks[-1], "sync", "export", str(erased))
+    packages[list(PARKS)[-1]].append(erased)
     return Intake(server, template, hub_data, district, packages)
 
 
@@ -254,7 +263,8 @@ def test_hub_lists_what_a_sqlite_district_lists(intake: Intake, district: Path) 
     sqlite_unions, sqlite_members = _listing(district)
     assert hub_unions == sqlite_unions
     assert hub_members == sqlite_members
-    assert len(hub_members) == sum(len(t) for u in PARKS.values() for t in u.values())
+    # every member sent, less the one erased (its record stays, blanked and deleted)
+    assert len(hub_members) == sum(len(t) for u in PARKS.values() for t in u.values()) - 1
     # received members are in the hub's search index, found as on SQLite
     for query in ("会员a", "hya", valid_id("c2")[-4:]):  # name, initials, ID tail
         found = [
@@ -371,7 +381,9 @@ def test_parallel_intake_then_another_order_gives_the_same_hub(intake: Intake) -
     for package, code, out, _seconds in results:
         assert code == 0, (package, out)
         assert "deadlock" not in out.lower()
-    assert _import(intake.hub_data, groups[0][1], parallel)[0] == 0  # the later package
+    for packages in groups:  # the later packages (an edit, an erasure)
+        for later in packages[1:]:
+            assert _import(intake.hub_data, later, parallel)[0] == 0
     # the same packages one by one, in the opposite order: the later package first
     for package in reversed(intake.all_packages()):
         code, out = _import(intake.hub_data, package, sequential)
@@ -455,3 +467,21 @@ def test_the_hub_sends_a_package_back_down(intake: Intake, tmp_path: Path) -> No
     found = json.loads(cli(park, "members", "find", "区会员", "--json")[1])
     assert [m["name"] for m in found] == ["区会员"]
     assert "已是最新" in _import(park, down)[1]  # and the same package again
+
+
+def test_an_erasure_sent_by_an_office_is_carried_out_at_the_hub(intake: Intake) -> None:
+    """The person's name, ID number and phone are left nowhere at the hub — rows, change
+    log, search terms — and the hub lists the erasure, as an office does."""
+    url = intake.clone()
+    for package in intake.all_packages():
+        code, out = _import(intake.hub_data, package, url)
+        assert code == 0, out
+    held = json.dumps(dump(url), ensure_ascii=False, default=str)
+    for secret in (f"会员{ERASED}", valid_id(ERASED), PHONES[ERASED]):
+        assert secret not in held
+    assert "会员h2" in held  # the office's other member is untouched
+    code, out = cli(intake.hub_data, "erasures", "list", url=url)
+    assert code == 0 and "本人申请" in out, out
+    for query in (PHONES[ERASED], valid_id(ERASED)[-6:]):  # found before the erasure
+        code, out = cli(intake.hub_data, "members", "find", query, "--json", url=url)
+        assert code == 0 and json.loads(out) == [], (query, out)

@@ -38,8 +38,18 @@ def held(folder: Path, before: datetime) -> list[HeldBackup]:
     return sorted(found, key=lambda b: b.made_at)
 
 
-def describe(held: list[HeldBackup]) -> list[str]:
-    """What the clerk is told about the backups made before an erasure (CLI and page)."""
+#: An erasure at the hub: its backups are pg_dump files kept by the administrator.
+HUB_BACKUPS = (
+    "总库由数据库管理员用 pg_dump 备份：早于本次删除的备份中仍有此人的信息，"
+    "请告知数据库管理员，按备份保存期限删除或到期销毁。"
+)
+
+
+def describe(held: list[HeldBackup], *, file_backups: bool = True) -> list[str]:
+    """What the clerk is told about the backups made before an erasure (CLI and page);
+    ``file_backups`` False: at a hub, whose backups this program does not hold."""
+    if not file_backups:
+        return [HUB_BACKUPS]
     if not held:
         return ["没有早于本次删除的备份。"]
     lines = [

@@ -28,7 +28,7 @@ from desktop.services.legal import cases as legal_cases
 from desktop.services.members import photos
 from desktop.services.members import writer as member_writer
 from desktop.services.transfers import records as transfers
-from desktop.storage import redaction, search_index
+from desktop.storage import engines, redaction, search_index
 from desktop.storage.database import Database
 
 WHAT_IS_ERASED = (
@@ -61,6 +61,8 @@ class ErasureResult:
     rows: dict[str, int]
     log_changes: int
     backups: list[backups.HeldBackup] = field(default_factory=list)
+    #: False on a hub: its backups are the administrator's (``backups.describe``)
+    file_backups: bool = True
 
 
 _LABELS = {"attendances": "活动签到"}
@@ -127,6 +129,8 @@ def erase(db: Database, member_id: str, reason: Any) -> ErasureResult:
         rows, logged = erase_in(conn, member_id)
         audit.record_in(conn, audit.ERASURE, f"会员记录 {member_id}，原因 {code}")
     redaction.truncate_wal(db)
+    if not db.takes_file_backups:
+        return ErasureResult(erasure_id, member_id, now, code, rows, logged, file_backups=False)
     return ErasureResult(
         erasure_id, member_id, now, code, rows, logged, backups.held(db.paths.backups, local_now)
     )
@@ -167,6 +171,11 @@ def same_person(conn: Connection, member_id: str) -> list[str]:
     return sorted(seen - {member_id})
 
 
+#: A bound value tested for NULL: typed, since the hub's server cannot tell a bare
+#: parameter's type from ``? IS NULL`` alone.
+_GIVEN = "CAST(? AS TEXT)"
+
+
 def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[str]]:
     """Table → ids of the rows about the person: linked to the member record, or (an
     application, a legal-aid applicant, a guest) carrying the person's ID number, phone
@@ -176,19 +185,22 @@ def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[s
         found["members"] = [member_id]
     found["applications"] = _ids(
         conn,
-        "SELECT id FROM applications WHERE member_id = ? OR (? IS NOT NULL AND id_number = ?)",
+        "SELECT id FROM applications WHERE member_id = ? "
+        f"OR ({_GIVEN} IS NOT NULL AND id_number = ?)",
         (member_id, who.id_number, who.id_number),
     )
     found["legal_cases"] = _ids(
         conn,
         "SELECT id FROM legal_cases WHERE member_id = ? OR (member_id IS NULL AND ("
-        "(? IS NOT NULL AND applicant_phone = ?) OR (? IS NOT NULL AND applicant_name = ? "
-        "AND (applicant_phone IS NULL OR ? IS NULL OR applicant_phone = ?))))",
+        f"({_GIVEN} IS NOT NULL AND applicant_phone = ?) OR ({_GIVEN} IS NOT NULL "
+        f"AND applicant_name = ? AND (applicant_phone IS NULL OR {_GIVEN} IS NULL "
+        "OR applicant_phone = ?))))",
         (member_id, who.phone, who.phone, who.name, who.name, who.phone, who.phone),
     )
     found["attendances"] = _ids(
         conn,
-        "SELECT id FROM attendances WHERE member_id = ? OR (? IS NOT NULL AND guest_name = ?)",
+        "SELECT id FROM attendances WHERE member_id = ? "
+        f"OR ({_GIVEN} IS NOT NULL AND guest_name = ?)",
         (member_id, who.name, who.name),
     )
     found["transfers"] = _ids(conn, "SELECT id FROM transfers WHERE member_id = ?", (member_id,))
@@ -277,7 +289,8 @@ def erase_in(
     logged = redaction.redact_rows(conn, every, PERSONAL)
     for sha in sorted(photos_held):
         photos.drop_unused_in(conn, sha)
-    search_index.purge_dropped(conn)
+    if not engines.is_postgres(conn):  # the hub's index deletes rows outright (pg_search)
+        search_index.purge_dropped(conn)
     redaction.end_scrub(conn)
     return {table: len(ids) for table, ids in found.items() if ids}, logged
 

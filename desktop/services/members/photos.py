@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 from desktop.errors import ValidationError
 from desktop.services.members import registry
 from desktop.services.members import writer as member_writer
-from desktop.storage import attachments
+from desktop.storage import attachments, engines
 from desktop.storage.database import Database
 
 SIGNATURES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n"}
@@ -185,12 +185,12 @@ def drop_unused_in(conn: Connection, sha256: str) -> bool:
     """个人信息删除: the photo's bytes go once no record and no logged change names them
     (``services.erasure``, after the erased change log no longer does). Returns whether
     they went."""
+    photo, sha = (engines.json_field(conn, "fields", f"'{k}'") for k in ("photo", "sha256"))
     used = conn.exec_driver_sql(
         "SELECT 1 FROM members WHERE photo = :s UNION ALL "
         "SELECT 1 FROM activity_photos WHERE sha256 = :s UNION ALL "
         "SELECT 1 FROM legal_case_documents WHERE sha256 = :s UNION ALL "
-        "SELECT 1 FROM sync_change WHERE json_extract(fields, '$.photo') = :s "
-        "OR json_extract(fields, '$.sha256') = :s LIMIT 1",
+        f"SELECT 1 FROM sync_change WHERE {photo} = :s OR {sha} = :s LIMIT 1",
         {"s": sha256},
     ).first()
     if used is not None:

@@ -82,9 +82,8 @@ class EraseDialog(QDialog):
         self.reason.setEnabled(False)
         self.erase_button.setEnabled(False)
         self.close_button.setText("关闭")
-        self.result_text.setPlainText(
-            "\n".join([erasure.summary(result), *backups.describe(result.backups)])
-        )
+        held = backups.describe(result.backups, file_backups=result.file_backups)
+        self.result_text.setPlainText("\n".join([erasure.summary(result), *held]))
         self.result_text.show()
 
     def _close(self) -> None:
