@@ -92,8 +92,8 @@ def _on_open(db: Database) -> None:
 
     if engines.is_postgres(db.engine):
         _hub_identity(db)
-        return  # the audit trail's fold of the change log reads SQLite's rowid: not yet
-    _bind_identity(db)
+    else:
+        _bind_identity(db)
     changes.install(db)
 
 

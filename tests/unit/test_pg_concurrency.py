@@ -22,9 +22,12 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from desktop.errors import EditConflictError
+from desktop.services import audit
+from desktop.services.audit import chain
 from desktop.services.members import card_numbers, conflicts
 from desktop.services.members import writer as member_writer
 from desktop.services.transfers import slips
+from desktop.storage.database import Database
 from tests.pg_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -108,6 +111,9 @@ def _waits_for_a_lock(hub: Engine) -> bool:
     """
     with hub.connect() as probe:
         for _ in range(3000):
+            # the activity view is a snapshot held for the rest of a transaction: cleared
+            # first, or every poll would see what the first one saw
+            probe.execute(text("SELECT pg_stat_clear_snapshot()"))
             waiting = probe.execute(
                 text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
             ).scalar()
@@ -156,3 +162,34 @@ def test_the_second_of_two_concurrent_checked_saves_is_refused(hub: Engine) -> N
     with hub.connect() as conn:
         row = conn.execute(text("SELECT employer, version FROM members")).one()
     assert (row.employer, row.version) == ("乙公司", 2)
+
+
+def test_two_clerks_append_to_the_audit_trail_at_once(pg_db: Database) -> None:
+    """Two clerks' transactions record an audit entry at the same moment: the second waits
+    for the first's commit and chains after it. (Without the lock both read the same head
+    and the second's entry is refused as a duplicate, failing the clerk's whole save.)"""
+    first = pg_db.engine.connect()
+    transaction = first.begin()
+    chain.append(first, audit.EXPORT, "名册甲.xlsx：3 名会员")
+    outcome: list[BaseException | None] = []
+
+    def second_clerk() -> None:
+        try:
+            with pg_db.connect() as conn:
+                chain.append(conn, audit.EXPORT, "名册乙.xlsx：5 名会员")
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second_clerk)
+    thread.start()
+    assert _waits_for_a_lock(pg_db.engine), outcome
+    transaction.commit()
+    first.close()
+    while thread.is_alive():  # polled: a timed join never ends under libfaketime
+        time.sleep(0.01)
+    assert outcome == [None]
+    verdict = audit.verify(pg_db)
+    assert verdict.ok, verdict.broken
+    entries = audit.entries(pg_db)
+    assert [e.detail for e in entries[:2]] == ["名册乙.xlsx：5 名会员", "名册甲.xlsx：3 名会员"]

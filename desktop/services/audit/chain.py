@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from desktop import acting, clock
+from desktop.storage import engines
 
 GENESIS = "0" * 64
 #: How ``occurred_at`` is stored: SQLAlchemy's own SQLite DateTime text, so ORM reads work.
@@ -102,9 +103,14 @@ def read_stored(row: Row[Any]) -> StoredEntry:
     def text_or_none(name: str) -> str | None:
         return None if m[name] is None else str(m[name])
 
+    occurred = m["occurred_at"]
     return StoredEntry(
         id=int(m["id"]),
-        occurred_at=str(m["occurred_at"]),
+        # the hub's driver returns a datetime: as the text it was hashed from (``stamp``;
+        # ``str`` would drop a zero microsecond part and break the hash)
+        occurred_at=(
+            occurred.strftime(TIME_FORMAT) if isinstance(occurred, datetime) else str(occurred)
+        ),
         account=text_or_none("account"),
         account_id=None if m["account_id"] is None else int(m["account_id"]),
         os_user=str(m["os_user"]),
@@ -122,6 +128,8 @@ def ready(conn: Connection) -> bool:
     """Whether this database's trail is chained (revision 0018 or later). Read once per
     schema version and connection: a downgrade run through an open database (the
     migration tests) must not meet the commit hooks' statements."""
+    if engines.is_postgres(conn):
+        return True  # a hub is opened at the current revision only (``storage.engines``)
     version = conn.exec_driver_sql("PRAGMA schema_version").scalar()
     known = conn.info.get("audit_schema")
     if known is not None and known[0] == version:
@@ -144,9 +152,19 @@ def stamp(at: datetime) -> str:
     return at.replace(tzinfo=None).strftime(TIME_FORMAT)
 
 
+#: The advisory lock key of appending to the trail at the hub (any constant; "UDAUDIT").
+AUDIT_LOCK = 0x5544_4155_4449_54
+
+
 def append(conn: Connection, action: str, detail: str, change: Change | None = None) -> StoredEntry:
-    """Append one entry after the current head, inside the caller's transaction."""
+    """Append one entry after the current head, inside the caller's transaction.
+
+    At the hub, clerks append at once: the head is read under a transaction-level lock
+    (held to commit), so two entries never chain to the same head. Callers append at the
+    end of their transaction, so the lock is held for a moment."""
     actor = acting.current()
+    if engines.is_postgres(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})")
     last_id, prev = head(conn)
     draft = StoredEntry(
         id=last_id + 1,

@@ -23,14 +23,16 @@ listener ran (another tool, a migration) is folded by the next commit.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, event
 
 from desktop.services.audit import chain
 from desktop.services.audit.anchor import AnchorKeeper
 from desktop.services.audit.codes import RECORD_CHANGE
-from desktop.storage import settings_store
+from desktop.storage import engines, settings_store
 from desktop.storage.database import Database
 
 #: More records of one table than this in one transaction: one summary entry.
@@ -58,7 +60,10 @@ class _RecordChange:
 
 
 def fold(conn: Connection) -> int:
-    """Append the audit entries for the change log rows since the mark; returns how many."""
+    """Append the audit entries for the change log rows since the mark; returns how many.
+    At the hub: for the rows queued in ``audit_pending`` (``_fold_queued``)."""
+    if engines.is_postgres(conn):
+        return _fold_queued(conn)
     mark_text = settings_store.read(conn, settings_store.AUDIT_CHANGE_MARK)
     top = int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM sync_change").scalar_one())
     mark = int(mark_text) if mark_text is not None else top
@@ -86,19 +91,59 @@ def fold(conn: Connection) -> int:
                 written += 1
                 continue
             for change in _record_changes(conn, table.tbl, mark):
-                kind = "delete" if change.deleted else "update" if change.earlier else "insert"
-                names = change.fields.split(",") if change.fields else []
-                listed = f"{len(names)} 个字段" if kind == "insert" else "、".join(names)
-                detail = f"{KIND_LABELS[kind]} {change.tbl} 记录 {change.row_id}；字段：{listed}"
-                chain.append(
-                    conn,
-                    RECORD_CHANGE,
-                    detail,
-                    chain.Change(change.tbl, change.row_id, change.fields),
-                )
-                written += 1
+                written += _append_record(conn, change)
     settings_store.write(conn, settings_store.AUDIT_CHANGE_MARK, str(top))
     return written
+
+
+def _fold_queued(conn: Connection) -> int:
+    """The hub's fold (migration 0022): the changes queued by this transaction (and any
+    left committed by a writer without the fold), taken off the queue as they are read,
+    summarised or listed as on SQLite."""
+    queued = conn.exec_driver_sql(
+        "DELETE FROM audit_pending RETURNING seq, node_id, counter, tbl, row_id, fields"
+    ).all()
+    if not queued:
+        return 0
+    tables: dict[str, dict[str, list[Any]]] = {}
+    for r in sorted(queued, key=lambda r: int(r.seq)):
+        tables.setdefault(str(r.tbl), {}).setdefault(str(r.row_id), []).append(r)
+    written = 0
+    for tbl in sorted(tables):
+        records = tables[tbl]
+        if len(records) > SUMMARY_OVER:
+            detail = f"{tbl}：{len(records)} 条记录变更（首条 {min(records)}，末条 {max(records)}）"
+            chain.append(conn, RECORD_CHANGE, detail, chain.Change(tbl, None, None))
+            written += 1
+            continue
+        for row_id, changes in records.items():
+            names: set[str] = set()
+            deleted = 0
+            for change in changes:
+                values = json.loads(str(change.fields))
+                names.update(values)
+                if values.get("deleted") in (1, True):
+                    deleted = 1
+            logged = int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM sync_change WHERE tbl = ? AND row_id = ?",
+                    (tbl, row_id),
+                ).scalar_one()
+            )
+            fields = ",".join(sorted(names))
+            earlier = logged - len(changes)
+            written += _append_record(conn, _RecordChange(tbl, row_id, fields, earlier, deleted))
+    return written
+
+
+def _append_record(conn: Connection, change: _RecordChange) -> int:
+    kind = "delete" if change.deleted else "update" if change.earlier else "insert"
+    names = change.fields.split(",") if change.fields else []
+    listed = f"{len(names)} 个字段" if kind == "insert" else "、".join(names)
+    detail = f"{KIND_LABELS[kind]} {change.tbl} 记录 {change.row_id}；字段：{listed}"
+    logged = chain.Change(change.tbl, change.row_id, change.fields)
+    chain.append(conn, RECORD_CHANGE, detail, logged)
+    return 1
 
 
 def _record_changes(conn: Connection, tbl: str, mark: int) -> list[_RecordChange]:
@@ -125,6 +170,12 @@ def _on_begin(conn: Connection) -> None:
 
 
 def _on_commit(conn: Connection) -> None:
+    if engines.is_postgres(conn):
+        # a transaction that wrote nothing has no transaction id at the hub: no statement
+        # that writes (the fold's DELETE) may run in it (a read-only connection)
+        if conn.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None:
+            fold(conn)
+        return
     if _total_changes(conn) == conn.info.get(_CHANGES_AT_BEGIN) or not chain.ready(conn):
         return
     fold(conn)

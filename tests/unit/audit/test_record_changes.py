@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop import acting
 from desktop.services import audit
 from desktop.services.audit import changes
@@ -16,6 +18,8 @@ from desktop.storage.database import Database
 from desktop.sync import office
 from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_xlsx
 from tests.unit.sync.helpers import mesh, node_of
+
+pytestmark = pytest.mark.both_engines
 
 NAME, NUMBER, PHONE, NEW_PHONE = "欧阳秀英", make_id(seq=7), "13800138000", "13912345678"
 CLERK = acting.Actor("zhang", "张会计", acting.STAFF, account_id=3)
