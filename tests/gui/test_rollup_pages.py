@@ -181,3 +181,28 @@ def test_roster_export_from_the_members_page_keeps_to_the_chosen_federation(
     records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert sorted(str(r["姓名"]) for r in records) == ["会员a1", "会员a2", "会员a3", "会员a4"]
     assert {r["所属工会"] for r in records} == {"甲一公司工会", "甲二公司工会"}
+
+
+def test_a_park_member_is_corrected_at_the_district(qtbot: QtBot, hub_ctx: AppContext) -> None:
+    """The member dialog offers a sub-federation member's own union (named with its
+    federation), so the district can correct the record; the change is saved as any
+    edit (it travels to the park in the district's packages)."""
+    from desktop.services.members import registry as members
+    from desktop.views.members.member_dialog import MemberDialog
+
+    page = MembersPage(hub_ctx)
+    qtbot.addWidget(page)
+    page.navigate(status="all")
+    pick(page.federation_filter, PARK_B)
+    first = page.model.row_at(0)
+    assert first is not None
+    member_id = first.id
+    dialog = MemberDialog(hub_ctx, member_id)
+    qtbot.addWidget(dialog)
+    combo = dialog.editors["union_id"]
+    assert combo.currentText() == f"乙一公司工会（{PARK_B}）"
+    dialog.editors["employer"].setText("乙一公司（新址）")
+    dialog.save()
+    assert dialog.saved_id == member_id
+    saved = members.get(hub_ctx.db, member_id)
+    assert saved.employer == "乙一公司（新址）" and saved.union_name == "乙一公司工会"

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import acting
-from desktop.errors import EditConflictError, UnionDeskError, ValidationError
+from desktop.errors import EditConflictError, NotFoundError, UnionDeskError, ValidationError
 from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.models.validation import check_id_number, clean_id_number
@@ -185,10 +185,25 @@ class MemberDialog(QDialog):
 
     def _take(self, record: MemberRecord) -> None:
         """Fill the fields from ``record`` and base the next save on it (its version)."""
+        self._offer_union(record.union_id)
         for spec in MEMBER_FIELDS:
             self.set_value(spec.name, getattr(record, spec.name))
         self._original = self.values()
         self._record = record
+
+    def _offer_union(self, union_id: str | None) -> None:
+        """A member of another federation's union (an upper office holds its
+        sub-federations' members): the box offers that union too, named with its
+        federation, so the record can be corrected here; new members get own unions only.
+        The edit travels to the owning office as any change does (docs/HUB.md)."""
+        combo = self.editors["union_id"]
+        if not isinstance(combo, QComboBox) or not union_id or combo.findData(union_id) >= 0:
+            return
+        try:
+            record = unions.get(self.ctx.db, union_id)
+        except NotFoundError:
+            return
+        combo.addItem(f"{record.name}（{record.federation_name}）", record.id)
 
     def set_value(self, name: str, value: Any) -> None:
         editor = self.editors[name]
