@@ -19,6 +19,8 @@ from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 
+pytestmark = pytest.mark.both_engines
+
 
 class _Rollback(Exception):
     pass
@@ -94,6 +96,7 @@ def union_ids(db: Database) -> list[str]:
     return [unions.add(db, name).id for name in ("甲公司工会", "乙公司工会", "丙公司工会")]
 
 
+@pytest.mark.sqlite_only("SQLite's set-based count and FTS documents; the hub counts per statement")
 def test_set_based_batch_equals_the_triggers(
     db: Database, union_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,6 +142,7 @@ def test_set_based_batch_records_nothing_while_capture_is_off(
         assert stats.summary_differences(conn) == 0
 
 
+@pytest.mark.sqlite_only("SQLite's suspended triggers; the hub suspends none")
 def test_failed_batch_restores_the_suspended_triggers(
     db: Database, union_ids: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
