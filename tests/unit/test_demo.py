@@ -181,8 +181,10 @@ def test_dates_are_consistent_and_summary_and_search_are_complete(db: Database) 
                 assert joined is None and left is None
                 continue
             born, on, ended = _day(birth), _day(joined), _day(left)
+            assert born is not None and on is not None
             age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-            assert age >= 18 and _day(founded) <= on <= TODAY
+            opened = _day(founded)
+            assert age >= 18 and opened is not None and opened <= on <= TODAY
             assert (ended is None) == (status == "active")
             assert ended is None or on <= ended <= TODAY
         counts = conn.exec_driver_sql(
