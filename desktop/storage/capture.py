@@ -167,6 +167,24 @@ def suspended_triggers(conn: Connection, names: Iterable[str]) -> Iterator[None]
 
 
 @contextmanager
+def _off_inside(conn: Connection, capturing: bool) -> Iterator[None]:
+    """Capture off inside the block when it was on, and on again after it — also after
+    an error: the error rolls the caller's transaction back (the switch with it), and
+    switching back here covers a caller that catches it and carries on."""
+    if capturing:
+        set_capturing(conn, False)
+    try:
+        yield
+    except BaseException:
+        if capturing:
+            with suppress(DBAPIError):
+                set_capturing(conn, True)
+        raise
+    if capturing:
+        set_capturing(conn, True)
+
+
+@contextmanager
 def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[None]:
     """Capture a bulk insert with one set-based statement instead of a trigger per row.
 
@@ -179,11 +197,17 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
     recorded, as the trigger would not either. Only for inserts: any other write inside
     the block would go uncaptured, so don't.
     ``local``: the table's local-only columns (``desktop.models.base.synced_tables``).
-    On the hub: ``pg_capture.bulk_insert``.
+    On the hub the rows are recorded by ``pg_capture.record_appended``.
     """
     if engines.is_postgres(conn):
-        with pg_capture.bulk_insert(conn, table, frozenset(local)):
+        start = int(
+            conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
+        )
+        capturing = is_capturing(conn)
+        with _off_inside(conn, capturing):
             yield
+        if capturing:
+            pg_capture.record_appended(conn, table, frozenset(local), start)
         return
     columns = synced_columns(conn, table, local)
     start = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one()
@@ -207,20 +231,10 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
         insert.format(nth=gapless_nth, first=sql_next("c.hlc", str(int(base or 0))))
         + " AND t.rowid <= ?"
     )
-    if capturing:
-        set_capturing(conn, False)
-    try:
+    with _off_inside(conn, bool(capturing)):
         yield
-    except BaseException:
-        # the error rolls the caller's transaction back, the flag with it; switching it
-        # back here too covers a caller that catches it and carries on
-        if capturing:
-            with suppress(DBAPIError):
-                set_capturing(conn, True)
-        raise
     if not capturing:
         return
-    set_capturing(conn, True)
     added, top = conn.exec_driver_sql(
         f'SELECT count(*), max(rowid) FROM "{table}" WHERE rowid > ?', (start,)
     ).one()

@@ -13,16 +13,15 @@ delete and a change of ``id`` are refused, as on SQLite.
 The fields are a JSON object of the new values (``jsonb``, stored as its text): the
 keys and values of SQLite's ``json_object`` (flags 0/1, dates as ISO text), the key
 order not kept — readers parse it (``json.loads``). A bulk append (the demo, a roster
-import) is captured set-based after its rows, as on SQLite (``bulk_insert``).
+import) is captured set-based after its rows, as on SQLite (``record_appended``, called
+by ``capture.bulk_insert``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from desktop.storage.hlc import LOGICAL_BITS, MAX_AHEAD_MS
 
@@ -177,34 +176,16 @@ def install_triggers(conn: Connection, tables: Mapping[str, frozenset[str]]) -> 
     return installed
 
 
-@contextmanager
-def bulk_insert(conn: Connection, table: str, local: frozenset[str]) -> Iterator[None]:
-    """The hub's ``capture.bulk_insert``: rows appended inside the block (rowid above the
-    table's highest before it) are recorded after it by one statement, each as its insert
-    trigger would have recorded it — the same fields, consecutive counters from the
-    clock and increasing HLCs from the clock's next — and the clock moves once.
+def record_appended(conn: Connection, table: str, local: frozenset[str], start: int) -> None:
+    """The hub's half of ``capture.bulk_insert``: the rows appended above rowid ``start``
+    are recorded by one statement, each as its insert trigger would have recorded it —
+    the same fields, consecutive counters from the clock and increasing HLCs from the
+    clock's next — and the clock moves once.
 
     Why: the trigger bumps the one clock row per appended row; in one transaction every
     bump is a new version of that row that the next one steps over, so an append of n
     rows costs n² (the counting triggers had the same defect: migration 0021). The clock
-    row is locked only from the end of the block to the commit, as a clerk's save
-    locks it. With capture already off, nothing is recorded, as the trigger would not."""
-    capturing = bool(conn.exec_driver_sql(f"SELECT {_CAPTURING_SQL}").scalar())
-    start = int(conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one())
-    if capturing:
-        set_capturing(conn, False)
-    try:
-        yield
-    except BaseException:
-        # the error rolls the caller's transaction back, the setting with it; switching
-        # it back here too covers a caller that catches it and carries on
-        if capturing:
-            with suppress(DBAPIError):
-                set_capturing(conn, True)
-        raise
-    if not capturing:
-        return
-    set_capturing(conn, True)
+    row is locked only from here to the commit, as a clerk's save locks it."""
     added = int(
         conn.exec_driver_sql(
             f'SELECT count(*) FROM "{table}" WHERE rowid > :start', {"start": start}
