@@ -26,8 +26,14 @@ from functools import cache, lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PINYIN_DICT, RE_HANS
+from desktop.storage import pinyin_data
+
+# before pypinyin's own import: its dictionaries read in slices, so a task that reads the
+# first name does not freeze the window (``pinyin_data``)
+pinyin_data.install()
+
+from pypinyin import Style, lazy_pinyin  # noqa: E402
+from pypinyin.constants import PINYIN_DICT, RE_HANS  # noqa: E402
 
 # Compound surnames first: they are matched before single-character ones.
 COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
