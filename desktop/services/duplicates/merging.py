@@ -328,10 +328,16 @@ def settle_loops(conn: Connection) -> list[str]:
 def carry_over(conn: Connection, merged_id: str, fields: Mapping[str, Any]) -> bool:
     """An edit of a merged-away record, received after the merge and unseen by it, written
     on its survivor instead (a local change that travels). Capture must be on. Returns
-    whether anything was written."""
+    whether anything was written.
+
+    A record that is its own survivor — the smallest id of a loop of opposite merges,
+    brought back by ``settle_loops`` — keeps the edit where the apply put it: carried
+    "over" to itself, every office would write it again as a change of its own, each
+    such change received elsewhere would be carried again, and the offices would pass the
+    record's values back and forth for good (soak scenario 6963)."""
     survivor = final_survivor(conn, merged_id)
     changes = {k: v for k, v in fields.items() if k not in _NOT_CARRIED}
-    if survivor is None or not changes:
+    if survivor is None or survivor == merged_id or not changes:
         return False
     member_writer.update_fields(conn, survivor, changes)
     return True

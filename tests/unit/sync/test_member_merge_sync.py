@@ -111,6 +111,35 @@ def test_opposite_merges_of_one_pair_keep_one_record(pcs, tmp_path) -> None:
         assert get_field(pc, "members", gone, "deleted") == 1
 
 
+def test_edits_of_a_loops_survivor_are_not_carried_to_itself(pcs, tmp_path) -> None:
+    """Opposite merges make a loop whose survivor (the smaller id) was itself merged away
+    once; edits of it made on both PCs afterwards are ordinary edits of the survivor. If
+    each PC "carried" the other's edit over to the same record again as a new change of
+    its own, every exchange would make new changes to carry back, for good (soak scenario
+    6963: 466 changes of one name and growing, the offices never agreeing)."""
+    a, b = pcs
+    on_a, on_b = _two_registrations(a, b, tmp_path)
+    merging.merge(a, on_a, on_b)
+    merging.merge(b, on_b, on_a)
+    send(a, b, tmp_path)
+    send(b, a, tmp_path)
+    kept, _gone = sorted((on_a, on_b))
+    set_field(a, "members", kept, "name", "张叁")
+    set_field(b, "members", kept, "name", "张三丰")
+    before = [_changes(pc) for pc in (a, b)]
+    for _ in range(3):
+        send(a, b, tmp_path)
+        send(b, a, tmp_path)
+    assert state_hash(a) == state_hash(b)
+    # each PC's own edit, and the other's received: nothing written on either's behalf
+    assert [_changes(pc) for pc in (a, b)] == [before[0] + 1, before[1] + 1]
+
+
+def _changes(pc: Database) -> int:
+    with pc.connect(write=False) as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM sync_change").scalar_one())
+
+
 def test_a_check_in_received_for_the_merged_away_record_moves_to_the_survivor(
     pcs, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
