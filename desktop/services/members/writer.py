@@ -70,10 +70,6 @@ TABLE = "members"
 # Column order of the bulk insert: every column of ``members`` (the model is the schema).
 COLUMNS: tuple[str, ...] = tuple(c.name for c in Member.__table__.columns)
 _COLUMN_SET = frozenset(COLUMNS)
-_INSERT_SQL = (
-    f"INSERT INTO members (rowid, {', '.join(COLUMNS)}) "
-    f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
-)
 # What a column holds when a row leaves it out (the model's defaults).
 _ROW_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(COLUMNS),
@@ -236,11 +232,8 @@ def _append(conn: Connection, prepared: PreparedRows) -> list[str]:
         raise UnionDeskError(
             f"内部错误：会员行按第 {prepared.first_rowid} 行准备，但表中已有 {start - 1} 行"
         )
-    if engines.is_postgres(conn):
-        # one statement a batch: the hub counts per statement (migration 0021)
-        bulk_rows.insert_rows(conn, TABLE, ("rowid", *COLUMNS), prepared.params)
-    else:
-        conn.exec_driver_sql(_INSERT_SQL, prepared.params)
+    # an executemany on SQLite, one statement a batch at the hub (it counts per statement)
+    bulk_rows.insert_rows(conn, TABLE, ("rowid", *COLUMNS), prepared.params)
     if engines.is_postgres(conn):  # the hub's index makes its documents from the rows
         pg_search.index_rows(conn, [_search_row(params) for params in prepared.params])
     else:

@@ -94,15 +94,20 @@ def test_an_edit_the_merge_saw_is_not_carried_again(db_factory, tmp_path) -> Non
     assert state_hash(a) == state_hash(b) == state_hash(c)
 
 
+def _opposite_merges(a: Database, b: Database, on_a: str, on_b: str, folder: Path) -> None:
+    """A merges B's record into its own while B merges A's into B's; one exchange."""
+    merging.merge(a, on_a, on_b)
+    merging.merge(b, on_b, on_a)
+    send(a, b, folder)
+    send(b, a, folder)
+
+
 def test_opposite_merges_of_one_pair_keep_one_record(pcs, tmp_path) -> None:
     """A merges B's record into its own while B merges A's into B's: after syncing, the
     record with the smaller id lives on everywhere (not both tombstoned)."""
     a, b = pcs
     on_a, on_b = _two_registrations(a, b, tmp_path)
-    merging.merge(a, on_a, on_b)
-    merging.merge(b, on_b, on_a)
-    send(a, b, tmp_path)
-    send(b, a, tmp_path)
+    _opposite_merges(a, b, on_a, on_b, tmp_path)
     send(a, b, tmp_path)
     assert state_hash(a) == state_hash(b)
     kept, gone = sorted((on_a, on_b))
@@ -119,10 +124,7 @@ def test_edits_of_a_loops_survivor_are_not_carried_to_itself(pcs, tmp_path) -> N
     6963: 466 changes of one name and growing, the offices never agreeing)."""
     a, b = pcs
     on_a, on_b = _two_registrations(a, b, tmp_path)
-    merging.merge(a, on_a, on_b)
-    merging.merge(b, on_b, on_a)
-    send(a, b, tmp_path)
-    send(b, a, tmp_path)
+    _opposite_merges(a, b, on_a, on_b, tmp_path)
     kept, _gone = sorted((on_a, on_b))
     set_field(a, "members", kept, "name", "张叁")
     set_field(b, "members", kept, "name", "张三丰")
