@@ -152,6 +152,23 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_HINT = re.compile(rb"f[\s>/]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]+)(\d+)\"")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+# a tag that only begins like a row (<rowBreaks>), or "<row" cut off at the end
+_ROW_LONGER = re.compile(rb"<row(?=[^\s>]|\Z)")
+
+
+def count_rows(body: bytes) -> int:
+    """The ``<row>`` tags in ``body``: what ``_ROW_TAG`` finds, by searches for a literal.
+
+    ``_ROW_TAG`` tries a match at every "<" of the sheet (0.31 s of a 100k-row roster's
+    0.42 s scan); a search for "<row" skips ahead at memory speed (0.04 s). Text never
+    holds a raw "<", so each "<row" is a tag: a row's, or a longer name's taken off
+    after. A sheet that writes its tags with a namespace prefix (``<x:row>``: rare)
+    has no "<row" and is counted by the pattern.
+    """
+    found = body.count(b"<row")
+    if found == 0:
+        return len(_ROW_TAG.findall(body))
+    return found - len(_ROW_LONGER.findall(body))
 
 
 def column_index(letters: bytes | str) -> int:
@@ -209,7 +226,7 @@ def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
             cut = cut if cut > 0 else len(data)
             body, tail = data[:cut], data[cut:]
             if rows is None:
-                counted += len(_ROW_TAG.findall(body))
+                counted += count_rows(body)
                 if counted > row_limit + 100:
                     return SheetXml(counted, frozenset())
             if _FORMULA_HINT.search(body) and _FORMULA.search(body):
@@ -219,7 +236,7 @@ def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
     if _FORMULA_HINT.search(tail) and _FORMULA.search(tail):
         _collect_formulas(tail, formulas)
     if rows is None:
-        rows = counted + len(_ROW_TAG.findall(tail))
+        rows = counted + count_rows(tail)
     return SheetXml(rows, frozenset(formulas))
 
 
