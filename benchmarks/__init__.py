@@ -133,12 +133,27 @@ def bare_executemany(
     rows: Sequence[Sequence[Any]],
     pragmas: Iterable[str] = (),
     after: Iterable[str] = (),
+    *,
+    encrypted: bool = True,
 ) -> tuple[float, float]:
     """Wall and CPU seconds of ``rows`` written by one bare ``executemany`` in one
     transaction into a new WAL database at ``path``, after its ``setup`` statements: the
     raw SQLite baseline the write benchmarks compare with. ``pragmas`` without "PRAGMA";
-    ``after``, statements timed in the same transaction after the rows (index builds)."""
-    con = sqlite3.connect(path, isolation_level=None)
+    ``after``, statements timed in the same transaction after the rows (index builds).
+
+    ``encrypted`` (the default): the file is written as the registry is, by the app's
+    driver with a key of its own (SQLCipher: every page encrypted and authenticated,
+    docs/SECURITY.md), so the baseline stores what the project stores in the same form.
+    The benchmarks print the plain-SQLite figure beside it (``encrypted=False``: the
+    standard library's ``sqlite3``, the baseline before the registry was encrypted).
+    """
+    con: Any
+    if encrypted:
+        from desktop.storage import rawconn
+
+        con = rawconn.connect(path, autocommit=True, key=os.urandom(32))
+    else:
+        con = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in ("journal_mode = WAL", "synchronous = NORMAL", *pragmas):
             con.execute(f"PRAGMA {pragma}")
