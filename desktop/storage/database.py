@@ -30,7 +30,7 @@ from desktop import __version__
 from desktop.clock import Clock
 from desktop.clock import current as current_clock
 from desktop.config import Paths, ensure_writable
-from desktop.errors import DatabaseError, StorageFullError, storage_error
+from desktop.errors import DatabaseError, StorageFullError, UnionDeskError, storage_error
 from desktop.private_files import (
     clean_stale_beside,
     clean_temp_dir,
@@ -40,7 +40,7 @@ from desktop.private_files import (
     use_app_temp,
 )
 from desktop.storage import backups as backup_files
-from desktop.storage import encrypting, engines, keys, rawconn, write_wait
+from desktop.storage import encrypting, engines, keys, planner_stats, rawconn, write_wait
 from desktop.storage import health as db_health
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Seconds a writer waits for another connection's write to end ("database is locked").
 BUSY_TIMEOUT = 10.0
+#: Milliseconds the planner's statistics wait for another connection's write: they are
+#: only an aid to speed, and a close must not hang on them.
+STATS_BUSY_MS = 250
 #: Backups kept by count when the office set none (``storage.backups`` rotates them).
 KEEP_BACKUPS = backup_files.DEFAULT_KEEP
 
@@ -74,6 +77,8 @@ def _on_connect(dbapi_conn: rawconn.Connection, _record: object) -> None:
         # a log grown by a bulk write is cut back to 64 MB when it restarts
         "PRAGMA wal_autocheckpoint = 0",
         "PRAGMA journal_size_limit = 67108864",
+        # the planner's statistics are sampled, never a full pass (storage/planner_stats.py)
+        f"PRAGMA analysis_limit = {planner_stats.ANALYSIS_LIMIT}",
     ):
         cur.execute(pragma)
     cur.close()
@@ -390,9 +395,32 @@ class Database:
         backup_files.record_check(self.paths.backups, written.name, True, self.clock.now())
         backup_files.rotate(self.paths.backups, keep, self.clock.today(), protect=written)
 
+    def refresh_planner_stats(self) -> None:
+        """The planner's statistics brought up to date (storage/planner_stats.py). Only
+        an aid to speed: a file that cannot be written now (read-only, full disk,
+        another window holding the write lock, a viewer's account) keeps the figures it
+        has, rather than making a close or an opening fail."""
+        if self.health.findings:
+            return  # a damaged file is written by nothing but a repair
+        try:
+            with self.engine.connect() as conn:
+                # a moment's wait for another window's write at most, not BUSY_TIMEOUT
+                # (set on the driver's connection: outside any transaction)
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.execute(f"PRAGMA busy_timeout = {STATS_BUSY_MS}")
+                try:
+                    with conn.begin():
+                        planner_stats.refresh(conn)
+                finally:
+                    raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        except (UnionDeskError, sa_exc.SQLAlchemyError) as exc:
+            log.info("planner statistics not refreshed: %s", type(exc).__name__)
+
     def close(self) -> None:
         if self._background_check is not None:
             self._background_check.close()
+        self.refresh_planner_stats()
         self.checkpoints.close()
         self.engine.dispose()
 
@@ -512,6 +540,10 @@ def open_storage(
                 migrate(conn)
         if on_open is not None:
             on_open(db)
+        with db.connect(write=False) as conn:
+            upgrade = planner_stats.never_analysed(conn)
+        if upgrade:
+            db.refresh_planner_stats()
         if size > db_health.OPEN_CHECK_BYTES:
             db.check_in_background()
     except sa_exc.OperationalError as exc:
@@ -568,6 +600,9 @@ class HubDatabase(Database):
 
     def check_in_background(self) -> None:
         return None
+
+    def refresh_planner_stats(self) -> None:
+        return None  # the server's autovacuum keeps its statistics
 
     def ensure_sound(self) -> None:
         return None

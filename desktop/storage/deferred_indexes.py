@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 
 from desktop.progress import Cancelled
-from desktop.storage import engines
+from desktop.storage import engines, planner_stats
 
 _SECONDARY = text(
     "SELECT m.name, m.sql FROM sqlite_master m "
@@ -53,17 +53,24 @@ def deferred_indexes(conn: Connection, table: str, appended_rows: int) -> Iterat
     definitions = conn.execute(_SECONDARY, {"table": table}).all()
     for name, _ in definitions:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    cancelled = False
+    cancelled = failed = False
     try:
         yield
     except Cancelled:
         cancelled = True  # a cancel rolls everything back: building would only delay it
+        raise
+    except BaseException:
+        failed = True
         raise
     finally:
         # also after an error: a caller that catches it and commits keeps every index
         if not cancelled and _transaction_open(conn):
             for _, sql in definitions:
                 conn.exec_driver_sql(sql)
+            if not failed:
+                # the table at least doubled: the statements after this block, in this
+                # transaction too, are planned on its new shape (storage/planner_stats.py)
+                planner_stats.analyze(conn, table)
 
 
 def _transaction_open(conn: Connection) -> bool:
