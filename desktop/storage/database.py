@@ -30,7 +30,7 @@ from desktop import __version__
 from desktop.clock import Clock
 from desktop.clock import current as current_clock
 from desktop.config import Paths, ensure_writable
-from desktop.errors import DatabaseError, StorageFullError, UnionDeskError, storage_error
+from desktop.errors import DatabaseError, StorageFullError, storage_error
 from desktop.private_files import (
     clean_stale_beside,
     clean_temp_dir,
@@ -398,8 +398,10 @@ class Database:
     def refresh_planner_stats(self) -> None:
         """The planner's statistics brought up to date (storage/planner_stats.py). Only
         an aid to speed: a file that cannot be written now (read-only, full disk,
-        another window holding the write lock, a viewer's account) keeps the figures it
-        has, rather than making a close or an opening fail."""
+        another window holding the write lock, a viewer's account, damage found since it
+        was opened, which SQLite may report as out of memory) keeps the figures it has,
+        rather than making a close or an opening fail. Nothing of an analysis that fails
+        stays: it is one transaction."""
         if self.health.findings:
             return  # a damaged file is written by nothing but a repair
         try:
@@ -414,7 +416,7 @@ class Database:
                         planner_stats.refresh(conn)
                 finally:
                     raw.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        except (UnionDeskError, sa_exc.SQLAlchemyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - an aid only; a damaged page reads as NOMEM
             log.info("planner statistics not refreshed: %s", type(exc).__name__)
 
     def close(self) -> None:
