@@ -404,3 +404,40 @@ def test_row_count_fast_path(pieces: list[bytes]) -> None:
         assert probe.count_rows(body) <= reference
     else:
         assert probe.count_rows(body) == reference
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    top=st.integers(0, 3),
+    left=st.integers(0, 3),
+    cells_=st.lists(
+        st.lists(
+            st.one_of(st.none(), st.integers(-5, 5), st.text("张三1 x", max_size=3)),
+            min_size=1,
+            max_size=4,
+        ),  # fmt: skip
+        min_size=0,
+        max_size=5,
+    ),
+)
+def test_sheet_rows_row_by_row_equal_the_whole_sheet_at_once(
+    tmp_path_factory: pytest.TempPathFactory, top: int, left: int, cells_: list[list[Any]]
+) -> None:
+    """The reader takes a sheet's rows one at a time (the window runs between them) and
+    pads the columns left of the data itself: the cells are those of ``to_python``."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    from desktop.spreadsheets.reader import _sheet_rows
+
+    path = tmp_path_factory.mktemp("sheet") / "s.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for r, row in enumerate(cells_):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.cell(row=top + r + 1, column=left + c + 1, value=value)
+    book.save(path)
+    loaded = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert _sheet_rows(loaded) == loaded.to_python(skip_empty_area=False)
