@@ -53,3 +53,13 @@ def test_a_task_on_the_runner_runs_with_the_collector_paused(qtbot) -> None:  # 
     )
     qtbot.waitUntil(lambda: bool(done))
     assert seen == [False] and gc.isenabled()
+
+
+def test_what_a_task_leaves_is_not_walked_by_the_next_collection() -> None:
+    """The objects a task made (all still young: the collector was paused) go to the
+    permanent generation when it ends, so no collection after it walks them all."""
+    frozen = gc.get_freeze_count()
+    with collector.paused():
+        made = [[i] for i in range(5000)]  # lists: always tracked
+    assert gc.get_freeze_count() >= frozen + len(made)
+    assert gc.isenabled()
