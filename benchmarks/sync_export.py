@@ -125,21 +125,19 @@ def main() -> None:
         # baseline: the same member rows (already fetched) into an equivalent table, i.e. the
         # same DDL with its indexes and foreign key, same pragmas, one transaction
         marks = ", ".join("?" for _ in raw_rows[0])
-        raw_s, raw_cpu = bare_executemany(
-            root / "raw.db",
-            [*ddl, *parents],
-            f"INSERT INTO members VALUES ({marks})",
-            raw_rows,
-            ["foreign_keys = ON", "temp_store = MEMORY", "cache_size = -65536"],
-        )
-        plain_s, _plain_cpu = bare_executemany(
-            root / "plain.db",
-            [*ddl, *parents],
-            f"INSERT INTO members VALUES ({marks})",
-            raw_rows,
-            ["foreign_keys = ON", "temp_store = MEMORY", "cache_size = -65536"],
-            encrypted=False,
-        )
+
+        def raw_insert(name: str, *, encrypted: bool) -> tuple[float, float]:
+            return bare_executemany(
+                root / name,
+                [*ddl, *parents],
+                f"INSERT INTO members VALUES ({marks})",
+                raw_rows,
+                ["foreign_keys = ON", "temp_store = MEMORY", "cache_size = -65536"],
+                encrypted=encrypted,
+            )
+
+        raw_s, raw_cpu = raw_insert("raw.db", encrypted=True)
+        plain_s, _plain_cpu = raw_insert("plain.db", encrypted=False)
         line("sync_apply_100k_vs_executemany", apply_s, raw_s, 5.0)
         print(
             f"  (the executemany writes an encrypted file, as the registry is written; "
