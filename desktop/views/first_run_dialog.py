@@ -89,6 +89,11 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        # Tab follows the form as it reads: name, prefix, the account's fields, then the
+        # demo box (made before the account fields, Qt would put it second).
+        chain = [self.name, self.prefix, *self.account.editors(), self.demo, self.ok_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _demo_toggled(self, on: bool) -> None:
         """A trial needs no real name: fill the demo one (and take it back if unticked)."""

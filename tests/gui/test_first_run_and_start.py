@@ -59,6 +59,31 @@ def test_first_run_creates_the_federation_then_shows_the_window(
     assert holder[0].windowTitle() == "南山园区工会联合会"
 
 
+def test_tab_moves_through_the_first_run_form_in_reading_order(
+    qtbot: QtBot, bare_ctx: AppContext
+) -> None:
+    """From the prefix, Tab goes to the account's user name, not down to the demo box
+    (seen on a real window: the clerk's admin name landed in the wrong field)."""
+    dialog = FirstRunDialog(bare_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setFocus()
+    visited = [dialog.focusWidget()]
+    for _ in range(6):
+        dialog.focusNextChild()  # what Tab does
+        visited.append(dialog.focusWidget())
+    account = dialog.account
+    assert visited == [
+        dialog.name,
+        dialog.prefix,
+        account.username,
+        account.display_name,
+        account.password,
+        account.password_again,
+        dialog.demo,
+    ]
+
+
 def test_first_run_with_demo_data(
     qtbot: QtBot, bare_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -55,6 +55,10 @@ class FirstAdminFields(QGroupBox):
         form.addRow(self.general)
         self.setVisible(not self.done)
 
+    def editors(self) -> list[QLineEdit]:
+        """The fields in the order they are filled (for the dialog's Tab order)."""
+        return [self.username, self.display_name, self.password, self.password_again]
+
     def make_account(self) -> bool:
         """Make the administrator and sign in; False (with messages) when refused."""
         if self.done:
