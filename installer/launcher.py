@@ -12,8 +12,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from desktop.__main__ import main
-
-FCITX = ("fcitx", "fcitx5")
+from desktop.im_session import FCITX, ROUTED_FROM, wants_fcitx
 
 
 def route_input_method(env: MutableMapping[str, str], plugins: Path) -> str | None:
@@ -27,17 +26,16 @@ def route_input_method(env: MutableMapping[str, str], plugins: Path) -> str | No
     falls back to compose and not one Chinese character can be typed. fcitx5 answers the
     ibus D-Bus protocol itself (its ``ibusfrontend`` addon, on by default, registers
     ``org.freedesktop.portal.IBus``), so Qt's bundled ibus plugin reaches fcitx5 through
-    that portal (``IBUS_USE_PORTAL=1``). A bundle that does ship a fcitx plugin is left alone.
+    that portal (``IBUS_USE_PORTAL=1``). fcitx 4 has no ibus frontend: the window talks
+    to it itself (``desktop.views.fcitx4``), told by ``UNIONDESK_IM_ROUTED_FROM`` that the
+    session meant fcitx. A bundle that does ship a fcitx plugin is left alone.
     """
-    modules = env.get("QT_IM_MODULES", "")  # Qt 6.8+: an ordered list, e.g. "wayland;fcitx"
-    single = env.get("QT_IM_MODULE", "").strip().lower()
-    wants_fcitx = single in FCITX or any(m.strip().lower() in FCITX for m in modules.split(";"))
-    if not single and not modules and "fcitx" in env.get("XMODIFIERS", "").lower():
-        wants_fcitx = True  # a session that configured only XIM and GTK for fcitx
-    if not wants_fcitx:
+    if not wants_fcitx(env):
         return None
     if any((plugins / "platforminputcontexts").glob("lib*fcitx*platforminputcontextplugin.so")):
         return None
+    modules = env.get("QT_IM_MODULES", "")  # Qt 6.8+: an ordered list, e.g. "wayland;fcitx"
+    env[ROUTED_FROM] = "fcitx"
     env["QT_IM_MODULE"] = "ibus"
     if modules:
         routed = ["ibus" if m.strip().lower() in FCITX else m for m in modules.split(";")]

@@ -51,6 +51,7 @@ SETTLE_LIMIT_MS = 20000
 # A window that is never painted (started minimised, say) still gets its start-up work.
 FIRST_PAINT_FALLBACK_MS = 1000
 _font_family: str | None = None
+_input_bridge: QObject | None = None  # kept for the application's life
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -92,7 +93,17 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     install_chinese(app)
+    start_input_bridge(app)
     return app
+
+
+def start_input_bridge(app: QApplication) -> None:
+    """On Linux, reach fcitx 4 when no Qt plugin does (``desktop.views.fcitx4``)."""
+    if sys.platform.startswith("linux") and app.platformName() == "xcb":
+        from desktop.views import fcitx4  # X11 only: jeepney is a Linux dependency
+
+        global _input_bridge
+        _input_bridge = fcitx4.start_if_wanted(app)
 
 
 def save_screenshot(widget: QWidget, path: str | Path) -> bool:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.im_session import wants_fcitx
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
 SPEC = INSTALLER / "uniondesk.spec"
@@ -246,6 +248,8 @@ def test_fcitx_is_routed_to_ibus_when_the_bundle_has_no_fcitx_plugin(tmp_path: P
     env = {"QT_IM_MODULE": "fcitx", "XMODIFIERS": "@im=fcitx"}
     assert route(env, tmp_path) == "ibus"
     assert env["QT_IM_MODULE"] == "ibus" and env["IBUS_USE_PORTAL"] == "1"
+    # the window still knows the session meant fcitx (its fcitx 4 bridge reads this)
+    assert env["UNIONDESK_IM_ROUTED_FROM"] == "fcitx" and wants_fcitx(env)
 
     env = {"QT_IM_MODULES": "wayland;fcitx5;ibus"}
     assert route(env, tmp_path) == "ibus"
