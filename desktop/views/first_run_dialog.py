@@ -23,6 +23,7 @@ from desktop.views.accounts.first_admin import FirstAdminFields
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import tab_in_order
 
 DEMO_MEMBERS = 3000
 DEMO_SEED = 2026
@@ -91,9 +92,7 @@ class FirstRunDialog(QDialog):
         self.setMinimumWidth(520)
         # Tab follows the form as it reads: name, prefix, the account's fields, then the
         # demo box (made before the account fields, Qt would put it second).
-        chain = [self.name, self.prefix, *self.account.editors(), self.demo, self.ok_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        tab_in_order(self.name, self.prefix, *self.account.editors(), self.demo, *buttons.buttons())
 
     def _demo_toggled(self, on: bool) -> None:
         """A trial needs no real name: fill the demo one (and take it back if unticked)."""

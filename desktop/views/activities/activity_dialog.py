@@ -70,6 +70,9 @@ class ActivityDialog(QDialog):
             "spent": QLineEdit(self),
             "description": QPlainTextEdit(self),
         }
+        description = self.editors["description"]
+        assert isinstance(description, QPlainTextEdit)
+        description.setTabChangesFocus(True)  # Tab moves on, as in every other field
         category = self.editors["category"]
         assert isinstance(category, QComboBox)
         for c in categories.list_categories(ctx.db):

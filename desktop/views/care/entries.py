@@ -40,6 +40,7 @@ def _line(text: str = "", placeholder: str = "") -> QLineEdit:
 def _notes() -> QPlainTextEdit:
     notes = QPlainTextEdit()
     notes.setFixedHeight(52)
+    notes.setTabChangesFocus(True)  # Tab moves on, as in every other field
     return notes
 
 

@@ -47,6 +47,7 @@ from desktop.views.members.photo_box import PhotoBox
 from desktop.views.widgets import messages
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.field_error import FieldMessage
+from desktop.views.widgets.form_dialog import tab_in_order
 
 _WIDE = {"notes", "employer"}
 
@@ -135,6 +136,8 @@ class MemberDialog(QDialog):
             self.save_button.setEnabled(False)
             self.save_button.setToolTip("只读账号不能修改数据")
         outer.addWidget(buttons)
+        # the form row by row, then the photo beside it, then 保存/取消
+        tab_in_order(*self.editors.values(), self.photo_box, *buttons.buttons())
         id_edit = self.editors["id_number"]
         assert isinstance(id_edit, QLineEdit)
         id_edit.textChanged.connect(self._show_derived)
@@ -163,6 +166,7 @@ class MemberDialog(QDialog):
         if spec.name == "notes":
             notes = QPlainTextEdit(self)
             notes.setFixedHeight(60)
+            notes.setTabChangesFocus(True)  # Tab moves on, as in every other field
             return notes
         edit = QLineEdit(self)
         if spec.kind == "date":

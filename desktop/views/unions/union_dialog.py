@@ -90,6 +90,7 @@ class UnionDialog(QDialog):
         if name == "notes":
             notes = QPlainTextEdit(self)
             notes.setFixedHeight(60)
+            notes.setTabChangesFocus(True)  # Tab moves on, as in every other field
             return notes
         edit = QLineEdit(self)
         if name == "founded_on":

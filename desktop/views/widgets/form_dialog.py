@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,6 +44,8 @@ def lay_out_form(
     form = QFormLayout()
     for name, editor in editors.items():
         errors[name].clear_when_edited(editor)
+        if isinstance(editor, QPlainTextEdit):
+            editor.setTabChangesFocus(True)  # Tab moves on, as in every other field
         cell = QVBoxLayout()
         cell.setSpacing(2)
         cell.addWidget(editor)
@@ -58,7 +62,32 @@ def lay_out_form(
     layout.addLayout(form)
     layout.addWidget(general)
     layout.addWidget(buttons)
+    tab_in_order(*editors.values(), *buttons.buttons())
     return errors, general
+
+
+def tab_in_order(*widgets: QWidget) -> None:
+    """Tab visits ``widgets`` in this order (the order the clerk reads them).
+
+    Qt's own order is the order the widgets were made in: an editor made before the
+    others (a combo filled first, a photo panel) is otherwise reached only after 保存/取消.
+    """
+    stops = [stop for widget in widgets for stop in _tab_stops(widget)]
+    for first, second in pairwise(stops):
+        QWidget.setTabOrder(first, second)
+
+
+def _tab_stops(widget: QWidget) -> list[QWidget]:
+    """The widget itself, or for a panel that takes no focus (a photo box) the widgets
+    in it that do, in the order they were made."""
+    if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return [widget]
+    window = widget.window()
+    return [
+        child
+        for child in widget.findChildren(QWidget)
+        if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.window() is window
+    ]
 
 
 def set_editor_value(editor: QWidget, value: Any) -> None:
