@@ -23,6 +23,7 @@ SRC=/src
 if [ -x "$PREFIX/bin/python3.11" ] && [ -f "$PREFIX/lib/libsqlite3.so" ]; then
     echo "CPython already built in $PREFIX"; exit 0
 fi
+mkdir -p "$SRC"  # a fresh chroot has none (a cached one hid this)
 cd "$SRC"
 case "$(uname -m)" in
     x86_64) OLD=GLIBC_2.2.5 ;;
