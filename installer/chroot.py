@@ -56,6 +56,8 @@ BUILD_PACKAGES = [
     "binutils",
     "ca-certificates",
     "xz-utils",
+    "tcl",  # SQLite's build generates shell.c and the amalgamation with tclsh
+    "file",  # libtool's configure probes with it
 ]
 # What Qt's offscreen and xcb plugins load: present in the build chroot so PyInstaller
 # resolves the plugins' dependencies against bullseye's libraries, not the host's.
