@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,20 @@ def _message(driver: Any, field: str) -> str:
     return str(driver.find_element(By.ID, f"msg-{field}").text)
 
 
+def _qr_screenshot(driver: Any, path: Path) -> Path:
+    """The QR as the phone shows it, once its picture is decoded and laid out: a data-URL
+    image loads asynchronously, and a busy machine once took the screenshot before (zbar
+    then read a damaged payload, which the scan rightly refused)."""
+    loaded = (
+        "const i = document.getElementById('qr-image'); return i.complete && i.naturalWidth > 0"
+    )
+    deadline = time.monotonic() + 10
+    while not driver.execute_script(loaded) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    path.write_bytes(driver.find_element(By.ID, "qr-image").screenshot_as_png)
+    return path
+
+
 def _type(driver: Any, field: str, text: str) -> None:
     box = driver.find_element(By.ID, field)
     box.clear()
@@ -117,14 +132,13 @@ def test_fill_in_scan_the_screen_and_read_it_back(
     save = browser.find_element(By.ID, "qr-save")
     assert save.text == "保存图片" and save.get_attribute("href").startswith("data:image/png")
 
-    shot = tmp_path / "qr.png"
-    shot.write_bytes(browser.find_element(By.ID, "qr-image").screenshot_as_png)
+    shot = _qr_screenshot(browser, tmp_path / "qr.png")
     decoded = subprocess.run(
         ["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True, check=False
     ).stdout.strip()
     assert decoded.startswith("UDAPP1:")
     code, out, err = cli(capsys, office.data_dir, "applications", "scan", decoded, "--json")
-    assert code == 0, err
+    assert code == 0, f"{err} (zbar read {decoded!r})"
     (item,) = json.loads(out)
     assert item["name"] == "李四" and item["id_number"] == "110*************2X"
     assert (item["union"], item["hukou_type"], item["is_migrant_worker"]) == (
@@ -162,13 +176,12 @@ def test_the_longest_application_reads_back_from_the_screen(
     browser.find_element(By.ID, "consent").click()
     browser.find_element(By.ID, "submit").click()
     assert browser.find_element(By.ID, "qr-view").is_displayed()
-    shot = tmp_path / "qr.png"
-    shot.write_bytes(browser.find_element(By.ID, "qr-image").screenshot_as_png)
+    shot = _qr_screenshot(browser, tmp_path / "qr.png")
     decoded = subprocess.run(
         ["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True, check=False
     ).stdout.strip()
     code, out, err = cli(capsys, office.data_dir, "applications", "scan", decoded, "--json")
-    assert code == 0, err
+    assert code == 0, f"{err} (zbar read {decoded!r})"
     (item,) = json.loads(out)
     assert (item["name"], item["employer"]) == ("阿" * 50, "深" * 100)
     assert item["political_status"] == "九三学社社员"
