@@ -210,7 +210,6 @@ class Fcitx4Bridge(QObject):
         super().__init__(app)
         self._app = app
         self._conn = connection
-        self._service = service
         methods = DBusAddress("/inputmethod", service, IM_INTERFACE)
         reply = self._call(methods, "CreateICv3", "si", (app_name, os.getpid()))
         self._ic = DBusAddress(f"/inputcontext_{reply[0]}", service, IC_INTERFACE)
