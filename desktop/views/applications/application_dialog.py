@@ -70,7 +70,7 @@ class ApplicationDialog(QDialog):
             "notes": QPlainTextEdit(self),
         }
         self.editors["notes"].setMaximumHeight(60)
-        self.errors, self.general = lay_out_form(self, LABELS, self.editors, self.save)
+        self.errors, self.general = lay_out_form(self, LABELS, self.editors, self.save, columns=2)
 
     def values(self) -> dict[str, object]:
         return {name: editor_value(editor) for name, editor in self.editors.items()}

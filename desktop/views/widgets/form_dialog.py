@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -34,23 +35,47 @@ def lay_out_form(
     labels: dict[str, str],
     editors: dict[str, QWidget],
     save: Callable[[], None],
+    *,
+    columns: int = 1,
 ) -> tuple[dict[str, FieldMessage], FieldMessage]:
     """Label, editor and error line per field, a general error line, 保存/取消.
 
-    Returns the per-field error lines and the general one.
+    ``columns=2`` sets the fields side by side, row by row in the editors' order (a
+    multi-line box takes a row of its own): a form of a dozen fields and more then fits a
+    768-pixel laptop screen with its buttons. Returns the per-field error lines and the
+    general one.
     """
     errors = {name: FieldMessage(dialog, one_line=True) for name in labels}
     general = FieldMessage(dialog)
-    form = QFormLayout()
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(12)
+    grid.setVerticalSpacing(4)
+    row, col = 0, 0
     for name, editor in editors.items():
         errors[name].clear_when_edited(editor)
+        wide = isinstance(editor, QPlainTextEdit)
         if isinstance(editor, QPlainTextEdit):
             editor.setTabChangesFocus(True)  # Tab moves on, as in every other field
         cell = QVBoxLayout()
         cell.setSpacing(2)
         cell.addWidget(editor)
         cell.addWidget(errors[name])
-        form.addRow(labels[name], cell)
+        label = QLabel(labels[name], dialog)
+        label.setBuddy(editor)
+        # level with its editor, not centred on the editor and its message line
+        label.setMinimumHeight(min(editor.sizeHint().height(), editor.maximumHeight()))
+        if wide and col:
+            row, col = row + 1, 0
+        grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop)
+        span = columns * 2 - 1 if wide else 1
+        grid.addLayout(cell, row, col * 2 + 1, 1, span, Qt.AlignmentFlag.AlignTop)
+        col = 0 if wide else col + 1
+        if col == 0 or col == columns:
+            row, col = row + 1, 0
+    for column in range(columns):
+        grid.setColumnStretch(column * 2 + 1, 1)
+        if columns > 1:  # an 18-digit ID number, a company's name: room for them side by side
+            grid.setColumnMinimumWidth(column * 2 + 1, 220)
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, dialog
     )
@@ -59,7 +84,7 @@ def lay_out_form(
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
-    layout.addLayout(form)
+    layout.addLayout(grid)
     layout.addWidget(general)
     layout.addWidget(buttons)
     tab_in_order(*editors.values(), *buttons.buttons())
