@@ -135,8 +135,16 @@ ADMIN=$(as_admin users list 2>&1 | grep admin)
 NAME=$(as_admin settings show 2>/dev/null | sed -n 's/^ *本会名称（name）：//p')
 echo "federation name in the database: ${NAME:-<none>}"
 echo "administrator, signed in with the typed password: ${ADMIN:-<none>}"
-case "$NAME|$ADMIN" in
-    *工会*"|"*张三*) echo "input method check passed"; rm -rf "$WORK"; exit 0 ;;
+# The administrator's 姓名 must be Chinese characters (张三 with fcitx; ibus-libpinyin's
+# first candidate is 章三), and the sign-in above proves the password arrived as typed.
+SHOWN=$(printf '%s' "$ADMIN" | cut -f2)
+if python3 -c 'import re,sys; sys.exit(not re.fullmatch("[\u4e00-\u9fff]{2,}", sys.argv[1]))' "$SHOWN"; then
+    ADMIN_OK=yes
+else
+    ADMIN_OK=no
+fi
+case "$NAME|$ADMIN_OK" in
+    *工会*"|yes") echo "input method check passed"; rm -rf "$WORK"; exit 0 ;;
     *) echo "FAILED: Chinese did not arrive, or the password was changed (logs in $WORK)"
        cat "$WORK/app.log"; exit 1 ;;
 esac
