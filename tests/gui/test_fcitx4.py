@@ -99,14 +99,24 @@ def test_the_bridge_is_off_offscreen_and_when_switched_off() -> None:
 # ---- the real daemon -------------------------------------------------------------------
 
 
-def _free_display() -> int:
-    for number in range(140, 200):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number")
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], int]:
+    """Xvfb on a display number it picks itself (``-displayfd``): CI runs the suite twice at
+    once (the calendar run beside it), so a number chosen here could be taken twice."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as chosen:
+        number = chosen.readline().strip()  # written once the server is ready
+    if not number.isdigit():
+        xvfb.kill()
+        xvfb.wait()
+        pytest.fail("Xvfb did not start")
+    return xvfb, int(number)
 
 
 @pytest.fixture
@@ -120,17 +130,12 @@ def fcitx4_session(tmp_path: Path) -> Iterator[dict[str, str]]:
     home = tmp_path / "home"
     (home / ".config" / "fcitx").mkdir(parents=True)
     (home / ".config" / "fcitx" / "profile").write_text(PROFILE, encoding="utf-8")
-    number = _free_display()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "DBUS_", "XMODIFIERS"))}
-    env.update(HOME=str(home), DISPLAY=f":{number}", LANG="C.UTF-8")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        xvfb = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        xvfb, number = _start_xvfb()
         processes.append(xvfb)
+        env.update(HOME=str(home), DISPLAY=f":{number}", LANG="C.UTF-8")
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE,
@@ -141,8 +146,6 @@ def fcitx4_session(tmp_path: Path) -> Iterator[dict[str, str]]:
         assert bus.stdout is not None
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
         deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
         daemon = subprocess.Popen(
             ["fcitx", "-D"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
         )
