@@ -7,6 +7,7 @@ bridge (``desktop.views.fcitx4``), so both agree on when a session means fcitx. 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 FCITX = ("fcitx", "fcitx5")
 ROUTED_FROM = "UNIONDESK_IM_ROUTED_FROM"
@@ -39,3 +40,10 @@ def x_display_number(env: Mapping[str, str]) -> int | None:
         return None
     number = rest.split(".", 1)[0]
     return int(number) if number.isdigit() else None
+
+
+def has_fcitx_plugin(plugins: Path) -> bool:
+    """Does this Qt plugin folder hold a fcitx platform-input-context plugin (then Qt
+    itself reaches fcitx, and neither the launcher's route nor the window's bridge is
+    wanted)?"""
+    return any((plugins / "platforminputcontexts").glob("lib*fcitx*platforminputcontextplugin*.so"))

@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from desktop.__main__ import main
-from desktop.im_session import FCITX, ROUTED_FROM, wants_fcitx
+from desktop.im_session import FCITX, ROUTED_FROM, has_fcitx_plugin, wants_fcitx
 
 
 def route_input_method(env: MutableMapping[str, str], plugins: Path) -> str | None:
@@ -32,7 +32,7 @@ def route_input_method(env: MutableMapping[str, str], plugins: Path) -> str | No
     """
     if not wants_fcitx(env):
         return None
-    if any((plugins / "platforminputcontexts").glob("lib*fcitx*platforminputcontextplugin.so")):
+    if has_fcitx_plugin(plugins):
         return None
     modules = env.get("QT_IM_MODULES", "")  # Qt 6.8+: an ordered list, e.g. "wayland;fcitx"
     env[ROUTED_FROM] = "fcitx"

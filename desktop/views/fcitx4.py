@@ -54,7 +54,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.im_session import wants_fcitx, x_display_number
+from desktop.im_session import has_fcitx_plugin, wants_fcitx, x_display_number
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +178,7 @@ def fcitx_plugin_bundled(env: Mapping[str, str]) -> bool:
     """Is there a fcitx platform-input-context plugin Qt could load? (Then Qt serves it.)"""
     folders = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))]
     folders += [Path(p) for p in env.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
-    return any(
-        any((f / "platforminputcontexts").glob("lib*fcitx*platforminputcontextplugin*.so"))
-        for f in folders
-    )
+    return any(has_fcitx_plugin(folder) for folder in folders)
 
 
 def accepts_input_method(target: QObject | None) -> bool:
