@@ -253,7 +253,13 @@ def _child_floor(data_dir: Path) -> None:
             insert = f"INSERT INTO {table} {names} VALUES ({marks})"
             cache = ["cache_size = -65536"]
             _wall, parts[key] = bare_executemany(
-                Path(tmp) / f"{key}.db", schema, insert, rows, cache, encrypted=encrypted
+                Path(tmp) / f"{key}.db",
+                schema,
+                insert,
+                rows,
+                cache,
+                encrypted=encrypted,
+                stock_binding=False,
             )
             if table == "members":
                 # or the indexes built after the rows, as the import does into a small table
@@ -267,6 +273,7 @@ def _child_floor(data_dir: Path) -> None:
                     cache,
                     indexes,
                     encrypted=encrypted,
+                    stock_binding=False,
                 )
                 parts[key] = min(parts[key], after)
     src.close()
