@@ -191,11 +191,14 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
     The rows appended inside the block get exactly what the insert trigger would have
     written — same columns, same JSON, one dot each with consecutive counters and
     increasing HLCs — from the same generated column list, in the same transaction.
-    The triggers are switched off meanwhile by the ``capturing`` flag (their WHEN tests it,
-    ~3 µs a row: dropping the trigger instead saved less than 15% of a bulk insert, see
-    docs/benchmarks.md); with capture off (applying received changes) nothing is
-    recorded, as the trigger would not either. Only for inserts: any other write inside
-    the block would go uncaptured, so don't.
+    The triggers are switched off meanwhile by the ``capturing`` flag, and the table's
+    insert trigger is also suspended (``suspended_triggers``): its WHEN tests the flag
+    with a lookup of the clock row, ~3.5 µs a row, 0.35–0.45 s of a 100k-member bulk
+    insert (docs/benchmarks.md, eighteenth session). On its own that was judged not
+    worth a schema change; the member writer's block suspends the dashboard triggers
+    anyway, so the schema changes either way. With capture off (applying received
+    changes) nothing is recorded, as the trigger would not either. Only for inserts:
+    any other write inside the block would go uncaptured, so don't.
     ``local``: the table's local-only columns (``desktop.models.base.synced_tables``).
     On the hub the rows are recorded by ``pg_capture.record_appended``.
     """
@@ -231,7 +234,7 @@ def bulk_insert(conn: Connection, table: str, local: Iterable[str]) -> Iterator[
         insert.format(nth=gapless_nth, first=sql_next("c.hlc", str(int(base or 0))))
         + " AND t.rowid <= ?"
     )
-    with _off_inside(conn, bool(capturing)):
+    with suspended_triggers(conn, trigger_names(table)[:1]), _off_inside(conn, bool(capturing)):
         yield
     if not capturing:
         return

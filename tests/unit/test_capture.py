@@ -118,9 +118,12 @@ def test_bulk_capture_writes_what_the_trigger_writes(
                 ],
             )
         conn.execute(text("UPDATE unions SET name = '乙' WHERE id = 'bulk-1'"))
+        # the insert trigger, suspended inside the block, records a row again after it
+        conn.execute(insert, {"rowid": top + 100, "id": "after", "name": "甲"})
     changes = _changes(db)
     by_row = {c[3]: c for c in changes if c[2] == "unions"}
     assert by_row["bulk-0"][4] == by_row["by-trigger"][4]
+    assert by_row["after"][4] == by_row["by-trigger"][4]
     assert [c[1] for c in changes] == list(range(1, len(changes) + 1))  # no gap, no reuse
     bulk = [c[3] for c in changes if c[3].startswith("bulk-")][:3]
     assert bulk == ["bulk-0", "bulk-1", "bulk-2"]  # in rowid order
@@ -129,3 +132,20 @@ def test_bulk_capture_writes_what_the_trigger_writes(
         clock = conn.execute(text("SELECT counter, hlc FROM sync_clock")).one()
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
     assert clock[0] == len(changes) and clock[1] >= hlcs[-1]
+
+
+def test_an_error_inside_a_bulk_capture_leaves_the_triggers_in_place(db: Database) -> None:
+    """A caller that catches the error and carries on still has every write captured."""
+    from desktop.storage.capture import bulk_insert
+
+    insert = text(
+        "INSERT INTO unions (id, federation_id, name, sort_key) VALUES (:id, 'f1', '甲', '')"
+    )
+    with db.connect() as conn:
+        _seed(conn)
+        with pytest.raises(ValueError), bulk_insert(conn, "unions", synced_tables()["unions"]):
+            conn.execute(insert, {"id": "inside"})
+            raise ValueError
+        conn.execute(insert, {"id": "after"})
+    captured = {c[3] for c in _changes(db) if c[2] == "unions"}
+    assert "after" in captured
