@@ -40,7 +40,15 @@ from desktop.private_files import (
     use_app_temp,
 )
 from desktop.storage import backups as backup_files
-from desktop.storage import encrypting, engines, keys, planner_stats, rawconn, write_wait
+from desktop.storage import (
+    encrypting,
+    engines,
+    keys,
+    page_cache,
+    planner_stats,
+    rawconn,
+    write_wait,
+)
 from desktop.storage import health as db_health
 from desktop.storage.checkpoints import BackgroundCheckpointer
 from desktop.storage.health import BackgroundCheck, HealthState
@@ -72,7 +80,7 @@ def _on_connect(dbapi_conn: rawconn.Connection, _record: object) -> None:
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         "PRAGMA temp_store = MEMORY",
-        "PRAGMA cache_size = -65536",
+        f"PRAGMA cache_size = -{page_cache.CACHE_KIB}",
         # checkpoints run on ``BackgroundCheckpointer``'s thread, never inside a commit;
         # a log grown by a bulk write is cut back to 64 MB when it restarts
         "PRAGMA wal_autocheckpoint = 0",

@@ -56,12 +56,13 @@ from sqlalchemy import Connection, Date, text
 
 from desktop import clock
 from desktop.errors import UnionDeskError
+from desktop.gc_pause import paused_gc
 from desktop.models import Member
 from desktop.models.base import synced_tables
 from desktop.models.ids import new_ids
 from desktop.services.figures import summary as stats
 from desktop.services.members import conflicts
-from desktop.storage import bulk_rows, capture, engines, pg_search, search_index
+from desktop.storage import bulk_rows, capture, engines, page_cache, pg_search, search_index
 from desktop.storage import health as db_health
 from desktop.storage.deferred_indexes import deferred_indexes
 from desktop.storage.pinyin import sort_key
@@ -182,7 +183,7 @@ def next_rowid(conn: Connection) -> int:
 
 @contextmanager
 def appending(
-    conn: Connection, *, rows: int | None = None
+    conn: Connection, *, rows: int | None = None, roomy_cache: bool = True
 ) -> Iterator[Callable[[PreparedRows], list[str]]]:
     """Append many prepared batches; change capture and dashboard counts once, at the end.
 
@@ -195,7 +196,10 @@ def appending(
     appends inside the block (the update functions here refuse meanwhile). ``rows``, how
     many the block will append when the caller knows: fewer than ``SET_BASED_FROM`` are
     left to the triggers; at least as many as the table holds, and its secondary indexes
-    are built once at the end instead (``deferred_indexes``).
+    are built once at the end instead (``deferred_indexes``). ``roomy_cache``: the page
+    cache grows for the block to hold what it writes (``page_cache.roomy``); a caller
+    that must keep its peak memory down (the roster import holds the whole sheet) says
+    False.
     """
     if conn.info.get(_APPENDING):
         raise _internal("会员追加块不能嵌套")
@@ -206,6 +210,7 @@ def appending(
             return
         figures: Counter[stats.FigureKey] = Counter()
         with (
+            page_cache.roomy(conn, rows) if rows is not None and roomy_cache else nullcontext(),
             deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
             capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]),
             # the hub's counting triggers count a batch's statement at once (0021)
@@ -270,7 +275,7 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
         db_health.check_connection(conn)  # a bulk write into a damaged file spreads it
     first = next_rowid(conn)
     ids: list[str] = []
-    with appending(conn, rows=len(rows)) as append:
+    with paused_gc(), appending(conn, rows=len(rows)) as append:
         for start in range(0, len(rows), BULK_CHUNK):
             ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
     return ids

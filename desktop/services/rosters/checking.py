@@ -18,13 +18,14 @@ from sqlalchemy import Connection, text
 
 from desktop import clock
 from desktop.errors import ValidationError
+from desktop.gc_pause import paused_gc
 from desktop.models.id_numbers import upgrade_15, upgrade_note
 from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.models.validation import check_id_number
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import registry as members
 from desktop.services.unions import federations
-from desktop.spreadsheets import bulk, cells, layout
+from desktop.spreadsheets import cells, layout
 from desktop.spreadsheets.headers import HeaderMap
 from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, RowResult
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
@@ -508,7 +509,7 @@ def check_table(
     checker = RowChecker(conn, table, header, options, ctx)
     data = table.rows[header.row + 1 :]
     first = header.row + 1
-    with bulk.paused_gc():  # ~10^6 live objects: full collections find nothing to free
+    with paused_gc():  # ~10^6 live objects: full collections find nothing to free
         ctx.load_members(conn, checker.read_ids(first, data))
         card_col = header.columns.get("card_no")
         if card_col is not None:

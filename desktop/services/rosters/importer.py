@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop.errors import UnionDeskError
+from desktop.gc_pause import paused_gc
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services import audit
 from desktop.services.members import card_numbers
@@ -24,7 +25,7 @@ from desktop.services.members import writer as member_writer
 from desktop.services.rosters.checking import ImportOptions, check_table
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
-from desktop.spreadsheets import bulk, headers, layout
+from desktop.spreadsheets import headers, layout
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable, ReadOptions, no_header_message, read_table
 from desktop.storage import engines
@@ -119,11 +120,13 @@ def commit(
     ids: list[str] = []
     # The preview (the sheet and one result per row) keeps ~10^6 objects alive while the
     # insert allocates ~10^6 more: full collections would walk them all and free nothing.
-    with bulk.paused_gc(), db.connect() as conn:
+    with paused_gc(), db.connect() as conn:
         _recheck(conn, preview)
         cards = iter(_issue_cards(conn, [r.values for r in new_rows]))
         next_rowid = member_writer.next_rowid(conn)
-        with member_writer.appending(conn, rows=len(new_rows)) as append:
+        # the usual page cache: the preview holds the sheet, and a larger cache would
+        # lift the import's peak memory above its 500 MB goal (docs/benchmarks.md)
+        with member_writer.appending(conn, rows=len(new_rows), roomy_cache=False) as append:
             for start in range(0, len(new_rows), CHUNK):
                 if cancel is not None:
                     cancel.check()

@@ -24,10 +24,10 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from desktop.errors import ValidationError
+from desktop.gc_pause import paused_gc
 from desktop.models.id_numbers import PROVINCES, area_warning
 from desktop.models.validation import check_id_number, check_phone, normalise_text
 from desktop.spreadsheets import cells, probe
-from desktop.spreadsheets.bulk import paused_gc
 
 TODAY = date(2026, 11, 21)
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
