@@ -35,7 +35,6 @@ from desktop.demo.care_records import fill_care_records
 from desktop.demo.duplicates import fill_duplicates_and_photos
 from desktop.demo.transfers import fill_transfers
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.gc_pause import paused_gc
 from desktop.models.base import new_id
 from desktop.models.codes import CURRENT_STATUSES
 from desktop.progress import CancelToken, ProgressFn, no_progress
@@ -589,7 +588,7 @@ def fill_demo(
         report(0, members, "正在生成演示会员…")
         first_rowid = member_writer.next_rowid(conn)
         chunks = _member_chunks(factory, assigned, statuses, cards, first_rowid)
-        with paused_gc(), member_writer.appending(conn, rows=members) as append:
+        with member_writer.appending(conn, rows=members) as append:
             for prepared, chunk_current in chunks:
                 if cancel is not None:
                     cancel.check()

@@ -210,6 +210,8 @@ def appending(
             return
         figures: Counter[stats.FigureKey] = Counter()
         with (
+            # ~10^6 live objects (the caller's rows): full collections would find nothing
+            paused_gc(),
             page_cache.roomy(conn, rows) if rows is not None and roomy_cache else nullcontext(),
             deferred_indexes(conn, TABLE, rows) if rows is not None else nullcontext(),
             capture.bulk_insert(conn, TABLE, synced_tables()[TABLE]),
@@ -275,7 +277,7 @@ def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[str]:
         db_health.check_connection(conn)  # a bulk write into a damaged file spreads it
     first = next_rowid(conn)
     ids: list[str] = []
-    with paused_gc(), appending(conn, rows=len(rows)) as append:
+    with appending(conn, rows=len(rows)) as append:
         for start in range(0, len(rows), BULK_CHUNK):
             ids += append(prepare_rows(rows[start : start + BULK_CHUNK], first + start))
     return ids
