@@ -220,3 +220,14 @@ def test_gui_start_modules_load_neither_qt_nor_the_orm() -> None:
     # Keys and the federation are made only on a first start: neither cryptography nor
     # python-stdnum (validation) on every start.
     assert not [m for m in loaded if m.startswith(("cryptography", "stdnum"))]
+
+
+def test_the_dashboards_federation_filter_imports_without_the_orm_or_pinyin() -> None:
+    """The dashboard is built on the cold start, and its federation filter reads
+    ``unions.scope``: the ORM models and pypinyin's dictionaries cost ~0.3 s each there
+    (docs/benchmarks.md, eighteenth session), and an office's start needs neither."""
+    loaded = _fresh_modules("import desktop.services.unions.scope")
+    assert "desktop.services.unions.scope" in loaded
+    assert "sqlalchemy.orm" not in loaded and "desktop.models.member" not in loaded
+    assert not [m for m in loaded if m.startswith("pypinyin")]
+    assert not [m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 
 from desktop.errors import NotFoundError, UnionDeskError
 from desktop.services.unions import federations
-from desktop.services.unions.writer import union_sort_key
+from desktop.services.unions.sort_keys import union_sort_key
 from desktop.storage.database import Database
 
 #: The word a clerk types (or picks) for this office's own federation.
@@ -54,6 +54,8 @@ def held_in(conn: Connection) -> list[FederationChoice]:
     choices = [
         FederationChoice(str(r.id), str(r.name), str(r.id) == own, int(r.unions)) for r in rows
     ]
+    if len(choices) < 2:  # an office's own federation alone: no pinyin on the cold start
+        return choices
     # in pinyin order, as unions are listed (tens of federations: sorted here)
     return sorted(choices, key=lambda c: (not c.own, union_sort_key(c.name), c.id))
 

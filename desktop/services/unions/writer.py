@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from desktop.errors import UnionDeskError
 from desktop.models import Union
 from desktop.models.base import new_id
+from desktop.services.unions.sort_keys import union_sort_key
 from desktop.storage import capture
 from desktop.storage.deferred_indexes import deferred_indexes
 
@@ -42,13 +43,6 @@ SET_BASED_FROM = 200
 
 
 @lru_cache(maxsize=4096)
-def union_sort_key(name: str) -> str:
-    """Pinyin order of a union's name (imported on first use: pypinyin is heavy)."""
-    from desktop.storage.pinyin import text_pinyin
-
-    return text_pinyin(name).full
-
-
 def _stored(value: Any) -> Any:
     """A value as SQLAlchemy's column types store it (a date as ISO text)."""
     return value.isoformat() if isinstance(value, date) else value
