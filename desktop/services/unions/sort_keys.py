@@ -8,7 +8,10 @@ nor pypinyin's dictionaries (~0.35 s) may load (docs/benchmarks.md, eighteenth s
 
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=4096)
 def union_sort_key(name: str) -> str:
     """Pinyin order of a union's name (pypinyin imported on first use: it is heavy)."""
     from desktop.storage.pinyin import text_pinyin

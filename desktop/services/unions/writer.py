@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -42,7 +41,6 @@ _ROW_DEFAULTS: dict[str, Any] = {**dict.fromkeys(COLUMNS), "deleted": False}
 SET_BASED_FROM = 200
 
 
-@lru_cache(maxsize=4096)
 def _stored(value: Any) -> Any:
     """A value as SQLAlchemy's column types store it (a date as ISO text)."""
     return value.isoformat() if isinstance(value, date) else value
