@@ -63,6 +63,7 @@ def _bind_fast_paths() -> None:
 
 
 _bind_fast_paths()
+
 #: Sentinel: find the key from ``keys.json`` and the state dir.
 AUTO: bytes = b"auto"
 #: An explicit "no key": the file is plain SQLite (an older version's, or a foreign one).
