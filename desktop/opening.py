@@ -115,19 +115,36 @@ def _hub_identity(db: Database) -> None:
 
 
 def open_database(
-    paths: Paths, clock: Clock | None = None, *, allow_corrupt: bool = False
+    paths: Paths,
+    clock: Clock | None = None,
+    *,
+    allow_corrupt: bool = False,
+    check_first: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the registry in ``paths.data_dir``.
 
     ``allow_corrupt`` opens a damaged file for reading only (``uniondesk check``): it is
-    neither upgraded nor written, and its identity is left alone.
+    neither upgraded nor written, and its identity is left alone. ``check_first=False``
+    (the window) checks the file in the background instead of before the open returns
+    (``storage.database.open_storage``).
     """
     from desktop.services.accounts import hooks
 
     hooks.on_admin_secret(keep_admin_slots)  # once per process: the same function
     return open_storage(
-        paths, clock, allow_corrupt=allow_corrupt, migrate=run_migrations, on_open=_on_open
+        paths,
+        clock,
+        allow_corrupt=allow_corrupt,
+        migrate=run_migrations,
+        on_open=_on_open,
+        check_first=check_first,
     )
+
+
+def open_for_window(paths: Paths, clock: Clock | None = None) -> Database:
+    """The window's open: the integrity check in the background, damage found offered a
+    restore there (``views/backups/damage_watch``); the CLI checks before it reads."""
+    return open_database(paths, clock, check_first=False)
 
 
 def keep_admin_slots(db: Database, event: AdminSecret) -> None:

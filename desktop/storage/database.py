@@ -232,7 +232,8 @@ class Database:
     # -- integrity -------------------------------------------------------------------
 
     def check_in_background(self) -> None:
-        """Start the open-time ``quick_check`` of a large file on its own thread."""
+        """Start the open-time ``quick_check`` on its own thread (a large file, or any
+        file the window opens: ``open_storage(check_first=False)``)."""
         self._background_check = BackgroundCheck(self.paths.database, self.health)
 
     def corruption_error(self, findings: list[str]) -> db_health.CorruptDatabaseError:
@@ -242,7 +243,7 @@ class Database:
         """A fresh ``quick_check`` now; refuses a damaged file. Before every backup and bulk
         write: seconds at a million members, and a write into a damaged b-tree spreads it."""
         findings = db_health.quick_check(self.paths.database)
-        self.health.findings = findings
+        self.health.record(findings)
         if findings:
             log.error("database fails quick_check before a bulk write or backup")
             raise self.corruption_error(findings)
@@ -266,8 +267,9 @@ class Database:
         except (sa_exc.DatabaseError, *rawconn.DatabaseError) as exc:
             if "malformed" not in str(exc):
                 raise
-            self.health.findings = [str(getattr(exc, "orig", exc))]
-            raise self.corruption_error(self.health.findings) from exc
+            findings = [str(getattr(exc, "orig", exc))]
+            self.health.record(findings)
+            raise self.corruption_error(findings) from exc
 
     # -- transactions ----------------------------------------------------------------
 
@@ -505,6 +507,7 @@ def open_storage(
     allow_corrupt: bool = False,
     migrate: Callable[[Connection], None] = upgrade_schema,
     on_open: Callable[[Database], None] | None = None,
+    check_first: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the database in ``paths.data_dir``.
 
@@ -515,6 +518,15 @@ def open_storage(
     A damaged file is refused (``health.CorruptDatabaseError``) unless ``allow_corrupt``:
     then it is opened for reading only, neither upgraded nor written (``uniondesk check``
     reports it).
+
+    ``check_first`` (the CLI): a file up to ``OPEN_CHECK_BYTES`` is ``quick_check``ed
+    before anything is read, so a read command refuses a damaged file outright. Without
+    it (the window, whose first paint should not wait ~10 ms a MB for an encrypted check)
+    every file is checked in the background, as a large one always is: the first write
+    waits for the answer, and damage found is recorded in ``db.health``, whose watchers
+    (the window's offer of the last good backup) are told. A file that fails to open
+    before that check has run is checked there and then, so damage is still refused as
+    damage, not as an unreadable file.
 
     With ``paths.database_url`` set the registry is the federation hub on PostgreSQL
     (:func:`open_hub`): the same ``migrate`` and ``on_open``, none of the file's steps.
@@ -527,16 +539,19 @@ def open_storage(
     recovery_code = _prepare_key(paths, allow_corrupt=allow_corrupt)
     size = db_file.stat().st_size if db_file.exists() else 0
     findings: list[str] | None = None
-    if 0 < size <= db_health.OPEN_CHECK_BYTES:
+    checked_now = 0 < size <= db_health.OPEN_CHECK_BYTES and (check_first or allow_corrupt)
+    if checked_now:
         findings = db_health.quick_check(db_file)
         if findings and not allow_corrupt:
             raise db_health.refuse(db_file, paths.backups, findings)
     _private_files(paths)
-    current = None if findings else _read_revision(db_file)
+    with _damage_named(paths, checked=checked_now or size == 0):
+        current = None if findings else _read_revision(db_file)
     engine = make_engine(db_file, key=keys.key_for_file(db_file) or rawconn.PLAIN)
     db = Database(paths, engine, clock, allow_corrupt=allow_corrupt)
     db.recovery_code = recovery_code
-    db.health.findings = findings
+    if findings is not None:
+        db.health.record(findings)
     if findings:
         return db  # allow_corrupt: read-only inspection, nothing upgraded or written
     try:
@@ -554,17 +569,45 @@ def open_storage(
             upgrade = planner_stats.never_analysed(conn)
         if upgrade:
             db.refresh_planner_stats()
-        if size > db_health.OPEN_CHECK_BYTES:
+        if size > 0 and not checked_now:
             db.check_in_background()
     except sa_exc.OperationalError as exc:
         db.close()
+        _refuse_if_damaged(paths, checked=checked_now)
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
             raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
         raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
+    except db_health.CorruptDatabaseError:
+        db.close()
+        raise
+    except DatabaseError:
+        db.close()
+        _refuse_if_damaged(paths, checked=checked_now)
+        raise
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _refuse_if_damaged(paths: Paths, *, checked: bool) -> None:
+    """An open that failed before the file was checked: refuse it as damaged if it is
+    (naming the last good backup), else let the caller say what failed."""
+    if checked or not paths.database.exists():
+        return
+    findings = db_health.quick_check(paths.database)
+    if findings:
+        raise db_health.refuse(paths.database, paths.backups, findings)
+
+
+@contextmanager
+def _damage_named(paths: Paths, *, checked: bool) -> Iterator[None]:
+    """A read before the check that fails is refused as damage when the check finds it."""
+    try:
+        yield
+    except DatabaseError:
+        _refuse_if_damaged(paths, checked=checked)
+        raise
 
 
 # -- the federation hub (PostgreSQL) ------------------------------------------------------

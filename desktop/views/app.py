@@ -294,7 +294,7 @@ def _run_gui(argv: Sequence[str]) -> int:
     install_font(app)
     try:
         from desktop.config import resolve_paths
-        from desktop.opening import open_database
+        from desktop.opening import open_for_window
         from desktop.views.unlock import flow as unlock
 
         paths = resolve_paths(ns.data_dir, ns.database_url)
@@ -304,7 +304,7 @@ def _run_gui(argv: Sequence[str]) -> int:
             return claimed.exit_code
         if paths.data_dir.is_dir():
             app_log.start(paths)
-        opened = unlock.open_unlocked(paths, open_database)  # asks when the key is missing
+        opened = unlock.open_unlocked(paths, open_for_window)  # asks when the key is missing
         if opened is None:
             resume_gc()
             return 1
@@ -332,6 +332,9 @@ def _run_gui(argv: Sequence[str]) -> int:
 
     runner = TaskRunner()
     ctx = AppContext(db, runner)
+    from desktop.views.backups.damage_watch import DamageWatch
+
+    DamageWatch(ctx)  # a child of ctx: damage found from now on is offered a restore
     on_shown = None
     if ns.screenshot:
         shot = ns.screenshot

@@ -1,14 +1,23 @@
-"""Opening a damaged database in the window: a message naming the last good backup."""
+"""Opening a damaged database in the window: a message naming the last good backup.
+
+The window opens without waiting for the integrity check (it runs in the background), so
+the refusal comes from that check while the window is up: the same question, then the
+restore in the running window, or quit.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from desktop.config import Paths
 from desktop.opening import open_database
+from desktop.storage import health as db_health
 from desktop.views import app as gui_app
+from desktop.views.main_window import MainWindow
+from desktop.views.widgets import messages
 from tests.unit.corruption import damage, digest, filled_registry
 
 from .conftest import Boxes
@@ -24,13 +33,28 @@ def _damaged_after_a_backup(db_template: Path, tmp_path: Path) -> tuple[Path, Pa
     return data, good, digest(data / "uniondesk.db")
 
 
+def _window_shown() -> bool:
+    return any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
 def test_a_damaged_database_gives_a_message_naming_the_last_good_backup(
-    db_template: Path, tmp_path: Path, boxes: Boxes
+    db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, good, before = _damaged_after_a_backup(db_template, tmp_path)
+    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
     boxes.answer = False  # 退出 rather than restore now
+    asked_over_the_window: list[bool] = []
+    record = messages.confirm
+
+    def confirm(parent: object, title: str, text: str, **buttons: str | None) -> bool:
+        asked_over_the_window.append(_window_shown())
+        return record(parent, title, text, **buttons)
+
+    monkeypatch.setattr(messages, "confirm", confirm)
     assert gui_app.run_gui(["--data-dir", str(data)]) == 1
+    assert asked_over_the_window == [True]  # the window did not wait for the check
     assert boxes.kinds() == ["confirm"]
+    assert boxes.buttons == [{"yes": "用这份备份恢复", "no": "退出"}]
     _kind, title, message = boxes.shown[0]
     assert title == "数据库已损坏"
     assert "已损坏" in message and str(good) in message and "Traceback" not in message
@@ -58,3 +82,32 @@ def test_a_damaged_database_can_be_restored_from_the_last_good_backup_at_start(
         assert digest(moved) == before
     finally:
         restored.close()
+
+
+def test_damage_found_while_the_window_is_open_is_restored_in_that_window(
+    db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk says 用这份备份恢复: the window carries on, on the restored registry."""
+    from desktop.services.figures import summary
+
+    data, good, before = _damaged_after_a_backup(db_template, tmp_path)
+    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
+    record = messages.inform
+
+    def inform(parent: object, title: str, text: str) -> None:
+        record(parent, title, text)
+        if title == "已恢复备份":  # the restored window is up: the clerk's day goes on
+            assert _window_shown()
+            QApplication.instance().quit()  # type: ignore[union-attr]
+
+    monkeypatch.setattr(messages, "inform", inform)
+    assert gui_app.run_gui(["--data-dir", str(data)]) == 0
+    assert boxes.kinds() == ["confirm", "inform"]
+    assert good.name in boxes.shown[0][2] and "已恢复到" in boxes.shown[1][2]
+    (moved,) = data.glob("backups/replaced-*/uniondesk.db")
+    assert digest(moved) == before  # the damaged file kept, not deleted
+    db = open_database(Paths(data))
+    try:
+        assert summary.registry_stats(db).members_total == 1200
+    finally:
+        db.close()

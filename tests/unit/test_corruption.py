@@ -26,7 +26,7 @@ from desktop.services.figures import summary as stats
 from desktop.services.members import writer as member_writer
 from desktop.services.upkeep import integrity
 from desktop.storage import backups as backup_files
-from desktop.storage import cipher_pages, keys
+from desktop.storage import cipher_pages, keys, rawconn
 from desktop.storage import database as db_module
 from desktop.storage import health as db_health
 from desktop.storage.health import CorruptDatabaseError
@@ -125,6 +125,56 @@ def test_large_file_checked_in_the_background_refuses_the_first_write(
             stats.registry_stats(db)
     finally:
         db.close()
+
+
+def test_the_windows_open_checks_in_the_background_and_tells_its_watchers_once(
+    damaged: Path,
+) -> None:
+    """The window's open (``check_first=False``) returns before any check, however small the
+    file; the check's damage reaches every watcher once, one added late included, and the
+    first write is refused after waiting for it."""
+    before = digest(damaged / "uniondesk.db")
+    db = open_database(Paths(damaged), check_first=False)
+    told: list[list[str]] = []
+    try:
+        assert db.health.findings is None  # not checked before the open returned
+        db.health.watch(told.append)
+        with pytest.raises(CorruptDatabaseError), db.connect() as conn:
+            conn.exec_driver_sql("UPDATE app_settings SET value = value")
+        assert len(told) == 1 and told[0]
+        with pytest.raises(CorruptDatabaseError):
+            stats.registry_stats(db)
+        assert len(told) == 1  # known damage is not news
+        late: list[list[str]] = []
+        db.health.watch(late.append)
+        assert late == told
+    finally:
+        db.close()
+    assert digest(damaged / "uniondesk.db") == before
+
+
+def test_a_file_that_fails_to_open_before_its_check_is_refused_as_damaged(
+    registry: Path, tmp_path: Path
+) -> None:
+    """The window's open reads the schema before the check has run: when that read fails
+    the file is checked there and then, and refused as damaged (naming the last good
+    backup, so the window offers it), not as an unreadable file."""
+    folder = copy_registry(registry, tmp_path / "data")
+    db_file = folder / "uniondesk.db"
+    con = rawconn.connect(db_file, mode="ro")
+    try:
+        (root,) = con.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()
+        (page_size,) = con.execute("PRAGMA page_size").fetchone()
+    finally:
+        con.close()
+    with db_file.open("r+b") as fh:  # the schema version's page: the open's first read
+        fh.seek((int(root) - 1) * int(page_size))
+        fh.write(bytes(int(page_size)))
+    with pytest.raises(CorruptDatabaseError) as refused:
+        open_database(Paths(folder), check_first=False)
+    assert _backup(folder).name in refused.value.message
 
 
 def test_damage_after_the_open_is_caught_before_a_backup(registry: Path, tmp_path: Path) -> None:

@@ -213,7 +213,7 @@ def check(db: Database, *, rebuild_search: bool = False) -> IntegrityReport:
     except CorruptDatabaseError as exc:
         return _corrupt(db, exc.findings)
     if damage:
-        db.health.findings = damage
+        db.health.record(damage)
         return _corrupt(db, damage)
     rebuilt = None
     if rebuild_search:

@@ -1,10 +1,14 @@
-"""A registry that is refused as damaged at start-up: offer the last good backup.
+"""A registry found damaged: offer the last good backup.
 
-Without this the window could only say how to restore by hand and quit, and the
-备份与恢复 page is out of reach while the registry cannot be opened.
+At start-up (the file is refused before any window exists) and while the window is open
+(the open-time check runs in the background: ``damage_watch``), the same question. Without
+it the window could only say how to restore by hand and quit, and the 备份与恢复 page is out
+of reach while the registry cannot be read.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from desktop.clock import current as current_clock
 from desktop.config import Paths
@@ -17,6 +21,18 @@ from desktop.storage.health import last_good_backup
 from desktop.views.widgets import messages
 
 TITLE = "数据库已损坏"
+RESTORE = "用这份备份恢复"
+QUIT = "退出"
+
+
+def restore_question(message: str, good: Path) -> str:
+    """The refusal's message and the question whether to restore ``good`` now."""
+    parsed = parse_name(good.name)
+    when = f"{parsed[0]:%Y年%m月%d日 %H:%M} 的" if parsed else ""
+    return (
+        f"{message}\n\n现在用最近一份完好的备份（{when}{good.name}）恢复吗？"
+        "当前数据库会移到备份文件夹中的 replaced-… 文件夹保留（不会删除）。"
+    )
 
 
 def offer_restore(paths: Paths, message: str) -> Database | None:
@@ -26,13 +42,7 @@ def offer_restore(paths: Paths, message: str) -> Database | None:
     if good is None:
         messages.error(None, TITLE, message)
         return None
-    parsed = parse_name(good.name)
-    when = f"{parsed[0]:%Y年%m月%d日 %H:%M} 的" if parsed else ""
-    question = (
-        f"{message}\n\n现在用最近一份完好的备份（{when}{good.name}）恢复吗？"
-        "当前数据库会移到备份文件夹中的 replaced-… 文件夹保留（不会删除）。"
-    )
-    if not messages.confirm(None, TITLE, question, yes="用这份备份恢复", no="退出"):
+    if not messages.confirm(None, TITLE, restore_question(message, good), yes=RESTORE, no=QUIT):
         return None
     try:
         result = restoring.restore_unopenable(paths, current_clock(), good, open_database)
