@@ -7,7 +7,11 @@ the same run times, as fresh processes, alternately:
   ``--data-dir`` and ``UNIONDESK_SCREENSHOT`` set: it opens the database, shows the main
   window with the member list, saves the shown window to a PNG and quits;
 * baseline — a bare PySide6 process that creates a QApplication and an empty
-  QMainWindow, shows it, saves it to a PNG the same way and quits.
+  QMainWindow, shows it, saves it to a PNG the same way and quits;
+* floor (a ``#`` line) — the same bare window after what no registry window can skip
+  with this stack: importing SQLAlchemy, unwrapping the key, opening the encrypted file
+  through a SQLAlchemy engine and reading one row. What the project spends beyond it is
+  its own (modules, pages, queries).
 
 Each run is timed from just before the process is started to the moment its screenshot
 file is written (the file's modification time, which the kernel keeps to a few ms): that
@@ -48,6 +52,32 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setWindowTitle("bare")
+window.resize(1280, 800)
+window.show()
+def shot():
+    window.grab().save(sys.argv[1], "PNG")
+    app.quit()
+QTimer.singleShot(0, shot)
+sys.exit(app.exec())
+"""
+
+FLOOR = """
+import sys
+from pathlib import Path
+import sqlalchemy
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+from desktop.storage import keys, rawconn
+app = QApplication(sys.argv[:1])
+path = Path(sys.argv[2])
+key = keys.key_for_file(path) or rawconn.PLAIN
+engine = sqlalchemy.create_engine(
+    f"sqlite:///{path}", module=rawconn.dbapi, creator=lambda: rawconn.connect(path, key=key)
+)
+with engine.connect() as conn:
+    conn.exec_driver_sql("SELECT name FROM federations LIMIT 1").all()
+window = QMainWindow()
+window.setWindowTitle("floor")
 window.resize(1280, 800)
 window.show()
 def shot():
@@ -102,15 +132,19 @@ def main(argv: list[str] | None = None) -> int:
         project_cmd = [*uniondesk_command(), "--data-dir", str(data)]
         project_env = {**env, "UNIONDESK_SCREENSHOT": str(shot)}
         baseline_cmd = [sys.executable, "-c", BARE, str(shot)]
+        floor_cmd = [sys.executable, "-c", FLOOR, str(shot), str(data / "uniondesk.db")]
         # One untimed run of each: the OS file cache then holds Python, Qt and the
         # database, as on a PC that has run the program before.
         run(project_cmd, project_env, shot)
         run(baseline_cmd, env, shot)
-        project, baseline = [], []
+        run(floor_cmd, env, shot)
+        project, baseline, floor = [], [], []
         for _ in range(args.repeat):
             project.append(run(project_cmd, project_env, shot))
             baseline.append(run(baseline_cmd, env, shot))
+            floor.append(run(floor_cmd, env, shot))
     p_shown, b_shown = (statistics.median(r[0] for r in runs) for runs in (project, baseline))
+    f_shown = statistics.median(r[0] for r in floor)
     p_exit, b_exit = (statistics.median(r[1] for r in runs) for runs in (project, baseline))
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# project command: {Path(project_cmd[0]).name} {' '.join(project_cmd[1:2])} …")
@@ -118,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"# to process exit: project={p_exit:.3f}s baseline={b_exit:.3f}s "
         f"ratio={p_exit / b_exit:.2f}"
+    )
+    print(
+        f"# floor (bare window + SQLAlchemy + the encrypted file opened): {f_shown:.3f}s = "
+        f"{f_shown / b_shown:.2f}× baseline; project ÷ floor {p_shown / f_shown:.2f}"
     )
     print(bench_line("cold_start", p_shown, b_shown, "≤", GOAL))
     return 0

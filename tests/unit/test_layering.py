@@ -231,3 +231,21 @@ def test_the_dashboards_federation_filter_imports_without_the_orm_or_pinyin() ->
     assert "sqlalchemy.orm" not in loaded and "desktop.models.member" not in loaded
     assert not [m for m in loaded if m.startswith("pypinyin")]
     assert not [m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")]
+
+
+def test_the_windows_open_loads_neither_the_unlock_dialog_nor_the_audit_viewers_code() -> None:
+    """Before the first paint the window opens the registry (``unlock.flow``) and installs
+    the audit trail's record-change capture: the unlock dialog (only when the key is
+    missing) and the audit viewer's queries and chain check are loaded when used."""
+    loaded = _fresh_modules(
+        "import desktop.services.audit.changes, desktop.opening\n"
+        "from desktop.views.unlock import flow\n"
+        "flow.open_unlocked(None, lambda _paths: None)  # the key is here: opened"
+    )
+    assert "desktop.services.audit.changes" in loaded
+    assert "desktop.views.unlock.dialog" not in loaded
+    assert "desktop.services.audit.queries" not in loaded
+    assert "desktop.services.audit.verifying" not in loaded
+    later = _fresh_modules("from desktop.services import audit; audit.verify; audit.AuditFilter")
+    assert "desktop.services.audit.verifying" in later
+    assert "desktop.services.audit.queries" in later

@@ -20,12 +20,14 @@ def ask(dialog: QDialog) -> bool:
 def open_unlocked(paths: Paths, opener: Callable[[Paths], Database]) -> Database | None:
     """``opener(paths)``; when this PC lacks the key, the unlock dialog, then again.
     None when the clerk chose 退出 (nothing was opened or written)."""
-    from desktop.views.unlock.dialog import UnlockDialog
-
     while True:
         try:
             return opener(paths)
         except DatabaseKeyMissingError:
+            # Imported only here: a PC holding its key (every start but the first after a
+            # move) never loads the dialog and its form widgets before the first paint.
+            from desktop.views.unlock.dialog import UnlockDialog
+
             if not ask(UnlockDialog(paths)):
                 return None
 
