@@ -16,6 +16,7 @@ from desktop.errors import DatabaseError, UnionDeskError
 from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
 from desktop.storage.database import Database
+from desktop.storage.health import finding_summary
 
 
 def _size(size: int) -> str:
@@ -88,7 +89,7 @@ def _verify(ctx: Context, args: argparse.Namespace) -> int:
         print(f"备份 {result.name} 校验通过，可以用来恢复。")
         return 0
     print(
-        f"错误：备份 {result.name} 校验未通过：{'；'.join(result.findings[:3])}。"
+        f"错误：备份 {result.name} 校验未通过：{finding_summary(result.findings)}。"
         "不要用它恢复，请选择另一份备份。",
         file=sys.stderr,
     )

@@ -498,7 +498,8 @@ def _stage(backup: Path, database: Path) -> Path:
     if findings:
         staged.unlink(missing_ok=True)
         raise DatabaseError(
-            f"备份 {backup.name} 还原后校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
+            f"备份 {backup.name} 还原后校验未通过（{health.finding_summary(findings)}），"
+            "不能用它恢复。"
             "当前数据库未做任何改动。请选择另一份备份。"
         )
     return staged
@@ -517,7 +518,7 @@ def replace_database(database: Path, backups: Path, backup: Path, stamp: datetim
     findings = health.verify_backup(backup)
     if findings:
         raise DatabaseError(
-            f"备份 {backup.name} 校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
+            f"备份 {backup.name} 校验未通过（{health.finding_summary(findings)}），不能用它恢复。"
             "当前数据库未做任何改动。请选择另一份备份。"
         )
     revision = revision_of(backup)

@@ -383,7 +383,8 @@ class Database:
         findings = db_health.verify_backup(part, key=key or rawconn.PLAIN)
         if findings:
             raise DatabaseError(
-                f"自动备份 {target.name} 写入后校验未通过（{'；'.join(findings[:3])}），"
+                f"自动备份 {target.name} 写入后校验未通过"
+                f"（{db_health.finding_summary(findings)}），"
                 "已删除这份备份，原有备份均保留。为安全起见，本次操作未执行。"
                 "请检查磁盘空间和磁盘是否有故障。"
             )

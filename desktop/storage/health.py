@@ -181,6 +181,21 @@ def last_good_backup(folder: Path) -> Path | None:
     return None
 
 
+def finding_summary(findings: list[str]) -> str:
+    """The first problem SQLite names and how many more: a clerk reads one line, not the
+    page-by-page list a broken b-tree gives (the log and ``check --json`` keep them all)."""
+    problems = [
+        line.strip()
+        for finding in findings
+        for line in finding.splitlines()
+        if line.strip() and not line.strip().startswith("***")
+    ]
+    if not problems:
+        return "发现问题"
+    more = f"，另有 {len(problems) - 1} 处问题" if len(problems) > 1 else ""
+    return problems[0] + more
+
+
 def corruption_message(
     database: Path, backups: Path, findings: list[str], *, reported: bool = False
 ) -> str:
@@ -188,8 +203,7 @@ def corruption_message(
 
     ``reported``: said by ``uniondesk check``, which found it, rather than by a refusal.
     """
-    detail = "；".join(findings[:3])
-    head = f"数据库 {database} 已损坏（SQLite 完整性检查：{detail}）。" + (
+    head = f"数据库 {database} 已损坏（SQLite 完整性检查：{finding_summary(findings)}）。" + (
         "工会桌面通将拒绝读写此数据库，以防损坏扩散。"
         if reported
         else "为防止损坏扩散，本次操作已拒绝（只有 uniondesk check 可以读取它），"

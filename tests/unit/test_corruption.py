@@ -296,3 +296,20 @@ def test_check_on_a_sound_registry_still_passes(registry: Path, tmp_path: Path) 
         assert integrity.check(db).ok
     finally:
         db.close()
+
+
+def test_the_message_names_one_problem_and_counts_the_rest() -> None:
+    """A broken b-tree gives a line per page: the clerk's message names the first."""
+    findings = [
+        "*** in database main ***\nTree 94 page 1806: btreeInitPage() returns error code 11\n"
+        "Tree 94 page 1799: unable to get the page. error code=1",
+        "Tree 94 page 1795: unable to get the page. error code=1",
+    ]
+    assert db_health.finding_summary(findings) == (
+        "Tree 94 page 1806: btreeInitPage() returns error code 11，另有 2 处问题"
+    )
+    message = db_health.corruption_message(Path("/d/uniondesk.db"), Path("/d/backups"), findings)
+    assert "1799" not in message and "***" not in message
+    assert db_health.finding_summary(["无法读取：file is not a database"]) == (
+        "无法读取：file is not a database"
+    )

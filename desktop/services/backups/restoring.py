@@ -28,6 +28,7 @@ from desktop.services.audit import anchor
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
 from desktop.storage.database import Database
+from desktop.storage.health import finding_summary
 
 Opener = Callable[[Paths, Clock], Database]
 
@@ -81,7 +82,7 @@ def _checked(backup: Path, clock: Clock) -> None:
     findings = files.verify(backup, at=clock.now())
     if findings:
         raise DatabaseError(
-            f"备份 {backup.name} 校验未通过（{'；'.join(findings[:3])}），不能用它恢复。"
+            f"备份 {backup.name} 校验未通过（{finding_summary(findings)}），不能用它恢复。"
             "当前数据库未做任何改动。请选择另一份备份。"
         )
 
