@@ -111,3 +111,19 @@ def test_damage_found_while_the_window_is_open_is_restored_in_that_window(
         assert summary.registry_stats(db).members_total == 1200
     finally:
         db.close()
+
+
+def test_damage_found_in_the_window_with_no_good_backup_says_so_and_quits(
+    db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = filled_registry(db_template, tmp_path / "data", members=1200)
+    for backup in data.glob("backups/uniondesk-*"):
+        backup.unlink()  # none to offer
+    damage(data / "uniondesk.db")
+    before = digest(data / "uniondesk.db")
+    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
+    assert gui_app.run_gui(["--data-dir", str(data)]) == 1
+    assert boxes.kinds() == ["error"]
+    _kind, title, message = boxes.shown[0]
+    assert title == "数据库已损坏" and "没有完好的备份" in message
+    assert digest(data / "uniondesk.db") == before
