@@ -7,9 +7,11 @@ restore in the running window, or quit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.config import Paths
@@ -31,6 +33,17 @@ def _damaged_after_a_backup(db_template: Path, tmp_path: Path) -> tuple[Path, Pa
     db.close()
     damage(data / "uniondesk.db")
     return data, good, digest(data / "uniondesk.db")
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left(qapp: QApplication) -> Iterator[None]:
+    """``run_gui`` runs here in the test process: the window it showed outlives its event
+    loop, and a later test's window could not become the active one. Closed and deleted."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _window_shown() -> bool:
