@@ -574,40 +574,32 @@ def open_storage(
             db.check_in_background()
     except sa_exc.OperationalError as exc:
         db.close()
-        _refuse_if_damaged(paths, checked=checked_now)
         if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
             raise DatabaseError(f"数据库 {db_file} 是只读的，无法写入。请检查文件权限。") from exc
         raise DatabaseError(f"无法打开数据库 {db_file}：{exc.orig}") from exc
-    except db_health.CorruptDatabaseError:
-        db.close()
-        raise
-    except DatabaseError:
-        db.close()
-        _refuse_if_damaged(paths, checked=checked_now)
-        raise
     except BaseException:
         db.close()
         raise
     return db
 
 
-def _refuse_if_damaged(paths: Paths, *, checked: bool) -> None:
-    """An open that failed before the file was checked: refuse it as damaged if it is
-    (naming the last good backup), else let the caller say what failed."""
-    if checked or not paths.database.exists():
-        return
-    findings = db_health.quick_check(paths.database)
-    if findings:
-        raise db_health.refuse(paths.database, paths.backups, findings)
-
-
 @contextmanager
 def _damage_named(paths: Paths, *, checked: bool) -> Iterator[None]:
-    """A read before the check that fails is refused as damage when the check finds it."""
+    """The schema read before the file was checked failed the way damage fails (SQLite's
+    own error, not a full disk, a lock or a foreign file): check it there and then, and
+    refuse it as damaged (naming the last good backup) when it is. Later statements meet
+    damage through ``Database._translated``."""
     try:
         yield
-    except DatabaseError:
-        _refuse_if_damaged(paths, checked=checked)
+    except DatabaseError as exc:
+        cause = exc.__cause__
+        unreadable = isinstance(cause, rawconn.DatabaseError) and not isinstance(
+            cause, rawconn.OperationalError
+        )
+        if unreadable and not checked:
+            findings = db_health.quick_check(paths.database)
+            if findings:
+                raise db_health.refuse(paths.database, paths.backups, findings) from exc
         raise
 
 
