@@ -54,7 +54,7 @@ def test_a_damaged_database_gives_a_message_naming_the_last_good_backup(
     db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, good, before = _damaged_after_a_backup(db_template, tmp_path)
-    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
+    monkeypatch.setattr(db_health, "START_DELAY", 0)  # a timed wait hangs under faketime
     boxes.answer = False  # 退出 rather than restore now
     asked_over_the_window: list[bool] = []
     record = messages.confirm
@@ -104,7 +104,7 @@ def test_damage_found_while_the_window_is_open_is_restored_in_that_window(
     from desktop.services.figures import summary
 
     data, good, before = _damaged_after_a_backup(db_template, tmp_path)
-    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
+    monkeypatch.setattr(db_health, "START_DELAY", 0)  # a timed wait hangs under faketime
     record = messages.inform
 
     def inform(parent: object, title: str, text: str) -> None:
@@ -134,7 +134,7 @@ def test_damage_found_in_the_window_with_no_good_backup_says_so_and_quits(
         backup.unlink()  # none to offer
     damage(data / "uniondesk.db")
     before = digest(data / "uniondesk.db")
-    monkeypatch.setattr(db_health, "START_DELAY", 0.2)
+    monkeypatch.setattr(db_health, "START_DELAY", 0)  # a timed wait hangs under faketime
     assert gui_app.run_gui(["--data-dir", str(data)]) == 1
     assert boxes.kinds() == ["error"]
     _kind, title, message = boxes.shown[0]
