@@ -196,6 +196,11 @@ def finding_summary(findings: list[str]) -> str:
     return problems[0] + more
 
 
+def damage_summary(database: Path, findings: list[str]) -> str:
+    """What is wrong, in one sentence: every message about a damaged file starts with it."""
+    return f"数据库 {database} 已损坏（SQLite 完整性检查：{finding_summary(findings)}）。"
+
+
 def corruption_message(
     database: Path, backups: Path, findings: list[str], *, reported: bool = False
 ) -> str:
@@ -203,7 +208,7 @@ def corruption_message(
 
     ``reported``: said by ``uniondesk check``, which found it, rather than by a refusal.
     """
-    head = f"数据库 {database} 已损坏（SQLite 完整性检查：{finding_summary(findings)}）。" + (
+    head = damage_summary(database, findings) + (
         "工会桌面通将拒绝读写此数据库，以防损坏扩散。"
         if reported
         else "为防止损坏扩散，本次操作已拒绝（只有 uniondesk check 可以读取它），"

@@ -315,7 +315,7 @@ def _run_gui(argv: Sequence[str]) -> int:
         resume_gc()
         from desktop.views.backups.at_start import offer_restore
 
-        restored = offer_restore(paths, exc.message)  # asks to restore it now
+        restored = offer_restore(paths, exc)  # asks to restore it now
         if restored is None:
             return 1
         db = restored

@@ -84,7 +84,7 @@ def test_a_damaged_database_can_be_restored_from_the_last_good_backup_at_start(
     data, good, before = _damaged_after_a_backup(db_template, tmp_path)
     with pytest.raises(CorruptDatabaseError) as refused:
         open_database(Paths(data))
-    restored = offer_restore(Paths(data), refused.value.message)
+    restored = offer_restore(Paths(data), refused.value)
     assert restored is not None
     try:
         assert summary.registry_stats(restored).members_total == 1200

@@ -17,7 +17,7 @@ from desktop.opening import open_database
 from desktop.services.backups import restoring
 from desktop.storage.backups import parse_name
 from desktop.storage.database import Database
-from desktop.storage.health import last_good_backup
+from desktop.storage.health import CorruptDatabaseError, damage_summary, last_good_backup
 from desktop.views.widgets import messages
 
 TITLE = "数据库已损坏"
@@ -25,24 +25,29 @@ RESTORE = "用这份备份恢复"
 QUIT = "退出"
 
 
-def restore_question(message: str, good: Path) -> str:
-    """The refusal's message and the question whether to restore ``good`` now."""
+def restore_question(database: Path, findings: list[str], good: Path) -> str:
+    """What is wrong and the question whether to restore ``good`` now. Not the CLI's
+    refusal: its ``uniondesk backup restore`` steps are what the button does."""
     parsed = parse_name(good.name)
     when = f"{parsed[0]:%Y年%m月%d日 %H:%M} 的" if parsed else ""
     return (
-        f"{message}\n\n现在用最近一份完好的备份（{when}{good.name}）恢复吗？"
-        "当前数据库会移到备份文件夹中的 replaced-… 文件夹保留（不会删除）。"
+        f"{damage_summary(database, findings)}为防止损坏扩散，工会桌面通不再读写它，"
+        "数据库未做任何改动。\n\n"
+        f"现在用最近一份完好的备份（{when}{good}）恢复吗？当前数据库会移到备份文件夹中的 "
+        "replaced-… 文件夹保留（不会删除）。备份之后录入的数据需要重新录入，"
+        "或与各单位交换一次同步包后重新接收。"
     )
 
 
-def offer_restore(paths: Paths, message: str) -> Database | None:
+def offer_restore(paths: Paths, refused: CorruptDatabaseError) -> Database | None:
     """Ask to restore the newest backup that passes its check; the reopened registry,
     or None (no good backup, the clerk declined, or the restore failed: said why)."""
     good = last_good_backup(paths.backups)
     if good is None:
-        messages.error(None, TITLE, message)
+        messages.error(None, TITLE, refused.message)  # says there is none, and what to do
         return None
-    if not messages.confirm(None, TITLE, restore_question(message, good), yes=RESTORE, no=QUIT):
+    question = restore_question(paths.database, refused.findings, good)
+    if not messages.confirm(None, TITLE, question, yes=RESTORE, no=QUIT):
         return None
     try:
         result = restoring.restore_unopenable(paths, current_clock(), good, open_database)

@@ -61,13 +61,12 @@ class DamageWatch(QObject):
         from desktop.views.backups.at_start import QUIT, RESTORE, TITLE, restore_question
 
         parent = QApplication.activeWindow()
-        message = db.corruption_error(findings).message
         good = last_good_backup(db.paths.backups)
-        if good is None:
-            messages.error(parent, TITLE, message)
+        if good is None:  # the refusal says there is none, and what to do
+            messages.error(parent, TITLE, db.corruption_error(findings).message)
             self._quit()
             return
-        question = restore_question(message, good)
+        question = restore_question(db.paths.database, findings, good)
         if not messages.confirm(parent, TITLE, question, yes=RESTORE, no=QUIT):
             self._quit()
             return
