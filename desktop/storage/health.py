@@ -289,7 +289,8 @@ class HealthState:
 
 
 class BackgroundCheck:
-    """``quick_check`` of a large file on its own thread, so the window opens at once.
+    """``quick_check`` on its own thread, so the open returns at once (a large file, or any
+    file the window opens).
 
     It starts ``START_DELAY`` seconds after the open (the window's first paint and first
     queries come first on a 2-core PC), or at once when a write wants its answer:
