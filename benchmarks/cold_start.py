@@ -45,11 +45,14 @@ from benchmarks import bench_line, cached_database
 GOAL = 3.0
 ROOT = Path(__file__).resolve().parent.parent
 
-BARE = """
+_APP = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
+"""
+
+_SHOWN = """
 window = QMainWindow()
 window.setWindowTitle("bare")
 window.resize(1280, 800)
@@ -61,14 +64,10 @@ QTimer.singleShot(0, shot)
 sys.exit(app.exec())
 """
 
-FLOOR = """
-import sys
+_OPENED = """
 from pathlib import Path
 import sqlalchemy
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
 from desktop.storage import keys, rawconn
-app = QApplication(sys.argv[:1])
 path = Path(sys.argv[2])
 key = keys.key_for_file(path) or rawconn.PLAIN
 engine = sqlalchemy.create_engine(
@@ -76,16 +75,10 @@ engine = sqlalchemy.create_engine(
 )
 with engine.connect() as conn:
     conn.exec_driver_sql("SELECT name FROM federations LIMIT 1").all()
-window = QMainWindow()
-window.setWindowTitle("floor")
-window.resize(1280, 800)
-window.show()
-def shot():
-    window.grab().save(sys.argv[1], "PNG")
-    app.quit()
-QTimer.singleShot(0, shot)
-sys.exit(app.exec())
 """
+
+BARE = _APP + _SHOWN
+FLOOR = _APP + _OPENED + _SHOWN
 
 
 def uniondesk_command() -> list[str]:
