@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="uniondesk",
         description=f"{APP_TITLE}（UnionDesk）管理命令。不带子命令时启动图形界面。",
     )
-    parser.add_argument("--version", action="version", version=f"uniondesk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"uniondesk {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument("--data-dir", help="数据目录（默认取 UNIONDESK_DATA_DIR 或用户数据目录）")
     parser.add_argument(
         "--database-url",

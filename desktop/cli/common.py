@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 from desktop import app_log
+from desktop.arguments import ChineseArgumentParser
 from desktop.config import resolve_paths
 from desktop.control_chars import escape_control_chars
 from desktop.errors import UnionDeskError, storage_error
@@ -28,13 +29,8 @@ from desktop.storage.database import BUSY_TIMEOUT, Database
 DEBUG_ENV = "UNIONDESK_DEBUG"
 
 
-class CliArgumentParser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors already; keep the message Chinese-friendly."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
-        raise SystemExit(2)
+#: Every parser of the CLI: argparse's own words in Chinese, usage errors exit 2.
+CliArgumentParser = ChineseArgumentParser
 
 
 class Context:

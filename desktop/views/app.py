@@ -31,6 +31,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_TITLE, __version__, app_log
+from desktop.arguments import ChineseArgumentParser
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
 from desktop.storage.health import CorruptDatabaseError
@@ -55,7 +56,7 @@ _input_bridge: QObject | None = None  # kept for the application's life
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="uniondesk", add_help=False)
+    parser = ChineseArgumentParser(prog="uniondesk", add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--screenshot")
     parser.add_argument("--database-url")  # the hub (PostgreSQL); see desktop.config
