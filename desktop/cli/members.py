@@ -261,6 +261,18 @@ def _history(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_status(text: str) -> str:
+    """A status by its label (在会), alias or code, or ``current``; else a usage error
+    naming the ones there are (an unknown word listed nobody, as if none had it)."""
+    if text.strip() == "current":
+        return "current"
+    code = MEMBERSHIP_STATUS.lookup(text)
+    if code is None:
+        known = "、".join(MEMBERSHIP_STATUS.labels)
+        raise argparse.ArgumentTypeError(f"没有会籍状态「{text}」；可用：{known}，或 current")
+    return code
+
+
 def _limit(text: str) -> int:
     try:
         value = int(text)
@@ -351,7 +363,13 @@ def register(sub: Any) -> None:
         help="只列出该联合会（本会或收到的下级联合会）的会员；「本会」为本单位自己的",
     )
     v.add_argument("--union", metavar="工会名称", help="只列出该工会的会员")
-    v.add_argument("--status", help="会籍状态代码（active、retained …），current 表示在会+保留会籍")
+    v.add_argument(
+        "--status",
+        type=_list_status,
+        metavar="状态",
+        help="会籍状态（在会、保留会籍、已转出 … 或代码 active、retained …）；"
+        "current 表示在会+保留会籍",
+    )
     v.add_argument("--search", metavar="查询", help="姓名、拼音、身份证尾号、手机号或会员证号")
     v.add_argument("--limit", type=_limit, default=200, metavar="N", help="最多显示条数")
     add_json_flag(v)

@@ -178,6 +178,19 @@ def test_usage_errors_exit_2(ready: Path, capsys) -> None:  # type: ignore[no-un
     assert code == 2 and "没有要修改的字段" in err
 
 
+def test_list_takes_a_status_by_its_chinese_name_and_refuses_an_unknown_one(
+    ready: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_member(capsys, ready)
+    for status in ("在会", "active", "current"):
+        code, out, _ = run(capsys, ready, "members", "list", "--status", status)
+        assert code == 0 and "张三" in out, status
+    code, out, _ = run(capsys, ready, "members", "list", "--status", "已退会")
+    assert code == 0 and "张三" not in out
+    err = usage(capsys, ready, "members", "list", "--status", "在职")  # not a status
+    assert "没有会籍状态「在职」" in err and "保留会籍" in err
+
+
 def test_update_if_version_refuses_a_stale_version_and_shows_masked_values(
     ready: Path, db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
