@@ -380,3 +380,11 @@ def test_dropping_an_xlsx_on_the_member_list_opens_the_import_wizard(
     assert isinstance(wizard, RosterWizard) and wizard.isVisible()
     qtbot.addWidget(wizard)
     assert wizard.file_page.path_edit.text() == str(roster)
+    wizard.close()
+    # The toolbar's 导入名册… button: an empty file field (clicked's checked=False once
+    # arrived as the path and the wizard opened on a file named 「False」).
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    clicked = page.roster_wizard
+    assert clicked is not wizard and isinstance(clicked, RosterWizard)
+    qtbot.addWidget(clicked)
+    assert clicked.file_page.path_edit.text() == ""

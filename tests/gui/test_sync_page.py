@@ -73,6 +73,8 @@ def import_through_wizard(
     qtbot.mouseClick(page.import_button, _LEFT)
     wizard = page.dialog
     assert isinstance(wizard, ImportWizard)
+    assert wizard.file_page.path_edit.text() == ""  # not clicked's checked=False as a path
+    assert wizard.path is None
     qtbot.mouseClick(wizard.file_page.browse_button, _LEFT)
     assert wizard.file_page.path_edit.text() == str(package)
     qtbot.mouseClick(wizard.next_button, _LEFT)

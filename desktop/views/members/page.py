@@ -163,7 +163,7 @@ class MembersPage(QWidget):
         self.transfer_button.clicked.connect(self.transfer_out)
         self.transfer_in_button.clicked.connect(self.transfer_in)
         self.delete_button.clicked.connect(self.delete_member)
-        self.import_button.clicked.connect(self.import_roster)
+        self.import_button.clicked.connect(lambda: self.import_roster())  # not clicked's bool
         self.export_button.clicked.connect(self.export_roster)
         self.template_button.clicked.connect(self.save_roster_template)
         self.card_button.clicked.connect(self.print_card)

@@ -184,7 +184,7 @@ class SyncPage(QWidget):
         self.install_cert_button.clicked.connect(self.install_certificate)
         self.certify_button.clicked.connect(self.open_certify)
         self.export_button.clicked.connect(self.open_export)
-        self.import_button.clicked.connect(self.open_import)
+        self.import_button.clicked.connect(lambda: self.open_import())  # not clicked's bool
         self.enrol_button.clicked.connect(self.open_enrol)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.unroot_button.clicked.connect(self.unroot_selected)
