@@ -4,9 +4,13 @@ records it."""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop import acting
@@ -84,6 +88,7 @@ def test_only_administrators_see_it_once_accounts_exist(qtbot: QtBot, ctx: AppCo
 
 def test_printing_unmasked_asks_a_reason_and_records_it(
     qtbot: QtBot,
+    tmp_path: Path,
     ctx: AppContext,
     registry: dict[str, str],
     boxes: Any,
@@ -106,3 +111,14 @@ def test_printing_unmasked_asks_a_reason_and_records_it(
     assert unmasked.detail == (
         f"打印会员登记表（完整身份证号、手机号）；{registry['张三']}；原因：会员本人办理转接"
     )
+    # 另存为 PDF: an owner-only copy, recorded with where it went (the PRINT entry names
+    # the page's own temporary).
+    target = tmp_path / "张三登记表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.save_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    saved = audit.recent(ctx.db)[0]
+    assert saved.action == audit.EXPORT
+    assert saved.detail == "另存为 PDF：会员登记表；文件 张三登记表.pdf（未打码）"

@@ -180,6 +180,16 @@ def printed(
     record_all(db, items)
 
 
+def saved_copy(
+    db: Database, what: str, out: str | os.PathLike[str], *, unmasked: bool = False
+) -> None:
+    """A made PDF saved where the clerk chose (另存为): the PRINT entry names the window's
+    own temporary, so this is where a copy — full numbers and all, when ``unmasked`` —
+    went."""
+    flag = "（未打码）" if unmasked else ""
+    record(db, EXPORT, f"另存为 PDF：{what}；文件 {file_name(out)}{flag}")
+
+
 def error_report(db: Database, rows: int, out: str | os.PathLike[str]) -> None:
     """A roster import's error report written: it copies the refused rows as they were
     in the file, full ID numbers and phones included."""

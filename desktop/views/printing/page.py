@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import private_files
 from desktop.errors import UnionDeskError
 from desktop.services import audit
 from desktop.views.care import reason_dialog
@@ -56,6 +57,9 @@ class PrintPage(QWidget):
         self.ctx = ctx
         self.member_ids: list[str] = []
         self.pdf: Path | None = None
+        # What the PDF being made, then the one shown, is and whether it has full numbers.
+        self._making: tuple[str, bool] = ("", False)
+        self.made: tuple[str, bool] = ("", False)
         self._tmp = Path(tempfile.mkdtemp(prefix="uniondesk-print-"))
         # The working PDF may hold personal data: gone with the page, or at exit.
         weakref.finalize(self, shutil.rmtree, self._tmp, True)
@@ -180,6 +184,7 @@ class PrintPage(QWidget):
             return
         layout = self.layout_combo.currentData()
         out = self._target()
+        self._making = ("会员卡", False)
 
         def work(progress: Any, token: Any) -> list[str]:
             warnings = render_cards(
@@ -224,6 +229,7 @@ class PrintPage(QWidget):
             messages.warn(self, "无法生成表格", exc.message)
             return
         out = self._target()
+        self._making = (FORM_TITLES[kind], unmasked)
 
         def work(progress: Any, token: Any) -> list[str]:
             render_form(kind, payload, out)
@@ -291,6 +297,7 @@ class PrintPage(QWidget):
 
     def _made(self, warnings: list[str]) -> None:
         self.pdf = self._target()
+        self.made = self._making
         self.warnings = warnings
         notes = "\n".join(f"注意：{w}" for w in warnings)
         self.status.setText(notes or "已生成，可预览、打印或另存。")
@@ -340,10 +347,19 @@ class PrintPage(QWidget):
             return
         if not target.lower().endswith(".pdf"):
             target += ".pdf"
+        what, unmasked = self.made
         try:
-            shutil.copyfile(self.pdf, target)
+            # Owner-only, like every export: a form may carry full numbers and a card
+            # sheet names and photos; a reader never finds a half-written file.
+            # Recorded before the file takes its name: never a copy nobody knows of.
+            with private_files.replacing(Path(target)) as temp:
+                shutil.copyfile(self.pdf, temp)
+                audit.saved_copy(self.ctx.db, what, target, unmasked=unmasked)
         except OSError as exc:
             messages.error(self, "另存为 PDF", f"无法写入 {target}：{exc.strerror or exc}")
+            return
+        except UnionDeskError as exc:
+            messages.error(self, "另存为 PDF", f"没有保存 {target}：{exc.message}")
             return
         self.status.setText(f"已保存：{target}")
 
