@@ -223,6 +223,41 @@ def test_negative_people_refused_and_nothing_written(
     assert not log.message.is_error
 
 
+def test_figures_typed_for_one_site_are_never_saved_under_another(
+    qtbot: QtBot, ctx: AppContext, page: SitesPage, station: str, boxes: Boxes
+) -> None:
+    """A clerk types the day's figures, then clicks another site: the figures stayed in
+    the form and 保存 filed them under the site clicked last."""
+    other = sites.add_site(ctx.db, "station", "滨海大道职工服务站").id
+    page.refresh()
+    page.select_site(station)
+    log = page.service_log
+    qtbot.keyClicks(log.people_edits[0], "5")
+    log.note_edits[0].setText("走访")
+
+    boxes.answer = False  # 继续填写
+    page.select_site(other)
+    assert boxes.kinds() == ["confirm"]
+    assert "幸福路职工服务站" in boxes.shown[0][2]
+    assert page.selected().id == station and log.site.id == station  # type: ignore[union-attr]
+    assert log.people_edits[0].text() == "5" and log.note_edits[0].text() == "走访"
+
+    boxes.answer = True  # 放弃并切换
+    page.select_site(other)
+    assert page.selected().id == other and log.site.id == other  # type: ignore[union-attr]
+    assert not log.has_unsaved()
+    log.save()
+    assert records(ctx) == []  # nothing filed under either site
+
+    # Figures typed for a site that is then deleted go with it, without a question.
+    qtbot.keyClicks(log.people_edits[0], "7")
+    asked = len(boxes.kinds())
+    sites.delete_site(ctx.db, other)
+    page.refresh()
+    assert len(boxes.kinds()) == asked and not log.has_unsaved()
+    assert page.selected() is None and log.site is None
+
+
 def test_empty_day_is_not_saved(ctx: AppContext, page: SitesPage) -> None:
     page.service_log.save()
     assert page.service_log.message.text() == "没有填写任何人次或备注，未保存"

@@ -34,6 +34,7 @@ from desktop.views.sites.site_dialog import SiteDialog
 from desktop.views.sites.site_table import SiteTableModel
 from desktop.views.sites.workers_panel import WorkersPanel
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.tables import select_row
 
 AREA = "sites"
@@ -106,6 +107,7 @@ class SitesPage(QWidget):
         self.edit_button.clicked.connect(self.edit_site)
         self.delete_button.clicked.connect(self.delete_site)
         self.table.doubleClicked.connect(lambda _i: self.edit_site())
+        self._going_back = False  # reselecting the site whose day entry is unsaved
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         for panel in (self.facilities, self.workers, self.service_log, self.evaluations):
             panel.changed.connect(self._panel_changed)
@@ -146,6 +148,37 @@ class SitesPage(QWidget):
     def selected(self) -> SiteRecord | None:
         return self.model.record_at(selected_row(self.table))
 
+    def _may_leave_day_entry(self, site: SiteRecord | None) -> bool:
+        """Another site picked while the day's figures of the one before are typed and
+        not saved: the figures stay with their site. Asked first; 继续填写 selects that
+        site again (the panel would otherwise save them under the new one)."""
+        log = self.service_log
+        before = log.site
+        if self._going_back or before is None or (site is not None and site.id == before.id):
+            return True
+        if not log.has_unsaved():
+            return True
+        if self.model.row_of(before.id) < 0 and self.kind_filter.currentData() is None:
+            log.clear_entries()  # the site itself was deleted: nothing to keep them for
+            return True
+        day = day_of(log.date.date())
+        if messages.confirm(
+            self,
+            "放弃未保存的台账？",
+            f"「{before.name}」{day:%Y-%m-%d} 的服务台账还没有保存。\n\n"
+            "换到其他阵地将放弃已填写的人次和备注。",
+            yes="放弃并切换",
+            no="继续填写",
+        ):
+            log.clear_entries()
+            return True
+        self._going_back = True
+        try:
+            self.select_site(before.id)  # back to the site the figures were typed for
+        finally:
+            self._going_back = False
+        return False
+
     def select_site(self, site_id: str) -> None:
         row = self.model.row_of(site_id)
         if row < 0 and self.kind_filter.currentData() is not None:
@@ -160,6 +193,8 @@ class SitesPage(QWidget):
 
     def _selected(self) -> None:
         site = self.selected()
+        if not self._may_leave_day_entry(site):
+            return
         for panel in (self.facilities, self.workers, self.service_log, self.evaluations):
             panel.set_site(site)
         self.edit_button.setEnabled(site is not None)

@@ -173,6 +173,10 @@ class ServiceLogPanel(QWidget):
             )
         ]
 
+    def has_unsaved(self) -> bool:
+        """Figures or notes typed and not saved: they belong to ``self.site``."""
+        return any(edit.text().strip() for edit in (*self.people_edits, *self.note_edits))
+
     def clear_entries(self) -> None:
         for edit in (*self.people_edits, *self.note_edits):
             edit.clear()
