@@ -19,13 +19,22 @@ CATALOGUES = ("qtbase",)
 _installed: list[QTranslator] = []
 
 
-class MnemonicFallback(QTranslator):
-    """Answers for source texts the catalogue knows only without their ``&`` mnemonic.
+#: Qt 6 contexts whose texts the catalogue still holds under their Qt 5 class: the file
+#: dialog's 类型 column asks ``QAbstractFileIconProvider`` for "Folder", "Drive" and "%1
+#: File", which ``qtbase_zh_CN`` has under ``QFileDialog``.
+RENAMED_CONTEXTS = {"QAbstractFileIconProvider": "QFileDialog"}
 
-    Qt 6.12's file dialog asks for "&Look in:" and "Files of &type:" while
-    ``qtbase_zh_CN`` (last updated for older sources) has "Look in:" and "Files of
-    type:"; so the file dialog would keep two English labels. This asks the catalogue for
-    the text without the ``&`` and puts the mnemonic back the Chinese way: 查找范围(&L)：
+
+class CatalogueFallback(QTranslator):
+    """Answers for source texts the catalogue knows only in an older shape.
+
+    Qt 6.12 asks for some texts the catalogue (last updated for older sources) holds
+    differently, and the clerk would read them in English:
+
+    * with a mnemonic it lacks — the file dialog's "&Look in:" and "Files of &type:" are
+      in it as "Look in:" and "Files of type:". This asks for the text without the ``&``
+      and puts the mnemonic back the Chinese way: 查找范围(&L)：
+    * under a class renamed since (:data:`RENAMED_CONTEXTS`): asked under the old one.
     """
 
     def __init__(self, catalogue: QTranslator, parent: QObject | None = None) -> None:
@@ -38,6 +47,9 @@ class MnemonicFallback(QTranslator):
         # Asked last (installed first), so "no translation" can be the source text itself:
         # that is what Qt shows anyway. (Returning None would be the null string Qt wants,
         # but PySide6 then frees None once too often and the interpreter aborts at exit.)
+        if context in RENAMED_CONTEXTS:
+            found = self.catalogue.translate(RENAMED_CONTEXTS[context], source, disambiguation, n)
+            return found or source
         if "&" not in source or "&&" in source:
             return source
         at = source.index("&")
@@ -68,7 +80,7 @@ def install_chinese(app: QApplication) -> bool:
     for name in CATALOGUES:
         translator = QTranslator(app)
         if translator.load(LOCALE, name, "_", folder):
-            fallback = MnemonicFallback(translator, app)
+            fallback = CatalogueFallback(translator, app)
             app.installTranslator(fallback)  # asked last: installed first
             app.installTranslator(translator)
             _installed.extend((translator, fallback))

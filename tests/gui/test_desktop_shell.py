@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QFileInfo, QPoint, QRect, QSize, Qt, QUrl
+from PySide6.QtGui import QAbstractFileIconProvider, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -76,6 +76,13 @@ def test_qt_file_dialog_has_no_english_label(qtbot: QtBot) -> None:
     texts += [w.text() for w in dialog.findChildren(QAbstractButton) if w.text()]
     assert "查找范围(&L)：" in texts and "文件类型(&T)：" in texts
     assert not [t for t in texts if LATIN_WORD.search(t)], texts
+
+
+def test_the_file_dialogs_type_column_says_folder_in_chinese(tmp_path: Path) -> None:
+    """Qt 6 asks QAbstractFileIconProvider for a folder's 类型; the catalogue has it under
+    its Qt 5 class QFileDialog (the column read 「Folder」 beside 修改日期)."""
+    provider = QAbstractFileIconProvider()
+    assert provider.type(QFileInfo(str(tmp_path))) == "文件夹"
 
 
 def test_question_buttons_carry_the_verbs_the_text_names(qtbot: QtBot) -> None:
