@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, iso_date, print_json
 from desktop.services import audit
+from desktop.services.audit.wording import shown_detail
 
 
 def _positive(value: str) -> int:
@@ -74,7 +75,8 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
         print("没有符合条件的审计记录。")
     for r in records:
         when = r.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {r.account}  {r.label}" + (f"：{r.detail}" if r.detail else ""))
+        detail = shown_detail(r)
+        print(f"{when}  {r.account}  {r.label}" + (f"：{detail}" if detail else ""))
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.services.audit import AuditRecord
+from desktop.services.audit.wording import shown_detail
 from desktop.views.qtmodels.loaded_table import ListTableModel
 
 COL_TIME, COL_ACCOUNT, COL_ACTION, COL_DETAIL = range(4)
@@ -31,6 +32,8 @@ class AuditTableModel(ListTableModel[AuditRecord]):
             return r.id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_ACCOUNT:
             return f"系统账户：{r.os_user}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_DETAIL and r.record_id:
+            return f"记录编号：{r.record_id}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()
@@ -41,5 +44,5 @@ class AuditTableModel(ListTableModel[AuditRecord]):
         if column == COL_ACTION:
             return r.label
         if column == COL_DETAIL:
-            return r.detail
+            return shown_detail(r)
         return None

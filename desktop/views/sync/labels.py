@@ -1,5 +1,7 @@
 """Chinese wording for what the sync engine returns: tables, fields, values, nodes.
 
+Tables and fields are named by ``models.labels`` (the audit trail names them the same way).
+
 Plain functions (no widgets) so the item models and wizards share one wording.
 """
 
@@ -9,43 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop.errors import UnionDeskError
+from desktop.models.labels import field_label as field_label
+from desktop.models.labels import table_label as table_label
 from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from desktop.sync import office
 
-TABLES = {
-    "members": "会员",
-    "unions": "基层工会",
-    "federations": "总工会",
-    "applications": "入会申请",
-    "transfers": "会员转移",
-    "hardship_cases": "困难职工",
-    "activities": "活动",
-    "attendances": "活动签到",
-    "service_records": "服务记录",
-    "sites": "服务阵地",
-    "union_workers": "工会工作者",
-    "evaluations": "评价",
-    "member_status_changes": "会籍变更记录",
-    "hardship_household": "困难职工家庭成员",
-    "hardship_assistance": "困难职工救助记录",
-    "hardship_reviews": "困难职工复核记录",
-    "hardship_consents": "困难职工个人信息同意",
-}
-FIELDS = {
-    "deleted": "删除标记",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "left_on": "离会日期",
-    "leave_reason": "离会原因",
-    "photo": "照片",
-    "employer": "工作单位",
-    "chair": "工会主席",
-    "credit_code": "统一社会信用代码",
-    "employee_count": "职工人数",
-}
 PREVIEW_COUNTS = (
     ("changes", "新修改条数"),
     ("new", "新增记录"),
@@ -67,18 +40,6 @@ ATTENTION = {
     "future_clocks",
     "quarantined",
 }
-
-
-def table_label(table: str) -> str:
-    return TABLES.get(table, table)
-
-
-def field_label(table: str, field: str) -> str:
-    if table == "members" and field in FIELDS_BY_NAME:
-        return FIELDS_BY_NAME[field].label
-    if table == "unions" and field == "name":
-        return "工会名称"
-    return FIELDS.get(field, field)
 
 
 def value_text(

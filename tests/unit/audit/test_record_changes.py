@@ -11,6 +11,7 @@ import pytest
 from desktop import acting
 from desktop.services import audit
 from desktop.services.audit import changes
+from desktop.services.audit.wording import shown_detail
 from desktop.services.members import registry as members
 from desktop.services.rosters import importer
 from desktop.services.rosters.checking import ImportOptions
@@ -50,6 +51,13 @@ def test_insert_update_delete_name_fields_and_account_never_values(db: Database)
     assert {"name", "id_number", "phone"} <= set((added.fields or "").split(","))
     assert edited.fields == "employer,phone"
     assert edited.detail == f"修改 members 记录 {member.id}；字段：employer、phone"
+    # As the audit page and `uniondesk audit list` show them: Chinese names, a short id.
+    short = member.id[:8]
+    assert [shown_detail(e) for e in mine] == [
+        f"新增 会员（记录 {short}）",
+        f"修改 会员（记录 {short}）：工作单位、手机号",
+        f"删除 会员（记录 {short}）",
+    ]
     assert deleted.fields == "deleted"
     assert {(e.tbl, e.account, e.account_id) for e in mine} == {("members", "zhang", 3)}
     trail = raw_trail(db)
@@ -74,6 +82,7 @@ def test_a_roster_import_is_one_summary_entry(db: Database, tmp_path: Path) -> N
     ids = sorted(result.member_ids)
     assert summary.tbl == "members" and summary.record_id is None and summary.fields is None
     assert summary.detail == f"members：{count} 条记录变更（首条 {ids[0]}，末条 {ids[-1]}）"
+    assert shown_detail(summary) == f"会员：{count} 条记录变更（首条 {ids[0]}，末条 {ids[-1]}）"
     [imported] = audit.entries(db, audit.AuditFilter(action=audit.IMPORT))
     assert imported.detail == f"会员名册：新增 {count} 名，更新 0 名；文件 名册.xlsx"
     assert "会员1" not in raw_trail(db) and make_id(seq=101) not in raw_trail(db)
