@@ -122,3 +122,16 @@ def test_printing_unmasked_asks_a_reason_and_records_it(
     saved = audit.recent(ctx.db)[0]
     assert saved.action == audit.EXPORT
     assert saved.detail == "另存为 PDF：会员登记表；文件 张三登记表.pdf（未打码）"
+
+
+def test_cards_without_a_union_or_a_selection_ask_for_a_union(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    """The printing page has no list to tick: the message names the control it has."""
+    page = PrintPage(ctx)
+    qtbot.addWidget(page)
+    page.union_combo.setCurrentIndex(0)  # （请选择）
+    page.cards_button.click()
+    assert boxes.kinds() == ["warn"]
+    assert "请先在「基层工会」中选择一个工会" in boxes.shown[0][2]
+    assert page.pdf is None and audit.recent(ctx.db) == []

@@ -177,6 +177,15 @@ class PrintPage(QWidget):
 
         union = self.union_combo.currentData()
         ids = self.member_ids or None
+        if ids is None and not union:
+            messages.warn(
+                self,
+                "无法制卡",
+                "请先在「基层工会」中选择一个工会，为它的在会会员制卡；"
+                "或在会员管理中选中会员后点「打印会员卡」。",
+            )
+            self.union_combo.setFocus()
+            return
         try:
             batch = card_batch(self.ctx.db, union_name=None if ids else union, member_ids=ids)
         except UnionDeskError as exc:
