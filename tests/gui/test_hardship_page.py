@@ -179,6 +179,24 @@ def test_a_file_past_its_retention_is_purged_from_the_page(
     assert [r.id for r in page.model.rows()] == [recent]
 
 
+def test_the_due_column_shows_the_days_overdue_in_full(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """At 1366×768 下次复核 read 「2026-10-26…」, the days overdue cut off, while the last
+    column took the spare width."""
+    _open_file(ctx, registry["张三"], "2024-01-10")
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    due = page.model.index(0, 5).data()
+    assert "逾期" in due
+    metrics = page.table.fontMetrics()
+    assert page.table.columnWidth(5) > metrics.horizontalAdvance(due)
+    assert page.table.columnWidth(1) > metrics.horizontalAdvance("深圳市和信五金制品有限公司")
+
+
 def test_printing_the_form_and_a_batch_receipt_from_the_screens(
     qtbot: QtBot,
     ctx: AppContext,

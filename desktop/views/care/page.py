@@ -37,6 +37,17 @@ FILTERS: tuple[tuple[str, int | None, bool], ...] = (
 PURGEABLE = 3  # the filter index of the files whose retention has ended
 
 
+#: The longest usual text of each column but the last (which takes the rest).
+COLUMN_SAMPLES = (
+    "欧阳秀英某",
+    "深圳市和信五金制品有限公司工会",
+    "特困职工（深度）",
+    "患病、子女就学、残疾",
+    "家庭人口",
+    "2026-10-26（逾期 1000 天）",
+)
+
+
 def create_page(ctx: AppContext) -> QWidget:
     return HardshipPage(ctx)
 
@@ -85,6 +96,11 @@ class HardshipPage(QWidget):
         )
         self.table = list_table(self.model, self)
         self.table.setObjectName("hardship_table")
+        # Widths from what the columns hold, so 下次复核 shows its days overdue in full and
+        # the spare width goes to the last column, not 所属工会 cut short.
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(COLUMN_SAMPLES):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         top = QHBoxLayout()
         top.addWidget(QLabel("显示：", self))
         top.addWidget(self.filter)
