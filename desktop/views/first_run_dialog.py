@@ -107,6 +107,13 @@ class FirstRunDialog(QDialog):
             m.clear_message()
         if self.demo.isChecked() and self._demo_ok and not self.name.text().strip():
             self.name.setText(DEMO_NAME)
+        target = {"name": self.name_error, "card_prefix": self.prefix_error}
+        if self.federation is None:
+            try:  # the form read top-down: its own fields before the account is made
+                federations.check_new(self.name.text(), self.prefix.text())
+            except ValidationError as exc:
+                target.get(exc.field or "", self.general_error).show_error(exc.message)
+                return
         if not self.account.make_account():  # the administrator first: it signs in
             return
         if self.federation is None:
@@ -115,7 +122,6 @@ class FirstRunDialog(QDialog):
                     self.ctx.db, self.name.text(), card_prefix=self.prefix.text()
                 )
             except ValidationError as exc:
-                target = {"name": self.name_error, "card_prefix": self.prefix_error}
                 target.get(exc.field or "", self.general_error).show_error(exc.message)
                 return
             except UnionDeskError as exc:

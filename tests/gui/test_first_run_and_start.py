@@ -43,10 +43,13 @@ def test_first_run_creates_the_federation_then_shows_the_window(
     shown = gui_app.launch(bare_ctx)
     assert isinstance(shown, FirstRunDialog)
     qtbot.addWidget(shown)
+    shown.create_federation()  # nothing filled in: the first field's message first
+    assert shown.name_error.is_error and "名称" in shown.name_error.text()
     fill_first_admin(shown)  # the administrator account step (issue 23)
     shown.create_federation()  # empty name
     assert shown.name_error.is_error and "名称" in shown.name_error.text()
     assert federations.current(bare_ctx.db) is None
+    assert shown.account.isEnabled()  # no account made while the form's name is missing
 
     shown.name.insert("南山园区工会联合会")
     shown.prefix.setText("ns")

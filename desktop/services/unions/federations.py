@@ -60,12 +60,7 @@ def create(
     card_pattern: str | None = None,
 ) -> FederationRecord:
     """Create this installation's federation; refused if one exists already."""
-    # Imported here: every GUI start reads the federation (``current``) before its first
-    # paint, but only a first start creates one, and validation loads python-stdnum.
-    from desktop.models.validation import require_text
-
-    clean_name = require_text(name, "name", "工会联合会名称", 100)
-    prefix = card_numbers.check_prefix(card_prefix)
+    clean_name, prefix = check_new(name, card_prefix)
     with db.connect() as conn:
         if current_id(conn) is not None:
             raise UnionDeskError("本机已创建工会联合会，不能重复创建")
@@ -74,6 +69,18 @@ def create(
         fed_id = new_id()
         insert_own(conn, fed_id, clean_name, prefix, address)
     return FederationRecord(fed_id, clean_name, prefix, address)
+
+
+def check_new(name: str, card_prefix: str = "") -> tuple[str, str]:
+    """The name and card-number prefix a new federation would be created with, or the
+    ``ValidationError`` ``create`` would raise — nothing written (the first-run dialog
+    checks its own fields before it makes the office's first account)."""
+    # Imported here: every GUI start reads the federation (``current``) before its first
+    # paint, but only a first start creates one, and validation loads python-stdnum.
+    from desktop.models.validation import require_text
+
+    clean_name = require_text(name, "name", "工会联合会名称", 100)
+    return clean_name, card_numbers.check_prefix(card_prefix)
 
 
 def insert_own(
