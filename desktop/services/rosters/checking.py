@@ -185,6 +185,9 @@ class RowChecker:
         self.id_cells: list[str | cells.CellError | None] = []
         # Offsets (in ``id_cells``) of 15-digit numbers read as their 18-digit form.
         self.upgraded_ids: set[int] = set()
+        # A blank join date is recorded as today (``members.validate``), never silently.
+        self.today = today
+        self.blank_join_note = blank_join_note(today) if "joined_on" in header.columns else None
 
     def read_ids(self, first: int, data: list[list[Any]]) -> list[str]:
         """Read every row's ID number cell once; returns the readable ones."""
@@ -451,6 +454,12 @@ class RowChecker:
         checked = self._validate(values, None, result.row, problems, bad)
         if checked is not None and not problems:
             result.values = checked.values
+            if (
+                self.blank_join_note is not None
+                and parsed.get("joined_on") is None
+                and checked.values.get("joined_on") is not None
+            ):
+                result.warnings.append(self.blank_join_note)
             warning = self.ctx.area_warning(checked.values["id_number"])
             if warning:
                 result.warnings.append(warning)
@@ -484,6 +493,16 @@ class RowChecker:
         }
         result.values = changes
         result.action = "update" if changes else "unchanged"
+
+
+def blank_join_note(today: date) -> str:
+    """The row's note when its 入会日期 cell is blank and the member joins today."""
+    return f"入会日期为空，已按今天 {today:%Y-%m-%d} 记录"
+
+
+def no_join_column_note(today: date) -> str:
+    """The preview's one note when the file has no join-date column at all."""
+    return f"名册中没有「入会日期」列，新会员的入会日期都按今天 {today:%Y-%m-%d} 记录，请核对"
 
 
 def _stored(value: Any) -> Any:
@@ -528,6 +547,8 @@ def check_table(
     progress(total, total, "检查完成")
     rows = checker.drop_footer(rows)
     notes = [*table.notes, *checker.notes]
+    if "joined_on" not in header.columns and any(r.action in ("new", "refuse") for r in rows):
+        notes.append(no_join_column_note(checker.today))
     return ImportPreview(table, header, options.on_duplicate, rows, notes)
 
 
