@@ -155,9 +155,34 @@ def _best_row(rows: Sequence[Sequence[Any]], overrides: Mapping[str, str]) -> tu
     return best, best_score
 
 
+@dataclass(frozen=True)
+class HeaderGuess:
+    """What the first rows of a sheet say about it, for choosing the sheet to read."""
+
+    row: int  # zero-based index of the best header row
+    complete: bool  # it names both 姓名 and 身份证号 (a roster, not a summary table)
+    key_columns: tuple[int, ...]  # the columns of 姓名 and 身份证号, for counting members
+
+
+def guess_header(
+    rows: Sequence[Sequence[Any]], overrides: Mapping[str, str] | None = None
+) -> HeaderGuess | None:
+    """The sheet's header if a row names two fields, else None. Picks the sheet to read."""
+    folded = _folded_overrides(overrides)
+    best, score = _best_row(rows, folded)
+    if score < 2:
+        return None
+    keys: dict[str, int] = {}
+    for index, cell in enumerate(rows[best]):
+        found = folded.get(fold(str(cell or ""))) or _LOOKUP.get(header_key(cell))
+        if found in REQUIRED:
+            keys.setdefault(found, index)
+    return HeaderGuess(best, len(keys) == len(REQUIRED), tuple(sorted(keys.values())))
+
+
 def has_header(rows: Sequence[Sequence[Any]], overrides: Mapping[str, str] | None = None) -> bool:
-    """Does a sheet look like a roster (a row naming two fields)? Picks the sheet to read."""
-    return _best_row(rows, _folded_overrides(overrides))[1] >= 2
+    """Does a sheet look like a roster (a row naming two fields)?"""
+    return guess_header(rows, overrides) is not None
 
 
 def detect(

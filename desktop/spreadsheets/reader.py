@@ -5,9 +5,11 @@ float, int, bool, date or datetime, with the merged ranges); .csv is decoded as 
 (with or without BOM), UTF-16 (with BOM) or GB18030 (a superset of GBK) and every cell is
 text. An .xlsx sheet's size is checked from its XML before it is loaded.
 
-Without ``--sheet`` the first visible sheet whose first rows hold a roster header is read
-(offices put a cover or 填表说明 sheet first) and the preview names it; when no sheet has
-one, the message lists the sheets and says how to choose.
+Without ``--sheet`` the first visible sheet whose header names 姓名 and 身份证号 is read
+(offices put a cover, 填表说明 or 汇总 sheet first; a sheet with some other roster-like
+header is the fallback) and the preview names it; when no sheet has one, the message
+lists the sheets and says how to choose. Every other visible sheet that also holds a
+roster is named in the preview with its row count: it is not imported.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 
 import python_calamine as calamine
 
+from desktop.spreadsheets.headers import HeaderGuess
+from desktop.spreadsheets.layout import total_label
 from desktop.spreadsheets.probe import (
     Kind,
     SpreadsheetError,
@@ -34,14 +38,17 @@ from desktop.spreadsheets.probe import (
 DEFAULT_ROW_LIMIT = 200_000
 
 
-HeaderTest = Callable[[list[list[Any]]], bool]
+#: Does a sheet's first rows hold a roster header (``headers.guess_header``)?
+HeaderTest = Callable[[list[list[Any]]], HeaderGuess | None]
+#: How to choose a sheet, on the command line (the wizard says its 工作表 field instead).
+SHEET_HINT = "请用 --sheet 工作表名称 指定"
 
 
 @dataclass(frozen=True)
 class ReadOptions:
     row_limit: int = DEFAULT_ROW_LIMIT
     sheet: str | None = None  # a sheet name; default: the first visible sheet with a header
-    has_header: HeaderTest | None = None  # does a sheet's first rows hold a roster header?
+    has_header: HeaderTest | None = None  # the roster header of a sheet's first rows, if any
 
 
 @dataclass
@@ -120,37 +127,105 @@ def _pick_sheet(path: Path, kind: Kind, workbook: Any, options: ReadOptions) -> 
     notes: list[str] = []
     if hidden and options.sheet is None:
         notes.append(f"已忽略隐藏的工作表：{'、'.join(hidden)}")
-    without_header: list[str] = []
+    test = options.has_header
+    loaded: dict[str, tuple[list[list[Any]], HeaderGuess | None]] = {}
+    passed: list[str] = []  # sheets read and passed over: no header naming 姓名 and 身份证号
+    weak: RawTable | None = None  # the first sheet whose header lacks 姓名 or 身份证号
     first: RawTable | None = None
+    picked: RawTable | None = None
     for meta in chosen:
         table = _load_sheet(path, kind, workbook, names.index(meta.name), meta.name, options)
         if table is None:
             continue
         table.sheets = tuple(names)
-        test = options.has_header
-        if options.sheet is None and test is not None and not test(table.rows):
-            without_header.append(meta.name)
-            first = first or table
-            continue
-        if without_header:
-            notes.insert(
-                0,
-                f"已选用工作表「{meta.name}」（工作表「{'」「'.join(without_header)}」中没有"
-                "会员名册的表头）；如要导入其他工作表，请用 --sheet 工作表名称 指定",
+        if options.sheet is not None or test is None:
+            picked = table
+            break
+        guess = test(table.rows)
+        loaded[meta.name] = (table.rows, guess)
+        if guess is not None and guess.complete:
+            picked = table
+            break
+        if guess is not None and weak is None:
+            weak = table
+        passed.append(meta.name)
+        first = first or table
+    if picked is None and weak is not None:
+        picked = weak
+    if picked is None:
+        if len(passed) == 1 and first is not None:
+            first.notes.extend(notes)  # the only sheet: the header check asks for a mapping
+            return first
+        if passed:
+            raise SpreadsheetError(no_header_message(path, tuple(names)))
+        if hidden and options.sheet is None:
+            raise SpreadsheetError(
+                f"「{path.name}」可见的工作表都是空的，数据可能在隐藏的工作表（{'、'.join(hidden)}）中。"
+                "请在 Excel 中右键工作表标签选择「取消隐藏」，或删除空白工作表后再导入。"
             )
-        table.notes.extend(notes)
-        return table
-    if len(without_header) == 1 and first is not None:
-        first.notes.extend(notes)  # the only sheet: the header check asks for a mapping
-        return first
-    if without_header:
-        raise SpreadsheetError(no_header_message(path, tuple(names)))
-    if hidden and options.sheet is None:
-        raise SpreadsheetError(
-            f"「{path.name}」可见的工作表都是空的，数据可能在隐藏的工作表（{'、'.join(hidden)}）中。"
-            "请在 Excel 中右键工作表标签选择「取消隐藏」，或删除空白工作表后再导入。"
+        raise SpreadsheetError(f"「{path.name}」的工作表是空的，没有任何数据")
+    before = [n for n in passed if names.index(n) < names.index(picked.sheet)]
+    if before:
+        notes.insert(
+            0,
+            f"已选用工作表「{picked.sheet}」（工作表「{'」「'.join(before)}」中没有"
+            f"会员名册的表头）；如要导入其他工作表，{SHEET_HINT}",
         )
-    raise SpreadsheetError(f"「{path.name}」的工作表是空的，没有任何数据")
+    if test is not None:
+        notes.extend(_other_rosters(workbook, visible, names, picked.sheet, loaded, test))
+    picked.notes.extend(notes)
+    return picked
+
+
+def _other_rosters(
+    workbook: Any,
+    visible: list[Any],
+    names: list[str],
+    picked: str,
+    loaded: dict[str, tuple[list[list[Any]], HeaderGuess | None]],
+    test: HeaderTest,
+) -> list[str]:
+    """One note per other visible sheet that also holds a roster: it is not imported.
+
+    A workbook of one sheet (nearly every roster) costs nothing here; the others are
+    read once more only when the workbook has them."""
+    notes: list[str] = []
+    for meta in visible:
+        if meta.name == picked:
+            continue
+        if meta.name in loaded:
+            rows, guess = loaded[meta.name]
+        else:
+            rows = _peek_rows(workbook, names.index(meta.name))
+            guess = test(rows) if rows else None
+        if guess is None or not guess.complete:
+            continue
+        count = _member_rows(rows, guess)
+        if count:
+            notes.append(
+                f"工作表「{meta.name}」也有会员名册（{count} 行），本次未导入；"
+                f"如要导入，请再用 --sheet {meta.name} 导入一次"
+            )
+    return notes
+
+
+def _peek_rows(workbook: Any, index: int) -> list[list[Any]]:
+    """A sheet's cells, only to see whether it is a roster; [] if it cannot be read."""
+    try:
+        return _sheet_rows(workbook.get_sheet_by_index(index))
+    except Exception:  # a damaged sheet that is not the one imported: not worth a refusal
+        return []
+
+
+def _member_rows(rows: list[list[Any]], guess: HeaderGuess) -> int:
+    """Rows below the header with a name or an ID number, total rows (合计) left out."""
+    count = 0
+    for row in rows[guess.row + 1 :]:
+        width = len(row)
+        if any(c < width and _filled(row[c]) for c in guess.key_columns):
+            if total_label(row) is None:
+                count += 1
+    return count
 
 
 def no_header_message(path: Path, sheets: tuple[str, ...], sheet: str | None = None) -> str:

@@ -27,7 +27,13 @@ from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.spreadsheets import headers, layout
 from desktop.spreadsheets.preview import ImportPreview, ImportResult
-from desktop.spreadsheets.reader import RawTable, ReadOptions, no_header_message, read_table
+from desktop.spreadsheets.reader import (
+    SHEET_HINT,
+    RawTable,
+    ReadOptions,
+    no_header_message,
+    read_table,
+)
 from desktop.storage import engines
 from desktop.storage.database import Database
 
@@ -43,7 +49,7 @@ def read(path: Path, options: ImportOptions) -> RawTable:
         ReadOptions(
             row_limit=options.row_limit,
             sheet=options.sheet,
-            has_header=lambda rows: headers.has_header(rows, mapping),
+            has_header=lambda rows: headers.guess_header(rows, mapping),
         ),
     )
 
@@ -57,6 +63,16 @@ def detect_header(table: RawTable, options: ImportOptions) -> headers.HeaderMap:
             raise
         raise headers.HeaderNotFound(
             no_header_message(table.path, table.sheets, table.sheet)
+        ) from exc
+    except headers.MappingNeeded as exc:
+        others = [s for s in table.sheets if s != table.sheet]
+        if not others:  # a CSV or a workbook of one sheet: nothing else to choose
+            raise
+        raise headers.MappingNeeded(
+            f"工作表「{table.sheet}」{exc.message}。本文件还有工作表：{'、'.join(others)}；"
+            f"如名册在其他工作表，{SHEET_HINT}",
+            exc.header,
+            exc.missing,
         ) from exc
 
 

@@ -8,12 +8,14 @@ preview without refused rows. A refused file ends with a link to its error repor
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.errors import UnionDeskError
+from desktop.progress import Cancelled
 from desktop.services import audit
 from desktop.services.rosters import importer
 from desktop.services.rosters.checking import ImportOptions
@@ -24,6 +26,7 @@ from desktop.spreadsheets.preview import ImportPreview, ImportResult
 from desktop.spreadsheets.reader import RawTable
 from desktop.views.context import AppContext
 from desktop.views.roster import actions
+from desktop.views.roster.cli_hints import for_wizard
 from desktop.views.roster.wizard_pages import FilePage, MappingPage, PreviewPage, ResultPage
 from desktop.views.widgets import messages
 from desktop.views.widgets.step_dialog import StepDialog
@@ -91,6 +94,17 @@ class ImportWizard(StepDialog):
             sheet=self.file_page.sheet_edit.text().strip() or None,
         )
 
+    def wizard_failure(self, title: str) -> Callable[[BaseException], None]:
+        """``failure_handler`` with the service's command-line hints said for the wizard."""
+        show = self.failure_handler(title)
+
+        def run(exc: BaseException) -> None:
+            if isinstance(exc, UnionDeskError) and not isinstance(exc, Cancelled):
+                exc = UnionDeskError(for_wizard(exc.message))
+            show(exc)
+
+        return run
+
     # -- step 1: read the file, find the header -------------------------------------------
     def read_file(self) -> None:
         text = self.file_page.path_edit.text().strip()
@@ -104,7 +118,7 @@ class ImportWizard(StepDialog):
             title="正在读取名册…",
             parent=self,
             on_done=self._file_read,
-            on_error=self.failure_handler("无法读取名册"),
+            on_error=self.wizard_failure("无法读取名册"),
         )
 
     def _file_read(self, table: RawTable) -> None:
@@ -118,10 +132,9 @@ class ImportWizard(StepDialog):
             )
         except headers.MappingNeeded as exc:
             header = exc.header
-            message = exc.message.replace("请用 --map 列名=字段 指定对应关系", "请在下表中指定")
-            message = message.replace("；或用 --union 指定工会", "，或在上一步选择默认工会")
+            message = for_wizard(exc.message)
         except UnionDeskError as exc:
-            messages.error(self, "无法识别名册", exc.message)
+            messages.error(self, "无法识别名册", for_wizard(exc.message))
             return
         self.mapping_page.show_header(header, message)
         self.show_page(MAPPING)
@@ -139,7 +152,7 @@ class ImportWizard(StepDialog):
             title="正在检查名册…",
             parent=self,
             on_done=self._checked,
-            on_error=self.failure_handler("名册检查未通过"),
+            on_error=self.wizard_failure("名册检查未通过"),
         )
 
     def _checked(self, preview: ImportPreview) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.spreadsheets.headers import SKIP, HeaderMap, field_choices
 from desktop.spreadsheets.preview import ON_DUPLICATE_LABELS, ImportPreview
+from desktop.views.roster.cli_hints import for_wizard
 from desktop.views.roster.preview_model import PreviewModel
 
 
@@ -116,7 +117,7 @@ class PreviewPage(QWidget):
     def show_preview(self, preview: ImportPreview) -> None:
         self.model.set_preview(preview)
         lines = [f"工作表「{preview.table.sheet}」：{preview.summary()}。"]
-        lines.extend(preview.notes)
+        lines.extend(for_wizard(note) for note in preview.notes)
         if preview.refused:
             lines.append(
                 "有错误的行必须先在名册中改正：为保证名册完整，有错误时不会导入任何一行。"
