@@ -157,7 +157,8 @@ def test_idle_lock_fires_and_asks_for_the_same_password(
     assert "账号 clerk：闲置 10 分钟后锁屏" in _trail(admin_ctx)
     lock.password.setText("wrong-password")
     lock.submit()
-    assert lock.message.text() == signin.WRONG and session.locked
+    # Only the password could be wrong: the name at the lock is fixed.
+    assert lock.message.text() == "密码不正确，请重新输入。" and session.locked
     lock.password.setText(CLERK_PASSWORD)
     qtbot.keyClick(lock.password, Qt.Key.Key_Return)
     assert not session.locked and window.actions_by_name["new_member"].isEnabled()
@@ -173,6 +174,9 @@ def test_another_account_at_the_lock_signs_the_first_out(
     lock = window.session.lock_screen
     lock.other_account()
     lock.username.setText("admin")
+    lock.password.setText("not-his-password")
+    lock.submit()
+    assert lock.message.text() == signin.WRONG  # another name typed: either may be wrong
     lock.password.setText(ADMIN_PASSWORD)
     lock.submit()
     assert acting.current().username == "admin"

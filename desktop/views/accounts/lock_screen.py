@@ -132,7 +132,9 @@ class LockScreen(QWidget):
         try:
             actor = signin.authenticate(self.ctx.db, self.username.text(), self.password.text())
         except UnionDeskError as exc:
-            self.message.show_error(exc.message)
+            # The name is fixed at the lock (unless 换一个账号): only the password is wrong.
+            wrong_password = exc.message == signin.WRONG and self.username.isReadOnly()
+            self.message.show_error("密码不正确，请重新输入。" if wrong_password else exc.message)
             self.password.clear()
             self.password.setFocus()
             return
