@@ -396,3 +396,16 @@ def test_site_table_model_without_a_window(ctx: AppContext) -> None:
     assert model.data(model.index(1, 0), st.SiteIdRole) == home.id
     model.set_kind("federation")
     assert model.rowCount() == 1 and model.row_of(home.id) == -1
+
+
+def test_an_empty_list_says_what_to_do(qtbot: QtBot, ctx: AppContext, page: SitesPage) -> None:
+    """The site's 最近记录 was a blank grid before its first day's figures."""
+    from desktop.views.widgets.tables import RecordTable
+
+    table = page.service_log.table
+    assert isinstance(table, RecordTable) and page.service_log.model.rowCount() == 0
+    assert "还没有台账记录" in table.empty_text
+    said = table.viewport().grab().toImage()
+    table.set_empty_text("")
+    blank = table.viewport().grab().toImage()
+    assert said != blank  # the sentence is painted where the rows would be

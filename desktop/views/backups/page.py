@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -78,7 +77,10 @@ class BackupsPage(QWidget):
         self.count_label = QLabel(self)
         self.message = FieldMessage(self)
         self.model = BackupTableModel(self)
-        self.table = QTableView(self)
+        self.table = tables.RecordTable(
+            self,
+            empty_text="还没有备份。按「立即备份」做第一份；每次导入、升级和同步之前也会自动备份。",
+        )
         self.table.setObjectName("backups_table")
         self.table.setModel(self.model)
         tables.record_list(self.table)

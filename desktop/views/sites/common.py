@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.models.codes import STAR_LEVELS
+from desktop.views.widgets.tables import RecordTable
 
 STAR_NAMES = dict(STAR_LEVELS)
 OK_STYLE = "color: #2e7d32;"
@@ -23,9 +24,12 @@ def item_title(title: str, is_bonus: bool) -> str:
     return title if not is_bonus or "加分" in title else f"{title}（加分项）"
 
 
-def list_table(model: QAbstractItemModel, parent: QWidget | None = None) -> QTableView:
-    """A read-only, whole-row, single-selection table as every list on the page uses."""
-    table = QTableView(parent)
+def list_table(
+    model: QAbstractItemModel, parent: QWidget | None = None, *, empty_text: str = ""
+) -> QTableView:
+    """A read-only, whole-row, single-selection table as every list on the page uses;
+    ``empty_text`` is shown in it while it has no rows."""
+    table = RecordTable(parent, empty_text=empty_text)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

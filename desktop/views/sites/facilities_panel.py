@@ -44,7 +44,9 @@ class FacilitiesPanel(QWidget):
         self.ctx = ctx
         self.site: SiteRecord | None = None
         self.model: RecordTableModel[FacilityRecord] = RecordTableModel(COLUMNS, self)
-        self.table = list_table(self.model, self)
+        self.table = list_table(
+            self.model, self, empty_text="还没有登记设施：在上方选择设施和状况，按「添加/更新」。"
+        )
         for col, width in enumerate((190, 80, 60)):
             self.table.setColumnWidth(col, width)
 

@@ -60,7 +60,9 @@ class SitesPage(QWidget):
         self.count_label = QLabel(self)
 
         self.model = SiteTableModel(ctx.db, parent=self)
-        self.table = list_table(self.model, self)
+        self.table = list_table(
+            self.model, self, empty_text="还没有登记阵地：按「新增阵地」登记会、站、家。"
+        )
         self.table.setObjectName("sites_table")  # its column widths are remembered
         for col, width in {
             st.COL_KIND: 32,

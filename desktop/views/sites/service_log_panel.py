@@ -76,7 +76,11 @@ class ServiceLogPanel(QWidget):
         self.save_button.setAutoDefault(True)
         self.message = FieldMessage(self)
         self.model: RecordTableModel[ServiceRow] = RecordTableModel(COLUMNS, self)
-        self.table = list_table(self.model, self)
+        self.table = list_table(
+            self.model,
+            self,
+            empty_text="这个阵地还没有台账记录：在上方填写当天各类服务的人次，按「保存当天台账」。",
+        )
         for col, width in enumerate((96, 150, 60)):
             self.table.setColumnWidth(col, width)
         self.delete_button = QPushButton("删除所选记录", self)

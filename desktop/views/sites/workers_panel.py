@@ -69,7 +69,9 @@ class WorkersPanel(QWidget):
         self.site: SiteRecord | None = None
         self.dialog: QDialog | None = None
         self.model: RecordTableModel[WorkerRecord] = RecordTableModel(COLUMNS, self)
-        self.table = list_table(self.model, self)
+        self.table = list_table(
+            self.model, self, empty_text="还没有登记工会工作者：按「新增工作者」登记。"
+        )
         for col, width in enumerate((80, 40, 100, 90, 150, 190)):
             self.table.setColumnWidth(col, width)
         self.all_sites = QCheckBox("显示全部阵地", self)
