@@ -105,6 +105,7 @@ def test_printing_unmasked_asks_a_reason_and_records_it(
     monkeypatch.setattr(reason_dialog, "ask_reason", lambda _parent, **_w: "会员本人办理转接")
     page.form_button.click()
     assert page.pdf is not None
+    assert not page.preview_hint.isVisibleTo(page)  # the pages themselves now
     unmasked, printed = audit.recent(ctx.db)
     assert printed.action == audit.PRINT and "（未打码）" in printed.detail
     assert unmasked.action == audit.UNMASKED_VIEW
@@ -130,6 +131,7 @@ def test_cards_without_a_union_or_a_selection_ask_for_a_union(
     """The printing page has no list to tick: the message names the control it has."""
     page = PrintPage(ctx)
     qtbot.addWidget(page)
+    assert page.preview_hint.isVisibleTo(page) and "生成会员卡" in page.preview_hint.text()
     page.union_combo.setCurrentIndex(0)  # （请选择）
     page.cards_button.click()
     assert boxes.kinds() == ["warn"]

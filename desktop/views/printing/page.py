@@ -51,6 +51,12 @@ def create_page(ctx: AppContext) -> QWidget:
     return PrintPage(ctx)
 
 
+PREVIEW_HINT = (
+    "生成的 PDF 在这里预览。\n\n会员卡：在左侧选择基层工会（或在会员管理中选中会员），"
+    "按「生成会员卡」。\n表格：选择表格和对象（会员姓名、会员证号；空着为空白表），按「生成表格」。"
+)
+
+
 class PrintPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +118,10 @@ class PrintPage(QWidget):
         self.preview = QWidget(self)
         self.preview_layout = QVBoxLayout(self.preview)
         self.preview_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.preview_hint = QLabel(PREVIEW_HINT, self.preview)
+        self.preview_hint.setWordWrap(True)
+        self.preview_hint.setStyleSheet("color: #666666;")
+        self.preview_layout.addWidget(self.preview_hint)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.preview)
@@ -325,9 +335,11 @@ class PrintPage(QWidget):
         while self.preview_layout.count():
             item = self.preview_layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None:
+            if widget is not None and widget is not self.preview_hint:
                 widget.deleteLater()
+        self.preview_hint.setVisible(self.pdf is None)
         if self.pdf is None:
+            self.preview_layout.addWidget(self.preview_hint)
             return
         try:
             total = pdf_pages.page_count(self.pdf)
