@@ -155,7 +155,11 @@ def _print_refusal(
     if report is not None:
         print(f"错误报告已保存到：{report}", file=sys.stderr)
     else:
-        print("可加 --errors 错误报告.xlsx 导出带标注的错误行", file=sys.stderr)
+        print(
+            "可加 --errors 错误报告.xlsx 导出带标注的名册（全部会员行，错误的单元格标红；"
+            "改正后可直接导入这份报告）",
+            file=sys.stderr,
+        )
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:

@@ -1,8 +1,12 @@
-"""The error report: the refused rows as they were in the file, plus what is wrong.
+"""The error report: the whole roster as it was read, plus what is wrong with each row.
 
-Columns: 原表行号, 问题说明, then the file's own columns (header as written). Each bad
-cell is filled red; the file can be corrected and imported again as it is (the two
-added columns are recognised and ignored by the importer).
+Columns: 原表行号, 问题说明, then the file's own columns (header as written). Every member
+row of the file is there, in its order: a refused row says its problems and has each bad
+cell filled red, a row without errors says 无误 (total rows, the footer and blank rows
+are left out). So the report is the roster to import once the red cells are corrected:
+the two added columns are recognised and ignored by the importer, and the rows without
+errors come in with the corrected ones (a report of the refused rows alone, imported,
+left the good rows out while the file's import had written none of them).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from desktop.spreadsheets.files import check_target, save_workbook
 from desktop.spreadsheets.preview import ImportPreview
 
 EXTRA = ("原表行号", "问题说明")
+NO_PROBLEM = "无误"
 
 
 def _plain(value: Any) -> Any:
@@ -48,14 +53,18 @@ def _write(preview: ImportPreview, target: Path) -> Path:
     ws.append(styles.header_cells(ws, [*EXTRA, *headers]))
     rows = preview.table.rows
     count = 0
-    for result in preview.refused:
+    for result in preview.rows:
         original = rows[result.row - 1]
         bad = {p.column_index for p in result.problems if p.column_index is not None}
-        problem_cell = WriteOnlyCell(
-            ws, value=replace_control_chars("\n".join(p.text() for p in result.problems))
-        )
-        problem_cell.font = styles.PROBLEM_FONT
-        out: list[Any] = [result.row, problem_cell]
+        out: list[Any] = [result.row]
+        if result.problems:
+            problem_cell = WriteOnlyCell(
+                ws, value=replace_control_chars("\n".join(p.text() for p in result.problems))
+            )
+            problem_cell.font = styles.PROBLEM_FONT
+            out.append(problem_cell)
+        else:
+            out.append(NO_PROBLEM)
         for index in range(len(headers)):
             value = _plain(original[index]) if index < len(original) else ""
             as_text = styles.formula_like(value)  # CSV text, not a formula

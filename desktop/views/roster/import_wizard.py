@@ -211,6 +211,7 @@ class ImportWizard(StepDialog):
         self.result_page.label.setText(
             f"{html.escape(preview.summary())}。<br>有错误，<b>未导入任何数据</b>。<br><br>"
             f'错误报告：<a href="{html.escape(url)}">{html.escape(str(self.report))}</a><br>'
-            "请按报告中「问题说明」一列修改标红的单元格，保存后重新导入（报告本身也可以直接导入）。"
+            "请按报告中「问题说明」一列修改标红的单元格，保存后重新导入：报告本身也可以直接导入"
+            "（它含有名册的全部会员行，没有错误的行在「问题说明」中标为「无误」）。"
         )
         self.show_page(RESULT)

@@ -46,13 +46,14 @@ def test_error_report_content(db: Database, tmp_path: Path) -> None:
     report = write_error_report(preview, tmp_path / "errors.xlsx")
     rows = read_sheet(report)
     assert rows[0] == ("原表行号", "问题说明", "姓名", "身份证号", "工会", "手机号")
-    assert len(rows) == 2  # only the refused row
-    assert rows[1][0] == 4 and rows[1][2] == "乙"
-    assert "第 4 行「身份证号」" in rows[1][1] and "第 4 行「手机号」" in rows[1][1]
+    assert len(rows) == 3  # every member row: the report is the roster to import
+    assert rows[1] == (3, "无误", "甲", good, "甲公司工会", "13800138000")
+    assert rows[2][0] == 4 and rows[2][2] == "乙"
+    assert "第 4 行「身份证号」" in rows[2][1] and "第 4 行「手机号」" in rows[2][1]
     ws = openpyxl.load_workbook(report).active
-    assert ws["D2"].fill.fgColor.rgb.endswith("FFC7CE")  # 身份证号 highlighted
-    assert ws["F2"].fill.fgColor.rgb.endswith("FFC7CE")  # 手机号 highlighted
-    assert ws["C2"].fill.fill_type is None
+    assert ws["D3"].fill.fgColor.rgb.endswith("FFC7CE")  # 身份证号 highlighted
+    assert ws["F3"].fill.fgColor.rgb.endswith("FFC7CE")  # 手机号 highlighted
+    assert ws["C3"].fill.fill_type is None and ws["D2"].fill.fill_type is None
     assert ws.freeze_panes == "A2"
 
 
