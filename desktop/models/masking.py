@@ -67,6 +67,14 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_quoted(value: str) -> str:
+    """A number quoted back in a message (a phone or ID number that was refused): the
+    first 3 and last 4 characters, the rest as ``*`` (``139*****0061``). Enough to find
+    the cell, whose row and column the message names; messages reach the preview, the
+    JSON output and the error report, so the whole number is never repeated."""
+    return mask_phone(value)
+
+
 def birth_year_text(birth: date | None) -> str:
     """ "1985年": what stands for the birth date beside a masked ID number."""
     return f"{birth.year}年" if birth is not None else ""

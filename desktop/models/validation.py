@@ -27,6 +27,7 @@ from desktop.models import id_numbers
 # that import them from here.
 from desktop.models.masking import mask_id_number as mask_id_number
 from desktop.models.masking import mask_phone as mask_phone
+from desktop.models.masking import mask_quoted
 from desktop.textnorm import normalise_text as normalise_text
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -153,6 +154,11 @@ def _birth_date(digits: str) -> date | None:
         return None
 
 
+#: A landline (028-85551234, 0755 1234567, (010)12345678) where a mobile is asked for.
+LANDLINE_MESSAGE = "「手机号」只能填手机号码，这是固定电话"
+_AREA_CODE_DASH = re.compile(r"^\(?\d{2,4}\)?-\d{7,8}(-\d{1,6})?$")
+
+
 def check_phone(raw: str | None) -> str | None:
     """A mobile number: 11 digits from 1[3-9], after folding, blanks and hyphens and a +86
     removed. A number already in that form (nearly every cell) is returned as it is."""
@@ -160,14 +166,18 @@ def check_phone(raw: str | None) -> str | None:
         return None
     if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1" and raw[1] > "2":
         return raw
-    phone = normalise_text(raw).replace("-", "")
+    written = normalise_text(raw)
+    phone = written.replace("-", "")
     if not phone:
         return None
     if phone.startswith("+86"):
         phone = phone[3:]
     if not _PHONE.match(phone):
+        if phone.lstrip("(").startswith("0") or _AREA_CODE_DASH.match(written):
+            raise ValidationError(LANDLINE_MESSAGE, field="phone")
         raise ValidationError(
-            f"手机号应为以 1 开头的 11 位数字，当前为「{phone}」（{len(phone)} 位）", field="phone"
+            f"手机号应为以 1 开头的 11 位数字，当前为「{mask_quoted(phone)}」（{len(phone)} 位）",
+            field="phone",
         )
     return phone
 

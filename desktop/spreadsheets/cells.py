@@ -5,7 +5,8 @@ digits and letters folded to ASCII; dates come as 2019.3.5, 2019/03/05, 2019年3
 20190305, real date cells or Excel serial numbers, and partial dates (2019, 2019.3) that
 are completed with a note, by the one rule in ``desktop.models.dates``. An ID number in
 a numeric cell is never turned back into text: Excel has already rounded it to 15
-significant digits.
+significant digits (a 15-digit old number excepted: it is exact). Invisible characters
+pasted in with a number and a CSV's ="…" wrapper are removed from ID and phone cells.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from stdnum.cn import ric
@@ -20,6 +22,7 @@ from stdnum.cn import ric
 from desktop import clock
 from desktop.models import dates
 from desktop.models.dates import DateReading
+from desktop.models.masking import mask_quoted
 
 # U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic
 # space. Chinese punctuation in names of organisations is left alone on purpose.
@@ -28,6 +31,11 @@ _FOLD[0x3000] = 0x20
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000]")
 _BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
+# Characters nobody sees, pasted in with numbers from web pages, WeChat or PDFs: the
+# no-break and zero-width spaces, joiners, direction marks, the soft hyphen, the BOM.
+_INVISIBLE = re.compile("[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\ufeff]")
+# ="0123…": how some systems write a CSV cell so that Excel keeps it as text.
+_CSV_TEXT = re.compile(r'^="(.*)"$')
 _ID_LAST = frozenset("0123456789Xx")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
 
@@ -35,6 +43,48 @@ NUMERIC_ID_MESSAGE = (
     "是数字格式，Excel 已把身份证号变成了「{shown}」，后几位已丢失、无法还原。"
     "请把这一列设置为「文本」格式后重新输入身份证号（或在号码前加英文单引号 '）"
 )
+# Excel's error values, as 选择性粘贴 → 数值 of a failed formula leaves them, and why.
+EXCEL_ERRORS = {
+    "#N/A": "多为查找公式没有找到",
+    "#REF!": "公式引用的单元格已被删除",
+    "#VALUE!": "公式中的数据类型不对",
+    "#DIV/0!": "公式除以了零",
+    "#NAME?": "公式中有无法识别的函数或名称",
+    "#NULL!": "公式引用的区域没有交集",
+    "#NUM!": "公式中的数值无效",
+}
+
+
+def excel_error_message(value: str) -> str:
+    """The problem of an Excel error cell (#N/A …), without the row and column."""
+    why = EXCEL_ERRORS.get(value)
+    shown = f"{value}（{why}）" if why else value
+    return f"是 Excel 错误值 {shown}，请改正后再导入"
+
+
+def numeric_id_message(shown: str) -> str:
+    """An ID number Excel turned into a number; the digits it shows are masked."""
+    return NUMERIC_ID_MESSAGE.format(shown=mask_quoted(shown) if shown.isdigit() else shown)
+
+
+def _as_excel_shows(value: float) -> str:
+    """A number as Excel shows it in a cell formatted 0: 15 significant digits, then 0s."""
+    shown = f"{value:.15G}"
+    if "E" in shown and value > 0:
+        return str(int(Decimal(shown)))
+    return shown
+
+
+def clean_number(text: str) -> str:
+    """An ID, phone or card number's text without invisible characters or a CSV ="…"."""
+    if text.isascii():
+        if text.startswith('="'):
+            found = _CSV_TEXT.match(text)
+            return found.group(1) if found else text
+        return text
+    text = _INVISIBLE.sub("", text)
+    found = _CSV_TEXT.match(text)
+    return found.group(1) if found else text
 
 
 class CellError(ValueError):
@@ -85,7 +135,7 @@ def as_identifier(value: Any) -> str:
         raise CellError(
             f"应为文本格式的号码，当前是数字 {value:g}，请把这一列设置为「文本」后重新输入"
         )
-    return fold(as_text(value)).replace(" ", "")
+    return clean_number(fold(as_text(value))).replace(" ", "")
 
 
 def as_id_number(value: Any) -> str:
@@ -101,16 +151,21 @@ def as_id_number(value: Any) -> str:
     if isinstance(value, bool):
         raise CellError("应为 18 位身份证号，不能是逻辑值")
     if isinstance(value, int | float):
-        shown = f"{value:.15G}"
-        raise CellError(NUMERIC_ID_MESSAGE.format(shown=shown))
-    text = fold(as_text(value)).replace(" ", "").upper()
+        # A 15-digit old number is exact in a number cell (Excel keeps 15 digits): it is
+        # read like its text; an 18-digit one has lost its last digits.
+        if isinstance(value, int) or value.is_integer():
+            whole = int(value)
+            if 10**14 <= whole < 10**15:
+                return str(whole)
+        raise CellError(numeric_id_message(_as_excel_shows(value)))
+    text = clean_number(fold(as_text(value))).replace(" ", "").upper()
     if text.startswith("'"):
         text = text[1:]
     if _SCIENTIFIC.match(text):
-        raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+        raise CellError(numeric_id_message(text))
     if len(text) == 18 and text.isdigit() and text.endswith("000"):
         if ric.calc_check_digit(text) != text[-1]:
-            raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+            raise CellError(numeric_id_message(text))
     return text
 
 
@@ -126,7 +181,7 @@ def _plain_id_number(value: Any) -> str | None:
     ):
         text = value.upper() if value[17] == "x" else value
         if text.endswith("000") and ric.calc_check_digit(text) != "0":
-            raise CellError(NUMERIC_ID_MESSAGE.format(shown=text))
+            raise CellError(numeric_id_message(text))
         return text
     return None
 
@@ -206,7 +261,7 @@ def column_parser(kind: str, field_name: str, *, today: date | None = None) -> P
             if type(value) is str:
                 if value.isascii() and value.isdigit():  # nothing to fold or trim
                     return value
-                return fold(value).replace(" ", "") or None
+                return clean_number(fold(value)).replace(" ", "") or None
             return general(value)
 
         return identifier

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -142,6 +143,9 @@ class SheetXml:
 
     rows: int | None  # from <dimension>, None when the writer left it out
     formulas: frozenset[tuple[int, int]]  # zero-based (row, column) of formula cells
+    # zero-based (row, column) of error cells (#N/A, #REF! …) and their value; calamine
+    # reads them as empty cells
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
@@ -152,6 +156,8 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_HINT = re.compile(rb"f[\s>/]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]+)(\d+)\"")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_ERROR_TYPE = b't="e"'
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
 # a tag that only begins like a row (<rowBreaks>), or "<row" cut off at the end
 _ROW_LONGER = re.compile(rb"<row(?=[^\s>]|\Z)")
 
@@ -203,6 +209,7 @@ def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
     """Dimension and formula cells of one sheet; stops counting rows past ``row_limit``."""
     rows: int | None = None
     formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     counted = 0
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
@@ -231,13 +238,31 @@ def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
                     return SheetXml(counted, frozenset())
             if _FORMULA_HINT.search(body) and _FORMULA.search(body):
                 _collect_formulas(body, formulas)
+            if _ERROR_TYPE in body:  # a search for a literal: free for a sheet without any
+                _collect_errors(body, errors)
     # The last cell of the sheet is still in ``tail`` (each chunk is cut before its last
     # cell): a formula there, the bottom-right cell, must not be missed.
     if _FORMULA_HINT.search(tail) and _FORMULA.search(tail):
         _collect_formulas(tail, formulas)
+    if _ERROR_TYPE in tail:
+        _collect_errors(tail, errors)
     if rows is None:
         rows = counted + count_rows(tail)
-    return SheetXml(rows, frozenset(formulas))
+    return SheetXml(rows, frozenset(formulas), errors)
+
+
+def _collect_errors(body: bytes, out: dict[tuple[int, int], str]) -> None:
+    """Cells of type "e" (an error value: <c r="B2" t="e"><v>#N/A</v></c>) and their value."""
+    at = body.find(_ERROR_TYPE)
+    while at >= 0:
+        start = body.rfind(b"<", 0, at)
+        ref = _CELL_REF.match(body, start) if start >= 0 else None
+        end = body.find(b"</", at)
+        value = _ERROR_VALUE.search(body, at, end + 64 if end >= 0 else len(body))
+        if ref is not None and value is not None:
+            key = (int(ref.group(2)) - 1, column_index(ref.group(1)))
+            out[key] = value.group(1).decode("utf-8", "replace")
+        at = body.find(_ERROR_TYPE, at + 1)
 
 
 def _collect_formulas(body: bytes, out: set[tuple[int, int]]) -> None:

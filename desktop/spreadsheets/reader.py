@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,8 @@ class RawTable:
     merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
     notes: list[str] = field(default_factory=list)
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, for messages
+    # Excel error cells (#N/A …) by (row, column), zero-based: .xlsx only (from its XML)
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 def read_table(path: Path, options: ReadOptions | None = None) -> RawTable:
@@ -244,11 +246,12 @@ def _load_sheet(
 ) -> RawTable | None:
     part = sheet_part(path, index) if kind == "xlsx" else None
     formulas: frozenset[tuple[int, int]] = frozenset()
+    errors: Mapping[tuple[int, int], str] = {}
     if part is not None:
         facts = scan_sheet(path, part, options.row_limit)
         if facts.rows is not None and facts.rows > options.row_limit + 100:
             raise _too_many(path, name, facts.rows, options.row_limit)
-        formulas = facts.formulas
+        formulas, errors = facts.formulas, facts.errors
     sheet = workbook.get_sheet_by_index(index)
     if sheet.height > options.row_limit + 100:
         raise _too_many(path, name, sheet.height, options.row_limit)
@@ -256,7 +259,7 @@ def _load_sheet(
     if not any(any(_filled(c) for c in row) for row in rows):
         return None
     merged = tuple(sheet.merged_cell_ranges or ())
-    return RawTable(path, name, rows, formulas, merged)
+    return RawTable(path, name, rows, formulas, merged, errors=errors)
 
 
 def _sheet_rows(sheet: Any) -> list[list[Any]]:

@@ -27,11 +27,11 @@ from desktop.models.validation import (
     check_no_control_chars,
     check_phone,
     id_number_parts,
-    normalise_text,
 )
 from desktop.services.members import card_numbers, conflicts, writer
 from desktop.services.unions import federations
 from desktop.storage.database import Database
+from desktop.textnorm import normalise_name
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def _clean_text(spec: FieldSpec, raw: Any) -> str | None:
     name = spec.name
     cleaned = str(raw).strip() if raw is not None else ""
     if name == "name":
-        cleaned = normalise_text(cleaned)
+        cleaned = normalise_name(cleaned)
     check_no_control_chars(cleaned, name, spec.label, one_line=name != "notes")
     if spec.required and not cleaned:
         raise ValidationError(f"{spec.label}不能为空", field=name)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from desktop import clock
-from desktop.errors import ValidationError
+from desktop.errors import UnionDeskError, ValidationError
 from desktop.gc_pause import paused_gc
 from desktop.models.id_numbers import upgrade_15, upgrade_note
 from desktop.models.member_fields import FIELDS_BY_NAME
@@ -30,7 +30,7 @@ from desktop.spreadsheets.headers import HeaderMap
 from desktop.spreadsheets.preview import ImportPreview, OnDuplicate, Problem, RowResult
 from desktop.spreadsheets.reader import DEFAULT_ROW_LIMIT, RawTable
 from desktop.storage import engines
-from desktop.textnorm import normalise_text
+from desktop.textnorm import normalise_name, normalise_text
 
 # Column kinds whose cells repeat (code lists, dates, yes/no, unions, employers and
 # positions), read once per spelling; not the columns whose values are each their own.
@@ -38,6 +38,9 @@ _REPEATING_KINDS = frozenset({"code", "date", "bool", "union", "text"})
 _UNIQUE = frozenset({"name", "card_no", "notes"})
 _SPELLINGS_LIMIT = 20_000
 _MISSING: Any = object()
+MASKED_ROSTER_MESSAGE = (
+    "这是打码导出的名册（身份证号中有 *），不能用于导入；如需导回，请导出完整号码的名册"
+)
 FORMULA_MESSAGE = "是公式，导入需要的是数值。请选中这一列，复制后「选择性粘贴 → 数值」，保存再导入"
 _COMPARE = (
     "name",
@@ -197,6 +200,7 @@ class RowChecker:
         results: list[str | cells.CellError | None] = [None] * len(data)
         self.id_cells = results
         found: list[str] = []
+        masked = 0
         for offset, row in enumerate(data):
             value = row[col] if col < len(row) else None
             if value is None:
@@ -206,6 +210,8 @@ class RowChecker:
             except cells.CellError as exc:
                 results[offset] = exc
                 continue
+            if number and "*" in number:
+                masked += 1
             upgraded = upgrade_15(number) if number and len(number) == 15 else None
             if upgraded is not None:  # before any lookup, so duplicates are found
                 number = upgraded
@@ -213,6 +219,8 @@ class RowChecker:
             results[offset] = number
             if number:
                 found.append(number)
+        if masked and masked * 2 >= len(found):  # not a slip in one cell: a masked export
+            raise UnionDeskError(MASKED_ROSTER_MESSAGE)
         return found
 
     def problem(self, row: int, field_name: str, message: str) -> Problem:
@@ -237,10 +245,15 @@ class RowChecker:
         parsed: dict[str, Any] = {}
         problems: list[Problem] = []
         formulas = self.table.formulas
+        errors = self.table.errors
         width = len(cells_in_row)
         for field_name, col, parse, is_id, seen in self.parsers:
             if formulas and (index, col) in formulas:
                 problems.append(self.problem(index + 1, field_name, FORMULA_MESSAGE))
+                continue
+            if errors and (index, col) in errors:
+                message = cells.excel_error_message(errors[index, col])
+                problems.append(self.problem(index + 1, field_name, message))
                 continue
             value = cells_in_row[col] if col < width else None
             if value is None:
@@ -389,6 +402,7 @@ class RowChecker:
         if problems:
             result.action = "refuse"
             result.problems = problems
+            result.name = normalise_name(result.name)
         if footer:
             self.footer.append(result)
         return result
@@ -454,6 +468,7 @@ class RowChecker:
         checked = self._validate(values, None, result.row, problems, bad)
         if checked is not None and not problems:
             result.values = checked.values
+            result.name = checked.values["name"] or ""  # as it will be stored
             if (
                 self.blank_join_note is not None
                 and parsed.get("joined_on") is None
@@ -488,6 +503,7 @@ class RowChecker:
         checked = self._validate(values, existing.id, result.row, problems, bad)
         if checked is None or problems:
             return
+        result.name = checked.values.get("name") or result.name
         changes = {
             k: v for k, v in checked.values.items() if _stored(v) != _stored(existing.values.get(k))
         }

@@ -340,15 +340,17 @@ def reference_as_id_number(value: Any) -> str:
     if isinstance(value, bool):
         raise cells.CellError("应为 18 位身份证号，不能是逻辑值")
     if isinstance(value, int | float):
-        raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=f"{value:.15G}"))
-    text = cells.fold(cells.as_text(value)).replace(" ", "").upper()
+        if (isinstance(value, int) or value.is_integer()) and 10**14 <= int(value) < 10**15:
+            return str(int(value))  # a 15-digit old number is exact
+        raise cells.CellError(cells.numeric_id_message(cells._as_excel_shows(value)))
+    text = cells.clean_number(cells.fold(cells.as_text(value))).replace(" ", "").upper()
     if text.startswith("'"):
         text = text[1:]
     if re.match(r"^\d+(\.\d+)?[eE][+]?\d+$", text):
-        raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=text))
+        raise cells.CellError(cells.numeric_id_message(text))
     if len(text) == 18 and text.isdigit() and text.endswith("000"):
         if ric.calc_check_digit(text) != text[-1]:
-            raise cells.CellError(cells.NUMERIC_ID_MESSAGE.format(shown=text))
+            raise cells.CellError(cells.numeric_id_message(text))
     return text
 
 
