@@ -29,6 +29,9 @@ from desktop.models.codes import CodeList
 ERASED_NAME = "（已删除）"
 ERASED_ID_NUMBER = ""
 """An erased ID number: the column is NOT NULL; ``values`` accepts exactly this blank."""
+ERASED_FILE_NAME = ""
+ERASED_SHA256 = ""
+"""An erased case document's name and content hash (both NOT NULL): it names no file."""
 
 ERASURE_REASON = CodeList(
     "erasure_reason",
@@ -98,7 +101,19 @@ PERSONAL: dict[str, dict[str, Any]] = {
     "hardship_assistance": {"handler": None, "notes": None},
     "hardship_reviews": {"reviewer": None, "notes": None},
     "hardship_consents": {"recorded_by": None, "notes": None},
-    "legal_cases": {"applicant_name": None, "applicant_phone": None},
+    # a case's free text describes the person (what happened, where they work, what
+    # they said); the case type, dates, status and amounts stay as anonymous figures
+    "legal_cases": {
+        "applicant_name": None,
+        "applicant_phone": None,
+        "summary": None,
+        "employer": None,
+        "notes": None,
+    },
+    # the documents filed with an erased case go altogether: the writer tombstones the
+    # link row and the file's bytes leave ``attachments`` once nothing names them
+    "legal_case_documents": {"file_name": ERASED_FILE_NAME, "sha256": ERASED_SHA256},
+    "honours": {"notes": None},
     "attendances": {"guest_name": None},
     "member_status_changes": {"reason": None},
     "transfers": {"reason": None, "notes": None},

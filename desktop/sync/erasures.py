@@ -42,15 +42,22 @@ from sqlalchemy import Connection
 
 from desktop.models.erasure import PERSONAL, blanked
 from desktop.services.erasure import records
+from desktop.services.members import photos
 from desktop.storage import engines, redaction
 from desktop.sync.plan import Plan
 from desktop.sync.segments import Change, Segment
 
 TABLE = "erasures"
 ROWS_TABLE = "erased_rows"
-_CARE_CHILDREN = frozenset(
-    {"hardship_household", "hardship_assistance", "hardship_reviews", "hardship_consents"}
-)
+#: Rows about a person through a parent row (``case_id``): a hardship file's, a
+#: legal-aid case's documents.
+_CHILDREN = {
+    "hardship_household": "hardship_cases",
+    "hardship_assistance": "hardship_cases",
+    "hardship_reviews": "hardship_cases",
+    "hardship_consents": "hardship_cases",
+    "legal_case_documents": "legal_cases",
+}
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,9 @@ def after_apply(conn: Connection, plan: Plan, pending: list[Pending]) -> int:
     }
     # a record erased as the same person as the erased one (a merge): rows naming it too
     twins = {row_id: m for (tbl, row_id), m in owner.items() if tbl == "members"}
-    case_owner = {row_id: m for (tbl, row_id), m in owner.items() if tbl == "hardship_cases"}
+    parent_owner = {
+        (tbl, row_id): m for (tbl, row_id), m in owner.items() if tbl in _CHILDREN.values()
+    }
     touched: set[str] = set(listed)
     for change in plan.new_changes:
         if change.tbl not in PERSONAL:
@@ -180,11 +189,26 @@ def after_apply(conn: Connection, plan: Plan, pending: list[Pending]) -> int:
             touched.add(str(change.fields["member_id"]))
         elif change.fields.get("member_id") in twins:
             touched.add(twins[str(change.fields["member_id"])])
-        elif change.tbl in _CARE_CHILDREN and change.fields.get("case_id") in case_owner:
-            touched.add(case_owner[str(change.fields["case_id"])])
+        elif (
+            change.tbl in _CHILDREN
+            and (_CHILDREN[change.tbl], change.fields.get("case_id")) in parent_owner
+        ):
+            touched.add(parent_owner[(_CHILDREN[change.tbl], str(change.fields["case_id"]))])
     for member_id in sorted(touched - done):
         records.erase_in(conn, member_id, before=listed.get(member_id))
     return len(done | touched)
+
+
+def drop_unnamed_files(conn: Connection, received: list[str]) -> int:
+    """A package's files (photos, case documents) that no record and no logged change
+    names once its changes were blanked on arrival — the photo of an erased person in
+    a package made before the news — are not kept. Returns how many went."""
+    if not received or not _erased_members(conn):
+        return 0
+    redaction.scrub_file(conn)  # their pages are zeroed, not merely freed
+    dropped = sum(photos.drop_unused_in(conn, sha) for sha in sorted(set(received)))
+    redaction.end_scrub(conn)
+    return dropped
 
 
 # ---- stored segments: never one holding an erased value; relays ask for clean copies ----

@@ -67,8 +67,9 @@ class Loaded:
     origins: list[NewOrigin] = field(default_factory=list)
     """Every origin this PC never enrolled that the package brings (taken or refused)."""
     erased: int = 0
-    """Persons this apply erased (a received tombstone, or rows about an erased person):
-    the file's write-ahead log is emptied after the commit (``storage.redaction``)."""
+    """Persons this apply erased (a received tombstone, or rows about an erased person),
+    plus files of an erased person it did not keep: the file's write-ahead log is
+    emptied after the commit (``storage.redaction``)."""
 
 
 @dataclass
@@ -791,5 +792,7 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     capture.set_capturing(conn, True)
     merges.redirect(conn, plan)  # edits of merged-away members land on the survivor
     loaded.erased = erasures.after_apply(conn, plan, tombstones)  # erased stay erased
+    # an erased person's files, named only by changes blanked on arrival, are not kept
+    loaded.erased += erasures.drop_unnamed_files(conn, list(pkg.attachments))
     erasures.judge_segments(conn, loaded.segments, now)  # none kept holds an erased value
     erasures.record_wants(conn, pkg.sender, pkg.manifest)

@@ -9,6 +9,7 @@ zeroed meanwhile (``secure_delete``), so the raw file keeps no old value either.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,9 @@ from desktop.services.activities import attendance
 from desktop.services.applications import records as applications
 from desktop.services.care import assistance, consent, hardship, household, reviews
 from desktop.services.erasure import backups
+from desktop.services.honours import records as honours
 from desktop.services.legal import cases as legal_cases
+from desktop.services.legal import documents as legal_documents
 from desktop.services.members import photos
 from desktop.services.members import writer as member_writer
 from desktop.services.transfers import records as transfers
@@ -33,8 +36,9 @@ from desktop.storage.database import Database
 
 WHAT_IS_ERASED = (
     "将删除该会员的个人信息：姓名、身份证号、手机号、出生日期、民族等个人资料、工作单位、"
-    "会员证号、照片和备注；同一人的入会申请、困难职工档案（含家庭成员）、法律援助申请人信息和"
-    "活动签到中的姓名；并从搜索和同步修改记录中清除。同步后各单位都会同样删除。此操作不可撤销。"
+    "会员证号、照片（含以前换下的照片）和备注；同一人的入会申请、困难职工档案（含家庭成员）、"
+    "法律援助案件的申请人信息、案情摘要、单位、备注和所附文件，荣誉的备注，活动签到中的姓名；"
+    "并从搜索和同步修改记录中清除。同步后各单位都会同样删除。此操作不可撤销。"
 )
 ALREADY_ERASED = "该会员的个人信息已经删除过（{when}），无需再次删除。"
 
@@ -203,6 +207,8 @@ def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[s
         f"OR ({_GIVEN} IS NOT NULL AND guest_name = ?)",
         (member_id, who.name, who.name),
     )
+    found["legal_case_documents"] = _documents_of(conn, found["legal_cases"])
+    found["honours"] = _ids(conn, "SELECT id FROM honours WHERE member_id = ?", (member_id,))
     found["transfers"] = _ids(conn, "SELECT id FROM transfers WHERE member_id = ?", (member_id,))
     found["member_status_changes"] = _ids(
         conn, "SELECT id FROM member_status_changes WHERE member_id = ?", (member_id,)
@@ -221,6 +227,59 @@ def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[s
         ):
             found[table] += _ids(conn, f"SELECT id FROM {table} WHERE case_id = ?", (case_id,))
     return found
+
+
+def _documents_of(conn: Connection, case_ids: list[str]) -> list[str]:
+    """The documents filed with these legal-aid cases, removed ones too (their link row
+    and logged changes still name the file)."""
+    found: list[str] = []
+    for i in range(0, len(case_ids), _CHUNK):
+        chunk = tuple(case_ids[i : i + _CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        found += _ids(
+            conn, f"SELECT id FROM legal_case_documents WHERE case_id IN ({marks})", chunk
+        )
+    return found
+
+
+#: The fields that name a file in ``attachments`` by its SHA-256.
+_BLOB_FIELDS = {"members": "photo", "legal_case_documents": "sha256"}
+_CHUNK = 500
+
+
+def _blobs_named(conn: Connection, found: dict[str, list[str]]) -> set[str]:
+    """Every file hash these rows name now, ever named in the change log (a photo
+    replaced since, received from another office with its bytes) or in a conflict."""
+    held: set[str] = set()
+    for table, column in _BLOB_FIELDS.items():
+        ids = found.get(table, [])
+        for i in range(0, len(ids), _CHUNK):
+            chunk = tuple(ids[i : i + _CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            held.update(
+                str(v)
+                for v in conn.exec_driver_sql(
+                    f'SELECT "{column}" FROM "{table}" WHERE id IN ({marks})', chunk
+                ).scalars()
+                if v
+            )
+            for raw in conn.exec_driver_sql(
+                f"SELECT fields FROM sync_change WHERE tbl = ? AND row_id IN ({marks})",
+                (table, *chunk),
+            ).scalars():
+                logged = json.loads(str(raw))
+                if isinstance(logged, dict) and isinstance(logged.get(column), str):
+                    held.add(logged[column])
+            for win, lose in conn.exec_driver_sql(
+                "SELECT win_value, lose_value FROM sync_conflict WHERE tbl = ? AND field = ? "
+                f"AND row_id IN ({marks})",
+                (table, column, *chunk),
+            ).all():
+                held.update(
+                    v for v in (json.loads(str(win)), json.loads(str(lose))) if isinstance(v, str)
+                )
+    held.discard("")
+    return held
 
 
 def erase_in(
@@ -243,19 +302,37 @@ def erase_in(
             found[table] = [*found.get(table, []), *ids]
     for table, ids in (before or {}).items():
         found[table] = [*found.get(table, []), *ids]
+    listed = {
+        (str(r.tbl), str(r.row_id))
+        for r in conn.exec_driver_sql(
+            "SELECT tbl, row_id FROM erased_rows WHERE member_id = ?", (member_id,)
+        ).all()
+    }
+    # the documents of every case of the person, also one found earlier by a name or
+    # phone the case no longer holds (listed) or found by another office (``before``)
+    found["legal_case_documents"] = [
+        *found.get("legal_case_documents", []),
+        *_documents_of(
+            conn,
+            [*found["legal_cases"], *(row for tbl, row in listed if tbl == "legal_cases")],
+        ),
+    ]
     found = {table: list(dict.fromkeys(ids)) for table, ids in found.items()}
     cases = found["hardship_cases"]
 
-    photos_held = {str(who.photo)} if who.photo else set()
+    # every picture and file the rows ever named (replaced photos too): read before the
+    # log is blanked, dropped once nothing names them any more
+    blobs = _blobs_named(conn, found) | ({str(who.photo)} if who.photo else set())
     for record in found.get("members", []):
-        photo = conn.exec_driver_sql("SELECT photo FROM members WHERE id = ?", (record,)).scalar()
-        if photo:
-            photos_held.add(str(photo))
         member_writer.erase_person(
             conn, record, dict(PERSONAL["members"]), dict(PERSONAL["member_status_changes"])
         )
     applications.erase_personal_in(conn, found["applications"], dict(PERSONAL["applications"]))
     legal_cases.erase_personal_in(conn, found["legal_cases"], dict(PERSONAL["legal_cases"]))
+    legal_documents.erase_in(
+        conn, found["legal_case_documents"], dict(PERSONAL["legal_case_documents"])
+    )
+    honours.erase_personal_in(conn, found["honours"], dict(PERSONAL["honours"]))
     attendance.erase_personal_in(conn, found["attendances"], dict(PERSONAL["attendances"]))
     transfers.erase_personal_in(conn, found["transfers"], dict(PERSONAL["transfers"]))
     for case_id in cases:  # the care area's own purge: blanked and tombstoned
@@ -265,12 +342,6 @@ def erase_in(
         consent.erase_in(conn, case_id)
         hardship.erase_in(conn, case_id)
 
-    listed = {
-        (str(r.tbl), str(r.row_id))
-        for r in conn.exec_driver_sql(
-            "SELECT tbl, row_id FROM erased_rows WHERE member_id = ?", (member_id,)
-        ).all()
-    }
     pairs = [
         (table, row_id)
         for table, ids in found.items()
@@ -287,7 +358,7 @@ def erase_in(
         )
     every = sorted(listed | set(pairs))
     logged = redaction.redact_rows(conn, every, PERSONAL)
-    for sha in sorted(photos_held):
+    for sha in sorted(blobs):
         photos.drop_unused_in(conn, sha)
     if not engines.is_postgres(conn):  # the hub's index deletes rows outright (pg_search)
         search_index.purge_dropped(conn)

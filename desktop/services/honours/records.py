@@ -19,6 +19,7 @@ from desktop.models.ids import new_id
 from desktop.models.validation import check_no_control_chars
 from desktop.services.activities.inputs import opt_text
 from desktop.services.honours import titles
+from desktop.storage import redaction
 from desktop.storage.database import Database
 
 # The oldest year an honour may carry (劳动模范 were first named in the 1950s).
@@ -218,3 +219,10 @@ def reassign_member(conn: Connection, from_member: str, to_member: str) -> int:
         (to_member, from_member),
     )
     return int(moved.rowcount)
+
+
+def erase_personal_in(conn: Connection, row_ids: list[str], blanks: dict[str, Any]) -> None:
+    """个人信息删除: blank the free text of these honours (``services.erasure`` calls it
+    with ``models.erasure.PERSONAL``), in the caller's transaction; captured, so the
+    blanking travels. The title, level and year stay: an honour count is a figure."""
+    redaction.blank_fields(conn, "honours", row_ids, blanks)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.ids import new_id
 from desktop.services.legal.cases import get_in
-from desktop.storage import attachments
+from desktop.storage import attachments, redaction
 from desktop.storage.database import Database
 
 SIGNATURES = {
@@ -145,3 +146,16 @@ def remove_document(db: Database, document_id: str) -> None:
         )
         if done.rowcount == 0:
             raise NotFoundError("该文件不存在或已删除", field="document")
+
+
+def erase_in(conn: Connection, row_ids: list[str], blanks: dict[str, Any]) -> None:
+    """个人信息删除: the documents of an erased person's case go — name and content hash
+    blanked (``models.erasure.PERSONAL``) and the link row tombstoned — in the caller's
+    transaction; captured, so the removal travels. The bytes leave ``attachments`` once
+    nothing names them (``services.erasure`` drops them after the log is blanked)."""
+    redaction.blank_fields(conn, "legal_case_documents", row_ids, blanks)
+    if row_ids:
+        conn.exec_driver_sql(
+            "UPDATE legal_case_documents SET deleted = 1 WHERE id = ? AND deleted = 0",
+            [(row_id,) for row_id in row_ids],
+        )
