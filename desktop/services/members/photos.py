@@ -155,17 +155,28 @@ def attach(db: Database, member_id: str, name: str, data: bytes, crop: Crop | No
     photo = prepare(name, data, crop)
     with db.connect() as conn:
         registry.get_in(conn, member_id)  # refuses a missing or deleted member
+        before = _current(conn, member_id)
         store_in(conn, photo)
         member_writer.set_photo(conn, member_id, photo.sha256)
+        if before and before != photo.sha256:
+            drop_unused_in(conn, before, replaced_on=member_id)
     return photo.sha256
 
 
 def remove(db: Database, member_id: str) -> None:
-    """Take the photo off the member; the bytes stay (another record may use them, and a
-    peer's edit may still refer to them)."""
+    """Take the photo off the member; its bytes go unless another record still shows
+    them (the same picture on another member, an activity photo, a case document)."""
     with db.connect() as conn:
         registry.get_in(conn, member_id)
+        before = _current(conn, member_id)
         member_writer.set_photo(conn, member_id, None)
+        if before:
+            drop_unused_in(conn, before, replaced_on=member_id)
+
+
+def _current(conn: Connection, member_id: str) -> str | None:
+    sha = conn.exec_driver_sql("SELECT photo FROM members WHERE id = ?", (member_id,)).scalar()
+    return str(sha) if sha else None
 
 
 def photo_of(db: Database, member_id: str) -> bytes | None:
@@ -181,17 +192,21 @@ def photo_of(db: Database, member_id: str) -> bytes | None:
     return None if row is None else bytes(row.data)
 
 
-def drop_unused_in(conn: Connection, sha256: str) -> bool:
-    """个人信息删除: the photo's bytes go once no record and no logged change names them
-    (``services.erasure``, after the erased change log no longer does). Returns whether
-    they went."""
+def drop_unused_in(conn: Connection, sha256: str, *, replaced_on: str | None = None) -> bool:
+    """The file's bytes go once no record and no logged change names them: after
+    个人信息删除 (``services.erasure``, once the erased change log no longer does), and
+    when a member's photo is replaced or removed (``replaced_on``: that member; its own
+    earlier changes do not count — the change that replaced the photo supersedes them,
+    on every office, and a package still carrying one merges to the newer photo).
+    Returns whether they went."""
     photo, sha = (engines.json_field(conn, "fields", f"'{k}'") for k in ("photo", "sha256"))
+    own = "" if replaced_on is None else " AND NOT (tbl = 'members' AND row_id = :m)"
     used = conn.exec_driver_sql(
         "SELECT 1 FROM members WHERE photo = :s UNION ALL "
         "SELECT 1 FROM activity_photos WHERE sha256 = :s UNION ALL "
         "SELECT 1 FROM legal_case_documents WHERE sha256 = :s UNION ALL "
-        f"SELECT 1 FROM sync_change WHERE {photo} = :s OR {sha} = :s LIMIT 1",
-        {"s": sha256},
+        f"SELECT 1 FROM sync_change WHERE ({photo} = :s OR {sha} = :s){own} LIMIT 1",
+        {"s": sha256, "m": replaced_on},
     ).first()
     if used is not None:
         return False
