@@ -38,6 +38,7 @@ _REPEATING_KINDS = frozenset({"code", "date", "bool", "union", "text"})
 _UNIQUE = frozenset({"name", "card_no", "notes"})
 _SPELLINGS_LIMIT = 20_000
 _MISSING: Any = object()
+_SHOWN_RUNS = 10  # runs of blank rows named in the note
 MASKED_ROSTER_MESSAGE = (
     "这是打码导出的名册（身份证号中有 *），不能用于导入；如需导回，请导出完整号码的名册"
 )
@@ -181,6 +182,8 @@ class RowChecker:
         # member follows them, dropped at the end; refused as usual if one does.
         self.after_total = False
         self.footer: list[RowResult] = []
+        # Rows with neither name nor ID number, skipped as blank (``no_member``).
+        self.blank_rows: list[int] = []
         # The ID column is read once, up front (its values are looked up in the database
         # before the rows are checked); ``parse_row`` takes those results by row index.
         self.id_col = header.columns["id_number"]
@@ -301,13 +304,33 @@ class RowChecker:
         self.note_total(row_no, label)
         return True
 
+    def no_member(self, row_no: int, problems: list[Problem]) -> bool:
+        """A row with neither name nor ID number (only 序号, a dragged-down 所属工会, a
+        merged union cell over a blank row) is no member: skipped, noted once for all.
+        Called only for rows without both (the rare path)."""
+        return not any(p.field in ("name", "id_number") for p in problems)
+
+    def blank_rows_note(self) -> str | None:
+        """The one note naming the rows skipped as blank: runs of rows as 6–10."""
+        if not self.blank_rows:
+            return None
+        runs: list[list[int]] = []
+        for row in self.blank_rows:
+            if runs and row == runs[-1][1] + 1:
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+        shown = "、".join(f"{a}–{b}" if b > a else str(a) for a, b in runs[:_SHOWN_RUNS])
+        more = f"等（共 {len(self.blank_rows)} 行）" if len(runs) > _SHOWN_RUNS else ""
+        return f"第 {shown} 行{more}没有姓名和身份证号（只填了序号、所属工会等），已作为空行跳过"
+
     def drop_footer(self, rows: list[RowResult]) -> list[RowResult]:
         """Without the rows below the last total row that have no ID number (the footer)."""
         if not self.footer:
             return rows
         for result in self.footer:
             self.notes.append(
-                f"第 {result.row} 行在末尾的合计行之下且没有身份证号，视为表尾说明，未导入"
+                f"第 {result.row} 行在末尾的合计行之下且没有有效的身份证号，视为表尾说明，未导入"
             )
         dropped = {id(r) for r in self.footer}
         return [r for r in rows if id(r) not in dropped]
@@ -345,6 +368,10 @@ class RowChecker:
                 self.note_total(row_no, label)
             return None
         number = parsed.get("id_number")
+        if number is None and parsed.get("name") is None and self.no_member(row_no, problems):
+            if not self.skip_total(row_no, cells_in_row):
+                self.blank_rows.append(row_no)
+            return None
         footer = False
         if type(number) is str and len(number) == 18:
             if self.after_total:  # a member below a 小计 row: what came between is data
@@ -352,7 +379,9 @@ class RowChecker:
         elif self.skip_total(row_no, cells_in_row):
             return None
         else:
-            footer = self.after_total and not number
+            # Below the last total row, a row without a valid ID number (制表人 under the
+            # name, 审核人 under the ID number, 填报日期 under the phone) is the footer.
+            footer = self.after_total
         name = str(parsed.get("name") or "")
         result = RowResult(row_no, "new", name)
         if notes:
@@ -563,6 +592,9 @@ def check_table(
     progress(total, total, "检查完成")
     rows = checker.drop_footer(rows)
     notes = [*table.notes, *checker.notes]
+    blank_note = checker.blank_rows_note()
+    if blank_note is not None:
+        notes.append(blank_note)
     if "joined_on" not in header.columns and any(r.action in ("new", "refuse") for r in rows):
         notes.append(no_join_column_note(checker.today))
     return ImportPreview(table, header, options.on_duplicate, rows, notes)
