@@ -30,6 +30,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
         for side in (p.first, p.second):
             print(
                 f"  {side.id}  {side.name}  {side.id_number_masked}  "
+                f"{f'{side.birth_year}年' if side.birth_year else '-'}  "
                 f"{side.phone_masked or '-'}  {side.union_name}  {side.card_no or '-'}"
             )
     print(f"共 {len(pairs)} 对")

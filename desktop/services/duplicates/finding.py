@@ -29,7 +29,8 @@ REASON_LABELS = {
 
 @dataclass(frozen=True)
 class RecordBrief:
-    """One side of a pair, as a list shows it: ID number and phone masked."""
+    """One side of a pair, as a list shows it: ID number and phone masked, and beside
+    them only the birth year (docs/PRIVACY.md: the full date gives back 8 hidden digits)."""
 
     id: str
     name: str
@@ -37,7 +38,7 @@ class RecordBrief:
     phone_masked: str
     union_name: str
     card_no: str | None
-    birth_date: date | None
+    birth_year: int | None
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,12 @@ def _briefs(conn: Connection, ids: list[str]) -> dict[str, RecordBrief]:
                 phone_masked=mask_phone(r.phone),
                 union_name=str(r.union_name),
                 card_no=r.card_no,
-                birth_date=date.fromisoformat(str(r.birth_date)) if r.birth_date else None,
+                birth_year=_year(r.birth_date),
             )
     return out
+
+
+def _year(value: object) -> int | None:
+    if not value:
+        return None
+    return value.year if isinstance(value, date) else date.fromisoformat(str(value)[:10]).year

@@ -92,3 +92,17 @@ def test_different_ids_need_the_flag(capsys, data_dir, db, pair) -> None:  # typ
     assert code == 0, err
     code, out, _err = run(capsys, data_dir, "audit", "list")
     assert "合并身份证号不同" in out
+
+
+def test_list_shows_only_the_birth_year_beside_the_masked_number(  # type: ignore[no-untyped-def]
+    capsys, data_dir, pair
+) -> None:
+    """docs/PRIVACY.md: the full birth date gives back 8 of the 13 hidden digits."""
+    code, out, _err = run(capsys, data_dir, "duplicates", "list", "--json")
+    assert code == 0
+    sides = [side for p in json.loads(out) for side in (p["first"], p["second"])]
+    assert [s["birth_year"] for s in sides] == [1949, 1949]
+    assert all("birth_date" not in s for s in sides)
+    assert "1949-12-31" not in out and "12-31" not in out
+    code, out, _err = run(capsys, data_dir, "duplicates", "list")
+    assert code == 0 and "1949年" in out and "12-31" not in out
