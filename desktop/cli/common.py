@@ -22,6 +22,7 @@ from desktop.arguments import ChineseArgumentParser
 from desktop.config import resolve_paths
 from desktop.control_chars import escape_control_chars
 from desktop.errors import UnionDeskError, storage_error
+from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.opening import open_database
 from desktop.storage.database import BUSY_TIMEOUT, Database
 
@@ -31,6 +32,19 @@ DEBUG_ENV = "UNIONDESK_DEBUG"
 
 #: Every parser of the CLI: argparse's own words in Chinese, usage errors exit 2.
 CliArgumentParser = ChineseArgumentParser
+
+
+def status_filter(text: str) -> str:
+    """``--status`` of ``members list`` and ``roster export``: a status by its label (在会),
+    alias or code, or ``current`` (在会 and 保留会籍); else a usage error naming the ones
+    there are (an unknown word listed nobody, as if none had it)."""
+    if text.strip() == "current":
+        return "current"
+    code = MEMBERSHIP_STATUS.lookup(text)
+    if code is None:
+        known = "、".join(MEMBERSHIP_STATUS.labels)
+        raise argparse.ArgumentTypeError(f"没有会籍状态「{text}」；可用：{known}，或 current")
+    return code
 
 
 class Context:

@@ -26,6 +26,7 @@ from desktop.cli.common import (
     add_json_flag,
     iso_date,
     print_json,
+    status_filter,
     unmask_reason,
 )
 from desktop.errors import EditConflictError
@@ -261,18 +262,6 @@ def _history(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_status(text: str) -> str:
-    """A status by its label (在会), alias or code, or ``current``; else a usage error
-    naming the ones there are (an unknown word listed nobody, as if none had it)."""
-    if text.strip() == "current":
-        return "current"
-    code = MEMBERSHIP_STATUS.lookup(text)
-    if code is None:
-        known = "、".join(MEMBERSHIP_STATUS.labels)
-        raise argparse.ArgumentTypeError(f"没有会籍状态「{text}」；可用：{known}，或 current")
-    return code
-
-
 def _limit(text: str) -> int:
     try:
         value = int(text)
@@ -365,7 +354,7 @@ def register(sub: Any) -> None:
     v.add_argument("--union", metavar="工会名称", help="只列出该工会的会员")
     v.add_argument(
         "--status",
-        type=_list_status,
+        type=status_filter,
         metavar="状态",
         help="会籍状态（在会、保留会籍、已转出 … 或代码 active、retained …）；"
         "current 表示在会+保留会籍",

@@ -12,6 +12,7 @@ from desktop.cli.common import (
     Context,
     add_json_flag,
     print_json,
+    status_filter,
     unmask_reason,
 )
 from desktop.progress import ProgressFn
@@ -69,7 +70,13 @@ def register(sub: Any) -> None:
         metavar="联合会名称",
         help="只导出该联合会（本会或收到的下级联合会）的工会和会员；「本会」为本单位自己的",
     )
-    p.add_argument("--status", help="会籍状态代码（active、retained …），current 表示在会+保留会籍")
+    p.add_argument(
+        "--status",
+        type=status_filter,
+        metavar="状态",
+        help="会籍状态（在会、保留会籍、已转出 … 或代码 active、retained …）；"
+        "current 表示在会+保留会籍",
+    )
     p.add_argument("--unmasked", action="store_true", help="导出完整的身份证号和手机号")
     p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
     add_json_flag(p)
@@ -125,8 +132,19 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         for note in preview.notes:
             print(note)
         _print_warnings(preview)
-        print("（预览，未写入）" if args.dry_run else "已导入。")
+        print(_outcome(preview, dry_run=args.dry_run))
     return 0
+
+
+def _outcome(preview: ImportPreview, *, dry_run: bool) -> str:
+    """The last line: a preview, nothing to import (a header-only file), or imported."""
+    if dry_run:
+        return "（预览，未写入）"
+    if not preview.rows:
+        return "名册中没有需要导入的会员（表头下面没有会员行），未写入任何数据。"
+    if not preview.can_commit:
+        return "名册中没有需要导入的会员（都已登记且没有变化，或已跳过），未写入任何数据。"
+    return "已导入。"
 
 
 def _print_warnings(preview: ImportPreview) -> None:

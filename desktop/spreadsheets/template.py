@@ -104,7 +104,8 @@ def write_template(target: Path, union_names: Sequence[str] = ()) -> Path:
         list_letter = get_column_letter(list_col)
         lists.cell(row=1, column=list_col, value=spec.label)
         for offset, choice in enumerate(choices, start=2):
-            lists.cell(row=offset, column=list_col, value=choice)
+            # a union name comes from the registry (or another office's package): text
+            styles.keep_as_text(lists.cell(row=offset, column=list_col, value=choice))
         source = f"'{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}"
         drop = DataValidation(type="list", formula1=source, allow_blank=True)
         drop.error = f"请从下拉列表中选择{spec.label}"
