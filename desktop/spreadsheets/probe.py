@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,11 +53,30 @@ def locked_message(path: Path) -> str:
     )
 
 
+def damaged_message(path: Path) -> str:
+    """A workbook whose parts are missing or broken (no library names: the clerk's words)."""
+    return (
+        f"「{path.name}」已损坏，无法作为 Excel 表格读取。"
+        "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入。"
+    )
+
+
+def lock_file_message(path: Path) -> str:
+    """Excel's ``~$名册.xlsx``, the small file it keeps beside a workbook while it is open."""
+    workbook = path.name[2:]
+    return (
+        f"「{path.name}」是 Excel 打开「{workbook}」时产生的临时文件，"
+        f"请选择「{workbook}」本身（并先在 Excel 中关闭它）"
+    )
+
+
 def detect_kind(path: Path) -> Kind:
     """``xlsx``, ``xls`` (Excel 97-2003) or ``csv``; anything else is refused with what it
     looks like. A .csv with a NUL byte is still ``csv``: the reader says where the byte is."""
     head = open_bytes(path, 8192)
     name = path.name
+    if name.startswith("~$") and not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        raise SpreadsheetError(lock_file_message(path))
     if not head:
         raise SpreadsheetError(f"「{name}」是空文件（0 字节），里面没有名册")
     if head.startswith(OLE_MAGIC):
@@ -187,6 +207,13 @@ def column_index(letters: bytes | str) -> int:
 
 def sheet_part(path: Path, sheet_index: int) -> str | None:
     """The zip member of the n-th sheet (workbook order), through the workbook's rels."""
+    try:
+        return _sheet_part(path, sheet_index)
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise SpreadsheetError(damaged_message(path)) from exc
+
+
+def _sheet_part(path: Path, sheet_index: int) -> str | None:
     with zipfile.ZipFile(path) as zf:
         workbook = zf.read("xl/workbook.xml")
         rels_name = "xl/_rels/workbook.xml.rels"
@@ -206,7 +233,15 @@ def sheet_part(path: Path, sheet_index: int) -> str | None:
 
 
 def scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
-    """Dimension and formula cells of one sheet; stops counting rows past ``row_limit``."""
+    """Dimension, formula and error cells of one sheet; stops counting rows past
+    ``row_limit``. A sheet part missing or broken in the zip is a damaged file."""
+    try:
+        return _scan_sheet(path, part, row_limit)
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise SpreadsheetError(damaged_message(path)) from exc
+
+
+def _scan_sheet(path: Path, part: str, row_limit: int) -> SheetXml:
     rows: int | None = None
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}

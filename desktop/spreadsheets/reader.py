@@ -28,6 +28,7 @@ from desktop.spreadsheets.layout import total_label
 from desktop.spreadsheets.probe import (
     Kind,
     SpreadsheetError,
+    damaged_message,
     detect_kind,
     locked_message,
     open_bytes,
@@ -80,10 +81,11 @@ def _filled(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _too_many(path: Path, sheet: str, rows: int, limit: int) -> SpreadsheetError:
+def _too_many(path: Path, sheet: str, limit: int) -> SpreadsheetError:
+    """Over the limit: the count is not given (the reader stops counting at the limit)."""
     return SpreadsheetError(
-        f"「{path.name}」的工作表「{sheet}」约有 {rows} 行，超过一次导入的上限 {limit} 行。"
-        "请把名册拆分成几个文件分批导入（或在设置中调高上限）。"
+        f"「{path.name}」的工作表「{sheet}」超过一次导入的上限 {limit} 行。"
+        "请把名册拆分成几个文件分批导入，或在命令行用 --max-rows 行数 调高上限。"
     )
 
 
@@ -101,10 +103,7 @@ def _read_workbook(path: Path, kind: Kind, options: ReadOptions) -> RawTable:
             f"「{path.name}」设置了密码，无法读取。请在 Excel 中取消密码后再导入。"
         ) from exc
     except Exception as exc:  # calamine raises several types for broken files
-        fix = "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入。" if kind == "xls" else ""
-        raise SpreadsheetError(
-            f"「{path.name}」已损坏，无法作为 Excel 表格读取（{type(exc).__name__}）。{fix}"
-        ) from exc
+        raise SpreadsheetError(damaged_message(path)) from exc
     try:
         return _pick_sheet(path, kind, workbook, options)
     finally:
@@ -250,11 +249,14 @@ def _load_sheet(
     if part is not None:
         facts = scan_sheet(path, part, options.row_limit)
         if facts.rows is not None and facts.rows > options.row_limit + 100:
-            raise _too_many(path, name, facts.rows, options.row_limit)
+            raise _too_many(path, name, options.row_limit)
         formulas, errors = facts.formulas, facts.errors
-    sheet = workbook.get_sheet_by_index(index)
+    try:
+        sheet = workbook.get_sheet_by_index(index)
+    except Exception as exc:  # a sheet part missing or broken (calamine's own types)
+        raise SpreadsheetError(damaged_message(path)) from exc
     if sheet.height > options.row_limit + 100:
-        raise _too_many(path, name, sheet.height, options.row_limit)
+        raise _too_many(path, name, options.row_limit)
     rows = _sheet_rows(sheet)
     if not any(any(_filled(c) for c in row) for row in rows):
         return None
@@ -294,7 +296,7 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
     for row in csv.reader(io.StringIO(text, newline=""), dialect):
         rows.append(list(row))
         if len(rows) > options.row_limit + 100:
-            raise _too_many(path, path.stem, len(rows), options.row_limit)
+            raise _too_many(path, path.stem, options.row_limit)
     return RawTable(path, path.stem, rows)
 
 
