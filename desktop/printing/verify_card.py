@@ -13,6 +13,7 @@ from sqlalchemy import select
 from desktop.cards import signing
 from desktop.models import Member, Union
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
+from desktop.services.erasure import records as erasure_records
 from desktop.storage.database import Database
 
 
@@ -44,9 +45,13 @@ def check_card(db: Database, payload: str) -> CardCheck:
             .join(Union.__table__, u.id == m.union_id)
             .where(m.id == claim.member_id)
         ).first()
+        erased_on = erasure_records.erased_on_in(conn, "members", claim.member_id)
     lines = [result.reason, f"会员证号：{claim.card_no}"]
     valid = True
-    if row is None:
+    if erased_on is not None:  # no name, no status: the record holds the person no more
+        valid = False
+        lines.append(f"该会员的个人信息已删除（{erased_on.isoformat()}），此卡已失效。")
+    elif row is None:
         lines.append("本机没有该会员的记录（可能是其他单位的会员，尚未同步）。")
     else:
         status = row.membership_status

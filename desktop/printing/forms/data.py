@@ -182,8 +182,12 @@ def load_application(
     from desktop.models.codes import APPLICATION_CHANNEL
     from desktop.models.validation import id_number_parts
     from desktop.services.applications import queries as application_queries
+    from desktop.services.erasure import records as erasure_records
 
     a = application_queries.get_in(conn, application_id)
+    erased_on = erasure_records.erased_on_in(conn, "applications", application_id)
+    if erased_on is not None:
+        raise UnionDeskError(f"该申请人的个人信息已删除（{erased_on.isoformat()}），不能打印。")
     union, federation = _union_names(conn, a.union_id)
     _number, born, gender, _warning = id_number_parts(a.id_number, None, False)
     channel = APPLICATION_CHANNEL.label(a.channel)

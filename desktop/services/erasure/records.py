@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -100,6 +100,22 @@ def erased_at(db: Database, member_id: str) -> datetime | None:
     """When this member record was erased here (None: never)."""
     with db.connect(write=False) as conn:
         return _erased_at(conn, member_id)
+
+
+def erased_on_in(conn: Connection, table: str, row_id: str) -> date | None:
+    """The local date the person of this row (a member record, or a row an erasure
+    blanked: an application, a case …) was erased; None when it was not. For messages
+    that say why a record can no longer be printed or a card is invalid."""
+    at = conn.exec_driver_sql(
+        "SELECT min(erased_at) FROM erasures WHERE deleted = 0 AND ("
+        "(? = 'members' AND member_id = ?) OR member_id IN "
+        "(SELECT member_id FROM erased_rows WHERE tbl = ? AND row_id = ? AND deleted = 0))",
+        (table, row_id, table, row_id),
+    ).scalar()
+    if at is None:
+        return None
+    when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    return when.replace(tzinfo=UTC).astimezone().date()
 
 
 def _erased_at(conn: Connection, member_id: str) -> datetime | None:
