@@ -35,6 +35,7 @@ from desktop.sync import (
 )
 from desktop.sync.certs import Certificate
 from desktop.sync.conflicts import ConflictView
+from desktop.sync.count_labels import counts_text
 from desktop.sync.export import ExportResult
 from desktop.sync.history import Receipt
 from desktop.sync.importer import Hook, ImportResult
@@ -282,7 +283,7 @@ def import_package(db: Database, path: Path, hook: Hook | None = None) -> Import
         return result
     from desktop.services import audit
 
-    counts = "，".join(f"{table} {n}" for table, n in sorted(result.counts.items()) if n)
+    counts = counts_text(result.counts)
     state = "回执" if result.ack_only else counts or "无变更"
     audit.record(db, audit.SYNC_IMPORT, f"{path.name}：来自节点 {result.sender[:8]}；{state}")
     return result

@@ -18,28 +18,12 @@ from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from desktop.sync import office
+from desktop.sync.count_labels import ATTENTION as ATTENTION
+from desktop.sync.count_labels import COUNT_LABELS, receipt_text
+from desktop.sync.node_names import NodeNames as NodeNames
 
-PREVIEW_COUNTS = (
-    ("changes", "新修改条数"),
-    ("new", "新增记录"),
-    ("updated", "更新记录"),
-    ("deleted", "删除记录"),
-    ("conflicts", "新冲突（保留两个值，待您选择）"),
-    ("resolved", "已化解的冲突"),
-    ("duplicate_id_numbers", "身份证号重复"),
-    ("pending_references", "引用的记录尚未收到"),
-    ("future_clocks", "时间超前的修改"),
-    ("unknown_fields", "新版本字段（保留）"),
-    ("quarantined", "数值不合规则（已隔离）"),
-    ("attachments", "附件"),
-)
-ATTENTION = {
-    "conflicts",
-    "duplicate_id_numbers",
-    "pending_references",
-    "future_clocks",
-    "quarantined",
-}
+PREVIEW_COUNTS = COUNT_LABELS  # the wizard's counts, named as everywhere else
+receipt_summary = receipt_text  # a 收发记录 line's what (``sync history`` says the same)
 
 
 def value_text(
@@ -77,46 +61,10 @@ def record_label(db: Database, table: str, row_id: str) -> str:
     return f"记录 {row_id[:8]}"
 
 
-class NodeNames:
-    """Node id → the office name a clerk enrolled, this PC, or a short id."""
-
-    def __init__(self, db: Database) -> None:
-        known = office.known_offices(db)
-        self.own = set(known.own)
-        self.names = dict(known.names)
-
-    def __call__(self, node: str) -> str:
-        if node in self.own:
-            return "本机"
-        name = self.names.get(node)
-        return name if name else f"节点 {node[:8]}"
-
-    def many(self, nodes: str) -> str:
-        parts = [self(n) for n in nodes.split(",") if n]
-        return "、".join(parts) if parts else "（仅本机）"
-
-
 def local_time(at: datetime) -> str:
     """Stored timestamps are naive UTC; show them in the PC's local time."""
     aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def receipt_summary(direction: str, summary: dict[str, Any]) -> str:
-    if summary.get("ack_only"):
-        return "回执（只含已收到的修改记录，无数据）"
-    if summary.get("up_to_date"):
-        return "已是最新（修改本机都已有）"
-    if direction == "out":
-        mode = "全量" if summary.get("full") else "增量"
-        return f"{mode}，{summary.get('changes', 0)} 条修改"
-    counts = summary.get("counts") or {}
-    parts = [
-        f"{label.split('（')[0]} {counts[key]}"
-        for key, label in PREVIEW_COUNTS[1:]
-        if counts.get(key)
-    ]
-    return "，".join(parts) if parts else "没有新内容"
 
 
 def _office(name: str, node: str) -> str:
