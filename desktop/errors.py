@@ -229,8 +229,28 @@ def _from_os_error(exc: OSError, meant: str | None) -> UnionDeskError | None:
         return FileAccessError(
             f"读写{name}时磁盘出错（I/O 错误）：请检查磁盘或 U 盘是否已拔出，然后重试。"
         )
-    reason = exc.strerror or type(exc).__name__
+    reason = _OS_REASONS.get(number or 0, f"系统错误码 {number}" if number else "系统错误")
     return FileAccessError(f"无法读写{name}（{reason}），本次操作未完成。")
+
+
+#: What the system's less common failures mean, for the clerk: the OS's own text
+#: (``exc.strerror``) is English on every PC this runs on.
+_OS_REASONS: dict[int, str] = {
+    errno.EPIPE: "读取输出的程序已关闭",
+    errno.EBUSY: "文件正被占用",
+    errno.EEXIST: "文件已存在",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENFILE: "同时打开的文件太多",
+    errno.EINVAL: "文件名或参数无效",
+    errno.ETXTBSY: "文件正被占用",
+    errno.ENODEV: "设备不存在或已拔出",
+    errno.ENXIO: "设备不存在或已拔出",
+    errno.ETIMEDOUT: "操作超时",
+    errno.ELOOP: "路径中的链接太多",
+    errno.EFBIG: "文件太大",
+}
 
 
 def storage_error(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -68,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's own flush at exit
+    does not fail on the closed pipe once more (Python's documented recipe)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will flush into the pipe
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with terminal_safe_output():  # usage errors quote the arguments: escaped too
         parser = build_parser()
@@ -89,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("已中断：未完成的操作已撤销。", file=sys.stderr)
             return 130
+        except BrokenPipeError:
+            # The reader stopped reading (``uniondesk members list --json | head``): the
+            # command itself did what it was asked, and nobody is left to read a word.
+            _quiet_stdout()
+            return 0
         except Exception as exc:  # noqa: BLE001 - the CLI's one error handler
             out = getattr(args, "out", None)  # the output file, where a command has one
             return report_error(exc, ctx.paths.database, out if isinstance(out, str) else None)
