@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -229,9 +230,17 @@ def unmask_reason(args: argparse.Namespace, *, asked: bool = True) -> str | None
     return given
 
 
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
 def iso_date(text: str) -> date:
-    """An argparse ``type`` for a date option: YYYY-MM-DD, or a usage error in Chinese."""
+    """An argparse ``type`` for a date option: a whole day (2026-03-05, also 2026/3/5 or
+    2026年3月5日), or a usage error in Chinese that tells a day that does not exist
+    (2023-02-30) from a text that is not a date."""
+    match = _DAY.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD（如 2026-03-05）：{text}")
     try:
-        return date.fromisoformat(text)
+        return date(*(int(part) for part in match.groups()))
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from exc
+        raise argparse.ArgumentTypeError(f"日期「{text}」不存在，请核对月份和日") from exc

@@ -125,3 +125,24 @@ def test_the_windows_start_options_are_told_in_chinese(
         gui_app.parse_args(["--data-dir"])
     err = capsys.readouterr().err
     assert "参数 --data-dir：需要给出一个值" in err and _english_in(err) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("2023-02-30", "日期「2023-02-30」不存在"), ("去年", "日期应写作 YYYY-MM-DD")],
+)
+def test_a_date_option_tells_a_day_that_does_not_exist_from_a_wrong_format(
+    typed: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(tmp_path), "members", "leave", "x", "--status", "withdrawn",
+              "--on", typed])  # fmt: skip
+    assert said in capsys.readouterr().err
+
+
+def test_a_date_option_takes_the_ways_clerks_write_a_day() -> None:
+    from desktop.cli.common import iso_date
+
+    assert {iso_date(t) for t in ("2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日")} == {
+        __import__("datetime").date(2026, 3, 5)
+    }
