@@ -155,6 +155,31 @@ def file_name(path: str | os.PathLike[str]) -> str:
     return scrub(Path(path).name)
 
 
+#: Shown wherever a reason is asked (``--reason``, the window's reason dialog): the
+#: reason is kept in the hash-chained trail, which 个人信息删除 does not rewrite.
+REASON_HINT = "原因中请勿写当事人的姓名、身份证号或手机号（原因记入操作日志，日后不能删除）。"
+REASON_MARK = "原因："
+"""How a typed reason is introduced in an entry's detail (``；原因：…``)."""
+
+
+def reasons_about_in(conn: Connection, record_ids: Sequence[str]) -> int:
+    """How many entries about these records (their id in the detail) carry a reason the
+    clerk typed: what the trail keeps after an erasure (it is never rewritten)."""
+    ids = sorted(set(record_ids))
+    found: set[int] = set()
+    for i in range(0, len(ids), 200):
+        chunk = ids[i : i + 200]
+        likes = " OR ".join("detail LIKE ?" for _ in chunk)
+        found.update(
+            int(n)
+            for n in conn.exec_driver_sql(
+                f"SELECT id FROM audit_log WHERE detail LIKE ? AND ({likes})",
+                (f"%{REASON_MARK}%", *(f"%{record_id}%" for record_id in chunk)),
+            ).scalars()
+        )
+    return len(found)
+
+
 def free_text(text: str, limit: int = 200) -> str:
     """Text the clerk typed (a reason) for a detail: ID-number and phone shapes hidden."""
     return scrub(" ".join(text.split()))[:limit]
@@ -175,7 +200,7 @@ def printed(
     about = f"；{subject}" if subject else ""
     items = [(PRINT, f"{what}{about}；文件 {file_name(out)}" + ("（未打码）" if unmasked else ""))]
     if unmasked:
-        why = f"；原因：{free_text(reason)}" if reason else ""
+        why = f"；{REASON_MARK}{free_text(reason)}" if reason else ""
         items.append((UNMASKED_VIEW, f"打印{what}（完整身份证号、手机号）{about}{why}"))
     record_all(db, items)
 

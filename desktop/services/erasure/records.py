@@ -67,6 +67,9 @@ class ErasureResult:
     backups: list[backups.HeldBackup] = field(default_factory=list)
     #: False on a hub: its backups are the administrator's (``backups.describe``)
     file_backups: bool = True
+    #: entries of the audit trail about the erased rows that carry a typed reason: the
+    #: hash-chained trail is never rewritten, so they stay (the administrator's record)
+    audit_reasons: int = 0
 
 
 _LABELS = {"attendances": "活动签到"}
@@ -80,9 +83,15 @@ def summary(result: ErasureResult) -> str:
         f"{_LABELS.get(table) or table_label(table)} {count} 条"
         for table, count in sorted(result.rows.items())
     )
+    kept = (
+        f"\n操作日志中有 {result.audit_reasons} 条关于该记录的操作附有经办人填写的原因；"
+        "操作日志防篡改，不会改写，这些原因作为管理员的记录保留。"
+        if result.audit_reasons
+        else ""
+    )
     return (
         f"已删除会员记录 {result.member_id} 的个人信息（{parts}；"
-        f"同步修改记录改写 {result.log_changes} 条）。"
+        f"同步修改记录改写 {result.log_changes} 条）。{kept}"
     )
 
 
@@ -147,13 +156,27 @@ def erase(db: Database, member_id: str, reason: Any) -> ErasureResult:
             (erasure_id, member_id, now.isoformat(sep=" "), code),
         )
         rows, logged = erase_in(conn, member_id)
+        reasons = audit.reasons_about_in(conn, _erased_ids(conn, member_id))
         audit.record_in(conn, audit.ERASURE, f"会员记录 {member_id}，原因 {code}")
     redaction.truncate_wal(db)
     if not db.takes_file_backups:
-        return ErasureResult(erasure_id, member_id, now, code, rows, logged, file_backups=False)
+        return ErasureResult(
+            erasure_id, member_id, now, code, rows, logged, file_backups=False,
+            audit_reasons=reasons,
+        )  # fmt: skip
     return ErasureResult(
-        erasure_id, member_id, now, code, rows, logged, backups.held(db.paths.backups, local_now)
-    )
+        erasure_id, member_id, now, code, rows, logged, backups.held(db.paths.backups, local_now),
+        audit_reasons=reasons,
+    )  # fmt: skip
+
+
+def _erased_ids(conn: Connection, member_id: str) -> list[str]:
+    """The member record and every row the erasure of it listed (the audit trail names
+    a case, a file or an application by its id)."""
+    return [
+        member_id,
+        *_ids(conn, "SELECT row_id FROM erased_rows WHERE member_id = ?", (member_id,)),
+    ]
 
 
 def identity_in(conn: Connection, member_id: str) -> Identity:

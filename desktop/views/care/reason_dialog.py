@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services import audit
 from desktop.services.care.sensitive import MIN_REASON
 from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
@@ -42,6 +43,9 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         note = QLabel(note_text, self)
         note.setWordWrap(True)
+        # the reason stays in the audit trail, which an erasure does not rewrite
+        self.hint = QLabel(audit.REASON_HINT, self)
+        self.hint.setWordWrap(True)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(example)
         self.reason.setMaxLength(200)
@@ -53,6 +57,7 @@ class ReasonDialog(QDialog):
         )
         layout = QVBoxLayout(self)
         layout.addWidget(note)
+        layout.addWidget(self.hint)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
 
