@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.confirming import confirm
 from desktop.clock import current as current_clock
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.opening import open_database
@@ -104,9 +105,7 @@ def _restore(ctx: Context, args: argparse.Namespace) -> int:
             f"将用备份 {backup.name} 恢复数据库。当前数据库会移到 backups/replaced-… 文件夹保留"
             "（不会删除），备份之后在本机录入的数据将不在恢复后的数据库中。"
         )
-        if not sys.stdin.isatty():
-            raise UnionDeskError("未确认恢复：请加 --yes 确认。未做任何改动。")
-        if input("确认恢复？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
+        if not confirm("确认恢复？[y/N] "):
             raise UnionDeskError("已取消恢复，未做任何改动。")
     ctx._db = None  # restore closes it; the reopened registry is closed below
     try:

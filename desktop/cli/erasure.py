@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.confirming import confirm
 from desktop.models.erasure import ERASURE_REASON
 from desktop.services.erasure import records as erasure
 from desktop.services.erasure.backups import describe as backup_lines
@@ -24,11 +25,7 @@ def _erase(ctx: Context, args: argparse.Namespace) -> int:
     member_id = erasure.resolve(ctx.db, args.member)
     if not args.yes:
         print(erasure.WHAT_IS_ERASED)
-        if input(f"确认删除会员记录 {member_id} 的个人信息？[y/N] ").strip().lower() not in {
-            "y",
-            "yes",
-            "是",
-        }:
+        if not confirm(f"确认删除会员记录 {member_id} 的个人信息？[y/N] "):
             print("已取消，未删除任何信息。")
             return 1
     result = erasure.erase(ctx.db, member_id, reason)

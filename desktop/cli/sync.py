@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
+from desktop.cli.confirming import confirm
 from desktop.errors import UnionDeskError
 from desktop.private_files import write_private
 from desktop.sync import office
@@ -146,9 +146,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
             print("（试运行，数据库未做任何改动）")
         return 0
     _print_counts(preview)
-    if not sys.stdin.isatty():
-        raise UnionDeskError("未确认导入：请加 --yes 确认，或先用 --dry-run 预览。未做任何改动。")
-    if input("确认导入？[y/N] ").strip().lower() not in {"y", "yes", "是"}:
+    if not confirm("确认导入？[y/N] ", hint="（也可先用 --dry-run 预览）"):
         raise UnionDeskError("已取消导入，未做任何改动。")
     return _print_imported(office.import_package(ctx.db, path), args)
 
