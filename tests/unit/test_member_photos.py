@@ -126,3 +126,36 @@ def test_cli_attaches_refuses_and_removes(
     assert main([*base, str(good), "--remove"]) == 2
     assert main([*base, "--remove"]) == 0
     assert members.get(db, member_id).photo is None
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that says it is ``width`` × ``height`` (one-bit grey): what Pillow reads
+    before it decodes a pixel, as a 1.2 MB 20000 × 20000 scan would say."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [20_000, 10_000, 8_000])
+def test_a_picture_with_too_many_pixels_is_called_so_not_damaged(
+    db: Database, member_id: str, side: int
+) -> None:
+    """Past Pillow's bomb limit (an error), past its warning (an error under the test's
+    warnings filter), or past ours: the same words, saying what to do (QA report C3)."""
+    with pytest.raises(ValidationError) as caught:
+        photos.attach(db, member_id, "big.png", _png_header_only(side, side))
+    assert caught.value.message.startswith("big.png：图片像素过多（")
+    assert caught.value.message.endswith("），请先缩小后再添加")
+    assert "损坏" not in caught.value.message
+    assert _attachments(db) == 0

@@ -36,6 +36,7 @@ ASPECT = (19, 25)
 STORED_SIZE = (380, 500)
 # Decoding refuses images beyond this many pixels (a "decompression bomb").
 _MAX_PIXELS = 60_000_000
+_TOO_MANY_PIXELS = f"图片像素过多（超过 {_MAX_PIXELS // 10_000} 万像素），请先缩小后再添加"
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,14 @@ def _open(name: str, data: bytes) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.width * probe.height > _MAX_PIXELS:
-                raise _refuse(f"{name}：图片像素过多，请先缩小后再添加")
+                raise _refuse(f"{name}：{_TOO_MANY_PIXELS}")
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own limit, met before ours: a huge picture, not a damaged one
+        raise _refuse(f"{name}：{_TOO_MANY_PIXELS}") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise _refuse(f"{name}：图片文件已损坏或不完整，无法读取，请换一张照片") from None
     return ImageOps.exif_transpose(image)
 
