@@ -3,8 +3,8 @@
 A record change is stored as the fold wrote it (``changes.py``: kind, table, record id,
 field names — the text the entry's hash covers, never rewritten); shown raw it read
 「新增 attendances 记录 01a251fe-af90-7639-…；字段：6 个字段」. Shown, the table and the
-fields take their Chinese names (``models.labels``) and the record id its first eight
-characters: 「修改 入会申请（记录 01a251fe）：审核状态、审核日期、审核人」. Older
+fields take their Chinese names (``models.labels``) and the record id its last eight
+characters: 「修改 入会申请（记录 …9c41d2e7）：审核状态、审核日期、审核人」. Older
 entries read the same way, since the names are taken from the entry's own columns.
 """
 
@@ -14,7 +14,8 @@ from desktop.models.labels import field_label, table_label
 from desktop.services.audit.codes import RECORD_CHANGE
 from desktop.services.audit.queries import AuditRecord
 
-#: How many characters of a record id are shown (UUIDv7: the first eight are its time).
+#: How many characters of a record id are shown: its last ones, the random part of a
+#: UUIDv7 (its first ones are its time, the same for every record written that minute).
 SHORT_ID = 8
 KINDS = ("新增", "修改", "删除")
 
@@ -32,7 +33,7 @@ def shown_detail(record: AuditRecord) -> str:
     kind = record.detail.split(" ", 1)[0]
     if kind not in KINDS:
         return record.detail
-    what = f"{kind} {table}（记录 {record.record_id[:SHORT_ID]}）"
+    what = f"{kind} {table}（记录 …{record.record_id[-SHORT_ID:]}）"
     names = [n for n in (record.fields or "").split(",") if n]
     if kind != "修改" or not names:  # a new or deleted record: every field, not a list
         return what
