@@ -49,16 +49,25 @@ def status_filter(text: str) -> str:
 
 
 class Context:
-    """Opens the database only when a command needs it (``--help`` stays instant)."""
+    """Opens the database only when a command needs it (``--help`` stays instant).
 
-    def __init__(self, data_dir: str | None, database_url: str | None = None) -> None:
+    ``creates``: the command may make a registry in a folder that has none (``init``,
+    ``demo``: ``set_defaults(creates_registry=True)``). Every other command refuses such
+    a folder (a mistyped ``--data-dir``) before anything is made: no folder, no key, no
+    recovery key printed (``storage.presence``).
+    """
+
+    def __init__(
+        self, data_dir: str | None, database_url: str | None = None, *, creates: bool = False
+    ) -> None:
         self.paths = resolve_paths(data_dir, database_url)
+        self.creates = creates
         self._db: Database | None = None
 
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_database(self.paths)
+            self._db = open_database(self.paths, create=self.creates)
             code = self._db.recovery_code
             if code is not None:  # a new (or just encrypted) database: shown this once
                 from desktop.cli.unlock import print_recovery_key
