@@ -25,6 +25,7 @@ from desktop.sync import (
     knowledge,
     merges,
     quarantine,
+    replaced_photos,
     succession,
     trust,
     writer,
@@ -796,3 +797,4 @@ def apply(conn: Connection, loaded: Loaded, plan: plan_mod.Plan, hook: Hook | No
     loaded.erased += erasures.drop_unnamed_files(conn, list(pkg.attachments))
     erasures.judge_segments(conn, loaded.segments, now)  # none kept holds an erased value
     erasures.record_wants(conn, pkg.sender, pkg.manifest)
+    replaced_photos.drop_replaced(conn, plan.new_changes)  # as the sender dropped them

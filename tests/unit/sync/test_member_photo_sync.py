@@ -36,3 +36,30 @@ def test_a_photo_travels_once_and_lands_on_both_members(db_factory, tmp_path) ->
     assert _attachments(a) == _attachments(b) == [sha]
     assert photos.photo_of(b, second) == photos.photo_of(a, first)
     assert state_hash(a) == state_hash(b)
+
+
+def test_a_photo_replaced_elsewhere_leaves_no_old_picture_here(db_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The clerk at A attaches a snapshot, B receives it; a week later A replaces it with
+    a proper ID photo: B, receiving the replacement, keeps only the new picture (as A
+    does), unless another record there still shows the old one."""
+    a, b = db_factory("a"), db_factory("b")
+    mesh([a, b], tmp_path)
+    uid = add_union(a, add_federation(a))
+    member, other = add_member(a, uid, "张三", "1"), add_member(a, uid, "李四", "2")
+    pictures = []
+    for colour in ("navy", "teal", "olive"):
+        out = io.BytesIO()
+        Image.new("RGB", (300, 400), colour).save(out, "PNG")
+        pictures.append(out.getvalue())
+    snapshot = photos.attach(a, member, "a.png", pictures[0])
+    shared = photos.attach(a, other, "b.png", pictures[2])
+    ex.export(a, tmp_path / "1.udsync")
+    importer.import_file(b, tmp_path / "1.udsync")
+    assert set(_attachments(b)) == {snapshot, shared}
+    proper = photos.attach(a, member, "a2.png", pictures[1])
+    assert photos.attach(a, member, "a3.png", pictures[2]) == shared  # now both show it
+    ex.export(a, tmp_path / "2.udsync")
+    importer.import_file(b, tmp_path / "2.udsync")
+    assert set(_attachments(b)) == set(_attachments(a)) == {shared}
+    assert proper not in _attachments(b)
+    assert photos.photo_of(b, member) == photos.photo_of(b, other) is not None
