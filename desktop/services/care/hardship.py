@@ -18,7 +18,13 @@ from sqlalchemy import Connection, text
 
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models.base import new_id
-from desktop.models.codes import DISABILITY_GRADE, HARDSHIP_CAUSE, HARDSHIP_LEVEL
+from desktop.models.codes import (
+    CURRENT_STATUSES,
+    DISABILITY_GRADE,
+    HARDSHIP_CAUSE,
+    HARDSHIP_LEVEL,
+    MEMBERSHIP_STATUS,
+)
 from desktop.services.activities.inputs import as_code, as_count, opt_text, require_date
 from desktop.services.care import consent as consents
 from desktop.services.care import household
@@ -98,6 +104,18 @@ def _clean_sensitive(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _require_current(status: str, left_on: Any) -> None:
+    """困难职工档案 are opened for this federation's members: 在会 or 保留会籍."""
+    if status in CURRENT_STATUSES:
+        return
+    since = f"（{str(left_on)[:10]} 起）" if left_on else ""
+    raise ValidationError(
+        f"该会员的会籍状态是「{MEMBERSHIP_STATUS.label(status)}」{since}，不能建立困难职工档案："
+        "困难职工档案只为本联合会在会或保留会籍的会员建立",
+        field="member_id",
+    )
+
+
 def add_file(
     db: Database,
     member_id: str,
@@ -150,10 +168,12 @@ def add_file(
     case_id = new_id()
     with db.connect() as conn:
         member = conn.execute(
-            text("SELECT id FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}
+            text("SELECT membership_status, left_on FROM members WHERE id = :id AND deleted = 0"),
+            {"id": member_id},
         ).first()
         if member is None:
             raise NotFoundError("找不到该会员（可能已删除），不能建立困难职工档案。")
+        _require_current(member.membership_status, member.left_on)
         existing = conn.execute(
             text(
                 "SELECT opened_on FROM hardship_cases WHERE member_id = :m AND deleted = 0 "

@@ -284,3 +284,23 @@ def test_the_dashboard_counts_the_due_list(db: Database, people: dict[str, str])
     due = hardship.list_files(db, today=TODAY, due_within=dashboard.REVIEW_WINDOW_DAYS)
     assert (figures.overdue, figures.due_soon) == (1, 1)
     assert figures.overdue + figures.due_soon == len(due)
+
+
+def test_a_file_is_opened_only_for_a_current_member(db: Database, people: dict[str, str]) -> None:
+    """困难职工档案 are for this federation's members: not for one transferred out (QA B5);
+    保留会籍 still counts as a member."""
+    from desktop.services.members import registry as members
+    from desktop.services.transfers import records as transfers
+
+    transfers.transfer_out(db, people["张三"], to_union_name="外区总工会")
+    before = writes(db)
+    with pytest.raises(ValidationError) as caught:
+        _open(db, people["张三"], opened=TODAY.isoformat())
+    assert caught.value.message.startswith(
+        f"该会员的会籍状态是「已转出」（{TODAY:%Y-%m-%d} 起），不能建立困难职工档案"
+    )
+    assert "张三" not in caught.value.message
+    assert writes(db) == before
+    assert hardship.file_of_member(db, people["张三"]) is None
+    members.mark_left(db, people["李四"], "retained", reason="长期病休")
+    assert _open(db, people["李四"], opened=TODAY.isoformat())
