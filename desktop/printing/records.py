@@ -17,7 +17,7 @@ from sqlalchemy import Connection, RowMapping, select
 from desktop.cards.signing import self_signer
 from desktop.errors import UnionDeskError
 from desktop.models import Attachment, Federation, Member, Union
-from desktop.models.codes import CURRENT_STATUSES
+from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,26 @@ def _member_rows(
         unknown = set(member_ids) - {str(r["id"]) for r in rows}
         if unknown:
             raise UnionDeskError(f"找不到以下会员（可能已删除）：{'、'.join(sorted(unknown))}。")
+        _require_current(rows)
     return list(rows)
+
+
+def _require_current(rows: Sequence[RowMapping]) -> None:
+    """Members chosen one by one get a card only while they are members (在会 or 保留会籍):
+    a card handed to someone who left verifies as 已失效. Refused naming each of them."""
+    gone = [r for r in rows if r["membership_status"] not in CURRENT_STATUSES]
+    if not gone:
+        return
+    named = "、".join(
+        f"「{r['name']}」（{MEMBERSHIP_STATUS.label(r['membership_status'])}"
+        + (f"，{_day(r['left_on'])} 起）" if r["left_on"] else "）")
+        for r in gone
+    )
+    raise UnionDeskError(f"以下会员不在会，不能制作会员卡：{named}。请只选择在会或保留会籍的会员。")
+
+
+def _day(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)[:10]
 
 
 def load_cards(
