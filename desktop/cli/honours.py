@@ -64,8 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("honours", help="荣誉（劳模、工匠、工人先锋号等）")
     verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
     p = verbs.add_parser("add", help="登记荣誉")
-    p.add_argument("--member", help="获奖会员（会员编号、会员证号或身份证号）")
-    p.add_argument("--team", help="集体荣誉的班组、团队或工会名称（如工人先锋号）")
+    holder = p.add_mutually_exclusive_group()  # one holder: never a team silently dropped
+    holder.add_argument("--member", help="获奖会员（会员编号、会员证号或身份证号）")
+    holder.add_argument("--team", help="集体荣誉的班组、团队或工会名称（如工人先锋号）")
     p.add_argument("--title", required=True, help="荣誉称号（名称或代码）")
     p.add_argument("--level", required=True, help=f"级别：{'、'.join(HONOUR_LEVEL.labels)}")
     p.add_argument("--year", required=True, help="获得年份")

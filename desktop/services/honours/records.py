@@ -2,7 +2,9 @@
 
 The one writer of ``honours``. The year may not lie after the caller's ``today``; the
 level comes from a code list (国家/省/市/区); a personal title needs a member and a team
-title a team or union name. Messages name the field, never the member.
+title a team or union name — never both, and never a team name dropped unseen. One
+honour (the same holder, title, level and year) is recorded once. Messages name the
+field, never the member.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from desktop.services.activities.inputs import opt_text
 from desktop.services.honours import titles
 from desktop.storage import redaction
 from desktop.storage.database import Database
+from desktop.textnorm import normalise_text
 
 # The oldest year an honour may carry (劳动模范 were first named in the 1950s).
 FIRST_YEAR = 1949
@@ -121,6 +124,38 @@ def _year(value: Any, today: date) -> int:
     return year
 
 
+def _refuse_repeat(
+    conn: Connection,
+    member_id: str | None,
+    team_name: str | None,
+    title: titles.TitleRecord,
+    level: str,
+    year: int,
+) -> None:
+    """One honour is recorded once: the same holder, title, level and year again is the
+    same award typed twice. A team is the same team whatever its blanks or letter case."""
+    if member_id is not None:
+        holder, params = "h.member_id = :m", {"m": member_id}
+    else:
+        holder, params = "h.team_name IS NOT NULL AND h.member_id IS NULL", {}
+    rows = conn.execute(
+        text(
+            "SELECT h.team_name FROM honours h WHERE h.deleted = 0 AND h.title_code = :t "
+            f"AND h.level = :l AND h.year = :y AND {holder}"
+        ),
+        {"t": title.code, "l": level, "y": year, **params},
+    ).all()
+    if member_id is None:
+        same = normalise_text(team_name or "").casefold()
+        rows = [r for r in rows if normalise_text(str(r.team_name)).casefold() == same]
+    if rows:
+        who = "该会员 " if member_id is not None else f"「{team_name}」"
+        raise ValidationError(
+            f"{who}{year} 年的{HONOUR_LEVEL.label(level)}「{title.name}」已登记，不能重复登记",
+            field="title",
+        )
+
+
 def add_honour(db: Database, values: dict[str, Any], *, today: date | None = None) -> HonourRecord:
     """Record an honour: ``title`` (code or name), ``level``, ``year``,
     ``awarding_body``, ``notes``, and ``member_id`` or (team title) ``team_name``."""
@@ -155,19 +190,30 @@ def add_honour(db: Database, values: dict[str, Any], *, today: date | None = Non
     member_id = str(values.get("member_id") or "").strip() or None
     with db.connect() as conn:
         title = titles.resolve_in(conn, values.get("title"))
+        if member_id is not None and team_name is not None:
+            if not title.team:
+                raise ValidationError(
+                    f"「{title.name}」是个人荣誉，不填写获奖集体：请清空集体名称",
+                    field="team_name",
+                )
+            raise ValidationError(
+                f"「{title.name}」的获奖者是一位会员还是一个集体，只能二选一："
+                "请清空获奖会员或集体名称中的一项",
+                field="team_name",
+            )
         if member_id is not None:
             found = conn.execute(
                 text("SELECT 1 FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}
             ).first()
             if found is None:
                 raise ValidationError("获奖会员不存在或已删除，请重新选择", field="member_id")
-            team_name = None
         elif not title.team:
             raise ValidationError(f"「{title.name}」是个人荣誉，请选择获奖会员", field="member_id")
         elif team_name is None:
             raise ValidationError(
                 f"「{title.name}」是集体荣誉，请填写获奖的班组、团队或工会名称", field="team_name"
             )
+        _refuse_repeat(conn, member_id, team_name, title, level, year)
         honour_id = new_id()
         conn.execute(
             text(

@@ -90,3 +90,58 @@ def test_bad_honours_are_refused_and_nothing_written(
     assert info.value.field == field
     assert "李娟" not in info.value.message
     assert _count(db) == 0
+
+
+def test_the_same_honour_is_recorded_once(db: Database, people: dict[str, str]) -> None:
+    """Typed twice (QA report B7): the second is refused; another year, level or holder is
+    another honour."""
+    model = {"member_id": people["王强"], "title": "劳动模范", "level": "省级", "year": 2025}
+    records.add_honour(db, model)
+    with pytest.raises(ValidationError) as caught:
+        records.add_honour(db, {**model, "title": "model_worker", "level": "省", "year": "2025年"})
+    assert caught.value.message == "该会员 2025 年的省级「劳动模范」已登记，不能重复登记"
+    assert "王强" not in caught.value.message
+    records.add_honour(db, {**model, "year": 2024})
+    records.add_honour(db, {**model, "level": "国家"})
+    records.add_honour(db, {**model, "member_id": people["李娟"]})
+    team = {"team_name": "焊装车间三班", "title": "工人先锋号", "level": "市", "year": 2026}
+    records.add_honour(db, team)
+    with pytest.raises(ValidationError, match="「焊装车间三班」2026 年的市级「工人先锋号」已登记"):
+        records.add_honour(db, {**team, "team_name": " 焊装车间三班 "})
+    assert _count(db) == 5
+
+
+def test_a_team_name_is_never_dropped(db: Database, people: dict[str, str]) -> None:
+    """A team beside a member, or for a personal title, is refused, not silently lost."""
+    with pytest.raises(ValidationError) as caught:
+        records.add_honour(
+            db,
+            {"member_id": people["王强"], "team_name": "焊装车间三班", "title": "劳动模范",
+             "level": "省", "year": 2025},
+        )  # fmt: skip
+    assert caught.value.problems == {
+        "team_name": "「劳动模范」是个人荣誉，不填写获奖集体：请清空集体名称"
+    }
+    with pytest.raises(ValidationError, match="只能二选一"):
+        records.add_honour(
+            db,
+            {"member_id": people["王强"], "team_name": "焊装车间三班", "title": "工人先锋号",
+             "level": "市", "year": 2025},
+        )  # fmt: skip
+    assert _count(db) == 0
+
+
+def test_the_cli_refuses_member_and_team_together_as_usage(
+    db: Database, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.cli import main
+
+    with pytest.raises(SystemExit) as usage:
+        main(
+            ["--data-dir", str(db.paths.data_dir), "honours", "add", "--member", people["王强"],
+             "--team", "焊装车间三班", "--title", "劳动模范", "--level", "省", "--year", "2025"]
+        )  # fmt: skip
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法错误" in err and "--team" in err and "--member" in err
+    assert _count(db) == 0
