@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +13,7 @@ from desktop.cli.confirming import confirm
 from desktop.errors import UnionDeskError
 from desktop.private_files import write_private
 from desktop.sync import office
-from desktop.sync.office import ImportResult
-
-_LABELS = {
-    "changes": "新修改条数",
-    "new": "新增记录",
-    "updated": "更新记录",
-    "deleted": "删除记录",
-    "conflicts": "新冲突",
-    "resolved": "已化解冲突",
-    "duplicate_id_numbers": "身份证号重复",
-    "pending_references": "引用的记录尚未收到",
-    "future_clocks": "时间超前的修改",
-    "unknown_fields": "新版本字段（保留）",
-    "quarantined": "数值不合规则（已隔离）",
-    "attachments": "附件",
-}
+from desktop.sync.office import COUNT_LABELS, ImportResult, NodeNames, receipt_text
 
 
 def _id(ctx: Context, args: argparse.Namespace) -> int:
@@ -120,7 +106,7 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
 def _print_counts(result: ImportResult) -> None:
     print(f"同步包 {result.package_id}，发送单位 {result.sender}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
-    for key, label in _LABELS.items():
+    for key, label in COUNT_LABELS:
         print(f"  {label}：{result.counts.get(key, 0)}")
     for warning in result.warnings:
         print(f"  注意：{warning}")
@@ -229,9 +215,13 @@ def _history(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json([asdict(r) for r in items])
         return 0
+    names = NodeNames(ctx.db) if items else None
     for r in items:
-        arrow = "收到" if r.direction == "in" else "发出"
-        print(f"{r.at:%Y-%m-%d %H:%M} {arrow} {r.file_name} 对方 {r.peer[:8]} {r.summary}")
+        assert names is not None
+        when = r.at.replace(tzinfo=r.at.tzinfo or UTC).astimezone()
+        way = f"收到 {r.file_name}，来自" if r.direction == "in" else f"发出 {r.file_name}，发给"
+        what = receipt_text(r.direction, r.summary)
+        print(f"{when:%Y-%m-%d %H:%M} {way} {names.many(r.peer)}：{what}")
     if not items:
         print("还没有收发过同步包。")
     return 0

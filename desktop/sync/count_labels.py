@@ -2,7 +2,8 @@
 
 Shared by the import wizard, ``uniondesk sync import`` and ``sync history``, the window's
 收发记录 and the audit trail's entry for an import (which had named them ``new 10787,
-changes 10828`` in English). No imports: the sync façade and the views both use it.
+changes 10828`` in English). No imports: the sync façade (``office``) gives it to the
+CLI and the views.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from desktop.sync import (
 )
 from desktop.sync.certs import Certificate
 from desktop.sync.conflicts import ConflictView
-from desktop.sync.count_labels import counts_text
+from desktop.sync.count_labels import ATTENTION, COUNT_LABELS, counts_text, receipt_text
 from desktop.sync.export import ExportResult
 from desktop.sync.history import Receipt
 from desktop.sync.importer import Hook, ImportResult
@@ -53,6 +53,11 @@ from desktop.sync.quarantine import QuarantineEntry
 from desktop.sync.trust import Peer
 
 __all__ = [
+    "ATTENTION",
+    "COUNT_LABELS",
+    "counts_text",
+    "receipt_text",
+    "NodeNames",
     "INTRODUCER",
     "NOTHING_TAKEN",
     "REFUSED",
@@ -240,6 +245,28 @@ def known_offices(db: Database) -> KnownOffices:
         )
         found = trust.list_peers(conn)
     return KnownOffices(own, {p.node_id: p.name for p in found if p.name})
+
+
+class NodeNames:
+    """Node id → what a clerk calls that office: the name enrolled here, 本机, or a short
+    id (a package's sender and an export's recipients are node ids; the window's 收发记录
+    and ``uniondesk sync history`` name them the same way)."""
+
+    def __init__(self, db: Database) -> None:
+        known = known_offices(db)
+        self.own = set(known.own)
+        self.names = dict(known.names)
+
+    def __call__(self, node: str) -> str:
+        if node in self.own:
+            return "本机"
+        name = self.names.get(node)
+        return name if name else f"节点 {node[:8]}"
+
+    def many(self, nodes: str) -> str:
+        """Comma-joined node ids (an export's recipients) as 「甲、乙」."""
+        parts = [self(n) for n in nodes.split(",") if n]
+        return "、".join(parts) if parts else "（仅本机）"
 
 
 # -- packages ------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
 from desktop.sync import office
-from desktop.sync.count_labels import ATTENTION as ATTENTION
-from desktop.sync.count_labels import COUNT_LABELS, receipt_text
-from desktop.sync.node_names import NodeNames as NodeNames
+from desktop.sync.office import ATTENTION as ATTENTION
+from desktop.sync.office import COUNT_LABELS, receipt_text
+from desktop.sync.office import NodeNames as NodeNames
 
 PREVIEW_COUNTS = COUNT_LABELS  # the wizard's counts, named as everywhere else
 receipt_summary = receipt_text  # a 收发记录 line's what (``sync history`` says the same)

@@ -119,3 +119,28 @@ def test_cli_says_the_package_is_only_a_receipt(pair, tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0 and "已记录对方的回执" in out
     assert _acks(a, node_of(b)) and state_hash(a) == data_before
+
+
+def test_sync_history_and_the_audit_entry_say_what_was_sent_in_chinese(  # type: ignore[no-untyped-def]
+    pair, tmp_path, capsys
+) -> None:
+    """``sync history`` printed the stored summary as a Python dict with English keys
+    (``{'counts': {'new': 3, …}}``) and one recipient of several; the audit entry of an
+    import named its counts ``new 3，changes 3``."""
+    from desktop.services import audit
+    from desktop.sync import office
+
+    a, b = pair
+    add_member(a, add_union(a, add_federation(a)))
+    ex.export(a, tmp_path / "data.udsync", to=[node_of(b)])
+    office.import_package(b, tmp_path / "data.udsync")  # what the window and the CLI call
+    assert main(["--data-dir", str(b.paths.data_dir), "sync", "history"]) == 0
+    received = capsys.readouterr().out
+    assert "收到 data.udsync，来自" in received and "新增记录 3" in received
+    assert main(["--data-dir", str(a.paths.data_dir), "sync", "history"]) == 0
+    sent = capsys.readouterr().out
+    assert "发出 data.udsync，发给" in sent and "增量，" in sent and "条修改" in sent
+    for out in (received, sent):
+        assert "{" not in out and "counts" not in out and "changes" not in out
+    [entry] = audit.entries(b, audit.AuditFilter(action=audit.SYNC_IMPORT))
+    assert "新增记录 3" in entry.detail and "new" not in entry.detail
