@@ -25,6 +25,7 @@ from desktop.control_chars import escape_control_chars
 from desktop.errors import UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.opening import open_database
+from desktop.services import audit
 from desktop.storage.database import BUSY_TIMEOUT, Database
 
 #: Set to 1 to let unexpected errors through with their traceback (for developers).
@@ -217,7 +218,9 @@ def report_error(exc: Exception, database: Path | None, path: str | None = None)
     return 1
 
 
-UNMASK_REASON_HELP = "为什么需要完整的身份证号和手机号（--unmasked 时必填，记入审计记录）"
+UNMASK_REASON_HELP = (
+    "为什么需要完整的身份证号和手机号（--unmasked 时必填，记入审计记录）。" + audit.REASON_HINT
+)
 
 
 def unmask_reason(args: argparse.Namespace, *, asked: bool = True) -> str | None:
@@ -230,6 +233,7 @@ def unmask_reason(args: argparse.Namespace, *, asked: bool = True) -> str | None
         return None
     given = str(getattr(args, "reason", None) or "").strip()
     if not given and sys.stdin.isatty():
+        print(audit.REASON_HINT, file=sys.stderr)
         given = input("查看完整身份证号和手机号的原因（记入审计记录）：").strip()
     if not given:
         raise UnionDeskError(

@@ -75,6 +75,8 @@ def test_every_help_page_of_the_cli_is_chinese() -> None:
     assert english == {}
     assert "显示本帮助并退出" in pages["uniondesk members find"]
     assert "显示版本号并退出" in pages["uniondesk"]
+    # --reason is written into the audit trail, which an erasure cannot reach
+    assert "请勿写当事人的姓名" in pages["uniondesk members show"]
 
 
 @pytest.mark.parametrize(
