@@ -206,11 +206,13 @@ def test_mark_left_and_delete(
     qtbot.mouseClick(page.leave_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     assert isinstance(dialog, LeaveDialog)
-    dialog.status.set_code("transferred_out")
+    offered = [dialog.status.itemData(i) for i in range(dialog.status.count())]
+    assert offered == ["retained", "withdrawn", "expelled"]  # 已转出 is a transfer out
+    dialog.status.set_code("withdrawn")
     dialog.reason.setText("调往外区")
     dialog.save()
     record = members.get(ctx.db, registry["李四"])
-    assert record.membership_status == "transferred_out" and record.leave_reason == "调往外区"
+    assert record.membership_status == "withdrawn" and record.leave_reason == "调往外区"
     assert "李四" not in names(page)  # the default filter shows current members
 
     page.select_member(registry["张三"])

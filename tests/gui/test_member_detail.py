@@ -38,7 +38,7 @@ def test_double_click_on_the_member_list_opens_the_detail_page(
     qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
 ) -> None:
     member_id = registry["张三"]
-    members.update(ctx.db, member_id, {"phone": "13912345678"})
+    members.update(ctx.db, member_id, {"phone": "13912345678", "joined_on": "2020-01-01"})
     members.mark_left(ctx.db, member_id, "withdrawn", on=date(2026, 6, 1), reason="本人申请")
     with ctx.db.connect() as conn:  # a transfers row, as the transfer feature will write it
         conn.exec_driver_sql(

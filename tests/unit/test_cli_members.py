@@ -98,7 +98,7 @@ def test_find_json_uses_glossary_names_and_masks(ready: Path, capsys) -> None:  
 
 
 def test_update_leave_delete(ready: Path, db: Database, capsys) -> None:  # type: ignore[no-untyped-def]
-    member_id = add_member(capsys, ready)
+    member_id = add_member(capsys, ready, "--joined-on", "2020-01-01")
     assert run(capsys, ready, "members", "update", member_id, "--position", "工程师",
                "--phone", "13900139000")[0] == 0  # fmt: skip
     code, out, _ = run(

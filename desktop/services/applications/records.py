@@ -99,7 +99,11 @@ def add_in(conn: Connection, values: dict[str, Any], today: date) -> str:
     except ValidationError as exc:
         problems["submitted_on"] = exc.message
     try:
-        checked = registry.validate(conn, given, today=today, check_duplicates=False)
+        # checked as an applicant's record: no join date is made up (the approval's date
+        # is used, and checked then); one the clerk chose is checked now
+        checked = registry.validate(
+            conn, {**given, "membership_status": "applicant"}, today=today, check_duplicates=False
+        )
     except ValidationError as exc:
         problems = {**(exc.problems or {"": exc.message}), **problems}
     if problems:
@@ -109,9 +113,7 @@ def add_in(conn: Connection, values: dict[str, Any], today: date) -> str:
     row = {
         "id": application_id,
         **{k: out.get(k) for k in MEMBER_FIELDS},
-        # validate fills a new member's join date with today: an application keeps it
-        # blank unless the clerk chose one (then the approval date is used)
-        "joined_on": out.get("joined_on") if given.get("joined_on") not in (None, "") else None,
+        "joined_on": out.get("joined_on"),
         "channel": channel,
         "submitted_on": received,
         "status": "submitted",

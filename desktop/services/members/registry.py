@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import dates
-from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
+from desktop.models.codes import RURAL_HUKOU
 from desktop.models.masking import mask_id_number
 from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME, FieldSpec
 from desktop.models.validation import (
@@ -28,7 +28,7 @@ from desktop.models.validation import (
     check_phone,
     id_number_parts,
 )
-from desktop.services.members import card_numbers, conflicts, writer
+from desktop.services.members import card_numbers, conflicts, status_rules, writer
 from desktop.services.unions import federations
 from desktop.storage.database import Database
 from desktop.textnorm import normalise_name
@@ -229,6 +229,15 @@ def validate(
         out[name] = cleaned
         if cache is not None and type(raw) is str and len(cache) < _CLEANED_LIMIT:
             cache[raw] = cleaned
+    if (
+        creating
+        and out.get("joined_on") is None
+        and "joined_on" not in problems
+        and out.get("membership_status") != "applicant"
+    ):
+        # a new member's join date left blank is today: checked as if typed (a child
+        # registered with no date is refused with the same words as with today's date)
+        out["joined_on"] = today or clock.current().today()
     _check_joined_on(conn, out, problems, today, member_id if check_duplicates else None)
     if "id_number" in out and "id_number" not in problems and check_duplicates:
         _check_duplicate_id(conn, out["id_number"], member_id, problems)
@@ -241,8 +250,6 @@ def validate(
             out["is_migrant_worker"] = out.get("hukou_type") in RURAL_HUKOU
         out.setdefault("membership_status", None)
         out["membership_status"] = out["membership_status"] or "active"
-        if out.get("joined_on") is None and out["membership_status"] != "applicant":
-            out["joined_on"] = today or clock.current().today()
     elif "is_migrant_worker" in out and out["is_migrant_worker"] is None:
         out["is_migrant_worker"] = False
     return Validated(out, tuple(warnings))
@@ -343,9 +350,12 @@ def _check_duplicate_card(
 
 
 def add(db: Database, values: dict[str, Any]) -> tuple[MemberRecord, tuple[str, ...]]:
-    """Register one member; returns the record and any warnings (e.g. old area code)."""
+    """Register one member; returns the record and any warnings (e.g. old area code).
+    A new member is 在会, 申请中 or 保留会籍 (``status_rules``); a join date left blank is
+    the database clock's today."""
     with db.connect() as conn:
-        checked = validate(conn, values)
+        checked = validate(conn, values, today=db.clock.today())
+        status_rules.check_new(checked.values["membership_status"])
         row = dict(checked.values)
         if not row.get("card_no") and row["membership_status"] != "applicant":
             row["card_no"] = card_numbers.issue_for_federation(
@@ -365,10 +375,12 @@ def update(
     """Change a member's fields. ``seen``: what the clerk loaded (``MemberRecord.seen()``,
     or ``writer.Seen(version)`` alone from a command): if another write came since,
     ``EditConflictError`` with the differences, nothing written. None: no check (a
-    caller that read nothing first)."""
+    caller that read nothing first). A leaving status is refused here
+    (``status_rules.check_edit``): 会员离会 and transfers set it, with its date."""
     with db.connect() as conn:
-        _require(conn, member_id)
-        checked = validate(conn, changes, member_id=member_id)
+        stored = _require(conn, member_id)
+        checked = validate(conn, changes, member_id=member_id, today=db.clock.today())
+        status_rules.check_edit(stored, checked.values.get("membership_status"))
         writer.update_fields(conn, member_id, checked.values, seen=seen)
     return get(db, member_id), checked.warnings
 
@@ -383,13 +395,23 @@ def mark_left(
     seen: writer.Seen | None = None,
 ) -> MemberRecord:
     """会员离会 is a status change, never a delete: the record stays in the registry.
-    ``seen``: checked as in ``update``."""
-    if status not in LEFT_STATUSES and status != "retained":
-        labels = "、".join(MEMBERSHIP_STATUS.label(s) for s in sorted(LEFT_STATUSES))
-        raise ValidationError(f"离会状态只能是：{labels} 或 保留会籍", field="membership_status")
+
+    ``status``: 已退会, 已开除 or 保留会籍 (已转出 is a transfer out, which issues a slip);
+    ``on``: the day, today (the database clock's) when None. Refused, nothing written
+    (``status_rules.check_leave``): a member not current (said with since when), a day
+    after today, before the join date or before the last status change. The record's
+    leave date and reason and its history row are written together. ``seen``: checked
+    as in ``update``."""
+    status_rules.check_leave_status(status)
+    today = db.clock.today()
+    day = on or today
     with db.connect() as conn:
-        _require(conn, member_id)
-        writer.mark_left(conn, member_id, status, on or db.clock.today(), reason, seen=seen)
+        member = get_in(conn, member_id)
+        status_rules.check_leave(
+            conn, member_id, stored=member.membership_status, joined_on=member.joined_on,
+            left_on=member.left_on, status=status, day=day, today=today,
+        )  # fmt: skip
+        writer.mark_left(conn, member_id, status, day, reason, seen=seen)
     return get(db, member_id)
 
 
@@ -401,12 +423,15 @@ def delete(db: Database, member_id: str, *, seen: writer.Seen | None = None) -> 
         writer.mark_deleted(conn, member_id, seen=seen)
 
 
-def _require(conn: Connection, member_id: str) -> None:
+def _require(conn: Connection, member_id: str) -> str:
+    """The live member's stored status, or ``NotFoundError``."""
     found = conn.execute(
-        text("SELECT 1 FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}
+        text("SELECT membership_status FROM members WHERE id = :id AND deleted = 0"),
+        {"id": member_id},
     ).first()
     if found is None:
         raise NotFoundError(f"找不到会员 {member_id}（可能已被删除）")
+    return str(found.membership_status)
 
 
 def get(db: Database, member_id: str) -> MemberRecord:

@@ -260,6 +260,9 @@ def transfer_in_in(
     )
     why = collect("reason", lambda: checks.text_value(reason, "reason", "转接原因", REASON_MAX))
     given = {k: v for k, v in values.items() if k in MEMBER_FIELDS}
+    if given.get("joined_on") in (None, ""):
+        # a plain join counts from the transfer day: checked as typed (16-year rule)
+        given["joined_on"] = on
     try:
         checked = registry.validate(conn, given, today=today, check_duplicates=False)
     except ValidationError as exc:
@@ -323,8 +326,6 @@ def transfer_in_in(
         outcome = "new"
         linked = None
         notes.append(NOTE_SLIP_UNKNOWN_NEW if slip else NOTE_NO_SLIP_NEW)
-        if values.get("joined_on") in (None, ""):
-            member["joined_on"] = on
         member["membership_status"] = "active"
         card_no = _new_card(conn, today)
         member["card_no"] = card_no

@@ -18,15 +18,17 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.errors import EditConflictError, UnionDeskError
-from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
+from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.services.members import registry as members
+from desktop.services.members import status_rules
 from desktop.views.context import AppContext
 from desktop.views.widgets.code_combo import CodeCombo
 from desktop.views.widgets.dates import day_of
 from desktop.views.widgets.field_error import FieldMessage
 from desktop.views.widgets.form_dialog import ok_cancel_buttons
 
-_CHOICES = [(c, label) for c, label in MEMBERSHIP_STATUS if c in LEFT_STATUSES or c == "retained"]
+# 已退会, 已开除, 保留会籍: 已转出 is a transfer out (会籍转接…), which issues the slip
+_CHOICES = [(c, label) for c, label in MEMBERSHIP_STATUS if c in status_rules.LEAVE_STATUSES]
 
 
 class LeaveDialog(QDialog):

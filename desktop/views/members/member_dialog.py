@@ -37,7 +37,7 @@ from desktop.errors import EditConflictError, NotFoundError, UnionDeskError, Val
 from desktop.models.codes import GENDER, RURAL_HUKOU
 from desktop.models.member_fields import MEMBER_FIELDS, FieldSpec
 from desktop.models.validation import check_id_number, clean_id_number
-from desktop.services.members import photos
+from desktop.services.members import photos, status_rules
 from desktop.services.members import registry as members
 from desktop.services.members.registry import MemberRecord
 from desktop.services.unions import registry as unions
@@ -148,6 +148,9 @@ class MemberDialog(QDialog):
         self.setMinimumWidth(760)
 
     def _editor(self, spec: FieldSpec) -> QWidget:
+        if spec.name == "membership_status":
+            # what the service lets this form set: leaving is 会员离会 or a transfer out
+            return CodeCombo(status_rules.edit_statuses(None), self)
         if spec.kind == "code":
             assert spec.codes is not None
             return CodeCombo(spec.codes, self)
@@ -190,10 +193,20 @@ class MemberDialog(QDialog):
     def _take(self, record: MemberRecord) -> None:
         """Fill the fields from ``record`` and base the next save on it (its version)."""
         self._offer_union(record.union_id)
+        self._offer_status(record.membership_status)
         for spec in MEMBER_FIELDS:
             self.set_value(spec.name, getattr(record, spec.name))
         self._original = self.values()
         self._record = record
+
+    def _offer_status(self, stored: str) -> None:
+        """A member who left shows the status as it is (kept unless changed to one the
+        form may set: 在会 is a return); the others are never offered here."""
+        combo = self.editors["membership_status"]
+        if isinstance(combo, CodeCombo) and combo.findData(stored) < 0:
+            for code, label in status_rules.edit_statuses(stored):
+                if code == stored:
+                    combo.addItem(label, code)
 
     def _offer_union(self, union_id: str | None) -> None:
         """A member of another federation's union (an upper office holds its

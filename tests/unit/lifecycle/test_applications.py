@@ -145,7 +145,10 @@ def test_approving_an_id_already_current_is_refused_naming_member_and_union(
 
 
 def test_a_former_member_is_reactivated_not_duplicated(db: Database, union_id: str) -> None:
-    old, _ = members.add(db, {"name": "王小明", "id_number": OTHER_ID, "union_id": union_id})
+    old, _ = members.add(
+        db,
+        {"name": "王小明", "id_number": OTHER_ID, "union_id": union_id, "joined_on": "2020-01-01"},
+    )
     members.mark_left(db, old.id, "withdrawn", on=date(2025, 1, 2), reason="调离")
     app = _apply(db, union_id)
     assert not queries.queue(db)[0].current_member

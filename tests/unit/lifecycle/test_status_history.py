@@ -23,7 +23,10 @@ OTHER_ID = "440304199001015410"
 def member_id(db: Database) -> str:
     federations.create(db, "测试园区工会联合会", card_prefix="GH")
     union = unions.add(db, "华强电子有限公司工会").id
-    record, _ = members.add(db, {"name": "王小明", "id_number": OTHER_ID, "union_id": union})
+    record, _ = members.add(
+        db,
+        {"name": "王小明", "id_number": OTHER_ID, "union_id": union, "joined_on": "2020-01-01"},
+    )
     return record.id
 
 
