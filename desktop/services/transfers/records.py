@@ -20,11 +20,13 @@ from desktop.cards import transfer_qr
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.ids import new_id
+from desktop.models.masking import mask_id_number
 from desktop.services.members import card_numbers, registry, writer
 from desktop.services.transfers import checks, queries, slips
 from desktop.services.unions import federations
 from desktop.storage import redaction
 from desktop.storage.database import Database
+from desktop.textnorm import normalise_text
 
 TABLE = "transfers"
 REASON_MAX = checks.REASON_MAX
@@ -237,6 +239,30 @@ def _existing(conn: Connection, id_number: str) -> registry.MemberRecord | None:
     return None if found is None else registry.get_in(conn, str(found))
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: blanks, full-width letters, letter case and the
+    middle dot of a minority name (·・•) aside."""
+
+    def folded(name: str) -> str:
+        return normalise_text(name).casefold().translate(_DOTS)
+
+    return folded(a) == folded(b)
+
+
+_DOTS = str.maketrans({"・": "·", "•": "·", "‧": "·", "∙": "·", "．": "·"})
+
+
+def _require_same_name(existing: registry.MemberRecord, typed: str) -> None:
+    """The person found by ID number (or slip) must bear the typed name: another name is
+    most likely a mistyped ID number, and linking would give a stranger's record away."""
+    if not _same_name(existing.name, typed):
+        raise ValidationError(
+            f"身份证号 {mask_id_number(existing.id_number)} 已登记为「{existing.name}」，"
+            f"与填写的姓名「{typed}」不一致，请核对",
+            field="id_number",
+        )
+
+
 def transfer_in_in(
     conn: Connection,
     values: dict[str, Any],
@@ -298,6 +324,8 @@ def transfer_in_in(
             )
     else:
         existing = _existing(conn, str(member["id_number"]))
+    if existing is not None:
+        _require_same_name(existing, str(member["name"]))
     if existing is not None and existing.membership_status in CURRENT_STATUSES:
         raise UnionDeskError(
             f"此人已是「{existing.union_name}」的在会会员「{existing.name}」，不能重复转入；"

@@ -307,3 +307,26 @@ def test_a_merge_moves_the_other_record_s_transfers_through_the_writer(
     [moved] = queries.listing(db, member_id=setup["member"])
     assert moved.id == out.id
     assert queries.listing(db, member_id=other.id) == []
+
+
+def test_in_by_a_known_id_number_under_another_name_is_refused(
+    db: Database, setup: dict[str, str]
+) -> None:
+    """A typed name that is not the record's: most likely a mistyped ID number, so the
+    transfer links nothing and changes nobody's phone (QA report B4)."""
+    out = records.transfer_out(db, setup["member"], to_union_name="外区总工会")
+    before = _snapshot(db)
+    stranger = _incoming(setup["b"], name="完全不同的人", phone="13700001111")
+    for slip in (None, out.slip_no):
+        with pytest.raises(ValidationError) as caught:
+            records.transfer_in(db, stranger, slip_no=slip)
+        assert caught.value.message == (
+            "身份证号 440*************10 已登记为「王小明」，"
+            "与填写的姓名「完全不同的人」不一致，请核对"
+        )
+    assert _snapshot(db) == before
+    kept = members.get(db, setup["member"])
+    assert kept.membership_status == "transferred_out" and kept.phone is None
+    # the same name typed with blanks or in full-width letters is the same name
+    came = records.transfer_in(db, _incoming(setup["b"], name=" 王　小明 "), slip_no=out.slip_no)
+    assert came.outcome == "linked" and came.member_id == setup["member"]
