@@ -105,7 +105,7 @@ def test_large_registry_is_fetched_a_page_at_a_time(
     assert model.rowCount() == 600
     assert model.pages_fetched == 3
     # No duplicates and no gaps between pages: keys strictly increase.
-    keys = [model.row_at(r).key for r in range(model.rowCount())]  # type: ignore[union-attr]
+    keys = [model.row_at(r).key() for r in range(model.rowCount())]  # type: ignore[union-attr]
     assert keys == sorted(set(keys))
 
     model.set_filter(MemberFilter(status="current"))

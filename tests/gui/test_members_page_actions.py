@@ -47,3 +47,45 @@ def test_card_button_needs_a_selection_then_opens_printing(
     page.table.selectRow(0)
     qtbot.mouseClick(page.card_button, Qt.MouseButton.LeftButton)
     assert window.current_key() == "printing"
+
+
+def test_a_header_click_sorts_by_join_date_and_other_columns_say_why_not(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """QA: clicking 入会日期 did nothing; a clerk wants the newest joiners first."""
+    from datetime import date
+
+    from desktop.services.members import registry as members
+    from desktop.views.qtmodels import member_table as mt
+
+    for name, day in (
+        ("张三", date(2019, 3, 1)),
+        ("李四", date(2023, 8, 8)),
+        ("王五", date(2021, 5, 5)),
+    ):
+        members.update(ctx.db, registry[name], {"joined_on": day})
+    page = members_page(open_window(qtbot, ctx))
+    page.refresh()
+    header = page.table.horizontalHeader()
+
+    def names() -> list[str]:
+        return [page.model.row_at(r).name for r in range(page.model.rowCount())]  # type: ignore[union-attr]
+
+    header.setSortIndicator(mt.COL_JOINED_ON, Qt.SortOrder.DescendingOrder)
+    assert names() == ["李四", "王五", "张三"]
+    header.setSortIndicator(mt.COL_JOINED_ON, Qt.SortOrder.AscendingOrder)
+    assert names() == ["张三", "王五", "李四"]
+    # the order stays while the filters change
+    page.search.setText("王")
+    page.apply_filter()
+    assert names() == ["王五"] and page.model.filter.order == "joined_on"
+    page.search.setText("")
+    page.apply_filter()
+    assert names() == ["张三", "王五", "李四"]
+
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
+    header.setSortIndicator(mt.COL_AGE, Qt.SortOrder.AscendingOrder)  # 年龄: no index
+    assert names() == ["张三", "王五", "李四"]
+    assert header.sortIndicatorSection() == mt.COL_JOINED_ON  # the arrow is put back
+    assert said and "「年龄」列不能排序" in said[-1]

@@ -108,7 +108,7 @@ def test_filter_and_keyset_paging_cover_every_row_once(
             if not page:
                 break
             seen += [r.name for r in page]
-            after = page[-1].key
+            after = page[-1].key()
         assert member_queries.count(conn, flt) == len(PEOPLE)
         search = member_queries.MemberFilter(search="张")
         assert {r.name for r in member_queries.fetch_page(conn, search)} == {"张三", "张三丰"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -93,6 +93,7 @@ class MembersPage(QWidget):
         self.card_button = QPushButton("打印会员卡", self)
         self.count_label = QLabel(self)
 
+        self.order: tuple[str, bool] = ("name", False)  # (member_queries.ORDERS key, desc)
         self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("members_table")  # its column widths are remembered
@@ -106,6 +107,12 @@ class MembersPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # A header click sorts by 姓名 or 入会日期 (the orders an index serves at a
+        # million members); other columns keep the order and say why.
+        header.setSortIndicator(mt.COL_NAME, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._sort_asked)
         for col, width in {
             mt.COL_NAME: 90,
             mt.COL_GENDER: 48,
@@ -189,6 +196,24 @@ class MembersPage(QWidget):
             age_band=None if age == "all" else age,
             search=self.search.text().strip() or None,
             honour_title=self.honour_filter.code() or None,
+            # the order the clerk chose (a header click) stays while the filters change
+            order=self.order[0],
+            descending=self.order[1],
+        )
+
+    def _sort_asked(self, column: int, order: Qt.SortOrder) -> None:
+        if column in mt.SORTABLE:
+            self.model.sort(column, order)
+            self.order = (self.model.filter.order, self.model.filter.descending)
+            return
+        header = self.table.horizontalHeader()
+        shown_column, shown_order = self.model.sorted_by()
+        header.blockSignals(True)
+        header.setSortIndicator(shown_column, shown_order)
+        header.blockSignals(False)
+        label = mt.HEADERS.get(column, "")
+        self.ctx.status_message.emit(
+            f"「{label}」列不能排序：可按姓名或入会日期排序（点列标题），其他条件请用上方的筛选。"
         )
 
     def _federation_chosen(self, federation_id: str | None) -> None:
