@@ -43,7 +43,19 @@ from desktop.services.unions import scope
 
 # Fields with their own option names (the union is given by name, not by id).
 _SPECIAL = {"name", "id_number", "union_id"}
-LEAVE_STATUSES = ("withdrawn", "transferred_out", "expelled", "retained")
+#: What ``members leave --status`` sets (已转出 only through ``transfers out``, which
+#: issues the slip).
+LEAVE_STATUSES = ("withdrawn", "expelled", "retained")
+
+
+def _leave_status(text: str) -> str:
+    """A leaving status by its label (已退会), alias or code; else a usage error naming
+    the ones there are."""
+    code = MEMBERSHIP_STATUS.lookup(text)
+    if code in LEAVE_STATUSES or code == "transferred_out":
+        return code  # 已转出: the service says to go through transfers out, as the window
+    known = "、".join(MEMBERSHIP_STATUS.label(c) for c in LEAVE_STATUSES)
+    raise argparse.ArgumentTypeError(f"离会类型应为：{known}（或代码 {'、'.join(LEAVE_STATUSES)}）")
 
 
 def _option(name: str) -> str:
@@ -366,7 +378,13 @@ def register(sub: Any) -> None:
 
     v = verbs.add_parser("leave", help="会员离会或保留会籍（记录保留）")
     v.add_argument("id", metavar="会员编号")
-    v.add_argument("--status", required=True, choices=LEAVE_STATUSES, help="离会类型")
+    v.add_argument(
+        "--status",
+        required=True,
+        type=_leave_status,
+        metavar="离会类型",
+        help="已退会、已开除 或 保留会籍（也可写代码 withdrawn、expelled、retained）",
+    )
     v.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="离会日期（默认今天）")
     v.add_argument("--reason", metavar="原因", help="离会原因")
     _add_if_version(v)

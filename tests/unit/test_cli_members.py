@@ -105,7 +105,9 @@ def test_update_leave_delete(ready: Path, db: Database, capsys) -> None:  # type
         capsys, ready, "members", "show", member_id, "--json", "--unmasked", "--reason", "核对"
     )
     assert json.loads(out)["position"] == "工程师" and json.loads(out)["phone"] == "13900139000"
-    code, _, _ = run(capsys, ready, "members", "leave", member_id, "--status", "withdrawn",
+    code, _, err = run(capsys, ready, "members", "leave", member_id, "--status", "已转出")
+    assert code == 1 and "transfers out" in err  # a transfer issues its slip
+    code, _, _ = run(capsys, ready, "members", "leave", member_id, "--status", "已退会",
                      "--on", "2026-10-01", "--reason", "离职")  # fmt: skip
     shown = json.loads(run(capsys, ready, "members", "show", member_id, "--json")[1])
     assert code == 0 and shown["membership_status"] == "withdrawn"
