@@ -86,7 +86,22 @@ POLITICAL_STATUS = CodeList(
         ("12", "无党派人士"),
         ("13", "群众"),
     ),
-    aliases={"党员": "01", "预备党员": "02", "团员": "03", "无": "13", "无党派": "12"},
+    aliases={
+        "党员": "01",
+        "预备党员": "02",
+        "团员": "03",
+        "无": "13",
+        "无党派": "12",
+        # a democratic party written without 党员/盟员/会员/社员, as rosters often do
+        "民革": "04",
+        "民盟": "05",
+        "民建": "06",
+        "民进": "07",
+        "农工党": "08",
+        "致公党": "09",
+        "九三学社": "10",
+        "台盟": "11",
+    },
 )
 
 EDUCATION = CodeList(
@@ -132,6 +147,8 @@ HUKOU_TYPE = CodeList(
         "非农业户口": "local_urban",
         "农业": "local_rural",
         "非农业": "local_urban",
+        "农村": "local_rural",
+        "城镇": "local_urban",
     },
 )
 RURAL_HUKOU = frozenset({"local_rural", "nonlocal_rural"})
@@ -196,7 +213,15 @@ MEMBERSHIP_STATUS = CodeList(
         ("withdrawn", "已退会"),
         ("expelled", "已开除"),
     ),
-    aliases={"会员": "active", "正常": "active", "欠费被退会": "withdrawn", "退会": "withdrawn"},
+    aliases={
+        "会员": "active",
+        "正常": "active",
+        "欠费被退会": "withdrawn",
+        "退会": "withdrawn",
+        # 保留会籍 is what a retired or unemployed member keeps (CODES.md)
+        "退休": "retained",
+        "失业": "retained",
+    },
 )
 # Statuses that count as "in the union" for totals and card printing.
 CURRENT_STATUSES = frozenset({"active", "retained"})

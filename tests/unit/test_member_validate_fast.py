@@ -78,7 +78,8 @@ def reference_validate(
                     assert spec.codes is not None
                     code = spec.codes.lookup(str(raw))
                     if code is None:
-                        raise ValidationError(f"{spec.label}「{raw}」不在代码表中", field=name)
+                        said = f"{spec.label}「{raw}」不在代码表中；{members._allowed(spec)}"
+                        raise ValidationError(said, field=name)
                     out[name] = code
             elif spec.kind == "union":
                 union = str(raw or "").strip()

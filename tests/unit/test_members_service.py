@@ -330,3 +330,23 @@ def test_dates_come_from_the_injected_clock_not_the_calendar(
     fixed_clock.at = datetime(2026, 1, 1, 10)
     with pytest.raises(ValidationError):
         members.update(db, record.id, {"joined_on": date(2026, 3, 1)})
+
+
+def test_a_code_refusal_says_what_may_be_written_and_common_spellings_are_read(
+    db: Database,
+) -> None:
+    """QA: 「民主党派」不在代码表中 left the clerk guessing; 九三学社, 农村, 退休 are how
+    rosters write 九三学社社员, 本地农村 and 保留会籍 (CODES.md)."""
+    from desktop.models.member_fields import FIELDS_BY_NAME
+    from desktop.services.members.registry import _clean_code
+
+    with pytest.raises(ValidationError) as refused:
+        _clean_code(FIELDS_BY_NAME["political_status"], "民主党派")
+    assert "可填：中共党员、中共预备党员" in refused.value.message
+    assert "九三学社社员" in refused.value.message
+    with pytest.raises(ValidationError) as long_list:
+        _clean_code(FIELDS_BY_NAME["ethnicity"], "火星族")
+    assert "请写全称，如 汉族" in long_list.value.message
+    assert _clean_code(FIELDS_BY_NAME["political_status"], "九三学社") == "10"
+    assert _clean_code(FIELDS_BY_NAME["hukou_type"], "农村") == "local_rural"
+    assert _clean_code(FIELDS_BY_NAME["membership_status"], "退休") == "retained"

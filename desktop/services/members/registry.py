@@ -165,8 +165,22 @@ def _clean_code(spec: FieldSpec, raw: Any) -> str | None:
         return None
     code = _code_of(spec.name, str(raw))
     if code is None:
-        raise ValidationError(f"{spec.label}「{raw}」不在代码表中", field=spec.name)
+        message = f"{spec.label}「{raw}」不在代码表中；{_allowed(spec)}"
+        raise ValidationError(message, field=spec.name)
     return code
+
+
+#: Up to this many labels, a refusal lists them all (政治面貌, 学历, 户籍类型 …).
+LISTED_LABELS = 16
+
+
+def _allowed(spec: FieldSpec) -> str:
+    """What may be written instead: every label of a short list, else a few examples."""
+    assert spec.codes is not None
+    labels = spec.codes.labels
+    if len(labels) <= LISTED_LABELS:
+        return f"可填：{'、'.join(labels)}"
+    return f"请写全称，如 {'、'.join(labels[:3])}（模板的「代码表」工作表列出全部）"
 
 
 def validate(
