@@ -19,11 +19,13 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.gc_pause import paused_gc
+from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.id_numbers import upgrade_15, upgrade_note
 from desktop.models.member_fields import FIELDS_BY_NAME
 from desktop.models.validation import check_id_number
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.services.members import registry as members
+from desktop.services.members import status_rules
 from desktop.services.unions import federations
 from desktop.spreadsheets import cells, layout
 from desktop.spreadsheets.headers import HeaderMap
@@ -496,6 +498,11 @@ class RowChecker:
                 values.setdefault(required, None)
         checked = self._validate(values, None, result.row, problems, bad)
         if checked is not None and not problems:
+            try:  # 在会, 申请中 or 保留会籍: a leave comes with its date, a transfer its slip
+                status_rules.check_new(checked.values.get("membership_status"))
+            except ValidationError as exc:
+                problems.append(self.problem(result.row, "membership_status", exc.message))
+                return
             result.values = checked.values
             result.name = checked.values["name"] or ""  # as it will be stored
             if (
@@ -532,12 +539,37 @@ class RowChecker:
         checked = self._validate(values, existing.id, result.row, problems, bad)
         if checked is None or problems:
             return
+        stored, wanted = existing.values.get("membership_status"), values.get("membership_status")
+        refusal = _status_change_refused(str(stored or ""), checked.values.get("membership_status"))
+        if wanted is not None and refusal is not None:
+            problems.append(self.problem(result.row, "membership_status", refusal))
+            return
         result.name = checked.values.get("name") or result.name
         changes = {
             k: v for k, v in checked.values.items() if _stored(v) != _stored(existing.values.get(k))
         }
         result.values = changes
         result.action = "update" if changes else "unchanged"
+
+
+def _status_change_refused(stored: str, wanted: str | None) -> str | None:
+    """Why a roster may not set this status, or None. An edit never sets a leaving status
+    (``status_rules.check_edit``), and a roster never brings back a member who left (已转出
+    elsewhere, 已退会, 已开除): that is a transfer in or a new application, recorded with
+    its date — a roster saying 在会 would count a transferred member twice."""
+    if wanted is None or wanted == stored:
+        return None
+    try:
+        status_rules.check_edit(stored, wanted)
+    except ValidationError as exc:
+        return exc.message
+    if stored in LEFT_STATUSES:
+        was = MEMBERSHIP_STATUS.label(stored)
+        return (
+            f"该会员已是「{was}」，名册不能改回「{MEMBERSHIP_STATUS.label(wanted)}」："
+            "请办理会籍转入或入会申请"
+        )
+    return None
 
 
 def blank_join_note(today: date) -> str:

@@ -287,6 +287,45 @@ def test_update_cannot_move_a_member_to_another_union(db: Database, tmp_path: Pa
     assert preview.counts["refused"] == 1 and "会籍转接" in preview.problems[0].message
 
 
+def test_a_roster_never_sets_a_leaving_status_nor_brings_back_one_who_left(
+    db: Database, tmp_path: Path
+) -> None:
+    """A leave comes with its date and reason (会员离会), a transfer out with its slip: a
+    roster row saying 已退会 or 已转出 for a new member is refused, as the member form
+    refuses it; and a roster saying 在会 for a member transferred away would count them
+    twice (QA: 已转出 → 在会 by --on-duplicate update, without a word)."""
+    setup_registry(db)
+    header = ["姓名", "身份证号", "所属工会", "会籍状态", "入会日期"]
+    new = write_xlsx(
+        tmp_path / "new.xlsx",
+        [header, ["乙", make_id(seq=31), "甲公司工会", "已退会", "2020-01-01"],
+         ["丙", make_id(seq=32), "甲公司工会", "已转出", "2020-01-01"]],
+    )  # fmt: skip
+    preview = importer.prepare(db, new, opts())
+    assert preview.counts["refused"] == 2 and member_count(db) == 0
+    assert "members leave" in preview.problems[0].message
+    assert "transfers out" in preview.problems[1].message
+
+    number = _seed(db, tmp_path)
+    with db.connect() as conn:  # transferred away (by the transfer service, with its slip)
+        conn.execute(
+            text("UPDATE members SET membership_status = 'transferred_out' WHERE id_number = :n"),
+            {"n": number},
+        )
+    back = write_xlsx(
+        tmp_path / "back.xlsx", [header, ["甲", number, "甲公司工会", "在会", "2020-01-01"]]
+    )
+    refused = importer.prepare(db, back, opts(on_duplicate="update"))
+    assert refused.counts["refused"] == 1
+    assert "名册不能改回「在会」" in refused.problems[0].message
+    assert stored(db, number)["membership_status"] == "transferred_out"
+    same = write_xlsx(
+        tmp_path / "same.xlsx", [header, ["甲", number, "甲公司工会", "已转出", "2020-01-01"]]
+    )
+    kept = importer.prepare(db, same, opts(on_duplicate="update"))
+    assert kept.counts["refused"] == 0  # the status it has is no change
+
+
 def test_card_number_duplicates(db: Database, tmp_path: Path) -> None:
     setup_registry(db)
     number = _seed(db, tmp_path)
