@@ -87,8 +87,26 @@ def _unroot(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+PACKAGE_SUFFIX = ".udsync"
+
+
+def _package_path(out: str, force: bool) -> Path:
+    """The package's file: ``.udsync`` added to a name without it (as the export wizard
+    does), and an existing file refused unless ``--force`` (the wizard asks)."""
+    path = Path(out)
+    if path.suffix.lower() != PACKAGE_SUFFIX:
+        path = path.with_name(path.name + PACKAGE_SUFFIX)
+    if path.exists() and not force:
+        raise UnionDeskError(
+            f"文件 {path} 已存在，未导出，原文件未做任何改动。"
+            "要覆盖它请加 --force，或换一个文件名。"
+        )
+    return path
+
+
 def _export(ctx: Context, args: argparse.Namespace) -> int:
-    result = office.export_package(ctx.db, Path(args.out), args.to or None, args.full)
+    out = _package_path(args.out, args.force)  # before the registry is opened
+    result = office.export_package(ctx.db, out, args.to or None, args.full)
     if result.ack_only:
         print(
             f"没有对方尚未收到的修改：已导出回执包 {result.path}（{result.size} 字节，"
@@ -264,6 +282,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("out")
     p.add_argument("--to", action="append", metavar="NODE")
     p.add_argument("--full", action="store_true")
+    p.add_argument("--force", action="store_true", help="覆盖已有的同名文件")
     p.set_defaults(handler=_export)
     p = verbs.add_parser("import", help="导入同步包")
     p.add_argument("file")
