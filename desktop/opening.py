@@ -120,13 +120,16 @@ def open_database(
     *,
     allow_corrupt: bool = False,
     check_first: bool = True,
+    create: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the registry in ``paths.data_dir``.
 
     ``allow_corrupt`` opens a damaged file for reading only (``uniondesk check``): it is
     neither upgraded nor written, and its identity is left alone. ``check_first=False``
     (the window) checks the file in the background instead of before the open returns
-    (``storage.database.open_storage``).
+    (``storage.database.open_storage``). ``create=False``: a folder without a registry
+    is refused, nothing made (every command but ``init`` and ``demo``); a registry file
+    gone beside its key or backups is refused either way (``storage.presence``).
     """
     from desktop.services.accounts import hooks
 
@@ -138,13 +141,15 @@ def open_database(
         migrate=run_migrations,
         on_open=_on_open,
         check_first=check_first,
+        create=create,
     )
 
 
 def open_for_window(paths: Paths, clock: Clock | None = None) -> Database:
     """The window's open: the integrity check in the background, damage found offered a
-    restore there (``views/backups/damage_watch``); the CLI checks before it reads."""
-    return open_database(paths, clock, check_first=False)
+    restore there (``views/backups/damage_watch``); the CLI checks before it reads. A
+    folder without a registry gets one (the first-run dialog follows)."""
+    return open_database(paths, clock, check_first=False, create=True)
 
 
 def keep_admin_slots(db: Database, event: AdminSecret) -> None:

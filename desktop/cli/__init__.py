@@ -80,6 +80,15 @@ def _quiet_stdout() -> None:
         pass  # not a real file (a test's capture): nothing will flush into the pipe
 
 
+def _holds_registry(ctx: Context) -> bool:
+    """Whether the data folder holds a registry or what is left of one (its key, its
+    log): only then does a command write its log there."""
+    paths = ctx.paths
+    return paths.data_dir.is_dir() and any(
+        p.exists() for p in (paths.database, paths.data_dir / "keys.json", paths.data_dir / "logs")
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with terminal_safe_output():  # usage errors quote the arguments: escaped too
         parser = build_parser()
@@ -88,9 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return 2
-        ctx = Context(args.data_dir, args.database_url)
-        if ctx.paths.data_dir.is_dir():  # a command never makes the data folder for its log
-            app_log.start(ctx.paths)
+        # only init and demo make a registry where there is none (storage/presence.py)
+        creates = bool(getattr(args, "creates_registry", False))
+        ctx = Context(args.data_dir, args.database_url, creates=creates)
+        if _holds_registry(ctx) or (creates and ctx.paths.data_dir.is_dir()):
+            app_log.start(ctx.paths)  # never a data folder or logs/ in a mistyped one
         try:
             # wait for a window's write; sign in when accounts exist
             with write_wait.installed(CliWaitPolicy()), users.command_actor(ctx, args):

@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument("--federation", required=True, metavar="名称", help="工会联合会名称")
     p.add_argument("--card-prefix", default="", metavar="前缀", help="会员证号前缀（字母或数字）")
     add_json_flag(p)
-    p.set_defaults(handler=_init)
+    p.set_defaults(handler=_init, creates_registry=True)
 
     p = sub.add_parser("demo", help="在空的登记库中生成演示数据")
     p.add_argument(
@@ -66,4 +66,4 @@ def register(sub: Any) -> None:
         "--seed", type=int, default=0, metavar="S", help="随机种子（相同种子生成相同数据）"
     )
     add_json_flag(p)
-    p.set_defaults(handler=_demo)
+    p.set_defaults(handler=_demo, creates_registry=True)

@@ -52,7 +52,7 @@ def _by_federation(ctx: Context) -> None:
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
     # The one command that opens a damaged file (read-only) to report it, not refuse it.
-    db = open_database(ctx.paths, allow_corrupt=True)
+    db = open_database(ctx.paths, allow_corrupt=True, create=False)
     try:
         report = integrity.check(db, rebuild_search=args.rebuild_search)
     finally:

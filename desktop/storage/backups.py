@@ -35,7 +35,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -202,13 +202,64 @@ def find(folder: Path, name: str) -> Path:
     return path
 
 
+# -- what a killed backup left ------------------------------------------------------------
+
+#: A backup's ``.part`` files not written for this long were left by a killed backup.
+STALE_PART_SECONDS = 3600
+_PART_PATTERNS = ("uniondesk-*.db.part", "uniondesk-*.udbak.part")
+
+
+def sweep_stale_parts(folder: Path, fresh: Path) -> list[Path]:
+    """Remove the ``.part`` files a killed backup left in ``folder``; returns them.
+
+    Only those whose last write is more than ``STALE_PART_SECONDS`` older than
+    ``fresh`` (the ``.part`` this backup has just created): another window or command
+    may be writing a backup into the same folder right now (two imports at once), and
+    deleting its ``.part`` made it fail as if the disk were faulty. A running backup
+    writes its ``.db.part`` until the copy ends and then its ``.udbak.part``, each within
+    minutes even at a million members, so an hour without a write means nobody holds
+    it. Age, not a lock: a lock file would need its own cleanup after a kill and works
+    differently on Windows and Linux (and on network folders), while every file system
+    keeps a modification time. Comparing with ``fresh``'s own time, not the clock, keeps
+    the rule on the file system's clock (a PC clock set wrong, a network share's).
+    """
+    try:
+        now = fresh.stat().st_mtime
+    except OSError:
+        return []
+    removed: list[Path] = []
+    for pattern in _PART_PATTERNS:
+        for part in folder.glob(pattern):
+            if part == fresh:
+                continue
+            try:
+                if part.stat().st_mtime < now - STALE_PART_SECONDS:
+                    part.unlink()
+                    removed.append(part)
+            except OSError:  # gone meanwhile (its backup finished), or not ours to remove
+                continue
+    return removed
+
+
 # -- rotation ----------------------------------------------------------------------------
 
 
-def to_keep(backups: Iterable[tuple[Path, datetime]], keep: int, today: date) -> set[Path]:
+def to_keep(
+    backups: Iterable[tuple[Path, datetime]],
+    keep: int,
+    today: date,
+    now: datetime | None = None,
+) -> set[Path]:
     """The newest ``keep`` plus the newest of each of the last ``MONTHS_KEPT`` calendar
-    months (this month and the 11 before it)."""
-    ordered = sorted(backups, key=lambda b: b[1], reverse=True)
+    months (this month and the 11 before it).
+
+    A backup named after ``now`` (default: the end of ``today``) was made while the PC's
+    clock was ahead: its data is older than its name says. It counts as older than every
+    backup named up to now — among the newest ``keep`` only behind them, never as its
+    (future) month's newest — so a clock once set a year ahead does not make each new
+    backup remove the previous real one."""
+    limit = now if now is not None else datetime.combine(today, time.max)
+    ordered = sorted(backups, key=lambda b: (b[1] <= limit, b[1]), reverse=True)
     kept = {path for path, _ in ordered[: max(keep, 1)]}
     this_month = today.year * 12 + today.month - 1
     months: set[int] = set()
@@ -236,16 +287,23 @@ def remove(path: Path) -> None:
     sidecar_of(path).unlink(missing_ok=True)
 
 
-def rotate(folder: Path, keep: int, today: date, protect: Path | None = None) -> list[Path]:
-    """Remove what the rule no longer keeps; returns the removed backups. ``protect``:
-    the backup just written, kept even when older-named ones sort after it (a PC whose
-    date was once set years ahead left backups named in the future)."""
+def rotate(
+    folder: Path,
+    keep: int,
+    today: date,
+    protect: Path | None = None,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Remove what the rule (``to_keep``) no longer keeps; returns the removed backups.
+    ``protect``: the backup just written, kept whatever the rule says; ``now``: the
+    database's clock, after which a name is in the future (default: the end of
+    ``today``)."""
     named: list[tuple[Path, datetime]] = []
     for path in health.backup_paths(folder):
         parsed = parse_name(path.name)
         if parsed is not None:
             named.append((path, parsed[0]))
-    kept = to_keep(named, keep, today) | ({protect} if protect is not None else set())
+    kept = to_keep(named, keep, today, now) | ({protect} if protect is not None else set())
     removed = [p for p, _ in named if p not in kept]
     for path in removed:
         try:
@@ -327,7 +385,8 @@ def second_copy(backup: Path, folder: Path, keep: int, today: date) -> SecondCop
         remove(target)
         return SecondCopy(
             None,
-            f"第二份备份写入 {folder} 后校验未通过（{'；'.join(findings[:2])}），已删除这份副本。"
+            f"第二份备份写入 {folder} 后校验未通过（{health.finding_summary(findings)}），"
+            "已删除这份副本。"
             f"本机的备份 {backup.name} 已完成；请检查 U 盘是否有故障。",
         )
     rotate(folder, keep, today, protect=target)
@@ -409,7 +468,7 @@ def pack(copy: Path, key: bytes) -> Path | None:
         findings = packed_backup.check(part, key)
         if findings:
             raise DatabaseError(
-                f"备份 {target.name} 写入后读回校验未通过（{'；'.join(findings[:2])}）。"
+                f"备份 {target.name} 写入后读回校验未通过（{health.finding_summary(findings)}）。"
                 "为安全起见，本次操作未执行；请检查磁盘是否有故障。"
             )
     except cipher_pages.PageAuthError as exc:  # the copy on disk is not what was written

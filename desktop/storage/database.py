@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from desktop.storage import (
     keys,
     page_cache,
     planner_stats,
+    presence,
     rawconn,
     write_wait,
 )
@@ -237,7 +239,7 @@ class Database:
         self._background_check = BackgroundCheck(self.paths.database, self.health)
 
     def corruption_error(self, findings: list[str]) -> db_health.CorruptDatabaseError:
-        return db_health.refuse(self.paths.database, self.paths.backups, findings)
+        return db_health.refuse(self.paths.database, self.paths.backups, findings, self.clock.now())
 
     def ensure_sound(self) -> None:
         """A fresh ``quick_check`` now; refuses a damaged file. Before every backup and bulk
@@ -305,6 +307,25 @@ class Database:
         if write:
             self._committed()
 
+    def check_writable(self) -> None:
+        """Refuse now, writing nothing, when the file cannot be written (read-only file,
+        folder or disk): for an action that must not start unless its record can be
+        written afterwards (a backup and its audit entry, ``services.backups.catalog``).
+
+        Inside a write transaction that is rolled back, the header's ``user_version`` is
+        set to what it is: SQLite refuses that on a read-only file (the domain message
+        of ``errors.storage_error``), while ``BEGIN IMMEDIATE`` alone passes (in WAL mode
+        the write lock lives in the ``-shm`` file)."""
+        self._gate(True)
+        options = {"sqlite_begin": "IMMEDIATE"}
+        with self._translated(), self.engine.connect().execution_options(**options) as conn:
+            transaction = conn.begin()
+            try:
+                version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+            finally:
+                transaction.rollback()
+
     def _committed(self) -> None:
         self.checkpoints.request()
         for hook in self.after_commit:
@@ -331,9 +352,6 @@ class Database:
         """
         self.ensure_sound()
         private_dir(self.paths.backups)
-        for pattern in ("uniondesk-*.db.part", "uniondesk-*.udbak.part"):
-            for stale in self.paths.backups.glob(pattern):
-                stale.unlink(missing_ok=True)  # left by a killed backup
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"uniondesk-{stamp}-{reason}.db"
         part = target.with_name(target.name + ".part")
@@ -342,6 +360,8 @@ class Database:
             key = keys.key_for_file(self.paths.database)
             clean_stale_beside(target)
             create_private(part)
+            # what a killed backup left, never another running backup's (two imports)
+            backup_files.sweep_stale_parts(self.paths.backups, part)
             src = rawconn.connect(self.paths.database, key=key or rawconn.PLAIN)
             dst = rawconn.connect(part, key=key or rawconn.PLAIN)
             try:
@@ -367,8 +387,13 @@ class Database:
                     f"磁盘空间不足：自动备份 {target} 写不下。为安全起见本次操作未执行，"
                     "未写入任何数据，请清理磁盘后重试。"
                 ) from exc
+            # SQLite's or the OS's own (English) words go to the log, not to the clerk
+            log.error("backup not written: %s %s", type(exc).__name__, getattr(exc, "errno", ""))
             raise DatabaseError(
-                f"自动备份失败（{target}）：{exc}。为安全起见，本次操作未执行。"
+                f"备份没有写成：写入备份文件夹 {self.paths.backups} 时出错（{target.name}）。"
+                "为安全起见，本次操作未执行，未写入任何数据，原有备份均保留。"
+                "请检查磁盘空间和这个文件夹的写入权限，或稍后重试（另一个窗口或命令"
+                "可能正在做备份）；仍然不行时请检查磁盘或 U 盘是否有故障。"
             ) from exc
         except BaseException:
             self._discard_backup(part, None, ring_copy)
@@ -404,7 +429,8 @@ class Database:
         with self.engine.connect() as conn:
             keep = backup_files.read_keep(conn, KEEP_BACKUPS)
         backup_files.record_check(self.paths.backups, written.name, True, self.clock.now())
-        backup_files.rotate(self.paths.backups, keep, self.clock.today(), protect=written)
+        now = self.clock.now()
+        backup_files.rotate(self.paths.backups, keep, now.date(), protect=written, now=now)
 
     def refresh_planner_stats(self) -> None:
         """The planner's statistics brought up to date (storage/planner_stats.py). Only
@@ -464,7 +490,7 @@ def _too_new(db_file: Path, current: str) -> DatabaseError:
     )
 
 
-def _prepare_key(paths: Paths, *, allow_corrupt: bool) -> str | None:
+def _prepare_key(paths: Paths, *, allow_corrupt: bool, now: datetime) -> str | None:
     """Make sure the database in ``paths`` is encrypted and this installation holds its
     key; returns the recovery key when one was just made (to be shown once).
 
@@ -489,7 +515,7 @@ def _prepare_key(paths: Paths, *, allow_corrupt: bool) -> str | None:
         if findings:
             if allow_corrupt:
                 return None  # ``uniondesk check`` reads it as it is, plain
-            raise db_health.refuse(db_file, paths.backups, findings)
+            raise db_health.refuse(db_file, paths.backups, findings, now)
         return encrypting.encrypt_in_place(paths)
     if ring is None:
         raise DatabaseError(
@@ -509,8 +535,14 @@ def open_storage(
     migrate: Callable[[Connection], None] = upgrade_schema,
     on_open: Callable[[Database], None] | None = None,
     check_first: bool = True,
+    create: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the database in ``paths.data_dir``.
+
+    ``create``: a folder without a registry file may get a new one (``uniondesk init``,
+    ``demo``, the window's first run); else it is refused before anything is made
+    (``presence.NoRegistryError``). A registry file gone beside its ``keys.json`` or its
+    backups is refused either way (``presence.RegistryMissingError``).
 
     ``migrate`` upgrades an older or new file inside one transaction (the application
     adds its own steps after the schema's: ``desktop.opening.run_migrations``);
@@ -534,19 +566,21 @@ def open_storage(
     """
     if paths.database_url is not None:
         return open_hub(paths, clock, migrate=migrate, on_open=on_open)
+    now = (clock or current_clock()).now()
+    presence.refuse_unless_present(paths, create=create, now=now)  # before anything is made
     ensure_writable(paths)
     encrypting.recover(paths)
     db_file = paths.database
-    recovery_code = _prepare_key(paths, allow_corrupt=allow_corrupt)
+    recovery_code = _prepare_key(paths, allow_corrupt=allow_corrupt, now=now)
     size = db_file.stat().st_size if db_file.exists() else 0
     findings: list[str] | None = None
     checked_now = 0 < size <= db_health.OPEN_CHECK_BYTES and (check_first or allow_corrupt)
     if checked_now:
         findings = db_health.quick_check(db_file)
         if findings and not allow_corrupt:
-            raise db_health.refuse(db_file, paths.backups, findings)
+            raise db_health.refuse(db_file, paths.backups, findings, now)
     _private_files(paths)
-    with _damage_named(paths, checked=checked_now or size == 0):
+    with _damage_named(paths, checked=checked_now or size == 0, now=now):
         current = None if findings else _read_revision(db_file)
     engine = make_engine(db_file, key=keys.key_for_file(db_file) or rawconn.PLAIN)
     db = Database(paths, engine, clock, allow_corrupt=allow_corrupt)
@@ -584,7 +618,7 @@ def open_storage(
 
 
 @contextmanager
-def _damage_named(paths: Paths, *, checked: bool) -> Iterator[None]:
+def _damage_named(paths: Paths, *, checked: bool, now: datetime) -> Iterator[None]:
     """The schema read before the file was checked failed the way damage fails (SQLite's
     own error, not a full disk, a lock or a foreign file): check it there and then, and
     refuse it as damaged (naming the last good backup) when it is. Later statements meet
@@ -599,7 +633,7 @@ def _damage_named(paths: Paths, *, checked: bool) -> Iterator[None]:
         if unreadable and not checked:
             findings = db_health.quick_check(paths.database)
             if findings:
-                raise db_health.refuse(paths.database, paths.backups, findings) from exc
+                raise db_health.refuse(paths.database, paths.backups, findings, now) from exc
         raise
 
 
@@ -652,6 +686,9 @@ class HubDatabase(Database):
 
     def ensure_sound(self) -> None:
         return None
+
+    def check_writable(self) -> None:
+        return None  # the server says so at the write itself, in the same transaction
 
     def backup(self, reason: str) -> Path:
         raise DatabaseError(HUB_BACKUP_REFUSED)

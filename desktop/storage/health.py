@@ -31,13 +31,16 @@ restore unpacks it and checks the result like any copy.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
+from desktop import clock
 from desktop.errors import DatabaseError, DatabaseKeyError
 from desktop.storage import packed_backup, rawconn
 
@@ -52,6 +55,9 @@ MAX_FINDINGS = 10
 #: The rotation's files: compressed backups, and uncompressed ones (older versions', or
 #: a plain registry's).
 BACKUP_PATTERNS = ("uniondesk-*.db", "uniondesk-*" + packed_backup.SUFFIX)
+#: The time in a backup's name (``storage.backups.STAMP_FORMAT``): names sort by it.
+_STAMP = re.compile(r"^uniondesk-(\d{8}-\d{6}-\d{6})-")
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 
 
 class CorruptDatabaseError(DatabaseError):
@@ -167,46 +173,111 @@ def backup_paths(folder: Path) -> list[Path]:
     return [p for pattern in BACKUP_PATTERNS for p in folder.glob(pattern)]
 
 
-def backups_newest_first(folder: Path) -> list[Path]:
-    """The rotation's backups, newest first (their names sort by time)."""
-    return sorted(backup_paths(folder), reverse=True)
+def named_after(path: Path, now: datetime) -> bool:
+    """Whether ``path``'s name gives a time after ``now``: it was made while the PC's
+    clock was ahead, so its name does not say when it was made."""
+    match = _STAMP.match(path.name)
+    return match is not None and match.group(1) > now.strftime(STAMP_FORMAT)
 
 
-def last_good_backup(folder: Path) -> Path | None:
-    """The newest backup that passes :func:`verify_backup` (older versions kept any)."""
-    for candidate in backups_newest_first(folder):
+def backups_newest_first(folder: Path, now: datetime | None = None) -> list[Path]:
+    """The rotation's backups, newest first (their names sort by time). With ``now``, a
+    backup named after it (``named_after``: the clock was ahead when it was made) comes
+    after every backup named up to now: its data is older than its name says, and the
+    clerk must not be sent to it as the newest."""
+    ordered = sorted(backup_paths(folder), reverse=True)
+    if now is None:
+        return ordered
+    ahead = [p for p in ordered if named_after(p, now)]
+    return [p for p in ordered if p not in ahead] + ahead
+
+
+def last_good_backup(folder: Path, now: datetime | None = None) -> Path | None:
+    """The newest backup that passes :func:`verify_backup` (older versions kept any);
+    one named in the future comes after those named up to ``now`` (default: the process's
+    clock, ``desktop.clock``)."""
+    at = clock.current().now() if now is None else now
+    for candidate in backups_newest_first(folder, at):
         if not verify_backup(candidate):
             return candidate
         log.warning("backup fails its check: %s", candidate.name)
     return None
 
 
-def finding_summary(findings: list[str]) -> str:
-    """The first problem SQLite names and how many more: a clerk reads one line, not the
-    page-by-page list a broken b-tree gives (the log and ``check --json`` keep them all)."""
-    problems = [
+#: Our own findings that wrap the driver's or the OS's (English) words after a prefix.
+_UNREADABLE, _NOT_A_REGISTRY = "无法读取：", "不是完整的登记库："
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_logged: list[tuple[str, ...]] = []
+
+
+def _problems(findings: list[str]) -> list[str]:
+    return [
         line.strip()
         for finding in findings
         for line in finding.splitlines()
         if line.strip() and not line.strip().startswith("***")
     ]
+
+
+def _sqlite_words(problem: str) -> bool:
+    """A finding in SQLite's (or the OS's) own English words, whole or after one of our
+    prefixes: it goes to the log, and the clerk reads what kind of problem it is."""
+    return problem.startswith((_UNREADABLE, _NOT_A_REGISTRY)) or not _CJK.search(problem)
+
+
+def _log_once(english: list[str]) -> None:
+    """SQLite's findings, for technical support (page and cell numbers, never a value
+    from a record), logged once however often the clerk's message is built."""
+    seen = tuple(english)
+    if seen and seen not in _logged:
+        _logged[:] = [seen]
+        log.warning("integrity findings: %s", "; ".join(english))
+
+
+def finding_summary(findings: list[str]) -> str:
+    """What a check found, in Chinese, in one line: our own findings as they are (the
+    first one and how many more), SQLite's English diagnostics (「Tree 6 page 2265 cell
+    3: …」, 「database disk image is malformed」) as what kind of problem and how many
+    (「完整性检查发现 10 处结构错误」). SQLite's own words go to the log only (the log and
+    ``check --json`` keep them all)."""
+    problems = _problems(findings)
     if not problems:
         return "发现问题"
-    more = f"，另有 {len(problems) - 1} 处问题" if len(problems) > 1 else ""
-    return problems[0] + more
+    english = [p for p in problems if _sqlite_words(p)]
+    _log_once(english)
+    ours = [p for p in problems if not _sqlite_words(p)]
+    if ours:
+        more = f"，另有 {len(problems) - 1} 处问题" if len(problems) > 1 else ""
+        return ours[0] + more
+    first = english[0]
+    if first.startswith(_UNREADABLE):
+        return "文件无法读取（不是完整的数据库文件，或磁盘读取出错）"
+    if first.startswith(_NOT_A_REGISTRY):
+        return "不是完整的登记库（其中的数据表无法读取）"
+    if "malformed" in first or "not a database" in first:
+        return "读取时发现文件结构已损坏"
+    count = len(english)
+    at_least = "至少 " if count >= MAX_FINDINGS else ""
+    return f"完整性检查发现 {at_least}{count} 处结构错误"
 
 
 def damage_summary(database: Path, findings: list[str]) -> str:
     """What is wrong, in one sentence: every message about a damaged file starts with it."""
-    return f"数据库 {database} 已损坏（SQLite 完整性检查：{finding_summary(findings)}）。"
+    return f"数据库 {database} 已损坏（{finding_summary(findings)}）。"
 
 
 def corruption_message(
-    database: Path, backups: Path, findings: list[str], *, reported: bool = False
+    database: Path,
+    backups: Path,
+    findings: list[str],
+    *,
+    reported: bool = False,
+    now: datetime | None = None,
 ) -> str:
     """The clerk's message: what is wrong, that nothing was written, how to restore.
 
     ``reported``: said by ``uniondesk check``, which found it, rather than by a refusal.
+    ``now``: the database's clock (default: the process's), for which backup is newest.
     """
     head = damage_summary(database, findings) + (
         "工会桌面通将拒绝读写此数据库，以防损坏扩散。"
@@ -214,7 +285,7 @@ def corruption_message(
         else "为防止损坏扩散，本次操作已拒绝（只有 uniondesk check 可以读取它），"
         "数据库未做任何改动。"
     )
-    good = last_good_backup(backups)
+    good = last_good_backup(backups, now)
     if good is None:
         return head + (
             f"备份文件夹 {backups} 中没有完好的备份。请不要继续使用此数据库，"
@@ -246,13 +317,16 @@ def corruption_message(
     )
 
 
-def refuse(database: Path, backups: Path, findings: list[str]) -> CorruptDatabaseError:
-    return CorruptDatabaseError(corruption_message(database, backups, findings), findings)
+def refuse(
+    database: Path, backups: Path, findings: list[str], now: datetime | None = None
+) -> CorruptDatabaseError:
+    message = corruption_message(database, backups, findings, now=now)
+    return CorruptDatabaseError(message, findings)
 
 
-def report(database: Path, backups: Path, findings: list[str]) -> str:
+def report(database: Path, backups: Path, findings: list[str], now: datetime | None = None) -> str:
     """What ``uniondesk check`` says about a damaged file."""
-    return corruption_message(database, backups, findings, reported=True)
+    return corruption_message(database, backups, findings, reported=True, now=now)
 
 
 class HealthState:

@@ -35,6 +35,7 @@ from desktop.arguments import ChineseArgumentParser
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.resources import font_path
 from desktop.storage.health import CorruptDatabaseError
+from desktop.storage.presence import RegistryMissingError
 from desktop.views.translations import install_chinese
 from desktop.views.widgets import messages
 
@@ -312,7 +313,7 @@ def _run_gui(argv: Sequence[str]) -> int:
         db = opened
         app_log.start(paths)
         install_excepthook()
-    except CorruptDatabaseError as exc:  # names the last good backup and how to restore
+    except (CorruptDatabaseError, RegistryMissingError) as exc:  # names the last good backup
         resume_gc()
         from desktop.views.backups.at_start import offer_restore
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.config import Paths
@@ -140,3 +140,61 @@ def test_damage_found_in_the_window_with_no_good_backup_says_so_and_quits(
     _kind, title, message = boxes.shown[0]
     assert title == "数据库已损坏" and "没有完好的备份" in message
     assert digest(data / "uniondesk.db") == before
+
+
+def _registry_gone_after_a_backup(db_template: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A registry with one good backup, then its file deleted (key and backups left)."""
+    data = filled_registry(db_template, tmp_path / "data", members=1200)
+    db = open_database(Paths(data))
+    good = db.backup("manual")
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        (data / f"uniondesk.db{suffix}").unlink(missing_ok=True)
+    return data, good
+
+
+def test_a_registry_file_gone_is_not_replaced_by_an_empty_one_and_is_offered_its_backup(
+    db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk first says 退出 (nothing made), then starts again and restores."""
+    from desktop.services.figures import summary
+
+    data, good = _registry_gone_after_a_backup(db_template, tmp_path)
+    monkeypatch.setattr(db_health, "START_DELAY", 0)  # a timed wait hangs under faketime
+    boxes.answer = False
+
+    def no_window(*_args: object, **_kwargs: object) -> None:
+        pytest.fail("a window (its first-run dialog) opened on a new, empty registry")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(gui_app, "launch", no_window)
+        assert gui_app.run_gui(["--data-dir", str(data)]) == 1
+    assert boxes.kinds() == ["confirm"]
+    assert boxes.buttons == [{"yes": "用这份备份恢复", "no": "退出"}]
+    _kind, title, message = boxes.shown[0]
+    assert title == "登记库文件不见了" and "不见了" in message and str(good) in message
+    assert not (data / "uniondesk.db").exists()  # no new, empty registry
+
+    boxes.answer = True
+    boxes.shown.clear()
+    record = messages.inform
+
+    def inform(parent: object, title: str, text: str) -> None:
+        record(parent, title, text)
+        if title == "已恢复备份":  # before the window: it opens on the restored registry
+            QTimer.singleShot(0, _quit_once_shown)
+
+    def _quit_once_shown() -> None:
+        shown.append(_window_shown())
+        QApplication.instance().quit()  # type: ignore[union-attr]
+
+    shown: list[bool] = []
+    monkeypatch.setattr(messages, "inform", inform)
+    assert gui_app.run_gui(["--data-dir", str(data)]) == 0
+    assert boxes.kinds() == ["confirm", "inform"] and "已恢复到" in boxes.shown[1][2]
+    assert shown == [True]
+    db = open_database(Paths(data))
+    try:
+        assert summary.registry_stats(db).members_total == 1200
+    finally:
+        db.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -81,10 +83,49 @@ def test_the_backup_just_written_survives_backups_named_in_the_future(db: Databa
     with db.connect() as conn:
         settings_store.write(conn, settings_store.BACKUP_KEEP, "1")
     # the PC's date was wrong once: a backup named years ahead, one later today
-    future = _fake(db.paths.backups, datetime(2035, 1, 1))
-    tonight = _fake(db.paths.backups, datetime(2026, 11, 21, 23))
+    future_at, tonight_at = datetime(2035, 1, 1), datetime(2026, 11, 21, 23)
+    future = _fake(db.paths.backups, future_at)
+    tonight = _fake(db.paths.backups, tonight_at)
     made = db.backup("manual")
-    assert made.exists() and future.exists() and tonight.exists()
+    assert made.exists() and not future.exists() and not tonight.exists()
+    # named in the future, they count as older than the backup just written (QA D2)
+    with db.connect() as conn:
+        settings_store.write(conn, settings_store.BACKUP_KEEP, "3")
+    future, tonight = _fake(db.paths.backups, future_at), _fake(db.paths.backups, tonight_at)
+    assert (
+        backups.rotate(db.paths.backups, 3, date(2026, 11, 21), now=datetime(2026, 11, 21, 9)) == []
+    )
+    assert [
+        p for p in health.backups_newest_first(db.paths.backups, datetime(2026, 11, 21, 9))
+    ] == [made, future, tonight]
+
+
+def test_backups_made_while_the_clock_was_ahead_do_not_push_out_the_real_ones(
+    db: Database, fixed_clock: FixedClock
+) -> None:
+    """QA D2: the PC's clock a year ahead for two backups, then put right. The real ones
+    that follow are the newest ones (rotation, and the damaged-database advice)."""
+    with db.connect() as conn:
+        settings_store.write(conn, settings_store.BACKUP_KEEP, "2")
+    year = timedelta(days=365)
+    fixed_clock.advance(year)
+    ahead = []
+    for _ in range(2):
+        fixed_clock.advance(timedelta(minutes=1))
+        ahead.append(db.backup("manual"))
+    fixed_clock.advance(-year)
+    real = [db.backup("manual")]
+    # kept behind the real one: the later-named of the two is the second newest now
+    assert ahead[1].exists() and not ahead[0].exists()
+    advice = db.corruption_error(["*** in database main ***"]).message
+    assert real[0].name in advice and all(p.name not in advice for p in ahead)
+    assert health.last_good_backup(db.paths.backups, fixed_clock.now()) == real[0]
+    for _ in range(2):
+        fixed_clock.advance(timedelta(minutes=1))
+        real.append(db.backup("manual"))
+    left = set(health.backup_paths(db.paths.backups))
+    assert left == {real[2], real[1]}  # the newest two real ones, not the future-named
+    assert real[2].name in db.corruption_error(["*** in database main ***"]).message
 
 
 def test_a_backup_is_recorded_as_checked_and_rotated_by_the_office_setting(
@@ -189,3 +230,61 @@ def test_a_backup_that_fails_its_check_moves_nothing(db: Database) -> None:
     assert "校验未通过" in caught.value.message and "未做任何改动" in caught.value.message
     assert db.paths.database.read_bytes() == before
     assert not list(db.paths.backups.glob("replaced-*"))
+
+
+def test_two_backups_at_once_leave_each_other_s_part_file_alone(
+    db: Database, fixed_clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA D4: a window's backup and a command's import backup into one folder at once.
+    The second one to start used to delete the first one's ``.part`` (「请检查磁盘是否
+    有故障」 or 「unable to open database file」); a ``.part`` a killed backup left an
+    hour before is still swept."""
+    folder = db.paths.backups
+    folder.mkdir(exist_ok=True)
+    killed = folder / "uniondesk-20261120-080000-000000-manual.db.part"
+    killed.write_bytes(b"left by a killed backup")
+    old = killed.stat().st_mtime - 2 * 3600  # two hours without a write
+    os.utime(killed, (old, old))
+    other = open_database(db.paths)  # the other window or command on the same folder
+    real_pack = backups.pack
+    during: list[Path] = []
+    started: list[bool] = []
+
+    def pack_while_the_other_backs_up(copy: Path, key: bytes) -> Path | None:
+        if not started:  # the first backup's copy is written: the other one starts now
+            started.append(True)
+            fixed_clock.advance(timedelta(seconds=1))
+            during.append(other.backup("before-sync-import"))
+        return real_pack(copy, key)
+
+    monkeypatch.setattr(backups, "pack", pack_while_the_other_backs_up)
+    try:
+        first = db.backup("manual")
+    finally:
+        other.close()
+    assert first.exists() and during[0].exists()
+    assert {p.name for p in health.backup_paths(folder)} == {first.name, during[0].name}
+    assert not killed.exists() and not list(folder.glob("*.part"))
+    assert not backups.verify(first) and not backups.verify(during[0])
+
+
+def test_a_backup_that_cannot_be_written_says_so_in_chinese(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No SQLite or OS words (「unable to open database file」) in the clerk's message."""
+    from desktop.storage import rawconn
+
+    real_connect = rawconn.connect
+
+    def refuse_the_copy(path: Path, *args: object, **kwargs: object) -> rawconn.Connection:
+        if path.name.endswith(".part"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rawconn, "connect", refuse_the_copy)
+    with pytest.raises(DatabaseError) as refused:
+        db.backup("before-sync-import")
+    message = refused.value.message
+    assert "备份没有写成" in message and str(db.paths.backups) in message
+    assert "unable" not in message and "未写入任何数据" in message
+    assert not list(db.paths.backups.glob("*.part"))

@@ -256,3 +256,30 @@ def test_after_a_restore_the_audit_trail_verifies_and_names_the_older_one(
         assert "恢复前的审计记录到第" in entry.detail and "replaced-" in entry.detail
     finally:
         result.db.close()
+
+
+def test_cli_backup_create_on_a_read_only_registry_writes_and_rotates_nothing(
+    db: Database, capsys: pytest.CaptureFixture[str], fixed_clock: FixedClock
+) -> None:
+    """QA D3: the backup was written and an older one rotated away, then 「未写入任何数据」."""
+    from tests.unit.test_storage_errors import read_only
+
+    data = db.paths.data_dir
+    options.set_keep_count(db, 1)
+    kept = catalog.create(db).backup.name
+    entries = len(audit.recent(db))
+    db.close()
+    fixed_clock.advance(timedelta(minutes=5))
+    with read_only(data / "uniondesk.db"):
+        code, out, err = _run(data, capsys, "backup", "create")
+    assert code == 1 and out == ""
+    assert "只读" in err and "没有做这次备份" in err and "原有备份均未改动" in err
+    assert [p.name for p in health.backup_paths(data / "backups")] == [kept]
+    assert not list((data / "backups").glob("*.part"))
+    code, out, err = _run(data, capsys, "backup", "create")  # writable again: made, audited
+    assert code == 0, err
+    again = open_database(Paths(data))
+    try:
+        assert len(audit.recent(again)) == entries + 1
+    finally:
+        again.close()

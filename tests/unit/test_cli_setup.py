@@ -141,3 +141,72 @@ def test_real_entry_point(tmp_path: Path) -> None:
                   "--union", "一号工会")  # fmt: skip
     assert refused.returncode == 1 and "「张三」" in refused.stderr
     assert cli("members", "add").returncode == 2
+
+
+# -- a registry file that is gone, and a folder that never held one (QA D1) -------------
+
+
+def _without_registry(data_dir: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"uniondesk.db{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.sqlite_only("the registry file of a data folder")
+def test_a_registry_file_gone_beside_its_key_and_backups_is_refused_then_restored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "幸福街道"
+    assert run(capsys, data_dir, "init", "--federation", "幸福街道工会联合会")[0] == 0
+    assert run(capsys, data_dir, "unions", "add", "一号工会")[0] == 0
+    fingerprint = run(capsys, data_dir, "sync", "id")[1]
+    assert run(capsys, data_dir, "backup", "create")[0] == 0
+    (backup,) = (data_dir / "backups").glob("uniondesk-*-manual.udbak")
+    _without_registry(data_dir)  # deleted, moved, or a sync tool did not copy it
+    commands = (["stats"], ["sync", "id"], ["members", "list"], ["unions", "list"],
+                ["init", "--federation", "幸福街道"], ["demo", "--members", "5"])  # fmt: skip
+    for command in commands:
+        code, out, err = run(capsys, data_dir, *command)
+        assert code == 1 and out == "", command
+        assert str(data_dir) in err and "uniondesk.db" in err and "不见了" in err, command
+        assert "keys.json" in err and f"uniondesk backup restore {backup.name}" in err, command
+        assert "【恢复密钥】" not in err and "Traceback" not in err, command
+        assert not (data_dir / "uniondesk.db").exists(), command
+    code, out, err = run(capsys, data_dir, "backup", "restore", backup.name, "--yes")
+    assert code == 0 and "已恢复到" in out and "没有登记库文件" in out, err
+    assert "一号工会" in run(capsys, data_dir, "unions", "list")[1]
+    assert run(capsys, data_dir, "sync", "id")[1] == fingerprint  # the same office again
+
+
+@pytest.mark.sqlite_only("the registry file of a data folder")
+def test_a_key_left_without_backups_is_refused_with_how_to_start_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "data"
+    assert run(capsys, data_dir, "init", "--federation", "光明街道工会联合会")[0] == 0
+    _without_registry(data_dir)
+    (data_dir / "uniondesk.db").write_bytes(b"")  # an empty file is no registry either
+    code, out, err = run(capsys, data_dir, "stats")
+    assert code == 1 and out == "" and "不见了" in err and "没有备份" in err
+    assert "keys.json 移" in err and "uniondesk init" in err
+    assert (data_dir / "uniondesk.db").read_bytes() == b""
+
+
+@pytest.mark.sqlite_only("the registry file of a data folder")
+def test_a_read_command_on_a_mistyped_data_dir_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "uniondsk"
+    for command in (["members", "list"], ["stats"], ["sync", "id"], ["backup", "create"],
+                    ["users", "add", "admin", "--name", "王管理"]):  # fmt: skip
+        code, out, err = run(capsys, typo, *command)
+        assert code == 1 and out == "", command
+        assert str(typo) in err and "没有工会桌面通的登记库" in err and "uniondesk init" in err
+        assert "【恢复密钥】" not in err, command
+        assert not typo.exists(), command
+    existing = tmp_path / "文档"  # an existing folder that is not a data folder
+    existing.mkdir()
+    code, out, err = run(capsys, existing, "stats")
+    assert code == 1 and "没有工会桌面通的登记库" in err and list(existing.iterdir()) == []
+    # init (and demo) are what make a registry
+    code, _, err = run(capsys, typo, "init", "--federation", "测试联合会")
+    assert code == 0 and "【恢复密钥】" in err and (typo / "uniondesk.db").exists()

@@ -298,18 +298,48 @@ def test_check_on_a_sound_registry_still_passes(registry: Path, tmp_path: Path) 
         db.close()
 
 
-def test_the_message_names_one_problem_and_counts_the_rest() -> None:
-    """A broken b-tree gives a line per page: the clerk's message names the first."""
+def test_the_message_counts_sqlite_s_findings_in_chinese() -> None:
+    """A broken b-tree gives a line per page in SQLite's English: the clerk reads how
+    many (QA D8), the log keeps SQLite's words (page numbers, never a record's value)."""
     findings = [
         "*** in database main ***\nTree 94 page 1806: btreeInitPage() returns error code 11\n"
         "Tree 94 page 1799: unable to get the page. error code=1",
         "Tree 94 page 1795: unable to get the page. error code=1",
     ]
-    assert db_health.finding_summary(findings) == (
-        "Tree 94 page 1806: btreeInitPage() returns error code 11，另有 2 处问题"
-    )
+    assert db_health.finding_summary(findings) == "完整性检查发现 3 处结构错误"
     message = db_health.corruption_message(Path("/d/uniondesk.db"), Path("/d/backups"), findings)
-    assert "1799" not in message and "***" not in message
-    assert db_health.finding_summary(["无法读取：file is not a database"]) == (
-        "无法读取：file is not a database"
+    assert "数据库 /d/uniondesk.db 已损坏（完整性检查发现 3 处结构错误）" in message
+    assert "Tree" not in message and "1799" not in message and "***" not in message
+    ten = [
+        f"Tree 6 page {2265 + n} cell 3: overflow list length is 1 but should be 2"
+        for n in range(10)
+    ]
+    assert db_health.finding_summary(ten) == "完整性检查发现 至少 10 处结构错误"
+    assert (
+        db_health.finding_summary(["database disk image is malformed"])
+        == "读取时发现文件结构已损坏"
     )
+    assert db_health.finding_summary(["无法读取：file is not a database"]) == (
+        "文件无法读取（不是完整的数据库文件，或磁盘读取出错）"
+    )
+    # our own findings are Chinese already: shown as they are
+    assert db_health.finding_summary(["文件大小 10 字节与页数 3×4096 不符", "x"]) == (
+        "文件大小 10 字节与页数 3×4096 不符，另有 1 处问题"
+    )
+
+
+def test_a_damaged_registry_is_described_in_chinese_and_sqlite_s_words_go_to_the_log(
+    damaged: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA D8: 「SQLite 完整性检查：Tree 6 page 2265 cell 3: overflow list length…」 in the
+    clerk's message."""
+    import re
+
+    for command in (["check"], ["stats"]):
+        assert cli_main(["--data-dir", str(damaged), *command]) == 1
+        err = capsys.readouterr().err
+        assert "已损坏（" in err and ("处结构错误" in err or "结构已损坏" in err), err
+        reason = err.split("已损坏（", 1)[1].split("）", 1)[0]
+        assert not re.search(r"[A-Za-z]", reason), reason  # no SQLite English in it
+    logged = "".join(p.read_text("utf-8") for p in (damaged / "logs").glob("*.log*"))
+    assert "integrity findings" in logged

@@ -96,7 +96,10 @@ def test_stale_temporaries_are_removed_at_start(db_template: Path, tmp_path: Pat
     (data / "tmp" / "openpyxl.dir").mkdir(parents=True)
     (data / "tmp" / "openpyxl.abc123").write_text("440683199001018923", encoding="utf-8")
     (data / "backups").mkdir()
-    (data / "backups" / "uniondesk-20260101-000000-000000-x.db.part").write_bytes(b"half")
+    killed = data / "backups" / "uniondesk-20260101-000000-000000-x.db.part"
+    killed.write_bytes(b"half")
+    hours_ago = killed.stat().st_mtime - 2 * 3600  # a killed backup's: nobody writes it
+    os.utime(killed, (hours_ago, hours_ago))
     (data / "uniondesk.db").write_bytes(db_template.read_bytes())
     (data / "keys.json").write_bytes((db_template.parent / "keys.json").read_bytes())
     db = open_database(Paths(data))

@@ -67,7 +67,7 @@ def offices(make_office, tmp_path: Path) -> tuple[Office, Office]:  # type: igno
     a, b = make_office("a"), make_office("b")
     a.ok("init", "--federation", "测试联合会", "--card-prefix", "GH")
     a.ok("unions", "add", "甲工会", "--industry", "C")
-    b.ok("sync", "id")
+    b.first_start()
     enrol_both(a, b, tmp_path)
     a.send(b, tmp_path, "setup")
     return a, b

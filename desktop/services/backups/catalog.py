@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop.errors import DatabaseError
 from desktop.services import audit
 from desktop.services.backups import options
 from desktop.storage import backups as files
@@ -88,8 +89,20 @@ def list_backups(db: Database) -> list[BackupEntry]:
 def create(db: Database, reason: str = "manual") -> Created:
     """Make a backup now, then its second copy when the office chose a folder.
 
-    A missing or full stick never fails the backup: it is ``Created.warning``.
+    Every backup made here is recorded in the audit trail, so the registry must be
+    writable first (``Database.check_writable``): a read-only file is refused before
+    the backup is written and before the rotation removes any older one. A backup only
+    reads the registry, but an unaudited backup, or one reported as failed after it was
+    made and rotated, is what the clerk must not get. A missing or full stick never
+    fails the backup: it is ``Created.warning``.
     """
+    try:
+        db.check_writable()
+    except DatabaseError as exc:
+        raise DatabaseError(
+            f"{exc.message.rstrip('。')}。没有做这次备份（每次备份都要记入审计记录），"
+            "原有备份均未改动。"
+        ) from exc
     path = db.backup(reason)
     audit.record(db, audit.BACKUP, path.name)
     second = options.second_copy_dir(db)

@@ -60,10 +60,16 @@ def _node_id(db: Database) -> str:
     return "" if value is None else str(value)
 
 
-def next_steps(name: str, created: datetime | None, replaced: Path, renewed: bool) -> str:
-    """What the clerk reads after a restore (also printed by ``backup restore``)."""
+def next_steps(
+    name: str, created: datetime | None, replaced: Path, renewed: bool, *, moved: bool = True
+) -> str:
+    """What the clerk reads after a restore (also printed by ``backup restore``);
+    ``moved``: False when the registry file was missing (nothing was moved aside)."""
     when = f"{created:%Y-%m-%d %H:%M} 的备份（{name}）" if created else f"备份 {name}"
-    head = f"已恢复到 {when}。恢复前的数据库已移到 {replaced}（没有删除）。"
+    if moved:
+        head = f"已恢复到 {when}。恢复前的数据库已移到 {replaced}（没有删除）。"
+    else:
+        head = f"已恢复到 {when}（恢复前数据文件夹中没有登记库文件）。"
     if renewed:
         sync = (
             "本机已换用新的同步身份（由原身份的密钥签名证明，各单位无需重新登记）。"
@@ -110,6 +116,8 @@ def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Open
 
 
 def _reopen_as_it_was(paths: Paths, clock: Clock, reopen: Opener) -> Database | None:
+    if not paths.database.exists():  # restoring onto a missing registry: none to reopen
+        return None
     try:
         return reopen(paths, clock)
     except Exception:  # noqa: BLE001 - a damaged original stays unopenable, as before
@@ -153,5 +161,11 @@ def _put_in_place(
         backup_time=created,
         replaced_folder=replaced.folder,
         identity_renewed=renewed,
-        message=next_steps(backup.name, created, replaced.folder, renewed),
+        message=next_steps(
+            backup.name,
+            created,
+            replaced.folder,
+            renewed,
+            moved=any(p.name == paths.database.name for p in replaced.moved),
+        ),
     )

@@ -61,7 +61,7 @@ class DamageWatch(QObject):
         from desktop.views.backups.at_start import QUIT, RESTORE, TITLE, restore_question
 
         parent = QApplication.activeWindow()
-        good = last_good_backup(db.paths.backups)
+        good = last_good_backup(db.paths.backups, db.clock.now())
         if good is None:  # the refusal says there is none, and what to do
             messages.error(parent, TITLE, db.corruption_error(findings).message)
             self._quit()

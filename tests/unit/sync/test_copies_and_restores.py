@@ -48,6 +48,12 @@ class Office:
         assert code == 0, f"{self.name} {argv}: {out}{err}"
         return out
 
+    def first_start(self) -> None:
+        """A new office's registry, as the window's first start makes it (commands other
+        than ``init`` and ``demo`` make none): no federation, which its setup brings."""
+        self.mp.setenv(ENV_STATE_DIR, str(self.state))
+        open_database(Paths(self.data)).close()
+
     def node(self) -> str:
         return str(json.loads(self.ok("sync", "id", "--json"))["node_id"])
 
@@ -115,7 +121,7 @@ def pair(make_office, tmp_path: Path) -> tuple[Office, Office]:  # type: ignore[
     a, b = make_office("a"), make_office("b")
     a.ok("init", "--federation", "测试联合会", "--card-prefix", "GH")
     a.ok("unions", "add", UNION, "--industry", "C")
-    b.ok("sync", "id")
+    b.first_start()
     enrol_both(a, b, tmp_path)
     a.send(b, tmp_path, "setup")
     return a, b
@@ -282,3 +288,19 @@ def test_a_former_identity_gone_for_good_does_not_hold_back_acks(pair, tmp_path)
     a.add_member("two")
     out = a.ok("sync", "export", str(tmp_path / "a-2.udsync"))
     assert "：1 条修改" in out  # only the new member: not everything since the restore
+
+
+def test_sync_export_adds_the_suffix_and_never_overwrites_unasked(pair, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """QA D11: a name without .udsync was written as it was, an existing file overwritten."""
+    a, b = pair
+    a.add_member("before")
+    a.ok("sync", "export", str(tmp_path / "给乙"))
+    made = tmp_path / "给乙.udsync"
+    assert made.exists() and not (tmp_path / "给乙").exists()
+    before = made.read_bytes()
+    code, out, err = a.run("sync", "export", str(made))
+    assert code == 1 and out == "" and "已存在" in err and "--force" in err
+    assert made.read_bytes() == before
+    a.ok("sync", "export", str(made), "--force")
+    assert made.read_bytes() != before
+    b.ok("sync", "import", str(made), "--yes")
