@@ -18,6 +18,7 @@ from typing import Any
 
 from desktop import acting
 from desktop.cli.common import Context
+from desktop.errors import UnionDeskError
 from desktop.services.backups import catalog
 from desktop.storage import keys
 
@@ -33,10 +34,21 @@ def print_recovery_key(code: str) -> None:
     print(f"\n【恢复密钥】{code}\n{RECOVERY_WARNING}\n", file=sys.stderr)
 
 
-def _secret(prompt: str, from_stdin: bool) -> str:
+def _secret(prompt: str, from_stdin: bool, *, what: str) -> str:
+    """A password or the recovery key (``what``), from stdin with ``--stdin``, else typed
+    at the terminal; refused, before any prompt, when there is no terminal (a scheduled
+    task): ``getpass`` would print Python's English warnings and then fail."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(prompt)
+    if not sys.stdin.isatty():
+        raise UnionDeskError(
+            f"没有可以输入{what}的终端：请在命令提示符窗口中运行，或加 --stdin 从标准输入"
+            f"给出{what}。未做任何改动。"
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at the prompt
+        raise UnionDeskError(f"没有输入{what}，未做任何改动。") from None
 
 
 def _unlock(ctx: Context, args: argparse.Namespace) -> int:
@@ -84,10 +96,10 @@ def _unlock_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 def _unwrap(ctx: Context, args: argparse.Namespace, ring_file: Path | None) -> None:
     if args.user:
-        password = _secret(f"管理员「{args.user}」的密码：", args.stdin)
+        password = _secret(f"管理员「{args.user}」的密码：", args.stdin, what="密码")
         keys.unlock_with_password(ctx.paths, args.user, password, ring_file=ring_file)
     else:
-        code = _secret("恢复密钥（XXXX-XXXX-…）：", args.stdin)
+        code = _secret("恢复密钥（XXXX-XXXX-…）：", args.stdin, what="恢复密钥")
         keys.unlock_with_recovery_key(ctx.paths, code, ring_file=ring_file)
 
 

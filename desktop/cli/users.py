@@ -31,6 +31,12 @@ from desktop.services import audit
 from desktop.services.accounts import records, signin
 
 ENV_USER = "UNIONDESK_USER"
+#: Said instead of prompting when stdin is not a terminal (a scheduled task, a batch
+#: file): ``getpass`` would print Python's English warnings, then read the end of input.
+NO_TERMINAL = (
+    "没有可以输入密码的终端：请在命令提示符窗口中运行，或加 --password-stdin "
+    "从标准输入给出密码（每行一个）。未做任何改动。"
+)
 
 
 class SignInFailed(UnionDeskError):
@@ -54,9 +60,14 @@ class Passwords:
                     "未做任何改动。每个密码占一行，按命令询问的顺序给出。"
                 )
             return line.rstrip("\r\n")
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("再输入一次：") != first:
-            raise UnionDeskError("两次输入的密码不一致，未做任何改动，请重新运行命令。")
+        if not sys.stdin.isatty():
+            raise SignInFailed(NO_TERMINAL)
+        try:
+            first = getpass.getpass(prompt)
+            if confirm and getpass.getpass("再输入一次：") != first:
+                raise UnionDeskError("两次输入的密码不一致，未做任何改动，请重新运行命令。")
+        except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at the prompt
+            raise SignInFailed("没有输入密码，未做任何改动。") from None
         return first
 
 

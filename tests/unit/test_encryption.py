@@ -142,6 +142,30 @@ def test_unlock_with_the_recovery_key_on_a_new_pc(
     assert NAME in capsys.readouterr().out
 
 
+def test_unlock_without_a_terminal_is_refused_in_chinese_before_any_prompt(
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """QA D5: a batch file's ``uniondesk unlock < NUL`` printed getpass's English warnings
+    and 「程序内部错误（EOFError…）」."""
+    import warnings
+
+    db.close()
+    moved = tmp_path / "moved"
+    shutil.copytree(db.paths.data_dir, moved)
+    _new_pc(monkeypatch, tmp_path)
+    for argv, what in ((["unlock"], "恢复密钥"), (["unlock", "--user", "admin"], "密码")):
+        monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal, nothing to read
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a GetPassWarning fails the test
+            assert main(["--data-dir", str(moved), *argv]) == 1
+        err = capsys.readouterr().err
+        assert f"没有可以输入{what}的终端" in err and "--stdin" in err, err
+        assert "EOFError" not in err and "Warning" not in err
+
+
 def test_unlock_with_an_administrator_password(
     db: Database,
     tmp_path: Path,

@@ -21,14 +21,22 @@ from tests.unit.test_cli_members import GOOD_ID, UNION
 ADMIN = ("--user", "admin", "--password-stdin")
 
 
+class _Terminal(io.StringIO):
+    """Standard input that is a terminal (getpass is replaced where it is read)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def run(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     data_dir: Path,
     *args: str,
     stdin: str = "",
+    terminal: bool = False,
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdin", (_Terminal if terminal else io.StringIO)(stdin))
     code = main(["--data-dir", str(data_dir), *args])
     out, err = capsys.readouterr()
     assert not acting.current().signed_in  # the command's actor ends with it
@@ -155,12 +163,15 @@ def test_passwords_are_prompted_twice_and_never_arguments(
     answers: list[str] = []
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": answers.pop(0))
     answers[:] = [ADMIN_PASSWORD, "Something-else-1"]
-    code, _out, err = run(capsys, monkeypatch, data_dir, "users", "add", "admin", "--name", "王")
+    add = ("users", "add", "admin", "--name", "王")
+    code, _out, err = run(capsys, monkeypatch, data_dir, *add, terminal=True)
     assert code == 1 and "两次输入的密码不一致" in err
     answers[:] = [ADMIN_PASSWORD, ADMIN_PASSWORD]
-    assert run(capsys, monkeypatch, data_dir, "users", "add", "admin", "--name", "王")[0] == 0
+    assert run(capsys, monkeypatch, data_dir, *add, terminal=True)[0] == 0
     answers[:] = [ADMIN_PASSWORD]
-    code, out, _err = run(capsys, monkeypatch, data_dir, "--user", "admin", "users", "list")
+    code, out, _err = run(
+        capsys, monkeypatch, data_dir, "--user", "admin", "users", "list", terminal=True
+    )
     assert code == 0 and "admin\t王\t管理员" in out
     with pytest.raises(SystemExit) as exc:
         main(["--data-dir", str(data_dir), "users", "add", "x", "--name", "x", "--password", "p"])
@@ -209,3 +220,25 @@ def test_demo_folder_has_no_account_and_asks_nothing(
     assert code == 0, err
     code, out, err = run(capsys, monkeypatch, data_dir, "stats", "--json")
     assert code == 0 and json.loads(out)["members_total"] == 20, err
+
+
+def test_a_password_prompt_without_a_terminal_is_refused_in_chinese(
+    office: str,
+    data_dir: Path,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """QA D5: a scheduled task (stdin not a terminal, no --password-stdin) got getpass's
+    English warnings, then 「程序内部错误（EOFError…）」; a password piped in without
+    --password-stdin printed the warnings too."""
+    import warnings
+
+    for stdin in ("", ADMIN_PASSWORD + "\n"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a GetPassWarning fails the test
+            code, out, err = run(
+                capsys, monkeypatch, data_dir, "--user", "admin", "stats", stdin=stdin
+            )
+        assert code == 2 and out == ""
+        assert "没有可以输入密码的终端" in err and "--password-stdin" in err
+        assert "EOFError" not in err and "Warning" not in err
