@@ -81,6 +81,16 @@ class Envelope:
 
 def read_envelope(data: bytes, name: str) -> Envelope:
     if not data.startswith(MAGIC):
+        family = MAGIC[: MAGIC.index(b"\x01")]  # b"UDSYNC", then the format byte
+        if (
+            data.startswith(family)
+            and len(data) > len(family)
+            and data[len(family)] > MAGIC[len(family)]
+        ):
+            raise UnionDeskError(
+                f"同步包 {name} 由更新版本的工会桌面通导出，本机的程序读不了它，未做任何改动。"
+                "请先升级本机程序，再导入这个同步包。"
+            )
         raise UnionDeskError(f"文件 {name} 不是工会桌面通同步包（文件头不对），未做任何改动。")
     if len(data) < len(MAGIC) + 4:
         raise UnionDeskError(

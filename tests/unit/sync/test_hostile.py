@@ -284,6 +284,7 @@ CASES: dict[str, Callable[[Env], bytes]] = {
     "unknown-key": _unknown_key,
     "revoked-key": _revoked,
     "relay-altered-segment": _relay_altered,
+    "newer-envelope-format": lambda env: env.good().replace(b"UDSYNC\x01", b"UDSYNC\x02", 1),
     "newer-major-format": _manifest(lambda m: m.__setitem__("format", [FORMAT_MAJOR + 1, 0])),
     "segment-range-mismatch": _seg_rewrite(lambda b: {**b, "first": b["first"] + 1}),
     "segment-bad-table-name": _seg_rewrite(
@@ -359,6 +360,16 @@ def test_hostile_package_refused(env: Env, case: str, tmp_path: Path) -> None:
         "uniondesk.db-shm",
     }
     assert _tree(path.parent) == incoming_before
+
+
+def test_a_package_from_a_newer_version_says_upgrade(env: Env, tmp_path: Path) -> None:
+    """QA D11: a newer format byte (``UDSYNC\\x02``) was 「不是工会桌面通同步包（文件头不对）」."""
+    path = tmp_path / "newer.udsync"
+    path.write_bytes(env.good().replace(b"UDSYNC\x01", b"UDSYNC\x02", 1))
+    with pytest.raises(UnionDeskError) as info:
+        importer.import_file(env.b, path)
+    assert "由更新版本的工会桌面通导出" in info.value.message
+    assert "请先升级本机程序" in info.value.message and "文件头不对" not in info.value.message
 
 
 def test_case_count() -> None:
