@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.config import Paths
@@ -157,7 +157,10 @@ def test_a_registry_file_gone_is_not_replaced_by_an_empty_one_and_is_offered_its
     db_template: Path, tmp_path: Path, boxes: Boxes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The clerk first says 退出 (nothing made), then starts again and restores."""
+    from desktop.opening import open_for_window
     from desktop.services.figures import summary
+    from desktop.storage.presence import RegistryMissingError
+    from desktop.views.backups.at_start import offer_restore
 
     data, good = _registry_gone_after_a_backup(db_template, tmp_path)
     monkeypatch.setattr(db_health, "START_DELAY", 0)  # a timed wait hangs under faketime
@@ -175,24 +178,14 @@ def test_a_registry_file_gone_is_not_replaced_by_an_empty_one_and_is_offered_its
     assert title == "登记库文件不见了" and "不见了" in message and str(good) in message
     assert not (data / "uniondesk.db").exists()  # no new, empty registry
 
-    boxes.answer = True
+    boxes.answer = True  # started again: 用这份备份恢复
     boxes.shown.clear()
-    record = messages.inform
-
-    def inform(parent: object, title: str, text: str) -> None:
-        record(parent, title, text)
-        if title == "已恢复备份":  # before the window: it opens on the restored registry
-            QTimer.singleShot(0, _quit_once_shown)
-
-    def _quit_once_shown() -> None:
-        shown.append(_window_shown())
-        QApplication.instance().quit()  # type: ignore[union-attr]
-
-    shown: list[bool] = []
-    monkeypatch.setattr(messages, "inform", inform)
-    assert gui_app.run_gui(["--data-dir", str(data)]) == 0
+    with pytest.raises(RegistryMissingError) as refused:
+        open_for_window(Paths(data))
+    restored = offer_restore(Paths(data), refused.value)
+    assert restored is not None
+    restored.close()
     assert boxes.kinds() == ["confirm", "inform"] and "已恢复到" in boxes.shown[1][2]
-    assert shown == [True]
     db = open_database(Paths(data))
     try:
         assert summary.registry_stats(db).members_total == 1200
