@@ -4,33 +4,18 @@ report imports everyone, the rows without errors included."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop.views.context import AppContext
-from desktop.views.roster import open_import_wizard
-from desktop.views.roster.import_wizard import PREVIEW, RESULT, ImportWizard
+from desktop.views.roster.import_wizard import PREVIEW, RESULT
 
 from .conftest import Boxes, valid_id
-
-
-def click(qtbot: QtBot, button: Any) -> None:
-    assert button.isVisible(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def start(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportWizard:
-    wizard = open_import_wizard(ctx, None)
-    qtbot.addWidget(wizard)
-    wizard.file_page.path_edit.setText(str(path))
-    click(qtbot, wizard.next_button)
-    return wizard
+from .test_roster_wizard import click, start
 
 
 def names(ctx: AppContext) -> set[str]:

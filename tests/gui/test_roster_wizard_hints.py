@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import openpyxl
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import text
 
 from desktop.views.context import AppContext
-from desktop.views.roster import open_import_wizard
-from desktop.views.roster.import_wizard import MAPPING, PREVIEW, ImportWizard
+from desktop.views.roster.import_wizard import MAPPING, PREVIEW
 
 from .conftest import valid_id
-
-
-def click(qtbot: QtBot, button: Any) -> None:
-    assert button.isVisible(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def start(qtbot: QtBot, ctx: AppContext, path: Path) -> ImportWizard:
-    wizard = open_import_wizard(ctx, None)
-    qtbot.addWidget(wizard)
-    wizard.file_page.path_edit.setText(str(path))
-    click(qtbot, wizard.next_button)
-    return wizard
-
-
-def names(ctx: AppContext) -> set[str]:
-    with ctx.db.connect(write=False) as conn:
-        return {str(r[0]) for r in conn.execute(text("SELECT name FROM members WHERE deleted = 0"))}
+from .test_roster_wizard import click, start
 
 
 def test_wizard_names_its_sheet_field_not_the_cli_option(
