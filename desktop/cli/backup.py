@@ -150,12 +150,16 @@ def register(sub: Any) -> None:
     add_json_flag(ls)
     ls.set_defaults(handler=_list)
     verify = verbs.add_parser("verify", help="校验一份备份")
-    verify.add_argument("backup", help="备份文件名（见 backup list），或备份文件的路径")
+    verify.add_argument(
+        "backup", metavar="备份", help="备份文件名（见 backup list），或备份文件的路径"
+    )
     verify.set_defaults(handler=_verify)
     restore = verbs.add_parser(
         "restore", help="用一份备份恢复数据库（当前数据库移到一旁保留，不会删除；需要管理员）"
     )
-    restore.add_argument("backup", help="备份文件名（见 backup list），或备份文件的路径")
+    restore.add_argument(
+        "backup", metavar="备份", help="备份文件名（见 backup list），或备份文件的路径"
+    )
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     restore.set_defaults(handler=_restore)
     settings = verbs.add_parser("settings", help="查看或修改备份设置（修改需要管理员）")

@@ -75,12 +75,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_json_flag(p)
     p.set_defaults(handler=_list)
     p = verbs.add_parser("add", help="新增自定服务类别")
-    p.add_argument("name", help="类别名称，如 职工技能竞赛")
+    p.add_argument("name", metavar="名称", help="类别名称，如 职工技能竞赛")
     add_json_flag(p)
     p.set_defaults(handler=_add)
     p = verbs.add_parser("rename", help="重命名自定服务类别")
-    p.add_argument("category", help="类别代码或名称")
-    p.add_argument("new_name", help="新名称")
+    p.add_argument("category", metavar="类别", help="类别代码或名称")
+    p.add_argument("new_name", metavar="新名称", help="新名称")
     add_json_flag(p)
     p.set_defaults(handler=_rename)
     for verb, active, help_text in (
@@ -88,6 +88,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ("enable", True, "重新启用已停用的服务类别"),
     ):
         p = verbs.add_parser(verb, help=help_text)
-        p.add_argument("category", help="类别代码或名称")
+        p.add_argument("category", metavar="类别", help="类别代码或名称")
         add_json_flag(p)
         p.set_defaults(handler=_set_active(active))

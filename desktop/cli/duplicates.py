@@ -74,9 +74,9 @@ def register(sub: Any) -> None:
     add_json_flag(v)
     v.set_defaults(handler=_list)
 
-    v = verbs.add_parser("merge", help="把 OTHER 并入 KEEP（KEEP 保留）")
-    v.add_argument("keep", metavar="KEEP", help="保留的会员编号")
-    v.add_argument("other", metavar="OTHER", help="被合并的会员编号")
+    v = verbs.add_parser("merge", help="把「并入的编号」这条记录并入「保留的编号」（后者保留）")
+    v.add_argument("keep", metavar="保留的编号", help="保留的会员编号")
+    v.add_argument("other", metavar="并入的编号", help="被合并的会员编号")
     v.add_argument(
         "--take",
         action="append",

@@ -383,12 +383,12 @@ def register(sub: Any) -> None:
 
     v = verbs.add_parser("receipt", help="打印救助金领取签收表（按发放批次）")
     v.add_argument("batch", metavar="批次", help="发放批次名称")
-    v.add_argument("out", help="输出 PDF 文件")
+    v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
     v.set_defaults(handler=_receipt)
 
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
     v.add_argument("id", metavar="档案编号")
-    v.add_argument("out", help="输出 PDF 文件")
+    v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
     add_sensitive_print_flags(v)
     v.set_defaults(handler=_form)
 

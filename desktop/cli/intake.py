@@ -37,7 +37,7 @@ def add_verbs(
     """Add ``page`` and ``scan`` to ``verbs`` (an area's argparse sub-parsers); ``scan``
     files each application through ``file_scan`` when given."""
     page = verbs.add_parser("page", help="生成本单位的手机入会申请页面（单个 HTML 文件）和海报")
-    page.add_argument("out", help="输出 HTML 文件")
+    page.add_argument("out", metavar="输出文件", help="输出 HTML 文件")
     page.add_argument("--poster", metavar="OUT.pdf", help="同时生成 A4 宣传海报（PDF）")
     page.add_argument(
         "--url", help="页面发布的网址（海报上的二维码打开它）；不给则海报说明如何获取页面"
@@ -45,7 +45,7 @@ def add_verbs(
     page.set_defaults(handler=_page)
 
     scan = verbs.add_parser("scan", help="读取扫码枪扫入的入会申请二维码内容并核对")
-    scan.add_argument("payload", nargs="?", help="扫码得到的文字（UDAPP1:…）")
+    scan.add_argument("payload", metavar="扫码内容", nargs="?", help="扫码得到的文字（UDAPP1:…）")
     scan.add_argument("--stdin", action="store_true", help="从标准输入读取，每行一份申请")
     add_json_flag(scan)
     scan.set_defaults(handler=partial(_scan, file_scan=file_scan, seen_ids=seen_ids))

@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     verbs.required = True
 
     cards = verbs.add_parser("cards", help="会员卡：A4 十卡（带裁切线）或单卡")
-    cards.add_argument("out", help="输出 PDF 文件")
+    cards.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
     who = cards.add_mutually_exclusive_group(required=True)
     who.add_argument("--union", help="该基层工会全部在会会员（工会全称）")
     who.add_argument("--member", action="append", metavar="UUID", help="会员编号，可重复")
@@ -42,9 +42,13 @@ def register(sub: Any) -> None:
 
     form = verbs.add_parser("form", help="表格：入会申请书、登记表、困难职工、签到表、转接单")
     form.add_argument(
-        "kind", choices=("application", "registration", "hardship", "attendance", "transfer")
+        "kind",
+        metavar="表格",
+        choices=("application", "registration", "hardship", "attendance", "transfer"),
+        help="application 入会申请书、registration 会员登记表、hardship 困难职工登记表、"
+        "attendance 活动签到表、transfer 会籍转接单",
     )
-    form.add_argument("out", help="输出 PDF 文件")
+    form.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
     subject = form.add_mutually_exclusive_group(required=True)
     subject.add_argument("--member", metavar="UUID", help="会员编号（预填该会员信息）")
     subject.add_argument("--activity", metavar="UUID", help="活动编号（签到表）")
@@ -68,7 +72,7 @@ def register(sub: Any) -> None:
     card_verbs = card.add_subparsers(dest="verb", metavar="<操作>", parser_class=type(card))
     card_verbs.required = True
     verify = card_verbs.add_parser("verify", help="核验会员卡二维码内容是否被伪造或改动")
-    verify.add_argument("payload", help="扫码得到的文字（UD1:…）")
+    verify.add_argument("payload", metavar="扫码内容", help="扫码得到的文字（UD1:…）")
     add_json_flag(verify)
     verify.set_defaults(handler=_verify)
 

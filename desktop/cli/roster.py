@@ -36,11 +36,11 @@ def register(sub: Any) -> None:
     verbs = parser.add_subparsers(dest="verb", metavar="<操作>", parser_class=type(parser))
 
     p = verbs.add_parser("template", help="生成空白名册模板（.xlsx）")
-    p.add_argument("out", help="保存到的 .xlsx 文件")
+    p.add_argument("out", metavar="输出文件", help="保存到的 .xlsx 文件")
     p.set_defaults(handler=_template)
 
     p = verbs.add_parser("import", help="导入会员名册（.xlsx、.xls 或 .csv）")
-    p.add_argument("file", help="名册文件")
+    p.add_argument("file", metavar="文件", help="名册文件")
     p.add_argument("--union", help="名册没有「所属工会」列（或为空）时使用的工会名称")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示预览，不写入")
     p.add_argument(
@@ -63,7 +63,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_import)
 
     p = verbs.add_parser("export", help="导出会员名册（默认隐去身份证号和手机号中间几位）")
-    p.add_argument("out", help="保存到的 .xlsx 文件")
+    p.add_argument("out", metavar="输出文件", help="保存到的 .xlsx 文件")
     p.add_argument("--union", help="只导出该工会的会员")
     p.add_argument(
         "--federation",

@@ -18,7 +18,7 @@ from desktop.sync import office as sync_office
 
 
 def _key_help() -> str:
-    lines = ["可设置的 KEY（设置项）："]
+    lines = ["可设置的设置项："]
     group = ""
     for key in settings.KEYS:
         if key.group != group:
@@ -114,6 +114,6 @@ def register(subparsers: Any) -> None:
         description="修改一项设置（需要管理员账号；每次修改记入审计日志）。\n\n" + _key_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("key", metavar="KEY", help="设置项，见下方列表")
-    p.add_argument("value", metavar="VALUE", help='新的值；填 "" 表示清除（可选项）')
+    p.add_argument("key", metavar="设置项", help="设置项，见下方列表")
+    p.add_argument("value", metavar="值", help='新的值；填 "" 表示清除（可选项）')
     p.set_defaults(handler=_set)

@@ -79,6 +79,19 @@ def test_every_help_page_of_the_cli_is_chinese() -> None:
     assert "请勿写当事人的姓名" in pages["uniondesk members show"]
 
 
+def test_every_positional_argument_is_named_in_chinese() -> None:
+    """A missing one is named in the usage error: 「缺少必须给出的参数：out」 read English."""
+    english = [
+        f"{p.prog} {a.dest}"
+        for p in _parsers(build_parser())
+        for a in p._actions
+        if not a.option_strings
+        and not isinstance(a, argparse._SubParsersAction)
+        and not any("\u4e00" <= ch <= "\u9fff" for ch in str(a.metavar or a.dest))
+    ]
+    assert english == []
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
