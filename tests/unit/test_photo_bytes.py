@@ -7,10 +7,7 @@ later (replaced), then asks to be erased; a colleague's photo is removed from he
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 
 from desktop.services.erasure import records as erasure
 from desktop.services.members import photos
@@ -18,17 +15,17 @@ from desktop.services.members import registry as members
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage.database import Database
+from tests.unit.test_member_photos import picture as any_picture
 
 pytestmark = pytest.mark.both_engines
 
 
 def picture(colour: str) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (300, 400), colour).save(out, "PNG")
-    return out.getvalue()
+    """A passport-shaped PNG of one colour (a different colour: different bytes)."""
+    return any_picture(300, 400, "PNG", colour)
 
 
-def _stored(db: Database) -> set[str]:
+def stored_pictures(db: Database) -> set[str]:
     with db.connect(write=False) as conn:
         return {str(s) for s in conn.exec_driver_sql("SELECT sha256 FROM attachments").scalars()}
 
@@ -50,9 +47,9 @@ def test_replacing_and_removing_a_photo_drops_the_old_picture(
     member, _other = two_members
     snapshot = photos.attach(db, member, "photo1.png", picture("navy"))
     proper = photos.attach(db, member, "photo2.png", picture("teal"))
-    assert _stored(db) == {proper}  # the replaced snapshot went
+    assert stored_pictures(db) == {proper}  # the replaced snapshot went
     photos.remove(db, member)
-    assert _stored(db) == set() and snapshot != proper
+    assert stored_pictures(db) == set() and snapshot != proper
 
 
 def test_a_picture_another_member_still_shows_is_kept(
@@ -62,7 +59,7 @@ def test_a_picture_another_member_still_shows_is_kept(
     shared = photos.attach(db, member, "photo.png", picture("navy"))
     assert photos.attach(db, other, "same.png", picture("navy")) == shared
     photos.remove(db, member)
-    assert _stored(db) == {shared} and photos.photo_of(db, other) is not None
+    assert stored_pictures(db) == {shared} and photos.photo_of(db, other) is not None
 
 
 def test_erasure_drops_every_photo_the_record_ever_had(
@@ -73,4 +70,4 @@ def test_erasure_drops_every_photo_the_record_ever_had(
     photos.attach(db, member, "photo1.png", picture("navy"))
     photos.attach(db, member, "photo2.png", picture("teal"))
     erasure.erase(db, member, "request")
-    assert _stored(db) == {kept}
+    assert stored_pictures(db) == {kept}

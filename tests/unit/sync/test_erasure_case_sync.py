@@ -9,11 +9,8 @@ erases him at his request and sends the next package."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from pathlib import Path
-
-from PIL import Image
 
 from desktop.services.erasure import records as erasure
 from desktop.services.legal import cases as legal
@@ -24,6 +21,7 @@ from desktop.sync import export as ex
 from desktop.sync import importer
 from tests.unit.sync.helpers import mesh, state_hash
 from tests.unit.test_erasure_case_text import DOCUMENT, SECRETS, _clerks_day
+from tests.unit.test_photo_bytes import picture, stored_pictures
 
 _sent = [0]
 
@@ -34,17 +32,6 @@ def send(src: Database, dst: Database, folder: Path) -> Path:
     ex.export(src, path)
     importer.import_file(dst, path)
     return path
-
-
-def picture(colour: str) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (300, 400), colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def _stored(db: Database) -> set[str]:
-    with db.connect(write=False) as conn:
-        return {str(s) for s in conn.exec_driver_sql("SELECT sha256 FROM attachments").scalars()}
 
 
 def _log(db: Database) -> str:
@@ -64,8 +51,8 @@ def test_the_receiving_office_erases_the_case_text_files_and_every_photo(
     second = photos.attach(a, rows["member"], "photo2.png", picture("teal"))
     send(a, b, tmp_path)
     document = hashlib.sha256(DOCUMENT).hexdigest()
-    assert {second, document} <= _stored(b)  # B received the picture and the scan
-    assert first not in _stored(b)  # replaced on A: gone on B as well
+    assert {second, document} <= stored_pictures(b)  # B received the picture and the scan
+    assert first not in stored_pictures(b)  # replaced on A: gone on B as well
     assert legal.get_case(b, rows["case"]).summary is not None
 
     # B's clerk takes a better photo before B hears of the erasure: a stale package
@@ -78,7 +65,7 @@ def test_the_receiving_office_erases_the_case_text_files_and_every_photo(
 
     erasure.erase(a, rows["member"], "request")
     importer.import_file(a, stale)  # arrives after the erasure: brings no picture back
-    assert third not in _stored(a) and _stored(a) == set()  # nor the late scan
+    assert third not in stored_pictures(a) and stored_pictures(a) == set()  # nor the late scan
     assert documents.list_documents(a, rows["case"]) == []
     package = send(a, b, tmp_path)
     send(b, a, tmp_path)
@@ -87,7 +74,7 @@ def test_the_receiving_office_erases_the_case_text_files_and_every_photo(
         case = legal.get_case(pc, rows["case"])
         assert (case.summary, case.employer, case.notes) == (None, None, None), pc
         assert documents.list_documents(pc, rows["case"]) == []
-        assert _stored(pc) == set(), pc  # the scan and both photos, on both offices
+        assert stored_pictures(pc) == set(), pc  # the scan and both photos, on both offices
         log = _log(pc)
         assert not [s for s in (*SECRETS, late.file_name) if s in log], pc
     assert state_hash(a) == state_hash(b)
