@@ -37,25 +37,24 @@ from desktop.services import audit
 from desktop.services.members import history as member_history
 from desktop.services.members import queries as member_queries
 from desktop.services.members import registry as members
+from desktop.services.members import status_rules
 from desktop.services.members import writer as member_writer
 from desktop.services.unions import registry as unions
 from desktop.services.unions import scope
 
 # Fields with their own option names (the union is given by name, not by id).
 _SPECIAL = {"name", "id_number", "union_id"}
-#: What ``members leave --status`` sets (已转出 only through ``transfers out``, which
-#: issues the slip).
-LEAVE_STATUSES = ("withdrawn", "expelled", "retained")
 
 
 def _leave_status(text: str) -> str:
-    """A leaving status by its label (已退会), alias or code; else a usage error naming
-    the ones there are."""
+    """A leaving status (``status_rules.LEAVE_STATUSES``) by its label (已退会), alias or
+    code; else a usage error naming the ones there are."""
     code = MEMBERSHIP_STATUS.lookup(text)
-    if code in LEAVE_STATUSES or code == "transferred_out":
+    if code in status_rules.LEAVE_STATUSES or code == "transferred_out":
         return code  # 已转出: the service says to go through transfers out, as the window
-    known = "、".join(MEMBERSHIP_STATUS.label(c) for c in LEAVE_STATUSES)
-    raise argparse.ArgumentTypeError(f"离会类型应为：{known}（或代码 {'、'.join(LEAVE_STATUSES)}）")
+    leaving = [(c, label) for c, label in MEMBERSHIP_STATUS if c in status_rules.LEAVE_STATUSES]
+    labels, codes = "、".join(lb for _c, lb in leaving), "、".join(c for c, _lb in leaving)
+    raise argparse.ArgumentTypeError(f"离会类型应为：{labels}（或代码 {codes}）")
 
 
 def _option(name: str) -> str:
