@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,6 @@ class MembersPage(QWidget):
         self.card_button = QPushButton("打印会员卡", self)
         self.count_label = QLabel(self)
 
-        self.order: tuple[str, bool] = ("name", False)  # (member_queries.ORDERS key, desc)
         self.model = MemberTableModel(ctx.db, self.current_filter(), parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("members_table")  # its column widths are remembered
@@ -196,15 +196,11 @@ class MembersPage(QWidget):
             age_band=None if age == "all" else age,
             search=self.search.text().strip() or None,
             honour_title=self.honour_filter.code() or None,
-            # the order the clerk chose (a header click) stays while the filters change
-            order=self.order[0],
-            descending=self.order[1],
         )
 
     def _sort_asked(self, column: int, order: Qt.SortOrder) -> None:
         if column in mt.SORTABLE:
             self.model.sort(column, order)
-            self.order = (self.model.filter.order, self.model.filter.descending)
             return
         header = self.table.horizontalHeader()
         shown_column, shown_order = self.model.sorted_by()
@@ -224,7 +220,9 @@ class MembersPage(QWidget):
     def apply_filter(self) -> None:
         if self._building:
             return
-        self.model.set_filter(self.current_filter())
+        shown = self.model.filter  # the order a header click chose stays with new filters
+        flt = replace(self.current_filter(), order=shown.order, descending=shown.descending)
+        self.model.set_filter(flt)
         self.update_count()
 
     def update_count(self) -> None:
