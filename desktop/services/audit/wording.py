@@ -11,13 +11,13 @@ entries read the same way, since the names are taken from the entry's own column
 from __future__ import annotations
 
 from desktop.models.labels import field_label, table_label
+from desktop.services.audit.changes import KIND_LABELS
 from desktop.services.audit.codes import RECORD_CHANGE
 from desktop.services.audit.queries import AuditRecord
 
 #: How many characters of a record id are shown: its last ones, the random part of a
 #: UUIDv7 (its first ones are its time, the same for every record written that minute).
 SHORT_ID = 8
-KINDS = ("新增", "修改", "删除")
 
 
 def shown_detail(record: AuditRecord) -> str:
@@ -31,10 +31,10 @@ def shown_detail(record: AuditRecord) -> str:
         rest = record.detail.removeprefix(prefix)
         return f"{table}：{rest}" if rest != record.detail else record.detail
     kind = record.detail.split(" ", 1)[0]
-    if kind not in KINDS:
+    if kind not in KIND_LABELS.values():
         return record.detail
     what = f"{kind} {table}（记录 …{record.record_id[-SHORT_ID:]}）"
     names = [n for n in (record.fields or "").split(",") if n]
-    if kind != "修改" or not names:  # a new or deleted record: every field, not a list
+    if kind != KIND_LABELS["update"] or not names:  # new or deleted: every field
         return what
     return f"{what}：{'、'.join(field_label(record.tbl, n) for n in names)}"
