@@ -173,6 +173,7 @@ def test_a_registry_file_gone_beside_its_key_and_backups_is_refused_then_restore
         assert not (data_dir / "uniondesk.db").exists(), command
     code, out, err = run(capsys, data_dir, "backup", "restore", backup.name, "--yes")
     assert code == 0 and "已恢复到" in out and "没有登记库文件" in out, err
+    assert not list((data_dir / "backups").glob("replaced-*"))  # nothing was moved aside
     assert "一号工会" in run(capsys, data_dir, "unions", "list")[1]
     assert run(capsys, data_dir, "sync", "id")[1] == fingerprint  # the same office again
 
