@@ -52,6 +52,17 @@ def require_date(value: Any, field: str, label: str) -> date:
     return result
 
 
+def require_past_date(value: Any, field: str, label: str, today: date) -> date:
+    """A date that has happened (a service given, an evaluation held): not after ``today``."""
+    day = require_date(value, field, label)
+    if day > today:
+        raise ValidationError(
+            f"{label} {day.isoformat()} 晚于今天（{today.isoformat()}），请填写已发生的日期",
+            field=field,
+        )
+    return day
+
+
 _DT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 

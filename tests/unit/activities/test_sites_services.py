@@ -147,3 +147,38 @@ def test_preview_level_matches_scoring_and_writes_nothing(db: Database, station:
         db, station, tpl.id, {a: 45, b: 40, bonus: 10}, evaluated_on="2026-11-21"
     )
     assert (scored.star_level, scored.shortfalls) == (star, shortfalls)
+
+
+def test_backdated_evaluation_keeps_the_latest_star_level(db: Database, station: str) -> None:
+    """A clerk typing in last year's paper evaluation after this year's: the site keeps
+    the star level of its latest evaluation by date, not of the one typed last."""
+    tpl = _template(db)
+    a, b, bonus = (i.id or "" for i in tpl.items)
+    latest = evaluations.score_site(
+        db, station, tpl.id, {a: 45, b: 40, bonus: 0}, evaluated_on=date(2026, 11, 1)
+    )
+    assert latest.star_level == 3
+    older = evaluations.score_site(
+        db, station, tpl.id, {a: 30, b: 31}, evaluated_on=date(2025, 10, 1)
+    )
+    assert older.star_level == 1
+    assert sites.get_site(db, station).star_level == 3
+    assert [e.star_level for e in evaluations.history(db, station)] == [3, 1]
+    # A newer evaluation still replaces it, even a lower one.
+    evaluations.score_site(db, station, tpl.id, {a: 10}, evaluated_on=date(2026, 11, 20))
+    assert sites.get_site(db, station).star_level is None
+
+
+def test_evaluation_and_service_log_dated_after_today_refused(db: Database, station: str) -> None:
+    """An evaluation or a service delivered in the future is a typing slip (2062 for
+    2026): refused with the date in the message, nothing written."""
+    tpl = _template(db)
+    a = tpl.items[0].id or ""
+    with pytest.raises(ValidationError, match="评定日期 2062-11-21 晚于今天"):
+        evaluations.score_site(db, station, tpl.id, {a: 50}, evaluated_on="2062-11-21")
+    with pytest.raises(ValidationError, match="服务日期 2026-11-22 晚于今天"):
+        service_log.add_day(db, "2026-11-22", station, [DayEntry("困难帮扶", 3)])
+    assert _count(db, "SELECT count(*) FROM evaluations") == 0
+    assert _count(db, "SELECT count(*) FROM service_records") == 0
+    # today itself is fine
+    assert service_log.add_day(db, "2026-11-21", station, [DayEntry("困难帮扶", 3)])
