@@ -266,3 +266,36 @@ def test_undo_a_check_in_asks_first_and_updates_the_counts(
     # Undone, the member can check in again.
     scan(qtbot, page, card_of(ctx, registry["李四"]))
     assert len(attendance_rows(ctx)) == 2
+
+
+def test_check_in_time_is_shown_in_local_time(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    page: ActivitiesPage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """签到时间 is stored in UTC; a clerk in China (UTC+8) reads the time on the wall
+    clock, in the panel and in 会员详情's activity list."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        scan(qtbot, page, card_of(ctx, registry["张三"]))  # stored 09:00 UTC
+        line = page.attendance.list.item(0).text()
+        assert "刷卡 17:00" in line, line
+        from desktop.views.members.detail_dialog import MemberDetailDialog
+
+        dialog = MemberDetailDialog(ctx, registry["张三"])
+        qtbot.addWidget(dialog)
+        model = dialog.activities_model
+        texts = [
+            model.data(model.index(r, c))
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        ]
+        assert f"{TEST_TODAY:%Y-%m-%d} 17:00" in texts, texts
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

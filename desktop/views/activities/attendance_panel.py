@@ -26,6 +26,7 @@ from desktop.views.activities.member_picker import MemberPicker
 from desktop.views.activities.photos import PhotoStrip
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import local_time
 from desktop.views.widgets.field_error import FieldMessage
 
 OK_STYLE = "color: #2e7d32;"
@@ -128,7 +129,7 @@ class AttendancePanel(QWidget):
             method = METHODS.get(r.method, r.method)
             parts = [
                 r.display_name or "（无姓名）",
-                f"{method} {r.checked_in_at:%H:%M}",
+                f"{method} {local_time(r.checked_in_at, '%H:%M')}",
                 r.card_no or "",
                 r.union_name or "",
             ]
