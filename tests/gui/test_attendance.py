@@ -299,3 +299,21 @@ def test_check_in_time_is_shown_in_local_time(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_next_years_planned_activity_has_its_year_in_the_filter(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """December's planning of January: the year filter offers next year too, and opens
+    on this year."""
+    planned = activities.add(
+        ctx.db,
+        {"title": "新春慰问", "category": "节日喜庆", "starts_at": f"{TEST_TODAY.year + 1}-01-05"},
+    )
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.year_filter.currentData() == TEST_TODAY.year
+    index = widget.year_filter.findData(TEST_TODAY.year + 1)
+    assert index >= 0
+    widget.year_filter.setCurrentIndex(index)
+    assert widget.model.row_of(planned.id) == 0

@@ -47,9 +47,11 @@ class ActivitiesPage(QWidget):
         this_year = clock.current().today().year
 
         self.year_filter = QComboBox(self)
-        for year in range(this_year, this_year - 5, -1):
+        # Next year too: December plans January's activities.
+        for year in range(this_year + 1, this_year - 5, -1):
             self.year_filter.addItem(f"{year}年", year)
         self.year_filter.addItem("全部年份", None)
+        self.year_filter.setCurrentIndex(self.year_filter.findData(this_year))
         self.search = SearchBox(self)
         self.search.setPlaceholderText("按活动名称搜索")
         self.add_button = QPushButton("新增活动", self)
