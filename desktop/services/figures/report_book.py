@@ -118,13 +118,24 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
 
 
 def write_monthly(
-    db: Database, year: int, month: int, out: Path, federation_id: str | None = None
+    db: Database,
+    year: int,
+    month: int,
+    out: Path,
+    federation_id: str | None = None,
+    today: date | None = None,
 ) -> Path:
-    """会员情况月报表 as of the last day of the month; one federation's with
-    ``federation_id`` (None: every federation held here)."""
+    """会员情况月报表 as of the last day of the month, or of ``today`` (default: the
+    registry's clock) while the month runs; one federation's with ``federation_id``
+    (None: every federation held here). A month not begun is refused."""
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
-    as_of = date(year, month, calendar.monthrange(year, month)[1])
+    now = today or db.clock.today()
+    if date(year, month, 1) > now:
+        raise UnionDeskError(
+            f"{year}年{month}月还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该月月报"
+        )
+    as_of = min(date(year, month, calendar.monthrange(year, month)[1]), now)
     with db.connect(write=False) as conn:
         figures = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         hardship = dashboard.hardship_figures(conn, as_of, federation_id)
@@ -239,7 +250,11 @@ def write_annual(
     """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
     rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
-    as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
+    if year > now.year:
+        raise UnionDeskError(
+            f"{year}年还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该年度统计表"
+        )
+    as_of = min(date(year, 12, 31), now)
     choices = scope.held(db) if federation_id is None else []
     with db.connect(write=False) as conn:
         members = dashboard.member_figures(conn, as_of, federation_id=federation_id)

@@ -209,3 +209,24 @@ def test_bad_report_target_is_refused(filled: Database, tmp_path: Path) -> None:
     with pytest.raises(UnionDeskError, match="月份"):
         reports.write_monthly(filled, 2026, 13, tmp_path / "月报.xlsx")
     assert list(tmp_path.glob("*.xls*")) == []
+
+
+def test_monthly_report_of_the_running_month_stops_at_today(
+    filled: Database, tmp_path: Path
+) -> None:
+    """November's report made on 10 November says 截至 10 November, and a review due on
+    15 December is not yet within 30 days of it (it is of 30 November)."""
+    out = reports.write_monthly(filled, 2026, 11, tmp_path / "月报.xlsx", today=date(2026, 11, 10))
+    rows = _sheet_rows(out, "会员月报")
+    assert "统计截至：2026年11月10日" in str(rows[1][0])
+    hardship = next(str(r[0]) for r in rows if str(r[0]).startswith("困难职工档案"))
+    assert "逾期未复核 1 户，30 天内到期 0 户" in hardship
+
+
+def test_report_of_a_period_not_begun_is_refused(filled: Database, tmp_path: Path) -> None:
+    today = date(2026, 11, 21)
+    with pytest.raises(UnionDeskError, match="2026年12月还没有开始"):
+        reports.write_monthly(filled, 2026, 12, tmp_path / "月报.xlsx", today=today)
+    with pytest.raises(UnionDeskError, match="2027年还没有开始"):
+        reports.write_annual(filled, 2027, tmp_path / "年报.xlsx", today=today)
+    assert list(tmp_path.glob("*.xls*")) == []
