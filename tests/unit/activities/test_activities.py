@@ -128,3 +128,24 @@ def test_writes_are_captured_for_sync(db: Database, members: dict[str, str], sta
     activities.delete(db, act)
     assert _count(db, "SELECT count(*) FROM activities WHERE deleted = 1") == 1
     assert _count(db, "SELECT count(*) FROM attendances WHERE deleted = 0") == 0
+
+
+def test_member_who_left_later_can_be_signed_in_to_an_earlier_activity(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    """Typing in October's paper sign-in sheet in late November: C003 left on 5 November
+    but was a member on 15 October, so the card (or a search) signs him in; at an
+    activity on or after his leaving day he is still refused."""
+    october = activities.add(
+        db, {"title": "秋季健步走", "category": "文体健康", "starts_at": "2026-10-15 09:00"}
+    ).id
+    att = activities.attend_by_card(db, october, "C003")
+    assert att.member_id == members["C003"]
+    activities.remove_attendance(db, att.id)
+    assert activities.attend_member(db, october, members["C003"]).member_id == members["C003"]
+    on_the_day = activities.add(
+        db, {"title": "讲座", "category": "法律援助", "starts_at": "2026-11-05 09:00"}
+    ).id
+    with pytest.raises(ValidationError, match="已退会"):
+        activities.attend_by_card(db, on_the_day, "C003")
+    assert activities.get(db, on_the_day).attendance == 0
