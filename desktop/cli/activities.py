@@ -39,9 +39,13 @@ def _act_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _act_list(ctx: Context, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UnionDeskError(f"--limit 应为正整数，当前为 {args.limit}")
     rows = activities.list_activities(
-        ctx.db, year=args.year, category=args.category, search=args.search
+        ctx.db, year=args.year, category=args.category, search=args.search, limit=args.limit + 1
     )
+    cut = len(rows) > args.limit
+    rows = rows[: args.limit]
     if args.json:
         print_json(rows)
         return 0
@@ -50,7 +54,13 @@ def _act_list(ctx: Context, args: argparse.Namespace) -> int:
             f"{r.starts_at:%Y-%m-%d %H:%M}\t{r.category_name}\t{r.title}\t签到 {r.attendance}"
             f"\t预算 {yuan(r.budget_fen)}\t{r.id}"
         )
-    print(f"共 {len(rows)} 项活动")
+    if cut:
+        print(
+            f"只列出最近的 {args.limit} 项活动，还有更早的未列出："
+            "请用 --year、--category 或 --search 缩小范围，或加大 --limit"
+        )
+    else:
+        print(f"共 {len(rows)} 项活动")
     return 0
 
 
@@ -211,6 +221,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--category")
     p.add_argument("--search")
+    p.add_argument("--limit", type=int, default=500, help="最多列出几项（默认 500，最近的在前）")
     add_json_flag(p)
     p.set_defaults(handler=_act_list)
     p = verbs.add_parser("attend", help="签到（会员证号或非会员姓名）")

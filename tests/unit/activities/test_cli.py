@@ -151,3 +151,21 @@ def test_clerk_shows_edits_and_cancels_an_activity(
     assert run(data_dir, "activities", "delete", act, "--yes") == 0
     assert "劳动法讲座" in capsys.readouterr().out
     assert activities.list_activities(db) == []
+
+
+def test_list_says_when_it_shows_only_the_latest(
+    db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """「共 N 项」 is the true count: a list cut at --limit says so and how to narrow it."""
+    from desktop.services import activities
+
+    for day in (1, 2, 3):
+        activities.add(
+            db, {"title": f"讲座{day}", "category": "法律援助", "starts_at": f"2026-11-0{day}"}
+        )
+    assert run(data_dir, "activities", "list", "--limit", "2") == 0
+    out = capsys.readouterr().out
+    assert "讲座3" in out and "讲座2" in out and "讲座1" not in out
+    assert "只列出最近的 2 项" in out and "--year" in out
+    assert run(data_dir, "activities", "list") == 0
+    assert "共 3 项活动" in capsys.readouterr().out
