@@ -9,9 +9,9 @@ from datetime import UTC
 from desktop.cli.common import Context, add_json_flag, print_json
 from desktop.cli.confirming import confirm
 from desktop.errors import UnionDeskError, ValidationError
-from desktop.models.codes import SITE_KIND
+from desktop.models.codes import FACILITY, SITE_KIND
 from desktop.services import activities, sites
-from desktop.services.activities.inputs import yuan
+from desktop.services.activities.inputs import as_code, yuan
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 
@@ -164,6 +164,8 @@ def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _site_add(ctx: Context, args: argparse.Namespace) -> int:
+    for fac in args.facility:  # all checked before the site is written
+        as_code(FACILITY, fac, "facility", "设施")
     rec = sites.add_site(
         ctx.db,
         args.kind,

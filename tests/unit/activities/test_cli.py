@@ -169,3 +169,15 @@ def test_list_says_when_it_shows_only_the_latest(
     assert "只列出最近的 2 项" in out and "--year" in out
     assert run(data_dir, "activities", "list") == 0
     assert "共 3 项活动" in capsys.readouterr().out
+
+
+def test_site_with_an_unknown_facility_is_refused_whole(db: Database, data_dir: Path) -> None:
+    """A typo in --facility refuses the command before anything is written: running it
+    again corrected gives one site, not two."""
+    from desktop.errors import ValidationError
+    from desktop.services import sites
+
+    with pytest.raises(ValidationError, match="游泳池"):
+        run(data_dir, "sites", "add", "--kind", "站", "--name", "测试站", "--facility", "AED",
+            "--facility", "游泳池")  # fmt: skip
+    assert sites.list_sites(db) == []
