@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services import activities
-from desktop.services.activities import ActivityRecord
+from desktop.services.activities import ActivityRecord, categories
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.attendance_panel import AttendancePanel
 from desktop.views.activities.categories_dialog import CategoriesDialog
@@ -52,6 +52,8 @@ class ActivitiesPage(QWidget):
             self.year_filter.addItem(f"{year}年", year)
         self.year_filter.addItem("全部年份", None)
         self.year_filter.setCurrentIndex(self.year_filter.findData(this_year))
+        self.category_filter = QComboBox(self)
+        self.fill_categories()
         self.search = SearchBox(self)
         self.search.setPlaceholderText("按活动名称搜索")
         self.add_button = QPushButton("新增活动", self)
@@ -92,6 +94,7 @@ class ActivitiesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("年份", self))
         top.addWidget(self.year_filter)
+        top.addWidget(self.category_filter)
         top.addWidget(self.search, 2)
         top.addStretch(1)
         top.addWidget(self.coverage_label)
@@ -117,6 +120,7 @@ class ActivitiesPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.category_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.search.search_changed.connect(lambda _t: self.apply_filter())
         self.add_button.clicked.connect(self.add_activity)
         self.edit_button.clicked.connect(self.edit_activity)
@@ -132,20 +136,56 @@ class ActivitiesPage(QWidget):
 
     def refresh(self) -> None:
         current = self.selected()
+        self.fill_categories()
         self.model.refresh()
         if current is not None:
             self.select_activity(current.id)
         self.update_coverage()
 
     def navigate(self, **params: Any) -> None:
-        """Click-throughs: activity_id selects that activity."""
+        """Click-throughs: activity_id selects that activity; category (with year, from
+        the 首页 charts) narrows the list to that 服务类别 in that year."""
+        if "category" in params:
+            self.fill_categories()  # a category added since the page was made
+            index = self.year_filter.findData(params.get("year"))
+            blocked = [w.blockSignals(True) for w in (self.year_filter, self.category_filter)]
+            self.year_filter.setCurrentIndex(
+                index if index >= 0 else self.year_filter.findData(None)
+            )
+            self.category_filter.setCurrentIndex(
+                max(self.category_filter.findData(params["category"]), 0)
+            )
+            for w, was in zip((self.year_filter, self.category_filter), blocked, strict=True):
+                w.blockSignals(was)
+            self.search.clear()
+            self.apply_filter()
         if params.get("activity_id"):
             self.select_activity(str(params["activity_id"]))
+
+    def fill_categories(self) -> None:
+        """全部服务类别, then the 3+N list (a retired one too: its past activities)."""
+        combo = self.category_filter
+        chosen = combo.currentData()
+        blocked = combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("全部服务类别", None)
+        try:
+            known = categories.list_categories(self.ctx.db, include_inactive=True)
+        except UnionDeskError:
+            known = []
+        for c in known:
+            combo.addItem(c.name + ("" if c.active else "（已停用）"), c.code)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.blockSignals(blocked)
 
     # ---- list ------------------------------------------------------------------------
 
     def apply_filter(self) -> None:
-        self.model.set_query(self.year_filter.currentData(), self.search.text().strip())
+        self.model.set_query(
+            self.year_filter.currentData(),
+            self.search.text().strip(),
+            self.category_filter.currentData(),
+        )
         self._selected()
 
     def selected(self) -> ActivityRecord | None:
