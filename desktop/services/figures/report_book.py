@@ -260,6 +260,7 @@ def write_annual(
         members = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         acts = dashboard.activity_figures(conn, year, as_of)
         site_rows = dashboard.site_figures(conn, year, federation_id)
+        unassigned = dashboard.unassigned_workers(conn, federation_id)
         legal = legal_figures(conn, year)
         # an upper office's roll-up: each federation holding unions, own first
         per_federation = [
@@ -320,13 +321,15 @@ def write_annual(
         ]
         for s in site_rows
     ]
+    if unassigned:  # workers in post with no site: in the 合计 all the same
+        srows.append(["未分配阵地", None, None, None, *([None] * 5), unassigned, None])
     stotal: list[object] = [
         "合计",
         sum(s.sites for s in site_rows),
         round(sum(s.area_m2 for s in site_rows), 2),
         sum(s.seats for s in site_rows),
         *(sum(s.stars.get(n, 0) for s in site_rows) for n in range(1, 6)),
-        sum(s.workers for s in site_rows),
+        sum(s.workers for s in site_rows) + unassigned,
         sum(s.service_people for s in site_rows),
     ]
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)

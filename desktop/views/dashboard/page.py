@@ -394,4 +394,6 @@ class DashboardPage(QWidget):
             f"本年服务 {s.service_people:,} 人次）"
             for s in d.sites
         ]
+        if d.unassigned_workers:
+            parts.append(f"未分配阵地的社会化工会工作者 {d.unassigned_workers} 人")
         self.sites_label.setText("<b>会站家阵地</b><br>" + "<br>".join(parts))
