@@ -182,3 +182,12 @@ def test_evaluation_and_service_log_dated_after_today_refused(db: Database, stat
     assert _count(db, "SELECT count(*) FROM service_records") == 0
     # today itself is fine
     assert service_log.add_day(db, "2026-11-21", station, [DayEntry("困难帮扶", 3)])
+
+
+def test_deleting_a_site_leaves_its_workers_unassigned(db: Database, station: str) -> None:
+    """The workers of a deleted site are listed as 未分配 (not as still at the site that
+    is gone), ready to be assigned to another."""
+    worker = sites.add_worker(db, "李社工", site_id=station)
+    sites.delete_site(db, station)
+    again = next(w for w in sites.list_workers(db) if w.id == worker.id)
+    assert (again.site_id, again.site_name, again.status) == (None, None, "active")
