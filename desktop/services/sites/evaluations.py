@@ -105,6 +105,14 @@ def _check_template(
                 raise ValidationError(
                     f"{level.star_level} 星条件中的设施「{code}」不在设施代码表中", field="levels"
                 )
+    ordered = sorted(levels, key=lambda lv: lv.star_level)
+    for lower, higher in zip(ordered, ordered[1:], strict=False):
+        if higher.min_points < lower.min_points:
+            raise ValidationError(
+                f"{higher.star_level} 星的最低得分 {higher.min_points:g} 不能低于 "
+                f"{lower.star_level} 星的 {lower.min_points:g}",
+                field="levels",
+            )
     return clean
 
 

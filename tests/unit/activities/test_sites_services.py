@@ -191,3 +191,13 @@ def test_deleting_a_site_leaves_its_workers_unassigned(db: Database, station: st
     sites.delete_site(db, station)
     again = next(w for w in sites.list_workers(db) if w.id == worker.id)
     assert (again.site_id, again.site_name, again.status) == (None, None, "active")
+
+
+def test_template_levels_out_of_order_are_refused(db: Database) -> None:
+    """A star level needing fewer points than the one below it would stop every site at
+    the lower one: a typing slip, refused with the levels named."""
+    items = [ItemSpec("场所", 50), ItemSpec("台账", 50), ItemSpec("表彰", 10, is_bonus=True)]
+    with pytest.raises(ValidationError, match="3 星的最低得分 75 不能低于 2 星的 80"):
+        evaluations.create_template(db, "模板", items, [LevelSpec(2, 80), LevelSpec(3, 75)])
+    assert evaluations.list_templates(db) == []
+    assert evaluations.create_template(db, "模板", items, [LevelSpec(1, 60), LevelSpec(5, 110)])
