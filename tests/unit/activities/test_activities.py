@@ -149,3 +149,23 @@ def test_member_who_left_later_can_be_signed_in_to_an_earlier_activity(
     with pytest.raises(ValidationError, match="已退会"):
         activities.attend_by_card(db, on_the_day, "C003")
     assert activities.get(db, on_the_day).attendance == 0
+
+
+def test_sign_in_sheet_is_headed_with_this_offices_federation(db: Database) -> None:
+    """An upper office holds its sub-federations' rows too: the 活动签到表 is headed with
+    the office's own federation, not whichever federation row comes first."""
+    from desktop.printing.forms.data import load_attendance
+    from desktop.services.unions import federations
+
+    with db.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO federations (id, name, card_prefix) VALUES ('sub', '某下级联合会', '')"
+            )
+        )
+    federations.create(db, "某区总工会", card_prefix="QZ")
+    act = activities.add(
+        db, {"title": "普法讲座", "category": "法律援助", "starts_at": "2026-11-20 09:00"}
+    ).id
+    with db.connect(write=False) as conn:
+        assert load_attendance(conn, act).federation_name == "某区总工会"
