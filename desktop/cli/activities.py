@@ -66,8 +66,8 @@ def _act_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def _act_attend(ctx: Context, args: argparse.Namespace) -> int:
     cards = list(args.card)
-    if args.stdin:  # one card per line, as a scanner would type them
-        cards += [line.strip() for line in sys.stdin if line.strip()]
+    if args.stdin:  # one card per line as a scanner types them, or a row of cells
+        cards += [c for line in sys.stdin for c in line.replace("\ufeff", "").split()]
     failed = 0
     for card in cards:
         try:
@@ -230,7 +230,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("activity", metavar="活动编号", help="活动编号")
     p.add_argument("card", metavar="会员证号", nargs="*", help="会员证号")
     p.add_argument("--guest", action="append", default=[], help="非会员姓名（可重复）")
-    p.add_argument("--stdin", action="store_true", help="从标准输入逐行读取卡号")
+    p.add_argument(
+        "--stdin", action="store_true", help="从标准输入读取卡号（每行一个，或以空格、制表符分隔）"
+    )
     p.set_defaults(handler=_act_attend)
     p = verbs.add_parser("show", help="活动详情与签到名单")
     p.add_argument("activity", metavar="活动编号", help="活动编号")

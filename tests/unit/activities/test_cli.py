@@ -181,3 +181,25 @@ def test_site_with_an_unknown_facility_is_refused_whole(db: Database, data_dir: 
         run(data_dir, "sites", "add", "--kind", "站", "--name", "测试站", "--facility", "AED",
             "--facility", "游泳池")  # fmt: skip
     assert sites.list_sites(db) == []
+
+
+def test_attend_reads_a_notepad_file_of_cards(
+    db: Database,
+    members: dict[str, str],
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--stdin takes a file saved by Windows Notepad (a BOM, CRLF) or cells copied from a
+    spreadsheet row (tab-separated): every card is read, none glued to its neighbour."""
+    import io
+
+    from desktop.services import activities
+
+    act = activities.add(
+        db, {"title": "普法讲座", "category": "法律援助", "starts_at": "2026-11-20 09:00"}
+    ).id
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffC001\r\nC002\tC004\r\n\r\n"))
+    assert run(data_dir, "activities", "attend", act, "--stdin") == 0
+    assert capsys.readouterr().out.count("签到成功") == 3
+    assert activities.get(db, act).attendance == 3
