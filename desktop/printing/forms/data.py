@@ -343,7 +343,7 @@ def load_attendance(
         .outerjoin(Member.__table__, m.id == t.member_id)
         .outerjoin(Union.__table__, u.id == m.union_id)
         .where(t.activity_id == activity_id, t.deleted.is_(False))
-        .order_by(t.checked_in_at)
+        .order_by(t.checked_in_at, t.id)
     ).all()
     attendees = tuple(
         AttendeeRow(

@@ -214,7 +214,11 @@ def attend_guest(db: Database, activity_id: str, name: str) -> AttendanceRecord:
 def list_attendance(db: Database, activity_id: str) -> list[AttendanceRecord]:
     with db.connect(write=False) as conn:
         rows = conn.execute(
-            text(_ATT_SQL + "WHERE t.activity_id = :a AND t.deleted = 0 ORDER BY t.checked_in_at"),
+            text(
+                _ATT_SQL + "WHERE t.activity_id = :a AND t.deleted = 0 "
+                # ids are time-ordered (UUIDv7): the scan order within one second
+                "ORDER BY t.checked_in_at, t.id"
+            ),
             {"a": activity_id},
         ).all()
     return [_att(r) for r in rows]

@@ -169,3 +169,18 @@ def test_sign_in_sheet_is_headed_with_this_offices_federation(db: Database) -> N
     ).id
     with db.connect(write=False) as conn:
         assert load_attendance(conn, act).federation_name == "某区总工会"
+
+
+def test_attendance_lists_in_the_order_scanned_within_one_second(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    """A scanner at a busy door signs several people in within one second (the clock
+    does not move in tests): the list keeps the order they were scanned, so the panel's
+    newest-first list has the card just scanned on top."""
+    act = _activity(db, station)
+    cards = ["C005", "C001", "C007", "C002", "C004"]
+    for card in cards:
+        activities.attend_by_card(db, act, card)
+    assert [a.member_id for a in activities.list_attendance(db, act)] == [
+        members[c] for c in cards
+    ]
