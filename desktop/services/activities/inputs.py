@@ -117,11 +117,15 @@ def as_amount_fen(value: Any, field: str, label: str) -> int | None:
     return int(fen)
 
 
+# The unit a clerk may type after the number: ㎡, m², 平方米, 平米.
+_AREA_UNIT = re.compile(r"(㎡|m2|平方米|平米)$", re.IGNORECASE)
+
+
 def as_area(value: Any, field: str, label: str) -> float | None:
     if value is None or value == "":
         return None
     try:
-        area = float(normalise_text(str(value)).replace("㎡", "").replace("m2", ""))
+        area = float(_AREA_UNIT.sub("", normalise_text(str(value))))
     except ValueError as exc:
         raise ValidationError(f"{label}应为数字（平方米），当前为「{value}」", field=field) from exc
     if area < 0:

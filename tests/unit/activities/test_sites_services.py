@@ -201,3 +201,10 @@ def test_template_levels_out_of_order_are_refused(db: Database) -> None:
         evaluations.create_template(db, "模板", items, [LevelSpec(2, 80), LevelSpec(3, 75)])
     assert evaluations.list_templates(db) == []
     assert evaluations.create_template(db, "模板", items, [LevelSpec(1, 60), LevelSpec(5, 110)])
+
+
+@pytest.mark.parametrize(
+    "typed", ["120", "120㎡", "120 m²", "120平方米", "120平米", "１２０ 平方米"]
+)
+def test_area_typed_with_its_unit_is_read(db: Database, typed: str) -> None:
+    assert sites.add_site(db, "home", f"职工之家{typed}", area_m2=typed).area_m2 == 120
