@@ -7,6 +7,7 @@ Chinese; the GUI dialogs and the CLI pass strings, tests pass typed values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -74,7 +75,9 @@ def as_datetime(value: Any, field: str, label: str) -> datetime:
     raw = str(value or "").strip()
     if not raw:
         raise ValidationError(f"{label}不能为空", field=field)
-    match = _DT.match(re.sub(r"\s+", " ", raw))
+    # full-width digits and colons folded; 2026年12月8日 14:30 read as 2026-12-8 14:30
+    folded = unicodedata.normalize("NFKC", raw).replace("年", "-").replace("月", "-")
+    match = _DT.match(re.sub(r"\s+", " ", folded.replace("日", " ").strip()))
     try:
         if match is None:
             raise ValueError(raw)

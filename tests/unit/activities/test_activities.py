@@ -181,6 +181,14 @@ def test_attendance_lists_in_the_order_scanned_within_one_second(
     cards = ["C005", "C001", "C007", "C002", "C004"]
     for card in cards:
         activities.attend_by_card(db, act, card)
-    assert [a.member_id for a in activities.list_attendance(db, act)] == [
-        members[c] for c in cards
-    ]
+    assert [a.member_id for a in activities.list_attendance(db, act)] == [members[c] for c in cards]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2026-12-08 14:30", "2026/12/8 14:30", "2026.12.08 14:30", "2026年12月8日 14:30",
+     "2026年12月8日14:30", "２０２６年１２月８日 １４：３０"],
+)  # fmt: skip
+def test_start_time_typed_the_chinese_way_is_read(db: Database, typed: str) -> None:
+    rec = activities.add(db, {"title": "讲座", "category": "法律援助", "starts_at": typed})
+    assert rec.starts_at == datetime(2026, 12, 8, 14, 30)
