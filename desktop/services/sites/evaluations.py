@@ -8,6 +8,7 @@ the level says so a minimum area, a minimum number of seats and facilities in us
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -380,6 +381,10 @@ def score_site(
                 raise ValidationError(
                     f"第 {n} 项「{item.title}」：得分应为数字，当前为「{raw}」", field="scores"
                 ) from exc
+            if not math.isfinite(points):  # "nan" passes every comparison below
+                raise ValidationError(
+                    f"第 {n} 项「{item.title}」：得分应为数字，当前为「{raw}」", field="scores"
+                )
             if points < 0:
                 raise ValidationError(f"第 {n} 项「{item.title}」：得分不能为负数", field="scores")
             if points > item.max_points:

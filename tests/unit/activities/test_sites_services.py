@@ -109,6 +109,9 @@ def test_score_over_item_maximum_refused(db: Database, station: str) -> None:
     a = tpl.items[0].id or ""
     with pytest.raises(ValidationError, match="得分 51 超过该项满分 50"):
         evaluations.score_site(db, station, tpl.id, {a: 51}, evaluated_on="2026-11-21")
+    for bad in ("nan", "inf"):  # NaN passed every check, then failed as an internal error
+        with pytest.raises(ValidationError, match="得分应为数字"):
+            evaluations.score_site(db, station, tpl.id, {a: bad}, evaluated_on="2026-11-21")
     assert _count(db, "SELECT count(*) FROM evaluations") == 0
     assert _count(db, "SELECT count(*) FROM evaluation_scores") == 0
     assert sites.get_site(db, station).star_level is None
@@ -208,3 +211,27 @@ def test_template_levels_out_of_order_are_refused(db: Database) -> None:
 )
 def test_area_typed_with_its_unit_is_read(db: Database, typed: str) -> None:
     assert sites.add_site(db, "home", f"职工之家{typed}", area_m2=typed).area_m2 == 120
+
+
+def test_absurd_numbers_are_refused_with_a_message(db: Database, station: str) -> None:
+    """A card number scanned into the 人次 box, 1e30 in 预算, "nan" in 面积: each refused
+    with a Chinese message naming the field (not an internal error), nothing written."""
+    from desktop.services import activities
+
+    with pytest.raises(ValidationError, match="服务人次.*过大"):
+        service_log.add_day(
+            db, "2026-11-20", station, [DayEntry("困难帮扶", "44190019900101001234")]
+        )
+    with pytest.raises(ValidationError, match="预算.*过大"):
+        activities.add(
+            db,
+            {"title": "讲座", "category": "法律援助", "starts_at": "2026-11-20", "budget": "1e30"},
+        )
+    for bad in ("nan", "inf", "1e400", "99999999999"):
+        with pytest.raises(ValidationError, match="面积"):
+            sites.add_site(db, "home", "某职工之家", area_m2=bad)
+    with pytest.raises(ValidationError, match="座位数.*过大"):
+        sites.add_site(db, "home", "某职工之家", seats="12345678901234567890")
+    assert _count(db, "SELECT count(*) FROM service_records") == 0
+    assert _count(db, "SELECT count(*) FROM activities") == 0
+    assert [s.id for s in sites.list_sites(db)] == [station]
