@@ -317,3 +317,18 @@ def test_next_years_planned_activity_has_its_year_in_the_filter(
     assert index >= 0
     widget.year_filter.setCurrentIndex(index)
     assert widget.model.row_of(planned.id) == 0
+
+
+def test_double_click_on_an_erased_attendee_says_why_there_is_no_detail(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    from desktop.services.erasure import records as erasure
+
+    scan(qtbot, page, card_of(ctx, registry["张三"]))
+    erasure.erase(ctx.db, registry["张三"], "request")
+    page.attendance.reload()
+    panel = page.attendance
+    panel.list.setCurrentRow(0)
+    panel.show_member()
+    assert panel.message.is_error and "个人信息已删除" in panel.message.text()
+    assert registry["张三"] not in panel.message.text()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
+from desktop.models.erasure import ERASED_NAME
 from desktop.services import activities
 from desktop.services.activities import ActivityRecord, AttendanceRecord
 from desktop.views.activities.member_picker import MemberPicker
@@ -206,6 +207,9 @@ class AttendancePanel(QWidget):
         """Double-click on a member who signed in: that member's page (a guest has none)."""
         record = self.selected_attendance()
         if record is None or not record.member_id:
+            return
+        if record.display_name == ERASED_NAME:
+            self.message.show_error("该会员的个人信息已删除（个人信息删除），没有详情可看")
             return
         from desktop.views.members.detail_dialog import MemberDetailDialog
 
