@@ -332,3 +332,23 @@ def test_double_click_on_an_erased_attendee_says_why_there_is_no_detail(
     panel.show_member()
     assert panel.message.is_error and "个人信息已删除" in panel.message.text()
     assert registry["张三"] not in panel.message.text()
+
+
+def test_a_list_cut_at_its_limit_says_so(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """全部年份 of a busy office can pass the list's limit: the page says the oldest are
+    not shown and how to narrow, instead of looking complete."""
+    monkeypatch.setattr(at, "LIMIT", 2)
+    for day in (1, 2, 3):
+        activities.add(
+            ctx.db, {"title": f"讲座{day}", "category": "法律援助", "starts_at": f"2026-11-0{day}"}
+        )
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.model.rowCount() == 2
+    assert widget.more_label.isVisible() and "最近的 2 项" in widget.more_label.text()
+    widget.search.setText("讲座3")
+    widget.apply_filter()
+    assert widget.model.rowCount() == 1 and not widget.more_label.isVisible()

@@ -62,6 +62,9 @@ class ActivitiesPage(QWidget):
         self.categories_button = QPushButton("服务类别…", self)
         self.categories_button.setToolTip("查看固定的 3 类服务，编辑本单位自定的 N 类服务")
         self.coverage_label = QLabel(self)
+        self.more_label = QLabel(self)  # the list was cut at its limit
+        self.more_label.setStyleSheet("color: #e65100;")
+        self.more_label.hide()
         self.coverage_label.setStyleSheet("color: #1e88e5; font-weight: bold;")
 
         self.model = ActivityTableModel(ctx.db, this_year, parent=self)
@@ -106,6 +109,7 @@ class ActivitiesPage(QWidget):
             self.categories_button,
         ):
             actions.addWidget(button)
+        actions.addWidget(self.more_label)
         actions.addStretch(1)
         splitter = QSplitter(self)
         splitter.setObjectName("activities_splitter")
@@ -138,6 +142,7 @@ class ActivitiesPage(QWidget):
         current = self.selected()
         self.fill_categories()
         self.model.refresh()
+        self._show_cut()
         if current is not None:
             self.select_activity(current.id)
         self.update_coverage()
@@ -201,7 +206,16 @@ class ActivitiesPage(QWidget):
             select_row(self.table, row)
         self._selected()
 
+    def _show_cut(self) -> None:
+        self.more_label.setVisible(self.model.truncated)
+        self.more_label.setText(
+            f"只显示最近的 {at.LIMIT:,} 项活动：请选择年份、服务类别或按名称搜索，缩小范围"
+            if self.model.truncated
+            else ""
+        )
+
     def _selected(self) -> None:
+        self._show_cut()
         current = self.selected()
         self.attendance.set_activity(current)
         self.edit_button.setEnabled(current is not None)

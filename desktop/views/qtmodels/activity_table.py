@@ -54,16 +54,20 @@ class ActivityTableModel(LoadedTableModel[ActivityRecord]):
         self.year = year
         self.search = search
         self.category: str | None = None
+        # Whether the last query had more than LIMIT activities (the oldest not shown).
+        self.truncated = False
         self._rows = self._load()
 
     def _load(self) -> list[ActivityRecord]:
-        return activities.list_activities(
+        rows = activities.list_activities(
             self._db,
             year=self.year,
             category=self.category,
             search=self.search or None,
-            limit=LIMIT,
+            limit=LIMIT + 1,
         )
+        self.truncated = len(rows) > LIMIT
+        return rows[:LIMIT]
 
     def set_query(self, year: int | None, search: str = "", category: str | None = None) -> None:
         self.year, self.search, self.category = year, search, category
