@@ -352,3 +352,17 @@ def test_a_list_cut_at_its_limit_says_so(
     widget.search.setText("讲座3")
     widget.apply_filter()
     assert widget.model.rowCount() == 1 and not widget.more_label.isVisible()
+
+
+def test_a_check_in_typed_in_on_a_later_day_shows_its_date(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    """Last month's paper sheet typed in today: the list says when it was entered, with
+    the date, not a bare time that reads like the activity's own hour."""
+    earlier = activities.add(
+        ctx.db, {"title": "秋季健步走", "category": "文体健康", "starts_at": "2026-10-15 09:00"}
+    )
+    page.refresh()
+    page.select_activity(earlier.id)
+    scan(qtbot, page, card_of(ctx, registry["张三"]))
+    assert f"刷卡 {TEST_TODAY:%Y-%m-%d} 09:00" in page.attendance.list.item(0).text()

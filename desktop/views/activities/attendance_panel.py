@@ -126,11 +126,15 @@ class AttendancePanel(QWidget):
             else activities.list_attendance(self.ctx.db, self.activity.id)
         )
         self.list.clear()
+        day = self.activity.starts_at.date() if self.activity else None
         for r in reversed(self.rows):  # newest first: the one just scanned is on top
             method = METHODS.get(r.method, r.method)
+            # the time alone on the activity's day; with the date when typed in later
+            same_day = local_time(r.checked_in_at, "%Y-%m-%d") == f"{day}"
+            when = local_time(r.checked_in_at, "%H:%M" if same_day else "%Y-%m-%d %H:%M")
             parts = [
                 r.display_name or "（无姓名）",
-                f"{method} {local_time(r.checked_in_at, '%H:%M')}",
+                f"{method} {when}",
                 r.card_no or "",
                 r.union_name or "",
             ]
