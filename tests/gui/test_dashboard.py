@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +33,12 @@ def click_bar(qtbot: QtBot, chart: BarChart, key: object) -> None:
 def names(page: MembersPage) -> list[str]:
     model = page.model
     return sorted(model.data(model.index(r, mt.COL_NAME)) for r in range(model.rowCount()))
+
+
+def titles(page: Any) -> list[str]:
+    """The activity titles the 活动管理 list shows, top to bottom."""
+    model = page.model
+    return [model.record_at(r).title for r in range(model.rowCount())]
 
 
 def test_dashboard_is_the_start_page_with_figures(
@@ -105,3 +113,39 @@ def test_narrow_union_bars_keep_the_words_that_tell_unions_apart(qtbot) -> None:
     shown = [chart.shown_label(n, fm, fm.horizontalAdvance("晨光五金制品有")) for n in names]
     assert shown == ["晨光五金制品", "德邦塑胶制品"]
     assert chart.shown_label(names[0], fm, 10_000) == names[0]  # fits: whole
+
+
+def test_category_bars_open_the_activities_of_that_category_this_year(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """活动场次 and 服务人次 by 服务类别 click through like the member charts: to 活动管理,
+    narrowed to that category and the dashboard's year."""
+    from desktop.services import activities
+    from desktop.views.activities.page import ActivitiesPage
+    from tests.conftest import TEST_TODAY
+
+    for title, category, year in (
+        ("普法讲座", "legal_aid", TEST_TODAY.year),
+        ("中秋游园", "festival", TEST_TODAY.year),
+        ("去年的普法讲座", "legal_aid", TEST_TODAY.year - 1),
+    ):
+        activities.add(
+            ctx.db, {"title": title, "category": category, "starts_at": f"{year}-09-01 09:00"}
+        )
+    window = open_window(qtbot, ctx)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    page.refresh()
+    click_bar(qtbot, page.activity_chart, "legal_aid")
+    assert window.current_key() == "activities"
+    acts = window.pages["activities"]
+    assert isinstance(acts, ActivitiesPage)
+    assert acts.category_filter.currentData() == "legal_aid"
+    assert acts.year_filter.currentData() == TEST_TODAY.year
+    assert titles(acts) == ["普法讲座"]
+    # and the category filter is the clerk's own too: 全部服务类别 shows both of this year
+    acts.category_filter.setCurrentIndex(acts.category_filter.findData(None))
+    assert sorted(titles(acts)) == ["中秋游园", "普法讲座"]
+    window.show_area("dashboard")
+    click_bar(qtbot, page.people_chart, "festival")
+    assert titles(acts) == ["中秋游园"]

@@ -409,3 +409,17 @@ def test_an_empty_list_says_what_to_do(qtbot: QtBot, ctx: AppContext, page: Site
     table.set_empty_text("")
     blank = table.viewport().grab().toImage()
     assert said != blank  # the sentence is painted where the rows would be
+
+
+def test_contract_ending_today_is_not_yet_expired() -> None:
+    """A contract's last day is still inside it: 即将到期 today, 已到期 from tomorrow."""
+    from desktop.services.sites.workers import WorkerRecord
+    from desktop.views.sites.workers_panel import status_text
+
+    def worker(end: date) -> WorkerRecord:
+        return WorkerRecord(
+            "w", "李社工", None, None, None, None, None, date(2025, 1, 1), end, "active", None
+        )
+
+    assert status_text(worker(TEST_TODAY), TEST_TODAY) == "在岗（合同即将到期）"
+    assert status_text(worker(TEST_TODAY - timedelta(days=1)), TEST_TODAY) == "在岗（合同已到期）"

@@ -211,3 +211,16 @@ def test_a_read_command_on_a_mistyped_data_dir_creates_nothing(
     # init (and demo) are what make a registry
     code, _, err = run(capsys, typo, "init", "--federation", "测试联合会")
     assert code == 0 and "【恢复密钥】" in err and (typo / "uniondesk.db").exists()
+
+
+@pytest.mark.sqlite_only("demo (the bulk append): not on the hub yet")
+def test_stats_lists_statuses_in_the_dashboards_order(db: Database, data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """申请中, 在会, 保留会籍, 已转出, 已退会, 已开除 — as 首页 lists them, not by code."""
+    from desktop.models.codes import MEMBERS_STATUS_ORDER, MEMBERSHIP_STATUS
+
+    run(capsys, data_dir, "demo", "--members", "300", "--seed", "5")
+    code, out, _ = run(capsys, data_dir, "stats")
+    shown = [line.strip().split("：")[0] for line in out.splitlines() if line.startswith("  ")]
+    order = [MEMBERSHIP_STATUS.label(s) for s in MEMBERS_STATUS_ORDER]
+    assert code == 0 and len(shown) >= 4
+    assert shown == [label for label in order if label in shown]

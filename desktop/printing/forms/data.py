@@ -28,6 +28,7 @@ from desktop.models.codes import (
     WORK_STATUS,
 )
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
+from desktop.services.unions import federations
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -342,7 +343,7 @@ def load_attendance(
         .outerjoin(Member.__table__, m.id == t.member_id)
         .outerjoin(Union.__table__, u.id == m.union_id)
         .where(t.activity_id == activity_id, t.deleted.is_(False))
-        .order_by(t.checked_in_at)
+        .order_by(t.checked_in_at, t.id)
     ).all()
     attendees = tuple(
         AttendeeRow(
@@ -359,7 +360,9 @@ def load_attendance(
         when += "—" + (
             end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%m月%d日 %H:%M")
         )
-    fed = conn.execute(select(Federation.__table__.c.name).limit(1)).scalar_one_or_none()
+    # This office's own federation: an upper office holds its sub-federations' rows too.
+    own = federations.details_in(conn)
+    fed = own.name if own is not None else None
     return AttendanceFormData(
         title=str(act["title"]),
         when=when,

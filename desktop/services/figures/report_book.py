@@ -118,13 +118,24 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
 
 
 def write_monthly(
-    db: Database, year: int, month: int, out: Path, federation_id: str | None = None
+    db: Database,
+    year: int,
+    month: int,
+    out: Path,
+    federation_id: str | None = None,
+    today: date | None = None,
 ) -> Path:
-    """会员情况月报表 as of the last day of the month; one federation's with
-    ``federation_id`` (None: every federation held here)."""
+    """会员情况月报表 as of the last day of the month, or of ``today`` (default: the
+    registry's clock) while the month runs; one federation's with ``federation_id``
+    (None: every federation held here). A month not begun is refused."""
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
-    as_of = date(year, month, calendar.monthrange(year, month)[1])
+    now = today or db.clock.today()
+    if date(year, month, 1) > now:
+        raise UnionDeskError(
+            f"{year}年{month}月还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该月月报"
+        )
+    as_of = min(date(year, month, calendar.monthrange(year, month)[1]), now)
     with db.connect(write=False) as conn:
         figures = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         hardship = dashboard.hardship_figures(conn, as_of, federation_id)
@@ -239,12 +250,17 @@ def write_annual(
     """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
     rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
-    as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
+    if year > now.year:
+        raise UnionDeskError(
+            f"{year}年还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该年度统计表"
+        )
+    as_of = min(date(year, 12, 31), now)
     choices = scope.held(db) if federation_id is None else []
     with db.connect(write=False) as conn:
         members = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         acts = dashboard.activity_figures(conn, year, as_of)
         site_rows = dashboard.site_figures(conn, year, federation_id)
+        unassigned = dashboard.unassigned_workers(conn, federation_id)
         legal = legal_figures(conn, year)
         # an upper office's roll-up: each federation holding unions, own first
         per_federation = [
@@ -305,13 +321,15 @@ def write_annual(
         ]
         for s in site_rows
     ]
+    if unassigned:  # workers in post with no site: in the 合计 all the same
+        srows.append(["未分配阵地", None, None, None, *([None] * 5), unassigned, None])
     stotal: list[object] = [
         "合计",
         sum(s.sites for s in site_rows),
         round(sum(s.area_m2 for s in site_rows), 2),
         sum(s.seats for s in site_rows),
         *(sum(s.stars.get(n, 0) for s in site_rows) for n in range(1, 6)),
-        sum(s.workers for s in site_rows),
+        sum(s.workers for s in site_rows) + unassigned,
         sum(s.service_people for s in site_rows),
     ]
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)

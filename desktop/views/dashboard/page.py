@@ -218,6 +218,8 @@ class DashboardPage(QWidget):
         self.union_chart.bar_clicked.connect(lambda key: self.open_members(union_id=key))
         self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
         self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
+        for chart in (self.activity_chart, self.people_chart):
+            chart.bar_clicked.connect(self.open_activities)
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
         self.new_gen_button.clicked.connect(self.open_new_generation)
         self.applications_button.clicked.connect(self.open_applications)
@@ -268,6 +270,11 @@ class DashboardPage(QWidget):
     def open_members(self, **params: Any) -> None:
         scoped = {"federation_id": self.federation_filter.federation_id()}
         self.ctx.navigate("members", **{**_RESET, **scoped, **params})
+
+    def open_activities(self, category: str) -> None:
+        """A 服务类别 bar: that category's activities in the figures' year."""
+        year = self.data.activities.year if self.data is not None else None
+        self.ctx.navigate("activities", category=category, year=year)
 
     def open_applications(self) -> None:
         self.ctx.navigate("applications", status="submitted")
@@ -374,10 +381,12 @@ class DashboardPage(QWidget):
         a = d.activities
         legend = (f"{a.year}年", f"{a.year - 1}年")
         self.activity_chart.set_bars(
-            [Bar(r.label, r.activities, compare=r.activities_last) for r in a.rows]
+            [Bar(r.label, r.activities, compare=r.activities_last, key=r.code) for r in a.rows]
         )
         self.activity_chart.set_legend(*legend)
-        self.people_chart.set_bars([Bar(r.label, r.people, compare=r.people_last) for r in a.rows])
+        self.people_chart.set_bars(
+            [Bar(r.label, r.people, compare=r.people_last, key=r.code) for r in a.rows]
+        )
         self.people_chart.set_legend(*legend)
 
         parts = [
@@ -385,4 +394,6 @@ class DashboardPage(QWidget):
             f"本年服务 {s.service_people:,} 人次）"
             for s in d.sites
         ]
+        if d.unassigned_workers:
+            parts.append(f"未分配阵地的社会化工会工作者 {d.unassigned_workers} 人")
         self.sites_label.setText("<b>会站家阵地</b><br>" + "<br>".join(parts))

@@ -209,3 +209,51 @@ def test_bad_report_target_is_refused(filled: Database, tmp_path: Path) -> None:
     with pytest.raises(UnionDeskError, match="月份"):
         reports.write_monthly(filled, 2026, 13, tmp_path / "月报.xlsx")
     assert list(tmp_path.glob("*.xls*")) == []
+
+
+def test_monthly_report_of_the_running_month_stops_at_today(
+    filled: Database, tmp_path: Path
+) -> None:
+    """November's report made on 10 November says 截至 10 November, and a review due on
+    15 December is not yet within 30 days of it (it is of 30 November)."""
+    out = reports.write_monthly(filled, 2026, 11, tmp_path / "月报.xlsx", today=date(2026, 11, 10))
+    rows = _sheet_rows(out, "会员月报")
+    assert "统计截至：2026年11月10日" in str(rows[1][0])
+    hardship = next(str(r[0]) for r in rows if str(r[0]).startswith("困难职工档案"))
+    assert "逾期未复核 1 户，30 天内到期 0 户" in hardship
+
+
+def test_report_of_a_period_not_begun_is_refused(filled: Database, tmp_path: Path) -> None:
+    today = date(2026, 11, 21)
+    with pytest.raises(UnionDeskError, match="2026年12月还没有开始"):
+        reports.write_monthly(filled, 2026, 12, tmp_path / "月报.xlsx", today=today)
+    with pytest.raises(UnionDeskError, match="2027年还没有开始"):
+        reports.write_annual(filled, 2027, tmp_path / "年报.xlsx", today=today)
+    assert list(tmp_path.glob("*.xls*")) == []
+
+
+def test_union_workers_without_a_site_are_counted(
+    filled: Database, station: str, tmp_path: Path
+) -> None:
+    """社会化工会工作者 in post but not (or no longer) assigned to a site still count: the
+    annual 会站家 table's 合计 is every worker in post, with a 未分配阵地 row for them."""
+    from desktop.services import sites
+
+    sites.add_worker(filled, "李社工", site_id=station)
+    sites.add_worker(filled, "王社工")  # not assigned yet
+    closed = sites.add_site(filled, "home", "临时职工之家").id
+    sites.add_worker(filled, "赵社工", site_id=closed)
+    sites.delete_site(filled, closed)
+    gone = sites.add_worker(filled, "钱社工")
+    sites.update_worker(filled, gone.id, status="left")
+    in_post = _n(
+        filled, "SELECT count(*) FROM union_workers WHERE deleted = 0 AND status = 'active'"
+    )
+    assert in_post == 3
+    d = dashboard.dashboard(filled, AS_OF)
+    assert sum(s.workers for s in d.sites) + d.unassigned_workers == in_post
+    assert d.unassigned_workers == 2
+    out = reports.write_annual(filled, 2026, tmp_path / "年报.xlsx", today=AS_OF)
+    site_rows = {r[0]: r for r in _sheet_rows(out, "会站家阵地") if r[0]}
+    assert site_rows["未分配阵地"][9] == 2
+    assert site_rows["合计"][9] == in_post
