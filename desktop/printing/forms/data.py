@@ -95,6 +95,7 @@ class TransferFormData:
     transferred_on: str = ""
     reason: str = ""
     qr: str = ""  # the signed slip QR (``desktop/cards/transfer_qr.py``); blank: none
+    operator: str = ""  # 经办人: who recorded the transfer
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def load_transfer_record(
         transferred_on=fmt_date(record.transferred_on),
         reason=record.reason or "",
         qr=qr,
+        operator=record.operator or "",
     )
 
 
