@@ -94,9 +94,11 @@ class Sheet:
             return
         pad = 1.5 * mm
         size = LABEL_SIZE if cell.label else VALUE_SIZE
-        # Numbers, codes and ordinary names are never broken over two lines; long
-        # Chinese text (union names, causes) is.
-        lines = 2 if len(cell.text) > 10 and any(ord(ch) >= 0x2E80 for ch in cell.text) else 1
+        # Numbers, codes and ordinary names are never broken over lines; long Chinese
+        # text (union names, causes) and long names of several words are, up to three
+        # lines as the row's height allows at 6 pt (a 50-character name).
+        breakable = any(ord(ch) >= 0x2E80 for ch in cell.text) or " " in cell.text
+        lines = 3 if len(cell.text) > 10 and breakable else 1
         fit = fit_text(self.f, cell.text, w - 2 * pad, size, 6, max_lines=lines, max_h=h - pad)
         block = fit.size * 1.15 * len(fit.lines)
         ytop = top - (h - block) / 2 - fit.size * 0.08

@@ -19,6 +19,7 @@ from tests.unit.printing.conftest import (
     LONG_UNION,
     decode_qr,
     pdf_text,
+    pdf_words,
     px,
     render_png,
     run,
@@ -208,17 +209,6 @@ LONG_NAMES = [
 ]
 
 
-def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
-    """(text, x0, top, x1, bottom) in points from ``pdftotext -bbox``."""
-    out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
-    pattern = (
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-    )
-    return [
-        (t, float(a), float(b), float(c), float(d)) for a, b, c, d, t in re.findall(pattern, out)
-    ]
-
-
 @pytest.mark.parametrize("name", LONG_NAMES)
 def test_a_50_character_name_wraps_at_a_readable_size_inside_its_box(
     db: Database, tmp_path: Path, name: str
@@ -229,7 +219,7 @@ def test_a_50_character_name_wraps_at_a_readable_size_inside_its_box(
     out = tmp_path / "long.pdf"
     render_cards(batch.records, out, layout="single")
     pt = 72 / 25.4
-    name_words = [w for w in _words(out, 1) if w[0] and set(w[0]) <= set(name)]
+    name_words = [w for w in pdf_words(out, 1) if w[0] and set(w[0]) <= set(name)]
     assert "".join(w[0] for w in name_words) == name.replace(" ", "")
     left, right = geo.CARD_H_MM, 0.0
     for text_, x0, top, x1, bottom in name_words:
