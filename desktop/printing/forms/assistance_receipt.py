@@ -15,12 +15,14 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import text
 
 from desktop.errors import UnionDeskError
 from desktop.printing.fonts import fonts
 from desktop.printing.forms.grid import L, Sheet, V
 from desktop.private_files import create_private
 from desktop.services.care.assistance import BatchLine, batch_lines
+from desktop.services.unions import federations
 from desktop.storage.database import Database
 
 TITLE = "救助金领取签收表"
@@ -45,6 +47,11 @@ class ReceiptData:
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines)
 
+    @property
+    def handlers(self) -> str:
+        """经办人: who recorded the batch's lines (blank when nobody was named)."""
+        return "、".join(dict.fromkeys(line.handler for line in self.lines if line.handler))
+
 
 def yuan(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
@@ -53,8 +60,14 @@ def yuan(fen: int) -> str:
 def load(db: Database, batch: str) -> ReceiptData:
     lines = batch_lines(db, batch)
     with db.connect(write=False) as conn:
-        name = conn.exec_driver_sql(
-            "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
+        # 发放单位: this office's own federation (an upper office holds others too)
+        own = federations.current_id(conn)
+        name = conn.execute(
+            text(
+                "SELECT name FROM federations WHERE deleted = 0 "
+                "ORDER BY CASE WHEN id = :own THEN 0 ELSE 1 END, rowid LIMIT 1"
+            ),
+            {"own": own or ""},
         ).scalar()
     return ReceiptData(batch, str(name or ""), tuple(lines))
 
@@ -94,7 +107,9 @@ def draw(canvas: Canvas, d: ReceiptData) -> None:
         if page == pages - 1:
             sheet.line_text(f"合计：{yuan(d.total_fen)} 元，共 {len(d.lines)} 人", 10.5)
             sheet.gap(6)
-            sheet.line_text("经办人：" + " " * 18 + "审核人：" + " " * 18 + "负责人：", 10.5)
+            handler = d.handlers[:20]
+            pad = " " * max(4, 18 - 2 * len(handler))
+            sheet.line_text(f"经办人：{handler}{pad}审核人：" + " " * 18 + "负责人：", 10.5)
         footer = f"第 {page + 1} 页  共 {pages} 页"
         sheet.c.setFillGray(0.4)
         sheet.text(sheet.x0 + sheet.inner - font_set.width(footer, 8), 10 * mm, footer, 8)

@@ -110,3 +110,27 @@ def test_the_assistance_receipt_of_a_batch(
     assert "300.00" not in body  # another batch
     code = main(["--data-dir", str(data_dir), "hardship", "receipt", "无此批次", str(out)])
     assert code == 1 and "没有批次为「无此批次」" in capsys.readouterr().err
+
+
+def test_the_receipt_names_the_handler_recorded_with_the_batch(
+    db: Database, people: dict[str, str], tmp_path: Path
+) -> None:
+    from desktop.printing.forms.assistance_receipt import render_receipt
+
+    for name, handler in (("张三", "刘芳"), ("李四", "刘芳")):
+        case = hardship.add_file(
+            db, people[name], level="相对困难", opened_on="2026-01-10", today=TEST_TODAY
+        )
+        assistance.assist(
+            db, case, given_on="2026-01-20", kind="送温暖", amount="500",
+            fund_source="上级工会补助", batch="送温暖", handler=handler, today=TEST_TODAY,
+        )  # fmt: skip
+        assistance.assist(
+            db, case, given_on="2026-03-01", kind="助学", amount="300",
+            fund_source="社会捐助", batch="助学", today=TEST_TODAY,
+        )  # fmt: skip
+    out = tmp_path / "receipt.pdf"
+    render_receipt(db, "送温暖", out)
+    assert "经办人：刘芳" in "".join(pdf_text(out).split())
+    render_receipt(db, "助学", out)  # nobody recorded: the line stays blank for the pen
+    assert "经办人：审核人：" in "".join(pdf_text(out).split())
