@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +107,11 @@ class PrintPage(QWidget):
         self.verify_edit.setPlaceholderText("扫码枪扫描会员卡二维码，或粘贴 UD1:… 内容")
         self.verify_result = QLabel("", self)
         self.verify_result.setWordWrap(True)
+        # A long result (a long name and union) wraps in the column's width instead of
+        # widening the column over the preview.
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.verify_result.setSizePolicy(policy)
         verify_box = QGroupBox("会员卡核验", self)
         v = QVBoxLayout(verify_box)
         v.addWidget(self.verify_edit)
@@ -418,3 +424,5 @@ class PrintPage(QWidget):
         color = "#1b5e20" if result.valid else "#b71c1c"
         self.verify_result.setStyleSheet(f"color: {color};")
         self.verify_result.setText(result.summary)
+        # The scanner's next card replaces this one (appended, it would read as forged).
+        self.verify_edit.selectAll()
