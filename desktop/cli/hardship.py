@@ -248,7 +248,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
 
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
     reason = print_reason(args)
-    payload = form_values(ctx.db, "hardship", f.member_id, sensitive_reason=reason)
+    payload = form_values(ctx.db, "hardship", f.id, sensitive_reason=reason)  # this file
     render_form("hardship", payload, args.out)
     audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")

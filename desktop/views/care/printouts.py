@@ -48,9 +48,10 @@ def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None],
     )
 
 
-def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
-    """The form, with health, disability and income only when the clerk says so and gives
-    a reason (audited); otherwise those cells stay blank for the household to fill in."""
+def print_form(ctx: AppContext, parent: QWidget, case_id: str) -> None:
+    """The form of the file ``case_id``, with health, disability and income only when the
+    clerk says so and gives a reason (audited); otherwise those cells stay blank for the
+    household to fill in."""
     reason: str | None = None
     if messages.confirm(
         parent,
@@ -78,9 +79,9 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
         from desktop.printing.queries import form_values
         from desktop.services import audit
 
-        values = form_values(ctx.db, "hardship", member_id, sensitive_reason=reason)
+        values = form_values(ctx.db, "hardship", case_id, sensitive_reason=reason)
         render_form("hardship", values, out)
-        audit.printed(ctx.db, "困难职工登记表", out, subject=f"会员 {member_id}")
+        audit.printed(ctx.db, "困难职工登记表", out, subject=f"档案 {case_id}")
 
     _run(ctx, parent, "困难职工登记表", work, out)
 
