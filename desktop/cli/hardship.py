@@ -271,8 +271,9 @@ def print_reason(args: argparse.Namespace) -> str | None:
     return None
 
 
-def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
-    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``)."""
+def add_sensitive_print_flags(parser: argparse.ArgumentParser, *, unmasked: bool = True) -> None:
+    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``;
+    ``unmasked``: the command also has --unmasked, which the reason serves too)."""
     parser.add_argument(
         "--sensitive",
         action="store_true",
@@ -281,7 +282,9 @@ def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reason",
         metavar="原因",
-        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因",
+        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因"
+        if unmasked
+        else "打印健康、残疾和收入信息（--sensitive）的原因",
     )
 
 
@@ -389,7 +392,7 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
     v.add_argument("id", metavar="档案编号")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
-    add_sensitive_print_flags(v)
+    add_sensitive_print_flags(v, unmasked=False)
     v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")
