@@ -117,6 +117,14 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
     page_setup(ws)
 
 
+FIRST_YEAR = 1900
+
+
+def _check_year(year: int, now: date) -> None:
+    if year < FIRST_YEAR:
+        raise UnionDeskError(f"年份应在 {FIRST_YEAR}–{now.year} 之间，当前为 {year}")
+
+
 def _not_begun(what: str, now: date) -> UnionDeskError:
     return UnionDeskError(
         f"{what}还没有开始（今天是 {now:%Y年%m月%d日}），没有可统计的数字；"
@@ -138,6 +146,7 @@ def write_monthly(
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
     now = today or db.clock.today()
+    _check_year(year, now)
     if (year, month) > (now.year, now.month):
         raise _not_begun(f"{year}年{month}月", now)
     as_of = min(date(year, month, calendar.monthrange(year, month)[1]), now)
@@ -255,6 +264,7 @@ def write_annual(
     """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
     rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
+    _check_year(year, now)
     if year > now.year:
         raise _not_begun(f"{year}年", now)
     as_of = min(date(year, 12, 31), now)

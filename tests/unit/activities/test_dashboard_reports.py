@@ -253,3 +253,14 @@ def test_a_past_month_counts_the_hardship_files_open_at_its_end(
     # Open on 30 November: the three of the fixture and the one closed on 5 December;
     # not the one opened on 1 December.
     assert "在档 4 户" in hardship, hardship
+
+
+@pytest.mark.parametrize("year", [0, -5, 1899])
+def test_an_impossible_year_is_refused_in_words(
+    filled: Database, tmp_path: Path, year: int
+) -> None:
+    today = date(2026, 11, 20)
+    with pytest.raises(UnionDeskError, match="年份"):
+        reports.write_monthly(filled, year, 1, tmp_path / "月报.xlsx", today=today)
+    with pytest.raises(UnionDeskError, match="年份"):
+        reports.write_annual(filled, year, tmp_path / "年报.xlsx", today=today)
