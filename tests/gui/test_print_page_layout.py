@@ -3,15 +3,19 @@ wraps inside the left column instead of widening it over the preview."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.printing.records import load_cards
+from desktop.services import audit
 from desktop.services.members import registry as members
 from desktop.services.unions import registry as unions
 from desktop.views.context import AppContext
 from desktop.views.printing.page import PrintPage
 from tests.gui.conftest import valid_id
+from tests.unit.printing.conftest import pdf_text
 
 LONG_NAME = "阿卜杜热合曼·买买提艾力·库尔班江·艾合买提·吐尔逊·阿不都拉·热合曼·买买提·艾力"
 LONG_UNION = "成都市高新技术产业开发区某某智能装备制造股份有限公司第二分公司工会委员会"
@@ -61,3 +65,30 @@ def test_the_next_scan_replaces_the_last_one(qtbot: QtBot, ctx: AppContext) -> N
         qtbot.keyClicks(page.verify_edit, payload)
         qtbot.keyClick(page.verify_edit, Qt.Key.Key_Return)
         assert page.verify_result.text().startswith("有效"), page.verify_result.text()
+
+
+def test_a_rare_character_can_be_marked_and_printed_from_the_window(
+    qtbot: QtBot, ctx: AppContext, boxes: Any
+) -> None:
+    """The refusal says 「或选择用〓标出缺字继续打印」: the window offers that choice
+    (the CLI's --allow-missing-glyphs), for cards and forms alike."""
+    union = unions.add(ctx.db, "甲公司工会")
+    member, _ = members.add(
+        ctx.db, {"name": "王𠮷", "id_number": valid_id("44030419900101123"), "union_id": union.id}
+    )
+    page = PrintPage(ctx)
+    qtbot.addWidget(page)
+    page.set_members([member.id])
+    boxes.answer = False  # 取消: nothing made, nothing recorded
+    page.make_cards()
+    assert page.pdf is None and audit.recent(ctx.db) == []
+    assert boxes.kinds() == ["confirm"] and "𠮷" in boxes.shown[0][2]
+    assert boxes.buttons[0]["yes"] == "用〓标出并继续"
+    boxes.answer = True
+    page.make_cards()
+    assert page.pdf is not None and "王〓" in "".join(pdf_text(page.pdf).split())
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("registration"))
+    page.subject_edit.setText(member.id)
+    page.make_form()
+    assert page.made[0] == "会员登记表" and "王〓" in "".join(pdf_text(page.pdf).split())
+    assert boxes.kinds() == ["confirm", "confirm", "confirm"]

@@ -78,6 +78,12 @@ def _draw(canvas: Canvas, font_set: FontSet, kind: str, data: FormData) -> None:
     canvas.showPage()
 
 
+def missing_glyphs(data: FormData) -> list[str]:
+    """Characters of the form's texts that no available font can draw (asked about
+    before printing: they would print blank, or as 〓 when the clerk agrees)."""
+    return fonts().missing_chars(_texts(data))
+
+
 def render_form(
     kind: str,
     data: FormData,
@@ -90,7 +96,7 @@ def render_form(
     if not isinstance(data, _TYPES[kind]):
         raise UnionDeskError(f"「{FORM_TITLES[kind]}」的数据类型不对。")
     font_set = fonts()
-    missing = font_set.missing_chars(_texts(data))
+    missing = missing_glyphs(data)
     if missing and not allow_missing_glyphs:
         raise UnionDeskError(
             f"表格中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
