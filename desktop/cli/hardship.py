@@ -237,7 +237,9 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
 def _receipt(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.assistance_receipt import render_receipt, yuan
 
-    data = render_receipt(ctx.db, args.batch, args.out)
+    data = render_receipt(
+        ctx.db, args.batch, args.out, allow_missing_glyphs=args.allow_missing_glyphs
+    )
     print(f"已生成签收表：{args.out}（{len(data.lines)} 人，合计 {yuan(data.total_fen)} 元）")
     return 0
 
@@ -387,6 +389,7 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("receipt", help="打印救助金领取签收表（按发放批次）")
     v.add_argument("batch", metavar="批次", help="发放批次名称")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
+    v.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     v.set_defaults(handler=_receipt)
 
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")

@@ -118,7 +118,14 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     if target is None:
         return 2
     why = unmask_reason(args)
-    out = write_intake_form(ctx.db, args.case, Path(target), unmasked=args.unmasked, reason=why)
+    out = write_intake_form(
+        ctx.db,
+        args.case,
+        Path(target),
+        unmasked=args.unmasked,
+        reason=why,
+        allow_missing_glyphs=args.allow_missing_glyphs,
+    )
     print(f"已生成法律援助申请登记表：{out}")
     return 0
 
@@ -170,4 +177,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_output_argument(p, "输出 PDF 文件")
     p.add_argument("--unmasked", action="store_true", help="打印完整的身份证号和手机号")
     p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
+    p.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     p.set_defaults(handler=_form)

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from desktop.errors import UnionDeskError
 from desktop.printing import geometry as geo
-from desktop.printing.fonts import FontSet, fonts
+from desktop.printing.fonts import FontSet, MissingGlyphsError, fonts
 from desktop.printing.photos import decode_photo, draw_photo, draw_placeholder
 from desktop.printing.qr import draw_qr
 from desktop.printing.records import CardRecord, PrintWarning
@@ -75,12 +75,13 @@ def glyph_problems(records: Sequence[CardRecord], font_set: FontSet) -> list[Pri
     return problems
 
 
-def missing_glyph_error(problems: Sequence[PrintWarning]) -> UnionDeskError:
+def missing_glyph_error(problems: Sequence[PrintWarning]) -> MissingGlyphsError:
     listed = "；".join(p.message for p in problems[:5])
     more = f"（另有 {len(problems) - 5} 人）" if len(problems) > 5 else ""
-    return UnionDeskError(
+    return MissingGlyphsError(
         f"{listed}{more}。这些字打印出来会是空白，已停止。请在本机安装含这些字的 TrueType "
-        "字体（如 Windows 的 SimSun-ExtB「simsunb.ttf」）后重试，或选择用〓标出缺字继续打印。"
+        "字体（如 Windows 的 SimSun-ExtB「simsunb.ttf」）后重试，或选择用〓标出缺字继续打印。",
+        [p.message for p in problems],
     )
 
 

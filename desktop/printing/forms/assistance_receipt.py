@@ -17,8 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import text
 
-from desktop.errors import UnionDeskError
-from desktop.printing.fonts import fonts
+from desktop.printing.fonts import MissingGlyphsError, fonts
 from desktop.printing.forms.grid import L, Sheet, V
 from desktop.private_files import create_private
 from desktop.services.care.assistance import BatchLine, batch_lines
@@ -117,14 +116,19 @@ def draw(canvas: Canvas, d: ReceiptData) -> None:
         canvas.showPage()
 
 
-def render_receipt(db: Database, batch: str, out: str | os.PathLike[str]) -> ReceiptData:
-    """Write the batch's receipt as an A4 PDF (owner-only file, replaced atomically)."""
+def render_receipt(
+    db: Database, batch: str, out: str | os.PathLike[str], *, allow_missing_glyphs: bool = False
+) -> ReceiptData:
+    """Write the batch's receipt as an A4 PDF (owner-only file, replaced atomically);
+    characters no font has stop it, unless ``allow_missing_glyphs`` (drawn as 〓)."""
     data = load(db, batch)
     font_set = fonts()
     missing = font_set.missing_chars("".join(x.member_name + x.union_name for x in data.lines))
-    if missing:
-        raise UnionDeskError(
+    if missing and not allow_missing_glyphs:
+        raise MissingGlyphsError(
             f"签收表中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
+            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。",
+            missing,
         )
     final = Path(out)
     tmp = create_private(final.with_name(final.name + ".part"))

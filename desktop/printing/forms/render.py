@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.errors import UnionDeskError
-from desktop.printing.fonts import FontSet, fonts
+from desktop.printing.fonts import FontSet, MissingGlyphsError, fonts
 from desktop.printing.forms.attendance import draw_attendance
 from desktop.printing.forms.data import (
     AttendanceFormData,
@@ -98,9 +98,10 @@ def render_form(
     font_set = fonts()
     missing = missing_glyphs(data)
     if missing and not allow_missing_glyphs:
-        raise UnionDeskError(
+        raise MissingGlyphsError(
             f"表格中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
-            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。"
+            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。",
+            missing,
         )
     tmp: Path | None = None
     target: str | BinaryIO

@@ -30,11 +30,27 @@ def choose_batch(parent: QWidget | None, batches: list[str]) -> str | None:
     return str(batch) if ok and batch else None
 
 
-def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None], out: Path) -> None:
+def _run(
+    ctx: AppContext,
+    parent: QWidget,
+    title: str,
+    work: Callable[[], None],
+    out: Path,
+    retry: Callable[[], None] | None = None,
+) -> None:
+    """``work`` off the GUI thread; ``retry``: the same printing with characters no font
+    has drawn as 〓, offered when ``work`` stopped on them."""
+
     def done(_result: object) -> None:
         messages.inform(parent, title, f"已生成：{out}")
 
     def failed(exc: BaseException) -> None:
+        from desktop.printing.fonts import MissingGlyphsError
+
+        if isinstance(exc, MissingGlyphsError) and retry is not None:
+            if messages.confirm(parent, title, exc.message, yes="用〓标出并继续", no="取消"):
+                _run(ctx, parent, title, retry, out)
+            return
         text = exc.message if isinstance(exc, UnionDeskError) else "生成失败，详情已写入错误日志。"
         messages.error(parent, title, text)
 
@@ -98,9 +114,9 @@ def print_receipt(ctx: AppContext, parent: QWidget) -> None:
     if out is None:
         return
 
-    def work() -> None:
+    def work(allow: bool = False) -> None:
         from desktop.printing.forms.assistance_receipt import render_receipt
 
-        render_receipt(ctx.db, batch, out)
+        render_receipt(ctx.db, batch, out, allow_missing_glyphs=allow)
 
-    _run(ctx, parent, "救助金领取签收表", work, out)
+    _run(ctx, parent, "救助金领取签收表", work, out, retry=lambda: work(True))

@@ -163,3 +163,25 @@ def test_the_form_of_a_file_is_that_file_not_the_member_s_latest(
     args = ["--data-dir", str(data_dir), "print", "form", "hardship", str(out)]
     assert main([*args, "--member", people["张三"]]) == 0
     assert "意外致困" in pdf_text(out)
+
+
+def test_a_receipt_with_a_rare_character_prints_it_as_a_mark_when_asked(
+    db: Database, data_dir: Path, people: dict[str, str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from desktop.services.members import registry as members
+
+    members.update(db, people["张三"], {"name": "王𠮷"})
+    case = hardship.add_file(
+        db, people["张三"], level="相对困难", opened_on="2026-01-10", today=TEST_TODAY
+    )
+    assistance.assist(
+        db, case, given_on="2026-01-20", kind="送温暖", amount="500",
+        fund_source="上级工会补助", batch="送温暖", today=TEST_TODAY,
+    )  # fmt: skip
+    out = tmp_path / "receipt.pdf"
+    args = ["--data-dir", str(data_dir), "hardship", "receipt", "送温暖", str(out)]
+    assert main(args) == 1 and not out.exists()
+    assert "𠮷" in capsys.readouterr().err
+    assert main([*args, "--allow-missing-glyphs"]) == 0
+    assert "王〓" in pdf_text(out)
