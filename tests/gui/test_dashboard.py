@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.dashboard.page import DashboardPage
+from desktop.views.dashboard.report_dialog import ReportDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.members.page import MembersPage
 from desktop.views.qtmodels import member_table as mt
@@ -149,3 +154,48 @@ def test_category_bars_open_the_activities_of_that_category_this_year(
     window.show_area("dashboard")
     click_bar(qtbot, page.people_chart, "festival")
     assert titles(acts) == ["中秋游园"]
+
+
+def test_the_clerk_makes_the_monthly_and_annual_reports_from_the_window(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = open_window(qtbot, ctx)
+    window.actions_by_name["make_report"].trigger()  # 文件 → 生成上报报表…
+    assert window.current_key() == "dashboard"
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    dialog = page.report_dialog
+    assert isinstance(dialog, ReportDialog) and dialog.isVisible()
+    today = ctx.db.clock.today()
+    assert (dialog.year_spin.value(), dialog.month_spin.value()) == (today.year, today.month)
+    target = tmp_path / "月报"  # the suffix is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.generate()
+    out = tmp_path / "月报.xlsx"
+    assert dialog.written == out and boxes.kinds() == ["inform"]
+    sheet = load_workbook(out)["会员月报"]
+    totals = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")
+    assert totals[1] == 3  # the registry's three members, as on the 首页 card
+
+    page.make_report()
+    dialog = page.report_dialog
+    assert isinstance(dialog, ReportDialog)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("annual"))
+    assert not dialog.month_spin.isEnabled()
+    annual = tmp_path / "年报.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(annual), ""))
+    dialog.generate()
+    assert "会员情况" in load_workbook(annual).sheetnames
+    # A refusal (a file that cannot be written) is shown, not raised.
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "无/此/目录.xlsx"), "")
+    )
+    page.make_report()
+    assert isinstance(page.report_dialog, ReportDialog)
+    page.report_dialog.generate()
+    assert boxes.kinds()[-1] == "error" and page.report_dialog.written is None

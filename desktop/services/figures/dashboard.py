@@ -385,7 +385,9 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
 def hardship_figures(
     conn: Connection, as_of: date, federation_id: str | None = None
 ) -> HardshipFigures:
-    """Open 困难职工 files; with ``federation_id``, those of its unions' members."""
+    """困难职工 files open on ``as_of`` (opened by then, not closed by then: a past
+    month's report is not changed by later files); with ``federation_id``, those of its
+    unions' members."""
     scoped = (
         ""
         if federation_id is None
@@ -399,7 +401,8 @@ def hardship_figures(
             "coalesce(sum(CASE WHEN review_due_on < :today THEN 1 ELSE 0 END), 0) AS overdue, "
             "coalesce(sum(CASE WHEN review_due_on >= :today AND review_due_on <= :soon "
             "THEN 1 ELSE 0 END), 0) AS due_soon "
-            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL" + scoped
+            "FROM hardship_cases WHERE deleted = 0 AND opened_on <= :today "
+            "AND (closed_on IS NULL OR closed_on > :today)" + scoped
         ),
         {
             "today": as_of.isoformat(),

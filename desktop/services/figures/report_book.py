@@ -117,6 +117,21 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
     page_setup(ws)
 
 
+FIRST_YEAR = 1900
+
+
+def _check_year(year: int, now: date) -> None:
+    if year < FIRST_YEAR:
+        raise UnionDeskError(f"年份应在 {FIRST_YEAR}–{now.year} 之间，当前为 {year}")
+
+
+def _not_begun(what: str, now: date) -> UnionDeskError:
+    return UnionDeskError(
+        f"{what}还没有开始（今天是 {now:%Y年%m月%d日}），没有可统计的数字；"
+        "请检查年份、月份，或本机的日期是否正确。"
+    )
+
+
 def write_monthly(
     db: Database,
     year: int,
@@ -125,16 +140,15 @@ def write_monthly(
     federation_id: str | None = None,
     today: date | None = None,
 ) -> Path:
-    """会员情况月报表 as of the last day of the month, or of ``today`` (default: the
-    registry's clock) while the month runs; one federation's with ``federation_id``
-    (None: every federation held here). A month not begun is refused."""
+    """会员情况月报表 as of the last day of the month (of today, for the current month:
+    no figure is counted on a day still to come); one federation's with
+    ``federation_id`` (None: every federation held here)."""
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
     now = today or db.clock.today()
-    if date(year, month, 1) > now:
-        raise UnionDeskError(
-            f"{year}年{month}月还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该月月报"
-        )
+    _check_year(year, now)
+    if (year, month) > (now.year, now.month):
+        raise _not_begun(f"{year}年{month}月", now)
     as_of = min(date(year, month, calendar.monthrange(year, month)[1]), now)
     with db.connect(write=False) as conn:
         figures = dashboard.member_figures(conn, as_of, federation_id=federation_id)
@@ -250,10 +264,9 @@ def write_annual(
     """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
     rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
+    _check_year(year, now)
     if year > now.year:
-        raise UnionDeskError(
-            f"{year}年还没有开始（今天是 {now:%Y年%m月%d日}），不能生成该年度统计表"
-        )
+        raise _not_begun(f"{year}年", now)
     as_of = min(date(year, 12, 31), now)
     choices = scope.held(db) if federation_id is None else []
     with db.connect(write=False) as conn:

@@ -115,6 +115,9 @@ class DashboardPage(QWidget):
         self.as_of_label = QLabel(self)
         self.as_of_label.setStyleSheet("color: #546e7a;")
         self.refresh_button = QPushButton("刷新", self)
+        self.report_button = QPushButton("生成上报报表…", self)
+        self.report_button.setToolTip("会员情况月报表、年度统计表（Excel）")
+        self.report_dialog: QWidget | None = None
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
@@ -206,6 +209,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.as_of_label)
         top.addStretch(1)
         top.addWidget(self.federation_filter)
+        top.addWidget(self.report_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -214,6 +218,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.scroll_area, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
+        self.report_button.clicked.connect(self.make_report)
         self.federation_filter.federation_changed.connect(lambda _f: self.refresh())
         self.union_chart.bar_clicked.connect(lambda key: self.open_members(union_id=key))
         self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
@@ -246,6 +251,17 @@ class DashboardPage(QWidget):
             self.figure_grid.addWidget(card, n // columns, n % columns)
 
     # ---- area protocol ---------------------------------------------------------------
+
+    def make_report(self) -> None:
+        """生成上报报表: the month's or year's report as .xlsx (non-modal dialog)."""
+        from desktop.views.dashboard.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.ctx, self)
+        fed = self.federation_filter.federation_id()
+        dialog.federation_combo.select_federation(fed)
+        self.report_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def refresh(self) -> None:
         """Recompute every figure on a worker thread; one run at a time."""

@@ -223,13 +223,59 @@ def test_monthly_report_of_the_running_month_stops_at_today(
     assert "逾期未复核 1 户，30 天内到期 0 户" in hardship
 
 
-def test_report_of_a_period_not_begun_is_refused(filled: Database, tmp_path: Path) -> None:
-    today = date(2026, 11, 21)
+def _monthly_notes(path: Path) -> tuple[str, str]:
+    ws = load_workbook(path)["会员月报"]
+    cells = [str(c) for row in ws.iter_rows(values_only=True) for c in row if c]
+    return str(ws["A2"].value), next(c for c in cells if c.startswith("困难职工档案"))
+
+
+def test_the_current_month_is_counted_as_of_today_not_its_last_day(
+    filled: Database, tmp_path: Path
+) -> None:
+    # On 1 November the file due on 1 November is due today, not overdue: the month's
+    # end (30 November) lies in the future and no figure may be counted there.
+    out = reports.write_monthly(filled, 2026, 11, tmp_path / "月报.xlsx", today=date(2026, 11, 1))
+    subtitle, hardship = _monthly_notes(out)
+    assert "统计截至：2026年11月01日" in subtitle
+    assert "逾期未复核 0 户" in hardship and "30 天内到期 1 户" in hardship
+
+
+def test_a_month_or_year_that_has_not_begun_is_refused(filled: Database, tmp_path: Path) -> None:
+    today = date(2026, 11, 20)
     with pytest.raises(UnionDeskError, match="2026年12月还没有开始"):
         reports.write_monthly(filled, 2026, 12, tmp_path / "月报.xlsx", today=today)
     with pytest.raises(UnionDeskError, match="2027年还没有开始"):
         reports.write_annual(filled, 2027, tmp_path / "年报.xlsx", today=today)
-    assert list(tmp_path.glob("*.xls*")) == []
+    assert list(tmp_path.glob("*.xlsx")) == []
+
+
+def test_a_past_month_counts_the_hardship_files_open_at_its_end(
+    filled: Database, tmp_path: Path
+) -> None:
+    with filled.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO hardship_cases (id, member_id, level, opened_on, review_due_on, "
+                "closed_on) VALUES ('late', 'm1', 'deep', '2026-12-01', '2027-12-01', NULL), "
+                "('closed', 'm1', 'deep', '2025-06-01', '2026-12-20', '2026-12-05')"
+            )
+        )
+    out = reports.write_monthly(filled, 2026, 11, tmp_path / "月报.xlsx", today=date(2026, 12, 7))
+    _, hardship = _monthly_notes(out)
+    # Open on 30 November: the three of the fixture and the one closed on 5 December;
+    # not the one opened on 1 December.
+    assert "在档 4 户" in hardship, hardship
+
+
+@pytest.mark.parametrize("year", [0, -5, 1899])
+def test_an_impossible_year_is_refused_in_words(
+    filled: Database, tmp_path: Path, year: int
+) -> None:
+    today = date(2026, 11, 20)
+    with pytest.raises(UnionDeskError, match="年份"):
+        reports.write_monthly(filled, year, 1, tmp_path / "月报.xlsx", today=today)
+    with pytest.raises(UnionDeskError, match="年份"):
+        reports.write_annual(filled, year, tmp_path / "年报.xlsx", today=today)
 
 
 def test_union_workers_without_a_site_are_counted(
