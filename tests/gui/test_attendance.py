@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop import clock
 from desktop.cards import signing
 from desktop.services import activities
 from desktop.services.members import registry as members
@@ -366,3 +369,18 @@ def test_a_check_in_typed_in_on_a_later_day_shows_its_date(
     page.select_activity(earlier.id)
     scan(qtbot, page, card_of(ctx, registry["张三"]))
     assert f"刷卡 {TEST_TODAY:%Y-%m-%d} 09:00" in page.attendance.list.item(0).text()
+
+
+def test_the_year_filter_follows_new_year_while_the_window_stays_open(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], fixed_clock: clock.FixedClock
+) -> None:
+    """Left open over New Year: the next refresh offers the new year (and the one after)
+    and moves the list from the old 本年 to the new one."""
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.year_filter.currentData() == TEST_TODAY.year
+    fixed_clock.advance(date(TEST_TODAY.year + 1, 1, 2) - TEST_TODAY)
+    widget.refresh()
+    assert widget.year_filter.currentData() == TEST_TODAY.year + 1
+    assert widget.year_filter.findData(TEST_TODAY.year + 2) >= 0
+    assert widget.model.year == TEST_TODAY.year + 1

@@ -423,3 +423,24 @@ def test_contract_ending_today_is_not_yet_expired() -> None:
 
     assert status_text(worker(TEST_TODAY), TEST_TODAY) == "在岗（合同即将到期）"
     assert status_text(worker(TEST_TODAY - timedelta(days=1)), TEST_TODAY) == "在岗（合同已到期）"
+
+
+def test_daily_entry_date_follows_the_calendar_when_left_open_overnight(
+    ctx: AppContext, page: SitesPage, fixed_clock: object
+) -> None:
+    """The form opened yesterday still showed yesterday: this morning's figures went
+    under yesterday's date. A date left on 今天 moves with the calendar at the next
+    refresh; a date the clerk chose stays."""
+    from desktop import clock
+
+    assert isinstance(fixed_clock, clock.FixedClock)
+    log = page.service_log
+    assert log.date.date() == QDate(TEST_TODAY)
+    fixed_clock.advance(timedelta(days=1))
+    page.refresh()
+    assert log.date.date() == QDate(TEST_TODAY + timedelta(days=1))
+    chosen = TEST_TODAY - timedelta(days=3)
+    log.date.setDate(QDate(chosen))
+    fixed_clock.advance(timedelta(days=1))
+    page.refresh()
+    assert log.date.date() == QDate(chosen)

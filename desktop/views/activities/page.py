@@ -47,11 +47,8 @@ class ActivitiesPage(QWidget):
         this_year = clock.current().today().year
 
         self.year_filter = QComboBox(self)
-        # Next year too: December plans January's activities.
-        for year in range(this_year + 1, this_year - 5, -1):
-            self.year_filter.addItem(f"{year}年", year)
-        self.year_filter.addItem("全部年份", None)
-        self.year_filter.setCurrentIndex(self.year_filter.findData(this_year))
+        self.this_year = 0  # the year the filter was made for (fill_years)
+        self.fill_years()
         self.category_filter = QComboBox(self)
         self.fill_categories()
         self.search = SearchBox(self)
@@ -140,6 +137,8 @@ class ActivitiesPage(QWidget):
 
     def refresh(self) -> None:
         current = self.selected()
+        if self.fill_years():
+            self.apply_filter()
         self.fill_categories()
         self.model.refresh()
         self._show_cut()
@@ -166,6 +165,29 @@ class ActivitiesPage(QWidget):
             self.apply_filter()
         if params.get("activity_id"):
             self.select_activity(str(params["activity_id"]))
+
+    def fill_years(self) -> bool:
+        """Next year, this year and four before, then 全部年份; on this year, or on the
+        year chosen. Rebuilt when the calendar year has turned since (a window left open
+        over New Year), moving an old 本年 to the new one; True then."""
+        this_year = clock.current().today().year
+        if this_year == self.this_year:
+            return False
+        combo = self.year_filter
+        chosen = combo.currentData() if self.this_year else this_year
+        if chosen == self.this_year:
+            chosen = this_year
+        self.this_year = this_year
+        blocked = combo.blockSignals(True)
+        combo.clear()
+        # Next year too: December plans January's activities.
+        for year in range(this_year + 1, this_year - 5, -1):
+            combo.addItem(f"{year}年", year)
+        combo.addItem("全部年份", None)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(index if index >= 0 else combo.findData(this_year))
+        combo.blockSignals(blocked)
+        return True
 
     def fill_categories(self) -> None:
         """全部服务类别, then the 3+N list (a retired one too: its past activities)."""
