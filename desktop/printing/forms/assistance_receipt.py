@@ -15,7 +15,6 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import text
 
 from desktop.printing.fonts import MissingGlyphsError, fonts
 from desktop.printing.forms.grid import L, Sheet, V
@@ -60,15 +59,8 @@ def load(db: Database, batch: str) -> ReceiptData:
     lines = batch_lines(db, batch)
     with db.connect(write=False) as conn:
         # 发放单位: this office's own federation (an upper office holds others too)
-        own = federations.current_id(conn)
-        name = conn.execute(
-            text(
-                "SELECT name FROM federations WHERE deleted = 0 "
-                "ORDER BY CASE WHEN id = :own THEN 0 ELSE 1 END, rowid LIMIT 1"
-            ),
-            {"own": own or ""},
-        ).scalar()
-    return ReceiptData(batch, str(name or ""), tuple(lines))
+        own = federations.details_in(conn)
+    return ReceiptData(batch, own.name if own is not None else "", tuple(lines))
 
 
 def pages_for(count: int) -> int:

@@ -185,3 +185,20 @@ def test_a_receipt_with_a_rare_character_prints_it_as_a_mark_when_asked(
     assert "𠮷" in capsys.readouterr().err
     assert main([*args, "--allow-missing-glyphs"]) == 0
     assert "王〓" in pdf_text(out)
+
+
+@pytest.mark.both_engines
+def test_the_receipt_names_this_office_s_own_federation_on_either_engine(
+    db: Database, people: dict[str, str]
+) -> None:
+    """发放单位: this office's own federation, on either engine (a hub prints receipts too)."""
+    from desktop.printing.forms import assistance_receipt
+
+    case = hardship.add_file(
+        db, people["张三"], level="相对困难", opened_on="2026-01-10", today=TEST_TODAY
+    )
+    assistance.assist(
+        db, case, given_on="2026-01-20", kind="送温暖", amount="100",
+        fund_source="上级工会补助", batch="春节送温暖", today=TEST_TODAY,
+    )  # fmt: skip
+    assert assistance_receipt.load(db, "春节送温暖").federation_name == "测试街道总工会"
