@@ -264,3 +264,27 @@ def test_an_impossible_year_is_refused_in_words(
         reports.write_monthly(filled, year, 1, tmp_path / "月报.xlsx", today=today)
     with pytest.raises(UnionDeskError, match="年份"):
         reports.write_annual(filled, year, tmp_path / "年报.xlsx", today=today)
+
+
+def test_a_past_month_counts_who_was_a_member_then_and_in_which_union(
+    filled: Database,
+) -> None:
+    """The October figures do not change when someone leaves or moves in November: C003
+    (withdrew 5 November) was a member on 31 October, and C005 (moved from 甲 to 乙 on
+    10 November) was 甲's."""
+    with filled.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO transfers (id, member_id, from_union_id, to_union_id, "
+                "transferred_on, kind) VALUES ('t1', 'm5', 'u1', 'u2', '2026-11-10', 'internal')"
+            )
+        )
+    m = dashboard.dashboard(filled, date(2026, 10, 31)).members
+    by_union = {u.union_name: u.total for u in m.by_union}
+    assert by_union == {"甲工会": 3, "乙工会": 2}  # 甲: C002, C003, C005; 乙: C004, C007
+    assert m.total == 5 and m.male == 3 and m.female == 1 and m.migrant == 1
+    band = next(b for b in m.age_bands if b.low == 35)
+    assert band.count == 2  # C002 (36) and C003 (41) on 31 October
+    # Today's figures are today's: C003 gone, C005 in 乙.
+    now = dashboard.dashboard(filled, AS_OF).members
+    assert {u.union_name: u.total for u in now.by_union} == {"甲工会": 2, "乙工会": 3}
