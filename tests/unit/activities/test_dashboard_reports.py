@@ -288,3 +288,10 @@ def test_a_past_month_counts_who_was_a_member_then_and_in_which_union(
     # Today's figures are today's: C003 gone, C005 in 乙.
     now = dashboard.dashboard(filled, AS_OF).members
     assert {u.union_name: u.total for u in now.by_union} == {"甲工会": 2, "乙工会": 3}
+
+
+def test_a_folder_that_does_not_exist_is_named_in_chinese(filled: Database, tmp_path: Path) -> None:
+    target = tmp_path / "无此文件夹" / "月报.xlsx"
+    with pytest.raises(UnionDeskError) as err:
+        reports.write_monthly(filled, 2026, 11, target, today=AS_OF)
+    assert "找不到" in err.value.message and "No such file" not in err.value.message
