@@ -20,6 +20,7 @@ from desktop import APP_TITLE, __version__, app_log
 from desktop.cli import users
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
 from desktop.cli.waiting import CliWaitPolicy
+from desktop.errors import MissingGlyphsError
 from desktop.storage import write_wait
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
@@ -139,6 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         except Exception as exc:  # noqa: BLE001 - the CLI's one error handler
             out = getattr(args, "out", None)  # the output file, where a command has one
+            if isinstance(exc, MissingGlyphsError) and hasattr(args, "allow_missing_glyphs"):
+                # 「选择用〓标出」: on the command line, the option that chooses it
+                exc = MissingGlyphsError(
+                    exc.message + "（命令行：加 --allow-missing-glyphs）", exc.chars
+                )
             return report_error(exc, ctx.paths.database, out if isinstance(out, str) else None)
         finally:
             ctx.close()

@@ -251,7 +251,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
     reason = print_reason(args)
     payload = form_values(ctx.db, "hardship", f.id, sensitive_reason=reason)  # this file
-    render_form("hardship", payload, args.out)
+    render_form("hardship", payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
     audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")
     if reason is None:
@@ -396,6 +396,7 @@ def register(sub: Any) -> None:
     v.add_argument("id", metavar="档案编号")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
     add_sensitive_print_flags(v, unmasked=False)
+    v.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")

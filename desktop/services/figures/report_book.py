@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.errors import StorageFullError, UnionDeskError, storage_error
+from desktop.errors import UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
 from desktop.services import audit
@@ -85,10 +85,10 @@ def _save(wb: Workbook, out: Path) -> Path:
         with app_temp_files(), replacing(out) as tmp:
             wb.save(tmp)  # openpyxl spools each sheet to tempfile's folder
     except OSError as exc:
-        full = storage_error(exc, path=out)
-        if isinstance(full, StorageFullError):
-            raise full from exc
-        raise UnionDeskError(f"无法写入报表文件 {out}：{exc.strerror or exc}") from exc
+        known = storage_error(exc, path=out)  # full disk, no permission, no such folder …
+        if known is not None:
+            raise known from exc
+        raise UnionDeskError(f"无法写入报表文件 {out}，本次操作未完成。") from exc
     return out
 
 

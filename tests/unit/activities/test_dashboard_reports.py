@@ -303,3 +303,34 @@ def test_union_workers_without_a_site_are_counted(
     site_rows = {r[0]: r for r in _sheet_rows(out, "会站家阵地") if r[0]}
     assert site_rows["未分配阵地"][9] == 2
     assert site_rows["合计"][9] == in_post
+
+
+def test_a_past_month_counts_who_was_a_member_then_and_in_which_union(
+    filled: Database,
+) -> None:
+    """The October figures do not change when someone leaves or moves in November: C003
+    (withdrew 5 November) was a member on 31 October, and C005 (moved from 甲 to 乙 on
+    10 November) was 甲's."""
+    with filled.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO transfers (id, member_id, from_union_id, to_union_id, "
+                "transferred_on, kind) VALUES ('t1', 'm5', 'u1', 'u2', '2026-11-10', 'internal')"
+            )
+        )
+    m = dashboard.dashboard(filled, date(2026, 10, 31)).members
+    by_union = {u.union_name: u.total for u in m.by_union}
+    assert by_union == {"甲工会": 3, "乙工会": 2}  # 甲: C002, C003, C005; 乙: C004, C007
+    assert m.total == 5 and m.male == 3 and m.female == 1 and m.migrant == 1
+    band = next(b for b in m.age_bands if b.low == 35)
+    assert band.count == 2  # C002 (36) and C003 (41) on 31 October
+    # Today's figures are today's: C003 gone, C005 in 乙.
+    now = dashboard.dashboard(filled, AS_OF).members
+    assert {u.union_name: u.total for u in now.by_union} == {"甲工会": 2, "乙工会": 3}
+
+
+def test_a_folder_that_does_not_exist_is_named_in_chinese(filled: Database, tmp_path: Path) -> None:
+    target = tmp_path / "无此文件夹" / "月报.xlsx"
+    with pytest.raises(UnionDeskError) as err:
+        reports.write_monthly(filled, 2026, 11, target, today=AS_OF)
+    assert "找不到" in err.value.message and "No such file" not in err.value.message

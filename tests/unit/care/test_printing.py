@@ -185,6 +185,10 @@ def test_a_receipt_with_a_rare_character_prints_it_as_a_mark_when_asked(
     assert "𠮷" in capsys.readouterr().err
     assert main([*args, "--allow-missing-glyphs"]) == 0
     assert "王〓" in pdf_text(out)
+    form = tmp_path / "form.pdf"  # the file's 登记表 takes the same option
+    args = ["--data-dir", str(data_dir), "hardship", "form", case, str(form)]
+    assert main(args) == 1 and "加 --allow-missing-glyphs" in capsys.readouterr().err
+    assert main([*args, "--allow-missing-glyphs"]) == 0 and "王〓" in pdf_text(form)
 
 
 @pytest.mark.both_engines

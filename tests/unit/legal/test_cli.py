@@ -167,6 +167,7 @@ def test_legal_form_with_a_rare_character_prints_it_as_a_mark_when_asked(
     pdf = tmp_path / "表.pdf"
     code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf))
     assert code == 1 and "𠮷" in err and not pdf.exists()
+    assert "加 --allow-missing-glyphs" in err  # the CLI's way to choose 〓
     code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf), "--allow-missing-glyphs")
     assert code == 0, err
     assert "王〓" in pdf_text(pdf)
