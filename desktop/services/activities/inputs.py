@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
@@ -90,16 +90,26 @@ def as_count(value: Any, field: str, label: str, *, allow_none: bool = False) ->
     return number
 
 
+#: Yuan as a clerk writes it: digits, at most one decimal point (no exponent, no NaN).
+_YUAN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+#: The largest amount taken (元): far above any real grant or award, well inside int64 fen.
+MAX_YUAN = Decimal("9999999999.99")
+
+
 def as_amount_fen(value: Any, field: str, label: str) -> int | None:
     """Yuan typed as text or number (two decimals at most) → integer fen; None if blank."""
     if value is None or value == "":
         return None
-    try:
-        amount = Decimal(normalise_text(str(value)).replace(",", "").replace("元", ""))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field) from exc
+    typed = normalise_text(str(value)).replace(",", "").replace("元", "").strip()
+    if _YUAN.fullmatch(typed) is None:
+        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field)
+    amount = Decimal(typed)
     if amount < 0:
         raise ValidationError(f"{label}不能为负数", field=field)
+    if amount > MAX_YUAN:
+        raise ValidationError(
+            f"{label}金额过大（当前为「{value}」，最多 {MAX_YUAN} 元），请核对", field=field
+        )
     fen = amount * 100
     if fen != fen.to_integral_value():
         raise ValidationError(f"{label}最多保留两位小数（分）", field=field)

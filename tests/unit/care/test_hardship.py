@@ -113,7 +113,17 @@ def test_assistance_is_recorded_in_fen(db: Database, people: dict[str, str]) -> 
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("-50", "不能为负数"), ("五百", "应为金额"), ("abc", "应为金额"), ("0", "应大于 0")],
+    [
+        ("-50", "不能为负数"),
+        ("五百", "应为金额"),
+        ("abc", "应为金额"),
+        ("0", "应大于 0"),
+        # not a number a clerk types: no internal error, no 1000 from "1e3"
+        ("nan", "应为金额"),
+        ("inf", "应为金额"),
+        ("1e3", "应为金额"),
+        ("99999999999999999", "金额过大"),
+    ],
 )
 def test_a_bad_assistance_amount_is_refused(
     db: Database, people: dict[str, str], amount: str, message: str
@@ -259,6 +269,31 @@ def test_retention_keeps_a_closed_file_ten_years_then_purges_it_everywhere(
         }
     assert left == 0
     assert {"hardship_cases", "hardship_household", "hardship_assistance"} <= captured
+
+
+def test_a_purge_leaves_no_personal_value_in_the_change_log(
+    db: Database, people: dict[str, str]
+) -> None:
+    """The log is what packages send: a purged file's health, income and household ID
+    numbers must not stay in it to reach an office that had not had them yet."""
+    case = _open(
+        db,
+        people["张三"],
+        household_members=family(health="抑郁症", monthly_income=300),
+        health_notes="尿毒症",
+        monthly_income_per_capita=450,
+        consent=a_consent(),
+    )
+    hardship.close_file(db, case, "2026-06-30", "病愈", today=TODAY)
+    retention.purge(db, case, today=date(2036, 6, 30))
+    with db.connect(write=False) as conn:
+        logged = [
+            str(r.fields)
+            for r in conn.execute(text("SELECT fields FROM sync_change WHERE tbl LIKE 'hardship%'"))
+        ]
+    held = [f for f in logged if any(v in f for v in ("尿毒症", "抑郁症", CHILD_ID, "张妻"))]
+    assert held == []
+    assert not any('"monthly_income_per_capita":450' in f for f in logged)
 
 
 def test_received_care_values_are_checked_like_local_input() -> None:
