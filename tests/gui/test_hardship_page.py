@@ -283,3 +283,27 @@ def test_a_new_file_the_threshold_and_the_exit_from_the_screens(
     _save(qtbot, close)
     assert "脱困" in opened.dates.text() and not opened.assist_button.isEnabled()
     assert page.model.rows() == []  # 在档全部 no longer lists it
+
+
+def test_an_account_without_the_sensitive_permission_is_not_offered_the_values(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
+) -> None:  # fmt: skip
+    from desktop import acting
+    from desktop.views.care import printouts
+
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    consent.record(ctx.db, case, "2026-01-10", "书面签字", "王干事", today=TEST_TODAY)
+    hardship.update_file(ctx.db, case, health_notes="尿毒症")
+    form = tmp_path / "form.pdf"
+    monkeypatch.setattr(printouts, "save_path", lambda _p, _t, _name: form)
+    clerk = acting.Actor("clerk", "张办事", acting.STAFF, account_id=2)
+    with acting.acting_as(clerk):
+        dialog = HardshipFileDialog(ctx, case)
+        qtbot.addWidget(dialog)
+        assert not dialog.show_sensitive_button.isEnabled()
+        assert "查看敏感信息" in dialog.show_sensitive_button.toolTip()
+        asked = len(boxes.buttons)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(form.exists)
+        assert len(boxes.buttons) == asked  # not asked whether to print the values
