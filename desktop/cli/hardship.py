@@ -4,7 +4,8 @@
 单位或学校,健康状况,月收入``; health and income only with ``--consent-*``), ``show`` prints
 it with the sensitive values hidden unless ``--sensitive --reason`` (audited), ``list``
 filters ``--due-within DAYS`` (overdue or due within N days of today), ``assist``,
-``review``, ``close``, ``consent``; ``threshold`` reads or sets the local income line;
+``review``, ``close``, ``consent``, ``withdraw-consent`` (deletes the sensitive values);
+``threshold`` reads or sets the local income line;
 ``purgeable`` / ``purge`` apply the 10-year retention.
 """
 
@@ -35,6 +36,7 @@ from desktop.services.care import (
     reviews,
     sensitive,
     settings,
+    withdrawal,
 )
 from desktop.services.care.files import HardshipFile
 
@@ -209,6 +211,16 @@ def _consent(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _withdraw(ctx: Context, args: argparse.Namespace) -> int:
+    today = ctx.db.clock.today()
+    done = withdrawal.withdraw(ctx.db, args.id, args.on or today, args.by, today=today)
+    print(
+        f"已登记本人于 {done.withdrawn_on} 撤回同意：档案及家庭成员的健康、残疾和收入信息已删除"
+        "（同步后各单位同时删除）；再次录入须重新登记同意"
+    )
+    return 0
+
+
 def _threshold(ctx: Context, args: argparse.Namespace) -> int:
     if args.yuan is not None:
         settings.set_income_threshold(ctx.db, args.yuan)
@@ -372,6 +384,14 @@ def register(sub: Any) -> None:
     v.add_argument("--form", required=True, help="、".join(CONSENT_FORM.labels))
     v.add_argument("--by", required=True, metavar="登记人")
     v.set_defaults(handler=_consent)
+
+    v = verbs.add_parser(
+        "withdraw-consent", help="本人撤回同意：删除档案及家庭成员的健康、残疾和收入信息"
+    )
+    v.add_argument("id", metavar="档案编号")
+    v.add_argument("--on", metavar="日期", help="本人表示撤回的日期（默认今天）")
+    v.add_argument("--by", required=True, metavar="登记人", help="登记撤回的工作人员")
+    v.set_defaults(handler=_withdraw)
 
     v = verbs.add_parser("threshold", help="查看或设置当地困难认定收入标准")
     v.add_argument("yuan", nargs="?", metavar="元", help="元/人·月")

@@ -307,3 +307,39 @@ def test_an_account_without_the_sensitive_permission_is_not_offered_the_values(
         qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(form.exists)
         assert len(boxes.buttons) == asked  # not asked whether to print the values
+
+
+def test_withdrawing_the_consent_from_the_file_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    dialog = HardshipFileDialog(ctx, case)
+    qtbot.addWidget(dialog)
+    assert not dialog.withdraw_button.isEnabled()  # nothing to withdraw yet
+    consent.record(ctx.db, case, "2026-01-10", "书面签字", "王干事", today=TEST_TODAY)
+    hardship.update_file(ctx.db, case, health_notes="尿毒症")
+    dialog.reload()
+    assert dialog.withdraw_button.isEnabled()
+    boxes.answer = False  # 取消 at the warning: nothing asked, nothing changed
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    assert "将被删除" in boxes.shown[-1][2]
+    assert files.get_file(ctx.db, case, today=TEST_TODAY).has_consent
+    boxes.answer = True
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    form = dialog.form
+    assert isinstance(form, CareFormDialog)
+    recorded_by = form.editors["recorded_by"]
+    assert isinstance(recorded_by, QLineEdit)
+    recorded_by.setText("王干事")
+    _save(qtbot, form)
+    assert "未登记" in dialog.consent_label.text()
+    assert not dialog.withdraw_button.isEnabled()
+    with ctx.db.connect(write=False) as conn:
+        from sqlalchemy import text
+
+        assert (
+            conn.execute(
+                text("SELECT health_notes FROM hardship_cases WHERE id = :c"), {"c": case}
+            ).scalar_one()
+            is None
+        )

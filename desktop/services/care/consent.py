@@ -141,6 +141,14 @@ def list_in(conn: Connection, case_id: str) -> list[ConsentRecord]:
     ]
 
 
+def withdraw_in(conn: Connection, case_id: str) -> None:
+    """撤回同意: tombstone the file's consents (``withdrawal`` deletes the values)."""
+    conn.execute(
+        text("UPDATE hardship_consents SET deleted = 1 WHERE case_id = :c AND deleted = 0"),
+        {"c": case_id},
+    )
+
+
 def erase_in(conn: Connection, case_id: str) -> None:
     """Purge: tombstone every consent of the file, its free text blanked."""
     conn.execute(

@@ -278,6 +278,17 @@ def close_file(db: Database, case_id: str, closed_on: Any, reason: Any, *, today
         close_in(conn, case_id, day, why)
 
 
+def clear_sensitive_in(conn: Connection, case_id: str) -> int:
+    """撤回同意: blank the file's sensitive fields, on the caller's transaction; returns 1
+    when the file held any (captured: the blanks travel)."""
+    held = " OR ".join(f"{k} IS NOT NULL" for k in FILE_SENSITIVE)
+    sets = ", ".join(f"{k} = NULL" for k in FILE_SENSITIVE)
+    done = conn.execute(
+        text(f"UPDATE hardship_cases SET {sets} WHERE id = :id AND ({held})"), {"id": case_id}
+    )
+    return int(done.rowcount)
+
+
 def erase_in(conn: Connection, case_id: str) -> None:
     """Purge: tombstone the file with every personal value blanked."""
     conn.execute(

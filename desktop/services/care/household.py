@@ -170,6 +170,19 @@ def list_in(conn: Connection, case_id: str) -> list[HouseholdRecord]:
     ]
 
 
+def clear_sensitive_in(conn: Connection, case_id: str) -> int:
+    """撤回同意: blank the household's health and income, on the caller's transaction;
+    returns how many members held any (captured: the blanks travel)."""
+    done = conn.execute(
+        text(
+            "UPDATE hardship_household SET health = NULL, monthly_income = NULL "
+            "WHERE case_id = :c AND (health IS NOT NULL OR monthly_income IS NOT NULL)"
+        ),
+        {"c": case_id},
+    )
+    return int(done.rowcount)
+
+
 def erase_in(conn: Connection, case_id: str) -> None:
     """Purge: tombstone the household, every personal value blanked first."""
     conn.execute(

@@ -66,7 +66,12 @@ class HardshipFileDialog(QDialog):
         form = QFormLayout()
         form.addRow("困难类别 / 致困原因", self.level)
         form.addRow("建档 / 复核 / 脱困", self.dates)
-        form.addRow("个人信息同意", self.consent_label)
+        self.withdraw_button = QPushButton("撤回同意…", self)
+        self.withdraw_button.setToolTip("本人撤回同意：删除健康、残疾和收入信息")
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent_label, 1)
+        consent_row.addWidget(self.withdraw_button)
+        form.addRow("个人信息同意", consent_row)
         form.addRow("家庭月人均收入", self.income)
         form.addRow("残疾等级", self.disability)
         form.addRow("健康状况", self.health)
@@ -149,6 +154,7 @@ class HardshipFileDialog(QDialog):
         self.review_button.clicked.connect(lambda: self._form(entries.review))
         self.close_button.clicked.connect(lambda: self._form(entries.close_file))
         self.print_button.clicked.connect(self.print_form)
+        self.withdraw_button.clicked.connect(self.withdraw_consent)
         self.reload()
 
     def _sensitive_text(
@@ -194,6 +200,7 @@ class HardshipFileDialog(QDialog):
         else:
             for label in (self.income, self.disability, self.health):
                 label.setText(HIDDEN)
+        self.withdraw_button.setEnabled(f.has_consent)
         open_file = f.closed_on is None
         self.edit_sensitive_button.setEnabled(f.has_consent and f.sensitive_shown)
         self.edit_sensitive_button.setToolTip("" if f.has_consent else "须先登记本人同意")
@@ -223,6 +230,20 @@ class HardshipFileDialog(QDialog):
             messages.warn(self, "查看敏感信息", exc.message)
             return
         self.reload(shown)
+
+    def withdraw_consent(self) -> None:
+        """撤回同意: said plainly what goes, then the date and who records it."""
+        if self.file is None or not messages.confirm(
+            self,
+            "撤回同意",
+            "本人撤回同意后，本档案及家庭成员的健康、残疾和收入信息将被删除"
+            "（同步后各单位同时删除），不能恢复；档案的其他内容保留。"
+            "以后再录入这些信息须重新登记本人同意。是否继续？",
+            yes="继续",
+            no="取消",
+        ):
+            return
+        self._form(entries.withdraw_consent)
 
     def print_form(self) -> None:
         if self.file is not None:
