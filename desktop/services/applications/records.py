@@ -31,7 +31,8 @@ TABLE = "applications"
 # The member fields an application carries (the rest come from the ID number).
 MEMBER_FIELDS = (
     "name", "id_number", "union_id", "phone", "ethnicity", "political_status",
-    "education", "hukou_type", "employer", "position", "joined_on", "notes",
+    "education", "hukou_type", "is_migrant_worker", "employer", "position", "joined_on",
+    "notes",
 )  # fmt: skip
 REASON_MAX = 200
 APPROVED_REASON = "入会申请批准"
