@@ -278,6 +278,18 @@ def close_file(db: Database, case_id: str, closed_on: Any, reason: Any, *, today
         close_in(conn, case_id, day, why)
 
 
+def count_household_in(conn: Connection, case_id: str, at_least: int) -> None:
+    """家庭人口 raised to ``at_least`` (the members listed and the worker) when it is
+    below it or blank, on the caller's transaction; a larger size typed is kept."""
+    conn.execute(
+        text(
+            "UPDATE hardship_cases SET household_size = :n WHERE id = :id "
+            "AND (household_size IS NULL OR household_size < :n)"
+        ),
+        {"id": case_id, "n": at_least},
+    )
+
+
 def clear_sensitive_in(conn: Connection, case_id: str) -> int:
     """撤回同意: blank the file's sensitive fields, on the caller's transaction; returns 1
     when the file held any (captured: the blanks travel)."""

@@ -133,6 +133,9 @@ def add_member(
         row = clean(values, count + 1, today=today)
         gate(conn, case_id, [row])
         add_in(conn, case_id, [row])
+        from desktop.services.care.hardship import count_household_in  # its writer
+
+        count_household_in(conn, case_id, count + 2)  # the members listed and the worker
         return list_in(conn, case_id)
 
 

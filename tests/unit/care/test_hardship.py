@@ -339,3 +339,18 @@ def test_a_file_is_opened_only_for_a_current_member(db: Database, people: dict[s
     assert hardship.file_of_member(db, people["张三"]) is None
     members.mark_left(db, people["李四"], "retained", reason="长期病休")
     assert _open(db, people["李四"], opened=TODAY.isoformat())
+
+
+def test_a_household_member_added_later_is_counted_in_the_household_size(
+    db: Database, people: dict[str, str]
+) -> None:
+    """家庭人口 never falls below the members listed plus the worker (as at opening): a
+    newborn added later made a 「3 口之家」 list four people."""
+    case = _open(db, people["张三"], household_members=family())
+    assert files.get_file(db, case, today=TODAY).household_size == 3
+    household.add_member(db, case, {"name": "张小妹", "relation": "子女"}, today=TODAY)
+    assert files.get_file(db, case, today=TODAY).household_size == 4
+    # a size typed larger than the list (someone not listed) is kept
+    hardship.update_file(db, case, household_size=6)
+    household.add_member(db, case, {"name": "张奶奶"}, today=TODAY)
+    assert files.get_file(db, case, today=TODAY).household_size == 6
