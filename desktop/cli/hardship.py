@@ -32,6 +32,7 @@ from desktop.services.care import (
     consent,
     files,
     hardship,
+    household,
     retention,
     reviews,
     sensitive,
@@ -128,7 +129,9 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     for p in f.household:
         extra = f"\t{p.health or ''}\t{p.monthly_income or ''}" if f.sensitive_shown else ""
         relation = HOUSEHOLD_RELATION.label(p.relation)
-        print(f"  家庭成员\t{p.name}\t{relation}\t{p.masked_id_number}\t{p.age or ''}{extra}")
+        print(
+            f"  家庭成员\t{p.name}\t{relation}\t{p.masked_id_number}\t{p.age or ''}{extra}\t{p.id}"
+        )
     for a in f.assistance:
         print(f"  救助\t{a.given_on}\t{a.kind_label}\t{a.amount_yuan} 元\t{a.fund_source_label}")
     for r in f.reviews:
@@ -208,6 +211,12 @@ def _close(ctx: Context, args: argparse.Namespace) -> int:
 def _consent(ctx: Context, args: argparse.Namespace) -> int:
     rec = consent.record(ctx.db, args.id, args.on, args.form, args.by, today=ctx.db.clock.today())
     print(f"已登记同意：{rec.consented_on} {rec.form_label}")
+    return 0
+
+
+def _remove_person(ctx: Context, args: argparse.Namespace) -> int:
+    household.remove_member(ctx.db, args.id, args.person)
+    print("已移除该家庭成员，其身份证号、健康和收入等信息已删除（同步后各单位同时删除）")
     return 0
 
 
@@ -384,6 +393,11 @@ def register(sub: Any) -> None:
     v.add_argument("--form", required=True, help="、".join(CONSENT_FORM.labels))
     v.add_argument("--by", required=True, metavar="登记人")
     v.set_defaults(handler=_consent)
+
+    v = verbs.add_parser("remove-person", help="移除家庭成员（删除其身份证号、健康和收入等信息）")
+    v.add_argument("id", metavar="档案编号")
+    v.add_argument("person", metavar="家庭成员编号", help="见 hardship show 每行末尾")
+    v.set_defaults(handler=_remove_person)
 
     v = verbs.add_parser(
         "withdraw-consent", help="本人撤回同意：删除档案及家庭成员的健康、残疾和收入信息"

@@ -343,3 +343,25 @@ def test_withdrawing_the_consent_from_the_file_page(
             ).scalar_one()
             is None
         )
+
+
+def test_removing_a_household_member_from_the_file_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    from desktop.services.care import household
+
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    household.add_member(ctx.db, case, {"name": "错录的人", "relation": "其他"}, today=TEST_TODAY)
+    dialog = HardshipFileDialog(ctx, case)
+    qtbot.addWidget(dialog)
+    assert not dialog.remove_person_button.isEnabled()  # nobody picked
+    dialog.household_table.selectRow(0)
+    assert dialog.remove_person_button.isEnabled()
+    boxes.answer = False
+    qtbot.mouseClick(dialog.remove_person_button, Qt.MouseButton.LeftButton)
+    assert "错录的人" in boxes.shown[-1][2] and len(dialog.household_model.rows()) == 1
+    boxes.answer = True
+    qtbot.mouseClick(dialog.remove_person_button, Qt.MouseButton.LeftButton)
+    assert dialog.household_model.rows() == []
+    assert files.get_file(ctx.db, case, today=TEST_TODAY).household == ()
+    assert not dialog.remove_person_button.isEnabled()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.models.codes import HOUSEHOLD_RELATION, WORK_STATUS
-from desktop.services.care import files, sensitive
+from desktop.services.care import files, household, sensitive
 from desktop.services.care.assistance import AssistanceRecord
 from desktop.services.care.files import HardshipFile
 from desktop.services.care.household import HouseholdRecord
@@ -139,6 +139,11 @@ class HardshipFileDialog(QDialog):
         self.tabs.addTab(self.household_table, "家庭成员")
         self.tabs.addTab(self.ledger_table, "救助台账")
         self.tabs.addTab(self.review_table, "复核记录")
+        self.remove_person_button = QPushButton("移除家庭成员…", self)
+        self.remove_person_button.setEnabled(False)
+        self.tabs.setCornerWidget(self.remove_person_button)
+        self.household_table.selectionModel().selectionChanged.connect(self._person_picked)
+        self.tabs.currentChanged.connect(self._person_picked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -155,6 +160,7 @@ class HardshipFileDialog(QDialog):
         self.close_button.clicked.connect(lambda: self._form(entries.close_file))
         self.print_button.clicked.connect(self.print_form)
         self.withdraw_button.clicked.connect(self.withdraw_consent)
+        self.remove_person_button.clicked.connect(self.remove_person)
         self.reload()
 
     def _sensitive_text(
@@ -213,6 +219,7 @@ class HardshipFileDialog(QDialog):
         self.review_button.setEnabled(open_file)
         self.close_button.setEnabled(open_file)
         self.household_model.set_rows(f.household)
+        self._person_picked()
         self.ledger_model.set_rows(f.assistance)
         self.review_model.set_rows(f.reviews)
 
@@ -230,6 +237,35 @@ class HardshipFileDialog(QDialog):
             messages.warn(self, "查看敏感信息", exc.message)
             return
         self.reload(shown)
+
+    def _picked_person(self) -> HouseholdRecord | None:
+        if self.tabs.currentWidget() is not self.household_table:
+            return None
+        rows = self.household_table.selectionModel().selectedRows()
+        people = self.household_model.rows()
+        return people[rows[0].row()] if rows and rows[0].row() < len(people) else None
+
+    def _person_picked(self, *_: object) -> None:
+        self.remove_person_button.setEnabled(self._picked_person() is not None)
+
+    def remove_person(self) -> None:
+        """移除家庭成员: asked first; the person's values go everywhere (sync too)."""
+        person = self._picked_person()
+        if person is None or not messages.confirm(
+            self,
+            "移除家庭成员",
+            f"从本档案中移除家庭成员「{person.name}」？其身份证号、健康和收入等信息将被删除"
+            "（同步后各单位同时删除），不能恢复。家庭人口请在复核时核对。",
+            yes="移除",
+            no="取消",
+        ):
+            return
+        try:
+            household.remove_member(self.ctx.db, self.case_id, person.id)
+        except UnionDeskError as exc:
+            messages.warn(self, "移除家庭成员", exc.message)
+            return
+        self._after_write()
 
     def withdraw_consent(self) -> None:
         """撤回同意: said plainly what goes, then the date and who records it."""

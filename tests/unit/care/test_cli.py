@@ -122,3 +122,22 @@ def test_withdraw_consent_from_the_command_line(
     )
     data = json.loads(out)
     assert (data["health_notes"], data["consents"]) == (None, [])
+
+
+def test_remove_a_household_member_from_the_command_line(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, data_dir, "hardship", "add", "--member", people["张三"], "--level", "深度困难",
+        "--household", f"张妻,配偶,{SPOUSE_ID},失业",
+    )  # fmt: skip
+    assert code == 0, err
+    case = out.strip()
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    person = next(line for line in out.splitlines() if "张妻" in line).split("\t")[-1]
+    code, _, err = run(capsys, data_dir, "hardship", "remove-person", case, "nobody")
+    assert code == 1 and "找不到该家庭成员" in err
+    code, out, err = run(capsys, data_dir, "hardship", "remove-person", case, person)
+    assert code == 0 and "已移除" in out, err
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    assert "张妻" not in out

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from desktop.errors import ValidationError
+from desktop.errors import NotFoundError, ValidationError
 from desktop.services.care import assistance, files, hardship, household, retention, reviews
 from desktop.services.care import settings as care_settings
 from desktop.storage.database import Database
@@ -354,3 +354,32 @@ def test_a_household_member_added_later_is_counted_in_the_household_size(
     hardship.update_file(db, case, household_size=6)
     household.add_member(db, case, {"name": "张奶奶"}, today=TODAY)
     assert files.get_file(db, case, today=TODAY).household_size == 6
+
+
+def test_removing_a_household_member_deletes_their_values_everywhere(
+    db: Database, people: dict[str, str]
+) -> None:
+    """A person entered by mistake (or who left the household) is removed with their
+    ID number, health and income blanked — in the log packages send too; an unknown
+    row is refused with nothing written."""
+    case = _open(db, people["张三"], household_members=family(health="抑郁症"), consent=a_consent())
+    spouse = files.get_file(db, case, today=TODAY).household[0]
+    before = writes(db)
+    with pytest.raises(NotFoundError, match="家庭成员"):
+        household.remove_member(db, case, "no-such-row")
+    assert writes(db) == before
+    household.remove_member(db, case, spouse.id)
+    assert [p.name for p in files.get_file(db, case, today=TODAY).household] == ["张小"]
+    with db.connect(write=False) as conn:
+        row = conn.execute(
+            text("SELECT name, id_number, health FROM hardship_household WHERE id = :i"),
+            {"i": spouse.id},
+        ).one()
+        logged = [
+            str(f)
+            for f in conn.execute(
+                text("SELECT fields FROM sync_change WHERE row_id = :i"), {"i": spouse.id}
+            ).scalars()
+        ]
+    assert tuple(row) == (None, None, None)
+    assert not [f for f in logged if "抑郁症" in f or spouse.id_number in f or "张妻" in f]
