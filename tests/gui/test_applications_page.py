@@ -52,8 +52,15 @@ def test_approve_from_the_queue_creates_the_member(
     dialog = page.dialog
     assert isinstance(dialog, ApproveDialog)
     dialog.approver.setText("李主席")
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
     dialog.save()
     assert dialog.approval is not None
+    # the clerk is told the card number to write on the card
+    assert said == [
+        f"已批准「赵六」入会：会员证号 {dialog.approval.card_no}，"
+        f"入会日期 {dialog.approval.joined_on.isoformat()}"
+    ]
     member = members.get(ctx.db, dialog.approval.member_id)
     assert member.name == "赵六" and member.card_no and member.membership_status == "active"
     assert [h.operator for h in history.status_history(ctx.db, member.id)] == ["李主席"]
