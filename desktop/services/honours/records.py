@@ -201,6 +201,11 @@ def add_honour(db: Database, values: dict[str, Any], *, today: date | None = Non
                 "请清空获奖会员或集体名称中的一项",
                 field="team_name",
             )
+        if member_id is not None and title.team:
+            raise ValidationError(
+                f"「{title.name}」是集体荣誉，请填写获奖的班组、团队或工会名称，不选择会员",
+                field="team_name",
+            )
         if member_id is not None:
             found = conn.execute(
                 text("SELECT 1 FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}

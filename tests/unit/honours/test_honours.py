@@ -73,6 +73,9 @@ def test_the_member_list_filters_by_honour(db: Database, people: dict[str, str])
         ({"member_id": None}, "是个人荣誉，请选择获奖会员", "member_id"),
         ({"member_id": None, "title": "工人先锋号"}, "是集体荣誉，请填写", "team_name"),
         ({"member_id": "nobody"}, "获奖会员不存在", "member_id"),
+        # a team title is the team's: never filed under one member (who would then show
+        # as 工人先锋号 in the member list's honour filter)
+        ({"title": "工人先锋号"}, "是集体荣誉，请填写获奖的班组", "team_name"),
     ],
 )
 def test_bad_honours_are_refused_and_nothing_written(
