@@ -148,3 +148,20 @@ def test_the_cli_refuses_member_and_team_together_as_usage(
     err = capsys.readouterr().err
     assert "用法错误" in err and "--team" in err and "--member" in err
     assert _count(db) == 0
+
+
+def test_an_honour_before_the_member_was_sixteen_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """劳动模范 in 1990 for a worker born in 2000 is a typing slip, not an honour."""
+    with db.connect(write=False) as conn:
+        born = conn.execute(
+            text("SELECT birth_date FROM members WHERE id = :m"), {"m": people["李娟"]}
+        ).scalar_one()
+    first = int(str(born)[:4]) + 16
+    base = {"member_id": people["李娟"], "title": "劳动模范", "level": "市级"}
+    with pytest.raises(ValidationError, match=f"早于该会员年满 16 周岁的年份（{first}）") as info:
+        records.add_honour(db, {**base, "year": first - 1})
+    assert info.value.field == "year" and "李娟" not in info.value.message
+    assert _count(db) == 0
+    records.add_honour(db, {**base, "year": first})
