@@ -114,7 +114,10 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     print(f"困难职工档案 {f.id}")
     print(f"会员：{f.member_name}（{f.union_name}）")
     print(f"困难类别：{f.level_label}　致困原因：{f.cause_labels or '未填'}")
-    income = f"{f.monthly_income_per_capita} 元" if f.sensitive_shown else hidden
+    income = hidden
+    if f.sensitive_shown:
+        shown = f.monthly_income_per_capita
+        income = "未填" if shown is None else f"{shown} 元"
     line = f" / 当地标准 {f.income_threshold} 元" if f.income_threshold else ""
     print(f"家庭人口：{f.household_size or ''}　月人均收入：{income}{line}")
     if f.sensitive_shown:

@@ -141,3 +141,15 @@ def test_remove_a_household_member_from_the_command_line(
     assert code == 0 and "已移除" in out, err
     code, out, _ = run(capsys, data_dir, "hardship", "show", case)
     assert "张妻" not in out
+
+
+def test_show_sensitive_says_not_filled_for_a_blank_income(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, data_dir, "hardship", "add", "--member", people["张三"], "--level", "相对困难"
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, data_dir, "hardship", "show", out.strip(), "--sensitive",
+                       "--reason", "核对")  # fmt: skip
+    assert "月人均收入：未填" in out and "None" not in out
