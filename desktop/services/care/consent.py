@@ -64,7 +64,22 @@ def clean(
 
 
 def record_in(conn: Connection, case_id: str, consent: ConsentInput) -> str:
-    """Store a checked consent on the caller's transaction; returns its id."""
+    """Store a checked consent on the caller's transaction; returns its id. A date
+    before the worker was born is refused (a slip: 1900-01-01 opened the gate)."""
+    born = conn.execute(
+        text(
+            "SELECT m.birth_date FROM hardship_cases h JOIN members m ON m.id = h.member_id "
+            "WHERE h.id = :c"
+        ),
+        {"c": case_id},
+    ).scalar()
+    birth = need_date(born) if born else None
+    if birth is not None and consent.consented_on < birth:
+        raise ValidationError(
+            f"同意日期 {consent.consented_on.isoformat()} 早于本人出生日期，请填写本人实际"
+            "表示同意的日期",
+            field="consented_on",
+        )
     consent_id = new_id()
     conn.execute(
         text(

@@ -120,3 +120,23 @@ def test_only_an_account_with_the_sensitive_permission_sees_or_prints_the_values
     assert len(audit.recent(db)) == before
     with acting.acting_as(granted):
         assert sensitive.reveal(db, case, "年度复核核对", today=TODAY).health_notes == "尿毒症透析"
+
+
+def test_a_consent_dated_before_the_person_was_born_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """同意日期 1900-01-01 (a slip of the keyboard) was recorded and opened the gate."""
+    case = hardship.add_file(
+        db, people["张三"], level="relative", opened_on="2026-01-10", today=TODAY
+    )
+    before = writes(db)
+    with pytest.raises(ValidationError, match="早于本人出生日期") as exc:
+        consent.record(db, case, "1900-01-01", "书面签字", "王干事", today=TODAY)
+    assert exc.value.field == "consented_on" and writes(db) == before
+    with pytest.raises(ValidationError, match="早于本人出生日期"):
+        hardship.add_file(
+            db, people["李四"], level="relative", opened_on="2026-01-10", today=TODAY,
+            health_notes="高血压",
+            consent=consent.clean("1900-01-01", "书面签字", "王干事", today=TODAY),
+        )  # fmt: skip
+    assert writes(db) == before
