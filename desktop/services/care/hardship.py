@@ -258,6 +258,20 @@ def close_in(conn: Connection, case_id: str, closed_on: date, reason: str) -> No
             f"脱困日期 {closed_on.isoformat()} 早于建档日期 {opened.isoformat()}，请核对",
             field="closed_on",
         )
+    last = conn.execute(
+        text(
+            "SELECT max(d) FROM (SELECT max(given_on) AS d FROM hardship_assistance "
+            "WHERE case_id = :c AND deleted = 0 UNION ALL SELECT max(reviewed_on) "
+            "FROM hardship_reviews WHERE case_id = :c AND deleted = 0) AS dated"
+        ),
+        {"c": case_id},
+    ).scalar()
+    if last is not None and closed_on < need_date(last):
+        raise ValidationError(
+            f"脱困日期 {closed_on.isoformat()} 早于本档案最后一次救助或复核的日期 "
+            f"{need_date(last).isoformat()}，请核对",
+            field="closed_on",
+        )
     conn.execute(
         text("UPDATE hardship_cases SET closed_on = :d, close_reason = :r WHERE id = :id"),
         {"id": case_id, "d": closed_on.isoformat(), "r": reason},

@@ -383,3 +383,25 @@ def test_removing_a_household_member_deletes_their_values_everywhere(
         ]
     assert tuple(row) == (None, None, None)
     assert not [f for f in logged if "抑郁症" in f or spouse.id_number in f or "张妻" in f]
+
+
+def test_an_exit_dated_before_the_last_assistance_or_review_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """脱困 on 2026-05-01 with aid given on 2026-10-01 put help after the exit on record
+    (and started the 10-year retention before the last entry)."""
+    case = _open(db, people["张三"], opened="2026-01-10")
+    assistance.assist(
+        db, case, given_on="2026-10-01", kind="生活救助", amount=500,
+        fund_source="本级工会经费", today=TODAY,
+    )  # fmt: skip
+    reviews.review(
+        db, case, reviewed_on="2026-11-01", result="继续帮扶", reviewer="李主席", today=TODAY
+    )
+    before = writes(db)
+    with pytest.raises(
+        ValidationError, match="早于本档案最后一次救助或复核的日期 2026-11-01"
+    ) as exc:
+        hardship.close_file(db, case, "2026-05-01", "再就业", today=TODAY)
+    assert exc.value.field == "closed_on" and writes(db) == before
+    hardship.close_file(db, case, "2026-11-01", "再就业", today=TODAY)
