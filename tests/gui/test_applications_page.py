@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.applications import queries, records
@@ -143,8 +144,12 @@ def test_record_an_application_with_inline_messages(
     assert young not in dialog.errors["joined_on"].text()
     assert queries.counts(ctx.db)["submitted"] == 0
     dialog.editors["joined_on"].setText("")
+    migrant = dialog.editors["is_migrant_worker"]
+    assert isinstance(migrant, QComboBox) and migrant.currentData() is None  # 按户籍判断
+    migrant.setCurrentIndex(migrant.findText("是"))
     dialog.save()
     assert dialog.saved_id is not None
+    assert queries.get(ctx.db, dialog.saved_id).is_migrant_worker is True
     page.refresh()
     assert page.model.rowCount() == 1
     assert page.model.data(page.model.index(0, at.COL_NAME)) == "钱七"
