@@ -192,3 +192,19 @@ def test_the_migrant_worker_box_ticked_on_the_phone_reaches_the_member(
     assert queries.get(db, application).is_migrant_worker is migrant
     approval = records.approve(db, application)
     assert registry.get(db, approval.member_id).is_migrant_worker is migrant
+
+
+def test_a_scan_from_someone_under_sixteen_says_so_at_the_counter(
+    db: Database, office: Office
+) -> None:
+    """Filed (the person may come back after the birthday), but the clerk is told now,
+    not only when approving: the approval refuses it."""
+    from stdnum.cn import ric
+
+    first17 = "11010520120505123"  # born 2012-05-05: 14 on the test date
+    child = first17 + ric.calc_check_digit(first17 + "0")
+    scanned = sync_office.read_application_scan(db, _sealed(office, id_number=child))
+    [said] = [w for w in scanned.warnings if "未满 16 周岁" in w]
+    assert "05-05" not in said  # no birth date beside a masked number
+    adult = sync_office.read_application_scan(db, _sealed(office, payload_id="00" * 8))
+    assert not any("16 周岁" in w for w in adult.warnings)
