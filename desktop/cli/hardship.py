@@ -128,7 +128,8 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     consent_text = "；".join(
         f"{c.consented_on} {c.form_label}（登记人 {c.recorded_by}）" for c in f.consents
     )
-    print(f"个人信息同意：{consent_text or '未登记'}")
+    none = "已撤回（敏感信息已删除）" if f.consent_withdrawn else "未登记"
+    print(f"个人信息同意：{consent_text or none}")
     for p in f.household:
         extra = f"\t{p.health or ''}\t{p.monthly_income or ''}" if f.sensitive_shown else ""
         relation = HOUSEHOLD_RELATION.label(p.relation)

@@ -332,7 +332,7 @@ def test_withdrawing_the_consent_from_the_file_page(
     assert isinstance(recorded_by, QLineEdit)
     recorded_by.setText("王干事")
     _save(qtbot, form)
-    assert "未登记" in dialog.consent_label.text()
+    assert "已撤回" in dialog.consent_label.text()
     assert not dialog.withdraw_button.isEnabled()
     with ctx.db.connect(write=False) as conn:
         from sqlalchemy import text

@@ -156,6 +156,21 @@ def list_in(conn: Connection, case_id: str) -> list[ConsentRecord]:
     ]
 
 
+def withdrawn_in(conn: Connection, case_id: str) -> bool:
+    """The file's consent was withdrawn (a tombstone ``withdraw_in`` left, its recorder
+    kept; a purge blanks it) and none is live now."""
+    return not has_consent_in(conn, case_id) and (
+        conn.execute(
+            text(
+                "SELECT 1 FROM hardship_consents WHERE case_id = :c AND deleted = 1 "
+                "AND recorded_by IS NOT NULL LIMIT 1"
+            ),
+            {"c": case_id},
+        ).first()
+        is not None
+    )
+
+
 def withdraw_in(conn: Connection, case_id: str) -> None:
     """撤回同意: tombstone the file's consents (``withdrawal`` deletes the values)."""
     conn.execute(

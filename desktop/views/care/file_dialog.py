@@ -192,6 +192,10 @@ class HardshipFileDialog(QDialog):
             self.consent_label.setText(
                 f"已登记：{c.consented_on} {c.form_label}（{c.recorded_by}）"
             )
+        elif f.consent_withdrawn:
+            self.consent_label.setText(
+                "已撤回：本人已撤回同意，健康、残疾和收入信息已删除；再次录入须重新登记本人同意"
+            )
         else:
             self.consent_label.setText("未登记：健康、残疾、收入等敏感信息须先登记本人同意才能录入")
         if f.sensitive_shown:

@@ -121,7 +121,9 @@ def test_withdraw_consent_from_the_command_line(
         capsys, data_dir, "hardship", "show", case, "--sensitive", "--reason", "核对", "--json"
     )
     data = json.loads(out)
-    assert (data["health_notes"], data["consents"]) == (None, [])
+    assert (data["health_notes"], data["consents"], data["consent_withdrawn"]) == (None, [], True)
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    assert "个人信息同意：已撤回" in out
 
 
 def test_remove_a_household_member_from_the_command_line(
