@@ -51,7 +51,10 @@ def _create(ctx: Context, args: argparse.Namespace) -> int:
 
 def _list(ctx: Context, args: argparse.Namespace) -> int:
     db = _registry(ctx)
-    entries = catalog.list_backups(db) if db else catalog.list_in(ctx.paths.backups)
+    if db is not None:
+        entries = catalog.list_backups(db)
+    else:
+        entries = catalog.list_in(ctx.paths.backups, current_clock().now())
     if args.json:
         print_json(
             [
@@ -64,6 +67,7 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
                     "verified": e.verified,
                     "checked_at": e.checked_at.isoformat() if e.checked_at else None,
                     "second_copy": str(e.second_copy) if e.second_copy else None,
+                    "named_ahead": e.ahead,
                 }
                 for e in entries
             ]
@@ -73,9 +77,10 @@ def _list(ctx: Context, args: argparse.Namespace) -> int:
         print(f"备份文件夹 {ctx.paths.backups} 中还没有备份。用 uniondesk backup create 备份。")
     for e in entries:
         second = f"  第二份：{e.second_copy.parent}" if e.second_copy else ""
+        ahead = f"  {catalog.AHEAD_NOTE}" if e.ahead else ""
         print(
             f"{e.created:%Y-%m-%d %H:%M:%S}  {e.reason_label:<8}  {_size(e.size):>9}  "
-            f"{_checked(e.verified)}  {e.name}{second}"
+            f"{_checked(e.verified)}  {e.name}{second}{ahead}"
         )
     return 0
 

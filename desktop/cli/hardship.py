@@ -262,7 +262,9 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
 def _receipt(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.assistance_receipt import render_receipt, yuan
 
-    data = render_receipt(ctx.db, args.batch, args.out)
+    data = render_receipt(
+        ctx.db, args.batch, args.out, allow_missing_glyphs=args.allow_missing_glyphs
+    )
     print(f"已生成签收表：{args.out}（{len(data.lines)} 人，合计 {yuan(data.total_fen)} 元）")
     return 0
 
@@ -273,7 +275,7 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
 
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
     reason = print_reason(args)
-    payload = form_values(ctx.db, "hardship", f.member_id, sensitive_reason=reason)
+    payload = form_values(ctx.db, "hardship", f.id, sensitive_reason=reason)  # this file
     render_form("hardship", payload, args.out)
     audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")
@@ -296,8 +298,9 @@ def print_reason(args: argparse.Namespace) -> str | None:
     return None
 
 
-def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
-    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``)."""
+def add_sensitive_print_flags(parser: argparse.ArgumentParser, *, unmasked: bool = True) -> None:
+    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``;
+    ``unmasked``: the command also has --unmasked, which the reason serves too)."""
     parser.add_argument(
         "--sensitive",
         action="store_true",
@@ -306,7 +309,9 @@ def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reason",
         metavar="原因",
-        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因",
+        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因"
+        if unmasked
+        else "打印健康、残疾和收入信息（--sensitive）的原因",
     )
 
 
@@ -422,12 +427,13 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("receipt", help="打印救助金领取签收表（按发放批次）")
     v.add_argument("batch", metavar="批次", help="发放批次名称")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
+    v.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     v.set_defaults(handler=_receipt)
 
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
     v.add_argument("id", metavar="档案编号")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
-    add_sensitive_print_flags(v)
+    add_sensitive_print_flags(v, unmasked=False)
     v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")

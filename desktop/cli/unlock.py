@@ -39,7 +39,10 @@ def _secret(prompt: str, from_stdin: bool, *, what: str) -> str:
     at the terminal; refused, before any prompt, when there is no terminal (a scheduled
     task): ``getpass`` would print Python's English warnings and then fail."""
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        given = sys.stdin.readline().rstrip("\r\n")
+        if not given.strip():  # an empty pipe or file: not a wrong secret
+            raise UnionDeskError(f"没有从标准输入读到{what}（输入为空），未做任何改动。")
+        return given
     if not sys.stdin.isatty():
         raise UnionDeskError(
             f"没有可以输入{what}的终端：请在命令提示符窗口中运行，或加 --stdin 从标准输入"

@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.control_chars import CONTROL
+from desktop.errors import UnionDeskError
 from desktop.resources import resources_dir
 
 log = logging.getLogger(__name__)
@@ -182,3 +183,12 @@ def has_glyph(char: str) -> bool:
 def missing_chars(text: str) -> list[str]:
     """Characters of ``text`` that no available face can draw."""
     return fonts().missing_chars(text)
+
+
+class MissingGlyphsError(UnionDeskError):
+    """A printout holds characters no font here can draw; ``chars`` lists them. Callers
+    may ask the clerk and print again with ``allow_missing_glyphs`` (drawn as 〓)."""
+
+    def __init__(self, message: str, chars: list[str]) -> None:
+        super().__init__(message)
+        self.chars = chars

@@ -74,6 +74,9 @@ class BackupFile:
     verified: bool | None
     checked_at: datetime | None
     second_copy: Path | None
+    #: Named after the moment the catalog was read: made while the PC's clock was ahead,
+    #: so its data is older than its name says (``ranked``).
+    ahead: bool = False
 
     @property
     def name(self) -> str:
@@ -162,8 +165,16 @@ def verify(path: Path, *, at: datetime | None = None) -> list[str]:
 # -- the catalog -------------------------------------------------------------------------
 
 
-def catalog(folder: Path, second_dir: Path | None = None) -> list[BackupFile]:
-    """The backups in ``folder``, newest first (files not named like ours are left out)."""
+def ranked(created: datetime, now: datetime) -> tuple[bool, datetime]:
+    """A backup's place among others, the newest the greatest: one named after ``now``
+    was made while the PC's clock was ahead (its data is older than its name says), so
+    it ranks behind every backup named up to now, whatever its name."""
+    return (created <= now, created)
+
+
+def catalog(folder: Path, now: datetime, second_dir: Path | None = None) -> list[BackupFile]:
+    """The backups in ``folder``, newest first (files not named like ours are left out);
+    those named after ``now`` last, marked ``ahead`` (``ranked``)."""
     if not folder.is_dir():
         return []
     ledger = _ledger(folder)
@@ -185,9 +196,10 @@ def catalog(folder: Path, second_dir: Path | None = None) -> list[BackupFile]:
                 verified=ok if isinstance(ok, bool) else None,
                 checked_at=datetime.fromisoformat(at) if isinstance(at, str) else None,
                 second_copy=other if other is not None and other.is_file() else None,
+                ahead=parsed[0] > now,
             )
         )
-    found.sort(key=lambda b: b.created, reverse=True)
+    found.sort(key=lambda b: ranked(b.created, now), reverse=True)
     return found
 
 
@@ -259,7 +271,7 @@ def to_keep(
     (future) month's newest — so a clock once set a year ahead does not make each new
     backup remove the previous real one."""
     limit = now if now is not None else datetime.combine(today, time.max)
-    ordered = sorted(backups, key=lambda b: (b[1] <= limit, b[1]), reverse=True)
+    ordered = sorted(backups, key=lambda b: ranked(b[1], limit), reverse=True)
     kept = {path for path, _ in ordered[: max(keep, 1)]}
     this_month = today.year * 12 + today.month - 1
     months: set[int] = set()
@@ -509,6 +521,7 @@ def put_back(replaced: Replaced, database: Path) -> None:
     moved into the same folder, named ``restored-…``), for a restore that cannot open."""
     ring = database.parent / keys.KEYS_FILE
     restored = database_files(database)
+    private_dir(replaced.folder)  # not made when the restore had nothing to move aside
     if any(m.name == ring.name for m in replaced.moved) and ring.exists():
         restored.append(ring)
     for path in restored:
@@ -590,9 +603,11 @@ def replace_database(database: Path, backups: Path, backup: Path, stamp: datetim
     folder = backups / f"{REPLACED_PREFIX}{stamp.strftime(STAMP_FORMAT)}"
     moved: list[Path] = []
     ring = _ring_to_restore(database, backup)
+    aside = database_files(database) + ([ring[0]] if ring and ring[0].exists() else [])
     try:
-        private_dir(folder)
-        for path in database_files(database) + ([ring[0]] if ring and ring[0].exists() else []):
+        if aside:  # onto a missing registry nothing moves: no empty folder to puzzle over
+            private_dir(folder)
+        for path in aside:
             target = folder / path.name
             path.replace(target)
             moved.append(target)

@@ -348,9 +348,14 @@ def unlock_with_recovery_key(paths: Paths, code: str, *, ring_file: Path | None 
             if key is not None:
                 store_key(key)
                 return key
+    older = (
+        ""
+        if ring_file is None
+        else "这份备份要用做备份时有效的恢复密钥：之后重新生成过恢复密钥的话，请用当时的那一份。"
+    )
     raise DatabaseKeyError(
         "恢复密钥不对：请核对打印或抄写的恢复密钥（共 32 个字母和数字，可以不输入短横线）。"
-        "数据库未做任何改动。"
+        f"{older}数据库未做任何改动。"
     )
 
 

@@ -365,3 +365,37 @@ def test_removing_a_household_member_from_the_file_page(
     assert dialog.household_model.rows() == []
     assert files.get_file(ctx.db, case, today=TEST_TODAY).household == ()
     assert not dialog.remove_person_button.isEnabled()
+
+
+def test_a_receipt_with_a_rare_character_is_printed_with_a_mark_after_asking(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    from desktop.services.care import assistance
+    from desktop.services.members import registry as members
+    from desktop.views.care import printouts
+    from tests.unit.printing.conftest import pdf_text
+
+    members.update(ctx.db, registry["张三"], {"name": "王𠮷"})
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    assistance.assist(
+        ctx.db, case, given_on="2026-01-20", kind="送温暖", amount=800,
+        fund_source="上级工会补助", batch="送温暖", today=TEST_TODAY,
+    )  # fmt: skip
+    receipt = tmp_path / "receipt.pdf"
+    monkeypatch.setattr(printouts, "save_path", lambda _p, _t, _name: receipt)
+    monkeypatch.setattr(printouts, "choose_batch", lambda _p, batches: batches[0])
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    boxes.answer = False
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
+    assert not receipt.exists() and boxes.kinds() == ["confirm"]
+    assert "𠮷" in boxes.shown[0][2] and boxes.buttons[0]["yes"] == "用〓标出并继续"
+    boxes.answer = True
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
+    assert "王〓" in pdf_text(receipt)
+    assert boxes.kinds() == ["confirm", "confirm", "inform"]

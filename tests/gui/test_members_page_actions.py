@@ -89,3 +89,22 @@ def test_a_header_click_sorts_by_join_date_and_other_columns_say_why_not(
     assert names() == ["张三", "王五", "李四"]
     assert header.sortIndicatorSection() == mt.COL_JOINED_ON  # the arrow is put back
     assert said and "「年龄」列不能排序" in said[-1]
+
+
+def test_leave_and_transfer_are_off_for_a_member_who_left_and_say_why(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """QA: 离会 stayed enabled for a member who had left; the dialog then refused."""
+    from desktop.services.members import registry as members
+
+    members.mark_left(ctx.db, registry["李四"], "withdrawn")
+    page = members_page(open_window(qtbot, ctx))
+    page.status_filter.set_code("all")
+    page.apply_filter()
+    page.select_member(registry["李四"])
+    assert not page.leave_button.isEnabled() and not page.transfer_button.isEnabled()
+    assert "已退会" in page.leave_button.toolTip()
+    assert page.edit_button.isEnabled()  # the record itself can still be corrected
+    page.select_member(registry["张三"])
+    assert page.leave_button.isEnabled() and page.transfer_button.isEnabled()
+    assert "已退会" not in page.leave_button.toolTip()

@@ -128,6 +128,23 @@ def test_backups_made_while_the_clock_was_ahead_do_not_push_out_the_real_ones(
     assert real[2].name in db.corruption_error(["*** in database main ***"]).message
 
 
+def test_the_list_puts_backups_named_in_the_future_last_and_says_why(
+    db: Database, fixed_clock: FixedClock
+) -> None:
+    """QA D2's list: ``backup list`` and the page showed a backup made while the clock
+    was a year ahead at the top, as if it were the newest."""
+    year = timedelta(days=365)
+    fixed_clock.advance(year)
+    ahead = db.backup("manual")
+    fixed_clock.advance(-year)
+    older = db.backup("manual")
+    fixed_clock.advance(timedelta(minutes=1))
+    newest = db.backup("manual")
+    listed = backups.catalog(db.paths.backups, fixed_clock.now())
+    assert [b.path for b in listed] == [newest, older, ahead]
+    assert [b.ahead for b in listed] == [False, False, True]
+
+
 def test_a_backup_is_recorded_as_checked_and_rotated_by_the_office_setting(
     db: Database, fixed_clock: FixedClock
 ) -> None:
@@ -137,7 +154,7 @@ def test_a_backup_is_recorded_as_checked_and_rotated_by_the_office_setting(
     for _ in range(4):
         fixed_clock.advance(timedelta(minutes=1))
         made.append(db.backup("manual"))
-    listed = backups.catalog(db.paths.backups)
+    listed = backups.catalog(db.paths.backups, fixed_clock.now())
     assert [b.path for b in listed] == made[:1:-1]  # newest two; same month
     assert all(b.verified is True and b.reason == "manual" for b in listed)
     assert listed[0].created == fixed_clock.now()
@@ -150,7 +167,7 @@ def test_verify_records_a_damaged_backup_as_failed(db: Database) -> None:
     path.write_bytes(data[: len(data) // 2])
     findings = backups.verify(path, at=datetime(2026, 11, 21, 10))
     assert findings
-    (entry,) = backups.catalog(db.paths.backups)
+    (entry,) = backups.catalog(db.paths.backups, datetime(2026, 11, 21, 10))
     assert entry.verified is False and entry.checked_at == datetime(2026, 11, 21, 10)
 
 
@@ -163,7 +180,7 @@ def test_second_copy_with_its_sidecar_checked_there(db: Database, tmp_path: Path
     assert result.path == stick / path.name and not result.warning
     assert (stick / path.name).read_bytes() == path.read_bytes()
     assert backups.sidecar_of(stick / path.name).read_bytes() == ring
-    (entry,) = backups.catalog(db.paths.backups, stick)
+    (entry,) = backups.catalog(db.paths.backups, datetime(2026, 11, 21, 23), stick)
     assert entry.second_copy == stick / path.name
 
 

@@ -179,6 +179,26 @@ def test_cli_backup_create_list_verify_restore(
     assert code == 1 and "backup list" in err
 
 
+def test_cli_backup_list_shows_a_backup_named_in_the_future_last_with_why(
+    db: Database, capsys: pytest.CaptureFixture[str], fixed_clock: FixedClock
+) -> None:
+    data = db.paths.data_dir
+    fixed_clock.advance(timedelta(days=365))
+    ahead = catalog.create(db).backup.name
+    fixed_clock.advance(-timedelta(days=365))
+    real = catalog.create(db).backup.name
+    db.close()
+    code, out, _ = _run(data, capsys, "backup", "list")
+    lines = out.splitlines()
+    assert code == 0 and real in lines[0] and ahead in lines[1]
+    assert "时钟超前" in lines[1] and "时钟超前" not in lines[0]
+    code, out, _ = _run(data, capsys, "backup", "list", "--json")
+    assert [(e["name"], e["named_ahead"]) for e in json.loads(out)] == [
+        (real, False),
+        (ahead, True),
+    ]
+
+
 def test_cli_backup_settings(
     db: Database, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -218,6 +218,11 @@ def test_a_backup_restores_on_a_new_pc_with_the_recovery_key(
     assert "unlock --backup" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("WRONG-CODE\n"))
     assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 1
+    assert "做备份时有效的恢复密钥" in capsys.readouterr().err  # it may be an older one
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 1
+    err = capsys.readouterr().err
+    assert "没有从标准输入读到恢复密钥" in err and "不对" not in err
     monkeypatch.setattr("sys.stdin", io.StringIO(code + "\n"))
     assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 0
     assert main([*base, "backup", "restore", backup.name, "--yes"]) == 0

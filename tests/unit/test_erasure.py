@@ -5,12 +5,13 @@ the backups that still hold the person."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from desktop import acting
+from desktop.clock import FixedClock
 from desktop.errors import PermissionDeniedError, UnionDeskError, ValidationError
 from desktop.models.erasure import ERASED_NAME, PERSONAL
 from desktop.services.erasure import backups
@@ -133,7 +134,21 @@ def test_backups_made_before_are_listed_with_their_removal_date(db: Database) ->
     assert [b.name for b in result.backups] == [older.name]
     held = result.backups[0]
     assert held.removed_by == storage_backups.removed_by(held.made_at)
-    assert backups.held(db.paths.backups, datetime(2000, 1, 1)) == []
+
+
+@pytest.mark.sqlite_only("an office's own backup files; a hub's are its administrator's pg_dump")
+def test_a_backup_made_while_the_clock_was_ahead_is_listed_as_holding_the_person(
+    db: Database, fixed_clock: FixedClock
+) -> None:
+    """Its name is later than the erasure, yet it was made before it (the erasure reads
+    the same clock): it holds the person, and the note must say so."""
+    rows = _person(db)
+    fixed_clock.advance(timedelta(days=365))
+    ahead = db.backup("manual")
+    fixed_clock.advance(-timedelta(days=365))
+    result = erasure.erase(db, rows["member"], "request")
+    assert [b.name for b in result.backups] == [ahead.name]
+    assert "可能仍含有此人的信息" in "\n".join(backups.describe(result.backups))
 
 
 def test_removal_date_is_the_month_a_year_on(tmp_path: Path) -> None:

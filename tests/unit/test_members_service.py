@@ -93,6 +93,19 @@ def test_duplicate_id_names_existing_member_and_union(db: Database, union_id: st
     assert "张三" in message and "华强电子有限公司工会" in message and GOOD_ID not in message
 
 
+def test_duplicate_id_of_a_person_who_left_says_so_and_the_way_back(
+    db: Database, union_id: str
+) -> None:
+    """QA: a clerk re-admitting someone who had left tried 新增会员 and learnt only that
+    the person was registered, not that they had left nor how to bring them back."""
+    record, _ = members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+    members.mark_left(db, record.id, "withdrawn")
+    with pytest.raises(ValidationError) as err:
+        members.add(db, {"name": "张三", "id_number": GOOD_ID, "union_id": union_id})
+    message = err.value.problems["id_number"]
+    assert "「已退会」" in message and "入会申请" in message and GOOD_ID not in message
+
+
 def test_unknown_area_code_is_only_a_warning(db: Database, union_id: str) -> None:
     from stdnum.cn import ric
 

@@ -19,6 +19,8 @@ REASON_LABELS = {
     "before-sync-import": "导入同步包前",
 }
 UPGRADE_PREFIX = "before-upgrade-"
+#: Beside a backup named after now: its name's time is not when it was made.
+AHEAD_NOTE = "（名称中的时间晚于现在：做这份备份时电脑时钟超前，实际更早，排在最后）"
 
 
 def reason_label(reason: str) -> str:
@@ -41,6 +43,8 @@ class BackupEntry:
     verified: bool | None
     checked_at: datetime | None
     second_copy: Path | None
+    #: Named after now (the PC's clock was ahead when it was made): listed last.
+    ahead: bool = False
 
     @property
     def id(self) -> str:  # tables find a row by id
@@ -77,13 +81,15 @@ def _entry(item: files.BackupFile) -> BackupEntry:
         verified=item.verified,
         checked_at=item.checked_at,
         second_copy=item.second_copy,
+        ahead=item.ahead,
     )
 
 
 def list_backups(db: Database) -> list[BackupEntry]:
-    """The backups in the data dir's ``backups/``, newest first."""
+    """The backups in the data dir's ``backups/``, newest first (those named after the
+    registry's clock last: made while the PC's clock was ahead)."""
     second = options.second_copy_dir(db)
-    return [_entry(item) for item in files.catalog(db.paths.backups, second)]
+    return [_entry(item) for item in files.catalog(db.paths.backups, db.clock.now(), second)]
 
 
 def create(db: Database, reason: str = "manual") -> Created:
@@ -135,9 +141,9 @@ def resolve_in(folder: Path, ref: str | Path) -> Path:
     return files.find(folder, text)
 
 
-def list_in(folder: Path) -> list[BackupEntry]:
+def list_in(folder: Path, now: datetime) -> list[BackupEntry]:
     """``list_backups`` for a data dir whose registry cannot be opened (no settings)."""
-    return [_entry(item) for item in files.catalog(folder)]
+    return [_entry(item) for item in files.catalog(folder, now)]
 
 
 def verify(db: Database, ref: str | Path) -> Verified:

@@ -29,11 +29,17 @@ class HeldBackup:
 
 def held(folder: Path, before: datetime) -> list[HeldBackup]:
     """The backups in ``folder`` made before ``before`` (local time; one stamped at the
-    very same instant was made first, by the same office), oldest first."""
+    very same instant was made first, by the same office), oldest first.
+
+    A backup named after ``before`` was made while the PC's clock was ahead (it cannot
+    have been made after this erasure, which reads the same clock): it holds the person
+    too. Backups from before the person came to this registry are listed as well: when
+    the person first reached it is not known for sure (a record received by sync carries
+    another PC's clock), and a backup wrongly left off this list would be a promise the
+    office cannot keep; the note says "may" (``describe``)."""
     found = [
         HeldBackup(b.name, b.created, files.removed_by(b.created))
-        for b in files.catalog(folder)
-        if b.created <= before
+        for b in files.catalog(folder, before)
     ]
     return sorted(found, key=lambda b: b.made_at)
 
@@ -53,7 +59,8 @@ def describe(held: list[HeldBackup], *, file_backups: bool = True) -> list[str]:
     if not held:
         return ["没有早于本次删除的备份。"]
     lines = [
-        f"以下 {len(held)} 份备份早于本次删除，仍含有此人的信息；备份轮换最迟从所列日期起删除它们"
+        f"以下 {len(held)} 份备份早于本次删除，可能仍含有此人的信息；"
+        "备份轮换最迟从所列日期起删除它们"
         f"（保留最近的备份，另每月一份保留 {files.MONTHS_KEPT} 个月）："
     ]
     lines += [f"  {b.name}：最迟 {b.removed_by.isoformat()} 起删除" for b in held]

@@ -153,6 +153,9 @@ class Dashboard:
     hardship: HardshipFigures
     sites: tuple[SiteKindRow, ...]
     applications_pending: int = 0  # 入会申请待审核 (issue #21)
+    # 社会化工会工作者 in post with no live site (not yet assigned, or their site deleted):
+    # in no site kind's row, still in the whole office's count.
+    unassigned_workers: int = 0
     # The federation the figures are narrowed to (None: every federation held here).
     federation_id: str | None = None
 
@@ -382,7 +385,9 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
 def hardship_figures(
     conn: Connection, as_of: date, federation_id: str | None = None
 ) -> HardshipFigures:
-    """Open 困难职工 files; with ``federation_id``, those of its unions' members."""
+    """困难职工 files open on ``as_of`` (opened by then, not closed by then: a past
+    month's report is not changed by later files); with ``federation_id``, those of its
+    unions' members."""
     scoped = (
         ""
         if federation_id is None
@@ -396,7 +401,8 @@ def hardship_figures(
             "coalesce(sum(CASE WHEN review_due_on < :today THEN 1 ELSE 0 END), 0) AS overdue, "
             "coalesce(sum(CASE WHEN review_due_on >= :today AND review_due_on <= :soon "
             "THEN 1 ELSE 0 END), 0) AS due_soon "
-            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL" + scoped
+            "FROM hardship_cases WHERE deleted = 0 AND opened_on <= :today "
+            "AND (closed_on IS NULL OR closed_on > :today)" + scoped
         ),
         {
             "today": as_of.isoformat(),
@@ -470,6 +476,23 @@ def site_figures(
     )
 
 
+def unassigned_workers(conn: Connection, federation_id: str | None = None) -> int:
+    """Workers in post without a live site. A worker carries no union, so only the whole
+    office's figures hold them (0 when narrowed to one federation, like a site without a
+    union)."""
+    if federation_id is not None:
+        return 0
+    return int(
+        conn.execute(
+            text(
+                "SELECT count(*) FROM union_workers w WHERE w.deleted = 0 "
+                "AND w.status = 'active' AND NOT EXISTS (SELECT 1 FROM sites s "
+                "WHERE s.id = w.site_id AND s.deleted = 0)"
+            )
+        ).scalar_one()
+    )
+
+
 def dashboard_in(conn: Connection, as_of: date, federation_id: str | None = None) -> Dashboard:
     """Every 首页 figure; ``federation_id`` narrows members, 困难职工, 会站家 and 入会申请
     to one federation. Activities and the service log carry no union: they stay the
@@ -481,6 +504,7 @@ def dashboard_in(conn: Connection, as_of: date, federation_id: str | None = None
         hardship=hardship_figures(conn, as_of, federation_id),
         sites=site_figures(conn, as_of.year, federation_id),
         applications_pending=pending_applications(conn, federation_id),
+        unassigned_workers=unassigned_workers(conn, federation_id),
         federation_id=federation_id,
     )
 

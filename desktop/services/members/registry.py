@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 from desktop import clock
 from desktop.errors import NotFoundError, UnionDeskError, ValidationError
 from desktop.models import dates
-from desktop.models.codes import RURAL_HUKOU
+from desktop.models.codes import LEFT_STATUSES, MEMBERSHIP_STATUS, RURAL_HUKOU
 from desktop.models.masking import mask_id_number
 from desktop.models.member_fields import EDITABLE, FIELDS_BY_NAME, FieldSpec
 from desktop.models.validation import (
@@ -328,10 +328,20 @@ def _check_joined_on(
         )
 
 
-def duplicate_id_message(id_number: str, name: str, union_name: str) -> str:
+def duplicate_id_message(id_number: str, name: str, union_name: str, status: str = "") -> str:
+    """The refusal of a second record for one ID number. For a person who left, what the
+    record is and the way back (an application, approved onto the same record): a clerk
+    re-admitting someone tried 新增会员 and learnt only that the person was registered."""
+    head = f"身份证号 {mask_id_number(id_number)} 已登记为会员「{name}」（{union_name}"
+    if status not in LEFT_STATUSES:
+        return f"{head}），同一人不能重复登记"
+    way_back = (
+        "如其转回本单位，请办理会籍转入" if status == "transferred_out"
+        else "如需重新入会，请为其办理入会申请"
+    )  # fmt: skip
     return (
-        f"身份证号 {mask_id_number(id_number)} 已登记为会员「{name}」（{union_name}），"
-        "同一人不能重复登记"
+        f"{head}，会籍状态「{MEMBERSHIP_STATUS.label(status)}」），同一人不能重复登记；"
+        f"{way_back}，办理后沿用原记录"
     )
 
 
@@ -340,13 +350,16 @@ def _check_duplicate_id(
 ) -> None:
     row = conn.execute(
         text(
-            "SELECT m.name, u.name FROM members m JOIN unions u ON u.id = m.union_id "
+            "SELECT m.name AS name, u.name AS union_name, m.membership_status AS status "
+            "FROM members m JOIN unions u ON u.id = m.union_id "
             "WHERE m.id_number = :n AND m.deleted = 0 AND m.id IS DISTINCT FROM :me LIMIT 1"
         ),
         {"n": id_number, "me": member_id},
     ).first()
     if row is not None:
-        problems["id_number"] = duplicate_id_message(id_number, row[0], row[1])
+        problems["id_number"] = duplicate_id_message(
+            id_number, row.name, row.union_name, row.status
+        )
 
 
 def _check_duplicate_card(

@@ -420,7 +420,10 @@ class RowChecker:
             if existing is not None and "id_number" not in bad:
                 values = existing.values
                 message = members.duplicate_id_message(
-                    str(id_number), str(values["name"]), existing.union_name
+                    str(id_number),
+                    str(values["name"]),
+                    existing.union_name,
+                    str(values.get("membership_status") or ""),
                 )
                 problems.append(
                     self.problem(

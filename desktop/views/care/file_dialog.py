@@ -287,7 +287,7 @@ class HardshipFileDialog(QDialog):
 
     def print_form(self) -> None:
         if self.file is not None:
-            printouts.print_form(self.ctx, self, self.file.member_id)
+            printouts.print_form(self.ctx, self, self.file.id)
 
     def _form(self, make: Callable[[AppContext, HardshipFile, QWidget], QDialog]) -> None:
         if self.file is None:

@@ -254,10 +254,20 @@ class CasePanel(QWidget):
         path = choose_save_path(self, "法律援助申请登记表.pdf", "PDF 文件 (*.pdf)")
         if not path:
             return
+        from desktop.printing.fonts import MissingGlyphsError
         from desktop.printing.forms.legal import write_intake_form
 
         try:
-            write_intake_form(self.ctx.db, self.record.id, Path(path))
+            try:
+                write_intake_form(self.ctx.db, self.record.id, Path(path))
+            except MissingGlyphsError as exc:
+                if not messages.confirm(
+                    self, "法律援助申请登记表", exc.message, yes="用〓标出并继续", no="取消"
+                ):
+                    return
+                write_intake_form(
+                    self.ctx.db, self.record.id, Path(path), allow_missing_glyphs=True
+                )
         except UnionDeskError as exc:
             self.message.show_error(exc.message)
             return

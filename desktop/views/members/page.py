@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import acting
 from desktop.errors import UnionDeskError
-from desktop.models.codes import AGE_BANDS, MEMBERSHIP_STATUS
+from desktop.models.codes import AGE_BANDS, CURRENT_STATUSES, MEMBERSHIP_STATUS
 from desktop.services.honours import titles as honour_titles
 from desktop.services.members import queries as member_queries
 from desktop.services.members.queries import MemberFilter, MemberRow
@@ -43,6 +43,7 @@ _STATUS_CHOICES = [
     ("all", "全部会籍状态"),
     *MEMBERSHIP_STATUS,
 ]
+_STATUS_LABELS = dict(MEMBERSHIP_STATUS)
 _MIGRANT_CHOICES = [("all", "全部人员"), ("yes", "农民工"), ("no", "非农民工")]
 _AGE_CHOICES = [("all", "全部年龄"), *((b[0], b[1]) for b in AGE_BANDS)]
 
@@ -313,11 +314,22 @@ class MembersPage(QWidget):
 
     def _update_buttons(self) -> None:
         # a read-only account sees the write actions disabled (the write guard refuses too)
-        has = self.selected_row() is not None and acting.current().may(acting.WRITE)
+        row = self.selected_row()
+        has = row is not None and acting.current().may(acting.WRITE)
         self.add_button.setEnabled(acting.current().may(acting.WRITE))
-        for button in (self.edit_button, self.leave_button, self.delete_button):
+        for button in (self.edit_button, self.delete_button):
             button.setEnabled(has)
-        self.transfer_button.setEnabled(has)
+        # 离会 and 转出 only for a current member: one who left (or is still an applicant)
+        # has nothing to leave or transfer, and the button says so instead of a refusal
+        current = row is not None and row.membership_status in CURRENT_STATUSES
+        self.leave_button.setEnabled(has and current)
+        self.transfer_button.setEnabled(has and current)
+        why = ""
+        if row is not None and not current:
+            why = f"该会员的会籍状态是「{_STATUS_LABELS.get(row.membership_status, '')}」，"
+            why += "只有在会会员可以办理离会或转出"
+        self.leave_button.setToolTip(why or "办理退会、开除或保留会籍（记录保留在名册中）")
+        self.transfer_button.setToolTip(why or "为选中的会员办理会籍转出，并开具转接单")
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.services.backups.catalog import BackupEntry
+from desktop.services.backups.catalog import AHEAD_NOTE, BackupEntry
 from desktop.views.qtmodels.loaded_table import ListTableModel
 
 COL_TIME, COL_REASON, COL_SIZE, COL_VERIFIED, COL_SECOND = range(5)
@@ -39,11 +39,11 @@ class BackupTableModel(ListTableModel[BackupEntry]):
         if role == NAME_ROLE:
             return entry.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.name
+            return f"{entry.name}\n{AHEAD_NOTE}" if entry.ahead else entry.name
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         values = {
-            COL_TIME: f"{entry.created:%Y-%m-%d %H:%M:%S}",
+            COL_TIME: f"{entry.created:%Y-%m-%d %H:%M:%S}" + (" ⚠ 时钟超前" if entry.ahead else ""),
             COL_REASON: entry.reason_label,
             COL_SIZE: size_text(entry.size),
             COL_VERIFIED: verified_text(entry),
