@@ -18,7 +18,6 @@ from desktop.cli.common import (
     print_json,
     unmask_reason,
 )
-from desktop.errors import FileAccessError
 from desktop.models.codes import LEGAL_CASE_STATUS, LEGAL_CASE_TYPE, LEGAL_OUTCOME
 from desktop.services.activities.inputs import yuan
 from desktop.services.legal import cases, documents
@@ -97,15 +96,7 @@ def _close(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _attach(ctx: Context, args: argparse.Namespace) -> int:
-    files: list[tuple[str, bytes]] = []
-    for name in args.files:
-        try:
-            files.append((Path(name).name, Path(name).read_bytes()))
-        except OSError as exc:
-            raise FileAccessError(
-                f"无法读取文件 {Path(name).name}：{exc.strerror or exc}，请确认文件存在且可读。"
-                "未添加任何文件"
-            ) from exc
+    files = documents.read_files(args.files)
     added = documents.add_documents(ctx.db, args.case, files)
     print(f"已添加 {len(added)} 个文件")
     return 0

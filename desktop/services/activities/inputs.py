@@ -116,12 +116,17 @@ def as_count(value: Any, field: str, label: str, *, allow_none: bool = False) ->
     return number
 
 
+#: Yuan as a clerk writes it: digits, at most one decimal point (no exponent, no NaN).
+_YUAN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
 def as_amount_fen(value: Any, field: str, label: str) -> int | None:
     """Yuan typed as text or number (two decimals at most) → integer fen; None if blank."""
     if value is None or value == "":
         return None
+    typed = normalise_text(str(value)).replace(",", "").replace("元", "").strip()
     try:
-        amount = Decimal(normalise_text(str(value)).replace(",", "").replace("元", ""))
+        amount = Decimal(typed)
     except InvalidOperation as exc:
         raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field) from exc
     if not amount.is_finite():
@@ -130,6 +135,8 @@ def as_amount_fen(value: Any, field: str, label: str) -> int | None:
         raise ValidationError(f"{label}不能为负数", field=field)
     if amount > MAX_YUAN:
         raise ValidationError(f"{label}金额过大（{value} 元），请核对", field=field)
+    if _YUAN.fullmatch(typed) is None:  # 1e3: not how an amount is written
+        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field)
     fen = amount * 100
     if fen != fen.to_integral_value():
         raise ValidationError(f"{label}最多保留两位小数（分）", field=field)

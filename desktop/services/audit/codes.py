@@ -6,6 +6,7 @@ ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
 MEMBER_MERGE_DIFFERENT_IDS = "member_merge_different_ids"
 HARDSHIP_VIEW_SENSITIVE = "hardship_view_sensitive"
 HARDSHIP_PURGE = "hardship_purge"
+HARDSHIP_CONSENT_WITHDRAWN = "hardship_consent_withdrawn"
 # Wave 3 (#23): the actions every area records; labels are what the viewer shows.
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
@@ -28,6 +29,7 @@ ACTION_LABELS: dict[str, str] = {
     MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
     HARDSHIP_VIEW_SENSITIVE: "查看困难职工档案敏感信息",
     HARDSHIP_PURGE: "清除保存期满的困难职工档案",
+    HARDSHIP_CONSENT_WITHDRAWN: "撤回困难职工档案的个人信息同意",
     LOGIN: "登录",
     LOGIN_FAILED: "登录失败",
     LOGOUT: "退出登录",

@@ -1,5 +1,6 @@
 """The care forms, each a ``CareFormDialog`` over one service call: a new file, a
-household member, an assistance, a review, a consent, the sensitive fields.
+household member, an assistance, a review, a consent and its withdrawal, the sensitive
+fields.
 
 Dates are typed as YYYY-MM-DD; ``today`` (from the database's clock) fills the default
 date and is passed to the services, which check every value.
@@ -21,7 +22,7 @@ from desktop.models.codes import (
     REVIEW_RESULT,
     WORK_STATUS,
 )
-from desktop.services.care import assistance, consent, hardship, household, reviews
+from desktop.services.care import assistance, consent, hardship, household, reviews, withdrawal
 from desktop.services.care import settings as care_settings
 from desktop.services.care.files import HardshipFile
 from desktop.views.care.form import CareFormDialog
@@ -200,6 +201,27 @@ def record_consent(
         labels,
         editors,
         lambda v: consent.record(ctx.db, f.id, today=today, **v),
+        parent,
+    )
+
+
+def withdraw_consent(
+    ctx: AppContext, f: HardshipFile, parent: QWidget | None = None
+) -> CareFormDialog:
+    """撤回同意: the date the person withdrew it and the clerk who records it."""
+    today = ctx.db.clock.today()
+    labels = {"withdrawn_on": "撤回日期＊", "recorded_by": "登记人＊"}
+    editors: dict[str, QWidget] = {
+        "withdrawn_on": _line(today.isoformat(), "YYYY-MM-DD"),
+        "recorded_by": _line(),
+    }
+    return CareFormDialog(
+        "本人撤回同意（删除敏感信息）",
+        labels,
+        editors,
+        lambda v: withdrawal.withdraw(
+            ctx.db, f.id, v["withdrawn_on"], v["recorded_by"], today=today
+        ),
         parent,
     )
 

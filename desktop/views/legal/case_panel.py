@@ -207,11 +207,8 @@ class CasePanel(QWidget):
         if not paths:
             return
         try:
-            files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+            files = documents.read_files(paths)
             added = documents.add_documents(self.ctx.db, self.record.id, files)
-        except OSError as exc:
-            self.message.show_error(f"无法读取文件：{exc.strerror or exc}，请确认文件存在")
-            return
         except UnionDeskError as exc:
             self.message.show_error(exc.message)
             return

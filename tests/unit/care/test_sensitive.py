@@ -90,3 +90,53 @@ def test_show_sensitive_needs_a_reason_and_is_audited(db: Database, people: dict
     assert "张三" not in entry.detail
     # the plain page stays hidden afterwards
     assert files.get_file(db, case, today=TODAY).monthly_income_per_capita is None
+
+
+def test_only_an_account_with_the_sensitive_permission_sees_or_prints_the_values(
+    db: Database, people: dict[str, str]
+) -> None:
+    """The accounts' separate 查看敏感信息 permission holds: a staff account without it is
+    refused (nothing shown, nothing audited); one granted it, or an administrator granted
+    it, is let through."""
+    from desktop import acting
+    from desktop.errors import PermissionDeniedError
+    from desktop.printing.queries import form_values
+
+    case = hardship.add_file(
+        db, people["张三"], level="relative", opened_on="2026-01-10", today=TODAY,
+        health_notes="尿毒症透析", consent=a_consent(),
+    )  # fmt: skip
+    plain = acting.Actor("clerk", "张办事", acting.STAFF, account_id=2)
+    granted = acting.Actor("care", "李帮扶", acting.STAFF, sensitive=True, account_id=3)
+    before = len(audit.recent(db))
+    with acting.acting_as(plain):
+        with pytest.raises(PermissionDeniedError, match="查看敏感信息"):
+            sensitive.reveal(db, case, "年度复核核对", today=TODAY)
+        with pytest.raises(PermissionDeniedError, match="查看敏感信息"):
+            form_values(db, "hardship", people["张三"], sensitive_reason="年度复核核对")
+        # the plain page and the form without the values stay open to the clerk
+        assert files.get_file(db, case, today=TODAY).health_notes is None
+        form_values(db, "hardship", people["张三"])
+    assert len(audit.recent(db)) == before
+    with acting.acting_as(granted):
+        assert sensitive.reveal(db, case, "年度复核核对", today=TODAY).health_notes == "尿毒症透析"
+
+
+def test_a_consent_dated_before_the_person_was_born_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """同意日期 1900-01-01 (a slip of the keyboard) was recorded and opened the gate."""
+    case = hardship.add_file(
+        db, people["张三"], level="relative", opened_on="2026-01-10", today=TODAY
+    )
+    before = writes(db)
+    with pytest.raises(ValidationError, match="早于本人出生日期") as exc:
+        consent.record(db, case, "1900-01-01", "书面签字", "王干事", today=TODAY)
+    assert exc.value.field == "consented_on" and writes(db) == before
+    with pytest.raises(ValidationError, match="早于本人出生日期"):
+        hardship.add_file(
+            db, people["李四"], level="relative", opened_on="2026-01-10", today=TODAY,
+            health_notes="高血压",
+            consent=consent.clean("1900-01-01", "书面签字", "王干事", today=TODAY),
+        )  # fmt: skip
+    assert writes(db) == before
