@@ -2,7 +2,9 @@
 
 The reason is required and goes to the local audit log with the file's id (never a
 name or a number: the reason text is scrubbed of ID-number and phone shapes), in the
-same transaction as the read, so no one sees the values without a trace.
+same transaction as the read, so no one sees the values without a trace. Only an
+account holding the separate permission 可查看敏感信息 (``acting.SENSITIVE``, granted per
+account apart from its role) may see or print them; before accounts exist everyone may.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from desktop import acting
 from desktop.app_log import scrub
 from desktop.errors import ValidationError
 from desktop.services import audit
@@ -32,7 +35,9 @@ def reveal(db: Database, case_id: str, reason: Any, *, today: date) -> HardshipF
 
 
 def checked_reason(reason: Any) -> str:
-    """The reason typed for showing or printing the sensitive values, else a refusal."""
+    """The reason typed for showing or printing the sensitive values, else a refusal
+    (also when the account lacks the permission to see them)."""
+    acting.require(acting.SENSITIVE)
     why = opt_text(reason, "reason", "查看原因", 200)
     if why is None or len(why) < MIN_REASON:
         raise ValidationError(
@@ -45,6 +50,7 @@ def checked_reason(reason: Any) -> str:
 def record_reveal_in(conn: Connection, case_id: str, reason: str, *, printed: bool = False) -> None:
     """The audit entry of one showing (or printing, on the registration form) of a file's
     sensitive values, in the caller's transaction."""
+    acting.require(acting.SENSITIVE)
     what = "打印登记表" if printed else "查看"
     audit.record_in(
         conn, audit.HARDSHIP_VIEW_SENSITIVE, f"档案 {case_id}（{what}）；原因：{scrub(reason)}"

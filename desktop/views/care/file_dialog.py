@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.models.codes import HOUSEHOLD_RELATION, WORK_STATUS
 from desktop.services.care import files, sensitive
@@ -196,7 +197,11 @@ class HardshipFileDialog(QDialog):
         open_file = f.closed_on is None
         self.edit_sensitive_button.setEnabled(f.has_consent and f.sensitive_shown)
         self.edit_sensitive_button.setToolTip("" if f.has_consent else "须先登记本人同意")
-        self.show_sensitive_button.setEnabled(not f.sensitive_shown)
+        may_see = acting.current().may(acting.SENSITIVE)
+        self.show_sensitive_button.setEnabled(not f.sensitive_shown and may_see)
+        self.show_sensitive_button.setToolTip(
+            "" if may_see else "本账号没有「查看敏感信息」的权限，请让管理员在账号管理中授权"
+        )
         self.assist_button.setEnabled(open_file)
         self.review_button.setEnabled(open_file)
         self.close_button.setEnabled(open_file)

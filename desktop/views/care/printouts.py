@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.services.care import assistance
 from desktop.views.care import reason_dialog
@@ -52,7 +53,7 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
     """The form, with health, disability and income only when the clerk says so and gives
     a reason (audited); otherwise those cells stay blank for the household to fill in."""
     reason: str | None = None
-    if messages.confirm(
+    if acting.current().may(acting.SENSITIVE) and messages.confirm(
         parent,
         "困难职工登记表",
         "是否同时打印健康、残疾和收入信息？打印须填写原因并记入操作日志；"
