@@ -23,6 +23,7 @@ RESTORE = "restore"
 RECORD_CHANGE = "record_change"  # detail: table, record id, field names (never values)
 ERASURE = "erasure"
 SETTINGS_CHANGE = "settings_change"
+DATABASE_KEY = "database_key"  # recovery key replaced; the database unlocked on this PC
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
     MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
@@ -44,5 +45,6 @@ ACTION_LABELS: dict[str, str] = {
     RECORD_CHANGE: "修改记录",
     ERASURE: "删除个人信息",
     SETTINGS_CHANGE: "修改设置",
+    DATABASE_KEY: "数据库密钥",
 }
 UNKNOWN_USER = "（未知用户）"
