@@ -299,9 +299,9 @@ def change_password(db: Database, username: str, old_password: str, new_password
     now = db.clock.utcnow()
     with db.connect(write=False) as conn:
         account, stored = _load(conn, username)
-        left = lockout.minutes_left(account.locked_until, now)
-        if left:
-            raise UnionDeskError(lockout.locked_message(left))
+    left = lockout.left_after_settling(db, account.id, account.locked_until, now)
+    if left:
+        raise UnionDeskError(lockout.locked_message(left))
     if not passwords.verify(stored, old_password):  # outside the write lock: it takes time
         with db.connect() as conn:
             locked = lockout.register_failure(conn, account.id, now)

@@ -55,7 +55,7 @@ def authenticate(
         audit.record(db, audit.LOGIN_FAILED, "未知的用户名")
         raise SignInRefused(WRONG)
     account, stored = found
-    left = lockout.minutes_left(account.locked_until, at)
+    left = lockout.left_after_settling(db, account.id, account.locked_until, at)
     if left:
         audit.record(db, audit.LOGIN_FAILED, f"账号 {account.username}：已锁定，拒绝登录")
         raise SignInRefused(lockout.locked_message(left))
