@@ -217,7 +217,7 @@ def _disable(ctx: Context, args: argparse.Namespace) -> int:
 
 def _enable(ctx: Context, args: argparse.Namespace) -> int:
     made = records.enable(ctx.db, args.username)
-    print(f"账号「{made.username}」已启用。")
+    print(f"账号「{made.username}」已启用（未锁定），可以登录。")
     return 0
 
 

@@ -250,6 +250,23 @@ def test_accounts_page_for_administrators_only(
     assert signin.authenticate(admin_ctx.db, "clerk", "Reset-pass-9").role == acting.ADMIN
 
 
+def test_a_locked_account_is_unlocked_on_the_page(
+    qtbot: QtBot, admin_ctx: AppContext, boxes: Boxes
+) -> None:
+    for _ in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(admin_ctx.db, "clerk", "wrong-password")
+    window = window_for(qtbot, admin_ctx, "admin", ADMIN_PASSWORD)
+    page = window.show_area("accounts")
+    assert isinstance(page, AccountsPage)
+    page.select("clerk")
+    assert page.enable_button.isEnabled() and page.enable_button.text() == "解除锁定"
+    page.set_disabled(False)
+    assert signin.authenticate(admin_ctx.db, "clerk", CLERK_PASSWORD).role == acting.STAFF
+    page.select("clerk")
+    assert not page.enable_button.isEnabled() and page.enable_button.text() == "启用"
+
+
 def test_read_only_account_sees_write_actions_disabled(qtbot: QtBot, admin_ctx: AppContext) -> None:
     with acting.acting_as(signin.authenticate(admin_ctx.db, "admin", ADMIN_PASSWORD)):
         records.set_role(admin_ctx.db, "clerk", acting.READONLY)

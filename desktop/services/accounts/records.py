@@ -337,7 +337,12 @@ def set_disabled(db: Database, username: str, disabled: bool) -> AccountRecord:
         _require_admin(conn)
         account, _stored = _load(conn, username)
         if account.disabled == disabled:
-            return account
+            if disabled or (account.locked_until is None and not account.failed_attempts):
+                return account
+            # enabling an account that is not disabled: lift its lock (or failure count)
+            _change(conn, account.id, failed_attempts=0, locked_until=None)
+            audit.record_in(conn, audit.ACCOUNT_CHANGE, f"账号 {account.username}：解除锁定")
+            return _load(conn, username)[0]
         if disabled:
             _keep_an_admin(conn, account)
             _change(conn, account.id, disabled=True)

@@ -80,6 +80,20 @@ def test_a_lock_made_under_a_clock_far_ahead_ends_fifteen_minutes_after_the_fix(
     assert signin.authenticate(db, "clerk", STAFF_PASSWORD, now=right + timedelta(minutes=15))
 
 
+def test_enable_lifts_the_lock_of_an_account_that_was_never_disabled(
+    db: Database, admin: acting.Actor, fixed_clock: clock.FixedClock
+) -> None:
+    """``users enable`` is 「重新启用账号，并解除锁定」: it said 「已启用」 to a locked
+    clerk and left the lock in place."""
+    records.add(db, "clerk", "张办事", STAFF_PASSWORD)
+    for _ in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(db, "clerk", "wrong-password")
+    records.enable(db, "clerk")
+    assert signin.authenticate(db, "clerk", STAFF_PASSWORD).role == acting.STAFF
+    assert "账号 clerk：解除锁定" in audit_details(db, audit.ACCOUNT_CHANGE)
+
+
 def test_lockout_after_five_failures_for_fifteen_minutes(
     db: Database, admin: acting.Actor, fixed_clock: clock.FixedClock
 ) -> None:
