@@ -102,6 +102,34 @@ def test_restore_puts_the_backup_back_with_a_fresh_identity_and_says_what_next(
         result.db.close()
 
 
+def test_restore_refuses_while_another_window_or_command_has_the_registry_open(
+    db: Database,
+) -> None:
+    """A CLI ``backup restore`` run while the window was open moved the database aside
+    under the window, which went on saving into the moved file (backups/replaced-…):
+    everything typed afterwards was silently left out of the restored registry."""
+    union = add_union(db, add_federation(db))
+    backup = catalog.create(db).backup
+    add_member(db, union, "乙", "2")
+    window = open_database(db.paths)  # the open window (another connection to the file)
+    _members(window)
+    try:
+        with pytest.raises(restoring.RestoreError) as caught:
+            restoring.restore(db, backup.name, open_database)
+        assert (
+            "正在被另一个工会桌面通窗口或命令使用" in caught.value.message
+            and "未做任何改动" in caught.value.message
+        )
+        reopened = caught.value.db
+        assert reopened is not None and _members(reopened) == 1  # nothing moved
+        assert not any(p.name.startswith("replaced-") for p in db.paths.backups.iterdir())
+    finally:
+        window.close()
+    result = restoring.restore(reopened, backup.name, open_database)  # closed: restores
+    assert _members(result.db) == 0
+    result.db.close()
+
+
 def test_restore_refuses_a_damaged_backup_and_keeps_the_database_open(db: Database) -> None:
     backup = catalog.create(db).backup
     backup.path.write_bytes(backup.path.read_bytes()[:4096])
