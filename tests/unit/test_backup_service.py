@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from desktop import acting
 from desktop.cli import main
@@ -15,6 +16,7 @@ from desktop.config import Paths
 from desktop.errors import DatabaseError, PermissionDeniedError, ValidationError
 from desktop.opening import open_database
 from desktop.services import audit
+from desktop.services.accounts import passwords, records, signin
 from desktop.services.backups import catalog, options, restoring
 from desktop.storage import health
 from desktop.storage.database import Database
@@ -311,3 +313,33 @@ def test_cli_backup_create_on_a_read_only_registry_writes_and_rotates_nothing(
         assert len(audit.recent(again)) == entries + 1
     finally:
         again.close()
+
+
+def test_a_restore_keeps_the_accounts_as_they_are_now(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts say who may use this PC now, not what the registry held: a restore
+    brought back the backup's accounts — a clerk disabled since (someone who left) could
+    sign in again, a password changed since was the old one again, an account made since
+    was gone."""
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    admin = records.create_first_admin(db, "admin", "王管理", "Admin-pass-1").actor()
+    with acting.acting_as(admin):
+        records.add(db, "clerk", "张办事", "Staff-pass-1", acting.STAFF)
+        backup = catalog.create(db).backup
+        records.disable(db, "clerk")
+        records.reset_password(db, "admin", "Admin-pass-2")
+        records.add(db, "late", "后来者", "Later-pass-1", acting.READONLY)
+        result = restoring.restore(db, backup.name, open_database)
+    try:
+        with pytest.raises(signin.SignInRefused, match="已停用"):
+            signin.authenticate(result.db, "clerk", "Staff-pass-1")
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(result.db, "admin", "Admin-pass-1")
+        assert signin.authenticate(result.db, "admin", "Admin-pass-2").role == acting.ADMIN
+        assert signin.authenticate(result.db, "late", "Later-pass-1").role == acting.READONLY
+        [entry] = [e for e in audit.recent(result.db) if e.action == audit.RESTORE]
+        assert "账号沿用恢复前的状态" in entry.detail
+    finally:
+        result.db.close()
+        acting.sign_out()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from desktop import acting
 from desktop.errors import NotFoundError, PermissionDeniedError, UnionDeskError, ValidationError
@@ -398,3 +398,23 @@ def set_sensitive(db: Database, username: str, sensitive: bool) -> AccountRecord
             conn, audit.ACCOUNT_CHANGE, f"账号 {account.username}：{what}查看敏感信息权限"
         )
         return _load(conn, username)[0]
+
+
+# -- a restore -------------------------------------------------------------------------
+
+
+def snapshot(db: Database) -> list[dict[str, Any]]:
+    """Every account as stored, for a restore to carry over (``carry_over_in``)."""
+    with db.connect(write=False) as conn:
+        return [dict(row._mapping) for row in conn.execute(select(_T).order_by(_T.c.id))]
+
+
+def carry_over_in(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Put ``rows`` (a ``snapshot`` of the registry before a restore) in place of the
+    restored registry's accounts, in the caller's transaction. Accounts say who may use
+    this PC now: a restore must not let a clerk disabled since the backup sign in again,
+    nor bring back a password changed since (``keys.json``, which a restore keeps, holds
+    the administrators' current passwords too)."""
+    conn.execute(delete(_T))
+    if rows:
+        conn.execute(insert(_T), rows)
