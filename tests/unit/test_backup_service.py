@@ -288,6 +288,25 @@ def test_after_a_restore_the_audit_trail_verifies_and_names_the_older_one(
         result.db.close()
 
 
+def test_the_restore_entry_names_where_the_older_trail_really_ended(db: Database) -> None:
+    """It named the anchor kept in the state dir, which lags or is missing (a new PC, a
+    state dir lost, a trail the anchor no longer matches): the database's own head."""
+    from desktop.services.audit import anchor, chain
+
+    union = add_union(db, add_federation(db))
+    made = catalog.create(db)
+    add_member(db, union, "乙", "2")
+    with db.connect(write=False) as conn:
+        head, _hash = chain.head(conn)
+    anchor.anchor_path(db.paths.database).unlink()  # this PC's anchor is gone
+    result = restoring.restore(db, made.backup.name, open_database)
+    try:
+        [entry] = [r for r in audit.recent(result.db) if r.action == audit.RESTORE]
+        assert f"恢复前的审计记录到第 {head} 条" in entry.detail
+    finally:
+        result.db.close()
+
+
 def test_cli_backup_create_on_a_read_only_registry_writes_and_rotates_nothing(
     db: Database, capsys: pytest.CaptureFixture[str], fixed_clock: FixedClock
 ) -> None:

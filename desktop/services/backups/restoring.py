@@ -26,7 +26,7 @@ from desktop.config import Paths
 from desktop.errors import DatabaseError
 from desktop.services import audit
 from desktop.services.accounts import records
-from desktop.services.audit import anchor
+from desktop.services.audit import anchor, chain
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
 from desktop.storage.database import Database
@@ -104,9 +104,11 @@ def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
     _checked(backup, clock)  # while everything runs: a bad backup changes nothing
     before = _node_id(db)
     accounts_now = records.snapshot(db)
+    with db.connect(write=False) as conn:
+        trail_end = chain.head(conn)[0] if chain.ready(conn) else None
     db.checkpoints.flush()
     db.close()
-    return _put_in_place(paths, clock, backup, reopen, before, accounts_now)
+    return _put_in_place(paths, clock, backup, reopen, before, accounts_now, trail_end)
 
 
 def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Opener) -> Restored:
@@ -134,10 +136,12 @@ def _put_in_place(
     reopen: Opener,
     before: str | None,
     accounts_now: list[dict[str, Any]] | None = None,
+    trail_end: int | None = None,
 ) -> Restored:
     """Move the (closed) registry aside, copy ``backup`` in, reopen; ``before``: the node
     id the registry had (None when it could not be read); ``accounts_now``: its accounts,
-    which the restored registry keeps (None or none: the backup's stay)."""
+    which the restored registry keeps (None or none: the backup's stay); ``trail_end``:
+    the id of its last audit entry (None: the anchor's, when one is kept)."""
     try:
         replaced = files.replace_database(paths.database, paths.backups, backup, clock.now())
     except DatabaseError as exc:
@@ -155,10 +159,11 @@ def _put_in_place(
     # The restored trail is older than the one this PC anchored: say so in its RESTORE
     # entry (the newer trail stays in the moved-aside database) and anchor it afresh, so
     # ``audit verify`` checks from here on instead of reporting a cut tail.
-    was = anchor.read_anchor(paths.database)
+    if trail_end is None and (was := anchor.read_anchor(paths.database)) is not None:
+        trail_end = was.id
     kept = (
-        f"；恢复前的审计记录到第 {was.id} 条，随原数据库保存在 {replaced.folder.name}"
-        if was
+        f"；恢复前的审计记录到第 {trail_end} 条，随原数据库保存在 {replaced.folder.name}"
+        if trail_end
         else ""
     )
     with restored.connect() as conn:
