@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop import acting, clock
@@ -121,6 +121,38 @@ def test_log_in_at_start_refuses_then_opens_the_window_on_enter(
     assert len(windows) == 1
     qtbot.addWidget(windows[0])
     assert windows[0].session.user_label.text() == "当前用户：张办事（工作人员）"
+
+
+def test_an_administrator_who_forgot_the_password_sets_one_with_the_recovery_key(
+    qtbot: QtBot, admin_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.storage import keys
+    from desktop.views.accounts import login_dialog
+    from desktop.views.accounts.recover_dialog import RecoverPasswordDialog
+
+    code = keys.new_recovery_key(admin_ctx.db.paths, keys.database_key(admin_ctx.db.paths))
+    dialog = LoginDialog(admin_ctx, username="admin")
+    qtbot.addWidget(dialog)
+    assert dialog.forgot_button.text() == "忘记密码…"
+
+    def fill(recover: RecoverPasswordDialog) -> bool:
+        assert recover.username.text() == "admin"
+        recover.recovery_key.setText("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+        recover.new_password.setText("Brand-new-pass-1")
+        recover.new_again.setText("Brand-new-pass-1")
+        recover.save()
+        assert "恢复密钥不对" in recover.general.text() and not recover.result()
+        recover.recovery_key.setText(code)
+        recover.save()
+        return recover.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(login_dialog, "recover_answer", fill)
+    monkeypatch.setattr("desktop.views.widgets.messages.inform", lambda *_a, **_k: None)
+    dialog.forgot()
+    assert dialog.username.text() == "admin" and dialog.password.text() == ""
+    dialog.password.setText("Brand-new-pass-1")
+    dialog.submit()
+    assert dialog.actor is not None and dialog.actor.username == "admin"
 
 
 def test_log_in_shows_the_lockout(

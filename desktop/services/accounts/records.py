@@ -292,6 +292,37 @@ def _set_password(
         hooks.notify(db, hooks.AdminSecret(hooks.SET, account.id, account.username, new_password))
 
 
+def reset_with_recovery_key(
+    db: Database, username: str, recovery_key: str, new_password: str
+) -> AccountRecord:
+    """A new password for an administrator who forgot theirs — the only administrator
+    too — proven by the office's recovery key (恢复密钥, kept in the safe) instead of an
+    administrator's sign-in; also lifts a lockout. Audited (never the key), and the
+    administrator's key slot follows, as for any new password."""
+    from desktop.storage import keys  # the recovery key is checked against keys.json
+
+    if keys.read_ring(keys.keys_file(db.paths)) is None:
+        raise UnionDeskError("这个数据库没有恢复密钥（没有 keys.json），不能用它重置密码。")
+    with db.connect(write=False) as conn:
+        account, _stored = _load(conn, username)
+    if account.role != acting.ADMIN or account.disabled:
+        raise UnionDeskError(
+            f"恢复密钥只用于重置可用的管理员的密码；账号「{account.username}」"
+            f"（{account.role_label}）的密码请管理员重置。未做任何改动。"
+        )
+    passwords.check_rules(new_password, username=account.username, field="new_password")
+    try:
+        keys.unlock_with_recovery_key(db.paths, recovery_key)
+    except UnionDeskError:
+        audit.record(
+            db, audit.LOGIN_FAILED, f"账号 {account.username}：用恢复密钥重置密码时恢复密钥不对"
+        )
+        raise
+    with db.connect() as conn:
+        _set_password(db, conn, account, new_password, "用恢复密钥重置了密码")
+        return _load(conn, username)[0]
+
+
 def change_password(db: Database, username: str, old_password: str, new_password: str) -> None:
     """Change one's own password; the old one proves who asks. A wrong old password
     counts toward the lockout like a failed sign-in (else an unattended window would be
