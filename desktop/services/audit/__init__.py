@@ -55,6 +55,7 @@ from desktop.services.audit.codes import (
     SETTINGS_CHANGE,
     SYNC_EXPORT,
     SYNC_IMPORT,
+    SYNC_TRUST,
     UNKNOWN_USER,
     UNMASKED_VIEW,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "DATABASE_KEY",
     "SYNC_EXPORT",
     "SYNC_IMPORT",
+    "SYNC_TRUST",
     "UNKNOWN_USER",
     "UNMASKED_VIEW",
     "AuditFilter",
