@@ -299,6 +299,29 @@ def test_a_locked_account_is_unlocked_on_the_page(
     assert not page.enable_button.isEnabled() and page.enable_button.text() == "启用"
 
 
+def test_a_role_changed_or_account_disabled_elsewhere_reaches_the_open_window(
+    qtbot: QtBot, admin_ctx: AppContext, boxes: Boxes
+) -> None:
+    """An administrator demotes or disables a clerk from the command line (or another
+    window) while the clerk's window is open: it kept the role it signed in with."""
+    window = window_for(qtbot, admin_ctx, "clerk", CLERK_PASSWORD)
+    admin = acting.Actor("admin", "王管理", acting.ADMIN, account_id=1)
+    with acting.acting_as(admin):
+        records.set_role(admin_ctx.db, "clerk", acting.READONLY)
+    window.session.recheck()
+    assert acting.current().username == "clerk" and acting.current().role == acting.READONLY
+    assert "只读" in window.session.user_label.text()
+    with acting.acting_as(admin):
+        records.disable(admin_ctx.db, "clerk")
+    window.session.recheck()
+    assert not acting.current().signed_in
+    login = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible()
+    )
+    qtbot.addWidget(login)
+    assert "已被管理员停用" in boxes.shown[-1][2]
+
+
 def test_read_only_account_sees_write_actions_disabled(qtbot: QtBot, admin_ctx: AppContext) -> None:
     with acting.acting_as(signin.authenticate(admin_ctx.db, "admin", ADMIN_PASSWORD)):
         records.set_role(admin_ctx.db, "clerk", acting.READONLY)

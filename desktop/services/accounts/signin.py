@@ -91,6 +91,20 @@ def authenticate(
     return account.actor()
 
 
+def refreshed(db: Database, actor: acting.Actor) -> acting.Actor | None:
+    """The signed-in ``actor`` as its account is stored now (an administrator may have
+    changed its role or sensitive permission from the command line or another window);
+    None when the account was disabled or is no longer there."""
+    with db.connect(write=False) as conn:
+        found = find_in(conn, actor.username)
+    if found is None:
+        return None
+    account, _stored = found
+    if account.disabled or account.id != actor.account_id:
+        return None
+    return account.actor()
+
+
 def sign_in(
     db: Database, username: str, password: str, now: datetime | None = None
 ) -> acting.Actor:
