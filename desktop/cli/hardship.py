@@ -40,6 +40,7 @@ from desktop.services.care import (
     withdrawal,
 )
 from desktop.services.care.files import HardshipFile
+from desktop.services.settings import office as office_settings
 
 HOUSEHOLD_KEYS = (
     "name",
@@ -236,7 +237,7 @@ def _withdraw(ctx: Context, args: argparse.Namespace) -> int:
 
 def _threshold(ctx: Context, args: argparse.Namespace) -> int:
     if args.yuan is not None:
-        settings.set_income_threshold(ctx.db, args.yuan)
+        office_settings.set_income_threshold(ctx.db, args.yuan)  # administrators, audited
     value = settings.income_threshold(ctx.db)
     print(f"困难认定收入标准：{value} 元/人·月" if value else "困难认定收入标准：未设置")
     return 0

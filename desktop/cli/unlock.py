@@ -19,6 +19,7 @@ from typing import Any
 from desktop import acting
 from desktop.cli.common import Context
 from desktop.errors import UnionDeskError
+from desktop.services import audit
 from desktop.services.backups import catalog
 from desktop.storage import keys
 
@@ -71,6 +72,7 @@ def _unlock(ctx: Context, args: argparse.Namespace) -> int:
         print("本机已保存这个数据库的密钥，无需解锁。")
         return 0
     _unwrap(ctx, args, None)
+    audit.record(ctx.db, audit.DATABASE_KEY, audit.unlocked_detail(args.user))
     print("已解锁：本机已保存数据库密钥，以后打开不再询问。")
     return 0
 
@@ -110,6 +112,7 @@ def _new_recovery_key(ctx: Context, args: argparse.Namespace) -> int:
     acting.require(acting.ADMINISTER)
     key = keys.database_key(ctx.paths)
     code = keys.new_recovery_key(ctx.paths, key)
+    audit.record(ctx.db, audit.DATABASE_KEY, audit.RECOVERY_KEY_REPLACED)
     print("已生成新的恢复密钥，旧的恢复密钥从现在起不能再用。")
     print_recovery_key(code)
     return 0

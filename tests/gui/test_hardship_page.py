@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from desktop import acting
 from desktop.services import audit
 from desktop.services.care import consent, files, hardship
 from desktop.views.care import reason_dialog
@@ -399,3 +401,19 @@ def test_a_receipt_with_a_rare_character_is_printed_with_a_mark_after_asking(
     qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
     assert "王〓" in pdf_text(receipt)
     assert boxes.kinds() == ["confirm", "confirm", "inform"]
+
+
+def test_an_account_without_the_sensitive_permission_cannot_show_the_values(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    clerk = acting.Actor("clerk", "王干事", acting.STAFF, sensitive=False, account_id=2)
+    with acting.acting_as(clerk):
+        dialog = HardshipFileDialog(ctx, case)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert not dialog.show_sensitive_button.isEnabled()
+        assert "查看敏感信息" in dialog.show_sensitive_button.toolTip()
+    with acting.acting_as(replace(clerk, sensitive=True)):
+        dialog.reload()
+        assert dialog.show_sensitive_button.isEnabled()

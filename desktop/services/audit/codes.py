@@ -24,6 +24,8 @@ RESTORE = "restore"
 RECORD_CHANGE = "record_change"  # detail: table, record id, field names (never values)
 ERASURE = "erasure"
 SETTINGS_CHANGE = "settings_change"
+SYNC_TRUST = "sync_trust"  # an office enrolled, made a root or introducer, revoked; certs
+DATABASE_KEY = "database_key"  # recovery key replaced; the database unlocked on this PC
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
     MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
@@ -46,5 +48,7 @@ ACTION_LABELS: dict[str, str] = {
     RECORD_CHANGE: "修改记录",
     ERASURE: "删除个人信息",
     SETTINGS_CHANGE: "修改设置",
+    DATABASE_KEY: "数据库密钥",
+    SYNC_TRUST: "同步信任",
 }
 UNKNOWN_USER = "（未知用户）"

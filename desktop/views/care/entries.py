@@ -25,6 +25,7 @@ from desktop.models.codes import (
 from desktop.services.care import assistance, consent, hardship, household, reviews, withdrawal
 from desktop.services.care import settings as care_settings
 from desktop.services.care.files import HardshipFile
+from desktop.services.settings import office as office_settings
 from desktop.views.care.form import CareFormDialog
 from desktop.views.care.member_picker import MemberPicker
 from desktop.views.context import AppContext
@@ -277,14 +278,15 @@ def close_file(ctx: AppContext, f: HardshipFile, parent: QWidget | None = None) 
 def income_threshold(ctx: AppContext, parent: QWidget | None = None) -> CareFormDialog:
     """The local income threshold (元/人·月) the office sets."""
     current = care_settings.income_threshold(ctx.db)
-    labels = {"income_threshold": "困难认定收入标准（元/人·月）＊"}
+    labels = {"income_threshold": "困难认定收入标准（元/人·月）"}
     editors: dict[str, QWidget] = {
-        "income_threshold": _line("" if current is None else str(current), "如 1200")
+        "income_threshold": _line("" if current is None else str(current), "如 1200；留空为不设")
     }
     return CareFormDialog(
         "当地困难认定收入标准",
         labels,
         editors,
-        lambda v: care_settings.set_income_threshold(ctx.db, v["income_threshold"]),
+        # the same setter as 设置: administrators only, audited
+        lambda v: office_settings.set_income_threshold(ctx.db, v["income_threshold"]),
         parent,
     )

@@ -214,10 +214,10 @@ class HardshipFileDialog(QDialog):
         open_file = f.closed_on is None
         self.edit_sensitive_button.setEnabled(f.has_consent and f.sensitive_shown)
         self.edit_sensitive_button.setToolTip("" if f.has_consent else "须先登记本人同意")
-        allowed = acting.current().may(acting.SENSITIVE)
-        self.show_sensitive_button.setEnabled(allowed and not f.sensitive_shown)
+        may_see = acting.current().may(acting.SENSITIVE)
+        self.show_sensitive_button.setEnabled(not f.sensitive_shown and may_see)
         self.show_sensitive_button.setToolTip(
-            "" if allowed else "本账号没有「查看敏感信息」的权限，请让管理员授权"
+            "" if may_see else "本账号没有「查看敏感信息」的权限，请让管理员在账号管理中授权"
         )
         self.assist_button.setEnabled(open_file)
         self.review_button.setEnabled(open_file)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop import acting
 from desktop.cli import main
 from desktop.services import audit
+from desktop.services.care import settings as care_settings
 from desktop.storage.database import Database
 from tests.unit.care.conftest import BAD_ID, SPOUSE_ID, writes
 
@@ -155,3 +157,22 @@ def test_show_sensitive_says_not_filled_for_a_blank_income(
     code, out, _ = run(capsys, data_dir, "hardship", "show", out.strip(), "--sensitive",
                        "--reason", "核对")  # fmt: skip
     assert "月人均收入：未填" in out and "None" not in out
+
+
+def test_the_income_threshold_is_a_setting_only_administrators_change(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``hardship threshold`` (and the page's 收入标准…) set the same value as 设置:
+    administrators only, audited as a settings change (not an open back door)."""
+    clerk = acting.Actor("clerk", "王干事", acting.STAFF, account_id=2)
+    with acting.acting_as(clerk):
+        code, _out, err = run(capsys, data_dir, "hardship", "threshold", "2000")
+    assert code == 1 and "管理账号和设置" in err
+    assert care_settings.income_threshold(db) is None
+    admin = acting.Actor("boss", "李主席", acting.ADMIN, account_id=1)
+    with acting.acting_as(admin):
+        code, out, _err = run(capsys, data_dir, "hardship", "threshold", "2000")
+    assert code == 0 and "2000 元" in out
+    assert care_settings.income_threshold(db) == 2000
+    [entry] = [e for e in audit.recent(db) if e.action == audit.SETTINGS_CHANGE]
+    assert "困难认定收入标准" in entry.detail and "2000" not in entry.detail

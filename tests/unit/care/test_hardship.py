@@ -12,6 +12,7 @@ from sqlalchemy import text
 from desktop.errors import NotFoundError, ValidationError
 from desktop.services.care import assistance, files, hardship, household, retention, reviews
 from desktop.services.care import settings as care_settings
+from desktop.services.settings import office as office_settings
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 from tests.unit.care.conftest import BAD_ID, CHILD_ID, a_consent, writes
@@ -219,12 +220,12 @@ def test_the_local_income_threshold_is_a_stored_setting(
     db: Database, people: dict[str, str]
 ) -> None:
     assert care_settings.income_threshold(db) is None
-    assert care_settings.set_income_threshold(db, "1000") == 1000
+    assert office_settings.set_income_threshold(db, "1000") == 1000
     case = _open(db, people["张三"], monthly_income_per_capita=600, consent=a_consent())
     f = files.get_file(db, case, today=TODAY)
     assert f.income_threshold == 1000 and f.below_threshold is None  # hidden
     with pytest.raises(ValidationError, match="不能为负数"):
-        care_settings.set_income_threshold(db, "-1")
+        office_settings.set_income_threshold(db, "-1")
 
 
 def test_retention_keeps_a_closed_file_ten_years_then_purges_it_everywhere(

@@ -3,15 +3,21 @@ recorded consent; 查看敏感信息 only with a reason, written to the audit lo
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
-from desktop.errors import ValidationError
+from desktop import acting
+from desktop.cli import main
+from desktop.errors import PermissionDeniedError, ValidationError
 from desktop.services import audit
 from desktop.services.care import consent, files, hardship, household, sensitive
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 from tests.unit.care.conftest import a_consent, writes
 from tests.unit.care.conftest import household as family
+from tests.unit.printing.conftest import pdf_text
 
 TODAY = TEST_TODAY
 
@@ -140,3 +146,31 @@ def test_a_consent_dated_before_the_person_was_born_is_refused(
             consent=consent.clean("1900-01-01", "书面签字", "王干事", today=TODAY),
         )  # fmt: skip
     assert writes(db) == before
+
+
+@pytest.mark.parametrize("role", [acting.STAFF, acting.READONLY, acting.ADMIN])
+def test_only_accounts_with_the_sensitive_permission_see_the_values(
+    db: Database, data_dir: Path, people: dict[str, str], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], role: str,
+) -> None:  # fmt: skip
+    """The permission 可查看敏感信息 is granted per account apart from the role: without
+    it neither 查看敏感信息 nor the printed 登记表 shows health, disability or income."""
+    case = hardship.add_file(
+        db, people["张三"], level="deep", opened_on="2026-01-10", today=TODAY,
+        monthly_income_per_capita=650, health_notes="尿毒症透析", consent=a_consent(),
+    )  # fmt: skip
+    without = acting.Actor("clerk", "王干事", role, sensitive=False, account_id=7)
+    out = tmp_path / "form.pdf"
+    form = ["--data-dir", str(data_dir), "hardship", "form", case, str(out)]
+    with acting.acting_as(without):
+        with pytest.raises(PermissionDeniedError, match="查看敏感信息"):
+            sensitive.reveal(db, case, "年度复核核对", today=TODAY)
+        assert main([*form, "--sensitive", "--reason", "本人签字确认"]) == 1
+    assert "查看敏感信息" in capsys.readouterr().err
+    assert not out.exists()
+    assert [r for r in audit.recent(db) if r.action == audit.HARDSHIP_VIEW_SENSITIVE] == []
+
+    with acting.acting_as(replace(without, sensitive=True)):
+        assert sensitive.reveal(db, case, "年度复核核对", today=TODAY).health_notes == "尿毒症透析"
+        assert main([*form, "--sensitive", "--reason", "本人签字确认"]) == 0
+    assert "尿毒症透析" in pdf_text(out)
