@@ -134,7 +134,10 @@ def test_fill_in_scan_the_screen_and_read_it_back(
 
     shot = _qr_screenshot(browser, tmp_path / "qr.png")
     decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True, check=False
+        ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(shot)],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     assert decoded.startswith("UDAPP1:")
     code, out, err = cli(capsys, office.data_dir, "applications", "scan", decoded, "--json")
@@ -178,7 +181,10 @@ def test_the_longest_application_reads_back_from_the_screen(
     assert browser.find_element(By.ID, "qr-view").is_displayed()
     shot = _qr_screenshot(browser, tmp_path / "qr.png")
     decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(shot)], capture_output=True, text=True, check=False
+        ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(shot)],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     code, out, err = cli(capsys, office.data_dir, "applications", "scan", decoded, "--json")
     assert code == 0, f"{err} (zbar read {decoded!r})"

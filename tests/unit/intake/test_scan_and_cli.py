@@ -93,7 +93,9 @@ def test_cli_page_and_poster(
         ["pdftoppm", "-r", "100", "-png", "-singlefile", str(poster), str(png)], check=True
     )
     decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(png) + ".png"], capture_output=True, text=True
+        ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png) + ".png"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     assert decoded == "https://example.org/apply.html"
     # No hosting URL: the poster says how to get the file, and has no QR.

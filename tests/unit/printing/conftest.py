@@ -134,6 +134,8 @@ def decode_qr(pdf: Path, page: int, x_mm: float, top_mm: float, size_mm: float, 
     crop = ("-x", px(x_mm), "-y", px(top_mm), "-W", px(size_mm), "-H", px(size_mm))
     render_png(pdf, page, prefix, *crop)
     out = subprocess.run(
-        ["zbarimg", "--raw", "-q", f"{prefix}.png"], capture_output=True, text=True
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"],
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip()

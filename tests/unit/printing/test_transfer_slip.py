@@ -41,7 +41,11 @@ def transferred(db: Database) -> records.queries.TransferRecord:
 def _decode_page(pdf: Path, tmp: Path) -> str:
     need("zbarimg")
     png = render_png(pdf, 1, tmp / "slip")
-    out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True)
+    out = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
