@@ -87,8 +87,10 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
 def _accounts_exist(ctx: Context) -> bool:
     """Whether sign-in is needed: only an existing registry with accounts asks. A file
     that cannot be opened is left to the command itself (``check`` reads a damaged
-    one; every other command refuses it with the same message as before)."""
-    if not ctx.paths.database.exists():
+    one; every other command refuses it with the same message as before). The hub
+    (``--database-url``) has no file here: its accounts are rows on the server, asked
+    for like a file's."""
+    if ctx.paths.database_url is None and not ctx.paths.database.exists():
         return False
     try:
         return records.exist(ctx.db)
