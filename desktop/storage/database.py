@@ -565,7 +565,7 @@ def open_storage(
     (:func:`open_hub`): the same ``migrate`` and ``on_open``, none of the file's steps.
     """
     if paths.database_url is not None:
-        return open_hub(paths, clock, migrate=migrate, on_open=on_open)
+        return open_hub(paths, clock, migrate=migrate, on_open=on_open, create=create)
     now = (clock or current_clock()).now()
     presence.refuse_unless_present(paths, create=create, now=now)  # before anything is made
     ensure_writable(paths)
@@ -694,6 +694,10 @@ class HubDatabase(Database):
         raise DatabaseError(HUB_BACKUP_REFUSED)
 
 
+class NoHubError(presence.NoRegistryError):
+    """The hub's database is empty, and this command makes no registry."""
+
+
 def _hub_revision(engine: Engine, where: str) -> str | None:
     """The hub database's Alembic revision; None for an empty database. A database
     holding other tables but no ``alembic_version`` is somebody else's: refused."""
@@ -722,6 +726,7 @@ def open_hub(
     *,
     migrate: Callable[[Connection], None] = upgrade_schema,
     on_open: Callable[[Database], None] | None = None,
+    create: bool = True,
 ) -> Database:
     """Open the federation hub named by ``paths.database_url`` (PostgreSQL).
 
@@ -730,6 +735,9 @@ def open_hub(
     transactional on PostgreSQL: a refused right or a lost connection leaves the
     database as it was); ``on_open`` runs last. There is no backup before an upgrade
     (the administrator's ``pg_dump``). The data dir still holds this PC's log and exports.
+    ``create=False`` (every command but ``init`` and ``demo``): an empty database is
+    refused, nothing made — a mistyped database name on a server where the clerk's role
+    may create tables must not become a new, empty hub (as a mistyped ``--data-dir``).
     """
     assert paths.database_url is not None
     url = engines.parse_url(paths.database_url)
@@ -743,6 +751,13 @@ def open_hub(
             raise DatabaseError(
                 f"总库「{where}」由更新版本的工会桌面通升级过（结构版本 {current}），"
                 f"当前程序版本 {__version__} 无法使用它。请安装最新版本，总库未做任何改动。"
+            )
+        if current is None and not create:
+            raise NoHubError(
+                f"总库「{where}」是一个空数据库，还没有建立工会桌面通的登记库，"
+                "未做任何改动，也没有新建。请检查连接地址中的数据库名是否写对；"
+                "要在这个数据库中新建总库，请运行 uniondesk --database-url … init "
+                "--federation 名称（或打开工会桌面通，按首次使用的提示创建）。"
             )
         if current != head_revision():
             with db.connect() as conn:

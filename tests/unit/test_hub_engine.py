@@ -205,8 +205,14 @@ def test_backup_is_refused_on_the_hub(hub_url: str, tmp_path: Path) -> None:
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 
-def _refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, url: str, expected: str) -> str:
-    code, out, err = _cli(capsys, tmp_path / "data", url, "unions", "list")
+def _refused(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    url: str,
+    expected: str,
+    command: tuple[str, ...] = ("unions", "list"),
+) -> str:
+    code, out, err = _cli(capsys, tmp_path / "data", url, *command)
     assert code == 1, (out, err)
     assert expected in err, err
     assert "Traceback" not in err and SECRET not in err + out
@@ -265,13 +271,38 @@ def test_a_role_without_rights_is_refused_and_nothing_is_created(
     with engine.begin() as conn:
         conn.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     url = f"postgresql+psycopg://{role}@/{name}?host={pg_server.socket_dir}&port=5432"
-    _refused(capsys, tmp_path, url, "没有所需的权限")
+    _refused(capsys, tmp_path, url, "没有所需的权限", ("init", "--federation", "甲区总工会"))
     with engine.connect() as conn:
         count = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
         ).scalar()
     engine.dispose()
     assert count == 0
+
+
+def _public_tables(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_a_read_command_on_an_empty_database_makes_no_hub(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pg_server: PostgresServer
+) -> None:
+    """A mistyped database name that exists (``postgres``, an empty one made for
+    something else) is not turned into a hub by ``stats``: as a mistyped --data-dir."""
+    url = pg_server.url(_new_database(pg_server))
+    for command in (("stats",), ("members", "find", "张"), ("sync", "id")):
+        err = _refused(capsys, tmp_path, url, "空数据库", command)
+        assert "init --federation" in err
+        assert _public_tables(url) == 0
+    code, _out, err = _cli(capsys, tmp_path / "data", url, "init", "--federation", "甲区总工会")
+    assert code == 0, err
+    assert _public_tables(url) > 0
 
 
 def test_a_newer_hub_is_refused_and_left_alone(
