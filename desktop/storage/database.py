@@ -645,6 +645,17 @@ HUB_BACKUP_REFUSED = (
 )
 
 
+HUB_RESTORE_REFUSED = (
+    "总库（PostgreSQL）由数据库管理员用 pg_dump 备份、从 pg_dump 的备份恢复；本程序不在"
+    "总库上查看、校验或恢复备份文件（本机 backups 文件夹中的备份是基层单位登记库的，"
+    "不能用来恢复总库），未做任何改动。请联系数据库管理员。"
+)
+HUB_HAS_NO_KEYS = (
+    "总库（PostgreSQL）不用本机的密钥文件加密，无需解锁，也没有恢复密钥：谁能打开总库由"
+    "数据库服务器的账号和密码决定，请向数据库管理员询问。未做任何改动。"
+)
+
+
 class _NoCheckpoints:
     """PostgreSQL writes its own checkpoints: the WAL thread of a SQLite file has no
     counterpart, and the calls on it stay harmless."""

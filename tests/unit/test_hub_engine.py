@@ -202,6 +202,50 @@ def test_backup_is_refused_on_the_hub(hub_url: str, tmp_path: Path) -> None:
         hub.close()
 
 
+def test_file_backups_restore_and_keys_are_refused_on_the_hub(
+    hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What only an office's file has: the hub refuses it and says who keeps the hub
+    (an office's backup in this PC's folder restored "successfully" into a local file,
+    the hub unchanged, and re-anchored the hub's audit trail)."""
+    from desktop.services import audit
+    from desktop.services.backups import restoring
+
+    office = open_database(resolve_paths(tmp_path / "office"))
+    try:
+        backup = office.backup("manual")
+    finally:
+        office.close()
+    data = tmp_path / "data"
+    (data / "backups").mkdir(parents=True)
+    copied = data / "backups" / backup.name
+    copied.write_bytes(backup.read_bytes())
+    for command in (
+        ("backup", "list"),
+        ("backup", "verify", backup.name),
+        ("backup", "restore", backup.name, "--yes"),
+        ("backup", "restore", str(backup), "--yes"),
+        ("backup", "settings", "--keep", "5"),
+        ("unlock",),
+        ("recovery-key",),
+    ):
+        code, out, err = _cli(capsys, data, hub_url, *command)
+        assert code == 1, (command, out, err)
+        assert "总库" in err and "数据库管理员" in err and "未做任何改动" in err, (command, err)
+        assert "Traceback" not in err
+    assert not (data / "uniondesk.db").exists()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        with pytest.raises(DatabaseError, match="pg_dump"):
+            restoring.restore(hub, copied, open_database)
+        with pytest.raises(DatabaseError, match="pg_dump"):
+            restoring.restore_unopenable(hub.paths, hub.clock, copied, open_database)
+        assert not (data / "uniondesk.db").exists()
+        assert audit.RESTORE not in {entry.action for entry in audit.recent(hub)}
+    finally:
+        hub.close()
+
+
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 

@@ -27,7 +27,7 @@ from desktop.services import audit
 from desktop.services.audit import anchor
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
-from desktop.storage.database import Database
+from desktop.storage.database import HUB_RESTORE_REFUSED, Database
 from desktop.storage.health import finding_summary
 
 Opener = Callable[[Paths, Clock], Database]
@@ -95,7 +95,10 @@ def _checked(backup: Path, clock: Clock) -> None:
 
 def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
     """Restore the backup ``ref`` (a name in the catalog, or a file's path) in place of
-    ``db``, which this closes; returns the reopened registry. Administrators only."""
+    ``db``, which this closes; returns the reopened registry. Administrators only.
+    The hub is refused: a backup file here is an office's registry, not the hub."""
+    if not db.takes_file_backups:
+        raise DatabaseError(HUB_RESTORE_REFUSED)
     acting.require(acting.ADMINISTER)
     backup = resolve(db, ref)
     paths, clock = db.paths, db.clock
@@ -109,6 +112,8 @@ def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
 def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Opener) -> Restored:
     """Restore into a data dir whose registry cannot be opened (damaged, not a database):
     the case a restore is most often for. Nothing to close; the same checks and moves."""
+    if paths.database_url is not None:
+        raise DatabaseError(HUB_RESTORE_REFUSED)
     acting.require(acting.ADMINISTER)
     backup = resolve_in(paths.backups, ref)
     _checked(backup, clock)
