@@ -206,3 +206,27 @@ def test_a_park_member_is_corrected_at_the_district(qtbot: QtBot, hub_ctx: AppCo
     assert dialog.saved_id == member_id
     saved = members.get(hub_ctx.db, member_id)
     assert saved.employer == "乙一公司（新址）" and saved.union_name == "乙一公司工会"
+
+
+def test_two_federations_of_one_name_are_told_apart_in_the_filter(
+    qtbot: QtBot, hub_db: Database, qapp: Any
+) -> None:
+    """Two sub-federations bearing one name were two identical lines in the box."""
+    from sqlalchemy import text
+
+    from desktop.services.unions import scope
+    from desktop.views.widgets.federation_combo import FederationFilterCombo
+
+    ids = {c.name: c.id for c in scope.held(hub_db)}
+    with hub_db.connect() as conn:
+        conn.execute(
+            text("UPDATE federations SET name = :a WHERE id = :b"),
+            {"a": PARK_A, "b": ids[PARK_B]},
+        )
+    combo = FederationFilterCombo(hub_db)
+    qtbot.addWidget(combo)
+    labels = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert labels[ids[PARK_A]] != labels[ids[PARK_B]]
+    for federation in (ids[PARK_A], ids[PARK_B]):
+        assert labels[federation].startswith(PARK_A) and federation[-8:] in labels[federation]
+    assert labels[ids[DISTRICT]] == f"本会（{DISTRICT}）"  # a name held once: as before

@@ -8,7 +8,7 @@ offers nothing to choose, and pages hide it (``worth_showing``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop.errors import UnionDeskError
@@ -53,9 +53,14 @@ class FederationFilterCombo(QComboBox):
             choices = scope.held(self._db)
         except UnionDeskError:
             choices = []
+        repeated = scope.repeated_names(choices)
         for c in choices:
             label = f"{scope.OWN_WORD}（{c.name}）" if c.own else c.name
+            if c.name in repeated:  # sub-federations of one name: told apart by number
+                label += f"（编号 …{c.id[-8:]}，工会 {c.unions} 个）"
             self.addItem(label, c.id)
+            if c.name in repeated:
+                self.setItemData(self.count() - 1, f"编号 {c.id}", Qt.ItemDataRole.ToolTipRole)
         self.setCurrentIndex(max(self.findData(chosen), 0))
         self.blockSignals(False)
         self.setVisible(self.worth_showing())
