@@ -50,3 +50,35 @@ def test_the_window_lists_and_searches_the_hub(qtbot: QtBot, hub_ctx: AppContext
     qtbot.waitUntil(lambda: sorted(names(page)) == ["张三", "李四"])
     page.search.setText("zs")
     qtbot.waitUntil(lambda: names(page) == ["张三"])
+
+
+def test_the_backup_page_on_the_hub_says_who_backs_it_up(
+    qtbot: QtBot, hub_ctx: AppContext, tmp_path: Path
+) -> None:
+    """The page promised 「每次导入、升级和同步之前也会自动备份」, listed this PC's folder
+    (an office's backups) and offered to restore one over the hub."""
+    from desktop.views.backups.page import BackupsPage
+
+    office = open_database(resolve_paths(tmp_path / "office"))
+    try:
+        made = office.backup("manual")
+    finally:
+        office.close()
+    folder = hub_ctx.db.paths.backups
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / made.name).write_bytes(made.read_bytes())
+    page = BackupsPage(hub_ctx)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0
+    assert "pg_dump" in page.table.empty_text and "自动备份" not in page.table.empty_text
+    for button in (
+        page.backup_button,
+        page.verify_button,
+        page.restore_button,
+        page.other_button,
+        page.folder_button,
+        page.keep_button,
+        page.choose_button,
+        page.clear_button,
+    ):
+        assert not button.isEnabled(), button.text()
