@@ -233,6 +233,12 @@ class Database:
 
     # -- integrity -------------------------------------------------------------------
 
+    @property
+    def registry_name(self) -> str:
+        """What names this registry on this PC, for what is kept about it outside it
+        (the audit trail's anchor): the file's path; the hub's URL, masked."""
+        return str(self.paths.database)
+
     def check_in_background(self) -> None:
         """Start the open-time ``quick_check`` on its own thread (a large file, or any
         file the window opens: ``open_storage(check_first=False)``)."""
@@ -688,6 +694,11 @@ class HubDatabase(Database):
         super().__init__(paths, engine, clock)
         self.checkpoints = _NoCheckpoints()  # type: ignore[assignment]
         self.where = engines.masked(engine.url)
+
+    @property
+    def registry_name(self) -> str:
+        # not the data dir's file: the same data dir may hold this PC's office registry
+        return f"hub {self.where}"
 
     def check_in_background(self) -> None:
         return None

@@ -246,6 +246,44 @@ def test_file_backups_restore_and_keys_are_refused_on_the_hub(
         hub.close()
 
 
+def test_an_office_and_the_hub_on_one_data_dir_keep_their_own_audit_anchors(
+    hub_url: str, tmp_path: Path
+) -> None:
+    """The district's PC keeps its own office registry and reaches the hub with the same
+    data dir (``--database-url``): the anchor of each trail was kept under the data dir's
+    file name, so a save at the hub made the office's ``audit verify`` report its newest
+    entries cut off (and the other way round)."""
+    from desktop.services import audit
+    from desktop.services.audit import verifying
+
+    data = tmp_path / "data"
+    office = open_database(resolve_paths(data))
+    try:
+        audit.record(office, audit.LOGIN, "本单位")
+    finally:
+        office.close()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        for _ in range(3):
+            audit.record(hub, audit.LOGIN, "总库")
+        assert verifying.verify(hub).ok
+    finally:
+        hub.close()
+    office = open_database(resolve_paths(data))
+    try:
+        verdict = verifying.verify(office)
+        assert verdict.ok and verdict.anchored, verdict.message
+        audit.record(office, audit.LOGIN, "本单位")
+    finally:
+        office.close()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        verdict = verifying.verify(hub)
+        assert verdict.ok and verdict.anchored, verdict.message
+    finally:
+        hub.close()
+
+
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 

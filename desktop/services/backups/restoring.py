@@ -151,7 +151,7 @@ def _put_in_place(
     # The restored trail is older than the one this PC anchored: say so in its RESTORE
     # entry (the newer trail stays in the moved-aside database) and anchor it afresh, so
     # ``audit verify`` checks from here on instead of reporting a cut tail.
-    was = anchor.read_anchor(paths.database)
+    was = anchor.read_anchor(restored)  # the same file: what this PC anchored before
     kept = (
         f"；恢复前的审计记录到第 {was.id} 条，随原数据库保存在 {replaced.folder.name}"
         if was
