@@ -82,3 +82,16 @@ def test_the_backup_page_on_the_hub_says_who_backs_it_up(
         page.clear_button,
     ):
         assert not button.isEnabled(), button.text()
+
+
+def test_the_settings_page_on_the_hub_has_no_file_backup_settings(
+    qtbot: QtBot, hub_ctx: AppContext
+) -> None:
+    """「保留最近备份」 and 「第二份备份的文件夹」 set what the hub never does."""
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(hub_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.backups.isVisible()
+    assert page.security.isVisible() and page.identity.isVisible()
