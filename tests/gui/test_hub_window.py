@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.config import resolve_paths
@@ -95,3 +96,48 @@ def test_the_settings_page_on_the_hub_has_no_file_backup_settings(
     page.show()
     assert not page.backups.isVisible()
     assert page.security.isVisible() and page.identity.isVisible()
+
+
+def test_the_import_wizard_on_the_hub_promises_no_file_backup(
+    qtbot: QtBot,
+    hub_ctx: AppContext,
+    make_pc: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Boxes,
+) -> None:
+    """The confirmation said 「导入前会自动备份数据库」 and the progress 「正在备份数据库并
+    导入…」 on the hub, which takes no file backup (one transaction a package)."""
+    from desktop.sync import export
+    from desktop.views.sync.import_wizard import RESULT
+    from tests.unit.sync.helpers import mesh
+
+    from .test_sync_page import add_people, import_through_wizard, open_page
+
+    office = make_pc("a", "甲街道总工会")
+    add_people(office)
+    (tmp_path / "cards").mkdir()
+    mesh([office.db, hub_ctx.db], tmp_path / "cards")
+    package = tmp_path / "甲.udsync"
+    export.export(office.db, package)
+    said: list[str] = []
+    original = hub_ctx.runner.run
+
+    def run(work: Any, **kwargs: Any) -> Any:
+        def watched(progress: Any, cancel: Any) -> Any:
+            def told(done: int, total: int, text: str) -> None:
+                said.append(text)
+                progress(done, total, text)
+
+            return work(told, cancel)
+
+        return original(watched, **kwargs)
+
+    monkeypatch.setattr(hub_ctx.runner, "run", run)
+    wizard = import_through_wizard(qtbot, open_page(qtbot, hub_ctx), package, monkeypatch)
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert wizard.stack.currentIndex() == RESULT, boxes.shown
+    kind, _title, question = boxes.shown[-1]
+    assert kind == "confirm" and "自动备份" not in question and "pg_dump" in question
+    assert said and not any("备份" in text for text in said), said
+    assert "总库不做文件备份" in wizard.result_page.label.text()
