@@ -26,6 +26,11 @@ class FederationFilterCombo(QComboBox):
         super().__init__(parent)
         self._db = db
         self.setObjectName("federation_filter")
+        # as wide as a short name, not the longest one (a city hub's may run to 40
+        # characters, a repeated one carries its number): the pages fit 1366 × 768;
+        # the open list shows the whole names
+        self.setMinimumContentsLength(12)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setToolTip("按联合会筛选：本会，或收到的下级联合会")
         self.currentIndexChanged.connect(
             lambda _i: self.federation_changed.emit(self.federation_id())
@@ -62,6 +67,8 @@ class FederationFilterCombo(QComboBox):
             if c.name in repeated:
                 self.setItemData(self.count() - 1, f"编号 {c.id}", Qt.ItemDataRole.ToolTipRole)
         self.setCurrentIndex(max(self.findData(chosen), 0))
+        # the open list as wide as its longest name (the box itself stays narrow)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
         self.blockSignals(False)
         self.setVisible(self.worth_showing())
 
