@@ -284,6 +284,22 @@ def test_an_office_and_the_hub_on_one_data_dir_keep_their_own_audit_anchors(
         hub.close()
 
 
+def test_backup_settings_are_not_offered_on_the_hub(
+    pg_server: PostgresServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`settings show` listed 【备份】 (保留备份份数 30 份) and `settings set backup_keep`
+    saved a value nothing on the hub reads."""
+    data = tmp_path / "data"
+    hub_url = pg_server.url(_new_database(pg_server))
+    assert _cli(capsys, data, hub_url, "init", "--federation", "甲区总工会")[0] == 0
+    code, out, err = _cli(capsys, data, hub_url, "settings", "show")
+    assert code == 0, err
+    assert "【备份】" not in out and "backup_keep" not in out and "【安全】" in out
+    for key, value in (("backup_keep", "5"), ("backup_second_copy_dir", str(tmp_path))):
+        code, out, err = _cli(capsys, data, hub_url, "settings", "set", key, value)
+        assert code == 1 and "pg_dump" in err and "未做任何改动" in err, (key, out, err)
+
+
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 
