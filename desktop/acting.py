@@ -62,6 +62,8 @@ class Actor:
 
 _lock = threading.Lock()
 _current: Actor | None = None
+#: A worker thread's own actor (``pinned``): the account that started its task.
+_pins = threading.local()
 
 
 def os_user() -> str:
@@ -72,8 +74,16 @@ def os_user() -> str:
         return UNKNOWN_USER
 
 
+def _pinned() -> Actor | None:
+    return getattr(_pins, "actor", None)
+
+
 def current() -> Actor:
-    """The signed-in account, else the operating-system account (no role)."""
+    """The signed-in account (this thread's pinned one first), else the operating-system
+    account (no role)."""
+    pin = _pinned()
+    if pin is not None:
+        return pin
     with _lock:
         if _current is not None:
             return _current
@@ -84,6 +94,9 @@ def current() -> Actor:
 def signed_in_actor() -> Actor | None:
     """The actor set by a sign-in (or ``acting_as``), else None — without asking the OS
     for its account name, so a check made for every SQL statement stays cheap."""
+    pin = _pinned()
+    if pin is not None:
+        return pin
     with _lock:
         return _current
 
@@ -112,6 +125,20 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
     finally:
         with _lock:
             _current = previous
+
+
+@contextmanager
+def pinned(actor: Actor) -> Iterator[Actor]:
+    """Run a block on this thread as ``actor`` whatever the process's account becomes
+    meanwhile: a background task acts as the account that started it, even when another
+    person signs in at the idle lock before it ends (its writes are checked, and its audit
+    entries written, for the one who started it). Other threads are not affected."""
+    previous = _pinned()
+    _pins.actor = actor
+    try:
+        yield actor
+    finally:
+        _pins.actor = previous
 
 
 def require(permission: str) -> Actor:

@@ -95,6 +95,15 @@ class FileAccessError(UnionDeskError):
     """A file named by the clerk cannot be read or written (missing, no permission …)."""
 
 
+class MissingGlyphsError(UnionDeskError):
+    """A printout holds characters no font here can draw; ``chars`` lists them. Callers
+    may ask the clerk and print again with ``allow_missing_glyphs`` (drawn as 〓)."""
+
+    def __init__(self, message: str, chars: list[str]) -> None:
+        super().__init__(message)
+        self.chars = chars
+
+
 class PermissionDeniedError(UnionDeskError):
     """The signed-in account's role does not allow this action (nothing was done)."""
 

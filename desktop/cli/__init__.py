@@ -14,11 +14,13 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from desktop import APP_TITLE, __version__, app_log
 from desktop.cli import users
 from desktop.cli.common import CliArgumentParser, Context, report_error, terminal_safe_output
 from desktop.cli.waiting import CliWaitPolicy
+from desktop.errors import MissingGlyphsError
 from desktop.storage import write_wait
 
 # Module names under desktop.cli; each defines ``register(subparsers)``.
@@ -48,6 +50,13 @@ AREAS: tuple[str, ...] = (
 )
 
 
+DATA_DIR_HELP = "数据目录（默认取 UNIONDESK_DATA_DIR 或用户数据目录）"
+DATABASE_URL_HELP = (
+    "总库（PostgreSQL）连接地址 postgresql+psycopg://用户:密码@服务器/数据库；"
+    "默认取 UNIONDESK_DATABASE_URL 或数据目录中的 database-url 文件，都没有时用本机登记库"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = CliArgumentParser(
         prog="uniondesk",
@@ -56,18 +65,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"uniondesk {__version__}", help="显示版本号并退出"
     )
-    parser.add_argument("--data-dir", help="数据目录（默认取 UNIONDESK_DATA_DIR 或用户数据目录）")
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="总库（PostgreSQL）连接地址 postgresql+psycopg://用户:密码@服务器/数据库；"
-        "默认取 UNIONDESK_DATABASE_URL 或数据目录中的 database-url 文件，都没有时用本机登记库",
-    )
+    parser.add_argument("--data-dir", help=DATA_DIR_HELP)
+    parser.add_argument("--database-url", metavar="URL", help=DATABASE_URL_HELP)
     users.add_global_options(parser)  # --user, --password-stdin: who the command acts as
     sub = parser.add_subparsers(dest="area", metavar="<命令>", parser_class=CliArgumentParser)
     for name in AREAS:
         importlib.import_module(f"desktop.cli.{name}").register(sub)
+    _where_anywhere(sub)
     return parser
+
+
+def _where_anywhere(sub: argparse._SubParsersAction[Any]) -> None:
+    """``--data-dir`` and ``--database-url`` after the command too (``uniondesk members
+    list --data-dir D``): where the registry is belongs before the command, but a clerk
+    (and more than one of our own notes) writes it last, and argparse then refused it as
+    an unknown argument. Given twice, the later one counts; not given, the one before the
+    command (or the default) stands."""
+    for command in sub.choices.values():
+        command.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+        command.add_argument(
+            "--database-url", metavar="URL", default=argparse.SUPPRESS, help=DATABASE_URL_HELP
+        )
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _where_anywhere(action)
 
 
 def _quiet_stdout() -> None:
@@ -123,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         except Exception as exc:  # noqa: BLE001 - the CLI's one error handler
             out = getattr(args, "out", None)  # the output file, where a command has one
+            if isinstance(exc, MissingGlyphsError) and hasattr(args, "allow_missing_glyphs"):
+                # 「选择用〓标出」: on the command line, the option that chooses it
+                exc = MissingGlyphsError(
+                    exc.message + "（命令行：加 --allow-missing-glyphs）", exc.chars
+                )
             return report_error(exc, ctx.paths.database, out if isinstance(out, str) else None)
         finally:
             ctx.close()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.errors import ValidationError
-from desktop.models.codes import SITE_KIND
+from desktop.cli.confirming import confirm
+from desktop.errors import UnionDeskError, ValidationError
+from desktop.models.codes import FACILITY, SITE_KIND
 from desktop.services import activities, sites
-from desktop.services.activities.inputs import yuan
+from desktop.services.activities.inputs import as_code, yuan
 from desktop.services.sites import service_log
 from desktop.services.sites.service_log import DayEntry
 
@@ -37,9 +39,13 @@ def _act_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _act_list(ctx: Context, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UnionDeskError(f"--limit 应为正整数，当前为 {args.limit}")
     rows = activities.list_activities(
-        ctx.db, year=args.year, category=args.category, search=args.search
+        ctx.db, year=args.year, category=args.category, search=args.search, limit=args.limit + 1
     )
+    cut = len(rows) > args.limit
+    rows = rows[: args.limit]
     if args.json:
         print_json(rows)
         return 0
@@ -48,14 +54,20 @@ def _act_list(ctx: Context, args: argparse.Namespace) -> int:
             f"{r.starts_at:%Y-%m-%d %H:%M}\t{r.category_name}\t{r.title}\t签到 {r.attendance}"
             f"\t预算 {yuan(r.budget_fen)}\t{r.id}"
         )
-    print(f"共 {len(rows)} 项活动")
+    if cut:
+        print(
+            f"只列出最近的 {args.limit} 项活动，还有更早的未列出："
+            "请用 --year、--category 或 --search 缩小范围，或加大 --limit"
+        )
+    else:
+        print(f"共 {len(rows)} 项活动")
     return 0
 
 
 def _act_attend(ctx: Context, args: argparse.Namespace) -> int:
     cards = list(args.card)
-    if args.stdin:  # one card per line, as a scanner would type them
-        cards += [line.strip() for line in sys.stdin if line.strip()]
+    if args.stdin:  # one card per line as a scanner types them, or a row of cells
+        cards += [c for line in sys.stdin for c in line.replace("\ufeff", "").split()]
     failed = 0
     for card in cards:
         try:
@@ -65,9 +77,76 @@ def _act_attend(ctx: Context, args: argparse.Namespace) -> int:
             failed += 1
             print(f"错误：{exc.message}", file=sys.stderr)
     for name in args.guest:
-        activities.attend_guest(ctx.db, args.activity, name)
-        print("已登记非会员 1 人")
+        try:
+            activities.attend_guest(ctx.db, args.activity, name)
+            print("已登记非会员 1 人")
+        except ValidationError as exc:
+            failed += 1
+            print(f"错误：{exc.message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+_METHODS = {"card": "刷卡", "search": "查找", "guest": "非会员"}
+
+
+def _act_show(ctx: Context, args: argparse.Namespace) -> int:
+    rec = activities.get(ctx.db, args.activity)
+    rows = activities.list_attendance(ctx.db, rec.id)
+    if args.json:
+        print_json({"activity": rec, "attendance": rows})
+        return 0
+    print(f"活动名称：{rec.title}")
+    print(f"服务类别：{rec.category_name}")
+    print(f"时间：{rec.starts_at:%Y-%m-%d %H:%M} 至 {rec.ends_at:%Y-%m-%d %H:%M}")
+    for label, value in (
+        ("活动阵地", rec.site_name),
+        ("组织者", rec.organiser),
+        ("预算（元）", yuan(rec.budget_fen)),
+        ("实际支出（元）", yuan(rec.spent_fen)),
+        ("活动简介", rec.description),
+    ):
+        if value:
+            print(f"{label}：{value}")
+    members = sum(1 for r in rows if r.member_id)
+    print(f"已签到 {len(rows)} 人（会员 {members}，非会员 {len(rows) - members}）")
+    for r in rows:
+        when = r.checked_in_at.replace(tzinfo=UTC).astimezone()
+        parts = (r.display_name or "（无姓名）", _METHODS.get(r.method, r.method),
+                 f"{when:%Y-%m-%d %H:%M}", r.card_no or "", r.union_name or "")  # fmt: skip
+        print("\t".join(parts))
+    return 0
+
+
+def _act_update(ctx: Context, args: argparse.Namespace) -> int:
+    given = {
+        "title": args.title,
+        "category": args.category,
+        "starts_at": args.start,
+        "ends_at": args.end,
+        "site_id": args.site,
+        "organiser": args.organiser,
+        "budget": args.budget,
+        "spent": args.spent,
+        "description": args.description,
+    }
+    values = {k: v for k, v in given.items() if v is not None}
+    if not values:
+        raise UnionDeskError("请至少给出一项要修改的内容，如 --title 或 --end。未做任何改动。")
+    rec = activities.update(ctx.db, args.activity, values)
+    print(f"已修改活动「{rec.title}」（{rec.starts_at:%Y-%m-%d %H:%M}）")
+    return 0
+
+
+def _act_delete(ctx: Context, args: argparse.Namespace) -> int:
+    rec = activities.get(ctx.db, args.activity)
+    signed = f"及其 {rec.attendance} 条签到记录" if rec.attendance else ""
+    question = f"确认删除活动「{rec.title}」（{rec.starts_at:%Y-%m-%d}）{signed}？[y/N] "
+    if not args.yes and not confirm(question):
+        print("未删除。")
+        return 1
+    activities.delete(ctx.db, rec.id)
+    print(f"已删除活动「{rec.title}」（{rec.starts_at:%Y-%m-%d}）{signed}")
+    return 0
 
 
 def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
@@ -85,6 +164,8 @@ def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _site_add(ctx: Context, args: argparse.Namespace) -> int:
+    for fac in args.facility:  # all checked before the site is written
+        as_code(FACILITY, fac, "facility", "设施")
     rec = sites.add_site(
         ctx.db,
         args.kind,
@@ -142,14 +223,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--category")
     p.add_argument("--search")
+    p.add_argument("--limit", type=int, default=500, help="最多列出几项（默认 500，最近的在前）")
     add_json_flag(p)
     p.set_defaults(handler=_act_list)
     p = verbs.add_parser("attend", help="签到（会员证号或非会员姓名）")
     p.add_argument("activity", metavar="活动编号", help="活动编号")
     p.add_argument("card", metavar="会员证号", nargs="*", help="会员证号")
     p.add_argument("--guest", action="append", default=[], help="非会员姓名（可重复）")
-    p.add_argument("--stdin", action="store_true", help="从标准输入逐行读取卡号")
+    p.add_argument(
+        "--stdin", action="store_true", help="从标准输入读取卡号（每行一个，或以空格、制表符分隔）"
+    )
     p.set_defaults(handler=_act_attend)
+    p = verbs.add_parser("show", help="活动详情与签到名单")
+    p.add_argument("activity", metavar="活动编号", help="活动编号")
+    add_json_flag(p)
+    p.set_defaults(handler=_act_show)
+    p = verbs.add_parser("update", help="修改活动（只改给出的项）")
+    p.add_argument("activity", metavar="活动编号", help="活动编号")
+    p.add_argument("--title")
+    p.add_argument("--category", help="服务类别（代码或名称）")
+    p.add_argument("--start", help="开始时间，如 2026-11-21 14:00")
+    p.add_argument("--end", help="结束时间")
+    p.add_argument("--site", help="阵地编号")
+    p.add_argument("--organiser")
+    p.add_argument("--budget", help="预算（元）")
+    p.add_argument("--spent", help="实际支出（元）")
+    p.add_argument("--description")
+    p.set_defaults(handler=_act_update)
+    p = verbs.add_parser("delete", help="删除活动（连同其签到记录）")
+    p.add_argument("activity", metavar="活动编号", help="活动编号")
+    p.add_argument("--yes", action="store_true", help="不再询问，直接删除")
+    p.set_defaults(handler=_act_delete)
     p = verbs.add_parser("coverage", help="会员活动覆盖率")
     p.add_argument("--year", type=int)
     add_json_flag(p)

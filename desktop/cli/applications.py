@@ -27,6 +27,7 @@ _FIELDS = (
     ("political_status", "政治面貌"),
     ("education", "学历"),
     ("hukou_type", "户籍类型"),
+    ("is_migrant_worker", "农民工：是 或 否（不填按户籍类型判断）"),
     ("employer", "工作单位"),
     ("position", "岗位"),
     ("joined_on", "入会日期（不填则为批准之日）"),
@@ -106,6 +107,8 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     for key, label in _LABELS.items():
         if shown.get(key) is not None:
             print(f"{label}：{shown[key]}")
+    if shown["is_migrant_worker"] is not None:
+        print(f"农民工：{'是' if shown['is_migrant_worker'] else '否'}")
     if shown["current_member"]:
         print("注意：该身份证号已是在会会员，不能批准")
     return 0

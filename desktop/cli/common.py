@@ -257,3 +257,23 @@ def iso_date(text: str) -> date:
         return date(*(int(part) for part in match.groups()))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"日期「{text}」不存在，请核对月份和日") from exc
+
+
+def add_output_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """The output file as the last positional (as every print and report command takes
+    it), also accepted as ``--out`` where a command first took it that way."""
+    parser.add_argument("out", metavar="输出文件", nargs="?", help=help_text)
+    parser.add_argument("--out", dest="out_option", metavar="输出文件", help="同上（旧写法）")
+
+
+def output_path(args: argparse.Namespace) -> str | None:
+    """The output file of ``add_output_argument``; None after a usage message (exit 2)."""
+    given = {p for p in (args.out, args.out_option) if p}
+    if len(given) > 1:
+        print("用法错误：给了两个不同的输出文件，请只写一个。", file=sys.stderr)
+        return None
+    if not given:
+        print("用法错误：缺少输出文件，例如「… 案件编号 申请表.pdf」。", file=sys.stderr)
+        return None
+    args.out = given.pop()
+    return str(args.out)

@@ -4,7 +4,8 @@
 单位或学校,健康状况,月收入``; health and income only with ``--consent-*``), ``show`` prints
 it with the sensitive values hidden unless ``--sensitive --reason`` (audited), ``list``
 filters ``--due-within DAYS`` (overdue or due within N days of today), ``assist``,
-``review``, ``close``, ``consent``; ``threshold`` reads or sets the local income line;
+``review``, ``close``, ``consent``, ``withdraw-consent`` (deletes the sensitive values);
+``threshold`` reads or sets the local income line;
 ``purgeable`` / ``purge`` apply the 10-year retention.
 """
 
@@ -31,12 +32,15 @@ from desktop.services.care import (
     consent,
     files,
     hardship,
+    household,
     retention,
     reviews,
     sensitive,
     settings,
+    withdrawal,
 )
 from desktop.services.care.files import HardshipFile
+from desktop.services.settings import office as office_settings
 
 HOUSEHOLD_KEYS = (
     "name",
@@ -111,7 +115,10 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     print(f"困难职工档案 {f.id}")
     print(f"会员：{f.member_name}（{f.union_name}）")
     print(f"困难类别：{f.level_label}　致困原因：{f.cause_labels or '未填'}")
-    income = f"{f.monthly_income_per_capita} 元" if f.sensitive_shown else hidden
+    income = hidden
+    if f.sensitive_shown:
+        shown = f.monthly_income_per_capita
+        income = "未填" if shown is None else f"{shown} 元"
     line = f" / 当地标准 {f.income_threshold} 元" if f.income_threshold else ""
     print(f"家庭人口：{f.household_size or ''}　月人均收入：{income}{line}")
     if f.sensitive_shown:
@@ -122,11 +129,14 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     consent_text = "；".join(
         f"{c.consented_on} {c.form_label}（登记人 {c.recorded_by}）" for c in f.consents
     )
-    print(f"个人信息同意：{consent_text or '未登记'}")
+    none = "已撤回（敏感信息已删除）" if f.consent_withdrawn else "未登记"
+    print(f"个人信息同意：{consent_text or none}")
     for p in f.household:
         extra = f"\t{p.health or ''}\t{p.monthly_income or ''}" if f.sensitive_shown else ""
         relation = HOUSEHOLD_RELATION.label(p.relation)
-        print(f"  家庭成员\t{p.name}\t{relation}\t{p.masked_id_number}\t{p.age or ''}{extra}")
+        print(
+            f"  家庭成员\t{p.name}\t{relation}\t{p.masked_id_number}\t{p.age or ''}{extra}\t{p.id}"
+        )
     for a in f.assistance:
         print(f"  救助\t{a.given_on}\t{a.kind_label}\t{a.amount_yuan} 元\t{a.fund_source_label}")
     for r in f.reviews:
@@ -209,9 +219,25 @@ def _consent(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _remove_person(ctx: Context, args: argparse.Namespace) -> int:
+    household.remove_member(ctx.db, args.id, args.person)
+    print("已移除该家庭成员，其身份证号、健康和收入等信息已删除（同步后各单位同时删除）")
+    return 0
+
+
+def _withdraw(ctx: Context, args: argparse.Namespace) -> int:
+    today = ctx.db.clock.today()
+    done = withdrawal.withdraw(ctx.db, args.id, args.on or today, args.by, today=today)
+    print(
+        f"已登记本人于 {done.withdrawn_on} 撤回同意：档案及家庭成员的健康、残疾和收入信息已删除"
+        "（同步后各单位同时删除）；再次录入须重新登记同意"
+    )
+    return 0
+
+
 def _threshold(ctx: Context, args: argparse.Namespace) -> int:
     if args.yuan is not None:
-        settings.set_income_threshold(ctx.db, args.yuan)
+        office_settings.set_income_threshold(ctx.db, args.yuan)  # administrators, audited
     value = settings.income_threshold(ctx.db)
     print(f"困难认定收入标准：{value} 元/人·月" if value else "困难认定收入标准：未设置")
     return 0
@@ -237,7 +263,9 @@ def _purge(ctx: Context, args: argparse.Namespace) -> int:
 def _receipt(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.assistance_receipt import render_receipt, yuan
 
-    data = render_receipt(ctx.db, args.batch, args.out)
+    data = render_receipt(
+        ctx.db, args.batch, args.out, allow_missing_glyphs=args.allow_missing_glyphs
+    )
     print(f"已生成签收表：{args.out}（{len(data.lines)} 人，合计 {yuan(data.total_fen)} 元）")
     return 0
 
@@ -248,8 +276,8 @@ def _form(ctx: Context, args: argparse.Namespace) -> int:
 
     f = files.get_file(ctx.db, args.id, today=ctx.db.clock.today())
     reason = print_reason(args)
-    payload = form_values(ctx.db, "hardship", f.member_id, sensitive_reason=reason)
-    render_form("hardship", payload, args.out)
+    payload = form_values(ctx.db, "hardship", f.id, sensitive_reason=reason)  # this file
+    render_form("hardship", payload, args.out, allow_missing_glyphs=args.allow_missing_glyphs)
     audit.printed(ctx.db, "困难职工登记表", args.out, subject=f"档案 {args.id}")
     print(f"已生成困难职工登记表：{args.out}")
     if reason is None:
@@ -271,8 +299,9 @@ def print_reason(args: argparse.Namespace) -> str | None:
     return None
 
 
-def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
-    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``)."""
+def add_sensitive_print_flags(parser: argparse.ArgumentParser, *, unmasked: bool = True) -> None:
+    """--sensitive/--reason of a printed 困难职工登记表 (``hardship form``, ``print form``;
+    ``unmasked``: the command also has --unmasked, which the reason serves too)."""
     parser.add_argument(
         "--sensitive",
         action="store_true",
@@ -281,7 +310,9 @@ def add_sensitive_print_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reason",
         metavar="原因",
-        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因",
+        help="打印敏感信息（--sensitive）或完整身份证号、手机号（--unmasked）的原因"
+        if unmasked
+        else "打印健康、残疾和收入信息（--sensitive）的原因",
     )
 
 
@@ -373,6 +404,19 @@ def register(sub: Any) -> None:
     v.add_argument("--by", required=True, metavar="登记人")
     v.set_defaults(handler=_consent)
 
+    v = verbs.add_parser("remove-person", help="移除家庭成员（删除其身份证号、健康和收入等信息）")
+    v.add_argument("id", metavar="档案编号")
+    v.add_argument("person", metavar="家庭成员编号", help="见 hardship show 每行末尾")
+    v.set_defaults(handler=_remove_person)
+
+    v = verbs.add_parser(
+        "withdraw-consent", help="本人撤回同意：删除档案及家庭成员的健康、残疾和收入信息"
+    )
+    v.add_argument("id", metavar="档案编号")
+    v.add_argument("--on", metavar="日期", help="本人表示撤回的日期（默认今天）")
+    v.add_argument("--by", required=True, metavar="登记人", help="登记撤回的工作人员")
+    v.set_defaults(handler=_withdraw)
+
     v = verbs.add_parser("threshold", help="查看或设置当地困难认定收入标准")
     v.add_argument("yuan", nargs="?", metavar="元", help="元/人·月")
     v.set_defaults(handler=_threshold)
@@ -384,12 +428,14 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("receipt", help="打印救助金领取签收表（按发放批次）")
     v.add_argument("batch", metavar="批次", help="发放批次名称")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
+    v.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     v.set_defaults(handler=_receipt)
 
     v = verbs.add_parser("form", help="打印困难职工登记表（含家庭成员）")
     v.add_argument("id", metavar="档案编号")
     v.add_argument("out", metavar="输出文件", help="输出 PDF 文件")
-    add_sensitive_print_flags(v)
+    add_sensitive_print_flags(v, unmasked=False)
+    v.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     v.set_defaults(handler=_form)
 
     v = verbs.add_parser("purge", help="清除保存期满的档案（各单位同步清除）")

@@ -13,10 +13,11 @@ from desktop.cli.common import (
     UNMASK_REASON_HELP,
     Context,
     add_json_flag,
+    add_output_argument,
+    output_path,
     print_json,
     unmask_reason,
 )
-from desktop.errors import FileAccessError
 from desktop.models.codes import LEGAL_CASE_STATUS, LEGAL_CASE_TYPE, LEGAL_OUTCOME
 from desktop.services.activities.inputs import yuan
 from desktop.services.legal import cases, documents
@@ -95,15 +96,7 @@ def _close(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _attach(ctx: Context, args: argparse.Namespace) -> int:
-    files: list[tuple[str, bytes]] = []
-    for name in args.files:
-        try:
-            files.append((Path(name).name, Path(name).read_bytes()))
-        except OSError as exc:
-            raise FileAccessError(
-                f"无法读取文件 {Path(name).name}：{exc.strerror or exc}，请确认文件存在且可读。"
-                "未添加任何文件"
-            ) from exc
+    files = documents.read_files(args.files)
     added = documents.add_documents(ctx.db, args.case, files)
     print(f"已添加 {len(added)} 个文件")
     return 0
@@ -112,8 +105,18 @@ def _attach(ctx: Context, args: argparse.Namespace) -> int:
 def _form(ctx: Context, args: argparse.Namespace) -> int:
     from desktop.printing.forms.legal import write_intake_form
 
+    target = output_path(args)
+    if target is None:
+        return 2
     why = unmask_reason(args)
-    out = write_intake_form(ctx.db, args.case, Path(args.out), unmasked=args.unmasked, reason=why)
+    out = write_intake_form(
+        ctx.db,
+        args.case,
+        Path(target),
+        unmasked=args.unmasked,
+        reason=why,
+        allow_missing_glyphs=args.allow_missing_glyphs,
+    )
     print(f"已生成法律援助申请登记表：{out}")
     return 0
 
@@ -162,7 +165,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_attach)
     p = verbs.add_parser("form", help="打印法律援助申请登记表（PDF）")
     p.add_argument("case", metavar="案件编号", help="案件编号")
-    p.add_argument("--out", required=True, help="输出 PDF 文件")
+    add_output_argument(p, "输出 PDF 文件")
     p.add_argument("--unmasked", action="store_true", help="打印完整的身份证号和手机号")
     p.add_argument("--reason", metavar="原因", help=UNMASK_REASON_HELP)
+    p.add_argument("--allow-missing-glyphs", action="store_true", help="字体缺字时用〓标出并继续")
     p.set_defaults(handler=_form)

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from desktop.cli.common import Context, add_json_flag, print_json
-from desktop.models.codes import MEMBERSHIP_STATUS
+from desktop.models.codes import MEMBERS_STATUS_ORDER, MEMBERSHIP_STATUS
 from desktop.opening import open_database
 from desktop.services.figures import summary as stats
 from desktop.services.unions import scope
@@ -25,7 +25,8 @@ def _stats(ctx: Context, args: argparse.Namespace) -> int:
         print(f"联合会：{scope.name_of(ctx.db, federation)}")
     print(f"工会：{figures.unions} 个")
     print(f"会员：{figures.members_total} 人（在会及保留会籍 {figures.members_current} 人）")
-    for status, count in sorted(figures.by_status.items()):
+    order = {code: n for n, code in enumerate(MEMBERS_STATUS_ORDER)}  # as 首页 lists them
+    for status, count in sorted(figures.by_status.items(), key=lambda i: order.get(i[0], 99)):
         print(f"  {MEMBERSHIP_STATUS.label(status)}：{count}")
     print(f"农民工会员：{figures.migrant_workers} 人")
     print(f"女性会员：{figures.female} 人")

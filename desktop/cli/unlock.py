@@ -19,6 +19,7 @@ from typing import Any
 from desktop import acting
 from desktop.cli.common import Context
 from desktop.errors import UnionDeskError
+from desktop.services import audit
 from desktop.services.backups import catalog
 from desktop.storage import keys
 from desktop.storage.database import HUB_HAS_NO_KEYS
@@ -40,7 +41,10 @@ def _secret(prompt: str, from_stdin: bool, *, what: str) -> str:
     at the terminal; refused, before any prompt, when there is no terminal (a scheduled
     task): ``getpass`` would print Python's English warnings and then fail."""
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        given = sys.stdin.readline().rstrip("\r\n")
+        if not given.strip():  # an empty pipe or file: not a wrong secret
+            raise UnionDeskError(f"没有从标准输入读到{what}（输入为空），未做任何改动。")
+        return given
     if not sys.stdin.isatty():
         raise UnionDeskError(
             f"没有可以输入{what}的终端：请在命令提示符窗口中运行，或加 --stdin 从标准输入"
@@ -69,6 +73,7 @@ def _unlock(ctx: Context, args: argparse.Namespace) -> int:
         print("本机已保存这个数据库的密钥，无需解锁。")
         return 0
     _unwrap(ctx, args, None)
+    audit.record(ctx.db, audit.DATABASE_KEY, audit.unlocked_detail(args.user))
     print("已解锁：本机已保存数据库密钥，以后打开不再询问。")
     return 0
 
@@ -108,6 +113,7 @@ def _new_recovery_key(ctx: Context, args: argparse.Namespace) -> int:
     acting.require(acting.ADMINISTER)
     key = keys.database_key(ctx.paths)
     code = keys.new_recovery_key(ctx.paths, key)
+    audit.record(ctx.db, audit.DATABASE_KEY, audit.RECOVERY_KEY_REPLACED)
     print("已生成新的恢复密钥，旧的恢复密钥从现在起不能再用。")
     print_recovery_key(code)
     return 0

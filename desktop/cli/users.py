@@ -102,7 +102,7 @@ def _accounts_exist(ctx: Context) -> bool:
 def command_actor(ctx: Context, args: argparse.Namespace) -> Iterator[None]:
     """Sign in for one command when accounts exist; the actor ends with the command."""
     args.passwords = Passwords(bool(getattr(args, "password_stdin", False)))
-    if not _accounts_exist(ctx):
+    if getattr(args, "without_sign_in", False) or not _accounts_exist(ctx):
         yield
         return
     name = (getattr(args, "user", None) or os.environ.get(ENV_USER, "")).strip()
@@ -179,6 +179,15 @@ def _passwd(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover(ctx: Context, args: argparse.Namespace) -> int:
+    """Runs without signing in: the recovery key is the proof (docs/SECURITY.md)."""
+    code = args.passwords.ask("恢复密钥（XXXX-XXXX-…）：")
+    new = args.passwords.ask(f"管理员「{args.username}」的新密码：", confirm=True)
+    made = records.reset_with_recovery_key(ctx.db, args.username, code, new)
+    print(f"已用恢复密钥重置管理员「{made.username}」的密码（也已解除锁定），请用新密码登录。")
+    return 0
+
+
 def _list(ctx: Context, args: argparse.Namespace) -> int:
     accounts = records.list_accounts(ctx.db)
     if args.json:
@@ -219,7 +228,7 @@ def _disable(ctx: Context, args: argparse.Namespace) -> int:
 
 def _enable(ctx: Context, args: argparse.Namespace) -> int:
     made = records.enable(ctx.db, args.username)
-    print(f"账号「{made.username}」已启用。")
+    print(f"账号「{made.username}」已启用（未锁定），可以登录。")
     return 0
 
 
@@ -252,6 +261,12 @@ def register(sub: Any) -> None:
     v = verbs.add_parser("passwd", help="修改自己的密码，或（管理员）重置别人的密码")
     v.add_argument("username", nargs="?", metavar="用户名", help="不填则修改自己的密码")
     v.set_defaults(handler=_passwd)
+
+    v = verbs.add_parser(
+        "recover", help="忘记管理员密码：用本单位的恢复密钥为该管理员设置新密码（无需登录）"
+    )
+    v.add_argument("username", metavar="用户名", help="管理员的用户名")
+    v.set_defaults(handler=_recover, without_sign_in=True)
 
     v = verbs.add_parser("list", help="列出账号（管理员）")
     add_json_flag(v)

@@ -39,13 +39,18 @@ SUMMARIES = {
 GUEST_SURNAMES = "王李张刘陈杨黄赵吴周"
 GUEST_GIVEN = "伟芳娜敏静丽强磊军洋"
 HONOURS = (
-    # title code, level, awarding body, how many
+    # title code, level, awarding body ("{省}": the park's province), how many
     ("model_worker", "city", "市人民政府", 3),
-    ("may_day_medal", "provincial", "广东省总工会", 2),
-    ("nanyue_craftsman", "provincial", "广东省总工会", 2),
-    ("nanyue_best_worker", "provincial", "广东省总工会", 2),
+    ("may_day_medal", "provincial", "{省}总工会", 2),
+    ("nanyue_craftsman", "provincial", "{省}总工会", 2),
+    ("nanyue_best_worker", "provincial", "{省}总工会", 2),
     ("advanced_worker", "district", "区人民政府", 4),
 )
+#: The provinces of ``generate.PARKS``; 南粤 titles are Guangdong's own: a park elsewhere
+#: gets its province's 劳动模范 instead (a Chengdu demo showed 南粤工匠 from 广东省总工会).
+PROVINCES = {"44": "广东省", "32": "江苏省", "51": "四川省", "42": "湖北省"}
+GUANGDONG = "44"
+GUANGDONG_ONLY = frozenset({"nanyue_craftsman", "nanyue_best_worker"})
 TEAMS = ("焊装车间三班", "物流园夜班组", "质检一组")
 
 
@@ -101,10 +106,14 @@ def _case_rows(
     return rows
 
 
-def _honour_rows(rng: random.Random, today: date, members: list[str]) -> list[dict[str, Any]]:
+def _honour_rows(
+    rng: random.Random, today: date, members: list[str], province: str
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     base = {"team_name": None, "notes": None, "deleted": False}
-    for code, level, body, count in HONOURS:
+    for title, level, awarding, count in HONOURS:
+        code = title if province == GUANGDONG or title not in GUANGDONG_ONLY else "model_worker"
+        body = awarding.format(省=PROVINCES.get(province, "省"))
         for _ in range(count if members else 0):
             rows.append(
                 {
@@ -139,11 +148,13 @@ def fill_care_records(
     *,
     today: date,
     current_members: list[str],
+    province: str,
     legal_cases: int = 40,
 ) -> CareDemoSummary:
-    """Legal-aid cases (members and non-members, at every stage) and honours."""
+    """Legal-aid cases (members and non-members, at every stage) and honours, awarded
+    by the bodies of ``province`` (a code of ``PROVINCES``)."""
     case_rows = _case_rows(rng, today, current_members, legal_cases)
-    honour_rows = _honour_rows(rng, today, current_members)
+    honour_rows = _honour_rows(rng, today, current_members, province)
     cases.insert_prepared(conn, case_rows)
     honour_records.insert_prepared(conn, honour_rows)
     return CareDemoSummary(len(case_rows), len(honour_rows))

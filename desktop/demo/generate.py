@@ -610,7 +610,13 @@ def fill_demo(
         current = [m for m in current if m not in moves.left]
         fill_activities(conn, rng, today=today, current_members=current)
         fill_duplicates_and_photos(conn, rng, current_members=current)
-        fill_care_records(conn, random.Random(seed + 22), today=today, current_members=current)
+        fill_care_records(
+            conn,
+            random.Random(seed + 22),
+            today=today,
+            current_members=current,
+            province=park[2],
+        )
         fill_lifecycle(conn, rng, today=today, current_members=current)
         fill_hardship(conn, rng, today=today, current_members=current)
     return DemoSummary(fed_id, fed_name, created, len(union_rows), members)

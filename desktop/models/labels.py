@@ -114,6 +114,7 @@ FIELDS: dict[str, str] = {
     "health_notes": "健康说明",
     "household_size": "家庭人口",
     "hukou_type": "户口类型",
+    "is_migrant_worker": "农民工",
     "id": "编号",
     "id_number": "身份证号",
     "industry": "行业",

@@ -79,6 +79,8 @@ class Application(Synced, Base):
     political_status: Mapped[str | None] = mapped_column(String(2))
     education: Mapped[str | None] = mapped_column(String(16))
     hukou_type: Mapped[str | None] = mapped_column(String(16))
+    # the 农民工 answer (the phone page asks it); None: not stated, derived at approval
+    is_migrant_worker: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     joined_on: Mapped[date | None] = mapped_column(Date)
     reject_reason: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from desktop.errors import UnionDeskError
 from desktop.printing import geometry as geo
-from desktop.printing.fonts import FontSet, fonts
+from desktop.printing.fonts import FontSet, MissingGlyphsError, fonts
 from desktop.printing.photos import decode_photo, draw_photo, draw_placeholder
 from desktop.printing.qr import draw_qr
 from desktop.printing.records import CardRecord, PrintWarning
@@ -46,6 +46,11 @@ PHOTO = (4.0, 14.0, 19.0, 25.0)
 TEXT_X, TEXT_W = 26.0, 31.0
 QR_X, QR_Y, QR_SIZE = 58.6, 14.0, 24.0
 UNION_X, UNION_Y_TOP, UNION_W, UNION_H = 17.0, 11.0, 64.6, 8.0
+# The name: up to four lines, never below 6 pt (a 50-character name, the longest the
+# registry takes, needs four lines at 6.6 pt). Short names sit at NAME_TOP as before; a
+# block of three or four lines grows upward, under the header, down to NAME_BOTTOM (the
+# 会员证号 label starts below it).
+NAME_TOP, NAME_BOTTOM, NAME_MAX_TOP = 39.5, 30.8, 41.6
 
 
 class PrintCancelled(UnionDeskError):
@@ -70,12 +75,13 @@ def glyph_problems(records: Sequence[CardRecord], font_set: FontSet) -> list[Pri
     return problems
 
 
-def missing_glyph_error(problems: Sequence[PrintWarning]) -> UnionDeskError:
+def missing_glyph_error(problems: Sequence[PrintWarning]) -> MissingGlyphsError:
     listed = "；".join(p.message for p in problems[:5])
     more = f"（另有 {len(problems) - 5} 人）" if len(problems) > 5 else ""
-    return UnionDeskError(
+    return MissingGlyphsError(
         f"{listed}{more}。这些字打印出来会是空白，已停止。请在本机安装含这些字的 TrueType "
-        "字体（如 Windows 的 SimSun-ExtB「simsunb.ttf」）后重试，或选择用〓标出缺字继续打印。"
+        "字体（如 Windows 的 SimSun-ExtB「simsunb.ttf」）后重试，或选择用〓标出缺字继续打印。",
+        [p.message for p in problems],
     )
 
 
@@ -161,8 +167,11 @@ class _CardPainter:
                 )
                 log.warning("card photo unusable (%s): member %s", why, rec.member_id)
         c.setFillColorRGB(*INK)
-        fit = fit_text(f, rec.name, TEXT_W * mm, 15, 7, max_lines=2, max_h=9 * mm)
-        draw_fit(c, f, fit, TEXT_X * mm, 39.5 * mm)
+        fit = fit_text(
+            f, rec.name, TEXT_W * mm, 15, 6, max_lines=4, max_h=(NAME_MAX_TOP - NAME_BOTTOM) * mm
+        )
+        block = fit.size * 1.15 * len(fit.lines)
+        draw_fit(c, f, fit, TEXT_X * mm, max(NAME_TOP * mm, NAME_BOTTOM * mm + block))
         fit = fit_text(f, rec.card_no, TEXT_W * mm, 9, 5)
         draw_fit(c, f, fit, TEXT_X * mm, 27.2 * mm)
         joined = rec.joined_on.strftime("%Y年%m月%d日") if rec.joined_on else "—"

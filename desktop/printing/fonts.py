@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.control_chars import CONTROL
+from desktop.errors import MissingGlyphsError as MissingGlyphsError
 from desktop.resources import resources_dir
 
 log = logging.getLogger(__name__)

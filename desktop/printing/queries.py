@@ -55,12 +55,16 @@ def form_values(
 
         why = checked_reason(sensitive_reason)
         with db.connect() as conn:  # the audit entry commits with the read
-            return fd.load_hardship(conn, subject, unmasked=unmasked, sensitive_reason=why)
+            case = subject if _is_hardship_file(conn, subject) else None
+            return fd.load_hardship(
+                conn, subject, unmasked=unmasked, sensitive_reason=why, case_id=case
+            )
     with db.connect(write=False) as conn:
         if kind == "attendance":
             return fd.load_attendance(conn, subject, unmasked=unmasked)
-        if kind == "hardship":
-            return fd.load_hardship(conn, subject, unmasked=unmasked)
+        if kind == "hardship":  # a file's id: that file; a member's: their open file
+            case = subject if _is_hardship_file(conn, subject) else None
+            return fd.load_hardship(conn, subject, unmasked=unmasked, case_id=case)
         if kind == "transfer":
             if _is_transfer(conn, subject):  # a transfer's id: that slip
                 return fd.load_transfer_record(conn, subject, unmasked=unmasked)
@@ -82,5 +86,13 @@ def _is_transfer(conn: Connection, subject: str) -> bool:
     """The 会籍转接单 is filled from one transfer when given its id (else a member's latest)."""
     found = conn.execute(
         text("SELECT 1 FROM transfers WHERE id = :id AND deleted = 0"), {"id": subject}
+    ).first()
+    return found is not None
+
+
+def _is_hardship_file(conn: Connection, subject: str) -> bool:
+    """The 困难职工登记表 is filled from one file when given its id (else the member's)."""
+    found = conn.execute(
+        text("SELECT 1 FROM hardship_cases WHERE id = :id AND deleted = 0"), {"id": subject}
     ).first()
     return found is not None

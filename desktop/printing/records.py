@@ -60,11 +60,9 @@ def _member_rows(
         .where(m.deleted.is_(False))
     )
     if union_name is not None:
-        union_id = conn.execute(
-            select(u.id).where(u.name == union_name.strip(), u.deleted.is_(False))
-        ).scalar()
-        if union_id is None:
-            raise UnionDeskError(f"找不到名为「{union_name}」的基层工会，请核对工会全称。")
+        from desktop.services.unions.registry import find_by_name
+
+        union_id = find_by_name(conn, union_name)  # refuses an unknown or ambiguous name
         stmt = stmt.where(m.union_id == union_id, m.membership_status.in_(CURRENT_STATUSES))
         stmt = stmt.order_by(m.sort_key, m.id)
     elif member_ids:

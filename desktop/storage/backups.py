@@ -577,6 +577,34 @@ def _stage(backup: Path, database: Path) -> Path:
     return staged
 
 
+def in_use_elsewhere(database: Path) -> bool:
+    """Whether another connection — a window, a command, on this PC or over a share —
+    has ``database`` open. Each open WAL connection holds a shared lock, so an exclusive
+    lock is refused while one exists. A file that cannot be opened (damaged, no key) is
+    one nobody else can use either: False.
+
+    Without a ``-shm`` beside it no connection has the file open (each one maps it; the
+    last one to close removes it), and the file is not touched at all: the probe's own
+    close would fold a log left by a crash into the file and remove it, and the restore
+    moves such files aside as they are."""
+    if not database.exists() or not database.with_name(database.name + "-shm").exists():
+        return False
+    try:
+        con = rawconn.connect(database, autocommit=True, timeout=0.2)
+    except Exception:  # noqa: BLE001 - damaged, not a database, key missing: not in use
+        return False
+    try:
+        con.execute("PRAGMA locking_mode=EXCLUSIVE")
+        con.execute("BEGIN EXCLUSIVE")
+        con.execute("ROLLBACK")
+        return False
+    except rawconn.Error as exc:
+        text = str(exc).lower()
+        return "locked" in text or "busy" in text
+    finally:
+        con.close()
+
+
 def replace_database(database: Path, backups: Path, backup: Path, stamp: datetime) -> Replaced:
     """Put ``backup`` in place of ``database``; the database must be CLOSED.
 
@@ -600,6 +628,13 @@ def replace_database(database: Path, backups: Path, backup: Path, stamp: datetim
             "当前程序无法使用它。请先安装最新版本再恢复；当前数据库未做任何改动。"
         )
     staged = _stage(backup, database)
+    if in_use_elsewhere(database):
+        staged.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"数据库 {database} 正在被另一个工会桌面通窗口或命令使用，现在恢复会让它继续"
+            "写进被移走的旧数据库，那些数据将不在恢复后的数据库中。请先关闭其他窗口"
+            "（或等命令结束）后再恢复。当前数据库未做任何改动。"
+        )
     folder = backups / f"{REPLACED_PREFIX}{stamp.strftime(STAMP_FORMAT)}"
     moved: list[Path] = []
     ring = _ring_to_restore(database, backup)

@@ -324,13 +324,33 @@ def _checked_ring(paths: Paths, key: bytes) -> KeyRing:
     return ring
 
 
+def _write_slots(paths: Paths, ring: KeyRing) -> None:
+    """Write the data dir's ring, and the same slots into every older copy of it under
+    ``backups/`` that wraps the same key (each backup's ``<name>.keys.json``, the
+    ``keys.json`` a restore moved aside). The backups share the database key, so an old
+    copy's slot — a replaced recovery key, a removed administrator's password — would
+    otherwise still unwrap it, and with it the database and every later backup. Copies
+    outside this folder (a second copy on a USB stick) are beyond reach (docs/SECURITY.md).
+    """
+    write_ring(keys_file(paths), ring)
+    if not paths.backups.is_dir():
+        return
+    for copy in sorted(paths.backups.rglob(f"*{KEYS_FILE}")):
+        try:
+            older = read_ring(copy)
+        except DatabaseError:
+            continue  # not ours, or unreadable: it wraps nothing this ring could mend
+        if older is not None and older.key_id == ring.key_id and older.slots != ring.slots:
+            write_ring(copy, ring)
+
+
 def new_recovery_key(paths: Paths, key: bytes) -> str:
     """Replace the recovery slot (the old recovery key stops working); the new recovery
     key is returned to be shown once."""
     ring = _checked_ring(paths, key)
     slot, code = _recovery_slot(key)
     others = tuple(s for s in ring.slots if s.kind != RECOVERY)
-    write_ring(keys_file(paths), replace(ring, slots=(slot, *others)))
+    _write_slots(paths, replace(ring, slots=(slot, *others)))
     return code
 
 
@@ -348,9 +368,14 @@ def unlock_with_recovery_key(paths: Paths, code: str, *, ring_file: Path | None 
             if key is not None:
                 store_key(key)
                 return key
+    older = (
+        ""
+        if ring_file is None
+        else "这份备份要用做备份时有效的恢复密钥：之后重新生成过恢复密钥的话，请用当时的那一份。"
+    )
     raise DatabaseKeyError(
         "恢复密钥不对：请核对打印或抄写的恢复密钥（共 32 个字母和数字，可以不输入短横线）。"
-        "数据库未做任何改动。"
+        f"{older}数据库未做任何改动。"
     )
 
 
@@ -376,7 +401,7 @@ def add_password_slot(paths: Paths, key: bytes, username: str, password: str) ->
     kdf = {"name": "argon2id", **asdict(cost)}
     slot = _wrap(key, _password_kek(password, salt, cost), PASSWORD, username, salt, kdf)
     others = tuple(s for s in ring.slots if not (s.kind == PASSWORD and s.username == username))
-    write_ring(keys_file(paths), replace(ring, slots=(*others, slot)))
+    _write_slots(paths, replace(ring, slots=(*others, slot)))
 
 
 def replace_password_slot(paths: Paths, key: bytes, username: str, password: str) -> None:
@@ -391,7 +416,7 @@ def remove_slot(paths: Paths, username: str) -> bool:
     kept = tuple(s for s in ring.slots if not (s.kind == PASSWORD and s.username == username))
     if len(kept) == len(ring.slots):
         return False
-    write_ring(keys_file(paths), replace(ring, slots=kept))
+    _write_slots(paths, replace(ring, slots=kept))
     return True
 
 

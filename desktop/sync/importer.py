@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from desktop import clock
+from desktop import acting, clock
 from desktop.errors import UnionDeskError, storage_error
 from desktop.models.values import Invalid
 from desktop.storage import bulk_rows, capture, engines, redaction
@@ -550,6 +550,7 @@ def import_file(db: Database, path: Path, hook: Hook | None = None) -> ImportRes
         return _import_ack(db, path, loaded.package, hook)
     # the hub is backed up by its administrator (pg_dump); one transaction per package
     # is what leaves it as it was when an import fails or its connection is lost
+    acting.require(acting.WRITE)  # before the backup (it would rotate an older one out)
     backup = None if engines.is_postgres(db.engine) else db.backup("before-sync-import")
     with db.connect() as conn:
         engines.serialise_intake(conn)

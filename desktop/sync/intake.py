@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from desktop.cards import application_qr
 from desktop.cards.application_qr import ApplicationDraft
 from desktop.errors import ValidationError
+from desktop.models.dates import sixteenth_birthday
 from desktop.services.members import registry
 from desktop.storage.database import Database
 from desktop.sync import trust
 
+UNDER_SIXTEEN = (
+    "申请人未满 16 周岁（按身份证号中的出生日期）：申请已登记，但年满 16 周岁后才能批准入会"
+)
 #: Messages of these fields quote the value typed; a scan's refusal must name no data.
 _QUOTING_FIELDS = {"phone": "手机号格式不正确（应为以 1 开头的 11 位数字）"}
 
@@ -70,4 +75,7 @@ def read_scan(db: Database, text: str, seen: Container[str] = frozenset()) -> Sc
                 + "。请申请人改正后重新生成二维码。",
                 problems=problems,
             ) from None
-    return ScannedApplication(draft, checked.values, checked.warnings)
+    born = checked.values.get("birth_date")
+    too_young = isinstance(born, date) and db.clock.today() < sixteenth_birthday(born)
+    said = (UNDER_SIXTEEN,) if too_young else ()
+    return ScannedApplication(draft, checked.values, (*checked.warnings, *said))

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy import Connection
+
 from desktop.errors import UnionDeskError
 from desktop.progress import CancelToken, ProgressFn, no_progress
 from desktop.storage.database import Database
@@ -146,19 +148,34 @@ def own_certificate(db: Database) -> OwnCertificate:
     return OwnCertificate("installed", cert.issuer, name, _issued_at(cert))
 
 
+def _trust_audit(conn: Connection, detail: str) -> None:
+    """A trust decision in the audit trail, in the caller's transaction."""
+    from desktop.services import audit
+
+    audit.record_in(conn, audit.SYNC_TRUST, detail)
+
+
+def _office(peer: Peer) -> str:
+    return f"{peer.name}（节点 {peer.node_id[:8]}，指纹 {peer.fingerprint}）"
+
+
 def install_certificate(db: Database, path: Path) -> OwnCertificate:
     """Keep the certificate a higher-level union signed for this PC (one transaction)."""
     with db.connect() as conn:
         cert = certs.install(conn, path)
         peer = trust.get_peer(conn, cert.issuer)
+        issuer = _office(peer) if peer is not None else f"节点 {cert.issuer[:8]}"
+        _trust_audit(conn, f"安装上级单位证书：由 {issuer} 签发")
     name = peer.name if peer is not None else ""
     return OwnCertificate("installed", cert.issuer, name, _issued_at(cert))
 
 
 def certify(db: Database, card: Path, checked_fingerprint: str, out: Path) -> Certificate:
     """Sign and save a certificate for a subordinate office's key card."""
-    with db.connect(write=False) as conn:
-        return certs.issue_to(conn, card, checked_fingerprint, out)
+    with db.connect() as conn:
+        cert = certs.issue_to(conn, card, checked_fingerprint, out)
+        _trust_audit(conn, f"为下级单位签发证书：{cert.name}（节点 {cert.node_id[:8]}）")
+        return cert
 
 
 # -- key cards -----------------------------------------------------------------------
@@ -210,24 +227,37 @@ def enrol(db: Database, card: Path, checked_fingerprint: str, *, as_root: bool =
     单位) in the same transaction, so a refused card leaves no root mark."""
     with db.connect() as conn:
         if as_root:
-            return certs.enrol_root(conn, card, checked_fingerprint)
-        return trust.enrol(conn, card, checked_fingerprint)
+            peer = certs.enrol_root(conn, card, checked_fingerprint)
+        else:
+            peer = trust.enrol(conn, card, checked_fingerprint)
+        what = "登记信任单位（上级单位）" if as_root else "登记信任单位"
+        _trust_audit(conn, f"{what}：{_office(peer)}")
+        return peer
 
 
 def revoke(db: Database, node: str, after: int | None = None) -> Peer:
     with db.connect() as conn:
-        return trust.revoke(conn, node, after)
+        peer = trust.revoke(conn, node, after)
+        since = f"（--after {after}）" if after is not None else ""
+        _trust_audit(conn, f"撤销信任：{_office(peer)}{since}")
+        return peer
 
 
 def set_introducer(db: Database, node: str, allowed: bool) -> Peer:
     with db.connect() as conn:
-        return trust.set_introducer(conn, node, allowed)
+        peer = trust.set_introducer(conn, node, allowed)
+        what = "允许转交其他单位" if allowed else "不再允许转交其他单位"
+        _trust_audit(conn, f"{what}：{_office(peer)}")
+        return peer
 
 
 def remove_root(db: Database, node: str) -> str:
     """No longer accept an office as a root; returns its full node id."""
     with db.connect() as conn:
-        return certs.remove_root(conn, node)
+        full = certs.remove_root(conn, node)
+        peer = trust.get_peer(conn, full)
+        _trust_audit(conn, f"取消上级认可：{_office(peer) if peer else '节点 ' + full[:8]}")
+        return full
 
 
 @dataclass(frozen=True)

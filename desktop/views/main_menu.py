@@ -84,6 +84,15 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         )
     )
     file_menu.addSeparator()
+    keep(
+        _add(
+            file_menu,
+            "生成上报报表…",
+            lambda: window.call_page("dashboard", "make_report"),
+            name="make_report",
+        )
+    )
+    file_menu.addSeparator()
     keep(_add(file_menu, "退出", window.close, "Ctrl+Q", name="quit"))
 
     member_menu = bar.addMenu("会员(&M)")

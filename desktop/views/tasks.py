@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop import acting
 from desktop.errors import UnionDeskError, storage_error
 from desktop.progress import CancelToken, ProgressFn
 from desktop.views import collector
@@ -34,6 +36,11 @@ def as_domain_error(exc: BaseException) -> BaseException:
     return storage_error(exc) or exc
 
 
+def _as(actor: acting.Actor | None) -> AbstractContextManager[object]:
+    """The task's account pinned to its thread; nothing when nobody was signed in."""
+    return nullcontext() if actor is None else acting.pinned(actor)
+
+
 class _Signals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
@@ -46,10 +53,14 @@ class _Job(QRunnable):
         self.work = work
         self.token = token
         self.signals = _Signals()
+        #: Who started it (made on the GUI thread): the task acts as them to the end.
+        self.actor = acting.signed_in_actor()
 
     def run(self) -> None:  # worker thread
         try:
-            with collector.paused():  # no full collections freezing the window meanwhile
+            # no full collections freezing the window meanwhile; the starter's account
+            # even if another signs in at the idle lock before the task ends
+            with collector.paused(), _as(self.actor):
                 result = self.work(self.signals.progress.emit, self.token)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
             error = as_domain_error(exc)

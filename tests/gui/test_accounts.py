@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop import acting, clock
@@ -121,6 +121,38 @@ def test_log_in_at_start_refuses_then_opens_the_window_on_enter(
     assert len(windows) == 1
     qtbot.addWidget(windows[0])
     assert windows[0].session.user_label.text() == "当前用户：张办事（工作人员）"
+
+
+def test_an_administrator_who_forgot_the_password_sets_one_with_the_recovery_key(
+    qtbot: QtBot, admin_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.storage import keys
+    from desktop.views.accounts import login_dialog
+    from desktop.views.accounts.recover_dialog import RecoverPasswordDialog
+
+    code = keys.new_recovery_key(admin_ctx.db.paths, keys.database_key(admin_ctx.db.paths))
+    dialog = LoginDialog(admin_ctx, username="admin")
+    qtbot.addWidget(dialog)
+    assert dialog.forgot_button.text() == "忘记密码…"
+
+    def fill(recover: RecoverPasswordDialog) -> bool:
+        assert recover.username.text() == "admin"
+        recover.recovery_key.setText("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+        recover.new_password.setText("Brand-new-pass-1")
+        recover.new_again.setText("Brand-new-pass-1")
+        recover.save()
+        assert "恢复密钥不对" in recover.general.text() and not recover.result()
+        recover.recovery_key.setText(code)
+        recover.save()
+        return recover.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(login_dialog, "recover_answer", fill)
+    monkeypatch.setattr("desktop.views.widgets.messages.inform", lambda *_a, **_k: None)
+    dialog.forgot()
+    assert dialog.username.text() == "admin" and dialog.password.text() == ""
+    dialog.password.setText("Brand-new-pass-1")
+    dialog.submit()
+    assert dialog.actor is not None and dialog.actor.username == "admin"
 
 
 def test_log_in_shows_the_lockout(
@@ -248,6 +280,46 @@ def test_accounts_page_for_administrators_only(
     dialog.save()
     page.set_disabled(False)
     assert signin.authenticate(admin_ctx.db, "clerk", "Reset-pass-9").role == acting.ADMIN
+
+
+def test_a_locked_account_is_unlocked_on_the_page(
+    qtbot: QtBot, admin_ctx: AppContext, boxes: Boxes
+) -> None:
+    for _ in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(admin_ctx.db, "clerk", "wrong-password")
+    window = window_for(qtbot, admin_ctx, "admin", ADMIN_PASSWORD)
+    page = window.show_area("accounts")
+    assert isinstance(page, AccountsPage)
+    page.select("clerk")
+    assert page.enable_button.isEnabled() and page.enable_button.text() == "解除锁定"
+    page.set_disabled(False)
+    assert signin.authenticate(admin_ctx.db, "clerk", CLERK_PASSWORD).role == acting.STAFF
+    page.select("clerk")
+    assert not page.enable_button.isEnabled() and page.enable_button.text() == "启用"
+
+
+def test_a_role_changed_or_account_disabled_elsewhere_reaches_the_open_window(
+    qtbot: QtBot, admin_ctx: AppContext, boxes: Boxes
+) -> None:
+    """An administrator demotes or disables a clerk from the command line (or another
+    window) while the clerk's window is open: it kept the role it signed in with."""
+    window = window_for(qtbot, admin_ctx, "clerk", CLERK_PASSWORD)
+    admin = acting.Actor("admin", "王管理", acting.ADMIN, account_id=1)
+    with acting.acting_as(admin):
+        records.set_role(admin_ctx.db, "clerk", acting.READONLY)
+    window.session.recheck()
+    assert acting.current().username == "clerk" and acting.current().role == acting.READONLY
+    assert "只读" in window.session.user_label.text()
+    with acting.acting_as(admin):
+        records.disable(admin_ctx.db, "clerk")
+    window.session.recheck()
+    assert not acting.current().signed_in
+    login = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible()
+    )
+    qtbot.addWidget(login)
+    assert "已被管理员停用" in boxes.shown[-1][2]
 
 
 def test_read_only_account_sees_write_actions_disabled(qtbot: QtBot, admin_ctx: AppContext) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.services.applications import queries, records
@@ -52,8 +53,15 @@ def test_approve_from_the_queue_creates_the_member(
     dialog = page.dialog
     assert isinstance(dialog, ApproveDialog)
     dialog.approver.setText("李主席")
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
     dialog.save()
     assert dialog.approval is not None
+    # the clerk is told the card number to write on the card
+    assert said == [
+        f"已批准「赵六」入会：会员证号 {dialog.approval.card_no}，"
+        f"入会日期 {dialog.approval.joined_on.isoformat()}"
+    ]
     member = members.get(ctx.db, dialog.approval.member_id)
     assert member.name == "赵六" and member.card_no and member.membership_status == "active"
     assert [h.operator for h in history.status_history(ctx.db, member.id)] == ["李主席"]
@@ -136,8 +144,12 @@ def test_record_an_application_with_inline_messages(
     assert young not in dialog.errors["joined_on"].text()
     assert queries.counts(ctx.db)["submitted"] == 0
     dialog.editors["joined_on"].setText("")
+    migrant = dialog.editors["is_migrant_worker"]
+    assert isinstance(migrant, QComboBox) and migrant.currentData() is None  # 按户籍判断
+    migrant.setCurrentIndex(migrant.findText("是"))
     dialog.save()
     assert dialog.saved_id is not None
+    assert queries.get(ctx.db, dialog.saved_id).is_migrant_worker is True
     page.refresh()
     assert page.model.rowCount() == 1
     assert page.model.data(page.model.index(0, at.COL_NAME)) == "钱七"

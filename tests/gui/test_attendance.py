@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from desktop import clock
 from desktop.cards import signing
 from desktop.services import activities
 from desktop.services.members import registry as members
@@ -266,3 +269,118 @@ def test_undo_a_check_in_asks_first_and_updates_the_counts(
     # Undone, the member can check in again.
     scan(qtbot, page, card_of(ctx, registry["李四"]))
     assert len(attendance_rows(ctx)) == 2
+
+
+def test_check_in_time_is_shown_in_local_time(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    page: ActivitiesPage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """签到时间 is stored in UTC; a clerk in China (UTC+8) reads the time on the wall
+    clock, in the panel and in 会员详情's activity list."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        scan(qtbot, page, card_of(ctx, registry["张三"]))  # stored 09:00 UTC
+        line = page.attendance.list.item(0).text()
+        assert "刷卡 17:00" in line, line
+        from desktop.views.members.detail_dialog import MemberDetailDialog
+
+        dialog = MemberDetailDialog(ctx, registry["张三"])
+        qtbot.addWidget(dialog)
+        model = dialog.activities_model
+        texts = [
+            model.data(model.index(r, c))
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        ]
+        assert f"{TEST_TODAY:%Y-%m-%d} 17:00" in texts, texts
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_next_years_planned_activity_has_its_year_in_the_filter(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """December's planning of January: the year filter offers next year too, and opens
+    on this year."""
+    planned = activities.add(
+        ctx.db,
+        {"title": "新春慰问", "category": "节日喜庆", "starts_at": f"{TEST_TODAY.year + 1}-01-05"},
+    )
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.year_filter.currentData() == TEST_TODAY.year
+    index = widget.year_filter.findData(TEST_TODAY.year + 1)
+    assert index >= 0
+    widget.year_filter.setCurrentIndex(index)
+    assert widget.model.row_of(planned.id) == 0
+
+
+def test_double_click_on_an_erased_attendee_says_why_there_is_no_detail(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    from desktop.services.erasure import records as erasure
+
+    scan(qtbot, page, card_of(ctx, registry["张三"]))
+    erasure.erase(ctx.db, registry["张三"], "request")
+    page.attendance.reload()
+    panel = page.attendance
+    panel.list.setCurrentRow(0)
+    panel.show_member()
+    assert panel.message.is_error and "个人信息已删除" in panel.message.text()
+    assert registry["张三"] not in panel.message.text()
+
+
+def test_a_list_cut_at_its_limit_says_so(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """全部年份 of a busy office can pass the list's limit: the page says the oldest are
+    not shown and how to narrow, instead of looking complete."""
+    monkeypatch.setattr(at, "LIMIT", 2)
+    for day in (1, 2, 3):
+        activities.add(
+            ctx.db, {"title": f"讲座{day}", "category": "法律援助", "starts_at": f"2026-11-0{day}"}
+        )
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.model.rowCount() == 2
+    assert widget.more_label.isVisible() and "最近的 2 项" in widget.more_label.text()
+    widget.search.setText("讲座3")
+    widget.apply_filter()
+    assert widget.model.rowCount() == 1 and not widget.more_label.isVisible()
+
+
+def test_a_check_in_typed_in_on_a_later_day_shows_its_date(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], page: ActivitiesPage
+) -> None:
+    """Last month's paper sheet typed in today: the list says when it was entered, with
+    the date, not a bare time that reads like the activity's own hour."""
+    earlier = activities.add(
+        ctx.db, {"title": "秋季健步走", "category": "文体健康", "starts_at": "2026-10-15 09:00"}
+    )
+    page.refresh()
+    page.select_activity(earlier.id)
+    scan(qtbot, page, card_of(ctx, registry["张三"]))
+    assert f"刷卡 {TEST_TODAY:%Y-%m-%d} 09:00" in page.attendance.list.item(0).text()
+
+
+def test_the_year_filter_follows_new_year_while_the_window_stays_open(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], fixed_clock: clock.FixedClock
+) -> None:
+    """Left open over New Year: the next refresh offers the new year (and the one after)
+    and moves the list from the old 本年 to the new one."""
+    widget = ActivitiesPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.year_filter.currentData() == TEST_TODAY.year
+    fixed_clock.advance(date(TEST_TODAY.year + 1, 1, 2) - TEST_TODAY)
+    widget.refresh()
+    assert widget.year_filter.currentData() == TEST_TODAY.year + 1
+    assert widget.year_filter.findData(TEST_TODAY.year + 2) >= 0
+    assert widget.model.year == TEST_TODAY.year + 1

@@ -242,3 +242,40 @@ def test_category_table_model_without_a_window(ctx: AppContext) -> None:
     assert model.data(model.index(0, cd.COL_NAME), Qt.ItemDataRole.ForegroundRole) is None
     record = model.data(model.index(retired, 0), cd.ROLE_RECORD)
     assert record.code == "child_care" and not record.active
+
+
+def test_editing_an_activity_keeps_its_retired_category_and_closed_site(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    """A 节日喜庆 activity at a station, then 节日喜庆 is retired and the station closed:
+    correcting the activity's title keeps both as they were (they were silently
+    replaced by the first category and 不指定 before)."""
+    from desktop.services import sites
+    from desktop.services.activities import categories
+
+    station = sites.add_site(ctx.db, "station", "幸福路职工服务站").id
+    act = activities.add(
+        ctx.db,
+        {
+            "title": "中秋游园",
+            "category": "节日喜庆",
+            "starts_at": f"{TEST_TODAY:%Y}-09-15 19:00",
+            "site_id": station,
+        },
+    )
+    categories.set_active(ctx.db, "festival", False)
+    sites.delete_site(ctx.db, station)
+    dialog = ActivityDialog(ctx, editing=activities.get(ctx.db, act.id))
+    qtbot.addWidget(dialog)
+    combo = dialog.editors["category"]
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == "festival" and "已停用" in combo.currentText()
+    site = dialog.editors["site_id"]
+    assert isinstance(site, QComboBox)
+    assert site.currentData() == station
+    dialog.line("title").setText("中秋游园会")
+    dialog.save()
+    saved = activities.get(ctx.db, act.id)
+    assert (saved.title, saved.category, saved.site_id) == ("中秋游园会", "festival", station)
+    # A new activity is still not offered the retired category.
+    assert "festival" not in offered(ctx, qtbot)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.services.members import registry as members
 from desktop.views.context import AppContext
 from desktop.views.dashboard.page import DashboardPage
+from desktop.views.dashboard.report_dialog import ReportDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.members.page import MembersPage
 from desktop.views.qtmodels import member_table as mt
@@ -31,6 +38,12 @@ def click_bar(qtbot: QtBot, chart: BarChart, key: object) -> None:
 def names(page: MembersPage) -> list[str]:
     model = page.model
     return sorted(model.data(model.index(r, mt.COL_NAME)) for r in range(model.rowCount()))
+
+
+def titles(page: Any) -> list[str]:
+    """The activity titles the 活动管理 list shows, top to bottom."""
+    model = page.model
+    return [model.record_at(r).title for r in range(model.rowCount())]
 
 
 def test_dashboard_is_the_start_page_with_figures(
@@ -105,3 +118,84 @@ def test_narrow_union_bars_keep_the_words_that_tell_unions_apart(qtbot) -> None:
     shown = [chart.shown_label(n, fm, fm.horizontalAdvance("晨光五金制品有")) for n in names]
     assert shown == ["晨光五金制品", "德邦塑胶制品"]
     assert chart.shown_label(names[0], fm, 10_000) == names[0]  # fits: whole
+
+
+def test_category_bars_open_the_activities_of_that_category_this_year(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    """活动场次 and 服务人次 by 服务类别 click through like the member charts: to 活动管理,
+    narrowed to that category and the dashboard's year."""
+    from desktop.services import activities
+    from desktop.views.activities.page import ActivitiesPage
+    from tests.conftest import TEST_TODAY
+
+    for title, category, year in (
+        ("普法讲座", "legal_aid", TEST_TODAY.year),
+        ("中秋游园", "festival", TEST_TODAY.year),
+        ("去年的普法讲座", "legal_aid", TEST_TODAY.year - 1),
+    ):
+        activities.add(
+            ctx.db, {"title": title, "category": category, "starts_at": f"{year}-09-01 09:00"}
+        )
+    window = open_window(qtbot, ctx)
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    page.refresh()
+    click_bar(qtbot, page.activity_chart, "legal_aid")
+    assert window.current_key() == "activities"
+    acts = window.pages["activities"]
+    assert isinstance(acts, ActivitiesPage)
+    assert acts.category_filter.currentData() == "legal_aid"
+    assert acts.year_filter.currentData() == TEST_TODAY.year
+    assert titles(acts) == ["普法讲座"]
+    # and the category filter is the clerk's own too: 全部服务类别 shows both of this year
+    acts.category_filter.setCurrentIndex(acts.category_filter.findData(None))
+    assert sorted(titles(acts)) == ["中秋游园", "普法讲座"]
+    window.show_area("dashboard")
+    click_bar(qtbot, page.people_chart, "festival")
+    assert titles(acts) == ["中秋游园"]
+
+
+def test_the_clerk_makes_the_monthly_and_annual_reports_from_the_window(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = open_window(qtbot, ctx)
+    window.actions_by_name["make_report"].trigger()  # 文件 → 生成上报报表…
+    assert window.current_key() == "dashboard"
+    page = window.pages["dashboard"]
+    assert isinstance(page, DashboardPage)
+    dialog = page.report_dialog
+    assert isinstance(dialog, ReportDialog) and dialog.isVisible()
+    today = ctx.db.clock.today()
+    assert (dialog.year_spin.value(), dialog.month_spin.value()) == (today.year, today.month)
+    target = tmp_path / "月报"  # the suffix is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.generate()
+    out = tmp_path / "月报.xlsx"
+    assert dialog.written == out and boxes.kinds() == ["inform"]
+    sheet = load_workbook(out)["会员月报"]
+    totals = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")
+    assert totals[1] == 3  # the registry's three members, as on the 首页 card
+
+    page.make_report()
+    dialog = page.report_dialog
+    assert isinstance(dialog, ReportDialog)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("annual"))
+    assert not dialog.month_spin.isEnabled()
+    annual = tmp_path / "年报.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(annual), ""))
+    dialog.generate()
+    assert "会员情况" in load_workbook(annual).sheetnames
+    # A refusal (a file that cannot be written) is shown, not raised.
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "无/此/目录.xlsx"), "")
+    )
+    page.make_report()
+    assert isinstance(page.report_dialog, ReportDialog)
+    page.report_dialog.generate()
+    assert boxes.kinds()[-1] == "error" and page.report_dialog.written is None

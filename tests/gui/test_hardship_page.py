@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from desktop import acting
 from desktop.services import audit
 from desktop.services.care import consent, files, hardship
 from desktop.views.care import reason_dialog
@@ -283,3 +285,135 @@ def test_a_new_file_the_threshold_and_the_exit_from_the_screens(
     _save(qtbot, close)
     assert "脱困" in opened.dates.text() and not opened.assist_button.isEnabled()
     assert page.model.rows() == []  # 在档全部 no longer lists it
+
+
+def test_an_account_without_the_sensitive_permission_is_not_offered_the_values(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
+) -> None:  # fmt: skip
+    from desktop import acting
+    from desktop.views.care import printouts
+
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    consent.record(ctx.db, case, "2026-01-10", "书面签字", "王干事", today=TEST_TODAY)
+    hardship.update_file(ctx.db, case, health_notes="尿毒症")
+    form = tmp_path / "form.pdf"
+    monkeypatch.setattr(printouts, "save_path", lambda _p, _t, _name: form)
+    clerk = acting.Actor("clerk", "张办事", acting.STAFF, account_id=2)
+    with acting.acting_as(clerk):
+        dialog = HardshipFileDialog(ctx, case)
+        qtbot.addWidget(dialog)
+        assert not dialog.show_sensitive_button.isEnabled()
+        assert "查看敏感信息" in dialog.show_sensitive_button.toolTip()
+        asked = len(boxes.buttons)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(form.exists)
+        assert len(boxes.buttons) == asked  # not asked whether to print the values
+
+
+def test_withdrawing_the_consent_from_the_file_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    dialog = HardshipFileDialog(ctx, case)
+    qtbot.addWidget(dialog)
+    assert not dialog.withdraw_button.isEnabled()  # nothing to withdraw yet
+    consent.record(ctx.db, case, "2026-01-10", "书面签字", "王干事", today=TEST_TODAY)
+    hardship.update_file(ctx.db, case, health_notes="尿毒症")
+    dialog.reload()
+    assert dialog.withdraw_button.isEnabled()
+    boxes.answer = False  # 取消 at the warning: nothing asked, nothing changed
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    assert "将被删除" in boxes.shown[-1][2]
+    assert files.get_file(ctx.db, case, today=TEST_TODAY).has_consent
+    boxes.answer = True
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    form = dialog.form
+    assert isinstance(form, CareFormDialog)
+    recorded_by = form.editors["recorded_by"]
+    assert isinstance(recorded_by, QLineEdit)
+    recorded_by.setText("王干事")
+    _save(qtbot, form)
+    assert "已撤回" in dialog.consent_label.text()
+    assert not dialog.withdraw_button.isEnabled()
+    with ctx.db.connect(write=False) as conn:
+        from sqlalchemy import text
+
+        assert (
+            conn.execute(
+                text("SELECT health_notes FROM hardship_cases WHERE id = :c"), {"c": case}
+            ).scalar_one()
+            is None
+        )
+
+
+def test_removing_a_household_member_from_the_file_page(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str], boxes: Any
+) -> None:
+    from desktop.services.care import household
+
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    household.add_member(ctx.db, case, {"name": "错录的人", "relation": "其他"}, today=TEST_TODAY)
+    dialog = HardshipFileDialog(ctx, case)
+    qtbot.addWidget(dialog)
+    assert not dialog.remove_person_button.isEnabled()  # nobody picked
+    dialog.household_table.selectRow(0)
+    assert dialog.remove_person_button.isEnabled()
+    boxes.answer = False
+    qtbot.mouseClick(dialog.remove_person_button, Qt.MouseButton.LeftButton)
+    assert "错录的人" in boxes.shown[-1][2] and len(dialog.household_model.rows()) == 1
+    boxes.answer = True
+    qtbot.mouseClick(dialog.remove_person_button, Qt.MouseButton.LeftButton)
+    assert dialog.household_model.rows() == []
+    assert files.get_file(ctx.db, case, today=TEST_TODAY).household == ()
+    assert not dialog.remove_person_button.isEnabled()
+
+
+def test_a_receipt_with_a_rare_character_is_printed_with_a_mark_after_asking(
+    qtbot: QtBot,
+    ctx: AppContext,
+    registry: dict[str, str],
+    boxes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    from desktop.services.care import assistance
+    from desktop.services.members import registry as members
+    from desktop.views.care import printouts
+    from tests.unit.printing.conftest import pdf_text
+
+    members.update(ctx.db, registry["张三"], {"name": "王𠮷"})
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    assistance.assist(
+        ctx.db, case, given_on="2026-01-20", kind="送温暖", amount=800,
+        fund_source="上级工会补助", batch="送温暖", today=TEST_TODAY,
+    )  # fmt: skip
+    receipt = tmp_path / "receipt.pdf"
+    monkeypatch.setattr(printouts, "save_path", lambda _p, _t, _name: receipt)
+    monkeypatch.setattr(printouts, "choose_batch", lambda _p, batches: batches[0])
+    page = HardshipPage(ctx)
+    qtbot.addWidget(page)
+    boxes.answer = False
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
+    assert not receipt.exists() and boxes.kinds() == ["confirm"]
+    assert "𠮷" in boxes.shown[0][2] and boxes.buttons[0]["yes"] == "用〓标出并继续"
+    boxes.answer = True
+    qtbot.mouseClick(page.receipt_button, Qt.MouseButton.LeftButton)
+    assert "王〓" in pdf_text(receipt)
+    assert boxes.kinds() == ["confirm", "confirm", "inform"]
+
+
+def test_an_account_without_the_sensitive_permission_cannot_show_the_values(
+    qtbot: QtBot, ctx: AppContext, registry: dict[str, str]
+) -> None:
+    case = _open_file(ctx, registry["张三"], "2026-01-10")
+    clerk = acting.Actor("clerk", "王干事", acting.STAFF, sensitive=False, account_id=2)
+    with acting.acting_as(clerk):
+        dialog = HardshipFileDialog(ctx, case)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert not dialog.show_sensitive_button.isEnabled()
+        assert "查看敏感信息" in dialog.show_sensitive_button.toolTip()
+    with acting.acting_as(replace(clerk, sensitive=True)):
+        dialog.reload()
+        assert dialog.show_sensitive_button.isEnabled()

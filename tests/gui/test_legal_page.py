@@ -5,6 +5,7 @@ document and print the intake form — asserting database rows each time."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLineEdit
@@ -140,3 +141,25 @@ def test_editing_a_case_opens_filled_and_saves_through_the_service(
     edited = cases.get_case(db, case.id)
     assert (edited.intake_on.isoformat(), edited.handler) == ("2026-09-30", "林律师")
     assert page.model.data(page.model.index(0, lt.COL_HANDLER)) == "林律师"
+
+
+def test_the_intake_form_of_a_rare_name_is_printed_with_a_mark_after_asking(
+    page: LegalPage,
+    registry: dict[str, str],
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: Any,
+) -> None:
+    from tests.unit.printing.conftest import pdf_text
+
+    case = cases.add_case(db, {"applicant_name": "王𠮷", "case_type": "社保"})
+    page.panel.set_case(case.id)
+    out = tmp_path / "登记表.pdf"
+    monkeypatch.setattr(case_panel, "choose_save_path", lambda *_a: str(out))
+    boxes.answer = False
+    page.panel.form_button.click()
+    assert not out.exists() and boxes.kinds() == ["confirm"] and "𠮷" in boxes.shown[0][2]
+    boxes.answer = True
+    page.panel.form_button.click()
+    assert "王〓" in pdf_text(out)

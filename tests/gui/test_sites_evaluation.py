@@ -249,3 +249,20 @@ def test_enter_moves_to_the_next_item_instead_of_saving(
     qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert count(ctx, "SELECT count(*) FROM evaluations") == 1
+
+
+def test_an_older_evaluation_typed_in_later_says_the_current_level_stays(
+    ctx: AppContext, page: SitesPage, station: str, template: TemplateRecord, boxes: Boxes
+) -> None:
+    a, b, _bonus = (i.id or "" for i in template.items)
+    evaluations.score_site(ctx.db, station, template.id, {a: 45, b: 40}, evaluated_on="2026-03-01")
+    page.refresh()
+    dialog = open_score_dialog(page)
+    dialog.date.setDate(QDate(2025, 3, 1))
+    dialog.spins[0].setValue(35)
+    dialog.spins[1].setValue(30)
+    dialog.save()
+    assert sites.get_site(ctx.db, station).star_level == 3
+    assert "65 分，一星" in boxes.shown[-1][2]
+    assert "当前星级仍为三星" in boxes.shown[-1][2]
+    assert "当前星级：三星" in page.evaluations.current_label.text()

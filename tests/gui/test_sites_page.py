@@ -409,3 +409,38 @@ def test_an_empty_list_says_what_to_do(qtbot: QtBot, ctx: AppContext, page: Site
     table.set_empty_text("")
     blank = table.viewport().grab().toImage()
     assert said != blank  # the sentence is painted where the rows would be
+
+
+def test_contract_ending_today_is_not_yet_expired() -> None:
+    """A contract's last day is still inside it: 即将到期 today, 已到期 from tomorrow."""
+    from desktop.services.sites.workers import WorkerRecord
+    from desktop.views.sites.workers_panel import status_text
+
+    def worker(end: date) -> WorkerRecord:
+        return WorkerRecord(
+            "w", "李社工", None, None, None, None, None, date(2025, 1, 1), end, "active", None
+        )
+
+    assert status_text(worker(TEST_TODAY), TEST_TODAY) == "在岗（合同即将到期）"
+    assert status_text(worker(TEST_TODAY - timedelta(days=1)), TEST_TODAY) == "在岗（合同已到期）"
+
+
+def test_daily_entry_date_follows_the_calendar_when_left_open_overnight(
+    ctx: AppContext, page: SitesPage, fixed_clock: object
+) -> None:
+    """The form opened yesterday still showed yesterday: this morning's figures went
+    under yesterday's date. A date left on 今天 moves with the calendar at the next
+    refresh; a date the clerk chose stays."""
+    from desktop import clock
+
+    assert isinstance(fixed_clock, clock.FixedClock)
+    log = page.service_log
+    assert log.date.date() == QDate(TEST_TODAY)
+    fixed_clock.advance(timedelta(days=1))
+    page.refresh()
+    assert log.date.date() == QDate(TEST_TODAY + timedelta(days=1))
+    chosen = TEST_TODAY - timedelta(days=3)
+    log.date.setDate(QDate(chosen))
+    fixed_clock.advance(timedelta(days=1))
+    page.refresh()
+    assert log.date.date() == QDate(chosen)

@@ -487,3 +487,15 @@ def test_an_office_may_be_allowed_to_introduce_others(
     assert page.introduce_button.text() == "不再允许引荐…"
     qtbot.mouseClick(page.introduce_button, _LEFT)
     assert page.peer_model.data(page.peer_model.index(0, 2)) == "信任"
+
+
+def test_a_new_office_s_empty_lists_say_what_to_do(qtbot: QtBot, ctx: AppContext) -> None:
+    """QA: a new office opened 数据同步 on four blank grids; the first thing to do (enrol
+    a trusted office) was nowhere on the page."""
+    from desktop.views.widgets.tables import RecordTable
+
+    page = open_page(qtbot, ctx)
+    tables = (page.peer_table, page.conflict_table, page.receipt_table, page.quarantine_table)
+    assert all(isinstance(t, RecordTable) and t.model().rowCount() == 0 for t in tables)
+    assert "添加信任单位" in page.peer_table.empty_text  # type: ignore[attr-defined]
+    assert all(t.empty_text for t in tables)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from desktop.config import ENV_STATE_DIR, Paths
 from desktop.opening import open_database
+from desktop.services import audit
 from desktop.storage import keys
 from desktop.storage.database import Database
 from desktop.views.unlock import flow
@@ -73,6 +74,8 @@ def test_recovery_key_unlocks_after_a_wrong_one(
     seen = _answers(monkeypatch, qtbot, typed("AAAA-BBBB"), typed(code.lower()))
     db = flow.open_unlocked(paths, open_database)
     assert db is not None
+    [entry] = [e for e in audit.recent(db) if e.action == audit.DATABASE_KEY]
+    assert "恢复密钥" in entry.detail and code not in entry.detail
     db.close()
     assert "恢复密钥不对" in seen[0] and seen[1] == ""
 
@@ -92,6 +95,8 @@ def test_an_administrator_password_unlocks(
     seen = _answers(monkeypatch, qtbot, password("错误的密码"), password("正确的密码"))
     db = flow.open_unlocked(paths, open_database)
     assert db is not None
+    [entry] = [e for e in audit.recent(db) if e.action == audit.DATABASE_KEY]
+    assert "管理员「admin」的密码" in entry.detail and "正确的密码" not in entry.detail
     db.close()
     assert "密码不对" in seen[0]
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from desktop import acting
 from desktop.cli import main
@@ -15,6 +16,7 @@ from desktop.config import Paths
 from desktop.errors import DatabaseError, PermissionDeniedError, ValidationError
 from desktop.opening import open_database
 from desktop.services import audit
+from desktop.services.accounts import passwords, records, signin
 from desktop.services.backups import catalog, options, restoring
 from desktop.storage import health
 from desktop.storage.database import Database
@@ -100,6 +102,34 @@ def test_restore_puts_the_backup_back_with_a_fresh_identity_and_says_what_next(
         assert records[0].detail.startswith(backup.name)
     finally:
         result.db.close()
+
+
+def test_restore_refuses_while_another_window_or_command_has_the_registry_open(
+    db: Database,
+) -> None:
+    """A CLI ``backup restore`` run while the window was open moved the database aside
+    under the window, which went on saving into the moved file (backups/replaced-…):
+    everything typed afterwards was silently left out of the restored registry."""
+    union = add_union(db, add_federation(db))
+    backup = catalog.create(db).backup
+    add_member(db, union, "乙", "2")
+    window = open_database(db.paths)  # the open window (another connection to the file)
+    _members(window)
+    try:
+        with pytest.raises(restoring.RestoreError) as caught:
+            restoring.restore(db, backup.name, open_database)
+        assert (
+            "正在被另一个工会桌面通窗口或命令使用" in caught.value.message
+            and "未做任何改动" in caught.value.message
+        )
+        reopened = caught.value.db
+        assert reopened is not None and _members(reopened) == 1  # nothing moved
+        assert not any(p.name.startswith("replaced-") for p in db.paths.backups.iterdir())
+    finally:
+        window.close()
+    result = restoring.restore(reopened, backup.name, open_database)  # closed: restores
+    assert _members(result.db) == 0
+    result.db.close()
 
 
 def test_restore_refuses_a_damaged_backup_and_keeps_the_database_open(db: Database) -> None:
@@ -278,6 +308,25 @@ def test_after_a_restore_the_audit_trail_verifies_and_names_the_older_one(
         result.db.close()
 
 
+def test_the_restore_entry_names_where_the_older_trail_really_ended(db: Database) -> None:
+    """It named the anchor kept in the state dir, which lags or is missing (a new PC, a
+    state dir lost, a trail the anchor no longer matches): the database's own head."""
+    from desktop.services.audit import anchor, chain
+
+    union = add_union(db, add_federation(db))
+    made = catalog.create(db)
+    add_member(db, union, "乙", "2")
+    with db.connect(write=False) as conn:
+        head, _hash = chain.head(conn)
+    anchor.anchor_path(db).unlink()  # this PC's anchor is gone
+    result = restoring.restore(db, made.backup.name, open_database)
+    try:
+        [entry] = [r for r in audit.recent(result.db) if r.action == audit.RESTORE]
+        assert f"恢复前的审计记录到第 {head} 条" in entry.detail
+    finally:
+        result.db.close()
+
+
 def test_cli_backup_create_on_a_read_only_registry_writes_and_rotates_nothing(
     db: Database, capsys: pytest.CaptureFixture[str], fixed_clock: FixedClock
 ) -> None:
@@ -303,3 +352,33 @@ def test_cli_backup_create_on_a_read_only_registry_writes_and_rotates_nothing(
         assert len(audit.recent(again)) == entries + 1
     finally:
         again.close()
+
+
+def test_a_restore_keeps_the_accounts_as_they_are_now(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts say who may use this PC now, not what the registry held: a restore
+    brought back the backup's accounts — a clerk disabled since (someone who left) could
+    sign in again, a password changed since was the old one again, an account made since
+    was gone."""
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    admin = records.create_first_admin(db, "admin", "王管理", "Admin-pass-1").actor()
+    with acting.acting_as(admin):
+        records.add(db, "clerk", "张办事", "Staff-pass-1", acting.STAFF)
+        backup = catalog.create(db).backup
+        records.disable(db, "clerk")
+        records.reset_password(db, "admin", "Admin-pass-2")
+        records.add(db, "late", "后来者", "Later-pass-1", acting.READONLY)
+        result = restoring.restore(db, backup.name, open_database)
+    try:
+        with pytest.raises(signin.SignInRefused, match="已停用"):
+            signin.authenticate(result.db, "clerk", "Staff-pass-1")
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(result.db, "admin", "Admin-pass-1")
+        assert signin.authenticate(result.db, "admin", "Admin-pass-2").role == acting.ADMIN
+        assert signin.authenticate(result.db, "late", "Later-pass-1").role == acting.READONLY
+        [entry] = [e for e in audit.recent(result.db) if e.action == audit.RESTORE]
+        assert "账号沿用恢复前的状态" in entry.detail
+    finally:
+        result.db.close()
+        acting.sign_out()

@@ -211,3 +211,34 @@ def test_a_read_command_on_a_mistyped_data_dir_creates_nothing(
     # init (and demo) are what make a registry
     code, _, err = run(capsys, typo, "init", "--federation", "测试联合会")
     assert code == 0 and "【恢复密钥】" in err and (typo / "uniondesk.db").exists()
+
+
+@pytest.mark.sqlite_only("demo (the bulk append): not on the hub yet")
+def test_stats_lists_statuses_in_the_dashboards_order(db: Database, data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """申请中, 在会, 保留会籍, 已转出, 已退会, 已开除 — as 首页 lists them, not by code."""
+    from desktop.models.codes import MEMBERS_STATUS_ORDER, MEMBERSHIP_STATUS
+
+    run(capsys, data_dir, "demo", "--members", "300", "--seed", "5")
+    code, out, _ = run(capsys, data_dir, "stats")
+    shown = [line.strip().split("：")[0] for line in out.splitlines() if line.startswith("  ")]
+    order = [MEMBERSHIP_STATUS.label(s) for s in MEMBERS_STATUS_ORDER]
+    assert code == 0 and len(shown) >= 4
+    assert shown == [label for label in order if label in shown]
+
+
+def test_the_data_folder_may_be_named_after_the_command_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``uniondesk demo --members 20 --data-dir D`` was a usage error (「无法识别的参数」):
+    a clerk writes where the registry is last as often as first."""
+    data_dir = tmp_path / "演示"
+    other = tmp_path / "另一个"
+    assert main(["init", "--federation", "幸福街道工会联合会", "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["unions", "add", "一号工会", "--data-dir", str(data_dir)]) == 0
+    assert main(["unions", "--data-dir", str(data_dir), "list"]) == 0
+    # given before and after the command, the later one counts
+    assert main(["--data-dir", str(other), "unions", "list", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert out.count("一号工会") == 2 and not err
+    assert not other.exists()

@@ -277,3 +277,20 @@ def _day(stored: object) -> date | None:
     if stored is None or isinstance(stored, date):
         return stored
     return date.fromisoformat(str(stored))
+
+
+def test_demo_honours_are_awarded_by_the_park_s_own_province() -> None:
+    """QA: a Chengdu demo park listed 南粤工匠 from 广东省总工会 (Guangdong's own titles)."""
+    import random
+    from datetime import date
+
+    from desktop.demo.care_records import _honour_rows
+
+    members = [f"m{i}" for i in range(20)]
+    sichuan = _honour_rows(random.Random(1), date(2026, 11, 21), members, "51")
+    provincial = {r["awarding_body"] for r in sichuan if r["level"] == "provincial"}
+    assert provincial == {"四川省总工会"}
+    assert not [r for r in sichuan if r["title_code"].startswith("nanyue")]
+    guangdong = _honour_rows(random.Random(1), date(2026, 11, 21), members, "44")
+    assert {r["title_code"] for r in guangdong} >= {"nanyue_craftsman", "nanyue_best_worker"}
+    assert len(sichuan) == len(guangdong)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from desktop.cli import main
 from desktop.config import ENV_STATE_DIR, Paths
 from desktop.errors import DatabaseKeyError, DatabaseKeyMissingError
 from desktop.opening import open_database
+from desktop.services import audit
 from desktop.services.members import registry as members
 from desktop.storage import encrypting, keys, rawconn
 from desktop.storage.database import Database
@@ -138,6 +140,9 @@ def test_unlock_with_the_recovery_key_on_a_new_pc(
     monkeypatch.setattr("sys.stdin", io.StringIO(typed + "\n"))
     assert main(["--data-dir", str(moved), "unlock", "--stdin"]) == 0
     assert "已解锁" in capsys.readouterr().out
+    with closing(open_database(Paths(moved))) as reopened:  # who unlocked, with what
+        [entry] = [e for e in audit.recent(reopened) if "解锁" in e.detail]
+    assert "恢复密钥" in entry.detail and code not in entry.detail
     assert main(["--data-dir", str(moved), "members", "find", NAME, "--json"]) == 0
     assert NAME in capsys.readouterr().out
 
@@ -218,6 +223,11 @@ def test_a_backup_restores_on_a_new_pc_with_the_recovery_key(
     assert "unlock --backup" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("WRONG-CODE\n"))
     assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 1
+    assert "做备份时有效的恢复密钥" in capsys.readouterr().err  # it may be an older one
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 1
+    err = capsys.readouterr().err
+    assert "没有从标准输入读到恢复密钥" in err and "不对" not in err
     monkeypatch.setattr("sys.stdin", io.StringIO(code + "\n"))
     assert main([*base, "unlock", "--backup", backup.name, "--stdin"]) == 0
     assert main([*base, "backup", "restore", backup.name, "--yes"]) == 0
@@ -342,8 +352,42 @@ def test_a_new_recovery_key_replaces_the_old_one(
     err = capsys.readouterr().err
     new = err.split("【恢复密钥】")[1].split()[0]
     assert len(keys.normalize_recovery_code(new)) == 32 and new != old
+    with closing(open_database(db.paths)) as reopened:  # the replacement is audited
+        [entry] = [e for e in audit.recent(reopened) if e.action == audit.DATABASE_KEY]
+    assert "恢复密钥" in entry.detail and new not in entry.detail and old not in entry.detail
     _new_pc(monkeypatch, tmp_path)
     with pytest.raises(DatabaseKeyError):
         keys.unlock_with_recovery_key(db.paths, old)
     keys.unlock_with_recovery_key(db.paths, new)
     open_database(db.paths).close()
+
+
+def test_a_replaced_recovery_key_or_password_no_longer_opens_the_older_backups(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backups share the database key, and each kept ``keys.json`` as it was: the old
+    recovery key (a lost sheet, the reason to replace it) or a removed administrator's
+    password unwrapped the key from any older backup's ring — and with it the database
+    and every later backup. Replacing or removing a slot now rewrites those rings too."""
+    _with_member(db)
+    key = keys.database_key(db.paths)
+    old = keys.new_recovery_key(db.paths, key)
+    keys.add_password_slot(db.paths, key, "boss", "old-password")
+    keys.add_password_slot(db.paths, key, "gone", "gone-password")
+    backup = db.backup("manual")
+    ring = keys.backup_keys_file(backup)
+    aside = db.paths.backups / "replaced-20261201-000000"
+    aside.mkdir()
+    shutil.copy2(keys.keys_file(db.paths), aside / keys.KEYS_FILE)  # a restore moved it here
+    new = keys.new_recovery_key(db.paths, key)
+    keys.replace_password_slot(db.paths, key, "boss", "new-password")
+    assert keys.remove_slot(db.paths, "gone")
+    _new_pc(monkeypatch, tmp_path)
+    for ring_file in (ring, aside / keys.KEYS_FILE):
+        with pytest.raises(DatabaseKeyError):
+            keys.unlock_with_recovery_key(db.paths, old, ring_file=ring_file)
+        with pytest.raises(DatabaseKeyError):
+            keys.unlock_with_password(db.paths, "boss", "old-password", ring_file=ring_file)
+        assert "gone" not in keys.password_users(db.paths, ring_file=ring_file)
+        assert keys.unlock_with_recovery_key(db.paths, new, ring_file=ring_file) == key
+        assert keys.unlock_with_password(db.paths, "boss", "new-password", ring_file=ring_file)

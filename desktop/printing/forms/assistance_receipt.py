@@ -16,11 +16,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.errors import UnionDeskError
-from desktop.printing.fonts import fonts
+from desktop.printing.fonts import MissingGlyphsError, fonts
 from desktop.printing.forms.grid import L, Sheet, V
 from desktop.private_files import create_private
 from desktop.services.care.assistance import BatchLine, batch_lines
+from desktop.services.unions import federations
 from desktop.storage.database import Database
 
 TITLE = "救助金领取签收表"
@@ -45,6 +45,11 @@ class ReceiptData:
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines)
 
+    @property
+    def handlers(self) -> str:
+        """经办人: who recorded the batch's lines (blank when nobody was named)."""
+        return "、".join(dict.fromkeys(line.handler for line in self.lines if line.handler))
+
 
 def yuan(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
@@ -53,10 +58,9 @@ def yuan(fen: int) -> str:
 def load(db: Database, batch: str) -> ReceiptData:
     lines = batch_lines(db, batch)
     with db.connect(write=False) as conn:
-        name = conn.exec_driver_sql(
-            "SELECT name FROM federations WHERE deleted = 0 ORDER BY rowid LIMIT 1"
-        ).scalar()
-    return ReceiptData(batch, str(name or ""), tuple(lines))
+        # 发放单位: this office's own federation (an upper office holds others too)
+        own = federations.details_in(conn)
+    return ReceiptData(batch, own.name if own is not None else "", tuple(lines))
 
 
 def pages_for(count: int) -> int:
@@ -94,7 +98,9 @@ def draw(canvas: Canvas, d: ReceiptData) -> None:
         if page == pages - 1:
             sheet.line_text(f"合计：{yuan(d.total_fen)} 元，共 {len(d.lines)} 人", 10.5)
             sheet.gap(6)
-            sheet.line_text("经办人：" + " " * 18 + "审核人：" + " " * 18 + "负责人：", 10.5)
+            handler = d.handlers[:20]
+            pad = " " * max(4, 18 - 2 * len(handler))
+            sheet.line_text(f"经办人：{handler}{pad}审核人：" + " " * 18 + "负责人：", 10.5)
         footer = f"第 {page + 1} 页  共 {pages} 页"
         sheet.c.setFillGray(0.4)
         sheet.text(sheet.x0 + sheet.inner - font_set.width(footer, 8), 10 * mm, footer, 8)
@@ -102,14 +108,19 @@ def draw(canvas: Canvas, d: ReceiptData) -> None:
         canvas.showPage()
 
 
-def render_receipt(db: Database, batch: str, out: str | os.PathLike[str]) -> ReceiptData:
-    """Write the batch's receipt as an A4 PDF (owner-only file, replaced atomically)."""
+def render_receipt(
+    db: Database, batch: str, out: str | os.PathLike[str], *, allow_missing_glyphs: bool = False
+) -> ReceiptData:
+    """Write the batch's receipt as an A4 PDF (owner-only file, replaced atomically);
+    characters no font has stop it, unless ``allow_missing_glyphs`` (drawn as 〓)."""
     data = load(db, batch)
     font_set = fonts()
     missing = font_set.missing_chars("".join(x.member_name + x.union_name for x in data.lines))
-    if missing:
-        raise UnionDeskError(
+    if missing and not allow_missing_glyphs:
+        raise MissingGlyphsError(
             f"签收表中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
+            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。",
+            missing,
         )
     final = Path(out)
     tmp = create_private(final.with_name(final.name + ".part"))

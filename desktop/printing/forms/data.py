@@ -28,6 +28,7 @@ from desktop.models.codes import (
     WORK_STATUS,
 )
 from desktop.models.masking import birth_year_text, mask_id_number, mask_phone
+from desktop.services.unions import federations
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -95,6 +96,7 @@ class TransferFormData:
     transferred_on: str = ""
     reason: str = ""
     qr: str = ""  # the signed slip QR (``desktop/cards/transfer_qr.py``); blank: none
+    operator: str = ""  # 经办人: who recorded the transfer
 
 
 @dataclass(frozen=True)
@@ -213,22 +215,31 @@ def load_application(
 
 
 def load_hardship(
-    conn: Connection, member_id: str, *, unmasked: bool = False, sensitive_reason: str | None = None
+    conn: Connection,
+    member_id: str,
+    *,
+    unmasked: bool = False,
+    sensitive_reason: str | None = None,
+    case_id: str | None = None,
 ) -> HardshipFormData:
-    """The member's latest open file. Health, disability and income (the household's too)
-    are printed only with a reason, which is audited here in the caller's transaction;
-    without one those cells stay empty, for the household to fill in by hand."""
-    member = load_member(conn, member_id, unmasked=unmasked)
+    """The file ``case_id``, else the member's open file (else their latest). Health,
+    disability and income (the household's too) are printed only with a reason, which
+    is audited here in the caller's transaction; without one those cells stay empty, for
+    the household to fill in by hand."""
     h = HardshipCase.__table__.c
-    r = (
-        conn.execute(
-            select(HardshipCase.__table__)
-            .where(h.member_id == member_id, h.deleted.is_(False))
-            .order_by(h.opened_on.desc())
+    stmt = select(HardshipCase.__table__).where(h.deleted.is_(False))
+    if case_id is not None:
+        stmt = stmt.where(h.id == case_id)
+    else:
+        stmt = stmt.where(h.member_id == member_id).order_by(
+            h.closed_on.is_(None).desc(), h.opened_on.desc()
         )
-        .mappings()
-        .first()
-    )
+    r = conn.execute(stmt).mappings().first()
+    if case_id is not None:
+        if r is None:
+            raise NotFoundError(f"找不到困难职工档案 {case_id}（可能已删除或已清除）。")
+        member_id = str(r["member_id"])
+    member = load_member(conn, member_id, unmasked=unmasked)
     if r is None:
         return HardshipFormData(member=member)
     # The sensitive values exist only where a consent was recorded (services/care).
@@ -303,6 +314,7 @@ def load_transfer_record(
         transferred_on=fmt_date(record.transferred_on),
         reason=record.reason or "",
         qr=qr,
+        operator=record.operator or "",
     )
 
 
@@ -342,7 +354,7 @@ def load_attendance(
         .outerjoin(Member.__table__, m.id == t.member_id)
         .outerjoin(Union.__table__, u.id == m.union_id)
         .where(t.activity_id == activity_id, t.deleted.is_(False))
-        .order_by(t.checked_in_at)
+        .order_by(t.checked_in_at, t.id)
     ).all()
     attendees = tuple(
         AttendeeRow(
@@ -359,7 +371,9 @@ def load_attendance(
         when += "—" + (
             end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%m月%d日 %H:%M")
         )
-    fed = conn.execute(select(Federation.__table__.c.name).limit(1)).scalar_one_or_none()
+    # This office's own federation: an upper office holds its sub-federations' rows too.
+    own = federations.details_in(conn)
+    fed = own.name if own is not None else None
     return AttendanceFormData(
         title=str(act["title"]),
         when=when,

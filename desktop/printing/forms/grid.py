@@ -53,6 +53,34 @@ def wrap(fonts: FontSet, text: str, width: float, size: float) -> list[str]:
     return lines
 
 
+PARAGRAPH_LEADING = 1.5
+PARAGRAPH_MIN_SIZE = 7.5
+CUT_MARK = "……（未完，全文见系统中的记录）"
+
+
+def fit_paragraph(
+    fonts: FontSet, body: str, width: float, height: float
+) -> tuple[float, list[str]]:
+    """Size and lines of a paragraph box's text: the usual size if it fits, else smaller
+    down to a legible minimum; text that still does not fit ends with ``CUT_MARK`` (the
+    printout must not look complete when it is not)."""
+    size = VALUE_SIZE
+    while True:
+        room = max(1, int((height + size * 0.5) / (size * PARAGRAPH_LEADING)))
+        lines = wrap(fonts, body, width, size)
+        if len(lines) <= room:
+            return size, lines
+        if size <= PARAGRAPH_MIN_SIZE:
+            break
+        size = max(PARAGRAPH_MIN_SIZE, size - 0.5)
+    kept = lines[:room]
+    last = kept[-1]
+    while last and fonts.width(last + CUT_MARK, size) > width:
+        last = last[:-1]
+    kept[-1] = last + CUT_MARK
+    return size, kept
+
+
 class Sheet:
     """One A4 page being filled from the top; ``y`` is the next free line (points)."""
 
@@ -94,9 +122,11 @@ class Sheet:
             return
         pad = 1.5 * mm
         size = LABEL_SIZE if cell.label else VALUE_SIZE
-        # Numbers, codes and ordinary names are never broken over two lines; long
-        # Chinese text (union names, causes) is.
-        lines = 2 if len(cell.text) > 10 and any(ord(ch) >= 0x2E80 for ch in cell.text) else 1
+        # Numbers, codes and ordinary names are never broken over lines; long Chinese
+        # text (union names, causes) and long names of several words are, up to three
+        # lines as the row's height allows at 6 pt (a 50-character name).
+        breakable = any(ord(ch) >= 0x2E80 for ch in cell.text) or " " in cell.text
+        lines = 3 if len(cell.text) > 10 and breakable else 1
         fit = fit_text(self.f, cell.text, w - 2 * pad, size, 6, max_lines=lines, max_h=h - pad)
         block = fit.size * 1.15 * len(fit.lines)
         ytop = top - (h - block) / 2 - fit.size * 0.08
@@ -151,12 +181,13 @@ class Sheet:
             y -= size * 1.3
         tx = self.x0 + lw + 3 * mm
         tw = self.inner - lw - 6 * mm
-        y = self.y - 4 * mm - VALUE_SIZE
         # room for the signature lines only where there are some (a short 备注 box has none)
         reserve = 20 * mm if sign else 4 * mm
-        for line in wrap(self.f, body, tw, VALUE_SIZE)[: int((hh - reserve) / (VALUE_SIZE * 1.5))]:
-            self.text(tx, y, line, VALUE_SIZE)
-            y -= VALUE_SIZE * 1.6
+        size, lines = fit_paragraph(self.f, body, tw, hh - reserve)
+        y = self.y - 4 * mm - size
+        for line in lines:
+            self.text(tx, y, line, size)
+            y -= size * PARAGRAPH_LEADING
         y = self.y - hh + 4 * mm
         for line in reversed(sign):
             w = self.f.width(line, VALUE_SIZE)

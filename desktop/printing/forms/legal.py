@@ -16,9 +16,8 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.errors import UnionDeskError
 from desktop.models.masking import mask_phone
-from desktop.printing.fonts import fonts
+from desktop.printing.fonts import MissingGlyphsError, fonts
 from desktop.printing.forms.data import fmt_date, load_member
 from desktop.printing.forms.grid import L, Sheet, V
 from desktop.private_files import create_private
@@ -128,14 +127,18 @@ def draw_legal(sheet: Sheet, d: LegalFormData) -> None:
     sheet.footer("本表涉及个人信息，仅限法律援助工作使用；办结后随案卷归档。")
 
 
-def render_legal(data: LegalFormData, out: Path) -> Path:
-    """Write the form as an A4 PDF (owner-only while written, then moved into place)."""
+def render_legal(data: LegalFormData, out: Path, *, allow_missing_glyphs: bool = False) -> Path:
+    """Write the form as an A4 PDF (owner-only while written, then moved into place);
+    characters no font has stop it, unless ``allow_missing_glyphs`` (drawn as 〓)."""
     font_set = fonts()
-    missing = font_set.missing_chars(data.applicant + data.employer + data.summary)
-    if missing:
-        raise UnionDeskError(
+    missing = font_set.missing_chars(
+        data.applicant + data.employer + data.summary + data.union_name + data.handler
+    )
+    if missing and not allow_missing_glyphs:
+        raise MissingGlyphsError(
             f"表格中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
-            "请安装含这些字的 TrueType 字体后重试。"
+            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。",
+            missing,
         )
     out = Path(out)
     tmp = create_private(out.with_name(out.name + ".part"))
@@ -154,13 +157,21 @@ def render_legal(data: LegalFormData, out: Path) -> Path:
 
 
 def write_intake_form(
-    db: Database, case_id: str, out: Path, *, unmasked: bool = False, reason: str | None = None
+    db: Database,
+    case_id: str,
+    out: Path,
+    *,
+    unmasked: bool = False,
+    reason: str | None = None,
+    allow_missing_glyphs: bool = False,
 ) -> Path:
     """The intake form of one case, as a PDF at ``out`` (recorded in the audit trail, with
     ``reason`` when full numbers are printed)."""
     from desktop.services import audit
 
-    path = render_legal(load_case(db, case_id, unmasked=unmasked), out)
+    path = render_legal(
+        load_case(db, case_id, unmasked=unmasked), out, allow_missing_glyphs=allow_missing_glyphs
+    )
     audit.printed(
         db, "法律援助受理登记表", path, subject=f"案件 {case_id}", unmasked=unmasked, reason=reason
     )

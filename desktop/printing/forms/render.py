@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.errors import UnionDeskError
-from desktop.printing.fonts import FontSet, fonts
+from desktop.printing.fonts import FontSet, MissingGlyphsError, fonts
 from desktop.printing.forms.attendance import draw_attendance
 from desktop.printing.forms.data import (
     AttendanceFormData,
@@ -78,6 +78,12 @@ def _draw(canvas: Canvas, font_set: FontSet, kind: str, data: FormData) -> None:
     canvas.showPage()
 
 
+def missing_glyphs(data: FormData) -> list[str]:
+    """Characters of the form's texts that no available font can draw (asked about
+    before printing: they would print blank, or as 〓 when the clerk agrees)."""
+    return fonts().missing_chars(_texts(data))
+
+
 def render_form(
     kind: str,
     data: FormData,
@@ -90,11 +96,12 @@ def render_form(
     if not isinstance(data, _TYPES[kind]):
         raise UnionDeskError(f"「{FORM_TITLES[kind]}」的数据类型不对。")
     font_set = fonts()
-    missing = font_set.missing_chars(_texts(data))
+    missing = missing_glyphs(data)
     if missing and not allow_missing_glyphs:
-        raise UnionDeskError(
+        raise MissingGlyphsError(
             f"表格中有字体缺少的字：{'、'.join(missing)}，打印出来会是空白，已停止。"
-            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。"
+            "请安装含这些字的 TrueType 字体后重试，或选择用〓标出缺字继续打印。",
+            missing,
         )
     tmp: Path | None = None
     target: str | BinaryIO

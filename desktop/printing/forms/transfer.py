@@ -54,7 +54,9 @@ def draw_transfer(sheet: Sheet, d: TransferFormData) -> None:
     sheet.title("工会会员会籍转接单（存根）", f"编号：{slip}")
     _grid(sheet, d)
     sheet.gap(3)
-    sheet.line_text("经办人：" + " " * 30 + "开具日期：" + " " * 10 + "年     月     日", 10)
+    handler = d.operator[:20] if d.operator else ""
+    pad = " " * max(4, 30 - 2 * len(handler))
+    sheet.line_text(f"经办人：{handler}{pad}开具日期：" + " " * 10 + "年     月     日", 10)
     # Cut line with the seam-stamp circle across it.
     y = sheet.y - 16 * mm
     c = sheet.c

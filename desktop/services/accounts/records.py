@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from desktop import acting
 from desktop.errors import NotFoundError, PermissionDeniedError, UnionDeskError, ValidationError
@@ -292,6 +292,37 @@ def _set_password(
         hooks.notify(db, hooks.AdminSecret(hooks.SET, account.id, account.username, new_password))
 
 
+def reset_with_recovery_key(
+    db: Database, username: str, recovery_key: str, new_password: str
+) -> AccountRecord:
+    """A new password for an administrator who forgot theirs — the only administrator
+    too — proven by the office's recovery key (恢复密钥, kept in the safe) instead of an
+    administrator's sign-in; also lifts a lockout. Audited (never the key), and the
+    administrator's key slot follows, as for any new password."""
+    from desktop.storage import keys  # the recovery key is checked against keys.json
+
+    if keys.read_ring(keys.keys_file(db.paths)) is None:
+        raise UnionDeskError("这个数据库没有恢复密钥（没有 keys.json），不能用它重置密码。")
+    with db.connect(write=False) as conn:
+        account, _stored = _load(conn, username)
+    if account.role != acting.ADMIN or account.disabled:
+        raise UnionDeskError(
+            f"恢复密钥只用于重置可用的管理员的密码；账号「{account.username}」"
+            f"（{account.role_label}）的密码请管理员重置。未做任何改动。"
+        )
+    passwords.check_rules(new_password, username=account.username, field="new_password")
+    try:
+        keys.unlock_with_recovery_key(db.paths, recovery_key)
+    except UnionDeskError:
+        audit.record(
+            db, audit.LOGIN_FAILED, f"账号 {account.username}：用恢复密钥重置密码时恢复密钥不对"
+        )
+        raise
+    with db.connect() as conn:
+        _set_password(db, conn, account, new_password, "用恢复密钥重置了密码")
+        return _load(conn, username)[0]
+
+
 def change_password(db: Database, username: str, old_password: str, new_password: str) -> None:
     """Change one's own password; the old one proves who asks. A wrong old password
     counts toward the lockout like a failed sign-in (else an unattended window would be
@@ -299,9 +330,9 @@ def change_password(db: Database, username: str, old_password: str, new_password
     now = db.clock.utcnow()
     with db.connect(write=False) as conn:
         account, stored = _load(conn, username)
-        left = lockout.minutes_left(account.locked_until, now)
-        if left:
-            raise UnionDeskError(lockout.locked_message(left))
+    left = lockout.left_after_settling(db, account.id, account.locked_until, now)
+    if left:
+        raise UnionDeskError(lockout.locked_message(left))
     if not passwords.verify(stored, old_password):  # outside the write lock: it takes time
         with db.connect() as conn:
             locked = lockout.register_failure(conn, account.id, now)
@@ -337,7 +368,12 @@ def set_disabled(db: Database, username: str, disabled: bool) -> AccountRecord:
         _require_admin(conn)
         account, _stored = _load(conn, username)
         if account.disabled == disabled:
-            return account
+            if disabled or (account.locked_until is None and not account.failed_attempts):
+                return account
+            # enabling an account that is not disabled: lift its lock (or failure count)
+            _change(conn, account.id, failed_attempts=0, locked_until=None)
+            audit.record_in(conn, audit.ACCOUNT_CHANGE, f"账号 {account.username}：解除锁定")
+            return _load(conn, username)[0]
         if disabled:
             _keep_an_admin(conn, account)
             _change(conn, account.id, disabled=True)
@@ -393,3 +429,23 @@ def set_sensitive(db: Database, username: str, sensitive: bool) -> AccountRecord
             conn, audit.ACCOUNT_CHANGE, f"账号 {account.username}：{what}查看敏感信息权限"
         )
         return _load(conn, username)[0]
+
+
+# -- a restore -------------------------------------------------------------------------
+
+
+def snapshot(db: Database) -> list[dict[str, Any]]:
+    """Every account as stored, for a restore to carry over (``carry_over_in``)."""
+    with db.connect(write=False) as conn:
+        return [dict(row._mapping) for row in conn.execute(select(_T).order_by(_T.c.id))]
+
+
+def carry_over_in(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Put ``rows`` (a ``snapshot`` of the registry before a restore) in place of the
+    restored registry's accounts, in the caller's transaction. Accounts say who may use
+    this PC now: a restore must not let a clerk disabled since the backup sign in again,
+    nor bring back a password changed since (``keys.json``, which a restore keeps, holds
+    the administrators' current passwords too)."""
+    conn.execute(delete(_T))
+    if rows:
+        conn.execute(insert(_T), rows)

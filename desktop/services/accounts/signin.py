@@ -55,7 +55,7 @@ def authenticate(
         audit.record(db, audit.LOGIN_FAILED, "未知的用户名")
         raise SignInRefused(WRONG)
     account, stored = found
-    left = lockout.minutes_left(account.locked_until, at)
+    left = lockout.left_after_settling(db, account.id, account.locked_until, at)
     if left:
         audit.record(db, audit.LOGIN_FAILED, f"账号 {account.username}：已锁定，拒绝登录")
         raise SignInRefused(lockout.locked_message(left))
@@ -88,6 +88,20 @@ def authenticate(
                 )
     if raise_disabled:
         raise SignInRefused(f"账号「{account.username}」已停用，请联系管理员。")
+    return account.actor()
+
+
+def refreshed(db: Database, actor: acting.Actor) -> acting.Actor | None:
+    """The signed-in ``actor`` as its account is stored now (an administrator may have
+    changed its role or sensitive permission from the command line or another window);
+    None when the account was disabled or is no longer there."""
+    with db.connect(write=False) as conn:
+        found = find_in(conn, actor.username)
+    if found is None:
+        return None
+    account, _stored = found
+    if account.disabled or account.id != actor.account_id:
+        return None
     return account.actor()
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import Connection, Row, insert, text
 from desktop import clock
 from desktop.cards import signing
 from desktop.errors import NotFoundError, ValidationError
-from desktop.models.codes import CURRENT_STATUSES, MEMBERSHIP_STATUS
+from desktop.models.codes import CURRENT_STATUSES, LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.ids import new_id
 from desktop.services.activities.inputs import opt_text
-from desktop.services.activities.records import get_in, stamp, stored_datetime
+from desktop.services.activities.records import ActivityRecord, get_in, stamp, stored_datetime
 from desktop.services.figures import summary as stats
 from desktop.storage import redaction
 from desktop.storage.database import Database
@@ -90,14 +90,26 @@ def _insert_attendance(
     return _att(conn.execute(text(_ATT_SQL + "WHERE t.id = :id"), {"id": att_id}).one())
 
 
-def _check_member(conn: Connection, activity_id: str, member_id: str, shown: str) -> None:
+def _member_then(status: str, left_on: Any, activity: ActivityRecord) -> bool:
+    """Whether the member counts as one at the activity: current now, or left only after
+    the activity's day (a paper sign-in sheet typed in later)."""
+    if status in CURRENT_STATUSES:
+        return True
+    if status not in LEFT_STATUSES or left_on is None:
+        return False
+    left = left_on if isinstance(left_on, date) else date.fromisoformat(str(left_on))
+    return activity.starts_at.date() < left
+
+
+def _check_member(conn: Connection, activity: ActivityRecord, member_id: str, shown: str) -> None:
+    activity_id = activity.id
     row = conn.execute(
-        text("SELECT membership_status FROM members WHERE id = :id AND deleted = 0"),
+        text("SELECT membership_status, left_on FROM members WHERE id = :id AND deleted = 0"),
         {"id": member_id},
     ).first()
     if row is None:
         raise ValidationError(f"{shown}：找不到该会员", field="card_no")
-    if row.membership_status not in CURRENT_STATUSES:
+    if not _member_then(row.membership_status, row.left_on, activity):
         raise ValidationError(
             f"{shown}：该会员会籍状态为「{MEMBERSHIP_STATUS.label(row.membership_status)}」，不能以会员身份签到；"
             "如确需参加，请按非会员登记姓名",
@@ -123,7 +135,7 @@ def attend_by_card(db: Database, activity_id: str, card_no: str) -> AttendanceRe
     if not raw:
         raise ValidationError("请输入或扫描会员证号", field="card_no")
     with db.connect() as conn:
-        get_in(conn, activity_id)
+        activity = get_in(conn, activity_id)
         rows = conn.execute(
             text(
                 "SELECT id, membership_status FROM members WHERE card_no = :c AND deleted = 0 "
@@ -136,7 +148,7 @@ def attend_by_card(db: Database, activity_id: str, card_no: str) -> AttendanceRe
                 f"会员证号 {raw}：未找到该会员，请核对卡号，或按姓名查找会员", field="card_no"
             )
         member_id = str(rows[0].id)
-        _check_member(conn, activity_id, member_id, f"会员证号 {raw}")
+        _check_member(conn, activity, member_id, f"会员证号 {raw}")
         return _insert_attendance(conn, activity_id, member_id, None, "card")
 
 
@@ -156,7 +168,7 @@ def _attend_by_payload(db: Database, activity_id: str, payload: str) -> Attendan
     """A printed card's QR: signed by this office or a trusted one (members that came by
     sync), naming the member by UUID; the card must still be the member's current one."""
     with db.connect() as conn:
-        get_in(conn, activity_id)
+        activity = get_in(conn, activity_id)
         result = signing.verify(conn, payload)
         claim = result.claim
         if not result.valid or claim is None:
@@ -178,15 +190,14 @@ def _attend_by_payload(db: Database, activity_id: str, payload: str) -> Attendan
                 f"（现会员证号 {current.card_no}），请使用新卡",
                 field="card_no",
             )
-        _check_member(conn, activity_id, claim.member_id, shown)
+        _check_member(conn, activity, claim.member_id, shown)
         return _insert_attendance(conn, activity_id, claim.member_id, None, "card")
 
 
 def attend_member(db: Database, activity_id: str, member_id: str) -> AttendanceRecord:
     """A member picked from the search results."""
     with db.connect() as conn:
-        get_in(conn, activity_id)
-        _check_member(conn, activity_id, member_id, "所选会员")
+        _check_member(conn, get_in(conn, activity_id), member_id, "所选会员")
         return _insert_attendance(conn, activity_id, member_id, None, "search")
 
 
@@ -203,7 +214,11 @@ def attend_guest(db: Database, activity_id: str, name: str) -> AttendanceRecord:
 def list_attendance(db: Database, activity_id: str) -> list[AttendanceRecord]:
     with db.connect(write=False) as conn:
         rows = conn.execute(
-            text(_ATT_SQL + "WHERE t.activity_id = :a AND t.deleted = 0 ORDER BY t.checked_in_at"),
+            text(
+                _ATT_SQL + "WHERE t.activity_id = :a AND t.deleted = 0 "
+                # ids are time-ordered (UUIDv7): the scan order within one second
+                "ORDER BY t.checked_in_at, t.id"
+            ),
             {"a": activity_id},
         ).all()
     return [_att(r) for r in rows]

@@ -6,7 +6,9 @@ Chinese; the GUI dialogs and the CLI pass strings, tests pass typed values.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,13 @@ from desktop.textnorm import normalise_text
 
 if TYPE_CHECKING:
     from desktop.models.codes import CodeList
+
+
+# Bounds far above any real figure, below what the database's integers hold: a number
+# past them is a slip (a card number scanned into the wrong box), refused with a message.
+MAX_COUNT = 10_000_000  # 人次 of one entry, seats, quantities
+MAX_YUAN = Decimal(10_000_000_000)  # 100 亿元
+MAX_AREA_M2 = 10_000_000.0  # 10 km²
 
 
 def opt_text(value: Any, field: str, label: str, max_len: int) -> str | None:
@@ -52,6 +61,17 @@ def require_date(value: Any, field: str, label: str) -> date:
     return result
 
 
+def require_past_date(value: Any, field: str, label: str, today: date) -> date:
+    """A date that has happened (a service given, an evaluation held): not after ``today``."""
+    day = require_date(value, field, label)
+    if day > today:
+        raise ValidationError(
+            f"{label} {day.isoformat()} 晚于今天（{today.isoformat()}），请填写已发生的日期",
+            field=field,
+        )
+    return day
+
+
 _DT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
@@ -63,7 +83,9 @@ def as_datetime(value: Any, field: str, label: str) -> datetime:
     raw = str(value or "").strip()
     if not raw:
         raise ValidationError(f"{label}不能为空", field=field)
-    match = _DT.match(re.sub(r"\s+", " ", raw))
+    # full-width digits and colons folded; 2026年12月8日 14:30 read as 2026-12-8 14:30
+    folded = unicodedata.normalize("NFKC", raw).replace("年", "-").replace("月", "-")
+    match = _DT.match(re.sub(r"\s+", " ", folded.replace("日", " ").strip()))
     try:
         if match is None:
             raise ValueError(raw)
@@ -87,32 +109,53 @@ def as_count(value: Any, field: str, label: str, *, allow_none: bool = False) ->
         raise ValidationError(f"{label}应为整数，当前为「{value}」", field=field) from exc
     if number < 0:
         raise ValidationError(f"{label}不能为负数（当前为 {number}）", field=field)
+    if number > MAX_COUNT:
+        raise ValidationError(
+            f"{label}数值过大（{number}），请核对：是否把卡号等扫进了这一栏", field=field
+        )
     return number
+
+
+#: Yuan as a clerk writes it: digits, at most one decimal point (no exponent, no NaN).
+_YUAN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def as_amount_fen(value: Any, field: str, label: str) -> int | None:
     """Yuan typed as text or number (two decimals at most) → integer fen; None if blank."""
     if value is None or value == "":
         return None
+    typed = normalise_text(str(value)).replace(",", "").replace("元", "").strip()
     try:
-        amount = Decimal(normalise_text(str(value)).replace(",", "").replace("元", ""))
+        amount = Decimal(typed)
     except InvalidOperation as exc:
         raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field) from exc
+    if not amount.is_finite():
+        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field)
     if amount < 0:
         raise ValidationError(f"{label}不能为负数", field=field)
+    if amount > MAX_YUAN:
+        raise ValidationError(f"{label}金额过大（{value} 元），请核对", field=field)
+    if _YUAN.fullmatch(typed) is None:  # 1e3: not how an amount is written
+        raise ValidationError(f"{label}应为金额（元），当前为「{value}」", field=field)
     fen = amount * 100
     if fen != fen.to_integral_value():
         raise ValidationError(f"{label}最多保留两位小数（分）", field=field)
     return int(fen)
 
 
+# The unit a clerk may type after the number: ㎡, m², 平方米, 平米.
+_AREA_UNIT = re.compile(r"(㎡|m2|平方米|平米)$", re.IGNORECASE)
+
+
 def as_area(value: Any, field: str, label: str) -> float | None:
     if value is None or value == "":
         return None
     try:
-        area = float(normalise_text(str(value)).replace("㎡", "").replace("m2", ""))
+        area = float(_AREA_UNIT.sub("", normalise_text(str(value))))
     except ValueError as exc:
         raise ValidationError(f"{label}应为数字（平方米），当前为「{value}」", field=field) from exc
+    if not math.isfinite(area) or area > MAX_AREA_M2:
+        raise ValidationError(f"{label}数值不合理（「{value}」平方米），请核对", field=field)
     if area < 0:
         raise ValidationError(f"{label}不能为负数", field=field)
     return area

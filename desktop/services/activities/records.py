@@ -78,13 +78,15 @@ def validate(
                 raise ValidationError("活动名称不能为空", field=key)
             out[key] = title
         elif key == "category":
-            out[key] = categories.check_code(conn, value)
+            # an activity keeps its own category, even one retired since
+            kept = old is not None and value == old.category
+            out[key] = value if kept else categories.check_code(conn, value)
         elif key == "starts_at":
             out[key] = as_datetime(value, key, "开始时间")
         elif key == "ends_at":
             out[key] = as_datetime(value, key, "结束时间")
         elif key == "site_id":
-            if value:
+            if value and (old is None or value != old.site_id):  # its own: even if deleted
                 exists = conn.execute(
                     text("SELECT 1 FROM sites WHERE id = :id AND deleted = 0"), {"id": value}
                 ).first()

@@ -28,8 +28,8 @@ _FLAG = (
 _COLUMNS = (
     "a.id, a.name, a.id_number, a.phone, a.union_id, u.name AS union_name, a.channel, "
     "a.submitted_on, a.status, a.employer, a.position, a.ethnicity, a.political_status, "
-    "a.education, a.hukou_type, a.joined_on, a.reviewer, a.reviewed_on, a.reject_reason, "
-    f"a.notes, a.member_id, {_FLAG} AS current_member"
+    "a.education, a.hukou_type, a.is_migrant_worker, a.joined_on, a.reviewer, a.reviewed_on, "
+    f"a.reject_reason, a.notes, a.member_id, {_FLAG} AS current_member"
 )
 _DATES = ("submitted_on", "joined_on", "reviewed_on")
 
@@ -53,6 +53,7 @@ class ApplicationRecord:
     political_status: str | None
     education: str | None
     hukou_type: str | None
+    is_migrant_worker: bool | None  # None: not stated
     joined_on: date | None
     reviewer: str | None
     reviewed_on: date | None
@@ -89,6 +90,8 @@ def _record(row: Any) -> ApplicationRecord:
         if values[name] is not None:
             values[name] = date.fromisoformat(str(values[name]))
     values["current_member"] = bool(values["current_member"])
+    if values["is_migrant_worker"] is not None:
+        values["is_migrant_worker"] = bool(values["is_migrant_worker"])
     return ApplicationRecord(**values)
 
 

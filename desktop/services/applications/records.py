@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop.app_log import scrub
 from desktop.errors import UnionDeskError, ValidationError
 from desktop.models import dates
 from desktop.models.codes import APPLICATION_CHANNEL, APPLICATION_STATUS, CURRENT_STATUSES
@@ -31,7 +32,8 @@ TABLE = "applications"
 # The member fields an application carries (the rest come from the ID number).
 MEMBER_FIELDS = (
     "name", "id_number", "union_id", "phone", "ethnicity", "political_status",
-    "education", "hukou_type", "employer", "position", "joined_on", "notes",
+    "education", "hukou_type", "is_migrant_worker", "employer", "position", "joined_on",
+    "notes",
 )  # fmt: skip
 REASON_MAX = 200
 APPROVED_REASON = "入会申请批准"
@@ -316,6 +318,12 @@ def reject_in(
     if len(cleaned) > REASON_MAX:
         raise ValidationError(f"不予批准的原因不能超过 {REASON_MAX} 个字", field="reject_reason")
     check_no_control_chars(cleaned, "reject_reason", "不予批准的原因", one_line=True)
+    if scrub(cleaned) != cleaned:  # shown beside the masked number, searched, synced
+        raise ValidationError(
+            "不予批准的原因中不要写身份证号或手机号（原因会显示在打码的号码旁并可被查找），"
+            "请改为文字说明，如「已在他处入会」",
+            field="reject_reason",
+        )
     who = (reviewer or "").strip() or writer.default_operator()
     _require_submitted(queries.get_in(conn, application_id))
     conn.execute(

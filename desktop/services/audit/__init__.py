@@ -37,8 +37,10 @@ from desktop.services.audit.codes import (
     ACCOUNT_CHANGE,
     ACTION_LABELS,
     BACKUP,
+    DATABASE_KEY,
     ERASURE,
     EXPORT,
+    HARDSHIP_CONSENT_WITHDRAWN,
     HARDSHIP_PURGE,
     HARDSHIP_VIEW_SENSITIVE,
     IDLE_LOCK,
@@ -54,6 +56,7 @@ from desktop.services.audit.codes import (
     SETTINGS_CHANGE,
     SYNC_EXPORT,
     SYNC_IMPORT,
+    SYNC_TRUST,
     UNKNOWN_USER,
     UNMASKED_VIEW,
 )
@@ -81,6 +84,7 @@ __all__ = [
     "BACKUP",
     "ERASURE",
     "EXPORT",
+    "HARDSHIP_CONSENT_WITHDRAWN",
     "HARDSHIP_PURGE",
     "HARDSHIP_VIEW_SENSITIVE",
     "IDLE_LOCK",
@@ -94,8 +98,10 @@ __all__ = [
     "RESTORE",
     "ROSTER_EXPORT_UNMASKED",
     "SETTINGS_CHANGE",
+    "DATABASE_KEY",
     "SYNC_EXPORT",
     "SYNC_IMPORT",
+    "SYNC_TRUST",
     "UNKNOWN_USER",
     "UNMASKED_VIEW",
     "AuditFilter",
@@ -148,6 +154,17 @@ def record_all(db: Database, items: Sequence[tuple[str, str]]) -> None:
     with db.connect() as conn:
         for action, detail in items:
             record_in(conn, action, detail)
+
+
+#: ``DATABASE_KEY`` details (never the key itself).
+RECOVERY_KEY_REPLACED = "生成了新的恢复密钥，旧的恢复密钥作废"
+
+
+def unlocked_detail(admin: str | None) -> str:
+    """``DATABASE_KEY`` detail of an unlock on this PC: with whose password, or the
+    recovery key (a moved folder or a new PC; the acting account is not signed in yet)."""
+    how = f"管理员「{admin}」的密码" if admin else "恢复密钥"
+    return f"在本机用{how}解锁了数据库"
 
 
 def file_name(path: str | os.PathLike[str]) -> str:

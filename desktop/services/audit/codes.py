@@ -6,6 +6,7 @@ ROSTER_EXPORT_UNMASKED = "roster_export_unmasked"
 MEMBER_MERGE_DIFFERENT_IDS = "member_merge_different_ids"
 HARDSHIP_VIEW_SENSITIVE = "hardship_view_sensitive"
 HARDSHIP_PURGE = "hardship_purge"
+HARDSHIP_CONSENT_WITHDRAWN = "hardship_consent_withdrawn"
 # Wave 3 (#23): the actions every area records; labels are what the viewer shows.
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
@@ -23,11 +24,14 @@ RESTORE = "restore"
 RECORD_CHANGE = "record_change"  # detail: table, record id, field names (never values)
 ERASURE = "erasure"
 SETTINGS_CHANGE = "settings_change"
+SYNC_TRUST = "sync_trust"  # an office enrolled, made a root or introducer, revoked; certs
+DATABASE_KEY = "database_key"  # recovery key replaced; the database unlocked on this PC
 ACTION_LABELS: dict[str, str] = {
     ROSTER_EXPORT_UNMASKED: "导出未打码的会员名册",
     MEMBER_MERGE_DIFFERENT_IDS: "合并身份证号不同的两条会员记录",
     HARDSHIP_VIEW_SENSITIVE: "查看困难职工档案敏感信息",
     HARDSHIP_PURGE: "清除保存期满的困难职工档案",
+    HARDSHIP_CONSENT_WITHDRAWN: "撤回困难职工档案的个人信息同意",
     LOGIN: "登录",
     LOGIN_FAILED: "登录失败",
     LOGOUT: "退出登录",
@@ -44,5 +48,7 @@ ACTION_LABELS: dict[str, str] = {
     RECORD_CHANGE: "修改记录",
     ERASURE: "删除个人信息",
     SETTINGS_CHANGE: "修改设置",
+    DATABASE_KEY: "数据库密钥",
+    SYNC_TRUST: "同步信任",
 }
 UNKNOWN_USER = "（未知用户）"

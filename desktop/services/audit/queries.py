@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from desktop import acting
-from desktop.services.audit import chain
+from desktop.services.audit import chain, record_names
 from desktop.services.audit.codes import ACTION_LABELS, RECORD_CHANGE
 from desktop.storage.database import Database
 
@@ -25,6 +25,9 @@ class AuditRecord:
     tbl: str | None
     record_id: str | None
     fields: str | None
+    #: The record's name now, for a record change in a table named without personal
+    #: data (``record_names``); looked up when read, never stored in the trail.
+    record_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,14 @@ def entries(db: Database, wanted: AuditFilter = AuditFilter()) -> list[AuditReco
         rows = conn.exec_driver_sql(
             f"{chain.SELECT_ALL}{clause} ORDER BY id DESC LIMIT ?", (*params, wanted.limit)
         ).all()
-    return [_record(chain.read_stored(r)) for r in rows]
+        records = [_record(chain.read_stored(r)) for r in rows]
+        names = record_names.names_in(
+            conn, ((r.tbl, r.record_id) for r in records if r.tbl and r.record_id)
+        )
+    return [
+        replace(r, record_name=names.get((r.tbl, r.record_id))) if r.tbl and r.record_id else r
+        for r in records
+    ]
 
 
 def accounts(db: Database) -> list[str]:

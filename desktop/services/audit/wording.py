@@ -4,8 +4,10 @@ A record change is stored as the fold wrote it (``changes.py``: kind, table, rec
 field names — the text the entry's hash covers, never rewritten); shown raw it read
 「新增 attendances 记录 01a251fe-af90-7639-…；字段：6 个字段」. Shown, the table and the
 fields take their Chinese names (``models.labels``) and the record id its last eight
-characters: 「修改 入会申请（记录 …9c41d2e7）：审核状态、审核日期、审核人」. Older
-entries read the same way, since the names are taken from the entry's own columns.
+characters: 「修改 入会申请（记录 …9c41d2e7）：审核状态、审核日期、审核人」, and a record of
+a table named without personal data its name as well (``record_names``): 「新增 基层工会
+「一号工会」（记录 …9bc427be）」. Older entries read the same way, since the names are taken
+from the entry's own columns.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def shown_detail(record: AuditRecord) -> str:
     kind = record.detail.split(" ", 1)[0]
     if kind not in KIND_LABELS.values():
         return record.detail
-    what = f"{kind} {table}（记录 …{record.record_id[-SHORT_ID:]}）"
+    named = f"「{record.record_name}」" if record.record_name else ""
+    what = f"{kind} {table}{named}（记录 …{record.record_id[-SHORT_ID:]}）"
     names = [n for n in (record.fields or "").split(",") if n]
     if kind != KIND_LABELS["update"] or not names:  # new or deleted: every field
         return what

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -24,7 +25,8 @@ from desktop.clock import Clock
 from desktop.config import Paths
 from desktop.errors import DatabaseError
 from desktop.services import audit
-from desktop.services.audit import anchor
+from desktop.services.accounts import records
+from desktop.services.audit import anchor, chain
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
 from desktop.storage.database import HUB_RESTORE_REFUSED, Database
@@ -104,9 +106,12 @@ def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
     paths, clock = db.paths, db.clock
     _checked(backup, clock)  # while everything runs: a bad backup changes nothing
     before = _node_id(db)
+    accounts_now = records.snapshot(db)
+    with db.connect(write=False) as conn:
+        trail_end = chain.head(conn)[0] if chain.ready(conn) else None
     db.checkpoints.flush()
     db.close()
-    return _put_in_place(paths, clock, backup, reopen, before)
+    return _put_in_place(paths, clock, backup, reopen, before, accounts_now, trail_end)
 
 
 def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Opener) -> Restored:
@@ -130,10 +135,18 @@ def _reopen_as_it_was(paths: Paths, clock: Clock, reopen: Opener) -> Database | 
 
 
 def _put_in_place(
-    paths: Paths, clock: Clock, backup: Path, reopen: Opener, before: str | None
+    paths: Paths,
+    clock: Clock,
+    backup: Path,
+    reopen: Opener,
+    before: str | None,
+    accounts_now: list[dict[str, Any]] | None = None,
+    trail_end: int | None = None,
 ) -> Restored:
     """Move the (closed) registry aside, copy ``backup`` in, reopen; ``before``: the node
-    id the registry had (None when it could not be read)."""
+    id the registry had (None when it could not be read); ``accounts_now``: its accounts,
+    which the restored registry keeps (None or none: the backup's stay); ``trail_end``:
+    the id of its last audit entry (None: the anchor's, when one is kept)."""
     try:
         replaced = files.replace_database(paths.database, paths.backups, backup, clock.now())
     except DatabaseError as exc:
@@ -151,13 +164,19 @@ def _put_in_place(
     # The restored trail is older than the one this PC anchored: say so in its RESTORE
     # entry (the newer trail stays in the moved-aside database) and anchor it afresh, so
     # ``audit verify`` checks from here on instead of reporting a cut tail.
-    was = anchor.read_anchor(restored)  # the same file: what this PC anchored before
+    # the same file: what this PC anchored before
+    if trail_end is None and (was := anchor.read_anchor(restored)) is not None:
+        trail_end = was.id
     kept = (
-        f"；恢复前的审计记录到第 {was.id} 条，随原数据库保存在 {replaced.folder.name}"
-        if was
+        f"；恢复前的审计记录到第 {trail_end} 条，随原数据库保存在 {replaced.folder.name}"
+        if trail_end
         else ""
     )
-    audit.record(restored, audit.RESTORE, backup.name + kept)
+    with restored.connect() as conn:
+        if accounts_now:
+            records.carry_over_in(conn, accounts_now)
+            kept += f"；账号沿用恢复前的状态（{len(accounts_now)} 个）"
+        audit.record_in(conn, audit.RESTORE, backup.name + kept)
     anchor.reanchor(restored)
     created = parsed[0] if (parsed := files.parse_name(backup.name)) else None
     return Restored(

@@ -64,7 +64,22 @@ def clean(
 
 
 def record_in(conn: Connection, case_id: str, consent: ConsentInput) -> str:
-    """Store a checked consent on the caller's transaction; returns its id."""
+    """Store a checked consent on the caller's transaction; returns its id. A date
+    before the worker was born is refused (a slip: 1900-01-01 opened the gate)."""
+    born = conn.execute(
+        text(
+            "SELECT m.birth_date FROM hardship_cases h JOIN members m ON m.id = h.member_id "
+            "WHERE h.id = :c"
+        ),
+        {"c": case_id},
+    ).scalar()
+    birth = need_date(born) if born else None
+    if birth is not None and consent.consented_on < birth:
+        raise ValidationError(
+            f"同意日期 {consent.consented_on.isoformat()} 早于本人出生日期，请填写本人实际"
+            "表示同意的日期",
+            field="consented_on",
+        )
     consent_id = new_id()
     conn.execute(
         text(
@@ -139,6 +154,29 @@ def list_in(conn: Connection, case_id: str) -> list[ConsentRecord]:
         )
         for r in rows
     ]
+
+
+def withdrawn_in(conn: Connection, case_id: str) -> bool:
+    """The file's consent was withdrawn (a tombstone ``withdraw_in`` left, its recorder
+    kept; a purge blanks it) and none is live now."""
+    return not has_consent_in(conn, case_id) and (
+        conn.execute(
+            text(
+                "SELECT 1 FROM hardship_consents WHERE case_id = :c AND deleted = 1 "
+                "AND recorded_by IS NOT NULL LIMIT 1"
+            ),
+            {"c": case_id},
+        ).first()
+        is not None
+    )
+
+
+def withdraw_in(conn: Connection, case_id: str) -> None:
+    """撤回同意: tombstone the file's consents (``withdrawal`` deletes the values)."""
+    conn.execute(
+        text("UPDATE hardship_consents SET deleted = 1 WHERE case_id = :c AND deleted = 0"),
+        {"c": case_id},
+    )
 
 
 def erase_in(conn: Connection, case_id: str) -> None:

@@ -46,6 +46,8 @@ class HardshipFile:
     disability_grade: str | None
     health_notes: str | None
     sensitive_shown: bool
+    # the person withdrew the consent (撤回同意) and none has been recorded since
+    consent_withdrawn: bool = False
 
     @property
     def has_consent(self) -> bool:
@@ -104,6 +106,7 @@ def load_in(conn: Connection, case_id: str, *, today: date, shown: bool) -> Hard
         disability_grade=r.disability_grade,
         health_notes=r.health_notes,
         sensitive_shown=True,
+        consent_withdrawn=consent.withdrawn_in(conn, case_id),
     )
     return record if shown else hide(record)
 

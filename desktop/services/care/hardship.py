@@ -258,6 +258,20 @@ def close_in(conn: Connection, case_id: str, closed_on: date, reason: str) -> No
             f"脱困日期 {closed_on.isoformat()} 早于建档日期 {opened.isoformat()}，请核对",
             field="closed_on",
         )
+    last = conn.execute(
+        text(
+            "SELECT max(d) FROM (SELECT max(given_on) AS d FROM hardship_assistance "
+            "WHERE case_id = :c AND deleted = 0 UNION ALL SELECT max(reviewed_on) "
+            "FROM hardship_reviews WHERE case_id = :c AND deleted = 0) AS dated"
+        ),
+        {"c": case_id},
+    ).scalar()
+    if last is not None and closed_on < need_date(last):
+        raise ValidationError(
+            f"脱困日期 {closed_on.isoformat()} 早于本档案最后一次救助或复核的日期 "
+            f"{need_date(last).isoformat()}，请核对",
+            field="closed_on",
+        )
     conn.execute(
         text("UPDATE hardship_cases SET closed_on = :d, close_reason = :r WHERE id = :id"),
         {"id": case_id, "d": closed_on.isoformat(), "r": reason},
@@ -276,6 +290,29 @@ def close_file(db: Database, case_id: str, closed_on: Any, reason: Any, *, today
         )
     with db.connect() as conn:
         close_in(conn, case_id, day, why)
+
+
+def count_household_in(conn: Connection, case_id: str, at_least: int) -> None:
+    """家庭人口 raised to ``at_least`` (the members listed and the worker) when it is
+    below it or blank, on the caller's transaction; a larger size typed is kept."""
+    conn.execute(
+        text(
+            "UPDATE hardship_cases SET household_size = :n WHERE id = :id "
+            "AND (household_size IS NULL OR household_size < :n)"
+        ),
+        {"id": case_id, "n": at_least},
+    )
+
+
+def clear_sensitive_in(conn: Connection, case_id: str) -> int:
+    """撤回同意: blank the file's sensitive fields, on the caller's transaction; returns 1
+    when the file held any (captured: the blanks travel)."""
+    held = " OR ".join(f"{k} IS NOT NULL" for k in FILE_SENSITIVE)
+    sets = ", ".join(f"{k} = NULL" for k in FILE_SENSITIVE)
+    done = conn.execute(
+        text(f"UPDATE hardship_cases SET {sets} WHERE id = :id AND ({held})"), {"id": case_id}
+    )
+    return int(done.rowcount)
 
 
 def erase_in(conn: Connection, case_id: str) -> None:

@@ -15,12 +15,14 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from desktop.errors import ValidationError
+from desktop.errors import NotFoundError, ValidationError
 from desktop.models.base import new_id
 from desktop.models.codes import HOUSEHOLD_RELATION, WORK_STATUS
+from desktop.models.erasure import PERSONAL
 from desktop.models.masking import mask_id_number
 from desktop.models.validation import check_id_number
 from desktop.services.activities.inputs import as_code, as_count, opt_text
+from desktop.services.care import scrub
 from desktop.services.care.common import (
     HOUSEHOLD_SENSITIVE,
     case_row,
@@ -133,16 +135,39 @@ def add_member(
         row = clean(values, count + 1, today=today)
         gate(conn, case_id, [row])
         add_in(conn, case_id, [row])
+        from desktop.services.care.hardship import count_household_in  # its writer
+
+        count_household_in(conn, case_id, count + 2)  # the members listed and the worker
         return list_in(conn, case_id)
 
 
+#: What a removed household member's row keeps: nothing about the person.
+_BLANKS = PERSONAL["hardship_household"]
+
+
 def remove_member(db: Database, case_id: str, member_row_id: str) -> None:
+    """移除家庭成员 (entered by mistake, or no longer of the household): the row is
+    tombstoned with every personal value blanked, and its logged changes rewritten, so
+    no package sends the person's ID number, health or income again."""
     with db.connect() as conn:
         case_row(conn, case_id)
-        conn.execute(
-            text("UPDATE hardship_household SET deleted = 1 WHERE id = :id AND case_id = :c"),
+        live = conn.execute(
+            text(
+                "SELECT 1 FROM hardship_household WHERE id = :id AND case_id = :c AND deleted = 0"
+            ),
             {"id": member_row_id, "c": case_id},
-        )
+        ).first()
+        if live is None:
+            raise NotFoundError("找不到该家庭成员（可能已移除），请刷新后重试。")
+        with scrub.scrubbing(conn):
+            sets = ", ".join(f"{k} = NULL" for k in _BLANKS)
+            conn.execute(
+                text(f"UPDATE hardship_household SET deleted = 1, {sets} WHERE id = :id"),
+                {"id": member_row_id},
+            )
+            scrub.redact_logged_in(
+                conn, [("hardship_household", member_row_id)], {"hardship_household": _BLANKS}
+            )
 
 
 def list_in(conn: Connection, case_id: str) -> list[HouseholdRecord]:
@@ -168,6 +193,19 @@ def list_in(conn: Connection, case_id: str) -> list[HouseholdRecord]:
         )
         for r in rows
     ]
+
+
+def clear_sensitive_in(conn: Connection, case_id: str) -> int:
+    """撤回同意: blank the household's health and income, on the caller's transaction;
+    returns how many members held any (captured: the blanks travel)."""
+    done = conn.execute(
+        text(
+            "UPDATE hardship_household SET health = NULL, monthly_income = NULL "
+            "WHERE case_id = :c AND (health IS NOT NULL OR monthly_income IS NOT NULL)"
+        ),
+        {"c": case_id},
+    )
+    return int(done.rowcount)
 
 
 def erase_in(conn: Connection, case_id: str) -> None:

@@ -12,9 +12,11 @@ from datetime import date
 from sqlalchemy import text
 
 from desktop.errors import ValidationError
+from desktop.models.erasure import PERSONAL
 from desktop.services import audit
-from desktop.services.care import assistance, consent, hardship, household, reviews
+from desktop.services.care import assistance, consent, hardship, household, reviews, scrub
 from desktop.services.care.common import RETENTION_YEARS, add_years, case_row, need_date
+from desktop.storage import redaction
 from desktop.storage.database import Database
 
 
@@ -51,7 +53,8 @@ def purgeable(db: Database, *, today: date) -> list[PurgeableFile]:
 
 
 def purge(db: Database, case_id: str, *, today: date) -> None:
-    """Erase a file whose retention has ended; refused before that."""
+    """Erase a file whose retention has ended; refused before that. The values go from
+    the sync change log too (``scrub``), so no package sends them again."""
     with db.connect() as conn:
         row = case_row(conn, case_id)
         if row.closed_on is None:
@@ -62,9 +65,14 @@ def purge(db: Database, case_id: str, *, today: date) -> None:
                 f"该档案于 {row.closed_on} 脱困，须保存至 {until.isoformat()}（脱困后至少 "
                 f"{RETENTION_YEARS} 年），到期后才能清除"
             )
-        household.erase_in(conn, case_id)
-        assistance.erase_in(conn, case_id)
-        reviews.erase_in(conn, case_id)
-        consent.erase_in(conn, case_id)
-        hardship.erase_in(conn, case_id)
+        rows = scrub.file_rows_in(conn, case_id)
+        with scrub.scrubbing(conn):
+            household.erase_in(conn, case_id)
+            assistance.erase_in(conn, case_id)
+            reviews.erase_in(conn, case_id)
+            consent.erase_in(conn, case_id)
+            hardship.erase_in(conn, case_id)
+            blanks = {t: PERSONAL[t] for t in ("hardship_cases", *scrub.CHILD_TABLES)}
+            scrub.redact_logged_in(conn, rows, blanks)
         audit.record_in(conn, audit.HARDSHIP_PURGE, f"档案 {case_id}")
+    redaction.truncate_wal(db)

@@ -1,6 +1,7 @@
 """查看敏感信息: a file's health, disability and income values, shown only for a reason.
 
-The reason is required and goes to the local audit log with the file's id (never a
+Only an account granted 查看敏感信息 may (``acting.SENSITIVE``). The reason is required
+and goes to the local audit log with the file's id (never a
 name or a number: the reason text is scrubbed of ID-number and phone shapes), in the
 same transaction as the read, so no one sees the values without a trace.
 """
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from desktop import acting
 from desktop.app_log import scrub
 from desktop.errors import ValidationError
 from desktop.services import audit
@@ -32,7 +34,10 @@ def reveal(db: Database, case_id: str, reason: Any, *, today: date) -> HardshipF
 
 
 def checked_reason(reason: Any) -> str:
-    """The reason typed for showing or printing the sensitive values, else a refusal."""
+    """The reason typed for showing or printing the sensitive values, else a refusal;
+    refused first for an account without the 查看敏感信息 permission (granted per
+    account, apart from its role)."""
+    acting.require(acting.SENSITIVE)
     why = opt_text(reason, "reason", "查看原因", 200)
     if why is None or len(why) < MIN_REASON:
         raise ValidationError(

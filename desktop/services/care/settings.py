@@ -1,7 +1,9 @@
 """The local income threshold (当地困难职工认定标准, yuan per head per month).
 
 The office sets it; a file's income per head is shown against it. Kept in the local
-``app_settings`` table (each office sets its own, it does not travel).
+``app_settings`` table (each office sets its own, it does not travel). It is changed only
+through ``services.settings.office.set_income_threshold`` (administrators, audited) — the
+settings page, ``settings set``, ``hardship threshold`` and the care page alike.
 """
 
 from __future__ import annotations
@@ -51,10 +53,3 @@ def set_threshold_in(conn: Connection, amount: int | None) -> None:
         ),
         {"k": SETTING_KEY, "v": str(amount)},
     )
-
-
-def set_income_threshold(db: Database, yuan: Any) -> int:
-    amount = check_threshold(yuan)
-    with db.connect() as conn:
-        set_threshold_in(conn, amount)
-    return amount

@@ -10,7 +10,8 @@ functions, so a figure on paper always equals the one on screen.
 
 Definitions (shared by the dashboard and the reports):
 - current member: not deleted, status active or retained, joined on or before ``as_of``
-  (or join date unknown);
+  (or join date unknown); for a past ``as_of``, also who left after it, and in the union
+  they were in on that day (a move inside the federation after it is undone);
 - new in a period: joined within the period (to ``as_of``), any status but applicant;
 - left in a period: ``left_on`` within the period, status transferred_out/withdrawn/expelled;
 - age: whole years at ``as_of``; 16–34 is the 新生代 band;
@@ -153,6 +154,9 @@ class Dashboard:
     hardship: HardshipFigures
     sites: tuple[SiteKindRow, ...]
     applications_pending: int = 0  # 入会申请待审核 (issue #21)
+    # 社会化工会工作者 in post with no live site (not yet assigned, or their site deleted):
+    # in no site kind's row, still in the whole office's count.
+    unassigned_workers: int = 0
     # The federation the figures are narrowed to (None: every federation held here).
     federation_id: str | None = None
 
@@ -275,6 +279,7 @@ def member_figures(
         )
         for i in range(len(AGE_BANDS)):
             band_counts[i] -= int(late._mapping[f"band{i}"] or 0)
+    _as_of_then(conn, cut, federation_id, scoped, limits, per_union, band_counts)
     for fig, first, last in (
         ("joined", "new_in_month", "new_in_year"),
         ("left", "left_in_month", "left_in_year"),
@@ -319,6 +324,91 @@ def member_figures(
         age_other=total - sum(b.count for b in bands),
         by_union=rows,
     )
+
+
+def _count_current(row: dict[str, int], gender: str, migrant: int, n: int) -> None:
+    row["total"] = row.get("total", 0) + n
+    if gender == "F":
+        row["female"] = row.get("female", 0) + n
+    elif gender == "M":
+        row["male"] = row.get("male", 0) + n
+    if migrant:
+        row["migrant"] = row.get("migrant", 0) + n
+
+
+def _as_of_then(
+    conn: Connection,
+    cut: str,
+    federation_id: str | None,
+    scoped: dict[str, Any],
+    limits: dict[str, str],
+    per_union: dict[str, dict[str, int]],
+    band_counts: list[int],
+) -> None:
+    """A past date's members as they were then: who left after ``cut`` is counted back
+    (they were members on that day), and who moved between unions of the federation
+    after it is counted in the union they were in. Nothing to do for today's figures:
+    the summary says whether anyone left after the cut, so the dashboard never reads
+    ``members`` here."""
+    later_leavers = conn.execute(
+        text(
+            "SELECT coalesce(sum(n), 0) FROM dashboard_counts WHERE fig = 'left' "
+            "AND period > :cut" + _in_federation("key1", federation_id)
+        ),
+        {"cut": cut, **scoped},
+    ).scalar_one()
+    if int(later_leavers or 0) > 0:
+        bands = ", ".join(
+            f"sum(CASE WHEN birth_date > :a{i} AND birth_date <= :b{i} THEN 1 ELSE 0 END) "
+            f"AS band{i}"
+            for i in range(len(AGE_BANDS))
+        )
+        for back in conn.execute(
+            text(
+                "SELECT union_id, coalesce(gender, '') AS gender, is_migrant_worker, "
+                f"count(*) AS n, {bands} FROM members WHERE deleted = 0 "
+                f"AND membership_status IN {_sql_list(LEFT)} AND left_on > :cut "
+                "AND (joined_on IS NULL OR joined_on <= :cut)"
+                + _in_federation("union_id", federation_id)
+                + " GROUP BY 1, 2, 3"
+            ),
+            {"cut": cut, **limits, **scoped},
+        ):
+            row = per_union.setdefault(str(back.union_id), {})
+            _count_current(row, str(back.gender), int(back.is_migrant_worker), int(back.n))
+            for i in range(len(AGE_BANDS)):
+                band_counts[i] += int(back._mapping[f"band{i}"] or 0)
+    # Moves inside the federation after the cut: the union of the earliest one's origin.
+    moves = conn.execute(
+        text(
+            "SELECT t.member_id, t.from_union_id, t.transferred_on, m.union_id, "
+            "coalesce(m.gender, '') AS gender, m.is_migrant_worker FROM transfers t "
+            "JOIN members m ON m.id = t.member_id WHERE t.deleted = 0 "
+            "AND t.transferred_on > :cut AND t.from_union_id IS NOT NULL "
+            "AND t.to_union_id IS NOT NULL AND m.deleted = 0 "
+            "AND (m.joined_on IS NULL OR m.joined_on <= :cut) "
+            f"AND (m.membership_status IN {_sql_list(CURRENT)} OR "
+            f"(m.membership_status IN {_sql_list(LEFT)} AND m.left_on > :cut)) "
+            "ORDER BY t.member_id, t.transferred_on, t.id"
+        ),
+        {"cut": cut},
+    ).all()
+    seen: set[str] = set()
+    for mv in moves:
+        if mv.member_id in seen:
+            continue
+        seen.add(str(mv.member_id))
+        then, now = str(mv.from_union_id), str(mv.union_id)
+        if then == now:
+            continue
+        for union_id, n in ((now, -1), (then, 1)):
+            if union_id in per_union or federation_id is None:
+                row = per_union.setdefault(union_id, {})
+                _count_current(row, str(mv.gender), int(mv.is_migrant_worker), n)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class _YearPair(NamedTuple):
@@ -382,7 +472,9 @@ def activity_figures(conn: Connection, year: int, as_of: date | None = None) -> 
 def hardship_figures(
     conn: Connection, as_of: date, federation_id: str | None = None
 ) -> HardshipFigures:
-    """Open 困难职工 files; with ``federation_id``, those of its unions' members."""
+    """困难职工 files open on ``as_of`` (opened by then, not closed by then: a past
+    month's report is not changed by later files); with ``federation_id``, those of its
+    unions' members."""
     scoped = (
         ""
         if federation_id is None
@@ -396,7 +488,8 @@ def hardship_figures(
             "coalesce(sum(CASE WHEN review_due_on < :today THEN 1 ELSE 0 END), 0) AS overdue, "
             "coalesce(sum(CASE WHEN review_due_on >= :today AND review_due_on <= :soon "
             "THEN 1 ELSE 0 END), 0) AS due_soon "
-            "FROM hardship_cases WHERE deleted = 0 AND closed_on IS NULL" + scoped
+            "FROM hardship_cases WHERE deleted = 0 AND opened_on <= :today "
+            "AND (closed_on IS NULL OR closed_on > :today)" + scoped
         ),
         {
             "today": as_of.isoformat(),
@@ -470,6 +563,23 @@ def site_figures(
     )
 
 
+def unassigned_workers(conn: Connection, federation_id: str | None = None) -> int:
+    """Workers in post without a live site. A worker carries no union, so only the whole
+    office's figures hold them (0 when narrowed to one federation, like a site without a
+    union)."""
+    if federation_id is not None:
+        return 0
+    return int(
+        conn.execute(
+            text(
+                "SELECT count(*) FROM union_workers w WHERE w.deleted = 0 "
+                "AND w.status = 'active' AND NOT EXISTS (SELECT 1 FROM sites s "
+                "WHERE s.id = w.site_id AND s.deleted = 0)"
+            )
+        ).scalar_one()
+    )
+
+
 def dashboard_in(conn: Connection, as_of: date, federation_id: str | None = None) -> Dashboard:
     """Every 首页 figure; ``federation_id`` narrows members, 困难职工, 会站家 and 入会申请
     to one federation. Activities and the service log carry no union: they stay the
@@ -481,6 +591,7 @@ def dashboard_in(conn: Connection, as_of: date, federation_id: str | None = None
         hardship=hardship_figures(conn, as_of, federation_id),
         sites=site_figures(conn, as_of.year, federation_id),
         applications_pending=pending_applications(conn, federation_id),
+        unassigned_workers=unassigned_workers(conn, federation_id),
         federation_id=federation_id,
     )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.errors import StorageFullError, UnionDeskError, storage_error
+from desktop.errors import UnionDeskError, storage_error
 from desktop.models.codes import MEMBERSHIP_STATUS
 from desktop.private_files import app_temp_files, replacing
 from desktop.services import audit
@@ -85,10 +85,10 @@ def _save(wb: Workbook, out: Path) -> Path:
         with app_temp_files(), replacing(out) as tmp:
             wb.save(tmp)  # openpyxl spools each sheet to tempfile's folder
     except OSError as exc:
-        full = storage_error(exc, path=out)
-        if isinstance(full, StorageFullError):
-            raise full from exc
-        raise UnionDeskError(f"无法写入报表文件 {out}：{exc.strerror or exc}") from exc
+        known = storage_error(exc, path=out)  # full disk, no permission, no such folder …
+        if known is not None:
+            raise known from exc
+        raise UnionDeskError(f"无法写入报表文件 {out}，本次操作未完成。") from exc
     return out
 
 
@@ -117,14 +117,39 @@ def _structure_sheet(ws: Worksheet, title: str, subtitle: str, figures: MemberFi
     page_setup(ws)
 
 
+FIRST_YEAR = 1900
+
+
+def _check_year(year: int, now: date) -> None:
+    if year < FIRST_YEAR:
+        raise UnionDeskError(f"年份应在 {FIRST_YEAR}–{now.year} 之间，当前为 {year}")
+
+
+def _not_begun(what: str, now: date) -> UnionDeskError:
+    return UnionDeskError(
+        f"{what}还没有开始（今天是 {now:%Y年%m月%d日}），没有可统计的数字；"
+        "请检查年份、月份，或本机的日期是否正确。"
+    )
+
+
 def write_monthly(
-    db: Database, year: int, month: int, out: Path, federation_id: str | None = None
+    db: Database,
+    year: int,
+    month: int,
+    out: Path,
+    federation_id: str | None = None,
+    today: date | None = None,
 ) -> Path:
-    """会员情况月报表 as of the last day of the month; one federation's with
+    """会员情况月报表 as of the last day of the month (of today, for the current month:
+    no figure is counted on a day still to come); one federation's with
     ``federation_id`` (None: every federation held here)."""
     if not 1 <= month <= 12:
         raise UnionDeskError(f"月份应为 1–12，当前为 {month}")
-    as_of = date(year, month, calendar.monthrange(year, month)[1])
+    now = today or db.clock.today()
+    _check_year(year, now)
+    if (year, month) > (now.year, now.month):
+        raise _not_begun(f"{year}年{month}月", now)
+    as_of = min(date(year, month, calendar.monthrange(year, month)[1]), now)
     with db.connect(write=False) as conn:
         figures = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         hardship = dashboard.hardship_figures(conn, as_of, federation_id)
@@ -239,12 +264,16 @@ def write_annual(
     """年度统计表: members by union, 3+N services by category, 会站家 by kind, 法律援助;
     rolled up by federation at an upper office, or narrowed to one (module docstring)."""
     now = today or db.clock.today()
-    as_of = date(year, 12, 31) if year < now.year else min(date(year, 12, 31), now)
+    _check_year(year, now)
+    if year > now.year:
+        raise _not_begun(f"{year}年", now)
+    as_of = min(date(year, 12, 31), now)
     choices = scope.held(db) if federation_id is None else []
     with db.connect(write=False) as conn:
         members = dashboard.member_figures(conn, as_of, federation_id=federation_id)
         acts = dashboard.activity_figures(conn, year, as_of)
         site_rows = dashboard.site_figures(conn, year, federation_id)
+        unassigned = dashboard.unassigned_workers(conn, federation_id)
         legal = legal_figures(conn, year)
         # an upper office's roll-up: each federation holding unions, own first
         per_federation = [
@@ -305,13 +334,15 @@ def write_annual(
         ]
         for s in site_rows
     ]
+    if unassigned:  # workers in post with no site: in the 合计 all the same
+        srows.append(["未分配阵地", None, None, None, *([None] * 5), unassigned, None])
     stotal: list[object] = [
         "合计",
         sum(s.sites for s in site_rows),
         round(sum(s.area_m2 for s in site_rows), 2),
         sum(s.seats for s in site_rows),
         *(sum(s.stars.get(n, 0) for s in site_rows) for n in range(1, 6)),
-        sum(s.workers for s in site_rows),
+        sum(s.workers for s in site_rows) + unassigned,
         sum(s.service_people for s in site_rows),
     ]
     write_table(ws3, f"{fed}会站家阵地建设情况（{year}年）", subtitle, columns, srows, total=stotal)

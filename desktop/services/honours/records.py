@@ -201,12 +201,25 @@ def add_honour(db: Database, values: dict[str, Any], *, today: date | None = Non
                 "请清空获奖会员或集体名称中的一项",
                 field="team_name",
             )
+        if member_id is not None and title.team:
+            raise ValidationError(
+                f"「{title.name}」是集体荣誉，请填写获奖的班组、团队或工会名称，不选择会员",
+                field="team_name",
+            )
         if member_id is not None:
             found = conn.execute(
-                text("SELECT 1 FROM members WHERE id = :id AND deleted = 0"), {"id": member_id}
+                text("SELECT birth_date FROM members WHERE id = :id AND deleted = 0"),
+                {"id": member_id},
             ).first()
             if found is None:
                 raise ValidationError("获奖会员不存在或已删除，请重新选择", field="member_id")
+            born = str(found.birth_date or "")[:4]
+            if born.isdigit() and year < int(born) + 16:
+                raise ValidationError(
+                    f"获得年份 {year} 早于该会员年满 16 周岁的年份（{int(born) + 16}），"
+                    "请核对获得年份或获奖会员",
+                    field="year",
+                )
         elif not title.team:
             raise ValidationError(f"「{title.name}」是个人荣誉，请选择获奖会员", field="member_id")
         elif team_name is None:

@@ -283,6 +283,18 @@ def _check_applicant(merged: dict[str, Any]) -> None:
         raise ValidationError("请选择申请人会员，或填写非会员申请人的姓名", field="applicant_name")
 
 
+def _refuse_typed_applicant(member_id: str | None, clean: dict[str, Any]) -> None:
+    """A member applicant's name and phone are the member record's: one typed beside a
+    member is refused, never dropped unseen."""
+    typed = [k for k in ("applicant_phone", "applicant_name") if clean.get(k)]
+    if member_id and typed:
+        raise ValidationError(
+            "会员申请人的姓名和手机号取自会员记录，不另填写：请清空非会员姓名和手机号"
+            "（会员换了手机号请在会员信息中修改）",
+            field=typed[0],
+        )
+
+
 def _today(db: Database, today: date | None) -> date:
     return today if today is not None else db.clock.today()
 
@@ -302,6 +314,7 @@ def add_case(db: Database, values: dict[str, Any], *, today: date | None = None)
                 f"案件类型不能为空，可选：{'、'.join(LEGAL_CASE_TYPE.labels)}", field="case_type"
             )
         _check_applicant(clean)
+        _refuse_typed_applicant(clean.get("member_id"), clean)
         if clean.get("member_id"):
             clean["applicant_name"] = None
             clean["applicant_phone"] = None
@@ -353,6 +366,7 @@ def update_case(
             **clean,
         }
         _check_applicant(merged)
+        _refuse_typed_applicant(merged["member_id"], clean)
         if clean.get("member_id"):
             clean["applicant_name"] = None
             clean["applicant_phone"] = None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from desktop.errors import NotFoundError, ValidationError
+from desktop.errors import FileAccessError, NotFoundError, ValidationError, storage_error
 from desktop.models.ids import new_id
 from desktop.services.legal.cases import get_in
 from desktop.storage import attachments, redaction
@@ -50,17 +51,51 @@ def check_document(name: str, data: bytes) -> str:
     if not data:
         raise ValidationError(f"{name}：文件是空的", field="document")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            f"{name}：文件有 {len(data) / 1024 / 1024:.1f} MB，不能超过 "
-            f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB，请压缩或分页扫描后再添加",
-            field="document",
-        )
+        raise ValidationError(_too_big(name, len(data)), field="document")
     mime = document_mime(data)
     if mime is None:
         raise ValidationError(
             f"{name}：不是 PDF、JPEG 或 PNG 文件，只能添加这三种文件", field="document"
         )
     return mime
+
+
+def _too_big(name: str, size: int) -> str:
+    return (
+        f"{name}：文件有 {size / 1024 / 1024:.1f} MB，不能超过 "
+        f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB，请压缩或分页扫描后再添加"
+    )
+
+
+def read_files(paths: Sequence[str | Path]) -> list[tuple[str, bytes]]:
+    """The files a clerk picked, as (name, bytes) for ``add_documents``: one too large is
+    refused by its size before it is read (a video picked by mistake), one that cannot
+    be read says why in Chinese; every problem named, nothing read in vain."""
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            problems.append(_unreadable(exc, path))
+            continue
+        if path.is_file() and size > MAX_DOCUMENT_BYTES:
+            problems.append(_too_big(path.name, size))
+    if problems:
+        raise FileAccessError("；".join(problems) + "。未添加任何文件")
+    files: list[tuple[str, bytes]] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise FileAccessError(_unreadable(exc, path) + "。未添加任何文件") from exc
+    return files
+
+
+def _unreadable(exc: OSError, path: Path) -> str:
+    said = storage_error(exc, path=path)
+    return said.message if said is not None else f"无法读取文件「{path}」"
 
 
 def add_documents(

@@ -731,11 +731,11 @@ def _status_changes(
 
 
 def default_operator() -> str:
-    """Who made a change when the caller names nobody: the OS account (UnionDesk has no
-    log-in of its own; see ``services.audit``)."""
-    from desktop.services.audit import os_user
+    """Who made a change when the caller names nobody: the account signed in to this
+    window or command (its display name, as 经办人 on paper), else the OS account."""
+    from desktop import acting
 
-    return os_user()[:100]
+    return acting.current().display_name[:100]
 
 
 def record_status_changes(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.gc_pause import paused_gc
 from desktop.progress import CancelToken, ProgressFn, no_progress
@@ -128,6 +129,9 @@ def commit(
     updates = [r for r in preview.rows if r.action == "update"]
     if not new_rows and not updates:
         return ImportResult(preview.counts, "", ())
+    # before the backup: a read-only account's import would rotate an older backup out,
+    # then be refused at its first INSERT
+    acting.require(acting.WRITE)
     backup: Path | None = None
     if db.takes_file_backups:  # a hub: one transaction, backed up by its administrator
         progress(0, 0, "正在备份数据…")

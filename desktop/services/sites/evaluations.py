@@ -8,6 +8,7 @@ the level says so a minimum area, a minimum number of seats and facilities in us
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from desktop.models.evaluation import (
     EvaluationScore,
     EvaluationTemplate,
 )
-from desktop.services.activities.inputs import opt_text, require_date
+from desktop.services.activities.inputs import opt_text, require_past_date
 from desktop.services.sites import facilities, records
 from desktop.storage.database import Database
 
@@ -105,6 +106,14 @@ def _check_template(
                 raise ValidationError(
                     f"{level.star_level} 星条件中的设施「{code}」不在设施代码表中", field="levels"
                 )
+    ordered = sorted(levels, key=lambda lv: lv.star_level)
+    for lower, higher in zip(ordered, ordered[1:], strict=False):
+        if higher.min_points < lower.min_points:
+            raise ValidationError(
+                f"{higher.star_level} 星的最低得分 {higher.min_points:g} 不能低于 "
+                f"{lower.star_level} 星的 {lower.min_points:g}",
+                field="levels",
+            )
     return clean
 
 
@@ -311,6 +320,19 @@ def _star_level(
     return reached, shortfalls
 
 
+def _latest_star(conn: Connection, site_id: str) -> int | None:
+    """The star level of the site's latest evaluation by date (the later recorded of one
+    day: ids are time-ordered UUIDv7, the same on every office)."""
+    row = conn.execute(
+        text(
+            "SELECT star_level FROM evaluations WHERE site_id = :s AND deleted = 0 "
+            "ORDER BY evaluated_on DESC, id DESC LIMIT 1"
+        ),
+        {"s": site_id},
+    ).first()
+    return None if row is None else row.star_level
+
+
 def preview_level(
     db: Database, site_id: str, template_id: str, total: float
 ) -> tuple[int | None, tuple[str, ...]]:
@@ -333,9 +355,14 @@ def score_site(
     evaluated_on: date | str,
     assessor: str | None = None,
     notes: str | None = None,
+    today: date | None = None,
 ) -> EvaluationRecord:
-    """Score a site against a template: ``scores`` maps item id → points (missing = 0)."""
-    day = require_date(evaluated_on, "evaluated_on", "评定日期")
+    """Score a site against a template: ``scores`` maps item id → points (missing = 0).
+
+    The evaluation is dated no later than ``today`` (default: the registry's clock). The
+    site's current star level becomes that of its latest evaluation by date: a past one
+    typed in afterwards joins the history without replacing a newer result."""
+    day = require_past_date(evaluated_on, "evaluated_on", "评定日期", today or db.clock.today())
     with db.connect() as conn:
         template = template_in(conn, template_id)
         records.get_in(conn, site_id)
@@ -354,6 +381,10 @@ def score_site(
                 raise ValidationError(
                     f"第 {n} 项「{item.title}」：得分应为数字，当前为「{raw}」", field="scores"
                 ) from exc
+            if not math.isfinite(points):  # "nan" passes every comparison below
+                raise ValidationError(
+                    f"第 {n} 项「{item.title}」：得分应为数字，当前为「{raw}」", field="scores"
+                )
             if points < 0:
                 raise ValidationError(f"第 {n} 项「{item.title}」：得分不能为负数", field="scores")
             if points > item.max_points:
@@ -394,7 +425,7 @@ def score_site(
             ],
         )
         conn.execute(insert(EvaluationScore), rows)
-        records.set_star_level(conn, site_id, star)
+        records.set_star_level(conn, site_id, _latest_star(conn, site_id))
     return EvaluationRecord(
         evaluation_id,
         site_id,

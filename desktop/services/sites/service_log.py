@@ -17,7 +17,7 @@ from desktop.errors import NotFoundError, ValidationError
 from desktop.models.activity import ServiceRecord
 from desktop.models.base import new_id
 from desktop.services.activities import categories
-from desktop.services.activities.inputs import as_count, opt_text, require_date
+from desktop.services.activities.inputs import as_count, opt_text, require_past_date
 from desktop.storage.database import Database
 
 
@@ -71,9 +71,14 @@ def add_day(
     site_id: str,
     entries: Sequence[DayEntry],
     worker_id: str | None = None,
+    *,
+    today: date | None = None,
 ) -> list[str]:
-    """Write one day's entries for a site; rows with 0 人次 and no note are skipped."""
-    day = require_date(served_on, "served_on", "服务日期")
+    """Write one day's entries for a site; rows with 0 人次 and no note are skipped.
+
+    The day is not after ``today`` (default: the registry's clock): a service is logged
+    once given."""
+    day = require_past_date(served_on, "served_on", "服务日期", today or db.clock.today())
     with db.connect() as conn:
         _site(conn, site_id)
         worker = _worker(conn, worker_id)
@@ -115,8 +120,12 @@ def add_record(
     people: int | str,
     notes: str | None = None,
     worker_id: str | None = None,
+    *,
+    today: date | None = None,
 ) -> str:
-    ids = add_day(db, served_on, site_id, [DayEntry(category, people, notes)], worker_id)
+    ids = add_day(
+        db, served_on, site_id, [DayEntry(category, people, notes)], worker_id, today=today
+    )
     if not ids:
         raise ValidationError("服务人次为 0 且没有备注，未记录", field="people")
     return ids[0]

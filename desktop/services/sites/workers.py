@@ -158,3 +158,11 @@ def insert_prepared(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
     if rows:
         conn.execute(insert(UnionWorker), rows)
+
+
+def unassign_all_of(conn: Connection, site_id: str) -> None:
+    """The workers of a site being deleted become 未分配 (in the caller's transaction)."""
+    conn.execute(
+        text("UPDATE union_workers SET site_id = NULL WHERE site_id = :id AND deleted = 0"),
+        {"id": site_id},
+    )

@@ -281,14 +281,32 @@ def find_by_name(conn: Connection, name: str, federation_id: str | None = None) 
         params["f"] = federation_id
     rows = conn.execute(text(sql), params).all()
     if not rows:
+        hint = _similar_hint(conn, name.strip(), federation_id)
         if federation_id is not None:
-            raise NotFoundError(f"所选联合会没有名为「{name}」的工会，请用 unions list 核对")
-        raise NotFoundError(f"找不到名为「{name}」的工会，请先用 unions add 登记")
+            raise NotFoundError(f"所选联合会没有名为「{name}」的工会{hint}，请用 unions list 核对")
+        raise NotFoundError(f"找不到名为「{name}」的工会{hint}，请核对全称或先用 unions add 登记")
     if len(rows) > 1:
         raise UnionDeskError(
             f"有多个名为「{name}」的工会，请加 --federation 联合会名称 指明，或改用工会编号"
         )
     return str(rows[0][0])
+
+
+def _similar_hint(conn: Connection, part: str, federation_id: str | None, limit: int = 3) -> str:
+    """「（名称含「…」的有：A、B）」 when a clerk typed part of a union's full name."""
+    if not part:
+        return ""
+    escaped = part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql = "SELECT name FROM unions WHERE deleted = 0 AND name LIKE :p ESCAPE '\\'"
+    params: dict[str, Any] = {"p": f"%{escaped}%"}
+    if federation_id is not None:
+        sql += " AND federation_id = :f"
+        params["f"] = federation_id
+    names = sorted({str(r[0]) for r in conn.execute(text(sql + " LIMIT 20"), params)})
+    if not names:
+        return ""
+    more = "等" if len(names) > limit else ""
+    return f"（名称含「{part}」的有：{'、'.join(names[:limit])}{more}）"
 
 
 def id_by_name(db: Database, name: str, federation_id: str | None = None) -> str:

@@ -36,7 +36,11 @@ class LoginDialog(QDialog):
         self.ctx = ctx
         self.actor: acting.Actor | None = None
         self.setWindowTitle("登录")
-        intro = QLabel("请输入账号和密码登录。忘记密码请联系本单位的管理员重置。", self)
+        intro = QLabel(
+            "请输入账号和密码登录。忘记密码请联系本单位的管理员重置；"
+            "管理员忘记密码可用恢复密钥设置新密码（忘记密码…）。",
+            self,
+        )
         intro.setWordWrap(True)
         self.username = QLineEdit(self)
         self.username.setMaxLength(32)
@@ -47,6 +51,10 @@ class LoginDialog(QDialog):
         form.addRow("用户名", self.username)
         form.addRow("密码", self.password)
         buttons = ok_cancel_buttons(self, "登录", self.submit, cancel_text="退出")
+        self.forgot_button = buttons.addButton("忘记密码…", QDialogButtonBox.ButtonRole.ResetRole)
+        self.forgot_button.setToolTip("管理员忘记密码：用本单位的恢复密钥设置新密码")
+        self.forgot_button.setAutoDefault(False)
+        self.forgot_button.clicked.connect(self.forgot)
         self.login_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.login_button.setDefault(True)  # Enter in either field signs in
         layout = QVBoxLayout(self)
@@ -56,6 +64,15 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(380)
         (self.password if username else self.username).setFocus()
+
+    def forgot(self) -> None:
+        from desktop.views.accounts.recover_dialog import RecoverPasswordDialog
+
+        self.recover = RecoverPasswordDialog(self.ctx, self, self.username.text().strip())
+        if recover_answer(self.recover):
+            self.username.setText(self.recover.username.text().strip())
+            self.password.clear()
+            self.password.setFocus()
 
     def submit(self) -> None:
         self.message.clear_message()
@@ -69,3 +86,8 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return
         self.accept()
+
+
+def recover_answer(dialog: QDialog) -> bool:
+    """The seam tests replace: run the recovery dialog, True when a password was set."""
+    return dialog.exec() == QDialog.DialogCode.Accepted

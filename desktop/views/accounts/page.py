@@ -31,7 +31,7 @@ from desktop.services.accounts import records
 from desktop.views.accounts.account_dialog import AccountDialog
 from desktop.views.accounts.first_admin import FirstAdminFields
 from desktop.views.context import AppContext
-from desktop.views.qtmodels.account_table import AccountTableModel
+from desktop.views.qtmodels.account_table import AccountTableModel, status_of
 from desktop.views.widgets import messages
 
 
@@ -149,7 +149,9 @@ class AccountsPage(QWidget):
         for widget in (self.reset_button, self.role, self.sensitive, self.role_button):
             widget.setEnabled(has)
         self.disable_button.setEnabled(has and account is not None and not account.disabled)
-        self.enable_button.setEnabled(has and account is not None and account.disabled)
+        locked = account is not None and status_of(account, self.ctx.db.clock.utcnow()) == "已锁定"
+        self.enable_button.setEnabled(account is not None and (account.disabled or locked))
+        self.enable_button.setText("解除锁定" if locked else "启用")
         if account is not None:
             self.role.setCurrentIndex(records.ROLES.index(account.role))
             self.sensitive.setChecked(account.sensitive)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenu, QWidget
 
@@ -22,6 +22,9 @@ from desktop.views.context import AppContext
 from desktop.views.widgets import messages
 
 MINUTE_MS = 60_000
+#: How often an open window re-reads its account (a role changed or the account
+#: disabled elsewhere: the command line, another window on a shared folder).
+RECHECK_MS = 30_000
 #: What a read-only account sees disabled: the menu's write actions and each page's
 #: add button (the write guard refuses every other write all the same).
 READ_ONLY_MENU_ACTIONS = ("new_member", "import_roster", "sync_import")
@@ -52,6 +55,9 @@ class Session(QObject):
         self.watcher = IdleWatcher(self.idle_minutes * MINUTE_MS, self)
         self.watcher.idle.connect(self.idle_lock)
         ctx.data_changed.connect(self._data_changed)
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setInterval(RECHECK_MS)
+        self.recheck_timer.timeout.connect(self.recheck)
         self._update()
 
     def page_built(self, page: QWidget) -> None:
@@ -109,6 +115,38 @@ class Session(QObject):
             if name in actions:
                 actions[name].setEnabled(actor.may(acting.WRITE))
         self.watcher.set_interval(self.idle_minutes * MINUTE_MS if actor.signed_in else 0)
+        if actor.signed_in:
+            self.recheck_timer.start()
+        else:
+            self.recheck_timer.stop()
+
+    def recheck(self) -> None:
+        """Follow the account as stored: a new role or permission applies at once; a
+        disabled account is signed out and the window asks for a sign-in."""
+        from desktop.services.accounts import signin
+        from desktop.views.accounts import gate
+
+        actor = acting.current()
+        if not actor.signed_in or self.locked or not self.window.isVisible():
+            return  # a closed or replaced window no longer speaks for the account
+        try:
+            fresh = signin.refreshed(self.ctx.db, actor)
+        except UnionDeskError:
+            return  # busy or unreadable now: the next round tries again
+        if fresh == actor:
+            return
+        if fresh is not None:
+            acting.sign_in(fresh)
+            self._update()
+            return
+        self.watcher.stop()
+        self.recheck_timer.stop()
+        acting.sign_out()
+        messages.warn(
+            self.window, "账号已停用",
+            f"账号「{actor.username}」已被管理员停用，请换一个账号登录。",
+        )  # fmt: skip
+        gate.sign_in_again(self.ctx, self.window)
 
     def _data_changed(self, area: str) -> None:
         if area in ("accounts", "settings"):
@@ -188,9 +226,9 @@ class Session(QObject):
         gate.sign_in_again(self.ctx, self.window, actor.username)
 
     def after_restore(self) -> None:
-        """A restored registry has its own accounts, with the passwords and roles they had
-        then (the account signed in may not even exist there): whoever was signed in
-        signs in again against them; with no account in it, nobody is signed in."""
+        """After a restore (the accounts are carried over from before it, except into a
+        registry that could not be opened): whoever was signed in signs in again; with no
+        account in it, nobody is signed in."""
         from desktop.services.accounts import presence
         from desktop.views.accounts import gate
 

@@ -126,9 +126,16 @@ class ActivityDialog(QDialog):
         }
         for key, value in texts.items():
             self.line(key).setText(value)
-        for key, data in (("category", record.category), ("site_id", record.site_id)):
+        # A category retired or a site deleted since stays the activity's own: offered
+        # here as it is, never silently replaced by the list's first entry.
+        for key, data, missing in (
+            ("category", record.category, f"{record.category_name}（已停用）"),
+            ("site_id", record.site_id, f"{record.site_name or '阵地'}（已删除）"),
+        ):
             combo = self.editors[key]
             assert isinstance(combo, QComboBox)
+            if data is not None and combo.findData(data) < 0:
+                combo.addItem(missing, data)
             combo.setCurrentIndex(max(combo.findData(data), 0))
         description = self.editors["description"]
         assert isinstance(description, QPlainTextEdit)

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
+from desktop.models.erasure import ERASED_NAME
 from desktop.services import activities
 from desktop.services.activities import ActivityRecord, AttendanceRecord
 from desktop.views.activities.member_picker import MemberPicker
 from desktop.views.activities.photos import PhotoStrip
 from desktop.views.context import AppContext
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import local_time
 from desktop.views.widgets.field_error import FieldMessage
 
 OK_STYLE = "color: #2e7d32;"
@@ -124,11 +126,15 @@ class AttendancePanel(QWidget):
             else activities.list_attendance(self.ctx.db, self.activity.id)
         )
         self.list.clear()
+        day = self.activity.starts_at.date() if self.activity else None
         for r in reversed(self.rows):  # newest first: the one just scanned is on top
             method = METHODS.get(r.method, r.method)
+            # the time alone on the activity's day; with the date when typed in later
+            same_day = local_time(r.checked_in_at, "%Y-%m-%d") == f"{day}"
+            when = local_time(r.checked_in_at, "%H:%M" if same_day else "%Y-%m-%d %H:%M")
             parts = [
                 r.display_name or "（无姓名）",
-                f"{method} {r.checked_in_at:%H:%M}",
+                f"{method} {when}",
                 r.card_no or "",
                 r.union_name or "",
             ]
@@ -205,6 +211,9 @@ class AttendancePanel(QWidget):
         """Double-click on a member who signed in: that member's page (a guest has none)."""
         record = self.selected_attendance()
         if record is None or not record.member_id:
+            return
+        if record.display_name == ERASED_NAME:
+            self.message.show_error("该会员的个人信息已删除（个人信息删除），没有详情可看")
             return
         from desktop.views.members.detail_dialog import MemberDetailDialog
 

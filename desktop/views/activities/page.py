@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import UnionDeskError
 from desktop.services import activities
-from desktop.services.activities import ActivityRecord
+from desktop.services.activities import ActivityRecord, categories
 from desktop.views.activities.activity_dialog import ActivityDialog
 from desktop.views.activities.attendance_panel import AttendancePanel
 from desktop.views.activities.categories_dialog import CategoriesDialog
@@ -47,9 +47,10 @@ class ActivitiesPage(QWidget):
         this_year = clock.current().today().year
 
         self.year_filter = QComboBox(self)
-        for year in range(this_year, this_year - 5, -1):
-            self.year_filter.addItem(f"{year}年", year)
-        self.year_filter.addItem("全部年份", None)
+        self.this_year = 0  # the year the filter was made for (fill_years)
+        self.fill_years()
+        self.category_filter = QComboBox(self)
+        self.fill_categories()
         self.search = SearchBox(self)
         self.search.setPlaceholderText("按活动名称搜索")
         self.add_button = QPushButton("新增活动", self)
@@ -58,6 +59,9 @@ class ActivitiesPage(QWidget):
         self.categories_button = QPushButton("服务类别…", self)
         self.categories_button.setToolTip("查看固定的 3 类服务，编辑本单位自定的 N 类服务")
         self.coverage_label = QLabel(self)
+        self.more_label = QLabel(self)  # the list was cut at its limit
+        self.more_label.setStyleSheet("color: #e65100;")
+        self.more_label.hide()
         self.coverage_label.setStyleSheet("color: #1e88e5; font-weight: bold;")
 
         self.model = ActivityTableModel(ctx.db, this_year, parent=self)
@@ -90,6 +94,7 @@ class ActivitiesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("年份", self))
         top.addWidget(self.year_filter)
+        top.addWidget(self.category_filter)
         top.addWidget(self.search, 2)
         top.addStretch(1)
         top.addWidget(self.coverage_label)
@@ -101,6 +106,7 @@ class ActivitiesPage(QWidget):
             self.categories_button,
         ):
             actions.addWidget(button)
+        actions.addWidget(self.more_label)
         actions.addStretch(1)
         splitter = QSplitter(self)
         splitter.setObjectName("activities_splitter")
@@ -115,6 +121,7 @@ class ActivitiesPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.year_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.category_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.search.search_changed.connect(lambda _t: self.apply_filter())
         self.add_button.clicked.connect(self.add_activity)
         self.edit_button.clicked.connect(self.edit_activity)
@@ -130,20 +137,82 @@ class ActivitiesPage(QWidget):
 
     def refresh(self) -> None:
         current = self.selected()
+        if self.fill_years():
+            self.apply_filter()
+        self.fill_categories()
         self.model.refresh()
+        self._show_cut()
         if current is not None:
             self.select_activity(current.id)
         self.update_coverage()
 
     def navigate(self, **params: Any) -> None:
-        """Click-throughs: activity_id selects that activity."""
+        """Click-throughs: activity_id selects that activity; category (with year, from
+        the 首页 charts) narrows the list to that 服务类别 in that year."""
+        if "category" in params:
+            self.fill_categories()  # a category added since the page was made
+            index = self.year_filter.findData(params.get("year"))
+            blocked = [w.blockSignals(True) for w in (self.year_filter, self.category_filter)]
+            self.year_filter.setCurrentIndex(
+                index if index >= 0 else self.year_filter.findData(None)
+            )
+            self.category_filter.setCurrentIndex(
+                max(self.category_filter.findData(params["category"]), 0)
+            )
+            for w, was in zip((self.year_filter, self.category_filter), blocked, strict=True):
+                w.blockSignals(was)
+            self.search.clear()
+            self.apply_filter()
         if params.get("activity_id"):
             self.select_activity(str(params["activity_id"]))
+
+    def fill_years(self) -> bool:
+        """Next year, this year and four before, then 全部年份; on this year, or on the
+        year chosen. Rebuilt when the calendar year has turned since (a window left open
+        over New Year), moving an old 本年 to the new one; True then."""
+        this_year = clock.current().today().year
+        if this_year == self.this_year:
+            return False
+        combo = self.year_filter
+        chosen = combo.currentData() if self.this_year else this_year
+        if chosen == self.this_year:
+            chosen = this_year
+        self.this_year = this_year
+        blocked = combo.blockSignals(True)
+        combo.clear()
+        # Next year too: December plans January's activities.
+        for year in range(this_year + 1, this_year - 5, -1):
+            combo.addItem(f"{year}年", year)
+        combo.addItem("全部年份", None)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(index if index >= 0 else combo.findData(this_year))
+        combo.blockSignals(blocked)
+        return True
+
+    def fill_categories(self) -> None:
+        """全部服务类别, then the 3+N list (a retired one too: its past activities)."""
+        combo = self.category_filter
+        chosen = combo.currentData()
+        blocked = combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("全部服务类别", None)
+        try:
+            known = categories.list_categories(self.ctx.db, include_inactive=True)
+        except UnionDeskError:
+            known = []
+        for c in known:
+            combo.addItem(c.name + ("" if c.active else "（已停用）"), c.code)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.blockSignals(blocked)
 
     # ---- list ------------------------------------------------------------------------
 
     def apply_filter(self) -> None:
-        self.model.set_query(self.year_filter.currentData(), self.search.text().strip())
+        self.model.set_query(
+            self.year_filter.currentData(),
+            self.search.text().strip(),
+            self.category_filter.currentData(),
+        )
         self._selected()
 
     def selected(self) -> ActivityRecord | None:
@@ -159,7 +228,16 @@ class ActivitiesPage(QWidget):
             select_row(self.table, row)
         self._selected()
 
+    def _show_cut(self) -> None:
+        self.more_label.setVisible(self.model.truncated)
+        self.more_label.setText(
+            f"只显示最近的 {at.LIMIT:,} 项活动：请选择年份、服务类别或按名称搜索，缩小范围"
+            if self.model.truncated
+            else ""
+        )
+
     def _selected(self) -> None:
+        self._show_cut()
         current = self.selected()
         self.attendance.set_activity(current)
         self.edit_button.setEnabled(current is not None)

@@ -34,6 +34,7 @@ LABELS = {
     "political_status": "政治面貌",
     "education": "学历",
     "hukou_type": "户籍类型",
+    "is_migrant_worker": "农民工",
     "employer": "工作单位",
     "position": "岗位",
     "joined_on": "入会日期",
@@ -51,6 +52,9 @@ class ApplicationDialog(QDialog):
         for u in unions.list_all(ctx.db):
             union.addItem(u.name, u.id)
         received = QLineEdit(clock.current().today().isoformat(), self)
+        migrant = QComboBox(self)
+        for text, value in (("（按户籍类型判断）", None), ("是", True), ("否", False)):
+            migrant.addItem(text, value)
         joined = QLineEdit(self)
         joined.setPlaceholderText("不填则为批准之日")
         self.editors: dict[str, QWidget] = {
@@ -64,6 +68,7 @@ class ApplicationDialog(QDialog):
             "political_status": CodeCombo(POLITICAL_STATUS, self),
             "education": CodeCombo(EDUCATION, self),
             "hukou_type": CodeCombo(HUKOU_TYPE, self),
+            "is_migrant_worker": migrant,
             "employer": QLineEdit(self),
             "position": QLineEdit(self),
             "joined_on": joined,

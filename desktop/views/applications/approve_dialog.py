@@ -29,6 +29,7 @@ class ApproveDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.application_id = application.id
+        self.applicant = application.name
         self.approval: records.Approval | None = None
         self.setWindowTitle("批准入会申请")
         form = QFormLayout(self)
@@ -59,4 +60,10 @@ class ApproveDialog(QDialog):
             self.error.show_error(exc.message)
             return
         self.ctx.changed("members")
+        done = self.approval
+        again = "（重新入会）" if done.rejoined else ""
+        self.ctx.status_message.emit(
+            f"已批准「{self.applicant}」入会{again}：会员证号 {done.card_no or '—'}，"
+            f"入会日期 {done.joined_on.isoformat()}"
+        )
         self.accept()

@@ -165,7 +165,9 @@ class ApplicationsPage(QWidget):
 
         row = self.selected()
         if row is not None and row.status == "submitted":
-            self._open(ApproveDialog(self.ctx, row, self))
+            dialog = ApproveDialog(self.ctx, row, self)
+            dialog.accepted.connect(self.scan_box.result.clear)  # its line is of the scan
+            self._open(dialog)
 
     def reject(self) -> None:
         from desktop.views.applications.reject_dialog import RejectDialog

@@ -1,5 +1,6 @@
 """The care forms, each a ``CareFormDialog`` over one service call: a new file, a
-household member, an assistance, a review, a consent, the sensitive fields.
+household member, an assistance, a review, a consent and its withdrawal, the sensitive
+fields.
 
 Dates are typed as YYYY-MM-DD; ``today`` (from the database's clock) fills the default
 date and is passed to the services, which check every value.
@@ -21,9 +22,10 @@ from desktop.models.codes import (
     REVIEW_RESULT,
     WORK_STATUS,
 )
-from desktop.services.care import assistance, consent, hardship, household, reviews
+from desktop.services.care import assistance, consent, hardship, household, reviews, withdrawal
 from desktop.services.care import settings as care_settings
 from desktop.services.care.files import HardshipFile
+from desktop.services.settings import office as office_settings
 from desktop.views.care.form import CareFormDialog
 from desktop.views.care.member_picker import MemberPicker
 from desktop.views.context import AppContext
@@ -204,6 +206,27 @@ def record_consent(
     )
 
 
+def withdraw_consent(
+    ctx: AppContext, f: HardshipFile, parent: QWidget | None = None
+) -> CareFormDialog:
+    """撤回同意: the date the person withdrew it and the clerk who records it."""
+    today = ctx.db.clock.today()
+    labels = {"withdrawn_on": "撤回日期＊", "recorded_by": "登记人＊"}
+    editors: dict[str, QWidget] = {
+        "withdrawn_on": _line(today.isoformat(), "YYYY-MM-DD"),
+        "recorded_by": _line(),
+    }
+    return CareFormDialog(
+        "本人撤回同意（删除敏感信息）",
+        labels,
+        editors,
+        lambda v: withdrawal.withdraw(
+            ctx.db, f.id, v["withdrawn_on"], v["recorded_by"], today=today
+        ),
+        parent,
+    )
+
+
 def sensitive_fields(
     ctx: AppContext, f: HardshipFile, parent: QWidget | None = None
 ) -> CareFormDialog:
@@ -255,14 +278,15 @@ def close_file(ctx: AppContext, f: HardshipFile, parent: QWidget | None = None) 
 def income_threshold(ctx: AppContext, parent: QWidget | None = None) -> CareFormDialog:
     """The local income threshold (元/人·月) the office sets."""
     current = care_settings.income_threshold(ctx.db)
-    labels = {"income_threshold": "困难认定收入标准（元/人·月）＊"}
+    labels = {"income_threshold": "困难认定收入标准（元/人·月）"}
     editors: dict[str, QWidget] = {
-        "income_threshold": _line("" if current is None else str(current), "如 1200")
+        "income_threshold": _line("" if current is None else str(current), "如 1200；留空为不设")
     }
     return CareFormDialog(
         "当地困难认定收入标准",
         labels,
         editors,
-        lambda v: care_settings.set_income_threshold(ctx.db, v["income_threshold"]),
+        # the same setter as 设置: administrators only, audited
+        lambda v: office_settings.set_income_threshold(ctx.db, v["income_threshold"]),
         parent,
     )

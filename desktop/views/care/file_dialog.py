@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.models.codes import HOUSEHOLD_RELATION, WORK_STATUS
-from desktop.services.care import files, sensitive
+from desktop.services.care import files, household, sensitive
 from desktop.services.care.assistance import AssistanceRecord
 from desktop.services.care.files import HardshipFile
 from desktop.services.care.household import HouseholdRecord
@@ -65,7 +66,12 @@ class HardshipFileDialog(QDialog):
         form = QFormLayout()
         form.addRow("困难类别 / 致困原因", self.level)
         form.addRow("建档 / 复核 / 脱困", self.dates)
-        form.addRow("个人信息同意", self.consent_label)
+        self.withdraw_button = QPushButton("撤回同意…", self)
+        self.withdraw_button.setToolTip("本人撤回同意：删除健康、残疾和收入信息")
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent_label, 1)
+        consent_row.addWidget(self.withdraw_button)
+        form.addRow("个人信息同意", consent_row)
         form.addRow("家庭月人均收入", self.income)
         form.addRow("残疾等级", self.disability)
         form.addRow("健康状况", self.health)
@@ -133,6 +139,11 @@ class HardshipFileDialog(QDialog):
         self.tabs.addTab(self.household_table, "家庭成员")
         self.tabs.addTab(self.ledger_table, "救助台账")
         self.tabs.addTab(self.review_table, "复核记录")
+        self.remove_person_button = QPushButton("移除家庭成员…", self)
+        self.remove_person_button.setEnabled(False)
+        self.tabs.setCornerWidget(self.remove_person_button)
+        self.household_table.selectionModel().selectionChanged.connect(self._person_picked)
+        self.tabs.currentChanged.connect(self._person_picked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -148,6 +159,8 @@ class HardshipFileDialog(QDialog):
         self.review_button.clicked.connect(lambda: self._form(entries.review))
         self.close_button.clicked.connect(lambda: self._form(entries.close_file))
         self.print_button.clicked.connect(self.print_form)
+        self.withdraw_button.clicked.connect(self.withdraw_consent)
+        self.remove_person_button.clicked.connect(self.remove_person)
         self.reload()
 
     def _sensitive_text(
@@ -179,6 +192,10 @@ class HardshipFileDialog(QDialog):
             self.consent_label.setText(
                 f"已登记：{c.consented_on} {c.form_label}（{c.recorded_by}）"
             )
+        elif f.consent_withdrawn:
+            self.consent_label.setText(
+                "已撤回：本人已撤回同意，健康、残疾和收入信息已删除；再次录入须重新登记本人同意"
+            )
         else:
             self.consent_label.setText("未登记：健康、残疾、收入等敏感信息须先登记本人同意才能录入")
         if f.sensitive_shown:
@@ -193,14 +210,20 @@ class HardshipFileDialog(QDialog):
         else:
             for label in (self.income, self.disability, self.health):
                 label.setText(HIDDEN)
+        self.withdraw_button.setEnabled(f.has_consent)
         open_file = f.closed_on is None
         self.edit_sensitive_button.setEnabled(f.has_consent and f.sensitive_shown)
         self.edit_sensitive_button.setToolTip("" if f.has_consent else "须先登记本人同意")
-        self.show_sensitive_button.setEnabled(not f.sensitive_shown)
+        may_see = acting.current().may(acting.SENSITIVE)
+        self.show_sensitive_button.setEnabled(not f.sensitive_shown and may_see)
+        self.show_sensitive_button.setToolTip(
+            "" if may_see else "本账号没有「查看敏感信息」的权限，请让管理员在账号管理中授权"
+        )
         self.assist_button.setEnabled(open_file)
         self.review_button.setEnabled(open_file)
         self.close_button.setEnabled(open_file)
         self.household_model.set_rows(f.household)
+        self._person_picked()
         self.ledger_model.set_rows(f.assistance)
         self.review_model.set_rows(f.reviews)
 
@@ -219,9 +242,52 @@ class HardshipFileDialog(QDialog):
             return
         self.reload(shown)
 
+    def _picked_person(self) -> HouseholdRecord | None:
+        if self.tabs.currentWidget() is not self.household_table:
+            return None
+        rows = self.household_table.selectionModel().selectedRows()
+        people = self.household_model.rows()
+        return people[rows[0].row()] if rows and rows[0].row() < len(people) else None
+
+    def _person_picked(self, *_: object) -> None:
+        self.remove_person_button.setEnabled(self._picked_person() is not None)
+
+    def remove_person(self) -> None:
+        """移除家庭成员: asked first; the person's values go everywhere (sync too)."""
+        person = self._picked_person()
+        if person is None or not messages.confirm(
+            self,
+            "移除家庭成员",
+            f"从本档案中移除家庭成员「{person.name}」？其身份证号、健康和收入等信息将被删除"
+            "（同步后各单位同时删除），不能恢复。家庭人口请在复核时核对。",
+            yes="移除",
+            no="取消",
+        ):
+            return
+        try:
+            household.remove_member(self.ctx.db, self.case_id, person.id)
+        except UnionDeskError as exc:
+            messages.warn(self, "移除家庭成员", exc.message)
+            return
+        self._after_write()
+
+    def withdraw_consent(self) -> None:
+        """撤回同意: said plainly what goes, then the date and who records it."""
+        if self.file is None or not messages.confirm(
+            self,
+            "撤回同意",
+            "本人撤回同意后，本档案及家庭成员的健康、残疾和收入信息将被删除"
+            "（同步后各单位同时删除），不能恢复；档案的其他内容保留。"
+            "以后再录入这些信息须重新登记本人同意。是否继续？",
+            yes="继续",
+            no="取消",
+        ):
+            return
+        self._form(entries.withdraw_consent)
+
     def print_form(self) -> None:
         if self.file is not None:
-            printouts.print_form(self.ctx, self, self.file.member_id)
+            printouts.print_form(self.ctx, self, self.file.id)
 
     def _form(self, make: Callable[[AppContext, HardshipFile, QWidget], QDialog]) -> None:
         if self.file is None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.services.care import assistance
 from desktop.views.care import reason_dialog
@@ -30,11 +31,27 @@ def choose_batch(parent: QWidget | None, batches: list[str]) -> str | None:
     return str(batch) if ok and batch else None
 
 
-def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None], out: Path) -> None:
+def _run(
+    ctx: AppContext,
+    parent: QWidget,
+    title: str,
+    work: Callable[[], None],
+    out: Path,
+    retry: Callable[[], None] | None = None,
+) -> None:
+    """``work`` off the GUI thread; ``retry``: the same printing with characters no font
+    has drawn as 〓, offered when ``work`` stopped on them."""
+
     def done(_result: object) -> None:
         messages.inform(parent, title, f"已生成：{out}")
 
     def failed(exc: BaseException) -> None:
+        from desktop.printing.fonts import MissingGlyphsError
+
+        if isinstance(exc, MissingGlyphsError) and retry is not None:
+            if messages.confirm(parent, title, exc.message, yes="用〓标出并继续", no="取消"):
+                _run(ctx, parent, title, retry, out)
+            return
         text = exc.message if isinstance(exc, UnionDeskError) else "生成失败，详情已写入错误日志。"
         messages.error(parent, title, text)
 
@@ -48,11 +65,13 @@ def _run(ctx: AppContext, parent: QWidget, title: str, work: Callable[[], None],
     )
 
 
-def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
-    """The form, with health, disability and income only when the clerk says so and gives
-    a reason (audited); otherwise those cells stay blank for the household to fill in."""
+def print_form(ctx: AppContext, parent: QWidget, case_id: str) -> None:
+    """The form of the file ``case_id``, with health, disability and income only when the
+    clerk says so and gives a reason (audited); otherwise those cells stay blank for the
+    household to fill in. An account without the 查看敏感信息 permission is not asked: the
+    cells stay blank."""
     reason: str | None = None
-    if messages.confirm(
+    if acting.current().may(acting.SENSITIVE) and messages.confirm(
         parent,
         "困难职工登记表",
         "是否同时打印健康、残疾和收入信息？打印须填写原因并记入操作日志；"
@@ -78,9 +97,9 @@ def print_form(ctx: AppContext, parent: QWidget, member_id: str) -> None:
         from desktop.printing.queries import form_values
         from desktop.services import audit
 
-        values = form_values(ctx.db, "hardship", member_id, sensitive_reason=reason)
+        values = form_values(ctx.db, "hardship", case_id, sensitive_reason=reason)
         render_form("hardship", values, out)
-        audit.printed(ctx.db, "困难职工登记表", out, subject=f"会员 {member_id}")
+        audit.printed(ctx.db, "困难职工登记表", out, subject=f"档案 {case_id}")
 
     _run(ctx, parent, "困难职工登记表", work, out)
 
@@ -97,9 +116,9 @@ def print_receipt(ctx: AppContext, parent: QWidget) -> None:
     if out is None:
         return
 
-    def work() -> None:
+    def work(allow: bool = False) -> None:
         from desktop.printing.forms.assistance_receipt import render_receipt
 
-        render_receipt(ctx.db, batch, out)
+        render_receipt(ctx.db, batch, out, allow_missing_glyphs=allow)
 
-    _run(ctx, parent, "救助金领取签收表", work, out)
+    _run(ctx, parent, "救助金领取签收表", work, out, retry=lambda: work(True))

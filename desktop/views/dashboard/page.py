@@ -115,6 +115,9 @@ class DashboardPage(QWidget):
         self.as_of_label = QLabel(self)
         self.as_of_label.setStyleSheet("color: #546e7a;")
         self.refresh_button = QPushButton("刷新", self)
+        self.report_button = QPushButton("生成上报报表…", self)
+        self.report_button.setToolTip("会员情况月报表、年度统计表（Excel）")
+        self.report_dialog: QWidget | None = None
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
@@ -206,6 +209,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.as_of_label)
         top.addStretch(1)
         top.addWidget(self.federation_filter)
+        top.addWidget(self.report_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -214,10 +218,13 @@ class DashboardPage(QWidget):
         layout.addWidget(self.scroll_area, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
+        self.report_button.clicked.connect(self.make_report)
         self.federation_filter.federation_changed.connect(lambda _f: self.refresh())
         self.union_chart.bar_clicked.connect(lambda key: self.open_members(union_id=key))
         self.age_chart.bar_clicked.connect(lambda key: self.open_members(age_band=key))
         self.status_chart.bar_clicked.connect(lambda key: self.open_members(status=key))
+        for chart in (self.activity_chart, self.people_chart):
+            chart.bar_clicked.connect(self.open_activities)
         self.migrant_button.clicked.connect(lambda: self.open_members(migrant=True))
         self.new_gen_button.clicked.connect(self.open_new_generation)
         self.applications_button.clicked.connect(self.open_applications)
@@ -245,6 +252,17 @@ class DashboardPage(QWidget):
 
     # ---- area protocol ---------------------------------------------------------------
 
+    def make_report(self) -> None:
+        """生成上报报表: the month's or year's report as .xlsx (non-modal dialog)."""
+        from desktop.views.dashboard.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.ctx, self)
+        fed = self.federation_filter.federation_id()
+        dialog.federation_combo.select_federation(fed)
+        self.report_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def refresh(self) -> None:
         """Recompute every figure on a worker thread; one run at a time."""
         if self._loading:
@@ -268,6 +286,11 @@ class DashboardPage(QWidget):
     def open_members(self, **params: Any) -> None:
         scoped = {"federation_id": self.federation_filter.federation_id()}
         self.ctx.navigate("members", **{**_RESET, **scoped, **params})
+
+    def open_activities(self, category: str) -> None:
+        """A 服务类别 bar: that category's activities in the figures' year."""
+        year = self.data.activities.year if self.data is not None else None
+        self.ctx.navigate("activities", category=category, year=year)
 
     def open_applications(self) -> None:
         self.ctx.navigate("applications", status="submitted")
@@ -374,10 +397,12 @@ class DashboardPage(QWidget):
         a = d.activities
         legend = (f"{a.year}年", f"{a.year - 1}年")
         self.activity_chart.set_bars(
-            [Bar(r.label, r.activities, compare=r.activities_last) for r in a.rows]
+            [Bar(r.label, r.activities, compare=r.activities_last, key=r.code) for r in a.rows]
         )
         self.activity_chart.set_legend(*legend)
-        self.people_chart.set_bars([Bar(r.label, r.people, compare=r.people_last) for r in a.rows])
+        self.people_chart.set_bars(
+            [Bar(r.label, r.people, compare=r.people_last, key=r.code) for r in a.rows]
+        )
         self.people_chart.set_legend(*legend)
 
         parts = [
@@ -385,4 +410,6 @@ class DashboardPage(QWidget):
             f"本年服务 {s.service_people:,} 人次）"
             for s in d.sites
         ]
+        if d.unassigned_workers:
+            parts.append(f"未分配阵地的社会化工会工作者 {d.unassigned_workers} 人")
         self.sites_label.setText("<b>会站家阵地</b><br>" + "<br>".join(parts))

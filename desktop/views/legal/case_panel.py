@@ -207,11 +207,8 @@ class CasePanel(QWidget):
         if not paths:
             return
         try:
-            files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+            files = documents.read_files(paths)
             added = documents.add_documents(self.ctx.db, self.record.id, files)
-        except OSError as exc:
-            self.message.show_error(f"无法读取文件：{exc.strerror or exc}，请确认文件存在")
-            return
         except UnionDeskError as exc:
             self.message.show_error(exc.message)
             return
@@ -257,10 +254,20 @@ class CasePanel(QWidget):
         path = choose_save_path(self, "法律援助申请登记表.pdf", "PDF 文件 (*.pdf)")
         if not path:
             return
+        from desktop.printing.fonts import MissingGlyphsError
         from desktop.printing.forms.legal import write_intake_form
 
         try:
-            write_intake_form(self.ctx.db, self.record.id, Path(path))
+            try:
+                write_intake_form(self.ctx.db, self.record.id, Path(path))
+            except MissingGlyphsError as exc:
+                if not messages.confirm(
+                    self, "法律援助申请登记表", exc.message, yes="用〓标出并继续", no="取消"
+                ):
+                    return
+                write_intake_form(
+                    self.ctx.db, self.record.id, Path(path), allow_missing_glyphs=True
+                )
         except UnionDeskError as exc:
             self.message.show_error(exc.message)
             return

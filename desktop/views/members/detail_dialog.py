@@ -38,6 +38,7 @@ from desktop.views.context import AppContext
 from desktop.views.honours.member_records import MemberCareRecords
 from desktop.views.qtmodels.text_table import TextTableModel
 from desktop.views.widgets import messages
+from desktop.views.widgets.dates import local_time
 
 #: The portrait's box (px), the card photo's 3:4.
 PORTRAIT_W, PORTRAIT_H = 120, 160
@@ -173,7 +174,7 @@ class MemberDetailDialog(QDialog):
         )
         self.activities_model.set_rows(
             [
-                (f"{a.starts_at:%Y-%m-%d}", a.title, f"{a.checked_in_at:%Y-%m-%d %H:%M}")
+                (f"{a.starts_at:%Y-%m-%d}", a.title, local_time(a.checked_in_at))
                 for a in life.activities
             ]
         )

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +107,11 @@ class PrintPage(QWidget):
         self.verify_edit.setPlaceholderText("扫码枪扫描会员卡二维码，或粘贴 UD1:… 内容")
         self.verify_result = QLabel("", self)
         self.verify_result.setWordWrap(True)
+        # A long result (a long name and union) wraps in the column's width instead of
+        # widening the column over the preview.
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.verify_result.setSizePolicy(policy)
         verify_box = QGroupBox("会员卡核验", self)
         v = QVBoxLayout(verify_box)
         v.addWidget(self.verify_edit)
@@ -201,6 +207,13 @@ class PrintPage(QWidget):
         except UnionDeskError as exc:
             messages.warn(self, "无法制卡", exc.message)
             return
+        from desktop.printing.cards import glyph_problems
+        from desktop.printing.fonts import fonts
+
+        problems = glyph_problems(batch.records, fonts())
+        allow = bool(problems)
+        if problems and not self._mark_missing("无法制卡", [p.message for p in problems]):
+            return
         layout = self.layout_combo.currentData()
         out = self._target()
         self._making = ("会员卡", False)
@@ -210,6 +223,7 @@ class PrintPage(QWidget):
                 batch.records,
                 out,
                 layout=layout,
+                allow_missing_glyphs=allow,
                 progress=progress,
                 cancelled=lambda: token.cancelled,
             )
@@ -221,7 +235,7 @@ class PrintPage(QWidget):
         )
 
     def make_form(self) -> None:
-        from desktop.printing.forms.render import FORM_TITLES, blank, render_form
+        from desktop.printing.forms.render import FORM_TITLES, blank, missing_glyphs, render_form
         from desktop.printing.queries import form_values
 
         kind = self.kind_combo.currentData()
@@ -247,11 +261,17 @@ class PrintPage(QWidget):
         except UnionDeskError as exc:
             messages.warn(self, "无法生成表格", exc.message)
             return
+        missing = missing_glyphs(payload)
+        allow = bool(missing)
+        if missing and not self._mark_missing(
+            "无法生成表格", [f"表格中有字体缺少的字：{'、'.join(missing)}"]
+        ):
+            return
         out = self._target()
         self._making = (FORM_TITLES[kind], unmasked)
 
         def work(progress: Any, token: Any) -> list[str]:
-            render_form(kind, payload, out)
+            render_form(kind, payload, out, allow_missing_glyphs=allow)
             audit.printed(
                 self.ctx.db,
                 FORM_TITLES[kind],
@@ -269,6 +289,21 @@ class PrintPage(QWidget):
             on_done=self._made,
             on_error=self._failed,
             cancellable=False,
+        )
+
+    def _mark_missing(self, title: str, problems: list[str]) -> bool:
+        """Characters no font here can draw: print them as 〓 (to be written in by hand),
+        or stop (the clerk installs a font first). True to go on."""
+        listed = "\n".join(problems[:5])
+        more = f"\n（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""
+        return messages.confirm(
+            self,
+            title,
+            f"{listed}{more}\n\n本机字体中没有这些字，直接打印会是空白。可以用〓标出这些字"
+            "继续打印（打印后请手写补上），或取消后在本机安装含这些字的 TrueType 字体"
+            "（如 Windows 的 SimSun-ExtB「simsunb.ttf」）再打印。",
+            yes="用〓标出并继续",
+            no="取消",
         )
 
     def _resolve_subject(self, kind: str, typed: str) -> str | None:
@@ -418,3 +453,5 @@ class PrintPage(QWidget):
         color = "#1b5e20" if result.valid else "#b71c1c"
         self.verify_result.setStyleSheet(f"color: {color};")
         self.verify_result.setText(result.summary)
+        # The scanner's next card replaces this one (appended, it would read as forged).
+        self.verify_edit.selectAll()

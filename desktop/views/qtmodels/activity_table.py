@@ -53,15 +53,24 @@ class ActivityTableModel(LoadedTableModel[ActivityRecord]):
         self._db = db
         self.year = year
         self.search = search
+        self.category: str | None = None
+        # Whether the last query had more than LIMIT activities (the oldest not shown).
+        self.truncated = False
         self._rows = self._load()
 
     def _load(self) -> list[ActivityRecord]:
-        return activities.list_activities(
-            self._db, year=self.year, search=self.search or None, limit=LIMIT
+        rows = activities.list_activities(
+            self._db,
+            year=self.year,
+            category=self.category,
+            search=self.search or None,
+            limit=LIMIT + 1,
         )
+        self.truncated = len(rows) > LIMIT
+        return rows[:LIMIT]
 
-    def set_query(self, year: int | None, search: str = "") -> None:
-        self.year, self.search = year, search
+    def set_query(self, year: int | None, search: str = "", category: str | None = None) -> None:
+        self.year, self.search, self.category = year, search, category
         self.refresh()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

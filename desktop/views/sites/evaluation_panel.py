@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import UnionDeskError
+from desktop.services import sites
 from desktop.services.sites import SiteRecord, evaluations
 from desktop.services.sites.evaluations import EvaluationRecord, TemplateRecord
 from desktop.views.context import AppContext
@@ -191,6 +192,15 @@ class EvaluationPanel(QWidget):
         )
         if record.shortfalls:
             text += "\n未达到下一星级：" + "；".join(record.shortfalls)
+        try:
+            current = sites.get_site(self.ctx.db, record.site_id).star_level
+        except UnionDeskError:
+            current = record.star_level
+        if current != record.star_level:  # an older evaluation typed in afterwards
+            text += (
+                f"\n这不是最近一次评定，阵地当前星级仍为"
+                f"{star_text(current).split(' ')[0]}（按评定日期最近的一次）"
+            )
         messages.inform(self, "评定已保存", text)
 
     def edit_template(self, *, new: bool) -> None:

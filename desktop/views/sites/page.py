@@ -244,7 +244,8 @@ class SitesPage(QWidget):
         if not messages.confirm(
             self,
             "删除阵地",
-            f"确定删除「{record.name}」吗？其设施登记一并删除，已有的服务台账和评定记录保留。",
+            f"确定删除「{record.name}」吗？其设施登记一并删除，在此的工会工作者改为未分配阵地，"
+            "已有的服务台账和评定记录保留。",
         ):
             return
         try:

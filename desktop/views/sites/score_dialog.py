@@ -52,6 +52,7 @@ class ScoreDialog(QDialog):
         heading = QLabel(f"{site.name}（{site.kind_label}）　评分模板：{template.name}", self)
         heading.setWordWrap(True)
         self.date = QDateEdit(QDate(clock.current().today()), self)
+        self.date.setMaximumDate(QDate(clock.current().today()))  # held, not planned
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.assessor = QLineEdit(self)

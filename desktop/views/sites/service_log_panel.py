@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
@@ -61,7 +61,8 @@ class ServiceLogPanel(QWidget):
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
-        self.date = QDateEdit(QDate(clock.current().today()), self)
+        self.today = clock.current().today()  # the day the form last took as today
+        self.date = QDateEdit(QDate(self.today), self)
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.today_button = QPushButton("今天", self)
@@ -187,7 +188,21 @@ class ServiceLogPanel(QWidget):
 
     # ---- state -----------------------------------------------------------------------
 
+    def follow_today(self) -> None:
+        """A date left on today moves on when the calendar has (a window left open
+        overnight); a date the clerk chose stays."""
+        today = clock.current().today()
+        if today != self.today:
+            if day_of(self.date.date()) == self.today:
+                self.date.setDate(QDate(today))
+            self.today = today
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self.follow_today()  # back on the page (or the tab) the next morning
+        super().showEvent(event)
+
     def set_site(self, site: SiteRecord | None) -> None:
+        self.follow_today()
         if site is None or self.site is None or site.id != self.site.id:
             self.message.clear_message()
         self.site = site

@@ -41,7 +41,7 @@ def contract_text(w: WorkerRecord) -> str:
 def status_text(w: WorkerRecord, today: date | None = None) -> str:
     label = WORKER_STATUS.label(w.status)
     day = today or clock.current().today()
-    if w.status == "active" and w.contract_expires_within(day, 0):
+    if w.status == "active" and w.contract_end is not None and w.contract_end < day:
         return f"{label}（合同已到期）"
     if w.status == "active" and w.contract_expires_within(day, EXPIRY_WARNING_DAYS):
         return f"{label}（合同即将到期）"

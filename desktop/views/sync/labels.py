@@ -7,7 +7,6 @@ Plain functions (no widgets) so the item models and wizards share one wording.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from desktop.errors import UnionDeskError
@@ -21,6 +20,7 @@ from desktop.sync import office
 from desktop.sync.office import ATTENTION as ATTENTION
 from desktop.sync.office import COUNT_LABELS, receipt_text
 from desktop.sync.office import NodeNames as NodeNames
+from desktop.views.widgets.dates import local_time as local_time
 
 PREVIEW_COUNTS = COUNT_LABELS  # the wizard's counts, named as everywhere else
 receipt_summary = receipt_text  # a 收发记录 line's what (``sync history`` says the same)
@@ -59,12 +59,6 @@ def record_label(db: Database, table: str, row_id: str) -> str:
     except UnionDeskError:
         return f"已删除的记录 {row_id[:8]}"
     return f"记录 {row_id[:8]}"
-
-
-def local_time(at: datetime) -> str:
-    """Stored timestamps are naive UTC; show them in the PC's local time."""
-    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _office(name: str, node: str) -> str:

@@ -12,12 +12,10 @@ from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -41,6 +39,7 @@ from desktop.views.qtmodels.sync_tables import (
 from desktop.views.sync import cert_actions, labels
 from desktop.views.sync.enrol_dialog import FINGERPRINT_STYLE
 from desktop.views.widgets import messages
+from desktop.views.widgets.tables import RecordTable, record_list
 
 T = TypeVar("T")
 
@@ -49,16 +48,12 @@ def create_page(ctx: AppContext) -> QWidget:
     return SyncPage(ctx)
 
 
-def _table(model: QAbstractItemModel, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
+def _table(model: QAbstractItemModel, parent: QWidget, empty_text: str) -> QTableView:
+    """A list of the page's, which says what its emptiness means (a new office has no
+    trusted office yet: the first thing to do)."""
+    view = record_list(RecordTable(parent, empty_text=empty_text))
     view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
 
 
@@ -115,7 +110,12 @@ class SyncPage(QWidget):
 
         # -- trusted offices -------------------------------------------------------------
         self.peer_model = PeerTableModel(ctx.db, self)
-        self.peer_table = _table(self.peer_model, self)
+        self.peer_table = _table(
+            self.peer_model,
+            self,
+            "还没有信任单位：按「添加信任单位…」导入对方的密钥卡，并与对方电话核对指纹；"
+            "登记之后才能与对方交换同步包。",
+        )
         for col, width in ((0, 200), (1, 300), (2, 240)):
             self.peer_table.setColumnWidth(col, width)
         self.enrol_button = QPushButton("添加信任单位…")
@@ -134,7 +134,9 @@ class SyncPage(QWidget):
 
         # -- conflicts -------------------------------------------------------------------
         self.conflict_model = ConflictTableModel(ctx.db, self)
-        self.conflict_table = _table(self.conflict_model, self)
+        self.conflict_table = _table(
+            self.conflict_model, self, "没有待处理的冲突：收到的修改都已自动合并。"
+        )
         for col, width in (
             (ct.COL_TABLE, 70),
             (ct.COL_RECORD, 260),
@@ -155,14 +157,18 @@ class SyncPage(QWidget):
 
         # -- history ---------------------------------------------------------------------
         self.receipt_model = ReceiptTableModel(ctx.db, self)
-        self.receipt_table = _table(self.receipt_model, self)
+        self.receipt_table = _table(
+            self.receipt_model, self, "还没有收发记录：导出或导入同步包后，每次收发都记在这里。"
+        )
         for col, width in ((0, 130), (1, 60), (2, 180), (3, 260)):
             self.receipt_table.setColumnWidth(col, width)
         history_tab = self._tab(self.receipt_table)
 
         # -- quarantine --------------------------------------------------------------------
         self.quarantine_model = QuarantineTableModel(ctx.db, self)
-        self.quarantine_table = _table(self.quarantine_model, self)
+        self.quarantine_table = _table(
+            self.quarantine_model, self, "没有被隔离的修改：收到的修改都符合规则。"
+        )
         for col, width in ((0, 130), (1, 260), (2, 300), (3, 90)):
             self.quarantine_table.setColumnWidth(col, width)
         quarantine_tab = self._tab(

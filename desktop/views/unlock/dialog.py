@@ -36,6 +36,8 @@ class UnlockDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.paths, self.ring_file = paths, ring_file
+        #: The administrator whose password unlocked (None: the recovery key, or not yet).
+        self.unlocked_by: str | None = None
         if ring_file is None:
             self.setWindowTitle("解锁数据库")
             text = (
@@ -105,6 +107,7 @@ class UnlockDialog(QDialog):
                 keys.unlock_with_password(
                     self.paths, user, self.password.text(), ring_file=self.ring_file
                 )
+                self.unlocked_by = user
             else:
                 if not self.recovery.text().strip():
                     self.error.show_error("请输入恢复密钥。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -10,6 +11,9 @@ from desktop import clock
 from desktop.config import Paths
 from desktop.errors import DatabaseKeyMissingError
 from desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from desktop.views.unlock.dialog import UnlockDialog
 
 
 def ask(dialog: QDialog) -> bool:
@@ -20,16 +24,24 @@ def ask(dialog: QDialog) -> bool:
 def open_unlocked(paths: Paths, opener: Callable[[Paths], Database]) -> Database | None:
     """``opener(paths)``; when this PC lacks the key, the unlock dialog, then again.
     None when the clerk chose 退出 (nothing was opened or written)."""
+    unlocked: UnlockDialog | None = None
     while True:
         try:
-            return opener(paths)
+            db = opener(paths)
         except DatabaseKeyMissingError:
             # Imported only here: a PC holding its key (every start but the first after a
             # move) never loads the dialog and its form widgets before the first paint.
             from desktop.views.unlock.dialog import UnlockDialog
 
-            if not ask(UnlockDialog(paths)):
+            unlocked = UnlockDialog(paths)
+            if not ask(unlocked):
                 return None
+            continue
+        if unlocked is not None:  # who unlocked this PC, and with what (never the secret)
+            from desktop.services import audit
+
+            audit.record(db, audit.DATABASE_KEY, audit.unlocked_detail(unlocked.unlocked_by))
+        return db
 
 
 def recovery_key_text(code: str) -> str:

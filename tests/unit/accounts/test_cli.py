@@ -243,3 +243,33 @@ def test_a_password_prompt_without_a_terminal_is_refused_in_chinese(
         assert code == 2 and out == ""
         assert "没有可以输入密码的终端" in err and "--password-stdin" in err
         assert "EOFError" not in err and "Warning" not in err
+
+
+def test_a_forgotten_administrator_password_is_reset_with_the_recovery_key(
+    office: str,
+    db: Database,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The only administrator forgot the password: nobody could sign in any more (the
+    recovery key in the safe unlocked the database on a new PC, but no account). Now the
+    recovery key proves the right to set a new administrator password."""
+    from desktop.storage import keys
+
+    code = keys.new_recovery_key(db.paths, keys.database_key(db.paths))
+    new = "Brand-new-pass-1"
+    wrong = run(capsys, monkeypatch, data_dir, "--password-stdin", "users", "recover", "admin",
+                stdin=f"AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH\n{new}\n{new}\n")  # fmt: skip
+    assert wrong[0] == 1 and "恢复密钥不对" in wrong[2]
+    done = run(capsys, monkeypatch, data_dir, "--password-stdin", "users", "recover", "admin",
+               stdin=f"{code.lower()}\n{new}\n{new}\n")  # fmt: skip
+    assert done[0] == 0, done[2]
+    assert "已用恢复密钥重置" in done[1]
+    ok = run(capsys, monkeypatch, data_dir, "--user", "admin", "--password-stdin", "audit",
+             "list", stdin=f"{new}\n")  # fmt: skip
+    assert ok[0] == 0 and "用恢复密钥重置了密码" in ok[1]
+    assert code not in ok[1]
+    # the administrator's key slot follows: the new password unlocks a moved folder too
+    assert "admin" in keys.password_users(db.paths)
+    keys.unlock_with_password(db.paths, "admin", new)

@@ -3,6 +3,8 @@ service, while its bookkeeping (sign-in counters, audit entries) still gets writ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 from stdnum.cn import ric
@@ -12,11 +14,16 @@ from desktop.errors import PermissionDeniedError
 from desktop.services import audit
 from desktop.services.accounts import records, signin
 from desktop.services.members import registry as members
+from desktop.services.rosters import importer
+from desktop.services.rosters.checking import ImportOptions
 from desktop.services.unions import federations
 from desktop.services.unions import registry as unions
 from desktop.storage import write_guard
 from desktop.storage.database import Database
+from desktop.sync import office
 from tests.unit.accounts.conftest import STAFF_PASSWORD
+from tests.unit.spreadsheets.helpers import make_id, setup_registry, write_xlsx
+from tests.unit.sync.helpers import mesh, node_of
 
 ID_NUMBER = "44030419900101123" + ric.calc_check_digit("44030419900101123" + "0")
 REFUSED = "只读）没有「修改数据」的权限"
@@ -97,3 +104,28 @@ def test_staff_account_may_write(db: Database, reader: tuple[acting.Actor, str])
     with acting.acting_as(acting.Actor("clerk", "张", acting.STAFF, account_id=99)):
         members.update(db, member_id, {"phone": "13800138000"})
     assert members.get(db, member_id).phone == "13800138000"
+
+
+def test_read_only_imports_are_refused_before_their_automatic_backup(
+    db_factory: object, tmp_path: Path
+) -> None:
+    """A read-only account's roster or package import made the 导入名册前 / 导入同步包前
+    backup — which rotates an older one out — and only then was refused."""
+    a, b = db_factory("a"), db_factory("b")  # type: ignore[operator]
+    mesh([a, b], tmp_path)
+    union = setup_registry(a)["甲公司工会"]
+    members.add(a, {"name": "张三", "id_number": make_id(seq=7), "union_id": union})
+    package = tmp_path / "给乙.udsync"
+    office.export_package(a, package, to=[node_of(b)])
+    roster = write_xlsx(
+        tmp_path / "in.xlsx", [["姓名", "身份证号", "工会"], ["李四", make_id(seq=8), "甲公司工会"]]
+    )
+    preview = importer.prepare(a, roster, ImportOptions())
+    reader = acting.Actor("reader", "只读员", acting.READONLY, account_id=3)
+    with acting.acting_as(reader):
+        with pytest.raises(PermissionDeniedError, match=REFUSED):
+            importer.commit(a, preview)
+        with pytest.raises(PermissionDeniedError, match=REFUSED):
+            office.import_package(b, package)
+    assert list(a.paths.backups.glob("*.udbak")) == []
+    assert list(b.paths.backups.glob("*.udbak")) == []

@@ -61,6 +61,39 @@ def test_management_needs_a_signed_in_administrator(db: Database, admin: acting.
         records.list_accounts(db)
 
 
+def test_a_lock_made_under_a_clock_far_ahead_ends_fifteen_minutes_after_the_fix(
+    db: Database, admin: acting.Actor, fixed_clock: clock.FixedClock
+) -> None:
+    """Five wrong passwords on a PC whose date was ten years ahead locked the account
+    until then: once the date was put right it said 「请 5256015 分钟后再试」 for good.
+    A lock never lasts longer than ``LOCK_MINUTES`` from the moment it is looked at."""
+    records.add(db, "clerk", "张办事", STAFF_PASSWORD)
+    right = fixed_clock.utcnow()
+    for _ in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(db, "clerk", "wrong-password", now=right + timedelta(days=3650))
+    with pytest.raises(signin.SignInRefused, match="请 15 分钟后再试"):
+        signin.authenticate(db, "clerk", STAFF_PASSWORD, now=right)
+    fixed_clock.advance(timedelta(minutes=5))  # change_password reads the database's clock
+    with pytest.raises(UnionDeskError, match="请 10 分钟后再试"):
+        records.change_password(db, "clerk", STAFF_PASSWORD, "another-pass-1")
+    assert signin.authenticate(db, "clerk", STAFF_PASSWORD, now=right + timedelta(minutes=15))
+
+
+def test_enable_lifts_the_lock_of_an_account_that_was_never_disabled(
+    db: Database, admin: acting.Actor, fixed_clock: clock.FixedClock
+) -> None:
+    """``users enable`` is 「重新启用账号，并解除锁定」: it said 「已启用」 to a locked
+    clerk and left the lock in place."""
+    records.add(db, "clerk", "张办事", STAFF_PASSWORD)
+    for _ in range(5):
+        with pytest.raises(signin.SignInRefused):
+            signin.authenticate(db, "clerk", "wrong-password")
+    records.enable(db, "clerk")
+    assert signin.authenticate(db, "clerk", STAFF_PASSWORD).role == acting.STAFF
+    assert "账号 clerk：解除锁定" in audit_details(db, audit.ACCOUNT_CHANGE)
+
+
 def test_lockout_after_five_failures_for_fifteen_minutes(
     db: Database, admin: acting.Actor, fixed_clock: clock.FixedClock
 ) -> None:

@@ -128,3 +128,67 @@ def test_writes_are_captured_for_sync(db: Database, members: dict[str, str], sta
     activities.delete(db, act)
     assert _count(db, "SELECT count(*) FROM activities WHERE deleted = 1") == 1
     assert _count(db, "SELECT count(*) FROM attendances WHERE deleted = 0") == 0
+
+
+def test_member_who_left_later_can_be_signed_in_to_an_earlier_activity(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    """Typing in October's paper sign-in sheet in late November: C003 left on 5 November
+    but was a member on 15 October, so the card (or a search) signs him in; at an
+    activity on or after his leaving day he is still refused."""
+    october = activities.add(
+        db, {"title": "秋季健步走", "category": "文体健康", "starts_at": "2026-10-15 09:00"}
+    ).id
+    att = activities.attend_by_card(db, october, "C003")
+    assert att.member_id == members["C003"]
+    activities.remove_attendance(db, att.id)
+    assert activities.attend_member(db, october, members["C003"]).member_id == members["C003"]
+    on_the_day = activities.add(
+        db, {"title": "讲座", "category": "法律援助", "starts_at": "2026-11-05 09:00"}
+    ).id
+    with pytest.raises(ValidationError, match="已退会"):
+        activities.attend_by_card(db, on_the_day, "C003")
+    assert activities.get(db, on_the_day).attendance == 0
+
+
+def test_sign_in_sheet_is_headed_with_this_offices_federation(db: Database) -> None:
+    """An upper office holds its sub-federations' rows too: the 活动签到表 is headed with
+    the office's own federation, not whichever federation row comes first."""
+    from desktop.printing.forms.data import load_attendance
+    from desktop.services.unions import federations
+
+    with db.connect() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO federations (id, name, card_prefix) VALUES ('sub', '某下级联合会', '')"
+            )
+        )
+    federations.create(db, "某区总工会", card_prefix="QZ")
+    act = activities.add(
+        db, {"title": "普法讲座", "category": "法律援助", "starts_at": "2026-11-20 09:00"}
+    ).id
+    with db.connect(write=False) as conn:
+        assert load_attendance(conn, act).federation_name == "某区总工会"
+
+
+def test_attendance_lists_in_the_order_scanned_within_one_second(
+    db: Database, members: dict[str, str], station: str
+) -> None:
+    """A scanner at a busy door signs several people in within one second (the clock
+    does not move in tests): the list keeps the order they were scanned, so the panel's
+    newest-first list has the card just scanned on top."""
+    act = _activity(db, station)
+    cards = ["C005", "C001", "C007", "C002", "C004"]
+    for card in cards:
+        activities.attend_by_card(db, act, card)
+    assert [a.member_id for a in activities.list_attendance(db, act)] == [members[c] for c in cards]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2026-12-08 14:30", "2026/12/8 14:30", "2026.12.08 14:30", "2026年12月8日 14:30",
+     "2026年12月8日14:30", "２０２６年１２月８日 １４：３０"],
+)  # fmt: skip
+def test_start_time_typed_the_chinese_way_is_read(db: Database, typed: str) -> None:
+    rec = activities.add(db, {"title": "讲座", "category": "法律援助", "starts_at": typed})
+    assert rec.starts_at == datetime(2026, 12, 8, 14, 30)

@@ -107,3 +107,99 @@ def test_clerk_flow(
         )
         == 0
     )
+
+
+def test_clerk_shows_edits_and_cancels_an_activity(
+    db: Database,
+    members: dict[str, str],
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What the window's 编辑活动 / 删除活动 and its sign-in list do, at the command line;
+    a blank guest name among good ones is reported, the others still signed in."""
+    from desktop.services import activities
+
+    act = activities.add(
+        db, {"title": "普法讲座", "category": "法律援助", "starts_at": "2026-11-20 09:00"}
+    ).id
+    assert (
+        run(data_dir, "activities", "attend", act, "C001", "--guest", " ", "--guest", "王阿姨") == 1
+    )
+    captured = capsys.readouterr()
+    assert "请填写非会员的姓名" in captured.err and "Traceback" not in captured.err
+    assert activities.get(db, act).attendance == 2
+
+    assert run(data_dir, "activities", "show", act) == 0
+    out = capsys.readouterr().out
+    assert "普法讲座" in out and "法律援助" in out and "王阿姨" in out and "C001" in out
+    assert "已签到 2 人（会员 1，非会员 1）" in out
+
+    assert (
+        run(data_dir, "activities", "update", act, "--title", "劳动法讲座", "--end",
+            "2026-11-20 11:00", "--spent", "300")
+        == 0
+    )  # fmt: skip
+    rec = activities.get(db, act)
+    assert (rec.title, rec.spent_fen, rec.ends_at.hour) == ("劳动法讲座", 30000, 11)
+    with pytest.raises(UnionDeskError, match="不能早于开始时间"):
+        run(data_dir, "activities", "update", act, "--end", "2026-11-19")
+    assert activities.get(db, act).ends_at.hour == 11
+
+    with pytest.raises(UnionDeskError, match="--yes"):  # no terminal to ask
+        run(data_dir, "activities", "delete", act)
+    assert activities.get(db, act).title == "劳动法讲座"
+    assert run(data_dir, "activities", "delete", act, "--yes") == 0
+    assert "劳动法讲座" in capsys.readouterr().out
+    assert activities.list_activities(db) == []
+
+
+def test_list_says_when_it_shows_only_the_latest(
+    db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """「共 N 项」 is the true count: a list cut at --limit says so and how to narrow it."""
+    from desktop.services import activities
+
+    for day in (1, 2, 3):
+        activities.add(
+            db, {"title": f"讲座{day}", "category": "法律援助", "starts_at": f"2026-11-0{day}"}
+        )
+    assert run(data_dir, "activities", "list", "--limit", "2") == 0
+    out = capsys.readouterr().out
+    assert "讲座3" in out and "讲座2" in out and "讲座1" not in out
+    assert "只列出最近的 2 项" in out and "--year" in out
+    assert run(data_dir, "activities", "list") == 0
+    assert "共 3 项活动" in capsys.readouterr().out
+
+
+def test_site_with_an_unknown_facility_is_refused_whole(db: Database, data_dir: Path) -> None:
+    """A typo in --facility refuses the command before anything is written: running it
+    again corrected gives one site, not two."""
+    from desktop.errors import ValidationError
+    from desktop.services import sites
+
+    with pytest.raises(ValidationError, match="游泳池"):
+        run(data_dir, "sites", "add", "--kind", "站", "--name", "测试站", "--facility", "AED",
+            "--facility", "游泳池")  # fmt: skip
+    assert sites.list_sites(db) == []
+
+
+def test_attend_reads_a_notepad_file_of_cards(
+    db: Database,
+    members: dict[str, str],
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--stdin takes a file saved by Windows Notepad (a BOM, CRLF) or cells copied from a
+    spreadsheet row (tab-separated): every card is read, none glued to its neighbour."""
+    import io
+
+    from desktop.services import activities
+
+    act = activities.add(
+        db, {"title": "普法讲座", "category": "法律援助", "starts_at": "2026-11-20 09:00"}
+    ).id
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffC001\r\nC002\tC004\r\n\r\n"))
+    assert run(data_dir, "activities", "attend", act, "--stdin") == 0
+    assert capsys.readouterr().out.count("签到成功") == 3
+    assert activities.get(db, act).attendance == 3

@@ -66,6 +66,24 @@ def test_insert_update_delete_name_fields_and_account_never_values(db: Database)
     assert audit.verify(db).ok
 
 
+def test_a_union_s_entry_names_it_a_member_s_never(db: Database) -> None:
+    """QA: 「新增 基层工会（记录 …9bc427be）」 told an administrator nothing; a union is
+    named without personal data, a member never is (an erased person must not reappear)."""
+    from desktop.services.unions import registry as unions
+
+    union = setup_registry(db)["甲公司工会"]
+    member, _ = members.add(db, {"name": NAME, "id_number": NUMBER, "union_id": union})
+    renamed = unions.add(db, "乙公司工会")
+    unions.update(db, renamed.id, name="乙公司工会委员会")
+    shown = {e.record_id: shown_detail(e) for e in changes_of(db)}
+    assert (
+        shown[renamed.id]
+        == f"修改 基层工会「乙公司工会委员会」（记录 …{renamed.id[-8:]}）：工会名称"
+    )
+    assert shown[member.id] == f"新增 会员（记录 …{member.id[-8:]}）"
+    assert NAME not in "".join(shown.values())
+
+
 def test_a_roster_import_is_one_summary_entry(db: Database, tmp_path: Path) -> None:
     setup_registry(db)
     count = changes.SUMMARY_OVER + 10

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop import acting
 from desktop.cli import main
 from desktop.services import audit
+from desktop.services.care import settings as care_settings
 from desktop.storage.database import Database
 from tests.unit.care.conftest import BAD_ID, SPOUSE_ID, writes
 
@@ -97,3 +99,80 @@ def test_a_household_member_with_a_bad_id_number_is_refused(
     assert code == 1 and "家庭成员第 1 位：身份证号校验位错误" in err
     assert BAD_ID not in err
     assert writes(db) == before
+
+
+def test_withdraw_consent_from_the_command_line(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, data_dir, "hardship", "add", "--member", people["张三"], "--level", "深度困难",
+        "--opened-on", "2025-11-01", "--health", "尿毒症",
+        "--consent-date", "2025-11-01", "--consent-form", "书面", "--consent-by", "王干事",
+    )  # fmt: skip
+    assert code == 0, err
+    case = out.strip()
+    before = writes(db)
+    code, _, err = run(capsys, data_dir, "hardship", "withdraw-consent", case, "--by", " ")
+    assert code == 1 and "登记人不能为空" in err and writes(db) == before
+    code, out, err = run(
+        capsys, data_dir, "hardship", "withdraw-consent", case, "--on", "2026-11-01",
+        "--by", "王干事",
+    )  # fmt: skip
+    assert code == 0 and "已删除" in out, err
+    code, out, _ = run(
+        capsys, data_dir, "hardship", "show", case, "--sensitive", "--reason", "核对", "--json"
+    )
+    data = json.loads(out)
+    assert (data["health_notes"], data["consents"], data["consent_withdrawn"]) == (None, [], True)
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    assert "个人信息同意：已撤回" in out
+
+
+def test_remove_a_household_member_from_the_command_line(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, data_dir, "hardship", "add", "--member", people["张三"], "--level", "深度困难",
+        "--household", f"张妻,配偶,{SPOUSE_ID},失业",
+    )  # fmt: skip
+    assert code == 0, err
+    case = out.strip()
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    person = next(line for line in out.splitlines() if "张妻" in line).split("\t")[-1]
+    code, _, err = run(capsys, data_dir, "hardship", "remove-person", case, "nobody")
+    assert code == 1 and "找不到该家庭成员" in err
+    code, out, err = run(capsys, data_dir, "hardship", "remove-person", case, person)
+    assert code == 0 and "已移除" in out, err
+    code, out, _ = run(capsys, data_dir, "hardship", "show", case)
+    assert "张妻" not in out
+
+
+def test_show_sensitive_says_not_filled_for_a_blank_income(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, data_dir, "hardship", "add", "--member", people["张三"], "--level", "相对困难"
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, data_dir, "hardship", "show", out.strip(), "--sensitive",
+                       "--reason", "核对")  # fmt: skip
+    assert "月人均收入：未填" in out and "None" not in out
+
+
+def test_the_income_threshold_is_a_setting_only_administrators_change(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``hardship threshold`` (and the page's 收入标准…) set the same value as 设置:
+    administrators only, audited as a settings change (not an open back door)."""
+    clerk = acting.Actor("clerk", "王干事", acting.STAFF, account_id=2)
+    with acting.acting_as(clerk):
+        code, _out, err = run(capsys, data_dir, "hardship", "threshold", "2000")
+    assert code == 1 and "管理账号和设置" in err
+    assert care_settings.income_threshold(db) is None
+    admin = acting.Actor("boss", "李主席", acting.ADMIN, account_id=1)
+    with acting.acting_as(admin):
+        code, out, _err = run(capsys, data_dir, "hardship", "threshold", "2000")
+    assert code == 0 and "2000 元" in out
+    assert care_settings.income_threshold(db) == 2000
+    [entry] = [e for e in audit.recent(db) if e.action == audit.SETTINGS_CHANGE]
+    assert "困难认定收入标准" in entry.detail and "2000" not in entry.detail

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from desktop.errors import ValidationError
+from desktop.errors import NotFoundError, ValidationError
 from desktop.services.care import assistance, files, hardship, household, retention, reviews
 from desktop.services.care import settings as care_settings
+from desktop.services.settings import office as office_settings
 from desktop.storage.database import Database
 from tests.conftest import TEST_TODAY
 from tests.unit.care.conftest import BAD_ID, CHILD_ID, a_consent, writes
@@ -113,7 +114,17 @@ def test_assistance_is_recorded_in_fen(db: Database, people: dict[str, str]) -> 
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("-50", "不能为负数"), ("五百", "应为金额"), ("abc", "应为金额"), ("0", "应大于 0")],
+    [
+        ("-50", "不能为负数"),
+        ("五百", "应为金额"),
+        ("abc", "应为金额"),
+        ("0", "应大于 0"),
+        # not a number a clerk types: no internal error, no 1000 from "1e3"
+        ("nan", "应为金额"),
+        ("inf", "应为金额"),
+        ("1e3", "应为金额"),
+        ("99999999999999999", "金额过大"),
+    ],
 )
 def test_a_bad_assistance_amount_is_refused(
     db: Database, people: dict[str, str], amount: str, message: str
@@ -209,12 +220,12 @@ def test_the_local_income_threshold_is_a_stored_setting(
     db: Database, people: dict[str, str]
 ) -> None:
     assert care_settings.income_threshold(db) is None
-    assert care_settings.set_income_threshold(db, "1000") == 1000
+    assert office_settings.set_income_threshold(db, "1000") == 1000
     case = _open(db, people["张三"], monthly_income_per_capita=600, consent=a_consent())
     f = files.get_file(db, case, today=TODAY)
     assert f.income_threshold == 1000 and f.below_threshold is None  # hidden
     with pytest.raises(ValidationError, match="不能为负数"):
-        care_settings.set_income_threshold(db, "-1")
+        office_settings.set_income_threshold(db, "-1")
 
 
 def test_retention_keeps_a_closed_file_ten_years_then_purges_it_everywhere(
@@ -261,6 +272,31 @@ def test_retention_keeps_a_closed_file_ten_years_then_purges_it_everywhere(
     assert {"hardship_cases", "hardship_household", "hardship_assistance"} <= captured
 
 
+def test_a_purge_leaves_no_personal_value_in_the_change_log(
+    db: Database, people: dict[str, str]
+) -> None:
+    """The log is what packages send: a purged file's health, income and household ID
+    numbers must not stay in it to reach an office that had not had them yet."""
+    case = _open(
+        db,
+        people["张三"],
+        household_members=family(health="抑郁症", monthly_income=300),
+        health_notes="尿毒症",
+        monthly_income_per_capita=450,
+        consent=a_consent(),
+    )
+    hardship.close_file(db, case, "2026-06-30", "病愈", today=TODAY)
+    retention.purge(db, case, today=date(2036, 6, 30))
+    with db.connect(write=False) as conn:
+        logged = [
+            str(r.fields)
+            for r in conn.execute(text("SELECT fields FROM sync_change WHERE tbl LIKE 'hardship%'"))
+        ]
+    held = [f for f in logged if any(v in f for v in ("尿毒症", "抑郁症", CHILD_ID, "张妻"))]
+    assert held == []
+    assert not any('"monthly_income_per_capita":450' in f for f in logged)
+
+
 def test_received_care_values_are_checked_like_local_input() -> None:
     """A package from another office cannot bring what the services refuse here."""
     from desktop.models import values
@@ -304,3 +340,69 @@ def test_a_file_is_opened_only_for_a_current_member(db: Database, people: dict[s
     assert hardship.file_of_member(db, people["张三"]) is None
     members.mark_left(db, people["李四"], "retained", reason="长期病休")
     assert _open(db, people["李四"], opened=TODAY.isoformat())
+
+
+def test_a_household_member_added_later_is_counted_in_the_household_size(
+    db: Database, people: dict[str, str]
+) -> None:
+    """家庭人口 never falls below the members listed plus the worker (as at opening): a
+    newborn added later made a 「3 口之家」 list four people."""
+    case = _open(db, people["张三"], household_members=family())
+    assert files.get_file(db, case, today=TODAY).household_size == 3
+    household.add_member(db, case, {"name": "张小妹", "relation": "子女"}, today=TODAY)
+    assert files.get_file(db, case, today=TODAY).household_size == 4
+    # a size typed larger than the list (someone not listed) is kept
+    hardship.update_file(db, case, household_size=6)
+    household.add_member(db, case, {"name": "张奶奶"}, today=TODAY)
+    assert files.get_file(db, case, today=TODAY).household_size == 6
+
+
+def test_removing_a_household_member_deletes_their_values_everywhere(
+    db: Database, people: dict[str, str]
+) -> None:
+    """A person entered by mistake (or who left the household) is removed with their
+    ID number, health and income blanked — in the log packages send too; an unknown
+    row is refused with nothing written."""
+    case = _open(db, people["张三"], household_members=family(health="抑郁症"), consent=a_consent())
+    spouse = files.get_file(db, case, today=TODAY).household[0]
+    before = writes(db)
+    with pytest.raises(NotFoundError, match="家庭成员"):
+        household.remove_member(db, case, "no-such-row")
+    assert writes(db) == before
+    household.remove_member(db, case, spouse.id)
+    assert [p.name for p in files.get_file(db, case, today=TODAY).household] == ["张小"]
+    with db.connect(write=False) as conn:
+        row = conn.execute(
+            text("SELECT name, id_number, health FROM hardship_household WHERE id = :i"),
+            {"i": spouse.id},
+        ).one()
+        logged = [
+            str(f)
+            for f in conn.execute(
+                text("SELECT fields FROM sync_change WHERE row_id = :i"), {"i": spouse.id}
+            ).scalars()
+        ]
+    assert tuple(row) == (None, None, None)
+    assert not [f for f in logged if "抑郁症" in f or spouse.id_number in f or "张妻" in f]
+
+
+def test_an_exit_dated_before_the_last_assistance_or_review_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """脱困 on 2026-05-01 with aid given on 2026-10-01 put help after the exit on record
+    (and started the 10-year retention before the last entry)."""
+    case = _open(db, people["张三"], opened="2026-01-10")
+    assistance.assist(
+        db, case, given_on="2026-10-01", kind="生活救助", amount=500,
+        fund_source="本级工会经费", today=TODAY,
+    )  # fmt: skip
+    reviews.review(
+        db, case, reviewed_on="2026-11-01", result="继续帮扶", reviewer="李主席", today=TODAY
+    )
+    before = writes(db)
+    with pytest.raises(
+        ValidationError, match="早于本档案最后一次救助或复核的日期 2026-11-01"
+    ) as exc:
+        hardship.close_file(db, case, "2026-05-01", "再就业", today=TODAY)
+    assert exc.value.field == "closed_on" and writes(db) == before
+    hardship.close_file(db, case, "2026-11-01", "再就业", today=TODAY)

@@ -73,6 +73,9 @@ def test_the_member_list_filters_by_honour(db: Database, people: dict[str, str])
         ({"member_id": None}, "是个人荣誉，请选择获奖会员", "member_id"),
         ({"member_id": None, "title": "工人先锋号"}, "是集体荣誉，请填写", "team_name"),
         ({"member_id": "nobody"}, "获奖会员不存在", "member_id"),
+        # a team title is the team's: never filed under one member (who would then show
+        # as 工人先锋号 in the member list's honour filter)
+        ({"title": "工人先锋号"}, "是集体荣誉，请填写获奖的班组", "team_name"),
     ],
 )
 def test_bad_honours_are_refused_and_nothing_written(
@@ -145,3 +148,20 @@ def test_the_cli_refuses_member_and_team_together_as_usage(
     err = capsys.readouterr().err
     assert "用法错误" in err and "--team" in err and "--member" in err
     assert _count(db) == 0
+
+
+def test_an_honour_before_the_member_was_sixteen_is_refused(
+    db: Database, people: dict[str, str]
+) -> None:
+    """劳动模范 in 1990 for a worker born in 2000 is a typing slip, not an honour."""
+    with db.connect(write=False) as conn:
+        born = conn.execute(
+            text("SELECT birth_date FROM members WHERE id = :m"), {"m": people["李娟"]}
+        ).scalar_one()
+    first = int(str(born)[:4]) + 16
+    base = {"member_id": people["李娟"], "title": "劳动模范", "level": "市级"}
+    with pytest.raises(ValidationError, match=f"早于该会员年满 16 周岁的年份（{first}）") as info:
+        records.add_honour(db, {**base, "year": first - 1})
+    assert info.value.field == "year" and "李娟" not in info.value.message
+    assert _count(db) == 0
+    records.add_honour(db, {**base, "year": first})

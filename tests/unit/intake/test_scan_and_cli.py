@@ -173,3 +173,38 @@ def test_scan_files_through_the_applications_hook(
         assert "已经登记过" in err and len(filed) == 1
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("migrant", [True, False])
+def test_the_migrant_worker_box_ticked_on_the_phone_reaches_the_member(
+    db: Database, office: Office, migrant: bool
+) -> None:
+    """农民工 is asked on the page and shown at the scan: it is kept on the application and
+    the approved member carries it (it was dropped on filing: every approval came out
+    from the hukou alone, here 农村 → 是 whatever was ticked)."""
+    from desktop.services.applications import queries, records
+    from desktop.services.members import registry
+
+    scanned = sync_office.read_application_scan(
+        db, _sealed(office, is_migrant_worker=migrant, hukou_type="nonlocal_urban")
+    )
+    application = records.file_scanned(db, scanned.values, scanned.draft.payload_id)
+    assert queries.get(db, application).is_migrant_worker is migrant
+    approval = records.approve(db, application)
+    assert registry.get(db, approval.member_id).is_migrant_worker is migrant
+
+
+def test_a_scan_from_someone_under_sixteen_says_so_at_the_counter(
+    db: Database, office: Office
+) -> None:
+    """Filed (the person may come back after the birthday), but the clerk is told now,
+    not only when approving: the approval refuses it."""
+    from stdnum.cn import ric
+
+    first17 = "11010520120505123"  # born 2012-05-05: 14 on the test date
+    child = first17 + ric.calc_check_digit(first17 + "0")
+    scanned = sync_office.read_application_scan(db, _sealed(office, id_number=child))
+    [said] = [w for w in scanned.warnings if "未满 16 周岁" in w]
+    assert "05-05" not in said  # no birth date beside a masked number
+    adult = sync_office.read_application_scan(db, _sealed(office, payload_id="00" * 8))
+    assert not any("16 周岁" in w for w in adult.warnings)

@@ -168,3 +168,25 @@ def test_the_future_is_judged_against_the_callers_today(
     case = cases.add_case(db, values, today=later)
     closed = cases.close_case(db, case.id, outcome="advised", today=later)
     assert (closed.intake_on, closed.closed_on) == (later, later)
+
+
+def test_a_name_or_phone_typed_for_a_member_applicant_is_refused_not_dropped(
+    db: Database, people: dict[str, str]
+) -> None:
+    """A member's name and phone come from the member record: one typed beside a member
+    (a new phone number the applicant gave) was silently thrown away."""
+    before = _snapshot(db)
+    with pytest.raises(ValidationError, match="取自会员记录") as info:
+        cases.add_case(
+            db,
+            {"member_id": people["王强"], "case_type": "工伤", "applicant_phone": "13912345678"},
+        )
+    assert info.value.field == "applicant_phone"
+    assert _snapshot(db) == before
+    case = cases.add_case(db, {"member_id": people["王强"], "case_type": "工伤"})
+    with pytest.raises(ValidationError, match="取自会员记录"):
+        cases.update_case(db, case.id, {"applicant_name": "王强强"})
+    # a non-member case turned into a member's drops its own name and phone, as before
+    guest = _guest_case(db)
+    moved = cases.update_case(db, guest.id, {"member_id": people["李娟"]})
+    assert moved.is_member and moved.applicant_name == "李娟"

@@ -129,7 +129,68 @@ def test_legal_attach_files_all_or_nothing(
     assert code == 1 and "说明.docx：不是 PDF、JPEG 或 PNG 文件" in err
     assert _rows(db, "legal_case_documents") == 0
     code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(good), "无.pdf")
-    assert code == 1 and "无法读取文件 无.pdf" in err and "Traceback" not in err
+    assert code == 1 and "找不到「无.pdf」" in err and "Traceback" not in err
     code, out, err = run(capsys, data_dir, "legal", "attach", case_id, str(good))
     assert code == 0 and "已添加 1 个文件" in out, err
     assert _rows(db, "legal_case_documents") == 1
+
+
+def test_legal_attach_says_why_a_file_cannot_be_read_in_chinese(
+    db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """No English OS text ("No such file or directory", "Is a directory"), and a file over
+    the limit is refused by its size before it is read into memory (a 4 GB video picked
+    by mistake)."""
+    _, out, _ = run(capsys, data_dir, "legal", "add", "--name", "赵六", "--type", "工伤", "--json")
+    case_id = json.loads(out)["id"]
+    code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(tmp_path / "无.pdf"))
+    assert code == 1 and "找不到" in err and "无.pdf" in err and "No such" not in err
+    code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(tmp_path))
+    assert code == 1 and "是一个文件夹" in err and "Is a directory" not in err
+    huge = tmp_path / "录像.pdf"
+    with huge.open("wb") as f:
+        f.truncate(4 * 1024 * 1024 * 1024)  # sparse: nothing written to the disk
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: pytest.fail("read") if p == huge else read(p))
+    code, _, err = run(capsys, data_dir, "legal", "attach", case_id, str(huge))
+    assert code == 1 and "不能超过 20 MB" in err
+    assert _rows(db, "legal_case_documents") == 0
+
+
+def test_legal_form_takes_the_output_file_as_the_other_print_commands_do(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from tests.unit.printing.conftest import pdf_text
+
+    _, out, _ = run(capsys, data_dir, "legal", "add", "--name", "赵六", "--type", "社保", "--json")
+    case = json.loads(out)["id"]
+    pdf = tmp_path / "位置.pdf"
+    code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf))  # like print form
+    assert code == 0, err
+    assert "法律援助申请登记表" in pdf_text(pdf)
+    same = tmp_path / "同一.pdf"  # both spellings naming one file: fine
+    assert run(capsys, data_dir, "legal", "form", case, str(same), "--out", str(same))[0] == 0
+    code, _, err = run(capsys, data_dir, "legal", "form", case)
+    assert code == 2 and "输出" in err and "Traceback" not in err
+    other = tmp_path / "另一.pdf"
+    code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf), "--out", str(other))
+    assert code == 2 and "两个" in err and not other.exists()
+
+
+def test_legal_form_with_a_rare_character_prints_it_as_a_mark_when_asked(
+    db: Database, data_dir: Path, people: dict[str, str], capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from tests.unit.printing.conftest import pdf_text
+
+    _, out, _ = run(capsys, data_dir, "legal", "add", "--name", "王𠮷", "--type", "社保", "--json")
+    case = json.loads(out)["id"]
+    pdf = tmp_path / "表.pdf"
+    code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf))
+    assert code == 1 and "𠮷" in err and not pdf.exists()
+    assert "加 --allow-missing-glyphs" in err  # the CLI's way to choose 〓
+    code, _, err = run(capsys, data_dir, "legal", "form", case, str(pdf), "--allow-missing-glyphs")
+    assert code == 0, err
+    assert "王〓" in pdf_text(pdf)

@@ -60,3 +60,31 @@ def test_non_member_form_leaves_the_id_number_to_be_written(
     assert any(line.startswith("申请人 赵六") and line.endswith("是否会员 否") for line in lines)
     assert any(line.startswith("身份证号 联系电话") for line in lines)  # both blank
     assert any("案件类型 工伤" in line and "办理状态 受理" in line for line in lines)
+
+
+def _summary(n: int) -> str:
+    base = "申请人反映用人单位自二〇二五年起未足额支付加班工资，多次协商未果，现申请法律援助。"
+    return (base * (n // len(base) + 1))[: n - 1] + "终"
+
+
+def test_a_long_summary_is_printed_whole_or_marked_as_cut(
+    db: Database, people: dict[str, str], tmp_path: Path
+) -> None:
+    # Six hundred characters fit the box at a smaller size: every one is printed.
+    summary = _summary(600)
+    case = cases.add_case(
+        db, {"member_id": people["李娟"], "case_type": "工资拖欠", "summary": summary}
+    )
+    out = legal_form.write_intake_form(db, case.id, tmp_path / "长.pdf")
+    flat = "".join(pdf_text(out).split()).replace("案情摘要", "")  # the side label
+    assert summary in flat
+    # Three thousand do not: what is printed says that the rest is in the case record,
+    # instead of stopping mid-sentence as if that were all.
+    summary = _summary(3000)
+    case = cases.add_case(
+        db, {"member_id": people["李娟"], "case_type": "工资拖欠", "summary": summary}
+    )
+    out = legal_form.write_intake_form(db, case.id, tmp_path / "更长.pdf")
+    flat = "".join(pdf_text(out).split())
+    assert summary[:300] in flat and "终" not in flat.split("案情摘要")[-1].split("结案结果")[0]
+    assert "（未完，全文见系统中的记录）" in flat

@@ -177,6 +177,19 @@ def test_reject_keeps_the_reason_and_the_queue_finds_it(db: Database, union_id: 
     assert _count(db, "members") == 0
 
 
+def test_a_rejection_reason_holding_an_id_number_or_phone_is_refused(
+    db: Database, union_id: str
+) -> None:
+    """The reason is shown in full beside the masked ID number (applications show) and
+    searched: a number typed into it undid the mask."""
+    app = _apply(db, union_id)
+    for reason in (f"身份证{OTHER_ID}已在他处入会", "电话13800138000联系不上"):
+        with pytest.raises(ValidationError, match="不要写身份证号或手机号") as exc:
+            records.reject(db, app.id, reason)
+        assert exc.value.field == "reject_reason" and OTHER_ID not in exc.value.message
+    assert queries.get(db, app.id).status == "submitted"
+
+
 def test_an_approval_date_before_the_16th_birthday_or_after_today_is_refused(
     db: Database, union_id: str
 ) -> None:

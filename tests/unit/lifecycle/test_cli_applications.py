@@ -120,3 +120,13 @@ def test_print_the_application_form_from_the_cli(
         capsys, ready, "print", "form", "registration", str(out), "--application", app_id
     )
     assert code == 1 and "入会申请书" in err
+
+
+def test_the_migrant_worker_answer_on_a_paper_application(
+    ready: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """农民工 is recorded on the application (``--is-migrant-worker 是``) and shown."""
+    code, out, err = _add(capsys, ready, "--hukou-type", "本地城镇", "--is-migrant-worker", "是")
+    assert code == 0, err
+    code, out, _ = run(capsys, ready, "applications", "show", out.strip())
+    assert "农民工：是" in out

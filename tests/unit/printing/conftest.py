@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -100,6 +101,16 @@ def seeded(db: Database) -> Seeded:
 
 def pdf_text(path: Path) -> str:
     return run("pdftotext", "-enc", "UTF-8", str(path), "-")
+
+
+def pdf_words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, top, x1, bottom) in points, from ``pdftotext -bbox``."""
+    out = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    found = re.findall(pattern, out)
+    return [(t, float(a), float(b), float(c), float(d)) for a, b, c, d, t in found]
 
 
 DPI = 300

@@ -19,6 +19,7 @@ from tests.unit.printing.conftest import (
     LONG_UNION,
     decode_qr,
     pdf_text,
+    pdf_words,
     px,
     render_png,
     run,
@@ -199,3 +200,39 @@ def test_no_members_selected_is_a_clear_error(db: Database, tmp_path: Path) -> N
     with pytest.raises(UnionDeskError, match="没有选择会员"):
         render_cards([], tmp_path / "none.pdf")
     assert not (tmp_path / "none.pdf").exists()
+
+
+LONG_NAMES = [
+    "工" * 50,  # the longest name the registry accepts (50 characters), all full-width
+    "Maximilian Alexander Christopher Montgomery-Smiths",
+    "阿卜杜热合曼·买买提艾力·库尔班江·艾合买提·吐尔逊·阿不都拉·热合曼",
+]
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_a_50_character_name_wraps_at_a_readable_size_inside_its_box(
+    db: Database, tmp_path: Path, name: str
+) -> None:
+    s = seed(db, 1, names=[name])
+    with db.connect(write=False) as conn:
+        batch = load_cards(conn, union_name=s.union_name)
+    out = tmp_path / "long.pdf"
+    render_cards(batch.records, out, layout="single")
+    pt = 72 / 25.4
+    name_words = [w for w in pdf_words(out, 1) if w[0] and set(w[0]) <= set(name)]
+    assert "".join(w[0] for w in name_words) == name.replace(" ", "")
+    left, right = geo.CARD_H_MM, 0.0
+    for text_, x0, top, x1, bottom in name_words:
+        height = bottom - top
+        assert height >= 5.9, (text_, height)  # ≥ 6 pt: readable, never ~4 pt
+        if set(text_) == {"工"}:
+            # Full-width characters keep their square shape (no horizontal squeeze).
+            assert (x1 - x0) / len(text_) >= 0.9 * height, (text_, x1 - x0, height)
+        left, right = min(left, x0 / pt), max(right, x1 / pt)
+        # Below the red header, above the 会员证号 label, beside the photo, before the QR.
+        assert top / pt >= geo.CARD_H_MM - 43.0 + 0.3, text_
+        assert bottom / pt <= geo.CARD_H_MM - 29.8, text_
+    assert left >= PHOTO[0] + PHOTO[2] and right <= QR_X - 0.5
+    if " " in name:  # Latin names break between words, never inside one
+        lines = [w[0] for w in name_words]
+        assert all(part in name.split(" ") for part in lines), lines

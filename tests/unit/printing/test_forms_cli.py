@@ -11,10 +11,11 @@ from sqlalchemy import insert
 from desktop.cards.signing import self_signer
 from desktop.cli import printing as cli_printing
 from desktop.cli.common import CliArgumentParser, Context
+from desktop.errors import UnionDeskError
 from desktop.models import HardshipCase, Transfer, new_id
 from desktop.printing.forms.attendance import MIN_BLANK_ROWS, ROWS_PER_PAGE, pages_for
 from desktop.storage.database import Database
-from tests.unit.printing.conftest import pdf_text, run, seed
+from tests.unit.printing.conftest import pdf_text, pdf_words, run, seed
 
 
 def cli(data_dir: Path, *argv: str) -> int:
@@ -241,3 +242,37 @@ def test_cli_cards_and_verify(
     assert "有效" in capsys.readouterr().out
     assert cli(data_dir, "card", "verify", payload.replace("TEST00000", "TEST00001")) == 1
     assert "无效" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["registration", "application"])
+@pytest.mark.parametrize("name", ["工" * 50, "Maximilian Alexander Christopher Montgomery-Smiths"])
+def test_a_50_character_name_stays_readable_in_the_form_s_name_cell(
+    db: Database, data_dir: Path, tmp_path: Path, kind: str, name: str
+) -> None:
+    s = seed(db, 1, names=[name])
+    out = tmp_path / f"{kind}.pdf"
+    assert cli(data_dir, "print", "form", kind, str(out), "--member", str(s.members[0]["id"])) == 0
+    # The name cell is the first row of the table (top of the page).
+    words = [w for w in pdf_words(out, 1) if w[0] and set(w[0]) <= set(name) and w[2] < 150]
+    assert "".join(w[0] for w in words) == name.replace(" ", "")
+    for text_, x0, top, x1, bottom in words:
+        assert bottom - top >= 5.9, text_  # ≥ 6 pt, never squeezed to a smudge
+        if set(text_) == {"工"}:
+            assert (x1 - x0) / len(text_) >= 0.9 * (bottom - top), text_
+    if " " in name:  # a long Latin name wraps between words rather than being squeezed
+        assert len({round(w[2]) for w in words}) >= 2, words
+
+
+def test_cards_for_a_union_by_part_of_its_name_suggest_the_full_name(
+    db: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(db, 1, union_name="深圳市蛇口联合工会委员会")
+    out = tmp_path / "cards.pdf"
+    assert cli(data_dir, "print", "cards", str(out), "--union", "蛇口") == 1
+    assert not out.exists()
+    from desktop.printing.records import load_cards
+
+    with db.connect(write=False) as conn, pytest.raises(UnionDeskError) as err:
+        load_cards(conn, union_name="蛇口")
+    assert "找不到名为「蛇口」的" in err.value.message
+    assert "深圳市蛇口联合工会委员会" in err.value.message  # the one the clerk meant

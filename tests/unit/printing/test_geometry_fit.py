@@ -63,3 +63,26 @@ def test_fit_text_never_exceeds_its_box(text: str, lines: int) -> None:
 def test_short_text_keeps_its_full_size() -> None:
     fit = fit_text(fonts(), "李四", 30 * mm, 14, 6)
     assert fit.size == 14 and fit.scale == 1.0
+
+
+def test_names_break_between_words_and_at_the_middle_dot_not_inside_them() -> None:
+    f = fonts()
+    fit = fit_text(f, "阿卜杜热合曼·买买提", 31 * mm, 15, 6, max_lines=4, max_h=10.8 * mm)
+    assert fit.lines == ("阿卜杜热合曼·", "买买提") and fit.scale == 1.0
+    latin = "Maximilian Alexander Christopher Montgomery-Smiths"
+    fit = fit_text(f, latin, 31 * mm, 15, 6, max_lines=4, max_h=10.8 * mm)
+    assert "".join(fit.lines) == latin and fit.scale == 1.0
+    words = set(latin.replace("-", "- ").split())
+    for line in fit.lines:
+        assert set(line.replace("-", "- ").split()) <= words, fit.lines
+
+
+@pytest.mark.parametrize("text", ["工" * 50, "W" * 50, "阿卜杜热合曼·买买提艾力·" * 4])
+def test_fifty_characters_take_four_lines_at_six_points_or_more_unsqueezed(text: str) -> None:
+    text = text[:50]
+    f = fonts()
+    fit = fit_text(f, text, 31 * mm, 15, 6, max_lines=4, max_h=10.8 * mm)
+    assert fit.size >= 6 and fit.scale == 1.0 and len(fit.lines) <= 4
+    assert "".join(fit.lines) == text
+    assert fit.width(f) <= 31 * mm + 0.01
+    assert len(fit.lines) * 1.15 * fit.size <= 10.8 * mm + 0.01

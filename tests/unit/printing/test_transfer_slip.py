@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop import acting
 from desktop.cli import main
 from desktop.printing.forms import data as fd
 from desktop.printing.forms.render import render_form
@@ -90,3 +91,34 @@ def test_a_blank_slip_has_no_qr(tmp_path: Path) -> None:
     render_form("transfer", fd.TransferFormData(), out)
     assert "会籍转接单" in pdf_text(out).replace(" ", "")
     assert _decode_page(out, tmp_path) == ""
+
+
+def test_the_handler_on_the_slip_is_who_recorded_the_transfer(
+    db: Database, transferred: records.queries.TransferRecord, tmp_path: Path
+) -> None:
+    # Recorded by the signed-in account (not the operating-system account).
+    federation_union = unions.add(db, "南头联合工会").id
+    member, _ = members.add(
+        db, {"name": "李梅", "id_number": "440304199202026319", "union_id": federation_union,
+             "joined_on": date(2018, 5, 1)},
+    )  # fmt: skip
+    clerk = acting.Actor("zhangli", "张丽", role=acting.STAFF, account_id=7)
+    with acting.acting_as(clerk):
+        record = records.transfer_out(
+            db, member.id, to_union_name="西丽街道总工会", transferred_on="2026-11-03",
+            reason="工作调动",
+        )  # fmt: skip
+    assert record.operator == "张丽"
+    out = tmp_path / "signed-in.pdf"
+    render_form("transfer", form_values(db, "transfer", record.id), out)
+    body = pdf_text(out).replace(" ", "")
+    assert body.count("经办人：张丽") == 1  # on the counterfoil the issuing union keeps
+    # Named on the command line (transfers out --operator).
+    assert transferred.operator
+    out = tmp_path / "named.pdf"
+    render_form("transfer", form_values(db, "transfer", transferred.id), out)
+    assert f"经办人：{transferred.operator}" in pdf_text(out).replace(" ", "")
+    # A blank slip keeps the line empty for the pen.
+    blank = tmp_path / "blank.pdf"
+    render_form("transfer", fd.TransferFormData(), blank)
+    assert "经办人：开具日期" in "".join(pdf_text(blank).split())
