@@ -266,7 +266,7 @@ def register(sub: Any) -> None:
         "recover", help="忘记管理员密码：用本单位的恢复密钥为该管理员设置新密码（无需登录）"
     )
     v.add_argument("username", metavar="用户名", help="管理员的用户名")
-    v.set_defaults(handler=_recover, without_sign_in=True)
+    v.set_defaults(handler=_recover, without_sign_in=True, hub_refusal=records.HUB_NO_RECOVERY_KEY)
 
     v = verbs.add_parser("list", help="列出账号（管理员）")
     add_json_flag(v)

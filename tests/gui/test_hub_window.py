@@ -141,3 +141,14 @@ def test_the_import_wizard_on_the_hub_promises_no_file_backup(
     assert kind == "confirm" and "自动备份" not in question and "pg_dump" in question
     assert said and not any("备份" in text for text in said), said
     assert "总库不做文件备份" in wizard.result_page.label.text()
+
+
+def test_the_login_on_the_hub_offers_no_recovery_key(qtbot: QtBot, hub_ctx: AppContext) -> None:
+    """忘记密码… asked for a recovery key, which the hub has not (this PC's belongs to an
+    office): the service refuses it, and the login no longer offers it."""
+    from desktop.views.accounts.login_dialog import LoginDialog
+
+    dialog = LoginDialog(hub_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.forgot_button.isVisible()

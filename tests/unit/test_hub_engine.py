@@ -300,6 +300,42 @@ def test_backup_settings_are_not_offered_on_the_hub(
         assert code == 1 and "pg_dump" in err and "未做任何改动" in err, (key, out, err)
 
 
+def test_an_offices_recovery_key_cannot_reset_the_hubs_administrator(
+    pg_server: PostgresServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`users recover` checked the recovery key against the data dir's keys.json: anyone
+    allowed onto the hub made an office of their own (`init` prints its recovery key) and
+    reset the hub's administrator's password with it."""
+    import io
+
+    from desktop.errors import UnionDeskError
+    from desktop.services.accounts import records, signin
+
+    data = tmp_path / "data"
+    office = open_database(resolve_paths(data))
+    code = office.recovery_code
+    office.close()
+    assert code
+    hub_url = pg_server.url(_new_database(pg_server))
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        records.create_first_admin(hub, "admin", "总库管理员", "Hub-admin-pass-1")
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{code}\nTaken-over-1\nTaken-over-1\n"))
+        exit_code, out, err = _cli(
+            capsys, data, hub_url, "--password-stdin", "users", "recover", "admin"
+        )
+        assert exit_code == 1, (out, err)
+        assert "总库" in err and "未做任何改动" in err
+        with pytest.raises(UnionDeskError, match="总库"):
+            records.reset_with_recovery_key(hub, "admin", code, "Taken-over-1")
+        signin.authenticate(hub, "admin", "Hub-admin-pass-1")  # unchanged
+    finally:
+        hub.close()
+
+
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 
