@@ -167,6 +167,11 @@ def pg_db(pg_template: HubTemplate, data_dir: Path) -> Iterator[Database]:
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / DATABASE_URL_FILENAME).write_text(pg_template.url + "\n", encoding="utf-8")
     database = open_database(resolve_paths(data_dir))
+    # The reset emptied the hub's audit trail: a new hub to this installation, whose
+    # anchor (kept per hub, not per data dir) the previous test's trail must not hold.
+    from desktop.services.audit import anchor
+
+    anchor.anchor_path(database).unlink(missing_ok=True)
     try:
         yield database
     finally:

@@ -121,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # only init and demo make a registry where there is none (storage/presence.py)
         creates = bool(getattr(args, "creates_registry", False))
         ctx = Context(args.data_dir, args.database_url, creates=creates)
+        refusal = getattr(args, "hub_refusal", None)  # an office's file only (backups, keys)
+        if refusal and ctx.paths.database_url is not None:
+            print(f"错误：{refusal}", file=sys.stderr)
+            return 1
         if _holds_registry(ctx) or (creates and ctx.paths.data_dir.is_dir()):
             app_log.start(ctx.paths)  # never a data folder or logs/ in a mistyped one
         try:

@@ -16,7 +16,7 @@ from desktop.clock import current as current_clock
 from desktop.errors import DatabaseError, UnionDeskError
 from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
-from desktop.storage.database import Database
+from desktop.storage.database import HUB_BACKUP_REFUSED, HUB_RESTORE_REFUSED, Database
 from desktop.storage.health import finding_summary
 
 
@@ -150,15 +150,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("backup", help="备份与恢复：备份、查看、校验、恢复")
     verbs = p.add_subparsers(dest="verb", metavar="<操作>", required=True)
     create = verbs.add_parser("create", help="立即备份（写入后校验；设置了第二份备份时一并复制）")
-    create.set_defaults(handler=_create)
+    create.set_defaults(handler=_create, hub_refusal=HUB_BACKUP_REFUSED)
     ls = verbs.add_parser("list", help="列出备份（最新在前）")
     add_json_flag(ls)
-    ls.set_defaults(handler=_list)
+    ls.set_defaults(handler=_list, hub_refusal=HUB_RESTORE_REFUSED)
     verify = verbs.add_parser("verify", help="校验一份备份")
     verify.add_argument(
         "backup", metavar="备份", help="备份文件名（见 backup list），或备份文件的路径"
     )
-    verify.set_defaults(handler=_verify)
+    verify.set_defaults(handler=_verify, hub_refusal=HUB_RESTORE_REFUSED)
     restore = verbs.add_parser(
         "restore", help="用一份备份恢复数据库（当前数据库移到一旁保留，不会删除；需要管理员）"
     )
@@ -166,10 +166,10 @@ def register(sub: Any) -> None:
         "backup", metavar="备份", help="备份文件名（见 backup list），或备份文件的路径"
     )
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
-    restore.set_defaults(handler=_restore)
+    restore.set_defaults(handler=_restore, hub_refusal=HUB_RESTORE_REFUSED)
     settings = verbs.add_parser("settings", help="查看或修改备份设置（修改需要管理员）")
     settings.add_argument("--keep", type=_int, help="保留最近多少份备份（1–365，默认 30）")
     settings.add_argument(
         "--second-copy", metavar="文件夹", help="第二份备份的文件夹或 U 盘（空字符串表示关闭）"
     )
-    settings.set_defaults(handler=_settings)
+    settings.set_defaults(handler=_settings, hub_refusal=HUB_BACKUP_REFUSED)

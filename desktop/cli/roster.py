@@ -94,7 +94,7 @@ def _stderr_progress() -> ProgressFn:
 
 def _template(ctx: Context, args: argparse.Namespace) -> int:
     names: list[str] = []
-    if ctx.paths.database.exists():
+    if ctx.paths.database_url is not None or ctx.paths.database.exists():  # the hub: no file
         names = [u.name for u in unions.list_all(ctx.db)]
     path = template.write_template(Path(args.out), names)
     print(f"已生成名册模板：{path}")

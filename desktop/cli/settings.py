@@ -72,6 +72,8 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     group = ""
     for key in settings.KEYS:
+        if key.key.startswith("backup_") and not ctx.db.takes_file_backups:
+            continue  # the hub keeps no file backups (its administrator's pg_dump)
         if key.group != group:
             group = key.group
             print(f"【{group}】")

@@ -41,12 +41,14 @@ def _by_federation(ctx: Context) -> None:
     if len(choices) < 2:
         return
     counts = stats.counts_by_federation(ctx.db)
+    repeated = scope.repeated_names(choices)
     print("各联合会（在会及保留会籍会员）：")
     for c in choices:
         held = counts.get(c.id)
         own = "（本会）" if c.own else ""
+        number = f"（编号 {c.id}）" if c.name in repeated else ""
         print(
-            f"  {c.name}{own}：工会 {held.unions if held else 0} 个，"
+            f"  {c.name}{own}{number}：工会 {held.unions if held else 0} 个，"
             f"会员 {held.members_current if held else 0} 人"
         )
 
@@ -83,7 +85,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--federation",
         metavar="联合会名称",
-        help="只统计该联合会（本会或收到的下级联合会）；「本会」为本单位自己的",
+        help="只统计该联合会（本会或收到的下级联合会）；「本会」为本单位自己的；"
+        "同名的联合会填编号（见各联合会列表）",
     )
     add_json_flag(p)
     p.set_defaults(handler=_stats)

@@ -22,6 +22,7 @@ from desktop.errors import UnionDeskError
 from desktop.services import audit
 from desktop.services.backups import catalog
 from desktop.storage import keys
+from desktop.storage.database import HUB_HAS_NO_KEYS
 
 RECOVERY_WARNING = (
     "请立即把上面的恢复密钥抄写或打印出来，保存在电脑以外的安全地方（例如单位保险柜）。"
@@ -130,7 +131,7 @@ def register(sub: Any) -> None:
         metavar="备份",
         help="解锁一份来自另一台电脑的备份（备份文件名或路径；它旁边须有同名的 .keys.json）",
     )
-    p.set_defaults(handler=_unlock)
+    p.set_defaults(handler=_unlock, hub_refusal=HUB_HAS_NO_KEYS)
 
     p = sub.add_parser("recovery-key", help="生成新的恢复密钥（旧的作废；只显示一次）")
-    p.set_defaults(handler=_new_recovery_key)
+    p.set_defaults(handler=_new_recovery_key, hub_refusal=HUB_HAS_NO_KEYS)

@@ -87,8 +87,10 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
 def _accounts_exist(ctx: Context) -> bool:
     """Whether sign-in is needed: only an existing registry with accounts asks. A file
     that cannot be opened is left to the command itself (``check`` reads a damaged
-    one; every other command refuses it with the same message as before)."""
-    if not ctx.paths.database.exists():
+    one; every other command refuses it with the same message as before). The hub
+    (``--database-url``) has no file here: its accounts are rows on the server, asked
+    for like a file's."""
+    if ctx.paths.database_url is None and not ctx.paths.database.exists():
         return False
     try:
         return records.exist(ctx.db)
@@ -264,7 +266,7 @@ def register(sub: Any) -> None:
         "recover", help="忘记管理员密码：用本单位的恢复密钥为该管理员设置新密码（无需登录）"
     )
     v.add_argument("username", metavar="用户名", help="管理员的用户名")
-    v.set_defaults(handler=_recover, without_sign_in=True)
+    v.set_defaults(handler=_recover, without_sign_in=True, hub_refusal=records.HUB_NO_RECOVERY_KEY)
 
     v = verbs.add_parser("list", help="列出账号（管理员）")
     add_json_flag(v)

@@ -562,9 +562,14 @@ def fill_demo(
             )
         ).one()
         if existing[0] or existing[1]:
+            elsewhere = (
+                "请换一个数据目录（--data-dir）"
+                if db.takes_file_backups
+                else "请另建一个空的总库数据库（--database-url）"  # the hub: no data dir holds it
+            )
             raise UnionDeskError(
                 f"登记库中已有 {existing[1]} 个工会、{existing[0]} 名会员；"
-                "演示数据只能填入空的登记库，以免与真实数据混在一起。请换一个数据目录（--data-dir）"
+                f"演示数据只能填入空的登记库，以免与真实数据混在一起。{elsewhere}"
             )
         fed_id, fed_name, prefix, park, created = _federation(conn, rng, today)
         union_rows = _make_unions(rng, unions, park, fed_id, today)

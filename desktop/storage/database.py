@@ -233,6 +233,12 @@ class Database:
 
     # -- integrity -------------------------------------------------------------------
 
+    @property
+    def registry_name(self) -> str:
+        """What names this registry on this PC, for what is kept about it outside it
+        (the audit trail's anchor): the file's path; the hub's URL, masked."""
+        return str(self.paths.database)
+
     def check_in_background(self) -> None:
         """Start the open-time ``quick_check`` on its own thread (a large file, or any
         file the window opens: ``open_storage(check_first=False)``)."""
@@ -565,7 +571,7 @@ def open_storage(
     (:func:`open_hub`): the same ``migrate`` and ``on_open``, none of the file's steps.
     """
     if paths.database_url is not None:
-        return open_hub(paths, clock, migrate=migrate, on_open=on_open)
+        return open_hub(paths, clock, migrate=migrate, on_open=on_open, create=create)
     now = (clock or current_clock()).now()
     presence.refuse_unless_present(paths, create=create, now=now)  # before anything is made
     ensure_writable(paths)
@@ -645,6 +651,17 @@ HUB_BACKUP_REFUSED = (
 )
 
 
+HUB_RESTORE_REFUSED = (
+    "总库（PostgreSQL）由数据库管理员用 pg_dump 备份、从 pg_dump 的备份恢复；本程序不在"
+    "总库上查看、校验或恢复备份文件（本机 backups 文件夹中的备份是基层单位登记库的，"
+    "不能用来恢复总库），未做任何改动。请联系数据库管理员。"
+)
+HUB_HAS_NO_KEYS = (
+    "总库（PostgreSQL）不用本机的密钥文件加密，无需解锁，也没有恢复密钥：谁能打开总库由"
+    "数据库服务器的账号和密码决定，请向数据库管理员询问。未做任何改动。"
+)
+
+
 class _NoCheckpoints:
     """PostgreSQL writes its own checkpoints: the WAL thread of a SQLite file has no
     counterpart, and the calls on it stay harmless."""
@@ -678,6 +695,11 @@ class HubDatabase(Database):
         self.checkpoints = _NoCheckpoints()  # type: ignore[assignment]
         self.where = engines.masked(engine.url)
 
+    @property
+    def registry_name(self) -> str:
+        # not the data dir's file: the same data dir may hold this PC's office registry
+        return f"hub {self.where}"
+
     def check_in_background(self) -> None:
         return None
 
@@ -692,6 +714,10 @@ class HubDatabase(Database):
 
     def backup(self, reason: str) -> Path:
         raise DatabaseError(HUB_BACKUP_REFUSED)
+
+
+class NoHubError(presence.NoRegistryError):
+    """The hub's database is empty, and this command makes no registry."""
 
 
 def _hub_revision(engine: Engine, where: str) -> str | None:
@@ -722,6 +748,7 @@ def open_hub(
     *,
     migrate: Callable[[Connection], None] = upgrade_schema,
     on_open: Callable[[Database], None] | None = None,
+    create: bool = True,
 ) -> Database:
     """Open the federation hub named by ``paths.database_url`` (PostgreSQL).
 
@@ -730,6 +757,9 @@ def open_hub(
     transactional on PostgreSQL: a refused right or a lost connection leaves the
     database as it was); ``on_open`` runs last. There is no backup before an upgrade
     (the administrator's ``pg_dump``). The data dir still holds this PC's log and exports.
+    ``create=False`` (every command but ``init`` and ``demo``): an empty database is
+    refused, nothing made — a mistyped database name on a server where the clerk's role
+    may create tables must not become a new, empty hub (as a mistyped ``--data-dir``).
     """
     assert paths.database_url is not None
     url = engines.parse_url(paths.database_url)
@@ -743,6 +773,13 @@ def open_hub(
             raise DatabaseError(
                 f"总库「{where}」由更新版本的工会桌面通升级过（结构版本 {current}），"
                 f"当前程序版本 {__version__} 无法使用它。请安装最新版本，总库未做任何改动。"
+            )
+        if current is None and not create:
+            raise NoHubError(
+                f"总库「{where}」是一个空数据库，还没有建立工会桌面通的登记库，"
+                "未做任何改动，也没有新建。请检查连接地址中的数据库名是否写对；"
+                "要在这个数据库中新建总库，请运行 uniondesk --database-url … init "
+                "--federation 名称（或打开工会桌面通，按首次使用的提示创建）。"
             )
         if current != head_revision():
             with db.connect() as conn:

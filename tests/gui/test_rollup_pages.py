@@ -206,3 +206,57 @@ def test_a_park_member_is_corrected_at_the_district(qtbot: QtBot, hub_ctx: AppCo
     assert dialog.saved_id == member_id
     saved = members.get(hub_ctx.db, member_id)
     assert saved.employer == "乙一公司（新址）" and saved.union_name == "乙一公司工会"
+
+
+def test_two_federations_of_one_name_are_told_apart_in_the_filter(
+    qtbot: QtBot, hub_db: Database, qapp: Any
+) -> None:
+    """Two sub-federations bearing one name were two identical lines in the box."""
+    from sqlalchemy import text
+
+    from desktop.services.unions import scope
+    from desktop.views.widgets.federation_combo import FederationFilterCombo
+
+    ids = {c.name: c.id for c in scope.held(hub_db)}
+    with hub_db.connect() as conn:
+        conn.execute(
+            text("UPDATE federations SET name = :a WHERE id = :b"),
+            {"a": PARK_A, "b": ids[PARK_B]},
+        )
+    combo = FederationFilterCombo(hub_db)
+    qtbot.addWidget(combo)
+    labels = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert labels[ids[PARK_A]] != labels[ids[PARK_B]]
+    for federation in (ids[PARK_A], ids[PARK_B]):
+        assert labels[federation].startswith(PARK_A) and federation[-8:] in labels[federation]
+    assert labels[ids[DISTRICT]] == f"本会（{DISTRICT}）"  # a name held once: as before
+
+
+def test_long_federation_names_keep_the_member_page_within_a_small_screen(
+    qtbot: QtBot, hub_ctx: AppContext
+) -> None:
+    """The federation box took the width of its longest name (with the number of a
+    repeated name, 30+ characters): at 1366 × 768 the window grew past the screen and
+    the filters at the right were cut off."""
+    from sqlalchemy import text
+
+    from desktop.services.unions import scope
+
+    ids = {c.name: c.id for c in scope.held(hub_ctx.db)}
+    long_name = "新疆维吾尔自治区乌鲁木齐经济技术开发区（头屯河区）总工会高新技术产业园区工会联合会"
+    with hub_ctx.db.connect() as conn:
+        for federation in (ids[PARK_A], ids[PARK_B]):
+            conn.execute(
+                text("UPDATE federations SET name = :n WHERE id = :i"),
+                {"n": long_name, "i": federation},
+            )
+    window = open_window(qtbot, hub_ctx)
+    page = window.show_area("members")
+    assert isinstance(page, MembersPage)
+    assert page.federation_filter.isVisible()
+    assert window.minimumSizeHint().width() <= 1366, window.minimumSizeHint()
+    assert page.federation_filter.sizeHint().width() <= 320
+    window.resize(1280, 744)  # the window as it opens on a 1366 × 768 screen
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    # the search box kept room to type in (it was squeezed to one character)
+    assert page.search.width() >= 200, page.search.width()

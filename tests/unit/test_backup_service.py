@@ -318,7 +318,7 @@ def test_the_restore_entry_names_where_the_older_trail_really_ended(db: Database
     add_member(db, union, "乙", "2")
     with db.connect(write=False) as conn:
         head, _hash = chain.head(conn)
-    anchor.anchor_path(db.paths.database).unlink()  # this PC's anchor is gone
+    anchor.anchor_path(db).unlink()  # this PC's anchor is gone
     result = restoring.restore(db, made.backup.name, open_database)
     try:
         [entry] = [r for r in audit.recent(result.db) if r.action == audit.RESTORE]

@@ -202,11 +202,151 @@ def test_backup_is_refused_on_the_hub(hub_url: str, tmp_path: Path) -> None:
         hub.close()
 
 
+def test_file_backups_restore_and_keys_are_refused_on_the_hub(
+    hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What only an office's file has: the hub refuses it and says who keeps the hub
+    (an office's backup in this PC's folder restored "successfully" into a local file,
+    the hub unchanged, and re-anchored the hub's audit trail)."""
+    from desktop.services import audit
+    from desktop.services.backups import restoring
+
+    office = open_database(resolve_paths(tmp_path / "office"))
+    try:
+        backup = office.backup("manual")
+    finally:
+        office.close()
+    data = tmp_path / "data"
+    (data / "backups").mkdir(parents=True)
+    copied = data / "backups" / backup.name
+    copied.write_bytes(backup.read_bytes())
+    for command in (
+        ("backup", "list"),
+        ("backup", "verify", backup.name),
+        ("backup", "restore", backup.name, "--yes"),
+        ("backup", "restore", str(backup), "--yes"),
+        ("backup", "settings", "--keep", "5"),
+        ("unlock",),
+        ("recovery-key",),
+    ):
+        code, out, err = _cli(capsys, data, hub_url, *command)
+        assert code == 1, (command, out, err)
+        assert "总库" in err and "数据库管理员" in err and "未做任何改动" in err, (command, err)
+        assert "Traceback" not in err
+    assert not (data / "uniondesk.db").exists()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        with pytest.raises(DatabaseError, match="pg_dump"):
+            restoring.restore(hub, copied, open_database)
+        with pytest.raises(DatabaseError, match="pg_dump"):
+            restoring.restore_unopenable(hub.paths, hub.clock, copied, open_database)
+        assert not (data / "uniondesk.db").exists()
+        assert audit.RESTORE not in {entry.action for entry in audit.recent(hub)}
+    finally:
+        hub.close()
+
+
+def test_an_office_and_the_hub_on_one_data_dir_keep_their_own_audit_anchors(
+    hub_url: str, tmp_path: Path
+) -> None:
+    """The district's PC keeps its own office registry and reaches the hub with the same
+    data dir (``--database-url``): the anchor of each trail was kept under the data dir's
+    file name, so a save at the hub made the office's ``audit verify`` report its newest
+    entries cut off (and the other way round)."""
+    from desktop.services import audit
+    from desktop.services.audit import verifying
+
+    data = tmp_path / "data"
+    office = open_database(resolve_paths(data))
+    try:
+        audit.record(office, audit.LOGIN, "本单位")
+    finally:
+        office.close()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        for _ in range(3):
+            audit.record(hub, audit.LOGIN, "总库")
+        assert verifying.verify(hub).ok
+    finally:
+        hub.close()
+    office = open_database(resolve_paths(data))
+    try:
+        verdict = verifying.verify(office)
+        assert verdict.ok and verdict.anchored, verdict.message
+        audit.record(office, audit.LOGIN, "本单位")
+    finally:
+        office.close()
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        verdict = verifying.verify(hub)
+        assert verdict.ok and verdict.anchored, verdict.message
+    finally:
+        hub.close()
+
+
+def test_backup_settings_are_not_offered_on_the_hub(
+    pg_server: PostgresServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`settings show` listed 【备份】 (保留备份份数 30 份) and `settings set backup_keep`
+    saved a value nothing on the hub reads."""
+    data = tmp_path / "data"
+    hub_url = pg_server.url(_new_database(pg_server))
+    assert _cli(capsys, data, hub_url, "init", "--federation", "甲区总工会")[0] == 0
+    code, out, err = _cli(capsys, data, hub_url, "settings", "show")
+    assert code == 0, err
+    assert "【备份】" not in out and "backup_keep" not in out and "【安全】" in out
+    for key, value in (("backup_keep", "5"), ("backup_second_copy_dir", str(tmp_path))):
+        code, out, err = _cli(capsys, data, hub_url, "settings", "set", key, value)
+        assert code == 1 and "pg_dump" in err and "未做任何改动" in err, (key, out, err)
+
+
+def test_an_offices_recovery_key_cannot_reset_the_hubs_administrator(
+    pg_server: PostgresServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`users recover` checked the recovery key against the data dir's keys.json: anyone
+    allowed onto the hub made an office of their own (`init` prints its recovery key) and
+    reset the hub's administrator's password with it."""
+    import io
+
+    from desktop.errors import UnionDeskError
+    from desktop.services.accounts import records, signin
+
+    data = tmp_path / "data"
+    office = open_database(resolve_paths(data))
+    code = office.recovery_code
+    office.close()
+    assert code
+    hub_url = pg_server.url(_new_database(pg_server))
+    hub = open_database(resolve_paths(data, hub_url))
+    try:
+        records.create_first_admin(hub, "admin", "总库管理员", "Hub-admin-pass-1")
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{code}\nTaken-over-1\nTaken-over-1\n"))
+        exit_code, out, err = _cli(
+            capsys, data, hub_url, "--password-stdin", "users", "recover", "admin"
+        )
+        assert exit_code == 1, (out, err)
+        assert "总库" in err and "未做任何改动" in err
+        with pytest.raises(UnionDeskError, match="总库"):
+            records.reset_with_recovery_key(hub, "admin", code, "Taken-over-1")
+        signin.authenticate(hub, "admin", "Hub-admin-pass-1")  # unchanged
+    finally:
+        hub.close()
+
+
 # -- refusals: a clear Chinese message, exit 1, no traceback, no password, nothing written
 
 
-def _refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, url: str, expected: str) -> str:
-    code, out, err = _cli(capsys, tmp_path / "data", url, "unions", "list")
+def _refused(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    url: str,
+    expected: str,
+    command: tuple[str, ...] = ("unions", "list"),
+) -> str:
+    code, out, err = _cli(capsys, tmp_path / "data", url, *command)
     assert code == 1, (out, err)
     assert expected in err, err
     assert "Traceback" not in err and SECRET not in err + out
@@ -265,13 +405,38 @@ def test_a_role_without_rights_is_refused_and_nothing_is_created(
     with engine.begin() as conn:
         conn.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     url = f"postgresql+psycopg://{role}@/{name}?host={pg_server.socket_dir}&port=5432"
-    _refused(capsys, tmp_path, url, "没有所需的权限")
+    _refused(capsys, tmp_path, url, "没有所需的权限", ("init", "--federation", "甲区总工会"))
     with engine.connect() as conn:
         count = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
         ).scalar()
     engine.dispose()
     assert count == 0
+
+
+def _public_tables(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_a_read_command_on_an_empty_database_makes_no_hub(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pg_server: PostgresServer
+) -> None:
+    """A mistyped database name that exists (``postgres``, an empty one made for
+    something else) is not turned into a hub by ``stats``: as a mistyped --data-dir."""
+    url = pg_server.url(_new_database(pg_server))
+    for command in (("stats",), ("members", "find", "张"), ("sync", "id")):
+        err = _refused(capsys, tmp_path, url, "空数据库", command)
+        assert "init --federation" in err
+        assert _public_tables(url) == 0
+    code, _out, err = _cli(capsys, tmp_path / "data", url, "init", "--federation", "甲区总工会")
+    assert code == 0, err
+    assert _public_tables(url) > 0
 
 
 def test_a_newer_hub_is_refused_and_left_alone(

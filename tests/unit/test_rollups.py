@@ -295,3 +295,33 @@ def test_a_union_name_held_by_two_federations_is_told_apart_by_federation(  # ty
                  "--federation", "本会", "--json"])  # fmt: skip
     out, _err = capsys.readouterr()
     assert code == 0 and json.loads(out) == []
+
+
+def test_two_sub_federations_of_one_name_are_told_apart_by_their_number(hub_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A city hub holds hundreds of offices: two sub-federations may share a name (each
+    district has its 城关街道工会联合会). The clerk is shown their numbers and may name one
+    by it; the refusal used to send the hub to 「上级单位」, and stats listed both alike."""
+    from sqlalchemy import text
+
+    from desktop.errors import UnionDeskError
+    from desktop.services.unions import scope
+
+    ids = {c.name: c.id for c in scope.held(hub_db)}
+    with hub_db.connect() as conn:
+        conn.execute(
+            text("UPDATE federations SET name = :a WHERE id = :b"),
+            {"a": PARK_A, "b": ids[PARK_B]},
+        )
+    with pytest.raises(UnionDeskError) as caught:
+        scope.resolve(hub_db, PARK_A)
+    message = caught.value.message
+    assert ids[PARK_A] in message and ids[PARK_B] in message and "编号" in message
+    assert "上级单位" not in message
+    assert scope.resolve(hub_db, ids[PARK_B]) == ids[PARK_B]
+    assert scope.resolve(hub_db, f" {ids[PARK_A]} ") == ids[PARK_A]
+    whole = run(tmp_path / "district", "stats")
+    assert f"{PARK_A}（编号 {ids[PARK_A]}）：工会 2 个，会员 4 人" in whole
+    assert f"{PARK_A}（编号 {ids[PARK_B]}）：工会 1 个，会员 2 人" in whole
+    assert f"{DISTRICT}（本会）：工会 1 个" in whole  # a name held once: as before
+    park_b = run(tmp_path / "district", "stats", "--federation", ids[PARK_B])
+    assert "工会：1 个" in park_b and "会员：2 人" in park_b

@@ -292,6 +292,15 @@ def _set_password(
         hooks.notify(db, hooks.AdminSecret(hooks.SET, account.id, account.username, new_password))
 
 
+#: ``reset_with_recovery_key`` on the hub: the recovery key is a file's (keys.json), and
+#: the one in this PC's data dir belongs to an office's registry.
+HUB_NO_RECOVERY_KEY = (
+    "总库没有恢复密钥：本机数据目录中的恢复密钥属于基层单位的登记库，不能用来重置总库的账号，"
+    "未做任何改动。忘记总库管理员的密码时，请另一位管理员登录后重置（uniondesk users passwd "
+    "用户名）；没有其他管理员时请联系数据库管理员。"
+)
+
+
 def reset_with_recovery_key(
     db: Database, username: str, recovery_key: str, new_password: str
 ) -> AccountRecord:
@@ -301,6 +310,8 @@ def reset_with_recovery_key(
     administrator's key slot follows, as for any new password."""
     from desktop.storage import keys  # the recovery key is checked against keys.json
 
+    if db.paths.database_url is not None:  # any clerk could make an office and its key
+        raise UnionDeskError(HUB_NO_RECOVERY_KEY)
     if keys.read_ring(keys.keys_file(db.paths)) is None:
         raise UnionDeskError("这个数据库没有恢复密钥（没有 keys.json），不能用它重置密码。")
     with db.connect(write=False) as conn:

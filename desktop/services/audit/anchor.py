@@ -4,8 +4,9 @@ Why: the hash chain proves that no entry inside the trail was edited, removed or
 but a trail whose newest entries were cut off is still a perfect chain. So after every
 committed write the newest entry (id, hash) is written to a small owner-only file in
 the installation's state dir (``config.state_dir()``, outside every data dir, like the
-sync identity marker), one file per database path. ``verify`` then demands that the
-anchored entry is still in the trail, unchanged.
+sync identity marker), one file per registry (``Database.registry_name``: a file's path,
+the hub's masked URL — one data dir may serve an office's file and the hub). ``verify``
+then demands that the anchored entry is still in the trail, unchanged.
 
 What it proves: on this PC, the trail still holds every entry up to the newest one this
 installation saw committed — a cut tail, or a tail cut and refilled, is reported.
@@ -44,22 +45,22 @@ class Anchor:
     hash: str
 
 
-def anchor_path(database: Path) -> Path:
-    key = hashlib.sha256(str(database).encode("utf-8")).hexdigest()[:32]
+def anchor_path(db: Database) -> Path:
+    key = hashlib.sha256(db.registry_name.encode("utf-8")).hexdigest()[:32]
     return state_dir() / "audit" / f"{key}.json"
 
 
-def read_anchor(database: Path) -> Anchor | None:
+def read_anchor(db: Database) -> Anchor | None:
     """The stored anchor; None when there is none (or it is unreadable)."""
     try:
-        data = json.loads(anchor_path(database).read_text("utf-8"))
+        data = json.loads(anchor_path(db).read_text("utf-8"))
         return Anchor(id=int(data["id"]), hash=str(data["hash"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def write_anchor(database: Path, anchor: Anchor) -> None:
-    path = anchor_path(database)
+def write_anchor(db: Database, anchor: Anchor) -> None:
+    path = anchor_path(db)
     private_dir(path.parent)
     write_private(path, json.dumps({"id": anchor.id, "hash": anchor.hash}).encode("utf-8"))
 
@@ -78,14 +79,13 @@ class AnchorKeeper:
             self._update()
 
     def _update(self) -> None:
-        database = self.db.paths.database
         with self.db.engine.connect() as conn:
             if not chain.ready(conn):
                 return
             now = Anchor(*chain.head(conn))
             if now.id == 0 or now == self.last:
                 return
-            stored = read_anchor(database)
+            stored = read_anchor(self.db)
             if stored is not None and stored != now:
                 behind = stored.id < now.id and (
                     conn.exec_driver_sql(
@@ -98,7 +98,7 @@ class AnchorKeeper:
                     return
         try:
             if stored != now:
-                write_anchor(database, now)
+                write_anchor(self.db, now)
             self.last = now
         except OSError as exc:  # the state dir is gone or full: verify reports it lagging
             log.warning("audit anchor not written: %s", type(exc).__name__)
@@ -112,5 +112,5 @@ def reanchor(db: Database) -> Anchor | None:
     if last_id == 0:
         return None
     anchor = Anchor(last_id, last_hash)
-    write_anchor(db.paths.database, anchor)
+    write_anchor(db, anchor)
     return anchor

@@ -74,7 +74,7 @@ def _where(entry: chain.StoredEntry) -> str:
 def verify(db: Database) -> Verdict:
     """The whole trail checked (administrators only, once accounts exist)."""
     acting.require(acting.ADMINISTER)
-    anchor = read_anchor(db.paths.database)
+    anchor = read_anchor(db)
     count = 0
     expected = chain.GENESIS
     last: chain.StoredEntry | None = None

@@ -29,7 +29,7 @@ from desktop.services.accounts import records
 from desktop.services.audit import anchor, chain
 from desktop.services.backups.catalog import resolve, resolve_in
 from desktop.storage import backups as files
-from desktop.storage.database import Database
+from desktop.storage.database import HUB_RESTORE_REFUSED, Database
 from desktop.storage.health import finding_summary
 
 Opener = Callable[[Paths, Clock], Database]
@@ -97,7 +97,10 @@ def _checked(backup: Path, clock: Clock) -> None:
 
 def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
     """Restore the backup ``ref`` (a name in the catalog, or a file's path) in place of
-    ``db``, which this closes; returns the reopened registry. Administrators only."""
+    ``db``, which this closes; returns the reopened registry. Administrators only.
+    The hub is refused: a backup file here is an office's registry, not the hub."""
+    if not db.takes_file_backups:
+        raise DatabaseError(HUB_RESTORE_REFUSED)
     acting.require(acting.ADMINISTER)
     backup = resolve(db, ref)
     paths, clock = db.paths, db.clock
@@ -114,6 +117,8 @@ def restore(db: Database, ref: str | Path, reopen: Opener) -> Restored:
 def restore_unopenable(paths: Paths, clock: Clock, ref: str | Path, reopen: Opener) -> Restored:
     """Restore into a data dir whose registry cannot be opened (damaged, not a database):
     the case a restore is most often for. Nothing to close; the same checks and moves."""
+    if paths.database_url is not None:
+        raise DatabaseError(HUB_RESTORE_REFUSED)
     acting.require(acting.ADMINISTER)
     backup = resolve_in(paths.backups, ref)
     _checked(backup, clock)
@@ -159,7 +164,8 @@ def _put_in_place(
     # The restored trail is older than the one this PC anchored: say so in its RESTORE
     # entry (the newer trail stays in the moved-aside database) and anchor it afresh, so
     # ``audit verify`` checks from here on instead of reporting a cut tail.
-    if trail_end is None and (was := anchor.read_anchor(paths.database)) is not None:
+    # the same file: what this PC anchored before
+    if trail_end is None and (was := anchor.read_anchor(restored)) is not None:
         trail_end = was.id
     kept = (
         f"；恢复前的审计记录到第 {trail_end} 条，随原数据库保存在 {replaced.folder.name}"

@@ -219,11 +219,52 @@ def same_person(conn: Connection, member_id: str) -> list[str]:
 _GIVEN = "CAST(? AS TEXT)"
 
 
+def _recorded_by(table: str, writers: list[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition (and its values) on ``table``'s rows: recorded by one of ``writers``
+    (the first entry of the row's change log), or with no log at all (a row from before
+    capture: this office's). ``writers`` None: no condition."""
+    if writers is None:
+        return "1 = 1", ()
+    first = (
+        f"(SELECT c.node_id FROM sync_change c WHERE c.tbl = '{table}' "
+        f"AND c.row_id = {table}.id ORDER BY c.hlc LIMIT 1)"
+    )
+    marks = ", ".join("?" for _ in writers)
+    return f"({first} IS NULL OR {first} IN ({marks}))", tuple(writers)
+
+
+def _members_office(conn: Connection, member_id: str) -> list[str] | None:
+    """The nodes of the office that recorded the member: this office (its node and former
+    identities) for its own members, else the office the record came from. None when
+    the record has no change log (nothing to tell offices apart by)."""
+    origin = conn.exec_driver_sql(
+        "SELECT node_id FROM sync_change WHERE tbl = 'members' AND row_id = ? ORDER BY hlc LIMIT 1",
+        (member_id,),
+    ).scalar()
+    if origin is None:
+        return None
+    own = [
+        str(n)
+        for n in conn.exec_driver_sql(
+            "SELECT node_id FROM sync_node WHERE is_self = 1 OR retired_at IS NOT NULL"
+        ).scalars()
+    ]
+    return own if str(origin) in own else [str(origin)]
+
+
 def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[str]]:
     """Table → ids of the rows about the person: linked to the member record, or (an
     application, a legal-aid applicant, a guest) carrying the person's ID number, phone
-    or name. Read before a received package blanks the member row (``sync.erasures``)."""
+    or name. Read before a received package blanks the member row (``sync.erasures``).
+
+    A name alone (a guest, an applicant without a phone) is matched only in rows the
+    member's own office recorded: an upper office or the hub holds many offices, where a
+    name is somebody else's too (docs/HUB.md, twenty-first session); the member's office
+    matches its own, and those changes travel up."""
     found: dict[str, list[str]] = {}
+    office = _members_office(conn, member_id)
+    legal_scope, legal_writers = _recorded_by("legal_cases", office)
+    guest_scope, guest_writers = _recorded_by("attendances", office)
     if conn.exec_driver_sql("SELECT 1 FROM members WHERE id = ?", (member_id,)).first():
         found["members"] = [member_id]
     found["applications"] = _ids(
@@ -237,14 +278,14 @@ def find_in(conn: Connection, member_id: str, who: Identity) -> dict[str, list[s
         "SELECT id FROM legal_cases WHERE member_id = ? OR (member_id IS NULL AND ("
         f"({_GIVEN} IS NOT NULL AND applicant_phone = ?) OR ({_GIVEN} IS NOT NULL "
         f"AND applicant_name = ? AND (applicant_phone IS NULL OR {_GIVEN} IS NULL "
-        "OR applicant_phone = ?))))",
-        (member_id, who.phone, who.phone, who.name, who.name, who.phone, who.phone),
+        f"OR applicant_phone = ?) AND {legal_scope})))",
+        (member_id, who.phone, who.phone, who.name, who.name, who.phone, who.phone) + legal_writers,
     )
     found["attendances"] = _ids(
         conn,
         "SELECT id FROM attendances WHERE member_id = ? "
-        f"OR ({_GIVEN} IS NOT NULL AND guest_name = ?)",
-        (member_id, who.name, who.name),
+        f"OR ({_GIVEN} IS NOT NULL AND guest_name = ? AND {guest_scope})",
+        (member_id, who.name, who.name) + guest_writers,
     )
     found["legal_case_documents"] = _documents_of(conn, found["legal_cases"])
     found["honours"] = _ids(conn, "SELECT id FROM honours WHERE member_id = ?", (member_id,))

@@ -26,7 +26,7 @@ from desktop.services.members import card_numbers
 from desktop.services.settings import local
 from desktop.services.unions import federations
 from desktop.storage import settings_store
-from desktop.storage.database import Database
+from desktop.storage.database import HUB_BACKUP_REFUSED, Database
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,9 @@ def set_backups(
     db: Database, *, keep: Any = None, second_copy_dir: Any = None, clear_dir: bool = False
 ) -> None:
     """备份: how many to keep, and the second-copy folder (``clear_dir`` stops the copy;
-    a ``None`` leaves that value as it is)."""
+    a ``None`` leaves that value as it is). The hub keeps no file backups: refused."""
+    if not db.takes_file_backups:
+        raise UnionDeskError(HUB_BACKUP_REFUSED)
     acting.require(acting.ADMINISTER)
     checks: dict[str, Callable[[], Any]] = {}
     if keep is not None:

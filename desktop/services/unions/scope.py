@@ -11,6 +11,7 @@ through their union.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -73,9 +74,17 @@ def names_in(conn: Connection) -> dict[str, str]:
     }
 
 
+def repeated_names(choices: list[FederationChoice]) -> set[str]:
+    """The names more than one federation held here bears (a city hub's offices may
+    share one): those are shown with their number, which names each apart."""
+    counted = Counter(c.name for c in choices)
+    return {name for name, n in counted.items() if n > 1}
+
+
 def resolve(db: Database, name: str | None) -> str | None:
     """The federation id a clerk names (``--federation NAME``): None for 全部 or nothing,
-    this office's own for 本会, else the federation of that exact name."""
+    this office's own for 本会, else the federation of that exact name or number (the
+    number tells apart federations of one name)."""
     wanted = (name or "").strip()
     if not wanted or wanted == ALL_WORD:
         return None
@@ -83,11 +92,18 @@ def resolve(db: Database, name: str | None) -> str | None:
         if wanted == OWN_WORD:
             return federations.require_current_id(conn)
         choices = held_in(conn)
+    by_id = [c for c in choices if c.id == wanted]
+    if by_id:
+        return by_id[0].id
     found = [c for c in choices if c.name == wanted]
     if len(found) == 1:
         return found[0].id
     if found:
-        raise UnionDeskError(f"有多个名为「{wanted}」的联合会，无法区分；请联系上级单位核对名称")
+        numbers = "；".join(f"编号 {c.id}（工会 {c.unions} 个）" for c in found)
+        raise UnionDeskError(
+            f"本库有 {len(found)} 个名为「{wanted}」的联合会，按名称无法区分：{numbers}。"
+            "请改填其中一个的编号。"
+        )
     known = "、".join(c.name for c in choices) or "（无）"
     raise NotFoundError(
         f"找不到名为「{wanted}」的联合会。本库登记的联合会有：{known}；"

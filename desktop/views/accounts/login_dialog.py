@@ -36,8 +36,11 @@ class LoginDialog(QDialog):
         self.ctx = ctx
         self.actor: acting.Actor | None = None
         self.setWindowTitle("登录")
+        hub = ctx.db.paths.database_url is not None  # the hub has no recovery key
         intro = QLabel(
-            "请输入账号和密码登录。忘记密码请联系本单位的管理员重置；"
+            "请输入账号和密码登录。忘记密码请联系总库的管理员重置。"
+            if hub
+            else "请输入账号和密码登录。忘记密码请联系本单位的管理员重置；"
             "管理员忘记密码可用恢复密钥设置新密码（忘记密码…）。",
             self,
         )
@@ -55,6 +58,7 @@ class LoginDialog(QDialog):
         self.forgot_button.setToolTip("管理员忘记密码：用本单位的恢复密钥设置新密码")
         self.forgot_button.setAutoDefault(False)
         self.forgot_button.clicked.connect(self.forgot)
+        self.forgot_button.setVisible(not hub)
         self.login_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.login_button.setDefault(True)  # Enter in either field signs in
         layout = QVBoxLayout(self)

@@ -44,6 +44,12 @@ from desktop.views.unlock.dialog import UnlockDialog
 from desktop.views.widgets import messages, tables
 from desktop.views.widgets.field_error import FieldMessage
 
+#: The page on the federation hub (PostgreSQL): nothing here backs it up or restores it.
+HUB_NOTE = (
+    "这是总库（PostgreSQL）：它由数据库管理员用 pg_dump 备份、从 pg_dump 的备份恢复，"
+    "本程序不在总库上做文件备份，导入和升级之前也不做。请联系数据库管理员确认总库已按计划备份。"
+)
+
 
 def create_page(ctx: AppContext) -> QWidget:
     return BackupsPage(ctx)
@@ -66,6 +72,7 @@ class BackupsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.hub = not ctx.db.takes_file_backups
         self.backup_button = QPushButton("立即备份", self)
         self.verify_button = QPushButton("校验", self)
         self.restore_button = QPushButton("恢复…", self)
@@ -79,7 +86,9 @@ class BackupsPage(QWidget):
         self.model = BackupTableModel(self)
         self.table = tables.RecordTable(
             self,
-            empty_text="还没有备份。按「立即备份」做第一份；每次导入、升级和同步之前也会自动备份。",
+            empty_text=HUB_NOTE
+            if self.hub
+            else "还没有备份。按「立即备份」做第一份；每次导入、升级和同步之前也会自动备份。",
         )
         self.table.setObjectName("backups_table")
         self.table.setModel(self.model)
@@ -137,13 +146,17 @@ class BackupsPage(QWidget):
         self.choose_button.clicked.connect(self.choose_second_dir)
         self.clear_button.clicked.connect(lambda: self._set_second_dir(None))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        if self.hub:  # this PC's backups folder holds offices' files, never the hub's
+            for button in (self.backup_button, self.other_button, self.folder_button):
+                button.setEnabled(False)
+            settings.setEnabled(False)
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
 
     def refresh(self) -> None:
         db = self.ctx.db
-        rows = catalog.list_backups(db)
+        rows = [] if self.hub else catalog.list_backups(db)
         self.model.set_rows(rows)
         self.count_label.setText(f"共 {len(rows)} 份备份")
         self.keep.setValue(options.keep_count(db))
@@ -152,7 +165,7 @@ class BackupsPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
+        chosen = self.selected() is not None and not self.hub
         self.verify_button.setEnabled(chosen)
         self.restore_button.setEnabled(chosen)
 

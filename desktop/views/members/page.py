@@ -69,6 +69,9 @@ class MembersPage(QWidget):
 
         self.search = SearchBox(self)
         self.search.setPlaceholderText("搜索：姓名、拼音（如 zs）、身份证后 4 位、手机号、会员证号")
+        # room to type, whatever the filters beside it take (an upper office's federation
+        # box squeezed it to one character at 1366 × 768)
+        self.search.setMinimumWidth(220)
         # an upper office's sub-federations (hidden where only one federation is held)
         self.federation_filter = FederationFilterCombo(ctx.db, self)
         self.federation_label = QLabel("联合会", self)
@@ -129,8 +132,6 @@ class MembersPage(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        filters.addWidget(self.federation_label)
-        filters.addWidget(self.federation_filter, 1)
         for label, combo in (
             ("工会", self.union_filter),
             ("会籍", self.status_filter),
@@ -154,6 +155,11 @@ class MembersPage(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
+        # an upper office's federation box: beside the count it narrows, not in the row of
+        # filters (which then left the search box one character at 1366 × 768)
+        actions.addWidget(self.federation_label)
+        actions.addWidget(self.federation_filter)
+        actions.addSpacing(8)
         actions.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)

@@ -59,6 +59,8 @@ class SettingsPage(QWidget):
         self.groups = (self.federation, self.card, self.backups, self.security, self.hardship)
         for group in (*self.groups, self.identity):
             column.addWidget(group)
+        # the hub keeps no file backups (its administrator's pg_dump; 备份与恢复 says so)
+        self.backups.setVisible(ctx.db.takes_file_backups)
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

@@ -148,16 +148,22 @@ class ImportWizard(StepDialog):
         elif preview.ack_only:
             question = "这是回执包，只记录对方已收到哪些修改，不改动任何数据。确定记录吗？"
         else:
+            backed_up = (
+                "导入前会自动备份数据库。"
+                if self.ctx.db.takes_file_backups
+                else "总库不做文件备份（由数据库管理员用 pg_dump 备份），本包在一个事务中导入。"
+            )
             question = (
                 f"将导入 {preview.counts.get('changes', 0)} 条修改（{summary}）。\n\n"
-                "导入前会自动备份数据库。确定导入吗？"
+                f"{backed_up}确定导入吗？"
             )
         if not messages.confirm(self, "确认导入", question):
             return
         db = self.ctx.db
+        doing = "正在备份数据库并导入…" if db.takes_file_backups else "正在导入…"
 
         def work(progress: Any, cancel: Any) -> ImportResult:
-            progress(0, 0, "正在备份数据库并导入…")
+            progress(0, 0, doing)
             cancel.check()
 
             def hook(stage: str) -> None:

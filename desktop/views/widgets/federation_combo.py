@@ -8,7 +8,7 @@ offers nothing to choose, and pages hide it (``worth_showing``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop.errors import UnionDeskError
@@ -26,6 +26,11 @@ class FederationFilterCombo(QComboBox):
         super().__init__(parent)
         self._db = db
         self.setObjectName("federation_filter")
+        # as wide as a short name, not the longest one (a city hub's may run to 40
+        # characters, a repeated one carries its number): the pages fit 1366 × 768;
+        # the open list shows the whole names
+        self.setMinimumContentsLength(12)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setToolTip("按联合会筛选：本会，或收到的下级联合会")
         self.currentIndexChanged.connect(
             lambda _i: self.federation_changed.emit(self.federation_id())
@@ -53,10 +58,17 @@ class FederationFilterCombo(QComboBox):
             choices = scope.held(self._db)
         except UnionDeskError:
             choices = []
+        repeated = scope.repeated_names(choices)
         for c in choices:
             label = f"{scope.OWN_WORD}（{c.name}）" if c.own else c.name
+            if c.name in repeated:  # sub-federations of one name: told apart by number
+                label += f"（编号 …{c.id[-8:]}，工会 {c.unions} 个）"
             self.addItem(label, c.id)
+            if c.name in repeated:
+                self.setItemData(self.count() - 1, f"编号 {c.id}", Qt.ItemDataRole.ToolTipRole)
         self.setCurrentIndex(max(self.findData(chosen), 0))
+        # the open list as wide as its longest name (the box itself stays narrow)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
         self.blockSignals(False)
         self.setVisible(self.worth_showing())
 

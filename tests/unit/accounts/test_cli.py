@@ -68,6 +68,7 @@ def office(
     return member_id
 
 
+@pytest.mark.both_engines  # the hub has no registry file: its accounts are asked for too
 def test_with_accounts_every_command_needs_a_user(
     office: str,
     db: Database,

@@ -121,8 +121,8 @@ def test_a_cut_and_refilled_tail_is_caught_and_the_anchor_keeps_the_evidence(
     fill(db)
     attack(db, "DELETE FROM audit_log WHERE id > 4")
     fill(db, 3)  # the app writes on: entries 5-7, a perfect chain again
-    assert anchor.read_anchor(db.paths.database) is not None
-    assert anchor.read_anchor(db.paths.database).id == 6  # type: ignore[union-attr]
+    assert anchor.read_anchor(db) is not None
+    assert anchor.read_anchor(db).id == 6  # type: ignore[union-attr]
     verdict = audit.verify(db)
     assert verdict.broken is not None and verdict.broken.kind == verifying.TAIL_CUT
     assert "被截去后又重写" in verdict.message
@@ -132,7 +132,7 @@ def test_a_cut_and_refilled_tail_is_caught_and_the_anchor_keeps_the_evidence(
 
 def test_no_anchor_on_this_pc_is_said_not_hidden(db: Database) -> None:
     fill(db, 2)
-    anchor.anchor_path(db.paths.database).unlink()
+    anchor.anchor_path(db).unlink()
     verdict = audit.verify(db)
     assert verdict.ok and not verdict.anchored and "没有这份记录的末尾锚点" in verdict.message
 
@@ -141,7 +141,7 @@ def test_the_anchor_file_is_owner_only_and_outside_the_data_dir(
     db: Database, installation_state: Path
 ) -> None:
     fill(db, 1)
-    path = anchor.anchor_path(db.paths.database)
+    path = anchor.anchor_path(db)
     assert installation_state in path.parents and db.paths.data_dir not in path.parents
     assert path.stat().st_mode & 0o077 == 0
 

@@ -76,6 +76,7 @@ def test_import_dry_run_then_real(
     assert count(registry) == 2
 
 
+@pytest.mark.both_engines  # the hub's template offers its unions too (it has no db file)
 def test_template_and_export(
     registry: Database, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
