@@ -217,16 +217,8 @@ def member_figures(
 
     def add_group(status: str, union_id: str, gender: str, migrant: int, n: int) -> None:
         statuses[status] = statuses.get(status, 0) + n
-        if status not in CURRENT:
-            return
-        row = per_union.setdefault(union_id, {})
-        row["total"] = row.get("total", 0) + n
-        if gender == "F":
-            row["female"] = row.get("female", 0) + n
-        elif gender == "M":
-            row["male"] = row.get("male", 0) + n
-        if migrant:
-            row["migrant"] = row.get("migrant", 0) + n
+        if status in CURRENT:
+            _count_current(per_union.setdefault(union_id, {}), gender, migrant, n)
 
     for g in conn.execute(
         text(
