@@ -209,3 +209,29 @@ def test_a_backup_from_another_pc_is_unlocked_then_restored_from_the_stick(
     finally:
         if ctx.db is not old_db:
             ctx.db.close()
+
+
+def test_a_read_only_account_may_check_backups_but_not_make_restore_or_set_them(
+    ctx: AppContext, qtbot: QtBot
+) -> None:
+    """QA: a 只读 account could press 立即备份 (each backup rotates the oldest restore point
+    out), and 恢复… and 保存 were offered, then refused after the confirmation."""
+    from desktop import acting
+    from desktop.errors import PermissionDeniedError
+
+    made = catalog.create(ctx.db).backup.name
+    reader = acting.Actor("kan", "李查看", acting.READONLY, account_id=4)
+    with acting.acting_as(reader):
+        page = _page(qtbot, ctx)
+        page.table.selectRow(0)
+        assert page.verify_button.isEnabled() and page.folder_button.isEnabled()
+        assert not page.backup_button.isEnabled() and not page.restore_button.isEnabled()
+        assert not page.other_button.isEnabled() and not page.settings_box.isEnabled()
+        with pytest.raises(PermissionDeniedError, match="只读"):
+            catalog.create(ctx.db)
+    assert [b.name for b in catalog.list_backups(ctx.db)] == [made]  # nothing made or rotated
+    clerk = acting.Actor("zhang", "张办事", acting.STAFF, account_id=3)
+    with acting.acting_as(clerk):
+        page = _page(qtbot, ctx)
+        page.table.selectRow(0)
+        assert page.backup_button.isEnabled() and not page.restore_button.isEnabled()

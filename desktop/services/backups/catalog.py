@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop import acting
 from desktop.errors import DatabaseError
 from desktop.services import audit
 from desktop.services.backups import options
@@ -102,6 +103,7 @@ def create(db: Database, reason: str = "manual") -> Created:
     made and rotated, is what the clerk must not get. A missing or full stick never
     fails the backup: it is ``Created.warning``.
     """
+    acting.require(acting.WRITE)  # each backup rotates the oldest out of the kept ones
     try:
         db.check_writable()
     except DatabaseError as exc:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import acting
 from desktop.errors import UnionDeskError
 from desktop.opening import open_database
 from desktop.services.backups import catalog, options, restoring
@@ -146,10 +147,7 @@ class BackupsPage(QWidget):
         self.choose_button.clicked.connect(self.choose_second_dir)
         self.clear_button.clicked.connect(lambda: self._set_second_dir(None))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
-        if self.hub:  # this PC's backups folder holds offices' files, never the hub's
-            for button in (self.backup_button, self.other_button, self.folder_button):
-                button.setEnabled(False)
-            settings.setEnabled(False)
+        self.settings_box = settings
         self.refresh()
 
     # -- showing -------------------------------------------------------------------------
@@ -165,9 +163,19 @@ class BackupsPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """What the account may do here: a backup rotates the oldest out of the kept ones
+        (修改数据); restoring and the settings are an administrator's. On the hub this PC's
+        backups folder holds offices' files, never the hub's: nothing but checking."""
+        actor = acting.current()
+        writes = actor.may(acting.WRITE) and not self.hub
+        administers = actor.may(acting.ADMINISTER) and not self.hub
         chosen = self.selected() is not None and not self.hub
+        self.backup_button.setEnabled(writes)
+        self.other_button.setEnabled(administers)
+        self.folder_button.setEnabled(not self.hub)
+        self.settings_box.setEnabled(administers)
         self.verify_button.setEnabled(chosen)
-        self.restore_button.setEnabled(chosen)
+        self.restore_button.setEnabled(chosen and administers)
 
     def selected(self) -> BackupEntry | None:
         rows = self.table.selectionModel().selectedRows()
