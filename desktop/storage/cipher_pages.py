@@ -41,6 +41,11 @@ HMAC_SIZE = 64
 RESERVE = IV_SIZE + HMAC_SIZE  # 80: already a multiple of the AES block
 BODY = PAGE_SIZE - RESERVE
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: SQLite's lock-byte page: the page holding byte 1 GiB (``PENDING_BYTE``) is never used
+#: nor written, so in a file over 1 GiB it is a page of zeros with no HMAC. A backup of a
+#: registry that large (some 600,000 members) failed its check on it, and with it every
+#: import and the backup before a program upgrade.
+LOCK_PAGE = 0x40000000 // PAGE_SIZE + 1
 _HMAC_SALT_MASK = 0x3A
 _HMAC_KDF_ROUNDS = 2
 
@@ -75,13 +80,15 @@ def read_salt(path: Path) -> bytes:
     return salt
 
 
-def read_pages(path: Path, key: bytes) -> Iterator[bytes]:
+def read_pages(path: Path, key: bytes, *, lock_page: int = LOCK_PAGE) -> Iterator[bytes]:
     """The plain body of each page of the SQLCipher file at ``path``, in order.
 
-    Page 1's body starts after the salt (it is the plain page from byte 16). Raises
-    ``PageAuthError`` for a page that fails its HMAC, ``CipherLayoutError`` when the
-    file is not whole pages or page 1 does not declare 4,096-byte pages with 80 reserved
-    bytes. The file must not be written meanwhile (a backup's closed ``.part``).
+    Page 1's body starts after the salt (it is the plain page from byte 16). The lock-byte
+    page (``LOCK_PAGE``; a parameter for tests, which cannot make 1 GiB files) is read as
+    zeros, unchecked: SQLite never writes it. Raises ``PageAuthError`` for a page that
+    fails its HMAC, ``CipherLayoutError`` when the file is not whole pages or page 1 does
+    not declare 4,096-byte pages with 80 reserved bytes. The file must not be written
+    meanwhile (a backup's closed ``.part``).
     """
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -95,6 +102,9 @@ def read_pages(path: Path, key: bytes) -> Iterator[bytes]:
         pgno = 0
         while page := fh.read(PAGE_SIZE):
             pgno += 1
+            if pgno == lock_page:
+                yield bytes(BODY)
+                continue
             start = SALT_SIZE if pgno == 1 else 0
             body, iv = page[start:BODY], page[BODY : BODY + IV_SIZE]
             if not hmac.compare_digest(page[BODY + IV_SIZE :], _mac(mac_key, body, iv, pgno)):
@@ -114,9 +124,12 @@ def _check_first_page(body: bytes) -> None:
         raise CipherLayoutError(f"page size {page_size}, reserve {body[4]}")
 
 
-def write_pages(out: BinaryIO, bodies: Iterable[bytes], key: bytes, salt: bytes) -> int:
+def write_pages(
+    out: BinaryIO, bodies: Iterable[bytes], key: bytes, salt: bytes, *, lock_page: int = LOCK_PAGE
+) -> int:
     """Write ``bodies`` (as ``read_pages`` yields them) to ``out`` as a SQLCipher file
-    under ``key`` and ``salt``, each page with a fresh random IV; returns the page count."""
+    under ``key`` and ``salt``, each page with a fresh random IV; returns the page count.
+    The lock-byte page is written as SQLite leaves it: zeros."""
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     mac_key = hmac_key(key, salt)
@@ -127,6 +140,9 @@ def write_pages(out: BinaryIO, bodies: Iterable[bytes], key: bytes, salt: bytes)
         expected = BODY - (SALT_SIZE if pgno == 1 else 0)
         if len(body) != expected:
             raise CipherLayoutError(f"page {pgno} body of {len(body)} bytes, not {expected}")
+        if pgno == lock_page:
+            out.write(bytes(PAGE_SIZE))
+            continue
         iv = os.urandom(IV_SIZE)
         encryptor = Cipher(aes, modes.CBC(iv)).encryptor()
         sealed = encryptor.update(body) + encryptor.finalize()
