@@ -190,7 +190,18 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(Paths(cached))
     try:
         with db.connect(write=False) as conn:
-            figures = dashboard.dashboard_in(conn, TODAY)
+            # 首页 reads the registry as of its clock's today, after which nobody has left
+            # or joined; the demo rows are dated up to the day the cache was made, which
+            # may be after TODAY. A day before the newest change is a past day: figures
+            # then rebuild who was a member on it (a month's report), not 首页's read.
+            newest = conn.execute(
+                text(
+                    "SELECT max(d) FROM (SELECT max(left_on) AS d FROM members "
+                    "UNION ALL SELECT max(joined_on) FROM members) AS days"
+                )
+            ).scalar()
+            today = max(TODAY, date.fromisoformat(str(newest))) if newest else TODAY
+            figures = dashboard.dashboard_in(conn, today)
             print(
                 f"# members {figures.members.total}, by union "
                 f"{len(figures.members.by_union)}, categories "
@@ -201,15 +212,23 @@ def main(argv: list[str] | None = None) -> int:
             )
 
             def project() -> object:
-                return dashboard.dashboard_in(conn, TODAY)
+                return dashboard.dashboard_in(conn, today)
+
+            def past_day() -> object:
+                return dashboard.dashboard_in(conn, today - timedelta(days=30))
 
             def baseline() -> object:
                 return conn.execute(text("SELECT count(*) FROM members")).scalar_one()
 
             p = median_seconds(project, args.repeat, warm=True)
+            past = median_seconds(past_day, args.repeat, warm=True)
             b = median_seconds(baseline, args.repeat, warm=True)
     finally:
         db.close()
+    print(
+        f"# as of {today} (the registry's today); as of 30 days before, as a past "
+        f"month's report reads it: {past:.3f}s (who was a member then is rebuilt)"
+    )
     print(bench_line("dashboard", p, b, "≤", GOAL, value=p))
     return 0
 
