@@ -150,7 +150,8 @@ def _act_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _act_coverage(ctx: Context, args: argparse.Namespace) -> int:
-    cov = activities.coverage(ctx.db, args.year or ctx.db.clock.today().year)
+    year = args.year if args.year is not None else ctx.db.clock.today().year
+    cov = activities.coverage(ctx.db, year)
     if args.json:
         print_json(
             {"year": cov.year, "reached": cov.reached, "members": cov.members, "share": cov.share}

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, insert, text
 from desktop import clock
 from desktop.cards import signing
 from desktop.errors import NotFoundError, ValidationError
+from desktop.models import dates
 from desktop.models.codes import CURRENT_STATUSES, LEFT_STATUSES, MEMBERSHIP_STATUS
 from desktop.models.ids import new_id
 from desktop.services.activities.inputs import opt_text
@@ -246,6 +247,11 @@ def coverage_in(conn: Connection, year: int, as_of: date | None = None) -> Cover
 
 
 def coverage(db: Database, year: int, as_of: date | None = None) -> Coverage:
+    """``coverage_in`` for a year typed by the clerk: one before 1900 or after next year
+    is a slip (``--year 0`` had reported this year's figure as if asked for)."""
+    last = db.clock.today().year + 1  # the page offers next year's planned activities
+    if not dates.FIRST_YEAR <= year <= last:
+        raise ValidationError(f"年份应在 {dates.FIRST_YEAR}–{last} 之间，当前为 {year}")
     with db.connect(write=False) as conn:
         return coverage_in(conn, year, as_of)
 

@@ -203,3 +203,15 @@ def test_attend_reads_a_notepad_file_of_cards(
     assert run(data_dir, "activities", "attend", act, "--stdin") == 0
     assert capsys.readouterr().out.count("签到成功") == 3
     assert activities.get(db, act).attendance == 3
+
+
+def test_coverage_of_a_year_that_cannot_be_is_refused_not_swapped_for_this_year(
+    db: Database, members: dict[str, str], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA: ``activities coverage --year 0`` printed this year's figure as year 0's."""
+    assert run(data_dir, "activities", "coverage") == 0
+    assert "2026 年参加过活动的会员" in capsys.readouterr().out
+    for year in ("0", "1800", "2099"):
+        with pytest.raises(UnionDeskError, match="年份应在 1900–2027 之间"):
+            run(data_dir, "activities", "coverage", "--year", year)
+    assert run(data_dir, "activities", "coverage", "--year", "2027") == 0  # planned ones
