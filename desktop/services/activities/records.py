@@ -7,12 +7,13 @@ and ``photos``; each user action is one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, text
 
 from desktop.errors import NotFoundError, ValidationError
+from desktop.models import dates
 from desktop.models.ids import new_id
 from desktop.services.activities import categories
 from desktop.services.activities.inputs import (
@@ -64,8 +65,23 @@ def stamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+#: How far ahead an activity may be planned: a year past that is a slip (9999 was taken).
+YEARS_AHEAD = 2
+
+
+def _in_range(when: datetime, field: str, label: str, today: date) -> datetime:
+    last = today.year + YEARS_AHEAD
+    if not dates.FIRST_YEAR <= when.year <= last:
+        raise ValidationError(
+            f"{label} {when:%Y-%m-%d} 不在可登记的年份内（{dates.FIRST_YEAR}–{last} 年），"
+            "请核对年份",
+            field=field,
+        )
+    return when
+
+
 def validate(
-    conn: Connection, values: dict[str, Any], old: ActivityRecord | None = None
+    conn: Connection, values: dict[str, Any], old: ActivityRecord | None = None, *, today: date
 ) -> dict[str, Any]:
     unknown = set(values) - set(FIELDS)
     if unknown:
@@ -82,9 +98,9 @@ def validate(
             kept = old is not None and value == old.category
             out[key] = value if kept else categories.check_code(conn, value)
         elif key == "starts_at":
-            out[key] = as_datetime(value, key, "开始时间")
+            out[key] = _in_range(as_datetime(value, key, "开始时间"), key, "开始时间", today)
         elif key == "ends_at":
-            out[key] = as_datetime(value, key, "结束时间")
+            out[key] = _in_range(as_datetime(value, key, "结束时间"), key, "结束时间", today)
         elif key == "site_id":
             if value and (old is None or value != old.site_id):  # its own: even if deleted
                 exists = conn.execute(
@@ -164,7 +180,7 @@ def get(db: Database, activity_id: str) -> ActivityRecord:
 
 def add(db: Database, values: dict[str, Any]) -> ActivityRecord:
     with db.connect() as conn:
-        clean = validate(conn, values)
+        clean = validate(conn, values, today=db.clock.today())
         for required, label in (
             ("title", "活动名称"),
             ("category", "服务类别"),
@@ -186,7 +202,7 @@ def add(db: Database, values: dict[str, Any]) -> ActivityRecord:
 def update(db: Database, activity_id: str, values: dict[str, Any]) -> ActivityRecord:
     with db.connect() as conn:
         old = get_in(conn, activity_id)
-        params = _params(validate(conn, values, old))
+        params = _params(validate(conn, values, old, today=db.clock.today()))
         if params:
             sets = ", ".join(f"{k} = :{k}" for k in params)
             conn.execute(

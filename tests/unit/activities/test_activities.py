@@ -192,3 +192,13 @@ def test_attendance_lists_in_the_order_scanned_within_one_second(
 def test_start_time_typed_the_chinese_way_is_read(db: Database, typed: str) -> None:
     rec = activities.add(db, {"title": "讲座", "category": "法律援助", "starts_at": typed})
     assert rec.starts_at == datetime(2026, 12, 8, 14, 30)
+
+
+def test_an_activity_year_far_out_is_refused_as_a_slip(db: Database, station: str) -> None:
+    """QA: 9999-01-01 was accepted as an activity's start (and 0026 for 2026 would be)."""
+    act = _activity(db, station)
+    for when in ("9999-01-01 09:00", "2029-01-01 09:00", "0026-11-21 09:00"):
+        with pytest.raises(ValidationError, match="不在可登记的年份内"):
+            activities.update(db, act, {"starts_at": when})
+    planned = {"starts_at": "2028-12-31 09:00", "ends_at": "2028-12-31 11:00"}
+    assert activities.update(db, act, planned).starts_at.year == 2028  # two years ahead
