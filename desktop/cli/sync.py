@@ -121,8 +121,13 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_counts(result: ImportResult) -> None:
-    print(f"同步包 {result.package_id}，发送单位 {result.sender}")
+def _sender(ctx: Context, result: ImportResult) -> str:
+    """The sender as enrolled here (「东湖街道工会联合会」), not its node id."""
+    return office.NodeNames(ctx.db)(result.sender)
+
+
+def _print_counts(ctx: Context, result: ImportResult) -> None:
+    print(f"同步包 {result.package_id}，发送单位 {_sender(ctx, result)}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
     for key, label in COUNT_LABELS:
         print(f"  {label}：{result.counts.get(key, 0)}")
@@ -135,48 +140,50 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
     if args.yes and not args.dry_run:
         # confirmed on the command line: straight to the import, which makes every check
         # of the preview itself (a preview first would decrypt and plan the package twice)
-        return _print_imported(office.import_package(ctx.db, path), args)
+        return _print_imported(ctx, office.import_package(ctx.db, path), args)
     preview = office.preview_import(ctx.db, path)
     if preview.ack_only or preview.up_to_date:
         # a receipt, or nothing new (已是最新): no data changes, recorded without asking
-        return _print_ack(preview if args.dry_run else office.import_package(ctx.db, path), args)
+        return _print_ack(
+            ctx, preview if args.dry_run else office.import_package(ctx.db, path), args
+        )
     if args.dry_run or preview.nothing_new:
         if args.json:
             print_json(asdict(preview))
         elif preview.nothing_new:
             print(_OWN_PACKAGE)
         else:
-            _print_counts(preview)
+            _print_counts(ctx, preview)
             print("（试运行，数据库未做任何改动）")
         return 0
-    _print_counts(preview)
+    _print_counts(ctx, preview)
     if not confirm("确认导入？[y/N] ", hint="（也可先用 --dry-run 预览）"):
         raise UnionDeskError("已取消导入，未做任何改动。")
-    return _print_imported(office.import_package(ctx.db, path), args)
+    return _print_imported(ctx, office.import_package(ctx.db, path), args)
 
 
 _OWN_PACKAGE = "这是本机自己导出的同步包，导入不会有任何改动。"
 
 
-def _print_imported(result: ImportResult, args: argparse.Namespace) -> int:
+def _print_imported(ctx: Context, result: ImportResult, args: argparse.Namespace) -> int:
     if result.ack_only or result.up_to_date:
-        return _print_ack(result, args)
+        return _print_ack(ctx, result, args)
     if args.json:
         print_json(asdict(result))
     elif result.nothing_new:
         print(_OWN_PACKAGE)
     else:
-        _print_counts(result)
+        _print_counts(ctx, result)
         print(f"导入完成，{office.backup_line(result)}")
     return 0
 
 
-def _print_ack(result: ImportResult, args: argparse.Namespace) -> int:
+def _print_ack(ctx: Context, result: ImportResult, args: argparse.Namespace) -> int:
     """A receipt, or a package with nothing new (已是最新): it changed no data."""
     if args.json:
         print_json(asdict(result))
         return 0
-    print(f"同步包 {result.package_id}，发送单位 {result.sender}")
+    print(f"同步包 {result.package_id}，发送单位 {_sender(ctx, result)}")
     print(f"  发送单位指纹：{result.sender_fingerprint}")
     for warning in result.warnings:
         print(f"  注意：{warning}")

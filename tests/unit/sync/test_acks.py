@@ -144,3 +144,19 @@ def test_sync_history_and_the_audit_entry_say_what_was_sent_in_chinese(  # type:
         assert "{" not in out and "counts" not in out and "changes" not in out
     [entry] = audit.entries(b, audit.AuditFilter(action=audit.SYNC_IMPORT))
     assert "新增记录 3" in entry.detail and "new" not in entry.detail
+
+
+def test_cli_import_names_the_sender_as_enrolled_not_by_node_id(  # type: ignore[no-untyped-def]
+    pair, tmp_path, capsys
+) -> None:
+    """QA: the import preview said 「发送单位 35c9c8…」 of an office enrolled by name."""
+    from desktop.sync import office
+
+    a, b = pair
+    add_member(a, add_union(a, add_federation(a)))
+    package = tmp_path / "a-to-b.udsync"
+    ex.export(a, package, to=[node_of(b)])
+    enrolled = office.NodeNames(b)(node_of(a))  # its enrolled name, else 「节点 …」 short
+    code = main(["--data-dir", str(b.paths.data_dir), "sync", "import", str(package), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0 and f"发送单位 {enrolled}" in out and node_of(a) not in out
