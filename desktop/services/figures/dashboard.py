@@ -246,11 +246,7 @@ def member_figures(
         )
     band_counts = [int(v) for v in conn.execute(born, {**limits, **scoped}).one()]
     # Take off who joined after the cut, grouped the same way (and by age band).
-    late_bands = ", ".join(
-        f"sum(CASE WHEN membership_status IN ('active', 'retained') AND birth_date > :a{i} "
-        f"AND birth_date <= :b{i} THEN 1 ELSE 0 END) AS band{i}"
-        for i in range(len(AGE_BANDS))
-    )
+    late_bands = _band_sums(f"membership_status IN {stats.CURRENT_SQL} AND ")
     for late in conn.execute(
         text(
             stats.late_joiners_sql(
@@ -318,6 +314,16 @@ def member_figures(
     )
 
 
+def _band_sums(condition: str = "") -> str:
+    """``band0, band1, …``: how many of the rows (and ``condition``, which ends in AND)
+    fall in each age band, its birth dates bound as ``:a{i}``/``:b{i}``."""
+    return ", ".join(
+        f"sum(CASE WHEN {condition}birth_date > :a{i} AND birth_date <= :b{i} "
+        f"THEN 1 ELSE 0 END) AS band{i}"
+        for i in range(len(AGE_BANDS))
+    )
+
+
 def _count_current(row: dict[str, int], gender: str, migrant: int, n: int) -> None:
     row["total"] = row.get("total", 0) + n
     if gender == "F":
@@ -350,16 +356,12 @@ def _as_of_then(
         {"cut": cut, **scoped},
     ).scalar_one()
     if int(later_leavers or 0) > 0:
-        bands = ", ".join(
-            f"sum(CASE WHEN birth_date > :a{i} AND birth_date <= :b{i} THEN 1 ELSE 0 END) "
-            f"AS band{i}"
-            for i in range(len(AGE_BANDS))
-        )
+        bands = _band_sums()
         for back in conn.execute(
             text(
                 "SELECT union_id, coalesce(gender, '') AS gender, is_migrant_worker, "
                 f"count(*) AS n, {bands} FROM members WHERE deleted = 0 "
-                f"AND membership_status IN {_sql_list(LEFT)} AND left_on > :cut "
+                f"AND membership_status IN {stats.LEFT_SQL} AND left_on > :cut "
                 "AND (joined_on IS NULL OR joined_on <= :cut)"
                 + _in_federation("union_id", federation_id)
                 + " GROUP BY 1, 2, 3"
@@ -379,8 +381,8 @@ def _as_of_then(
             "AND t.transferred_on > :cut AND t.from_union_id IS NOT NULL "
             "AND t.to_union_id IS NOT NULL AND m.deleted = 0 "
             "AND (m.joined_on IS NULL OR m.joined_on <= :cut) "
-            f"AND (m.membership_status IN {_sql_list(CURRENT)} OR "
-            f"(m.membership_status IN {_sql_list(LEFT)} AND m.left_on > :cut)) "
+            f"AND (m.membership_status IN {stats.CURRENT_SQL} OR "
+            f"(m.membership_status IN {stats.LEFT_SQL} AND m.left_on > :cut)) "
             "ORDER BY t.member_id, t.transferred_on, t.id"
         ),
         {"cut": cut},
@@ -397,10 +399,6 @@ def _as_of_then(
             if union_id in per_union or federation_id is None:
                 row = per_union.setdefault(union_id, {})
                 _count_current(row, str(mv.gender), int(mv.is_migrant_worker), n)
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class _YearPair(NamedTuple):
