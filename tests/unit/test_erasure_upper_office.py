@@ -9,23 +9,12 @@ down to those offices."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from desktop.models.ids import new_id
 from desktop.services.erasure import records as erasure
 from desktop.storage.database import Database
 from tests.hub_offices import hub_db, hub_offices
+from tests.unit.sync.test_erasure_sync import _insert
 
 __all__ = ["hub_db", "hub_offices"]
-
-
-def _insert(db: Database, table: str, row: dict[str, Any]) -> str:
-    row = {"id": new_id(), **row}
-    cols = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    with db.connect() as conn:
-        conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
-    return str(row["id"])
 
 
 def _guest(db: Database, name: str) -> str:
