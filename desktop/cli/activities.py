@@ -205,19 +205,25 @@ def _log_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("activities", help="活动登记与签到")
-    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
-    p = verbs.add_parser("add", help="登记活动")
-    p.add_argument("--title", required=True)
-    p.add_argument("--category", required=True, help="服务类别（代码或名称，如 文体健康）")
-    p.add_argument("--start", required=True, help="开始时间，如 2026-11-21 14:00")
+def _activity_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    """An activity's fields, for ``add`` (title, category and start required) and for
+    ``update`` (each optional: only what is given changes)."""
+    p.add_argument("--title", required=adding)
+    p.add_argument("--category", required=adding, help="服务类别（代码或名称，如 文体健康）")
+    p.add_argument("--start", required=adding, help="开始时间，如 2026-11-21 14:00")
     p.add_argument("--end", help="结束时间")
     p.add_argument("--site", help="阵地编号")
     p.add_argument("--organiser")
     p.add_argument("--budget", help="预算（元）")
     p.add_argument("--spent", help="实际支出（元）")
     p.add_argument("--description")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("activities", help="活动登记与签到")
+    verbs = parser.add_subparsers(dest="verb", metavar="<操作>")
+    p = verbs.add_parser("add", help="登记活动")
+    _activity_options(p, adding=True)
     add_json_flag(p)
     p.set_defaults(handler=_act_add)
     p = verbs.add_parser("list", help="活动列表")
@@ -241,15 +247,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_act_show)
     p = verbs.add_parser("update", help="修改活动（只改给出的项）")
     p.add_argument("activity", metavar="活动编号", help="活动编号")
-    p.add_argument("--title")
-    p.add_argument("--category", help="服务类别（代码或名称）")
-    p.add_argument("--start", help="开始时间，如 2026-11-21 14:00")
-    p.add_argument("--end", help="结束时间")
-    p.add_argument("--site", help="阵地编号")
-    p.add_argument("--organiser")
-    p.add_argument("--budget", help="预算（元）")
-    p.add_argument("--spent", help="实际支出（元）")
-    p.add_argument("--description")
+    _activity_options(p, adding=False)
     p.set_defaults(handler=_act_update)
     p = verbs.add_parser("delete", help="删除活动（连同其签到记录）")
     p.add_argument("activity", metavar="活动编号", help="活动编号")
